@@ -1,0 +1,103 @@
+//! Sentence alignment of two parallel documents with m:n beads and a confidence per bead.
+
+use crate::Lang;
+use std::ops::Range;
+
+/// One sentence (or line) to align.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    /// The text.
+    pub text: String,
+    /// Index of the paragraph it belongs to (paragraph boundaries are soft anchors).
+    pub paragraph: usize,
+}
+
+impl Segment {
+    /// Segments from one-per-line text: each line its own paragraph-less segment (paragraph 0).
+    pub fn from_lines<S: AsRef<str>>(lines: &[S]) -> Vec<Segment> {
+        lines
+            .iter()
+            .map(|l| Segment {
+                text: l.as_ref().to_owned(),
+                paragraph: 0,
+            })
+            .collect()
+    }
+
+    /// Segments from paragraphs of sentences.
+    pub fn from_paragraphs(paragraphs: &[Vec<String>]) -> Vec<Segment> {
+        paragraphs
+            .iter()
+            .enumerate()
+            .flat_map(|(p, sents)| {
+                sents.iter().map(move |s| Segment {
+                    text: s.clone(),
+                    paragraph: p,
+                })
+            })
+            .collect()
+    }
+}
+
+/// One bead: consecutive source segments aligned to consecutive target segments. Either side
+/// may be empty (1-0 / 0-1 beads).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bead {
+    /// Source segment indices.
+    pub src: Range<usize>,
+    /// Target segment indices.
+    pub tgt: Range<usize>,
+    /// Confidence in [0, 1] that the bead is right.
+    pub confidence: f64,
+}
+
+impl Bead {
+    /// Bead type as `m-n`, e.g. `2-1`.
+    pub fn kind(&self) -> String {
+        format!("{}-{}", self.src.len(), self.tgt.len())
+    }
+}
+
+/// The result of aligning two documents: beads in order, covering every segment of both sides
+/// exactly once.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Alignment {
+    /// The beads, monotonic.
+    pub beads: Vec<Bead>,
+}
+
+/// Aligner settings.
+#[derive(Debug, Clone)]
+pub struct AlignConfig {
+    /// Source language.
+    pub src_lang: Lang,
+    /// Target language.
+    pub tgt_lang: Lang,
+    /// Largest number of segments on one side of a bead (2 → up to 2-2; 3 → also 1-3, 3-1).
+    pub max_bead_side: usize,
+    /// Seed term pairs (source term, target term) used as optional anchors.
+    pub seed_terms: Vec<(String, String)>,
+}
+
+impl AlignConfig {
+    /// Defaults for a language pair.
+    pub fn new(src_lang: Lang, tgt_lang: Lang) -> Self {
+        AlignConfig {
+            src_lang,
+            tgt_lang,
+            max_bead_side: 3,
+            seed_terms: Vec::new(),
+        }
+    }
+}
+
+/// Aligns `src` with `tgt`.
+pub fn align(src: &[Segment], tgt: &[Segment], config: &AlignConfig) -> Alignment {
+    let _ = (src, tgt, config);
+    todo!("align::align")
+}
+
+/// Aligns many document pairs, learning the lexical table over the whole batch.
+pub fn align_batch(docs: &[(Vec<Segment>, Vec<Segment>)], config: &AlignConfig) -> Vec<Alignment> {
+    docs.iter().map(|(s, t)| align(s, t, config)).collect()
+}

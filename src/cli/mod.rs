@@ -1,0 +1,51 @@
+//! Subcommands, one file each. Each exposes `Args` (clap) and `run(args) -> tmalign::Result<()>`.
+
+use clap::{Parser, Subcommand};
+
+mod detect;
+mod ingest;
+mod segment;
+mod split;
+
+/// Chinese–Russian document pairs and bilingual documents into a translation memory and a
+/// glossary.
+#[derive(Parser)]
+#[command(name = "tmalign", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print the cleaned paragraphs of a file, a blank line between them.
+    Ingest(ingest::Args),
+    /// Print the language runs of a file as JSON lines {"start","end","lang","text"}.
+    Detect(detect::Args),
+    /// Split a bilingual file into one file per language: DIR/<stem>.<lang>.txt.
+    Split(split::Args),
+    /// Print the sentences of a file, one a line, a blank line between paragraphs.
+    Segment(segment::Args),
+}
+
+/// Runs the CLI and returns the process exit code: 0 ok, 2 bad input, 1 internal failure.
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Ingest(a) => ingest::run(a),
+        Command::Detect(a) => detect::run(a),
+        Command::Split(a) => split::run(a),
+        Command::Segment(a) => segment::run(a),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("tmalign: {e}");
+            if e.is_bad_input() {
+                2
+            } else {
+                1
+            }
+        }
+    }
+}

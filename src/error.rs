@@ -1,0 +1,73 @@
+//! Library error type.
+//!
+//! Every error that comes from the user's input carries the path of the file it concerns, so
+//! that the CLI can print one message that names the file and the problem. The CLI maps
+//! [`Error::is_bad_input`] to exit code 2 and everything else to exit code 1.
+
+use std::path::PathBuf;
+
+/// Result alias used throughout the library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What went wrong.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The input file (or directory) is unusable: missing, empty, binary, undecodable,
+    /// in no configured language, malformed…
+    #[error("{}: {message}", path.display())]
+    BadInput {
+        /// The offending file.
+        path: PathBuf,
+        /// What is wrong with it, in words a user understands.
+        message: String,
+    },
+    /// Bad command-line usage that is not tied to one file (an unknown language code…).
+    #[error("{0}")]
+    Usage(String),
+    /// An I/O failure while reading or writing a file.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file being read or written.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A bug or an environment failure that is not the input's fault.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    /// Shorthand for [`Error::BadInput`].
+    pub fn bad_input(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Error::BadInput {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+
+    /// Shorthand for [`Error::Io`].
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// Whether the failure is the input's fault (CLI exit code 2) rather than ours (exit code 1).
+    pub fn is_bad_input(&self) -> bool {
+        match self {
+            Error::BadInput { .. } | Error::Usage(_) => true,
+            // A file that cannot be read because it is missing or not a file is bad input too.
+            Error::Io { source, .. } => matches!(
+                source.kind(),
+                std::io::ErrorKind::NotFound
+                    | std::io::ErrorKind::PermissionDenied
+                    | std::io::ErrorKind::IsADirectory
+                    | std::io::ErrorKind::InvalidData
+            ),
+            Error::Internal(_) => false,
+        }
+    }
+}

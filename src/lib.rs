@@ -1,0 +1,29 @@
+//! # tmalign
+//!
+//! Turns Chinese–Russian (and Chinese–English) document pairs and bilingual documents into a
+//! translation memory and a glossary.
+//!
+//! The library is a pipeline of small stages, each a module with plain data types between them:
+//!
+//! | stage | module | in → out |
+//! |---|---|---|
+//! | ingest | [`ingest`] | bytes of a txt / md / html file → [`ingest::Document`] (clean paragraphs + metadata) |
+//! | language split | [`lang`] | paragraphs → per-language paragraph streams ([`lang::LanguageSplitter`]) |
+//! | sentence segmentation | [`segment`] | a paragraph → sentences ([`segment::Segmenter`]) |
+//! | alignment | [`align`] | two sentence lists → beads with confidence ([`align::Alignment`]) |
+//! | output | [`tm`] | beads → TMX 1.4b, review CSV, bead files |
+//!
+//! [`pipeline`] chains the stages for the `tmalign run` main job; the binary in `src/main.rs`
+//! only parses arguments and prints.
+
+pub mod align;
+pub mod error;
+pub mod ingest;
+pub mod lang;
+pub mod output;
+pub mod pipeline;
+pub mod segment;
+pub mod tm;
+
+pub use error::{Error, Result};
+pub use lang::Lang;

@@ -1,0 +1,1 @@
+//! The main job (`tmalign run`): ingest → split → segment → align → write.
