@@ -57,12 +57,30 @@ pub struct Document {
 
 /// Reads and cleans one file.
 pub fn ingest_file(path: &Path, options: &IngestOptions) -> Result<Document> {
-    let _ = (path, options);
-    todo!("ingest::ingest_file")
+    let bytes = std::fs::read(path).map_err(|e| crate::Error::io(path, e))?;
+    ingest_bytes(path, &bytes, options)
 }
 
 /// Cleans the bytes of a file; `path` is used for messages and format hints only.
 pub fn ingest_bytes(path: &Path, bytes: &[u8], options: &IngestOptions) -> Result<Document> {
-    let _ = (path, bytes, options);
-    todo!("ingest::ingest_bytes")
+    // PLACEHOLDER until the real ingest lands: UTF-8 plain text, paragraphs at blank lines.
+    let _ = options;
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| crate::Error::bad_input(path, "not valid UTF-8"))?;
+    let paragraphs: Vec<String> = text
+        .trim_start_matches('\u{feff}')
+        .split("\n\n")
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|p| !p.is_empty())
+        .collect();
+    if paragraphs.is_empty() {
+        return Err(crate::Error::bad_input(path, "file has no text"));
+    }
+    Ok(Document {
+        path: path.to_path_buf(),
+        encoding: "UTF-8".into(),
+        format: Format::PlainText,
+        metadata: Metadata::default(),
+        paragraphs,
+    })
 }
