@@ -4,6 +4,7 @@ use clap::{Parser, Subcommand};
 
 mod detect;
 mod ingest;
+mod run;
 mod segment;
 mod split;
 
@@ -18,6 +19,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// The main job: ingest, split, segment and align document pairs and bilingual documents
+    /// (default: `examples/`), writing TMX, CSV, beads and sentence files to `output/`.
+    Run(run::Args),
     /// Print the cleaned paragraphs of a file, a blank line between them.
     Ingest(ingest::Args),
     /// Print the language runs of a file as JSON lines {"start","end","lang","text"}.
@@ -32,6 +36,7 @@ enum Command {
 pub fn main() -> i32 {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Run(a) => run::run(a),
         Command::Ingest(a) => ingest::run(a),
         Command::Detect(a) => detect::run(a),
         Command::Split(a) => split::run(a),
