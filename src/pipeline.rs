@@ -146,10 +146,12 @@ pub fn plan_jobs(files: &[PathBuf], src_lang: Lang) -> (Vec<Job>, Vec<PathBuf>) 
         match lang {
             Some(lang) => {
                 let slot = by_stem.entry((folder, stem)).or_default();
-                if slot.contains_key(&lang) {
-                    unpaired.push(file.clone()); // a second `x.zh.md` beside `x.zh.txt`
-                } else {
-                    slot.insert(lang, file.clone());
+                match slot.entry(lang) {
+                    // a second `x.zh.md` beside `x.zh.txt`
+                    std::collections::btree_map::Entry::Occupied(_) => unpaired.push(file.clone()),
+                    std::collections::btree_map::Entry::Vacant(v) => {
+                        v.insert(file.clone());
+                    }
                 }
             }
             None => jobs.push(Job::Bilingual {
@@ -248,7 +250,7 @@ pub fn prepare(
                 .iter()
                 .map(|(l, ps)| (*l, ps.iter().map(|p| p.chars().count()).sum()))
                 .collect();
-            langs.sort_by(|a, b| b.1.cmp(&a.1));
+            langs.sort_by_key(|l| std::cmp::Reverse(l.1));
             if langs.len() < 2 {
                 let found = langs
                     .first()
