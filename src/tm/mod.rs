@@ -7,6 +7,7 @@
 
 pub mod beads;
 pub mod csv;
+pub mod input;
 pub mod naming;
 pub mod numbers;
 pub mod seed;
