@@ -69,7 +69,12 @@ fn xmllint_valid(shared: &Path, tmx: &Path) {
         .args(["--noout", "--dtdvalid", s(&dtd), s(tmx)])
         .output()
         .unwrap();
-    assert!(o.status.success(), "{} invalid: {}", tmx.display(), stderr(&o));
+    assert!(
+        o.status.success(),
+        "{} invalid: {}",
+        tmx.display(),
+        stderr(&o)
+    );
 }
 
 /// Checks the three outputs of one pair against its inputs.
@@ -78,7 +83,11 @@ fn check_outputs(shared: &Path, dir: &Path, stem: &str, src: &Path, tgt: &Path) 
     let beads = std::fs::read_to_string(dir.join(format!("{stem}.beads"))).unwrap();
     let alignment = read_beads(&beads).expect("beads parse and are contiguous");
     let last = alignment.beads.last().unwrap();
-    assert_eq!((last.src.end, last.tgt.end), (n_src, n_tgt), "every line covered");
+    assert_eq!(
+        (last.src.end, last.tgt.end),
+        (n_src, n_tgt),
+        "every line covered"
+    );
     assert!(alignment
         .beads
         .iter()
@@ -130,9 +139,18 @@ fn aligns_a_presegmented_pair() {
         out.path(),
     );
     assert!(o.status.success(), "{}", stderr(&o));
-    check_outputs(&sh, out.path(), "000", &seg.join("000.zh"), &seg.join("000.ru"));
+    check_outputs(
+        &sh,
+        out.path(),
+        "000",
+        &seg.join("000.zh"),
+        &seg.join("000.ru"),
+    );
     // bead files are what the scorer reads
-    let e = tmalign(&["eval", s(&sh.join("eval/ntrex-zhru/gold")), s(out.path())], out.path());
+    let e = tmalign(
+        &["eval", s(&sh.join("eval/ntrex-zhru/gold")), s(out.path())],
+        out.path(),
+    );
     assert!(e.status.success(), "{}", stderr(&e));
     assert!(String::from_utf8_lossy(&e.stdout).contains("docs=21 missing=20"));
 }
@@ -268,7 +286,10 @@ fn batch_manifest() {
     assert!(o.status.success(), "{}", stderr(&o));
     let beads = std::fs::read_to_string(d.path().join("out/x.beads")).unwrap();
     let al = read_beads(&beads).unwrap();
-    assert_eq!(al.beads.last().map(|b| (b.src.end, b.tgt.end)), Some((2, 2)));
+    assert_eq!(
+        al.beads.last().map(|b| (b.src.end, b.tgt.end)),
+        Some((2, 2))
+    );
 }
 
 #[test]
@@ -330,7 +351,10 @@ fn refuses_to_overwrite_an_input() {
     );
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("doc.beads"));
-    assert_eq!(std::fs::read_to_string(p.join("doc.beads")).unwrap(), "Раз.\n");
+    assert_eq!(
+        std::fs::read_to_string(p.join("doc.beads")).unwrap(),
+        "Раз.\n"
+    );
     assert!(!p.join("doc.tmx").exists(), "nothing written");
 }
 
@@ -363,12 +387,27 @@ fn seed_glossary_is_loaded_unless_disabled() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("zh-ru.tsv"));
     let o = tmalign(
-        &["align", "--presegmented", "--no-seed", "g.zh", "g.ru", "-o", "out"],
+        &[
+            "align",
+            "--presegmented",
+            "--no-seed",
+            "g.zh",
+            "g.ru",
+            "-o",
+            "out",
+        ],
         p,
     );
     assert!(o.status.success(), "{}", stderr(&o));
-    std::fs::write(p.join("glossary/zh-ru.tsv"), "zh\tru\tnote\n联合国\tООН\t\n").unwrap();
-    let o = tmalign(&["align", "--presegmented", "g.zh", "g.ru", "-o", "out2"], p);
+    std::fs::write(
+        p.join("glossary/zh-ru.tsv"),
+        "zh\tru\tnote\n联合国\tООН\t\n",
+    )
+    .unwrap();
+    let o = tmalign(
+        &["align", "--presegmented", "g.zh", "g.ru", "-o", "out2"],
+        p,
+    );
     assert!(o.status.success(), "{}", stderr(&o));
 }
 

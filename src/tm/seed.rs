@@ -2,7 +2,7 @@
 //! ([`crate::align::AlignConfig::seed_terms`]).
 //!
 //! The file is `glossary/<a>-<b>.tsv` (e.g. `glossary/zh-ru.tsv`): tab-separated, a header
-//! line naming the columns by language code (`zh	ru	note`), then one term pair a line.
+//! line naming the columns by language code (`zh<TAB>ru<TAB>note`), then one term pair a line.
 //! Either direction serves: for a Russian → Chinese alignment `zh-ru.tsv` is read with its
 //! columns swapped by the header.
 
