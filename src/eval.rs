@@ -185,21 +185,45 @@ impl EvalReport {
         )
     }
 
-    /// The JSON line of the reference scorer (same keys and order).
+    /// The JSON line of the reference scorer, byte for byte: same keys, order, separators and
+    /// float spelling as Python's `json.dumps`.
     pub fn json_line(&self) -> String {
-        #[derive(Serialize)]
-        struct Line<'a> {
-            #[serde(flatten)]
-            scores: &'a Scores,
-            docs: usize,
-            missing: usize,
+        let s = &self.scores;
+        let fields = [
+            ("precision_strict", s.precision_strict),
+            ("recall_strict", s.recall_strict),
+            ("f1_strict", s.f1_strict),
+            ("precision_lax", s.precision_lax),
+            ("recall_lax", s.recall_lax),
+            ("f1_lax", s.f1_lax),
+        ];
+        let mut out = String::from("{");
+        for (k, v) in fields {
+            out.push_str(&format!("\"{k}\": {}, ", py_float(v)));
         }
-        serde_json::to_string(&Line {
-            scores: &self.scores,
-            docs: self.docs,
-            missing: self.missing.len(),
-        })
-        .unwrap_or_default()
+        out.push_str(&format!(
+            "\"docs\": {}, \"missing\": {}}}",
+            self.docs,
+            self.missing.len()
+        ));
+        out
+    }
+}
+
+/// A float spelled as Python's `repr` spells it: the shortest string that reads back to the
+/// same value, with a two-digit signed exponent (`1e-05`) when one is used. Rust's `Debug`
+/// picks the same digits and the same switch to exponent form (below 1e-4, from 1e16).
+pub fn py_float(x: f64) -> String {
+    let s = format!("{x:?}");
+    match s.split_once('e') {
+        Some((mantissa, exp)) => {
+            let (sign, digits) = match exp.strip_prefix('-') {
+                Some(d) => ('-', d),
+                None => ('+', exp),
+            };
+            format!("{mantissa}e{sign}{digits:0>2}")
+        }
+        None => s,
     }
 }
 
@@ -302,5 +326,11 @@ mod tests {
         // exact binary ties round half to even, as in Python
         assert_eq!(fmt4(0.03125), "0.0312");
         assert_eq!(fmt4(0.09375), "0.0938");
+        assert_eq!(py_float(1.0), "1.0");
+        assert_eq!(py_float(0.0), "0.0");
+        assert_eq!(py_float(1.0 / 3.0), "0.3333333333333333");
+        assert_eq!(py_float(5e-5), "5e-05");
+        assert_eq!(py_float(1.25e-7), "1.25e-07");
+        assert_eq!(py_float(0.0001), "0.0001");
     }
 }

@@ -179,6 +179,17 @@ fn compare(shared: &Path, gold: &Path, pred: &Path, pred_ext: &str) -> String {
             .to_owned();
         serde_json::from_str(&l).unwrap()
     };
+    let json_line = |out: &[u8]| {
+        String::from_utf8_lossy(out)
+            .lines()
+            .find(|l| l.starts_with('{'))
+            .map(str::to_owned)
+    };
+    assert_eq!(
+        json_line(&ours.stdout),
+        json_line(&py.stdout),
+        "JSON line identical"
+    );
     let (a, b) = (json(&py.stdout), json(&ours.stdout));
     for key in [
         "precision_strict",
