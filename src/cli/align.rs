@@ -87,7 +87,7 @@ pub fn run(args: Args) -> Result<()> {
         ..Default::default()
     });
     let bar = progress(interactive, jobs.len(), "reading");
-    let mut loaded = Vec::with_capacity(jobs.len());
+    let mut loaded: Vec<LoadedPair> = Vec::with_capacity(jobs.len());
     for job in &jobs {
         loaded.push(loader.load_pair(job)?);
         bar.inc(1);
@@ -118,9 +118,10 @@ pub fn run(args: Args) -> Result<()> {
         }
     }
     let spinner = progress(interactive, 0, "aligning");
+    // the segments move into the aligner's input; `loaded` keeps the rest of each pair
     let docs: Vec<_> = loaded
-        .iter()
-        .map(|p| (p.src.clone(), p.tgt.clone()))
+        .iter_mut()
+        .map(|p| (std::mem::take(&mut p.src), std::mem::take(&mut p.tgt)))
         .collect();
     let alignments = align_batch(&docs, &config);
     spinner.finish_and_clear();
@@ -132,12 +133,12 @@ pub fn run(args: Args) -> Result<()> {
         )));
     }
 
-    // 3. build every output in memory-light form first, so a bad alignment fails before writing
+    // 3. build the rows of every pair before writing any, so a bad alignment fails first
     let mut built = Vec::with_capacity(loaded.len());
-    for (pair, alignment) in loaded.iter().zip(&alignments) {
+    for ((pair, alignment), (src, tgt)) in loaded.iter().zip(&alignments).zip(&docs) {
         let mut options = BuildOptions::new(src_lang, tgt_lang);
         options.size_mismatch = pair.size_mismatch;
-        built.push(build_pairs(alignment, &pair.src, &pair.tgt, &options)?);
+        built.push(build_pairs(alignment, src, tgt, &options)?);
     }
 
     // 4. write
