@@ -2,7 +2,9 @@
 
 use clap::{Parser, Subcommand};
 
+mod align;
 mod detect;
+mod eval;
 mod ingest;
 mod run;
 mod segment;
@@ -30,6 +32,10 @@ enum Command {
     Split(split::Args),
     /// Print the sentences of a file, one a line, a blank line between paragraphs.
     Segment(segment::Args),
+    /// Align a document pair (or a batch) and write DIR/<stem>.tmx, .csv, .beads.
+    Align(align::Args),
+    /// Score predicted bead files against gold ones (strict / lax precision, recall, F1).
+    Eval(eval::Args),
 }
 
 /// Runs the CLI and returns the process exit code: 0 ok, 2 bad input, 1 internal failure.
@@ -41,6 +47,8 @@ pub fn main() -> i32 {
         Command::Detect(a) => detect::run(a),
         Command::Split(a) => split::run(a),
         Command::Segment(a) => segment::run(a),
+        Command::Align(a) => align::run(a),
+        Command::Eval(a) => eval::run(a),
     };
     match result {
         Ok(()) => 0,
