@@ -13,6 +13,8 @@ use crate::align::{align_batch, AlignConfig, Alignment, Segment};
 use crate::ingest::{self, IngestOptions};
 use crate::lang::LanguageSplitter;
 use crate::segment::{segment_paragraphs, segmenter_for};
+use crate::tm::naming::split_name;
+use crate::tm::{self, tmx::TmxOptions, BuildOptions, OutputFormat};
 use crate::{Error, Lang, Result};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -58,35 +60,14 @@ impl Job {
     }
 }
 
-/// Splits a file name into its stem and language suffix: `report.zh.txt` → (`report`,
-/// `Some(zh)`), `000.ru` → (`000`, `Some(ru)`), `bulletin.txt` → (`bulletin`, `None`).
-/// Locale-style suffixes (`report.zh-CN.txt`, `report.ru_RU.md`) count too.
-pub fn stem_and_lang(path: &Path) -> (String, Option<Lang>) {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut parts: Vec<&str> = name.split('.').collect();
-    // Drop a known format extension first, so `000.zh` and `000.zh.txt` read the same.
-    if parts.len() > 1 {
-        let ext = parts[parts.len() - 1].to_ascii_lowercase();
-        if INPUT_EXTENSIONS.contains(&ext.as_str()) || ext == "tmx" || ext == "srx" {
-            parts.pop();
-        }
-    }
-    if parts.len() > 1 {
-        let last = parts[parts.len() - 1];
-        // Only short codes: a stem like `news.russia` must not lose its last word.
-        if last.len() <= 10 && !last.is_empty() {
-            if let Some(lang) = Lang::parse(last) {
-                if last.len() == 2 || last.contains(['-', '_']) || last.len() == 3 {
-                    parts.pop();
-                    return (parts.join("."), Some(lang));
-                }
-            }
-        }
-    }
-    (parts.join("."), None)
+/// Splits a path's file name into its stem and language suffix (see [`crate::tm::naming`]).
+fn stem_and_lang(path: &Path) -> (String, Option<Lang>) {
+    split_name(
+        &path
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default(),
+    )
 }
 
 /// Collects the input files: files as given, folders walked (sorted, hidden entries skipped).
@@ -396,7 +377,9 @@ pub fn run(options: &RunOptions) -> Result<RunReport> {
     for ((sl, tl), members) in &groups {
         let mut config = AlignConfig::new(*sl, *tl);
         if options.use_seed {
-            config.seed_terms = Vec::new(); // WIRE-AT-MERGE: seed glossary loader
+            if let Some(path) = tm::seed::find_seed_glossary(*sl, *tl) {
+                config.seed_terms = tm::seed::load_seed_terms(&path, *sl, *tl)?;
+            }
         }
         let docs: Vec<(Vec<Segment>, Vec<Segment>)> = members
             .iter()
@@ -457,33 +440,37 @@ fn write_outputs(
         crate::output::write_atomic(&path, text.as_bytes())?;
         written.push(path);
     }
-    let _ = alignment;
+    let (src, tgt) = (p.src.segments(), p.tgt.segments());
+    let pairs = tm::build_pairs(
+        alignment,
+        &src,
+        &tgt,
+        &BuildOptions::new(p.src.lang, p.tgt.lang),
+    )?;
+    let source_file = p
+        .src
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmx_options = TmxOptions::new(p.src.lang, p.tgt.lang, source_file);
+    for (_, path) in tm::output_paths(&options.out_dir, &p.stem, &OutputFormat::ALL) {
+        crate::output::ensure_not_input(&path, inputs)?;
+    }
+    written.extend(tm::write_outputs(
+        &options.out_dir,
+        &p.stem,
+        &OutputFormat::ALL,
+        alignment,
+        &pairs,
+        &tmx_options,
+    )?);
     Ok(written)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn stems_and_language_suffixes() {
-        let cases = [
-            ("000.zh", "000", Some(Lang::Zh)),
-            ("report.zh.txt", "report", Some(Lang::Zh)),
-            ("report.ru.md", "report", Some(Lang::Ru)),
-            ("a.b.zh-CN.txt", "a.b", Some(Lang::Zh)),
-            ("bulletin.txt", "bulletin", None),
-            ("news.russia.txt", "news.russia", None),
-            ("plain", "plain", None),
-        ];
-        for (name, stem, lang) in cases {
-            assert_eq!(
-                stem_and_lang(Path::new(name)),
-                (stem.to_string(), lang),
-                "{name}"
-            );
-        }
-    }
 
     #[test]
     fn pairs_by_stem_and_reports_leftovers() {
