@@ -4,6 +4,15 @@
 //! configured languages, decides what script alone cannot (Latin-script runs). Latin tokens
 //! embedded in Chinese text (`AM`, `iPhone 15`) stay in the Chinese stream; digits and
 //! punctuation go with their neighbours.
+//!
+//! Submodules: `script` classifies characters and builds script runs in one scan,
+//! `resolve` gives runs their language, `detector` wraps `lingua`, `split` builds spans and
+//! streams.
+
+mod detector;
+mod resolve;
+mod script;
+mod split;
 
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -113,9 +122,13 @@ pub struct LangStreams {
     pub streams: BTreeMap<Lang, Vec<String>>,
 }
 
-/// Splits text into language runs. Build once, reuse: building loads the language models.
+/// Splits text into language runs. Build once, reuse: the `lingua` detector inside is built
+/// on first need and kept.
+///
+/// `LanguageSplitter` is `Send + Sync`, so one instance can serve parallel workers.
 pub struct LanguageSplitter {
     languages: Vec<Lang>,
+    detector: detector::Detector,
 }
 
 impl LanguageSplitter {
@@ -123,6 +136,7 @@ impl LanguageSplitter {
     pub fn new(languages: &[Lang]) -> Self {
         LanguageSplitter {
             languages: languages.to_vec(),
+            detector: detector::Detector::new(languages),
         }
     }
 
@@ -131,23 +145,35 @@ impl LanguageSplitter {
         &self.languages
     }
 
-    /// Language runs of `text` (byte offsets into `text`), covering every non-blank part.
+    fn resolver(&self) -> resolve::Resolver<'_> {
+        resolve::Resolver::new(&self.languages, &self.detector)
+    }
+
+    /// Language runs of `text` (byte offsets into `text`), covering every non-blank part
+    /// that is in a configured language.
+    ///
+    /// Each line is analysed on its own and spans never cross a line break; spans are trimmed
+    /// of surrounding whitespace and `text[start..end] == span.text`. A line without letters
+    /// (`2024`, `***`) takes the language of the span before it. Text in no configured
+    /// language (a Latin-only line when `en` is not configured, Han text when `zh` is not)
+    /// gets no span. To detect a document, join its paragraphs with `"\n\n"`.
     pub fn detect(&self, text: &str) -> Vec<LangSpan> {
-        let _ = text;
-        todo!("lang::LanguageSplitter::detect")
+        split::detect(&self.resolver(), text)
     }
 
     /// Splits paragraphs into per-language streams; a paragraph carrying two languages
-    /// (a bilingual heading) contributes one paragraph to each stream.
+    /// (a bilingual heading) contributes one paragraph to each stream, trimmed.
+    ///
+    /// Paragraphs without letters, or without text in any configured language, are left out:
+    /// a lone number or punctuation line never makes a paragraph of its own.
     pub fn split(&self, paragraphs: &[String]) -> LangStreams {
-        let _ = paragraphs;
-        todo!("lang::LanguageSplitter::split")
+        split::split(&self.resolver(), paragraphs)
     }
 
-    /// The language that most of the text is in (by characters), if any configured one is.
+    /// The language that most of the text is in (by letters; a Han character is one
+    /// letter), if any configured one is.
     pub fn dominant(&self, paragraphs: &[String]) -> Option<Lang> {
-        let _ = paragraphs;
-        todo!("lang::LanguageSplitter::dominant")
+        split::dominant(&self.resolver(), paragraphs)
     }
 }
 

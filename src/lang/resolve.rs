@@ -1,0 +1,324 @@
+//! From script runs to language pieces: the rules that decide which language a run is in.
+//!
+//! * A Han run is Chinese, a Cyrillic run Russian (if that language is configured; text in a
+//!   language that is not configured gets no language).
+//! * A Latin run is usually *embedded*: a name, an acronym or a product (`AM`, `iPhone 15`,
+//!   `Member of the Welsh Parliament` inside Russian) goes with its neighbours.
+//! * A Latin run *stands on its own* — and is handed to `lingua` — only when a Latin-script
+//!   language is configured and it is the whole line, or it has at least three words, sits at the
+//!   edge of the line or between two different languages, and is long enough compared with the
+//!   rest of the line to be a translation of it rather than a quotation (see [`STANDALONE_EDGE`]).
+//! * Pieces too small to be a paragraph (a lone letter) join a neighbour.
+
+use super::detector::Detector;
+use super::script::{self, classify, Class, Run, Script};
+use super::Lang;
+
+/// An edge Latin run stands on its own if its letters are at least this share of the weight
+/// of the rest of the line. Bilingual headings put two translations side by side, so the
+/// halves have comparable weight; a name or quotation at the edge of a paragraph is small.
+pub(crate) const STANDALONE_EDGE: f64 = 0.5;
+
+/// The same share for a Latin run between two different languages: then it must hold its
+/// own against both of them (a third language in a heading is rare; `Desert Island Discs:`
+/// before a Russian title is not one).
+pub(crate) const STANDALONE_BETWEEN: f64 = 0.25;
+
+/// A Latin run needs at least this many words to stand on its own: two capitalised words
+/// at the end of a Chinese line are far more often a name (`嫌疑人 Dyteon Simpson`) than an
+/// English half.
+pub(crate) const STANDALONE_MIN_WORDS: usize = 3;
+
+/// Pieces with at most this weight never stand alone (a lone letter or Han character).
+const TINY_WEIGHT: u32 = 2;
+
+/// A stretch of a line in one language (or in none of the configured ones).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Piece {
+    /// Byte offset of the first byte, relative to the line.
+    pub start: usize,
+    /// Byte offset one past the last byte.
+    pub end: usize,
+    /// Its language; `None` if it is in no configured language.
+    pub lang: Option<Lang>,
+    /// Letters it holds.
+    pub letters: u32,
+    /// Letters weighted by how much meaning they carry: a Han character counts two.
+    pub weight: u32,
+}
+
+/// The configured languages, as the resolver needs them.
+pub(crate) struct Resolver<'a> {
+    zh: bool,
+    ru: bool,
+    detector: &'a Detector,
+}
+
+fn weight(run: &Run) -> u32 {
+    match run.script {
+        Script::Han => run.letters * 2,
+        _ => run.letters,
+    }
+}
+
+/// Words with at least one Latin letter.
+fn latin_words(text: &str) -> usize {
+    text.split_whitespace()
+        .filter(|w| w.chars().any(|c| classify(c) == Class::Letter(Script::Latin)))
+        .count()
+}
+
+fn starts_with_space(text: &str) -> bool {
+    text.chars()
+        .next()
+        .is_some_and(|c| classify(c) == Class::Space)
+}
+
+/// Where a trailing Latin run after Chinese really starts, when its first word or two end the
+/// Chinese half (`更名为 Ye Kanye West: Rapper changes his name to Ye`): the run is cut before
+/// the first word pair that already appeared earlier in the line (a name given in both
+/// halves), provided the pair at its very start did not.
+fn echo_split(line: &str, run: &Run) -> Option<usize> {
+    let text = &line[run.start..run.end];
+    let base = text.as_ptr() as usize;
+    let tokens: Vec<(usize, &str)> = text
+        .split_whitespace()
+        .map(|t| (t.as_ptr() as usize - base + run.start, t))
+        .collect();
+    if tokens.len() < 3 {
+        return None;
+    }
+    let earlier = &line[..run.start];
+    let pair = |k: usize| -> String {
+        let clean = |t: &str| t.trim_matches(|c: char| !c.is_alphanumeric()).to_string();
+        format!("{} {}", clean(tokens[k].1), clean(tokens[k + 1].1))
+    };
+    if earlier.contains(&pair(0)) {
+        return None;
+    }
+    (1..=2)
+        .take_while(|&k| k + 2 < tokens.len())
+        .find(|&k| {
+            let p = pair(k);
+            p.len() >= 4 && earlier.contains(&p)
+        })
+        .map(|k| tokens[k].0)
+}
+
+impl<'a> Resolver<'a> {
+    /// A resolver for `languages`, asking `detector` about standalone Latin runs.
+    pub(crate) fn new(languages: &[Lang], detector: &'a Detector) -> Self {
+        Resolver {
+            zh: languages.contains(&Lang::Zh),
+            ru: languages.contains(&Lang::Ru),
+            detector,
+        }
+    }
+
+    fn script_lang(&self, script: Script) -> Option<Lang> {
+        match script {
+            Script::Han if self.zh => Some(Lang::Zh),
+            Script::Cyrillic if self.ru => Some(Lang::Ru),
+            _ => None,
+        }
+    }
+
+    /// Language pieces of one line, in order, covering it; empty if the line has no letter.
+    pub(crate) fn pieces(&self, line: &str) -> Vec<Piece> {
+        let runs = script::runs(line);
+        let mut out: Vec<Piece> = Vec::with_capacity(runs.len());
+        if let [run] = runs.as_slice() {
+            // The common case: a monolingual paragraph.
+            let lang = match run.script {
+                Script::Latin if self.detector.has_latin_language() => self.detector.detect(line),
+                Script::Latin => None,
+                s => self.script_lang(s),
+            };
+            out.push(Piece {
+                start: 0,
+                end: line.len(),
+                lang,
+                letters: run.letters,
+                weight: weight(run),
+            });
+            return out;
+        }
+        let total: u32 = runs.iter().map(weight).sum();
+        for (i, run) in runs.iter().enumerate() {
+            if run.script != Script::Latin {
+                push(&mut out, run.start, run.end, self.script_lang(run.script), run);
+                continue;
+            }
+            // Neighbours of a Latin run are never Latin: adjacent runs differ in script.
+            let left = i.checked_sub(1).map(|j| self.script_lang(runs[j].script));
+            let right = runs.get(i + 1).map(|r| self.script_lang(r.script));
+            let edge = left.is_none() || right.is_none();
+            let mut start = run.start;
+            if self.detector.has_latin_language() && (edge || left != right) {
+                let share = if edge {
+                    STANDALONE_EDGE
+                } else {
+                    STANDALONE_BETWEEN
+                };
+                let own = weight(run);
+                let rest = total - own;
+                if latin_words(&line[run.start..run.end]) >= STANDALONE_MIN_WORDS
+                    && f64::from(own) >= share * f64::from(rest)
+                {
+                    if right.is_none() && runs[i - 1].script == Script::Han {
+                        if let Some(cut) = echo_split(line, run) {
+                            let head = Run { end: cut, ..*run };
+                            push(&mut out, run.start, cut, left.flatten(), &head);
+                            start = cut;
+                        }
+                    }
+                    if let Some(lang) = self.detector.detect(&line[start..run.end]) {
+                        push(&mut out, start, run.end, Some(lang), run);
+                        continue;
+                    }
+                }
+            }
+            let lang = match (left, right) {
+                (Some(l), None) => l,
+                (None, Some(r)) => r,
+                (Some(l), Some(r)) if l == r => l,
+                (Some(l), Some(r)) => {
+                    // Between two languages: go with the side it is written against.
+                    let glued_left = !starts_with_space(&line[run.start..]);
+                    let glued_right = !starts_with_space(&line[run.end..]);
+                    if glued_left && !glued_right {
+                        l
+                    } else {
+                        r
+                    }
+                }
+                (None, None) => None,
+            };
+            push(&mut out, start, run.end, lang, run);
+        }
+        absorb_tiny(&mut out);
+        out
+    }
+}
+
+/// Appends a piece, merging it into the previous one if the language is the same. Letters
+/// are counted for the whole run even if a head was cut off: only the rough size matters.
+fn push(out: &mut Vec<Piece>, start: usize, end: usize, lang: Option<Lang>, run: &Run) {
+    let (letters, w) = (run.letters, weight(run));
+    if let Some(last) = out.last_mut() {
+        if last.lang == lang {
+            last.end = end;
+            last.letters += letters;
+            last.weight += w;
+            return;
+        }
+    }
+    out.push(Piece {
+        start,
+        end,
+        lang,
+        letters,
+        weight: w,
+    });
+}
+
+/// A piece too small to be a paragraph of its own takes its left neighbour's language (its
+/// right one's at the start of the line); neighbours of one language then merge.
+fn absorb_tiny(pieces: &mut Vec<Piece>) {
+    if pieces.len() < 2 || pieces.iter().all(|p| p.weight > TINY_WEIGHT) {
+        return;
+    }
+    let mut merged: Vec<Piece> = Vec::with_capacity(pieces.len());
+    for (i, p) in pieces.iter().enumerate() {
+        let mut p = *p;
+        if p.weight <= TINY_WEIGHT {
+            p.lang = match merged.last() {
+                Some(prev) => prev.lang,
+                None => pieces.get(i + 1).map_or(p.lang, |n| n.lang),
+            };
+        }
+        match merged.last_mut() {
+            Some(last) if last.lang == p.lang => {
+                last.end = p.end;
+                last.letters += p.letters;
+                last.weight += p.weight;
+            }
+            _ => merged.push(p),
+        }
+    }
+    *pieces = merged;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn langs(line: &str, languages: &[Lang]) -> Vec<(String, Option<Lang>)> {
+        let det = Detector::new(languages);
+        let r = Resolver::new(languages, &det);
+        r.pieces(line)
+            .iter()
+            .map(|p| (line[p.start..p.end].trim().to_string(), p.lang))
+            .collect()
+    }
+
+    const ALL: &[Lang] = &[Lang::Zh, Lang::Ru, Lang::En];
+
+    #[test]
+    fn latin_inside_chinese_stays_chinese() {
+        let p = langs("苹果发布了 iPhone 15，售价 799 美元。", ALL);
+        assert_eq!(p, vec![("苹果发布了 iPhone 15，售价 799 美元。".into(), Some(Lang::Zh))]);
+        let p = langs("一位工党的 AM 表示，他所在的党团担心“ MWP 与 Twp 和 Pwp 押韵\"对于", ALL);
+        assert_eq!(p.len(), 1);
+    }
+
+    #[test]
+    fn latin_inside_russian_stays_russian() {
+        let line = "аббревиатуру MWP (от англ. Member of the Welsh Parliament — член Парламента Уэльса).";
+        assert_eq!(langs(line, ALL), vec![(line.into(), Some(Lang::Ru))]);
+    }
+
+    #[test]
+    fn short_quotation_at_the_edge_stays() {
+        let line = "Il faut bien le faire. Так говорят французы, когда нужно сделать что-то неприятное, но необходимое.";
+        assert_eq!(langs(line, ALL), vec![(line.into(), Some(Lang::Ru))]);
+        let line = "警方表示，嫌疑人 Dyteon Simpson";
+        assert_eq!(langs(line, ALL), vec![(line.into(), Some(Lang::Zh))]);
+    }
+
+    #[test]
+    fn heading_halves() {
+        let p = langs(
+            "坎耶·维斯特（Kanye West）:饶舌歌手更名为 Ye Kanye West: Rapper changes his name to Ye",
+            ALL,
+        );
+        assert_eq!(
+            p,
+            vec![
+                ("坎耶·维斯特（Kanye West）:饶舌歌手更名为 Ye".into(), Some(Lang::Zh)),
+                ("Kanye West: Rapper changes his name to Ye".into(), Some(Lang::En)),
+            ]
+        );
+        let p = langs(
+            "荒岛电台：汤姆·戴利觉得在性方面自己很自卑 Desert Island Discs: Том Дейли испытывал чувство неполноценности",
+            ALL,
+        );
+        assert_eq!(p[0].1, Some(Lang::Zh));
+        assert_eq!(p[1].0, "Desert Island Discs: Том Дейли испытывал чувство неполноценности");
+    }
+
+    #[test]
+    fn latin_paragraph_without_latin_language_has_none() {
+        let p = langs("Welsh AMs worried", &[Lang::Zh, Lang::Ru]);
+        assert_eq!(p, vec![("Welsh AMs worried".into(), None)]);
+        let p = langs("Welsh AMs worried", ALL);
+        assert_eq!(p[0].1, Some(Lang::En));
+    }
+
+    #[test]
+    fn lone_letters_join_a_neighbour() {
+        let p = langs("Это я 中 и ты", ALL);
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].1, Some(Lang::Ru));
+    }
+}
