@@ -183,10 +183,19 @@ impl<'a> Resolver<'a> {
                 (None, Some(r)) => r,
                 (Some(l), Some(r)) if l == r => l,
                 (Some(l), Some(r)) => {
-                    // Between two languages: go with the side it is written against.
-                    let glued_left = !starts_with_space(&line[run.start..]);
+                    // Between two languages. CJK punctuation in the run (`更名为 Ye。 Канье`)
+                    // means it is part of the Chinese text; otherwise it goes with the side
+                    // it is written against, and with the right side (the start of the next
+                    // half, as in `自卑 Brexit: Великобритания`) when spaced on both.
+                    let text = &line[run.start..run.end];
+                    let han_context = text.chars().any(|c| classify(c) == Class::HanPunct);
+                    let glued_left = !starts_with_space(text);
                     let glued_right = !starts_with_space(&line[run.end..]);
-                    if glued_left && !glued_right {
+                    if han_context && runs[i - 1].script == Script::Han {
+                        l
+                    } else if han_context && runs[i + 1].script == Script::Han {
+                        r
+                    } else if glued_left && !glued_right {
                         l
                     } else {
                         r
@@ -305,6 +314,16 @@ mod tests {
         );
         assert_eq!(p[0].1, Some(Lang::Zh));
         assert_eq!(p[1].0, "Desert Island Discs: Том Дейли испытывал чувство неполноценности");
+    }
+
+    #[test]
+    fn latin_between_halves() {
+        let p = langs("他更名为 Ye。 Канье Уэст сменил имя на Йе", &[Lang::Zh, Lang::Ru]);
+        assert_eq!(p[0].0, "他更名为 Ye。");
+        let p = langs("英国将懊悔不已 Brexit: Великобритания пожалеет", &[Lang::Zh, Lang::Ru]);
+        assert_eq!(p[1].0, "Brexit: Великобритания пожалеет");
+        let p = langs("谷歌和Facebook Изобретатель сети", &[Lang::Zh, Lang::Ru]);
+        assert_eq!(p[0].0, "谷歌和Facebook");
     }
 
     #[test]
