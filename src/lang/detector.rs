@@ -32,6 +32,24 @@ fn from_lingua(lang: Language) -> Option<Lang> {
     }
 }
 
+/// How much of a run `lingua` reads.
+pub(crate) const SAMPLE_BYTES: usize = 64;
+
+/// The start of `text`, at most about [`SAMPLE_BYTES`] long, cut after a whole word.
+fn sample(text: &str) -> &str {
+    if text.len() <= SAMPLE_BYTES {
+        return text;
+    }
+    let mut end = SAMPLE_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    match text[..end].rfind(char::is_whitespace) {
+        Some(space) if space > SAMPLE_BYTES / 2 => &text[..space],
+        _ => &text[..end],
+    }
+}
+
 impl Detector {
     /// A detector for `languages` (not built yet).
     pub(crate) fn new(languages: &[Lang]) -> Self {
@@ -47,11 +65,14 @@ impl Detector {
         self.languages.contains(&Lang::En)
     }
 
-    /// The configured language `text` is in, if `lingua` can tell.
+    /// The configured language `text` is in, if `lingua` can tell. Only the first
+    /// [`SAMPLE_BYTES`] (cut at a space) are looked at: a run is in one language by
+    /// construction, and `lingua`'s cost grows with the length of what it reads.
     pub(crate) fn detect(&self, text: &str) -> Option<Lang> {
         if self.languages.is_empty() {
             return None;
         }
+        let text = sample(text);
         let detector = self.inner.get_or_init(|| {
             let langs: Vec<Language> = self.languages.iter().map(|&l| to_lingua(l)).collect();
             LanguageDetectorBuilder::from_languages(&langs).build()
@@ -66,6 +87,16 @@ impl Detector {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn samples_cut_at_words_and_char_boundaries() {
+        let long = "слово ".repeat(100);
+        let s = sample(&long);
+        assert!(s.len() <= SAMPLE_BYTES && s.ends_with("слово"));
+        assert_eq!(sample("short"), "short");
+        let han = "中".repeat(200);
+        assert!(sample(&han).len() <= SAMPLE_BYTES);
+    }
 
     #[test]
     fn detects_only_configured_languages() {

@@ -195,4 +195,97 @@ mod tests {
             vec![Lang::Zh, Lang::Ru]
         );
     }
+
+    fn paras(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn zh_ru_heading_splits_into_halves() {
+        let s = LanguageSplitter::new(&[Lang::Zh, Lang::Ru, Lang::En]);
+        let streams = s
+            .split(&paras(&[
+                "习近平主席同俄罗斯总统普京视频会晤 ВСТРЕЧА ПРЕДСЕДАТЕЛЯ КНР СИ ЦЗИНЬПИНА И ПРЕЗИДЕНТА РФ В. В. ПУТИНА",
+            ]))
+            .streams;
+        assert_eq!(streams.len(), 2);
+        assert_eq!(streams[&Lang::Zh], ["习近平主席同俄罗斯总统普京视频会晤"]);
+        assert_eq!(
+            streams[&Lang::Ru],
+            ["ВСТРЕЧА ПРЕДСЕДАТЕЛЯ КНР СИ ЦЗИНЬПИНА И ПРЕЗИДЕНТА РФ В. В. ПУТИНА"]
+        );
+    }
+
+    #[test]
+    fn zh_en_heading_splits_into_halves() {
+        let line = "威尔士国民议会议员(AM)担心“看起来像笨蛋” Welsh AMs worried about 'looking like muppets'";
+        for langs in [&[Lang::Zh, Lang::En][..], &[Lang::Zh, Lang::Ru, Lang::En][..]] {
+            let s = LanguageSplitter::new(langs);
+            let streams = s.split(&paras(&[line])).streams;
+            assert_eq!(streams[&Lang::Zh], ["威尔士国民议会议员(AM)担心“看起来像笨蛋”"]);
+            assert_eq!(
+                streams[&Lang::En],
+                ["Welsh AMs worried about 'looking like muppets'"]
+            );
+            assert_eq!(streams.len(), 2);
+        }
+    }
+
+    #[test]
+    fn iphone_stays_chinese() {
+        let s = LanguageSplitter::new(&[Lang::Zh, Lang::Ru, Lang::En]);
+        for line in [
+            "苹果公司今天发布了 iPhone 15",
+            "iPhone 15 今天上市，售价 799 美元。",
+            "新款 iPhone 15 的电池更大。",
+        ] {
+            let spans = s.detect(line);
+            assert_eq!(spans.len(), 1, "{line}: {spans:?}");
+            assert_eq!(spans[0].lang, Lang::Zh);
+            assert_eq!(spans[0].text, line);
+        }
+    }
+
+    #[test]
+    fn dominant_language() {
+        let s = LanguageSplitter::new(&[Lang::Zh, Lang::Ru]);
+        let p = paras(&["中文段落，很长很长很长。", "Коротко."]);
+        assert_eq!(s.dominant(&p), Some(Lang::Zh));
+        assert_eq!(s.dominant(&paras(&["2024", "Only English"])), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn spans_are_char_boundaries_and_cover_the_text(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "中文", "习近平", "。", "，", "“", "”", "（", "）", " ", "  ", "\n", "\n\n",
+                    "Привет", "мир", "«", "»", "AM", "iPhone", "Welsh", "worried", "'", "\"",
+                    "(", ")", "2017", "5", "—", "-", ":", "é", "·", "\u{3000}",
+                ]),
+                0..40,
+            )
+        ) {
+            let text: String = parts.concat();
+            let s = LanguageSplitter::new(&[Lang::Zh, Lang::Ru, Lang::En]);
+            let spans = s.detect(&text);
+            let mut last = 0;
+            for span in &spans {
+                proptest::prop_assert!(span.start < span.end);
+                proptest::prop_assert!(span.start >= last, "spans overlap or go backwards");
+                proptest::prop_assert!(text.is_char_boundary(span.start));
+                proptest::prop_assert!(text.is_char_boundary(span.end));
+                proptest::prop_assert_eq!(&text[span.start..span.end], span.text.as_str());
+                // Nothing non-blank between spans: they cover the text.
+                proptest::prop_assert!(text[last..span.start].trim().is_empty());
+                last = span.end;
+            }
+            if spans.is_empty() {
+                // Only a text without letters has no language at all.
+                proptest::prop_assert!(text.chars().all(|c| !c.is_alphabetic()));
+            } else {
+                proptest::prop_assert!(text[last..].trim().is_empty());
+            }
+        }
+    }
 }

@@ -111,8 +111,15 @@ pub(crate) struct Run {
 pub(crate) fn runs(line: &str) -> Vec<Run> {
     let mut out: Vec<Run> = Vec::new();
     let mut cur: Option<Run> = None;
-    for (i, c) in line.char_indices() {
-        let (script, is_letter) = match classify(c) {
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // Hand-decoded UTF-8 (the input is a valid `str`): this loop is the hot path of the
+        // whole stage, and the ASCII case must stay a single table look-up.
+        let (class, len) = decode_class(bytes, i);
+        let at = i;
+        i += len;
+        let (script, is_letter) = match class {
             Class::Letter(s) => (s, true),
             // CJK punctuation continues a Han run but never starts or interrupts another one.
             Class::HanPunct if matches!(cur, Some(r) if r.script == Script::Han) => {
@@ -120,14 +127,14 @@ pub(crate) fn runs(line: &str) -> Vec<Run> {
             }
             _ => continue,
         };
-        let end = i + c.len_utf8();
+        let end = i;
         match cur.as_mut() {
             Some(r) if r.script == script => {
                 r.end = end;
                 r.letters += u32::from(is_letter);
             }
             Some(r) => {
-                let cut = cut_between(line, r.end, i, r.script, script);
+                let cut = cut_between(line, r.end, at, r.script, script);
                 r.end = cut;
                 out.push(*r);
                 cur = Some(Run {
@@ -152,6 +159,27 @@ pub(crate) fn runs(line: &str) -> Vec<Run> {
         out.push(r);
     }
     out
+}
+
+/// The class of the character starting at byte `i` of valid UTF-8 `bytes`, and its length.
+#[inline]
+fn decode_class(bytes: &[u8], i: usize) -> (Class, usize) {
+    let b = bytes[i];
+    if b < 0x80 {
+        return (ASCII[usize::from(b)], 1);
+    }
+    let cont = |k: usize| u32::from(bytes.get(i + k).copied().unwrap_or(0x80) & 0x3F);
+    let (u, len) = if b < 0xE0 {
+        ((u32::from(b & 0x1F) << 6) | cont(1), 2)
+    } else if b < 0xF0 {
+        ((u32::from(b & 0x0F) << 12) | (cont(1) << 6) | cont(2), 3)
+    } else {
+        (
+            (u32::from(b & 0x07) << 18) | (cont(1) << 12) | (cont(2) << 6) | cont(3),
+            4,
+        )
+    };
+    (char::from_u32(u).map_or(Class::Neutral, classify), len)
 }
 
 /// Where the neutral stretch `line[a..b]` between a run of `left` script and one of `right`
@@ -275,6 +303,14 @@ mod tests {
     fn apostrophes_do_not_break_words() {
         let t = texts("it's Welsh");
         assert_eq!(t.len(), 1);
+    }
+
+    #[test]
+    fn hand_decoding_agrees_with_std() {
+        let text = "aé中Ж😀\u{3000}（»\u{10FFFF}";
+        for (i, c) in text.char_indices() {
+            assert_eq!(decode_class(text.as_bytes(), i), (classify(c), c.len_utf8()));
+        }
     }
 
     #[test]
