@@ -27,12 +27,21 @@ fn mixed_paragraphs(set: &str) -> Vec<String> {
             "威尔士国民议会议员(AM)担心“看起来像笨蛋”有人提议应将 AM 的头衔改为MWP（威尔士议会议员)。",
             "Члены Ассамблеи Уэльса не хотят «походить на маппетов» (от англ. Member of the Welsh Parliament).",
         ];
-        return pair.iter().cycle().take(4000).map(|s| s.to_string()).collect();
+        return pair
+            .iter()
+            .cycle()
+            .take(4000)
+            .map(|s| s.to_string())
+            .collect();
     };
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
         .unwrap_or_default();
-    files.retain(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.len() == 7));
+    files.retain(|p| {
+        p.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.len() == 7)
+    });
     files.sort();
     files
         .iter()

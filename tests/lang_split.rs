@@ -194,7 +194,10 @@ fn split_writes_one_file_per_language_ending_with_newline() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let zh = std::fs::read_to_string(out.join("doc.md.zh.txt")).expect("zh file");
     let ru = std::fs::read_to_string(out.join("doc.md.ru.txt")).expect("ru file");
-    assert_eq!(zh, "习近平主席同俄罗斯总统普京视频会晤\n\n苹果发布了 iPhone 15。\n");
+    assert_eq!(
+        zh,
+        "习近平主席同俄罗斯总统普京视频会晤\n\n苹果发布了 iPhone 15。\n"
+    );
     assert_eq!(
         ru,
         "ВСТРЕЧА ПРЕДСЕДАТЕЛЯ КНР СИ ЦЗИНЬПИНА И ПРЕЗИДЕНТА РФ В. В. ПУТИНА\n\nApple выпустила iPhone 15.\n"
@@ -220,7 +223,10 @@ fn detect_prints_json_lines_with_offsets_into_the_cleaned_text() {
         .lines()
         .map(|l| serde_json::from_str(l).expect("json line"))
         .collect();
-    let langs: Vec<&str> = spans.iter().map(|s| s["lang"].as_str().unwrap_or("")).collect();
+    let langs: Vec<&str> = spans
+        .iter()
+        .map(|s| s["lang"].as_str().unwrap_or(""))
+        .collect();
     assert_eq!(langs, ["zh", "en", "zh"]);
     for s in &spans {
         let (a, b) = (

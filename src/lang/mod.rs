@@ -219,10 +219,16 @@ mod tests {
     #[test]
     fn zh_en_heading_splits_into_halves() {
         let line = "威尔士国民议会议员(AM)担心“看起来像笨蛋” Welsh AMs worried about 'looking like muppets'";
-        for langs in [&[Lang::Zh, Lang::En][..], &[Lang::Zh, Lang::Ru, Lang::En][..]] {
+        for langs in [
+            &[Lang::Zh, Lang::En][..],
+            &[Lang::Zh, Lang::Ru, Lang::En][..],
+        ] {
             let s = LanguageSplitter::new(langs);
             let streams = s.split(&paras(&[line])).streams;
-            assert_eq!(streams[&Lang::Zh], ["威尔士国民议会议员(AM)担心“看起来像笨蛋”"]);
+            assert_eq!(
+                streams[&Lang::Zh],
+                ["威尔士国民议会议员(AM)担心“看起来像笨蛋”"]
+            );
             assert_eq!(
                 streams[&Lang::En],
                 ["Welsh AMs worried about 'looking like muppets'"]

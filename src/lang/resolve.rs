@@ -64,7 +64,10 @@ fn weight(run: &Run) -> u32 {
 /// Words with at least one Latin letter.
 fn latin_words(text: &str) -> usize {
     text.split_whitespace()
-        .filter(|w| w.chars().any(|c| classify(c) == Class::Letter(Script::Latin)))
+        .filter(|w| {
+            w.chars()
+                .any(|c| classify(c) == Class::Letter(Script::Latin))
+        })
         .count()
 }
 
@@ -146,7 +149,13 @@ impl<'a> Resolver<'a> {
         let total: u32 = runs.iter().map(weight).sum();
         for (i, run) in runs.iter().enumerate() {
             if run.script != Script::Latin {
-                push(&mut out, run.start, run.end, self.script_lang(run.script), run);
+                push(
+                    &mut out,
+                    run.start,
+                    run.end,
+                    self.script_lang(run.script),
+                    run,
+                );
                 continue;
             }
             // Neighbours of a Latin run are never Latin: adjacent runs differ in script.
@@ -276,14 +285,24 @@ mod tests {
     #[test]
     fn latin_inside_chinese_stays_chinese() {
         let p = langs("苹果发布了 iPhone 15，售价 799 美元。", ALL);
-        assert_eq!(p, vec![("苹果发布了 iPhone 15，售价 799 美元。".into(), Some(Lang::Zh))]);
-        let p = langs("一位工党的 AM 表示，他所在的党团担心“ MWP 与 Twp 和 Pwp 押韵\"对于", ALL);
+        assert_eq!(
+            p,
+            vec![(
+                "苹果发布了 iPhone 15，售价 799 美元。".into(),
+                Some(Lang::Zh)
+            )]
+        );
+        let p = langs(
+            "一位工党的 AM 表示，他所在的党团担心“ MWP 与 Twp 和 Pwp 押韵\"对于",
+            ALL,
+        );
         assert_eq!(p.len(), 1);
     }
 
     #[test]
     fn latin_inside_russian_stays_russian() {
-        let line = "аббревиатуру MWP (от англ. Member of the Welsh Parliament — член Парламента Уэльса).";
+        let line =
+            "аббревиатуру MWP (от англ. Member of the Welsh Parliament — член Парламента Уэльса).";
         assert_eq!(langs(line, ALL), vec![(line.into(), Some(Lang::Ru))]);
     }
 
@@ -304,8 +323,14 @@ mod tests {
         assert_eq!(
             p,
             vec![
-                ("坎耶·维斯特（Kanye West）:饶舌歌手更名为 Ye".into(), Some(Lang::Zh)),
-                ("Kanye West: Rapper changes his name to Ye".into(), Some(Lang::En)),
+                (
+                    "坎耶·维斯特（Kanye West）:饶舌歌手更名为 Ye".into(),
+                    Some(Lang::Zh)
+                ),
+                (
+                    "Kanye West: Rapper changes his name to Ye".into(),
+                    Some(Lang::En)
+                ),
             ]
         );
         let p = langs(
@@ -313,14 +338,23 @@ mod tests {
             ALL,
         );
         assert_eq!(p[0].1, Some(Lang::Zh));
-        assert_eq!(p[1].0, "Desert Island Discs: Том Дейли испытывал чувство неполноценности");
+        assert_eq!(
+            p[1].0,
+            "Desert Island Discs: Том Дейли испытывал чувство неполноценности"
+        );
     }
 
     #[test]
     fn latin_between_halves() {
-        let p = langs("他更名为 Ye。 Канье Уэст сменил имя на Йе", &[Lang::Zh, Lang::Ru]);
+        let p = langs(
+            "他更名为 Ye。 Канье Уэст сменил имя на Йе",
+            &[Lang::Zh, Lang::Ru],
+        );
         assert_eq!(p[0].0, "他更名为 Ye。");
-        let p = langs("英国将懊悔不已 Brexit: Великобритания пожалеет", &[Lang::Zh, Lang::Ru]);
+        let p = langs(
+            "英国将懊悔不已 Brexit: Великобритания пожалеет",
+            &[Lang::Zh, Lang::Ru],
+        );
         assert_eq!(p[1].0, "Brexit: Великобритания пожалеет");
         let p = langs("谷歌和Facebook Изобретатель сети", &[Lang::Zh, Lang::Ru]);
         assert_eq!(p[0].0, "谷歌和Facebook");

@@ -168,6 +168,14 @@ fn decode_class(bytes: &[u8], i: usize) -> (Class, usize) {
     if b < 0x80 {
         return (ASCII[usize::from(b)], 1);
     }
+    // Lead bytes that alone settle the class: U+5000–U+9FFF are all CJK ideographs,
+    // U+0400–U+04FF all Cyrillic.
+    if (0xE5..=0xE9).contains(&b) {
+        return (Class::Letter(Script::Han), 3);
+    }
+    if (0xD0..=0xD3).contains(&b) {
+        return (Class::Letter(Script::Cyrillic), 2);
+    }
     let cont = |k: usize| u32::from(bytes.get(i + k).copied().unwrap_or(0x80) & 0x3F);
     let (u, len) = if b < 0xE0 {
         ((u32::from(b & 0x1F) << 6) | cont(1), 2)
@@ -194,7 +202,10 @@ pub(crate) fn cut_between(line: &str, a: usize, b: usize, left: Script, right: S
     let mut chars = stretch.char_indices().peekable();
     let mut classes: Vec<(usize, Class)> = Vec::with_capacity(stretch.len());
     while let Some((i, c)) = chars.next() {
-        let next = chars.peek().map(|&(_, n)| n).or_else(|| line[b..].chars().next());
+        let next = chars
+            .peek()
+            .map(|&(_, n)| n)
+            .or_else(|| line[b..].chars().next());
         let class = match classify(c) {
             Class::Quote => quote_direction(prev, next),
             Class::HanPunct if left == Script::Han => Class::Close,
@@ -276,10 +287,7 @@ mod tests {
         assert_eq!(t[0], ("议员", Script::Han));
         assert_eq!(t[1], ("(AM)", Script::Latin));
         assert_eq!(t[2], ("担心“看起来像笨蛋”", Script::Han));
-        assert_eq!(
-            t[3],
-            (" Welsh AMs 'looking like muppets'", Script::Latin)
-        );
+        assert_eq!(t[3], (" Welsh AMs 'looking like muppets'", Script::Latin));
     }
 
     #[test]
@@ -307,9 +315,12 @@ mod tests {
 
     #[test]
     fn hand_decoding_agrees_with_std() {
-        let text = "aé中Ж😀\u{3000}（»\u{10FFFF}";
+        let text = "aé中Ж😀\u{3000}（»\u{10FFFF}\u{4DC0}\u{4E00}\u{5000}\u{9FFF}\u{0400}\u{04FF}ӿ";
         for (i, c) in text.char_indices() {
-            assert_eq!(decode_class(text.as_bytes(), i), (classify(c), c.len_utf8()));
+            assert_eq!(
+                decode_class(text.as_bytes(), i),
+                (classify(c), c.len_utf8())
+            );
         }
     }
 

@@ -150,7 +150,10 @@ mod tests {
         let text = "中文标题 Русский заголовок\n\n2024\n\nПервый абзац.\n\n第一段。";
         let spans = with(ALL, |r| detect(r, text));
         let langs: Vec<Lang> = spans.iter().map(|s| s.lang).collect();
-        assert_eq!(langs, vec![Lang::Zh, Lang::Ru, Lang::Ru, Lang::Ru, Lang::Zh]);
+        assert_eq!(
+            langs,
+            vec![Lang::Zh, Lang::Ru, Lang::Ru, Lang::Ru, Lang::Zh]
+        );
         for s in &spans {
             assert!(text.is_char_boundary(s.start) && text.is_char_boundary(s.end));
             assert_eq!(&text[s.start..s.end], s.text);
@@ -179,7 +182,10 @@ mod tests {
         .collect();
         let s = with(ALL, |r| split(r, &paras)).streams;
         assert_eq!(s.len(), 2);
-        assert_eq!(s[&Lang::Zh], vec!["习近平主席同俄罗斯总统普京视频会晤", "正文。"]);
+        assert_eq!(
+            s[&Lang::Zh],
+            vec!["习近平主席同俄罗斯总统普京视频会晤", "正文。"]
+        );
         assert_eq!(
             s[&Lang::Ru],
             vec!["ВСТРЕЧА ПРЕДСЕДАТЕЛЯ КНР СИ ЦЗИНЬПИНА", "Текст."]
