@@ -8,7 +8,10 @@
 //!   language is configured and it is the whole line, or it has at least three words, sits at the
 //!   edge of the line or between two different languages, and is long enough compared with the
 //!   rest of the line to be a translation of it rather than a quotation (see [`STANDALONE_EDGE`]).
-//! * Pieces too small to be a paragraph (a lone letter) join a neighbour.
+//!   It must also be separated from the other language by a space and not be a quotation
+//!   (`他说：“We will…”`) or follow a colon at the end of the line.
+//! * Pieces too small to be a paragraph (a lone letter) join a neighbour, and a piece quoted
+//!   inside the line's main language (`普京说“Спасибо”，…`) joins it.
 
 use super::detector::Detector;
 use super::script::{self, classify, Class, Run, Script};
@@ -75,6 +78,41 @@ fn starts_with_space(text: &str) -> bool {
     text.chars()
         .next()
         .is_some_and(|c| classify(c) == Class::Space)
+}
+
+/// Whether a Latin run reads as part of the text beside it rather than as a half of its own:
+/// it is written against a neighbour without a space (`他说：“We…”`, `谷歌和Facebook`), it is
+/// one quotation from opening to closing mark, or it ends the line after a colon
+/// (`Он сказал: We will…`). The halves of a bilingual heading are separated by a space and
+/// are not quotations.
+fn quoted_or_glued(line: &str, run: &Run, has_left: bool, has_right: bool) -> bool {
+    let text = &line[run.start..run.end];
+    if (has_left && !starts_with_space(text)) || (has_right && !starts_with_space(&line[run.end..]))
+    {
+        return true;
+    }
+    if is_quotation(text) {
+        return true;
+    }
+    has_left && !has_right && line[..run.start].trim_end().ends_with([':', '：'])
+}
+
+/// Whether `text` is one quotation: it opens with a quote or bracket and closes with one
+/// (before any final punctuation).
+fn is_quotation(text: &str) -> bool {
+    let t = text.trim();
+    let opens = t
+        .chars()
+        .next()
+        .is_some_and(|c| matches!(classify(c), Class::Open | Class::Quote | Class::HanPunct));
+    let closes = t
+        .trim_end_matches([
+            '.', ',', '!', '?', ';', ':', '…', '。', '，', '！', '？', '；',
+        ])
+        .chars()
+        .next_back()
+        .is_some_and(|c| matches!(classify(c), Class::Close | Class::Quote | Class::HanPunct));
+    opens && closes
 }
 
 /// Where a trailing Latin run after Chinese really starts, when its first word or two end the
@@ -173,6 +211,7 @@ impl<'a> Resolver<'a> {
                 let rest = total - own;
                 if latin_words(&line[run.start..run.end]) >= STANDALONE_MIN_WORDS
                     && f64::from(own) >= share * f64::from(rest)
+                    && !quoted_or_glued(line, run, i > 0, i + 1 < runs.len())
                 {
                     if right.is_none() && runs[i - 1].script == Script::Han {
                         if let Some(cut) = echo_split(line, run) {
@@ -214,7 +253,7 @@ impl<'a> Resolver<'a> {
             };
             push(&mut out, start, run.end, lang, run);
         }
-        absorb_tiny(&mut out);
+        absorb(line, &mut out);
         out
     }
 }
@@ -240,28 +279,68 @@ fn push(out: &mut Vec<Piece>, start: usize, end: usize, lang: Option<Lang>, run:
     });
 }
 
-/// A piece too small to be a paragraph of its own takes its left neighbour's language (its
-/// right one's at the start of the line); neighbours of one language then merge.
-fn absorb_tiny(pieces: &mut Vec<Piece>) {
-    if pieces.len() < 2 || pieces.iter().all(|p| p.weight > TINY_WEIGHT) {
+/// Relabels pieces that belong to the text around them, then merges neighbours of one
+/// language. Only pieces outside the line's main language (by weight) are candidates,
+/// except tiny ones:
+/// * a piece too small to be a paragraph of its own (a lone letter) takes its left
+///   neighbour's language (its right one's at the start of the line);
+/// * a piece between two pieces of one other language, and lighter than they are together,
+///   is a word or phrase quoted inside them (`普京说“Спасибо”，然后…`);
+/// * a piece at the edge written against its neighbour without a space, that is a quotation
+///   or much lighter than that neighbour, is part of it (`普京说“Спасибо”。`).
+fn absorb(line: &str, pieces: &mut Vec<Piece>) {
+    if pieces.len() < 2 {
         return;
     }
-    let mut merged: Vec<Piece> = Vec::with_capacity(pieces.len());
-    for (i, p) in pieces.iter().enumerate() {
-        let mut p = *p;
-        if p.weight <= TINY_WEIGHT {
-            p.lang = match merged.last() {
-                Some(prev) => prev.lang,
-                None => pieces.get(i + 1).map_or(p.lang, |n| n.lang),
-            };
+    let mut langs: Vec<Option<Lang>> = pieces.iter().map(|p| p.lang).collect();
+    // Only text outside the line's main language can be embedded in it.
+    let main = {
+        let mut totals: Vec<(Option<Lang>, u32)> = Vec::new();
+        for p in pieces.iter() {
+            match totals.iter_mut().find(|(l, _)| *l == p.lang) {
+                Some((_, w)) => *w += p.weight,
+                None => totals.push((p.lang, p.weight)),
+            }
         }
+        totals.iter().max_by_key(|&&(_, w)| w).and_then(|&(l, _)| l)
+    };
+    for (i, p) in pieces.iter().enumerate() {
+        let prev = i.checked_sub(1).map(|j| &pieces[j]);
+        let next = pieces.get(i + 1);
+        let relabel = if p.weight <= TINY_WEIGHT {
+            Some(match prev {
+                Some(_) => langs[i - 1],
+                None => next.map_or(p.lang, |n| n.lang),
+            })
+        } else if p.lang == main {
+            None
+        } else if let (Some(a), Some(b)) = (prev, next) {
+            let text = &line[p.start..p.end];
+            (a.lang == b.lang && (p.weight < a.weight + b.weight || is_quotation(text)))
+                .then_some(a.lang)
+        } else if let Some(other) = prev.or(next) {
+            let text = &line[p.start..p.end];
+            let glued = match prev {
+                Some(_) => !starts_with_space(text),
+                None => !starts_with_space(&line[p.end..]),
+            };
+            (glued && (is_quotation(text) || p.weight * 2 < other.weight)).then_some(other.lang)
+        } else {
+            None
+        };
+        if let Some(lang) = relabel {
+            langs[i] = lang;
+        }
+    }
+    let mut merged: Vec<Piece> = Vec::with_capacity(pieces.len());
+    for (p, lang) in pieces.iter().zip(langs) {
         match merged.last_mut() {
-            Some(last) if last.lang == p.lang => {
+            Some(last) if last.lang == lang => {
                 last.end = p.end;
                 last.letters += p.letters;
                 last.weight += p.weight;
             }
-            _ => merged.push(p),
+            _ => merged.push(Piece { lang, ..*p }),
         }
     }
     *pieces = merged;
@@ -361,11 +440,36 @@ mod tests {
     }
 
     #[test]
+    fn quotations_at_the_edge_stay() {
+        for line in [
+            "他说：“We will never give up on this fight for freedom.”",
+            "他说： “We will never give up on this fight for freedom.”",
+            "Он сказал: We will never give up on this fight.",
+            "Он сказал «We will never give up on this fight».",
+        ] {
+            let p = langs(line, ALL);
+            assert_eq!(p.len(), 1, "{line}: {p:?}");
+        }
+    }
+
+    #[test]
     fn latin_paragraph_without_latin_language_has_none() {
         let p = langs("Welsh AMs worried", &[Lang::Zh, Lang::Ru]);
         assert_eq!(p, vec![("Welsh AMs worried".into(), None)]);
         let p = langs("Welsh AMs worried", ALL);
         assert_eq!(p[0].1, Some(Lang::En));
+    }
+
+    #[test]
+    fn russian_quoted_in_chinese_stays_chinese() {
+        for line in [
+            "普京说“Спасибо большое”，然后离开了会场。",
+            "普京说“Спасибо большое”。",
+            "Путин сказал «谢谢» и ушёл со сцены.",
+        ] {
+            let p = langs(line, ALL);
+            assert_eq!(p.len(), 1, "{line}: {p:?}");
+        }
     }
 
     #[test]
