@@ -74,6 +74,15 @@ fn latin_words(text: &str) -> usize {
         .count()
 }
 
+/// Latin letters in `text`.
+fn latin_letters(text: &str) -> u32 {
+    let n = text
+        .chars()
+        .filter(|&c| classify(c) == Class::Letter(Script::Latin))
+        .count();
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
 fn starts_with_space(text: &str) -> bool {
     text.chars()
         .next()
@@ -200,28 +209,35 @@ impl<'a> Resolver<'a> {
             let left = i.checked_sub(1).map(|j| self.script_lang(runs[j].script));
             let right = runs.get(i + 1).map(|r| self.script_lang(r.script));
             let edge = left.is_none() || right.is_none();
-            let mut start = run.start;
+            // The run, or what is left of it once an echo-split head went to the left.
+            let mut run = *run;
             if self.detector.has_latin_language() && (edge || left != right) {
                 let share = if edge {
                     STANDALONE_EDGE
                 } else {
                     STANDALONE_BETWEEN
                 };
-                let own = weight(run);
+                let own = weight(&run);
                 let rest = total - own;
                 if latin_words(&line[run.start..run.end]) >= STANDALONE_MIN_WORDS
                     && f64::from(own) >= share * f64::from(rest)
-                    && !quoted_or_glued(line, run, i > 0, i + 1 < runs.len())
+                    && !quoted_or_glued(line, &run, i > 0, i + 1 < runs.len())
                 {
                     if right.is_none() && runs[i - 1].script == Script::Han {
-                        if let Some(cut) = echo_split(line, run) {
-                            let head = Run { end: cut, ..*run };
+                        if let Some(cut) = echo_split(line, &run) {
+                            let head_letters = latin_letters(&line[run.start..cut]);
+                            let head = Run {
+                                end: cut,
+                                letters: head_letters,
+                                ..run
+                            };
                             push(&mut out, run.start, cut, left.flatten(), &head);
-                            start = cut;
+                            run.start = cut;
+                            run.letters -= head_letters;
                         }
                     }
-                    if let Some(lang) = self.detector.detect(&line[start..run.end]) {
-                        push(&mut out, start, run.end, Some(lang), run);
+                    if let Some(lang) = self.detector.detect(&line[run.start..run.end]) {
+                        push(&mut out, run.start, run.end, Some(lang), &run);
                         continue;
                     }
                 }
@@ -251,15 +267,14 @@ impl<'a> Resolver<'a> {
                 }
                 (None, None) => None,
             };
-            push(&mut out, start, run.end, lang, run);
+            push(&mut out, run.start, run.end, lang, &run);
         }
         absorb(line, &mut out);
         out
     }
 }
 
-/// Appends a piece, merging it into the previous one if the language is the same. Letters
-/// are counted for the whole run even if a head was cut off: only the rough size matters.
+/// Appends a piece, merging it into the previous one if the language is the same.
 fn push(out: &mut Vec<Piece>, start: usize, end: usize, lang: Option<Lang>, run: &Run) {
     let (letters, w) = (run.letters, weight(run));
     if let Some(last) = out.last_mut() {
