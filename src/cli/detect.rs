@@ -7,6 +7,10 @@ use tmalign::Lang;
 
 /// Arguments of `tmalign detect`.
 #[derive(clap::Args)]
+#[command(
+    after_help = "Offsets are byte offsets into the cleaned text: the ingested paragraphs \
+                  joined with a blank line (\"\\n\\n\"), as `tmalign ingest` prints them."
+)]
 pub struct Args {
     /// Input file.
     pub file: std::path::PathBuf,

@@ -4,8 +4,9 @@
 //!   language that is not configured gets no language).
 //! * A Latin run is usually *embedded*: a name, an acronym or a product (`AM`, `iPhone 15`,
 //!   `Member of the Welsh Parliament` inside Russian) goes with its neighbours.
-//! * A Latin run *stands on its own* — and is handed to `lingua` — only when a Latin-script
-//!   language is configured and it is the whole line, or it has at least three words, sits at the
+//! * A Latin run *stands on its own* — and is handed to `lingua` if a Latin-script language
+//!   is configured, or gets no language if none is — only when it is the whole line, or it
+//!   has at least three words, sits at the
 //!   edge of the line or between two different languages, and is long enough compared with the
 //!   rest of the line to be a translation of it rather than a quotation (see [`STANDALONE_EDGE`]).
 //!   It must also be separated from the other language by a space and not be a quotation
@@ -211,7 +212,7 @@ impl<'a> Resolver<'a> {
             let edge = left.is_none() || right.is_none();
             // The run, or what is left of it once an echo-split head went to the left.
             let mut run = *run;
-            if self.detector.has_latin_language() && (edge || left != right) {
+            if edge || left != right {
                 let share = if edge {
                     STANDALONE_EDGE
                 } else {
@@ -235,6 +236,11 @@ impl<'a> Resolver<'a> {
                             run.start = cut;
                             run.letters -= head_letters;
                         }
+                    }
+                    if !self.detector.has_latin_language() {
+                        // A half in a language that is not configured: no stream gets it.
+                        push(&mut out, run.start, run.end, None, &run);
+                        continue;
                     }
                     if let Some(lang) = self.detector.detect(&line[run.start..run.end]) {
                         push(&mut out, run.start, run.end, Some(lang), &run);
@@ -465,6 +471,22 @@ mod tests {
             let p = langs(line, ALL);
             assert_eq!(p.len(), 1, "{line}: {p:?}");
         }
+    }
+
+    #[test]
+    fn english_half_without_english_configured_goes_nowhere() {
+        let p = langs(
+            "叙利亚外长表示，叙利亚已做好准备让难民回国 Syria 'ready' for refugees to return, says Foreign Minister",
+            &[Lang::Zh, Lang::Ru],
+        );
+        assert_eq!(
+            p[0],
+            (
+                "叙利亚外长表示，叙利亚已做好准备让难民回国".into(),
+                Some(Lang::Zh)
+            )
+        );
+        assert_eq!(p[1].1, None);
     }
 
     #[test]
