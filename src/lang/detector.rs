@@ -35,8 +35,12 @@ fn from_lingua(lang: Language) -> Option<Lang> {
 /// How much of a run `lingua` reads.
 pub(crate) const SAMPLE_BYTES: usize = 64;
 
-/// The start of `text`, at most about [`SAMPLE_BYTES`] long, cut after a whole word.
+/// The start of `text` from its first letter, at most about [`SAMPLE_BYTES`] long, cut
+/// after a whole word.
 fn sample(text: &str) -> &str {
+    let text = text
+        .find(char::is_alphabetic)
+        .map_or(text, |first| &text[first..]);
     if text.len() <= SAMPLE_BYTES {
         return text;
     }
@@ -94,6 +98,8 @@ mod tests {
         let s = sample(&long);
         assert!(s.len() <= SAMPLE_BYTES && s.ends_with("слово"));
         assert_eq!(sample("short"), "short");
+        let lead = format!("{}iPhone", "。".repeat(40));
+        assert_eq!(sample(&lead), "iPhone");
         let han = "中".repeat(200);
         assert!(sample(&han).len() <= SAMPLE_BYTES);
     }

@@ -260,7 +260,40 @@ mod tests {
         assert_eq!(s.dominant(&paras(&["2024", "Only English"])), None);
     }
 
+    use proptest::strategy::Strategy;
+
+    #[test]
+    fn splitter_can_be_shared_between_threads() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<LanguageSplitter>();
+    }
+
     proptest::proptest! {
+        #[test]
+        fn split_keeps_every_letter(
+            paras in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::sample::select(vec![
+                        "中文", "。", "“", "”", " ", "Привет", "мир", "«", "»", "AM", "iPhone",
+                        "Welsh", "worried", "about", "'", "(", ")", "2017", ":", "·",
+                    ]),
+                    0..25,
+                ).prop_map(|p: Vec<&str>| p.concat()),
+                0..6,
+            )
+        ) {
+            let s = LanguageSplitter::new(&[Lang::Zh, Lang::Ru, Lang::En]);
+            let letters = |t: &str| t.chars().filter(|c| c.is_alphabetic()).count();
+            let streams = s.split(&paras).streams;
+            let got: usize = streams.values().flatten().map(|p| letters(p)).sum();
+            let want: usize = paras.iter().map(|p| letters(p)).sum();
+            proptest::prop_assert_eq!(got, want);
+            for p in streams.values().flatten() {
+                proptest::prop_assert!(!p.is_empty() && p.trim() == p);
+            }
+        }
+
+
         #[test]
         fn spans_are_char_boundaries_and_cover_the_text(
             parts in proptest::collection::vec(
