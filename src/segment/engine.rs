@@ -147,19 +147,30 @@ impl RuleSegmenter {
     ) -> Option<usize> {
         let next = skip_ws(p, cut);
         let nc = p[next..].chars().next()?;
-        if CONTINUATION_PUNCT.contains(&nc) {
+        if CONTINUATION_PUNCT.contains(&nc) || (next == cut && is_terminator(nc)) {
+            // `，` goes on; `!».` and `？》。`: the following terminator decides.
             return None;
         }
         let prev = p[..start].chars().next_back();
         if self.rules.cjk {
             let cjk_stop = kind == Kind::Period && prev.is_some_and(is_cjk);
-            let full_width = p[start..run_end].chars().any(|c| c != '.' && c != '!' && c != '?');
+            let full_width = p[start..run_end]
+                .chars()
+                .any(|c| c != '.' && c != '!' && c != '?');
             match kind {
                 Kind::Strong if full_width || prev.is_some_and(is_cjk) || is_cjk(nc) => {
                     return Some(cut)
                 }
                 Kind::Ellipsis if full_width || prev.is_some_and(is_cjk) => {
                     let rest = &p[next..];
+                    let sentence = &p[sentence_start..start];
+                    if sentence
+                        .rfind('、')
+                        .is_some_and(|k| !sentence[k..].contains(['，', ',']))
+                    {
+                        // `蜂蜜、巧克力、套娃……应有尽有`: the ellipsis closes a list.
+                        return None;
+                    }
                     if self
                         .rules
                         .ellipsis_continuations
@@ -212,8 +223,15 @@ impl RuleSegmenter {
             return (!is_lower(first_letter(p, next))).then_some(cut);
         }
         let single_upper = is_single_upper(word);
-        let (key, segments, abbr_start) = abbrev_key(p, dot);
-        let kind = self.lookup(&key).filter(|_| !(single_upper && segments == 1));
+        let found = abbrev_keys(p, dot)
+            .into_iter()
+            .find_map(|(key, n, start)| self.lookup(&key).map(|kind| (key, kind, n, start)));
+        let (key, kind, abbr_start) = match found {
+            // A lone capital with a dot is an initial, not `в.` or `с.`.
+            Some((_, _, 1, _)) if single_upper => (String::new(), None, dot),
+            Some((key, kind, _, start)) => (key, Some(kind), start),
+            None => (String::new(), None, dot),
+        };
         let next_word = word_at(p, next);
         match kind {
             Some(AbbrevKind::NonFinal) => None,
@@ -274,7 +292,9 @@ impl RuleSegmenter {
     /// (`С 1 января`), or ends with an introductory clause and a comma.
     fn is_leading_date_phrase(&self, lead: &str) -> bool {
         for token in lead.split_whitespace().rev() {
-            if token.ends_with([',', ':', ';', '(']) || DASHES.iter().any(|d| token == d.to_string()) {
+            if token.ends_with([',', ':', ';', '('])
+                || DASHES.iter().any(|d| token == d.to_string())
+            {
                 return true;
             }
             let lower = token.to_lowercase();
@@ -338,47 +358,39 @@ fn is_terminator(c: char) -> bool {
     c == '.' || c == '…' || STRONG_TERMINATORS.contains(&c)
 }
 
-/// Scans the terminator run starting at `i` and the closers after it (another run may follow
-/// the closers, as in `!».`). Returns the kind, the end of the first run and the cut position.
+/// Scans the terminator run starting at `i` and the closers after it. Returns the kind, the
+/// end of the run and the cut position.
 fn scan_run(p: &str, i: usize, state: &mut QuoteState) -> (Kind, usize, usize) {
     let mut j = i;
     let mut dots = 0usize;
     let mut strong = false;
     let mut ellipsis = false;
-    let mut first_run_end = None;
-    loop {
-        for c in p[j..].chars() {
-            if c == '.' {
-                dots += 1;
-            } else if c == '…' {
-                ellipsis = true;
-            } else if STRONG_TERMINATORS.contains(&c) {
-                strong = true;
-            } else {
-                break;
-            }
-            j += c.len_utf8();
-        }
-        first_run_end.get_or_insert(j);
-        let before_closers = j;
-        for c in p[j..].chars() {
-            let closes = CLOSERS.contains(&c)
-                || (c == '"' && state.double_open)
-                || (c == '“' && (state.double_open || state.low_open));
-            if !closes {
-                break;
-            }
-            state.update(c);
-            if c == '“' && state.double_open {
-                // A curly opening quote used as a closing one (common in Chinese web text).
-                state.double_open = false;
-            }
-            j += c.len_utf8();
-        }
-        let again = j > before_closers && p[j..].chars().next().is_some_and(is_terminator);
-        if !again {
+    for c in p[j..].chars() {
+        if c == '.' {
+            dots += 1;
+        } else if c == '…' {
+            ellipsis = true;
+        } else if STRONG_TERMINATORS.contains(&c) {
+            strong = true;
+        } else {
             break;
         }
+        j += c.len_utf8();
+    }
+    let run_end = j;
+    for c in p[j..].chars() {
+        let closes = CLOSERS.contains(&c)
+            || (c == '"' && state.double_open)
+            || (c == '“' && (state.double_open || state.low_open));
+        if !closes {
+            break;
+        }
+        state.update(c);
+        if c == '“' && state.double_open {
+            // A curly opening quote used as a closing one (common in Chinese web text).
+            state.double_open = false;
+        }
+        j += c.len_utf8();
     }
     let kind = if strong {
         Kind::Strong
@@ -387,7 +399,7 @@ fn scan_run(p: &str, i: usize, state: &mut QuoteState) -> (Kind, usize, usize) {
     } else {
         Kind::Period
     };
-    (kind, first_run_end.unwrap_or(j), j)
+    (kind, run_end, j)
 }
 
 fn skip_ws(p: &str, mut i: usize) -> usize {
@@ -438,30 +450,36 @@ fn prev_word(p: &str, end: usize) -> &str {
     &s[start..]
 }
 
-/// The abbreviation ending with the dot at `dot`, lower-cased and without inner spaces
-/// (`т. д.` → `т.д.`), how many dotted segments it has and where it starts.
-fn abbrev_key(p: &str, dot: usize) -> (String, usize, usize) {
-    let mut segments: Vec<&str> = vec![prev_word(p, dot)];
-    let mut pos = dot - segments[0].len();
+/// The dotted abbreviations that end with the dot at `dot`, longest first: lower-cased,
+/// without inner spaces (`и т. д.` → `т.д.`, then `д.`), each with its segment count and start.
+fn abbrev_keys(p: &str, dot: usize) -> Vec<(String, usize, usize)> {
+    let mut segments: Vec<(&str, usize)> = Vec::with_capacity(4);
+    let w = prev_word(p, dot);
+    segments.push((w, dot - w.len()));
     while segments.len() < 4 {
+        let pos = segments[segments.len() - 1].1;
         let before = &p[..pos];
         let before = before.strip_suffix(' ').unwrap_or(before);
         let Some(before) = before.strip_suffix('.') else {
             break;
         };
         let w = prev_word(p, before.len());
-        if w.is_empty() || w.chars().count() > 3 {
+        if w.is_empty() || w.chars().count() > 4 {
             break;
         }
-        segments.push(w);
-        pos = before.len() - w.len();
+        segments.push((w, before.len() - w.len()));
     }
-    let mut key = String::new();
-    for s in segments.iter().rev() {
-        key.push_str(&s.to_lowercase());
-        key.push('.');
-    }
-    (key, segments.len(), pos)
+    (1..=segments.len())
+        .rev()
+        .map(|n| {
+            let mut key = String::new();
+            for (w, _) in segments[..n].iter().rev() {
+                key.push_str(&w.to_lowercase());
+                key.push('.');
+            }
+            (key, n, segments[n - 1].1)
+        })
+        .collect()
 }
 
 fn is_single_upper(w: &str) -> bool {
@@ -473,7 +491,9 @@ fn is_single_upper(w: &str) -> bool {
 fn is_number_token(t: &str) -> bool {
     let t = t.trim_start_matches(['(', '«', '"']);
     let has_digit = t.chars().any(|c| c.is_ascii_digit());
-    let roman = !t.is_empty() && t.chars().all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C' | '–' | '-'));
+    let roman = !t.is_empty()
+        && t.chars()
+            .all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C' | '–' | '-'));
     (has_digit
         && t.chars()
             .all(|c| c.is_ascii_digit() || matches!(c, '–' | '-' | '—' | 'х' | 'е' | 'ы' | 'x')))
@@ -481,7 +501,9 @@ fn is_number_token(t: &str) -> bool {
 }
 
 fn starts_upper(w: &str) -> bool {
-    w.chars().next().is_some_and(|c| c.is_uppercase() || is_cjk(c))
+    w.chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase() || is_cjk(c))
 }
 
 fn is_lower(c: Option<char>) -> bool {
@@ -512,17 +534,29 @@ mod tests {
 
     #[test]
     fn chinese_terminators_and_closers() {
-        let s = seg(Lang::Zh, "他说：“我们准备好了。”然后离开了。你来吗？！来吧……明天见。");
+        let s = seg(
+            Lang::Zh,
+            "他说：“我们准备好了。”然后离开了。你来吗？！来吧……明天见。",
+        );
         assert_eq!(
             s,
-            ["他说：“我们准备好了。”", "然后离开了。", "你来吗？！", "来吧……", "明天见。"]
+            [
+                "他说：“我们准备好了。”",
+                "然后离开了。",
+                "你来吗？！",
+                "来吧……",
+                "明天见。"
+            ]
         );
     }
 
     #[test]
     fn chinese_book_titles_and_decimals() {
         let s = seg(Lang::Zh, "他读了《你好！再见。》这本书。增长3.5亿元.下一句");
-        assert_eq!(s, ["他读了《你好！再见。》这本书。", "增长3.5亿元.", "下一句"]);
+        assert_eq!(
+            s,
+            ["他读了《你好！再见。》这本书。", "增长3.5亿元.", "下一句"]
+        );
     }
 
     #[test]
@@ -563,8 +597,17 @@ mod tests {
 
     #[test]
     fn surname_before_initials() {
-        let s = seg(Lang::Ru, "Документ подписал Путин В. В. Затем начались переговоры.");
-        assert_eq!(s, ["Документ подписал Путин В. В.", "Затем начались переговоры."]);
+        let s = seg(
+            Lang::Ru,
+            "Документ подписал Путин В. В. Затем начались переговоры.",
+        );
+        assert_eq!(
+            s,
+            [
+                "Документ подписал Путин В. В.",
+                "Затем начались переговоры."
+            ]
+        );
     }
 
     #[test]
@@ -587,8 +630,9 @@ mod tests {
 
     #[test]
     fn keys() {
-        assert_eq!(abbrev_key("и т. д.", 9).0, "т.д.");
-        assert_eq!(abbrev_key("the U.S.", 7).0, "u.s.");
+        assert_eq!(abbrev_keys("и т. д.", 9)[0].0, "т.д.");
+        assert_eq!(abbrev_keys("и т. д.", 9)[1].0, "д.");
+        assert_eq!(abbrev_keys("the U.S.", 7)[0].0, "u.s.");
     }
 
     #[test]

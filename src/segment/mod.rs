@@ -73,6 +73,9 @@ mod tests {
     fn segments_paragraphs_per_language() {
         let s = segmenter_for(Lang::Ru);
         let out = segment_paragraphs(s.as_ref(), &["Да. Нет.".into(), "  ".into()]);
-        assert_eq!(out, vec![vec!["Да.".to_string(), "Нет.".to_string()], vec![]]);
+        assert_eq!(
+            out,
+            vec![vec!["Да.".to_string(), "Нет.".to_string()], vec![]]
+        );
     }
 }

@@ -58,9 +58,12 @@ impl SrxFile {
         let mut in_text = 0u8;
         let mut saw_root = false;
         loop {
-            let event = reader
-                .read_event()
-                .map_err(|e| bad(format!("malformed XML at byte {}: {e}", reader.buffer_position())))?;
+            let event = reader.read_event().map_err(|e| {
+                bad(format!(
+                    "malformed XML at byte {}: {e}",
+                    reader.buffer_position()
+                ))
+            })?;
             let is_empty = matches!(event, Event::Empty(_));
             match event {
                 Event::Start(e) | Event::Empty(e) => {
@@ -81,8 +84,9 @@ impl SrxFile {
                             file.cascade = attr("cascade")?.is_some_and(|v| v.trim() == "yes");
                         }
                         b"languagerule" => {
-                            let name = attr("languagerulename")?
-                                .ok_or_else(|| bad("languagerule without languagerulename".into()))?;
+                            let name = attr("languagerulename")?.ok_or_else(|| {
+                                bad("languagerule without languagerulename".into())
+                            })?;
                             file.language_rules.push((name, Vec::new()));
                         }
                         b"rule" => {
@@ -102,16 +106,15 @@ impl SrxFile {
                         b"languagemap" => {
                             let pattern = attr("languagepattern")?
                                 .ok_or_else(|| bad("languagemap without languagepattern".into()))?;
-                            let rule = attr("languagerulename")?
-                                .ok_or_else(|| bad("languagemap without languagerulename".into()))?;
+                            let rule = attr("languagerulename")?.ok_or_else(|| {
+                                bad("languagemap without languagerulename".into())
+                            })?;
                             file.maps.push((pattern, rule));
                         }
                         _ => {}
                     }
                     // An empty `<beforebreak/>` has no text and no end event.
-                    if matches!(name.as_ref(), b"beforebreak" | b"afterbreak")
-                        && is_empty
-                    {
+                    if matches!(name.as_ref(), b"beforebreak" | b"afterbreak") && is_empty {
                         in_text = 0;
                     }
                 }
@@ -222,14 +225,15 @@ pub struct SrxSegmenter {
 impl SrxSegmenter {
     /// Compiles `rules`; the error names the offending expression.
     pub fn new(rules: &[SrxRule]) -> Result<SrxSegmenter, String> {
-        let compile = |pattern: &str, wrap: &dyn Fn(&str) -> String| -> Result<Option<Regex>, String> {
-            if pattern.is_empty() {
-                return Ok(None);
-            }
-            Regex::new(&wrap(pattern))
-                .map(Some)
-                .map_err(|e| format!("bad rule expression {pattern:?}: {e}"))
-        };
+        let compile =
+            |pattern: &str, wrap: &dyn Fn(&str) -> String| -> Result<Option<Regex>, String> {
+                if pattern.is_empty() {
+                    return Ok(None);
+                }
+                Regex::new(&wrap(pattern))
+                    .map(Some)
+                    .map_err(|e| format!("bad rule expression {pattern:?}: {e}"))
+            };
         let mut compiled = Vec::with_capacity(rules.len());
         for r in rules {
             compiled.push(Compiled {
@@ -290,7 +294,9 @@ impl SrxSegmenter {
             .filter(|&pos| {
                 self.rules
                     .iter()
-                    .find(|r| Self::before_matches(r, text, pos) && Self::after_matches(r, text, pos))
+                    .find(|r| {
+                        Self::before_matches(r, text, pos) && Self::after_matches(r, text, pos)
+                    })
                     .is_some_and(|r| r.is_break)
             })
             .collect()
