@@ -192,6 +192,13 @@ fn ntrex_recall(set: &Path, lang: Lang) -> (usize, usize) {
             let got = predicted(seg.as_ref(), &text);
             total += want.len();
             found += want.intersection(&got).count();
+            if std::env::var_os("SEGMENT_SHOW_MISSES").is_some() {
+                for &b in want.difference(&got) {
+                    let lo = text.floor_char_boundary(b.saturating_sub(45));
+                    let hi = text.ceil_char_boundary((b + 45).min(text.len()));
+                    println!("MISS {lang}: {}‖{}", &text[lo..b], &text[b..hi]);
+                }
+            }
         }
     }
     (found, total)

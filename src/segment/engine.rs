@@ -116,6 +116,21 @@ impl RuleSegmenter {
             let Some(c) = p[i..].chars().next() else {
                 break;
             };
+            if let Some(mark) = self
+                .rules
+                .standalone_marks
+                .iter()
+                .find(|m| p[i..].starts_with(*m))
+            {
+                for cut in [i, i + mark.len()] {
+                    if cuts.last() != Some(&cut) {
+                        cuts.push(cut);
+                    }
+                }
+                sentence_start = i + mark.len();
+                i = sentence_start;
+                continue;
+            }
             if !is_terminator(c) {
                 state.update(c);
                 i += c.len_utf8();
@@ -235,6 +250,18 @@ impl RuleSegmenter {
         let next_word = word_at(p, next);
         match kind {
             Some(AbbrevKind::NonFinal) => None,
+            Some(AbbrevKind::BeforeName) => {
+                let name = is_single_upper(next_word)
+                    || self.surname_like(next_word)
+                    || (starts_upper(next_word)
+                        && !self.rules.sentence_starters.contains(&next_word)
+                        && self
+                            .rules
+                            .genitive_endings
+                            .iter()
+                            .any(|e| next_word.ends_with(e)));
+                (!name && starts_upper(next_word)).then_some(cut)
+            }
             Some(AbbrevKind::MayEnd) => {
                 (starts_upper(next_word) && !self.continues(&key, next_word)).then_some(cut)
             }
@@ -261,6 +288,14 @@ impl RuleSegmenter {
     fn decide_initial(&self, p: &str, dot: usize, cut: usize, next_word: &str) -> Option<usize> {
         if !starts_upper(next_word) || self.surname_like(next_word) {
             return None;
+        }
+        let initial = p[..dot].chars().next_back();
+        let first = next_word.chars().next();
+        if let (Some(a), Some(b)) = (initial, first) {
+            if is_cyrillic(a) != is_cyrillic(b) || is_cjk(b) {
+                // `Washington, D.C. В пятницу`: a Latin initial cannot start a Cyrillic name.
+                return Some(cut);
+            }
         }
         // Another initial follows: `J. K. Rowling`.
         let after = skip_openers(p, skip_ws(p, cut));
@@ -289,14 +324,9 @@ impl RuleSegmenter {
     }
 
     /// Whether `lead` (the text of the sentence before a year) is only a date phrase
-    /// (`С 1 января`), or ends with an introductory clause and a comma.
+    /// (`С 1 января`).
     fn is_leading_date_phrase(&self, lead: &str) -> bool {
         for token in lead.split_whitespace().rev() {
-            if token.ends_with([',', ':', ';', '('])
-                || DASHES.iter().any(|d| token == d.to_string())
-            {
-                return true;
-            }
             let lower = token.to_lowercase();
             if is_number_token(token) || self.rules.date_words.contains(&lower.as_str()) {
                 continue;
@@ -378,16 +408,19 @@ fn scan_run(p: &str, i: usize, state: &mut QuoteState) -> (Kind, usize, usize) {
         j += c.len_utf8();
     }
     let run_end = j;
-    for c in p[j..].chars() {
+    let mut rest = p[j..].chars().peekable();
+    while let Some(c) = rest.next() {
+        let after = rest.peek().copied();
         let closes = CLOSERS.contains(&c)
-            || (c == '"' && state.double_open)
-            || (c == '“' && (state.double_open || state.low_open));
+            || (c == '"' && ascii_quote_closes(after, state.double_open))
+            || (c == '“' && (state.low_open || state.double_open));
         if !closes {
             break;
         }
         state.update(c);
-        if c == '“' && state.double_open {
-            // A curly opening quote used as a closing one (common in Chinese web text).
+        if c == '"' || c == '“' {
+            // Closing here even if the quote was written as an opening one (common in
+            // Chinese web text).
             state.double_open = false;
         }
         j += c.len_utf8();
@@ -400,6 +433,20 @@ fn scan_run(p: &str, i: usize, state: &mut QuoteState) -> (Kind, usize, usize) {
         Kind::Period
     };
     (kind, run_end, j)
+}
+
+/// Whether an ASCII `"` right after a terminator closes the quotation: it does when a space,
+/// the end, or punctuation follows (`."  Then`); before a letter with no space it opens the
+/// next sentence unless a quotation is open (Chinese text has no spaces to tell).
+fn ascii_quote_closes(after: Option<char>, open: bool) -> bool {
+    match after {
+        None => true,
+        Some(c) if c.is_whitespace() => true,
+        Some(c) if CONTINUATION_PUNCT.contains(&c) || CLOSERS.contains(&c) || is_terminator(c) => {
+            true
+        }
+        Some(_) => open,
+    }
 }
 
 fn skip_ws(p: &str, mut i: usize) -> usize {
@@ -498,6 +545,10 @@ fn is_number_token(t: &str) -> bool {
         && t.chars()
             .all(|c| c.is_ascii_digit() || matches!(c, '–' | '-' | '—' | 'х' | 'е' | 'ы' | 'x')))
         || roman
+}
+
+fn is_cyrillic(c: char) -> bool {
+    ('\u{0400}'..='\u{052F}').contains(&c)
 }
 
 fn starts_upper(w: &str) -> bool {

@@ -20,6 +20,10 @@ pub enum AbbrevKind {
     /// Москва …`); without a number before them they mean something else (`г. Москва` = city)
     /// and never end a sentence.
     AfterNumber,
+    /// Introduces a name (`им.` = «имени»): no break before initials or a name in the
+    /// genitive (`им. Ломоносова`); the same letters as a pronoun (`доверять им. По …`) end a
+    /// sentence before any other capitalised word.
+    BeforeName,
 }
 
 /// The rule tables of one language.
@@ -43,6 +47,15 @@ pub struct LangRules {
     /// Words that continue the sentence after a given abbreviation although capitalised
     /// (`долл. США`, `U.S. President`).
     pub continuations: &'static [(&'static str, &'static [&'static str])],
+    /// Endings of a name in the genitive after [`AbbrevKind::BeforeName`] (`Ломоносова`,
+    /// `Горького`).
+    pub genitive_endings: &'static [&'static str],
+    /// Capitalised words with such endings that usually start a sentence instead (`Она`).
+    pub sentence_starters: &'static [&'static str],
+    /// Editorial marks that stand apart from the sentences around them (`（完）` "end of
+    /// item", `【纠错】` "report an error" in Chinese news pages). Must start with a character
+    /// whose first UTF-8 byte the engine watches (`（` or `【`).
+    pub standalone_marks: &'static [&'static str],
     /// Words after an ellipsis that show the list or thought goes on (Chinese `……等`).
     pub ellipsis_continuations: &'static [&'static str],
 }
@@ -86,6 +99,9 @@ static ZH: LangRules = LangRules {
     date_words: &[],
     surname_suffixes: &[],
     continuations: EN_CONTINUATIONS,
+    genitive_endings: &[],
+    sentence_starters: &[],
+    standalone_marks: &["（完）", "【纠错】"],
     ellipsis_continuations: &["等", "的", "之", "之类", "一类", "这样", "那样"],
 };
 
@@ -177,7 +193,48 @@ static RU: LangRules = LangRules {
         "ым",
         "ыми",
     ],
-    continuations: &[("долл.", &["США", "сша"]), ("руб.", &["РФ"]), ("им.", &[])],
+    continuations: &[("долл.", &["США", "сша"]), ("руб.", &["РФ"])],
+    genitive_endings: &["а", "я", "ого", "его"],
+    sentence_starters: &[
+        "Она",
+        "Эта",
+        "Та",
+        "Сама",
+        "Когда",
+        "Тогда",
+        "Всегда",
+        "Иногда",
+        "Никогда",
+        "Сначала",
+        "Сегодня",
+        "Для",
+        "Вся",
+        "Вода",
+        "Моя",
+        "Твоя",
+        "Наша",
+        "Ваша",
+        "Кроме",
+        "Вокруг",
+        "Среди",
+        "Снова",
+        "Сразу",
+        "Сюда",
+        "Туда",
+        "Отсюда",
+        "Оттуда",
+        "Весна",
+        "Зима",
+        "Россия",
+        "Армия",
+        "Страна",
+        "Москва",
+        "Пока",
+        "Была",
+        "Стала",
+        "Нельзя",
+    ],
+    standalone_marks: &[],
     ellipsis_continuations: &[],
 };
 
@@ -188,14 +245,17 @@ static EN: LangRules = LangRules {
     date_words: &[],
     surname_suffixes: &[],
     continuations: EN_CONTINUATIONS,
+    genitive_endings: &[],
+    sentence_starters: &[],
+    standalone_marks: &[],
     ellipsis_continuations: &[],
 };
 
-use AbbrevKind::{AfterNumber, MayEnd, NonFinal};
+use AbbrevKind::{AfterNumber, BeforeName, MayEnd, NonFinal};
 
 const RU_ABBREVIATIONS: &[(&str, AbbrevKind)] = &[
     // Never sentence-final in running text: titles, address parts, references.
-    ("им.", NonFinal),
+    ("им.", BeforeName),
     ("ул.", NonFinal),
     ("пл.", NonFinal),
     ("пер.", NonFinal),
@@ -208,7 +268,7 @@ const RU_ABBREVIATIONS: &[(&str, AbbrevKind)] = &[
     ("с.", NonFinal),
     ("п.", NonFinal),
     ("ст.", NonFinal),
-    ("ч.", NonFinal),
+    ("ч.", MayEnd),
     ("гл.", NonFinal),
     ("рис.", NonFinal),
     ("табл.", NonFinal),
@@ -296,18 +356,18 @@ const EN_ABBREVIATIONS: &[(&str, AbbrevKind)] = &[
     ("pp.", NonFinal),
     ("art.", NonFinal),
     ("para.", NonFinal),
-    ("jan.", NonFinal),
-    ("feb.", NonFinal),
-    ("mar.", NonFinal),
-    ("apr.", NonFinal),
-    ("jun.", NonFinal),
-    ("jul.", NonFinal),
-    ("aug.", NonFinal),
-    ("sep.", NonFinal),
-    ("sept.", NonFinal),
-    ("oct.", NonFinal),
-    ("nov.", NonFinal),
-    ("dec.", NonFinal),
+    ("jan.", MayEnd),
+    ("feb.", MayEnd),
+    ("mar.", MayEnd),
+    ("apr.", MayEnd),
+    ("jun.", MayEnd),
+    ("jul.", MayEnd),
+    ("aug.", MayEnd),
+    ("sep.", MayEnd),
+    ("sept.", MayEnd),
+    ("oct.", MayEnd),
+    ("nov.", MayEnd),
+    ("dec.", MayEnd),
     ("etc.", MayEnd),
     ("jr.", MayEnd),
     ("inc.", MayEnd),
