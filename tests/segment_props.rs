@@ -28,6 +28,18 @@ fn check(seg: &dyn Segmenter, text: &str) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// The test SRX file compiled once for every language (compiling is the slow part).
+fn srx_segmenters() -> &'static [Box<dyn Segmenter>] {
+    static SEGS: std::sync::OnceLock<Vec<Box<dyn Segmenter>>> = std::sync::OnceLock::new();
+    SEGS.get_or_init(|| {
+        let srx = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/segment/news.srx");
+        Lang::ALL
+            .iter()
+            .map(|&lang| segmenter_from_srx(&srx, lang).expect("test SRX file loads"))
+            .collect()
+    })
+}
+
 /// Text made mostly of the characters the rules look at, so that the odd paths are taken.
 fn tricky() -> impl Strategy<Value = String> {
     let atoms = prop::sample::select(vec![
@@ -105,9 +117,7 @@ proptest! {
 
     #[test]
     fn srx_ranges_are_well_formed(text in tricky()) {
-        let srx = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/segment/news.srx");
-        for lang in Lang::ALL {
-            let seg = segmenter_from_srx(&srx, lang).expect("test SRX file loads");
+        for seg in srx_segmenters() {
             check(seg.as_ref(), &text)?;
         }
     }
