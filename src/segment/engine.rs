@@ -7,8 +7,7 @@
 //! context on both sides whether a sentence ends there.
 
 use super::rules::{
-    rules_for, AbbrevKind, LangRules, CLOSERS, CONTINUATION_PUNCT, DASHES, OPENERS,
-    STRONG_TERMINATORS,
+    is_closer, is_strong, rules_for, AbbrevKind, LangRules, CONTINUATION_PUNCT, DASHES, OPENERS,
 };
 use super::Segmenter;
 use crate::Lang;
@@ -78,6 +77,8 @@ pub struct RuleSegmenter {
     rules: &'static LangRules,
     abbreviations: HashMap<&'static str, AbbrevKind>,
     continuations: HashMap<&'static str, &'static [&'static str]>,
+    /// Longest last segment (in chars) of any abbreviation: longer words skip the lookup.
+    max_last_segment: usize,
 }
 
 impl RuleSegmenter {
@@ -92,6 +93,15 @@ impl RuleSegmenter {
             rules,
             abbreviations: rules.abbreviations.iter().copied().collect(),
             continuations: rules.continuations.iter().copied().collect(),
+            max_last_segment: rules
+                .abbreviations
+                .iter()
+                .map(|(k, _)| {
+                    let body = k.trim_end_matches('.');
+                    body.rsplit('.').next().unwrap_or(body).chars().count()
+                })
+                .max()
+                .unwrap_or(0),
         }
     }
 
@@ -120,6 +130,7 @@ impl RuleSegmenter {
                 .rules
                 .standalone_marks
                 .iter()
+                .filter(|m| m.starts_with(c))
                 .find(|m| p[i..].starts_with(*m))
             {
                 for cut in [i, i + mark.len()] {
@@ -238,8 +249,11 @@ impl RuleSegmenter {
             return (!is_lower(first_letter(p, next))).then_some(cut);
         }
         let single_upper = is_single_upper(word);
-        let found = abbrev_keys(p, dot)
+        let short = word.chars().nth(self.max_last_segment).is_none();
+        let found = short
+            .then(|| abbrev_keys(p, dot))
             .into_iter()
+            .flatten()
             .find_map(|(key, n, start)| self.lookup(&key).map(|kind| (key, kind, n, start)));
         let (key, kind, abbr_start) = match found {
             // A lone capital with a dot is an initial, not `в.` or `с.`.
@@ -385,7 +399,7 @@ pub(crate) fn ranges_from_cuts(p: &str, cuts: &[usize]) -> Vec<Range<usize>> {
 }
 
 fn is_terminator(c: char) -> bool {
-    c == '.' || c == '…' || STRONG_TERMINATORS.contains(&c)
+    c == '.' || c == '…' || is_strong(c)
 }
 
 /// Scans the terminator run starting at `i` and the closers after it. Returns the kind, the
@@ -400,7 +414,7 @@ fn scan_run(p: &str, i: usize, state: &mut QuoteState) -> (Kind, usize, usize) {
             dots += 1;
         } else if c == '…' {
             ellipsis = true;
-        } else if STRONG_TERMINATORS.contains(&c) {
+        } else if is_strong(c) {
             strong = true;
         } else {
             break;
@@ -411,7 +425,7 @@ fn scan_run(p: &str, i: usize, state: &mut QuoteState) -> (Kind, usize, usize) {
     let mut rest = p[j..].chars().peekable();
     while let Some(c) = rest.next() {
         let after = rest.peek().copied();
-        let closes = CLOSERS.contains(&c)
+        let closes = is_closer(c)
             || (c == '"' && ascii_quote_closes(after, state.double_open))
             || (c == '“' && (state.low_open || state.double_open));
         if !closes {
@@ -442,7 +456,7 @@ fn ascii_quote_closes(after: Option<char>, open: bool) -> bool {
     match after {
         None => true,
         Some(c) if c.is_whitespace() => true,
-        Some(c) if CONTINUATION_PUNCT.contains(&c) || CLOSERS.contains(&c) || is_terminator(c) => {
+        Some(c) if CONTINUATION_PUNCT.contains(&c) || is_closer(c) || is_terminator(c) => {
             true
         }
         Some(_) => open,

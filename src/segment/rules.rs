@@ -82,6 +82,26 @@ pub const CONTINUATION_PUNCT: &[char] = &[',', ';', ':', '，', '、', '；', '�
 /// Dashes that introduce a dialogue attribution (`— сказал он`) or a new line of dialogue.
 pub const DASHES: &[char] = &['—', '–', '―'];
 
+/// `STRONG_TERMINATORS.contains(&c)`, as a `match` (the scanner asks this for every
+/// punctuation character; a unit test keeps the two in step).
+#[inline]
+pub fn is_strong(c: char) -> bool {
+    matches!(
+        c,
+        '!' | '?' | '。' | '！' | '？' | '‼' | '⁇' | '⁈' | '⁉' | '｡' | '︒' | '﹒' | '﹖' | '﹗'
+    )
+}
+
+/// `CLOSERS.contains(&c)`, as a `match`.
+#[inline]
+pub fn is_closer(c: char) -> bool {
+    matches!(
+        c,
+        '”' | '’' | '」' | '』' | '）' | ')' | ']' | '】' | '»' | '》' | '〉' | '〕' | '〗' | '›' | '］'
+            | '｝' | '}'
+    )
+}
+
 /// The tables for `lang`.
 pub fn rules_for(lang: Lang) -> &'static LangRules {
     match lang {
@@ -443,6 +463,16 @@ mod tests {
             for (key, _) in rules_for(lang).abbreviations {
                 assert!(key.ends_with('.'), "{key}");
                 assert_eq!(key.to_lowercase(), *key, "{key}");
+            }
+        }
+    }
+
+    #[test]
+    fn predicates_match_tables() {
+        for u in 0..0x3_0000u32 {
+            if let Some(c) = char::from_u32(u) {
+                assert_eq!(is_strong(c), STRONG_TERMINATORS.contains(&c), "{c}");
+                assert_eq!(is_closer(c), CLOSERS.contains(&c), "{c}");
             }
         }
     }
