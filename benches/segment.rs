@@ -54,7 +54,12 @@ fn paragraphs(lang: Lang) -> Vec<String> {
         .collect();
     let size: usize = paras.iter().map(String::len).sum();
     let copies = (1_000_000 / size.max(1)).max(1);
-    paras.iter().cycle().take(paras.len() * copies).cloned().collect()
+    paras
+        .iter()
+        .cycle()
+        .take(paras.len() * copies)
+        .cloned()
+        .collect()
 }
 
 fn bench(c: &mut Criterion) {

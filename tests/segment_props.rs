@@ -32,7 +32,8 @@ fn check(seg: &dyn Segmenter, text: &str) -> Result<(), TestCaseError> {
 fn srx_segmenters() -> &'static [Box<dyn Segmenter>] {
     static SEGS: std::sync::OnceLock<Vec<Box<dyn Segmenter>>> = std::sync::OnceLock::new();
     SEGS.get_or_init(|| {
-        let srx = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/segment/news.srx");
+        let srx =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/segment/news.srx");
         Lang::ALL
             .iter()
             .map(|&lang| segmenter_from_srx(&srx, lang).expect("test SRX file loads"))

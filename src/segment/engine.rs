@@ -151,7 +151,14 @@ impl RuleSegmenter {
             let (kind, run_end, cut) = scan_run(p, i, &mut state);
             if !in_book {
                 if let Some(cut) = self.decide(p, i, run_end, cut, kind, sentence_start) {
-                    cuts.push(cut);
+                    if p[sentence_start..i].chars().any(char::is_alphanumeric) {
+                        cuts.push(cut);
+                    } else if let Some(last) = cuts.last_mut() {
+                        // A stray terminator after a sentence end (`? !`, `。 。`) belongs
+                        // to that sentence.
+                        *last = cut;
+                    }
+                    // Otherwise nothing precedes it in the paragraph (`…И тогда`): no cut.
                     sentence_start = cut;
                 }
             }
@@ -456,9 +463,7 @@ fn ascii_quote_closes(after: Option<char>, open: bool) -> bool {
     match after {
         None => true,
         Some(c) if c.is_whitespace() => true,
-        Some(c) if CONTINUATION_PUNCT.contains(&c) || is_closer(c) || is_terminator(c) => {
-            true
-        }
+        Some(c) if CONTINUATION_PUNCT.contains(&c) || is_closer(c) || is_terminator(c) => true,
         Some(_) => open,
     }
 }
