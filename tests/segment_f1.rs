@@ -194,8 +194,14 @@ fn ntrex_recall(set: &Path, lang: Lang) -> (usize, usize) {
             found += want.intersection(&got).count();
             if std::env::var_os("SEGMENT_SHOW_MISSES").is_some() {
                 for &b in want.difference(&got) {
-                    let lo = text.floor_char_boundary(b.saturating_sub(45));
-                    let hi = text.ceil_char_boundary((b + 45).min(text.len()));
+                    let mut lo = b.saturating_sub(45);
+                    while !text.is_char_boundary(lo) {
+                        lo -= 1;
+                    }
+                    let mut hi = (b + 45).min(text.len());
+                    while !text.is_char_boundary(hi) {
+                        hi += 1;
+                    }
                     println!("MISS {lang}: {}‖{}", &text[lo..b], &text[b..hi]);
                 }
             }
