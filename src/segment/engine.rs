@@ -699,6 +699,88 @@ mod tests {
     }
 
     #[test]
+    fn name_after_im_and_pronoun_im() {
+        let s = seg(
+            Lang::Ru,
+            "Лекция прошла в МГУ им. Ломоносова. Нужно доверять им. По опросам, это важно.",
+        );
+        assert_eq!(
+            s,
+            [
+                "Лекция прошла в МГУ им. Ломоносова.",
+                "Нужно доверять им.",
+                "По опросам, это важно."
+            ]
+        );
+    }
+
+    #[test]
+    fn latin_initials_before_cyrillic() {
+        let s = seg(
+            Lang::Ru,
+            "Об этом пишет газета Washington, D.C. В пятницу начался протест.",
+        );
+        assert_eq!(
+            s,
+            [
+                "Об этом пишет газета Washington, D.C.",
+                "В пятницу начался протест."
+            ]
+        );
+    }
+
+    #[test]
+    fn stray_terminators_and_editorial_marks() {
+        let s = seg(
+            Lang::Zh,
+            "又是他吗? !纽约下雪了。（完）新闻结束。 。下一条【纠错】",
+        );
+        assert_eq!(
+            s,
+            [
+                "又是他吗? !",
+                "纽约下雪了。",
+                "（完）",
+                "新闻结束。 。",
+                "下一条",
+                "【纠错】"
+            ]
+        );
+        assert_eq!(
+            seg(Lang::Ru, "…И тогда всё изменилось."),
+            ["…И тогда всё изменилось."]
+        );
+    }
+
+    #[test]
+    fn ascii_quotes_close_by_spacing() {
+        let s = seg(
+            Lang::En,
+            r#"She said it was "hilarious." Others disagreed. "Why?" he asked."#,
+        );
+        assert_eq!(
+            s,
+            [
+                r#"She said it was "hilarious.""#,
+                "Others disagreed.",
+                r#""Why?" he asked."#
+            ]
+        );
+    }
+
+    #[test]
+    fn chinese_list_ellipsis_goes_on() {
+        let s = seg(
+            Lang::Zh,
+            "蜂蜜、巧克力、套娃……应有尽有。他沉默了……然后笑了。",
+        );
+        assert_eq!(
+            s,
+            ["蜂蜜、巧克力、套娃……应有尽有。", "他沉默了……", "然后笑了。"]
+        );
+    }
+
+    #[test]
     fn keys() {
         assert_eq!(abbrev_keys("и т. д.", 9)[0].0, "т.д.");
         assert_eq!(abbrev_keys("и т. д.", 9)[1].0, "д.");
