@@ -29,6 +29,12 @@ const INTERESTING: [bool; 256] = {
     t
 };
 
+/// Bytes before a Chinese ellipsis searched for the `、` of a list it may close.
+const LIST_LOOKBACK: usize = 240;
+
+/// Most words a sentence-initial date phrase (`С 1 января 2025`) is taken to have.
+const MAX_DATE_PHRASE: usize = 8;
+
 /// What kind of terminator run ended a candidate sentence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -196,7 +202,13 @@ impl RuleSegmenter {
                 }
                 Kind::Ellipsis if full_width || prev.is_some_and(is_cjk) => {
                     let rest = &p[next..];
-                    let sentence = &p[sentence_start..start];
+                    // The list is in the last few clauses; bound the look-back so that a
+                    // paragraph of ellipses stays linear.
+                    let mut from = sentence_start.max(start.saturating_sub(LIST_LOOKBACK));
+                    while !p.is_char_boundary(from) {
+                        from += 1;
+                    }
+                    let sentence = &p[from..start];
                     if sentence
                         .rfind('、')
                         .is_some_and(|k| !sentence[k..].contains(['，', ',']))
@@ -325,7 +337,8 @@ impl RuleSegmenter {
         }
         // Walk back over the run of initials to the word before it.
         let mut pos = dot;
-        loop {
+        // At most a few initials: a longer run is not a name (and the walk stays linear).
+        for _ in 0..4 {
             let ws = pos - prev_word(p, pos).len();
             let before = p[..ws].trim_end();
             if before.len() == ws {
@@ -342,12 +355,18 @@ impl RuleSegmenter {
             let w_before = prev_word(p, before.len());
             return self.surname_like(w_before).then_some(cut);
         }
+        None
     }
 
     /// Whether `lead` (the text of the sentence before a year) is only a date phrase
     /// (`С 1 января`).
     fn is_leading_date_phrase(&self, lead: &str) -> bool {
-        for token in lead.split_whitespace().rev() {
+        // A date phrase is a handful of words; looking further would make long runs of
+        // numbers quadratic.
+        for (k, token) in lead.split_whitespace().rev().enumerate() {
+            if k >= MAX_DATE_PHRASE {
+                return false;
+            }
             let lower = token.to_lowercase();
             if is_number_token(token) || self.rules.date_words.contains(&lower.as_str()) {
                 continue;

@@ -19,7 +19,7 @@ mod srx;
 mod uax29;
 
 pub use engine::RuleSegmenter;
-pub use srx::{SrxFile, SrxRule, SrxSegmenter, LOOKBEHIND};
+pub use srx::{SrxFile, SrxRule, SrxSegmenter, LOOKAHEAD, LOOKBEHIND};
 pub use uax29::Uax29Segmenter;
 
 use crate::{Lang, Result};

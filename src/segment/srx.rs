@@ -10,7 +10,8 @@
 //!
 //! Regular expressions go through `fancy-regex`, which accepts the look-around the
 //! Java-flavoured expressions in SRX files often use. `beforebreak` is matched against at most
-//! [`LOOKBEHIND`] bytes before a position.
+//! [`LOOKBEHIND`] bytes before a position and `afterbreak` against at most [`LOOKAHEAD`] bytes
+//! after it, which keeps long paragraphs linear.
 
 use super::engine::ranges_from_cuts;
 use super::Segmenter;
@@ -24,6 +25,9 @@ use std::path::Path;
 
 /// How far back (in bytes) a `beforebreak` expression can see.
 pub const LOOKBEHIND: usize = 512;
+
+/// How far ahead (in bytes) an `afterbreak` expression can see.
+pub const LOOKAHEAD: usize = 512;
 
 /// One `rule` of a language rule.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -257,9 +261,14 @@ impl SrxSegmenter {
     }
 
     fn after_matches(rule: &Compiled, text: &str, pos: usize) -> bool {
-        rule.after_start
-            .as_ref()
-            .is_none_or(|re| re.is_match(&text[pos..]).unwrap_or(false))
+        let Some(re) = &rule.after_start else {
+            return true;
+        };
+        let mut end = (pos + LOOKAHEAD).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        re.is_match(&text[pos..end]).unwrap_or(false)
     }
 
     fn before_matches(rule: &Compiled, text: &str, pos: usize) -> bool {
