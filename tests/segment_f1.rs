@@ -193,6 +193,17 @@ fn ntrex_recall(set: &Path, lang: Lang) -> (usize, usize) {
             total += want.len();
             found += want.intersection(&got).count();
             if std::env::var_os("SEGMENT_SHOW_MISSES").is_some() {
+                for &b in got.difference(&want) {
+                    let mut lo = b.saturating_sub(45);
+                    while !text.is_char_boundary(lo) {
+                        lo -= 1;
+                    }
+                    let mut hi = (b + 45).min(text.len());
+                    while !text.is_char_boundary(hi) {
+                        hi += 1;
+                    }
+                    println!("EXTRA {lang}: {}‖{}", &text[lo..b], &text[b..hi]);
+                }
                 for &b in want.difference(&got) {
                     let mut lo = b.saturating_sub(45);
                     while !text.is_char_boundary(lo) {
