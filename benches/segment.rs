@@ -62,7 +62,47 @@ fn paragraphs(lang: Lang) -> Vec<String> {
         .collect()
 }
 
+/// CPU time (user + system) of this process in seconds, from `/proc/self/stat` (Linux);
+/// `None` elsewhere. The machine the project is built on is shared, so wall-clock throughput
+/// understates the segmenter; CPU time is the steadier figure.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0) // USER_HZ is 100 on Linux
+}
+
+/// Prints MB per CPU-second for each language (about two CPU-seconds of work each).
+fn cpu_throughput() {
+    for lang in Lang::ALL {
+        let paras = paragraphs(lang);
+        let bytes: usize = paras.iter().map(String::len).sum();
+        let seg = segmenter_for(lang);
+        let Some(t0) = cpu_seconds() else {
+            return;
+        };
+        let mut rounds = 0usize;
+        let mut t1 = t0;
+        while t1 - t0 < 2.0 {
+            let n: usize = paras.iter().map(|p| seg.split(black_box(p)).len()).sum();
+            black_box(n);
+            rounds += 1;
+            t1 = cpu_seconds().unwrap_or(t0 + 10.0);
+        }
+        let mb = (bytes * rounds) as f64 / 1e6;
+        println!(
+            "segment/rules/{lang}: {:.0} MB per CPU-second ({mb:.0} MB in {:.2} CPU-s)",
+            mb / (t1 - t0),
+            t1 - t0
+        );
+    }
+}
+
 fn bench(c: &mut Criterion) {
+    cpu_throughput();
     let mut group = c.benchmark_group("segment");
     for lang in Lang::ALL {
         let paras = paragraphs(lang);
