@@ -1,5 +1,26 @@
-//! Sentence segmentation per language: `unicode-segmentation` sentence boundaries refined by
-//! language rule tables (own tables; SRX 2.0 files can be loaded).
+//! Sentence segmentation per language: own rule tables interpreted by a fast scanner (SRX 2.0
+//! files can be loaded instead), with plain UAX #29 sentence boundaries from
+//! `unicode-segmentation` available as a baseline.
+//!
+//! * `rules.rs`: per-language tables (terminators, closers, abbreviations, surname endings…).
+//! * `engine.rs`: [`RuleSegmenter`], which interprets them in one pass over a paragraph.
+//! * `srx.rs`: [`SrxSegmenter`] for SRX 2.0 rule files.
+//! * `uax29.rs`: [`Uax29Segmenter`], the Unicode default rules alone.
+//!
+//! Conventions (the hand-labelled test set in `tests/data/segment/` follows them): a
+//! sentence keeps its closing quotes and brackets (`他说：“好。”`, `«Да».`); an opening quote
+//! after a terminator starts the next sentence; terminators inside quotations end a sentence
+//! like anywhere else, unless what follows shows the sentence goes on (a lower-case word, a
+//! comma, a dialogue dash before a lower-case word); Chinese book titles `《…》` never break.
+
+mod engine;
+pub mod rules;
+mod srx;
+mod uax29;
+
+pub use engine::RuleSegmenter;
+pub use srx::{SrxFile, SrxRule, SrxSegmenter, LOOKAHEAD, LOOKBEHIND};
+pub use uax29::Uax29Segmenter;
 
 use crate::{Lang, Result};
 use std::ops::Range;
@@ -22,14 +43,12 @@ pub trait Segmenter: Send + Sync {
 
 /// The built-in rule-based segmenter for a language.
 pub fn segmenter_for(lang: Lang) -> Box<dyn Segmenter> {
-    let _ = lang;
-    todo!("segment::segmenter_for")
+    Box::new(RuleSegmenter::new(lang))
 }
 
 /// A segmenter from an SRX 2.0 rule file, using the language rules that apply to `lang`.
 pub fn segmenter_from_srx(path: &Path, lang: Lang) -> Result<Box<dyn Segmenter>> {
-    let _ = (path, lang);
-    todo!("segment::segmenter_from_srx")
+    Ok(Box::new(SrxSegmenter::from_file(path, lang)?))
 }
 
 /// Segments every paragraph: one `Vec` of sentences per paragraph.
@@ -44,4 +63,19 @@ pub fn segment_paragraphs(segmenter: &dyn Segmenter, paragraphs: &[String]) -> V
                 .collect()
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_paragraphs_per_language() {
+        let s = segmenter_for(Lang::Ru);
+        let out = segment_paragraphs(s.as_ref(), &["Да. Нет.".into(), "  ".into()]);
+        assert_eq!(
+            out,
+            vec![vec!["Да.".to_string(), "Нет.".to_string()], vec![]]
+        );
+    }
 }
