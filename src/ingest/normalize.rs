@@ -1,0 +1,145 @@
+//! Character-level normalisation of one line, and joining of lines into a paragraph.
+//!
+//! * Full-width digits and Latin letters (U+FF10–FF19, U+FF21–FF3A, U+FF41–FF5A) become ASCII:
+//!   `２０１５` → `2015`. Other full-width forms — Chinese punctuation `，。！？：；（）` — stay as
+//!   they are: they are the correct punctuation of Chinese text, and the segmenter needs them.
+//! * The ideographic space U+3000, NBSP and the other Unicode spaces, tabs → a plain space;
+//!   runs of spaces collapse to one; the line is trimmed (this drops the `　　` indentation
+//!   of Chinese paragraphs).
+//! * Zero-width characters (U+200B–U+200D, U+2060, U+FEFF), the soft hyphen, control
+//!   characters (C0 and C1) and replacement characters U+FFFD are dropped.
+
+/// Whether `c` counts as a space for collapsing.
+fn is_space(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '\t' | '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{A0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200A}' | '\u{2028}' | '\u{2029}' | '\u{202F}' | '\u{205F}' | '\u{3000}'
+    )
+}
+
+/// Whether `c` is dropped altogether.
+fn is_dropped(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{AD}' | '\u{FFFD}'
+    ) || c.is_control()
+}
+
+/// Normalises one line (or any text: newlines count as spaces) and appends it to `out`.
+pub fn normalize_into(s: &str, out: &mut String) {
+    let start = out.len();
+    let mut pending_space = false;
+    for c in s.chars() {
+        let c = match c {
+            // Full-width digits and Latin letters sit at a fixed offset from ASCII.
+            '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' => {
+                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+            }
+            c => c,
+        };
+        if is_space(c) {
+            pending_space = true;
+            continue;
+        }
+        if is_dropped(c) {
+            continue;
+        }
+        if pending_space && out.len() > start {
+            out.push(' ');
+        }
+        pending_space = false;
+        out.push(c);
+    }
+}
+
+/// Normalises a line into a new string.
+pub fn normalize(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    normalize_into(s, &mut out);
+    out
+}
+
+/// Whether `c` belongs to the CJK scripts or CJK punctuation: text on both sides of a line
+/// break between such characters is joined without a space.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{2E80}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7AF}' | '\u{F900}'..='\u{FAFF}'
+        | '\u{FE30}'..='\u{FE4F}' | '\u{FF00}'..='\u{FFEF}' | '\u{20000}'..='\u{3FFFF}')
+}
+
+/// Appends the normalised line `next` to the paragraph `para`, as a soft line break: CJK on
+/// either side → no space; a word hyphenated at the line end (`сотруд-` + `ничество`) → the
+/// hyphen goes and the halves join; otherwise one space.
+pub fn push_line(para: &mut String, next: &str) {
+    if next.is_empty() {
+        return;
+    }
+    if para.is_empty() {
+        para.push_str(next);
+        return;
+    }
+    let last = para.chars().next_back().unwrap_or(' ');
+    let first = next.chars().next().unwrap_or(' ');
+    if last == '-' && first.is_lowercase() {
+        let mut chars = para.chars();
+        chars.next_back();
+        if chars
+            .next_back()
+            .is_some_and(|c| c.is_alphabetic() && !is_cjk(c))
+        {
+            para.pop();
+            para.push_str(next);
+            return;
+        }
+    }
+    if !(is_cjk(last) || is_cjk(first)) {
+        para.push(' ');
+    }
+    para.push_str(next);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fullwidth_alnum_only() {
+        assert_eq!(normalize("２０１５年ＡＢＣｘｙｚ"), "2015年ABCxyz");
+        assert_eq!(
+            normalize("你好，世界！（注）：“是”；？。"),
+            "你好，世界！（注）：“是”；？。"
+        );
+    }
+
+    #[test]
+    fn spaces_and_invisibles() {
+        assert_eq!(
+            normalize("　　国家\u{3000}主席\u{A0}\u{A0}习近平  "),
+            "国家 主席 习近平"
+        );
+        assert_eq!(
+            normalize("a\u{200B}b\u{FEFF}c\u{7}d\u{AD}e\u{FFFD}"),
+            "abcde"
+        );
+        assert_eq!(normalize(" \t "), "");
+        assert_eq!(normalize("a\u{2003}\tb"), "a b");
+    }
+
+    #[test]
+    fn joining_lines() {
+        let mut p = String::from("百年变");
+        push_line(&mut p, "局加速演进");
+        assert_eq!(p, "百年变局加速演进");
+        let mut p = String::from("развивать сотруд-");
+        push_line(&mut p, "ничество и");
+        push_line(&mut p, "торговлю");
+        assert_eq!(p, "развивать сотрудничество и торговлю");
+        let mut p = String::from("north-");
+        push_line(&mut p, "West");
+        assert_eq!(p, "north- West");
+        let mut p = String::from("记者");
+        push_line(&mut p, "Reuters");
+        assert_eq!(p, "记者Reuters");
+    }
+}

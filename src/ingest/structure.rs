@@ -1,0 +1,477 @@
+//! Paragraph structure: plain-text paragraphs, OCR fragment repair, boilerplate, duplicates.
+//!
+//! ## Plain text paragraphs
+//! A blank line (also one holding only odd spaces) ends a paragraph; so does an indented line
+//! (`　　`, two spaces or a tab: Chinese texts often mark paragraphs that way without blank
+//! lines, as in the second copy of the speech-db seed). A single newline inside a block is a
+//! paragraph break in *line* mode and a soft break in *wrapped* mode. The mode is decided for
+//! the whole document: if fewer than half of the unindented in-block line breaks follow
+//! sentence-final punctuation, lines are hard-wrapped and are joined.
+//!
+//! ## OCR fragments (plain text only)
+//! OCR'd newspapers break paragraphs mid-sentence at columns and pages (`…百年变` / `局加速演进…`,
+//! `сотруд-` / `ничество`). Two neighbouring paragraphs A, B are joined when
+//! * B starts with a lowercase letter and A ends with a letter, comma or hyphen (Latin or
+//!   Cyrillic: a new paragraph never starts in lowercase), or
+//! * A ends with a CJK ideograph (no closing punctuation at all), A already contains clause
+//!   punctuation (`，,、；;：:` — so it is a broken sentence, not a headline or a byline like
+//!   `新华社发` / `倪四义 范伟国`), B starts with an ideograph that does not open a numbered
+//!   item (`一、`), and A is not in the heading block at the top of the document (everything
+//!   before the first paragraph that ends a sentence: headlines there carry commas too).
+//!
+//! Joining uses [`push_line`]: CJK without a space, others with one, hyphenated words mended.
+
+use super::normalize::{is_cjk, normalize, push_line};
+use super::Metadata;
+use std::collections::HashSet;
+
+/// Characters that end a sentence (or close one) — a line ending in them is complete.
+fn is_terminal(c: char) -> bool {
+    matches!(
+        c,
+        '。' | '！'
+            | '？'
+            | '!'
+            | '?'
+            | '.'
+            | '…'
+            | '；'
+            | ';'
+            | '”'
+            | '"'
+            | '’'
+            | '」'
+            | '』'
+            | '）'
+            | ')'
+            | '》'
+            | '»'
+            | '】'
+            | ']'
+    )
+}
+
+/// Strictly sentence-final (used for the heading block test: a headline may end in `”`).
+fn ends_sentence(s: &str) -> bool {
+    let t = s.trim_end_matches(['”', '"', '’', '」', '』', '）', ')', '»']);
+    t.ends_with(['。', '！', '？', '!', '?', '.', '…'])
+}
+
+/// A CJK ideograph (not CJK punctuation or full-width forms).
+fn is_ideograph(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{3FFFF}')
+}
+
+/// One source line.
+struct Line {
+    text: String,
+    indented: bool,
+    blank_before: bool,
+}
+
+/// Splits plain text into paragraphs (normalised) and repairs OCR fragments.
+pub fn plain_paragraphs(text: &str) -> Vec<String> {
+    let mut lines: Vec<Line> = Vec::new();
+    let mut blank = true;
+    for raw in text.lines() {
+        let text = normalize(raw);
+        if text.is_empty() {
+            blank = true;
+            continue;
+        }
+        let indented = raw.starts_with(['\u{3000}', '\t']) || raw.starts_with("  ");
+        lines.push(Line {
+            text,
+            indented,
+            blank_before: blank,
+        });
+        blank = false;
+    }
+
+    // Wrapped or one paragraph per line?
+    let (mut breaks, mut complete) = (0usize, 0usize);
+    for w in lines.windows(2) {
+        if !w[1].blank_before && !w[1].indented {
+            breaks += 1;
+            if w[0].text.chars().next_back().is_some_and(is_terminal) {
+                complete += 1;
+            }
+        }
+    }
+    let wrapped = breaks > 0 && complete * 2 < breaks;
+
+    // (paragraph, whether it started with indentation)
+    let mut paragraphs: Vec<(String, bool)> = Vec::new();
+    let mut cur = String::new();
+    let mut cur_indented = false;
+    for line in lines {
+        let new_paragraph = line.blank_before || line.indented || !wrapped;
+        if new_paragraph && !cur.is_empty() {
+            paragraphs.push((std::mem::take(&mut cur), cur_indented));
+        }
+        if cur.is_empty() {
+            cur_indented = line.indented;
+        }
+        push_line(&mut cur, &line.text);
+    }
+    if !cur.is_empty() {
+        paragraphs.push((cur, cur_indented));
+    }
+    join_fragments(paragraphs)
+}
+
+/// Joins paragraphs that are fragments of one (see the module doc).
+fn join_fragments(paragraphs: Vec<(String, bool)>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(paragraphs.len());
+    let mut in_heading_block = true;
+    for (p, indented) in paragraphs {
+        // A photo credit ends in an ideograph (`… 黄敬文 摄`) but ends no sentence: cut it
+        // first so that it does not look like a broken line.
+        let p = cut_photo_credit(p);
+        if p.is_empty() {
+            continue;
+        }
+        if let Some(prev) = out.last_mut() {
+            // An indented line starts a paragraph by the author's own marking.
+            if !indented && is_continuation(prev, &p, in_heading_block) {
+                push_line(prev, &p);
+                if ends_sentence(prev) {
+                    in_heading_block = false;
+                }
+                continue;
+            }
+        }
+        if ends_sentence(&p) {
+            in_heading_block = false;
+        }
+        out.push(p);
+    }
+    out
+}
+
+/// Whether `b` continues the sentence that `a` breaks off.
+fn is_continuation(a: &str, b: &str, a_in_heading_block: bool) -> bool {
+    let (Some(last), Some(first)) = (a.chars().next_back(), b.chars().next()) else {
+        return false;
+    };
+    if first.is_lowercase() && !is_cjk(first) {
+        return (last.is_alphabetic() && !is_cjk(last)) || last == ',' || last == '-';
+    }
+    if a_in_heading_block || !is_ideograph(last) || !is_ideograph(first) {
+        return false;
+    }
+    if !a.contains(['，', ',', '、', '；', ';', '：', ':']) {
+        return false;
+    }
+    !opens_numbered_item(b)
+}
+
+/// `一、`, `十二、`, `（一）`-less numbered items of Chinese documents.
+fn opens_numbered_item(s: &str) -> bool {
+    let n = s
+        .chars()
+        .take_while(|c| "一二三四五六七八九十百零".contains(*c))
+        .count();
+    n > 0 && s.chars().nth(n) == Some('、')
+}
+
+/// Paragraphs shorter than this (in characters) are never dropped as duplicates: short
+/// lines — credits, `新华社发`, `（完）`, `问：`, headings — legitimately recur, and the
+/// translation has them at the same places, so dropping one copy would unbalance the
+/// alignment. Long paragraphs repeated verbatim are duplication artefacts (an article printed
+/// twice, as in the speech-db seed) and are kept once.
+pub const DEDUP_MIN_CHARS: usize = 12;
+
+/// Cleans the raw paragraphs of any format: boilerplate out (dates and keywords go to
+/// `metadata`), photo credits cut, the title made paragraph 0, verbatim repeats dropped.
+pub fn finish(raw: Vec<String>, metadata: &mut Metadata) -> Vec<String> {
+    let mut paragraphs = Vec::with_capacity(raw.len() + 1);
+    for p in raw {
+        if let Some(p) = clean_paragraph(p, metadata) {
+            paragraphs.push(p);
+        }
+    }
+    if let Some(title) = &metadata.title {
+        // The title is paragraph 0; a repeat of it as a heading further down is dropped below.
+        if paragraphs.first() != Some(title) {
+            paragraphs.insert(0, title.clone());
+        }
+    }
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut keep = vec![true; paragraphs.len()];
+    for (i, p) in paragraphs.iter().enumerate() {
+        let is_title_repeat = i > 0 && metadata.title.as_deref() == Some(p.as_str());
+        if is_title_repeat || (!seen.insert(p.as_str()) && p.chars().count() >= DEDUP_MIN_CHARS) {
+            keep[i] = false;
+        }
+    }
+    let mut k = keep.into_iter();
+    paragraphs.retain(|_| k.next().unwrap_or(true));
+    paragraphs
+}
+
+/// Labels of date stamps (the value goes to [`Metadata::date`]).
+const DATE_LABELS: &[&str] = &[
+    "发布时间",
+    "发布日期",
+    "发稿时间",
+    "更新时间",
+    "日期",
+    "Дата публикации",
+    "Опубликовано",
+    "Published",
+    "Date",
+];
+/// Labels of keyword lists (the value goes to `metadata.extra["keywords"]`).
+const KEYWORD_LABELS: &[&str] = &["关键词", "关键字", "Ключевые слова", "Keywords", "Tags"];
+/// Labels of credit lines (staff lists of a news article), dropped when short.
+const CREDIT_LABELS: &[&str] = &[
+    "出品人",
+    "出品",
+    "策划",
+    "监制",
+    "统筹",
+    "记者",
+    "摄影",
+    "摄像",
+    "编辑",
+    "责任编辑",
+    "责编",
+    "主编",
+    "校对",
+    "审核",
+    "制图",
+    "设计",
+    "视频",
+    "文字",
+    "作者",
+    "Редактор",
+    "Фото",
+];
+/// Labels of source lines (the value goes to `metadata.extra["source"]`).
+const SOURCE_LABELS: &[&str] = &["文章来源", "来源", "稿件来源", "Источник", "Source"];
+/// Whole paragraphs that are photo/wire credits, not text.
+const CREDIT_LINES: &[&str] = &["新华社发", "（完）", "(完)"];
+
+/// `Label：value` (full-width or ASCII colon, optional brackets around the line) with one of
+/// the labels → value.
+fn labelled<'a>(p: &'a str, labels: &[&str]) -> Option<&'a str> {
+    let t = p
+        .trim_start_matches(['（', '(', '【', '['])
+        .trim_end_matches(['）', ')', '】', ']']);
+    for label in labels {
+        if let Some(rest) = t.strip_prefix(label) {
+            let rest = rest.trim_start();
+            if let Some(v) = rest.strip_prefix('：').or_else(|| rest.strip_prefix(':')) {
+                return Some(v.trim());
+            }
+        }
+    }
+    None
+}
+
+/// Boilerplate rules for one paragraph; `None` drops it.
+fn clean_paragraph(p: String, metadata: &mut Metadata) -> Option<String> {
+    let chars = p.chars().count();
+    if chars <= 60 {
+        if let Some(v) = labelled(&p, DATE_LABELS) {
+            if v.chars().any(|c| c.is_ascii_digit()) {
+                if metadata.date.is_none() {
+                    metadata.date = Some(v.to_string());
+                }
+                return None;
+            }
+        }
+        if let Some(v) = labelled(&p, SOURCE_LABELS) {
+            if !ends_sentence(v) {
+                metadata
+                    .extra
+                    .entry("source".into())
+                    .or_insert_with(|| v.to_string());
+                return None;
+            }
+        }
+        if labelled(&p, CREDIT_LABELS).is_some() && !ends_sentence(&p) && !p.contains(['，', ','])
+        {
+            return None;
+        }
+        if CREDIT_LINES.contains(&p.as_str()) {
+            return None;
+        }
+    }
+    if chars <= 400 && !p.contains('。') {
+        if let Some(v) = labelled(&p, KEYWORD_LABELS) {
+            let entry = metadata.extra.entry("keywords".into()).or_default();
+            if entry.is_empty() {
+                *entry = v
+                    .split([' ', '，', ',', '、', ';', '；'])
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+            }
+            return None;
+        }
+    }
+    if is_bare_url(&p) {
+        return None;
+    }
+    let p = cut_photo_credit(p);
+    (!p.is_empty()).then_some(p)
+}
+
+/// A paragraph that is only a URL.
+fn is_bare_url(p: &str) -> bool {
+    let t = p.trim_matches(['<', '>']);
+    (t.starts_with("http://") || t.starts_with("https://") || t.starts_with("www."))
+        && !t.contains(' ')
+}
+
+/// Cuts a trailing photo credit (`… 新华社记者 黄敬文 摄`) from a caption: the caption text is
+/// a real sentence and stays; the credit has no counterpart in a translation. Only a tail
+/// after the last sentence end that names a 记者 or has the `NAME 摄` shape is cut, so a
+/// sentence that merely ends in 摄 stays.
+fn cut_photo_credit(p: String) -> String {
+    let t = p.trim_end_matches(['）', ')']);
+    if !t.ends_with('摄') {
+        return p;
+    }
+    let tail_start = t
+        .char_indices()
+        .filter(|(_, c)| matches!(c, '。' | '！' | '？' | '（' | '('))
+        .map(|(i, c)| i + c.len_utf8())
+        .last()
+        .unwrap_or(0);
+    let tail = &t[tail_start..];
+    let short = tail.chars().count() <= 24 && !tail.contains(['，', ',']);
+    let credit_shape = tail.contains("记者") || tail.trim_end_matches('摄').ends_with(' ');
+    if !(short && credit_shape) {
+        return p;
+    }
+    let mut head = p[..tail_start].trim_end().to_string();
+    // A credit in brackets: drop the opening bracket left behind.
+    if head.ends_with(['（', '(']) {
+        head.pop();
+        head = head.trim_end().to_string();
+    }
+    head
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blank_lines_and_indentation() {
+        assert_eq!(plain_paragraphs("a.\n\nb.\n\n\n c."), ["a.", "b.", "c."]);
+        assert_eq!(
+            plain_paragraphs("　　第一段。\n　　第二段。\n　　第三段。"),
+            ["第一段。", "第二段。", "第三段。"]
+        );
+    }
+
+    #[test]
+    fn line_mode_and_wrapped_mode() {
+        // One paragraph per line: line breaks are paragraph breaks.
+        assert_eq!(
+            plain_paragraphs("标题\n第一句。\n第二句。\n第三句。"),
+            ["标题", "第一句。", "第二句。", "第三句。"]
+        );
+        // Hard-wrapped prose: lines join.
+        assert_eq!(
+            plain_paragraphs("Стороны договорились\nрасширять сотруд-\nничество в энергетике.\n\nВторой абзац\nтекста."),
+            ["Стороны договорились расширять сотрудничество в энергетике.", "Второй абзац текста."]
+        );
+        assert_eq!(
+            plain_paragraphs("关键词：\n合作 发展\n\n正文。"),
+            ["关键词：合作 发展", "正文。"]
+        );
+    }
+
+    #[test]
+    fn ocr_fragments() {
+        let text = "习近平同普京会谈\n\n达成共识,签署声明\n\n当地时间下午,会谈举行。\n\n新华社发\n\n\
+                    习近平指出,当前,百年变\n\n局加速演进,力量对比深刻演变。\n\n五、双方重申致力于坚\n\n定维护国际体系。\n\n\
+                    六、双方将继续密切协作。\n\n倪四义 范伟国\n\n又讯 晚上回到北京。\n\nОни обсудили сотруд-\n\nничество и\n\nторговлю.";
+        assert_eq!(
+            plain_paragraphs(text),
+            [
+                "习近平同普京会谈",
+                "达成共识,签署声明",
+                "当地时间下午,会谈举行。",
+                "新华社发",
+                "习近平指出,当前,百年变局加速演进,力量对比深刻演变。",
+                "五、双方重申致力于坚定维护国际体系。",
+                "六、双方将继续密切协作。",
+                "倪四义 范伟国",
+                "又讯 晚上回到北京。",
+                "Они обсудили сотрудничество и торговлю.",
+            ]
+        );
+    }
+
+    #[test]
+    fn numbered_items_not_joined() {
+        assert_eq!(
+            plain_paragraphs("开始。\n\n双方指出,要点如下\n\n一、加强合作。"),
+            ["开始。", "双方指出,要点如下", "一、加强合作。"]
+        );
+    }
+
+    fn fin(v: &[&str]) -> (Vec<String>, Metadata) {
+        let mut m = Metadata::default();
+        let p = finish(v.iter().map(|s| s.to_string()).collect(), &mut m);
+        (p, m)
+    }
+
+    #[test]
+    fn boilerplate() {
+        let (p, m) = fin(&[
+            "关键词：合作 习近平 双方",
+            "发布时间：2013-03-23",
+            "正文第一句。",
+            "3月22日，会谈举行。 新华社记者 黄敬文 摄",
+            "新华社记者 黄敬文 摄",
+            "新华社发",
+            "（文章来源：央视新闻客户端）",
+            "出品人：严文斌",
+            "记者：你怎么看这个问题？",
+            "责任编辑：刘万里 SF014",
+            "<http://finews.zning.xyz/a.html>",
+            "他用相机拍摄",
+        ]);
+        assert_eq!(
+            p,
+            [
+                "正文第一句。",
+                "3月22日，会谈举行。",
+                "记者：你怎么看这个问题？",
+                "他用相机拍摄"
+            ]
+        );
+        assert_eq!(m.date.as_deref(), Some("2013-03-23"));
+        assert_eq!(m.extra["keywords"], "合作, 习近平, 双方");
+        assert_eq!(m.extra["source"], "央视新闻客户端");
+    }
+
+    #[test]
+    fn title_and_duplicates() {
+        let mut m = Metadata {
+            title: Some("标题".into()),
+            ..Default::default()
+        };
+        let long = "这是一个足够长的段落，会被重复打印两次。".to_string();
+        let p = finish(
+            vec![
+                "标题".into(),
+                long.clone(),
+                "新华社电".into(),
+                long.clone(),
+                "新华社电".into(),
+            ],
+            &mut m,
+        );
+        assert_eq!(p, ["标题", long.as_str(), "新华社电", "新华社电"]);
+        let p = finish(vec!["正文。".into(), "标题".into()], &mut m);
+        assert_eq!(p, ["标题", "正文。"]);
+    }
+}
