@@ -23,7 +23,9 @@ fn seed(name: &str) -> Option<PathBuf> {
 }
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/ingest").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/ingest")
+        .join(name)
 }
 
 /// Runs `tmalign ingest ARGS`; returns (exit code, stdout, stderr).
@@ -45,7 +47,10 @@ fn paragraphs(path: &Path) -> Vec<String> {
     let (code, out, err) = ingest(&[path.as_os_str()]);
     assert_eq!(code, 0, "{}: {err}", path.display());
     assert!(out.ends_with('\n'));
-    out.trim_end_matches('\n').split("\n\n").map(str::to_string).collect()
+    out.trim_end_matches('\n')
+        .split("\n\n")
+        .map(str::to_string)
+        .collect()
 }
 
 /// The `--json` output for `path`.
@@ -59,7 +64,9 @@ fn no_markup(paras: &[String]) {
     for p in paras {
         assert!(!p.is_empty());
         assert_eq!(p.trim(), p, "untrimmed: {p:?}");
-        for bad in ["<p", "</", "&#", "&nbsp;", "&amp;", "<img", "<!--", "\u{3000}", "  ", "\n"] {
+        for bad in [
+            "<p", "</", "&#", "&nbsp;", "&amp;", "<img", "<!--", "\u{3000}", "  ", "\n",
+        ] {
             assert!(!p.contains(bad), "{bad:?} left in {p:?}");
         }
     }
@@ -67,30 +74,48 @@ fn no_markup(paras: &[String]) {
 
 #[test]
 fn cctv_seed() {
-    let Some(path) = seed("news-cctv-2022-02-04.md") else { return };
+    let Some(path) = seed("news-cctv-2022-02-04.md") else {
+        return;
+    };
     let p = paragraphs(&path);
     no_markup(&p);
     assert_eq!(p[0], "习近平同俄罗斯总统普京会谈：稳步推进油气合作大项目");
     assert!(p[1].starts_with("国家主席习近平2月4日下午在北京钓鱼台国宾馆"));
-    assert_eq!(p.last().map(String::as_str), Some("丁薛祥、杨洁篪、王毅、何立峰等参加会谈。"));
+    assert_eq!(
+        p.last().map(String::as_str),
+        Some("丁薛祥、杨洁篪、王毅、何立峰等参加会谈。")
+    );
     // Title + 11 `<p>` paragraphs (the source line went to metadata).
     assert_eq!(p.len(), 12, "{p:#?}");
     let all = p.join("\n");
-    for gone in ["2022-02-04", "17:56", "layout", "yangshixinwenkehuduan", "http", "返回首页", "文章来源"] {
+    for gone in [
+        "2022-02-04",
+        "17:56",
+        "layout",
+        "yangshixinwenkehuduan",
+        "http",
+        "返回首页",
+        "文章来源",
+    ] {
         assert!(!all.contains(gone), "{gone} left in the text");
     }
     let j = json(&path);
     assert_eq!(j["format"], "markdown");
     assert_eq!(j["encoding"], "UTF-8");
     assert_eq!(j["metadata"]["date"], "2022-02-04 17:56:23 +0800");
-    assert_eq!(j["metadata"]["categories"], serde_json::json!(["yangshixinwenkehuduan", "央视新闻客户端新闻"]));
+    assert_eq!(
+        j["metadata"]["categories"],
+        serde_json::json!(["yangshixinwenkehuduan", "央视新闻客户端新闻"])
+    );
     assert_eq!(j["metadata"]["extra"]["source"], "央视新闻客户端");
     assert_eq!(j["paragraphs"].as_array().map(Vec::len), Some(12));
 }
 
 #[test]
 fn sina_seed() {
-    let Some(path) = seed("news-sina-2021-12-16.md") else { return };
+    let Some(path) = seed("news-sina-2021-12-16.md") else {
+        return;
+    };
     let p = paragraphs(&path);
     no_markup(&p);
     assert_eq!(p[0], "中俄元首年内再度视频会晤 传递这些重要信息");
@@ -100,8 +125,18 @@ fn sina_seed() {
     assert!(p.contains(&"捍卫正当民主权利".to_string()));
     let all = p.join("\n");
     for gone in [
-        "sinaimg", "img_wrapper", "appendQr", "{", "}", "border:1px", "正文下iframe", "总声明",
-        "出品人", "责任编辑", "SF014", "Thu, 16 Dec",
+        "sinaimg",
+        "img_wrapper",
+        "appendQr",
+        "{",
+        "}",
+        "border:1px",
+        "正文下iframe",
+        "总声明",
+        "出品人",
+        "责任编辑",
+        "SF014",
+        "Thu, 16 Dec",
     ] {
         assert!(!all.contains(gone), "{gone} left in the text");
     }
@@ -109,21 +144,33 @@ fn sina_seed() {
     // Title + 39 text `<p>`s (of 46: 7 staff credits dropped) + the app promo line.
     assert_eq!(p.len(), 41, "{p:#?}");
     let j = json(&path);
-    assert_eq!(j["metadata"]["title"], "中俄元首年内再度视频会晤 传递这些重要信息");
+    assert_eq!(
+        j["metadata"]["title"],
+        "中俄元首年内再度视频会晤 传递这些重要信息"
+    );
     assert_eq!(j["metadata"]["date"], "Thu, 16 Dec 2021 06:21:53 GMT");
-    assert_eq!(j["metadata"]["categories"], serde_json::json!(["金融", "新浪财经", "新浪财经－国內"]));
+    assert_eq!(
+        j["metadata"]["categories"],
+        serde_json::json!(["金融", "新浪财经", "新浪财经－国內"])
+    );
 }
 
 #[test]
 fn speech_db_seed() {
-    let Some(path) = seed("speech-db-2013-03-23.txt") else { return };
+    let Some(path) = seed("speech-db-2013-03-23.txt") else {
+        return;
+    };
     let p = paragraphs(&path);
     no_markup(&p);
     let all = p.join("\n");
     // The article is printed twice in the file: every paragraph is kept once.
     let opening = "国家主席习近平22日在莫斯科克里姆林宫同俄罗斯总统普京举行会谈。";
     assert_eq!(p.iter().filter(|x| x.starts_with(opening)).count(), 1);
-    assert_eq!(all.matches("当天，习近平还向俄罗斯无名烈士墓敬献花圈。").count(), 1);
+    assert_eq!(
+        all.matches("当天，习近平还向俄罗斯无名烈士墓敬献花圈。")
+            .count(),
+        1
+    );
     // Database name, headline, caption, 16 article paragraphs; the second copy adds nothing.
     assert_eq!(p.len(), 19, "{p:#?}");
     // Full-width digits → ASCII; Chinese punctuation stays.
@@ -132,27 +179,42 @@ fn speech_db_seed() {
     assert!(!all.contains(|c: char| ('\u{FF10}'..='\u{FF5A}').contains(&c) && c.is_alphanumeric()));
     // Keyword list and date stamp are metadata; the photo credit is cut from the caption.
     assert!(!all.contains("关键词") && !all.contains("发布时间") && !all.contains("2013-03-23"));
-    assert!(p.contains(&"3月22日，国家主席习近平在莫斯科克里姆林宫与俄罗斯总统普京举行会谈。".to_string()));
+    assert!(p.contains(
+        &"3月22日，国家主席习近平在莫斯科克里姆林宫与俄罗斯总统普京举行会谈。".to_string()
+    ));
     assert!(!all.contains("黄敬文 摄"));
     let j = json(&path);
     assert_eq!(j["format"], "plaintext");
     assert_eq!(j["metadata"]["date"], "2013-03-23");
-    assert!(j["metadata"]["extra"]["keywords"].as_str().unwrap_or("").starts_with("合作, 习近平, 双方"));
+    assert!(j["metadata"]["extra"]["keywords"]
+        .as_str()
+        .unwrap_or("")
+        .starts_with("合作, 习近平, 双方"));
 }
 
 #[test]
 fn newspaper_seed() {
-    let Some(path) = seed("newspaper-2023-03-22.txt") else { return };
+    let Some(path) = seed("newspaper-2023-03-22.txt") else {
+        return;
+    };
     let p = paragraphs(&path);
     no_markup(&p);
     // Headlines stay apart (they are not broken sentences).
     assert_eq!(p[0], "习近平同俄罗斯总统普京会谈");
     assert_eq!(p[1], "达成许多新的重要共识,共同签署两份联合声明");
     // Sentences broken across paragraphs by OCR are joined without a space.
-    assert!(p.iter().any(|x| x.starts_with("习近平指出,当前,百年变局加速演进,国际力量对比深刻演变。")));
-    assert!(p.iter().any(|x| x.contains("在新冠疫情等复杂外部环境下,俄中双边贸易实现逆势增长。")));
-    assert!(p.iter().any(|x| x.starts_with("五、双方重申致力于坚定维护以联合国为核心的国际体系")));
-    assert!(!p.iter().any(|x| x.ends_with("百年变") || x.starts_with("局加速") || x.starts_with("定维护")));
+    assert!(p
+        .iter()
+        .any(|x| x.starts_with("习近平指出,当前,百年变局加速演进,国际力量对比深刻演变。")));
+    assert!(p
+        .iter()
+        .any(|x| x.contains("在新冠疫情等复杂外部环境下,俄中双边贸易实现逆势增长。")));
+    assert!(p
+        .iter()
+        .any(|x| x.starts_with("五、双方重申致力于坚定维护以联合国为核心的国际体系")));
+    assert!(!p
+        .iter()
+        .any(|x| x.ends_with("百年变") || x.starts_with("局加速") || x.starts_with("定维护")));
     // Numbered items and bylines are not glued to their neighbours.
     assert!(p.iter().any(|x| x.starts_with("六、双方将继续密切协作")));
     assert!(p.contains(&"倪四义 范伟国".to_string()));
@@ -216,7 +278,10 @@ fn markdown_post() {
     );
     let j = json(&path);
     assert_eq!(j["metadata"]["date"], "2023-03-22");
-    assert_eq!(j["metadata"]["categories"], serde_json::json!(["Россия", "Китай", "переговоры", "новости", "политика"]));
+    assert_eq!(
+        j["metadata"]["categories"],
+        serde_json::json!(["Россия", "Китай", "переговоры", "новости", "политика"])
+    );
     assert_eq!(j["metadata"]["extra"]["author"], "Редакция");
 }
 

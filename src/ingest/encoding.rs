@@ -60,7 +60,55 @@ pub fn decode(path: &Path, bytes: &[u8], forced: Option<&str>) -> Result<(String
     }
     let enc = guess(bytes);
     let (text, _, had_errors) = enc.decode(bytes);
+    if looks_like_garbage(&text) {
+        return Err(Error::bad_input(
+            path,
+            format!(
+                "cannot be decoded: the bytes do not read as text in any encoding tried (best \
+                 guess {}); give the right one with --encoding",
+                enc.name()
+            ),
+        ));
+    }
     finish(path, text.into_owned(), had_errors, enc, false)
+}
+
+/// Whether a *guessed* decoding is garbage: every byte sequence decodes to something in a
+/// single-byte encoding, so random or binary bytes come out as a soup of symbols
+/// (`¢Ážþ‡€º…`) or one character repeated. Real text outside ASCII is mostly letters, with
+/// a handful of typographic marks, and uses more than a few distinct characters.
+pub(crate) fn looks_like_garbage(text: &str) -> bool {
+    let (mut non_ascii, mut symbols) = (0usize, 0usize);
+    let mut distinct: Vec<char> = Vec::new();
+    for c in text.chars().take(64 * 1024).filter(|c| !c.is_ascii()) {
+        non_ascii += 1;
+        let typographic = matches!(
+            c,
+            '«' | '»'
+                | '—'
+                | '–'
+                | '…'
+                | '“'
+                | '”'
+                | '‘'
+                | '’'
+                | '„'
+                | '№'
+                | '°'
+                | '·'
+                | '\u{A0}'
+                | '\u{3000}'
+                | '€'
+                | '§'
+        );
+        if !(c.is_alphanumeric() || typographic || super::normalize::is_cjk(c)) {
+            symbols += 1;
+        }
+        if distinct.len() < 8 && !distinct.contains(&c) {
+            distinct.push(c);
+        }
+    }
+    non_ascii >= 16 && (symbols * 5 > non_ascii || (non_ascii >= 50 && distinct.len() < 5))
 }
 
 /// Decoding with a user-chosen encoding.
@@ -385,6 +433,23 @@ mod tests {
             .contains("ELF"));
         let nuls = [b'a', 0, b'b', 0, b'c', 0];
         assert!(dec(&nuls).unwrap_err().to_string().contains("NUL"));
+    }
+
+    #[test]
+    fn garbage_detected() {
+        let p = Path::new("junk");
+        let random: Vec<u8> = (0u32..3000)
+            .map(|i| (128 + (i * 7919 + i / 3) % 128) as u8)
+            .collect();
+        assert!(dec(&random)
+            .unwrap_err()
+            .to_string()
+            .contains("cannot be decoded"));
+        assert!(decode(p, &[0xFF; 200], None).is_err());
+        assert!(!looks_like_garbage(RU) && !looks_like_garbage(ZH));
+        assert!(!looks_like_garbage(
+            "Le cœur a ses raisons « que » la raison ne connaît point — Pascal."
+        ));
     }
 
     #[test]
