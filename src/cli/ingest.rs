@@ -23,26 +23,21 @@ pub fn run(args: Args) -> tmalign::Result<()> {
         encoding: args.encoding,
     };
     let doc = ingest_file(&args.file, &options)?;
-    let mut out = String::new();
-    if args.json {
-        let json = serde_json::to_string_pretty(&doc)
-            .map_err(|e| tmalign::Error::Internal(format!("JSON output: {e}")))?;
-        out.push_str(&json);
-        out.push('\n');
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let written = if args.json {
+        serde_json::to_writer_pretty(&mut stdout, &doc)
+            .map_err(std::io::Error::from)
+            .and_then(|()| stdout.write_all(b"\n"))
     } else {
-        for (i, p) in doc.paragraphs.iter().enumerate() {
+        doc.paragraphs.iter().enumerate().try_for_each(|(i, p)| {
             if i > 0 {
-                out.push('\n');
+                stdout.write_all(b"\n")?;
             }
-            out.push_str(p);
-            out.push('\n');
-        }
-    }
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(out.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
+            stdout.write_all(p.as_bytes())?;
+            stdout.write_all(b"\n")
+        })
+    };
+    match written.and_then(|()| stdout.flush()) {
         Ok(()) => Ok(()),
         // `tmalign ingest f | head` closes the pipe early: not an error.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),

@@ -16,11 +16,12 @@
 
 use crate::{Error, Result};
 use encoding_rs::Encoding;
+use std::borrow::Cow;
 use std::path::Path;
 
 /// How many bytes `chardetng` sees at most: plenty for a confident guess, and it keeps
 /// detection time bounded on big files.
-const DETECT_LIMIT: usize = 1 << 20;
+const DETECT_LIMIT: usize = 256 * 1024;
 
 /// Share of replacement characters (in per mille) above which a decoding is refused.
 const MAX_REPLACEMENT_PER_MILLE: usize = 10;
@@ -37,7 +38,13 @@ pub fn lookup_label(label: &str) -> Result<&'static Encoding> {
 }
 
 /// Decodes `bytes` into text; returns the text (BOM removed) and the encoding name.
-pub fn decode(path: &Path, bytes: &[u8], forced: Option<&str>) -> Result<(String, &'static str)> {
+///
+/// Valid UTF-8 input is borrowed, not copied.
+pub fn decode<'a>(
+    path: &Path,
+    bytes: &'a [u8],
+    forced: Option<&str>,
+) -> Result<(Cow<'a, str>, &'static str)> {
     let forced = forced.map(lookup_label).transpose()?;
     let bom = Encoding::for_bom(bytes).map(|(enc, _)| enc);
     let utf16 = match forced {
@@ -53,10 +60,10 @@ pub fn decode(path: &Path, bytes: &[u8], forced: Option<&str>) -> Result<(String
     }
     if let Some(enc) = bom {
         let (text, had_errors) = enc.decode_with_bom_removal(bytes);
-        return finish(path, text.into_owned(), had_errors, enc, false);
+        return finish(path, text, had_errors, enc, false);
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
-        return Ok((text.to_owned(), encoding_rs::UTF_8.name()));
+        return Ok((Cow::Borrowed(text), encoding_rs::UTF_8.name()));
     }
     let enc = guess(bytes);
     let (text, _, had_errors) = enc.decode(bytes);
@@ -70,7 +77,7 @@ pub fn decode(path: &Path, bytes: &[u8], forced: Option<&str>) -> Result<(String
             ),
         ));
     }
-    finish(path, text.into_owned(), had_errors, enc, false)
+    finish(path, text, had_errors, enc, false)
 }
 
 /// Whether a *guessed* decoding is garbage: every byte sequence decodes to something in a
@@ -112,15 +119,15 @@ pub(crate) fn looks_like_garbage(text: &str) -> bool {
 }
 
 /// Decoding with a user-chosen encoding.
-fn decode_forced(
+fn decode_forced<'a>(
     path: &Path,
-    bytes: &[u8],
+    bytes: &'a [u8],
     enc: &'static Encoding,
-) -> Result<(String, &'static str)> {
+) -> Result<(Cow<'a, str>, &'static str)> {
     if enc == encoding_rs::UTF_8 {
         let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         return match std::str::from_utf8(body) {
-            Ok(text) => Ok((text.to_owned(), enc.name())),
+            Ok(text) => Ok((Cow::Borrowed(text), enc.name())),
             Err(e) => Err(Error::bad_input(
                 path,
                 format!(
@@ -132,17 +139,17 @@ fn decode_forced(
         };
     }
     let (text, had_errors) = enc.decode_with_bom_removal(bytes);
-    finish(path, text.into_owned(), had_errors, enc, true)
+    finish(path, text, had_errors, enc, true)
 }
 
 /// Refuses a decoding that produced too many replacement characters.
-fn finish(
+fn finish<'a>(
     path: &Path,
-    text: String,
+    text: Cow<'a, str>,
     had_errors: bool,
     enc: &'static Encoding,
     forced: bool,
-) -> Result<(String, &'static str)> {
+) -> Result<(Cow<'a, str>, &'static str)> {
     if had_errors {
         let replaced = text.chars().filter(|&c| c == '\u{FFFD}').count();
         let total = text.chars().count().max(1);
@@ -351,7 +358,7 @@ mod tests {
     use super::*;
 
     fn dec(bytes: &[u8]) -> Result<(String, &'static str)> {
-        decode(Path::new("t.txt"), bytes, None)
+        decode(Path::new("t.txt"), bytes, None).map(|(t, e)| (t.into_owned(), e))
     }
 
     const RU: &str = "Стороны договорились расширять сотрудничество в энергетике.\n\

@@ -117,7 +117,7 @@ pub fn ingest_bytes(path: &Path, bytes: &[u8], options: &IngestOptions) -> Resul
     let (mut text, encoding) = encoding::decode(path, bytes, options.encoding.as_deref())?;
     if text.contains('\r') {
         // Windows and old Mac line ends → `\n`, so that every later stage sees one kind.
-        text = text.replace("\r\n", "\n").replace('\r', "\n");
+        text = text.replace("\r\n", "\n").replace('\r', "\n").into();
     }
     let (format, mut metadata, raw) = format::extract(path, &text);
     let paragraphs = structure::finish(raw, &mut metadata);

@@ -27,30 +27,67 @@ fn is_dropped(c: char) -> bool {
 }
 
 /// Normalises one line (or any text: newlines count as spaces) and appends it to `out`.
+///
+/// Hot path of the whole stage: runs of characters that need no change (ASCII letters and
+/// punctuation, CJK, Cyrillic…) are found on the bytes and copied in bulk; only bytes that can
+/// start a special character (ASCII controls and space; UTF-8 leads `C2 E1 E2 E3 EF`, which
+/// cover NBSP, the Unicode spaces, U+3000, full-width forms, BOM, U+FFFD) are decoded.
 pub fn normalize_into(s: &str, out: &mut String) {
     let start = out.len();
+    let bytes = s.as_bytes();
     let mut pending_space = false;
-    for c in s.chars() {
-        let c = match c {
+    let mut run = 0; // start of the current run of unchanged text
+    let mut i = 0;
+    // Appends `s[run..end]`, preceded by a space if one is pending.
+    let flush = |out: &mut String, pending_space: &mut bool, run: usize, end: usize| {
+        if run < end {
+            if *pending_space && out.len() > start {
+                out.push(' ');
+            }
+            *pending_space = false;
+            out.push_str(&s[run..end]);
+        }
+    };
+    while i < bytes.len() {
+        let b = bytes[i];
+        let maybe_special = b < 0x21 || b == 0x7F || matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF);
+        if !maybe_special {
+            i += 1;
+            continue;
+        }
+        let c = s[i..].chars().next().unwrap_or(' ');
+        let len = c.len_utf8();
+        let replacement = match c {
             // Full-width digits and Latin letters sit at a fixed offset from ASCII.
             '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' => {
-                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+                Some(char::from_u32(c as u32 - 0xFEE0).unwrap_or(c))
             }
-            c => c,
+            c if is_space(c) || is_dropped(c) => None,
+            _ => {
+                // An ordinary character after all (CJK punctuation, Cyrillic Ё…): keep the run.
+                i += len;
+                continue;
+            }
         };
-        if is_space(c) {
-            pending_space = true;
-            continue;
+        flush(out, &mut pending_space, run, i);
+        match replacement {
+            Some(ascii) => {
+                if pending_space && out.len() > start {
+                    out.push(' ');
+                }
+                pending_space = false;
+                out.push(ascii);
+            }
+            None => {
+                if is_space(c) {
+                    pending_space = true;
+                }
+            }
         }
-        if is_dropped(c) {
-            continue;
-        }
-        if pending_space && out.len() > start {
-            out.push(' ');
-        }
-        pending_space = false;
-        out.push(c);
+        i += len;
+        run = i;
     }
+    flush(out, &mut pending_space, run, bytes.len());
 }
 
 /// Normalises a line into a new string.

@@ -21,7 +21,7 @@
 //!
 //! Joining uses [`push_line`]: CJK without a space, others with one, hyphenated words mended.
 
-use super::normalize::{is_cjk, normalize, push_line};
+use super::normalize::{is_cjk, normalize_into, push_line};
 use super::Metadata;
 use std::collections::HashSet;
 
@@ -62,26 +62,31 @@ fn is_ideograph(c: char) -> bool {
     matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{3FFFF}')
 }
 
-/// One source line.
+/// One source line; its normalised text is `buf[start..end]` (one buffer for all lines
+/// saves an allocation per line).
 struct Line {
-    text: String,
+    start: usize,
+    end: usize,
     indented: bool,
     blank_before: bool,
 }
 
 /// Splits plain text into paragraphs (normalised) and repairs OCR fragments.
 pub fn plain_paragraphs(text: &str) -> Vec<String> {
+    let mut buf = String::with_capacity(text.len());
     let mut lines: Vec<Line> = Vec::new();
     let mut blank = true;
     for raw in text.lines() {
-        let text = normalize(raw);
-        if text.is_empty() {
+        let start = buf.len();
+        normalize_into(raw, &mut buf);
+        if buf.len() == start {
             blank = true;
             continue;
         }
         let indented = raw.starts_with(['\u{3000}', '\t']) || raw.starts_with("  ");
         lines.push(Line {
-            text,
+            start,
+            end: buf.len(),
             indented,
             blank_before: blank,
         });
@@ -93,7 +98,11 @@ pub fn plain_paragraphs(text: &str) -> Vec<String> {
     for w in lines.windows(2) {
         if !w[1].blank_before && !w[1].indented {
             breaks += 1;
-            if w[0].text.chars().next_back().is_some_and(is_terminal) {
+            if buf[w[0].start..w[0].end]
+                .chars()
+                .next_back()
+                .is_some_and(is_terminal)
+            {
                 complete += 1;
             }
         }
@@ -112,7 +121,7 @@ pub fn plain_paragraphs(text: &str) -> Vec<String> {
         if cur.is_empty() {
             cur_indented = line.indented;
         }
-        push_line(&mut cur, &line.text);
+        push_line(&mut cur, &buf[line.start..line.end]);
     }
     if !cur.is_empty() {
         paragraphs.push((cur, cur_indented));
@@ -197,7 +206,8 @@ pub fn finish(raw: Vec<String>, metadata: &mut Metadata) -> Vec<String> {
             paragraphs.insert(0, title.clone());
         }
     }
-    let mut seen: HashSet<&str> = HashSet::new();
+    let mut seen: HashSet<&str, FastHash> =
+        HashSet::with_capacity_and_hasher(paragraphs.len(), FastHash);
     let mut keep = vec![true; paragraphs.len()];
     for (i, p) in paragraphs.iter().enumerate() {
         let is_title_repeat = i > 0 && metadata.title.as_deref() == Some(p.as_str());
@@ -208,6 +218,38 @@ pub fn finish(raw: Vec<String>, metadata: &mut Metadata) -> Vec<String> {
     let mut k = keep.into_iter();
     paragraphs.retain(|_| k.next().unwrap_or(true));
     paragraphs
+}
+
+/// A fast non-cryptographic string hasher for the duplicate set (SipHash was a tenth of the
+/// stage's time; the input is not adversarial enough for hash flooding to matter).
+#[derive(Clone, Copy, Default)]
+struct FastHash;
+
+impl std::hash::BuildHasher for FastHash {
+    type Hasher = FastHasher;
+    fn build_hasher(&self) -> FastHasher {
+        FastHasher(0x9E37_79B9_7F4A_7C15)
+    }
+}
+
+/// Word-at-a-time multiply–rotate hashing.
+struct FastHasher(u64);
+
+impl std::hash::Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0xF135_7AEA_2E62_A9C5;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            self.0 = (self.0.rotate_left(26) ^ w).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(26) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 29)
+    }
 }
 
 /// Labels of date stamps (the value goes to [`Metadata::date`]).
@@ -259,15 +301,20 @@ fn labelled<'a>(p: &'a str, labels: &[&str]) -> Option<&'a str> {
     let t = p
         .trim_start_matches(['（', '(', '【', '['])
         .trim_end_matches(['）', ')', '】', ']']);
-    for label in labels {
-        if let Some(rest) = t.strip_prefix(label) {
-            let rest = rest.trim_start();
-            if let Some(v) = rest.strip_prefix('：').or_else(|| rest.strip_prefix(':')) {
-                return Some(v.trim());
-            }
-        }
+    // Find the colon first: most paragraphs have none near the start, and then no label
+    // needs comparing (this runs on every short paragraph).
+    let head_end = t.char_indices().nth(24).map_or(t.len(), |(i, _)| i);
+    let colon = t[..head_end].find(['：', ':'])?;
+    let label = t[..colon].trim_end();
+    if !labels.contains(&label) {
+        return None;
     }
-    None
+    let value = &t[colon..];
+    let value = value
+        .strip_prefix('：')
+        .or_else(|| value.strip_prefix(':'))
+        .unwrap_or(value);
+    Some(value.trim())
 }
 
 /// Boilerplate rules for one paragraph; `None` drops it.
