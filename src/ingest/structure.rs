@@ -295,33 +295,39 @@ const SOURCE_LABELS: &[&str] = &["文章来源", "来源", "稿件来源", "Ис
 /// Whole paragraphs that are photo/wire credits, not text.
 const CREDIT_LINES: &[&str] = &["新华社发", "（完）", "(完)"];
 
-/// `Label：value` (full-width or ASCII colon, optional brackets around the line) with one of
-/// the labels → value.
-fn labelled<'a>(p: &'a str, labels: &[&str]) -> Option<&'a str> {
+/// `Label：value` (full-width or ASCII colon, optional brackets around the line) →
+/// (label, value). Only a colon in the first few characters counts.
+fn split_label(p: &str) -> Option<(&str, &str)> {
+    // Cheap memchr test first: this runs on every paragraph, and most have no early colon.
+    let mut end = p.len().min(80);
+    while !p.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = &p[..end];
+    if !(head.contains(':') || head.contains('：')) {
+        return None;
+    }
     let t = p
         .trim_start_matches(['（', '(', '【', '['])
         .trim_end_matches(['）', ')', '】', ']']);
-    // Find the colon first: most paragraphs have none near the start, and then no label
-    // needs comparing (this runs on every short paragraph).
     let head_end = t.char_indices().nth(24).map_or(t.len(), |(i, _)| i);
     let colon = t[..head_end].find(['：', ':'])?;
-    let label = t[..colon].trim_end();
-    if !labels.contains(&label) {
-        return None;
-    }
     let value = &t[colon..];
     let value = value
         .strip_prefix('：')
         .or_else(|| value.strip_prefix(':'))
         .unwrap_or(value);
-    Some(value.trim())
+    Some((t[..colon].trim_end(), value.trim()))
 }
 
 /// Boilerplate rules for one paragraph; `None` drops it.
 fn clean_paragraph(p: String, metadata: &mut Metadata) -> Option<String> {
-    let chars = p.chars().count();
+    // Characters = bytes that are not UTF-8 continuation bytes (a loop LLVM vectorises).
+    let chars = p.bytes().filter(|&b| (b as i8) >= -0x40).count();
+    let label = split_label(&p);
+    let labelled = |labels: &[&str]| label.filter(|(l, _)| labels.contains(l)).map(|(_, v)| v);
     if chars <= 60 {
-        if let Some(v) = labelled(&p, DATE_LABELS) {
+        if let Some(v) = labelled(DATE_LABELS) {
             if v.chars().any(|c| c.is_ascii_digit()) {
                 if metadata.date.is_none() {
                     metadata.date = Some(v.to_string());
@@ -329,7 +335,7 @@ fn clean_paragraph(p: String, metadata: &mut Metadata) -> Option<String> {
                 return None;
             }
         }
-        if let Some(v) = labelled(&p, SOURCE_LABELS) {
+        if let Some(v) = labelled(SOURCE_LABELS) {
             if !ends_sentence(v) {
                 metadata
                     .extra
@@ -338,8 +344,7 @@ fn clean_paragraph(p: String, metadata: &mut Metadata) -> Option<String> {
                 return None;
             }
         }
-        if labelled(&p, CREDIT_LABELS).is_some() && !ends_sentence(&p) && !p.contains(['，', ','])
-        {
+        if labelled(CREDIT_LABELS).is_some() && !ends_sentence(&p) && !p.contains(['，', ',']) {
             return None;
         }
         if CREDIT_LINES.contains(&p.as_str()) {
@@ -347,14 +352,15 @@ fn clean_paragraph(p: String, metadata: &mut Metadata) -> Option<String> {
         }
     }
     if chars <= 400 && !p.contains('。') {
-        if let Some(v) = labelled(&p, KEYWORD_LABELS) {
+        if let Some(v) = labelled(KEYWORD_LABELS) {
+            let keywords: String = v
+                .split([' ', '，', ',', '、', ';', '；'])
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(", ");
             let entry = metadata.extra.entry("keywords".into()).or_default();
             if entry.is_empty() {
-                *entry = v
-                    .split([' ', '，', ',', '、', ';', '；'])
-                    .filter(|s| !s.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(", ");
+                *entry = keywords;
             }
             return None;
         }
