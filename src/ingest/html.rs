@@ -99,8 +99,8 @@ pub fn extract(html: &str) -> Extracted {
         push_text(&mut cur, &html[pos..lt]);
         let rest = &html[lt..];
         let rb = rest.as_bytes();
-        if rest.starts_with("<!--") {
-            pos = match rest[4..].find("-->") {
+        if let Some(comment) = rest.strip_prefix("<!--") {
+            pos = match comment.find("-->") {
                 Some(i) => lt + 4 + i + 3,
                 None => bytes.len(),
             };

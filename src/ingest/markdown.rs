@@ -154,14 +154,13 @@ fn link_at(s: &str) -> Option<(usize, usize)> {
         return None;
     }
     let after = &s[close + 1..];
-    let (open, end) = if after.starts_with('(') {
-        ('(', ')')
+    let end = if after.starts_with('(') {
+        ')'
     } else if after.starts_with('[') {
-        ('[', ']')
+        ']'
     } else {
         return None;
     };
-    let _ = open;
     let target_end = after.find(end)?;
     Some((close, close + 1 + target_end + 1))
 }

@@ -137,3 +137,58 @@ pub fn ingest_bytes(path: &Path, bytes: &[u8], options: &IngestOptions) -> Resul
         paragraphs,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ingest(bytes: &[u8]) -> Result<Document> {
+        ingest_bytes(Path::new("doc.txt"), bytes, &IngestOptions::default())
+    }
+
+    #[test]
+    fn crlf_and_old_mac_line_ends() {
+        let d = ingest(b"One.\r\n\r\nTwo\r\rThree").unwrap();
+        assert_eq!(d.paragraphs, ["One.", "Two", "Three"]);
+    }
+
+    #[test]
+    fn empty_and_blank_are_bad_input() {
+        let e = ingest(b"").unwrap_err();
+        assert!(
+            e.is_bad_input() && e.to_string().contains("doc.txt: empty file"),
+            "{e}"
+        );
+        let e = ingest(" \n\u{3000}\n".as_bytes()).unwrap_err();
+        assert!(e.to_string().contains("only whitespace"), "{e}");
+    }
+
+    #[test]
+    fn document_fields() {
+        let d = ingest(b"<html><title>T</title><body><p>x &amp; y</p></body></html>").unwrap();
+        assert_eq!(d.format, Format::Html);
+        assert_eq!(d.encoding, "UTF-8");
+        assert_eq!(d.metadata.title.as_deref(), Some("T"));
+        assert_eq!(d.paragraphs, ["T", "x & y"]);
+    }
+
+    proptest::proptest! {
+        /// Arbitrary bytes never panic, and a success has clean, non-empty paragraphs.
+        #[test]
+        fn never_panics(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300)) {
+            if let Ok(d) = ingest(&bytes) {
+                proptest::prop_assert!(!d.paragraphs.is_empty());
+                for p in &d.paragraphs {
+                    proptest::prop_assert!(!p.is_empty() && !p.contains("  ") && p.trim_matches(' ') == p);
+                }
+            }
+        }
+
+        /// Text-like input with markup characters never panics either.
+        #[test]
+        fn markup_soup_never_panics(s in "[<>/&;#a-z0-9 \n\u{4e00}-\u{4e0f}:\\-]{0,200}") {
+            let _ = ingest(s.as_bytes());
+            let _ = ingest_bytes(Path::new("x.md"), s.as_bytes(), &IngestOptions::default());
+        }
+    }
+}

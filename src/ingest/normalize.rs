@@ -179,4 +179,18 @@ mod tests {
         push_line(&mut p, "Reuters");
         assert_eq!(p, "记者Reuters");
     }
+
+    proptest::proptest! {
+        #[test]
+        fn normalize_is_idempotent_and_tidy(s in "\\PC{0,40}|[ \t\u{3000}\u{a0}\u{200b}ａ-ｚ０-９a-z。，\n]{0,40}") {
+            let once = normalize(&s);
+            proptest::prop_assert_eq!(normalize(&once), once.clone());
+            proptest::prop_assert!(!once.contains("  "));
+            proptest::prop_assert_eq!(once.trim_matches(' '), once.as_str());
+            let odd = |c: char| c.is_control() || c == '\u{3000}' || c == '\u{a0}';
+            proptest::prop_assert!(!once.chars().any(odd), "odd space or control left");
+            let fullwidth_digit = |c: char| ('\u{FF10}'..='\u{FF19}').contains(&c);
+            proptest::prop_assert!(!once.chars().any(fullwidth_digit), "full-width digit left");
+        }
+    }
 }

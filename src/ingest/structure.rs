@@ -390,10 +390,9 @@ fn cut_photo_credit(p: String) -> String {
     }
     let tail_start = t
         .char_indices()
-        .filter(|(_, c)| matches!(c, '。' | '！' | '？' | '（' | '('))
-        .map(|(i, c)| i + c.len_utf8())
-        .last()
-        .unwrap_or(0);
+        .rev()
+        .find(|(_, c)| matches!(c, '。' | '！' | '？' | '（' | '('))
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let tail = &t[tail_start..];
     let short = tail.chars().count() <= 24 && !tail.contains(['，', ',']);
     let credit_shape = tail.contains("记者") || tail.trim_end_matches('摄').ends_with(' ');
