@@ -250,10 +250,10 @@ fn guess(bytes: &[u8]) -> &'static Encoding {
     // A short sample is enough to compare the candidates of a family.
     let probe = &bytes[..bytes.len().min(64 * 1024)];
     if CYRILLIC.contains(&first) {
-        return best_of(CYRILLIC, probe, cyrillic_score).unwrap_or(first);
+        return best_of(first, CYRILLIC, probe, cyrillic_score);
     }
     if CJK.contains(&first) {
-        let best = best_of(&CJK[1..], probe, cjk_score).unwrap_or(first);
+        let best = best_of(first, &CJK[1..], probe, cjk_score);
         // GBK bytes decode the same with the GB18030 decoder, which also takes the 4-byte
         // sequences; report GB18030 when the file uses them.
         if best == encoding_rs::GBK && encoding_rs::GBK.decode_without_bom_handling(probe).1 {
@@ -264,20 +264,26 @@ fn guess(bytes: &[u8]) -> &'static Encoding {
     first
 }
 
-/// The candidate whose decoding scores highest.
+/// The candidate whose decoding scores highest; `first` (chardetng's guess) wins ties, then
+/// the earlier candidate (KOI8-R before its superset KOI8-U, which decodes Russian the same).
 fn best_of(
+    first: &'static Encoding,
     candidates: &[&'static Encoding],
     bytes: &[u8],
     score: fn(&str) -> i64,
-) -> Option<&'static Encoding> {
-    candidates
-        .iter()
-        .map(|&enc| {
-            let (text, _) = enc.decode_without_bom_handling(bytes);
-            (score(&text), enc)
-        })
-        .max_by_key(|(s, _)| *s)
-        .map(|(_, enc)| enc)
+) -> &'static Encoding {
+    let rate = |enc: &'static Encoding| score(&enc.decode_without_bom_handling(bytes).0);
+    let mut best = (rate(first), first);
+    for &enc in candidates {
+        if enc == first {
+            continue;
+        }
+        let s = rate(enc);
+        if s > best.0 {
+            best = (s, enc);
+        }
+    }
+    best.1
 }
 
 /// How much a text looks like Russian: frequent lowercase letters score, capitals inside a
@@ -329,8 +335,10 @@ fn common_hanzi() -> &'static [char] {
     })
 }
 
-/// How much a text looks like Chinese: frequent hanzi and CJK punctuation score, kana,
-/// hangul, replacement characters and rarely used blocks cost.
+/// How much a text looks like Chinese (or, failing that, consistent Japanese or Korean):
+/// frequent hanzi score most, CJK punctuation, kana and hangul (real letters when the
+/// decoding is right) score some; replacement characters, half-width kana, private-use and
+/// rare blocks cost. A wrong decoding yields rare ideographs, which score nothing.
 pub(crate) fn cjk_score(text: &str) -> i64 {
     let common = common_hanzi();
     let mut score = 0i64;
@@ -341,9 +349,9 @@ pub(crate) fn cjk_score(text: &str) -> i64 {
             // CJK punctuation and full-width forms as used in Chinese text.
             '，' | '。' | '、' | '：' | '；' | '“' | '”' | '《' | '》' | '（' | '）' | '！'
             | '？' => 3,
-            '\u{4E00}'..='\u{9FFF}' => 2,
-            '\u{3040}'..='\u{30FF}' => -2, // kana
-            '\u{AC00}'..='\u{D7AF}' | '\u{1100}'..='\u{11FF}' => -2, // hangul
+            '\u{4E00}'..='\u{9FFF}' => 1, // other hanzi: a wrong decoding is full of them
+            '\u{3040}'..='\u{30FF}' => 2, // kana
+            '\u{AC00}'..='\u{D7AF}' => 2, // hangul syllables
             '\u{3400}'..='\u{4DBF}' | '\u{E000}'..='\u{F8FF}' => -4, // ext. A, private use
             '\u{FF61}'..='\u{FF9F}' => -4, // half-width kana
             c if c.is_ascii() => 0,
@@ -440,6 +448,41 @@ mod tests {
             .contains("ELF"));
         let nuls = [b'a', 0, b'b', 0, b'c', 0];
         assert!(dec(&nuls).unwrap_err().to_string().contains("NUL"));
+    }
+
+    /// The family votes must not break the encodings they are not about.
+    #[test]
+    fn other_encodings_still_detected() {
+        let cases: &[(&'static Encoding, &str, &[&str])] = &[
+            (encoding_rs::KOI8_R, RU, &["KOI8-R", "KOI8-U"]),
+            (encoding_rs::IBM866, RU, &["IBM866"]),
+            (
+                encoding_rs::BIG5,
+                "國家主席在北京同俄羅斯總統舉行會談。雙方一致同意深化合作。",
+                &["Big5"],
+            ),
+            (
+                encoding_rs::SHIFT_JIS,
+                "日本語のテキストです。東京で会議が開かれました。",
+                &["Shift_JIS"],
+            ),
+            (
+                encoding_rs::EUC_KR,
+                "한국어 텍스트입니다. 서울에서 회의가 열렸습니다.",
+                &["EUC-KR"],
+            ),
+            (
+                encoding_rs::WINDOWS_1252,
+                "Le cœur a ses raisons que la raison ne connaît point.",
+                &["windows-1252"],
+            ),
+        ];
+        for (enc, text, names) in cases {
+            let (bytes, _, _) = enc.encode(text);
+            let (t, e) = dec(&bytes).unwrap();
+            assert!(names.contains(&e), "{} detected as {e}", enc.name());
+            assert_eq!(&t, text);
+        }
     }
 
     #[test]
