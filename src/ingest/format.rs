@@ -140,9 +140,18 @@ pub fn extract(path: &Path, text: &str) -> (Format, Metadata, Vec<String>) {
                 .filter(|t| !t.is_empty());
             for block in extracted.blocks {
                 // Newlines inside an HTML block are soft: join the lines, CJK without a space.
+                // A blank line still ends a paragraph: browsers ignore it, but in scraped
+                // fragments (text with a few tags) it is how paragraphs are separated.
                 let mut para = String::new();
                 for line in block.lines() {
-                    super::normalize::push_line(&mut para, &super::normalize::normalize(line));
+                    let line = super::normalize::normalize(line);
+                    if line.is_empty() {
+                        if !para.is_empty() {
+                            paragraphs.push(std::mem::take(&mut para));
+                        }
+                        continue;
+                    }
+                    super::normalize::push_line(&mut para, &line);
                 }
                 if !para.is_empty() {
                     paragraphs.push(para);
@@ -191,9 +200,9 @@ mod tests {
     fn html_soft_newlines() {
         let (_, m, p) = extract(
             Path::new("x.html"),
-            "<title>题</title><p>中\n文</p><p>two\nlines</p>",
+            "<title>题</title><p>中\n文</p><p>two\nlines</p>text <b>one</b>\n\ntext two<br>",
         );
         assert_eq!(m.title.as_deref(), Some("题"));
-        assert_eq!(p, ["题", "中文", "two lines"]);
+        assert_eq!(p, ["题", "中文", "two lines", "text one", "text two"]);
     }
 }
