@@ -195,7 +195,21 @@ pub const DEDUP_MIN_CHARS: usize = 12;
 /// `metadata`), photo credits cut, the title made paragraph 0, verbatim repeats dropped.
 pub fn finish(raw: Vec<String>, metadata: &mut Metadata) -> Vec<String> {
     let mut paragraphs = Vec::with_capacity(raw.len() + 1);
-    for p in raw {
+    let mut raw = raw.into_iter().peekable();
+    while let Some(mut p) = raw.next() {
+        // A bare metadata label (`关键词：`, `发布时间：`) with its value in the next paragraph:
+        // read them as one line so that the value goes to metadata too.
+        let bare_label = split_label(&p).is_some_and(|(label, value)| {
+            value.is_empty()
+                && [DATE_LABELS, KEYWORD_LABELS, SOURCE_LABELS]
+                    .iter()
+                    .any(|l| l.contains(&label))
+        });
+        if bare_label {
+            if let Some(next) = raw.next_if(|n| !n.contains('。') && n.chars().count() <= 400) {
+                p.push_str(&next);
+            }
+        }
         if let Some(p) = clean_paragraph(p, metadata) {
             paragraphs.push(p);
         }
@@ -503,6 +517,17 @@ mod tests {
         assert_eq!(m.date.as_deref(), Some("2013-03-23"));
         assert_eq!(m.extra["keywords"], "合作, 习近平, 双方");
         assert_eq!(m.extra["source"], "央视新闻客户端");
+        // Label and value in separate paragraphs.
+        let (p, m) = fin(&[
+            "关键词：",
+            "合作 发展",
+            "发布时间：",
+            "2013-03-23",
+            "正文。",
+        ]);
+        assert_eq!(p, ["正文。"]);
+        assert_eq!(m.extra["keywords"], "合作, 发展");
+        assert_eq!(m.date.as_deref(), Some("2013-03-23"));
     }
 
     #[test]
