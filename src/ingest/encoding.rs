@@ -12,7 +12,7 @@
 //!    Cyrillic single-byte encodings (a few lines of Windows-1251 Russian can come out as
 //!    KOI8-R or IBM866) and between the East Asian multi-byte ones, so when the guess falls in
 //!    one of those families we decode with every member of the family and keep the one whose
-//!    text looks most like real Russian / Chinese (see [`cyrillic_score`], [`cjk_score`]).
+//!    text looks most like real Russian / Chinese (see `cyrillic_score`, `cjk_score`).
 
 use crate::{Error, Result};
 use encoding_rs::Encoding;

@@ -11,13 +11,15 @@
 //!    `chardetng`, with a plausibility vote inside the Cyrillic and the CJK encoding families
 //!    (short Windows-1251 Russian and short GBK Chinese come out right). `--encoding LABEL`
 //!    overrides detection; an unknown label is a usage error; forced UTF-8 is strict; a
-//!    decoding with more than 1% replacement characters is refused.
-//! 2. [`format`] — front matter → Markdown; `<!DOCTYPE html>`/`<html>`/two known tags → HTML;
+//!    decoding with more than 1% replacement characters is refused, and so is a guessed one
+//!    that reads as symbol soup (random or binary bytes).
+//! 2. [`format`](mod@format) — front matter → Markdown; `<!DOCTYPE html>`/`<html>`/two known tags → HTML;
 //!    `.md` or Markdown headings/links → Markdown; else plain text. [`frontmatter`] parses the
 //!    YAML header (title, date, categories/tags, other scalars); [`html`] turns HTML — pages,
 //!    fragments, and HTML inside Markdown bodies — into blocks (block elements and `<br>` break,
-//!    inline tags vanish, script/style/comments/images dropped, all entities decoded);
-//!    [`markdown`] reads what is left as Markdown.
+//!    inline tags vanish, script/style/comments/images dropped, all entities decoded; a
+//!    blank line inside a block still separates paragraphs); [`markdown`] reads what is left
+//!    as Markdown (links keep their text, navigation-only lines and bare URLs go).
 //! 3. [`normalize`] — per line: full-width digits and Latin letters → ASCII (only
 //!    U+FF10–FF19, FF21–FF3A, FF41–FF5A; `，。！？：；（）“”` stay), U+3000 / NBSP / other
 //!    spaces → space, whitespace collapsed and trimmed (drops `　　` indentation), zero-width,
