@@ -295,3 +295,31 @@ fn format_is_recognised_by_content_not_extension() {
     std::fs::copy(fixture("post.md"), &md).expect("copy");
     assert_eq!(json(&md)["format"], "markdown");
 }
+
+/// Clean parallel text (the NTREX eval documents: one paragraph per blank-line block, some
+/// without a final `。`, a few Russian ones starting in lowercase after a comma, repeated
+/// headings in the split streams) must come out with exactly its paragraphs: no OCR joins,
+/// no boilerplate or duplicate drops.
+#[test]
+fn clean_eval_texts_keep_their_paragraphs() {
+    let Some(shared) = shared() else { return };
+    let mut checked = 0;
+    for set in ["ntrex-zhru", "ntrex-zhen"] {
+        for sub in ["raw", "mixed"] {
+            let dir = shared.join("eval").join(set).join(sub);
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                let Ok(text) = std::fs::read_to_string(&path) else {
+                    continue;
+                };
+                let blocks = text.split("\n\n").filter(|b| !b.trim().is_empty()).count();
+                assert_eq!(paragraphs(&path).len(), blocks, "{}", path.display());
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 100, "only {checked} eval files found");
+}

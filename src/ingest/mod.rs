@@ -30,9 +30,10 @@
 //!    (`发布时间：…`) → [`Metadata::date`], keyword lists (`关键词：…`) and source lines
 //!    (`（文章来源：…）`) → [`Metadata::extra`], short staff-credit lines (`责任编辑：…`,
 //!    `出品人：…`), `新华社发`, bare URLs and Markdown navigation lines dropped, trailing photo
-//!    credits (`… 新华社记者 黄敬文 摄`) cut from captions; the title becomes paragraph 0; a
-//!    paragraph of at least [`structure::DEDUP_MIN_CHARS`] characters repeated verbatim is kept
-//!    once (short lines may legitimately recur).
+//!    credits (`… 新华社记者 黄敬文 摄`) cut from captions; the title becomes paragraph 0;
+//!    verbatim repeats of at least [`structure::DEDUP_MIN_CHARS`] characters are dropped when
+//!    they form a repeated run (an article printed twice); short lines and a lone repeat (a
+//!    heading printed twice) may legitimately recur and stay.
 //!
 //! Errors are [`crate::Error::BadInput`] naming the file: missing, a directory, empty,
 //! whitespace-only, binary, undecodable, or nothing left after cleaning.

@@ -11,9 +11,12 @@
 //! ## OCR fragments (plain text only)
 //! OCR'd newspapers break paragraphs mid-sentence at columns and pages (`…百年变` / `局加速演进…`,
 //! `сотруд-` / `ничество`). Two neighbouring paragraphs A, B are joined when
-//! * B starts with a lowercase letter and A ends with a letter, comma or hyphen (Latin or
-//!   Cyrillic: a new paragraph never starts in lowercase), or
-//! * A ends with a CJK ideograph (no closing punctuation at all), A already contains clause
+//! * B starts with a lowercase letter and A ends with a letter or a hyphen (Latin or
+//!   Cyrillic: a new paragraph never starts in lowercase right after a word; after a comma
+//!   it can be a deliberate split, as in NTREX), or
+//! * the document looks OCR'd (ASCII commas between hanzi outnumber `，`: clean Chinese text
+//!   has paragraphs that merely lack a final `。`, which must stay apart), A ends with a CJK
+//!   ideograph (no closing punctuation at all), A already contains clause
 //!   punctuation (`，,、；;：:` — so it is a broken sentence, not a headline or a byline like
 //!   `新华社发` / `倪四义 范伟国`), B starts with an ideograph that does not open a numbered
 //!   item (`一、`), and A is not in the heading block at the top of the document (everything
@@ -126,11 +129,35 @@ pub fn plain_paragraphs(text: &str) -> Vec<String> {
     if !cur.is_empty() {
         paragraphs.push((cur, cur_indented));
     }
-    join_fragments(paragraphs)
+    let ocr = looks_like_ocr(text);
+    join_fragments(paragraphs, ocr)
+}
+
+/// Whether Chinese text looks OCR'd: ASCII commas between hanzi outnumber full-width ones.
+/// Typeset or typed Chinese uses `，`; OCR engines emit `,` — and OCR output is where
+/// paragraphs break mid-sentence at columns and pages. Clean text also has paragraphs that
+/// merely lack a final `。` (a headline, a translator's omission), so the CJK fragment rule
+/// must not run there (on the NTREX zh documents it would glue real paragraphs).
+fn looks_like_ocr(text: &str) -> bool {
+    let mut end = text.len().min(256 * 1024);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let sample = &text[..end];
+    let full_width = sample.matches('，').count();
+    let mut ascii = 0;
+    for (i, _) in sample.match_indices(',') {
+        let before = sample[..i].chars().next_back();
+        let after = sample[i + 1..].chars().next();
+        if before.is_some_and(is_ideograph) && after.is_some_and(is_ideograph) {
+            ascii += 1;
+        }
+    }
+    ascii >= 3 && ascii > full_width
 }
 
 /// Joins paragraphs that are fragments of one (see the module doc).
-fn join_fragments(paragraphs: Vec<(String, bool)>) -> Vec<String> {
+fn join_fragments(paragraphs: Vec<(String, bool)>, ocr: bool) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(paragraphs.len());
     let mut in_heading_block = true;
     for (p, indented) in paragraphs {
@@ -142,7 +169,7 @@ fn join_fragments(paragraphs: Vec<(String, bool)>) -> Vec<String> {
         }
         if let Some(prev) = out.last_mut() {
             // An indented line starts a paragraph by the author's own marking.
-            if !indented && is_continuation(prev, &p, in_heading_block) {
+            if !indented && is_continuation(prev, &p, in_heading_block, ocr) {
                 push_line(prev, &p);
                 if ends_sentence(prev) {
                     in_heading_block = false;
@@ -159,14 +186,16 @@ fn join_fragments(paragraphs: Vec<(String, bool)>) -> Vec<String> {
 }
 
 /// Whether `b` continues the sentence that `a` breaks off.
-fn is_continuation(a: &str, b: &str, a_in_heading_block: bool) -> bool {
+fn is_continuation(a: &str, b: &str, a_in_heading_block: bool, ocr: bool) -> bool {
     let (Some(last), Some(first)) = (a.chars().next_back(), b.chars().next()) else {
         return false;
     };
     if first.is_lowercase() && !is_cjk(first) {
-        return (last.is_alphabetic() && !is_cjk(last)) || last == ',' || last == '-';
+        // Not after a comma: a lowercase paragraph after `,` is a deliberate split in clean
+        // text (NTREX has them); a break right after a word or a hyphen is a broken line.
+        return (last.is_alphabetic() && !is_cjk(last)) || last == '-';
     }
-    if a_in_heading_block || !is_ideograph(last) || !is_ideograph(first) {
+    if !ocr || a_in_heading_block || !is_ideograph(last) || !is_ideograph(first) {
         return false;
     }
     if !a.contains(['，', ',', '、', '；', ';', '：', ':']) {
@@ -187,8 +216,10 @@ fn opens_numbered_item(s: &str) -> bool {
 /// Paragraphs shorter than this (in characters) are never dropped as duplicates: short
 /// lines — credits, `新华社发`, `（完）`, `问：`, headings — legitimately recur, and the
 /// translation has them at the same places, so dropping one copy would unbalance the
-/// alignment. Long paragraphs repeated verbatim are duplication artefacts (an article printed
-/// twice, as in the speech-db seed) and are kept once.
+/// alignment. A repeat is dropped only as part of a repeated *run* (two or more neighbouring
+/// paragraphs that all occurred before: an article printed twice, as in the speech-db
+/// seed); a lone repeat — a heading printed twice, as the NTREX split streams have, or a
+/// pull quote — stays, because the translation repeats it too.
 pub const DEDUP_MIN_CHARS: usize = 12;
 
 /// Cleans the raw paragraphs of any format: boilerplate out (dates and keywords go to
@@ -222,10 +253,24 @@ pub fn finish(raw: Vec<String>, metadata: &mut Metadata) -> Vec<String> {
     }
     let mut seen: HashSet<&str, FastHash> =
         HashSet::with_capacity_and_hasher(paragraphs.len(), FastHash);
+    // Characters of each paragraph that repeats an earlier one (0: not a repeat).
+    let repeat: Vec<usize> = paragraphs
+        .iter()
+        .map(|p| {
+            if seen.insert(p.as_str()) {
+                0
+            } else {
+                p.chars().count()
+            }
+        })
+        .collect();
+    let is_repeat = |i: usize| repeat.get(i).is_some_and(|&n| n > 0);
     let mut keep = vec![true; paragraphs.len()];
     for (i, p) in paragraphs.iter().enumerate() {
         let is_title_repeat = i > 0 && metadata.title.as_deref() == Some(p.as_str());
-        if is_title_repeat || (!seen.insert(p.as_str()) && p.chars().count() >= DEDUP_MIN_CHARS) {
+        let n = repeat[i];
+        let in_run = (i > 0 && is_repeat(i - 1)) || is_repeat(i + 1);
+        if is_title_repeat || (n >= DEDUP_MIN_CHARS && in_run) {
             keep[i] = false;
         }
     }
@@ -307,7 +352,9 @@ const CREDIT_LABELS: &[&str] = &[
 /// Labels of source lines (the value goes to `metadata.extra["source"]`).
 const SOURCE_LABELS: &[&str] = &["文章来源", "来源", "稿件来源", "Источник", "Source"];
 /// Whole paragraphs that are photo/wire credits, not text.
-const CREDIT_LINES: &[&str] = &["新华社发", "（完）", "(完)"];
+/// (`（完）`, the wire "end" marker, stays: translations often carry it as "(End)", and
+/// dropping it would shift the paragraphs of evaluation texts that include it.)
+const CREDIT_LINES: &[&str] = &["新华社发"];
 
 /// `Label：value` (full-width or ASCII colon, optional brackets around the line) →
 /// (label, value). Only a colon in the first few characters counts.
@@ -548,6 +595,35 @@ mod tests {
             &mut m,
         );
         assert_eq!(p, ["标题", long.as_str(), "新华社电", "新华社电"]);
+        // A lone repeat stays (a heading printed twice); a repeated run goes.
+        let mut m2 = Metadata::default();
+        let heading = "Killer Pig Mauls Chinese Farmer to Death".to_string();
+        let (a, b) = (
+            "First paragraph of it.".to_string(),
+            "Second paragraph of it.".to_string(),
+        );
+        let p = finish(
+            vec![
+                heading.clone(),
+                heading.clone(),
+                a.clone(),
+                b.clone(),
+                "Break.".into(),
+                a.clone(),
+                b.clone(),
+            ],
+            &mut m2,
+        );
+        assert_eq!(
+            p,
+            [
+                heading.as_str(),
+                heading.as_str(),
+                a.as_str(),
+                b.as_str(),
+                "Break."
+            ]
+        );
         let p = finish(vec!["正文。".into(), "标题".into()], &mut m);
         assert_eq!(p, ["标题", "正文。"]);
     }
