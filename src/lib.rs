@@ -18,6 +18,7 @@
 
 pub mod align;
 pub mod error;
+pub mod eval;
 pub mod ingest;
 pub mod lang;
 pub mod output;

@@ -2,8 +2,11 @@
 
 use clap::{Parser, Subcommand};
 
+mod align;
 mod detect;
+mod eval;
 mod ingest;
+mod run;
 mod segment;
 mod split;
 
@@ -18,6 +21,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// The main job: ingest, split, segment and align document pairs and bilingual documents
+    /// (default: `examples/`), writing TMX, CSV, beads and sentence files to `output/`.
+    Run(run::Args),
     /// Print the cleaned paragraphs of a file, a blank line between them.
     Ingest(ingest::Args),
     /// Print the language runs of a file as JSON lines {"start","end","lang","text"}.
@@ -26,16 +32,23 @@ enum Command {
     Split(split::Args),
     /// Print the sentences of a file, one a line, a blank line between paragraphs.
     Segment(segment::Args),
+    /// Align a document pair (or a batch) and write DIR/<stem>.tmx, .csv, .beads.
+    Align(align::Args),
+    /// Score predicted bead files against gold ones (strict / lax precision, recall, F1).
+    Eval(eval::Args),
 }
 
 /// Runs the CLI and returns the process exit code: 0 ok, 2 bad input, 1 internal failure.
 pub fn main() -> i32 {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Run(a) => run::run(a),
         Command::Ingest(a) => ingest::run(a),
         Command::Detect(a) => detect::run(a),
         Command::Split(a) => split::run(a),
         Command::Segment(a) => segment::run(a),
+        Command::Align(a) => align::run(a),
+        Command::Eval(a) => eval::run(a),
     };
     match result {
         Ok(()) => 0,

@@ -1,1 +1,119 @@
 //! Translation-memory outputs: TMX 1.4b, review CSV and bead files.
+//!
+//! [`unit::build_pairs`] turns an alignment and its two segment lists into
+//! [`unit::AlignedPair`]s once; [`tmx`], [`csv`] and [`beads`] render them. [`write_outputs`]
+//! writes the chosen formats of one document pair atomically. [`naming`] derives output names
+//! and pairs input files; [`seed`] loads the seed glossary for the aligner.
+
+pub mod beads;
+pub mod csv;
+pub mod input;
+pub mod naming;
+pub mod numbers;
+pub mod seed;
+pub mod tmx;
+pub mod unit;
+
+pub use unit::{build_pairs, AlignedPair, BuildOptions, Flag};
+
+use crate::align::Alignment;
+use crate::{output, Error, Result};
+use std::path::{Path, PathBuf};
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum OutputFormat {
+    /// TMX 1.4b (`.tmx`).
+    Tmx,
+    /// Review CSV (`.csv`).
+    Csv,
+    /// Bead list (`.beads`).
+    Beads,
+}
+
+impl OutputFormat {
+    /// All formats.
+    pub const ALL: [OutputFormat; 3] = [OutputFormat::Tmx, OutputFormat::Csv, OutputFormat::Beads];
+
+    /// File extension, without the dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            OutputFormat::Tmx => "tmx",
+            OutputFormat::Csv => "csv",
+            OutputFormat::Beads => "beads",
+        }
+    }
+
+    /// Parses a comma-separated list such as `tmx,csv` (duplicates ignored).
+    pub fn parse_list(list: &str) -> Result<Vec<OutputFormat>> {
+        let mut out = Vec::new();
+        for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            let f = OutputFormat::ALL
+                .into_iter()
+                .find(|f| f.extension().eq_ignore_ascii_case(item))
+                .ok_or_else(|| {
+                    Error::Usage(format!("unknown output format {item:?} (tmx, csv, beads)"))
+                })?;
+            if !out.contains(&f) {
+                out.push(f);
+            }
+        }
+        if out.is_empty() {
+            return Err(Error::Usage("no output format given".into()));
+        }
+        Ok(out)
+    }
+}
+
+/// The output paths of one document pair: `dir/<stem>.<ext>` per format.
+pub fn output_paths(
+    dir: &Path,
+    stem: &str,
+    formats: &[OutputFormat],
+) -> Vec<(OutputFormat, PathBuf)> {
+    formats
+        .iter()
+        .map(|f| (*f, dir.join(format!("{stem}.{}", f.extension()))))
+        .collect()
+}
+
+/// Writes the chosen formats of one document pair to `dir/<stem>.<ext>`, each atomically.
+/// `pairs` must come from [`build_pairs`] on `alignment`.
+pub fn write_outputs(
+    dir: &Path,
+    stem: &str,
+    formats: &[OutputFormat],
+    alignment: &Alignment,
+    pairs: &[AlignedPair],
+    tmx_options: &tmx::TmxOptions,
+) -> Result<Vec<PathBuf>> {
+    let mut written = Vec::new();
+    for (format, path) in output_paths(dir, stem, formats) {
+        match format {
+            OutputFormat::Tmx => output::write_atomic_with(&path, |w| {
+                tmx::write_tmx(w, pairs, tmx_options).map(|_| ())
+            })?,
+            OutputFormat::Csv => output::write_atomic_with(&path, |w| csv::write_csv(w, pairs))?,
+            OutputFormat::Beads => {
+                output::write_atomic_with(&path, |w| beads::write_beads(w, alignment))?
+            }
+        }
+        written.push(path);
+    }
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_lists() {
+        assert_eq!(
+            OutputFormat::parse_list("tmx, CSV,tmx").unwrap(),
+            vec![OutputFormat::Tmx, OutputFormat::Csv]
+        );
+        assert!(OutputFormat::parse_list("xliff").is_err());
+        assert!(OutputFormat::parse_list("").is_err());
+    }
+}

@@ -1,0 +1,311 @@
+//! `tmalign align`: aligns one document pair, or a batch, and writes TMX / CSV / bead files.
+
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use tmalign::align::{align_batch, AlignConfig};
+use tmalign::tm::input::{InputOptions, LoadedPair, Loader, PairJob};
+use tmalign::tm::naming::{output_stem, pair_directory, read_manifest};
+use tmalign::tm::tmx::{creation_date, Locales, TmxOptions};
+use tmalign::tm::{build_pairs, output_paths, write_outputs, BuildOptions, OutputFormat};
+use tmalign::{Error, Lang, Result};
+
+/// Arguments of `tmalign align`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Source document (e.g. `report.zh.txt`).
+    #[arg(required_unless_present = "batch", conflicts_with = "batch")]
+    pub src: Option<PathBuf>,
+    /// Target document (e.g. `report.ru.txt`).
+    #[arg(required_unless_present = "batch", conflicts_with = "batch")]
+    pub tgt: Option<PathBuf>,
+    /// Align every pair of a directory (`NAME.zh[.txt]` + `NAME.ru[.txt]`) or of a manifest
+    /// file (one `SOURCE<TAB>TARGET` a line, paths relative to the manifest).
+    #[arg(long, value_name = "DIR_OR_MANIFEST")]
+    pub batch: Option<PathBuf>,
+    /// Output directory: writes `DIR/<stem>.tmx`, `.csv`, `.beads`.
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "DIR",
+        default_value = "output"
+    )]
+    pub out_dir: PathBuf,
+    /// Output formats, comma-separated.
+    #[arg(long, default_value = "tmx,csv,beads")]
+    pub formats: String,
+    /// Inputs are already one segment a line (blank lines count, so indices = line numbers).
+    #[arg(long)]
+    pub presegmented: bool,
+    /// Source language (default: from the file name, else detected).
+    #[arg(long, value_name = "LANG")]
+    pub src_lang: Option<Lang>,
+    /// Target language (default: from the file name, else detected).
+    #[arg(long, value_name = "LANG")]
+    pub tgt_lang: Option<Lang>,
+    /// Language tags for the TMX, e.g. `zh=zh-TW,en=en-GB` (defaults zh-CN, ru-RU, en-US).
+    #[arg(long, value_name = "LANG=TAG,...")]
+    pub locales: Option<String>,
+    /// Largest number of segments on one side of a bead.
+    #[arg(long, default_value_t = 3)]
+    pub max_bead: usize,
+    /// Seed glossary (TSV with a header naming the language columns); default
+    /// `glossary/<src>-<tgt>.tsv` when it exists.
+    #[arg(long, value_name = "TSV", conflicts_with = "no_seed")]
+    pub seed: Option<PathBuf>,
+    /// Do not load a seed glossary.
+    #[arg(long)]
+    pub no_seed: bool,
+}
+
+/// Runs `tmalign align`. Every input is read and checked before the first output is written.
+pub fn run(args: Args) -> Result<()> {
+    let formats = OutputFormat::parse_list(&args.formats)?;
+    let locales = match &args.locales {
+        Some(l) => Locales::parse_overrides(l)?,
+        None => Locales::default(),
+    };
+    if args.max_bead == 0 {
+        return Err(Error::Usage("--max-bead must be at least 1".into()));
+    }
+    if let (Some(s), Some(t)) = (args.src_lang, args.tgt_lang) {
+        if s == t {
+            return Err(Error::Usage(format!(
+                "--src-lang and --tgt-lang are both {s}"
+            )));
+        }
+    }
+
+    let jobs = collect_jobs(&args)?;
+    let interactive = args.batch.is_some() && std::io::stderr().is_terminal();
+
+    // 1. read and check everything
+    let loader = Loader::new(InputOptions {
+        presegmented: args.presegmented,
+        src_lang: args.src_lang,
+        tgt_lang: args.tgt_lang,
+        ..Default::default()
+    });
+    let bar = progress(interactive, jobs.len(), "reading");
+    let mut loaded: Vec<LoadedPair> = Vec::with_capacity(jobs.len());
+    for job in &jobs {
+        loaded.push(loader.load_pair(job)?);
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    let (src_lang, tgt_lang) = common_languages(&loaded)?;
+    check_outputs(&args.out_dir, &formats, &loaded)?;
+    for p in loaded.iter().filter(|p| p.size_mismatch) {
+        eprintln!(
+            "tmalign: warning: {} has {} segments but {} has {}; aligning anyway, rows flagged size-mismatch",
+            p.job.src.display(),
+            p.src.len(),
+            p.job.tgt.display(),
+            p.tgt.len()
+        );
+    }
+
+    // 2. align
+    let mut config = AlignConfig::new(src_lang, tgt_lang);
+    config.max_bead_side = args.max_bead;
+    if !args.no_seed {
+        let path = args
+            .seed
+            .clone()
+            .or_else(|| tmalign::tm::seed::find_seed_glossary(src_lang, tgt_lang));
+        if let Some(path) = path {
+            config.seed_terms = tmalign::tm::seed::load_seed_terms(&path, src_lang, tgt_lang)?;
+        }
+    }
+    let spinner = progress(interactive, 0, "aligning");
+    // the segments move into the aligner's input; `loaded` keeps the rest of each pair
+    let docs: Vec<_> = loaded
+        .iter_mut()
+        .map(|p| (std::mem::take(&mut p.src), std::mem::take(&mut p.tgt)))
+        .collect();
+    let alignments = align_batch(&docs, &config);
+    spinner.finish_and_clear();
+    if alignments.len() != loaded.len() {
+        return Err(Error::Internal(format!(
+            "aligner returned {} alignments for {} pairs",
+            alignments.len(),
+            loaded.len()
+        )));
+    }
+
+    // 3. build the rows of every pair before writing any, so a bad alignment fails first
+    let mut built = Vec::with_capacity(loaded.len());
+    for ((pair, alignment), (src, tgt)) in loaded.iter().zip(&alignments).zip(&docs) {
+        let mut options = BuildOptions::new(src_lang, tgt_lang);
+        options.size_mismatch = pair.size_mismatch;
+        built.push(build_pairs(alignment, src, tgt, &options)?);
+    }
+
+    // 4. write
+    let date = creation_date();
+    let bar = progress(interactive, loaded.len(), "writing");
+    for ((pair, alignment), units) in loaded.iter().zip(&alignments).zip(&built) {
+        let source_file = pair
+            .job
+            .src
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mut tmx = TmxOptions::new(src_lang, tgt_lang, source_file);
+        tmx.locales = locales.clone();
+        tmx.creation_date = date;
+        let written = write_outputs(
+            &args.out_dir,
+            &pair.job.stem,
+            &formats,
+            alignment,
+            units,
+            &tmx,
+        )?;
+        bar.inc(1);
+        let tus = units.iter().filter(|u| u.is_translation()).count();
+        let list: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+        bar.suspend(|| {
+            println!(
+                "{}: {} beads, {} translation units -> {}",
+                pair.job.stem,
+                alignment.beads.len(),
+                tus,
+                list.join(", ")
+            )
+        });
+    }
+    bar.finish_and_clear();
+    Ok(())
+}
+
+/// The pairs to align: the two positional files, or a batch directory / manifest.
+fn collect_jobs(args: &Args) -> Result<Vec<PairJob>> {
+    let Some(batch) = &args.batch else {
+        let (Some(src), Some(tgt)) = (&args.src, &args.tgt) else {
+            return Err(Error::Usage("give SRC and TGT, or --batch".into()));
+        };
+        return Ok(vec![PairJob {
+            stem: output_stem(src),
+            src: src.clone(),
+            tgt: tgt.clone(),
+        }]);
+    };
+    let jobs: Vec<PairJob> = if batch.is_dir() {
+        let src = args.src_lang.unwrap_or(Lang::Zh);
+        let tgt = match args.tgt_lang {
+            Some(t) => t,
+            None => guess_target(batch, src)?,
+        };
+        let pairing = pair_directory(batch, src, tgt)?;
+        for p in &pairing.unpaired {
+            eprintln!(
+                "tmalign: warning: {}: no partner file, skipped",
+                p.display()
+            );
+        }
+        pairing
+            .pairs
+            .into_iter()
+            .map(|(stem, src, tgt)| PairJob { stem, src, tgt })
+            .collect()
+    } else if batch.is_file() {
+        read_manifest(batch)?
+            .into_iter()
+            .map(|(stem, src, tgt)| PairJob { stem, src, tgt })
+            .collect()
+    } else {
+        return Err(Error::bad_input(
+            batch,
+            "no such directory or manifest file",
+        ));
+    };
+    if jobs.is_empty() {
+        return Err(Error::bad_input(batch, "no document pairs found"));
+    }
+    Ok(jobs)
+}
+
+/// For a batch directory without `--tgt-lang`: the commonest other language among the file
+/// names' language suffixes.
+fn guess_target(dir: &Path, src: Lang) -> Result<Lang> {
+    let mut counts = [0usize; 3];
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    for entry in entries.flatten() {
+        if let Some(l) = tmalign::tm::naming::name_lang(&entry.path()) {
+            if l != src {
+                counts[Lang::ALL.iter().position(|x| *x == l).unwrap_or(0)] += 1;
+            }
+        }
+    }
+    let best = (0..3)
+        .filter(|&i| counts[i] > 0)
+        .max_by_key(|&i| (counts[i], 3 - i));
+    best.map(|i| Lang::ALL[i]).ok_or_else(|| {
+        Error::bad_input(
+            dir,
+            format!("no files named NAME.<lang>[.txt] in a language other than {src}"),
+        )
+    })
+}
+
+/// All pairs of a run share one aligner configuration, hence one language pair.
+fn common_languages(loaded: &[LoadedPair]) -> Result<(Lang, Lang)> {
+    let first = loaded
+        .first()
+        .ok_or_else(|| Error::Internal("no pairs".into()))?;
+    let langs = (first.src_lang, first.tgt_lang);
+    for p in loaded {
+        if (p.src_lang, p.tgt_lang) != langs {
+            return Err(Error::bad_input(
+                &p.job.src,
+                format!(
+                    "pair is {}-{} but the batch is {}-{}; use --src-lang/--tgt-lang or split the batch",
+                    p.src_lang, p.tgt_lang, langs.0, langs.1
+                ),
+            ));
+        }
+    }
+    Ok(langs)
+}
+
+/// No two pairs may write the same file, and no output may overwrite an input.
+fn check_outputs(dir: &Path, formats: &[OutputFormat], loaded: &[LoadedPair]) -> Result<()> {
+    let inputs: Vec<PathBuf> = loaded
+        .iter()
+        .flat_map(|p| [p.job.src.clone(), p.job.tgt.clone()])
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    for p in loaded {
+        if !seen.insert(p.job.stem.clone()) {
+            return Err(Error::bad_input(
+                &p.job.src,
+                format!(
+                    "another pair also writes {}.*; rename one of them",
+                    dir.join(&p.job.stem).display()
+                ),
+            ));
+        }
+        for (_, out) in output_paths(dir, &p.job.stem, formats) {
+            tmalign::output::ensure_not_input(&out, &inputs)?;
+        }
+    }
+    Ok(())
+}
+
+/// A progress bar on stderr, or a hidden one when stderr is not a terminal.
+fn progress(visible: bool, len: usize, what: &'static str) -> ProgressBar {
+    if !visible {
+        return ProgressBar::hidden();
+    }
+    if len == 0 {
+        let s = ProgressBar::new_spinner().with_message(what);
+        s.enable_steady_tick(std::time::Duration::from_millis(120));
+        return s;
+    }
+    let style = ProgressStyle::with_template("{msg:>9} [{bar:30}] {pos}/{len}")
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+    ProgressBar::new(len as u64)
+        .with_style(style)
+        .with_message(what)
+}

@@ -1,0 +1,61 @@
+//! `tmalign run`: the main job.
+
+use std::path::PathBuf;
+use tmalign::pipeline::{self, RunOptions};
+use tmalign::Lang;
+
+/// Arguments of `tmalign run`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Input files or folders (pairs `NAME.zh.txt` + `NAME.ru.txt`, or bilingual documents).
+    /// Default: `examples/`.
+    pub inputs: Vec<PathBuf>,
+    /// Output folder.
+    #[arg(short, long, default_value = "output")]
+    pub output: PathBuf,
+    /// Languages to look for in bilingual documents.
+    #[arg(long, default_value = "zh,ru,en")]
+    pub languages: String,
+    /// Preferred source language of each pair.
+    #[arg(long, default_value = "zh")]
+    pub src_lang: Lang,
+    /// Force the input encoding (a WHATWG label such as gb18030 or windows-1251).
+    #[arg(long)]
+    pub encoding: Option<String>,
+    /// Do not use the seed glossary (`glossary/zh-ru.tsv`) as alignment anchors.
+    #[arg(long)]
+    pub no_seed: bool,
+}
+
+/// Runs `tmalign run`.
+pub fn run(args: Args) -> tmalign::Result<()> {
+    let inputs = if args.inputs.is_empty() {
+        vec![PathBuf::from("examples")]
+    } else {
+        args.inputs
+    };
+    let options = RunOptions {
+        inputs,
+        out_dir: args.output,
+        languages: Lang::parse_list(&args.languages)?,
+        src_lang: args.src_lang,
+        ingest: tmalign::ingest::IngestOptions {
+            encoding: args.encoding,
+        },
+        use_seed: !args.no_seed,
+    };
+    let report = pipeline::run(&options)?;
+    for file in &report.unpaired {
+        eprintln!(
+            "tmalign: {}: skipped: no partner file and not bilingual",
+            file.display()
+        );
+    }
+    for job in &report.jobs {
+        println!("{job}");
+    }
+    for file in &report.written {
+        println!("wrote {}", file.display());
+    }
+    Ok(())
+}

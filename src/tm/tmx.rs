@@ -1,0 +1,347 @@
+//! TMX 1.4b writer, streaming to any [`Write`].
+//!
+//! The document is UTF-8 with an XML declaration and a `<!DOCTYPE tmx SYSTEM "tmx14.dtd">`
+//! (optional: [`TmxOptions::doctype`]); it validates against the TMX 1.4b DTD. One `<tu>` per
+//! bead with text on both sides; 1-0 / 0-1 beads and beads with a blank side are not
+//! translation units and are left out (the review CSV keeps them). Each `<tu>` carries the
+//! properties `x-confidence` (three decimals), `x-bead` (`m-n`) and `x-source-file`.
+//!
+//! Text is cleaned of characters XML 1.0 forbids (C0 controls except tab / LF / CR, U+FFFE,
+//! U+FFFF) and `&`, `<`, `>` are escaped (quotes too inside attributes).
+
+use super::unit::AlignedPair;
+use crate::{Error, Lang, Result};
+use std::io::{self, Write};
+use time::OffsetDateTime;
+
+/// Language tags written in the TMX (`xml:lang`, `srclang`), one per language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Locales {
+    /// Tag for Chinese (default `zh-CN`).
+    pub zh: String,
+    /// Tag for Russian (default `ru-RU`).
+    pub ru: String,
+    /// Tag for English (default `en-US`).
+    pub en: String,
+}
+
+impl Default for Locales {
+    fn default() -> Self {
+        Locales {
+            zh: Lang::Zh.default_locale().into(),
+            ru: Lang::Ru.default_locale().into(),
+            en: Lang::En.default_locale().into(),
+        }
+    }
+}
+
+impl Locales {
+    /// The tag for `lang`.
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.zh,
+            Lang::Ru => &self.ru,
+            Lang::En => &self.en,
+        }
+    }
+
+    /// Defaults overridden by a list such as `zh=zh-TW,en=en-GB`.
+    pub fn parse_overrides(list: &str) -> Result<Locales> {
+        let mut out = Locales::default();
+        for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            let (lang, tag) = item.split_once('=').ok_or_else(|| {
+                Error::Usage(format!(
+                    "bad locale {item:?}: expected LANG=TAG, e.g. zh=zh-CN"
+                ))
+            })?;
+            let lang: Lang = lang.trim().parse()?;
+            let tag = tag.trim();
+            let ok = !tag.is_empty()
+                && tag.split('-').all(|p| {
+                    !p.is_empty() && p.len() <= 8 && p.chars().all(|c| c.is_ascii_alphanumeric())
+                });
+            if !ok || Lang::parse(tag) != Some(lang) {
+                return Err(Error::Usage(format!(
+                    "bad language tag {tag:?} for {lang} (expected e.g. {})",
+                    lang.default_locale()
+                )));
+            }
+            match lang {
+                Lang::Zh => out.zh = tag.into(),
+                Lang::Ru => out.ru = tag.into(),
+                Lang::En => out.en = tag.into(),
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// How to write a TMX file.
+#[derive(Debug, Clone)]
+pub struct TmxOptions {
+    /// Source language (`srclang` of the header and of the first `<tuv>`).
+    pub src_lang: Lang,
+    /// Target language.
+    pub tgt_lang: Lang,
+    /// Language tags.
+    pub locales: Locales,
+    /// `creationdate` of the header.
+    pub creation_date: OffsetDateTime,
+    /// Value of each unit's `x-source-file` property (the source file's name).
+    pub source_file: String,
+    /// Write the `<!DOCTYPE tmx SYSTEM "tmx14.dtd">` line.
+    pub doctype: bool,
+}
+
+impl TmxOptions {
+    /// Options with default locales, the DOCTYPE line and [`creation_date`] as the date.
+    pub fn new(src_lang: Lang, tgt_lang: Lang, source_file: impl Into<String>) -> Self {
+        TmxOptions {
+            src_lang,
+            tgt_lang,
+            locales: Locales::default(),
+            creation_date: creation_date(),
+            source_file: source_file.into(),
+            doctype: true,
+        }
+    }
+}
+
+/// The date to stamp outputs with: `SOURCE_DATE_EPOCH` (seconds since the Unix epoch) when set
+/// and valid, so that builds and tests can be reproducible, else the current time.
+pub fn creation_date() -> OffsetDateTime {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| OffsetDateTime::from_unix_timestamp(secs).ok())
+        .unwrap_or_else(OffsetDateTime::now_utc)
+}
+
+/// `YYYYMMDDThhmmssZ` in UTC, the TMX date format.
+pub fn tmx_date(date: OffsetDateTime) -> String {
+    let d = date.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+        d.year(),
+        u8::from(d.month()),
+        d.day(),
+        d.hour(),
+        d.minute(),
+        d.second()
+    )
+}
+
+/// Whether XML 1.0 allows `c` in a document.
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// Escapes `text` for XML element content (`attribute` also escapes quotes), dropping
+/// characters XML 1.0 forbids. A CR is written as a character reference so that parsers do
+/// not fold it into a line feed.
+pub fn escape_xml(text: &str, attribute: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' if attribute => out.push_str("&quot;"),
+            '\'' if attribute => out.push_str("&apos;"),
+            '\r' => out.push_str("&#xD;"),
+            '\n' | '\t' if attribute => out.push_str(if c == '\n' { "&#xA;" } else { "&#x9;" }),
+            c if is_xml_char(c) => out.push(c),
+            _ => {} // illegal in XML 1.0: dropped
+        }
+    }
+    out
+}
+
+/// Writes the TMX document for `pairs` to `out`, one `<tu>` per pair that
+/// [`AlignedPair::is_translation`]; returns the number of units written.
+pub fn write_tmx<W: Write + ?Sized>(
+    out: &mut W,
+    pairs: &[AlignedPair],
+    options: &TmxOptions,
+) -> io::Result<usize> {
+    let src_tag = escape_xml(options.locales.get(options.src_lang), true);
+    let tgt_tag = escape_xml(options.locales.get(options.tgt_lang), true);
+    writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
+    if options.doctype {
+        writeln!(out, r#"<!DOCTYPE tmx SYSTEM "tmx14.dtd">"#)?;
+    }
+    writeln!(out, r#"<tmx version="1.4">"#)?;
+    writeln!(
+        out,
+        r#"  <header creationtool="tmalign" creationtoolversion="{}" segtype="sentence" o-tmf="tmalign" adminlang="en" srclang="{src_tag}" datatype="plaintext" creationdate="{}"/>"#,
+        escape_xml(env!("CARGO_PKG_VERSION"), true),
+        tmx_date(options.creation_date)
+    )?;
+    writeln!(out, "  <body>")?;
+    let file = escape_xml(&options.source_file, false);
+    let mut written = 0;
+    for pair in pairs.iter().filter(|p| p.is_translation()) {
+        writeln!(out, r#"    <tu tuid="{}">"#, pair.id)?;
+        writeln!(
+            out,
+            r#"      <prop type="x-confidence">{:.3}</prop>"#,
+            pair.bead.confidence
+        )?;
+        writeln!(
+            out,
+            r#"      <prop type="x-bead">{}</prop>"#,
+            pair.bead.kind()
+        )?;
+        writeln!(out, r#"      <prop type="x-source-file">{file}</prop>"#)?;
+        writeln!(
+            out,
+            r#"      <tuv xml:lang="{src_tag}"><seg>{}</seg></tuv>"#,
+            escape_xml(&pair.source, false)
+        )?;
+        writeln!(
+            out,
+            r#"      <tuv xml:lang="{tgt_tag}"><seg>{}</seg></tuv>"#,
+            escape_xml(&pair.target, false)
+        )?;
+        writeln!(out, "    </tu>")?;
+        written += 1;
+    }
+    writeln!(out, "  </body>")?;
+    writeln!(out, "</tmx>")?;
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::align::Bead;
+    use quick_xml::events::Event;
+
+    fn pair(
+        id: usize,
+        s: &str,
+        t: &str,
+        src: std::ops::Range<usize>,
+        tgt: std::ops::Range<usize>,
+    ) -> AlignedPair {
+        AlignedPair {
+            id,
+            bead: Bead {
+                src,
+                tgt,
+                confidence: 0.91234,
+            },
+            source: s.into(),
+            target: t.into(),
+            flags: vec![],
+        }
+    }
+
+    fn fixed_options() -> TmxOptions {
+        let mut o = TmxOptions::new(Lang::Zh, Lang::Ru, "a&b.zh");
+        o.creation_date = OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap();
+        o
+    }
+
+    /// Reads back (tuv lang, seg text) pairs with a real XML parser.
+    fn read_back(xml: &str) -> Vec<(String, String)> {
+        let mut reader = quick_xml::Reader::from_str(xml);
+        let mut out = Vec::new();
+        let mut lang = String::new();
+        let mut in_seg = false;
+        loop {
+            match reader.read_event().unwrap() {
+                Event::Start(e) if e.name().as_ref() == b"tuv" => {
+                    let a = e.try_get_attribute("xml:lang").unwrap().unwrap();
+                    lang = a.unescape_value().unwrap().into_owned();
+                }
+                Event::Start(e) if e.name().as_ref() == b"seg" => {
+                    in_seg = true;
+                    out.push((lang.clone(), String::new()));
+                }
+                Event::End(e) if e.name().as_ref() == b"seg" => in_seg = false,
+                Event::Text(t) if in_seg => {
+                    let s = t.decode().unwrap();
+                    out.last_mut()
+                        .unwrap()
+                        .1
+                        .push_str(&quick_xml::escape::unescape(&s).unwrap());
+                }
+                Event::GeneralRef(r) if in_seg => {
+                    let name = r.decode().unwrap();
+                    let c = match name.as_ref() {
+                        "amp" => "&",
+                        "lt" => "<",
+                        "gt" => ">",
+                        other => panic!("unexpected entity {other}"),
+                    };
+                    out.last_mut().unwrap().1.push_str(c);
+                }
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn escapes_and_drops_illegal_characters() {
+        assert_eq!(escape_xml("a<b>&\"'", false), "a&lt;b&gt;&amp;\"'");
+        assert_eq!(escape_xml("a\"'", true), "a&quot;&apos;");
+        assert_eq!(
+            escape_xml("x\u{0}\u{1}\u{B}\u{FFFE}\u{FFFF}y\tz", false),
+            "xy\tz"
+        );
+        assert_eq!(escape_xml("😀中", false), "😀中");
+    }
+
+    #[test]
+    fn writes_units_and_skips_null_beads() {
+        let pairs = vec![
+            pair(1, "价格<5 & >3\u{1}", "цена <5 & >3", 0..1, 0..1),
+            pair(2, "多余", "", 1..2, 1..1),
+            pair(3, "二句", "Два \"предложения\"", 2..4, 1..2),
+        ];
+        let mut buf = Vec::new();
+        let n = write_tmx(&mut buf, &pairs, &fixed_options()).unwrap();
+        assert_eq!(n, 2);
+        let xml = String::from_utf8(buf).unwrap();
+        assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE tmx"));
+        assert!(xml.contains(r#"creationdate="20231114T221320Z""#), "{xml}");
+        assert!(xml.contains(r#"srclang="zh-CN""#));
+        assert!(xml.contains(&format!(
+            r#"creationtoolversion="{}""#,
+            env!("CARGO_PKG_VERSION")
+        )));
+        assert!(xml.contains(r#"<prop type="x-confidence">0.912</prop>"#));
+        assert!(xml.contains(r#"<prop type="x-bead">2-1</prop>"#));
+        assert!(xml.contains(r#"<prop type="x-source-file">a&amp;b.zh</prop>"#));
+        assert!(!xml.contains("多余"));
+        assert_eq!(
+            read_back(&xml),
+            vec![
+                ("zh-CN".into(), "价格<5 & >3".into()),
+                ("ru-RU".into(), "цена <5 & >3".into()),
+                ("zh-CN".into(), "二句".into()),
+                ("ru-RU".into(), "Два \"предложения\"".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn locale_overrides() {
+        let l = Locales::parse_overrides("zh=zh-TW, en=en-GB").unwrap();
+        assert_eq!(l.get(Lang::Zh), "zh-TW");
+        assert_eq!(l.get(Lang::Ru), "ru-RU");
+        assert_eq!(l.get(Lang::En), "en-GB");
+        assert!(Locales::parse_overrides("zh=ru-RU").is_err());
+        assert!(Locales::parse_overrides("zh").is_err());
+        assert!(Locales::parse_overrides("zh=zh\"CN").is_err());
+    }
+
+    #[test]
+    fn date_format() {
+        let d = OffsetDateTime::from_unix_timestamp(0).unwrap();
+        assert_eq!(tmx_date(d), "19700101T000000Z");
+    }
+}

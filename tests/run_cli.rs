@@ -1,0 +1,119 @@
+//! `tmalign run` — the README's main job — on the bundled examples and on bad input.
+
+mod common;
+
+use common::{have_tool, outputs, repo, s, tmalign};
+use std::collections::HashSet;
+use std::path::Path;
+
+/// Reads the review CSV into (source, target) pairs of the non-null beads.
+fn csv_pairs(path: &Path) -> Vec<(String, String)> {
+    let mut reader = csv::Reader::from_path(path).expect("open csv");
+    let headers = reader.headers().expect("header").clone();
+    let col = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim_start_matches('\u{feff}') == name)
+            .unwrap_or_else(|| panic!("no column {name} in {headers:?}"))
+    };
+    let (sc, tc) = (col("source_text"), col("target_text"));
+    reader
+        .records()
+        .map(|r| r.expect("row"))
+        .filter(|r| !r[sc].is_empty() && !r[tc].is_empty())
+        .map(|r| (r[sc].to_string(), r[tc].to_string()))
+        .collect()
+}
+
+fn norm(t: &str) -> String {
+    t.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn main_job_on_examples_writes_valid_tmx_and_recovers_the_expected_pairs() {
+    let out = tempfile::tempdir().unwrap();
+    let o = tmalign(&["run", "-o", s(out.path())], &repo());
+    assert!(o.status.success(), "{}", outputs(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    for stem in ["joint-statement", "summit-news", "bulletin"] {
+        for ext in ["tmx", "csv", "beads"] {
+            let f = out.path().join(format!("{stem}.{ext}"));
+            assert!(f.is_file(), "missing {}\n{stdout}", f.display());
+        }
+        for lang in ["zh", "ru"] {
+            assert!(out.path().join(format!("{stem}.{lang}.seg")).is_file());
+        }
+        assert!(stdout.contains(stem), "{stdout}");
+    }
+    // No temporary files are left behind.
+    for entry in std::fs::read_dir(out.path()).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(!name.ends_with(".tmp"), "leftover {name}");
+    }
+
+    // Every m:n case and sample 1-1 pair written into the examples must come out as one TU.
+    let mut found: HashSet<(String, String)> = HashSet::new();
+    for stem in ["joint-statement", "summit-news", "bulletin"] {
+        for (a, b) in csv_pairs(&out.path().join(format!("{stem}.csv"))) {
+            found.insert((norm(&a), norm(&b)));
+        }
+    }
+    let expected = std::fs::read_to_string(repo().join("examples/expected-pairs.tsv")).unwrap();
+    let mut missing = Vec::new();
+    let mut total = 0;
+    for line in expected.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+        let (zh, ru) = line.split_once('\t').expect("two columns");
+        total += 1;
+        if !found.contains(&(norm(zh), norm(ru))) {
+            missing.push(format!("{zh} ↔ {ru}"));
+        }
+    }
+    assert!(total >= 30, "expected-pairs.tsv lists {total} pairs");
+    assert!(
+        missing.is_empty(),
+        "{} of {total} expected pairs not aligned:\n{}",
+        missing.len(),
+        missing.join("\n")
+    );
+
+    if let Some(dtd) = common::shared()
+        .map(|sh| sh.join("spec/tmx14.dtd"))
+        .filter(|_| have_tool("xmllint"))
+    {
+        for stem in ["joint-statement", "summit-news", "bulletin"] {
+            let tmx = out.path().join(format!("{stem}.tmx"));
+            let v = std::process::Command::new("xmllint")
+                .args(["--noout", "--dtdvalid", s(&dtd), s(&tmx)])
+                .output()
+                .unwrap();
+            assert!(v.status.success(), "{}", outputs(&v));
+        }
+    }
+}
+
+#[test]
+fn main_job_refuses_bad_input_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    // An empty file in a pair.
+    std::fs::write(dir.path().join("a.zh.txt"), "").unwrap();
+    std::fs::write(dir.path().join("a.ru.txt"), "Текст на русском языке.\n").unwrap();
+    let o = tmalign(&["run", s(dir.path()), "-o", s(&out)], dir.path());
+    assert_eq!(o.status.code(), Some(2), "{}", outputs(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("a.zh.txt"), "{err}");
+    assert_eq!(err.lines().count(), 1, "one message: {err}");
+    assert!(!out.exists() || std::fs::read_dir(&out).unwrap().next().is_none());
+
+    // A missing input.
+    let o = tmalign(&["run", "no-such-dir", "-o", s(&out)], dir.path());
+    assert_eq!(o.status.code(), Some(2), "{}", outputs(&o));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no-such-dir"));
+
+    // Only monolingual documents: nothing to align.
+    let mono = tempfile::tempdir().unwrap();
+    std::fs::write(mono.path().join("note.txt"), "只有中文。\n").unwrap();
+    let o = tmalign(&["run", s(mono.path()), "-o", s(&out)], mono.path());
+    assert_eq!(o.status.code(), Some(2), "{}", outputs(&o));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("nothing to align"));
+}
