@@ -4,6 +4,15 @@
 //! configured languages, decides what script alone cannot (Latin-script runs). Latin tokens
 //! embedded in Chinese text (`AM`, `iPhone 15`) stay in the Chinese stream; digits and
 //! punctuation go with their neighbours.
+//!
+//! Submodules: `script` classifies characters and builds script runs in one scan,
+//! `resolve` gives runs their language, `detector` wraps `lingua`, `split` builds spans and
+//! streams.
+
+mod detector;
+mod resolve;
+mod script;
+mod split;
 
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -113,9 +122,13 @@ pub struct LangStreams {
     pub streams: BTreeMap<Lang, Vec<String>>,
 }
 
-/// Splits text into language runs. Build once, reuse: building loads the language models.
+/// Splits text into language runs. Build once, reuse: the `lingua` detector inside is built
+/// on first need and kept.
+///
+/// `LanguageSplitter` is `Send + Sync`, so one instance can serve parallel workers.
 pub struct LanguageSplitter {
     languages: Vec<Lang>,
+    detector: detector::Detector,
 }
 
 impl LanguageSplitter {
@@ -123,6 +136,7 @@ impl LanguageSplitter {
     pub fn new(languages: &[Lang]) -> Self {
         LanguageSplitter {
             languages: languages.to_vec(),
+            detector: detector::Detector::new(languages),
         }
     }
 
@@ -131,23 +145,35 @@ impl LanguageSplitter {
         &self.languages
     }
 
-    /// Language runs of `text` (byte offsets into `text`), covering every non-blank part.
+    fn resolver(&self) -> resolve::Resolver<'_> {
+        resolve::Resolver::new(&self.languages, &self.detector)
+    }
+
+    /// Language runs of `text` (byte offsets into `text`), covering every non-blank part
+    /// that is in a configured language.
+    ///
+    /// Each line is analysed on its own and spans never cross a line break; spans are trimmed
+    /// of surrounding whitespace and `text[start..end] == span.text`. A line without letters
+    /// (`2024`, `***`) takes the language of the span before it. Text in no configured
+    /// language (a Latin-only line when `en` is not configured, Han text when `zh` is not)
+    /// gets no span. To detect a document, join its paragraphs with `"\n\n"`.
     pub fn detect(&self, text: &str) -> Vec<LangSpan> {
-        let _ = text;
-        todo!("lang::LanguageSplitter::detect")
+        split::detect(&self.resolver(), text)
     }
 
     /// Splits paragraphs into per-language streams; a paragraph carrying two languages
-    /// (a bilingual heading) contributes one paragraph to each stream.
+    /// (a bilingual heading) contributes one paragraph to each stream, trimmed.
+    ///
+    /// Paragraphs without letters, or without text in any configured language, are left out:
+    /// a lone number or punctuation line never makes a paragraph of its own.
     pub fn split(&self, paragraphs: &[String]) -> LangStreams {
-        let _ = paragraphs;
-        todo!("lang::LanguageSplitter::split")
+        split::split(&self.resolver(), paragraphs)
     }
 
-    /// The language that most of the text is in (by characters), if any configured one is.
+    /// The language that most of the text is in (by letters; a Han character is one
+    /// letter), if any configured one is.
     pub fn dominant(&self, paragraphs: &[String]) -> Option<Lang> {
-        let _ = paragraphs;
-        todo!("lang::LanguageSplitter::dominant")
+        split::dominant(&self.resolver(), paragraphs)
     }
 }
 
@@ -168,5 +194,137 @@ mod tests {
             Lang::parse_list("zh,ru,zh").unwrap(),
             vec![Lang::Zh, Lang::Ru]
         );
+    }
+
+    fn paras(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn zh_ru_heading_splits_into_halves() {
+        let s = LanguageSplitter::new(&[Lang::Zh, Lang::Ru, Lang::En]);
+        let streams = s
+            .split(&paras(&[
+                "习近平主席同俄罗斯总统普京视频会晤 ВСТРЕЧА ПРЕДСЕДАТЕЛЯ КНР СИ ЦЗИНЬПИНА И ПРЕЗИДЕНТА РФ В. В. ПУТИНА",
+            ]))
+            .streams;
+        assert_eq!(streams.len(), 2);
+        assert_eq!(streams[&Lang::Zh], ["习近平主席同俄罗斯总统普京视频会晤"]);
+        assert_eq!(
+            streams[&Lang::Ru],
+            ["ВСТРЕЧА ПРЕДСЕДАТЕЛЯ КНР СИ ЦЗИНЬПИНА И ПРЕЗИДЕНТА РФ В. В. ПУТИНА"]
+        );
+    }
+
+    #[test]
+    fn zh_en_heading_splits_into_halves() {
+        let line = "威尔士国民议会议员(AM)担心“看起来像笨蛋” Welsh AMs worried about 'looking like muppets'";
+        for langs in [
+            &[Lang::Zh, Lang::En][..],
+            &[Lang::Zh, Lang::Ru, Lang::En][..],
+        ] {
+            let s = LanguageSplitter::new(langs);
+            let streams = s.split(&paras(&[line])).streams;
+            assert_eq!(
+                streams[&Lang::Zh],
+                ["威尔士国民议会议员(AM)担心“看起来像笨蛋”"]
+            );
+            assert_eq!(
+                streams[&Lang::En],
+                ["Welsh AMs worried about 'looking like muppets'"]
+            );
+            assert_eq!(streams.len(), 2);
+        }
+    }
+
+    #[test]
+    fn iphone_stays_chinese() {
+        let s = LanguageSplitter::new(&[Lang::Zh, Lang::Ru, Lang::En]);
+        for line in [
+            "苹果公司今天发布了 iPhone 15",
+            "iPhone 15 今天上市，售价 799 美元。",
+            "新款 iPhone 15 的电池更大。",
+        ] {
+            let spans = s.detect(line);
+            assert_eq!(spans.len(), 1, "{line}: {spans:?}");
+            assert_eq!(spans[0].lang, Lang::Zh);
+            assert_eq!(spans[0].text, line);
+        }
+    }
+
+    #[test]
+    fn dominant_language() {
+        let s = LanguageSplitter::new(&[Lang::Zh, Lang::Ru]);
+        let p = paras(&["中文段落，很长很长很长。", "Коротко."]);
+        assert_eq!(s.dominant(&p), Some(Lang::Zh));
+        assert_eq!(s.dominant(&paras(&["2024", "Only English"])), None);
+    }
+
+    use proptest::strategy::Strategy;
+
+    #[test]
+    fn splitter_can_be_shared_between_threads() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<LanguageSplitter>();
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn split_keeps_every_letter(
+            paras in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::sample::select(vec![
+                        "中文", "。", "“", "”", " ", "Привет", "мир", "«", "»", "AM", "iPhone",
+                        "Welsh", "worried", "about", "'", "(", ")", "2017", ":", "·",
+                    ]),
+                    0..25,
+                ).prop_map(|p: Vec<&str>| p.concat()),
+                0..6,
+            )
+        ) {
+            let s = LanguageSplitter::new(&[Lang::Zh, Lang::Ru, Lang::En]);
+            let letters = |t: &str| t.chars().filter(|c| c.is_alphabetic()).count();
+            let streams = s.split(&paras).streams;
+            let got: usize = streams.values().flatten().map(|p| letters(p)).sum();
+            let want: usize = paras.iter().map(|p| letters(p)).sum();
+            proptest::prop_assert_eq!(got, want);
+            for p in streams.values().flatten() {
+                proptest::prop_assert!(!p.is_empty() && p.trim() == p);
+            }
+        }
+
+
+        #[test]
+        fn spans_are_char_boundaries_and_cover_the_text(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "中文", "习近平", "。", "，", "“", "”", "（", "）", " ", "  ", "\n", "\n\n",
+                    "Привет", "мир", "«", "»", "AM", "iPhone", "Welsh", "worried", "'", "\"",
+                    "(", ")", "2017", "5", "—", "-", ":", "é", "·", "\u{3000}",
+                ]),
+                0..40,
+            )
+        ) {
+            let text: String = parts.concat();
+            let s = LanguageSplitter::new(&[Lang::Zh, Lang::Ru, Lang::En]);
+            let spans = s.detect(&text);
+            let mut last = 0;
+            for span in &spans {
+                proptest::prop_assert!(span.start < span.end);
+                proptest::prop_assert!(span.start >= last, "spans overlap or go backwards");
+                proptest::prop_assert!(text.is_char_boundary(span.start));
+                proptest::prop_assert!(text.is_char_boundary(span.end));
+                proptest::prop_assert_eq!(&text[span.start..span.end], span.text.as_str());
+                // Nothing non-blank between spans: they cover the text.
+                proptest::prop_assert!(text[last..span.start].trim().is_empty());
+                last = span.end;
+            }
+            if spans.is_empty() {
+                // Only a text without letters has no language at all.
+                proptest::prop_assert!(text.chars().all(|c| !c.is_alphabetic()));
+            } else {
+                proptest::prop_assert!(text[last..].trim().is_empty());
+            }
+        }
     }
 }
