@@ -1,7 +1,7 @@
 //! Markdown text (after HTML extraction) → paragraphs.
 //!
 //! Just enough Markdown to get running text out of blog posts: blank lines end paragraphs and
-//! single newlines are soft breaks; ATX headings (`# …`), list items (`- `, `* `, `+ `, `1. `),
+//! single newlines are soft breaks, except before a line indented with `　` (U+3000); ATX headings (`# …`), list items (`- `, `* `, `+ `, `1. `),
 //! table rows and `>` quotes are paragraphs of their own; rules (`---`, `***`), setext
 //! underlines, code fences and link reference definitions are dropped. Inline: images
 //! `![alt](url)` vanish, links `[text](url)` / `[text][ref]` keep their text, `**` `__` and
@@ -55,6 +55,11 @@ pub fn paragraphs(block: &str, out: &mut Vec<String>) {
                 out.push(line_text);
             }
         } else {
+            // `　　` indentation marks a new paragraph in Chinese text (scraped posts often
+            // have one paragraph per line with no blank lines between them).
+            if line.starts_with('\u{3000}') {
+                end(&mut para, out);
+            }
             push_line(&mut para, &line_text);
         }
     }
@@ -200,6 +205,14 @@ mod tests {
         assert!(paras("[返回央视新闻客户端新闻](//a.com/b.html)｜[返回首页](//a.com/)").is_empty());
         assert!(paras("[1]: http://example.com").is_empty());
         assert_eq!(paras("[1] 注释"), ["[1] 注释"]);
+    }
+
+    #[test]
+    fn ideographic_indent_starts_a_paragraph() {
+        assert_eq!(
+            paras("　　第一段。\n　　第二段\n接上。"),
+            ["第一段。", "第二段接上。"]
+        );
     }
 
     #[test]
