@@ -29,7 +29,14 @@ fn tmalign(args: &[&std::ffi::OsStr]) -> Output {
 fn paragraphs(path: &Path) -> Vec<String> {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     text.split("\n\n")
-        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        // Zero-width spaces count as whitespace here: ingest drops them, the expected files
+        // keep them.
+        .map(|p| {
+            p.split(|c: char| c.is_whitespace() || c == '\u{200b}')
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .filter(|p| !p.is_empty())
         .collect()
 }

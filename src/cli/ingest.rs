@@ -1,16 +1,46 @@
 //! `tmalign ingest`.
 
+use std::io::Write;
+use tmalign::ingest::{ingest_file, IngestOptions};
+
 /// Arguments of `tmalign ingest`.
 #[derive(clap::Args)]
 pub struct Args {
-    /// Input file.
+    /// Input file (plain text, Markdown with front matter, or HTML).
     pub file: std::path::PathBuf,
+    /// Read the file in this encoding (a WHATWG label: utf-8, utf-16le, gb18030, gbk,
+    /// windows-1251, …) instead of detecting it.
+    #[arg(long, value_name = "LABEL")]
+    pub encoding: Option<String>,
+    /// Print one JSON object (path, encoding, format, metadata, paragraphs) instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Runs `tmalign ingest`.
 pub fn run(args: Args) -> tmalign::Result<()> {
-    let _ = args;
-    Err(tmalign::Error::Internal(
-        "ingest: not implemented yet".into(),
-    ))
+    let options = IngestOptions {
+        encoding: args.encoding,
+    };
+    let doc = ingest_file(&args.file, &options)?;
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let written = if args.json {
+        serde_json::to_writer_pretty(&mut stdout, &doc)
+            .map_err(std::io::Error::from)
+            .and_then(|()| stdout.write_all(b"\n"))
+    } else {
+        doc.paragraphs.iter().enumerate().try_for_each(|(i, p)| {
+            if i > 0 {
+                stdout.write_all(b"\n")?;
+            }
+            stdout.write_all(p.as_bytes())?;
+            stdout.write_all(b"\n")
+        })
+    };
+    match written.and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(()),
+        // `tmalign ingest f | head` closes the pipe early: not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(tmalign::Error::io("<stdout>", e)),
+    }
 }

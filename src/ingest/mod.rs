@@ -3,8 +3,51 @@
 //! Encoding is detected (BOM, then `chardetng`) and decoded with `encoding_rs`; the format is
 //! decided by content, not only by extension; text is normalised (full-width ASCII to ASCII,
 //! odd spaces collapsed) with Chinese punctuation kept as is.
+//!
+//! The stages, one submodule each (their module docs give the exact rules):
+//!
+//! 1. [`encoding`] — refuse binary input (magic numbers, NUL bytes without a UTF-16 BOM, many
+//!    control bytes); BOM → UTF-8 / UTF-16LE / UTF-16BE; valid UTF-8 → UTF-8; else
+//!    `chardetng`, with a plausibility vote inside the Cyrillic and the CJK encoding families
+//!    (short Windows-1251 Russian and short GBK Chinese come out right). `--encoding LABEL`
+//!    overrides detection; an unknown label is a usage error; forced UTF-8 is strict; a
+//!    decoding with more than 1% replacement characters is refused, and so is a guessed one
+//!    that reads as symbol soup (random or binary bytes).
+//! 2. [`format`](mod@format) — front matter → Markdown; `<!DOCTYPE html>`/`<html>`/two known tags → HTML;
+//!    `.md` or Markdown headings/links → Markdown; else plain text. [`frontmatter`] parses the
+//!    YAML header (title, date, categories/tags, other scalars); [`html`] turns HTML — pages,
+//!    fragments, and HTML inside Markdown bodies — into blocks (block elements and `<br>` break,
+//!    inline tags vanish, script/style/comments/images dropped, all entities decoded; a
+//!    blank line inside a block still separates paragraphs); [`markdown`] reads what is left
+//!    as Markdown (links keep their text, navigation-only lines and bare URLs go).
+//! 3. [`normalize`] — per line: full-width digits and Latin letters → ASCII (only
+//!    U+FF10–FF19, FF21–FF3A, FF41–FF5A; `，。！？：；（）“”` stay), U+3000 / NBSP / other
+//!    spaces → space, whitespace collapsed and trimmed (drops `　　` indentation), zero-width,
+//!    control and replacement characters dropped. Lines of one paragraph join without a space
+//!    between CJK characters, with one otherwise; `сотруд-` + `ничество` → `сотрудничество`.
+//! 4. [`structure`] — plain text paragraphs (blank lines, indentation, wrapped vs line-per-
+//!    paragraph), OCR fragment repair (plain text only), then for every format: date stamps
+//!    (`发布时间：…`) → [`Metadata::date`], keyword lists (`关键词：…`) and source lines
+//!    (`（文章来源：…）`) → [`Metadata::extra`], short staff-credit lines (`责任编辑：…`,
+//!    `出品人：…`), `新华社发`, bare URLs and Markdown navigation lines dropped, trailing photo
+//!    credits (`… 新华社记者 黄敬文 摄`) cut from captions; the title becomes paragraph 0;
+//!    verbatim repeats of at least [`structure::DEDUP_MIN_CHARS`] characters are dropped when
+//!    they form a repeated run (an article printed twice); short lines and a lone repeat (a
+//!    heading printed twice) may legitimately recur and stay.
+//!
+//! Errors are [`crate::Error::BadInput`] naming the file: missing, a directory, empty,
+//! whitespace-only, binary, undecodable, or nothing left after cleaning.
+
+pub mod encoding;
+pub mod format;
+pub mod frontmatter;
+pub mod html;
+pub mod markdown;
+pub mod normalize;
+pub mod structure;
 
 use crate::Result;
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -17,7 +60,8 @@ pub struct IngestOptions {
 }
 
 /// The format a document was recognised as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Format {
     /// Plain text: paragraphs separated by blank lines.
     PlainText,
@@ -28,7 +72,7 @@ pub enum Format {
 }
 
 /// Document metadata kept out of the text.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Metadata {
     /// Title (from front matter or `<title>`); also the first paragraph.
     pub title: Option<String>,
@@ -41,7 +85,7 @@ pub struct Metadata {
 }
 
 /// A cleaned document: what every later stage works on.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Document {
     /// The file it came from.
     pub path: PathBuf,
@@ -57,30 +101,97 @@ pub struct Document {
 
 /// Reads and cleans one file.
 pub fn ingest_file(path: &Path, options: &IngestOptions) -> Result<Document> {
+    // Check the label before touching the file: a bad label is a usage error either way.
+    if let Some(label) = &options.encoding {
+        encoding::lookup_label(label)?;
+    }
+    if path.is_dir() {
+        return Err(crate::Error::bad_input(path, "is a directory, not a file"));
+    }
     let bytes = std::fs::read(path).map_err(|e| crate::Error::io(path, e))?;
     ingest_bytes(path, &bytes, options)
 }
 
 /// Cleans the bytes of a file; `path` is used for messages and format hints only.
 pub fn ingest_bytes(path: &Path, bytes: &[u8], options: &IngestOptions) -> Result<Document> {
-    // PLACEHOLDER until the real ingest lands: UTF-8 plain text, paragraphs at blank lines.
-    let _ = options;
-    let text =
-        std::str::from_utf8(bytes).map_err(|_| crate::Error::bad_input(path, "not valid UTF-8"))?;
-    let paragraphs: Vec<String> = text
-        .trim_start_matches('\u{feff}')
-        .split("\n\n")
-        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|p| !p.is_empty())
-        .collect();
+    if bytes.is_empty() {
+        return Err(crate::Error::bad_input(path, "empty file"));
+    }
+    let (mut text, encoding) = encoding::decode(path, bytes, options.encoding.as_deref())?;
+    if text.contains('\r') {
+        // Windows and old Mac line ends → `\n`, so that every later stage sees one kind.
+        text = text.replace("\r\n", "\n").replace('\r', "\n").into();
+    }
+    let (format, mut metadata, raw) = format::extract(path, &text);
+    let paragraphs = structure::finish(raw, &mut metadata);
     if paragraphs.is_empty() {
-        return Err(crate::Error::bad_input(path, "file has no text"));
+        let why = if normalize::normalize(&text).is_empty() {
+            "file has only whitespace, no text"
+        } else {
+            "no text left after removing markup and boilerplate"
+        };
+        return Err(crate::Error::bad_input(path, why));
     }
     Ok(Document {
         path: path.to_path_buf(),
-        encoding: "UTF-8".into(),
-        format: Format::PlainText,
-        metadata: Metadata::default(),
+        encoding: encoding.to_string(),
+        format,
+        metadata,
         paragraphs,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ingest(bytes: &[u8]) -> Result<Document> {
+        ingest_bytes(Path::new("doc.txt"), bytes, &IngestOptions::default())
+    }
+
+    #[test]
+    fn crlf_and_old_mac_line_ends() {
+        let d = ingest(b"One.\r\n\r\nTwo\r\rThree").unwrap();
+        assert_eq!(d.paragraphs, ["One.", "Two", "Three"]);
+    }
+
+    #[test]
+    fn empty_and_blank_are_bad_input() {
+        let e = ingest(b"").unwrap_err();
+        assert!(
+            e.is_bad_input() && e.to_string().contains("doc.txt: empty file"),
+            "{e}"
+        );
+        let e = ingest(" \n\u{3000}\n".as_bytes()).unwrap_err();
+        assert!(e.to_string().contains("only whitespace"), "{e}");
+    }
+
+    #[test]
+    fn document_fields() {
+        let d = ingest(b"<html><title>T</title><body><p>x &amp; y</p></body></html>").unwrap();
+        assert_eq!(d.format, Format::Html);
+        assert_eq!(d.encoding, "UTF-8");
+        assert_eq!(d.metadata.title.as_deref(), Some("T"));
+        assert_eq!(d.paragraphs, ["T", "x & y"]);
+    }
+
+    proptest::proptest! {
+        /// Arbitrary bytes never panic, and a success has clean, non-empty paragraphs.
+        #[test]
+        fn never_panics(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300)) {
+            if let Ok(d) = ingest(&bytes) {
+                proptest::prop_assert!(!d.paragraphs.is_empty());
+                for p in &d.paragraphs {
+                    proptest::prop_assert!(!p.is_empty() && !p.contains("  ") && p.trim_matches(' ') == p);
+                }
+            }
+        }
+
+        /// Text-like input with markup characters never panics either.
+        #[test]
+        fn markup_soup_never_panics(s in "[<>/&;#a-z0-9 \n\u{4e00}-\u{4e0f}:\\-]{0,200}") {
+            let _ = ingest(s.as_bytes());
+            let _ = ingest_bytes(Path::new("x.md"), s.as_bytes(), &IngestOptions::default());
+        }
+    }
 }
