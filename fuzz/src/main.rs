@@ -57,7 +57,7 @@ const CSV_TOKENS: &[&str] = &[
 fn builtin_seeds(target: &str) -> Vec<Vec<u8>> {
     match target {
         "tmx" => vec![
-            br#"<?xml version="1.0" encoding="UTF-8"?>
+            r#"<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE tmx SYSTEM "tmx14.dtd">
 <tmx version="1.4">
   <header creationtool="tmalign" srclang="zh-CN" datatype="plaintext" creationdate="20231114T221320Z"><prop type="a">b</prop></header>
@@ -71,6 +71,7 @@ fn builtin_seeds(target: &str) -> Vec<Vec<u8>> {
   </body>
 </tmx>
 "#
+            .as_bytes()
             .to_vec(),
             br#"<?xml version="1.0"?><tmx version="1.1"><header srclang="EN"/><body><tu><tuv lang="EN"><seg>a</seg></tuv><tuv lang="ZH_cn"><seg><![CDATA[b<]]></seg></tuv></tu></body></tmx>"#
                 .to_vec(),
@@ -191,11 +192,11 @@ fn shape(message: &str) -> String {
     for c in message.chars() {
         if c == '"' {
             quoted = !quoted;
-        } else if !quoted && !c.is_ascii_digit() {
+        } else if !quoted && !c.is_ascii_digit() && !c.is_ascii_uppercase() {
             out.push(c);
         }
     }
-    out.chars().take(120).collect()
+    out.chars().take(60).collect()
 }
 
 fn main() {
