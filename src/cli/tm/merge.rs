@@ -15,7 +15,11 @@ pub struct Args {
     pub output: PathBuf,
     /// Which variants of one source to keep: all, latest (changedate/creationdate, then input
     /// order) or highest-confidence (x-confidence).
-    #[arg(long, default_value = "all", value_name = "all|latest|highest-confidence")]
+    #[arg(
+        long,
+        default_value = "all",
+        value_name = "all|latest|highest-confidence"
+    )]
     pub keep: Keep,
     /// Language tag mapping, e.g. `zh-TW=none,x-chs=zh`.
     #[arg(long, value_name = "TAG=LANG,...")]
