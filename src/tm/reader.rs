@@ -343,13 +343,13 @@ impl<R: BufRead> TmxReader<R> {
                         Ok(s) => s.into_owned(),
                         Err(_) => return Err(self.error_at(start, "text is not valid UTF-8")),
                     };
-                    self.check_chars(&text, start)?;
                     if self.open.is_empty() && !text.trim().is_empty() {
                         return Err(self.error_at(
                             start,
                             "text outside the root element: this is not an XML (TMX) file",
                         ));
                     }
+                    self.check_chars(&text, start)?;
                     return Ok(Ev::Text(text));
                 }
                 Event::CData(t) => {
