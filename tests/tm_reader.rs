@@ -156,7 +156,7 @@ fn hostile_files_through_the_binary() {
         "ctrl.tmx",
         body.replace("{}", "о\u{7}дин").as_bytes(),
     ));
-    assert!(e.contains("line 2, column 70: character U+0007"), "{e}");
+    assert!(e.contains("line 2, column 67: character U+0007"), "{e}");
 
     let full = body.replace("{}", "один");
     let e = stats_error(&write(

@@ -300,6 +300,16 @@ impl<R: BufRead> TmxReader<R> {
         Ok(())
     }
 
+    /// `bytes` (starting at byte `pos`) as UTF-8, or an error at the first bad byte.
+    fn utf8<'b>(&mut self, bytes: &'b [u8], pos: u64) -> Result<&'b str> {
+        std::str::from_utf8(bytes).map_err(|e| {
+            self.error_at(
+                pos + e.valid_up_to() as u64,
+                "bytes that are not valid UTF-8 (declare the encoding in the XML declaration)",
+            )
+        })
+    }
+
     /// The next event, with nesting tracked and every well-formedness problem turned into an
     /// error with a position.
     fn next_event(&mut self) -> Result<Ev> {
@@ -339,25 +349,28 @@ impl<R: BufRead> TmxReader<R> {
                     return Err(self.error_at(start, "internal: unexpanded empty element"));
                 }
                 Event::Text(t) => {
-                    let text = match t.xml10_content() {
-                        Ok(s) => s.into_owned(),
-                        Err(_) => return Err(self.error_at(start, "text is not valid UTF-8")),
-                    };
-                    if self.open.is_empty() && !text.trim().is_empty() {
+                    let raw = self.utf8(&t, start)?;
+                    if self.open.is_empty() && !raw.trim().is_empty() {
                         return Err(self.error_at(
                             start,
                             "text outside the root element: this is not an XML (TMX) file",
                         ));
                     }
-                    self.check_chars(&text, start)?;
+                    // Checked before line ends are normalised, so that offsets are the file's.
+                    self.check_chars(raw, start)?;
+                    let text = t
+                        .xml10_content()
+                        .map(|c| c.into_owned())
+                        .unwrap_or_default();
                     return Ok(Ev::Text(text));
                 }
                 Event::CData(t) => {
-                    let text = match t.xml10_content() {
-                        Ok(s) => s.into_owned(),
-                        Err(_) => return Err(self.error_at(start, "CDATA is not valid UTF-8")),
-                    };
-                    self.check_chars(&text, start + 9)?;
+                    let raw = self.utf8(&t, start + 9)?;
+                    self.check_chars(raw, start + 9)?;
+                    let text = t
+                        .xml10_content()
+                        .map(|c| c.into_owned())
+                        .unwrap_or_default();
                     return Ok(Ev::Text(text));
                 }
                 Event::GeneralRef(r) => {

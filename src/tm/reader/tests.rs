@@ -195,3 +195,18 @@ fn utf16_with_and_without_bom() {
         "{e}"
     );
 }
+
+#[test]
+fn positions_count_characters_and_raw_line_ends() {
+    let xml = "<tmx><header/><body><tu><tuv xml:lang=\"ru\"><seg>a\r\nжж\r\nжж\u{2}</seg></tuv></tu></body></tmx>";
+    let e = err(xml);
+    assert!(e.contains("line 3, column 3: character U+0002"), "{e}");
+    let bad = b"<tmx><header/><body>\n<tu><tuv xml:lang=\"ru\"><seg>ab\xC3(</seg></tuv></tu></body></tmx>";
+    let e = read_tmx_bytes(Path::new("b.tmx"), bad)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("line 2, column 31: bytes that are not valid UTF-8"),
+        "{e}"
+    );
+}
