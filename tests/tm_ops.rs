@@ -234,6 +234,13 @@ fn merge_counts_duplicates_and_variants() {
         d.path(),
     ));
     assert!(e.starts_with("tmalign: broken.tmx: line 2"), "{e}");
+    // export-csv of a broken file: names it, writes nothing
+    let e = bad(&tmalign(
+        &["tm", "export-csv", "broken.tmx", "-o", "r.csv"],
+        d.path(),
+    ));
+    assert!(e.starts_with("tmalign: broken.tmx: line 2"), "{e}");
+    assert!(!d.path().join("r.csv").exists());
     // the output may not be an input
     let e = bad(&tmalign(
         &["tm", "merge", "a.tmx", "b.tmx", "-o", "a.tmx"],
@@ -375,7 +382,10 @@ fn review_round_trip_applies_decisions_and_refuses_mismatches() {
         ],
         d.path(),
     ));
-    assert!(e.starts_with("tmalign: wrong.csv: line 4 (id "), "{e}");
+    assert!(
+        e.starts_with("tmalign: wrong.csv: line 4 (row 3, id "),
+        "{e}"
+    );
     assert!(e.contains("texts differ"), "{e}");
     let mut unknown = rows.clone();
     unknown[0][0] = "999".into();
@@ -393,7 +403,7 @@ fn review_round_trip_applies_decisions_and_refuses_mismatches() {
         d.path(),
     ));
     assert!(
-        e.contains("line 2 (id 999)") && e.contains("has no unit 999"),
+        e.contains("line 2 (row 1, id 999)") && e.contains("has no unit 999"),
         "{e}"
     );
     std::fs::write(d.path().join("cols.csv"), "id,source,target\n1,a,b\n").unwrap();

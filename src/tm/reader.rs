@@ -15,7 +15,7 @@
 //!   `<!DOCTYPE tmx SYSTEM "tmx14.dtd">` is fine (the DTD is not loaded).
 //!
 //! Every error is [`Error::BadInput`] naming the file, with `line L, column C:` in its message
-//! (the column counts bytes of the UTF-8 text).
+//! (the column counts characters; on lines longer than 64 KiB, bytes).
 
 mod source;
 
@@ -332,7 +332,7 @@ impl<R: BufRead> TmxReader<R> {
             match event {
                 Event::Start(e) => {
                     let (name, attributes) = self.start_tag(&e, start)?;
-                    let (line, _) = self.xml.get_mut().locate(start);
+                    let line = self.xml.get_mut().line_of(start);
                     self.open.push((name.clone(), line));
                     return Ok(Ev::Start {
                         name,

@@ -120,8 +120,26 @@ pub fn unit_texts<'a>(
     Some((&s.text, &t.text))
 }
 
+/// The `<tu>` attributes TMX 1.4b defines, besides `tuid`: the ones carried to the output
+/// (others would make it invalid).
+pub const TU_ATTRIBUTES: [&str; 13] = [
+    "o-encoding",
+    "datatype",
+    "usagecount",
+    "lastusagedate",
+    "creationtool",
+    "creationtoolversion",
+    "creationdate",
+    "creationid",
+    "changedate",
+    "segtype",
+    "changeid",
+    "o-tmf",
+    "srclang",
+];
+
 /// The writer's record of `unit` (`None` when it lacks a side): `tuid`, the other `<tu>`
-/// attributes in name order, unit props, both texts. Variant-level props and notes, unit notes
+/// attributes TMX defines ([`TU_ATTRIBUTES`]) in name order, unit props, both texts. Variant-level props and notes, unit notes
 /// and further variants are not carried (the writer writes two variants and no notes).
 pub fn to_record(unit: &TmxUnit, pair: &LanguagePair, map: &LangMap) -> Option<TmxRecord> {
     let (source, target) = unit_texts(unit, pair, map)?;
@@ -130,7 +148,7 @@ pub fn to_record(unit: &TmxUnit, pair: &LanguagePair, map: &LangMap) -> Option<T
         attributes: unit
             .attributes
             .iter()
-            .filter(|(k, _)| k.as_str() != "tuid")
+            .filter(|(k, _)| TU_ATTRIBUTES.contains(&k.as_str()))
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
         props: unit.props.clone(),

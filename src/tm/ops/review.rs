@@ -75,8 +75,8 @@ pub fn apply_review(
     let pair = language_pair(doc, tmx_path, map)?;
     let mut decisions: HashMap<usize, &ReviewRow> = HashMap::new();
     let tmx_name = tmx_path.display();
-    for row in rows {
-        let at = format!("line {} (id {})", row.line, row.id);
+    for (k, row) in rows.iter().enumerate() {
+        let at = format!("line {} (row {}, id {})", row.line, k + 1, row.id);
         let unit = doc.units.get(row.id - 1).ok_or_else(|| {
             Error::bad_input(
                 csv_path,

@@ -170,6 +170,19 @@ pub(crate) struct LineCounter<R> {
 }
 
 impl<R: BufRead> LineCounter<R> {
+    /// 1-based line of byte `pos` (cheap: no column); see [`LineCounter::locate`].
+    pub(crate) fn line_of(&mut self, pos: u64) -> usize {
+        while let Some(&nl) = self.pending.front() {
+            if nl >= pos {
+                break;
+            }
+            self.pending.pop_front();
+            self.line += 1;
+            self.line_start = nl + 1;
+        }
+        self.line
+    }
+
     /// Wraps `inner`.
     pub(crate) fn new(inner: R) -> Self {
         LineCounter {
@@ -187,14 +200,7 @@ impl<R: BufRead> LineCounter<R> {
     /// bytes. Positions should be asked in non-decreasing order (the reader only moves
     /// forward); an earlier position is answered with the line of the latest one.
     pub(crate) fn locate(&mut self, pos: u64) -> (usize, u64) {
-        while let Some(&nl) = self.pending.front() {
-            if nl >= pos {
-                break;
-            }
-            self.pending.pop_front();
-            self.line += 1;
-            self.line_start = nl + 1;
-        }
+        self.line_of(pos);
         let recent_start = self.consumed - self.recent.len() as u64;
         if self.line_start >= recent_start && pos <= self.consumed && pos >= self.line_start {
             let a = (self.line_start - recent_start) as usize;
