@@ -77,16 +77,20 @@ pub fn apply_review(
     let tmx_name = tmx_path.display();
     for (k, row) in rows.iter().enumerate() {
         let at = format!("line {} (row {}, id {})", row.line, k + 1, row.id);
-        let unit = doc.units.get(row.id - 1).ok_or_else(|| {
-            Error::bad_input(
-                csv_path,
-                format!(
-                    "{at}: {tmx_name} has no unit {} (it has {})",
-                    row.id,
-                    doc.units.len()
-                ),
-            )
-        })?;
+        let unit = row
+            .id
+            .checked_sub(1)
+            .and_then(|i| doc.units.get(i))
+            .ok_or_else(|| {
+                Error::bad_input(
+                    csv_path,
+                    format!(
+                        "{at}: {tmx_name} has no unit {} (it has {})",
+                        row.id,
+                        doc.units.len()
+                    ),
+                )
+            })?;
         let Some((source, target)) = unit_texts(unit, &pair, map) else {
             return Err(Error::bad_input(
                 csv_path,
