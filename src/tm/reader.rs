@@ -16,6 +16,22 @@
 //!
 //! Every error is [`Error::BadInput`] naming the file, with `line L, column C:` in its message
 //! (the column counts characters; on lines longer than 64 KiB, bytes).
+//!
+//! ```
+//! use std::path::Path;
+//! use tmalign::tm::reader::TmxReader;
+//! use tmalign::Lang;
+//!
+//! let tmx = r#"<tmx version="1.4"><header srclang="zh-CN"/><body>
+//! <tu tuid="1"><tuv xml:lang="zh-CN"><seg>你好</seg></tuv><tuv lang="RU"><seg>привет</seg></tuv></tu>
+//! </body></tmx>"#;
+//! let mut units = TmxReader::new(Path::new("memory.tmx"), tmx.as_bytes())?;
+//! assert_eq!(units.header().srclang.as_deref(), Some("zh-CN"));
+//! let unit = units.next().unwrap()?;
+//! assert_eq!(unit.variant(Lang::Ru).unwrap().text, "привет");
+//! assert_eq!(unit.line, 2);
+//! # Ok::<(), tmalign::Error>(())
+//! ```
 
 mod source;
 

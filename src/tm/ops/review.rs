@@ -3,7 +3,9 @@
 //! `target_text`) and `comment`; `tm import-csv` applies the decisions to the same TMX.
 //!
 //! The `id` of a row is the 1-based position of its unit in the TMX (`tuid`s need not be
-//! numbers or unique). Units that lack a side are not exported and are kept as they are.
+//! numbers or unique). Units that lack a side are not exported, and the rewritten TMX, like
+//! every TMX tmalign writes, has the two variants of the language pair only (see
+//! [`super::to_record`] for what else is not carried).
 //! Rows may be deleted from the CSV (their units stay unchanged) but not invented: the import
 //! refuses an id the TMX does not have, an id given twice, and an `ok` / `reject` row whose
 //! texts differ from its unit's (a CSV exported from another TMX, or an edit without `fix`),
@@ -59,6 +61,9 @@ pub struct ReviewReport {
     pub fixed: usize,
     /// Units with no row in the CSV (kept).
     pub not_reviewed: usize,
+    /// Units lacking the source or the target variant: not exported, and not written either
+    /// (the writer writes bilingual units only).
+    pub skipped: usize,
     /// Units written.
     pub written: usize,
 }
@@ -133,7 +138,7 @@ pub fn apply_review(
     let mut records = Vec::new();
     for (i, unit) in doc.units.iter().enumerate() {
         let Some(mut record) = to_record(unit, &pair, map) else {
-            report.not_reviewed += 1;
+            report.skipped += 1;
             continue; // lacks a side: the writer cannot write it (see `to_record`)
         };
         match decisions.get(&(i + 1)).map(|r| (r.status, *r)) {
