@@ -8,10 +8,13 @@
 //! [`super::to_record`] for what else is not carried).
 //! Rows may be deleted from the CSV (their units stay unchanged) but not invented: the import
 //! refuses an id the TMX does not have, an id given twice, and an `ok` / `reject` row whose
-//! texts differ from its unit's (a CSV exported from another TMX, or an edit without `fix`),
-//! naming the CSV line.
+//! texts differ from its unit's beyond whitespace (a CSV exported from another TMX, or an edit
+//! without `fix`), naming the CSV line. Only `id`, the two texts, `status` and `comment` are
+//! read: spreadsheets may reformat `confidence` or `bead` (`1-1` becomes a date) harmlessly.
 
-use super::{language_pair, length_ratio, pair_flags, to_record, unit_texts, LanguagePair};
+use super::{
+    language_pair, length_ratio, normalize_text, pair_flags, to_record, unit_texts, LanguagePair,
+};
 use crate::tm::csv::{read_review_csv, ReviewRow, ReviewStatus};
 use crate::tm::reader::{LangMap, TmxDocument};
 use crate::tm::tmx::TmxRecord;
@@ -113,7 +116,11 @@ pub fn apply_review(
         }
         match row.status {
             ReviewStatus::Ok | ReviewStatus::Reject => {
-                if row.source != source || row.target != target {
+                // Whitespace is compared collapsed: spreadsheets like to turn line ends
+                // into CRLF and to trim cells, which is no edit.
+                if normalize_text(&row.source) != normalize_text(source)
+                    || normalize_text(&row.target) != normalize_text(target)
+                {
                     return Err(Error::bad_input(
                         csv_path,
                         format!(
@@ -240,6 +247,13 @@ mod tests {
         let mut r = rows.clone();
         r[2].target = "змея".into();
         check(r, "texts differ");
+        // whitespace changes by a spreadsheet are no edit
+        let mut r = rows.clone();
+        r[2].target = " птица\r\n".into();
+        let parsed = read_review_csv(Path::new("r.csv"), &csv_of(&r)).unwrap();
+        let (_, records, _) =
+            apply_review(&doc, Path::new("t.tmx"), &parsed, Path::new("r.csv"), &map).unwrap();
+        assert_eq!(records[2].target, "птица");
         let mut r = rows;
         r[0].status = ReviewStatus::Fix;
         r[0].source = " ".into();
