@@ -343,6 +343,11 @@ impl<R: BufRead> TmxReader<R> {
                         quick_xml::Error::Syntax(s) => {
                             format!("malformed XML ({s}); is the file truncated or not XML?")
                         }
+                        quick_xml::Error::IllFormed(
+                            quick_xml::errors::IllFormedError::UnclosedReference,
+                        ) => "malformed XML: `&` that does not start a reference (a literal & \
+                              must be written &amp;)"
+                            .to_string(),
                         other => format!("malformed XML: {other}"),
                     };
                     Err(self.error_at(pos, message))
@@ -478,6 +483,12 @@ impl<R: BufRead> TmxReader<R> {
             Ok(n) => n.to_string(),
             Err(_) => return Err(self.error_at(pos, "element name is not valid UTF-8")),
         };
+        if name.is_empty() {
+            return Err(self.error_at(
+                pos,
+                "malformed XML: `<` that does not start a tag (a literal < must be written &lt;)",
+            ));
+        }
         let mut attributes = BTreeMap::new();
         for attr in e.attributes() {
             let attr = match attr {

@@ -145,6 +145,16 @@ fn hostile_and_broken_inputs() {
     );
     assert!(err("<tmx><body><tu></tuv></tu></body></tmx>").contains("malformed XML"));
     assert!(err("<tmx><body><tu a='&x;'/></body></tmx>").contains("bad value"));
+    let e = err("<tmx><body><tu><tuv xml:lang='en'><seg>a & b</seg></tuv></tu></body></tmx>");
+    assert!(
+        e.contains("column 42: malformed XML: `&` that does not start"),
+        "{e}"
+    );
+    let e = err("<tmx><body><tu><tuv xml:lang='en'><seg>a < b</seg></tuv></tu></body></tmx>");
+    assert!(
+        e.contains("column 42: malformed XML: `<` that does not start a tag"),
+        "{e}"
+    );
     assert!(err("<tmx><body></body></tmx>\u{FFFE}").contains("outside the root element"));
     assert!(
         err("<tmx><body><tu><tuv xml:lang='en'><seg>\u{FFFF}</seg></tuv></tu></body></tmx>")
