@@ -645,6 +645,9 @@ impl<R: BufRead> TmxReader<R> {
         if unit.variants.is_empty() {
             return Err(self.error_line(line, "<tu> without any <tuv>/<seg>"));
         }
+        // Whole TMs are kept in memory by some callers: no spare capacity per unit.
+        unit.variants.shrink_to_fit();
+        unit.props.shrink_to_fit();
         Ok(unit)
     }
 
@@ -695,6 +698,7 @@ impl<R: BufRead> TmxReader<R> {
         if !seen_seg {
             return Err(self.error_line(line, "<tuv> without <seg>"));
         }
+        variant.text.shrink_to_fit();
         Ok(variant)
     }
 
