@@ -8,6 +8,7 @@
 pub mod beads;
 pub mod csv;
 pub mod input;
+pub mod lookup;
 pub mod naming;
 pub mod numbers;
 pub mod seed;
