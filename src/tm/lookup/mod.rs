@@ -24,13 +24,13 @@ pub mod diff;
 pub mod format;
 pub mod index;
 pub mod score;
-// pub mod store;
+pub mod store;
 pub mod units;
 
 pub use diff::{diff as diff_spans, render_ansi, render_markers, Span, SpanKind};
 pub use index::{context_hash, EntryRef, Index, Stamp};
 pub use score::{score, score_profiles, Profile};
-// pub use store::{index_path, open, IndexOrigin, OpenOptions, Opened};
+pub use store::{index_path, open, IndexOrigin, OpenOptions, Opened};
 
 use serde::Serialize;
 
