@@ -222,8 +222,18 @@ fn evaluate(
     println!(
         "{name}: top-1 {}/{} {}/{} {}/{} (1/2/3 edits); mean score {:.1} > {:.1} > {:.1}; \
          falling per query {}/{} (strictly {})",
-        f.top1[0], f.n, f.top1[1], f.n, f.top1[2], f.n, f.mean[0], f.mean[1], f.mean[2],
-        f.monotonic, f.n, f.strict
+        f.top1[0],
+        f.n,
+        f.top1[1],
+        f.n,
+        f.top1[2],
+        f.n,
+        f.mean[0],
+        f.mean[1],
+        f.mean[2],
+        f.monotonic,
+        f.n,
+        f.strict
     );
     f
 }
@@ -236,11 +246,19 @@ fn check(f: &Figures) {
         3 * f.n
     );
     assert!(f.mean[0] > f.mean[1] && f.mean[1] > f.mean[2]);
-    assert!(f.monotonic * 100 >= 90 * f.n, "falling for only {}", f.monotonic);
+    assert!(
+        f.monotonic * 100 >= 90 * f.n,
+        "falling for only {}",
+        f.monotonic
+    );
 }
 
 fn han_pool(zh: &[String]) -> Vec<char> {
-    let mut pool: Vec<char> = zh.iter().flat_map(|s| s.chars()).filter(|&c| is_han(c)).collect();
+    let mut pool: Vec<char> = zh
+        .iter()
+        .flat_map(|s| s.chars())
+        .filter(|&c| is_han(c))
+        .collect();
     pool.sort_unstable();
     pool.dedup();
     pool
@@ -270,15 +288,101 @@ fn fuzzy_lookup_quality_library() {
         ..LookupOptions::default()
     };
 
-    let pairs: Vec<(&str, &str)> = zh.iter().zip(&ru).map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let pairs: Vec<(&str, &str)> = zh
+        .iter()
+        .zip(&ru)
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
     let index = Index::from_pairs(&pairs, "zh", "ru");
     let qs = queries(&zh, 42, &|s, r| edit_zh(s, r, &pool));
     let top1 = |q: &str| lookup(&index, q, &opts).first().map(|m| m.source.clone());
     check(&evaluate("zh→ru", &zh, &qs, &top1));
 
-    let pairs: Vec<(&str, &str)> = ru.iter().zip(&zh).map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let pairs: Vec<(&str, &str)> = ru
+        .iter()
+        .zip(&zh)
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
     let index = Index::from_pairs(&pairs, "ru", "zh");
     let qs = queries(&ru, 4242, &|s, r| edit_ru(s, r, &vocab));
     let top1 = |q: &str| lookup(&index, q, &opts).first().map(|m| m.source.clone());
     check(&evaluate("ru→zh", &ru, &qs, &top1));
+}
+
+/// The same zh→ru queries through the binary: a TMX written from the pairs, all 300 queries
+/// on stdin in one run (`--json`), top-1 checked.
+#[test]
+fn fuzzy_lookup_quality_cli() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    use tmalign::tm::tmx::escape_xml;
+
+    let Some(shared) = shared() else { return };
+    let (zh, ru) = ntrex(&shared);
+    let pool = han_pool(&zh);
+    let dir = tempfile::tempdir().unwrap();
+    let tmx = dir.path().join("ntrex.tmx");
+    let mut doc = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\">\n<header creationtool=\"test\" \
+         creationtoolversion=\"1\" segtype=\"sentence\" o-tmf=\"test\" adminlang=\"en\" \
+         srclang=\"zh-CN\" datatype=\"plaintext\"/>\n<body>\n",
+    );
+    for (i, (a, b)) in zh.iter().zip(&ru).enumerate() {
+        doc += &format!(
+            "<tu tuid=\"{}\"><tuv xml:lang=\"zh-CN\"><seg>{}</seg></tuv><tuv xml:lang=\"ru-RU\"><seg>{}</seg></tuv></tu>\n",
+            i + 1,
+            escape_xml(a, false),
+            escape_xml(b, false)
+        );
+    }
+    doc += "</body>\n</tmx>\n";
+    std::fs::write(&tmx, doc).unwrap();
+
+    let qs = queries(&zh, 42, &|s, r| edit_zh(s, r, &pool));
+    let input: String = qs
+        .iter()
+        .flat_map(|(_, q)| q.iter())
+        .map(|q| format!("{q}\n"))
+        .collect();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tmalign"))
+        .args([
+            "tm",
+            "lookup",
+            "--tm",
+            tmx.to_str().unwrap(),
+            "--json",
+            "--top",
+            "1",
+            "--min",
+            "0",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let answers: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(answers.len(), 300);
+    let mut hits = 0;
+    for (k, a) in answers.iter().enumerate() {
+        let intended = &zh[qs[k / 3].0];
+        hits += usize::from(a["matches"][0]["source"].as_str() == Some(intended.as_str()));
+    }
+    println!("zh→ru via `tm lookup`: top-1 {hits}/300");
+    assert!(hits * 100 >= 95 * 300);
 }

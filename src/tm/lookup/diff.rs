@@ -110,8 +110,7 @@ fn lcs_ops(a: &[Unit], b: &[Unit]) -> Vec<Op> {
                 ops.push(Op::Same(pre + i, pre + j));
                 i += 1;
                 j += 1;
-            } else if i < h && (j == w || table[(i + 1) * width + j] >= table[i * width + j + 1])
-            {
+            } else if i < h && (j == w || table[(i + 1) * width + j] >= table[i * width + j + 1]) {
                 ops.push(Op::Removed(pre + i));
                 i += 1;
             } else {
@@ -193,6 +192,9 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].kind, SpanKind::Same);
         assert!(diff("", "").is_empty());
-        assert_eq!(render_ansi(&diff("a", "b")), "\x1b[31;9ma\x1b[0m\x1b[32;4mb\x1b[0m");
+        assert_eq!(
+            render_ansi(&diff("a", "b")),
+            "\x1b[31;9ma\x1b[0m\x1b[32;4mb\x1b[0m"
+        );
     }
 }

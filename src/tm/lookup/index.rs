@@ -218,9 +218,7 @@ impl Index {
                 target: t.as_ref().to_string(),
                 id: None,
                 line: 0,
-                prev: i
-                    .checked_sub(1)
-                    .map(|p| pairs[p].0.as_ref().to_string()),
+                prev: i.checked_sub(1).map(|p| pairs[p].0.as_ref().to_string()),
             })
             .collect();
         Index::build(&entries, src_lang, tgt_lang)
@@ -323,7 +321,10 @@ impl Index {
     /// String `k` (0 source, 1 target, 2 id) of unit `i`; empty if the bytes are not valid
     /// UTF-8 (only a damaged index file can cause that, and loading checks the bounds).
     fn text(&self, i: usize, k: usize) -> &str {
-        let (a, b) = (self.bounds[3 * i + k] as usize, self.bounds[3 * i + k + 1] as usize);
+        let (a, b) = (
+            self.bounds[3 * i + k] as usize,
+            self.bounds[3 * i + k + 1] as usize,
+        );
         self.data
             .get(a..b)
             .and_then(|s| std::str::from_utf8(s).ok())
@@ -438,7 +439,10 @@ mod tests {
         assert_eq!(idx.len(), 3);
         assert_eq!(idx.get(1).unwrap().target, "Сегодня хорошая погода.");
         assert!(idx.get(0).unwrap().context.is_none());
-        assert_eq!(idx.get(1).unwrap().context, Some(context_hash("我们明天去北京。")));
+        assert_eq!(
+            idx.get(1).unwrap().context,
+            Some(context_hash("我们明天去北京。"))
+        );
         let c = idx.candidates(&units("我们明天去北京！"), 50, 10);
         assert_eq!(c[0], 0);
         assert_eq!(c[1], 2);
@@ -450,14 +454,23 @@ mod tests {
     fn length_filter_skips_impossible_units() {
         let pairs = [("一二三四五六七八九十", "x"), ("一二", "y")];
         let idx = Index::from_pairs(&pairs, "zh", "ru");
-        assert_eq!(idx.candidates(&units("一二三四五六七八九"), 70, 10), vec![0]);
-        assert_eq!(idx.candidates(&units("一二三四五六七八九"), 0, 10), vec![0, 1]);
+        assert_eq!(
+            idx.candidates(&units("一二三四五六七八九"), 70, 10),
+            vec![0]
+        );
+        assert_eq!(
+            idx.candidates(&units("一二三四五六七八九"), 0, 10),
+            vec![0, 1]
+        );
     }
 
     #[test]
     fn russian_inflection_shares_stems() {
         let pairs = [("Члены Ассамблеи Уэльса", "a"), ("Совсем другое", "b")];
         let idx = Index::from_pairs(&pairs, "ru", "zh");
-        assert_eq!(idx.candidates(&units("член ассамблея уэльс"), 0, 10), vec![0]);
+        assert_eq!(
+            idx.candidates(&units("член ассамблея уэльс"), 0, 10),
+            vec![0]
+        );
     }
 }

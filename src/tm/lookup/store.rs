@@ -7,7 +7,9 @@
 //! version. A rebuilt index is saved atomically beside the TMX; when that folder is not
 //! writable the index is used from memory and the result carries a note saying so.
 
-use super::format::{content_hash, read_header, read_index, stamp_bytes, write_index, STAMP_OFFSET};
+use super::format::{
+    content_hash, read_header, read_index, stamp_bytes, write_index, STAMP_OFFSET,
+};
 use super::index::{Index, Stamp};
 use super::Entry;
 use crate::tm::reader::{TmxReader, TmxUnit};
