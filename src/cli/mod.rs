@@ -9,7 +9,6 @@ mod ingest;
 mod run;
 mod segment;
 mod split;
-mod tm_lookup;
 
 /// Chinese–Russian document pairs and bilingual documents into a translation memory and a
 /// glossary.
@@ -37,16 +36,6 @@ enum Command {
     Align(align::Args),
     /// Score predicted bead files against gold ones (strict / lax precision, recall, F1).
     Eval(eval::Args),
-    /// Translation-memory tools (temporary wiring until the tm group lands).
-    #[command(subcommand)]
-    Tm(TmCommand),
-}
-
-/// `tm` subcommands (temporary).
-#[derive(Subcommand)]
-enum TmCommand {
-    /// Fuzzy lookup in a TMX.
-    Lookup(tm_lookup::Args),
 }
 
 /// Runs the CLI and returns the process exit code: 0 ok, 2 bad input, 1 internal failure.
@@ -60,7 +49,6 @@ pub fn main() -> i32 {
         Command::Segment(a) => segment::run(a),
         Command::Align(a) => align::run(a),
         Command::Eval(a) => eval::run(a),
-        Command::Tm(TmCommand::Lookup(a)) => tm_lookup::run(a),
     };
     match result {
         Ok(()) => 0,
