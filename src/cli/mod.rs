@@ -9,6 +9,7 @@ mod ingest;
 mod run;
 mod segment;
 mod split;
+mod tm;
 
 /// Chinese–Russian document pairs and bilingual documents into a translation memory and a
 /// glossary.
@@ -36,6 +37,8 @@ enum Command {
     Align(align::Args),
     /// Score predicted bead files against gold ones (strict / lax precision, recall, F1).
     Eval(eval::Args),
+    /// Operations on TMX files: merge, stats, export-csv, import-csv.
+    Tm(tm::Args),
 }
 
 /// Runs the CLI and returns the process exit code: 0 ok, 2 bad input, 1 internal failure.
@@ -49,6 +52,7 @@ pub fn main() -> i32 {
         Command::Segment(a) => segment::run(a),
         Command::Align(a) => align::run(a),
         Command::Eval(a) => eval::run(a),
+        Command::Tm(a) => tm::run(a),
     };
     match result {
         Ok(()) => 0,

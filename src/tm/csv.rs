@@ -14,9 +14,15 @@
 //! | `flags` | review flags, `;`-separated: `unaligned`, `empty`, `number-mismatch`, `length-outlier`, `low-confidence`, `size-mismatch` |
 //!
 //! Unlike the TMX, 1-0 and 0-1 beads are kept (flagged `unaligned`).
+//!
+//! The review CSV of an existing TMX (`tmalign tm export-csv`) has the same columns plus
+//! `status` (`ok`, `reject`, `fix`; empty means ok) and `comment`, filled in by the reviewer and
+//! read back by [`read_review_csv`] (see [`crate::tm::ops::review`]).
 
 use super::unit::AlignedPair;
+use crate::{Error, Result};
 use std::io::{self, Write};
+use std::path::Path;
 
 /// The header row.
 pub const CSV_HEADER: [&str; 8] = [
@@ -30,26 +36,233 @@ pub const CSV_HEADER: [&str; 8] = [
     "flags",
 ];
 
-/// Writes the review CSV of `pairs` (already in document order) to `out`.
-pub fn write_csv<W: Write + ?Sized>(out: &mut W, pairs: &[AlignedPair]) -> io::Result<()> {
+/// The header row of the review CSV of a TMX: [`CSV_HEADER`] plus `status` and `comment`.
+pub const REVIEW_HEADER: [&str; 10] = [
+    "id",
+    "confidence",
+    "bead",
+    "source_text",
+    "target_text",
+    "source_lines",
+    "target_lines",
+    "flags",
+    "status",
+    "comment",
+];
+
+/// Writes a BOM, `header` and the rows, RFC 4180 quoted; the one CSV writer of the crate.
+fn write_rows<W, I, R>(out: &mut W, header: &[&str], rows: I) -> io::Result<()>
+where
+    W: Write + ?Sized,
+    I: IntoIterator<Item = R>,
+    R: IntoIterator<Item = String>,
+{
     out.write_all("\u{FEFF}".as_bytes())?;
     let mut w = csv::Writer::from_writer(out);
-    w.write_record(CSV_HEADER)?;
-    for p in pairs {
-        let flags: Vec<&str> = p.flags.iter().map(|f| f.as_str()).collect();
-        w.write_record([
-            p.id.to_string(),
-            format!("{:.3}", p.bead.confidence),
-            p.bead.kind(),
-            p.source.clone(),
-            p.target.clone(),
-            p.source_lines(),
-            p.target_lines(),
-            flags.join(";"),
-        ])?;
+    w.write_record(header)?;
+    for row in rows {
+        w.write_record(row)?;
     }
     w.flush()?;
     Ok(())
+}
+
+/// Writes the review CSV of `pairs` (already in document order) to `out`.
+pub fn write_csv<W: Write + ?Sized>(out: &mut W, pairs: &[AlignedPair]) -> io::Result<()> {
+    write_rows(
+        out,
+        &CSV_HEADER,
+        pairs.iter().map(|p| {
+            let flags: Vec<&str> = p.flags.iter().map(|f| f.as_str()).collect();
+            [
+                p.id.to_string(),
+                format!("{:.3}", p.bead.confidence),
+                p.bead.kind(),
+                p.source.clone(),
+                p.target.clone(),
+                p.source_lines(),
+                p.target_lines(),
+                flags.join(";"),
+            ]
+        }),
+    )
+}
+
+/// A reviewer's decision on one row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewStatus {
+    /// Keep the unit as it is (also an empty cell).
+    Ok,
+    /// Drop the unit.
+    Reject,
+    /// Replace the unit's texts with the row's `source_text` / `target_text`.
+    Fix,
+}
+
+impl ReviewStatus {
+    /// The spelling in the CSV (`ok` is written as an empty cell on export).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReviewStatus::Ok => "ok",
+            ReviewStatus::Reject => "reject",
+            ReviewStatus::Fix => "fix",
+        }
+    }
+
+    /// Parses a cell: empty or `ok`, `reject`, `fix`, case-insensitive.
+    pub fn parse(cell: &str) -> Option<ReviewStatus> {
+        match cell.trim().to_ascii_lowercase().as_str() {
+            "" | "ok" => Some(ReviewStatus::Ok),
+            "reject" => Some(ReviewStatus::Reject),
+            "fix" => Some(ReviewStatus::Fix),
+            _ => None,
+        }
+    }
+}
+
+/// One row of the review CSV of a TMX.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewRow {
+    /// 1-based line of the row in the CSV file (0 for rows not read from a file).
+    pub line: u64,
+    /// The `id` cell: 1-based position of the unit in the TMX.
+    pub id: usize,
+    /// `confidence` (the unit's `x-confidence`, or empty).
+    pub confidence: String,
+    /// `bead` (the unit's `x-bead`, or empty).
+    pub bead: String,
+    /// `source_text`.
+    pub source: String,
+    /// `target_text`.
+    pub target: String,
+    /// `source_lines` (empty for a TMX export).
+    pub source_lines: String,
+    /// `target_lines` (empty for a TMX export).
+    pub target_lines: String,
+    /// `flags`, `;`-separated.
+    pub flags: String,
+    /// `status`.
+    pub status: ReviewStatus,
+    /// `comment`.
+    pub comment: String,
+}
+
+/// Writes a review CSV ([`REVIEW_HEADER`]); `ok` statuses are written as empty cells.
+pub fn write_review_csv<W: Write + ?Sized>(out: &mut W, rows: &[ReviewRow]) -> io::Result<()> {
+    write_rows(
+        out,
+        &REVIEW_HEADER,
+        rows.iter().map(|r| {
+            [
+                r.id.to_string(),
+                r.confidence.clone(),
+                r.bead.clone(),
+                r.source.clone(),
+                r.target.clone(),
+                r.source_lines.clone(),
+                r.target_lines.clone(),
+                r.flags.clone(),
+                match r.status {
+                    ReviewStatus::Ok => String::new(),
+                    s => s.as_str().to_string(),
+                },
+                r.comment.clone(),
+            ]
+        }),
+    )
+}
+
+/// Reads a review CSV (UTF-8, BOM optional). Refuses, naming the line, a header that is not
+/// [`REVIEW_HEADER`], a row with another number of cells, an id that is not a positive number,
+/// and an unknown status.
+pub fn read_review_csv(path: &Path, bytes: &[u8]) -> Result<Vec<ReviewRow>> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut rows = Vec::new();
+    let mut record = csv::ByteRecord::new();
+    let mut first = true;
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                return Err(Error::bad_input(path, format!("line {line}: bad CSV: {e}")));
+            }
+        }
+        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let cells: Vec<&str> = match record.iter().map(std::str::from_utf8).collect() {
+            Ok(c) => c,
+            Err(_) => {
+                return Err(Error::bad_input(
+                    path,
+                    format!("line {line}: not valid UTF-8 (save the CSV as UTF-8)"),
+                ))
+            }
+        };
+        if first {
+            first = false;
+            if cells != REVIEW_HEADER {
+                return Err(Error::bad_input(
+                    path,
+                    format!(
+                        "line {line}: the columns are {:?}, expected {:?} (a CSV from `tmalign tm export-csv`)",
+                        cells.join(","),
+                        REVIEW_HEADER.join(",")
+                    ),
+                ));
+            }
+            continue;
+        }
+        if cells.len() != REVIEW_HEADER.len() {
+            return Err(Error::bad_input(
+                path,
+                format!(
+                    "line {line}: {} cells, expected {}",
+                    cells.len(),
+                    REVIEW_HEADER.len()
+                ),
+            ));
+        }
+        let id = match cells[0].trim().parse::<usize>() {
+            Ok(id) if id > 0 => id,
+            _ => {
+                return Err(Error::bad_input(
+                    path,
+                    format!("line {line}: id {:?} is not a positive number", cells[0]),
+                ))
+            }
+        };
+        let status = ReviewStatus::parse(cells[8]).ok_or_else(|| {
+            Error::bad_input(
+                path,
+                format!(
+                    "line {line}: status {:?} is not ok, reject, fix or empty",
+                    cells[8]
+                ),
+            )
+        })?;
+        rows.push(ReviewRow {
+            line,
+            id,
+            confidence: cells[1].to_string(),
+            bead: cells[2].to_string(),
+            source: cells[3].to_string(),
+            target: cells[4].to_string(),
+            source_lines: cells[5].to_string(),
+            target_lines: cells[6].to_string(),
+            flags: cells[7].to_string(),
+            status,
+            comment: cells[9].to_string(),
+        });
+    }
+    if first {
+        return Err(Error::bad_input(path, "empty CSV: no header row"));
+    }
+    Ok(rows)
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ pub mod input;
 pub mod lookup;
 pub mod naming;
 pub mod numbers;
+pub mod ops;
 pub mod reader;
 pub mod seed;
 pub mod tmx;

@@ -157,11 +157,55 @@ pub fn escape_xml(text: &str, attribute: bool) -> String {
     out
 }
 
+/// One translation unit as the writer renders it: what [`write_tmx`] derives from an
+/// [`AlignedPair`], and what the `tm` operations carry over from a TMX they read.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TmxRecord {
+    /// The `tuid`.
+    pub tuid: String,
+    /// Further `<tu>` attributes (`creationdate`, `changedate`…), written after `tuid`.
+    pub attributes: Vec<(String, String)>,
+    /// `<prop type="…">` of the unit, in order.
+    pub props: Vec<(String, String)>,
+    /// Source text.
+    pub source: String,
+    /// Target text.
+    pub target: String,
+}
+
 /// Writes the TMX document for `pairs` to `out`, one `<tu>` per pair that
 /// [`AlignedPair::is_translation`]; returns the number of units written.
 pub fn write_tmx<W: Write + ?Sized>(
     out: &mut W,
     pairs: &[AlignedPair],
+    options: &TmxOptions,
+) -> io::Result<usize> {
+    let records: Vec<TmxRecord> = pairs
+        .iter()
+        .filter(|p| p.is_translation())
+        .map(|pair| TmxRecord {
+            tuid: pair.id.to_string(),
+            attributes: Vec::new(),
+            props: vec![
+                (
+                    "x-confidence".into(),
+                    format!("{:.3}", pair.bead.confidence),
+                ),
+                ("x-bead".into(), pair.bead.kind()),
+                ("x-source-file".into(), options.source_file.clone()),
+            ],
+            source: pair.source.clone(),
+            target: pair.target.clone(),
+        })
+        .collect();
+    write_tmx_records(out, &records, options)
+}
+
+/// Writes a TMX document with one `<tu>` per record (`options.source_file` is not used: the
+/// records carry their own properties); returns the number of units written.
+pub fn write_tmx_records<W: Write + ?Sized>(
+    out: &mut W,
+    records: &[TmxRecord],
     options: &TmxOptions,
 ) -> io::Result<usize> {
     let src_tag = escape_xml(options.locales.get(options.src_lang), true);
@@ -178,37 +222,35 @@ pub fn write_tmx<W: Write + ?Sized>(
         tmx_date(options.creation_date)
     )?;
     writeln!(out, "  <body>")?;
-    let file = escape_xml(&options.source_file, false);
-    let mut written = 0;
-    for pair in pairs.iter().filter(|p| p.is_translation()) {
-        writeln!(out, r#"    <tu tuid="{}">"#, pair.id)?;
-        writeln!(
-            out,
-            r#"      <prop type="x-confidence">{:.3}</prop>"#,
-            pair.bead.confidence
-        )?;
-        writeln!(
-            out,
-            r#"      <prop type="x-bead">{}</prop>"#,
-            pair.bead.kind()
-        )?;
-        writeln!(out, r#"      <prop type="x-source-file">{file}</prop>"#)?;
+    for record in records {
+        write!(out, r#"    <tu tuid="{}""#, escape_xml(&record.tuid, true))?;
+        for (key, value) in &record.attributes {
+            write!(out, r#" {key}="{}""#, escape_xml(value, true))?;
+        }
+        writeln!(out, ">")?;
+        for (key, value) in &record.props {
+            writeln!(
+                out,
+                r#"      <prop type="{}">{}</prop>"#,
+                escape_xml(key, true),
+                escape_xml(value, false)
+            )?;
+        }
         writeln!(
             out,
             r#"      <tuv xml:lang="{src_tag}"><seg>{}</seg></tuv>"#,
-            escape_xml(&pair.source, false)
+            escape_xml(&record.source, false)
         )?;
         writeln!(
             out,
             r#"      <tuv xml:lang="{tgt_tag}"><seg>{}</seg></tuv>"#,
-            escape_xml(&pair.target, false)
+            escape_xml(&record.target, false)
         )?;
         writeln!(out, "    </tu>")?;
-        written += 1;
     }
     writeln!(out, "  </body>")?;
     writeln!(out, "</tmx>")?;
-    Ok(written)
+    Ok(records.len())
 }
 
 #[cfg(test)]

@@ -163,8 +163,16 @@ fn texts(segs: &[Segment]) -> Vec<&str> {
     segs.iter().map(|s| s.text.as_str()).collect()
 }
 
+/// Whether a pair of visible lengths `ls` → `lt` is a length outlier for a document whose
+/// target/source ratio is `ratio`: more than `factor` away from it. Very short pairs have
+/// noisy ratios, so only pairs of some length are judged.
+pub fn is_length_outlier(ls: f64, lt: f64, ratio: f64, factor: f64) -> bool {
+    let expected = ls * ratio;
+    expected.max(lt) >= 15.0 && (lt > expected * factor || lt * factor < expected)
+}
+
 /// Visible characters: whitespace does not count towards a length.
-fn visible_len(s: &str) -> usize {
+pub fn visible_len(s: &str) -> usize {
     s.chars().filter(|c| !c.is_whitespace()).count()
 }
 
@@ -201,10 +209,7 @@ pub fn build_pairs(
             }
             let (ls, lt) = (visible_len(&source) as f64, visible_len(&target) as f64);
             if let Some(ratio) = doc_ratio {
-                let expected = ls * ratio;
-                let f = options.length_outlier_factor;
-                // very short pairs have noisy ratios; only judge pairs of some length
-                if expected.max(lt) >= 15.0 && (lt > expected * f || lt * f < expected) {
+                if is_length_outlier(ls, lt, ratio, options.length_outlier_factor) {
                     flags.push(Flag::LengthOutlier);
                 }
             }

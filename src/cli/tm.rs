@@ -1,0 +1,47 @@
+//! `tmalign tm …`: operations on existing TMX files. One variant per subcommand, each
+//! implemented in its own file under `tm/`.
+
+use clap::Subcommand;
+
+mod export_csv;
+mod import_csv;
+mod merge;
+mod stats;
+
+/// Arguments of `tmalign tm`.
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    command: TmCommand,
+}
+
+/// The `tm` subcommands.
+#[derive(Subcommand)]
+enum TmCommand {
+    /// Merge TMX files of one language pair into one, removing exact duplicates.
+    Merge(merge::Args),
+    /// Statistics of a TMX: units, languages, duplicates and suspicious units.
+    Stats(stats::Args),
+    /// Write the review CSV of a TMX (one row per unit, with status and comment columns).
+    ExportCsv(export_csv::Args),
+    /// Apply a reviewed CSV (status ok / reject / fix) to the TMX it was exported from.
+    ImportCsv(import_csv::Args),
+}
+
+/// Runs a `tm` subcommand.
+pub fn run(args: Args) -> tmalign::Result<()> {
+    match args.command {
+        TmCommand::Merge(a) => merge::run(a),
+        TmCommand::Stats(a) => stats::run(a),
+        TmCommand::ExportCsv(a) => export_csv::run(a),
+        TmCommand::ImportCsv(a) => import_csv::run(a),
+    }
+}
+
+/// Parses the shared `--lang-map` option.
+fn lang_map(arg: Option<&str>) -> tmalign::Result<tmalign::tm::reader::LangMap> {
+    match arg {
+        Some(list) => tmalign::tm::reader::LangMap::parse(list),
+        None => Ok(tmalign::tm::reader::LangMap::default()),
+    }
+}

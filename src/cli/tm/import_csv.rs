@@ -1,0 +1,67 @@
+//! `tmalign tm import-csv review.csv --tm ORIG.tmx -o NEW.tmx` (or `--in-place`).
+//!
+//! The TMX the CSV was exported from is named explicitly with `--tm` (the CSV does not record
+//! it, so that moving files around cannot silently pick another base). The result goes to
+//! `-o`; overwriting the original requires `--in-place` (then `-o` may be left out), and is
+//! atomic.
+
+use std::path::PathBuf;
+use tmalign::tm::csv::read_review_csv;
+use tmalign::tm::ops::review::apply_review;
+use tmalign::tm::ops::write_records;
+use tmalign::tm::reader::read_tmx;
+use tmalign::{output, Error, Result};
+
+/// Arguments of `tmalign tm import-csv`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// The reviewed CSV (from `tmalign tm export-csv`).
+    pub csv: PathBuf,
+    /// The TMX the CSV was exported from.
+    #[arg(long = "tm", value_name = "ORIG.tmx")]
+    pub tm: PathBuf,
+    /// Output TMX (required unless --in-place).
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "NEW.tmx",
+        required_unless_present = "in_place"
+    )]
+    pub output: Option<PathBuf>,
+    /// Write the result over ORIG.tmx (atomically).
+    #[arg(long)]
+    pub in_place: bool,
+    /// Language tag mapping, e.g. `zh-TW=none,x-chs=zh`.
+    #[arg(long, value_name = "TAG=LANG,...")]
+    pub lang_map: Option<String>,
+}
+
+/// Runs `tmalign tm import-csv`.
+pub fn run(args: Args) -> Result<()> {
+    let map = super::lang_map(args.lang_map.as_deref())?;
+    let output = args.output.clone().unwrap_or_else(|| args.tm.clone());
+    output::ensure_not_input(&output, std::slice::from_ref(&args.csv))?;
+    if !args.in_place {
+        output::ensure_not_input(&output, std::slice::from_ref(&args.tm))?;
+    } else if output::ensure_not_input(&output, std::slice::from_ref(&args.tm)).is_ok() {
+        return Err(Error::Usage(format!(
+            "--in-place writes over {}; leave out -o or give the same file",
+            args.tm.display()
+        )));
+    }
+    let doc = read_tmx(&args.tm)?;
+    let bytes = std::fs::read(&args.csv).map_err(|e| Error::io(&args.csv, e))?;
+    let rows = read_review_csv(&args.csv, &bytes)?;
+    let (pair, records, report) = apply_review(&doc, &args.tm, &rows, &args.csv, &map)?;
+    write_records(&output, &records, &pair.tmx_options())?;
+    println!(
+        "ok {}, fixed {}, rejected {}, not reviewed {}, written {} → {}",
+        report.ok,
+        report.fixed,
+        report.rejected,
+        report.not_reviewed,
+        report.written,
+        output.display()
+    );
+    Ok(())
+}

@@ -1,0 +1,56 @@
+//! `tmalign tm merge A.tmx B.tmx … -o OUT.tmx`.
+
+use std::path::PathBuf;
+use tmalign::tm::ops::merge::{merge_to_file, Keep, MergeOptions};
+use tmalign::Result;
+
+/// Arguments of `tmalign tm merge`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// TMX files to merge (all of one language pair).
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Output TMX (written atomically; may not be one of the inputs).
+    #[arg(short = 'o', long = "output", value_name = "OUT.tmx")]
+    pub output: PathBuf,
+    /// Which variants of one source to keep: all, latest (changedate/creationdate, then input
+    /// order) or highest-confidence (x-confidence).
+    #[arg(
+        long,
+        default_value = "all",
+        value_name = "all|latest|highest-confidence"
+    )]
+    pub keep: Keep,
+    /// Language tag mapping, e.g. `zh-TW=none,x-chs=zh`.
+    #[arg(long, value_name = "TAG=LANG,...")]
+    pub lang_map: Option<String>,
+    /// Print the counts as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `tmalign tm merge`.
+pub fn run(args: Args) -> Result<()> {
+    let options = MergeOptions {
+        keep: args.keep,
+        lang_map: super::lang_map(args.lang_map.as_deref())?,
+    };
+    let report = merge_to_file(&args.inputs, &args.output, &options)?;
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string(&report).map_err(|e| tmalign::Error::Internal(e.to_string()))?
+        );
+    } else {
+        println!(
+            "read {}, skipped (missing a side) {}, duplicates removed {}, variants collapsed {}, written {} → {}",
+            report.read,
+            report.skipped,
+            report.duplicates_removed,
+            report.variants_collapsed,
+            report.written,
+            args.output.display()
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,35 @@
+//! `tmalign tm stats FILE.tmx`.
+
+use std::path::PathBuf;
+use tmalign::tm::ops::stats::tm_stats;
+use tmalign::tm::reader::read_tmx;
+use tmalign::Result;
+
+/// Arguments of `tmalign tm stats`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// The TMX file.
+    pub input: PathBuf,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Language tag mapping, e.g. `zh-TW=none,x-chs=zh`.
+    #[arg(long, value_name = "TAG=LANG,...")]
+    pub lang_map: Option<String>,
+}
+
+/// Runs `tmalign tm stats`.
+pub fn run(args: Args) -> Result<()> {
+    let map = super::lang_map(args.lang_map.as_deref())?;
+    let doc = read_tmx(&args.input)?;
+    let stats = tm_stats(&doc, &args.input, &map)?;
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string(&stats).map_err(|e| tmalign::Error::Internal(e.to_string()))?
+        );
+    } else {
+        print!("{stats}");
+    }
+    Ok(())
+}

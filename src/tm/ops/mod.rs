@@ -1,0 +1,237 @@
+//! Operations on existing TMX files (`tmalign tm …`): [`merge`], [`stats`] and the review
+//! round trip in [`review`]. They read with [`crate::tm::reader`] and write with the one TMX
+//! writer, [`crate::tm::tmx::write_tmx_records`], so a tmalign TMX that goes through them
+//! unchanged comes out byte for byte the same (given the same creation date).
+
+pub mod merge;
+pub mod review;
+pub mod stats;
+
+use super::numbers::numbers_match;
+use super::reader::{read_tmx_bytes, LangMap, TmxDocument, TmxUnit};
+use super::tmx::{creation_date, Locales, TmxOptions, TmxRecord};
+use super::unit::{is_length_outlier, visible_len, Flag};
+use crate::{output, Error, Lang, Result};
+use std::collections::HashSet;
+use std::path::Path;
+
+/// Factor beyond which a pair's length ratio is an outlier (as in the aligner's review flags).
+pub const LENGTH_OUTLIER_FACTOR: f64 = 2.5;
+
+/// The language pair of a TMX: languages and the tags as the file writes them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LanguagePair {
+    /// Source language (from the header's `srclang`).
+    pub src: Lang,
+    /// Target language (the other variant's language).
+    pub tgt: Lang,
+    /// Source tag as written.
+    pub src_tag: String,
+    /// Target tag as written (of the first target variant).
+    pub tgt_tag: String,
+}
+
+impl LanguagePair {
+    /// Whether `other` is the same pair of languages (tags may differ in spelling).
+    pub fn same_languages(&self, other: &LanguagePair) -> bool {
+        self.src == other.src && self.tgt == other.tgt
+    }
+
+    /// Writer options for this pair: its tags, the DOCTYPE line and [`creation_date`].
+    pub fn tmx_options(&self) -> TmxOptions {
+        let mut options = TmxOptions::new(self.src, self.tgt, "");
+        let mut locales = Locales::default();
+        for (lang, tag) in [(self.src, &self.src_tag), (self.tgt, &self.tgt_tag)] {
+            match lang {
+                Lang::Zh => locales.zh = tag.clone(),
+                Lang::Ru => locales.ru = tag.clone(),
+                Lang::En => locales.en = tag.clone(),
+            }
+        }
+        options.locales = locales;
+        options.creation_date = creation_date();
+        options
+    }
+}
+
+/// Finds the language pair of `doc` (read from `path`): the source from the header's
+/// `srclang` (or, when it is missing or `*all*`, the first variant of the file), the target
+/// from the first variant in another language.
+pub fn language_pair(doc: &TmxDocument, path: &Path, map: &LangMap) -> Result<LanguagePair> {
+    let declared = doc
+        .header
+        .srclang
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty() && *s != "*all*");
+    let (src, src_tag) = match declared {
+        Some(tag) => match map.resolve(tag) {
+            Some(lang) => (lang, tag.to_string()),
+            None => {
+                return Err(Error::bad_input(
+                    path,
+                    format!(
+                        "source language {tag:?} (header srclang) is not zh, ru or en; map it with --lang-map TAG=LANG"
+                    ),
+                ))
+            }
+        },
+        None => doc
+            .units
+            .iter()
+            .flat_map(|u| &u.variants)
+            .find_map(|v| map.resolve(&v.lang).map(|l| (l, v.lang.clone())))
+            .ok_or_else(|| {
+                Error::bad_input(path, "no variant in zh, ru or en: cannot tell the source language")
+            })?,
+    };
+    let (tgt, tgt_tag) = doc
+        .units
+        .iter()
+        .flat_map(|u| &u.variants)
+        .find_map(|v| match map.resolve(&v.lang) {
+            Some(l) if l != src => Some((l, v.lang.clone())),
+            _ => None,
+        })
+        .ok_or_else(|| {
+            Error::bad_input(
+                path,
+                format!(
+                    "no variant in a language other than the source ({src}): not a bilingual TM"
+                ),
+            )
+        })?;
+    Ok(LanguagePair {
+        src,
+        tgt,
+        src_tag,
+        tgt_tag,
+    })
+}
+
+/// The source and target texts of `unit`, if it has both variants.
+pub fn unit_texts<'a>(
+    unit: &'a TmxUnit,
+    pair: &LanguagePair,
+    map: &LangMap,
+) -> Option<(&'a str, &'a str)> {
+    let s = unit.variant_with(pair.src, map)?;
+    let t = unit.variant_with(pair.tgt, map)?;
+    Some((&s.text, &t.text))
+}
+
+/// The writer's record of `unit` (`None` when it lacks a side): `tuid`, the other `<tu>`
+/// attributes in name order, unit props, both texts. Variant-level props and notes, unit notes
+/// and further variants are not carried (the writer writes two variants and no notes).
+pub fn to_record(unit: &TmxUnit, pair: &LanguagePair, map: &LangMap) -> Option<TmxRecord> {
+    let (source, target) = unit_texts(unit, pair, map)?;
+    Some(TmxRecord {
+        tuid: unit.id.clone().unwrap_or_default(),
+        attributes: unit
+            .attributes
+            .iter()
+            .filter(|(k, _)| k.as_str() != "tuid")
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        props: unit.props.clone(),
+        source: source.to_string(),
+        target: target.to_string(),
+    })
+}
+
+/// Keeps the records' `tuid`s when they are all present and distinct, else numbers all units
+/// 1, 2, 3… (merged files usually both start at 1).
+pub fn assign_tuids(records: &mut [TmxRecord]) {
+    let mut seen = HashSet::new();
+    let unique = records
+        .iter()
+        .all(|r| !r.tuid.trim().is_empty() && seen.insert(r.tuid.as_str()));
+    if !unique {
+        for (i, r) in records.iter_mut().enumerate() {
+            r.tuid = (i + 1).to_string();
+        }
+    }
+}
+
+/// Writes `records` to `path` atomically.
+pub fn write_records(path: &Path, records: &[TmxRecord], options: &TmxOptions) -> Result<()> {
+    output::write_atomic_with(path, |w| {
+        super::tmx::write_tmx_records(w, records, options).map(|_| ())
+    })
+}
+
+/// Whitespace collapsed to single spaces and trimmed: the text that duplicates compare.
+pub fn normalize_text(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The TM's own target/source ratio of visible characters (the yardstick of length outliers).
+pub fn length_ratio<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Option<f64> {
+    let (mut s, mut t) = (0usize, 0usize);
+    for (a, b) in pairs {
+        s += visible_len(a);
+        t += visible_len(b);
+    }
+    (s > 0 && t > 0).then(|| t as f64 / s as f64)
+}
+
+/// Review flags of one source/target pair: `empty`, `number-mismatch`, `length-outlier`
+/// (against `ratio`, see [`length_ratio`]).
+pub fn pair_flags(source: &str, target: &str, ratio: Option<f64>) -> Vec<Flag> {
+    let mut flags = Vec::new();
+    if source.trim().is_empty() || target.trim().is_empty() {
+        flags.push(Flag::Empty);
+    }
+    if !numbers_match(source, target) {
+        flags.push(Flag::NumberMismatch);
+    }
+    if let Some(r) = ratio {
+        let (ls, lt) = (visible_len(source) as f64, visible_len(target) as f64);
+        if is_length_outlier(ls, lt, r, LENGTH_OUTLIER_FACTOR) {
+            flags.push(Flag::LengthOutlier);
+        }
+    }
+    flags
+}
+
+/// Checks that the bilingual content of `doc` survives writing and reading back unchanged
+/// (used by the fuzzer as an oracle). Documents without a usable language pair pass.
+pub fn roundtrip_check(doc: &TmxDocument) -> Result<()> {
+    let path = Path::new("roundtrip.tmx");
+    let map = LangMap::default();
+    let Ok(pair) = language_pair(doc, path, &map) else {
+        return Ok(());
+    };
+    let mut records: Vec<TmxRecord> = doc
+        .units
+        .iter()
+        .filter_map(|u| to_record(u, &pair, &map))
+        .collect();
+    assign_tuids(&mut records);
+    let mut options = pair.tmx_options();
+    options.creation_date = time::OffsetDateTime::UNIX_EPOCH;
+    let mut bytes = Vec::new();
+    super::tmx::write_tmx_records(&mut bytes, &records, &options)
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    let again = read_tmx_bytes(path, &bytes)?;
+    let pair2 = language_pair(&again, path, &map)?;
+    let records2: Vec<TmxRecord> = again
+        .units
+        .iter()
+        .filter_map(|u| to_record(u, &pair2, &map))
+        .collect();
+    if records2 != records {
+        return Err(Error::Internal(format!(
+            "round trip changed the units:\n{records:?}\n{records2:?}"
+        )));
+    }
+    let mut bytes2 = Vec::new();
+    super::tmx::write_tmx_records(&mut bytes2, &records2, &options)
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    if bytes2 != bytes {
+        return Err(Error::Internal(
+            "second write differs from the first".into(),
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,248 @@
+//! The review round trip: `tm export-csv` writes one CSV row per unit of a TMX; a reviewer sets
+//! `status` (`ok` / empty, `reject`, `fix` with corrected text in `source_text` /
+//! `target_text`) and `comment`; `tm import-csv` applies the decisions to the same TMX.
+//!
+//! The `id` of a row is the 1-based position of its unit in the TMX (`tuid`s need not be
+//! numbers or unique). Units that lack a side are not exported and are kept as they are.
+//! Rows may be deleted from the CSV (their units stay unchanged) but not invented: the import
+//! refuses an id the TMX does not have, an id given twice, and an `ok` / `reject` row whose
+//! texts differ from its unit's (a CSV exported from another TMX, or an edit without `fix`),
+//! naming the CSV line.
+
+use super::{language_pair, length_ratio, pair_flags, to_record, unit_texts, LanguagePair};
+use crate::tm::csv::{read_review_csv, ReviewRow, ReviewStatus};
+use crate::tm::reader::{LangMap, TmxDocument};
+use crate::tm::tmx::TmxRecord;
+use crate::{Error, Result};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// The review rows of `doc` (read from `path`), in document order, status empty.
+pub fn export_rows(doc: &TmxDocument, path: &Path, map: &LangMap) -> Result<Vec<ReviewRow>> {
+    let pair = language_pair(doc, path, map)?;
+    let ratio = length_ratio(doc.units.iter().filter_map(|u| unit_texts(u, &pair, map)));
+    let mut rows = Vec::new();
+    for (i, unit) in doc.units.iter().enumerate() {
+        let Some((source, target)) = unit_texts(unit, &pair, map) else {
+            continue;
+        };
+        let flags: Vec<&str> = pair_flags(source, target, ratio)
+            .iter()
+            .map(|f| f.as_str())
+            .collect();
+        rows.push(ReviewRow {
+            line: 0,
+            id: i + 1,
+            confidence: unit.prop("x-confidence").unwrap_or("").to_string(),
+            bead: unit.prop("x-bead").unwrap_or("").to_string(),
+            source: source.to_string(),
+            target: target.to_string(),
+            source_lines: String::new(),
+            target_lines: String::new(),
+            flags: flags.join(";"),
+            status: ReviewStatus::Ok,
+            comment: String::new(),
+        });
+    }
+    Ok(rows)
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ReviewReport {
+    /// Rows marked ok (or left empty).
+    pub ok: usize,
+    /// Units rejected (dropped).
+    pub rejected: usize,
+    /// Units whose texts were replaced.
+    pub fixed: usize,
+    /// Units with no row in the CSV (kept).
+    pub not_reviewed: usize,
+    /// Units written.
+    pub written: usize,
+}
+
+/// Applies review `rows` (from `csv_path`) to `doc` (from `tmx_path`): the records to write and
+/// the counts. See the module documentation for what is refused.
+pub fn apply_review(
+    doc: &TmxDocument,
+    tmx_path: &Path,
+    rows: &[ReviewRow],
+    csv_path: &Path,
+    map: &LangMap,
+) -> Result<(LanguagePair, Vec<TmxRecord>, ReviewReport)> {
+    let pair = language_pair(doc, tmx_path, map)?;
+    let mut decisions: HashMap<usize, &ReviewRow> = HashMap::new();
+    let tmx_name = tmx_path.display();
+    for row in rows {
+        let at = format!("line {} (id {})", row.line, row.id);
+        let unit = doc.units.get(row.id - 1).ok_or_else(|| {
+            Error::bad_input(
+                csv_path,
+                format!(
+                    "{at}: {tmx_name} has no unit {} (it has {})",
+                    row.id,
+                    doc.units.len()
+                ),
+            )
+        })?;
+        let Some((source, target)) = unit_texts(unit, &pair, map) else {
+            return Err(Error::bad_input(
+                csv_path,
+                format!(
+                    "{at}: unit {} of {tmx_name} (line {}) lacks a side and was not exported",
+                    row.id, unit.line
+                ),
+            ));
+        };
+        if let Some(prev) = decisions.insert(row.id, row) {
+            return Err(Error::bad_input(
+                csv_path,
+                format!("{at}: id {} already given at line {}", row.id, prev.line),
+            ));
+        }
+        match row.status {
+            ReviewStatus::Ok | ReviewStatus::Reject => {
+                if row.source != source || row.target != target {
+                    return Err(Error::bad_input(
+                        csv_path,
+                        format!(
+                            "{at}: the texts differ from unit {} of {tmx_name} (line {}): set status \
+                             to fix to change them, or export the CSV again from this TMX",
+                            row.id, unit.line
+                        ),
+                    ));
+                }
+            }
+            ReviewStatus::Fix => {
+                if row.source.trim().is_empty() || row.target.trim().is_empty() {
+                    return Err(Error::bad_input(
+                        csv_path,
+                        format!("{at}: status fix leaves a side empty; use reject to drop a unit"),
+                    ));
+                }
+            }
+        }
+    }
+    let mut report = ReviewReport::default();
+    let mut records = Vec::new();
+    for (i, unit) in doc.units.iter().enumerate() {
+        let Some(mut record) = to_record(unit, &pair, map) else {
+            report.not_reviewed += 1;
+            continue; // lacks a side: the writer cannot write it (see `to_record`)
+        };
+        match decisions.get(&(i + 1)).map(|r| (r.status, *r)) {
+            None => report.not_reviewed += 1,
+            Some((ReviewStatus::Ok, _)) => report.ok += 1,
+            Some((ReviewStatus::Reject, _)) => {
+                report.rejected += 1;
+                continue;
+            }
+            Some((ReviewStatus::Fix, row)) => {
+                report.fixed += 1;
+                record.source = row.source.clone();
+                record.target = row.target.clone();
+            }
+        }
+        records.push(record);
+    }
+    report.written = records.len();
+    Ok((pair, records, report))
+}
+
+/// Reads a review CSV from memory and applies it to `doc` (default language map); returns the
+/// resulting document. For tests and the fuzzer.
+pub fn import_review_bytes(
+    csv_path: &Path,
+    bytes: &[u8],
+    doc: &TmxDocument,
+) -> Result<TmxDocument> {
+    let rows = read_review_csv(csv_path, bytes)?;
+    let tmx_path = Path::new("base.tmx");
+    let (pair, records, _) = apply_review(doc, tmx_path, &rows, csv_path, &LangMap::default())?;
+    let mut out = Vec::new();
+    crate::tm::tmx::write_tmx_records(&mut out, &records, &pair.tmx_options())
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    crate::tm::reader::read_tmx_bytes(tmx_path, &out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tm::csv::write_review_csv;
+    use crate::tm::reader::read_tmx_bytes;
+
+    const TMX: &str = r#"<tmx><header srclang="zh-CN"/><body>
+<tu tuid="a"><prop type="x-confidence">0.800</prop><tuv xml:lang="zh-CN"><seg>猫</seg></tuv><tuv xml:lang="ru-RU"><seg>кот</seg></tuv></tu>
+<tu tuid="b"><tuv xml:lang="zh-CN"><seg>有3只狗</seg></tuv><tuv xml:lang="ru-RU"><seg>4 собаки</seg></tuv></tu>
+<tu tuid="c"><tuv xml:lang="zh-CN"><seg>鸟</seg></tuv><tuv xml:lang="ru-RU"><seg>птица</seg></tuv></tu>
+</body></tmx>"#;
+
+    fn csv_of(rows: &[ReviewRow]) -> Vec<u8> {
+        let mut out = Vec::new();
+        write_review_csv(&mut out, rows).unwrap();
+        out
+    }
+
+    #[test]
+    fn export_then_import_applies_decisions() {
+        let doc = read_tmx_bytes(Path::new("t.tmx"), TMX.as_bytes()).unwrap();
+        let map = LangMap::default();
+        let mut rows = export_rows(&doc, Path::new("t.tmx"), &map).unwrap();
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[0].confidence, "0.800");
+        assert_eq!(rows[1].flags, "number-mismatch");
+        rows[1].status = ReviewStatus::Fix;
+        rows[1].target = "3 собаки".into();
+        rows[2].status = ReviewStatus::Reject;
+        let bytes = csv_of(&rows);
+        let parsed = read_review_csv(Path::new("r.csv"), &bytes).unwrap();
+        assert_eq!(parsed[1].line, 3);
+        let (_, records, report) =
+            apply_review(&doc, Path::new("t.tmx"), &parsed, Path::new("r.csv"), &map).unwrap();
+        assert_eq!(
+            (report.ok, report.fixed, report.rejected, report.written),
+            (1, 1, 1, 2)
+        );
+        assert_eq!(records[1].target, "3 собаки");
+        assert_eq!(records[1].tuid, "b");
+    }
+
+    #[test]
+    fn refuses_mismatched_rows() {
+        let doc = read_tmx_bytes(Path::new("t.tmx"), TMX.as_bytes()).unwrap();
+        let map = LangMap::default();
+        let rows = export_rows(&doc, Path::new("t.tmx"), &map).unwrap();
+        let check = |rows: Vec<ReviewRow>, needle: &str| {
+            let parsed = read_review_csv(Path::new("r.csv"), &csv_of(&rows)).unwrap();
+            let e = apply_review(&doc, Path::new("t.tmx"), &parsed, Path::new("r.csv"), &map)
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(needle), "{e}");
+            assert!(e.starts_with("r.csv: line "), "{e}");
+        };
+        let mut r = rows.clone();
+        r[0].id = 9;
+        check(r, "has no unit 9");
+        let mut r = rows.clone();
+        r[2].id = 1;
+        check(r, "already given at line 2");
+        let mut r = rows.clone();
+        r[2].target = "змея".into();
+        check(r, "texts differ");
+        let mut r = rows;
+        r[0].status = ReviewStatus::Fix;
+        r[0].source = " ".into();
+        check(r, "leaves a side empty");
+        // wrong columns
+        let e = read_review_csv(Path::new("r.csv"), b"id,confidence\n1,2\n").unwrap_err();
+        assert!(e.to_string().contains("line 1: the columns are"), "{e}");
+        let e = read_review_csv(
+            Path::new("r.csv"),
+            "id,confidence,bead,source_text,target_text,source_lines,target_lines,flags,status,comment\n1,,,a,b,,,,maybe,\n".as_bytes(),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("line 2: status \"maybe\""), "{e}");
+    }
+}
