@@ -113,6 +113,12 @@ pub fn grams(units: &[Unit]) -> Vec<u64> {
     out
 }
 
+/// Count marking a unit whose length rules it out (see [`Index::candidates`]).
+const REJECTED: u16 = u16::MAX;
+
+/// The query's rarest keys are always used, however frequent.
+const MIN_KEYS: usize = 4;
+
 /// Per-source figures the index keeps: content and punctuation unit counts and its keys.
 struct Analysed {
     content: u16,
@@ -356,12 +362,24 @@ impl Index {
         let q_content = query_units.iter().filter(|u| u.is_content()).count();
         let q_punct = query_units.len() - q_content;
         let n = self.len();
+        // The query's keys that the index knows, rarest first. Keys found in more than 1/32
+        // of the units say little about which unit is meant but cost most of the decoding:
+        // they are used only among the query's MIN_KEYS rarest.
+        let mut slots: Vec<usize> = q_grams
+            .iter()
+            .filter_map(|g| self.keys.binary_search(g).ok())
+            .collect();
+        slots.sort_by_key(|&s| self.df[s]);
+        let cap = (n / 32).max(1000);
+        let used: Vec<usize> = slots
+            .iter()
+            .enumerate()
+            .filter(|&(i, &s)| i < MIN_KEYS || self.df[s] as usize <= cap)
+            .map(|(_, &s)| s)
+            .collect();
         let mut counts = vec![0u16; n];
         let mut touched: Vec<u32> = Vec::new();
-        for g in &q_grams {
-            let Ok(slot) = self.keys.binary_search(g) else {
-                continue;
-            };
+        for slot in used.iter().copied() {
             let (a, b) = (self.post[slot] as usize, self.post[slot + 1] as usize);
             let Some(list) = self.data.get(a..b) else {
                 continue;
@@ -373,27 +391,34 @@ impl Index {
                     break;
                 };
                 unit = if k == 0 { v } else { unit.saturating_add(v) };
-                let Some(c) = counts.get_mut(unit as usize) else {
+                let u = unit as usize;
+                let Some(c) = counts.get_mut(u) else {
                     break; // damaged postings: ignore the rest of this list
                 };
-                if *c == 0 {
-                    touched.push(unit as u32);
+                match *c {
+                    REJECTED => {}
+                    0 => {
+                        // first meeting: decide once whether its length allows `min`
+                        let bound = score_bound(
+                            q_content,
+                            q_punct,
+                            self.content_len[u] as usize,
+                            self.punct_len[u] as usize,
+                        );
+                        if bound >= min {
+                            *c = 1;
+                            touched.push(u as u32);
+                        } else {
+                            *c = REJECTED;
+                        }
+                    }
+                    _ => *c = (*c + 1).min(REJECTED - 1),
                 }
-                *c = c.saturating_add(1);
             }
         }
-        let q_n = q_grams.len() as f64;
+        let q_n = used.len() as f64;
         let mut scored: Vec<(f64, u32)> = touched
             .into_iter()
-            .filter(|&u| {
-                let u = u as usize;
-                score_bound(
-                    q_content,
-                    q_punct,
-                    self.content_len[u] as usize,
-                    self.punct_len[u] as usize,
-                ) >= min
-            })
             .map(|u| {
                 let shared = f64::from(counts[u as usize]);
                 let dice = 2.0 * shared / (q_n + f64::from(self.gram_count[u as usize]));
