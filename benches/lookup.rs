@@ -48,15 +48,24 @@ impl Rng {
 /// Clauses of the zh and ru sentences (split after commas), or generated ones.
 fn clauses() -> (Vec<String>, Vec<String>) {
     if let Some(s) = shared() {
-        let read = |f: &str| std::fs::read_to_string(s.join("data/ntrex128").join(f)).unwrap_or_default();
+        let read =
+            |f: &str| std::fs::read_to_string(s.join("data/ntrex128").join(f)).unwrap_or_default();
         let zh: Vec<String> = read("newstest2019-ref.zho-CN.txt")
             .lines()
-            .flat_map(|l| l.split_inclusive(['，', '；']).map(str::to_string).collect::<Vec<_>>())
+            .flat_map(|l| {
+                l.split_inclusive(['，', '；'])
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
             .filter(|c| c.chars().count() >= 4)
             .collect();
         let ru: Vec<String> = read("newstest2019-ref.rus.txt")
             .lines()
-            .flat_map(|l| l.split_inclusive(", ").map(str::to_string).collect::<Vec<_>>())
+            .flat_map(|l| {
+                l.split_inclusive(", ")
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
             .filter(|c| c.len() >= 8)
             .collect();
         if !zh.is_empty() && !ru.is_empty() {

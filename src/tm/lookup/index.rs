@@ -20,6 +20,7 @@ use super::units::{hash_keys, units, Unit, UnitKind};
 use super::Entry;
 use rayon::prelude::*;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// Where the index came from: the size, modification time and content hash of the TMX, so that
 /// a saved index can tell whether it still describes the file.
@@ -113,11 +114,30 @@ pub fn grams(units: &[Unit]) -> Vec<u64> {
     out
 }
 
+/// Hasher for keys that are already 64-bit hashes: passes them through.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // not used for u64 keys; fold anything else in anyway
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v;
+    }
+}
+
 /// Count marking a unit whose length rules it out (see [`Index::candidates`]).
 const REJECTED: u16 = u16::MAX;
 
 /// The query's rarest keys are always used, however frequent.
-const MIN_KEYS: usize = 4;
+const MIN_KEYS: usize = 6;
 
 /// Per-source figures the index keeps: content and punctuation unit counts and its keys.
 struct Analysed {
@@ -232,8 +252,11 @@ impl Index {
 
     /// Inverts the per-unit keys into postings appended to `data` (two passes: count, fill).
     fn build_postings(&mut self, analysed: &[Analysed]) {
-        let mut ids: HashMap<u64, u32> = HashMap::new();
+        // Pass 1: a dense number per distinct key, each unit's keys as dense numbers (so the
+        // map is consulted once per key occurrence), and the count of units per key.
+        let mut ids: HashMap<u64, u32, BuildHasherDefault<KeyHasher>> = HashMap::default();
         let mut counts: Vec<u32> = Vec::new();
+        let mut dense: Vec<u32> = Vec::with_capacity(analysed.iter().map(|a| a.grams.len()).sum());
         for a in analysed {
             for &g in &a.grams {
                 let next = ids.len() as u32;
@@ -242,6 +265,7 @@ impl Index {
                     counts.push(0);
                 }
                 counts[id as usize] += 1;
+                dense.push(id);
             }
         }
         let mut start: Vec<usize> = Vec::with_capacity(counts.len() + 1);
@@ -252,14 +276,18 @@ impl Index {
         }
         start.push(total);
         let mut fill = start.clone();
+        // Pass 2: units into their keys' slots, in ascending order.
         let mut flat = vec![0u32; total];
+        let mut at = 0;
         for (unit, a) in analysed.iter().enumerate() {
-            for g in &a.grams {
-                let id = ids[g] as usize;
+            for &id in &dense[at..at + a.grams.len()] {
+                let id = id as usize;
                 flat[fill[id]] = unit as u32;
                 fill[id] += 1;
             }
+            at += a.grams.len();
         }
+        drop(dense);
         let mut order: Vec<(u64, u32)> = ids.into_iter().collect();
         order.sort_unstable();
         self.keys = Vec::with_capacity(order.len());
@@ -362,7 +390,7 @@ impl Index {
         let q_content = query_units.iter().filter(|u| u.is_content()).count();
         let q_punct = query_units.len() - q_content;
         let n = self.len();
-        // The query's keys that the index knows, rarest first. Keys found in more than 1/32
+        // The query's keys that the index knows, rarest first. Keys found in more than 1/128
         // of the units say little about which unit is meant but cost most of the decoding:
         // they are used only among the query's MIN_KEYS rarest.
         let mut slots: Vec<usize> = q_grams
@@ -370,7 +398,7 @@ impl Index {
             .filter_map(|g| self.keys.binary_search(g).ok())
             .collect();
         slots.sort_by_key(|&s| self.df[s]);
-        let cap = (n / 32).max(1000);
+        let cap = (n / 128).max(2000);
         let used: Vec<usize> = slots
             .iter()
             .enumerate()

@@ -109,19 +109,38 @@ pub fn lookup(index: &Index, query: &str, options: &LookupOptions) -> Vec<Match>
         .as_deref()
         .filter(|p| !p.trim().is_empty())
         .map(context_hash);
-    let mut found: Vec<(u8, usize)> = index
-        .candidates(&q_units, options.min, want)
-        .into_iter()
-        .filter_map(|u| {
-            let u = u as usize;
-            let entry = index.get(u)?;
-            let mut s = score_profiles(&q_profile, &Profile::new(entry.source));
-            if s == 100 && context.is_some() && entry.context == context {
-                s = 101;
-            }
-            (s >= options.min).then_some((s, u))
-        })
-        .collect();
+    let mut q_sorted = q_profile.content.clone();
+    q_sorted.sort_unstable();
+    // Candidates come best-first by key overlap; once `top` matches are in hand, a candidate
+    // whose cheap multiset bound is below the weakest of them cannot enter the list, and its
+    // edit distance is not computed.
+    let mut found: Vec<(u8, usize)> = Vec::new();
+    let mut floor = options.min;
+    for u in index.candidates(&q_units, options.min, want) {
+        let u = u as usize;
+        let Some(entry) = index.get(u) else { continue };
+        let c_profile = Profile::new(entry.source);
+        let bound = match score::bag_bound(&q_profile, &q_sorted, &c_profile) {
+            100 => 101, // an exact match may still be in context
+            b => b,
+        };
+        if bound < floor {
+            continue;
+        }
+        let mut s = score_profiles(&q_profile, &c_profile);
+        if s == 100 && context.is_some() && entry.context == context {
+            s = 101;
+        }
+        if s < floor {
+            continue;
+        }
+        found.push((s, u));
+        if options.top > 0 && found.len() >= options.top {
+            found.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            found.truncate(options.top);
+            floor = floor.max(found[options.top - 1].0);
+        }
+    }
     found.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     found.truncate(options.top);
     found

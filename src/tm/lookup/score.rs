@@ -98,6 +98,35 @@ fn similarity_with(d_content: usize, q: &Profile, c: &Profile) -> f64 {
     (1.0 - d / n).max(0.0)
 }
 
+/// Upper bound of [`score_profiles`] from the content units as multisets: every unit of the
+/// longer side that has no counterpart on the other side costs at least one edit. Much cheaper
+/// than the edit distance (a sort and a merge), so [`super::lookup`] uses it to skip candidates
+/// that cannot beat the matches it already has. `q_sorted` is `q.content` sorted.
+pub fn bag_bound(q: &Profile, q_sorted: &[u64], c: &Profile) -> u8 {
+    let mut cs = c.content.clone();
+    cs.sort_unstable();
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while i < q_sorted.len() && j < cs.len() {
+        match q_sorted[i].cmp(&cs[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let longest = q_sorted.len().max(cs.len());
+    if common == longest {
+        return 100; // same content units: possibly only reordered or a formatting difference
+    }
+    // the punctuation distance only lowers the score, so ignoring it keeps this an upper bound
+    let n = longest as f64 + PUNCT_WEIGHT * q.punct.len().max(c.punct.len()) as f64;
+    let sim = 1.0 - (longest - common) as f64 / n.max(1.0);
+    ((sim * 100.0).floor().max(0.0) as u8).min(MAX_FUZZY)
+}
+
 /// Upper bound of [`score_profiles`] from lengths alone (content and punctuation unit counts),
 /// used by the index to skip candidates that cannot reach the minimum: every length
 /// difference costs at least that many edits.
@@ -149,6 +178,25 @@ mod tests {
         let two = "Совет директоров отклонил старый план развития компании на пять лет.";
         assert!(score(base, one) > score(base, two));
         assert_eq!(score(base, one), score(one, base));
+    }
+
+    #[test]
+    fn bag_bound_is_an_upper_bound() {
+        let pairs = [
+            ("один два три.", "один два три четыре пять"),
+            ("我们明天去北京。", "北京明天我们去"),
+            ("a, b, c, d", "a b x y"),
+            ("甲乙丙丁戊己庚辛", "甲乙丙丁，戊己庚辛！"),
+        ];
+        for (a, b) in pairs {
+            let (pa, pb) = (Profile::new(a), Profile::new(b));
+            let mut sorted = pa.content.clone();
+            sorted.sort_unstable();
+            assert!(
+                score_profiles(&pa, &pb) <= bag_bound(&pa, &sorted, &pb),
+                "{a} / {b}"
+            );
+        }
     }
 
     #[test]
