@@ -13,7 +13,7 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
-use tmalign::tm::lookup::format::{read_index, write_index};
+use tmalign::tm::lookup::format::{read_index, sections, write_index};
 use tmalign::tm::lookup::units::units;
 use tmalign::tm::lookup::{lookup, Index, LookupOptions};
 
@@ -159,6 +159,7 @@ fn bench(c: &mut Criterion) {
     let path = dir.path().join("bench.tmx.idx");
     std::fs::write(&path, &bytes).expect("write idx");
     let size = bytes.len();
+    let parts = sections(&bytes).expect("sections");
     drop(bytes);
 
     let rss_before = rss_kib();
@@ -175,6 +176,14 @@ fn bench(c: &mut Criterion) {
         index.memory_bytes() as f64 / 1048576.0,
         rss_before,
         rss_after
+    );
+    let mib = |b: usize| b as f64 / 1048576.0;
+    eprintln!(
+        "index sections: texts {:.1} MiB, unit table {:.1} MiB, key table {:.1} MiB, postings {:.1} MiB",
+        mib(parts.text),
+        mib(parts.meta),
+        mib(parts.table),
+        mib(parts.postings)
     );
 
     let mut rng = Rng(99);

@@ -184,18 +184,17 @@ fn unwritable_index_falls_back_to_memory() {
 #[test]
 fn read_only_folder_falls_back_to_memory() {
     let (dir, tmx) = setup();
-    let mut perms = std::fs::metadata(dir.path()).unwrap().permissions();
+    let original = std::fs::metadata(dir.path()).unwrap().permissions();
+    let mut perms = original.clone();
     perms.set_readonly(true);
-    std::fs::set_permissions(dir.path(), perms.clone()).unwrap();
+    std::fs::set_permissions(dir.path(), perms).unwrap();
     if std::fs::write(dir.path().join("probe"), "x").is_ok() {
         eprintln!("note: running as a user that ignores folder permissions; skipping");
-        perms.set_readonly(false);
-        std::fs::set_permissions(dir.path(), perms).unwrap();
+        std::fs::set_permissions(dir.path(), original).unwrap();
         return;
     }
     let (out, err, code) = lookup(&tmx, &["今天天气很好。"]);
-    perms.set_readonly(false);
-    std::fs::set_permissions(dir.path(), perms).unwrap();
+    std::fs::set_permissions(dir.path(), original).unwrap();
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("index kept in memory only"), "{err}");
     assert!(out.contains("Сегодня хорошая погода."));

@@ -206,6 +206,41 @@ pub fn stamp_bytes(s: &Stamp) -> [u8; 28] {
     out
 }
 
+/// Sizes in bytes of the sections of an index file (for reports and benchmarks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sections {
+    /// Header (with the checksum) and trailer.
+    pub header: usize,
+    /// Texts: sources, targets, ids.
+    pub text: usize,
+    /// Per-unit table.
+    pub meta: usize,
+    /// Key table.
+    pub table: usize,
+    /// Postings lists.
+    pub postings: usize,
+}
+
+/// Reads the section sizes from an index file's header.
+pub fn sections(buf: &[u8]) -> Result<Sections, String> {
+    let header = read_header(buf)?;
+    let mut c = Cursor {
+        buf,
+        pos: STAMP_OFFSET + 28 + 2 + header.src_lang.len() + header.tgt_lang.len() + 16,
+    };
+    let mut lens = [0usize; 4];
+    for l in &mut lens {
+        *l = usize::try_from(c.u64()?).map_err(|_| "section too large")?;
+    }
+    Ok(Sections {
+        header: c.pos + 16 + 8,
+        text: lens[0],
+        meta: lens[1],
+        table: lens[2],
+        postings: lens[3],
+    })
+}
+
 /// Loads an index from the whole file's bytes (which become the index's buffer: texts and
 /// postings are used in place).
 pub fn read_index(buf: Vec<u8>) -> Result<Index, String> {
@@ -382,6 +417,8 @@ mod tests {
         assert_eq!(back.candidates(&q, 0, 5), idx.candidates(&q, 0, 5));
         assert_eq!(bytes(&back), b);
         assert_eq!(read_header(&b).unwrap().stamp, idx.stamp());
+        let s = sections(&b).unwrap();
+        assert_eq!(s.header + s.text + s.meta + s.table + s.postings, b.len());
     }
 
     #[test]

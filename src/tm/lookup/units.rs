@@ -180,7 +180,7 @@ fn word_unit(text: &str, range: Range<usize>) -> Unit {
         kind: UnitKind::Word,
         exact: hash_bytes(word.as_bytes()),
         folded: hash_bytes(folded.as_bytes()),
-        stem: hash_bytes(folded[..stem_end].as_bytes()),
+        stem: hash_bytes(&folded.as_bytes()[..stem_end]),
         range,
     }
 }
