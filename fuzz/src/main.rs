@@ -170,7 +170,9 @@ fn run_target(target: &str, data: &[u8]) -> String {
                 if let Err(e) = again {
                     panic!("round trip failed: {e}");
                 }
-                format!("ok:{}", doc.units.len().min(8))
+                let variants: usize = doc.units.iter().map(|u| u.variants.len()).sum();
+                let markup = doc.units.iter().flat_map(|u| &u.variants).filter(|v| v.had_markup).count();
+                format!("ok:{}:{}:{}", doc.units.len().min(8), variants.min(16), markup.min(4))
             }
             Err(e) => shape(&e.to_string()),
         },
@@ -185,18 +187,16 @@ fn run_target(target: &str, data: &[u8]) -> String {
     }
 }
 
-/// An error message with digits and quoted parts removed: its "shape".
+/// The "shape" of an error message: its first words after the position, letters only, so
+/// that the same kind of error with other names or numbers counts once.
 fn shape(message: &str) -> String {
-    let mut out = String::new();
-    let mut quoted = false;
-    for c in message.chars() {
-        if c == '"' {
-            quoted = !quoted;
-        } else if !quoted && !c.is_ascii_digit() && !c.is_ascii_uppercase() {
-            out.push(c);
-        }
-    }
-    out.chars().take(60).collect()
+    let rest = message.rsplit_once("column ").map(|(_, r)| r).unwrap_or(message);
+    rest.split_whitespace()
+        .map(|w| w.chars().filter(|c| c.is_ascii_lowercase()).collect::<String>())
+        .filter(|w| !w.is_empty())
+        .take(5)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn main() {
@@ -265,8 +265,13 @@ fn main() {
             continue;
         }
         if let Ok(class) = outcome {
-            if seen.insert(class) && corpus.len() < 4096 {
-                corpus.push(input);
+            if seen.insert(class) {
+                if corpus.len() < 4096 {
+                    corpus.push(input);
+                } else {
+                    let i = rng.below(corpus.len());
+                    corpus[i] = input;
+                }
             }
         }
     }

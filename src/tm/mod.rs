@@ -4,6 +4,9 @@
 //! [`unit::AlignedPair`]s once; [`tmx`], [`csv`] and [`beads`] render them. [`write_outputs`]
 //! writes the chosen formats of one document pair atomically. [`naming`] derives output names
 //! and pairs input files; [`seed`] loads the seed glossary for the aligner.
+//!
+//! [`reader`] reads existing TMX files (any tool's, TMX 1.1–1.4b, hostile ones refused) and
+//! [`ops`] works on them: merge, statistics, and the review CSV round trip (`tmalign tm …`).
 
 pub mod beads;
 pub mod csv;

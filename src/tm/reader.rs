@@ -15,7 +15,23 @@
 //!   `<!DOCTYPE tmx SYSTEM "tmx14.dtd">` is fine (the DTD is not loaded).
 //!
 //! Every error is [`Error::BadInput`] naming the file, with `line L, column C:` in its message
-//! (the column counts bytes of the UTF-8 text).
+//! (the column counts characters; on lines longer than 64 KiB, bytes).
+//!
+//! ```
+//! use std::path::Path;
+//! use tmalign::tm::reader::TmxReader;
+//! use tmalign::Lang;
+//!
+//! let tmx = r#"<tmx version="1.4"><header srclang="zh-CN"/><body>
+//! <tu tuid="1"><tuv xml:lang="zh-CN"><seg>你好</seg></tuv><tuv lang="RU"><seg>привет</seg></tuv></tu>
+//! </body></tmx>"#;
+//! let mut units = TmxReader::new(Path::new("memory.tmx"), tmx.as_bytes())?;
+//! assert_eq!(units.header().srclang.as_deref(), Some("zh-CN"));
+//! let unit = units.next().unwrap()?;
+//! assert_eq!(unit.variant(Lang::Ru).unwrap().text, "привет");
+//! assert_eq!(unit.line, 2);
+//! # Ok::<(), tmalign::Error>(())
+//! ```
 
 mod source;
 
@@ -300,131 +316,161 @@ impl<R: BufRead> TmxReader<R> {
         Ok(())
     }
 
+    /// `bytes` (starting at byte `pos`) as UTF-8, or an error at the first bad byte.
+    fn utf8<'b>(&mut self, bytes: &'b [u8], pos: u64) -> Result<&'b str> {
+        std::str::from_utf8(bytes).map_err(|e| {
+            self.error_at(
+                pos + e.valid_up_to() as u64,
+                "bytes that are not valid UTF-8 (declare the encoding in the XML declaration)",
+            )
+        })
+    }
+
     /// The next event, with nesting tracked and every well-formedness problem turned into an
     /// error with a position.
     fn next_event(&mut self) -> Result<Ev> {
         loop {
             let start = self.xml.buffer_position();
-            self.buf.clear();
-            let event = match self.xml.read_event_into(&mut self.buf) {
-                Ok(e) => e.into_owned(),
+            // The buffer is taken out of `self` so that the event borrowing it can be handled
+            // by `&mut self` methods without copying it.
+            let mut buf = std::mem::take(&mut self.buf);
+            buf.clear();
+            let outcome = match self.xml.read_event_into(&mut buf) {
+                Ok(event) => self.handle_event(event, start),
                 Err(e) => {
                     let pos = self.xml.error_position();
                     let message = match &e {
                         quick_xml::Error::Syntax(s) => {
                             format!("malformed XML ({s}); is the file truncated or not XML?")
                         }
+                        quick_xml::Error::IllFormed(
+                            quick_xml::errors::IllFormedError::UnclosedReference,
+                        ) => "malformed XML: `&` that does not start a reference (a literal & \
+                              must be written &amp;)"
+                            .to_string(),
                         other => format!("malformed XML: {other}"),
                     };
-                    return Err(self.error_at(pos, message));
+                    Err(self.error_at(pos, message))
                 }
             };
-            match event {
-                Event::Start(e) => {
-                    let (name, attributes) = self.start_tag(&e, start)?;
-                    let (line, _) = self.xml.get_mut().locate(start);
-                    self.open.push((name.clone(), line));
-                    return Ok(Ev::Start {
-                        name,
-                        attributes,
-                        line,
-                    });
+            self.buf = buf;
+            if let Some(ev) = outcome? {
+                return Ok(ev);
+            }
+        }
+    }
+
+    /// One XML event as an [`Ev`], or `None` for events the grammar ignores.
+    fn handle_event(&mut self, event: Event<'_>, start: u64) -> Result<Option<Ev>> {
+        match event {
+            Event::Start(e) => {
+                let (name, attributes) = self.start_tag(&e, start)?;
+                let line = self.xml.get_mut().line_of(start);
+                self.open.push((name.clone(), line));
+                return Ok(Some(Ev::Start {
+                    name,
+                    attributes,
+                    line,
+                }));
+            }
+            Event::End(_) => {
+                self.open.pop();
+                return Ok(Some(Ev::End));
+            }
+            Event::Empty(_) => {
+                // expand_empty_elements is on, so this does not happen.
+                return Err(self.error_at(start, "internal: unexpanded empty element"));
+            }
+            Event::Text(t) => {
+                let raw = self.utf8(&t, start)?;
+                if self.open.is_empty() && !raw.trim().is_empty() {
+                    return Err(self.error_at(
+                        start,
+                        "text outside the root element: this is not an XML (TMX) file",
+                    ));
                 }
-                Event::End(_) => {
-                    self.open.pop();
-                    return Ok(Ev::End);
-                }
-                Event::Empty(_) => {
-                    // expand_empty_elements is on, so this does not happen.
-                    return Err(self.error_at(start, "internal: unexpanded empty element"));
-                }
-                Event::Text(t) => {
-                    let text = match t.xml10_content() {
-                        Ok(s) => s.into_owned(),
-                        Err(_) => return Err(self.error_at(start, "text is not valid UTF-8")),
-                    };
-                    self.check_chars(&text, start)?;
-                    if self.open.is_empty() && !text.trim().is_empty() {
-                        return Err(self.error_at(
-                            start,
-                            "text outside the root element: this is not an XML (TMX) file",
-                        ));
-                    }
-                    return Ok(Ev::Text(text));
-                }
-                Event::CData(t) => {
-                    let text = match t.xml10_content() {
-                        Ok(s) => s.into_owned(),
-                        Err(_) => return Err(self.error_at(start, "CDATA is not valid UTF-8")),
-                    };
-                    self.check_chars(&text, start + 9)?;
-                    return Ok(Ev::Text(text));
-                }
-                Event::GeneralRef(r) => {
-                    let name = match r.decode() {
-                        Ok(n) => n.into_owned(),
-                        Err(_) => return Err(self.error_at(start, "reference is not valid UTF-8")),
-                    };
-                    let text = match name.as_str() {
-                        "amp" => "&".to_string(),
-                        "lt" => "<".to_string(),
-                        "gt" => ">".to_string(),
-                        "quot" => "\"".to_string(),
-                        "apos" => "'".to_string(),
-                        n if n.starts_with('#') => match r.resolve_char_ref() {
-                            Ok(Some(c)) if is_xml_char(c) => c.to_string(),
-                            Ok(Some(c)) => {
-                                return Err(self.error_at(
-                                    start,
-                                    format!(
-                                        "character reference &{n}; is U+{:04X}, not allowed in XML",
-                                        c as u32
-                                    ),
-                                ))
-                            }
-                            _ => {
-                                return Err(self.error_at(
-                                    start,
-                                    format!("invalid character reference &{n};"),
-                                ))
-                            }
-                        },
-                        n => {
+                // Checked before line ends are normalised, so that offsets are the file's.
+                self.check_chars(raw, start)?;
+                let text = t
+                    .xml10_content()
+                    .map(|c| c.into_owned())
+                    .unwrap_or_default();
+                return Ok(Some(Ev::Text(text)));
+            }
+            Event::CData(t) => {
+                let raw = self.utf8(&t, start + 9)?;
+                self.check_chars(raw, start + 9)?;
+                let text = t
+                    .xml10_content()
+                    .map(|c| c.into_owned())
+                    .unwrap_or_default();
+                return Ok(Some(Ev::Text(text)));
+            }
+            Event::GeneralRef(r) => {
+                let name = match r.decode() {
+                    Ok(n) => n.into_owned(),
+                    Err(_) => return Err(self.error_at(start, "reference is not valid UTF-8")),
+                };
+                let text = match name.as_str() {
+                    "amp" => "&".to_string(),
+                    "lt" => "<".to_string(),
+                    "gt" => ">".to_string(),
+                    "quot" => "\"".to_string(),
+                    "apos" => "'".to_string(),
+                    n if n.starts_with('#') => match r.resolve_char_ref() {
+                        Ok(Some(c)) if is_xml_char(c) => c.to_string(),
+                        Ok(Some(c)) => {
                             return Err(self.error_at(
                                 start,
                                 format!(
-                                    "undefined entity &{n}; (TMX files may only use &amp; &lt; &gt; &quot; &apos;)"
+                                    "character reference &{n}; is U+{:04X}, not allowed in XML",
+                                    c as u32
                                 ),
                             ))
                         }
-                    };
-                    return Ok(Ev::Text(text));
-                }
-                Event::DocType(d) => {
-                    let content = String::from_utf8_lossy(&d).into_owned();
-                    if content.contains('[') || content.contains("<!") {
+                        _ => {
+                            return Err(self.error_at(
+                                start,
+                                format!("invalid character reference &{n};"),
+                            ))
+                        }
+                    },
+                    n => {
                         return Err(self.error_at(
                             start,
-                            "DOCTYPE with an internal subset (entity declarations) refused: \
-                             tmalign never expands entities",
-                        ));
-                    }
-                }
-                Event::Decl(_) | Event::Comment(_) | Event::PI(_) => {}
-                Event::Eof => {
-                    if let Some((name, line)) = self.open.last().cloned() {
-                        let end = self.xml.buffer_position();
-                        return Err(self.error_at(
-                            end,
                             format!(
-                                "the file ends here, inside <{name}> opened at line {line}: it is truncated"
+                                "undefined entity &{n}; (TMX files may only use &amp; &lt; &gt; &quot; &apos;)"
                             ),
-                        ));
+                        ))
                     }
-                    return Ok(Ev::Eof);
+                };
+                return Ok(Some(Ev::Text(text)));
+            }
+            Event::DocType(d) => {
+                let content = String::from_utf8_lossy(&d).into_owned();
+                if content.contains('[') || content.contains("<!") {
+                    return Err(self.error_at(
+                        start,
+                        "DOCTYPE with an internal subset (entity declarations) refused: \
+                         tmalign never expands entities",
+                    ));
                 }
             }
+            Event::Decl(_) | Event::Comment(_) | Event::PI(_) => {}
+            Event::Eof => {
+                if let Some((name, line)) = self.open.last().cloned() {
+                    let end = self.xml.buffer_position();
+                    return Err(self.error_at(
+                        end,
+                        format!(
+                            "the file ends here, inside <{name}> opened at line {line}: it is truncated"
+                        ),
+                    ));
+                }
+                return Ok(Some(Ev::Eof));
+            }
         }
+        Ok(None)
     }
 
     /// Name and attributes of a start tag at byte `pos`.
@@ -437,6 +483,12 @@ impl<R: BufRead> TmxReader<R> {
             Ok(n) => n.to_string(),
             Err(_) => return Err(self.error_at(pos, "element name is not valid UTF-8")),
         };
+        if name.is_empty() {
+            return Err(self.error_at(
+                pos,
+                "malformed XML: `<` that does not start a tag (a literal < must be written &lt;)",
+            ));
+        }
         let mut attributes = BTreeMap::new();
         for attr in e.attributes() {
             let attr = match attr {
@@ -593,6 +645,9 @@ impl<R: BufRead> TmxReader<R> {
         if unit.variants.is_empty() {
             return Err(self.error_line(line, "<tu> without any <tuv>/<seg>"));
         }
+        // Whole TMs are kept in memory by some callers: no spare capacity per unit.
+        unit.variants.shrink_to_fit();
+        unit.props.shrink_to_fit();
         Ok(unit)
     }
 
@@ -643,6 +698,7 @@ impl<R: BufRead> TmxReader<R> {
         if !seen_seg {
             return Err(self.error_line(line, "<tuv> without <seg>"));
         }
+        variant.text.shrink_to_fit();
         Ok(variant)
     }
 

@@ -26,6 +26,10 @@ pub fn run(args: Args) -> Result<()> {
     let doc = read_tmx(&args.input)?;
     let rows = export_rows(&doc, &args.input, &map)?;
     output::write_atomic_with(&args.output, |w| write_review_csv(w, &rows))?;
-    println!("{} rows → {}", rows.len(), args.output.display());
+    super::print_out(&format!(
+        "{} rows → {}\n",
+        rows.len(),
+        args.output.display()
+    ))?;
     Ok(())
 }

@@ -54,14 +54,15 @@ pub fn run(args: Args) -> Result<()> {
     let rows = read_review_csv(&args.csv, &bytes)?;
     let (pair, records, report) = apply_review(&doc, &args.tm, &rows, &args.csv, &map)?;
     write_records(&output, &records, &pair.tmx_options())?;
-    println!(
-        "ok {}, fixed {}, rejected {}, not reviewed {}, written {} → {}",
+    super::print_out(&format!(
+        "ok {}, fixed {}, rejected {}, not reviewed {}, skipped (missing a side) {}, written {} → {}\n",
         report.ok,
         report.fixed,
         report.rejected,
         report.not_reviewed,
+        report.skipped,
         report.written,
         output.display()
-    );
+    ))?;
     Ok(())
 }

@@ -37,20 +37,20 @@ pub fn run(args: Args) -> Result<()> {
     };
     let report = merge_to_file(&args.inputs, &args.output, &options)?;
     if args.json {
-        println!(
-            "{}",
+        super::print_out(&format!(
+            "{}\n",
             serde_json::to_string(&report).map_err(|e| tmalign::Error::Internal(e.to_string()))?
-        );
+        ))?;
     } else {
-        println!(
-            "read {}, skipped (missing a side) {}, duplicates removed {}, variants collapsed {}, written {} → {}",
+        super::print_out(&format!(
+            "read {}, skipped (missing a side) {}, duplicates removed {}, variants collapsed {}, written {} → {}\n",
             report.read,
             report.skipped,
             report.duplicates_removed,
             report.variants_collapsed,
             report.written,
             args.output.display()
-        );
+        ))?;
     }
     Ok(())
 }

@@ -24,12 +24,12 @@ pub fn run(args: Args) -> Result<()> {
     let doc = read_tmx(&args.input)?;
     let stats = tm_stats(&doc, &args.input, &map)?;
     if args.json {
-        println!(
-            "{}",
+        super::print_out(&format!(
+            "{}\n",
             serde_json::to_string(&stats).map_err(|e| tmalign::Error::Internal(e.to_string()))?
-        );
+        ))?;
     } else {
-        print!("{stats}");
+        super::print_out(&stats.to_string())?;
     }
     Ok(())
 }

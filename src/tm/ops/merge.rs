@@ -144,24 +144,34 @@ fn collapse<K: std::hash::Hash + Eq>(
     (slots, dropped)
 }
 
-/// Merges documents already read (`path` of each names it in errors). All must share the
-/// first one's language pair.
-pub fn merge_documents(
-    inputs: &[(PathBuf, TmxDocument)],
-    options: &MergeOptions,
-) -> Result<Merged> {
-    let map = &options.lang_map;
-    let Some((first_path, first_doc)) = inputs.first() else {
-        return Err(Error::Usage(
-            "tm merge needs at least one input file".into(),
-        ));
-    };
-    let pair = language_pair(first_doc, first_path, map)?;
-    let mut report = MergeReport::default();
-    let mut candidates = Vec::new();
-    for (path, doc) in inputs {
+/// Collects the candidates of one input after another, so that `merge_files` can drop each
+/// document once it is collected.
+struct Collector<'o> {
+    options: &'o MergeOptions,
+    /// The first input's pair and path.
+    first: Option<(LanguagePair, PathBuf)>,
+    report: MergeReport,
+    candidates: Vec<Candidate>,
+}
+
+impl<'o> Collector<'o> {
+    fn new(options: &'o MergeOptions) -> Self {
+        Collector {
+            options,
+            first: None,
+            report: MergeReport::default(),
+            candidates: Vec::new(),
+        }
+    }
+
+    /// Adds the units of `doc` (read from `path`), checking its language pair.
+    fn add(&mut self, path: &Path, doc: &TmxDocument) -> Result<()> {
+        let map = &self.options.lang_map;
         let p = language_pair(doc, path, map)?;
-        if !p.same_languages(&pair) {
+        let (pair, first_path) = self
+            .first
+            .get_or_insert_with(|| (p.clone(), path.to_path_buf()));
+        if !p.same_languages(pair) {
             return Err(Error::bad_input(
                 path,
                 format!(
@@ -175,13 +185,13 @@ pub fn merge_documents(
             ));
         }
         for unit in &doc.units {
-            report.read += 1;
-            let Some(record) = to_record(unit, &pair, map) else {
-                report.skipped += 1;
+            self.report.read += 1;
+            let Some(record) = to_record(unit, pair, map) else {
+                self.report.skipped += 1;
                 continue;
             };
-            candidates.push(Candidate {
-                order: candidates.len(),
+            self.candidates.push(Candidate {
+                order: self.candidates.len(),
                 date: unit_date(unit),
                 confidence: unit
                     .prop("x-confidence")
@@ -190,38 +200,64 @@ pub fn merge_documents(
                 record,
             });
         }
+        Ok(())
     }
-    let (unique, duplicates) = collapse(options.keep, candidates, |c| {
-        (
-            normalize_text(&c.record.source),
-            normalize_text(&c.record.target),
-        )
-    });
-    report.duplicates_removed = duplicates;
-    let survivors = if options.keep == Keep::All {
-        unique
-    } else {
-        let (s, collapsed) = collapse(options.keep, unique, |c| normalize_text(&c.record.source));
-        report.variants_collapsed = collapsed;
-        s
-    };
-    let mut records: Vec<TmxRecord> = survivors.into_iter().map(|c| c.record).collect();
-    assign_tuids(&mut records);
-    report.written = records.len();
-    Ok(Merged {
-        pair,
-        records,
-        report,
-    })
+
+    /// Removes duplicates and collapses variants.
+    fn finish(self) -> Result<Merged> {
+        let Some((pair, _)) = self.first else {
+            return Err(Error::Usage(
+                "tm merge needs at least one input file".into(),
+            ));
+        };
+        let keep = self.options.keep;
+        let mut report = self.report;
+        let (unique, duplicates) = collapse(keep, self.candidates, |c| {
+            (
+                normalize_text(&c.record.source),
+                normalize_text(&c.record.target),
+            )
+        });
+        report.duplicates_removed = duplicates;
+        let survivors = if keep == Keep::All {
+            unique
+        } else {
+            let (s, collapsed) = collapse(keep, unique, |c| normalize_text(&c.record.source));
+            report.variants_collapsed = collapsed;
+            s
+        };
+        let mut records: Vec<TmxRecord> = survivors.into_iter().map(|c| c.record).collect();
+        assign_tuids(&mut records);
+        report.written = records.len();
+        Ok(Merged {
+            pair,
+            records,
+            report,
+        })
+    }
 }
 
-/// Reads and merges TMX files.
-pub fn merge_files(paths: &[PathBuf], options: &MergeOptions) -> Result<Merged> {
-    let mut docs = Vec::with_capacity(paths.len());
-    for p in paths {
-        docs.push((p.clone(), read_tmx(p)?));
+/// Merges documents already read (`path` of each names it in errors). All must share the
+/// first one's language pair; the output uses the first one's language tags.
+pub fn merge_documents(
+    inputs: &[(PathBuf, TmxDocument)],
+    options: &MergeOptions,
+) -> Result<Merged> {
+    let mut collector = Collector::new(options);
+    for (path, doc) in inputs {
+        collector.add(path, doc)?;
     }
-    merge_documents(&docs, options)
+    collector.finish()
+}
+
+/// Reads and merges TMX files, one document in memory at a time.
+pub fn merge_files(paths: &[PathBuf], options: &MergeOptions) -> Result<Merged> {
+    let mut collector = Collector::new(options);
+    for path in paths {
+        let doc = read_tmx(path)?;
+        collector.add(path, &doc)?;
+    }
+    collector.finish()
 }
 
 /// Reads, merges and writes `output` atomically (refusing to overwrite an input).

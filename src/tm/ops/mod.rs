@@ -120,8 +120,26 @@ pub fn unit_texts<'a>(
     Some((&s.text, &t.text))
 }
 
+/// The `<tu>` attributes TMX 1.4b defines, besides `tuid`: the ones carried to the output
+/// (others would make it invalid).
+pub const TU_ATTRIBUTES: [&str; 13] = [
+    "o-encoding",
+    "datatype",
+    "usagecount",
+    "lastusagedate",
+    "creationtool",
+    "creationtoolversion",
+    "creationdate",
+    "creationid",
+    "changedate",
+    "segtype",
+    "changeid",
+    "o-tmf",
+    "srclang",
+];
+
 /// The writer's record of `unit` (`None` when it lacks a side): `tuid`, the other `<tu>`
-/// attributes in name order, unit props, both texts. Variant-level props and notes, unit notes
+/// attributes TMX defines ([`TU_ATTRIBUTES`]) in name order, unit props, both texts. Variant-level props and notes, unit notes
 /// and further variants are not carried (the writer writes two variants and no notes).
 pub fn to_record(unit: &TmxUnit, pair: &LanguagePair, map: &LangMap) -> Option<TmxRecord> {
     let (source, target) = unit_texts(unit, pair, map)?;
@@ -130,7 +148,7 @@ pub fn to_record(unit: &TmxUnit, pair: &LanguagePair, map: &LangMap) -> Option<T
         attributes: unit
             .attributes
             .iter()
-            .filter(|(k, _)| k.as_str() != "tuid")
+            .filter(|(k, _)| TU_ATTRIBUTES.contains(&k.as_str()))
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
         props: unit.props.clone(),
@@ -207,6 +225,9 @@ pub fn roundtrip_check(doc: &TmxDocument) -> Result<()> {
         .iter()
         .filter_map(|u| to_record(u, &pair, &map))
         .collect();
+    if records.is_empty() {
+        return Ok(()); // no unit has both sides: an empty TM, nothing to compare
+    }
     assign_tuids(&mut records);
     let mut options = pair.tmx_options();
     options.creation_date = time::OffsetDateTime::UNIX_EPOCH;
@@ -234,4 +255,75 @@ pub fn roundtrip_check(doc: &TmxDocument) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(header: &str, tuvs: &str) -> TmxDocument {
+        let xml = format!("<tmx><header {header}/><body><tu>{tuvs}</tu></body></tmx>");
+        read_tmx_bytes(Path::new("d.tmx"), xml.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn language_pair_from_header_or_first_variant() {
+        let map = LangMap::default();
+        let tuvs = r#"<tuv xml:lang="ru-RU"><seg>a</seg></tuv><tuv xml:lang="zh-TW"><seg>b</seg></tuv><tuv xml:lang="zh-CN"><seg>c</seg></tuv>"#;
+        let p = language_pair(&doc(r#"srclang="zh-CN""#, tuvs), Path::new("d"), &map).unwrap();
+        assert_eq!(
+            (p.src, p.tgt, p.tgt_tag.as_str()),
+            (Lang::Zh, Lang::Ru, "ru-RU")
+        );
+        let p = language_pair(&doc(r#"srclang="*all*""#, tuvs), Path::new("d"), &map).unwrap();
+        assert_eq!(
+            (p.src, p.tgt, p.tgt_tag.as_str()),
+            (Lang::Ru, Lang::Zh, "zh-TW")
+        );
+        let p = language_pair(&doc("", tuvs), Path::new("d"), &map).unwrap();
+        assert_eq!(p.src, Lang::Ru);
+        // mapping zh-TW away picks the zh-CN variant
+        let map = LangMap::parse("zh-TW=none").unwrap();
+        let d = doc(r#"srclang="ru""#, tuvs);
+        let p = language_pair(&d, Path::new("d"), &map).unwrap();
+        assert_eq!(p.tgt_tag, "zh-CN");
+        assert_eq!(unit_texts(&d.units[0], &p, &map), Some(("a", "c")));
+        let e = language_pair(&doc(r#"srclang="de-DE""#, tuvs), Path::new("d"), &map);
+        assert!(e.unwrap_err().to_string().contains("--lang-map"));
+        let mono = doc(
+            r#"srclang="ru""#,
+            r#"<tuv xml:lang="ru"><seg>a</seg></tuv>"#,
+        );
+        assert!(language_pair(&mono, Path::new("d"), &map).is_err());
+    }
+
+    #[test]
+    fn tuids_kept_when_unique_else_renumbered() {
+        let r = |id: &str| TmxRecord {
+            tuid: id.into(),
+            ..Default::default()
+        };
+        let mut a = vec![r("7"), r("x")];
+        assign_tuids(&mut a);
+        assert_eq!((a[0].tuid.as_str(), a[1].tuid.as_str()), ("7", "x"));
+        let mut b = vec![r("1"), r(""), r("1")];
+        assign_tuids(&mut b);
+        let ids: Vec<&str> = b.iter().map(|r| r.tuid.as_str()).collect();
+        assert_eq!(ids, ["1", "2", "3"]);
+    }
+
+    #[test]
+    fn flags_of_pairs() {
+        assert_eq!(
+            pair_flags("价格5元", "Цена 6", Some(1.0)),
+            vec![Flag::NumberMismatch]
+        );
+        assert_eq!(pair_flags(" ", "x", None), vec![Flag::Empty]);
+        let long = "слово ".repeat(20);
+        assert_eq!(
+            pair_flags("短", &long, Some(2.0)),
+            vec![Flag::LengthOutlier]
+        );
+        assert_eq!(normalize_text("  a \t b\n"), "a b");
+    }
 }

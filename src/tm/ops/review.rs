@@ -3,13 +3,18 @@
 //! `target_text`) and `comment`; `tm import-csv` applies the decisions to the same TMX.
 //!
 //! The `id` of a row is the 1-based position of its unit in the TMX (`tuid`s need not be
-//! numbers or unique). Units that lack a side are not exported and are kept as they are.
+//! numbers or unique). Units that lack a side are not exported, and the rewritten TMX, like
+//! every TMX tmalign writes, has the two variants of the language pair only (see
+//! [`super::to_record`] for what else is not carried).
 //! Rows may be deleted from the CSV (their units stay unchanged) but not invented: the import
 //! refuses an id the TMX does not have, an id given twice, and an `ok` / `reject` row whose
-//! texts differ from its unit's (a CSV exported from another TMX, or an edit without `fix`),
-//! naming the CSV line.
+//! texts differ from its unit's beyond whitespace (a CSV exported from another TMX, or an edit
+//! without `fix`), naming the CSV line. Only `id`, the two texts, `status` and `comment` are
+//! read: spreadsheets may reformat `confidence` or `bead` (`1-1` becomes a date) harmlessly.
 
-use super::{language_pair, length_ratio, pair_flags, to_record, unit_texts, LanguagePair};
+use super::{
+    language_pair, length_ratio, normalize_text, pair_flags, to_record, unit_texts, LanguagePair,
+};
 use crate::tm::csv::{read_review_csv, ReviewRow, ReviewStatus};
 use crate::tm::reader::{LangMap, TmxDocument};
 use crate::tm::tmx::TmxRecord;
@@ -59,6 +64,9 @@ pub struct ReviewReport {
     pub fixed: usize,
     /// Units with no row in the CSV (kept).
     pub not_reviewed: usize,
+    /// Units lacking the source or the target variant: not exported, and not written either
+    /// (the writer writes bilingual units only).
+    pub skipped: usize,
     /// Units written.
     pub written: usize,
 }
@@ -75,18 +83,22 @@ pub fn apply_review(
     let pair = language_pair(doc, tmx_path, map)?;
     let mut decisions: HashMap<usize, &ReviewRow> = HashMap::new();
     let tmx_name = tmx_path.display();
-    for row in rows {
-        let at = format!("line {} (id {})", row.line, row.id);
-        let unit = doc.units.get(row.id - 1).ok_or_else(|| {
-            Error::bad_input(
-                csv_path,
-                format!(
-                    "{at}: {tmx_name} has no unit {} (it has {})",
-                    row.id,
-                    doc.units.len()
-                ),
-            )
-        })?;
+    for (k, row) in rows.iter().enumerate() {
+        let at = format!("line {} (row {}, id {})", row.line, k + 1, row.id);
+        let unit = row
+            .id
+            .checked_sub(1)
+            .and_then(|i| doc.units.get(i))
+            .ok_or_else(|| {
+                Error::bad_input(
+                    csv_path,
+                    format!(
+                        "{at}: {tmx_name} has no unit {} (it has {})",
+                        row.id,
+                        doc.units.len()
+                    ),
+                )
+            })?;
         let Some((source, target)) = unit_texts(unit, &pair, map) else {
             return Err(Error::bad_input(
                 csv_path,
@@ -104,7 +116,11 @@ pub fn apply_review(
         }
         match row.status {
             ReviewStatus::Ok | ReviewStatus::Reject => {
-                if row.source != source || row.target != target {
+                // Whitespace is compared collapsed: spreadsheets like to turn line ends
+                // into CRLF and to trim cells, which is no edit.
+                if normalize_text(&row.source) != normalize_text(source)
+                    || normalize_text(&row.target) != normalize_text(target)
+                {
                     return Err(Error::bad_input(
                         csv_path,
                         format!(
@@ -129,7 +145,7 @@ pub fn apply_review(
     let mut records = Vec::new();
     for (i, unit) in doc.units.iter().enumerate() {
         let Some(mut record) = to_record(unit, &pair, map) else {
-            report.not_reviewed += 1;
+            report.skipped += 1;
             continue; // lacks a side: the writer cannot write it (see `to_record`)
         };
         match decisions.get(&(i + 1)).map(|r| (r.status, *r)) {
@@ -231,6 +247,13 @@ mod tests {
         let mut r = rows.clone();
         r[2].target = "змея".into();
         check(r, "texts differ");
+        // whitespace changes by a spreadsheet are no edit
+        let mut r = rows.clone();
+        r[2].target = " птица\r\n".into();
+        let parsed = read_review_csv(Path::new("r.csv"), &csv_of(&r)).unwrap();
+        let (_, records, _) =
+            apply_review(&doc, Path::new("t.tmx"), &parsed, Path::new("r.csv"), &map).unwrap();
+        assert_eq!(records[2].target, "птица");
         let mut r = rows;
         r[0].status = ReviewStatus::Fix;
         r[0].source = " ".into();

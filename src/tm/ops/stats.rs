@@ -7,6 +7,7 @@ use crate::Result;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::path::Path;
 
 /// Statistics of one TMX file.
@@ -75,17 +76,25 @@ pub fn tm_stats(doc: &TmxDocument, path: &Path, map: &LangMap) -> Result<TmStats
             .count(),
         length_ratio: ratio,
     };
+    // Texts are remembered by a 64-bit hash of their normalised form: a collision would only
+    // miscount one duplicate, and a large TM's texts are not held twice.
+    let hash = |s: &str| {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        s.hash(&mut h);
+        h.finish()
+    };
     let mut seen = HashSet::new();
-    let mut targets: HashMap<String, HashSet<String>> = HashMap::new();
+    let mut targets: HashMap<u64, HashSet<u64>> = HashMap::new();
     for (s, t) in &texts {
         let (ns, nt) = (normalize_text(s), normalize_text(t));
-        if !seen.insert((ns.clone(), nt.clone())) {
+        let (hs, ht) = (hash(&ns), hash(&nt));
+        if !seen.insert((hs, ht)) {
             stats.duplicates += 1;
         }
         if !ns.is_empty() && ns == nt {
             stats.identical += 1;
         }
-        targets.entry(ns).or_default().insert(nt);
+        targets.entry(hs).or_default().insert(ht);
         for flag in pair_flags(s, t, ratio) {
             match flag {
                 Flag::Empty => stats.empty += 1,

@@ -152,11 +152,16 @@ fn first_bad_offset(encoding: &'static Encoding, bytes: &[u8]) -> usize {
     }
 }
 
+/// How many recently consumed bytes are kept to count the characters of a column.
+const RECENT: usize = 64 * 1024;
+
 /// A [`BufRead`] that remembers where the lines start as bytes are consumed, so that a byte
 /// position can be turned into a line and column without keeping the document.
 pub(crate) struct LineCounter<R> {
     inner: R,
     consumed: u64,
+    /// The last [`RECENT`] bytes consumed, to turn a byte column into a character column.
+    recent: VecDeque<u8>,
     /// Offsets of newlines consumed but not yet passed by a [`LineCounter::locate`] query.
     pending: VecDeque<u64>,
     /// Lines before the last located position, and where the current line starts.
@@ -165,21 +170,8 @@ pub(crate) struct LineCounter<R> {
 }
 
 impl<R: BufRead> LineCounter<R> {
-    /// Wraps `inner`.
-    pub(crate) fn new(inner: R) -> Self {
-        LineCounter {
-            inner,
-            consumed: 0,
-            pending: VecDeque::new(),
-            line: 1,
-            line_start: 0,
-        }
-    }
-
-    /// 1-based line and column (in bytes) of byte `pos`. Positions should be asked in
-    /// non-decreasing order (the reader only moves forward); an earlier position is answered
-    /// with the line of the latest one.
-    pub(crate) fn locate(&mut self, pos: u64) -> (usize, u64) {
+    /// 1-based line of byte `pos` (cheap: no column); see [`LineCounter::locate`].
+    pub(crate) fn line_of(&mut self, pos: u64) -> usize {
         while let Some(&nl) = self.pending.front() {
             if nl >= pos {
                 break;
@@ -187,6 +179,39 @@ impl<R: BufRead> LineCounter<R> {
             self.pending.pop_front();
             self.line += 1;
             self.line_start = nl + 1;
+        }
+        self.line
+    }
+
+    /// Wraps `inner`.
+    pub(crate) fn new(inner: R) -> Self {
+        LineCounter {
+            inner,
+            consumed: 0,
+            recent: VecDeque::new(),
+            pending: VecDeque::new(),
+            line: 1,
+            line_start: 0,
+        }
+    }
+
+    /// 1-based line and column of byte `pos`. The column counts characters when the line
+    /// starts within the last [`RECENT`] bytes read (always, but for giant lines), else
+    /// bytes. Positions should be asked in non-decreasing order (the reader only moves
+    /// forward); an earlier position is answered with the line of the latest one.
+    pub(crate) fn locate(&mut self, pos: u64) -> (usize, u64) {
+        self.line_of(pos);
+        let recent_start = self.consumed - self.recent.len() as u64;
+        if self.line_start >= recent_start && pos <= self.consumed && pos >= self.line_start {
+            let a = (self.line_start - recent_start) as usize;
+            let b = (pos - recent_start) as usize;
+            // UTF-8 continuation bytes do not start a character.
+            let chars = self
+                .recent
+                .range(a..b)
+                .filter(|&&x| x & 0xC0 != 0x80)
+                .count();
+            return (self.line, chars as u64 + 1);
         }
         (self.line, pos.saturating_sub(self.line_start) + 1)
     }
@@ -220,6 +245,11 @@ impl<R: BufRead> BufRead for LineCounter<R> {
                 }
             }
             self.consumed += amt as u64;
+            self.recent.extend(&buf[..amt]);
+            if self.recent.len() > RECENT {
+                let excess = self.recent.len() - RECENT;
+                self.recent.drain(..excess);
+            }
             self.inner.consume(amt);
         }
     }
@@ -257,11 +287,12 @@ mod tests {
 
     #[test]
     fn counts_lines() {
-        let mut c = LineCounter::new(&b"ab\ncd\n\nef"[..]);
+        let mut c = LineCounter::new("ab\ncd\n\nef\nжж!".as_bytes());
         let mut s = String::new();
         c.read_to_string(&mut s).unwrap();
         assert_eq!(c.locate(0), (1, 1));
         assert_eq!(c.locate(4), (2, 2));
         assert_eq!(c.locate(7), (4, 1));
+        assert_eq!(c.locate(14), (5, 3)); // after two 2-byte characters
     }
 }

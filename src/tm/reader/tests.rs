@@ -132,7 +132,7 @@ fn hostile_and_broken_inputs() {
     );
     assert!(err("").contains("no <tmx> element"));
     assert!(err("hello world").contains("not an XML"));
-    assert!(err("\u{0}\u{1}binary").contains("U+0000"));
+    assert!(err("\u{0}\u{1}binary").contains("not an XML"));
     assert!(err("<html><body/></html>").contains("root element is <html>"));
     assert!(err("<tmx><header/></tmx>").contains("no <body>"));
     let e = err("<tmx><header/><body>\n<tu tuid=\"1\"><note>x</note></tu></body></tmx>");
@@ -145,7 +145,21 @@ fn hostile_and_broken_inputs() {
     );
     assert!(err("<tmx><body><tu></tuv></tu></body></tmx>").contains("malformed XML"));
     assert!(err("<tmx><body><tu a='&x;'/></body></tmx>").contains("bad value"));
-    assert!(err("<tmx><body></body></tmx>\u{FFFE}").contains("U+FFFE"));
+    let e = err("<tmx><body><tu><tuv xml:lang='en'><seg>a & b</seg></tuv></tu></body></tmx>");
+    assert!(
+        e.contains("column 42: malformed XML: `&` that does not start"),
+        "{e}"
+    );
+    let e = err("<tmx><body><tu><tuv xml:lang='en'><seg>a < b</seg></tuv></tu></body></tmx>");
+    assert!(
+        e.contains("column 42: malformed XML: `<` that does not start a tag"),
+        "{e}"
+    );
+    assert!(err("<tmx><body></body></tmx>\u{FFFE}").contains("outside the root element"));
+    assert!(
+        err("<tmx><body><tu><tuv xml:lang='en'><seg>\u{FFFF}</seg></tuv></tu></body></tmx>")
+            .contains("U+FFFF")
+    );
     let bad_utf8 = b"<tmx><body><tu><tuv xml:lang='en'><seg>\xFF\xFE</seg></tuv></tu></body></tmx>";
     let e = read_tmx_bytes(Path::new("b.tmx"), bad_utf8).unwrap_err();
     assert!(e.to_string().contains("UTF-8"), "{e}");
@@ -188,6 +202,21 @@ fn utf16_with_and_without_bom() {
     assert!(
         e.to_string()
             .contains("line 2: bytes that are not valid UTF-16LE"),
+        "{e}"
+    );
+}
+
+#[test]
+fn positions_count_characters_and_raw_line_ends() {
+    let xml = "<tmx><header/><body><tu><tuv xml:lang=\"ru\"><seg>a\r\nжж\r\nжж\u{2}</seg></tuv></tu></body></tmx>";
+    let e = err(xml);
+    assert!(e.contains("line 3, column 3: character U+0002"), "{e}");
+    let bad = b"<tmx><header/><body>\n<tu><tuv xml:lang=\"ru\"><seg>ab\xC3(</seg></tuv></tu></body></tmx>";
+    let e = read_tmx_bytes(Path::new("b.tmx"), bad)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("line 2, column 31: bytes that are not valid UTF-8"),
         "{e}"
     );
 }
