@@ -317,3 +317,31 @@ fn bad_input_exits_2() {
     let (_, err, code) = lookup(&tmx, &["--src-lang", "xx", "a"]);
     assert_eq!(code, 2, "{err}");
 }
+
+#[test]
+fn lang_map_reads_private_tags_and_rebuilds_when_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmx = dir.path().join("private.tmx");
+    let doc = sample_tmx("")
+        .replace("zh-CN", "x-cn")
+        .replace(
+            "<tuv xml:lang=\"ru-RU\"><seg>Сегодня",
+            "<tuv xml:lang=\"zh-TW\"><seg>今天天氣很好。</seg></tuv><tuv xml:lang=\"ru-RU\"><seg>Сегодня",
+        );
+    std::fs::write(&tmx, doc).unwrap();
+    // x-cn is no language tmalign knows: only the zh-TW variant counts as Chinese
+    let (out, err, code) = lookup(&tmx, &["今天天气很好。"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("1 units"), "{err}");
+    assert!(out.contains("今天天[-氣-]{+气+}很好。"), "{out}");
+    // mapped: found; the zh-TW variant is ignored, not taken as the target
+    let map = ["--lang-map", "x-cn=zh,zh-TW=none", "今天天气很好。"];
+    let (out, err, code) = lookup(&tmx, &map);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with(" 100%  今天天气很好。"), "{out}");
+    assert!(out.contains("Сегодня хорошая погода."), "{out}");
+    let (_, err, _) = lookup(&tmx, &map);
+    assert_eq!(err, "", "same mapping: index reused");
+    let (_, err, _) = lookup(&tmx, &["--lang-map", "x-cn=zh", "今天天气很好。"]);
+    assert!(err.contains("another language mapping"), "{err}");
+}

@@ -61,6 +61,10 @@ pub struct Args {
     /// Keep the index in memory; do not write FILE.tmx.idx.
     #[arg(long)]
     pub no_save: bool,
+    /// Language-tag mapping, e.g. `zh-TW=none,x-cn=zh` (default: tags by their primary
+    /// subtag).
+    #[arg(long, value_name = "TAG=LANG,...")]
+    pub lang_map: Option<String>,
 }
 
 fn lang(code: &Option<String>) -> Result<Option<Lang>> {
@@ -79,6 +83,7 @@ pub fn run(args: Args) -> Result<()> {
         tgt_lang: lang(&args.tgt_lang)?,
         rebuild: args.rebuild,
         no_save: args.no_save,
+        lang_map: super::lang_map(args.lang_map.as_deref())?,
     };
     let opened = lookup::open(&args.tm, &open_options)?;
     match &opened.origin {

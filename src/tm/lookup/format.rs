@@ -5,7 +5,7 @@
 //! ```text
 //! header   magic "TMALIDX\0" (8) · version u32 · flags u32 (0)
 //!          TMX size u64 · mtime secs i64 · mtime nanos u32 · TMX content hash u64
-//!          src lang (u8 length + bytes) · tgt lang (u8 length + bytes)
+//!          src lang · tgt lang · language-map signature (each u8 length + bytes)
 //!          units u64 · keys u64 · text bytes u64 · meta bytes u64 · table bytes u64
 //!          postings bytes u64 · file length u64 · checksum u64 (of the four sections)
 //! text     every unit's source, target and id, concatenated (UTF-8)
@@ -89,7 +89,7 @@ pub fn write_index(index: &Index, out: &mut dyn Write) -> io::Result<()> {
     header.extend_from_slice(&s.mtime_secs.to_le_bytes());
     header.extend_from_slice(&s.mtime_nanos.to_le_bytes());
     header.extend_from_slice(&s.hash.to_le_bytes());
-    for lang in [&index.src_lang, &index.tgt_lang] {
+    for lang in [&index.src_lang, &index.tgt_lang, &index.map_sig] {
         let b = &lang.as_bytes()[..lang.len().min(255)];
         header.push(b.len() as u8);
         header.extend_from_slice(b);
@@ -161,6 +161,15 @@ pub struct Header {
     pub src_lang: String,
     /// Target language code.
     pub tgt_lang: String,
+    /// Signature of the language-tag mapping the TMX was read with ("" = default).
+    pub map_sig: String,
+}
+
+impl Header {
+    /// Byte length of the header part [`read_header`] reads.
+    fn len(&self) -> usize {
+        STAMP_OFFSET + 28 + 3 + self.src_lang.len() + self.tgt_lang.len() + self.map_sig.len()
+    }
 }
 
 /// Reads just the header (cheap staleness check before loading the rest).
@@ -189,6 +198,7 @@ pub fn read_header(buf: &[u8]) -> Result<Header, String> {
         },
         src_lang: c.lang()?,
         tgt_lang: c.lang()?,
+        map_sig: c.lang()?,
     })
 }
 
@@ -226,7 +236,7 @@ pub fn sections(buf: &[u8]) -> Result<Sections, String> {
     let header = read_header(buf)?;
     let mut c = Cursor {
         buf,
-        pos: STAMP_OFFSET + 28 + 2 + header.src_lang.len() + header.tgt_lang.len() + 16,
+        pos: header.len() + 16,
     };
     let mut lens = [0usize; 4];
     for l in &mut lens {
@@ -247,7 +257,7 @@ pub fn read_index(buf: Vec<u8>) -> Result<Index, String> {
     let header = read_header(&buf)?;
     let mut c = Cursor {
         buf: &buf,
-        pos: STAMP_OFFSET + 28 + 2 + header.src_lang.len() + header.tgt_lang.len(),
+        pos: header.len(),
     };
     let n = usize::try_from(c.u64()?).map_err(|_| "unit count too large")?;
     let n_keys = usize::try_from(c.u64()?).map_err(|_| "key count too large")?;
@@ -360,6 +370,7 @@ pub fn read_index(buf: Vec<u8>) -> Result<Index, String> {
     Ok(Index {
         src_lang: header.src_lang,
         tgt_lang: header.tgt_lang,
+        map_sig: header.map_sig,
         stamp: header.stamp,
         data: buf,
         bounds,

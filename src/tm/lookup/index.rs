@@ -44,6 +44,8 @@ pub struct Index {
     pub(crate) src_lang: String,
     /// Target language code, or empty.
     pub(crate) tgt_lang: String,
+    /// Signature of the language-tag mapping used to read the TMX ("" = default).
+    pub(crate) map_sig: String,
     /// Provenance of the index.
     pub(crate) stamp: Stamp,
     /// Texts and postings; for a loaded index this is the whole file as read.
@@ -213,6 +215,7 @@ impl Index {
         let mut index = Index {
             src_lang: src_lang.to_string(),
             tgt_lang: tgt_lang.to_string(),
+            map_sig: String::new(),
             stamp: Stamp::default(),
             data,
             bounds,

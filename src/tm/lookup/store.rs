@@ -12,7 +12,7 @@ use super::format::{
 };
 use super::index::{Index, Stamp};
 use super::Entry;
-use crate::tm::reader::{TmxReader, TmxUnit};
+use crate::tm::reader::{LangMap, TmxReader, TmxUnit};
 use crate::{output, Error, Lang, Result};
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
@@ -28,6 +28,21 @@ pub struct OpenOptions {
     pub rebuild: bool,
     /// Do not write the `.idx` file (keep the index in memory only).
     pub no_save: bool,
+    /// How the TMX's language tags map to languages (`zh-TW=none`, `x-cn=zh`…).
+    pub lang_map: LangMap,
+}
+
+/// A short signature of a language map, stored in the index so that reading the TMX with
+/// another mapping rebuilds it; "" for the default mapping.
+fn map_signature(map: &LangMap) -> String {
+    if *map == LangMap::default() {
+        String::new()
+    } else {
+        format!(
+            "{:016x}",
+            super::units::hash_bytes(format!("{map:?}").as_bytes())
+        )
+    }
 }
 
 /// Where the index in an [`Opened`] came from.
@@ -107,6 +122,7 @@ pub fn open(tmx: &Path, options: &OpenOptions) -> Result<Opened> {
     };
     let (entries, src, tgt) = read_entries(tmx, &bytes, options)?;
     let mut index = Index::build(&entries, src.code(), tgt.map(Lang::code).unwrap_or(""));
+    index.map_sig = map_signature(&options.lang_map);
     index.stamp = Stamp {
         hash: content_hash(&bytes),
         size: bytes.len() as u64,
@@ -150,6 +166,9 @@ fn try_saved(
                 return Ok(Err(format!("index was built for another {side} language")));
             }
         }
+    }
+    if header.map_sig != map_signature(&options.lang_map) {
+        return Ok(Err("index was built with another language mapping".into()));
     }
     let same_stamp = header.stamp.size == stamp.size
         && header.stamp.mtime_secs == stamp.mtime_secs
@@ -196,7 +215,12 @@ pub fn read_entries(
     options: &OpenOptions,
 ) -> Result<(Vec<Entry>, Lang, Option<Lang>)> {
     let reader = TmxReader::new(path, bytes)?;
-    let header_src = reader.header().srclang.as_deref().and_then(Lang::parse);
+    let map = &options.lang_map;
+    let header_src = reader
+        .header()
+        .srclang
+        .as_deref()
+        .and_then(|t| map.resolve(t));
     let mut src = options.src_lang.or(header_src);
     let mut entries = Vec::new();
     let mut prev_source: Option<String> = None;
@@ -204,7 +228,7 @@ pub fn read_entries(
         let unit = unit?;
         let lang = match src {
             Some(l) => l,
-            None => match unit.variants.iter().find_map(|v| Lang::parse(&v.lang)) {
+            None => match unit.variants.iter().find_map(|v| map.resolve(&v.lang)) {
                 Some(l) => {
                     src = Some(l);
                     l
@@ -212,7 +236,7 @@ pub fn read_entries(
                 None => continue,
             },
         };
-        let Some(entry) = entry_of(&unit, lang, options.tgt_lang, prev_source.take()) else {
+        let Some(entry) = entry_of(&unit, lang, options.tgt_lang, map, prev_source.take()) else {
             continue;
         };
         prev_source = Some(entry.source.clone());
@@ -226,14 +250,20 @@ pub fn read_entries(
 
 /// The entry of one TU: its `src` variant, and the `tgt` variant (or the first variant in
 /// another language); `None` if either is missing.
-fn entry_of(unit: &TmxUnit, src: Lang, tgt: Option<Lang>, prev: Option<String>) -> Option<Entry> {
-    let source = unit.variant(src)?;
+fn entry_of(
+    unit: &TmxUnit,
+    src: Lang,
+    tgt: Option<Lang>,
+    map: &LangMap,
+    prev: Option<String>,
+) -> Option<Entry> {
+    let source = unit.variant_with(src, map)?;
     let target = match tgt {
-        Some(t) => unit.variant(t)?,
+        Some(t) => unit.variant_with(t, map)?,
         None => unit
             .variants
             .iter()
-            .find(|v| Lang::parse(&v.lang) != Some(src))?,
+            .find(|v| map.resolve(&v.lang).is_some_and(|l| l != src))?,
     };
     let context = CONTEXT_PROPS
         .iter()
