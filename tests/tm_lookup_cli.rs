@@ -93,6 +93,11 @@ fn index_built_loaded_and_rebuilt_when_tmx_changes() {
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("index built (no index yet)"), "{err}");
     assert!(idx(&tmx).is_file());
+    assert_eq!(
+        std::fs::metadata(idx(&tmx)).unwrap().permissions(),
+        std::fs::metadata(&tmx).unwrap().permissions(),
+        "the index is as readable as the TMX"
+    );
     assert!(out.contains("我们明天去[-北京-]{+上海+}。"), "{out}");
     assert!(out.contains("Завтра мы едем в Пекин."));
     let first = std::fs::read(idx(&tmx)).unwrap();

@@ -197,4 +197,21 @@ mod tests {
             "\x1b[31;9ma\x1b[0m\x1b[32;4mb\x1b[0m"
         );
     }
+
+    proptest::proptest! {
+        #[test]
+        fn spans_rebuild_the_tm_side(tm in "[我们去北京 ab,.，。A]{0,24}", q in "[我们去上海 ab,.！B]{0,24}") {
+            let d = diff(&tm, &q);
+            let rebuilt: String = d
+                .iter()
+                .filter(|s| s.kind != SpanKind::Added)
+                .map(|s| s.text.as_str())
+                .collect();
+            proptest::prop_assert_eq!(rebuilt, crate::tm::lookup::units::normalize_whitespace(&tm));
+            let score = crate::tm::lookup::score(&tm, &q);
+            proptest::prop_assert!(score <= 100);
+            proptest::prop_assert_eq!(score, crate::tm::lookup::score(&q, &tm));
+            proptest::prop_assert_eq!(score == 100, d.iter().all(|s| s.kind == SpanKind::Same));
+        }
+    }
 }

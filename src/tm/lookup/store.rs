@@ -14,6 +14,7 @@ use super::index::{Index, Stamp};
 use super::Entry;
 use crate::tm::reader::{LangMap, TmxReader, TmxUnit};
 use crate::{output, Error, Lang, Result};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
@@ -131,7 +132,7 @@ pub fn open(tmx: &Path, options: &OpenOptions) -> Result<Opened> {
     let note = if options.no_save {
         None
     } else {
-        output::write_atomic_with(&idx_path, |w| write_index(&index, w))
+        save(&idx_path, tmx, |w| write_index(&index, w))
             .err()
             .map(|e| format!("index kept in memory only: could not save it ({e})"))
     };
@@ -141,6 +142,20 @@ pub fn open(tmx: &Path, options: &OpenOptions) -> Result<Opened> {
         index_path: idx_path,
         note,
     })
+}
+
+/// Writes the index file atomically, then gives it the TMX's permissions: the temporary file
+/// was private, but the index is a cache of the TMX and may be read by whoever may read the
+/// TMX (best effort: the index works either way).
+fn save<F>(idx_path: &Path, tmx: &Path, fill: F) -> Result<()>
+where
+    F: FnOnce(&mut dyn Write) -> std::io::Result<()>,
+{
+    output::write_atomic_with(idx_path, fill)?;
+    if let Ok(meta) = std::fs::metadata(tmx) {
+        let _ = std::fs::set_permissions(idx_path, meta.permissions());
+    }
+    Ok(())
 }
 
 /// Checks a saved index against the TMX: `Ok(Ok(opened))` to use it, `Ok(Err(reason))` to
@@ -187,7 +202,7 @@ fn try_saved(
         buf[STAMP_OFFSET..STAMP_OFFSET + 28].copy_from_slice(&stamp_bytes(&fresh));
         origin = IndexOrigin::Restamped;
         if !options.no_save {
-            note = output::write_atomic(idx_path, &buf)
+            note = save(idx_path, tmx, |w| w.write_all(&buf))
                 .err()
                 .map(|e| format!("could not refresh the index stamp ({e})"));
         }
