@@ -11,9 +11,12 @@
 //! numbers) are stored delta + varint encoded, in the same byte buffer as the texts, so that
 //! a loaded index file is used as read, without decoding its postings up front.
 //!
-//! Retrieval counts, for every unit, how many of the query's keys it shares, drops units whose
-//! length alone makes the minimum score impossible ([`score_bound`]), and keeps the best `k`
-//! by the Dice coefficient of their key sets — these are then scored exactly by the caller.
+//! Retrieval counts, for every unit, how many of the query's keys it shares (rarest keys first;
+//! keys found in more than 1/128 of the units are skipped unless they are among the query's six
+//! rarest, because they cost most of the decoding and tell little), drops units whose length
+//! alone makes the minimum score impossible ([`score_bound`], decided when a unit is first
+//! met), and keeps the best `k` by the Dice coefficient of the key sets — these are then
+//! scored exactly by the caller.
 
 use super::score::score_bound;
 use super::units::{hash_keys, units, Unit, UnitKind};

@@ -1,12 +1,18 @@
 //! Fuzzy lookup in a translation memory, the way CAT tools show TM matches.
 //!
-//! - [`score`] — the match percentage (100 = identical after whitespace normalisation, 99/98 =
+//! - [`score()`] — the match percentage (100 = identical after whitespace normalisation, 99/98 =
 //!   case- or punctuation-only differences, ≤ 97 = the words differ; see [`score`](mod@score)
 //!   for the scale), plus 101 for an in-context exact match decided by [`lookup`].
 //! - [`Index`] — an n-gram index over the TM sources (character bigrams for Chinese, word
 //!   stems for Russian / English) that finds candidates among a million TUs in milliseconds;
-//!   [`format`] saves it as `FILE.tmx.idx` and [`store`] keeps that file in step with the TMX.
+//!   [`format`](mod@format) saves it as `FILE.tmx.idx` and [`store`] keeps that file in step with the TMX.
 //! - [`diff`] — which parts of a TM source differ from the query.
+//!
+//! [`lookup`] takes the best `candidates` (150) units by key overlap, scores them exactly
+//! (skipping, once `top` matches are in hand, those whose cheap multiset bound cannot beat
+//! them), and returns the best `top` at or above `min`. On a synthetic 1,000,000-TU zh→ru
+//! memory (`benches/lookup.rs`) a lookup takes ≈ 6 ms median, 12 ms p95 after the index is
+//! loaded; the index is ≈ 405 MiB on disk, 325 MiB of it the texts.
 //!
 //! ```
 //! use tmalign::tm::lookup::{lookup, Index, LookupOptions};
