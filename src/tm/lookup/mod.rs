@@ -5,7 +5,8 @@
 //!   for the scale), plus 101 for an in-context exact match decided by [`lookup`].
 //! - [`Index`] — an n-gram index over the TM sources (character bigrams for Chinese, word
 //!   stems for Russian / English) that finds candidates among a million TUs in milliseconds;
-//!   [`format`](mod@format) saves it as `FILE.tmx.idx` and [`store`] keeps that file in step with the TMX.
+//!   [`format`](mod@format) saves it as `FILE.tmx.idx` and [`store`] keeps that file in step
+//!   with the TMX.
 //! - [`diff`] — which parts of a TM source differ from the query.
 //!
 //! [`lookup`] takes the best `candidates` (150) units by key overlap, scores them exactly
