@@ -12,7 +12,7 @@
 //! [`lookup`] takes the best `candidates` (150) units by key overlap, scores them exactly
 //! (skipping, once `top` matches are in hand, those whose cheap multiset bound cannot beat
 //! them), and returns the best `top` at or above `min`. On a synthetic 1,000,000-TU zh→ru
-//! memory (`benches/lookup.rs`) a lookup takes ≈ 6 ms median, 12 ms p95 after the index is
+//! memory (`benches/lookup.rs`) a lookup takes ≈ 4–6 ms median, 9–12 ms p95 after the index is
 //! loaded; the index is ≈ 405 MiB on disk, 325 MiB of it the texts.
 //!
 //! ```
