@@ -32,8 +32,30 @@ where
         fill(&mut buf).map_err(|e| Error::io(path, e))?;
         buf.flush().map_err(|e| Error::io(path, e))?;
     }
+    // The temporary file is created private (0600); an output is an ordinary file, so it gets
+    // the permissions of the file it replaces, or the usual 0644 when it is new.
+    let permissions = match std::fs::metadata(path) {
+        Ok(meta) => meta.permissions(),
+        Err(_) => default_permissions(),
+    };
+    std::fs::set_permissions(tmp.path(), permissions).map_err(|e| Error::io(path, e))?;
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
+}
+
+#[cfg(unix)]
+fn default_permissions() -> std::fs::Permissions {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::Permissions::from_mode(0o644)
+}
+
+#[cfg(not(unix))]
+fn default_permissions() -> std::fs::Permissions {
+    let mut p = std::fs::metadata(".")
+        .map(|m| m.permissions())
+        .expect("current directory");
+    p.set_readonly(false);
+    p
 }
 
 /// Refuses an output path that is one of the inputs (compared after canonicalisation).
@@ -68,6 +90,20 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
             .collect();
         assert!(leftovers.is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn outputs_are_world_readable_or_keep_the_replaced_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.txt");
+        write_atomic(&target, b"one").unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&target), 0o644);
+        std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomic(&target, b"two").unwrap();
+        assert_eq!(mode(&target), 0o640);
     }
 
     #[test]

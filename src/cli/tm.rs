@@ -5,6 +5,7 @@ use clap::Subcommand;
 
 mod export_csv;
 mod import_csv;
+mod lookup;
 mod merge;
 mod stats;
 
@@ -26,6 +27,8 @@ enum TmCommand {
     ExportCsv(export_csv::Args),
     /// Apply a reviewed CSV (status ok / reject / fix) to the TMX it was exported from.
     ImportCsv(import_csv::Args),
+    /// Fuzzy matches for a query (or stdin lines) with CAT-style scores and differences.
+    Lookup(lookup::Args),
 }
 
 /// Runs a `tm` subcommand.
@@ -35,6 +38,7 @@ pub fn run(args: Args) -> tmalign::Result<()> {
         TmCommand::Stats(a) => stats::run(a),
         TmCommand::ExportCsv(a) => export_csv::run(a),
         TmCommand::ImportCsv(a) => import_csv::run(a),
+        TmCommand::Lookup(a) => lookup::run(a),
     }
 }
 

@@ -11,6 +11,7 @@
 pub mod beads;
 pub mod csv;
 pub mod input;
+pub mod lookup;
 pub mod naming;
 pub mod numbers;
 pub mod ops;
