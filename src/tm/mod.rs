@@ -10,6 +10,7 @@ pub mod csv;
 pub mod input;
 pub mod naming;
 pub mod numbers;
+pub mod reader;
 pub mod seed;
 pub mod tmx;
 pub mod unit;

@@ -1,0 +1,735 @@
+//! Streaming TMX reader for TMX 1.1–1.4b files written by any tool (tmalign, OmegaT,
+//! translate-toolkit, Trados exports…).
+//!
+//! * Encoding: a byte-order mark (UTF-8, UTF-16 LE/BE), UTF-16 without BOM, or the encoding
+//!   named in the XML declaration (any label `encoding_rs` knows); UTF-8 by default.
+//! * `<tuv xml:lang="…">` and the TMX 1.1 spelling `<tuv lang="…">` are both accepted.
+//! * Inline markup in `<seg>` is reduced to text: the text of `hi` and `sub` is kept, the native
+//!   codes inside `bpt`, `ept`, `ph`, `it` and `ut` are dropped, and the variant notes
+//!   [`TmxVariant::had_markup`].
+//! * `prop` and `note` are kept at header, `tu` and `tuv` level.
+//! * Hostile input is refused without doing its bidding: a DOCTYPE with an internal subset
+//!   (entity declarations: "billion laughs", external entities) is an error and nothing is ever
+//!   expanded or fetched; undefined entities, characters XML 1.0 forbids, malformed or
+//!   truncated markup are errors that name the line and column. A plain
+//!   `<!DOCTYPE tmx SYSTEM "tmx14.dtd">` is fine (the DTD is not loaded).
+//!
+//! Every error is [`Error::BadInput`] naming the file, with `line L, column C:` in its message
+//! (the column counts bytes of the UTF-8 text).
+
+mod source;
+
+use crate::tm::tmx::is_xml_char;
+use crate::{Error, Lang, Result};
+use quick_xml::events::{BytesStart, Event};
+use source::{utf8_source, LineCounter, Utf8Source};
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+
+/// The `<header>` of a TMX file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TmxHeader {
+    /// The `srclang` attribute as written (may be `*all*`).
+    pub srclang: Option<String>,
+    /// All header attributes as written (`srclang` included).
+    pub attributes: BTreeMap<String, String>,
+    /// `<prop type="…">value</prop>` in document order.
+    pub props: Vec<(String, String)>,
+    /// `<note>` texts in document order.
+    pub notes: Vec<String>,
+}
+
+/// One `<tuv>`: a language variant of a translation unit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TmxVariant {
+    /// The language tag as written (`xml:lang`, or `lang` in TMX 1.1).
+    pub lang: String,
+    /// The text of `<seg>`, inline markup reduced to text (see the module documentation).
+    pub text: String,
+    /// Whether `<seg>` contained inline elements.
+    pub had_markup: bool,
+    /// `<prop>`s of the variant.
+    pub props: Vec<(String, String)>,
+    /// `<note>`s of the variant.
+    pub notes: Vec<String>,
+}
+
+/// One `<tu>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TmxUnit {
+    /// The `tuid` attribute.
+    pub id: Option<String>,
+    /// 1-based line of the `<tu>` start tag.
+    pub line: usize,
+    /// All attributes of `<tu>` as written (`tuid` included).
+    pub attributes: BTreeMap<String, String>,
+    /// `<prop>`s of the unit.
+    pub props: Vec<(String, String)>,
+    /// `<note>`s of the unit.
+    pub notes: Vec<String>,
+    /// The `<tuv>`s in document order.
+    pub variants: Vec<TmxVariant>,
+}
+
+impl TmxUnit {
+    /// The first variant in `lang`, language tags matched with the default [`LangMap`]
+    /// (`zh`, `ZH-cn`, `zh_CN`, `zh-Hans-CN` are all Chinese).
+    pub fn variant(&self, lang: Lang) -> Option<&TmxVariant> {
+        self.variant_with(lang, &LangMap::default())
+    }
+
+    /// The first variant in `lang`, language tags resolved with `map`.
+    pub fn variant_with(&self, lang: Lang, map: &LangMap) -> Option<&TmxVariant> {
+        self.variants
+            .iter()
+            .find(|v| map.resolve(&v.lang) == Some(lang))
+    }
+
+    /// Mutable access to the first variant in `lang` (see [`TmxUnit::variant_with`]).
+    pub fn variant_mut_with(&mut self, lang: Lang, map: &LangMap) -> Option<&mut TmxVariant> {
+        self.variants
+            .iter_mut()
+            .find(|v| map.resolve(&v.lang) == Some(lang))
+    }
+
+    /// The value of the first unit-level `<prop type="key">`.
+    pub fn prop(&self, key: &str) -> Option<&str> {
+        self.props
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A whole TMX file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TmxDocument {
+    /// The header.
+    pub header: TmxHeader,
+    /// The translation units in document order.
+    pub units: Vec<TmxUnit>,
+}
+
+/// How language tags of a TMX file map to tmalign's languages.
+///
+/// By default a tag resolves with [`Lang::parse`] (primary subtag: `zh-TW` is Chinese,
+/// `de-DE` is nothing). Entries override that: `zh-TW=none` ignores Traditional Chinese
+/// variants, `cmn=zh` or `x-chinese=zh` maps a private code. Keys match case-insensitively,
+/// `_` equals `-`, and a key also matches longer tags that extend it (`zh-Hant` matches
+/// `zh-Hant-TW`); the longest matching key wins.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LangMap {
+    entries: Vec<(String, Option<Lang>)>,
+}
+
+/// Canonical spelling of a tag for matching: trimmed, lower case, `-` separators.
+fn normalize_tag(tag: &str) -> String {
+    tag.trim().to_ascii_lowercase().replace('_', "-")
+}
+
+impl LangMap {
+    /// An empty map: tags resolve with [`Lang::parse`].
+    pub fn new() -> Self {
+        LangMap::default()
+    }
+
+    /// Parses `TAG=LANG,…` where LANG is `zh`, `ru`, `en` or `none`.
+    pub fn parse(list: &str) -> Result<LangMap> {
+        let mut map = LangMap::new();
+        for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            let (tag, lang) = item.split_once('=').ok_or_else(|| {
+                Error::Usage(format!(
+                    "bad language mapping {item:?}: expected TAG=LANG, e.g. zh-TW=zh or zh-TW=none"
+                ))
+            })?;
+            let lang = match lang.trim() {
+                l if l.eq_ignore_ascii_case("none") => None,
+                l => Some(l.parse::<Lang>()?),
+            };
+            if tag.trim().is_empty() {
+                return Err(Error::Usage(format!(
+                    "bad language mapping {item:?}: empty tag"
+                )));
+            }
+            map.insert(tag, lang);
+        }
+        Ok(map)
+    }
+
+    /// Maps `tag` (and longer tags extending it) to `lang`; `None` ignores such variants.
+    pub fn insert(&mut self, tag: &str, lang: Option<Lang>) {
+        let key = normalize_tag(tag);
+        self.entries.retain(|(k, _)| *k != key);
+        self.entries.push((key, lang));
+    }
+
+    /// The language of `tag`, or `None` when it is none of tmalign's (or mapped to none).
+    pub fn resolve(&self, tag: &str) -> Option<Lang> {
+        let tag = normalize_tag(tag);
+        let best = self
+            .entries
+            .iter()
+            .filter(|(k, _)| {
+                tag == *k
+                    || (tag.starts_with(k.as_str()) && tag.as_bytes().get(k.len()) == Some(&b'-'))
+            })
+            .max_by_key(|(k, _)| k.len());
+        match best {
+            Some((_, lang)) => *lang,
+            None => Lang::parse(&tag),
+        }
+    }
+}
+
+/// Reads a whole TMX file. Errors name the file and the line and column.
+pub fn read_tmx(path: &Path) -> Result<TmxDocument> {
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut reader = TmxReader::new(path, BufReader::new(file))?;
+    let mut units = Vec::new();
+    for unit in &mut reader {
+        units.push(unit?);
+    }
+    Ok(TmxDocument {
+        header: reader.header().clone(),
+        units,
+    })
+}
+
+/// Reads a TMX document from memory (`path` only names it in messages).
+pub fn read_tmx_bytes(path: &Path, bytes: &[u8]) -> Result<TmxDocument> {
+    let mut reader = TmxReader::new(path, bytes)?;
+    let mut units = Vec::new();
+    for unit in &mut reader {
+        units.push(unit?);
+    }
+    Ok(TmxDocument {
+        header: reader.header().clone(),
+        units,
+    })
+}
+
+/// An XML event reduced to what the TMX grammar needs, owned.
+enum Ev {
+    /// A start tag (empty elements come as a start and an end).
+    Start {
+        name: String,
+        attributes: BTreeMap<String, String>,
+        line: usize,
+    },
+    /// An end tag.
+    End,
+    /// Character data (text, CDATA, resolved references).
+    Text(String),
+    /// End of input (only after every element was closed).
+    Eof,
+}
+
+/// Inline elements whose content is native code, dropped from the text.
+const CODE_ELEMENTS: [&str; 5] = ["bpt", "ept", "ph", "it", "ut"];
+
+/// Streaming TMX reader: the header is read by [`TmxReader::new`], then the reader yields one
+/// [`TmxUnit`] at a time. After the first error it yields nothing more.
+pub struct TmxReader<R: BufRead> {
+    path: PathBuf,
+    xml: quick_xml::Reader<LineCounter<Utf8Source<R>>>,
+    buf: Vec<u8>,
+    /// Open elements: name and line of the start tag.
+    open: Vec<(String, usize)>,
+    header: TmxHeader,
+    encoding: &'static str,
+    done: bool,
+}
+
+impl<R: BufRead> TmxReader<R> {
+    /// Starts reading `input` (named `path_for_messages` in errors): detects the encoding,
+    /// checks the prolog and reads up to `<body>`, so that [`TmxReader::header`] is known.
+    pub fn new(path_for_messages: &Path, input: R) -> Result<Self> {
+        let (source, encoding) = utf8_source(path_for_messages, input)?;
+        let mut xml = quick_xml::Reader::from_reader(LineCounter::new(source));
+        let config = xml.config_mut();
+        config.expand_empty_elements = true;
+        config.check_end_names = true;
+        config.check_comments = true;
+        config.trim_text(false);
+        let mut reader = TmxReader {
+            path: path_for_messages.to_path_buf(),
+            xml,
+            buf: Vec::new(),
+            open: Vec::new(),
+            header: TmxHeader::default(),
+            encoding,
+            done: false,
+        };
+        reader.read_prolog()?;
+        Ok(reader)
+    }
+
+    /// The header (empty when the file has none).
+    pub fn header(&self) -> &TmxHeader {
+        &self.header
+    }
+
+    /// The encoding the file was decoded from (`UTF-8`, `UTF-16LE`, `windows-1251`…).
+    pub fn encoding(&self) -> &'static str {
+        self.encoding
+    }
+
+    /// A [`Error::BadInput`] at byte `pos`.
+    fn error_at(&mut self, pos: u64, message: impl std::fmt::Display) -> Error {
+        let (line, column) = self.xml.get_mut().locate(pos);
+        Error::bad_input(
+            &self.path,
+            format!("line {line}, column {column}: {message}"),
+        )
+    }
+
+    /// A [`Error::BadInput`] at a known line.
+    fn error_line(&self, line: usize, message: impl std::fmt::Display) -> Error {
+        Error::bad_input(&self.path, format!("line {line}: {message}"))
+    }
+
+    /// Checks that `text` (starting at byte `pos`) has only characters XML 1.0 allows.
+    fn check_chars(&mut self, text: &str, pos: u64) -> Result<()> {
+        if let Some((i, c)) = text.char_indices().find(|(_, c)| !is_xml_char(*c)) {
+            return Err(self.error_at(
+                pos + i as u64,
+                format!("character U+{:04X} is not allowed in XML", c as u32),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The next event, with nesting tracked and every well-formedness problem turned into an
+    /// error with a position.
+    fn next_event(&mut self) -> Result<Ev> {
+        loop {
+            let start = self.xml.buffer_position();
+            self.buf.clear();
+            let event = match self.xml.read_event_into(&mut self.buf) {
+                Ok(e) => e.into_owned(),
+                Err(e) => {
+                    let pos = self.xml.error_position();
+                    let message = match &e {
+                        quick_xml::Error::Syntax(s) => {
+                            format!("malformed XML ({s}); is the file truncated or not XML?")
+                        }
+                        other => format!("malformed XML: {other}"),
+                    };
+                    return Err(self.error_at(pos, message));
+                }
+            };
+            match event {
+                Event::Start(e) => {
+                    let (name, attributes) = self.start_tag(&e, start)?;
+                    let (line, _) = self.xml.get_mut().locate(start);
+                    self.open.push((name.clone(), line));
+                    return Ok(Ev::Start {
+                        name,
+                        attributes,
+                        line,
+                    });
+                }
+                Event::End(_) => {
+                    self.open.pop();
+                    return Ok(Ev::End);
+                }
+                Event::Empty(_) => {
+                    // expand_empty_elements is on, so this does not happen.
+                    return Err(self.error_at(start, "internal: unexpanded empty element"));
+                }
+                Event::Text(t) => {
+                    let text = match t.xml10_content() {
+                        Ok(s) => s.into_owned(),
+                        Err(_) => return Err(self.error_at(start, "text is not valid UTF-8")),
+                    };
+                    self.check_chars(&text, start)?;
+                    if self.open.is_empty() && !text.trim().is_empty() {
+                        return Err(self.error_at(
+                            start,
+                            "text outside the root element: this is not an XML (TMX) file",
+                        ));
+                    }
+                    return Ok(Ev::Text(text));
+                }
+                Event::CData(t) => {
+                    let text = match t.xml10_content() {
+                        Ok(s) => s.into_owned(),
+                        Err(_) => return Err(self.error_at(start, "CDATA is not valid UTF-8")),
+                    };
+                    self.check_chars(&text, start + 9)?;
+                    return Ok(Ev::Text(text));
+                }
+                Event::GeneralRef(r) => {
+                    let name = match r.decode() {
+                        Ok(n) => n.into_owned(),
+                        Err(_) => return Err(self.error_at(start, "reference is not valid UTF-8")),
+                    };
+                    let text = match name.as_str() {
+                        "amp" => "&".to_string(),
+                        "lt" => "<".to_string(),
+                        "gt" => ">".to_string(),
+                        "quot" => "\"".to_string(),
+                        "apos" => "'".to_string(),
+                        n if n.starts_with('#') => match r.resolve_char_ref() {
+                            Ok(Some(c)) if is_xml_char(c) => c.to_string(),
+                            Ok(Some(c)) => {
+                                return Err(self.error_at(
+                                    start,
+                                    format!(
+                                        "character reference &{n}; is U+{:04X}, not allowed in XML",
+                                        c as u32
+                                    ),
+                                ))
+                            }
+                            _ => {
+                                return Err(self.error_at(
+                                    start,
+                                    format!("invalid character reference &{n};"),
+                                ))
+                            }
+                        },
+                        n => {
+                            return Err(self.error_at(
+                                start,
+                                format!(
+                                    "undefined entity &{n}; (TMX files may only use &amp; &lt; &gt; &quot; &apos;)"
+                                ),
+                            ))
+                        }
+                    };
+                    return Ok(Ev::Text(text));
+                }
+                Event::DocType(d) => {
+                    let content = String::from_utf8_lossy(&d).into_owned();
+                    if content.contains('[') || content.contains("<!") {
+                        return Err(self.error_at(
+                            start,
+                            "DOCTYPE with an internal subset (entity declarations) refused: \
+                             tmalign never expands entities",
+                        ));
+                    }
+                }
+                Event::Decl(_) | Event::Comment(_) | Event::PI(_) => {}
+                Event::Eof => {
+                    if let Some((name, line)) = self.open.last().cloned() {
+                        let end = self.xml.buffer_position();
+                        return Err(self.error_at(
+                            end,
+                            format!(
+                                "the file ends here, inside <{name}> opened at line {line}: it is truncated"
+                            ),
+                        ));
+                    }
+                    return Ok(Ev::Eof);
+                }
+            }
+        }
+    }
+
+    /// Name and attributes of a start tag at byte `pos`.
+    fn start_tag(
+        &mut self,
+        e: &BytesStart<'_>,
+        pos: u64,
+    ) -> Result<(String, BTreeMap<String, String>)> {
+        let name = match std::str::from_utf8(e.name().as_ref()) {
+            Ok(n) => n.to_string(),
+            Err(_) => return Err(self.error_at(pos, "element name is not valid UTF-8")),
+        };
+        let mut attributes = BTreeMap::new();
+        for attr in e.attributes() {
+            let attr = match attr {
+                Ok(a) => a,
+                Err(err) => {
+                    return Err(self.error_at(pos, format!("bad attribute in <{name}>: {err}")))
+                }
+            };
+            let key = match std::str::from_utf8(attr.key.as_ref()) {
+                Ok(k) => k.to_string(),
+                Err(_) => return Err(self.error_at(pos, "attribute name is not valid UTF-8")),
+            };
+            let value = match attr.unescape_value() {
+                Ok(v) => v.into_owned(),
+                Err(err) => {
+                    return Err(self.error_at(
+                        pos,
+                        format!("bad value of attribute {key} in <{name}>: {err}"),
+                    ))
+                }
+            };
+            self.check_chars(&value, pos)?;
+            attributes.insert(key, value);
+        }
+        Ok((name, attributes))
+    }
+
+    /// Skips the rest of the element just started.
+    fn skip_element(&mut self) -> Result<()> {
+        let depth = self.open.len();
+        while self.open.len() >= depth {
+            if let Ev::Eof = self.next_event()? {
+                break; // cannot happen: Eof inside an element is an error
+            }
+        }
+        Ok(())
+    }
+
+    /// All text of the element just started (nested elements' text included).
+    fn element_text(&mut self) -> Result<String> {
+        let depth = self.open.len();
+        let mut text = String::new();
+        while self.open.len() >= depth {
+            match self.next_event()? {
+                Ev::Text(t) => text.push_str(&t),
+                Ev::Eof => break,
+                _ => {}
+            }
+        }
+        Ok(text)
+    }
+
+    /// Reads up to and including `<body>`.
+    fn read_prolog(&mut self) -> Result<()> {
+        let mut saw_root = false;
+        loop {
+            match self.next_event()? {
+                Ev::Start { name, line, .. } if !saw_root => {
+                    if name != "tmx" {
+                        return Err(self.error_line(
+                            line,
+                            format!("not a TMX file: the root element is <{name}>, not <tmx>"),
+                        ));
+                    }
+                    saw_root = true;
+                }
+                Ev::Start {
+                    name, attributes, ..
+                } if self.open.len() == 2 && name == "header" => {
+                    self.header.srclang = attributes.get("srclang").cloned();
+                    self.header.attributes = attributes;
+                    self.read_header_children()?;
+                }
+                Ev::Start { name, .. } if self.open.len() == 2 && name == "body" => return Ok(()),
+                Ev::Start { .. } => self.skip_element()?,
+                Ev::End => {
+                    let pos = self.xml.buffer_position();
+                    return Err(self.error_at(pos, "<tmx> has no <body>"));
+                }
+                Ev::Text(_) => {}
+                Ev::Eof => {
+                    return Err(Error::bad_input(
+                        &self.path,
+                        "not a TMX file: no <tmx> element (empty or not XML)",
+                    ))
+                }
+            }
+        }
+    }
+
+    /// Reads the `prop`s and `note`s of `<header>` up to its end tag.
+    fn read_header_children(&mut self) -> Result<()> {
+        let depth = self.open.len();
+        while self.open.len() >= depth {
+            match self.next_event()? {
+                Ev::Start {
+                    name, attributes, ..
+                } => match name.as_str() {
+                    "prop" => {
+                        let key = attributes.get("type").cloned().unwrap_or_default();
+                        let value = self.element_text()?;
+                        self.header.props.push((key, value));
+                    }
+                    "note" => {
+                        let note = self.element_text()?;
+                        self.header.notes.push(note);
+                    }
+                    _ => self.skip_element()?,
+                },
+                Ev::Eof => break,
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads one `<tu>` whose start tag was just read.
+    fn read_unit(&mut self, attributes: BTreeMap<String, String>, line: usize) -> Result<TmxUnit> {
+        let mut unit = TmxUnit {
+            id: attributes.get("tuid").cloned(),
+            line,
+            attributes,
+            props: Vec::new(),
+            notes: Vec::new(),
+            variants: Vec::new(),
+        };
+        let depth = self.open.len();
+        while self.open.len() >= depth {
+            match self.next_event()? {
+                Ev::Start {
+                    name,
+                    attributes,
+                    line,
+                } => match name.as_str() {
+                    "prop" => {
+                        let key = attributes.get("type").cloned().unwrap_or_default();
+                        let value = self.element_text()?;
+                        unit.props.push((key, value));
+                    }
+                    "note" => {
+                        let note = self.element_text()?;
+                        unit.notes.push(note);
+                    }
+                    "tuv" => {
+                        let variant = self.read_variant(attributes, line)?;
+                        unit.variants.push(variant);
+                    }
+                    _ => self.skip_element()?,
+                },
+                Ev::Eof => break,
+                _ => {}
+            }
+        }
+        if unit.variants.is_empty() {
+            return Err(self.error_line(line, "<tu> without any <tuv>/<seg>"));
+        }
+        Ok(unit)
+    }
+
+    /// Reads one `<tuv>` whose start tag was just read.
+    fn read_variant(
+        &mut self,
+        attributes: BTreeMap<String, String>,
+        line: usize,
+    ) -> Result<TmxVariant> {
+        let lang = attributes
+            .get("xml:lang")
+            .or_else(|| attributes.get("lang"))
+            .cloned()
+            .ok_or_else(|| self.error_line(line, "<tuv> without xml:lang (or lang) attribute"))?;
+        let mut variant = TmxVariant {
+            lang,
+            text: String::new(),
+            had_markup: false,
+            props: Vec::new(),
+            notes: Vec::new(),
+        };
+        let mut seen_seg = false;
+        let depth = self.open.len();
+        while self.open.len() >= depth {
+            match self.next_event()? {
+                Ev::Start {
+                    name, attributes, ..
+                } => match name.as_str() {
+                    "prop" => {
+                        let key = attributes.get("type").cloned().unwrap_or_default();
+                        let value = self.element_text()?;
+                        variant.props.push((key, value));
+                    }
+                    "note" => {
+                        let note = self.element_text()?;
+                        variant.notes.push(note);
+                    }
+                    "seg" if !seen_seg => {
+                        seen_seg = true;
+                        self.read_seg(&mut variant)?;
+                    }
+                    _ => self.skip_element()?,
+                },
+                Ev::Eof => break,
+                _ => {}
+            }
+        }
+        if !seen_seg {
+            return Err(self.error_line(line, "<tuv> without <seg>"));
+        }
+        Ok(variant)
+    }
+
+    /// Reads the content of `<seg>` (just started) into `variant`.
+    fn read_seg(&mut self, variant: &mut TmxVariant) -> Result<()> {
+        let depth = self.open.len();
+        // Whether text is kept, per open inline element: `sub` restores text inside codes.
+        let mut keep: Vec<bool> = Vec::new();
+        while self.open.len() >= depth {
+            match self.next_event()? {
+                Ev::Start { name, .. } => {
+                    variant.had_markup = true;
+                    let parent = keep.last().copied().unwrap_or(true);
+                    keep.push(if name == "sub" {
+                        true
+                    } else if CODE_ELEMENTS.contains(&name.as_str()) {
+                        false
+                    } else {
+                        parent
+                    });
+                }
+                Ev::End => {
+                    keep.pop();
+                }
+                Ev::Text(t) => {
+                    if keep.last().copied().unwrap_or(true) {
+                        variant.text.push_str(&t);
+                    }
+                }
+                Ev::Eof => break,
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads after `</body>`: only the end of `<tmx>` and misc may follow.
+    fn read_epilog(&mut self) -> Result<()> {
+        loop {
+            match self.next_event()? {
+                Ev::Eof => return Ok(()),
+                Ev::Start { .. } => self.skip_element()?,
+                _ => {}
+            }
+        }
+    }
+}
+
+impl<R: BufRead> Iterator for TmxReader<R> {
+    type Item = Result<TmxUnit>;
+
+    fn next(&mut self) -> Option<Result<TmxUnit>> {
+        if self.done {
+            return None;
+        }
+        let result = loop {
+            let event = match self.next_event() {
+                Ok(e) => e,
+                Err(e) => break Some(Err(e)),
+            };
+            match event {
+                Ev::Start {
+                    name,
+                    attributes,
+                    line,
+                } if name == "tu" => break Some(self.read_unit(attributes, line)),
+                Ev::Start { .. } => {
+                    if let Err(e) = self.skip_element() {
+                        break Some(Err(e));
+                    }
+                }
+                Ev::End => {
+                    // </body>
+                    break match self.read_epilog() {
+                        Ok(()) => None,
+                        Err(e) => Some(Err(e)),
+                    };
+                }
+                Ev::Text(_) => {}
+                Ev::Eof => break None,
+            }
+        };
+        if !matches!(result, Some(Ok(_))) {
+            self.done = true;
+        }
+        result
+    }
+}
+
+#[cfg(test)]
+mod tests;
