@@ -95,7 +95,7 @@ impl<K: std::hash::Hash + Eq> Side<K> {
     }
 }
 
-/// Per-word capitalisation votes from non-initial positions: (capitalised, total).
+/// Per-stem capitalisation votes from non-initial positions: (capitalised, total).
 type CapVotes = HashMap<String, (u32, u32)>;
 
 /// The result of counting a corpus.
@@ -152,7 +152,7 @@ fn count(pairs: &[BiPair], opts: &ExtractOptions) -> Counts {
         for (k, t) in toks.iter().enumerate() {
             if k > 0 && !t.break_before && t.pos != ru::Pos::Other {
                 let up = t.surface.chars().next().is_some_and(char::is_uppercase);
-                let v = caps.entry(t.folded.clone()).or_insert((0, 0));
+                let v = caps.entry(t.stem.clone()).or_insert((0, 0));
                 v.0 += up as u32;
                 v.1 += 1;
             }
@@ -597,21 +597,30 @@ fn recase(lower: &str, written: &str, caps: &CapVotes) -> String {
         .split(' ')
         .enumerate()
         .map(|(k, w)| {
-            let folded = ru::fold(w);
+            let folded = ru::stem(w);
             let is_acronym = written_words.get(k).is_some_and(|ww| {
                 ww.chars().count() > 1 && ww.chars().all(|c| !c.is_lowercase())
             });
             if is_acronym {
                 return w.to_uppercase();
             }
-            match caps.get(&folded) {
-                Some(&(up, total)) if up * 2 > total => {
+            let written_up = written_words
+                .get(k)
+                .and_then(|ww| ww.chars().next())
+                .is_some_and(char::is_uppercase);
+            let up = match caps.get(&folded) {
+                Some(&(up, total)) if total > 0 => up * 2 > total,
+                // only ever sentence-initial: keep the casing as written
+                _ => written_up,
+            };
+            match up {
+                true => {
                     let mut c = w.chars();
                     c.next()
                         .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
                         .unwrap_or_default()
                 }
-                _ => w.to_owned(),
+                false => w.to_owned(),
             }
         })
         .collect::<Vec<_>>()

@@ -28,6 +28,10 @@ pub struct Word {
     pub can_end: bool,
     /// Whether the word may stand inside a term at all.
     pub inner: bool,
+    /// A verb that may close a compound after a noun (合作组织: 组织 is tagged as a verb).
+    pub verb_end: bool,
+    /// Whether the word is noun-like (by tag).
+    pub noun: bool,
     /// Whether a clause break (punctuation, digits, Latin) precedes the word.
     pub break_before: bool,
     /// Length in characters.
@@ -86,6 +90,8 @@ pub fn words(text: &str) -> Vec<Word> {
             can_start: !stop_edge && !function_tag(t.tag) && inner,
             can_end: !stop_edge && noun_tag(t.tag) && inner,
             inner,
+            verb_end: !stop_edge && inner && t.tag == "v" && t.word.chars().count() >= 2,
+            noun: noun_tag(t.tag),
             break_before: brk,
             chars: t.word.chars().count(),
         });
@@ -112,7 +118,8 @@ pub fn candidates(words: &[Word], max_words: usize) -> Vec<(usize, usize)> {
             if chars > 16 {
                 break;
             }
-            if w.can_end && chars >= 2 {
+            let ends = w.can_end || (j > i && w.verb_end && words[j - 1].noun);
+            if ends && chars >= 2 {
                 out.push((i, j + 1));
             }
         }
