@@ -544,12 +544,42 @@ fn seed_matches(pairs: &[BiPair], seed: &[SeedTerm]) -> Vec<SeedHit> {
     hits
 }
 
-/// Ending of a word that is typical of the nominative (adjectives) — a tie-breaker when a
-/// term's surface forms are counted.
-fn looks_nominative(first_word: &str) -> bool {
-    ["ая", "яя", "ое", "ее", "ые", "ие", "ый", "ий"]
+/// How much a lowercase surface form looks like the nominative (dictionary) form: weights
+/// for the tie-breaking of surface forms. Adjectives are judged by their ending, the last
+/// (head or last dependent) word by noun endings: clearly oblique endings (-ии, -ов, -ами,
+/// -ом, …) weigh little, ambiguous ones (-а, -ы, -и: genitive or plural) medium.
+fn nominative_weight(form: &str) -> f64 {
+    let words: Vec<&str> = form.split(' ').collect();
+    let mut w = 1.0;
+    if let Some(first) = words.first() {
+        if words.len() > 1 && ru::guess_pos(&ru::fold(first)) == ru::Pos::Adj {
+            let nom = ["ая", "яя", "ое", "ее", "ые", "ие", "ый", "ий", "ой"];
+            w *= if nom.iter().any(|e| first.ends_with(e)) { 2.0 } else { 0.7 };
+        }
+    }
+    // the head noun: the first noun of the phrase
+    let head = words
         .iter()
-        .any(|e| first_word.ends_with(e))
+        .find(|x| ru::guess_pos(&ru::fold(x)) == ru::Pos::Noun)
+        .copied()
+        .unwrap_or("");
+    let oblique = [
+        "ии", "ами", "ями", "ах", "ях", "ам", "ям", "ов", "ев", "ом", "ем", "ой", "ей", "ию",
+        "ую", "у", "ю", "е",
+    ];
+    let ambiguous = ["а", "я", "ы", "и"];
+    let nominative = ["ие", "ия", "ство", "ость", "ье"];
+    if nominative.iter().any(|e| head.ends_with(e)) {
+        w *= 2.0;
+    } else if oblique.iter().any(|e| head.ends_with(e)) {
+        w *= 0.5;
+    } else if ambiguous.iter().any(|e| head.ends_with(e)) {
+        w *= 1.0;
+    } else {
+        // consonant, -ь, -й, -о: nominative (or accusative, which has the same form)
+        w *= 2.0;
+    }
+    w
 }
 
 /// The reported surface form of each Russian candidate in `wanted`: the most frequent
@@ -565,10 +595,7 @@ fn ru_surfaces(pairs: &[BiPair], counts: &Counts, wanted: HashSet<u32>) -> FastM
             };
             written.entry(o.id).or_insert_with(|| ru::lower_spaces(text, false));
             let lower = ru::lower_spaces(text, true);
-            let mut w = 1.0;
-            if looks_nominative(lower.split(' ').next().unwrap_or("")) {
-                w *= 2.0;
-            }
+            let mut w = nominative_weight(&lower);
             if o.i == 0 {
                 w *= 1.5;
             }
@@ -599,7 +626,7 @@ fn recase(lower: &str, written: &str, caps: &CapVotes) -> String {
         .map(|(k, w)| {
             let folded = ru::stem(w);
             let is_acronym = written_words.get(k).is_some_and(|ww| {
-                ww.chars().count() > 1 && ww.chars().all(|c| !c.is_lowercase())
+                (2..=5).contains(&ww.chars().count()) && ww.chars().all(|c| !c.is_lowercase()) && caps.get(&ru::stem(ww)).is_none_or(|&(up, t)| up == t)
             });
             if is_acronym {
                 return w.to_uppercase();
@@ -613,15 +640,27 @@ fn recase(lower: &str, written: &str, caps: &CapVotes) -> String {
                 // only ever sentence-initial: keep the casing as written
                 _ => written_up,
             };
-            match up {
-                true => {
-                    let mut c = w.chars();
-                    c.next()
-                        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-                        .unwrap_or_default()
-                }
-                false => w.to_owned(),
+            if !up {
+                return w.to_owned();
             }
+            // Capitalise each hyphen part that is capitalised where written (Нью-Йорк).
+            let written_parts: Vec<&str> = written_words.get(k).map(|ww| ww.split('-').collect()).unwrap_or_default();
+            w.split('-')
+                .enumerate()
+                .map(|(i, part)| {
+                    let cap = i == 0
+                        || written_parts
+                            .get(i)
+                            .and_then(|p| p.chars().next())
+                            .is_some_and(char::is_uppercase);
+                    let mut c = part.chars();
+                    match c.next() {
+                        Some(f) if cap => f.to_uppercase().collect::<String>() + c.as_str(),
+                        _ => part.to_owned(),
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("-")
         })
         .collect::<Vec<_>>()
         .join(" ")
