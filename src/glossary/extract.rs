@@ -101,6 +101,8 @@ type CapVotes = HashMap<String, (u32, u32)>;
 /// The result of counting a corpus.
 struct Counts {
     zh: Side<Box<str>>,
+    /// (Chinese candidate, neighbouring content character, right side?) → occurrences.
+    zh_context: FastMap<(u32, char, bool), u32>,
     ru: Side<RuKey>,
     ru_stems: Vec<String>,
     caps: CapVotes,
@@ -112,6 +114,7 @@ fn count(pairs: &[BiPair], opts: &ExtractOptions) -> Counts {
     let mut stem_ids: HashMap<String, u32> = HashMap::new();
     let mut ru_stems: Vec<String> = Vec::new();
     let mut caps: CapVotes = HashMap::new();
+    let mut zh_context: FastMap<(u32, char, bool), u32> = FastMap::default();
     let max_ru = opts.max_ru_words.clamp(1, MAX_RU);
     for p in pairs {
         // Chinese
@@ -124,6 +127,13 @@ fn count(pairs: &[BiPair], opts: &ExtractOptions) -> Counts {
                 Some(&id) => id,
                 None => zs.intern(key.into()),
             };
+            let before = p.zh[..b0].chars().next_back();
+            let after = p.zh[b1..].chars().next();
+            for (c, right) in [(before, false), (after, true)] {
+                if let Some(c) = c.filter(|&c| zh::is_content_char(c)) {
+                    *zh_context.entry((id, c, right)).or_insert(0) += 1;
+                }
+            }
             occs.push(Occ {
                 id,
                 i: i as u16,
@@ -176,6 +186,7 @@ fn count(pairs: &[BiPair], opts: &ExtractOptions) -> Counts {
     }
     Counts {
         zh: zs,
+        zh_context,
         ru: rs,
         ru_stems,
         caps,
@@ -231,7 +242,15 @@ fn name_match(zh_term: &str, ru_stems: &[&str]) -> bool {
 pub fn extract(pairs: &[BiPair], opts: &ExtractOptions) -> Vec<GlossEntry> {
     let min = opts.min_freq.max(1) as u32;
     let counts = count(pairs, opts);
-    let keep_z = counts.zh.keep(min);
+    let mut keep_z = counts.zh.keep(min);
+    // Branching test: a candidate nearly always glued to the same content character is a
+    // piece of a longer word that segmentation cut (卡瓦 of 卡瓦诺), not a term.
+    for (&(id, _, _), &n) in &counts.zh_context {
+        let f = counts.zh.freq[id as usize];
+        if f >= 2 && n as f64 >= 0.75 * f as f64 {
+            keep_z[id as usize] = false;
+        }
+    }
     let keep_r = counts.ru.keep(min);
 
     // Co-occurrence counts of kept candidates, with the first unit as the example.

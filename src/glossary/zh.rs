@@ -32,6 +32,9 @@ pub struct Word {
     pub verb_end: bool,
     /// Whether the word is noun-like (by tag).
     pub noun: bool,
+    /// A single content character: jieba often cuts transliterated names into pieces
+    /// (卡瓦 + 诺), so such a character may close or open a multi-word candidate.
+    pub single: bool,
     /// Whether a clause break (punctuation, digits, Latin) precedes the word.
     pub break_before: bool,
     /// Length in characters.
@@ -52,6 +55,16 @@ const INNER_STOP: &[&str] = &["的", "了", "着", "过", "地", "得", "是", "
 
 fn is_han(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2A6DF)
+}
+
+/// Characters that commonly attach to terms without being part of them (particles,
+/// conjunctions, prepositions, plural and locative suffixes, common verbs).
+const GLUE_CHARS: &str = "的了和与及在是对将也都而并等之以为于从向这那其该此各们就还又或但到上下中里着过地得所给同跟已有不会能要说称表被把让使与其年月日后前时内外间";
+
+/// Whether `c` is a Chinese character that is not a common particle or function character:
+/// a neighbour that, when always present, shows a candidate is a fragment of a longer word.
+pub fn is_content_char(c: char) -> bool {
+    is_han(c) && !GLUE_CHARS.contains(c)
 }
 
 /// Tags of words that can end a term: nouns of all kinds, verbal and adjectival nouns,
@@ -92,6 +105,7 @@ pub fn words(text: &str) -> Vec<Word> {
             inner,
             verb_end: !stop_edge && inner && t.tag == "v" && t.word.chars().count() >= 2,
             noun: noun_tag(t.tag),
+            single: t.word.chars().count() == 1 && !stop_edge && inner && !function_tag(t.tag),
             break_before: brk,
             chars: t.word.chars().count(),
         });
@@ -105,7 +119,11 @@ pub fn words(text: &str) -> Vec<Word> {
 pub fn candidates(words: &[Word], max_words: usize) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     for i in 0..words.len() {
-        if !words[i].can_start {
+        let single_start = words[i].single
+            && words
+                .get(i + 1)
+                .is_some_and(|n| !n.break_before && n.inner);
+        if !words[i].can_start && !single_start {
             continue;
         }
         let mut chars = 0;
@@ -118,7 +136,9 @@ pub fn candidates(words: &[Word], max_words: usize) -> Vec<(usize, usize)> {
             if chars > 16 {
                 break;
             }
-            let ends = w.can_end || (j > i && w.verb_end && words[j - 1].noun);
+            let ends = (w.can_end && (j > i || words[i].can_start))
+                || (j > i && w.verb_end && words[j - 1].noun)
+                || (j > i && w.single);
             if ends && chars >= 2 {
                 out.push((i, j + 1));
             }
