@@ -69,11 +69,19 @@ impl<K: std::hash::Hash + Eq> Side<K> {
             for o in occs.iter().filter(|o| frequent[o.id as usize]) {
                 local.insert((o.i, o.j), o.id);
             }
-            for o in occs.iter().filter(|o| frequent[o.id as usize] && o.j - o.i > 1) {
-                for sub in [(o.i + 1, o.j), (o.i, o.j - 1)] {
-                    if let Some(&c) = local.get(&sub) {
-                        if c != o.id {
-                            pairs.push(((c as u64) << 32) | o.id as u64);
+            // Parents reach up to two words left and three right, so that a child is also
+            // found inside a parent that extends it by a connector and a modifier
+            // (отношения партнёрства → отношения партнёрства и стратегического взаимодействия).
+            for o in occs.iter().filter(|o| frequent[o.id as usize]) {
+                for i in o.i.saturating_sub(2)..=o.i {
+                    for j in o.j..=o.j + 3 {
+                        if (i, j) == (o.i, o.j) {
+                            continue;
+                        }
+                        if let Some(&parent) = local.get(&(i, j)) {
+                            if parent != o.id {
+                                pairs.push(((o.id as u64) << 32) | parent as u64);
+                            }
                         }
                     }
                 }
@@ -247,7 +255,7 @@ pub fn extract(pairs: &[BiPair], opts: &ExtractOptions) -> Vec<GlossEntry> {
     // piece of a longer word that segmentation cut (卡瓦 of 卡瓦诺), not a term.
     for (&(id, _, _), &n) in &counts.zh_context {
         let f = counts.zh.freq[id as usize];
-        if f >= 2 && n as f64 >= 0.75 * f as f64 {
+        if f >= 2 && n as f64 >= 0.9 * f as f64 {
             keep_z[id as usize] = false;
         }
     }
@@ -607,12 +615,21 @@ fn nominative_weight(form: &str) -> f64 {
 fn ru_surfaces(pairs: &[BiPair], counts: &Counts, wanted: HashSet<u32>) -> FastMap<u32, String> {
     let mut forms: FastMap<u32, HashMap<String, f64>> = FastMap::default();
     let mut written: FastMap<u32, String> = FastMap::default();
+    let mut all_caps: FastMap<(u32, usize), (u32, u32)> = FastMap::default();
     for (p, occs) in pairs.iter().zip(&counts.ru.units) {
         for o in occs.iter().filter(|o| wanted.contains(&o.id)) {
             let Some(text) = p.ru.get(o.b0 as usize..o.b1 as usize) else {
                 continue;
             };
             written.entry(o.id).or_insert_with(|| ru::lower_spaces(text, false));
+            // all-caps votes per word position (acronyms such as БРИКС, ШОС stay in capitals;
+            // a heading in capitals does not make a name an acronym)
+            for (k, word) in text.split_whitespace().enumerate() {
+                let v = all_caps.entry((o.id, k)).or_insert((0, 0));
+                v.0 += (word.chars().count() >= 2 && word.chars().all(|c| !c.is_lowercase()))
+                    as u32;
+                v.1 += 1;
+            }
             let lower = ru::lower_spaces(text, true);
             let mut w = nominative_weight(&lower);
             if o.i == 0 {
@@ -629,14 +646,17 @@ fn ru_surfaces(pairs: &[BiPair], counts: &Counts, wanted: HashSet<u32>) -> FastM
                 .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))?
                 .0;
             let w = written.get(&id).map(String::as_str).unwrap_or("");
-            Some((id, recase(&best, w, &counts.caps)))
+            let acronym: Vec<bool> = (0..best.split(' ').count())
+                .map(|k| all_caps.get(&(id, k)).is_some_and(|&(a, t)| a * 2 > t))
+                .collect();
+            Some((id, recase(&best, w, &acronym, &counts.caps)))
         })
         .collect()
 }
 
 /// Restores capitals: a word mostly capitalised mid-sentence (names, organisations) gets an
 /// initial capital, an all-caps acronym stays in capitals.
-fn recase(lower: &str, written: &str, caps: &CapVotes) -> String {
+fn recase(lower: &str, written: &str, acronym: &[bool], caps: &CapVotes) -> String {
     // Acronyms: the casing of a written occurrence.
     let written_words: Vec<&str> = written.split(' ').collect();
     lower
@@ -644,9 +664,7 @@ fn recase(lower: &str, written: &str, caps: &CapVotes) -> String {
         .enumerate()
         .map(|(k, w)| {
             let folded = ru::stem(w);
-            let is_acronym = written_words.get(k).is_some_and(|ww| {
-                (2..=5).contains(&ww.chars().count()) && ww.chars().all(|c| !c.is_lowercase()) && caps.get(&ru::stem(ww)).is_none_or(|&(up, t)| up == t)
-            });
+            let is_acronym = acronym.get(k).copied().unwrap_or(false);
             if is_acronym {
                 return w.to_uppercase();
             }
