@@ -52,13 +52,34 @@ fn write_tmx(path: &Path, units: &[(&str, &str)]) {
 /// A small summit corpus: every term occurs at least twice.
 fn summit_units() -> Vec<(&'static str, &'static str)> {
     vec![
-        ("上海合作组织峰会在北京举行。", "Саммит Шанхайской организации сотрудничества прошел в Пекине."),
-        ("上海合作组织是重要的组织。", "Шанхайская организация сотрудничества является важной организацией."),
-        ("双方支持上海合作组织。", "Стороны поддерживают Шанхайскую организацию сотрудничества."),
-        ("习近平在北京会见普京。", "Си Цзиньпин встретился с Путиным в Пекине."),
-        ("习近平指出，经济合作很重要。", "Си Цзиньпин отметил, что экономическое сотрудничество важно."),
-        ("经济合作不断发展。", "Экономическое сотрудничество развивается."),
-        ("两国元首举行会谈。", "Главы двух государств провели переговоры."),
+        (
+            "上海合作组织峰会在北京举行。",
+            "Саммит Шанхайской организации сотрудничества прошел в Пекине.",
+        ),
+        (
+            "上海合作组织是重要的组织。",
+            "Шанхайская организация сотрудничества является важной организацией.",
+        ),
+        (
+            "双方支持上海合作组织。",
+            "Стороны поддерживают Шанхайскую организацию сотрудничества.",
+        ),
+        (
+            "习近平在北京会见普京。",
+            "Си Цзиньпин встретился с Путиным в Пекине.",
+        ),
+        (
+            "习近平指出，经济合作很重要。",
+            "Си Цзиньпин отметил, что экономическое сотрудничество важно.",
+        ),
+        (
+            "经济合作不断发展。",
+            "Экономическое сотрудничество развивается.",
+        ),
+        (
+            "两国元首举行会谈。",
+            "Главы двух государств провели переговоры.",
+        ),
     ]
 }
 
@@ -108,7 +129,10 @@ fn csv_output_sorted_and_seed_does_not_leak() {
     let scores: Vec<f64> = rows.iter().map(|r| r[2].parse().unwrap()).collect();
     assert!(scores.windows(2).all(|w| w[0] >= w[1]));
     let get = |z: &str| rows.iter().find(|r| r[0] == z).map(|r| r[1].clone());
-    assert_eq!(get("上海合作组织").as_deref(), Some("Шанхайская организация сотрудничества"));
+    assert_eq!(
+        get("上海合作组织").as_deref(),
+        Some("Шанхайская организация сотрудничества")
+    );
     assert_eq!(get("习近平").as_deref(), Some("Си Цзиньпин"));
     // freq and an example unit id
     let r = rows.iter().find(|r| r[0] == "上海合作组织").unwrap();
@@ -141,8 +165,14 @@ fn omegat_tsv_follows_the_documented_format() {
     for l in &lines {
         let f: Vec<&str> = l.split('\t').collect();
         assert_eq!(f.len(), 3, "{l}");
-        assert!(f[0].chars().any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c)), "{l}");
-        assert!(f[1].chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c)), "{l}");
+        assert!(
+            f[0].chars().any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c)),
+            "{l}"
+        );
+        assert!(
+            f[1].chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c)),
+            "{l}"
+        );
         assert!(f[2].starts_with("score "), "{l}");
     }
 }
@@ -153,10 +183,18 @@ fn tmx_output_is_phrase_tmx_and_reads_back() {
     let tmx = d.path().join("summit.tmx");
     write_tmx(&tmx, &summit_units());
     let out_path = d.path().join("terms.tmx");
-    let out = run(bin().arg("glossary").arg(&tmx).arg("--no-seed").arg("-o").arg(&out_path));
+    let out = run(bin()
+        .arg("glossary")
+        .arg(&tmx)
+        .arg("--no-seed")
+        .arg("-o")
+        .arg(&out_path));
     assert_eq!(out.status.code(), Some(0));
     let doc = tmalign::tm::reader::read_tmx(&out_path).unwrap();
-    assert_eq!(doc.header.attributes.get("segtype").map(String::as_str), Some("phrase"));
+    assert_eq!(
+        doc.header.attributes.get("segtype").map(String::as_str),
+        Some("phrase")
+    );
     assert!(doc.units.iter().any(|u| {
         u.variant(tmalign::Lang::Zh).map(|v| v.text.as_str()) == Some("上海合作组织")
     }));
@@ -168,7 +206,12 @@ fn tbx_is_read_back_by_translate_toolkit() {
     let tmx = d.path().join("summit.tmx");
     write_tmx(&tmx, &summit_units());
     let out_path = d.path().join("terms.tbx");
-    let out = run(bin().arg("glossary").arg(&tmx).arg("--no-seed").arg("-o").arg(&out_path));
+    let out = run(bin()
+        .arg("glossary")
+        .arg(&tmx)
+        .arg("--no-seed")
+        .arg("-o")
+        .arg(&out_path));
     assert_eq!(out.status.code(), Some(0));
     let text = std::fs::read_to_string(&out_path).unwrap();
     assert!(text.contains(r#"<martif type="TBX-Basic" xml:lang="en">"#));
@@ -217,7 +260,9 @@ for u in store.units:
     }
     let printed = String::from_utf8(out.unwrap().stdout).unwrap();
     assert!(
-        printed.lines().any(|l| l == "上海合作组织\tШанхайская организация сотрудничества"),
+        printed
+            .lines()
+            .any(|l| l == "上海合作组织\tШанхайская организация сотрудничества"),
         "{printed}"
     );
 }
@@ -252,7 +297,11 @@ fn bad_inputs_exit_2_and_write_nothing() {
     let tmx = d.path().join("ok.tmx");
     write_tmx(&tmx, &summit_units());
     let seed = d.path().join("seed.tsv");
-    std::fs::write(&seed, "zh\tru\tnote\n中方\tкитайская сторона\tformula\n俄方\n").unwrap();
+    std::fs::write(
+        &seed,
+        "zh\tru\tnote\n中方\tкитайская сторона\tformula\n俄方\n",
+    )
+    .unwrap();
     let out = run(bin()
         .arg("glossary")
         .arg(&tmx)
@@ -293,9 +342,10 @@ fn ntrex_precision_at_100() {
         .arg(&out_path));
     assert_eq!(out.status.code(), Some(0));
     let rows = read_csv(&out_path);
-    let gold_text =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/glossary/ntrex-gold.tsv"))
-            .unwrap();
+    let gold_text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/glossary/ntrex-gold.tsv"),
+    )
+    .unwrap();
     let gold: std::collections::HashMap<(String, String), bool> = gold_text
         .lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
@@ -359,7 +409,10 @@ fn examples_key_terms() {
     assert_eq!(out.status.code(), Some(0));
     let rows = read_csv(&g);
     let expect: &[(&str, &[&str])] = &[
-        ("上海合作组织", &["Шанхайская организация сотрудничества", "ШОС"]),
+        (
+            "上海合作组织",
+            &["Шанхайская организация сотрудничества", "ШОС"],
+        ),
         ("欧亚经济联盟", &["Евразийский экономический союз", "ЕАЭС"]),
         ("金砖国家", &["БРИКС"]),
         ("习近平", &["Си Цзиньпин"]),
@@ -373,9 +426,9 @@ fn examples_key_terms() {
     ];
     let mut missing = Vec::new();
     for (zh, renderings) in expect {
-        let ok = rows.iter().any(|r| {
-            r[0] == *zh && renderings.iter().any(|x| stems(x) == stems(&r[1]))
-        });
+        let ok = rows
+            .iter()
+            .any(|r| r[0] == *zh && renderings.iter().any(|x| stems(x) == stems(&r[1])));
         if !ok {
             let got: Vec<&String> = rows.iter().filter(|r| r[0] == *zh).map(|r| &r[1]).collect();
             missing.push(format!("{zh}: got {got:?}"));

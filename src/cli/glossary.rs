@@ -36,7 +36,9 @@ pub struct Args {
 pub fn run(args: Args) -> tmalign::Result<()> {
     let format = match &args.format {
         Some(f) => GlossFormat::parse(f).ok_or_else(|| {
-            Error::Usage(format!("unknown glossary format {f:?} (csv, tsv, tbx, tmx)"))
+            Error::Usage(format!(
+                "unknown glossary format {f:?} (csv, tsv, tbx, tmx)"
+            ))
         })?,
         None => GlossFormat::from_path(&args.output).ok_or_else(|| {
             Error::Usage(format!(

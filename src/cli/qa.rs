@@ -25,7 +25,11 @@ pub fn run(args: Args) -> tmalign::Result<()> {
     let csv_out = match args.format.to_ascii_lowercase().as_str() {
         "text" => false,
         "csv" => true,
-        f => return Err(Error::Usage(format!("unknown report format {f:?} (text, csv)"))),
+        f => {
+            return Err(Error::Usage(format!(
+                "unknown report format {f:?} (text, csv)"
+            )))
+        }
     };
     let gpath = match args.glossary.clone().or_else(file::default_glossary) {
         Some(p) => p,
@@ -44,7 +48,8 @@ pub fn run(args: Args) -> tmalign::Result<()> {
     if csv_out {
         let mut w = csv::Writer::from_writer(&mut out);
         let err = |e: csv::Error| Error::Internal(e.to_string());
-        w.write_record(["unit", "term", "expected", "target"]).map_err(err)?;
+        w.write_record(["unit", "term", "expected", "target"])
+            .map_err(err)?;
         for i in &issues {
             w.write_record([&i.unit, &i.term, &i.expected.join(" | "), &i.target])
                 .map_err(err)?;

@@ -113,6 +113,7 @@ struct Counts {
     zh_context: FastMap<(u32, char, bool), u32>,
     ru: Side<RuKey>,
     ru_stems: Vec<String>,
+    stem_ids: HashMap<String, u32>,
     caps: CapVotes,
 }
 
@@ -197,6 +198,7 @@ fn count(pairs: &[BiPair], opts: &ExtractOptions) -> Counts {
         zh_context,
         ru: rs,
         ru_stems,
+        stem_ids,
         caps,
     }
 }
@@ -494,7 +496,7 @@ fn seed_ru_key(term: &str, counts: &Counts) -> Option<u32> {
     }
     let mut key = [u32::MAX; MAX_RU];
     for (k, t) in toks.iter().enumerate() {
-        key[k] = counts.ru_stems.iter().position(|s| *s == t.stem)? as u32;
+        key[k] = *counts.stem_ids.get(&t.stem)?;
     }
     counts.ru.ids.get(&key).copied()
 }
@@ -581,7 +583,11 @@ fn nominative_weight(form: &str) -> f64 {
     if let Some(first) = words.first() {
         if words.len() > 1 && ru::guess_pos(&ru::fold(first)) == ru::Pos::Adj {
             let nom = ["ая", "яя", "ое", "ее", "ые", "ие", "ый", "ий", "ой"];
-            w *= if nom.iter().any(|e| first.ends_with(e)) { 2.0 } else { 0.7 };
+            w *= if nom.iter().any(|e| first.ends_with(e)) {
+                2.0
+            } else {
+                0.7
+            };
         }
     }
     // the head noun: the first noun of the phrase
@@ -591,8 +597,8 @@ fn nominative_weight(form: &str) -> f64 {
         .copied()
         .unwrap_or("");
     let oblique = [
-        "ии", "ами", "ями", "ах", "ях", "ам", "ям", "ов", "ев", "ом", "ем", "ой", "ей", "ию",
-        "ую", "у", "ю", "е",
+        "ии", "ами", "ями", "ах", "ях", "ам", "ям", "ов", "ев", "ом", "ем", "ой", "ей", "ию", "ую",
+        "у", "ю", "е",
     ];
     let ambiguous = ["а", "я", "ы", "и"];
     let nominative = ["ие", "ия", "ство", "ость", "ье"];
@@ -621,13 +627,15 @@ fn ru_surfaces(pairs: &[BiPair], counts: &Counts, wanted: HashSet<u32>) -> FastM
             let Some(text) = p.ru.get(o.b0 as usize..o.b1 as usize) else {
                 continue;
             };
-            written.entry(o.id).or_insert_with(|| ru::lower_spaces(text, false));
+            written
+                .entry(o.id)
+                .or_insert_with(|| ru::lower_spaces(text, false));
             // all-caps votes per word position (acronyms such as БРИКС, ШОС stay in capitals;
             // a heading in capitals does not make a name an acronym)
             for (k, word) in text.split_whitespace().enumerate() {
                 let v = all_caps.entry((o.id, k)).or_insert((0, 0));
-                v.0 += (word.chars().count() >= 2 && word.chars().all(|c| !c.is_lowercase()))
-                    as u32;
+                v.0 +=
+                    (word.chars().count() >= 2 && word.chars().all(|c| !c.is_lowercase())) as u32;
                 v.1 += 1;
             }
             let lower = ru::lower_spaces(text, true);
@@ -681,7 +689,10 @@ fn recase(lower: &str, written: &str, acronym: &[bool], caps: &CapVotes) -> Stri
                 return w.to_owned();
             }
             // Capitalise each hyphen part that is capitalised where written (Нью-Йорк).
-            let written_parts: Vec<&str> = written_words.get(k).map(|ww| ww.split('-').collect()).unwrap_or_default();
+            let written_parts: Vec<&str> = written_words
+                .get(k)
+                .map(|ww| ww.split('-').collect())
+                .unwrap_or_default();
             w.split('-')
                 .enumerate()
                 .map(|(i, part)| {
@@ -720,12 +731,30 @@ mod tests {
 
     fn sample() -> Vec<BiPair> {
         corpus(&[
-            ("上海合作组织峰会在北京举行。", "Саммит Шанхайской организации сотрудничества прошел в Пекине."),
-            ("上海合作组织是重要的组织。", "Шанхайская организация сотрудничества является важной организацией."),
-            ("双方支持上海合作组织。", "Стороны поддерживают Шанхайскую организацию сотрудничества."),
-            ("习近平在北京会见普京。", "Си Цзиньпин встретился с Путиным в Пекине."),
-            ("习近平指出，经济合作很重要。", "Си Цзиньпин отметил, что экономическое сотрудничество важно."),
-            ("经济合作不断发展。", "Экономическое сотрудничество развивается."),
+            (
+                "上海合作组织峰会在北京举行。",
+                "Саммит Шанхайской организации сотрудничества прошел в Пекине.",
+            ),
+            (
+                "上海合作组织是重要的组织。",
+                "Шанхайская организация сотрудничества является важной организацией.",
+            ),
+            (
+                "双方支持上海合作组织。",
+                "Стороны поддерживают Шанхайскую организацию сотрудничества.",
+            ),
+            (
+                "习近平在北京会见普京。",
+                "Си Цзиньпин встретился с Путиным в Пекине.",
+            ),
+            (
+                "习近平指出，经济合作很重要。",
+                "Си Цзиньпин отметил, что экономическое сотрудничество важно.",
+            ),
+            (
+                "经济合作不断发展。",
+                "Экономическое сотрудничество развивается.",
+            ),
         ])
     }
 
@@ -733,10 +762,18 @@ mod tests {
     fn finds_terms_with_nominative_forms() {
         let g = extract(&sample(), &ExtractOptions::default());
         let find = |z: &str| g.iter().find(|e| e.zh == z).map(|e| e.ru.as_str());
-        assert_eq!(find("上海合作组织"), Some("Шанхайская организация сотрудничества"), "{g:#?}");
+        assert_eq!(
+            find("上海合作组织"),
+            Some("Шанхайская организация сотрудничества"),
+            "{g:#?}"
+        );
         assert_eq!(find("习近平"), Some("Си Цзиньпин"), "{g:#?}");
         assert_eq!(find("北京"), Some("Пекине").or(find("北京")), "{g:#?}");
-        assert_eq!(find("经济合作"), Some("экономическое сотрудничество"), "{g:#?}");
+        assert_eq!(
+            find("经济合作"),
+            Some("экономическое сотрудничество"),
+            "{g:#?}"
+        );
         assert!(g.windows(2).all(|w| w[0].score >= w[1].score));
         assert!(g.iter().all(|e| !e.seed));
     }

@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 /// Reads a glossary file (format by extension: `.csv` is CSV, anything else tab-separated).
 pub fn read_glossary(path: &Path) -> Result<Vec<SeedTerm>> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|e| Error::bad_input(path, format!("not UTF-8 ({e})")))?;
+    let text =
+        String::from_utf8(bytes).map_err(|e| Error::bad_input(path, format!("not UTF-8 ({e})")))?;
     let text = text.trim_start_matches('\u{FEFF}');
     let is_csv = path
         .extension()
@@ -108,14 +108,20 @@ fn read_csv(path: &Path, text: &str) -> Result<Vec<SeedTerm>> {
         .headers()
         .map_err(|e| Error::bad_input(path, format!("line 1: {e}")))?
         .clone();
-    let find = |l: Lang| headers.iter().position(|h| Lang::parse(h.trim()) == Some(l));
+    let find = |l: Lang| {
+        headers
+            .iter()
+            .position(|h| Lang::parse(h.trim()) == Some(l))
+    };
     let (Some(zi), Some(ri)) = (find(Lang::Zh), find(Lang::Ru)) else {
         return Err(Error::bad_input(
             path,
             "line 1: the CSV header has no zh and ru columns",
         ));
     };
-    let ni = headers.iter().position(|h| h.trim().eq_ignore_ascii_case("note"));
+    let ni = headers
+        .iter()
+        .position(|h| h.trim().eq_ignore_ascii_case("note"));
     let mut out = Vec::new();
     for rec in rd.records() {
         let rec = rec.map_err(|e| {
@@ -139,11 +145,7 @@ fn read_csv(path: &Path, text: &str) -> Result<Vec<SeedTerm>> {
         out.push(SeedTerm {
             zh: zh.to_owned(),
             ru: ru.to_owned(),
-            note: ni
-                .and_then(|i| rec.get(i))
-                .unwrap_or("")
-                .trim()
-                .to_owned(),
+            note: ni.and_then(|i| rec.get(i)).unwrap_or("").trim().to_owned(),
         });
     }
     Ok(out)
@@ -166,7 +168,10 @@ mod tests {
         let g = read_glossary(&p).unwrap();
         assert_eq!(g[0].ru, "китайская сторона");
         assert_eq!(g[0].note, "formula");
-        let (_d, p) = write("g.txt", "中方\tкитайская сторона\n俄方\tроссийская сторона\tc\n");
+        let (_d, p) = write(
+            "g.txt",
+            "中方\tкитайская сторона\n俄方\tроссийская сторона\tc\n",
+        );
         assert_eq!(read_glossary(&p).unwrap().len(), 2);
         let (_d, p) = write("g.csv", "zh,ru,score\n中方,китайская сторона,1\n");
         assert_eq!(read_glossary(&p).unwrap()[0].zh, "中方");

@@ -74,9 +74,8 @@ impl QaGlossary {
             return Vec::new();
         }
         let stems: Vec<String> = ru::tokenize(&unit.ru).into_iter().map(|t| t.stem).collect();
-        let present = |seq: &[String]| {
-            seq.len() <= stems.len() && stems.windows(seq.len()).any(|w| w == seq)
-        };
+        let present =
+            |seq: &[String]| seq.len() <= stems.len() && stems.windows(seq.len()).any(|w| w == seq);
         let mut terms: Vec<usize> = occ.iter().map(|o| o.0).collect();
         terms.sort_unstable();
         terms.dedup();
@@ -166,13 +165,19 @@ mod tests {
 
     #[test]
     fn inflected_forms_and_yo_match() {
-        let g = vec![term("全面战略协作伙伴关系", "всеобъемлющее партнёрство и стратегическое взаимодействие")];
+        let g = vec![term(
+            "全面战略协作伙伴关系",
+            "всеобъемлющее партнёрство и стратегическое взаимодействие",
+        )];
         let ok = unit(
             "深化全面战略协作伙伴关系",
             "углубление всеобъемлющего партнерства и стратегического взаимодействия",
         );
         assert!(check(&[ok], &g).0.is_empty());
-        let bad = unit("深化全面战略协作伙伴关系", "углубление стратегического сотрудничества");
+        let bad = unit(
+            "深化全面战略协作伙伴关系",
+            "углубление стратегического сотрудничества",
+        );
         let (issues, s) = check(&[bad], &g);
         assert_eq!(issues.len(), 1);
         assert_eq!(s.units_with_issues, 1);
@@ -187,9 +192,15 @@ mod tests {
             term("中俄关系", "российско-китайские отношения"),
             term("中俄", "китайско-российский"),
         ];
-        let u = unit("中方重视中俄关系", "Китайская сторона ценит российско-китайские отношения");
+        let u = unit(
+            "中方重视中俄关系",
+            "Китайская сторона ценит российско-китайские отношения",
+        );
         assert!(check(&[u], &g).0.is_empty());
-        let u = unit("中方重视中俄关系", "Пекин ценит российско-китайские отношения");
+        let u = unit(
+            "中方重视中俄关系",
+            "Пекин ценит российско-китайские отношения",
+        );
         let (issues, _) = check(&[u], &g);
         assert_eq!(issues.len(), 1);
         assert_eq!(issues[0].expected.len(), 2);

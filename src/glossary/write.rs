@@ -85,7 +85,13 @@ pub fn write_csv(out: &mut dyn Write, entries: &[GlossEntry]) -> io::Result<()> 
 /// One field of a tab-separated line: tabs and line breaks become spaces.
 fn tsv_field(s: &str) -> String {
     s.chars()
-        .map(|c| if matches!(c, '\t' | '\n' | '\r') { ' ' } else { c })
+        .map(|c| {
+            if matches!(c, '\t' | '\n' | '\r') {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect::<String>()
         .trim()
         .to_owned()
@@ -93,7 +99,10 @@ fn tsv_field(s: &str) -> String {
 
 /// The comment column of an entry (score, frequency, example unit, note).
 pub fn comment(e: &GlossEntry) -> String {
-    let mut c = format!("score {:.3}; freq {}; example {}", e.score, e.freq, e.example);
+    let mut c = format!(
+        "score {:.3}; freq {}; example {}",
+        e.score, e.freq, e.example
+    );
     if !e.note.is_empty() {
         c.push_str("; ");
         c.push_str(&e.note);
@@ -136,7 +145,11 @@ pub fn write_tbx(out: &mut dyn Write, entries: &[GlossEntry]) -> io::Result<()> 
     writeln!(out, "    <body>")?;
     for (k, e) in entries.iter().enumerate() {
         writeln!(out, r#"      <termEntry id="t{}">"#, k + 1)?;
-        writeln!(out, "        <note>{}</note>", escape_xml(&comment(e), false))?;
+        writeln!(
+            out,
+            "        <note>{}</note>",
+            escape_xml(&comment(e), false)
+        )?;
         for (lang, term) in [(zh, &e.zh), (ru, &e.ru)] {
             writeln!(out, r#"        <langSet xml:lang="{lang}">"#)?;
             writeln!(
@@ -229,7 +242,10 @@ mod tests {
 
     #[test]
     fn formats_by_name() {
-        assert_eq!(GlossFormat::from_path(Path::new("x.TBX")), Some(GlossFormat::Tbx));
+        assert_eq!(
+            GlossFormat::from_path(Path::new("x.TBX")),
+            Some(GlossFormat::Tbx)
+        );
         assert_eq!(GlossFormat::parse("utf8"), Some(GlossFormat::Tsv));
         assert_eq!(GlossFormat::parse("xlsx"), None);
     }

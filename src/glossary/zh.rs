@@ -51,7 +51,9 @@ const EDGE_STOP: &[&str] = &[
 ];
 
 /// Words that may not appear inside a term either.
-const INNER_STOP: &[&str] = &["的", "了", "着", "过", "地", "得", "是", "在", "把", "被", "吗", "呢", "吧"];
+const INNER_STOP: &[&str] = &[
+    "的", "了", "着", "过", "地", "得", "是", "在", "把", "被", "吗", "呢", "吧",
+];
 
 fn is_han(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2A6DF)
@@ -119,10 +121,8 @@ pub fn words(text: &str) -> Vec<Word> {
 pub fn candidates(words: &[Word], max_words: usize) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     for i in 0..words.len() {
-        let single_start = words[i].single
-            && words
-                .get(i + 1)
-                .is_some_and(|n| !n.break_before && n.inner);
+        let single_start =
+            words[i].single && words.get(i + 1).is_some_and(|n| !n.break_before && n.inner);
         if !words[i].can_start && !single_start {
             continue;
         }
@@ -165,7 +165,10 @@ mod tests {
         assert!(c.iter().any(|x| x == "上海合作组织"), "{c:?}");
         assert!(c.iter().any(|x| x == "全面战略协作伙伴关系"), "{c:?}");
         for x in &c {
-            assert!(!x.starts_with('的') && !x.ends_with('的') && !x.contains('，'), "{x}");
+            assert!(
+                !x.starts_with('的') && !x.ends_with('的') && !x.contains('，'),
+                "{x}"
+            );
             assert!(!x.ends_with('和') && !x.starts_with('和'), "{x}");
         }
     }
