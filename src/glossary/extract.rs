@@ -6,6 +6,10 @@ use super::{ru, zh, BiPair, ExtractOptions, GlossEntry, SeedTerm};
 use crate::align::names;
 use std::collections::{HashMap, HashSet};
 
+/// Largest frequency ratio between two terms for which co-occurrence is counted (Dice of
+/// such a pair is at most 2/(1 + ratio) ≈ 0.2).
+const FREQ_RATIO: u32 = 9;
+
 /// Longest Russian candidate the fixed-size key holds.
 const MAX_RU: usize = 6;
 
@@ -125,9 +129,12 @@ fn count(pairs: &[BiPair], opts: &ExtractOptions) -> Counts {
     let mut caps: CapVotes = HashMap::new();
     let mut zh_context: FastMap<(u32, char, bool), u32> = FastMap::default();
     let max_ru = opts.max_ru_words.clamp(1, MAX_RU);
+    let (mut tz, mut tr) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
     for p in pairs {
+        let t0 = std::time::Instant::now();
         // Chinese
         let words = zh::words(&p.zh);
+        tz += t0.elapsed();
         let mut occs = Vec::new();
         for (i, j) in zh::candidates(&words, opts.max_zh_words.max(1)) {
             let (b0, b1) = (words[i].start, words[j - 1].end);
@@ -155,7 +162,9 @@ fn count(pairs: &[BiPair], opts: &ExtractOptions) -> Counts {
         zs.count_last();
 
         // Russian
+        let t1 = std::time::Instant::now();
         let toks = ru::tokenize(&p.ru);
+        tr += t1.elapsed();
         let sids: Vec<u32> = toks
             .iter()
             .map(|t| match stem_ids.get(&t.stem) {
@@ -171,9 +180,15 @@ fn count(pairs: &[BiPair], opts: &ExtractOptions) -> Counts {
         for (k, t) in toks.iter().enumerate() {
             if k > 0 && !t.break_before && t.pos != ru::Pos::Other {
                 let up = t.surface.chars().next().is_some_and(char::is_uppercase);
-                let v = caps.entry(t.stem.clone()).or_insert((0, 0));
-                v.0 += up as u32;
-                v.1 += 1;
+                match caps.get_mut(&t.stem) {
+                    Some(v) => {
+                        v.0 += up as u32;
+                        v.1 += 1;
+                    }
+                    None => {
+                        caps.insert(t.stem.clone(), (up as u32, 1));
+                    }
+                }
             }
         }
         let mut occs = Vec::new();
@@ -192,6 +207,9 @@ fn count(pairs: &[BiPair], opts: &ExtractOptions) -> Counts {
         }
         rs.units.push(occs);
         rs.count_last();
+    }
+    if std::env::var_os("TMALIGN_TIMING").is_some() {
+        eprintln!("jieba {tz:?} ru tokenize {tr:?}");
     }
     Counts {
         zh: zs,
@@ -237,21 +255,36 @@ fn length_prior(zh_chars: usize, ru_words: usize) -> f64 {
     0.85f64.powf(dist)
 }
 
-/// Whether a Chinese candidate transliterates (pinyin → Palladius) to the Russian stems.
-fn name_match(zh_term: &str, ru_stems: &[&str]) -> bool {
+/// The folded Palladius skeleton of a 2–4-character Chinese term (a possible name).
+fn name_skeleton(zh_term: &str) -> Option<String> {
     let n = zh_term.chars().count();
-    if !(2..=4).contains(&n) || ru_stems.len() > 3 {
-        return false;
-    }
-    let tr = names::fold(&names::chinese_name_ru(zh_term).replace(' ', ""));
-    let ru = names::fold(&ru_stems.concat());
-    names::similar(&tr, &ru) || (tr.len() >= 4 && ru.starts_with(&tr))
+    (2..=4)
+        .contains(&n)
+        .then(|| names::fold(&names::chinese_name_ru(zh_term).replace(' ', "")))
+}
+
+/// Whether a transliteration skeleton and a Russian skeleton spell the same name.
+fn skeletons_match(tr: &str, ru: &str) -> bool {
+    names::similar(tr, ru) || (tr.len() >= 4 && ru.starts_with(tr))
+}
+
+/// Whether a Chinese candidate transliterates (pinyin → Palladius) to the Russian stems.
+#[cfg(test)]
+fn name_match(zh_term: &str, ru_stems: &[&str]) -> bool {
+    ru_stems.len() <= 3
+        && name_skeleton(zh_term)
+            .is_some_and(|tr| skeletons_match(&tr, &names::fold(&ru_stems.concat())))
 }
 
 /// Extracts a glossary from aligned pairs; the result is sorted by score, best first.
 pub fn extract(pairs: &[BiPair], opts: &ExtractOptions) -> Vec<GlossEntry> {
     let min = opts.min_freq.max(1) as u32;
+    let t0 = std::time::Instant::now();
+    let timing = std::env::var_os("TMALIGN_TIMING").is_some();
     let counts = count(pairs, opts);
+    if timing {
+        eprintln!("count {:?}", t0.elapsed());
+    }
     let mut keep_z = counts.zh.keep(min);
     // Branching test: a candidate nearly always glued to the same content character is a
     // piece of a longer word that segmentation cut (卡瓦 of 卡瓦诺), not a term.
@@ -263,6 +296,9 @@ pub fn extract(pairs: &[BiPair], opts: &ExtractOptions) -> Vec<GlossEntry> {
     }
     let keep_r = counts.ru.keep(min);
 
+    if timing {
+        eprintln!("keep {:?}", t0.elapsed());
+    }
     // Co-occurrence counts of kept candidates, with the first unit as the example.
     let mut cooc: FastMap<u64, (u32, u32)> = FastMap::default();
     let mut zl: Vec<u32> = Vec::new();
@@ -276,8 +312,19 @@ pub fn extract(pairs: &[BiPair], opts: &ExtractOptions) -> Vec<GlossEntry> {
         zl.dedup();
         rl.sort_unstable();
         rl.dedup();
+        // Pairs whose frequencies differ more than FREQ_RATIO times cannot reach a useful
+        // Dice (≤ 2/(1 + ratio)), so they are not counted: by frequency order, each Chinese
+        // term only meets the Russian terms of a compatible frequency band.
+        rl.sort_unstable_by_key(|&r| (counts.ru.freq[r as usize], r));
         for &z in &zl {
-            for &r in &rl {
+            let fz = counts.zh.freq[z as usize];
+            let lo = fz.div_ceil(FREQ_RATIO);
+            let hi = fz.saturating_mul(FREQ_RATIO);
+            let start = rl.partition_point(|&r| counts.ru.freq[r as usize] < lo);
+            for &r in &rl[start..] {
+                if counts.ru.freq[r as usize] > hi {
+                    break;
+                }
                 let e = cooc
                     .entry(((z as u64) << 32) | r as u64)
                     .or_insert((0, u as u32));
@@ -315,28 +362,43 @@ pub fn extract(pairs: &[BiPair], opts: &ExtractOptions) -> Vec<GlossEntry> {
             .count()
     };
 
-    let mut cands: Vec<Cand> = cooc
-        .iter()
-        .filter(|(_, &(c, _))| c >= min)
-        .map(|(&k, &(c, example))| {
-            let (z, r) = ((k >> 32) as u32, k as u32);
-            let (fz, fr) = (counts.zh.freq[z as usize], counts.ru.freq[r as usize]);
-            let zt = zh_text[z as usize];
-            let name = name_match(zt, &stems_of(r));
-            let mut score = assoc(c, fz, fr) * length_prior(zt.chars().count(), content_words(r));
-            if name {
-                score *= 1.5;
-            }
-            Cand {
-                z,
-                r,
-                c,
-                example,
-                score,
-                name,
-            }
-        })
-        .collect();
+    if timing {
+        eprintln!("cooc {:?} ({} pairs)", t0.elapsed(), cooc.len());
+    }
+    // Per-term features are computed once per term, not once per pair: transliteration
+    // skeletons of short Chinese terms, folded stems and content-word counts of Russian ones.
+    let mut zh_skeleton: FastMap<u32, Option<String>> = FastMap::default();
+    let mut ru_feat: FastMap<u32, (usize, usize, String)> = FastMap::default();
+    let mut cands: Vec<Cand> = Vec::new();
+    for (&k, &(c, example)) in cooc.iter().filter(|(_, &(c, _))| c >= min) {
+        let (z, r) = ((k >> 32) as u32, k as u32);
+        let (fz, fr) = (counts.zh.freq[z as usize], counts.ru.freq[r as usize]);
+        let zt = zh_text[z as usize];
+        let (words, content, ru_skel) = ru_feat
+            .entry(r)
+            .or_insert_with(|| {
+                let st = stems_of(r);
+                (st.len(), content_words(r), names::fold(&st.concat()))
+            })
+            .clone();
+        let zs = zh_skeleton
+            .entry(z)
+            .or_insert_with(|| name_skeleton(zt))
+            .clone();
+        let name = words <= 3 && zs.is_some_and(|tr| skeletons_match(&tr, &ru_skel));
+        let mut score = assoc(c, fz, fr) * length_prior(zt.chars().count(), content);
+        if name {
+            score *= 1.5;
+        }
+        cands.push(Cand {
+            z,
+            r,
+            c,
+            example,
+            score,
+            name,
+        });
+    }
     cands.sort_by(|a, b| {
         b.score
             .total_cmp(&a.score)
@@ -442,10 +504,13 @@ pub fn extract(pairs: &[BiPair], opts: &ExtractOptions) -> Vec<GlossEntry> {
         variant_links.push(v);
     }
 
+    if timing {
+        eprintln!("link {:?}", t0.elapsed());
+    }
     let surfaces = ru_surfaces(
         pairs,
         &counts,
-        links.iter().chain(&variant_links).map(|l| l.r).collect(),
+        links.iter().chain(&variant_links).map(|l| l.r),
     );
     let seed_pairs: HashSet<(String, String)> = out
         .iter()
@@ -618,12 +683,20 @@ fn nominative_weight(form: &str) -> f64 {
 /// The reported surface form of each Russian candidate in `wanted`: the most frequent
 /// lowercase form (nominative-looking and unit-initial forms weigh more), each word
 /// capitalised as it mostly is away from the start of a sentence.
-fn ru_surfaces(pairs: &[BiPair], counts: &Counts, wanted: HashSet<u32>) -> FastMap<u32, String> {
+fn ru_surfaces(
+    pairs: &[BiPair],
+    counts: &Counts,
+    wanted_ids: impl Iterator<Item = u32>,
+) -> FastMap<u32, String> {
+    let mut wanted = vec![false; counts.ru.freq.len()];
+    for id in wanted_ids {
+        wanted[id as usize] = true;
+    }
     let mut forms: FastMap<u32, HashMap<String, f64>> = FastMap::default();
     let mut written: FastMap<u32, String> = FastMap::default();
     let mut all_caps: FastMap<(u32, usize), (u32, u32)> = FastMap::default();
     for (p, occs) in pairs.iter().zip(&counts.ru.units) {
-        for o in occs.iter().filter(|o| wanted.contains(&o.id)) {
+        for o in occs.iter().filter(|o| wanted[o.id as usize]) {
             let Some(text) = p.ru.get(o.b0 as usize..o.b1 as usize) else {
                 continue;
             };

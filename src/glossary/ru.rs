@@ -9,6 +9,7 @@
 //! pass, which is what terms such as «отношения всеобъемлющего партнёрства» need.
 
 use rust_stemmers::{Algorithm, Stemmer};
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// A guessed part of speech.
@@ -329,19 +330,33 @@ const VERB_ENDINGS: &[&str] = &[
     "уясь",
 ];
 
+/// The closed word classes by word, built once (a linear scan per token was a hot spot).
+fn closed_classes() -> &'static HashMap<&'static str, Pos> {
+    static M: OnceLock<HashMap<&'static str, Pos>> = OnceLock::new();
+    M.get_or_init(|| {
+        let mut m = HashMap::new();
+        for w in STOP {
+            m.insert(*w, Pos::Other);
+        }
+        for w in PREPOSITIONS {
+            let pos = if INNER_PREPOSITIONS.contains(w) {
+                Pos::Prep
+            } else {
+                Pos::Other
+            };
+            m.insert(*w, pos);
+        }
+        m.insert("и", Pos::And);
+        m
+    })
+}
+
 /// Guesses the part of speech of a folded word.
 pub fn guess_pos(folded: &str) -> Pos {
-    if folded == "и" {
-        return Pos::And;
+    if let Some(&pos) = closed_classes().get(folded) {
+        return pos;
     }
-    if PREPOSITIONS.contains(&folded) {
-        return if INNER_PREPOSITIONS.contains(&folded) {
-            Pos::Prep
-        } else {
-            Pos::Other
-        };
-    }
-    if STOP.contains(&folded) || !folded.chars().any(char::is_alphabetic) {
+    if !folded.chars().any(char::is_alphabetic) {
         return Pos::Other;
     }
     let n = folded.chars().count();
