@@ -7,8 +7,8 @@ use crate::align::names;
 use std::collections::{HashMap, HashSet};
 
 /// Largest frequency ratio between two terms for which co-occurrence is counted (Dice of
-/// such a pair is at most 2/(1 + ratio) ≈ 0.2).
-const FREQ_RATIO: u32 = 9;
+/// such a pair is at most 2/(1 + ratio) ≈ 0.29).
+const FREQ_RATIO: u32 = 6;
 
 /// Longest Russian candidate the fixed-size key holds.
 const MAX_RU: usize = 6;
@@ -128,6 +128,7 @@ fn count(pairs: &[BiPair], opts: &ExtractOptions) -> Counts {
     let mut ru_stems: Vec<String> = Vec::new();
     let mut caps: CapVotes = HashMap::new();
     let mut zh_context: FastMap<(u32, char, bool), u32> = FastMap::default();
+    let mut stem_cache = ru::StemCache::default();
     let max_ru = opts.max_ru_words.clamp(1, MAX_RU);
     let (mut tz, mut tr) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
     for p in pairs {
@@ -163,7 +164,7 @@ fn count(pairs: &[BiPair], opts: &ExtractOptions) -> Counts {
 
         // Russian
         let t1 = std::time::Instant::now();
-        let toks = ru::tokenize(&p.ru);
+        let toks = ru::tokenize_cached(&p.ru, &mut stem_cache);
         tr += t1.elapsed();
         let sids: Vec<u32> = toks
             .iter()
@@ -300,7 +301,8 @@ pub fn extract(pairs: &[BiPair], opts: &ExtractOptions) -> Vec<GlossEntry> {
         eprintln!("keep {:?}", t0.elapsed());
     }
     // Co-occurrence counts of kept candidates, with the first unit as the example.
-    let mut cooc: FastMap<u64, (u32, u32)> = FastMap::default();
+    let mut cooc: FastMap<u64, (u32, u32)> =
+        FastMap::with_capacity_and_hasher(1 << 16, Default::default());
     let mut zl: Vec<u32> = Vec::new();
     let mut rl: Vec<u32> = Vec::new();
     for (u, (zo, ro)) in counts.zh.units.iter().zip(&counts.ru.units).enumerate() {
@@ -597,6 +599,7 @@ fn seed_matches(pairs: &[BiPair], seed: &[SeedTerm]) -> Vec<SeedHit> {
             by_stem.entry(st.clone()).or_default().push(k);
         }
     }
+    let mut cache = ru::StemCache::default();
     let mut zset: HashSet<usize> = HashSet::new();
     let mut rset: HashSet<usize> = HashSet::new();
     for (u, p) in pairs.iter().enumerate() {
@@ -611,7 +614,10 @@ fn seed_matches(pairs: &[BiPair], seed: &[SeedTerm]) -> Vec<SeedHit> {
                 }
             }
         }
-        let stems: Vec<String> = ru::tokenize(&p.ru).into_iter().map(|t| t.stem).collect();
+        let stems: Vec<String> = ru::tokenize_cached(&p.ru, &mut cache)
+            .into_iter()
+            .map(|t| t.stem)
+            .collect();
         for i in 0..stems.len() {
             if let Some(list) = by_stem.get(&stems[i]) {
                 for &k in list {

@@ -403,19 +403,25 @@ fn is_word_char(c: char) -> bool {
 /// Splits a Russian sentence into word tokens. Hyphenated words (`российско-китайский`)
 /// stay whole; digits and punctuation break phrases.
 pub fn tokenize(text: &str) -> Vec<Token> {
+    tokenize_cached(text, &mut StemCache::default())
+}
+
+/// Stems and parts of speech of folded words already seen: a corpus repeats its words, and
+/// stemming each occurrence again was a third of the extractor's time.
+#[derive(Default)]
+pub struct StemCache(HashMap<String, (String, Pos)>);
+
+/// [`tokenize`] with a cache shared across sentences.
+pub fn tokenize_cached(text: &str, cache: &mut StemCache) -> Vec<Token> {
     let mut out = Vec::new();
     let mut brk = true;
     let mut start: Option<usize> = None;
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let mut i = 0;
-    while i <= chars.len() {
-        let (pos, c) = chars.get(i).copied().unwrap_or((text.len(), ' '));
-        let joins = c == '-'
-            && start.is_some()
-            && chars
-                .get(i + 1)
-                .map(|&(_, n)| is_word_char(n))
-                .unwrap_or(false);
+    let mut iter = text.char_indices().peekable();
+    loop {
+        let next = iter.next();
+        let (pos, c) = next.unwrap_or((text.len(), ' '));
+        let joins =
+            c == '-' && start.is_some() && iter.peek().is_some_and(|&(_, n)| is_word_char(n));
         if is_word_char(c) || joins {
             if start.is_none() {
                 start = Some(pos);
@@ -424,10 +430,18 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             if let Some(s) = start.take() {
                 let surface = &text[s..pos];
                 let folded = fold(surface);
-                let pos_guess = guess_pos(&folded);
+                let (stem, pos_guess) = match cache.0.get(&folded) {
+                    Some((st, p)) => (st.clone(), *p),
+                    None => {
+                        let st = stemmer().stem(&folded).into_owned();
+                        let p = guess_pos(&folded);
+                        cache.0.insert(folded.clone(), (st.clone(), p));
+                        (st, p)
+                    }
+                };
                 out.push(Token {
                     surface: surface.to_owned(),
-                    stem: stemmer().stem(&folded).into_owned(),
+                    stem,
                     folded,
                     pos: pos_guess,
                     start: s,
@@ -439,10 +453,15 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 brk = true;
             }
         }
-        i += 1;
+        if next.is_none() {
+            break;
+        }
     }
     out
 }
+
+/// A noun-phrase candidate: the token range `[start, end)` of a sentence.
+pub type Span = (usize, usize);
 
 /// Collapses whitespace runs to one space and, when `lowercase`, lowercases (keeping ё):
 /// the form terms are compared and reported in.
@@ -464,9 +483,6 @@ pub fn stem_key(text: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
-
-/// A noun-phrase candidate: the token range `[start, end)` of a sentence.
-pub type Span = (usize, usize);
 
 /// The noun-phrase candidates of a tokenised sentence, 1 to `max_words` words:
 /// `adjective* noun (noun | и adjective* noun | preposition adjective* noun)*`, never
