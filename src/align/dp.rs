@@ -97,7 +97,11 @@ impl Band {
 
     /// Number of nodes in the band.
     pub fn cells(&self) -> usize {
-        self.lo.iter().zip(&self.hi).map(|(l, h)| h - l + 1).sum()
+        self.lo
+            .iter()
+            .zip(&self.hi)
+            .map(|(l, h)| h - l + 1)
+            .sum()
     }
 
     /// The same band for the reversed problem (both sequences read backwards).
@@ -232,11 +236,7 @@ pub fn run_widening(
     cost: &mut dyn BeadCost,
 ) -> (DpResult, Band) {
     loop {
-        let band = if w >= n.max(m) {
-            Band::full(n, m)
-        } else {
-            make(w)
-        };
+        let band = if w >= n.max(m) { Band::full(n, m) } else { make(w) };
         let full = w >= n.max(m);
         match run(n, &band, types, keep_costs, cost) {
             Some(r) if !r.touched_edge || full || w >= max_w => return (r, band),

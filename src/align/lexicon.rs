@@ -146,10 +146,8 @@ mod tests {
             (vec![1, 4], vec![10, 40]),
             (vec![5], vec![50]),
         ];
-        let beads: Vec<(&[u64], &[u64])> = data
-            .iter()
-            .map(|(a, b)| (a.as_slice(), b.as_slice()))
-            .collect();
+        let beads: Vec<(&[u64], &[u64])> =
+            data.iter().map(|(a, b)| (a.as_slice(), b.as_slice())).collect();
         let lex = Lexicon::learn(&beads, LearnConfig::default());
         assert_eq!(lex.translations(1), &[10]);
         assert!(lex.translations(5).is_empty());

@@ -256,13 +256,7 @@ pub fn add_name_anchors(
     for (i, text) in zh_text.iter().enumerate() {
         let rom: Vec<Option<String>> = text
             .chars()
-            .map(|c| {
-                if han(c) {
-                    romanize(c, other_lang)
-                } else {
-                    None
-                }
-            })
+            .map(|c| if han(c) { romanize(c, other_lang) } else { None })
             .collect();
         for s in 0..rom.len() {
             let mut acc = String::new();
@@ -344,20 +338,9 @@ mod tests {
         // ... yet the skeletons stay close enough to compare.
         assert!(strsim::jaro_winkler(&fold(&pu), &fold("Путин")) > 0.7);
         // 扎耶夫 (Zayefu) ↔ Заев, 佐兰 ↔ Зоран.
-        let za: String = "扎耶夫"
-            .chars()
-            .filter_map(|c| romanize(c, Lang::Ru))
-            .collect();
-        assert!(
-            similar(&fold(&za), &fold("Заев")),
-            "{} {}",
-            fold(&za),
-            fold("Заев")
-        );
-        let zo: String = "佐兰"
-            .chars()
-            .filter_map(|c| romanize(c, Lang::Ru))
-            .collect();
+        let za: String = "扎耶夫".chars().filter_map(|c| romanize(c, Lang::Ru)).collect();
+        assert!(similar(&fold(&za), &fold("Заев")), "{} {}", fold(&za), fold("Заев"));
+        let zo: String = "佐兰".chars().filter_map(|c| romanize(c, Lang::Ru)).collect();
         assert!(similar(&fold(&zo), &fold("Зоран")));
     }
 

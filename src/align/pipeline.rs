@@ -29,13 +29,7 @@ fn featurize_side(segs: &[Segment], lang: Lang) -> Vec<SegFeat> {
 }
 
 /// Seed terms become anchors like names: a shared key on every segment holding the term.
-fn add_seed_anchors(
-    src: &mut [SegFeat],
-    st: &[Segment],
-    tgt: &mut [SegFeat],
-    tt: &[Segment],
-    cfg: &AlignConfig,
-) {
+fn add_seed_anchors(src: &mut [SegFeat], st: &[Segment], tgt: &mut [SegFeat], tt: &[Segment], cfg: &AlignConfig) {
     for (a, b) in &cfg.seed_terms {
         if a.trim().is_empty() || b.trim().is_empty() {
             continue;
@@ -132,14 +126,8 @@ fn learning_beads(st: &DocState) -> Vec<(f32, Vec<u64>, Vec<u64>)> {
         .iter()
         .filter(|((a, b, c, d), _)| b > a && d > c)
         .map(|&((a, b, c, d), cost)| {
-            let mut s: Vec<u64> = st.src[a..b]
-                .iter()
-                .flat_map(|f| f.lex.iter().copied())
-                .collect();
-            let mut t: Vec<u64> = st.tgt[c..d]
-                .iter()
-                .flat_map(|f| f.lex.iter().copied())
-                .collect();
+            let mut s: Vec<u64> = st.src[a..b].iter().flat_map(|f| f.lex.iter().copied()).collect();
+            let mut t: Vec<u64> = st.tgt[c..d].iter().flat_map(|f| f.lex.iter().copied()).collect();
             s.sort_unstable();
             s.dedup();
             t.sort_unstable();
@@ -195,8 +183,7 @@ fn finish(st: &DocState, lex: Option<&Lexicon>, cfg: &AlignConfig) -> Alignment 
         } else {
             Band::around_path(n, m, &nodes, w)
         };
-        let idx =
-            lex.map(|l| LexIndex::build(&st.src, &st.tgt, l, &band, cfg.max_bead_side.max(1)));
+        let idx = lex.map(|l| LexIndex::build(&st.src, &st.tgt, l, &band, cfg.max_bead_side.max(1)));
         let lexpair = match (lex, idx.as_ref()) {
             (Some(l), Some(i)) => Some((l, i)),
             _ => None,
@@ -230,12 +217,7 @@ fn finish(st: &DocState, lex: Option<&Lexicon>, cfg: &AlignConfig) -> Alignment 
 /// a competing node (same source prefix with a different target prefix, or vice versa) costs,
 /// from forward + backward costs; a bead whose boundaries could move cheaply is doubtful; and
 /// (b) the bead's own evidence (lexical coverage, anchors, length fit).
-fn build_alignment(
-    fwd: &DpResult,
-    bwd: Option<&DpResult>,
-    band: &Band,
-    sc: &mut Scorer,
-) -> Alignment {
+fn build_alignment(fwd: &DpResult, bwd: Option<&DpResult>, band: &Band, sc: &mut Scorer) -> Alignment {
     let n = band.lo.len() - 1;
     let m = band.m;
     let f = fwd.costs.as_ref();
@@ -337,3 +319,4 @@ pub fn align_batch(docs: &[(Vec<Segment>, Vec<Segment>)], config: &AlignConfig) 
         .map(|st| finish(st, lex.as_ref(), config))
         .collect()
 }
+
