@@ -1,5 +1,8 @@
 //! The extractor: candidates → counts → association → competitive linking (see the module
 //! documentation of [`crate::glossary`]).
+//!
+//! Set the environment variable `TMALIGN_TIMING` to have the phases' elapsed times printed to
+//! stderr (a diagnostic for the benchmark, `benches/glossary.rs`).
 
 use super::hash::FastMap;
 use super::{ru, zh, BiPair, ExtractOptions, GlossEntry, SeedTerm};

@@ -23,9 +23,12 @@ pub struct QaIssue {
     pub target: String,
 }
 
+/// A rendering and its stem sequence.
+type Rendering = (String, Vec<String>);
+
 /// A glossary prepared for checking: renderings per Chinese term, as stem sequences.
 pub struct QaGlossary {
-    terms: Vec<(String, Vec<(String, Vec<String>)>)>,
+    terms: Vec<(String, Vec<Rendering>)>,
     by_char: HashMap<char, Vec<usize>>,
 }
 
@@ -33,7 +36,7 @@ impl QaGlossary {
     /// Groups the pairs by Chinese term (several rows of one term are alternative renderings).
     pub fn new(pairs: &[SeedTerm]) -> QaGlossary {
         let mut index: HashMap<&str, usize> = HashMap::new();
-        let mut terms: Vec<(String, Vec<(String, Vec<String>)>)> = Vec::new();
+        let mut terms: Vec<(String, Vec<Rendering>)> = Vec::new();
         for p in pairs {
             let stems: Vec<String> = ru::tokenize(&p.ru).into_iter().map(|t| t.stem).collect();
             if stems.is_empty() || p.zh.is_empty() {

@@ -498,8 +498,7 @@ pub fn noun_phrases(tokens: &[Token], max_words: usize) -> Vec<Span> {
         if prev == Pos::Noun {
             out.push((i, i + 1));
         }
-        for j in i + 1..tokens.len().min(i + max_words) {
-            let t = &tokens[j];
+        for (j, t) in tokens.iter().enumerate().take(i + max_words).skip(i + 1) {
             if t.break_before {
                 break;
             }
