@@ -4,8 +4,8 @@
 //! Russian is matched by stems, not by surface strings (`партнёрства` matches `партнёрство`,
 //! ё and е fold together, case is ignored): a rendering counts as present when its stem
 //! sequence occurs contiguously among the target's stems. A term whose every occurrence lies
-//! inside a longer glossary term that is rendered correctly is not reported on its own (中俄
-//! inside a well-translated 中俄关系).
+//! inside a longer glossary term is judged with that term only (中俄 inside 中俄关系, 上海
+//! inside 上海合作组织), so one problem is reported once.
 
 use super::{ru, BiPair, SeedTerm};
 use std::collections::HashMap;
@@ -84,7 +84,9 @@ impl QaGlossary {
         terms.dedup();
         // longest terms first, so that satisfied long terms can cover their parts
         terms.sort_by_key(|&k| std::cmp::Reverse(self.terms[k].0.len()));
-        let mut satisfied_spans: Vec<(usize, usize)> = Vec::new();
+        // Spans of longer terms already judged: a term inside one of them is that term's
+        // business (上海 inside 上海合作组织 is not reported on its own).
+        let mut longer_spans: Vec<(usize, usize)> = Vec::new();
         let mut out = Vec::new();
         for k in terms {
             let (zh, renderings) = &self.terms[k];
@@ -93,16 +95,13 @@ impl QaGlossary {
                 .filter(|o| o.0 == k)
                 .map(|o| (o.1, o.2))
                 .collect();
-            if renderings.iter().any(|(_, s)| present(s)) {
-                satisfied_spans.extend(spans);
-                continue;
-            }
             let covered = spans.iter().all(|&(a, b)| {
-                satisfied_spans
+                longer_spans
                     .iter()
                     .any(|&(sa, sb)| sa <= a && b <= sb && (sa, sb) != (a, b))
             });
-            if covered {
+            longer_spans.extend(spans);
+            if covered || renderings.iter().any(|(_, s)| present(s)) {
                 continue;
             }
             out.push(QaIssue {
