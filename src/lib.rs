@@ -19,6 +19,7 @@
 pub mod align;
 pub mod error;
 pub mod eval;
+pub mod glossary;
 pub mod ingest;
 pub mod lang;
 pub mod output;

@@ -1,7 +1,18 @@
 //! Sentence alignment of two parallel documents with m:n beads and a confidence per bead.
 
+pub mod dp;
+pub mod eval;
+pub mod features;
+pub mod lexicon;
+pub mod names;
+pub mod numbers;
+pub mod score;
+mod pipeline;
+
 use crate::Lang;
 use std::ops::Range;
+
+pub use pipeline::{align, align_batch};
 
 /// One sentence (or line) to align.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,6 +88,15 @@ pub struct AlignConfig {
     pub max_bead_side: usize,
     /// Seed term pairs (source term, target term) used as optional anchors.
     pub seed_terms: Vec<(String, String)>,
+    /// Learn a translation table from the documents and realign with it (pass 2).
+    pub lexical_pass: bool,
+    /// Match transliterated names (pinyin → Palladius for Russian, pinyin for English).
+    pub names: bool,
+    /// Half-width (in segments) of the DP band around the first-pass path; widened
+    /// automatically where the path runs along the band's edge.
+    pub band: usize,
+    /// Cost weights (global; the length model is calibrated per document pair).
+    pub weights: score::Weights,
 }
 
 impl AlignConfig {
@@ -87,17 +107,24 @@ impl AlignConfig {
             tgt_lang,
             max_bead_side: 3,
             seed_terms: Vec::new(),
+            lexical_pass: true,
+            names: true,
+            band: 20,
+            weights: score::Weights::default(),
         }
     }
-}
 
-/// Aligns `src` with `tgt`.
-pub fn align(src: &[Segment], tgt: &[Segment], config: &AlignConfig) -> Alignment {
-    let _ = (src, tgt, config);
-    todo!("align::align")
-}
-
-/// Aligns many document pairs, learning the lexical table over the whole batch.
-pub fn align_batch(docs: &[(Vec<Segment>, Vec<Segment>)], config: &AlignConfig) -> Vec<Alignment> {
-    docs.iter().map(|(s, t)| align(s, t, config)).collect()
+    /// Bead shapes `(source count, target count)` the DP may use.
+    pub fn bead_types(&self) -> Vec<(usize, usize)> {
+        let k = self.max_bead_side.max(1);
+        let mut v = vec![(1, 1), (1, 0), (0, 1)];
+        for x in 2..=k {
+            v.push((1, x));
+            v.push((x, 1));
+        }
+        if k >= 2 {
+            v.push((2, 2));
+        }
+        v
+    }
 }

@@ -5,7 +5,9 @@ use clap::{Parser, Subcommand};
 mod align;
 mod detect;
 mod eval;
+mod glossary;
 mod ingest;
+mod qa;
 mod run;
 mod segment;
 mod split;
@@ -39,6 +41,10 @@ enum Command {
     Eval(eval::Args),
     /// Operations on TMX files: merge, stats, export-csv, import-csv.
     Tm(tm::Args),
+    /// Extract a zh–ru glossary from TMX files or document pairs (CSV, OmegaT TSV, TBX, TMX).
+    Glossary(glossary::Args),
+    /// Report units whose target lacks a glossary term's rendering.
+    Qa(qa::Args),
 }
 
 /// Runs the CLI and returns the process exit code: 0 ok, 2 bad input, 1 internal failure.
@@ -53,6 +59,8 @@ pub fn main() -> i32 {
         Command::Align(a) => align::run(a),
         Command::Eval(a) => eval::run(a),
         Command::Tm(a) => tm::run(a),
+        Command::Glossary(a) => glossary::run(a),
+        Command::Qa(a) => qa::run(a),
     };
     match result {
         Ok(()) => 0,

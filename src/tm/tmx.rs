@@ -91,6 +91,8 @@ pub struct TmxOptions {
     pub source_file: String,
     /// Write the `<!DOCTYPE tmx SYSTEM "tmx14.dtd">` line.
     pub doctype: bool,
+    /// `segtype` of the header: `sentence` for aligned text, `phrase` for a glossary.
+    pub segtype: &'static str,
 }
 
 impl TmxOptions {
@@ -103,6 +105,7 @@ impl TmxOptions {
             creation_date: creation_date(),
             source_file: source_file.into(),
             doctype: true,
+            segtype: "sentence",
         }
     }
 }
@@ -217,8 +220,9 @@ pub fn write_tmx_records<W: Write + ?Sized>(
     writeln!(out, r#"<tmx version="1.4">"#)?;
     writeln!(
         out,
-        r#"  <header creationtool="tmalign" creationtoolversion="{}" segtype="sentence" o-tmf="tmalign" adminlang="en" srclang="{src_tag}" datatype="plaintext" creationdate="{}"/>"#,
+        r#"  <header creationtool="tmalign" creationtoolversion="{}" segtype="{}" o-tmf="tmalign" adminlang="en" srclang="{src_tag}" datatype="plaintext" creationdate="{}"/>"#,
         escape_xml(env!("CARGO_PKG_VERSION"), true),
+        options.segtype,
         tmx_date(options.creation_date)
     )?;
     writeln!(out, "  <body>")?;

@@ -1,0 +1,307 @@
+//! Banded dynamic programming over beads.
+//!
+//! Nodes are `(i, j)` = "the first `i` source and `j` target segments are aligned". Only the
+//! nodes inside a [`Band`] (for each `i`, a range of `j`, both ends non-decreasing in `i`) are
+//! visited, so time and memory grow with `n × band width`, not `n × m`.
+
+/// For each source prefix length `i` in `0..=n`, the allowed target prefix lengths
+/// `lo[i]..=hi[i]`; both non-decreasing, `lo[0] = 0`, `hi[n] = m`.
+#[derive(Debug, Clone)]
+pub struct Band {
+    /// Lowest allowed `j` per row.
+    pub lo: Vec<usize>,
+    /// Highest allowed `j` per row.
+    pub hi: Vec<usize>,
+    /// Target length.
+    pub m: usize,
+}
+
+impl Band {
+    /// Every node: for small inputs.
+    pub fn full(n: usize, m: usize) -> Band {
+        Band {
+            lo: vec![0; n + 1],
+            hi: vec![m; n + 1],
+            m,
+        }
+    }
+
+    /// A band of half-width `w` around the straight diagonal.
+    pub fn diagonal(n: usize, m: usize, w: usize) -> Band {
+        let mut lo = Vec::with_capacity(n + 1);
+        let mut hi = Vec::with_capacity(n + 1);
+        for i in 0..=n {
+            let c = if n == 0 { 0 } else { i * m / n };
+            lo.push(c.saturating_sub(w));
+            hi.push((c + w).min(m));
+        }
+        let mut b = Band { lo, hi, m };
+        b.fix_ends();
+        b
+    }
+
+    /// A band of half-width `w` around a path of nodes (monotone, from `(0,0)` to `(n,m)`).
+    pub fn around_path(n: usize, m: usize, nodes: &[(usize, usize)], w: usize) -> Band {
+        let mut pmin = vec![usize::MAX; n + 1];
+        let mut pmax = vec![0usize; n + 1];
+        for &(i, j) in nodes {
+            if i <= n {
+                pmin[i] = pmin[i].min(j);
+                pmax[i] = pmax[i].max(j);
+            }
+        }
+        // Rows the path jumps over (an m-n bead) take the neighbouring rows' values.
+        for i in 1..=n {
+            if pmin[i] == usize::MAX {
+                pmin[i] = pmax[i - 1];
+                pmax[i] = pmax[i - 1];
+            }
+        }
+        if pmin[0] == usize::MAX {
+            pmin[0] = 0;
+        }
+        let mut lo = vec![0; n + 1];
+        let mut hi = vec![0; n + 1];
+        // Widen in both directions: w rows up/down as well as w columns left/right.
+        for i in 0..=n {
+            let a = i.saturating_sub(w);
+            let b = (i + w).min(n);
+            lo[i] = pmin[a].saturating_sub(w);
+            hi[i] = (pmax[b] + w).min(m);
+        }
+        let mut band = Band { lo, hi, m };
+        band.fix_ends();
+        band
+    }
+
+    fn fix_ends(&mut self) {
+        let n = self.lo.len() - 1;
+        self.lo[0] = 0;
+        self.hi[n] = self.m;
+        for i in 1..=n {
+            self.lo[i] = self.lo[i].max(self.lo[i - 1]);
+        }
+        for i in (0..n).rev() {
+            self.hi[i] = self.hi[i].min(self.hi[i + 1]);
+        }
+        for i in 0..=n {
+            if self.hi[i] < self.lo[i] {
+                self.hi[i] = self.lo[i];
+            }
+        }
+        // Keep hi non-decreasing after the fix above.
+        for i in 1..=n {
+            self.hi[i] = self.hi[i].max(self.hi[i - 1]);
+        }
+    }
+
+    /// Number of nodes in the band.
+    pub fn cells(&self) -> usize {
+        self.lo
+            .iter()
+            .zip(&self.hi)
+            .map(|(l, h)| h - l + 1)
+            .sum()
+    }
+
+    /// The same band for the reversed problem (both sequences read backwards).
+    pub fn reversed(&self) -> Band {
+        let n = self.lo.len() - 1;
+        let m = self.m;
+        let lo = (0..=n).map(|i| m - self.hi[n - i]).collect();
+        let hi = (0..=n).map(|i| m - self.lo[n - i]).collect();
+        Band { lo, hi, m }
+    }
+
+    fn contains(&self, i: usize, j: usize) -> bool {
+        i < self.lo.len() && j >= self.lo[i] && j <= self.hi[i]
+    }
+}
+
+/// One bead of a DP path: source `i0..i1`, target `j0..j1`.
+pub type Span = (usize, usize, usize, usize);
+
+/// The cost of a bead; lower is better.
+pub trait BeadCost {
+    /// Cost of aligning source segments `i0..i1` with target segments `j0..j1`.
+    fn cost(&mut self, i0: usize, i1: usize, j0: usize, j1: usize) -> f32;
+}
+
+/// Result of one DP run.
+pub struct DpResult {
+    /// Beads of the best path, in order.
+    pub path: Vec<Span>,
+    /// Whether the path ran along the band's edge (the band may have been too narrow).
+    pub touched_edge: bool,
+    /// Cost of the best path.
+    pub total: f32,
+    /// Best cost of reaching each node, row by row (only when asked for).
+    pub costs: Option<Vec<Vec<f32>>>,
+}
+
+/// Runs the DP over `band` with bead shapes `types` (each `(a, b)`: `a` source and `b` target
+/// segments). Returns `None` when no path fits in the band.
+pub fn run(
+    n: usize,
+    band: &Band,
+    types: &[(usize, usize)],
+    keep_costs: bool,
+    cost: &mut dyn BeadCost,
+) -> Option<DpResult> {
+    let m = band.m;
+    let amax = types.iter().map(|t| t.0).max().unwrap_or(1);
+    // Row ring for costs (or every row when kept), backpointers for every node.
+    let ring = amax + 1;
+    let mut rows: Vec<Vec<f32>> = vec![Vec::new(); if keep_costs { n + 1 } else { ring }];
+    let mut bp: Vec<Vec<u8>> = Vec::with_capacity(n + 1);
+    let slot = |i: usize| if keep_costs { i } else { i % ring };
+    for i in 0..=n {
+        let (lo, hi) = (band.lo[i], band.hi[i]);
+        let width = hi - lo + 1;
+        let mut row = std::mem::take(&mut rows[slot(i)]);
+        row.clear();
+        row.resize(width, f32::INFINITY);
+        let mut brow = vec![u8::MAX; width];
+        for j in lo..=hi {
+            if i == 0 && j == 0 {
+                row[0] = 0.0;
+                continue;
+            }
+            let mut best = f32::INFINITY;
+            let mut arg = u8::MAX;
+            for (t, &(a, b)) in types.iter().enumerate() {
+                if a > i || b > j {
+                    continue;
+                }
+                let (pi, pj) = (i - a, j - b);
+                if !band.contains(pi, pj) {
+                    continue;
+                }
+                let prev = if a == 0 {
+                    row[pj - lo]
+                } else {
+                    rows[slot(pi)][pj - band.lo[pi]]
+                };
+                if !prev.is_finite() {
+                    continue;
+                }
+                let c = prev + cost.cost(pi, i, pj, j);
+                if c < best {
+                    best = c;
+                    arg = t as u8;
+                }
+            }
+            row[j - lo] = best;
+            brow[j - lo] = arg;
+        }
+        rows[slot(i)] = row;
+        bp.push(brow);
+    }
+    let total = rows[slot(n)][m - band.lo[n]];
+    if !total.is_finite() {
+        return None;
+    }
+    let mut path = Vec::new();
+    let mut touched = false;
+    let (mut i, mut j) = (n, m);
+    while i > 0 || j > 0 {
+        if (j == band.lo[i] && j > 0 && i > 0 && band.lo[i] > 0) || (j == band.hi[i] && j < m) {
+            touched = true;
+        }
+        let t = bp[i][j - band.lo[i]];
+        let (a, b) = *types.get(t as usize)?;
+        path.push((i - a, i, j - b, j));
+        i -= a;
+        j -= b;
+    }
+    path.reverse();
+    Some(DpResult {
+        path,
+        touched_edge: touched,
+        total,
+        costs: if keep_costs { Some(rows) } else { None },
+    })
+}
+
+/// Runs the DP, widening the band (doubling `w`) while the path touches its edge, up to
+/// `max_w`; `make` builds the band for a half-width.
+pub fn run_widening(
+    n: usize,
+    m: usize,
+    mut w: usize,
+    max_w: usize,
+    make: &dyn Fn(usize) -> Band,
+    types: &[(usize, usize)],
+    keep_costs: bool,
+    cost: &mut dyn BeadCost,
+) -> (DpResult, Band) {
+    loop {
+        let band = if w >= n.max(m) { Band::full(n, m) } else { make(w) };
+        let full = w >= n.max(m);
+        match run(n, &band, types, keep_costs, cost) {
+            Some(r) if !r.touched_edge || full || w >= max_w => return (r, band),
+            _ if full => {
+                // Cannot happen with 1-0 and 0-1 beads; keep going defensively.
+                let path = trivial_path(n, m);
+                return (
+                    DpResult {
+                        path,
+                        touched_edge: false,
+                        total: f32::INFINITY,
+                        costs: None,
+                    },
+                    band,
+                );
+            }
+            _ => w = (w * 2).max(w + 1),
+        }
+    }
+}
+
+/// All source segments as 1-0 beads then all target segments as 0-1 beads.
+pub fn trivial_path(n: usize, m: usize) -> Vec<Span> {
+    (0..n)
+        .map(|i| (i, i + 1, 0, 0))
+        .chain((0..m).map(|j| (n, n, j, j + 1)))
+        .collect()
+}
+
+/// Nodes visited by a path, including `(0, 0)`.
+pub fn path_nodes(path: &[Span]) -> Vec<(usize, usize)> {
+    let mut v = vec![(0, 0)];
+    v.extend(path.iter().map(|&(_, i1, _, j1)| (i1, j1)));
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Diag;
+    impl BeadCost for Diag {
+        fn cost(&mut self, i0: usize, i1: usize, j0: usize, j1: usize) -> f32 {
+            if i1 - i0 == 1 && j1 - j0 == 1 {
+                0.0
+            } else {
+                3.0
+            }
+        }
+    }
+
+    #[test]
+    fn band_is_monotone_and_reversible() {
+        let b = Band::diagonal(10, 7, 2);
+        assert!(b.lo.windows(2).all(|w| w[0] <= w[1]));
+        assert!(b.hi.windows(2).all(|w| w[0] <= w[1]));
+        assert_eq!(b.reversed().reversed().lo, b.lo);
+        let p = Band::around_path(3, 3, &[(0, 0), (1, 1), (2, 2), (3, 3)], 0);
+        assert_eq!(p.cells(), 4);
+    }
+
+    #[test]
+    fn diagonal_path_found() {
+        let types = [(1, 1), (1, 0), (0, 1), (1, 2), (2, 1)];
+        let r = run(5, &Band::full(5, 6), &types, false, &mut Diag).unwrap();
+        assert_eq!(r.total, 3.0);
+    }
+}

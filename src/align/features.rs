@@ -1,0 +1,198 @@
+//! Per-segment features the bead scorer compares: length, anchors (numbers, Latin-script
+//! tokens, names), punctuation structure and lexical units for the learnt translation table.
+//!
+//! Tokens are identified by 64-bit FNV hashes, not interned strings, so documents can be
+//! featurised in parallel and still share one lexicon across a batch.
+
+use super::numbers;
+use crate::Lang;
+
+/// FNV-1a over bytes with a kind tag, so equal strings of different kinds never collide.
+pub fn hash_tok(kind: u8, s: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ kind as u64;
+    for b in s.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// Kinds of tokens (hash tags).
+pub const K_NUM: u8 = 1;
+/// Latin-script token.
+pub const K_LATIN: u8 = 2;
+/// Chinese character unit (unigram or bigram).
+pub const K_ZH: u8 = 3;
+/// Word stem of an alphabetic language.
+pub const K_STEM: u8 = 4;
+
+/// Punctuation classes counted per segment.
+pub const N_PUNCT: usize = 4;
+
+/// Features of one segment.
+#[derive(Debug, Clone, Default)]
+pub struct SegFeat {
+    /// Length in characters, whitespace excluded.
+    pub len: f32,
+    /// Number anchors (hashed number keys), sorted.
+    pub nums: Vec<u64>,
+    /// Latin-script tokens (lowercased, hashed), sorted and deduplicated.
+    pub latin: Vec<u64>,
+    /// Name anchors (filled in by the name matcher), sorted.
+    pub names: Vec<u64>,
+    /// Counts of `?`, `!`, quotations, brackets.
+    pub punct: [u8; N_PUNCT],
+    /// Lexical units: Chinese character unigrams/bigrams or word stems, deduplicated.
+    pub lex: Vec<u64>,
+    /// Capitalised words (lowercased) of an alphabetic language, for the name matcher.
+    pub caps: Vec<String>,
+    /// Paragraph index.
+    pub paragraph: usize,
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0xF900..=0xFAFF | 0x20000..=0x2A6DF)
+}
+
+/// Whether `c` is a Chinese character.
+pub fn han(c: char) -> bool {
+    is_han(c)
+}
+
+/// Crude stem: lowercase, first five characters (Russian/English inflection sits at the end).
+pub fn stem(word: &str) -> String {
+    word.to_lowercase().chars().take(5).collect()
+}
+
+/// Features of `text` in `lang`.
+pub fn featurize(text: &str, paragraph: usize, lang: Lang) -> SegFeat {
+    let mut f = SegFeat {
+        paragraph,
+        len: text.chars().filter(|c| !c.is_whitespace()).count() as f32,
+        ..SegFeat::default()
+    };
+    f.nums = numbers::extract(text, lang)
+        .into_iter()
+        .map(|k| hash_tok(K_NUM, &k.to_string()))
+        .collect();
+    f.nums.sort_unstable();
+    for c in text.chars() {
+        let k = match c {
+            '?' | '？' => 0,
+            '!' | '！' => 1,
+            '“' | '«' | '《' | '「' | '『' | '„' | '"' => 2,
+            '(' | '（' | '[' | '【' => 3,
+            _ => continue,
+        };
+        f.punct[k] = f.punct[k].saturating_add(1);
+    }
+    // Words: maximal runs of alphanumerics that are not Chinese characters.
+    let mut words: Vec<(String, bool)> = Vec::new(); // (word, sentence-initial)
+    let mut cur = String::new();
+    let mut first = true;
+    for c in text.chars().chain(std::iter::once(' ')) {
+        if c.is_alphanumeric() && !is_han(c) {
+            cur.push(c);
+        } else if !cur.is_empty() {
+            words.push((std::mem::take(&mut cur), first));
+            first = false;
+        }
+    }
+    for (w, initial) in &words {
+        let ascii = w.chars().all(|c| c.is_ascii_alphanumeric());
+        let has_alpha = w.chars().any(|c| c.is_alphabetic());
+        if !has_alpha {
+            continue;
+        }
+        let lower = w.to_lowercase();
+        // Latin tokens are anchors on a Chinese or Russian side; on an English side every word
+        // is Latin, so only those that look like names/acronyms (capital or digit inside) count.
+        if ascii && w.chars().count() >= 2 {
+            let marked = lang != Lang::En
+                || w.chars().skip(1).any(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+                || (!initial && w.chars().next().is_some_and(|c| c.is_ascii_uppercase()));
+            if marked {
+                f.latin.push(hash_tok(K_LATIN, &lower));
+            }
+        }
+        if lang != Lang::Zh && w.chars().count() >= 3 {
+            f.lex.push(hash_tok(K_STEM, &stem(w)));
+        }
+        if lang != Lang::Zh
+            && w.chars().count() >= 3
+            && w.chars().next().is_some_and(char::is_uppercase)
+        {
+            f.caps.push(lower);
+        }
+    }
+    if lang == Lang::Zh {
+        let hz: Vec<char> = text.chars().collect();
+        let mut buf = String::new();
+        for (n, &c) in hz.iter().enumerate() {
+            if !is_han(c) {
+                continue;
+            }
+            buf.clear();
+            buf.push(c);
+            f.lex.push(hash_tok(K_ZH, &buf));
+            if let Some(&d) = hz.get(n + 1) {
+                if is_han(d) {
+                    buf.push(d);
+                    f.lex.push(hash_tok(K_ZH, &buf));
+                }
+            }
+        }
+    }
+    f.latin.sort_unstable();
+    f.latin.dedup();
+    f.lex.sort_unstable();
+    f.lex.dedup();
+    f
+}
+
+/// Keeps in each segment only the anchors (numbers, Latin tokens) that also occur somewhere on
+/// the other side of the document pair: a value stated on one side only carries no alignment
+/// information and would just add noise.
+pub fn filter_shared_anchors(src: &mut [SegFeat], tgt: &mut [SegFeat]) {
+    use std::collections::HashSet;
+    let collect = |v: &[SegFeat], g: fn(&SegFeat) -> &Vec<u64>| -> HashSet<u64> {
+        v.iter().flat_map(|f| g(f).iter().copied()).collect()
+    };
+    let sn = collect(src, |f| &f.nums);
+    let tn = collect(tgt, |f| &f.nums);
+    let sl = collect(src, |f| &f.latin);
+    let tl = collect(tgt, |f| &f.latin);
+    for f in src.iter_mut() {
+        f.nums.retain(|x| tn.contains(x));
+        f.latin.retain(|x| tl.contains(x));
+    }
+    for f in tgt.iter_mut() {
+        f.nums.retain(|x| sn.contains(x));
+        f.latin.retain(|x| sl.contains(x));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zh_and_ru_features() {
+        let z = featurize("有人提议应将 AM 的头衔改为MWP（2017年）？", 0, Lang::Zh);
+        assert_eq!(z.latin.len(), 2);
+        assert_eq!(z.nums.len(), 1);
+        assert_eq!(z.punct[0], 1);
+        assert_eq!(z.punct[3], 1);
+        let r = featurize("Члены Ассамблеи MWP в 2017 году?", 0, Lang::Ru);
+        assert_eq!(r.latin, vec![hash_tok(K_LATIN, "mwp")]);
+        assert_eq!(r.nums, z.nums);
+        assert!(r.caps.contains(&"ассамблеи".to_string()));
+        assert_eq!(r.len, 28.0);
+    }
+
+    #[test]
+    fn english_latin_anchors_are_marked_words_only() {
+        let e = featurize("The AM said iPhone sales fell", 0, Lang::En);
+        assert_eq!(e.latin.len(), 2);
+    }
+}

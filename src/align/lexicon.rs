@@ -1,0 +1,156 @@
+//! A translation table learnt from the input documents themselves.
+//!
+//! Pass 1 aligns with dictionary-free signals; its confident beads are treated as a small
+//! parallel corpus, and units that keep co-occurring in them (Chinese character unigrams and
+//! bigrams on one side, word stems on the other) are linked by their Dice coefficient. Pass 2
+//! then rewards beads whose units are covered by links. Nothing is stored between runs.
+
+use std::collections::{HashMap, HashSet};
+
+/// Learnt links between source units and target units (both hashed, see `features`).
+#[derive(Debug, Clone, Default)]
+pub struct Lexicon {
+    links: HashMap<u64, Vec<u64>>,
+    src_known: HashSet<u64>,
+    tgt_known: HashSet<u64>,
+}
+
+/// Learning settings.
+#[derive(Debug, Clone, Copy)]
+pub struct LearnConfig {
+    /// Smallest number of beads a linked pair must share.
+    pub min_joint: u32,
+    /// Smallest Dice coefficient of a link.
+    pub min_dice: f32,
+    /// Links kept per unit (by Dice), from each side's point of view.
+    pub top_k: usize,
+    /// Most beads used (the most confident ones); bounds time and memory on huge inputs.
+    pub max_beads: usize,
+}
+
+impl Default for LearnConfig {
+    fn default() -> Self {
+        LearnConfig {
+            min_joint: 2,
+            min_dice: 0.3,
+            top_k: 3,
+            max_beads: 6000,
+        }
+    }
+}
+
+impl Lexicon {
+    /// Learns links from beads given as (source units, target units) sets.
+    pub fn learn(beads: &[(&[u64], &[u64])], cfg: LearnConfig) -> Lexicon {
+        let beads = &beads[..beads.len().min(cfg.max_beads)];
+        let mut cs: HashMap<u64, u32> = HashMap::new();
+        let mut ct: HashMap<u64, u32> = HashMap::new();
+        for (s, t) in beads {
+            for u in s.iter() {
+                *cs.entry(*u).or_default() += 1;
+            }
+            for r in t.iter() {
+                *ct.entry(*r).or_default() += 1;
+            }
+        }
+        // Units seen once can never reach min_joint: skip them early (most of the pairs).
+        let mut joint: HashMap<(u64, u64), u32> = HashMap::new();
+        let mut ss: Vec<u64> = Vec::new();
+        let mut tt: Vec<u64> = Vec::new();
+        for (s, t) in beads {
+            ss.clear();
+            tt.clear();
+            ss.extend(s.iter().filter(|u| cs[*u] >= cfg.min_joint));
+            tt.extend(t.iter().filter(|r| ct[*r] >= cfg.min_joint));
+            for &u in &ss {
+                for &r in &tt {
+                    *joint.entry((u, r)).or_default() += 1;
+                }
+            }
+        }
+        let mut by_src: HashMap<u64, Vec<(f32, u64)>> = HashMap::new();
+        let mut by_tgt: HashMap<u64, Vec<(f32, u64)>> = HashMap::new();
+        for (&(u, r), &c) in &joint {
+            if c < cfg.min_joint {
+                continue;
+            }
+            let dice = 2.0 * c as f32 / (cs[&u] + ct[&r]) as f32;
+            if dice >= cfg.min_dice {
+                by_src.entry(u).or_default().push((dice, r));
+                by_tgt.entry(r).or_default().push((dice, u));
+            }
+        }
+        let top = |v: &mut Vec<(f32, u64)>, k: usize| {
+            v.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            v.truncate(k);
+        };
+        let mut keep: HashSet<(u64, u64)> = HashSet::new();
+        for (u, v) in by_src.iter_mut() {
+            top(v, cfg.top_k);
+            keep.extend(v.iter().map(|&(_, r)| (*u, r)));
+        }
+        let mut rev: HashSet<(u64, u64)> = HashSet::new();
+        for (r, v) in by_tgt.iter_mut() {
+            top(v, cfg.top_k);
+            rev.extend(v.iter().map(|&(_, u)| (u, *r)));
+        }
+        // A link must be among the best of both of its units: mutual choice filters the
+        // frequent-unit noise Dice alone lets through.
+        let mut lex = Lexicon::default();
+        for (u, r) in keep.intersection(&rev) {
+            lex.links.entry(*u).or_default().push(*r);
+            lex.src_known.insert(*u);
+            lex.tgt_known.insert(*r);
+        }
+        for v in lex.links.values_mut() {
+            v.sort_unstable();
+        }
+        lex
+    }
+
+    /// Target units linked to source unit `u`.
+    pub fn translations(&self, u: u64) -> &[u64] {
+        self.links.get(&u).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Whether a source unit has links.
+    pub fn knows_src(&self, u: u64) -> bool {
+        self.src_known.contains(&u)
+    }
+
+    /// Whether a target unit has links.
+    pub fn knows_tgt(&self, r: u64) -> bool {
+        self.tgt_known.contains(&r)
+    }
+
+    /// Number of links.
+    pub fn len(&self) -> usize {
+        self.links.values().map(Vec::len).sum()
+    }
+
+    /// Whether there are no links.
+    pub fn is_empty(&self) -> bool {
+        self.links.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn learns_recurring_pairs_only() {
+        let data: Vec<(Vec<u64>, Vec<u64>)> = vec![
+            (vec![1, 2], vec![10, 20]),
+            (vec![1, 3], vec![10, 30]),
+            (vec![1, 4], vec![10, 40]),
+            (vec![5], vec![50]),
+        ];
+        let beads: Vec<(&[u64], &[u64])> =
+            data.iter().map(|(a, b)| (a.as_slice(), b.as_slice())).collect();
+        let lex = Lexicon::learn(&beads, LearnConfig::default());
+        assert_eq!(lex.translations(1), &[10]);
+        assert!(lex.translations(5).is_empty());
+        assert!(lex.knows_tgt(10) && !lex.knows_tgt(20));
+    }
+}

@@ -1,0 +1,364 @@
+//! Names as anchors: Chinese characters romanised (pinyin, then the Palladius system for
+//! Russian) and matched fuzzily against capitalised words of the other side.
+//!
+//! Chinese names come out exactly (习近平 → Си Цзиньпин); foreign names written in Chinese
+//! characters by sound (普京, 扎耶夫) only come out approximately, so both sides are folded to a
+//! coarse phonetic skeleton (voicing and sibilants merged, soft signs dropped) and compared
+//! with Jaro–Winkler similarity. A match is never required: it only adds evidence.
+
+use super::features::{han, hash_tok, SegFeat};
+use crate::Lang;
+use pinyin::ToPinyin;
+use std::collections::HashMap;
+
+/// Tag for name anchors in token hashes.
+const K_NAME: u8 = 5;
+
+fn cyr_initial(ini: &str) -> &'static str {
+    match ini {
+        "b" => "б",
+        "p" => "п",
+        "m" => "м",
+        "f" => "ф",
+        "d" => "д",
+        "t" => "т",
+        "n" => "н",
+        "l" => "л",
+        "g" => "г",
+        "k" => "к",
+        "h" => "х",
+        "j" | "z" => "цз",
+        "q" | "c" => "ц",
+        "x" | "s" => "с",
+        "zh" => "чж",
+        "ch" => "ч",
+        "sh" => "ш",
+        "r" => "ж",
+        _ => "",
+    }
+}
+
+/// Palladius (Russian) spelling of one toneless pinyin syllable (`ü` may be written `v`).
+pub fn palladius(syllable: &str) -> Option<String> {
+    let s = syllable.to_lowercase().replace('ü', "v");
+    // Zero-initial syllables spelled with y / w.
+    let whole = match s.as_str() {
+        "yi" => "и",
+        "ya" => "я",
+        "yao" => "яо",
+        "ye" => "е",
+        "you" => "ю",
+        "yan" => "янь",
+        "yin" => "инь",
+        "yang" => "ян",
+        "ying" => "ин",
+        "yong" => "юн",
+        "yu" => "юй",
+        "yue" => "юэ",
+        "yuan" => "юань",
+        "yun" => "юнь",
+        "yo" => "ё",
+        "wu" => "у",
+        "wa" => "ва",
+        "wo" => "во",
+        "wai" => "вай",
+        "wei" => "вэй",
+        "wan" => "вань",
+        "wen" => "вэнь",
+        "wang" => "ван",
+        "weng" => "вэн",
+        _ => "",
+    };
+    if !whole.is_empty() {
+        return Some(whole.to_owned());
+    }
+    let ini = ["zh", "ch", "sh"]
+        .iter()
+        .find(|p| s.starts_with(*p))
+        .map(|p| p.to_string())
+        .or_else(|| {
+            s.chars()
+                .next()
+                .filter(|c| "bpmfdtnlgkhjqxrzcs".contains(*c))
+                .map(|c| c.to_string())
+        })
+        .unwrap_or_default();
+    let fin = &s[ini.len()..];
+    let palatal = matches!(ini.as_str(), "j" | "q" | "x");
+    let dental = matches!(ini.as_str(), "z" | "c" | "s");
+    let cf = match fin {
+        "a" => "а",
+        "o" => "о",
+        "e" => "э",
+        "ai" => "ай",
+        "ei" => "эй",
+        "ao" => "ао",
+        "ou" => "оу",
+        "an" => "ань",
+        "en" => "энь",
+        "ang" => "ан",
+        "eng" => "эн",
+        "ong" => "ун",
+        "er" => "эр",
+        "i" if dental => "ы",
+        "i" => "и",
+        "ia" => "я",
+        "ie" => "е",
+        "iao" => "яо",
+        "iu" => "ю",
+        "ian" => "янь",
+        "in" => "инь",
+        "iang" => "ян",
+        "ing" => "ин",
+        "iong" => "юн",
+        "u" if palatal => "юй",
+        "u" => "у",
+        "ua" => "уа",
+        "uo" => "о",
+        "uai" => "уай",
+        "ui" => "уй",
+        "uan" if palatal => "юань",
+        "uan" => "уань",
+        "un" if palatal => "юнь",
+        "un" => "унь",
+        "uang" => "уан",
+        "ue" | "ve" => "юэ",
+        "v" => "юй",
+        _ => return None,
+    };
+    // After a consonant, ё/е/я/ю keep their letters (лю, цзе, ся).
+    Some(format!("{}{}", cyr_initial(&ini), cf))
+}
+
+/// Toneless pinyin of a Chinese character.
+pub fn pinyin_of(c: char) -> Option<&'static str> {
+    c.to_pinyin().map(|p| p.plain())
+}
+
+/// Romanisation of one character for `lang` (Palladius for Russian, pinyin otherwise).
+fn romanize(c: char, lang: Lang) -> Option<String> {
+    let p = pinyin_of(c)?;
+    if lang == Lang::Ru {
+        palladius(p)
+    } else {
+        Some(p.to_owned())
+    }
+}
+
+/// A Chinese personal name in Russian (surname, space, given name), by Palladius:
+/// 习近平 → Си Цзиньпин.
+pub fn chinese_name_ru(name: &str) -> String {
+    let parts: Vec<String> = name.chars().filter_map(|c| romanize(c, Lang::Ru)).collect();
+    let cap = |s: &str| {
+        let mut c = s.chars();
+        c.next()
+            .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+            .unwrap_or_default()
+    };
+    match parts.split_first() {
+        None => String::new(),
+        Some((sur, rest)) if rest.is_empty() => cap(sur),
+        Some((sur, rest)) => format!("{} {}", cap(sur), cap(&rest.concat())),
+    }
+}
+
+/// Folds a Cyrillic or Latin word to a coarse phonetic skeleton, so that approximate
+/// transliterations compare well: voicing and sibilants merged, soft signs dropped, doubled
+/// letters collapsed, the Chinese `-фу` / `-fu` rendering of `-ов` / `-ov` cut.
+pub fn fold(word: &str) -> String {
+    let mut out = String::new();
+    let lower = word.to_lowercase();
+    let chars: Vec<char> = lower.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied();
+        let m: &str = match c {
+            'б' | 'п' | 'b' | 'p' => "b",
+            'в' | 'ф' | 'v' | 'f' | 'w' => "v",
+            'г' | 'к' | 'х' | 'g' | 'k' | 'q' => "g",
+            'c' if next == Some('h') => {
+                i += 1;
+                "z"
+            }
+            's' if next == Some('h') => {
+                i += 1;
+                "z"
+            }
+            'z' if next == Some('h') => {
+                i += 1;
+                "z"
+            }
+            'c' => "z",
+            'h' => "g",
+            'x' => "z",
+            'д' | 'т' | 'd' | 't' => "d",
+            'ж' | 'з' | 'с' | 'ц' | 'ч' | 'ш' | 'щ' | 'j' | 's' | 'z' => "z",
+            'л' | 'р' | 'l' | 'r' => "l",
+            'м' | 'm' => "m",
+            'н' | 'n' => "n",
+            'а' | 'a' | 'я' => "a",
+            'о' | 'o' | 'ё' => "o",
+            'у' | 'u' | 'ю' => "u",
+            'е' | 'э' | 'e' => "e",
+            'и' | 'ы' | 'й' | 'i' | 'y' => "i",
+            'ь' | 'ъ' | '-' | '\'' => "",
+            _ => "",
+        };
+        if !m.is_empty() && !out.ends_with(m) {
+            out.push_str(m);
+        }
+        i += 1;
+    }
+    if out.ends_with("vu") {
+        out.pop();
+    }
+    out
+}
+
+/// Whether two folded skeletons plausibly spell the same name.
+pub fn similar(a: &str, b: &str) -> bool {
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    if la < 3 || lb < 3 || la.abs_diff(lb) > 2 {
+        return false;
+    }
+    if a == b {
+        return true;
+    }
+    la.min(lb) >= 4 && strsim::jaro_winkler(a, b) >= 0.9
+}
+
+/// Adds name anchors to the segments: a capitalised word of the alphabetic side and a run of
+/// two to four Chinese characters whose romanisation folds to a similar skeleton become one
+/// shared anchor. Documents are compared as a whole (distinct words × distinct character
+/// windows, blocked by first letter), so the cost does not depend on the band.
+pub fn add_name_anchors(
+    zh: &mut [SegFeat],
+    zh_text: &[&str],
+    other: &mut [SegFeat],
+    other_lang: Lang,
+) {
+    // Distinct folded capitalised words and the segments holding them.
+    let mut caps: HashMap<String, Vec<usize>> = HashMap::new();
+    for (j, f) in other.iter().enumerate() {
+        for w in &f.caps {
+            let k = fold(w);
+            if k.chars().count() >= 3 {
+                caps.entry(k).or_default().push(j);
+            }
+        }
+    }
+    if caps.is_empty() {
+        return;
+    }
+    // Distinct folded windows of 2–4 characters, blocked by first letter.
+    let mut windows: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, text) in zh_text.iter().enumerate() {
+        let rom: Vec<Option<String>> = text
+            .chars()
+            .map(|c| if han(c) { romanize(c, other_lang) } else { None })
+            .collect();
+        for s in 0..rom.len() {
+            let mut acc = String::new();
+            for len in 1..=4 {
+                let Some(Some(r)) = rom.get(s + len - 1) else {
+                    break;
+                };
+                acc.push_str(r);
+                if len >= 2 {
+                    windows.entry(fold(&acc)).or_default().push(i);
+                }
+            }
+        }
+    }
+    let mut by_first: HashMap<char, Vec<&String>> = HashMap::new();
+    for w in windows.keys() {
+        if let Some(c) = w.chars().next() {
+            by_first.entry(c).or_default().push(w);
+        }
+    }
+    for (cap, segs) in &caps {
+        let Some(first) = cap.chars().next() else {
+            continue;
+        };
+        let Some(cands) = by_first.get(&first) else {
+            continue;
+        };
+        let hits: Vec<&&String> = cands.iter().filter(|w| similar(cap, w)).collect();
+        if hits.is_empty() {
+            continue;
+        }
+        let key = hash_tok(K_NAME, cap);
+        for &j in segs {
+            other[j].names.push(key);
+        }
+        for w in hits {
+            for &i in &windows[*w] {
+                zh[i].names.push(key);
+            }
+        }
+    }
+    for f in zh.iter_mut().chain(other.iter_mut()) {
+        f.names.sort_unstable();
+        f.names.dedup();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn palladius_syllables() {
+        assert_eq!(palladius("xi").as_deref(), Some("си"));
+        assert_eq!(palladius("jin").as_deref(), Some("цзинь"));
+        assert_eq!(palladius("qiang").as_deref(), Some("цян"));
+        assert_eq!(palladius("zhong").as_deref(), Some("чжун"));
+        assert_eq!(palladius("si").as_deref(), Some("сы"));
+        assert_eq!(palladius("xue").as_deref(), Some("сюэ"));
+        assert_eq!(palladius("ju").as_deref(), Some("цзюй"));
+        assert_eq!(palladius("guo").as_deref(), Some("го"));
+        assert_eq!(palladius("yu").as_deref(), Some("юй"));
+        assert_eq!(palladius("lv").as_deref(), Some("люй"));
+    }
+
+    #[test]
+    fn chinese_names() {
+        assert_eq!(chinese_name_ru("习近平"), "Си Цзиньпин");
+        assert_eq!(chinese_name_ru("李强"), "Ли Цян");
+        assert_eq!(chinese_name_ru("王毅"), "Ван И");
+    }
+
+    #[test]
+    fn foreign_names_match_only_fuzzily() {
+        // 普京 is a transliteration of a Russian name: Palladius gives Пуцзин, not Путин.
+        let pu = chinese_name_ru("普京");
+        assert_eq!(pu, "Пуцзин");
+        assert_ne!(fold(&pu), fold("Путин"));
+        // ... yet the skeletons stay close enough to compare.
+        assert!(strsim::jaro_winkler(&fold(&pu), &fold("Путин")) > 0.7);
+        // 扎耶夫 (Zayefu) ↔ Заев, 佐兰 ↔ Зоран.
+        let za: String = "扎耶夫".chars().filter_map(|c| romanize(c, Lang::Ru)).collect();
+        assert!(similar(&fold(&za), &fold("Заев")), "{} {}", fold(&za), fold("Заев"));
+        let zo: String = "佐兰".chars().filter_map(|c| romanize(c, Lang::Ru)).collect();
+        assert!(similar(&fold(&zo), &fold("Зоран")));
+    }
+
+    #[test]
+    fn anchors_link_segments() {
+        let zh_text = ["习近平会见了客人", "今天天气很好"];
+        let ru_text = ["Си Цзиньпин встретился с гостями", "Сегодня хорошая погода"];
+        let mut zh: Vec<SegFeat> = zh_text
+            .iter()
+            .map(|t| super::super::features::featurize(t, 0, Lang::Zh))
+            .collect();
+        let mut ru: Vec<SegFeat> = ru_text
+            .iter()
+            .map(|t| super::super::features::featurize(t, 0, Lang::Ru))
+            .collect();
+        add_name_anchors(&mut zh, &zh_text, &mut ru, Lang::Ru);
+        assert!(!zh[0].names.is_empty());
+        assert!(zh[0].names.iter().any(|k| ru[0].names.contains(k)));
+        assert!(zh[1].names.iter().all(|k| !ru[0].names.contains(k)));
+    }
+}

@@ -1,0 +1,322 @@
+//! The two-pass aligner: dictionary-free pass, translation table learnt from its confident
+//! beads, lexical pass, then confidence from forward/backward path costs.
+
+use super::dp::{self, Band, BeadCost, DpResult, Span};
+use super::features::{self, SegFeat};
+use super::lexicon::{LearnConfig, Lexicon};
+use super::names;
+use super::score::{BeadStats, LengthModel, LexIndex, Scorer};
+use super::{AlignConfig, Alignment, Bead, Segment};
+use crate::Lang;
+use rayon::prelude::*;
+
+/// One document pair after pass 1.
+struct DocState {
+    src: Vec<SegFeat>,
+    tgt: Vec<SegFeat>,
+    len: LengthModel,
+    /// Pass-1 beads with their costs.
+    pass1: Vec<(Span, f32)>,
+}
+
+/// Widest first-pass band half-width before giving up widening (memory bound).
+const MAX_BAND: usize = 4000;
+
+fn featurize_side(segs: &[Segment], lang: Lang) -> Vec<SegFeat> {
+    segs.iter()
+        .map(|s| features::featurize(&s.text, s.paragraph, lang))
+        .collect()
+}
+
+/// Seed terms become anchors like names: a shared key on every segment holding the term.
+fn add_seed_anchors(src: &mut [SegFeat], st: &[Segment], tgt: &mut [SegFeat], tt: &[Segment], cfg: &AlignConfig) {
+    for (a, b) in &cfg.seed_terms {
+        if a.trim().is_empty() || b.trim().is_empty() {
+            continue;
+        }
+        let key = features::hash_tok(6, &format!("{a}\u{0}{b}"));
+        let bl = b.to_lowercase();
+        for (f, s) in src.iter_mut().zip(st) {
+            if s.text.contains(a.as_str()) {
+                f.names.push(key);
+            }
+        }
+        for (f, s) in tgt.iter_mut().zip(tt) {
+            if s.text.to_lowercase().contains(&bl) {
+                f.names.push(key);
+            }
+        }
+    }
+    for f in src.iter_mut().chain(tgt.iter_mut()) {
+        f.names.sort_unstable();
+    }
+}
+
+fn prepare(src: &[Segment], tgt: &[Segment], cfg: &AlignConfig) -> DocState {
+    let mut fs = featurize_side(src, cfg.src_lang);
+    let mut ft = featurize_side(tgt, cfg.tgt_lang);
+    features::filter_shared_anchors(&mut fs, &mut ft);
+    if cfg.names {
+        let st: Vec<&str> = src.iter().map(|s| s.text.as_str()).collect();
+        let tt: Vec<&str> = tgt.iter().map(|s| s.text.as_str()).collect();
+        match (cfg.src_lang, cfg.tgt_lang) {
+            (Lang::Zh, l) if l != Lang::Zh => names::add_name_anchors(&mut fs, &st, &mut ft, l),
+            (l, Lang::Zh) if l != Lang::Zh => names::add_name_anchors(&mut ft, &tt, &mut fs, l),
+            _ => {}
+        }
+    }
+    add_seed_anchors(&mut fs, src, &mut ft, tgt, cfg);
+    let types = cfg.bead_types();
+    let (n, m) = (fs.len(), ft.len());
+    let mut len = LengthModel::from_totals(&fs, &ft);
+    let w = cfg.weights;
+    // Pass 0: around the diagonal, widening where the path hugs the band's edge.
+    let w0 = (n.abs_diff(m) + 30).max(cfg.band);
+    let (r0, _) = {
+        let mut sc = Scorer::new(&fs, &ft, len, w, None);
+        dp::run_widening(
+            n,
+            m,
+            w0,
+            MAX_BAND,
+            &|w| Band::diagonal(n, m, w),
+            &types,
+            false,
+            &mut sc,
+        )
+    };
+    // Recalibrate the length model on the 1-1 beads and realign in a band around that path.
+    len = len.refit(&one_to_one_lengths(&fs, &ft, &r0.path));
+    let nodes = dp::path_nodes(&r0.path);
+    let mut sc = Scorer::new(&fs, &ft, len, w, None);
+    let (r1, _) = dp::run_widening(
+        n,
+        m,
+        cfg.band,
+        MAX_BAND,
+        &|w| Band::around_path(n, m, &nodes, w),
+        &types,
+        false,
+        &mut sc,
+    );
+    len = len.refit(&one_to_one_lengths(&fs, &ft, &r1.path));
+    let pass1 = r1
+        .path
+        .iter()
+        .map(|&(a, b, c, d)| ((a, b, c, d), sc.cost(a, b, c, d)))
+        .collect();
+    DocState {
+        src: fs,
+        tgt: ft,
+        len,
+        pass1,
+    }
+}
+
+fn one_to_one_lengths(fs: &[SegFeat], ft: &[SegFeat], path: &[Span]) -> Vec<(f32, f32)> {
+    path.iter()
+        .filter(|&&(a, b, c, d)| b - a == 1 && d - c == 1)
+        .map(|&(a, _, c, _)| (fs[a].len, ft[c].len))
+        .collect()
+}
+
+/// Bead-level unit sets of a document's confident pass-1 beads (for lexicon learning).
+fn learning_beads(st: &DocState) -> Vec<(f32, Vec<u64>, Vec<u64>)> {
+    st.pass1
+        .iter()
+        .filter(|((a, b, c, d), _)| b > a && d > c)
+        .map(|&((a, b, c, d), cost)| {
+            let mut s: Vec<u64> = st.src[a..b].iter().flat_map(|f| f.lex.iter().copied()).collect();
+            let mut t: Vec<u64> = st.tgt[c..d].iter().flat_map(|f| f.lex.iter().copied()).collect();
+            s.sort_unstable();
+            s.dedup();
+            t.sort_unstable();
+            t.dedup();
+            // Normalise the cost per segment so long beads are not always "unconfident".
+            (cost / ((b - a + d - c) as f32), s, t)
+        })
+        .collect()
+}
+
+fn learn(states: &[&DocState]) -> Lexicon {
+    let mut all: Vec<(f32, Vec<u64>, Vec<u64>)> =
+        states.iter().flat_map(|s| learning_beads(s)).collect();
+    all.sort_by(|a, b| a.0.total_cmp(&b.0));
+    // The worst fifth of pass-1 beads is too often wrong to teach anything.
+    let keep = (all.len() * 4).div_ceil(5);
+    let beads: Vec<(&[u64], &[u64])> = all[..keep]
+        .iter()
+        .map(|(_, s, t)| (s.as_slice(), t.as_slice()))
+        .collect();
+    Lexicon::learn(&beads, LearnConfig::default())
+}
+
+/// Reverses a bead cost: bead `(i0, i1, j0, j1)` of the reversed problem is bead
+/// `(n - i1, n - i0, m - j1, m - j0)` of the original.
+struct Reversed<'s, 'a> {
+    inner: &'s mut Scorer<'a>,
+    n: usize,
+    m: usize,
+}
+
+impl BeadCost for Reversed<'_, '_> {
+    fn cost(&mut self, i0: usize, i1: usize, j0: usize, j1: usize) -> f32 {
+        self.inner
+            .cost(self.n - i1, self.n - i0, self.m - j1, self.m - j0)
+    }
+}
+
+fn finish(st: &DocState, lex: Option<&Lexicon>, cfg: &AlignConfig) -> Alignment {
+    let (n, m) = (st.src.len(), st.tgt.len());
+    if n == 0 && m == 0 {
+        return Alignment::default();
+    }
+    let types = cfg.bead_types();
+    let nodes: Vec<(usize, usize)> = {
+        let path: Vec<Span> = st.pass1.iter().map(|p| p.0).collect();
+        dp::path_nodes(&path)
+    };
+    let mut w = cfg.band;
+    loop {
+        let band = if w >= n.max(m) {
+            Band::full(n, m)
+        } else {
+            Band::around_path(n, m, &nodes, w)
+        };
+        let idx = lex.map(|l| LexIndex::build(&st.src, &st.tgt, l, &band, cfg.max_bead_side.max(1)));
+        let lexpair = match (lex, idx.as_ref()) {
+            (Some(l), Some(i)) => Some((l, i)),
+            _ => None,
+        };
+        let mut sc = Scorer::new(&st.src, &st.tgt, st.len, cfg.weights, lexpair);
+        let fwd = dp::run(n, &band, &types, true, &mut sc);
+        let Some(fwd) = fwd else {
+            w = w * 2 + 1;
+            continue;
+        };
+        if fwd.touched_edge && w < n.max(m) && w < MAX_BAND {
+            w = w * 2 + 1;
+            continue;
+        }
+        let rband = band.reversed();
+        let bwd = {
+            let mut rev = Reversed {
+                inner: &mut sc,
+                n,
+                m,
+            };
+            dp::run(n, &rband, &types, true, &mut rev)
+        };
+        return build_alignment(&fwd, bwd.as_ref(), &band, &mut sc);
+    }
+}
+
+/// Turns the best path into beads with a confidence each.
+///
+/// Confidence combines (a) the margin of the path's nodes: how much more the best path through
+/// a competing node (same source prefix with a different target prefix, or vice versa) costs,
+/// from forward + backward costs; a bead whose boundaries could move cheaply is doubtful; and
+/// (b) the bead's own evidence (lexical coverage, anchors, length fit).
+fn build_alignment(fwd: &DpResult, bwd: Option<&DpResult>, band: &Band, sc: &mut Scorer) -> Alignment {
+    let n = band.lo.len() - 1;
+    let m = band.m;
+    let f = fwd.costs.as_ref();
+    let b = bwd.and_then(|r| r.costs.as_ref());
+    let total = fwd.total;
+    let rband = band.reversed();
+    // Best total cost of a path through node (i, j).
+    let through = |i: usize, j: usize| -> f32 {
+        let (Some(f), Some(b)) = (f, b) else {
+            return f32::INFINITY;
+        };
+        if j < band.lo[i] || j > band.hi[i] {
+            return f32::INFINITY;
+        }
+        let (ri, rj) = (n - i, m - j);
+        if rj < rband.lo[ri] || rj > rband.hi[ri] {
+            return f32::INFINITY;
+        }
+        f[i][j - band.lo[i]] + b[ri][rj - rband.lo[ri]]
+    };
+    let margin = |i: usize, j: usize| -> f32 {
+        if (i == 0 && j == 0) || (i == n && j == m) {
+            return f32::INFINITY;
+        }
+        let mut best = f32::INFINITY;
+        for dj in 1..=3usize {
+            if j >= dj {
+                best = best.min(through(i, j - dj));
+            }
+            if j + dj <= m {
+                best = best.min(through(i, j + dj));
+            }
+            if i >= dj {
+                best = best.min(through(i - dj, j));
+            }
+            if i + dj <= n {
+                best = best.min(through(i + dj, j));
+            }
+        }
+        (best - total).max(0.0)
+    };
+    let beads = fwd
+        .path
+        .iter()
+        .map(|&(i0, i1, j0, j1)| {
+            let mg = margin(i0, j0).min(margin(i1, j1));
+            let st = sc.stats(i0, i1, j0, j1);
+            Bead {
+                src: i0..i1,
+                tgt: j0..j1,
+                confidence: confidence(mg, &st, i1 - i0, j1 - j0, sc.lex.is_some()),
+            }
+        })
+        .collect();
+    Alignment { beads }
+}
+
+fn sigmoid(x: f32) -> f32 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+/// A logistic combination of the margin and the bead's evidence; the coefficients were set
+/// by hand on development data so that wrong beads sink to the bottom.
+fn confidence(margin: f32, st: &BeadStats, a: usize, b: usize, lexical: bool) -> f64 {
+    let mg = margin.min(20.0);
+    let mut x = -1.0 + 0.6 * mg;
+    if a > 0 && b > 0 {
+        x += 0.8 * st.anchor_m.min(3.0) - 0.5 * st.anchor_u.min(4.0) + 0.5 * st.name_m.min(2.0);
+        x -= 0.3 * st.len_z.abs().min(6.0);
+        if lexical {
+            x += 4.0 * (Scorer::coverage(st) - 0.3);
+        }
+    } else {
+        x -= 0.5;
+    }
+    sigmoid(x) as f64
+}
+
+/// Aligns `src` with `tgt`.
+pub fn align(src: &[Segment], tgt: &[Segment], config: &AlignConfig) -> Alignment {
+    let st = prepare(src, tgt, config);
+    let lex = config.lexical_pass.then(|| learn(&[&st]));
+    finish(&st, lex.as_ref(), config)
+}
+
+/// Aligns many document pairs, learning the lexical table over the whole batch (documents are
+/// processed in parallel; the table is shared).
+pub fn align_batch(docs: &[(Vec<Segment>, Vec<Segment>)], config: &AlignConfig) -> Vec<Alignment> {
+    let states: Vec<DocState> = docs
+        .par_iter()
+        .map(|(s, t)| prepare(s, t, config))
+        .collect();
+    let lex = config.lexical_pass.then(|| {
+        let refs: Vec<&DocState> = states.iter().collect();
+        learn(&refs)
+    });
+    states
+        .par_iter()
+        .map(|st| finish(st, lex.as_ref(), config))
+        .collect()
+}
+

@@ -1,0 +1,409 @@
+//! The bead cost: length model, anchors, punctuation, paragraphs and lexical coverage.
+
+use super::dp::{Band, BeadCost};
+use super::features::{SegFeat, N_PUNCT};
+use super::lexicon::Lexicon;
+
+/// Length model of one document pair: `ln((Lt + 1) / (Ls + 1))` is normal around `mu` with
+/// standard deviation `sigma` (zh→ru ≈ ln 3.2, but with a wide spread, so both are
+/// estimated per pair).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LengthModel {
+    /// Mean log ratio.
+    pub mu: f32,
+    /// Spread of the log ratio for long segments.
+    pub sigma: f32,
+}
+
+impl LengthModel {
+    /// A first guess from the document totals, before any alignment is known.
+    pub fn from_totals(src: &[SegFeat], tgt: &[SegFeat]) -> LengthModel {
+        let ls: f32 = src.iter().map(|f| f.len).sum();
+        let lt: f32 = tgt.iter().map(|f| f.len).sum();
+        LengthModel {
+            mu: ((lt + 1.0) / (ls + 1.0)).ln(),
+            sigma: 0.35,
+        }
+    }
+
+    /// Re-estimates from aligned 1-1 beads `(src len, tgt len)`, robustly (median and MAD), so
+    /// that a few wrong beads cannot drag the model. Keeps `self` when there is too little data.
+    pub fn refit(&self, pairs: &[(f32, f32)]) -> LengthModel {
+        if pairs.len() < 8 {
+            return *self;
+        }
+        let mut d: Vec<f32> = pairs
+            .iter()
+            .map(|&(s, t)| ((t + 1.0) / (s + 1.0)).ln())
+            .collect();
+        d.sort_by(f32::total_cmp);
+        let med = d[d.len() / 2];
+        let mut dev: Vec<f32> = d.iter().map(|x| (x - med).abs()).collect();
+        dev.sort_by(f32::total_cmp);
+        let mad = dev[dev.len() / 2] * 1.4826;
+        LengthModel {
+            mu: med,
+            sigma: mad.clamp(0.12, 0.6),
+        }
+    }
+
+    /// Negative log-likelihood (up to a constant) of a bead with these total lengths. Short
+    /// segments get a wider spread: one word more or less moves their ratio a lot.
+    pub fn cost(&self, ls: f32, lt: f32) -> f32 {
+        let d = ((lt + 1.0) / (ls + 1.0)).ln() - self.mu;
+        let var = self.sigma * self.sigma + 1.5 / (ls + lt * (-self.mu).exp() + 2.0);
+        (d * d / (2.0 * var)).min(30.0)
+    }
+
+    /// The z-score of a bead (signed), for confidence features.
+    pub fn z(&self, ls: f32, lt: f32) -> f32 {
+        let d = ((lt + 1.0) / (ls + 1.0)).ln() - self.mu;
+        let var = self.sigma * self.sigma + 1.5 / (ls + lt * (-self.mu).exp() + 2.0);
+        d / var.sqrt()
+    }
+}
+
+/// Weights of the cost terms (global, not per document).
+#[derive(Debug, Clone, Copy)]
+pub struct Weights {
+    /// Length term multiplier.
+    pub len: f32,
+    /// Reward per matched anchor (number, Latin token).
+    pub anchor_match: f32,
+    /// Penalty per unmatched anchor.
+    pub anchor_miss: f32,
+    /// Reward per matched name.
+    pub name_match: f32,
+    /// Penalty per unmatched name.
+    pub name_miss: f32,
+    /// Penalty per differing punctuation mark count.
+    pub punct: f32,
+    /// Penalty for a bead crossing a paragraph boundary on one side only.
+    pub paragraph: f32,
+    /// Weight of lexical non-coverage.
+    pub lex: f32,
+    /// Base cost of a 1-0 / 0-1 bead.
+    pub skip: f32,
+    /// Extra cost per bead shape beyond 1-1: index = a + b - 2.
+    pub merge: [f32; 5],
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Weights {
+            len: 1.0,
+            anchor_match: 2.0,
+            anchor_miss: 1.0,
+            name_match: 1.5,
+            name_miss: 0.3,
+            punct: 0.5,
+            paragraph: 3.0,
+            lex: 6.0,
+            skip: 4.0,
+            merge: [0.0, 2.0, 4.0, 6.0, 8.0],
+        }
+    }
+}
+
+/// Lexical coverage masks of segment pairs, precomputed inside a band.
+pub struct LexIndex {
+    /// Source: known units per segment (first 128).
+    src_units: Vec<Vec<u64>>,
+    /// Target: known units per segment, sorted (first 64).
+    tgt_units: Vec<Vec<u64>>,
+    /// Per source segment: first target index cached and `(src bits, tgt bits)` per target.
+    rows: Vec<(usize, Vec<(u128, u64)>)>,
+}
+
+impl LexIndex {
+    /// Builds the masks for every pair a bead inside `band` can touch (`max_side` segments back).
+    pub fn build(
+        src: &[SegFeat],
+        tgt: &[SegFeat],
+        lex: &Lexicon,
+        band: &Band,
+        max_side: usize,
+    ) -> LexIndex {
+        let src_units: Vec<Vec<u64>> = src
+            .iter()
+            .map(|f| {
+                f.lex
+                    .iter()
+                    .copied()
+                    .filter(|u| lex.knows_src(*u))
+                    .take(128)
+                    .collect()
+            })
+            .collect();
+        let tgt_units: Vec<Vec<u64>> = tgt
+            .iter()
+            .map(|f| {
+                let mut v: Vec<u64> = f
+                    .lex
+                    .iter()
+                    .copied()
+                    .filter(|u| lex.knows_tgt(*u))
+                    .take(64)
+                    .collect();
+                v.sort_unstable();
+                v
+            })
+            .collect();
+        let n = src.len();
+        let mut idx = LexIndex {
+            src_units,
+            tgt_units,
+            rows: Vec::with_capacity(n),
+        };
+        for s in 0..n {
+            let lo = band.lo[s + 1].saturating_sub(max_side);
+            let hi = band.hi[(s + max_side).min(n)].min(tgt.len());
+            let row: Vec<(u128, u64)> = (lo..hi).map(|t| idx.compute(s, t, lex)).collect();
+            idx.rows.push((lo, row));
+        }
+        // Links are looked up again only for pairs outside the band (rare).
+        idx
+    }
+
+    fn compute(&self, s: usize, t: usize, lex: &Lexicon) -> (u128, u64) {
+        let tu = &self.tgt_units[t];
+        let (mut sm, mut tm) = (0u128, 0u64);
+        if tu.is_empty() {
+            return (0, 0);
+        }
+        for (bit, &u) in self.src_units[s].iter().enumerate() {
+            for r in lex.translations(u) {
+                if let Ok(p) = tu.binary_search(r) {
+                    sm |= 1u128 << bit;
+                    tm |= 1u64 << p;
+                }
+            }
+        }
+        (sm, tm)
+    }
+
+    fn masks(&self, s: usize, t: usize, lex: &Lexicon) -> (u128, u64) {
+        let (lo, row) = &self.rows[s];
+        if t >= *lo && t - lo < row.len() {
+            row[t - lo]
+        } else {
+            self.compute(s, t, lex)
+        }
+    }
+}
+
+/// Per-bead evidence, shared by the cost and the confidence estimate.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BeadStats {
+    /// Length z-score.
+    pub len_z: f32,
+    /// Length cost.
+    pub len_cost: f32,
+    /// Matched / unmatched number and Latin anchors.
+    pub anchor_m: f32,
+    /// Unmatched anchors.
+    pub anchor_u: f32,
+    /// Matched names.
+    pub name_m: f32,
+    /// Unmatched names.
+    pub name_u: f32,
+    /// Punctuation count difference.
+    pub punct: f32,
+    /// One-sided paragraph crossing.
+    pub para: f32,
+    /// Covered / known lexical units (both sides together).
+    pub lex_cov: f32,
+    /// Known lexical units.
+    pub lex_known: f32,
+}
+
+/// The bead cost of one document pair.
+pub struct Scorer<'a> {
+    /// Source features.
+    pub src: &'a [SegFeat],
+    /// Target features.
+    pub tgt: &'a [SegFeat],
+    /// Length model.
+    pub len: LengthModel,
+    /// Weights.
+    pub w: Weights,
+    /// Lexicon and coverage masks (pass 2).
+    pub lex: Option<(&'a Lexicon, &'a LexIndex)>,
+    buf_a: Vec<u64>,
+    buf_b: Vec<u64>,
+}
+
+fn count_common(a: &mut [u64], b: &mut [u64]) -> usize {
+    a.sort_unstable();
+    b.sort_unstable();
+    let (mut i, mut j, mut c) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                c += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    c
+}
+
+impl<'a> Scorer<'a> {
+    /// A scorer for one pair.
+    pub fn new(
+        src: &'a [SegFeat],
+        tgt: &'a [SegFeat],
+        len: LengthModel,
+        w: Weights,
+        lex: Option<(&'a Lexicon, &'a LexIndex)>,
+    ) -> Self {
+        Scorer {
+            src,
+            tgt,
+            len,
+            w,
+            lex,
+            buf_a: Vec::new(),
+            buf_b: Vec::new(),
+        }
+    }
+
+    fn anchors(
+        &mut self,
+        i0: usize,
+        i1: usize,
+        j0: usize,
+        j1: usize,
+        get: fn(&SegFeat) -> &Vec<u64>,
+    ) -> (f32, f32) {
+        self.buf_a.clear();
+        self.buf_b.clear();
+        for f in &self.src[i0..i1] {
+            self.buf_a.extend(get(f));
+        }
+        for f in &self.tgt[j0..j1] {
+            self.buf_b.extend(get(f));
+        }
+        if self.buf_a.is_empty() && self.buf_b.is_empty() {
+            return (0.0, 0.0);
+        }
+        let (na, nb) = (self.buf_a.len(), self.buf_b.len());
+        let c = count_common(&mut self.buf_a, &mut self.buf_b);
+        (c as f32, (na + nb - 2 * c) as f32)
+    }
+
+    /// The evidence for a bead.
+    pub fn stats(&mut self, i0: usize, i1: usize, j0: usize, j1: usize) -> BeadStats {
+        let mut st = BeadStats::default();
+        let ls: f32 = self.src[i0..i1].iter().map(|f| f.len).sum();
+        let lt: f32 = self.tgt[j0..j1].iter().map(|f| f.len).sum();
+        if i1 > i0 && j1 > j0 {
+            st.len_cost = self.len.cost(ls, lt);
+            st.len_z = self.len.z(ls, lt);
+        }
+        let (m1, u1) = self.anchors(i0, i1, j0, j1, |f| &f.nums);
+        let (m2, u2) = self.anchors(i0, i1, j0, j1, |f| &f.latin);
+        st.anchor_m = m1 + m2;
+        st.anchor_u = u1 + u2;
+        let (m3, u3) = self.anchors(i0, i1, j0, j1, |f| &f.names);
+        st.name_m = m3;
+        st.name_u = u3;
+        if i1 > i0 && j1 > j0 {
+            let mut p = 0f32;
+            for k in 0..N_PUNCT {
+                let a: u32 = self.src[i0..i1].iter().map(|f| f.punct[k] as u32).sum();
+                let b: u32 = self.tgt[j0..j1].iter().map(|f| f.punct[k] as u32).sum();
+                p += (a.min(3) as f32 - b.min(3) as f32).abs();
+            }
+            st.punct = p;
+        }
+        let crosses = |v: &[SegFeat]| v.windows(2).any(|w| w[0].paragraph != w[1].paragraph);
+        let cs = crosses(&self.src[i0..i1]);
+        let ct = crosses(&self.tgt[j0..j1]);
+        st.para = if cs != ct { 1.0 } else { 0.0 };
+        if let Some((lex, idx)) = self.lex {
+            let mut known = 0u32;
+            let mut cov = 0u32;
+            for s in i0..i1 {
+                let mut m = 0u128;
+                for t in j0..j1 {
+                    m |= idx.masks(s, t, lex).0;
+                }
+                known += idx.src_units[s].len() as u32;
+                cov += m.count_ones();
+            }
+            for t in j0..j1 {
+                let mut m = 0u64;
+                for s in i0..i1 {
+                    m |= idx.masks(s, t, lex).1;
+                }
+                known += idx.tgt_units[t].len() as u32;
+                cov += m.count_ones();
+            }
+            st.lex_cov = cov as f32;
+            st.lex_known = known as f32;
+        }
+        st
+    }
+
+    /// Lexical coverage in [0, 1], smoothed towards a low prior when few units are known.
+    pub fn coverage(st: &BeadStats) -> f32 {
+        (st.lex_cov + 0.5) / (st.lex_known + 3.0)
+    }
+
+    /// The cost of a bead from its evidence.
+    pub fn cost_of(&self, a: usize, b: usize, st: &BeadStats) -> f32 {
+        let w = &self.w;
+        let mut c = w.anchor_miss * st.anchor_u - w.anchor_match * st.anchor_m
+            + w.name_miss * st.name_u
+            - w.name_match * st.name_m
+            + w.paragraph * st.para;
+        if a == 0 || b == 0 {
+            return c + w.skip * (a + b) as f32;
+        }
+        c += w.len * st.len_cost + w.punct * st.punct + w.merge[(a + b - 2).min(4)];
+        if self.lex.is_some() {
+            let segs = (a + b) as f32 / 2.0;
+            c += w.lex * (1.0 - Self::coverage(st)) * segs;
+        }
+        c
+    }
+}
+
+impl BeadCost for Scorer<'_> {
+    fn cost(&mut self, i0: usize, i1: usize, j0: usize, j1: usize) -> f32 {
+        let st = self.stats(i0, i1, j0, j1);
+        self.cost_of(i1 - i0, j1 - j0, &st)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn length_model_prefers_expected_ratio() {
+        let m = LengthModel {
+            mu: 3.2f32.ln(),
+            sigma: 0.3,
+        };
+        assert!(m.cost(30.0, 96.0) < 0.05);
+        assert!(m.cost(30.0, 96.0) < m.cost(30.0, 40.0));
+        assert!(m.cost(30.0, 96.0) < m.cost(30.0, 200.0));
+        // Short segments are judged more leniently.
+        assert!(m.cost(3.0, 20.0) < m.cost(30.0, 200.0));
+    }
+
+    #[test]
+    fn refit_is_robust() {
+        let mut pairs: Vec<(f32, f32)> = (10..60).map(|x| (x as f32, x as f32 * 3.0)).collect();
+        pairs.push((10.0, 500.0));
+        pairs.push((80.0, 2.0));
+        let m = LengthModel::from_totals(&[], &[]).refit(&pairs);
+        assert!((m.mu - 3.0f32.ln()).abs() < 0.05, "{m:?}");
+        assert!(m.sigma <= 0.15);
+    }
+}

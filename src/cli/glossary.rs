@@ -1,0 +1,88 @@
+//! `tmalign glossary`: extracts a zh–ru term list from TMX files or document pairs (see
+//! [`tmalign::glossary`]).
+
+use std::path::PathBuf;
+use tmalign::glossary::write::{write_glossary, GlossFormat};
+use tmalign::glossary::{corpus, extract, file, ExtractOptions};
+use tmalign::{output, Error};
+
+/// Arguments of `tmalign glossary`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// TMX files, document pairs (`NAME.zh.txt NAME.ru.txt`) or folders of them.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Output file.
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// Output format: csv, tsv (OmegaT), tbx, tmx (default: by the output's extension).
+    #[arg(long)]
+    pub format: Option<String>,
+    /// Do not use the seed glossary (`glossary/zh-ru.tsv`) at all.
+    #[arg(long)]
+    pub no_seed: bool,
+    /// Seed glossary to use instead of `glossary/zh-ru.tsv`.
+    #[arg(long)]
+    pub seed: Option<PathBuf>,
+    /// Minimum number of units a term pair must occur in.
+    #[arg(long, default_value_t = 2)]
+    pub min_freq: usize,
+    /// Keep only the N best pairs.
+    #[arg(long)]
+    pub top: Option<usize>,
+}
+
+/// Runs `tmalign glossary`: loads, extracts, writes atomically, prints a summary to stderr.
+pub fn run(args: Args) -> tmalign::Result<()> {
+    let format = match &args.format {
+        Some(f) => GlossFormat::parse(f).ok_or_else(|| {
+            Error::Usage(format!(
+                "unknown glossary format {f:?} (csv, tsv, tbx, tmx)"
+            ))
+        })?,
+        None => GlossFormat::from_path(&args.output).ok_or_else(|| {
+            Error::Usage(format!(
+                "cannot tell the format of {} by its extension: give --format csv|tsv|tbx|tmx",
+                args.output.display()
+            ))
+        })?,
+    };
+    if args.min_freq == 0 {
+        return Err(Error::Usage("--min-freq must be at least 1".into()));
+    }
+    let mut inputs = args.inputs.clone();
+    for i in &args.inputs {
+        if i.is_dir() {
+            inputs.extend(tmalign::pipeline::collect_inputs(std::slice::from_ref(i))?);
+        }
+    }
+    output::ensure_not_input(&args.output, &inputs)?;
+    let seed = if args.no_seed {
+        Vec::new()
+    } else {
+        match args.seed.clone().or_else(file::default_glossary) {
+            Some(p) => file::read_glossary(&p)?,
+            None => Vec::new(),
+        }
+    };
+    let anchors: Vec<(String, String)> =
+        seed.iter().map(|s| (s.zh.clone(), s.ru.clone())).collect();
+    let units = corpus::load_inputs(&args.inputs, anchors)?;
+    let options = ExtractOptions {
+        min_freq: args.min_freq,
+        top: args.top,
+        seed,
+        ..ExtractOptions::default()
+    };
+    let entries = extract(&units, &options);
+    write_glossary(&args.output, &entries, format)?;
+    let seeds = entries.iter().filter(|e| e.seed).count();
+    eprintln!(
+        "{}: {} term pairs ({} from the seed list) from {} units",
+        args.output.display(),
+        entries.len(),
+        seeds,
+        units.len()
+    );
+    Ok(())
+}

@@ -1,0 +1,900 @@
+//! The extractor: candidates → counts → association → competitive linking (see the module
+//! documentation of [`crate::glossary`]).
+//!
+//! Set the environment variable `TMALIGN_TIMING` to have the phases' elapsed times printed to
+//! stderr (a diagnostic for the benchmark, `benches/glossary.rs`).
+
+use super::hash::FastMap;
+use super::{ru, zh, BiPair, ExtractOptions, GlossEntry, SeedTerm};
+use crate::align::names;
+use std::collections::{HashMap, HashSet};
+
+/// Largest frequency ratio between two terms for which co-occurrence is counted (Dice of
+/// such a pair is at most 2/(1 + ratio) ≈ 0.29).
+const FREQ_RATIO: u32 = 6;
+
+/// Longest Russian candidate the fixed-size key holds.
+const MAX_RU: usize = 6;
+
+/// A Russian candidate key: interned stems, padded with `u32::MAX`.
+type RuKey = [u32; MAX_RU];
+
+/// One occurrence of a candidate in a unit: its id and word range (and byte range for the
+/// surface form).
+#[derive(Debug, Clone, Copy)]
+struct Occ {
+    id: u32,
+    i: u16,
+    j: u16,
+    b0: u32,
+    b1: u32,
+}
+
+/// Interned candidates of one side with unit frequencies.
+#[derive(Default)]
+struct Side<K> {
+    ids: FastMap<K, u32>,
+    freq: Vec<u32>,
+    /// Per unit: occurrences (deduplicated by id for counting).
+    units: Vec<Vec<Occ>>,
+}
+
+impl<K: std::hash::Hash + Eq> Side<K> {
+    fn intern(&mut self, key: K) -> u32 {
+        let n = self.freq.len() as u32;
+        let id = *self.ids.entry(key).or_insert(n);
+        if id == n {
+            self.freq.push(0);
+        }
+        id
+    }
+
+    /// Counts unit frequencies of the last unit added.
+    fn count_last(&mut self) {
+        let Some(occs) = self.units.last() else {
+            return;
+        };
+        let mut seen: Vec<u32> = occs.iter().map(|o| o.id).collect();
+        seen.sort_unstable();
+        seen.dedup();
+        for id in seen {
+            self.freq[id as usize] += 1;
+        }
+    }
+
+    /// Candidates to keep: frequent enough and not always nested in one longer candidate.
+    /// Nesting is judged per unit: a child whose every unit has it inside the same parent's
+    /// span is dropped.
+    fn keep(&self, min_freq: u32) -> Vec<bool> {
+        let frequent: Vec<bool> = self.freq.iter().map(|&f| f >= min_freq).collect();
+        let mut nested: FastMap<u64, u32> = FastMap::default();
+        let mut local: FastMap<(u16, u16), u32> = FastMap::default();
+        let mut pairs: Vec<u64> = Vec::new();
+        for occs in &self.units {
+            local.clear();
+            pairs.clear();
+            for o in occs.iter().filter(|o| frequent[o.id as usize]) {
+                local.insert((o.i, o.j), o.id);
+            }
+            // Parents reach up to two words left and three right, so that a child is also
+            // found inside a parent that extends it by a connector and a modifier
+            // (отношения партнёрства → отношения партнёрства и стратегического взаимодействия).
+            for o in occs.iter().filter(|o| frequent[o.id as usize]) {
+                for i in o.i.saturating_sub(2)..=o.i {
+                    for j in o.j..=o.j + 3 {
+                        if (i, j) == (o.i, o.j) {
+                            continue;
+                        }
+                        if let Some(&parent) = local.get(&(i, j)) {
+                            if parent != o.id {
+                                pairs.push(((o.id as u64) << 32) | parent as u64);
+                            }
+                        }
+                    }
+                }
+            }
+            pairs.sort_unstable();
+            pairs.dedup();
+            for &p in &pairs {
+                *nested.entry(p).or_insert(0) += 1;
+            }
+        }
+        let mut keep = frequent;
+        for (p, n) in nested {
+            let child = (p >> 32) as usize;
+            if n >= self.freq[child] {
+                keep[child] = false;
+            }
+        }
+        keep
+    }
+}
+
+/// Per-stem capitalisation votes from non-initial positions: (capitalised, total).
+type CapVotes = HashMap<String, (u32, u32)>;
+
+/// The result of counting a corpus.
+struct Counts {
+    zh: Side<Box<str>>,
+    /// (Chinese candidate, neighbouring content character, right side?) → occurrences.
+    zh_context: FastMap<(u32, char, bool), u32>,
+    ru: Side<RuKey>,
+    ru_stems: Vec<String>,
+    stem_ids: HashMap<String, u32>,
+    caps: CapVotes,
+}
+
+fn count(pairs: &[BiPair], opts: &ExtractOptions) -> Counts {
+    let mut zs: Side<Box<str>> = Side::default();
+    let mut rs: Side<RuKey> = Side::default();
+    let mut stem_ids: HashMap<String, u32> = HashMap::new();
+    let mut ru_stems: Vec<String> = Vec::new();
+    let mut caps: CapVotes = HashMap::new();
+    let mut zh_context: FastMap<(u32, char, bool), u32> = FastMap::default();
+    let mut stem_cache = ru::StemCache::default();
+    let max_ru = opts.max_ru_words.clamp(1, MAX_RU);
+    let (mut tz, mut tr) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
+    for p in pairs {
+        let t0 = std::time::Instant::now();
+        // Chinese
+        let words = zh::words(&p.zh);
+        tz += t0.elapsed();
+        let mut occs = Vec::new();
+        for (i, j) in zh::candidates(&words, opts.max_zh_words.max(1)) {
+            let (b0, b1) = (words[i].start, words[j - 1].end);
+            let key = &p.zh[b0..b1];
+            let id = match zs.ids.get(key) {
+                Some(&id) => id,
+                None => zs.intern(key.into()),
+            };
+            let before = p.zh[..b0].chars().next_back();
+            let after = p.zh[b1..].chars().next();
+            for (c, right) in [(before, false), (after, true)] {
+                if let Some(c) = c.filter(|&c| zh::is_content_char(c)) {
+                    *zh_context.entry((id, c, right)).or_insert(0) += 1;
+                }
+            }
+            occs.push(Occ {
+                id,
+                i: i as u16,
+                j: j as u16,
+                b0: b0 as u32,
+                b1: b1 as u32,
+            });
+        }
+        zs.units.push(occs);
+        zs.count_last();
+
+        // Russian
+        let t1 = std::time::Instant::now();
+        let toks = ru::tokenize_cached(&p.ru, &mut stem_cache);
+        tr += t1.elapsed();
+        let sids: Vec<u32> = toks
+            .iter()
+            .map(|t| match stem_ids.get(&t.stem) {
+                Some(&id) => id,
+                None => {
+                    let id = ru_stems.len() as u32;
+                    stem_ids.insert(t.stem.clone(), id);
+                    ru_stems.push(t.stem.clone());
+                    id
+                }
+            })
+            .collect();
+        for (k, t) in toks.iter().enumerate() {
+            if k > 0 && !t.break_before && t.pos != ru::Pos::Other {
+                let up = t.surface.chars().next().is_some_and(char::is_uppercase);
+                match caps.get_mut(&t.stem) {
+                    Some(v) => {
+                        v.0 += up as u32;
+                        v.1 += 1;
+                    }
+                    None => {
+                        caps.insert(t.stem.clone(), (up as u32, 1));
+                    }
+                }
+            }
+        }
+        let mut occs = Vec::new();
+        for (i, j) in ru::noun_phrases(&toks, max_ru) {
+            let mut key = [u32::MAX; MAX_RU];
+            key[..j - i].copy_from_slice(&sids[i..j]);
+            let id = rs.intern(key);
+            let last = &toks[j - 1];
+            occs.push(Occ {
+                id,
+                i: i as u16,
+                j: j as u16,
+                b0: toks[i].start as u32,
+                b1: (last.start + last.surface.len()) as u32,
+            });
+        }
+        rs.units.push(occs);
+        rs.count_last();
+    }
+    if std::env::var_os("TMALIGN_TIMING").is_some() {
+        eprintln!("jieba {tz:?} ru tokenize {tr:?}");
+    }
+    Counts {
+        zh: zs,
+        zh_context,
+        ru: rs,
+        ru_stems,
+        stem_ids,
+        caps,
+    }
+}
+
+/// A scored pair before linking.
+#[derive(Debug, Clone, Copy)]
+struct Cand {
+    z: u32,
+    r: u32,
+    c: u32,
+    example: u32,
+    score: f64,
+    name: bool,
+}
+
+/// Dice coefficient weighted by the evidence: ln(1 + co-occurrences).
+fn assoc(c: u32, fz: u32, fr: u32) -> f64 {
+    let dice = 2.0 * c as f64 / (fz + fr) as f64;
+    dice * (1.0 + c as f64).ln()
+}
+
+/// Mild prior on the length relation: a Chinese term of n characters usually takes about
+/// n/4 to n/1.5 Russian content words.
+fn length_prior(zh_chars: usize, ru_words: usize) -> f64 {
+    let z = zh_chars as f64;
+    let r = ru_words.max(1) as f64;
+    let lo = (z / 4.0).max(1.0);
+    let hi = (z / 1.5).max(1.0) + 0.5;
+    let dist = if r < lo {
+        lo - r
+    } else if r > hi {
+        r - hi
+    } else {
+        0.0
+    };
+    0.85f64.powf(dist)
+}
+
+/// The folded Palladius skeleton of a 2–4-character Chinese term (a possible name).
+fn name_skeleton(zh_term: &str) -> Option<String> {
+    let n = zh_term.chars().count();
+    (2..=4)
+        .contains(&n)
+        .then(|| names::fold(&names::chinese_name_ru(zh_term).replace(' ', "")))
+}
+
+/// Whether a transliteration skeleton and a Russian skeleton spell the same name.
+fn skeletons_match(tr: &str, ru: &str) -> bool {
+    names::similar(tr, ru) || (tr.len() >= 4 && ru.starts_with(tr))
+}
+
+/// Whether a Chinese candidate transliterates (pinyin → Palladius) to the Russian stems.
+#[cfg(test)]
+fn name_match(zh_term: &str, ru_stems: &[&str]) -> bool {
+    ru_stems.len() <= 3
+        && name_skeleton(zh_term)
+            .is_some_and(|tr| skeletons_match(&tr, &names::fold(&ru_stems.concat())))
+}
+
+/// Extracts a glossary from aligned pairs; the result is sorted by score, best first.
+pub fn extract(pairs: &[BiPair], opts: &ExtractOptions) -> Vec<GlossEntry> {
+    let min = opts.min_freq.max(1) as u32;
+    let t0 = std::time::Instant::now();
+    let timing = std::env::var_os("TMALIGN_TIMING").is_some();
+    let counts = count(pairs, opts);
+    if timing {
+        eprintln!("count {:?}", t0.elapsed());
+    }
+    let mut keep_z = counts.zh.keep(min);
+    // Branching test: a candidate nearly always glued to the same content character is a
+    // piece of a longer word that segmentation cut (卡瓦 of 卡瓦诺), not a term.
+    for (&(id, _, _), &n) in &counts.zh_context {
+        let f = counts.zh.freq[id as usize];
+        if f >= 2 && n as f64 >= 0.9 * f as f64 {
+            keep_z[id as usize] = false;
+        }
+    }
+    let keep_r = counts.ru.keep(min);
+
+    if timing {
+        eprintln!("keep {:?}", t0.elapsed());
+    }
+    // Co-occurrence counts of kept candidates, with the first unit as the example.
+    let mut cooc: FastMap<u64, (u32, u32)> =
+        FastMap::with_capacity_and_hasher(1 << 16, Default::default());
+    let mut zl: Vec<u32> = Vec::new();
+    let mut rl: Vec<u32> = Vec::new();
+    for (u, (zo, ro)) in counts.zh.units.iter().zip(&counts.ru.units).enumerate() {
+        zl.clear();
+        rl.clear();
+        zl.extend(zo.iter().map(|o| o.id).filter(|&i| keep_z[i as usize]));
+        rl.extend(ro.iter().map(|o| o.id).filter(|&i| keep_r[i as usize]));
+        zl.sort_unstable();
+        zl.dedup();
+        rl.sort_unstable();
+        rl.dedup();
+        // Pairs whose frequencies differ more than FREQ_RATIO times cannot reach a useful
+        // Dice (≤ 2/(1 + ratio)), so they are not counted: by frequency order, each Chinese
+        // term only meets the Russian terms of a compatible frequency band.
+        rl.sort_unstable_by_key(|&r| (counts.ru.freq[r as usize], r));
+        for &z in &zl {
+            let fz = counts.zh.freq[z as usize];
+            let lo = fz.div_ceil(FREQ_RATIO);
+            let hi = fz.saturating_mul(FREQ_RATIO);
+            let start = rl.partition_point(|&r| counts.ru.freq[r as usize] < lo);
+            for &r in &rl[start..] {
+                if counts.ru.freq[r as usize] > hi {
+                    break;
+                }
+                let e = cooc
+                    .entry(((z as u64) << 32) | r as u64)
+                    .or_insert((0, u as u32));
+                e.0 += 1;
+            }
+        }
+    }
+
+    // Reverse maps for the words of kept candidates.
+    let zh_text: Vec<&str> = {
+        let mut v = vec![""; counts.zh.freq.len()];
+        for (k, &id) in &counts.zh.ids {
+            v[id as usize] = k;
+        }
+        v
+    };
+    let ru_key: Vec<RuKey> = {
+        let mut v = vec![[u32::MAX; MAX_RU]; counts.ru.freq.len()];
+        for (k, &id) in &counts.ru.ids {
+            v[id as usize] = *k;
+        }
+        v
+    };
+    let stems_of = |r: u32| -> Vec<&str> {
+        ru_key[r as usize]
+            .iter()
+            .take_while(|&&s| s != u32::MAX)
+            .map(|&s| counts.ru_stems[s as usize].as_str())
+            .collect()
+    };
+    let content_words = |r: u32| -> usize {
+        stems_of(r)
+            .iter()
+            .filter(|s| !matches!(ru::guess_pos(s), ru::Pos::And | ru::Pos::Prep))
+            .count()
+    };
+
+    if timing {
+        eprintln!("cooc {:?} ({} pairs)", t0.elapsed(), cooc.len());
+    }
+    // Per-term features are computed once per term, not once per pair: transliteration
+    // skeletons of short Chinese terms, folded stems and content-word counts of Russian ones.
+    let mut zh_skeleton: FastMap<u32, Option<String>> = FastMap::default();
+    let mut ru_feat: FastMap<u32, (usize, usize, String)> = FastMap::default();
+    let mut cands: Vec<Cand> = Vec::new();
+    for (&k, &(c, example)) in cooc.iter().filter(|(_, &(c, _))| c >= min) {
+        let (z, r) = ((k >> 32) as u32, k as u32);
+        let (fz, fr) = (counts.zh.freq[z as usize], counts.ru.freq[r as usize]);
+        let zt = zh_text[z as usize];
+        let (words, content, ru_skel) = ru_feat
+            .entry(r)
+            .or_insert_with(|| {
+                let st = stems_of(r);
+                (st.len(), content_words(r), names::fold(&st.concat()))
+            })
+            .clone();
+        let zs = zh_skeleton
+            .entry(z)
+            .or_insert_with(|| name_skeleton(zt))
+            .clone();
+        let name = words <= 3 && zs.is_some_and(|tr| skeletons_match(&tr, &ru_skel));
+        let mut score = assoc(c, fz, fr) * length_prior(zt.chars().count(), content);
+        if name {
+            score *= 1.5;
+        }
+        cands.push(Cand {
+            z,
+            r,
+            c,
+            example,
+            score,
+            name,
+        });
+    }
+    cands.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(b.c.cmp(&a.c))
+            .then(a.z.cmp(&b.z))
+            .then(a.r.cmp(&b.r))
+    });
+
+    let mut used_z: HashSet<u32> = HashSet::new();
+    let mut used_r: HashSet<u32> = HashSet::new();
+    let mut out: Vec<GlossEntry> = Vec::new();
+
+    // Seed pairs first, so that linking does not give their terms other partners.
+    let seed_hits = seed_matches(pairs, &opts.seed);
+    for (s, hit) in opts.seed.iter().zip(&seed_hits) {
+        if hit.c == 0 {
+            continue;
+        }
+        if let Some(&z) = counts.zh.ids.get(s.zh.as_str()) {
+            used_z.insert(z);
+        }
+        if let Some(r) = seed_ru_key(&s.ru, &counts) {
+            used_r.insert(r);
+        }
+        out.push(GlossEntry {
+            zh: s.zh.clone(),
+            ru: s.ru.clone(),
+            score: assoc(hit.c, hit.fz, hit.fr) + 1.0,
+            freq: hit.c as usize,
+            example: pairs[hit.example as usize].id.clone(),
+            seed: true,
+            note: if s.note.is_empty() {
+                "seed".into()
+            } else {
+                format!("seed; {}", s.note)
+            },
+        });
+    }
+
+    // Competitive linking.
+    let mut links: Vec<Cand> = Vec::new();
+    for c in &cands {
+        if used_z.contains(&c.z) || used_r.contains(&c.r) {
+            continue;
+        }
+        used_z.insert(c.z);
+        used_r.insert(c.r);
+        links.push(*c);
+    }
+
+    // Variants: where the linked rendering is missing, another may be supported on its own.
+    let linked_r: FastMap<u32, u32> = links.iter().map(|l| (l.z, l.r)).collect();
+    let mut resid: FastMap<u64, (u32, u32)> = FastMap::default();
+    let mut resid_z: FastMap<u32, u32> = FastMap::default();
+    for (u, (zo, ro)) in counts.zh.units.iter().zip(&counts.ru.units).enumerate() {
+        zl.clear();
+        rl.clear();
+        zl.extend(zo.iter().map(|o| o.id).filter(|i| linked_r.contains_key(i)));
+        rl.extend(ro.iter().map(|o| o.id).filter(|&i| keep_r[i as usize]));
+        zl.sort_unstable();
+        zl.dedup();
+        rl.sort_unstable();
+        rl.dedup();
+        for &z in &zl {
+            if rl.binary_search(&linked_r[&z]).is_ok() {
+                continue;
+            }
+            *resid_z.entry(z).or_insert(0) += 1;
+            for &r in rl.iter().filter(|r| !used_r.contains(r)) {
+                resid
+                    .entry(((z as u64) << 32) | r as u64)
+                    .or_insert((0, u as u32))
+                    .0 += 1;
+            }
+        }
+    }
+    let mut variants: Vec<Cand> = resid
+        .iter()
+        .filter(|(_, &(c, _))| c >= min)
+        .filter_map(|(&k, &(c, example))| {
+            let (z, r) = ((k >> 32) as u32, k as u32);
+            let rz = resid_z.get(&z).copied().unwrap_or(0);
+            let fr = counts.ru.freq[r as usize];
+            let dice = 2.0 * c as f64 / (rz + fr) as f64;
+            (dice >= 0.6).then(|| Cand {
+                z,
+                r,
+                c,
+                example,
+                score: assoc(c, rz, fr) * 0.9,
+                name: false,
+            })
+        })
+        .collect();
+    variants.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.r.cmp(&b.r)));
+    let mut variant_z: HashSet<u32> = HashSet::new();
+    let mut variant_links = Vec::new();
+    for v in variants {
+        if used_r.contains(&v.r) || !variant_z.insert(v.z) {
+            continue;
+        }
+        used_r.insert(v.r);
+        variant_links.push(v);
+    }
+
+    if timing {
+        eprintln!("link {:?}", t0.elapsed());
+    }
+    let surfaces = ru_surfaces(
+        pairs,
+        &counts,
+        links.iter().chain(&variant_links).map(|l| l.r),
+    );
+    let seed_pairs: HashSet<(String, String)> = out
+        .iter()
+        .map(|e| (e.zh.clone(), ru::stem_key(&e.ru)))
+        .collect();
+    for (l, variant) in links
+        .iter()
+        .map(|l| (l, false))
+        .chain(variant_links.iter().map(|l| (l, true)))
+    {
+        let ru_term = surfaces.get(&l.r).cloned().unwrap_or_default();
+        let zh_term = zh_text[l.z as usize].to_owned();
+        if seed_pairs.contains(&(zh_term.clone(), ru::stem_key(&ru_term))) {
+            continue;
+        }
+        out.push(GlossEntry {
+            zh: zh_term,
+            ru: ru_term,
+            score: l.score,
+            freq: l.c as usize,
+            example: pairs[l.example as usize].id.clone(),
+            seed: false,
+            note: match (variant, l.name) {
+                (true, _) => "variant".into(),
+                (false, true) => "name".into(),
+                _ => String::new(),
+            },
+        });
+    }
+    out.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(b.freq.cmp(&a.freq))
+            .then(a.zh.cmp(&b.zh))
+            .then(a.ru.cmp(&b.ru))
+    });
+    if let Some(n) = opts.top {
+        out.truncate(n);
+    }
+    out
+}
+
+/// The Russian candidate id whose stems equal the seed term's, if the corpus has it.
+fn seed_ru_key(term: &str, counts: &Counts) -> Option<u32> {
+    let toks = ru::tokenize(term);
+    if toks.is_empty() || toks.len() > MAX_RU {
+        return None;
+    }
+    let mut key = [u32::MAX; MAX_RU];
+    for (k, t) in toks.iter().enumerate() {
+        key[k] = *counts.stem_ids.get(&t.stem)?;
+    }
+    counts.ru.ids.get(&key).copied()
+}
+
+/// Occurrence counts of one seed pair.
+#[derive(Debug, Clone, Copy, Default)]
+struct SeedHit {
+    c: u32,
+    fz: u32,
+    fr: u32,
+    example: u32,
+}
+
+/// Counts where each seed pair's Chinese term (as a substring) and Russian term (as a stem
+/// sequence) occur. Seeds are indexed by their first character and first stem, so the cost
+/// grows with the corpus, not with corpus × seed.
+fn seed_matches(pairs: &[BiPair], seed: &[SeedTerm]) -> Vec<SeedHit> {
+    let mut hits = vec![SeedHit::default(); seed.len()];
+    if seed.is_empty() {
+        return hits;
+    }
+    let mut by_char: HashMap<char, Vec<usize>> = HashMap::new();
+    let mut by_stem: HashMap<String, Vec<usize>> = HashMap::new();
+    let seed_stems: Vec<Vec<String>> = seed
+        .iter()
+        .map(|s| ru::tokenize(&s.ru).into_iter().map(|t| t.stem).collect())
+        .collect();
+    for (k, s) in seed.iter().enumerate() {
+        if let Some(c) = s.zh.chars().next() {
+            by_char.entry(c).or_default().push(k);
+        }
+        if let Some(st) = seed_stems[k].first() {
+            by_stem.entry(st.clone()).or_default().push(k);
+        }
+    }
+    let mut cache = ru::StemCache::default();
+    let mut zset: HashSet<usize> = HashSet::new();
+    let mut rset: HashSet<usize> = HashSet::new();
+    for (u, p) in pairs.iter().enumerate() {
+        zset.clear();
+        rset.clear();
+        for (b, c) in p.zh.char_indices() {
+            if let Some(list) = by_char.get(&c) {
+                for &k in list {
+                    if p.zh[b..].starts_with(seed[k].zh.as_str()) {
+                        zset.insert(k);
+                    }
+                }
+            }
+        }
+        let stems: Vec<String> = ru::tokenize_cached(&p.ru, &mut cache)
+            .into_iter()
+            .map(|t| t.stem)
+            .collect();
+        for i in 0..stems.len() {
+            if let Some(list) = by_stem.get(&stems[i]) {
+                for &k in list {
+                    let s = &seed_stems[k];
+                    if stems.len() - i >= s.len() && stems[i..i + s.len()] == s[..] {
+                        rset.insert(k);
+                    }
+                }
+            }
+        }
+        for &k in &zset {
+            hits[k].fz += 1;
+            if rset.contains(&k) {
+                if hits[k].c == 0 {
+                    hits[k].example = u as u32;
+                }
+                hits[k].c += 1;
+            }
+        }
+        for &k in &rset {
+            hits[k].fr += 1;
+        }
+    }
+    hits
+}
+
+/// How much a lowercase surface form looks like the nominative (dictionary) form: weights
+/// for the tie-breaking of surface forms. Adjectives are judged by their ending, the last
+/// (head or last dependent) word by noun endings: clearly oblique endings (-ии, -ов, -ами,
+/// -ом, …) weigh little, ambiguous ones (-а, -ы, -и: genitive or plural) medium.
+fn nominative_weight(form: &str) -> f64 {
+    let words: Vec<&str> = form.split(' ').collect();
+    let mut w = 1.0;
+    if let Some(first) = words.first() {
+        if words.len() > 1 && ru::guess_pos(&ru::fold(first)) == ru::Pos::Adj {
+            let nom = ["ая", "яя", "ое", "ее", "ые", "ие", "ый", "ий", "ой"];
+            w *= if nom.iter().any(|e| first.ends_with(e)) {
+                2.0
+            } else {
+                0.7
+            };
+        }
+    }
+    // the head noun: the first noun of the phrase
+    let head = words
+        .iter()
+        .find(|x| ru::guess_pos(&ru::fold(x)) == ru::Pos::Noun)
+        .copied()
+        .unwrap_or("");
+    let oblique = [
+        "ии", "ами", "ями", "ах", "ях", "ам", "ям", "ов", "ев", "ом", "ем", "ой", "ей", "ию", "ую",
+        "у", "ю", "е",
+    ];
+    let ambiguous = ["а", "я", "ы", "и"];
+    let nominative = ["ие", "ия", "ство", "ость", "ье"];
+    if nominative.iter().any(|e| head.ends_with(e)) {
+        w *= 2.0;
+    } else if oblique.iter().any(|e| head.ends_with(e)) {
+        w *= 0.5;
+    } else if ambiguous.iter().any(|e| head.ends_with(e)) {
+        w *= 1.0;
+    } else {
+        // consonant, -ь, -й, -о: nominative (or accusative, which has the same form)
+        w *= 2.0;
+    }
+    w
+}
+
+/// The reported surface form of each Russian candidate in `wanted`: the most frequent
+/// lowercase form (nominative-looking and unit-initial forms weigh more), each word
+/// capitalised as it mostly is away from the start of a sentence.
+fn ru_surfaces(
+    pairs: &[BiPair],
+    counts: &Counts,
+    wanted_ids: impl Iterator<Item = u32>,
+) -> FastMap<u32, String> {
+    let mut wanted = vec![false; counts.ru.freq.len()];
+    for id in wanted_ids {
+        wanted[id as usize] = true;
+    }
+    let mut forms: FastMap<u32, HashMap<String, f64>> = FastMap::default();
+    let mut written: FastMap<u32, String> = FastMap::default();
+    let mut all_caps: FastMap<(u32, usize), (u32, u32)> = FastMap::default();
+    for (p, occs) in pairs.iter().zip(&counts.ru.units) {
+        for o in occs.iter().filter(|o| wanted[o.id as usize]) {
+            let Some(text) = p.ru.get(o.b0 as usize..o.b1 as usize) else {
+                continue;
+            };
+            written
+                .entry(o.id)
+                .or_insert_with(|| ru::lower_spaces(text, false));
+            // all-caps votes per word position (acronyms such as БРИКС, ШОС stay in capitals;
+            // a heading in capitals does not make a name an acronym)
+            for (k, word) in text.split_whitespace().enumerate() {
+                let v = all_caps.entry((o.id, k)).or_insert((0, 0));
+                v.0 +=
+                    (word.chars().count() >= 2 && word.chars().all(|c| !c.is_lowercase())) as u32;
+                v.1 += 1;
+            }
+            let lower = ru::lower_spaces(text, true);
+            let mut w = nominative_weight(&lower);
+            if o.i == 0 {
+                w *= 1.5;
+            }
+            *forms.entry(o.id).or_default().entry(lower).or_insert(0.0) += w;
+        }
+    }
+    forms
+        .into_iter()
+        .filter_map(|(id, f)| {
+            let best = f
+                .into_iter()
+                .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))?
+                .0;
+            let w = written.get(&id).map(String::as_str).unwrap_or("");
+            let acronym: Vec<bool> = (0..best.split(' ').count())
+                .map(|k| all_caps.get(&(id, k)).is_some_and(|&(a, t)| a * 2 > t))
+                .collect();
+            Some((id, recase(&best, w, &acronym, &counts.caps)))
+        })
+        .collect()
+}
+
+/// Restores capitals: a word mostly capitalised mid-sentence (names, organisations) gets an
+/// initial capital, an all-caps acronym stays in capitals.
+fn recase(lower: &str, written: &str, acronym: &[bool], caps: &CapVotes) -> String {
+    // Acronyms: the casing of a written occurrence.
+    let written_words: Vec<&str> = written.split(' ').collect();
+    lower
+        .split(' ')
+        .enumerate()
+        .map(|(k, w)| {
+            let folded = ru::stem(w);
+            let is_acronym = acronym.get(k).copied().unwrap_or(false);
+            if is_acronym {
+                return w.to_uppercase();
+            }
+            let written_up = written_words
+                .get(k)
+                .and_then(|ww| ww.chars().next())
+                .is_some_and(char::is_uppercase);
+            let up = match caps.get(&folded) {
+                Some(&(up, total)) if total > 0 => up * 2 > total,
+                // only ever sentence-initial: keep the casing as written
+                _ => written_up,
+            };
+            if !up {
+                return w.to_owned();
+            }
+            // Capitalise each hyphen part that is capitalised where written (Нью-Йорк).
+            let written_parts: Vec<&str> = written_words
+                .get(k)
+                .map(|ww| ww.split('-').collect())
+                .unwrap_or_default();
+            w.split('-')
+                .enumerate()
+                .map(|(i, part)| {
+                    let cap = i == 0
+                        || written_parts
+                            .get(i)
+                            .and_then(|p| p.chars().next())
+                            .is_some_and(char::is_uppercase);
+                    let mut c = part.chars();
+                    match c.next() {
+                        Some(f) if cap => f.to_uppercase().collect::<String>() + c.as_str(),
+                        _ => part.to_owned(),
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("-")
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn corpus(rows: &[(&str, &str)]) -> Vec<BiPair> {
+        rows.iter()
+            .enumerate()
+            .map(|(k, (z, r))| BiPair {
+                id: (k + 1).to_string(),
+                zh: (*z).into(),
+                ru: (*r).into(),
+            })
+            .collect()
+    }
+
+    fn sample() -> Vec<BiPair> {
+        corpus(&[
+            (
+                "上海合作组织峰会在北京举行。",
+                "Саммит Шанхайской организации сотрудничества прошел в Пекине.",
+            ),
+            (
+                "上海合作组织是重要的组织。",
+                "Шанхайская организация сотрудничества является важной организацией.",
+            ),
+            (
+                "双方支持上海合作组织。",
+                "Стороны поддерживают Шанхайскую организацию сотрудничества.",
+            ),
+            (
+                "习近平在北京会见普京。",
+                "Си Цзиньпин встретился с Путиным в Пекине.",
+            ),
+            (
+                "习近平指出，经济合作很重要。",
+                "Си Цзиньпин отметил, что экономическое сотрудничество важно.",
+            ),
+            (
+                "经济合作不断发展。",
+                "Экономическое сотрудничество развивается.",
+            ),
+        ])
+    }
+
+    #[test]
+    fn finds_terms_with_nominative_forms() {
+        let g = extract(&sample(), &ExtractOptions::default());
+        let find = |z: &str| g.iter().find(|e| e.zh == z).map(|e| e.ru.as_str());
+        assert_eq!(
+            find("上海合作组织"),
+            Some("Шанхайская организация сотрудничества"),
+            "{g:#?}"
+        );
+        assert_eq!(find("习近平"), Some("Си Цзиньпин"), "{g:#?}");
+        assert_eq!(find("北京"), Some("Пекине").or(find("北京")), "{g:#?}");
+        assert_eq!(
+            find("经济合作"),
+            Some("экономическое сотрудничество"),
+            "{g:#?}"
+        );
+        assert!(g.windows(2).all(|w| w[0].score >= w[1].score));
+        assert!(g.iter().all(|e| !e.seed));
+    }
+
+    #[test]
+    fn seed_is_marked_and_absent_without_seed() {
+        let mut rows = sample();
+        rows.push(BiPair {
+            id: "7".into(),
+            zh: "两国元首举行会谈。".into(),
+            ru: "Главы двух государств провели переговоры.".into(),
+        });
+        let seed = vec![SeedTerm {
+            zh: "两国元首".into(),
+            ru: "главы двух государств".into(),
+            note: "formula".into(),
+        }];
+        let with = extract(
+            &rows,
+            &ExtractOptions {
+                seed: seed.clone(),
+                ..Default::default()
+            },
+        );
+        let e = with.iter().find(|e| e.zh == "两国元首").expect("seed pair");
+        assert!(e.seed && e.freq == 1 && e.example == "7");
+        let without = extract(&rows, &ExtractOptions::default());
+        assert!(without.iter().all(|e| e.zh != "两国元首" && !e.seed));
+    }
+
+    #[test]
+    fn length_prior_prefers_plausible_lengths() {
+        assert_eq!(length_prior(6, 3), 1.0);
+        assert!(length_prior(2, 6) < length_prior(2, 1));
+    }
+
+    #[test]
+    fn names_transliterate() {
+        assert!(name_match("习近平", &["си", "цзиньпин"]));
+        assert!(!name_match("合作", &["сотрудничеств"]));
+    }
+}

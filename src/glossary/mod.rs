@@ -1,0 +1,101 @@
+//! Glossary building and terminology QA.
+//!
+//! [`extract`] turns aligned Chinese–Russian pairs into a bilingual term list:
+//!
+//! 1. **Candidates** — Chinese: jieba words, 1–5-word n-grams inside a clause that start on a
+//!    content word and end on a noun-like word ([`zh`]). Russian: 1–6-word noun phrases over
+//!    Snowball stems with a suffix-guessed part of speech ([`ru`]). Candidates below the
+//!    minimum frequency are dropped, and so is a candidate every occurrence of which sits
+//!    inside one longer candidate (the C-value idea: it is not a term on its own).
+//! 2. **Association** — per-pair co-occurrence counts over translation units; the score is
+//!    Dice × ln(1 + co-occurrences), mildly weighted by a length prior and boosted for
+//!    transliterated names (pinyin → Palladius, [`crate::align::names`]).
+//! 3. **Competitive linking** — pairs are taken best first and each term keeps the first
+//!    translation it is linked to; a second rendering is admitted only when the units where the
+//!    first one is missing support it on their own ([`extract`]'s variant pass).
+//! 4. **Seed** — unless disabled, curated pairs (`glossary/zh-ru.tsv`) that occur in the corpus
+//!    are linked first and marked.
+//!
+//! [`write`] renders the result as CSV, OmegaT TSV, TBX-Basic or TMX; [`qa`] checks a TM
+//! against a glossary; [`file`] reads glossary files; [`corpus`] loads TMX files and document
+//! pairs.
+
+pub mod corpus;
+pub mod extract;
+pub mod file;
+mod hash;
+pub mod qa;
+pub mod ru;
+pub mod write;
+pub mod zh;
+
+pub use extract::extract;
+
+/// One aligned translation unit fed to the extractor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BiPair {
+    /// Unit id for examples and reports (TMX `tuid`, or `FILE#N`).
+    pub id: String,
+    /// Chinese text.
+    pub zh: String,
+    /// Russian text.
+    pub ru: String,
+}
+
+/// One glossary entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GlossEntry {
+    /// Chinese term.
+    pub zh: String,
+    /// Russian term (most frequent surface form, or the seed's dictionary form).
+    pub ru: String,
+    /// Association score (higher is better); the output is sorted by it.
+    pub score: f64,
+    /// Number of units in which both terms occur.
+    pub freq: usize,
+    /// Id of a unit where both occur.
+    pub example: String,
+    /// Whether the pair comes from the seed list.
+    pub seed: bool,
+    /// A note (the seed's note, `name` for transliterated names, `variant` for a second
+    /// rendering).
+    pub note: String,
+}
+
+/// A curated term pair.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeedTerm {
+    /// Chinese term.
+    pub zh: String,
+    /// Russian term.
+    pub ru: String,
+    /// Note (may be empty).
+    pub note: String,
+}
+
+/// Extraction settings.
+#[derive(Debug, Clone)]
+pub struct ExtractOptions {
+    /// Minimum number of units a candidate and a pair must occur in.
+    pub min_freq: usize,
+    /// Keep only the best N entries.
+    pub top: Option<usize>,
+    /// Seed pairs to include when found (empty: none).
+    pub seed: Vec<SeedTerm>,
+    /// Longest Chinese candidate in words.
+    pub max_zh_words: usize,
+    /// Longest Russian candidate in words.
+    pub max_ru_words: usize,
+}
+
+impl Default for ExtractOptions {
+    fn default() -> Self {
+        ExtractOptions {
+            min_freq: 2,
+            top: None,
+            seed: Vec::new(),
+            max_zh_words: 5,
+            max_ru_words: 6,
+        }
+    }
+}

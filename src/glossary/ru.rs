@@ -1,0 +1,587 @@
+//! Russian side: tokens, Snowball stems, a suffix-based part-of-speech guess and noun-phrase
+//! candidates.
+//!
+//! No Russian morphological dictionary is used (none small and well kept exists as a Rust
+//! crate), so lemmas are approximated by Snowball stems of the ё→е folded lowercase word, and
+//! parts of speech are guessed from closed word lists and adjective endings. That is enough
+//! for the noun-phrase pattern `adjective* noun (noun | и adjective* noun | preposition
+//! adjective* noun)*`: it cannot tell cases apart, so a genitive chain and an apposition both
+//! pass, which is what terms such as «отношения всеобъемлющего партнёрства» need.
+
+use rust_stemmers::{Algorithm, Stemmer};
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// A guessed part of speech.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pos {
+    /// A noun (or anything content-like that is not an adjective): heads a phrase.
+    Noun,
+    /// An adjective or participle (by ending).
+    Adj,
+    /// A preposition that may join two nouns inside a term (`по`, `в`, `на`, …).
+    Prep,
+    /// The conjunction `и`.
+    And,
+    /// A stop word, verb, adverb or number: never part of a term.
+    Other,
+}
+
+/// One Russian word of a sentence.
+#[derive(Debug, Clone)]
+pub struct Token {
+    /// The word as written.
+    pub surface: String,
+    /// Lowercase, ё folded to е.
+    pub folded: String,
+    /// Snowball stem of `folded`.
+    pub stem: String,
+    /// Guessed part of speech.
+    pub pos: Pos,
+    /// Byte offset in the sentence.
+    pub start: usize,
+    /// Whether a sentence break or punctuation precedes the word (phrases do not cross it).
+    pub break_before: bool,
+}
+
+fn stemmer() -> &'static Stemmer {
+    static S: OnceLock<Stemmer> = OnceLock::new();
+    S.get_or_init(|| Stemmer::create(Algorithm::Russian))
+}
+
+/// Lowercases and folds ё to е (Russian texts write either).
+pub fn fold(word: &str) -> String {
+    word.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| if c == 'ё' { 'е' } else { c })
+        .collect()
+}
+
+/// The lemma key of a word: the Snowball stem of its folded form. `партнёрства` and
+/// `партнерство` share one.
+pub fn stem(word: &str) -> String {
+    let f = fold(word);
+    stemmer().stem(&f).into_owned()
+}
+
+const PREPOSITIONS: &[&str] = &[
+    "в",
+    "во",
+    "на",
+    "по",
+    "с",
+    "со",
+    "о",
+    "об",
+    "для",
+    "против",
+    "между",
+    "при",
+    "без",
+    "к",
+    "ко",
+    "из",
+    "от",
+    "до",
+    "за",
+    "над",
+    "под",
+];
+
+/// Prepositions allowed inside a term; the others only break phrases.
+const INNER_PREPOSITIONS: &[&str] = &["в", "во", "на", "по", "для", "о", "об", "с", "со"];
+
+const STOP: &[&str] = &[
+    "а",
+    "но",
+    "или",
+    "да",
+    "же",
+    "ли",
+    "не",
+    "ни",
+    "бы",
+    "то",
+    "это",
+    "этот",
+    "эта",
+    "эти",
+    "этого",
+    "этой",
+    "этом",
+    "этим",
+    "этих",
+    "тот",
+    "та",
+    "те",
+    "того",
+    "той",
+    "том",
+    "тем",
+    "тех",
+    "он",
+    "она",
+    "оно",
+    "они",
+    "его",
+    "ее",
+    "её",
+    "их",
+    "им",
+    "ими",
+    "ему",
+    "ей",
+    "нем",
+    "ней",
+    "них",
+    "мы",
+    "вы",
+    "я",
+    "ты",
+    "нас",
+    "вас",
+    "нам",
+    "вам",
+    "меня",
+    "мне",
+    "себя",
+    "себе",
+    "свой",
+    "своей",
+    "своего",
+    "своих",
+    "свои",
+    "свою",
+    "своим",
+    "который",
+    "которая",
+    "которое",
+    "которые",
+    "которого",
+    "которой",
+    "котором",
+    "которым",
+    "которых",
+    "что",
+    "чтобы",
+    "как",
+    "так",
+    "также",
+    "тоже",
+    "уже",
+    "еще",
+    "ещё",
+    "только",
+    "очень",
+    "все",
+    "всё",
+    "всех",
+    "всем",
+    "весь",
+    "вся",
+    "всего",
+    "всей",
+    "был",
+    "была",
+    "было",
+    "были",
+    "быть",
+    "есть",
+    "будет",
+    "будут",
+    "является",
+    "являются",
+    "где",
+    "когда",
+    "если",
+    "чем",
+    "более",
+    "менее",
+    "после",
+    "около",
+    "через",
+    "также",
+    "который",
+    "кто",
+    "сам",
+    "сама",
+    "само",
+    "сами",
+    "самый",
+    "такой",
+    "такая",
+    "такие",
+    "такого",
+    "другой",
+    "другие",
+    "другого",
+    "один",
+    "одна",
+    "одно",
+    "одного",
+    "одной",
+    "два",
+    "две",
+    "три",
+    "мой",
+    "моя",
+    "мое",
+    "наш",
+    "наша",
+    "наше",
+    "наши",
+    "нашей",
+    "нашего",
+    "ваш",
+    "ее",
+    "свое",
+    "может",
+    "могут",
+    "можно",
+    "нужно",
+    "надо",
+    "сказал",
+    "сказала",
+    "заявил",
+    "заявила",
+    "отметил",
+    "отметила",
+    "год",
+    "года",
+    "году",
+    "лет",
+    "раз",
+    "вот",
+    "здесь",
+    "там",
+    "тогда",
+    "теперь",
+    "сейчас",
+    "т",
+    "е",
+    "г",
+    "гг",
+    "др",
+    "пр",
+    "т.е",
+    "всегда",
+    "никогда",
+    "ранее",
+    "впрочем",
+    "однако",
+    "поэтому",
+    "потому",
+    "также",
+    "либо",
+    "затем",
+    "чтоб",
+    "пока",
+    "даже",
+    "лишь",
+    "именно",
+    "каждый",
+    "каждая",
+    "каждое",
+    "каждого",
+    "многие",
+    "многих",
+    "несколько",
+    "некоторые",
+];
+
+const ADJ_ENDINGS: &[&str] = &[
+    "ыми", "ими", "ого", "его", "ому", "ему", "ый", "ий", "ой", "ая", "яя", "ое", "ее", "ые", "ие",
+    "ым", "им", "ых", "их", "ую", "юю",
+];
+
+/// Endings of verbs, short forms and gerunds that look like neither nouns nor adjectives.
+const VERB_ENDINGS: &[&str] = &[
+    "ться",
+    "тся",
+    "ть",
+    "ешь",
+    "ете",
+    "ет",
+    "ют",
+    "ут",
+    "ат",
+    "ят",
+    "ит",
+    "ил",
+    "ала",
+    "ила",
+    "ели",
+    "али",
+    "или",
+    "ыли",
+    "ел",
+    "ал",
+    "ался",
+    "ался",
+    "ались",
+    "ился",
+    "ились",
+    "лась",
+    "лось",
+    "ав",
+    "ив",
+    "вшись",
+    "аясь",
+    "уясь",
+];
+
+/// The closed word classes by word, built once (a linear scan per token was a hot spot).
+fn closed_classes() -> &'static HashMap<&'static str, Pos> {
+    static M: OnceLock<HashMap<&'static str, Pos>> = OnceLock::new();
+    M.get_or_init(|| {
+        let mut m = HashMap::new();
+        for w in STOP {
+            m.insert(*w, Pos::Other);
+        }
+        for w in PREPOSITIONS {
+            let pos = if INNER_PREPOSITIONS.contains(w) {
+                Pos::Prep
+            } else {
+                Pos::Other
+            };
+            m.insert(*w, pos);
+        }
+        m.insert("и", Pos::And);
+        m
+    })
+}
+
+/// Guesses the part of speech of a folded word.
+pub fn guess_pos(folded: &str) -> Pos {
+    if let Some(&pos) = closed_classes().get(folded) {
+        return pos;
+    }
+    if !folded.chars().any(char::is_alphabetic) {
+        return Pos::Other;
+    }
+    let n = folded.chars().count();
+    if n < 2 {
+        return Pos::Other;
+    }
+    if !folded.chars().any(is_cyrillic) {
+        // Latin acronyms and names (BRICS, Apple) head phrases like nouns.
+        return Pos::Noun;
+    }
+    if n >= 4 {
+        // Verbal nouns in -ние / -тие / -ствие and their -ний / -тий genitives look adjectival.
+        let noun_like = [
+            "ние", "тие", "вие", "ний", "тий", "вий", "дие", "дий", "рие", "рий", "лие", "лий",
+        ];
+        let adj_exceptions = ["нние", "нний", "дние", "дний"];
+        if noun_like.iter().any(|e| folded.ends_with(e))
+            && !adj_exceptions.iter().any(|e| folded.ends_with(e))
+        {
+            return Pos::Noun;
+        }
+        if ADJ_ENDINGS.iter().any(|e| folded.ends_with(e)) {
+            return Pos::Adj;
+        }
+        if folded.ends_with("ском") || folded.ends_with("цком") || folded.ends_with("ской")
+        {
+            return Pos::Adj;
+        }
+        if n >= 5 && VERB_ENDINGS.iter().any(|e| folded.ends_with(e)) {
+            return Pos::Other;
+        }
+    }
+    Pos::Noun
+}
+
+fn is_cyrillic(c: char) -> bool {
+    matches!(c, '\u{0400}'..='\u{04FF}')
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphabetic() || c == '\u{0301}'
+}
+
+/// Splits a Russian sentence into word tokens. Hyphenated words (`российско-китайский`)
+/// stay whole; digits and punctuation break phrases.
+pub fn tokenize(text: &str) -> Vec<Token> {
+    tokenize_cached(text, &mut StemCache::default())
+}
+
+/// Stems and parts of speech of folded words already seen: a corpus repeats its words, and
+/// stemming each occurrence again was a third of the extractor's time.
+#[derive(Default)]
+pub struct StemCache(HashMap<String, (String, Pos)>);
+
+/// [`tokenize`] with a cache shared across sentences.
+pub fn tokenize_cached(text: &str, cache: &mut StemCache) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut brk = true;
+    let mut start: Option<usize> = None;
+    let mut iter = text.char_indices().peekable();
+    loop {
+        let next = iter.next();
+        let (pos, c) = next.unwrap_or((text.len(), ' '));
+        let joins =
+            c == '-' && start.is_some() && iter.peek().is_some_and(|&(_, n)| is_word_char(n));
+        if is_word_char(c) || joins {
+            if start.is_none() {
+                start = Some(pos);
+            }
+        } else {
+            if let Some(s) = start.take() {
+                let surface = &text[s..pos];
+                let folded = fold(surface);
+                let (stem, pos_guess) = match cache.0.get(&folded) {
+                    Some((st, p)) => (st.clone(), *p),
+                    None => {
+                        let st = stemmer().stem(&folded).into_owned();
+                        let p = guess_pos(&folded);
+                        cache.0.insert(folded.clone(), (st.clone(), p));
+                        (st, p)
+                    }
+                };
+                out.push(Token {
+                    surface: surface.to_owned(),
+                    stem,
+                    folded,
+                    pos: pos_guess,
+                    start: s,
+                    break_before: brk,
+                });
+                brk = false;
+            }
+            if !c.is_whitespace() {
+                brk = true;
+            }
+        }
+        if next.is_none() {
+            break;
+        }
+    }
+    out
+}
+
+/// A noun-phrase candidate: the token range `[start, end)` of a sentence.
+pub type Span = (usize, usize);
+
+/// Collapses whitespace runs to one space and, when `lowercase`, lowercases (keeping ё):
+/// the form terms are compared and reported in.
+pub fn lower_spaces(text: &str, lowercase: bool) -> String {
+    let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if lowercase {
+        joined.to_lowercase()
+    } else {
+        joined
+    }
+}
+
+/// The stems of a phrase joined by spaces: the key under which two inflected forms of one
+/// term compare equal.
+pub fn stem_key(text: &str) -> String {
+    tokenize(text)
+        .into_iter()
+        .map(|t| t.stem)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The noun-phrase candidates of a tokenised sentence, 1 to `max_words` words:
+/// `adjective* noun (noun | и adjective* noun | preposition adjective* noun)*`, never
+/// crossing punctuation.
+pub fn noun_phrases(tokens: &[Token], max_words: usize) -> Vec<Span> {
+    let mut out = Vec::new();
+    for i in 0..tokens.len() {
+        if !matches!(tokens[i].pos, Pos::Adj | Pos::Noun) {
+            continue;
+        }
+        // prev: the part of speech of the previous token inside the candidate
+        let mut prev = tokens[i].pos;
+        if prev == Pos::Noun {
+            out.push((i, i + 1));
+        }
+        for (j, t) in tokens.iter().enumerate().take(i + max_words).skip(i + 1) {
+            if t.break_before {
+                break;
+            }
+            // Adjectives may follow anything (a new modifier group after a noun); a connector
+            // only follows a noun; a candidate is emitted only when it ends on a noun.
+            let ok = match t.pos {
+                Pos::Noun | Pos::Adj => true,
+                Pos::And | Pos::Prep => prev == Pos::Noun,
+                Pos::Other => false,
+            };
+            if !ok {
+                break;
+            }
+            prev = t.pos;
+            if t.pos == Pos::Noun {
+                out.push((i, j + 1));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn phrases(text: &str) -> Vec<String> {
+        let toks = tokenize(text);
+        noun_phrases(&toks, 6)
+            .into_iter()
+            .map(|(a, b)| {
+                toks[a..b]
+                    .iter()
+                    .map(|t| t.folded.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn stems_fold_yo_and_case() {
+        assert_eq!(stem("партнёрства"), stem("Партнерство"));
+        assert_eq!(stem("организации"), stem("организация"));
+    }
+
+    #[test]
+    fn pos_guesses() {
+        assert_eq!(guess_pos("шанхайская"), Pos::Adj);
+        assert_eq!(guess_pos("всеобъемлющего"), Pos::Adj);
+        assert_eq!(guess_pos("взаимодействие"), Pos::Noun);
+        assert_eq!(guess_pos("отношений"), Pos::Noun);
+        assert_eq!(guess_pos("внутренние"), Pos::Adj);
+        assert_eq!(guess_pos("организация"), Pos::Noun);
+        assert_eq!(guess_pos("и"), Pos::And);
+        assert_eq!(guess_pos("который"), Pos::Other);
+        assert_eq!(guess_pos("brics"), Pos::Noun);
+    }
+
+    #[test]
+    fn noun_phrase_pattern() {
+        let p = phrases("Главы государств обсудили Шанхайскую организацию сотрудничества.");
+        assert!(p.contains(&"шанхайскую организацию сотрудничества".to_string()));
+        assert!(p.contains(&"главы государств".to_string()));
+        assert!(!p.iter().any(|x| x.contains("обсудили")));
+        let p = phrases("отношения всеобъемлющего партнёрства и стратегического взаимодействия");
+        assert!(p.contains(
+            &"отношения всеобъемлющего партнерства и стратегического взаимодействия".to_string()
+        ));
+        assert!(
+            p.contains(&"всеобъемлющего партнерства и стратегического взаимодействия".to_string())
+        );
+        // no dangling conjunction or adjective at the end
+        assert!(!p
+            .iter()
+            .any(|x| x.ends_with(" и") || x.ends_with("стратегического")));
+    }
+
+    #[test]
+    fn tokens_keep_hyphenated_words_and_break_on_punctuation() {
+        let t = tokenize("российско-китайские отношения, БРИКС");
+        assert_eq!(t[0].surface, "российско-китайские");
+        assert!(t[2].break_before);
+        assert!(!t[1].break_before);
+    }
+}
