@@ -90,6 +90,8 @@ pub struct AlignConfig {
     pub seed_terms: Vec<(String, String)>,
     /// Learn a translation table from the documents and realign with it (pass 2).
     pub lexical_pass: bool,
+    /// Rounds of (learn table, realign); each round learns from the previous one's beads.
+    pub lexical_rounds: usize,
     /// Match transliterated names (pinyin → Palladius for Russian, pinyin for English).
     pub names: bool,
     /// Half-width (in segments) of the DP band around the first-pass path; widened
@@ -108,6 +110,7 @@ impl AlignConfig {
             max_bead_side: 3,
             seed_terms: Vec::new(),
             lexical_pass: true,
+            lexical_rounds: 2,
             names: true,
             band: 20,
             weights: score::Weights::default(),

@@ -15,7 +15,8 @@ struct DocState {
     src: Vec<SegFeat>,
     tgt: Vec<SegFeat>,
     len: LengthModel,
-    /// Pass-1 beads with their costs.
+    /// Current beads with a badness each (lower = more trusted): pass-1 cost per segment, or
+    /// one minus confidence after a lexical pass.
     pass1: Vec<(Span, f32)>,
 }
 
@@ -103,7 +104,11 @@ fn prepare(src: &[Segment], tgt: &[Segment], cfg: &AlignConfig) -> DocState {
     let pass1 = r1
         .path
         .iter()
-        .map(|&(a, b, c, d)| ((a, b, c, d), sc.cost(a, b, c, d)))
+        .map(|&(a, b, c, d)| {
+            // Cost per segment, so long beads are not always "unconfident".
+            let k = (b - a + d - c).max(1) as f32;
+            ((a, b, c, d), sc.cost(a, b, c, d) / k)
+        })
         .collect();
     DocState {
         src: fs,
@@ -132,8 +137,7 @@ fn learning_beads(st: &DocState) -> Vec<(f32, Vec<u64>, Vec<u64>)> {
             s.dedup();
             t.sort_unstable();
             t.dedup();
-            // Normalise the cost per segment so long beads are not always "unconfident".
-            (cost / ((b - a + d - c) as f32), s, t)
+            (cost, s, t)
         })
         .collect()
 }
@@ -296,27 +300,52 @@ fn confidence(margin: f32, st: &BeadStats, a: usize, b: usize, lexical: bool) ->
     sigmoid(x) as f64
 }
 
+/// Lexical passes: learn the table from the current beads, realign, and repeat with the
+/// better beads.
+fn lexical_passes(states: &mut [DocState], config: &AlignConfig) -> Vec<Alignment> {
+    let rounds = if config.lexical_pass { config.lexical_rounds.max(1) } else { 0 };
+    if rounds == 0 {
+        return states.par_iter().map(|st| finish(st, None, config)).collect();
+    }
+    let mut out = Vec::new();
+    for round in 0..rounds {
+        let lex = {
+            let refs: Vec<&DocState> = states.iter().collect();
+            learn(&refs)
+        };
+        out = states
+            .par_iter()
+            .map(|st| finish(st, Some(&lex), config))
+            .collect::<Vec<Alignment>>();
+        if round + 1 < rounds {
+            for (st, al) in states.iter_mut().zip(&out) {
+                st.pass1 = al
+                    .beads
+                    .iter()
+                    .map(|b| {
+                        let span = (b.src.start, b.src.end, b.tgt.start, b.tgt.end);
+                        (span, 1.0 - b.confidence as f32)
+                    })
+                    .collect();
+            }
+        }
+    }
+    out
+}
+
 /// Aligns `src` with `tgt`.
 pub fn align(src: &[Segment], tgt: &[Segment], config: &AlignConfig) -> Alignment {
-    let st = prepare(src, tgt, config);
-    let lex = config.lexical_pass.then(|| learn(&[&st]));
-    finish(&st, lex.as_ref(), config)
+    let mut st = [prepare(src, tgt, config)];
+    lexical_passes(&mut st, config).pop().unwrap_or_default()
 }
 
 /// Aligns many document pairs, learning the lexical table over the whole batch (documents are
 /// processed in parallel; the table is shared).
 pub fn align_batch(docs: &[(Vec<Segment>, Vec<Segment>)], config: &AlignConfig) -> Vec<Alignment> {
-    let states: Vec<DocState> = docs
+    let mut states: Vec<DocState> = docs
         .par_iter()
         .map(|(s, t)| prepare(s, t, config))
         .collect();
-    let lex = config.lexical_pass.then(|| {
-        let refs: Vec<&DocState> = states.iter().collect();
-        learn(&refs)
-    });
-    states
-        .par_iter()
-        .map(|st| finish(st, lex.as_ref(), config))
-        .collect()
+    lexical_passes(&mut states, config)
 }
 

@@ -82,6 +82,9 @@ pub struct Weights {
     pub paragraph: f32,
     /// Weight of lexical non-coverage.
     pub lex: f32,
+    /// Coverage at which the lexical term is neutral: beads covered better than this earn a
+    /// reward (so leaving segments unaligned forgoes it), worse ones pay.
+    pub lex_center: f32,
     /// Base cost of a 1-0 / 0-1 bead.
     pub skip: f32,
     /// Extra cost per bead shape beyond 1-1: index = a + b - 2.
@@ -91,17 +94,45 @@ pub struct Weights {
 impl Default for Weights {
     fn default() -> Self {
         Weights {
-            len: 1.0,
+            len: 0.5,
             anchor_match: 2.0,
             anchor_miss: 1.0,
             name_match: 1.5,
             name_miss: 0.3,
             punct: 0.5,
             paragraph: 3.0,
-            lex: 6.0,
-            skip: 4.0,
+            lex: 10.0,
+            lex_center: 0.3,
+            skip: 3.0,
             merge: [0.0, 2.0, 4.0, 6.0, 8.0],
         }
+    }
+}
+
+impl Weights {
+    /// Sets one weight by name (`len`, `anchor_match`, `anchor_miss`, `name_match`,
+    /// `name_miss`, `punct`, `paragraph`, `lex`, `skip`, `merge1`..`merge4`); for experiments
+    /// and command-line overrides. Returns false for an unknown name.
+    pub fn set(&mut self, name: &str, v: f32) -> bool {
+        let slot = match name {
+            "len" => &mut self.len,
+            "anchor_match" => &mut self.anchor_match,
+            "anchor_miss" => &mut self.anchor_miss,
+            "name_match" => &mut self.name_match,
+            "name_miss" => &mut self.name_miss,
+            "punct" => &mut self.punct,
+            "paragraph" => &mut self.paragraph,
+            "lex" => &mut self.lex,
+            "lex_center" => &mut self.lex_center,
+            "skip" => &mut self.skip,
+            "merge1" => &mut self.merge[1],
+            "merge2" => &mut self.merge[2],
+            "merge3" => &mut self.merge[3],
+            "merge4" => &mut self.merge[4],
+            _ => return false,
+        };
+        *slot = v;
+        true
     }
 }
 
@@ -215,6 +246,14 @@ pub struct BeadStats {
     pub lex_cov: f32,
     /// Known lexical units.
     pub lex_known: f32,
+    /// Sum over the bead's segments of each one's own smoothed coverage.
+    pub seg_cov: f32,
+}
+
+/// Smoothed coverage of one segment: covered of known units, pulled towards 0.1 when few
+/// units are known (a short segment with no known unit says nothing either way).
+fn seg_coverage(covered: u32, known: u32) -> f32 {
+    (covered as f32 + 0.2) / (known as f32 + 2.0)
 }
 
 /// The bead cost of one document pair.
@@ -327,24 +366,30 @@ impl<'a> Scorer<'a> {
         if let Some((lex, idx)) = self.lex {
             let mut known = 0u32;
             let mut cov = 0u32;
+            let mut seg_sum = 0f32;
             for s in i0..i1 {
                 let mut m = 0u128;
                 for t in j0..j1 {
                     m |= idx.masks(s, t, lex).0;
                 }
-                known += idx.src_units[s].len() as u32;
+                let k = idx.src_units[s].len() as u32;
+                known += k;
                 cov += m.count_ones();
+                seg_sum += seg_coverage(m.count_ones(), k);
             }
             for t in j0..j1 {
                 let mut m = 0u64;
                 for s in i0..i1 {
                     m |= idx.masks(s, t, lex).1;
                 }
-                known += idx.tgt_units[t].len() as u32;
+                let k = idx.tgt_units[t].len() as u32;
+                known += k;
                 cov += m.count_ones();
+                seg_sum += seg_coverage(m.count_ones(), k);
             }
             st.lex_cov = cov as f32;
             st.lex_known = known as f32;
+            st.seg_cov = seg_sum;
         }
         st
     }
@@ -366,8 +411,7 @@ impl<'a> Scorer<'a> {
         }
         c += w.len * st.len_cost + w.punct * st.punct + w.merge[(a + b - 2).min(4)];
         if self.lex.is_some() {
-            let segs = (a + b) as f32 / 2.0;
-            c += w.lex * (1.0 - Self::coverage(st)) * segs;
+            c += w.lex * (w.lex_center * (a + b) as f32 - st.seg_cov) / 2.0;
         }
         c
     }
