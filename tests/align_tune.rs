@@ -62,6 +62,29 @@ fn run(set: &str, tgt: &str, lang: Lang) {
         .map(|(g, a)| (g.clone(), eval::alignment_beads(a)))
         .collect();
     let s = eval::score(&pairs);
+    if let Ok(d) = std::env::var("TMALIGN_DUMP") {
+        let d: usize = d.parse().expect("doc");
+        let (src, tgt) = &docs[d];
+        let gs: HashSet<&IndexBead> = pairs[d].0.iter().collect();
+        let short = |t: &str| t.chars().take(60).collect::<String>();
+        for (b, bead) in pairs[d].1.iter().zip(&al[d].beads) {
+            let mark = if gs.contains(b) { "  " } else { "XX" };
+            println!("{mark} {:?}:{:?} conf {:.2}", b.0, b.1, bead.confidence);
+            if mark == "XX" {
+                for &i in &b.0 {
+                    println!("     zh {i}: {}", short(&src[i].text));
+                }
+                for &j in &b.1 {
+                    println!("     tg {j}: {}", short(&tgt[j].text));
+                }
+            }
+        }
+        for b in &pairs[d].0 {
+            if !pairs[d].1.contains(b) {
+                println!("gold missed {:?}:{:?}", b.0, b.1);
+            }
+        }
+    }
     println!("{set}: strict {:.4} (P {:.4} R {:.4}) lax {:.4}", s.f1_strict, s.precision_strict, s.recall_strict, s.f1_lax);
     // Recall by gold shape, precision by predicted shape.
     let mut gk: HashMap<String, (u32, u32)> = HashMap::new();

@@ -170,7 +170,35 @@ impl BeadCost for Reversed<'_, '_> {
     }
 }
 
-fn finish(st: &DocState, lex: Option<&Lexicon>, cfg: &AlignConfig) -> Alignment {
+/// Coverage counts `(covered, known)` of the current 1-1 beads (true translations, mostly) and
+/// of pairs a few segments off the path (unrelated, mostly).
+fn coverage_counts(st: &DocState, lex: &Lexicon, cfg: &AlignConfig) -> [(u64, u64); 2] {
+    let (n, m) = (st.src.len(), st.tgt.len());
+    let idx = LexIndex::build(&st.src, &st.tgt, lex, &Band::diagonal(n, m, 0), cfg.max_bead_side.max(1));
+    let mut out = [(0u64, 0u64); 2];
+    for &((a, b, c, d), _) in &st.pass1 {
+        if b - a != 1 || d - c != 1 {
+            continue;
+        }
+        let (cv, kn) = idx.pair_counts(a, c, lex);
+        out[0].0 += cv as u64;
+        out[0].1 += kn as u64;
+        let off = c + 7;
+        if off < m {
+            let (cv, kn) = idx.pair_counts(a, off, lex);
+            out[1].0 += cv as u64;
+            out[1].1 += kn as u64;
+        }
+    }
+    out
+}
+
+fn finish(
+    st: &DocState,
+    lex: Option<&Lexicon>,
+    rates: Option<(f32, f32)>,
+    cfg: &AlignConfig,
+) -> Alignment {
     let (n, m) = (st.src.len(), st.tgt.len());
     if n == 0 && m == 0 {
         return Alignment::default();
@@ -193,6 +221,9 @@ fn finish(st: &DocState, lex: Option<&Lexicon>, cfg: &AlignConfig) -> Alignment 
             _ => None,
         };
         let mut sc = Scorer::new(&st.src, &st.tgt, st.len, cfg.weights, lexpair);
+        if let Some((p1, p0)) = rates {
+            sc.set_coverage_rates(p1, p0);
+        }
         let fwd = dp::run(n, &band, &types, true, &mut sc);
         let Some(fwd) = fwd else {
             w = w * 2 + 1;
@@ -305,7 +336,7 @@ fn confidence(margin: f32, st: &BeadStats, a: usize, b: usize, lexical: bool) ->
 fn lexical_passes(states: &mut [DocState], config: &AlignConfig) -> Vec<Alignment> {
     let rounds = if config.lexical_pass { config.lexical_rounds.max(1) } else { 0 };
     if rounds == 0 {
-        return states.par_iter().map(|st| finish(st, None, config)).collect();
+        return states.par_iter().map(|st| finish(st, None, None, config)).collect();
     }
     let mut out = Vec::new();
     for round in 0..rounds {
@@ -313,9 +344,21 @@ fn lexical_passes(states: &mut [DocState], config: &AlignConfig) -> Vec<Alignmen
             let refs: Vec<&DocState> = states.iter().collect();
             learn(&refs)
         };
+        let counts: Vec<[(u64, u64); 2]> = states
+            .par_iter()
+            .map(|st| coverage_counts(st, &lex, config))
+            .collect();
+        let sum = |k: usize| {
+            let (c, n) = counts.iter().fold((0, 0), |acc, x| (acc.0 + x[k].0, acc.1 + x[k].1));
+            (c as f32 + 1.0) / (n as f32 + 10.0)
+        };
+        let rates = Some((sum(0), sum(1)));
+        if std::env::var("TMALIGN_DEBUG").is_ok() {
+            eprintln!("round {round}: links {} rates {rates:?}", lex.len());
+        }
         out = states
             .par_iter()
-            .map(|st| finish(st, Some(&lex), config))
+            .map(|st| finish(st, Some(&lex), rates, config))
             .collect::<Vec<Alignment>>();
         if round + 1 < rounds {
             for (st, al) in states.iter_mut().zip(&out) {

@@ -85,6 +85,11 @@ pub struct Weights {
     /// Coverage at which the lexical term is neutral: beads covered better than this earn a
     /// reward (so leaving segments unaligned forgoes it), worse ones pay.
     pub lex_center: f32,
+    /// Chance coverage added per extra segment on the other side of a bead (merged beads cover
+    /// more by chance, so they must cover more to earn the same).
+    pub lex_grow: f32,
+    /// Weight of the coverage log-likelihood ratio (replaces `lex` / `lex_center` when > 0).
+    pub lex_llr: f32,
     /// Base cost of a 1-0 / 0-1 bead.
     pub skip: f32,
     /// Extra cost per bead shape beyond 1-1: index = a + b - 2.
@@ -103,6 +108,8 @@ impl Default for Weights {
             paragraph: 3.0,
             lex: 10.0,
             lex_center: 0.3,
+            lex_llr: 0.0,
+            lex_grow: 0.0,
             skip: 3.0,
             merge: [0.0, 2.0, 4.0, 6.0, 8.0],
         }
@@ -124,6 +131,8 @@ impl Weights {
             "paragraph" => &mut self.paragraph,
             "lex" => &mut self.lex,
             "lex_center" => &mut self.lex_center,
+            "lex_llr" => &mut self.lex_llr,
+            "lex_grow" => &mut self.lex_grow,
             "skip" => &mut self.skip,
             "merge1" => &mut self.merge[1],
             "merge2" => &mut self.merge[2],
@@ -213,6 +222,15 @@ impl LexIndex {
         (sm, tm)
     }
 
+    /// `(covered, known)` units of both segments of the pair `(s, t)`, both sides added.
+    pub fn pair_counts(&self, s: usize, t: usize, lex: &Lexicon) -> (u32, u32) {
+        let (a, b) = self.compute(s, t, lex);
+        (
+            a.count_ones() + b.count_ones(),
+            (self.src_units[s].len() + self.tgt_units[t].len()) as u32,
+        )
+    }
+
     fn masks(&self, s: usize, t: usize, lex: &Lexicon) -> (u128, u64) {
         let (lo, row) = &self.rows[s];
         if t >= *lo && t - lo < row.len() {
@@ -248,6 +266,9 @@ pub struct BeadStats {
     pub lex_known: f32,
     /// Sum over the bead's segments of each one's own smoothed coverage.
     pub seg_cov: f32,
+    /// Log-likelihood ratio of the covered / uncovered units under "translations" vs
+    /// "unrelated" (see [`Scorer::set_coverage_rates`]).
+    pub llr: f32,
 }
 
 /// Smoothed coverage of one segment: covered of known units, pulled towards 0.1 when few
@@ -268,6 +289,9 @@ pub struct Scorer<'a> {
     pub w: Weights,
     /// Lexicon and coverage masks (pass 2).
     pub lex: Option<(&'a Lexicon, &'a LexIndex)>,
+    /// Per covered / per uncovered unit log-likelihood ratio, by the number of segments on
+    /// the other side of the bead (index 0 = one segment): chance coverage grows with them.
+    llr: [(f32, f32); 4],
     buf_a: Vec<u64>,
     buf_b: Vec<u64>,
 }
@@ -305,9 +329,33 @@ impl<'a> Scorer<'a> {
             len,
             w,
             lex,
+            llr: Self::llr_table(0.4, 0.05),
             buf_a: Vec::new(),
             buf_b: Vec::new(),
         }
+    }
+
+    fn llr_coefficients(p1: f32, p0: f32) -> (f32, f32) {
+        let p1 = p1.clamp(0.05, 0.95);
+        let p0 = p0.clamp(0.002, p1 * 0.5);
+        ((p1 / p0).ln(), ((1.0 - p1) / (1.0 - p0)).ln())
+    }
+
+    /// Sets the unit coverage rates measured on this input: `p1` the share of known units a
+    /// true translation covers, `p0` the share an unrelated segment covers by chance.
+    pub fn set_coverage_rates(&mut self, p1: f32, p0: f32) {
+        self.llr = Self::llr_table(p1, p0);
+    }
+
+    fn llr_table(p1: f32, p0: f32) -> [(f32, f32); 4] {
+        let mut t = [(0.0, 0.0); 4];
+        for (k, slot) in t.iter_mut().enumerate() {
+            let n = (k + 1) as i32;
+            let q0 = 1.0 - (1.0 - p0).powi(n);
+            let q1 = 1.0 - (1.0 - p1) * (1.0 - p0).powi(n - 1);
+            *slot = Self::llr_coefficients(q1, q0);
+        }
+        t
     }
 
     fn anchors(
@@ -367,6 +415,7 @@ impl<'a> Scorer<'a> {
             let mut known = 0u32;
             let mut cov = 0u32;
             let mut seg_sum = 0f32;
+            let mut llr = 0f32;
             for s in i0..i1 {
                 let mut m = 0u128;
                 for t in j0..j1 {
@@ -375,7 +424,9 @@ impl<'a> Scorer<'a> {
                 let k = idx.src_units[s].len() as u32;
                 known += k;
                 cov += m.count_ones();
-                seg_sum += seg_coverage(m.count_ones(), k);
+                seg_sum += seg_coverage(m.count_ones(), k) - self.w.lex_grow * (j1 - j0 - 1) as f32;
+                let (cv, un) = self.llr[(j1 - j0 - 1).min(3)];
+                llr += cv * m.count_ones() as f32 + un * (k - m.count_ones()) as f32;
             }
             for t in j0..j1 {
                 let mut m = 0u64;
@@ -385,8 +436,11 @@ impl<'a> Scorer<'a> {
                 let k = idx.tgt_units[t].len() as u32;
                 known += k;
                 cov += m.count_ones();
-                seg_sum += seg_coverage(m.count_ones(), k);
+                seg_sum += seg_coverage(m.count_ones(), k) - self.w.lex_grow * (i1 - i0 - 1) as f32;
+                let (cv, un) = self.llr[(i1 - i0 - 1).min(3)];
+                llr += cv * m.count_ones() as f32 + un * (k - m.count_ones()) as f32;
             }
+            st.llr = llr;
             st.lex_cov = cov as f32;
             st.lex_known = known as f32;
             st.seg_cov = seg_sum;
@@ -411,7 +465,11 @@ impl<'a> Scorer<'a> {
         }
         c += w.len * st.len_cost + w.punct * st.punct + w.merge[(a + b - 2).min(4)];
         if self.lex.is_some() {
-            c += w.lex * (w.lex_center * (a + b) as f32 - st.seg_cov) / 2.0;
+            if w.lex_llr > 0.0 {
+                c -= w.lex_llr * st.llr;
+            } else {
+                c += w.lex * (w.lex_center * (a + b) as f32 - st.seg_cov) / 2.0;
+            }
         }
         c
     }
