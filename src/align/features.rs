@@ -48,6 +48,9 @@ pub struct SegFeat {
     pub caps: Vec<String>,
     /// Paragraph index.
     pub paragraph: usize,
+    /// The exact text recurs elsewhere in the input on the same side (boilerplate such as
+    /// "Источник: ТАСС" or "（完）" that usually has no counterpart).
+    pub repeated: bool,
 }
 
 fn is_han(c: char) -> bool {

@@ -9,6 +9,7 @@ use super::score::{BeadStats, LengthModel, LexIndex, Scorer};
 use super::{AlignConfig, Alignment, Bead, Segment};
 use crate::Lang;
 use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
 
 /// One document pair after pass 1.
 struct DocState {
@@ -53,9 +54,44 @@ fn add_seed_anchors(src: &mut [SegFeat], st: &[Segment], tgt: &mut [SegFeat], tt
     }
 }
 
-fn prepare(src: &[Segment], tgt: &[Segment], cfg: &AlignConfig) -> DocState {
+/// Short segment texts that occur at least `min` times on one side of the input.
+fn repeated_texts<'a>(sides: impl Iterator<Item = &'a [Segment]>, min: usize) -> HashSet<&'a str> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for side in sides {
+        for s in side {
+            let t = s.text.trim();
+            if !t.is_empty() && t.chars().count() <= 40 {
+                *counts.entry(t).or_default() += 1;
+            }
+        }
+    }
+    counts
+        .into_iter()
+        .filter(|&(_, c)| c >= min)
+        .map(|(t, _)| t)
+        .collect()
+}
+
+/// Marks boilerplate: texts repeated across the batch (three times or more) or within the
+/// document (twice or more).
+fn mark_repeated(f: &mut [SegFeat], segs: &[Segment], batch: &HashSet<&str>) {
+    let local = repeated_texts(std::iter::once(segs), 2);
+    for (x, s) in f.iter_mut().zip(segs) {
+        let t = s.text.trim();
+        x.repeated = batch.contains(t) || local.contains(t);
+    }
+}
+
+fn prepare(
+    src: &[Segment],
+    tgt: &[Segment],
+    cfg: &AlignConfig,
+    rep: (&HashSet<&str>, &HashSet<&str>),
+) -> DocState {
     let mut fs = featurize_side(src, cfg.src_lang);
     let mut ft = featurize_side(tgt, cfg.tgt_lang);
+    mark_repeated(&mut fs, src, rep.0);
+    mark_repeated(&mut ft, tgt, rep.1);
     features::filter_shared_anchors(&mut fs, &mut ft);
     if cfg.names {
         let st: Vec<&str> = src.iter().map(|s| s.text.as_str()).collect();
@@ -378,16 +414,19 @@ fn lexical_passes(states: &mut [DocState], config: &AlignConfig) -> Vec<Alignmen
 
 /// Aligns `src` with `tgt`.
 pub fn align(src: &[Segment], tgt: &[Segment], config: &AlignConfig) -> Alignment {
-    let mut st = [prepare(src, tgt, config)];
+    let none = HashSet::new();
+    let mut st = [prepare(src, tgt, config, (&none, &none))];
     lexical_passes(&mut st, config).pop().unwrap_or_default()
 }
 
 /// Aligns many document pairs, learning the lexical table over the whole batch (documents are
 /// processed in parallel; the table is shared).
 pub fn align_batch(docs: &[(Vec<Segment>, Vec<Segment>)], config: &AlignConfig) -> Vec<Alignment> {
+    let rs = repeated_texts(docs.iter().map(|d| d.0.as_slice()), 3);
+    let rt = repeated_texts(docs.iter().map(|d| d.1.as_slice()), 3);
     let mut states: Vec<DocState> = docs
         .par_iter()
-        .map(|(s, t)| prepare(s, t, config))
+        .map(|(s, t)| prepare(s, t, config, (&rs, &rt)))
         .collect();
     lexical_passes(&mut states, config)
 }

@@ -92,6 +92,10 @@ pub struct Weights {
     pub lex_llr: f32,
     /// Base cost of a 1-0 / 0-1 bead.
     pub skip: f32,
+    /// Cost of leaving a repeated (boilerplate) segment unaligned.
+    pub skip_repeated: f32,
+    /// Extra cost per repeated segment inside an aligned bead.
+    pub merge_repeated: f32,
     /// Extra cost per bead shape beyond 1-1: index = a + b - 2.
     pub merge: [f32; 5],
 }
@@ -111,6 +115,8 @@ impl Default for Weights {
             lex_llr: 0.0,
             lex_grow: 0.0,
             skip: 3.0,
+            skip_repeated: 0.5,
+            merge_repeated: 2.0,
             merge: [0.0, 2.0, 4.0, 6.0, 8.0],
         }
     }
@@ -134,6 +140,8 @@ impl Weights {
             "lex_llr" => &mut self.lex_llr,
             "lex_grow" => &mut self.lex_grow,
             "skip" => &mut self.skip,
+            "skip_repeated" => &mut self.skip_repeated,
+            "merge_repeated" => &mut self.merge_repeated,
             "merge1" => &mut self.merge[1],
             "merge2" => &mut self.merge[2],
             "merge3" => &mut self.merge[3],
@@ -454,15 +462,18 @@ impl<'a> Scorer<'a> {
     }
 
     /// The cost of a bead from its evidence.
-    pub fn cost_of(&self, a: usize, b: usize, st: &BeadStats) -> f32 {
+    pub fn cost_of(&self, i0: usize, i1: usize, j0: usize, j1: usize, st: &BeadStats) -> f32 {
+        let (a, b) = (i1 - i0, j1 - j0);
         let w = &self.w;
         let mut c = w.anchor_miss * st.anchor_u - w.anchor_match * st.anchor_m
             + w.name_miss * st.name_u
             - w.name_match * st.name_m
             + w.paragraph * st.para;
+        let rep = self.src[i0..i1].iter().chain(&self.tgt[j0..j1]).filter(|f| f.repeated).count() as f32;
         if a == 0 || b == 0 {
-            return c + w.skip * (a + b) as f32;
+            return c + w.skip * (a + b) as f32 - (w.skip - w.skip_repeated) * rep;
         }
+        c += w.merge_repeated * rep;
         c += w.len * st.len_cost + w.punct * st.punct + w.merge[(a + b - 2).min(4)];
         if self.lex.is_some() {
             if w.lex_llr > 0.0 {
@@ -478,7 +489,7 @@ impl<'a> Scorer<'a> {
 impl BeadCost for Scorer<'_> {
     fn cost(&mut self, i0: usize, i1: usize, j0: usize, j1: usize) -> f32 {
         let st = self.stats(i0, i1, j0, j1);
-        self.cost_of(i1 - i0, j1 - j0, &st)
+        self.cost_of(i0, i1, j0, j1, &st)
     }
 }
 
