@@ -190,7 +190,7 @@ mod tests {
         assert_eq!(r.latin, vec![hash_tok(K_LATIN, "mwp")]);
         assert_eq!(r.nums, z.nums);
         assert!(r.caps.contains(&"ассамблеи".to_string()));
-        assert_eq!(r.len, 28.0);
+        assert_eq!(r.len, 27.0);
     }
 
     #[test]

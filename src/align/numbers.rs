@@ -115,6 +115,7 @@ fn is_zh_numeral(c: char) -> bool {
 fn extract_zh(text: &str) -> Vec<NumKey> {
     let chars: Vec<char> = text.chars().map(fold_fullwidth).collect();
     let mut out = Vec::new();
+    let mut percent = false;
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
@@ -151,6 +152,7 @@ fn extract_zh(text: &str) -> Vec<NumKey> {
         }
         if c == '百' && chars.get(i + 1) == Some(&'分') && chars.get(i + 2) == Some(&'之') {
             i += 3; // 百分之五 is "5 percent": the value is what follows
+            percent = true;
             continue;
         }
         if is_zh_numeral(c) {
@@ -163,16 +165,17 @@ fn extract_zh(text: &str) -> Vec<NumKey> {
             let next = chars.get(i).copied();
             let has_unit = run.iter().any(|&c| zh_small_unit(c).is_some());
             let only_big = run.iter().all(|&c| zh_big_unit(c).is_some());
-            if only_big {
+            if only_big || zh_big_unit(run[0]).is_some() {
                 continue; // 万一, 亿万: words, not numbers
             }
             let counted = next.is_some_and(|n| ZH_COUNTERS.contains(n));
             // A lone 一 is nearly always part of a word (一些, 一直, 统一).
             let accept = if run.len() == 1 && !has_unit {
-                (run[0] != '一' && counted) || ordinal
+                (run[0] != '一' && counted) || ordinal || percent
             } else {
                 true
             };
+            percent = false;
             if accept {
                 if let Some(v) = parse_zh_numeral(run) {
                     if let Some(x) = key(v) {
@@ -298,6 +301,12 @@ fn number_word(w: &str) -> Option<f64> {
         "десять" | "десяти" | "десятый" | "ten" | "tenth" => 10.0,
         "двадцать" | "двадцати" | "twenty" => 20.0,
         "тридцать" | "тридцати" | "thirty" => 30.0,
+        "сорок" | "сорока" | "forty" => 40.0,
+        "пятьдесят" | "пятидесяти" | "fifty" => 50.0,
+        "шестьдесят" | "шестидесяти" | "sixty" => 60.0,
+        "семьдесят" | "семидесяти" | "seventy" => 70.0,
+        "восемьдесят" | "восьмидесяти" | "eighty" => 80.0,
+        "девяносто" | "девяноста" | "ninety" => 90.0,
         "сто" | "hundred" => 100.0,
         "половина" | "половину" | "half" => 0.5,
         _ => return None,
@@ -308,6 +317,7 @@ fn extract_western(text: &str, lang: Lang) -> Vec<NumKey> {
     let chars: Vec<char> = text.chars().map(fold_fullwidth).collect();
     let (group, dec) = if lang == Lang::Ru { (' ', ',') } else { (',', '.') };
     let mut out = Vec::new();
+    let mut last_word_num: Option<f64> = None;
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
@@ -354,10 +364,23 @@ fn extract_western(text: &str, lang: Lang) -> Vec<NumKey> {
                     out.push(x);
                 }
             } else if let Some(v) = number_word(&w) {
-                if let Some(x) = key(v) {
-                    out.push(x);
+                // "сорока восьми" / "forty-eight": a unit right after a ten adds to it.
+                let prev_ten = last_word_num.filter(|p| *p >= 20.0 && *p < 100.0 && p % 10.0 == 0.0);
+                if let (Some(p), true) = (prev_ten, v < 10.0 && v >= 1.0) {
+                    out.pop();
+                    if let Some(x) = key(p + v) {
+                        out.push(x);
+                    }
+                    last_word_num = None;
+                } else {
+                    if let Some(x) = key(v) {
+                        out.push(x);
+                    }
+                    last_word_num = Some(v);
                 }
+                continue;
             }
+            last_word_num = None;
             continue;
         }
         i += 1;
@@ -400,6 +423,7 @@ mod tests {
         assert_eq!(vals("1 200 человек", Lang::Ru), vec![1200.0]);
         assert_eq!(vals("3.5 тыс.", Lang::Ru), vec![3500.0]);
         assert_eq!(vals("две страны, 9 мая", Lang::Ru), vec![2.0, 9.0, 5.0]);
+        assert_eq!(vals("меньше сорока восьми", Lang::Ru), vec![48.0]);
     }
 
     #[test]
