@@ -174,6 +174,10 @@ pub fn fold(word: &str) -> String {
         let c = chars[i];
         let next = chars.get(i + 1).copied();
         let m: &str = match c {
+            'p' if next == Some('h') => {
+                i += 1;
+                "v"
+            }
             'б' | 'п' | 'b' | 'p' => "b",
             'в' | 'ф' | 'v' | 'f' | 'w' => "v",
             'г' | 'к' | 'х' | 'g' | 'k' | 'q' => "g",
@@ -195,10 +199,6 @@ pub fn fold(word: &str) -> String {
             't' if next == Some('h') => {
                 i += 1;
                 "d"
-            }
-            'p' if next == Some('h') => {
-                i += 1;
-                "v"
             }
             'e' if next == Some('w') => {
                 i += 1;

@@ -432,8 +432,8 @@ impl<'a> Scorer<'a> {
                 let k = idx.src_units[s].len() as u32;
                 known += k;
                 cov += m.count_ones();
-                seg_sum += seg_coverage(m.count_ones(), k) - self.w.lex_grow * (j1 - j0 - 1) as f32;
-                let (cv, un) = self.llr[(j1 - j0 - 1).min(3)];
+                seg_sum += seg_coverage(m.count_ones(), k) - self.w.lex_grow * (j1 - j0).saturating_sub(1) as f32;
+                let (cv, un) = self.llr[(j1 - j0).saturating_sub(1).min(3)];
                 llr += cv * m.count_ones() as f32 + un * (k - m.count_ones()) as f32;
             }
             for t in j0..j1 {
@@ -444,8 +444,8 @@ impl<'a> Scorer<'a> {
                 let k = idx.tgt_units[t].len() as u32;
                 known += k;
                 cov += m.count_ones();
-                seg_sum += seg_coverage(m.count_ones(), k) - self.w.lex_grow * (i1 - i0 - 1) as f32;
-                let (cv, un) = self.llr[(i1 - i0 - 1).min(3)];
+                seg_sum += seg_coverage(m.count_ones(), k) - self.w.lex_grow * (i1 - i0).saturating_sub(1) as f32;
+                let (cv, un) = self.llr[(i1 - i0).saturating_sub(1).min(3)];
                 llr += cv * m.count_ones() as f32 + un * (k - m.count_ones()) as f32;
             }
             st.llr = llr;
