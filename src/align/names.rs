@@ -310,26 +310,35 @@ pub fn add_name_anchors(
             }
         }
     }
-    let mut by_first: HashMap<char, Vec<&String>> = HashMap::new();
+    // Blocks: first two letters and length. Short skeletons must match exactly (a hash
+    // look-up); long ones are compared fuzzily within their block and the neighbouring lengths,
+    // so the work stays near-linear in the document size.
+    let mut blocks: HashMap<(String, usize), Vec<&String>> = HashMap::new();
     for w in windows.keys() {
-        if let Some(c) = w.chars().next() {
-            by_first.entry(c).or_default().push(w);
+        let n = w.chars().count();
+        if n >= 6 {
+            blocks.entry((w.chars().take(2).collect(), n)).or_default().push(w);
         }
     }
+    let empty: Vec<&String> = Vec::new();
     for (cap, segs) in &caps {
-        let Some(first) = cap.chars().next() else {
-            continue;
-        };
-        let Some(cands) = by_first.get(&first) else {
-            continue;
-        };
-        let scored: Vec<(f64, &&String)> = cands
-            .iter()
-            .map(|w| (name_score(cap, w), w))
-            .filter(|x| x.0 > 0.0)
-            .collect();
+        let n = cap.chars().count();
+        let mut scored: Vec<(f64, &String)> = Vec::new();
+        if let Some((w, _)) = windows.get_key_value(cap) {
+            scored.push((1.0, w));
+        } else if n >= 6 {
+            let head: String = cap.chars().take(2).collect();
+            for len in n - 1..=n + 1 {
+                for w in blocks.get(&(head.clone(), len)).unwrap_or(&empty) {
+                    let sc = name_score(cap, w);
+                    if sc > 0.0 {
+                        scored.push((sc, w));
+                    }
+                }
+            }
+        }
         let best = scored.iter().map(|x| x.0).fold(0.0, f64::max);
-        let hits: Vec<&&String> = scored.iter().filter(|x| x.0 >= best).map(|x| x.1).collect();
+        let hits: Vec<&String> = scored.iter().filter(|x| x.0 >= best).map(|x| x.1).collect();
         // A skeleton that fits many different character runs is not a name anchor.
         if hits.is_empty() || hits.len() > 2 {
             continue;
@@ -342,7 +351,7 @@ pub fn add_name_anchors(
             other[j].names.push(key);
         }
         for w in hits {
-            for &i in &windows[*w] {
+            for &i in &windows[w] {
                 zh[i].names.push(key);
             }
         }

@@ -54,15 +54,17 @@ fn add_seed_anchors(src: &mut [SegFeat], st: &[Segment], tgt: &mut [SegFeat], tt
     }
 }
 
-/// Short segment texts that occur at least `min` times on one side of the input.
+/// Short segment texts that occur in at least `min` different documents on one side.
 fn repeated_texts<'a>(sides: impl Iterator<Item = &'a [Segment]>, min: usize) -> HashSet<&'a str> {
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for side in sides {
-        for s in side {
-            let t = s.text.trim();
-            if !t.is_empty() && t.chars().count() <= 40 {
-                *counts.entry(t).or_default() += 1;
-            }
+        let distinct: HashSet<&str> = side
+            .iter()
+            .map(|s| s.text.trim())
+            .filter(|t| !t.is_empty() && t.chars().count() <= 40)
+            .collect();
+        for t in distinct {
+            *counts.entry(t).or_default() += 1;
         }
     }
     counts
@@ -72,13 +74,11 @@ fn repeated_texts<'a>(sides: impl Iterator<Item = &'a [Segment]>, min: usize) ->
         .collect()
 }
 
-/// Marks boilerplate: texts repeated across the batch (three times or more) or within the
-/// document (twice or more).
+/// Marks boilerplate: texts repeated across three or more documents of the batch. (Within one
+/// document, repetition is no evidence: a long pair may repeat whole passages on both sides.)
 fn mark_repeated(f: &mut [SegFeat], segs: &[Segment], batch: &HashSet<&str>) {
-    let local = repeated_texts(std::iter::once(segs), 2);
     for (x, s) in f.iter_mut().zip(segs) {
-        let t = s.text.trim();
-        x.repeated = batch.contains(t) || local.contains(t);
+        x.repeated = batch.contains(s.text.trim());
     }
 }
 
