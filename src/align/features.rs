@@ -62,7 +62,8 @@ pub fn han(c: char) -> bool {
     is_han(c)
 }
 
-/// Crude stem: lowercase, first five characters (Russian/English inflection sits at the end).
+/// Crude stem for languages without a Snowball stemmer here: lowercase, first five characters
+/// (inflection sits at the end).
 pub fn stem(word: &str) -> String {
     word.to_lowercase().chars().take(5).collect()
 }
@@ -101,6 +102,11 @@ pub fn featurize(text: &str, paragraph: usize, lang: Lang) -> SegFeat {
             first = false;
         }
     }
+    let stemmer = match lang {
+        Lang::Ru => Some(rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::Russian)),
+        Lang::En => Some(rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English)),
+        _ => None,
+    };
     for (w, initial) in &words {
         let ascii = w.chars().all(|c| c.is_ascii_alphanumeric());
         let has_alpha = w.chars().any(|c| c.is_alphabetic());
@@ -119,7 +125,11 @@ pub fn featurize(text: &str, paragraph: usize, lang: Lang) -> SegFeat {
             }
         }
         if lang != Lang::Zh && w.chars().count() >= 3 {
-            f.lex.push(hash_tok(K_STEM, &stem(w)));
+            let st = match &stemmer {
+                Some(sm) => sm.stem(&lower).into_owned(),
+                _ => stem(w),
+            };
+            f.lex.push(hash_tok(K_STEM, &st));
         }
         if lang != Lang::Zh
             && w.chars().count() >= 3

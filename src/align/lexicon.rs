@@ -32,16 +32,10 @@ pub struct LearnConfig {
 
 impl Default for LearnConfig {
     fn default() -> Self {
-        let env = |k: &str, d: f32| {
-            std::env::var(k)
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(d)
-        };
         LearnConfig {
-            min_joint: env("TMALIGN_MINJ", 2.0) as u32,
-            min_dice: env("TMALIGN_MIND", 0.3),
-            top_k: env("TMALIGN_TOPK", 3.0) as usize,
+            min_joint: 2,
+            min_dice: 0.3,
+            top_k: 3,
             max_beads: 3000,
             max_share: 0.5,
         }

@@ -343,9 +343,6 @@ pub fn add_name_anchors(
         if hits.is_empty() || hits.len() > 2 {
             continue;
         }
-        if std::env::var("TMALIGN_NAMES").is_ok() {
-            eprintln!("name {cap} ~ {:?}", hits);
-        }
         let key = hash_tok(K_NAME, cap);
         for &j in segs {
             other[j].names.push(key);

@@ -389,9 +389,6 @@ fn lexical_passes(states: &mut [DocState], config: &AlignConfig) -> Vec<Alignmen
             (c as f32 + 1.0) / (n as f32 + 10.0)
         };
         let rates = Some((sum(0), sum(1)));
-        if std::env::var("TMALIGN_DEBUG").is_ok() {
-            eprintln!("round {round}: links {} rates {rates:?}", lex.len());
-        }
         out = states
             .par_iter()
             .map(|st| finish(st, Some(&lex), rates, config))
