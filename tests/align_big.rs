@@ -22,20 +22,32 @@ fn shared() -> Option<PathBuf> {
 fn big_pair_aligns_well() {
     let Some(sh) = shared() else { return };
     let dir = sh.join("eval/ntrex-zhru");
-    let n: usize = std::env::var("TMALIGN_BIG").ok().and_then(|v| v.parse().ok()).unwrap_or(20_000);
+    let n: usize = std::env::var("TMALIGN_BIG")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20_000);
     let (mut s, mut t, mut gold) = (Vec::new(), Vec::new(), Vec::new());
     'outer: loop {
         for k in 0..21 {
             let read = |p: PathBuf| -> Vec<String> {
-                std::fs::read_to_string(p).expect("read").lines().map(str::to_owned).collect()
+                std::fs::read_to_string(p)
+                    .expect("read")
+                    .lines()
+                    .map(str::to_owned)
+                    .collect()
             };
             let zs = read(dir.join(format!("seg/{k:03}.zh")));
             let rs = read(dir.join(format!("seg/{k:03}.ru")));
-            let g = eval::parse_beads(&std::fs::read_to_string(dir.join(format!("gold/{k:03}.gold"))).expect("gold"))
-                .expect("parse");
+            let g = eval::parse_beads(
+                &std::fs::read_to_string(dir.join(format!("gold/{k:03}.gold"))).expect("gold"),
+            )
+            .expect("parse");
             let (os, ot) = (s.len(), t.len());
             gold.extend(g.into_iter().map(|(a, b)| {
-                (a.into_iter().map(|x| x + os).collect(), b.into_iter().map(|x| x + ot).collect())
+                (
+                    a.into_iter().map(|x| x + os).collect(),
+                    b.into_iter().map(|x| x + ot).collect(),
+                )
             }));
             s.extend(Segment::from_lines(&zs));
             t.extend(Segment::from_lines(&rs));

@@ -23,36 +23,60 @@ fn check(a: &Alignment, n: usize, m: usize, max_side: usize) {
 
 fn zh_word() -> impl Strategy<Value = String> {
     prop::sample::select(vec![
-        "我们", "政府", "2019年", "三百万", "总统", "习近平", "马其顿", "经济", "AM", "“会议”", "？", "。",
+        "我们",
+        "政府",
+        "2019年",
+        "三百万",
+        "总统",
+        "习近平",
+        "马其顿",
+        "经济",
+        "AM",
+        "“会议”",
+        "？",
+        "。",
     ])
     .prop_map(str::to_owned)
 }
 
 fn ru_word() -> impl Strategy<Value = String> {
     prop::sample::select(vec![
-        "мы", "правительство", "2019", "года", "президент", "Си", "Цзиньпин", "Македония", "экономика",
-        "AM", "«встреча»", "?", "3 млн",
+        "мы",
+        "правительство",
+        "2019",
+        "года",
+        "президент",
+        "Си",
+        "Цзиньпин",
+        "Македония",
+        "экономика",
+        "AM",
+        "«встреча»",
+        "?",
+        "3 млн",
     ])
     .prop_map(str::to_owned)
 }
 
-fn side(word: impl Strategy<Value = String>, sep: &'static str, max: usize) -> impl Strategy<Value = Vec<Segment>> {
-    prop::collection::vec(
-        (prop::collection::vec(word, 0..8), 0usize..3),
-        0..max,
+fn side(
+    word: impl Strategy<Value = String>,
+    sep: &'static str,
+    max: usize,
+) -> impl Strategy<Value = Vec<Segment>> {
+    prop::collection::vec((prop::collection::vec(word, 0..8), 0usize..3), 0..max).prop_map(
+        move |v| {
+            let mut para = 0;
+            v.into_iter()
+                .map(|(words, step)| {
+                    para += usize::from(step == 0);
+                    Segment {
+                        text: words.join(sep),
+                        paragraph: para,
+                    }
+                })
+                .collect()
+        },
     )
-    .prop_map(move |v| {
-        let mut para = 0;
-        v.into_iter()
-            .map(|(words, step)| {
-                para += usize::from(step == 0);
-                Segment {
-                    text: words.join(sep),
-                    paragraph: para,
-                }
-            })
-            .collect()
-    })
 }
 
 proptest! {

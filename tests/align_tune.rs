@@ -26,12 +26,18 @@ fn run(set: &str, tgt: &str, lang: Lang) {
     let mut cfg = AlignConfig::new(Lang::Zh, lang);
     for kv in std::env::var("TMALIGN_W").unwrap_or_default().split(',') {
         if let Some((k, v)) = kv.split_once('=') {
-            assert!(cfg.weights.set(k, v.parse().expect("number")), "unknown weight {k}");
+            assert!(
+                cfg.weights.set(k, v.parse().expect("number")),
+                "unknown weight {k}"
+            );
         }
     }
     let opts = std::env::var("TMALIGN_OPTS").unwrap_or_default();
     cfg.lexical_pass = !opts.contains("nolex");
     cfg.names = !opts.contains("nonames");
+    if let Ok(b) = std::env::var("TMALIGN_BAND") {
+        cfg.band = b.parse().expect("band");
+    }
     if let Ok(r) = std::env::var("TMALIGN_ROUNDS") {
         cfg.lexical_rounds = r.parse().expect("rounds");
     }
@@ -43,7 +49,11 @@ fn run(set: &str, tgt: &str, lang: Lang) {
             break;
         }
         let rd = |p: PathBuf| -> Vec<String> {
-            std::fs::read_to_string(p).expect("read").lines().map(str::to_owned).collect()
+            std::fs::read_to_string(p)
+                .expect("read")
+                .lines()
+                .map(str::to_owned)
+                .collect()
         };
         docs.push((
             Segment::from_lines(&rd(dir.join("seg").join(format!("{k:03}.zh")))),
@@ -85,7 +95,10 @@ fn run(set: &str, tgt: &str, lang: Lang) {
             }
         }
     }
-    println!("{set}: strict {:.4} (P {:.4} R {:.4}) lax {:.4}", s.f1_strict, s.precision_strict, s.recall_strict, s.f1_lax);
+    println!(
+        "{set}: strict {:.4} (P {:.4} R {:.4}) lax {:.4}",
+        s.f1_strict, s.precision_strict, s.recall_strict, s.f1_lax
+    );
     // Recall by gold shape, precision by predicted shape.
     let mut gk: HashMap<String, (u32, u32)> = HashMap::new();
     let mut pk: HashMap<String, (u32, u32)> = HashMap::new();
@@ -93,22 +106,34 @@ fn run(set: &str, tgt: &str, lang: Lang) {
         let gs: HashSet<&IndexBead> = g.iter().collect();
         let ps: HashSet<&IndexBead> = p.iter().collect();
         for b in g {
-            let e = gk.entry(format!("{}-{}", b.0.len(), b.1.len())).or_default();
+            let e = gk
+                .entry(format!("{}-{}", b.0.len(), b.1.len()))
+                .or_default();
             e.0 += 1;
             e.1 += ps.contains(b) as u32;
         }
         for b in p {
-            let e = pk.entry(format!("{}-{}", b.0.len(), b.1.len())).or_default();
+            let e = pk
+                .entry(format!("{}-{}", b.0.len(), b.1.len()))
+                .or_default();
             e.0 += 1;
             e.1 += gs.contains(b) as u32;
         }
     }
-    let mut keys: Vec<&String> = gk.keys().chain(pk.keys()).collect::<HashSet<_>>().into_iter().collect();
+    let mut keys: Vec<&String> = gk
+        .keys()
+        .chain(pk.keys())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
     keys.sort();
     for k in keys {
         let g = gk.get(k).copied().unwrap_or_default();
         let p = pk.get(k).copied().unwrap_or_default();
-        println!("  {k}: gold {} found {} | pred {} right {}", g.0, g.1, p.0, p.1);
+        println!(
+            "  {k}: gold {} found {} | pred {} right {}",
+            g.0, g.1, p.0, p.1
+        );
     }
 }
 

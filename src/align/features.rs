@@ -103,8 +103,12 @@ pub fn featurize(text: &str, paragraph: usize, lang: Lang) -> SegFeat {
         }
     }
     let stemmer = match lang {
-        Lang::Ru => Some(rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::Russian)),
-        Lang::En => Some(rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English)),
+        Lang::Ru => Some(rust_stemmers::Stemmer::create(
+            rust_stemmers::Algorithm::Russian,
+        )),
+        Lang::En => Some(rust_stemmers::Stemmer::create(
+            rust_stemmers::Algorithm::English,
+        )),
         _ => None,
     };
     for (w, initial) in &words {
@@ -118,7 +122,9 @@ pub fn featurize(text: &str, paragraph: usize, lang: Lang) -> SegFeat {
         // is Latin, so only those that look like names/acronyms (capital or digit inside) count.
         if ascii && w.chars().count() >= 2 {
             let marked = lang != Lang::En
-                || w.chars().skip(1).any(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+                || w.chars()
+                    .skip(1)
+                    .any(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
                 || (!initial && w.chars().next().is_some_and(|c| c.is_ascii_uppercase()));
             if marked {
                 f.latin.push(hash_tok(K_LATIN, &lower));

@@ -102,7 +102,11 @@ impl Lexicon {
             if c >= cfg.min_joint {
                 let (u, r) = ((p >> 32) as u32, p as u32);
                 if let (Some(&u), Some(&r)) = (full.get(&u), full.get(&r)) {
-                    joint.push(((u, r), c));
+                    // Only pairs that can become links are kept (bounds memory).
+                    let dice = 2.0 * c as f32 / (cs[&u] + ct[&r]) as f32;
+                    if dice >= cfg.min_dice {
+                        joint.push(((u, r), c));
+                    }
                 }
             }
             k = e;
@@ -183,8 +187,10 @@ mod tests {
             (vec![1, 4], vec![10, 40]),
             (vec![5], vec![50]),
         ];
-        let beads: Vec<(&[u64], &[u64])> =
-            data.iter().map(|(a, b)| (a.as_slice(), b.as_slice())).collect();
+        let beads: Vec<(&[u64], &[u64])> = data
+            .iter()
+            .map(|(a, b)| (a.as_slice(), b.as_slice()))
+            .collect();
         let lex = Lexicon::learn(&beads, LearnConfig::default());
         assert_eq!(lex.translations(1), &[10]);
         assert!(lex.translations(5).is_empty());

@@ -6,8 +6,8 @@ pub mod features;
 pub mod lexicon;
 pub mod names;
 pub mod numbers;
-pub mod score;
 mod pipeline;
+pub mod score;
 
 use crate::Lang;
 use std::ops::Range;

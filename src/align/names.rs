@@ -9,7 +9,7 @@
 use super::features::{han, hash_tok, SegFeat};
 use crate::Lang;
 use pinyin::ToPinyin;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Tag for name anchors in token hashes.
 const K_NAME: u8 = 5;
@@ -157,7 +157,7 @@ pub fn chinese_name_ru(name: &str) -> String {
     };
     match parts.split_first() {
         None => String::new(),
-        Some((sur, rest)) if rest.is_empty() => cap(sur),
+        Some((sur, [])) => cap(sur),
         Some((sur, rest)) => format!("{} {}", cap(sur), cap(&rest.concat())),
     }
 }
@@ -280,13 +280,21 @@ pub fn add_name_anchors(
     if caps.is_empty() {
         return;
     }
-    // Distinct folded windows of 2–4 characters, blocked by first letter.
-    let mut windows: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, text) in zh_text.iter().enumerate() {
+    // Distinct folded windows of 2–4 characters (and Latin-script names inside the Chinese
+    // text: McCarthy ↔ Маккарти share the skeleton). Windows are generated twice (to find
+    // matches, then to mark segments) rather than stored per segment, to save memory.
+    let seg_windows = |text: &str| -> Vec<String> {
         let rom: Vec<Option<String>> = text
             .chars()
-            .map(|c| if han(c) { romanize(c, other_lang) } else { None })
+            .map(|c| {
+                if han(c) {
+                    romanize(c, other_lang)
+                } else {
+                    None
+                }
+            })
             .collect();
+        let mut out = Vec::new();
         for s in 0..rom.len() {
             let mut acc = String::new();
             for len in 1..=4 {
@@ -295,36 +303,42 @@ pub fn add_name_anchors(
                 };
                 acc.push_str(r);
                 if len >= 2 {
-                    windows.entry(fold(&acc)).or_default().push(i);
+                    out.push(fold(&acc));
                 }
             }
         }
-    }
-    // Latin-script names inside the Chinese text (McCarthy ↔ Маккарти) share the skeleton.
-    if other_lang != Lang::En {
-        for (i, text) in zh_text.iter().enumerate() {
+        if other_lang != Lang::En {
             for w in text.split(|c: char| !c.is_ascii_alphabetic()) {
                 if w.len() >= 3 && w.chars().next().is_some_and(|c| c.is_ascii_uppercase()) {
-                    windows.entry(fold(w)).or_default().push(i);
+                    out.push(fold(w));
                 }
             }
         }
+        out
+    };
+    let mut windows: HashSet<String> = HashSet::new();
+    for text in zh_text {
+        windows.extend(seg_windows(text));
     }
     // Blocks: first two letters and length. Short skeletons must match exactly (a hash
     // look-up); long ones are compared fuzzily within their block and the neighbouring lengths,
     // so the work stays near-linear in the document size.
     let mut blocks: HashMap<(String, usize), Vec<&String>> = HashMap::new();
-    for w in windows.keys() {
+    for w in &windows {
         let n = w.chars().count();
         if n >= 6 {
-            blocks.entry((w.chars().take(2).collect(), n)).or_default().push(w);
+            blocks
+                .entry((w.chars().take(2).collect(), n))
+                .or_default()
+                .push(w);
         }
     }
     let empty: Vec<&String> = Vec::new();
+    let mut matched: HashMap<String, Vec<u64>> = HashMap::new();
     for (cap, segs) in &caps {
         let n = cap.chars().count();
         let mut scored: Vec<(f64, &String)> = Vec::new();
-        if let Some((w, _)) = windows.get_key_value(cap) {
+        if let Some(w) = windows.get(cap) {
             scored.push((1.0, w));
         } else if n >= 6 {
             let head: String = cap.chars().take(2).collect();
@@ -348,8 +362,15 @@ pub fn add_name_anchors(
             other[j].names.push(key);
         }
         for w in hits {
-            for &i in &windows[w] {
-                zh[i].names.push(key);
+            matched.entry(w.clone()).or_default().push(key);
+        }
+    }
+    if !matched.is_empty() {
+        for (f, text) in zh.iter_mut().zip(zh_text) {
+            for w in seg_windows(text) {
+                if let Some(keys) = matched.get(&w) {
+                    f.names.extend(keys.iter().copied());
+                }
             }
         }
     }
@@ -393,9 +414,20 @@ mod tests {
         // ... yet the skeletons stay close enough to compare.
         assert!(strsim::jaro_winkler(&fold(&pu), &fold("Путин")) > 0.7);
         // 扎耶夫 (Zayefu) ↔ Заев, 佐兰 ↔ Зоран.
-        let za: String = "扎耶夫".chars().filter_map(|c| romanize(c, Lang::Ru)).collect();
-        assert!(similar(&fold(&za), &fold("Заев")), "{} {}", fold(&za), fold("Заев"));
-        let zo: String = "佐兰".chars().filter_map(|c| romanize(c, Lang::Ru)).collect();
+        let za: String = "扎耶夫"
+            .chars()
+            .filter_map(|c| romanize(c, Lang::Ru))
+            .collect();
+        assert!(
+            similar(&fold(&za), &fold("Заев")),
+            "{} {}",
+            fold(&za),
+            fold("Заев")
+        );
+        let zo: String = "佐兰"
+            .chars()
+            .filter_map(|c| romanize(c, Lang::Ru))
+            .collect();
         assert!(similar(&fold(&zo), &fold("Зоран")));
     }
 

@@ -31,7 +31,13 @@ fn featurize_side(segs: &[Segment], lang: Lang) -> Vec<SegFeat> {
 }
 
 /// Seed terms become anchors like names: a shared key on every segment holding the term.
-fn add_seed_anchors(src: &mut [SegFeat], st: &[Segment], tgt: &mut [SegFeat], tt: &[Segment], cfg: &AlignConfig) {
+fn add_seed_anchors(
+    src: &mut [SegFeat],
+    st: &[Segment],
+    tgt: &mut [SegFeat],
+    tt: &[Segment],
+    cfg: &AlignConfig,
+) {
     for (a, b) in &cfg.seed_terms {
         if a.trim().is_empty() || b.trim().is_empty() {
             continue;
@@ -161,34 +167,49 @@ fn one_to_one_lengths(fs: &[SegFeat], ft: &[SegFeat], path: &[Span]) -> Vec<(f32
         .collect()
 }
 
-/// Bead-level unit sets of a document's confident pass-1 beads (for lexicon learning).
-fn learning_beads(st: &DocState) -> Vec<(f32, Vec<u64>, Vec<u64>)> {
-    st.pass1
+/// Unit sets of one bead (for lexicon learning).
+fn bead_units(st: &DocState, (a, b, c, d): Span) -> (Vec<u64>, Vec<u64>) {
+    let mut s: Vec<u64> = st.src[a..b]
         .iter()
-        .filter(|((a, b, c, d), _)| b > a && d > c)
-        .map(|&((a, b, c, d), cost)| {
-            let mut s: Vec<u64> = st.src[a..b].iter().flat_map(|f| f.lex.iter().copied()).collect();
-            let mut t: Vec<u64> = st.tgt[c..d].iter().flat_map(|f| f.lex.iter().copied()).collect();
-            s.sort_unstable();
-            s.dedup();
-            t.sort_unstable();
-            t.dedup();
-            (cost, s, t)
-        })
-        .collect()
+        .flat_map(|f| f.lex.iter().copied())
+        .collect();
+    let mut t: Vec<u64> = st.tgt[c..d]
+        .iter()
+        .flat_map(|f| f.lex.iter().copied())
+        .collect();
+    s.sort_unstable();
+    s.dedup();
+    t.sort_unstable();
+    t.dedup();
+    (s, t)
 }
 
+/// Learns the table from the most trusted non-null beads of all documents.
 fn learn(states: &[&DocState]) -> Lexicon {
-    let mut all: Vec<(f32, Vec<u64>, Vec<u64>)> =
-        states.iter().flat_map(|s| learning_beads(s)).collect();
-    all.sort_by(|a, b| a.0.total_cmp(&b.0));
-    // The worst fifth of pass-1 beads is too often wrong to teach anything.
-    let keep = (all.len() * 4).div_ceil(5);
-    let beads: Vec<(&[u64], &[u64])> = all[..keep]
+    let cfg = LearnConfig::default();
+    let mut all: Vec<(f32, usize, Span)> = states
         .iter()
-        .map(|(_, s, t)| (s.as_slice(), t.as_slice()))
+        .enumerate()
+        .flat_map(|(k, st)| {
+            st.pass1
+                .iter()
+                .filter(|((a, b, c, d), _)| b > a && d > c)
+                .map(move |&(span, cost)| (cost, k, span))
+        })
         .collect();
-    Lexicon::learn(&beads, LearnConfig::default())
+    all.sort_by(|a, b| a.0.total_cmp(&b.0));
+    // The worst fifth of the beads is too often wrong to teach anything; unit sets are built
+    // only for the beads used, which bounds memory on huge inputs.
+    let keep = (all.len() * 4).div_ceil(5).min(cfg.max_beads);
+    let units: Vec<(Vec<u64>, Vec<u64>)> = all[..keep]
+        .iter()
+        .map(|&(_, k, span)| bead_units(states[k], span))
+        .collect();
+    let beads: Vec<(&[u64], &[u64])> = units
+        .iter()
+        .map(|(s, t)| (s.as_slice(), t.as_slice()))
+        .collect();
+    Lexicon::learn(&beads, cfg)
 }
 
 /// Reverses a bead cost: bead `(i0, i1, j0, j1)` of the reversed problem is bead
@@ -210,7 +231,13 @@ impl BeadCost for Reversed<'_, '_> {
 /// of pairs a few segments off the path (unrelated, mostly).
 fn coverage_counts(st: &DocState, lex: &Lexicon, cfg: &AlignConfig) -> [(u64, u64); 2] {
     let (n, m) = (st.src.len(), st.tgt.len());
-    let idx = LexIndex::build(&st.src, &st.tgt, lex, &Band::diagonal(n, m, 0), cfg.max_bead_side.max(1));
+    let idx = LexIndex::build(
+        &st.src,
+        &st.tgt,
+        lex,
+        &Band::diagonal(n, m, 0),
+        cfg.max_bead_side.max(1),
+    );
     let mut out = [(0u64, 0u64); 2];
     for &((a, b, c, d), _) in &st.pass1 {
         if b - a != 1 || d - c != 1 {
@@ -251,7 +278,8 @@ fn finish(
         } else {
             Band::around_path(n, m, &nodes, w)
         };
-        let idx = lex.map(|l| LexIndex::build(&st.src, &st.tgt, l, &band, cfg.max_bead_side.max(1)));
+        let idx =
+            lex.map(|l| LexIndex::build(&st.src, &st.tgt, l, &band, cfg.max_bead_side.max(1)));
         let lexpair = match (lex, idx.as_ref()) {
             (Some(l), Some(i)) => Some((l, i)),
             _ => None,
@@ -288,7 +316,12 @@ fn finish(
 /// a competing node (same source prefix with a different target prefix, or vice versa) costs,
 /// from forward + backward costs; a bead whose boundaries could move cheaply is doubtful; and
 /// (b) the bead's own evidence (lexical coverage, anchors, length fit).
-fn build_alignment(fwd: &DpResult, bwd: Option<&DpResult>, band: &Band, sc: &mut Scorer) -> Alignment {
+fn build_alignment(
+    fwd: &DpResult,
+    bwd: Option<&DpResult>,
+    band: &Band,
+    sc: &mut Scorer,
+) -> Alignment {
     let n = band.lo.len() - 1;
     let m = band.m;
     let f = fwd.costs.as_ref();
@@ -370,9 +403,16 @@ fn confidence(margin: f32, st: &BeadStats, a: usize, b: usize, lexical: bool) ->
 /// Lexical passes: learn the table from the current beads, realign, and repeat with the
 /// better beads.
 fn lexical_passes(states: &mut [DocState], config: &AlignConfig) -> Vec<Alignment> {
-    let rounds = if config.lexical_pass { config.lexical_rounds.max(1) } else { 0 };
+    let rounds = if config.lexical_pass {
+        config.lexical_rounds.max(1)
+    } else {
+        0
+    };
     if rounds == 0 {
-        return states.par_iter().map(|st| finish(st, None, None, config)).collect();
+        return states
+            .par_iter()
+            .map(|st| finish(st, None, None, config))
+            .collect();
     }
     let mut out = Vec::new();
     for round in 0..rounds {
@@ -385,7 +425,9 @@ fn lexical_passes(states: &mut [DocState], config: &AlignConfig) -> Vec<Alignmen
             .map(|st| coverage_counts(st, &lex, config))
             .collect();
         let sum = |k: usize| {
-            let (c, n) = counts.iter().fold((0, 0), |acc, x| (acc.0 + x[k].0, acc.1 + x[k].1));
+            let (c, n) = counts
+                .iter()
+                .fold((0, 0), |acc, x| (acc.0 + x[k].0, acc.1 + x[k].1));
             (c as f32 + 1.0) / (n as f32 + 10.0)
         };
         let rates = Some((sum(0), sum(1)));
@@ -427,4 +469,3 @@ pub fn align_batch(docs: &[(Vec<Segment>, Vec<Segment>)], config: &AlignConfig) 
         .collect();
     lexical_passes(&mut states, config)
 }
-

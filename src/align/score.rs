@@ -160,7 +160,7 @@ pub struct LexIndex {
     /// Target: known units per segment, sorted (first 64).
     tgt_units: Vec<Vec<u64>>,
     /// Per source segment: first target index cached and `(src bits, tgt bits)` per target.
-    rows: Vec<(usize, Vec<(u128, u64)>)>,
+    rows: Vec<(usize, Vec<(u64, u32)>)>,
 }
 
 impl LexIndex {
@@ -179,7 +179,7 @@ impl LexIndex {
                     .iter()
                     .copied()
                     .filter(|u| lex.knows_src(*u))
-                    .take(128)
+                    .take(64)
                     .collect()
             })
             .collect();
@@ -191,7 +191,7 @@ impl LexIndex {
                     .iter()
                     .copied()
                     .filter(|u| lex.knows_tgt(*u))
-                    .take(64)
+                    .take(32)
                     .collect();
                 v.sort_unstable();
                 v
@@ -206,24 +206,24 @@ impl LexIndex {
         for s in 0..n {
             let lo = band.lo[s + 1].saturating_sub(max_side);
             let hi = band.hi[(s + max_side).min(n)].min(tgt.len());
-            let row: Vec<(u128, u64)> = (lo..hi).map(|t| idx.compute(s, t, lex)).collect();
+            let row: Vec<(u64, u32)> = (lo..hi).map(|t| idx.compute(s, t, lex)).collect();
             idx.rows.push((lo, row));
         }
         // Links are looked up again only for pairs outside the band (rare).
         idx
     }
 
-    fn compute(&self, s: usize, t: usize, lex: &Lexicon) -> (u128, u64) {
+    fn compute(&self, s: usize, t: usize, lex: &Lexicon) -> (u64, u32) {
         let tu = &self.tgt_units[t];
-        let (mut sm, mut tm) = (0u128, 0u64);
+        let (mut sm, mut tm) = (0u64, 0u32);
         if tu.is_empty() {
             return (0, 0);
         }
         for (bit, &u) in self.src_units[s].iter().enumerate() {
             for r in lex.translations(u) {
                 if let Ok(p) = tu.binary_search(r) {
-                    sm |= 1u128 << bit;
-                    tm |= 1u64 << p;
+                    sm |= 1u64 << bit;
+                    tm |= 1u32 << p;
                 }
             }
         }
@@ -239,7 +239,7 @@ impl LexIndex {
         )
     }
 
-    fn masks(&self, s: usize, t: usize, lex: &Lexicon) -> (u128, u64) {
+    fn masks(&self, s: usize, t: usize, lex: &Lexicon) -> (u64, u32) {
         let (lo, row) = &self.rows[s];
         if t >= *lo && t - lo < row.len() {
             row[t - lo]
@@ -425,26 +425,28 @@ impl<'a> Scorer<'a> {
             let mut seg_sum = 0f32;
             let mut llr = 0f32;
             for s in i0..i1 {
-                let mut m = 0u128;
+                let mut m = 0u64;
                 for t in j0..j1 {
                     m |= idx.masks(s, t, lex).0;
                 }
                 let k = idx.src_units[s].len() as u32;
                 known += k;
                 cov += m.count_ones();
-                seg_sum += seg_coverage(m.count_ones(), k) - self.w.lex_grow * (j1 - j0).saturating_sub(1) as f32;
+                seg_sum += seg_coverage(m.count_ones(), k)
+                    - self.w.lex_grow * (j1 - j0).saturating_sub(1) as f32;
                 let (cv, un) = self.llr[(j1 - j0).saturating_sub(1).min(3)];
                 llr += cv * m.count_ones() as f32 + un * (k - m.count_ones()) as f32;
             }
             for t in j0..j1 {
-                let mut m = 0u64;
+                let mut m = 0u32;
                 for s in i0..i1 {
                     m |= idx.masks(s, t, lex).1;
                 }
                 let k = idx.tgt_units[t].len() as u32;
                 known += k;
                 cov += m.count_ones();
-                seg_sum += seg_coverage(m.count_ones(), k) - self.w.lex_grow * (i1 - i0).saturating_sub(1) as f32;
+                seg_sum += seg_coverage(m.count_ones(), k)
+                    - self.w.lex_grow * (i1 - i0).saturating_sub(1) as f32;
                 let (cv, un) = self.llr[(i1 - i0).saturating_sub(1).min(3)];
                 llr += cv * m.count_ones() as f32 + un * (k - m.count_ones()) as f32;
             }
@@ -469,7 +471,11 @@ impl<'a> Scorer<'a> {
             + w.name_miss * st.name_u
             - w.name_match * st.name_m
             + w.paragraph * st.para;
-        let rep = self.src[i0..i1].iter().chain(&self.tgt[j0..j1]).filter(|f| f.repeated).count() as f32;
+        let rep = self.src[i0..i1]
+            .iter()
+            .chain(&self.tgt[j0..j1])
+            .filter(|f| f.repeated)
+            .count() as f32;
         if a == 0 || b == 0 {
             return c + w.skip * (a + b) as f32 - (w.skip - w.skip_repeated) * rep;
         }

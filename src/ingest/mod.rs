@@ -65,8 +65,8 @@ pub fn ingest_file(path: &Path, options: &IngestOptions) -> Result<Document> {
 pub fn ingest_bytes(path: &Path, bytes: &[u8], options: &IngestOptions) -> Result<Document> {
     // PLACEHOLDER until the real ingest lands: UTF-8 plain text, paragraphs at blank lines.
     let _ = options;
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| crate::Error::bad_input(path, "not valid UTF-8"))?;
+    let text =
+        std::str::from_utf8(bytes).map_err(|_| crate::Error::bad_input(path, "not valid UTF-8"))?;
     let paragraphs: Vec<String> = text
         .trim_start_matches('\u{feff}')
         .split("\n\n")
