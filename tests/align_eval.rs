@@ -148,7 +148,7 @@ fn calibration(set: &Set, al: &[Alignment]) -> (f64, f64, f64, f64) {
     (mc, mw, err(&v[..d]), err(&v[v.len() - d..]))
 }
 
-fn run_set(name: &str, tgt: &str, tgt_lang: Lang, strict_bar: f64, lax_bar: f64) {
+fn run_set(name: &str, tgt: &str, tgt_lang: Lang, strict_bar: f64, lax_bar: f64, per_doc_bar: f64) {
     let Some(sh) = shared() else { return };
     let dir = sh.join("eval").join(name);
     if !dir.is_dir() {
@@ -204,10 +204,10 @@ fn run_set(name: &str, tgt: &str, tgt_lang: Lang, strict_bar: f64, lax_bar: f64)
 
 #[test]
 fn ntrex_zhru() {
-    run_set("ntrex-zhru", "ru", Lang::Ru, 0.95, 0.98);
+    run_set("ntrex-zhru", "ru", Lang::Ru, 0.95, 0.98, 0.87);
 }
 
 #[test]
 fn ntrex_zhen() {
-    run_set("ntrex-zhen", "en", Lang::En, 0.93, 0.96);
+    run_set("ntrex-zhen", "en", Lang::En, 0.93, 0.96, 0.89);
 }

@@ -167,7 +167,11 @@ pub fn chinese_name_ru(name: &str) -> String {
 /// letters collapsed, the Chinese `-фу` / `-fu` rendering of `-ов` / `-ov` cut.
 pub fn fold(word: &str) -> String {
     let mut out = String::new();
-    let lower = word.to_lowercase();
+    let mut lower = word.to_lowercase();
+    // Scottish/Irish "Mc" is written "Мак" in Russian.
+    if let Some(rest) = lower.strip_prefix("mc") {
+        lower = format!("mac{rest}");
+    }
     let chars: Vec<char> = lower.chars().collect();
     let mut i = 0;
     while i < chars.len() {
