@@ -192,6 +192,12 @@ fn run_set(name: &str, tgt: &str, tgt_lang: Lang, strict_bar: f64, lax_bar: f64,
         sb.f1_strict
     );
     assert!(sb.f1_lax >= lax_bar, "{name} batch lax F1 {}", sb.f1_lax);
+    // Per document, the learnt table sees one document only: a lower, regression-guard bar.
+    assert!(
+        ss.f1_strict >= per_doc_bar,
+        "{name} per-doc strict F1 {}",
+        ss.f1_strict
+    );
     assert!(
         mc > mw + 0.2,
         "confidence does not separate right ({mc}) from wrong ({mw})"
