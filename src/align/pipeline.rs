@@ -114,7 +114,7 @@ fn prepare(
     let mut len = LengthModel::from_totals(&fs, &ft);
     let w = cfg.weights;
     // Pass 0: around the diagonal, widening where the path hugs the band's edge.
-    let w0 = (n.abs_diff(m) + 30).max(cfg.band);
+    let w0 = (n.abs_diff(m) / 8 + 50).max(cfg.band);
     let (r0, _) = {
         let mut sc = Scorer::new(&fs, &ft, len, w, None);
         dp::run_widening(
