@@ -87,13 +87,19 @@ fn check_covering(set: &Set, al: &[Alignment]) {
 /// Runs the reference scorer on bead files written from `al` and compares every figure.
 fn compare_with_python(set: &Set, al: &[Alignment], ours: &Scores) {
     let tool = set.dir.join("../../tools/score_align.py");
-    if !tool.exists() || std::process::Command::new("python3").arg("-V").output().is_err() {
+    if !tool.exists()
+        || std::process::Command::new("python3")
+            .arg("-V")
+            .output()
+            .is_err()
+    {
         eprintln!("note: python3 or score_align.py missing; reference comparison skipped");
         return;
     }
     let tmp = tempfile::tempdir().expect("tempdir");
     for (n, a) in set.names.iter().zip(al) {
-        std::fs::write(tmp.path().join(format!("{n}.beads")), eval::format_beads(a)).expect("write");
+        std::fs::write(tmp.path().join(format!("{n}.beads")), eval::format_beads(a))
+            .expect("write");
     }
     let out = std::process::Command::new("python3")
         .arg(&tool)
@@ -101,7 +107,11 @@ fn compare_with_python(set: &Set, al: &[Alignment], ours: &Scores) {
         .arg(tmp.path())
         .output()
         .expect("python3 runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     let json: serde_json::Value =
         serde_json::from_str(stdout.lines().next().expect("json line")).expect("json");
@@ -138,7 +148,7 @@ fn calibration(set: &Set, al: &[Alignment]) -> (f64, f64, f64, f64) {
     (mc, mw, err(&v[..d]), err(&v[v.len() - d..]))
 }
 
-fn run_set(name: &str, tgt: &str, tgt_lang: Lang, strict_bar: f64, lax_bar: f64) {
+fn run_set(name: &str, tgt: &str, tgt_lang: Lang, strict_bar: f64, lax_bar: f64, per_doc_bar: f64) {
     let Some(sh) = shared() else { return };
     let dir = sh.join("eval").join(name);
     if !dir.is_dir() {
@@ -157,27 +167,53 @@ fn run_set(name: &str, tgt: &str, tgt_lang: Lang, strict_bar: f64, lax_bar: f64)
     let (mc, mw, bottom, top) = calibration(&set, &batch);
     println!(
         "{name} batch: strict P/R/F1 {:.4}/{:.4}/{:.4} lax P/R/F1 {:.4}/{:.4}/{:.4}",
-        sb.precision_strict, sb.recall_strict, sb.f1_strict, sb.precision_lax, sb.recall_lax, sb.f1_lax
+        sb.precision_strict,
+        sb.recall_strict,
+        sb.f1_strict,
+        sb.precision_lax,
+        sb.recall_lax,
+        sb.f1_lax
     );
     println!(
         "{name} per-doc: strict P/R/F1 {:.4}/{:.4}/{:.4} lax P/R/F1 {:.4}/{:.4}/{:.4}",
-        ss.precision_strict, ss.recall_strict, ss.f1_strict, ss.precision_lax, ss.recall_lax, ss.f1_lax
+        ss.precision_strict,
+        ss.recall_strict,
+        ss.f1_strict,
+        ss.precision_lax,
+        ss.recall_lax,
+        ss.f1_lax
     );
     println!(
         "{name} confidence: mean right {mc:.3} wrong {mw:.3}; error rate bottom decile {bottom:.3} top decile {top:.3}"
     );
-    assert!(sb.f1_strict >= strict_bar, "{name} batch strict F1 {}", sb.f1_strict);
+    assert!(
+        sb.f1_strict >= strict_bar,
+        "{name} batch strict F1 {}",
+        sb.f1_strict
+    );
     assert!(sb.f1_lax >= lax_bar, "{name} batch lax F1 {}", sb.f1_lax);
-    assert!(mc > mw + 0.2, "confidence does not separate right ({mc}) from wrong ({mw})");
-    assert!(bottom > 4.0 * top.max(0.01), "bottom decile error {bottom} vs top {top}");
+    // Per document, the learnt table sees one document only: a lower, regression-guard bar.
+    assert!(
+        ss.f1_strict >= per_doc_bar,
+        "{name} per-doc strict F1 {}",
+        ss.f1_strict
+    );
+    assert!(
+        mc > mw + 0.2,
+        "confidence does not separate right ({mc}) from wrong ({mw})"
+    );
+    assert!(
+        bottom > 4.0 * top.max(0.01),
+        "bottom decile error {bottom} vs top {top}"
+    );
 }
 
 #[test]
 fn ntrex_zhru() {
-    run_set("ntrex-zhru", "ru", Lang::Ru, 0.95, 0.98);
+    run_set("ntrex-zhru", "ru", Lang::Ru, 0.95, 0.98, 0.87);
 }
 
 #[test]
 fn ntrex_zhen() {
-    run_set("ntrex-zhen", "en", Lang::En, 0.93, 0.96);
+    run_set("ntrex-zhen", "en", Lang::En, 0.93, 0.96, 0.89);
 }

@@ -31,7 +31,7 @@ impl Band {
         let mut lo = Vec::with_capacity(n + 1);
         let mut hi = Vec::with_capacity(n + 1);
         for i in 0..=n {
-            let c = if n == 0 { 0 } else { i * m / n };
+            let c = (i * m).checked_div(n).unwrap_or(0);
             lo.push(c.saturating_sub(w));
             hi.push((c + w).min(m));
         }
@@ -97,11 +97,7 @@ impl Band {
 
     /// Number of nodes in the band.
     pub fn cells(&self) -> usize {
-        self.lo
-            .iter()
-            .zip(&self.hi)
-            .map(|(l, h)| h - l + 1)
-            .sum()
+        self.lo.iter().zip(&self.hi).map(|(l, h)| h - l + 1).sum()
     }
 
     /// The same band for the reversed problem (both sequences read backwards).
@@ -225,6 +221,7 @@ pub fn run(
 
 /// Runs the DP, widening the band (doubling `w`) while the path touches its edge, up to
 /// `max_w`; `make` builds the band for a half-width.
+#[allow(clippy::too_many_arguments)]
 pub fn run_widening(
     n: usize,
     m: usize,
@@ -236,7 +233,11 @@ pub fn run_widening(
     cost: &mut dyn BeadCost,
 ) -> (DpResult, Band) {
     loop {
-        let band = if w >= n.max(m) { Band::full(n, m) } else { make(w) };
+        let band = if w >= n.max(m) {
+            Band::full(n, m)
+        } else {
+            make(w)
+        };
         let full = w >= n.max(m);
         match run(n, &band, types, keep_costs, cost) {
             Some(r) if !r.touched_edge || full || w >= max_w => return (r, band),

@@ -158,8 +158,19 @@ pub fn score(pairs: &[(Vec<IndexBead>, Vec<IndexBead>)]) -> Scores {
             0.0
         }
     };
-    let f = |p: f64, r: f64| if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
-    let (ps, pl, rs, rl) = (div(p[0], p[1]), div(p[2], p[3]), div(r[0], r[1]), div(r[2], r[3]));
+    let f = |p: f64, r: f64| {
+        if p + r > 0.0 {
+            2.0 * p * r / (p + r)
+        } else {
+            0.0
+        }
+    };
+    let (ps, pl, rs, rl) = (
+        div(p[0], p[1]),
+        div(p[2], p[3]),
+        div(r[0], r[1]),
+        div(r[2], r[3]),
+    );
     Scores {
         precision_strict: ps,
         recall_strict: rs,

@@ -48,6 +48,9 @@ pub struct SegFeat {
     pub caps: Vec<String>,
     /// Paragraph index.
     pub paragraph: usize,
+    /// The exact text recurs elsewhere in the input on the same side (boilerplate such as
+    /// "Источник: ТАСС" or "（完）" that usually has no counterpart).
+    pub repeated: bool,
 }
 
 fn is_han(c: char) -> bool {
@@ -59,7 +62,8 @@ pub fn han(c: char) -> bool {
     is_han(c)
 }
 
-/// Crude stem: lowercase, first five characters (Russian/English inflection sits at the end).
+/// Crude stem for languages without a Snowball stemmer here: lowercase, first five characters
+/// (inflection sits at the end).
 pub fn stem(word: &str) -> String {
     word.to_lowercase().chars().take(5).collect()
 }
@@ -98,6 +102,15 @@ pub fn featurize(text: &str, paragraph: usize, lang: Lang) -> SegFeat {
             first = false;
         }
     }
+    let stemmer = match lang {
+        Lang::Ru => Some(rust_stemmers::Stemmer::create(
+            rust_stemmers::Algorithm::Russian,
+        )),
+        Lang::En => Some(rust_stemmers::Stemmer::create(
+            rust_stemmers::Algorithm::English,
+        )),
+        _ => None,
+    };
     for (w, initial) in &words {
         let ascii = w.chars().all(|c| c.is_ascii_alphanumeric());
         let has_alpha = w.chars().any(|c| c.is_alphabetic());
@@ -109,14 +122,20 @@ pub fn featurize(text: &str, paragraph: usize, lang: Lang) -> SegFeat {
         // is Latin, so only those that look like names/acronyms (capital or digit inside) count.
         if ascii && w.chars().count() >= 2 {
             let marked = lang != Lang::En
-                || w.chars().skip(1).any(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+                || w.chars()
+                    .skip(1)
+                    .any(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
                 || (!initial && w.chars().next().is_some_and(|c| c.is_ascii_uppercase()));
             if marked {
                 f.latin.push(hash_tok(K_LATIN, &lower));
             }
         }
         if lang != Lang::Zh && w.chars().count() >= 3 {
-            f.lex.push(hash_tok(K_STEM, &stem(w)));
+            let st = match &stemmer {
+                Some(sm) => sm.stem(&lower).into_owned(),
+                _ => stem(w),
+            };
+            f.lex.push(hash_tok(K_STEM, &st));
         }
         if lang != Lang::Zh
             && w.chars().count() >= 3
@@ -187,7 +206,7 @@ mod tests {
         assert_eq!(r.latin, vec![hash_tok(K_LATIN, "mwp")]);
         assert_eq!(r.nums, z.nums);
         assert!(r.caps.contains(&"ассамблеи".to_string()));
-        assert_eq!(r.len, 28.0);
+        assert_eq!(r.len, 27.0);
     }
 
     #[test]

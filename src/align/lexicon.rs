@@ -26,6 +26,8 @@ pub struct LearnConfig {
     pub top_k: usize,
     /// Most beads used (the most confident ones); bounds time and memory on huge inputs.
     pub max_beads: usize,
+    /// Units found in more than this share of the beads are not linked.
+    pub max_share: f32,
 }
 
 impl Default for LearnConfig {
@@ -34,7 +36,8 @@ impl Default for LearnConfig {
             min_joint: 2,
             min_dice: 0.3,
             top_k: 3,
-            max_beads: 6000,
+            max_beads: 3000,
+            max_share: 0.5,
         }
     }
 }
@@ -53,27 +56,65 @@ impl Lexicon {
                 *ct.entry(*r).or_default() += 1;
             }
         }
-        // Units seen once can never reach min_joint: skip them early (most of the pairs).
-        let mut joint: HashMap<(u64, u64), u32> = HashMap::new();
-        let mut ss: Vec<u64> = Vec::new();
-        let mut tt: Vec<u64> = Vec::new();
+        // Units seen once can never reach min_joint, and units in most beads (function words,
+        // 的, в) cannot get a useful Dice: skipping both early drops many pairs.
+        let max_count = ((beads.len() as f32 * cfg.max_share) as u32).max(5);
+        // Pairs are collected in a flat vector (each unit cut to 32 bits of its hash, the
+        // pair packed in one u64) and counted by sorting: far less memory than a hash map.
+        let keep = |c: u32| (cfg.min_joint..=max_count).contains(&c);
+        let mut full: HashMap<u32, u64> = HashMap::new();
+        let mut ss: Vec<u32> = Vec::new();
+        let mut tt: Vec<u32> = Vec::new();
+        let mut total = 0usize;
+        for (s, t) in beads {
+            let a = s.iter().filter(|u| keep(cs[*u])).count();
+            let b = t.iter().filter(|r| keep(ct[*r])).count();
+            total += a * b;
+        }
+        let mut pairs: Vec<u64> = Vec::with_capacity(total);
         for (s, t) in beads {
             ss.clear();
             tt.clear();
-            ss.extend(s.iter().filter(|u| cs[*u] >= cfg.min_joint));
-            tt.extend(t.iter().filter(|r| ct[*r] >= cfg.min_joint));
+            for &u in s.iter().filter(|u| keep(cs[*u])) {
+                full.insert(u as u32, u);
+                ss.push(u as u32);
+            }
+            for &r in t.iter().filter(|r| keep(ct[*r])) {
+                full.insert(r as u32, r);
+                tt.push(r as u32);
+            }
             for &u in &ss {
                 for &r in &tt {
-                    *joint.entry((u, r)).or_default() += 1;
+                    pairs.push(((u as u64) << 32) | r as u64);
                 }
             }
         }
+        pairs.sort_unstable();
+        let mut joint: Vec<((u64, u64), u32)> = Vec::new();
+        let mut k = 0;
+        while k < pairs.len() {
+            let p = pairs[k];
+            let mut e = k;
+            while e < pairs.len() && pairs[e] == p {
+                e += 1;
+            }
+            let c = (e - k) as u32;
+            if c >= cfg.min_joint {
+                let (u, r) = ((p >> 32) as u32, p as u32);
+                if let (Some(&u), Some(&r)) = (full.get(&u), full.get(&r)) {
+                    // Only pairs that can become links are kept (bounds memory).
+                    let dice = 2.0 * c as f32 / (cs[&u] + ct[&r]) as f32;
+                    if dice >= cfg.min_dice {
+                        joint.push(((u, r), c));
+                    }
+                }
+            }
+            k = e;
+        }
+        drop(pairs);
         let mut by_src: HashMap<u64, Vec<(f32, u64)>> = HashMap::new();
         let mut by_tgt: HashMap<u64, Vec<(f32, u64)>> = HashMap::new();
-        for (&(u, r), &c) in &joint {
-            if c < cfg.min_joint {
-                continue;
-            }
+        for &((u, r), c) in &joint {
             let dice = 2.0 * c as f32 / (cs[&u] + ct[&r]) as f32;
             if dice >= cfg.min_dice {
                 by_src.entry(u).or_default().push((dice, r));
@@ -146,8 +187,10 @@ mod tests {
             (vec![1, 4], vec![10, 40]),
             (vec![5], vec![50]),
         ];
-        let beads: Vec<(&[u64], &[u64])> =
-            data.iter().map(|(a, b)| (a.as_slice(), b.as_slice())).collect();
+        let beads: Vec<(&[u64], &[u64])> = data
+            .iter()
+            .map(|(a, b)| (a.as_slice(), b.as_slice()))
+            .collect();
         let lex = Lexicon::learn(&beads, LearnConfig::default());
         assert_eq!(lex.translations(1), &[10]);
         assert!(lex.translations(5).is_empty());

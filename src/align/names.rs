@@ -9,7 +9,7 @@
 use super::features::{han, hash_tok, SegFeat};
 use crate::Lang;
 use pinyin::ToPinyin;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Tag for name anchors in token hashes.
 const K_NAME: u8 = 5;
@@ -157,7 +157,7 @@ pub fn chinese_name_ru(name: &str) -> String {
     };
     match parts.split_first() {
         None => String::new(),
-        Some((sur, rest)) if rest.is_empty() => cap(sur),
+        Some((sur, [])) => cap(sur),
         Some((sur, rest)) => format!("{} {}", cap(sur), cap(&rest.concat())),
     }
 }
@@ -167,13 +167,21 @@ pub fn chinese_name_ru(name: &str) -> String {
 /// letters collapsed, the Chinese `-фу` / `-fu` rendering of `-ов` / `-ov` cut.
 pub fn fold(word: &str) -> String {
     let mut out = String::new();
-    let lower = word.to_lowercase();
+    let mut lower = word.to_lowercase();
+    // Scottish/Irish "Mc" is written "Мак" in Russian.
+    if let Some(rest) = lower.strip_prefix("mc") {
+        lower = format!("mac{rest}");
+    }
     let chars: Vec<char> = lower.chars().collect();
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
         let next = chars.get(i + 1).copied();
         let m: &str = match c {
+            'p' if next == Some('h') => {
+                i += 1;
+                "v"
+            }
             'б' | 'п' | 'b' | 'p' => "b",
             'в' | 'ф' | 'v' | 'f' | 'w' => "v",
             'г' | 'к' | 'х' | 'g' | 'k' | 'q' => "g",
@@ -189,7 +197,17 @@ pub fn fold(word: &str) -> String {
                 i += 1;
                 "z"
             }
-            'c' => "z",
+            // Latin c is /k/ before back vowels and consonants, /s/ before e, i, y.
+            'c' if next.is_some_and(|n| matches!(n, 'e' | 'i' | 'y')) => "z",
+            'c' => "g",
+            't' if next == Some('h') => {
+                i += 1;
+                "d"
+            }
+            'e' if next == Some('w') => {
+                i += 1;
+                "u"
+            }
             'h' => "g",
             'x' => "z",
             'д' | 'т' | 'd' | 't' => "d",
@@ -218,14 +236,29 @@ pub fn fold(word: &str) -> String {
 
 /// Whether two folded skeletons plausibly spell the same name.
 pub fn similar(a: &str, b: &str) -> bool {
+    name_score(a, b) > 0.0
+}
+
+/// Similarity of two folded skeletons in (0, 1], or 0 when they should not be matched: short
+/// skeletons must be equal (too many Chinese syllable runs fold to `dena` or `li`), long ones
+/// may differ a little.
+fn name_score(a: &str, b: &str) -> f64 {
     let (la, lb) = (a.chars().count(), b.chars().count());
-    if la < 3 || lb < 3 || la.abs_diff(lb) > 2 {
-        return false;
+    if la < 4 || lb < 4 || la.abs_diff(lb) > 1 {
+        return 0.0;
     }
     if a == b {
-        return true;
+        return 1.0;
     }
-    la.min(lb) >= 4 && strsim::jaro_winkler(a, b) >= 0.9
+    if la.min(lb) < 6 {
+        return 0.0;
+    }
+    let s = strsim::jaro_winkler(a, b);
+    if s >= 0.92 {
+        s
+    } else {
+        0.0
+    }
 }
 
 /// Adds name anchors to the segments: a capitalised word of the alphabetic side and a run of
@@ -251,13 +284,21 @@ pub fn add_name_anchors(
     if caps.is_empty() {
         return;
     }
-    // Distinct folded windows of 2–4 characters, blocked by first letter.
-    let mut windows: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, text) in zh_text.iter().enumerate() {
+    // Distinct folded windows of 2–4 characters (and Latin-script names inside the Chinese
+    // text: McCarthy ↔ Маккарти share the skeleton). Windows are generated twice (to find
+    // matches, then to mark segments) rather than stored per segment, to save memory.
+    let seg_windows = |text: &str| -> Vec<String> {
         let rom: Vec<Option<String>> = text
             .chars()
-            .map(|c| if han(c) { romanize(c, other_lang) } else { None })
+            .map(|c| {
+                if han(c) {
+                    romanize(c, other_lang)
+                } else {
+                    None
+                }
+            })
             .collect();
+        let mut out = Vec::new();
         for s in 0..rom.len() {
             let mut acc = String::new();
             for len in 1..=4 {
@@ -266,26 +307,58 @@ pub fn add_name_anchors(
                 };
                 acc.push_str(r);
                 if len >= 2 {
-                    windows.entry(fold(&acc)).or_default().push(i);
+                    out.push(fold(&acc));
                 }
             }
         }
+        if other_lang != Lang::En {
+            for w in text.split(|c: char| !c.is_ascii_alphabetic()) {
+                if w.len() >= 3 && w.chars().next().is_some_and(|c| c.is_ascii_uppercase()) {
+                    out.push(fold(w));
+                }
+            }
+        }
+        out
+    };
+    let mut windows: HashSet<String> = HashSet::new();
+    for text in zh_text {
+        windows.extend(seg_windows(text));
     }
-    let mut by_first: HashMap<char, Vec<&String>> = HashMap::new();
-    for w in windows.keys() {
-        if let Some(c) = w.chars().next() {
-            by_first.entry(c).or_default().push(w);
+    // Blocks: first two letters and length. Short skeletons must match exactly (a hash
+    // look-up); long ones are compared fuzzily within their block and the neighbouring lengths,
+    // so the work stays near-linear in the document size.
+    let mut blocks: HashMap<(String, usize), Vec<&String>> = HashMap::new();
+    for w in &windows {
+        let n = w.chars().count();
+        if n >= 6 {
+            blocks
+                .entry((w.chars().take(2).collect(), n))
+                .or_default()
+                .push(w);
         }
     }
+    let empty: Vec<&String> = Vec::new();
+    let mut matched: HashMap<String, Vec<u64>> = HashMap::new();
     for (cap, segs) in &caps {
-        let Some(first) = cap.chars().next() else {
-            continue;
-        };
-        let Some(cands) = by_first.get(&first) else {
-            continue;
-        };
-        let hits: Vec<&&String> = cands.iter().filter(|w| similar(cap, w)).collect();
-        if hits.is_empty() {
+        let n = cap.chars().count();
+        let mut scored: Vec<(f64, &String)> = Vec::new();
+        if let Some(w) = windows.get(cap) {
+            scored.push((1.0, w));
+        } else if n >= 6 {
+            let head: String = cap.chars().take(2).collect();
+            for len in n - 1..=n + 1 {
+                for w in blocks.get(&(head.clone(), len)).unwrap_or(&empty) {
+                    let sc = name_score(cap, w);
+                    if sc > 0.0 {
+                        scored.push((sc, w));
+                    }
+                }
+            }
+        }
+        let best = scored.iter().map(|x| x.0).fold(0.0, f64::max);
+        let hits: Vec<&String> = scored.iter().filter(|x| x.0 >= best).map(|x| x.1).collect();
+        // A skeleton that fits many different character runs is not a name anchor.
+        if hits.is_empty() || hits.len() > 2 {
             continue;
         }
         let key = hash_tok(K_NAME, cap);
@@ -293,8 +366,15 @@ pub fn add_name_anchors(
             other[j].names.push(key);
         }
         for w in hits {
-            for &i in &windows[*w] {
-                zh[i].names.push(key);
+            matched.entry(w.clone()).or_default().push(key);
+        }
+    }
+    if !matched.is_empty() {
+        for (f, text) in zh.iter_mut().zip(zh_text) {
+            for w in seg_windows(text) {
+                if let Some(keys) = matched.get(&w) {
+                    f.names.extend(keys.iter().copied());
+                }
             }
         }
     }
@@ -333,15 +413,33 @@ mod tests {
     fn foreign_names_match_only_fuzzily() {
         // 普京 is a transliteration of a Russian name: Palladius gives Пуцзин, not Путин.
         let pu = chinese_name_ru("普京");
-        assert_eq!(pu, "Пуцзин");
+        assert_eq!(pu, "Пу Цзин");
         assert_ne!(fold(&pu), fold("Путин"));
         // ... yet the skeletons stay close enough to compare.
         assert!(strsim::jaro_winkler(&fold(&pu), &fold("Путин")) > 0.7);
         // 扎耶夫 (Zayefu) ↔ Заев, 佐兰 ↔ Зоран.
-        let za: String = "扎耶夫".chars().filter_map(|c| romanize(c, Lang::Ru)).collect();
-        assert!(similar(&fold(&za), &fold("Заев")), "{} {}", fold(&za), fold("Заев"));
-        let zo: String = "佐兰".chars().filter_map(|c| romanize(c, Lang::Ru)).collect();
+        let za: String = "扎耶夫"
+            .chars()
+            .filter_map(|c| romanize(c, Lang::Ru))
+            .collect();
+        assert!(
+            similar(&fold(&za), &fold("Заев")),
+            "{} {}",
+            fold(&za),
+            fold("Заев")
+        );
+        let zo: String = "佐兰"
+            .chars()
+            .filter_map(|c| romanize(c, Lang::Ru))
+            .collect();
         assert!(similar(&fold(&zo), &fold("Зоран")));
+    }
+
+    #[test]
+    fn latin_and_cyrillic_spellings_fold_alike() {
+        assert!(similar(&fold("McCarthy"), &fold("Маккарти")));
+        assert_eq!(fold("Dennis"), fold("Деннис"));
+        assert!(similar(&fold("Newport"), &fold("Ньюпорт")));
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::Lang;
 pub type NumKey = i64;
 
 fn key(v: f64) -> Option<NumKey> {
-    if !v.is_finite() || v < 0.0 || v > 9.0e15 {
+    if !v.is_finite() || !(0.0..=9.0e15).contains(&v) {
         return None;
     }
     Some((v * 1000.0).round() as NumKey)
@@ -71,7 +71,8 @@ fn zh_big_unit(c: char) -> Option<f64> {
 
 /// Characters after a lone Chinese digit that make it a quantity rather than part of a word
 /// (一些, 统一 are not numbers; 三个, 五年 are).
-const ZH_COUNTERS: &str = "个名位年月日号天周次岁人家倍辆架艘座项条件种分秒点亿万千百十%％国所只头枚届期轮场";
+const ZH_COUNTERS: &str =
+    "个名位年月日号天周次岁人家倍辆架艘座项条件种分秒点亿万千百十%％国所只头枚届期轮场";
 
 /// Parses a run of Chinese numeral characters (`一百二十`, `三千五百万`, `二〇一三`).
 fn parse_zh_numeral(chars: &[char]) -> Option<f64> {
@@ -115,6 +116,7 @@ fn is_zh_numeral(c: char) -> bool {
 fn extract_zh(text: &str) -> Vec<NumKey> {
     let chars: Vec<char> = text.chars().map(fold_fullwidth).collect();
     let mut out = Vec::new();
+    let mut percent = false;
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
@@ -151,6 +153,7 @@ fn extract_zh(text: &str) -> Vec<NumKey> {
         }
         if c == '百' && chars.get(i + 1) == Some(&'分') && chars.get(i + 2) == Some(&'之') {
             i += 3; // 百分之五 is "5 percent": the value is what follows
+            percent = true;
             continue;
         }
         if is_zh_numeral(c) {
@@ -163,16 +166,17 @@ fn extract_zh(text: &str) -> Vec<NumKey> {
             let next = chars.get(i).copied();
             let has_unit = run.iter().any(|&c| zh_small_unit(c).is_some());
             let only_big = run.iter().all(|&c| zh_big_unit(c).is_some());
-            if only_big {
+            if only_big || zh_big_unit(run[0]).is_some() {
                 continue; // 万一, 亿万: words, not numbers
             }
             let counted = next.is_some_and(|n| ZH_COUNTERS.contains(n));
             // A lone 一 is nearly always part of a word (一些, 一直, 统一).
             let accept = if run.len() == 1 && !has_unit {
-                (run[0] != '一' && counted) || ordinal
+                (run[0] != '一' && counted) || ordinal || percent
             } else {
                 true
             };
+            percent = false;
             if accept {
                 if let Some(v) = parse_zh_numeral(run) {
                     if let Some(x) = key(v) {
@@ -238,21 +242,39 @@ fn is_group_sep(c: char, group: char) -> bool {
 fn scale_word(w: &str) -> Option<f64> {
     let w = w.trim_end_matches('.');
     Some(match w {
-        "тыс" | "тысяч" | "тысячи" | "тысяча" | "тысячу" | "тысячами" | "тысячам" => 1e3,
+        "тыс" | "тысяч" | "тысячи" | "тысяча" | "тысячу" | "тысячами" | "тысячам" => {
+            1e3
+        }
         "thousand" | "thousands" => 1e3,
-        "млн" | "миллион" | "миллиона" | "миллионов" | "миллионам" | "миллионами" => 1e6,
+        "млн" | "миллион" | "миллиона" | "миллионов" | "миллионам" | "миллионами" => {
+            1e6
+        }
         "million" | "millions" | "mln" => 1e6,
-        "млрд" | "миллиард" | "миллиарда" | "миллиардов" | "миллиардами" => 1e9,
+        "млрд" | "миллиард" | "миллиарда" | "миллиардов" | "миллиардами" => {
+            1e9
+        }
         "billion" | "billions" | "bn" => 1e9,
-        "трлн" | "триллион" | "триллиона" | "триллионов" | "trillion" | "trillions" => 1e12,
+        "трлн" | "триллион" | "триллиона" | "триллионов" | "trillion" | "trillions" => {
+            1e12
+        }
         _ => return None,
     })
 }
 
 fn month_word(w: &str) -> Option<u32> {
     const RU: [&str; 12] = [
-        "январ", "феврал", "март", "апрел", "ма", "июн", "июл", "август", "сентябр", "октябр",
-        "ноябр", "декабр",
+        "январ",
+        "феврал",
+        "март",
+        "апрел",
+        "ма",
+        "июн",
+        "июл",
+        "август",
+        "сентябр",
+        "октябр",
+        "ноябр",
+        "декабр",
     ];
     const EN: [&str; 12] = [
         "january",
@@ -287,9 +309,11 @@ fn number_word(w: &str) -> Option<f64> {
     Some(match w {
         "два" | "две" | "двух" | "двум" | "двумя" | "второй" | "второго" | "второе" | "вторая"
         | "two" | "second" => 2.0,
-        "три" | "трех" | "трёх" | "трем" | "тремя" | "третий" | "третьего" | "третья"
-        | "three" | "third" => 3.0,
-        "четыре" | "четырех" | "четырёх" | "четвертый" | "четвёртый" | "four" | "fourth" => 4.0,
+        "три" | "трех" | "трёх" | "трем" | "тремя" | "третий" | "третьего" | "третья" | "three"
+        | "third" => 3.0,
+        "четыре" | "четырех" | "четырёх" | "четвертый" | "четвёртый" | "four" | "fourth" => {
+            4.0
+        }
         "пять" | "пяти" | "пятый" | "five" | "fifth" => 5.0,
         "шесть" | "шести" | "шестой" | "six" | "sixth" => 6.0,
         "семь" | "семи" | "седьмой" | "seven" | "seventh" => 7.0,
@@ -298,6 +322,12 @@ fn number_word(w: &str) -> Option<f64> {
         "десять" | "десяти" | "десятый" | "ten" | "tenth" => 10.0,
         "двадцать" | "двадцати" | "twenty" => 20.0,
         "тридцать" | "тридцати" | "thirty" => 30.0,
+        "сорок" | "сорока" | "forty" => 40.0,
+        "пятьдесят" | "пятидесяти" | "fifty" => 50.0,
+        "шестьдесят" | "шестидесяти" | "sixty" => 60.0,
+        "семьдесят" | "семидесяти" | "seventy" => 70.0,
+        "восемьдесят" | "восьмидесяти" | "eighty" => 80.0,
+        "девяносто" | "девяноста" | "ninety" => 90.0,
         "сто" | "hundred" => 100.0,
         "половина" | "половину" | "half" => 0.5,
         _ => return None,
@@ -306,15 +336,24 @@ fn number_word(w: &str) -> Option<f64> {
 
 fn extract_western(text: &str, lang: Lang) -> Vec<NumKey> {
     let chars: Vec<char> = text.chars().map(fold_fullwidth).collect();
-    let (group, dec) = if lang == Lang::Ru { (' ', ',') } else { (',', '.') };
+    let (group, dec) = if lang == Lang::Ru {
+        (' ', ',')
+    } else {
+        (',', '.')
+    };
     let mut out = Vec::new();
+    let mut last_word_num: Option<f64> = None;
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
         if c.is_ascii_digit() {
             // "3.5" in Russian text is still a decimal; "1.000" a rare grouping we ignore.
             let (mut v, mut j) = scan_arabic(&chars, i, group, dec);
-            if lang == Lang::Ru && j + 1 < chars.len() && chars[j] == '.' && chars[j + 1].is_ascii_digit() {
+            if lang == Lang::Ru
+                && j + 1 < chars.len()
+                && chars[j] == '.'
+                && chars[j + 1].is_ascii_digit()
+            {
                 let (f, k) = scan_arabic(&chars, j + 1, '\u{0}', '\u{0}');
                 let digits = k - (j + 1);
                 v += f / 10f64.powi(digits as i32);
@@ -354,10 +393,24 @@ fn extract_western(text: &str, lang: Lang) -> Vec<NumKey> {
                     out.push(x);
                 }
             } else if let Some(v) = number_word(&w) {
-                if let Some(x) = key(v) {
-                    out.push(x);
+                // "сорока восьми" / "forty-eight": a unit right after a ten adds to it.
+                let prev_ten =
+                    last_word_num.filter(|p| *p >= 20.0 && *p < 100.0 && p % 10.0 == 0.0);
+                if let (Some(p), true) = (prev_ten, (1.0..10.0).contains(&v)) {
+                    out.pop();
+                    if let Some(x) = key(p + v) {
+                        out.push(x);
+                    }
+                    last_word_num = None;
+                } else {
+                    if let Some(x) = key(v) {
+                        out.push(x);
+                    }
+                    last_word_num = Some(v);
                 }
+                continue;
             }
+            last_word_num = None;
             continue;
         }
         i += 1;
@@ -370,7 +423,10 @@ mod tests {
     use super::*;
 
     fn vals(text: &str, lang: Lang) -> Vec<f64> {
-        extract(text, lang).into_iter().map(|k| k as f64 / 1000.0).collect()
+        extract(text, lang)
+            .into_iter()
+            .map(|k| k as f64 / 1000.0)
+            .collect()
     }
 
     #[test]
@@ -400,11 +456,15 @@ mod tests {
         assert_eq!(vals("1 200 человек", Lang::Ru), vec![1200.0]);
         assert_eq!(vals("3.5 тыс.", Lang::Ru), vec![3500.0]);
         assert_eq!(vals("две страны, 9 мая", Lang::Ru), vec![2.0, 9.0, 5.0]);
+        assert_eq!(vals("меньше сорока восьми", Lang::Ru), vec![48.0]);
     }
 
     #[test]
     fn english_forms() {
-        assert_eq!(vals("$3.5 billion on March 21", Lang::En), vec![3.5e9, 3.0, 21.0]);
+        assert_eq!(
+            vals("$3.5 billion on March 21", Lang::En),
+            vec![3.5e9, 3.0, 21.0]
+        );
         assert_eq!(vals("1,200 people, two", Lang::En), vec![1200.0, 2.0]);
         assert!(vals("you may go", Lang::En).is_empty());
     }

@@ -9,13 +9,15 @@ use super::score::{BeadStats, LengthModel, LexIndex, Scorer};
 use super::{AlignConfig, Alignment, Bead, Segment};
 use crate::Lang;
 use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
 
 /// One document pair after pass 1.
 struct DocState {
     src: Vec<SegFeat>,
     tgt: Vec<SegFeat>,
     len: LengthModel,
-    /// Pass-1 beads with their costs.
+    /// Current beads with a badness each (lower = more trusted): pass-1 cost per segment, or
+    /// one minus confidence after a lexical pass.
     pass1: Vec<(Span, f32)>,
 }
 
@@ -29,7 +31,13 @@ fn featurize_side(segs: &[Segment], lang: Lang) -> Vec<SegFeat> {
 }
 
 /// Seed terms become anchors like names: a shared key on every segment holding the term.
-fn add_seed_anchors(src: &mut [SegFeat], st: &[Segment], tgt: &mut [SegFeat], tt: &[Segment], cfg: &AlignConfig) {
+fn add_seed_anchors(
+    src: &mut [SegFeat],
+    st: &[Segment],
+    tgt: &mut [SegFeat],
+    tt: &[Segment],
+    cfg: &AlignConfig,
+) {
     for (a, b) in &cfg.seed_terms {
         if a.trim().is_empty() || b.trim().is_empty() {
             continue;
@@ -52,9 +60,44 @@ fn add_seed_anchors(src: &mut [SegFeat], st: &[Segment], tgt: &mut [SegFeat], tt
     }
 }
 
-fn prepare(src: &[Segment], tgt: &[Segment], cfg: &AlignConfig) -> DocState {
+/// Short segment texts that occur in at least `min` different documents on one side.
+fn repeated_texts<'a>(sides: impl Iterator<Item = &'a [Segment]>, min: usize) -> HashSet<&'a str> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for side in sides {
+        let distinct: HashSet<&str> = side
+            .iter()
+            .map(|s| s.text.trim())
+            .filter(|t| !t.is_empty() && t.chars().count() <= 40)
+            .collect();
+        for t in distinct {
+            *counts.entry(t).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .filter(|&(_, c)| c >= min)
+        .map(|(t, _)| t)
+        .collect()
+}
+
+/// Marks boilerplate: texts repeated across three or more documents of the batch. (Within one
+/// document, repetition is no evidence: a long pair may repeat whole passages on both sides.)
+fn mark_repeated(f: &mut [SegFeat], segs: &[Segment], batch: &HashSet<&str>) {
+    for (x, s) in f.iter_mut().zip(segs) {
+        x.repeated = batch.contains(s.text.trim());
+    }
+}
+
+fn prepare(
+    src: &[Segment],
+    tgt: &[Segment],
+    cfg: &AlignConfig,
+    rep: (&HashSet<&str>, &HashSet<&str>),
+) -> DocState {
     let mut fs = featurize_side(src, cfg.src_lang);
     let mut ft = featurize_side(tgt, cfg.tgt_lang);
+    mark_repeated(&mut fs, src, rep.0);
+    mark_repeated(&mut ft, tgt, rep.1);
     features::filter_shared_anchors(&mut fs, &mut ft);
     if cfg.names {
         let st: Vec<&str> = src.iter().map(|s| s.text.as_str()).collect();
@@ -71,7 +114,7 @@ fn prepare(src: &[Segment], tgt: &[Segment], cfg: &AlignConfig) -> DocState {
     let mut len = LengthModel::from_totals(&fs, &ft);
     let w = cfg.weights;
     // Pass 0: around the diagonal, widening where the path hugs the band's edge.
-    let w0 = (n.abs_diff(m) + 30).max(cfg.band);
+    let w0 = (n.abs_diff(m) / 8 + 50).max(cfg.band);
     let (r0, _) = {
         let mut sc = Scorer::new(&fs, &ft, len, w, None);
         dp::run_widening(
@@ -103,7 +146,11 @@ fn prepare(src: &[Segment], tgt: &[Segment], cfg: &AlignConfig) -> DocState {
     let pass1 = r1
         .path
         .iter()
-        .map(|&(a, b, c, d)| ((a, b, c, d), sc.cost(a, b, c, d)))
+        .map(|&(a, b, c, d)| {
+            // Cost per segment, so long beads are not always "unconfident".
+            let k = (b - a + d - c).max(1) as f32;
+            ((a, b, c, d), sc.cost(a, b, c, d) / k)
+        })
         .collect();
     DocState {
         src: fs,
@@ -120,35 +167,49 @@ fn one_to_one_lengths(fs: &[SegFeat], ft: &[SegFeat], path: &[Span]) -> Vec<(f32
         .collect()
 }
 
-/// Bead-level unit sets of a document's confident pass-1 beads (for lexicon learning).
-fn learning_beads(st: &DocState) -> Vec<(f32, Vec<u64>, Vec<u64>)> {
-    st.pass1
+/// Unit sets of one bead (for lexicon learning).
+fn bead_units(st: &DocState, (a, b, c, d): Span) -> (Vec<u64>, Vec<u64>) {
+    let mut s: Vec<u64> = st.src[a..b]
         .iter()
-        .filter(|((a, b, c, d), _)| b > a && d > c)
-        .map(|&((a, b, c, d), cost)| {
-            let mut s: Vec<u64> = st.src[a..b].iter().flat_map(|f| f.lex.iter().copied()).collect();
-            let mut t: Vec<u64> = st.tgt[c..d].iter().flat_map(|f| f.lex.iter().copied()).collect();
-            s.sort_unstable();
-            s.dedup();
-            t.sort_unstable();
-            t.dedup();
-            // Normalise the cost per segment so long beads are not always "unconfident".
-            (cost / ((b - a + d - c) as f32), s, t)
-        })
-        .collect()
+        .flat_map(|f| f.lex.iter().copied())
+        .collect();
+    let mut t: Vec<u64> = st.tgt[c..d]
+        .iter()
+        .flat_map(|f| f.lex.iter().copied())
+        .collect();
+    s.sort_unstable();
+    s.dedup();
+    t.sort_unstable();
+    t.dedup();
+    (s, t)
 }
 
+/// Learns the table from the most trusted non-null beads of all documents.
 fn learn(states: &[&DocState]) -> Lexicon {
-    let mut all: Vec<(f32, Vec<u64>, Vec<u64>)> =
-        states.iter().flat_map(|s| learning_beads(s)).collect();
-    all.sort_by(|a, b| a.0.total_cmp(&b.0));
-    // The worst fifth of pass-1 beads is too often wrong to teach anything.
-    let keep = (all.len() * 4).div_ceil(5);
-    let beads: Vec<(&[u64], &[u64])> = all[..keep]
+    let cfg = LearnConfig::default();
+    let mut all: Vec<(f32, usize, Span)> = states
         .iter()
-        .map(|(_, s, t)| (s.as_slice(), t.as_slice()))
+        .enumerate()
+        .flat_map(|(k, st)| {
+            st.pass1
+                .iter()
+                .filter(|((a, b, c, d), _)| b > a && d > c)
+                .map(move |&(span, cost)| (cost, k, span))
+        })
         .collect();
-    Lexicon::learn(&beads, LearnConfig::default())
+    all.sort_by(|a, b| a.0.total_cmp(&b.0));
+    // The worst fifth of the beads is too often wrong to teach anything; unit sets are built
+    // only for the beads used, which bounds memory on huge inputs.
+    let keep = (all.len() * 4).div_ceil(5).min(cfg.max_beads);
+    let units: Vec<(Vec<u64>, Vec<u64>)> = all[..keep]
+        .iter()
+        .map(|&(_, k, span)| bead_units(states[k], span))
+        .collect();
+    let beads: Vec<(&[u64], &[u64])> = units
+        .iter()
+        .map(|(s, t)| (s.as_slice(), t.as_slice()))
+        .collect();
+    Lexicon::learn(&beads, cfg)
 }
 
 /// Reverses a bead cost: bead `(i0, i1, j0, j1)` of the reversed problem is bead
@@ -166,7 +227,41 @@ impl BeadCost for Reversed<'_, '_> {
     }
 }
 
-fn finish(st: &DocState, lex: Option<&Lexicon>, cfg: &AlignConfig) -> Alignment {
+/// Coverage counts `(covered, known)` of the current 1-1 beads (true translations, mostly) and
+/// of pairs a few segments off the path (unrelated, mostly).
+fn coverage_counts(st: &DocState, lex: &Lexicon, cfg: &AlignConfig) -> [(u64, u64); 2] {
+    let (n, m) = (st.src.len(), st.tgt.len());
+    let idx = LexIndex::build(
+        &st.src,
+        &st.tgt,
+        lex,
+        &Band::diagonal(n, m, 0),
+        cfg.max_bead_side.max(1),
+    );
+    let mut out = [(0u64, 0u64); 2];
+    for &((a, b, c, d), _) in &st.pass1 {
+        if b - a != 1 || d - c != 1 {
+            continue;
+        }
+        let (cv, kn) = idx.pair_counts(a, c, lex);
+        out[0].0 += cv as u64;
+        out[0].1 += kn as u64;
+        let off = c + 7;
+        if off < m {
+            let (cv, kn) = idx.pair_counts(a, off, lex);
+            out[1].0 += cv as u64;
+            out[1].1 += kn as u64;
+        }
+    }
+    out
+}
+
+fn finish(
+    st: &DocState,
+    lex: Option<&Lexicon>,
+    rates: Option<(f32, f32)>,
+    cfg: &AlignConfig,
+) -> Alignment {
     let (n, m) = (st.src.len(), st.tgt.len());
     if n == 0 && m == 0 {
         return Alignment::default();
@@ -183,12 +278,16 @@ fn finish(st: &DocState, lex: Option<&Lexicon>, cfg: &AlignConfig) -> Alignment 
         } else {
             Band::around_path(n, m, &nodes, w)
         };
-        let idx = lex.map(|l| LexIndex::build(&st.src, &st.tgt, l, &band, cfg.max_bead_side.max(1)));
+        let idx =
+            lex.map(|l| LexIndex::build(&st.src, &st.tgt, l, &band, cfg.max_bead_side.max(1)));
         let lexpair = match (lex, idx.as_ref()) {
             (Some(l), Some(i)) => Some((l, i)),
             _ => None,
         };
         let mut sc = Scorer::new(&st.src, &st.tgt, st.len, cfg.weights, lexpair);
+        if let Some((p1, p0)) = rates {
+            sc.set_coverage_rates(p1, p0);
+        }
         let fwd = dp::run(n, &band, &types, true, &mut sc);
         let Some(fwd) = fwd else {
             w = w * 2 + 1;
@@ -217,7 +316,12 @@ fn finish(st: &DocState, lex: Option<&Lexicon>, cfg: &AlignConfig) -> Alignment 
 /// a competing node (same source prefix with a different target prefix, or vice versa) costs,
 /// from forward + backward costs; a bead whose boundaries could move cheaply is doubtful; and
 /// (b) the bead's own evidence (lexical coverage, anchors, length fit).
-fn build_alignment(fwd: &DpResult, bwd: Option<&DpResult>, band: &Band, sc: &mut Scorer) -> Alignment {
+fn build_alignment(
+    fwd: &DpResult,
+    bwd: Option<&DpResult>,
+    band: &Band,
+    sc: &mut Scorer,
+) -> Alignment {
     let n = band.lo.len() - 1;
     let m = band.m;
     let f = fwd.costs.as_ref();
@@ -296,27 +400,72 @@ fn confidence(margin: f32, st: &BeadStats, a: usize, b: usize, lexical: bool) ->
     sigmoid(x) as f64
 }
 
+/// Lexical passes: learn the table from the current beads, realign, and repeat with the
+/// better beads.
+fn lexical_passes(states: &mut [DocState], config: &AlignConfig) -> Vec<Alignment> {
+    let rounds = if config.lexical_pass {
+        config.lexical_rounds.max(1)
+    } else {
+        0
+    };
+    if rounds == 0 {
+        return states
+            .par_iter()
+            .map(|st| finish(st, None, None, config))
+            .collect();
+    }
+    let mut out = Vec::new();
+    for round in 0..rounds {
+        let lex = {
+            let refs: Vec<&DocState> = states.iter().collect();
+            learn(&refs)
+        };
+        let counts: Vec<[(u64, u64); 2]> = states
+            .par_iter()
+            .map(|st| coverage_counts(st, &lex, config))
+            .collect();
+        let sum = |k: usize| {
+            let (c, n) = counts
+                .iter()
+                .fold((0, 0), |acc, x| (acc.0 + x[k].0, acc.1 + x[k].1));
+            (c as f32 + 1.0) / (n as f32 + 10.0)
+        };
+        let rates = Some((sum(0), sum(1)));
+        out = states
+            .par_iter()
+            .map(|st| finish(st, Some(&lex), rates, config))
+            .collect::<Vec<Alignment>>();
+        if round + 1 < rounds {
+            for (st, al) in states.iter_mut().zip(&out) {
+                st.pass1 = al
+                    .beads
+                    .iter()
+                    .map(|b| {
+                        let span = (b.src.start, b.src.end, b.tgt.start, b.tgt.end);
+                        (span, 1.0 - b.confidence as f32)
+                    })
+                    .collect();
+            }
+        }
+    }
+    out
+}
+
 /// Aligns `src` with `tgt`.
 pub fn align(src: &[Segment], tgt: &[Segment], config: &AlignConfig) -> Alignment {
-    let st = prepare(src, tgt, config);
-    let lex = config.lexical_pass.then(|| learn(&[&st]));
-    finish(&st, lex.as_ref(), config)
+    let none = HashSet::new();
+    let mut st = [prepare(src, tgt, config, (&none, &none))];
+    lexical_passes(&mut st, config).pop().unwrap_or_default()
 }
 
 /// Aligns many document pairs, learning the lexical table over the whole batch (documents are
 /// processed in parallel; the table is shared).
 pub fn align_batch(docs: &[(Vec<Segment>, Vec<Segment>)], config: &AlignConfig) -> Vec<Alignment> {
-    let states: Vec<DocState> = docs
+    let rs = repeated_texts(docs.iter().map(|d| d.0.as_slice()), 3);
+    let rt = repeated_texts(docs.iter().map(|d| d.1.as_slice()), 3);
+    let mut states: Vec<DocState> = docs
         .par_iter()
-        .map(|(s, t)| prepare(s, t, config))
+        .map(|(s, t)| prepare(s, t, config, (&rs, &rt)))
         .collect();
-    let lex = config.lexical_pass.then(|| {
-        let refs: Vec<&DocState> = states.iter().collect();
-        learn(&refs)
-    });
-    states
-        .par_iter()
-        .map(|st| finish(st, lex.as_ref(), config))
-        .collect()
+    lexical_passes(&mut states, config)
 }
-

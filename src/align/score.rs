@@ -82,8 +82,20 @@ pub struct Weights {
     pub paragraph: f32,
     /// Weight of lexical non-coverage.
     pub lex: f32,
+    /// Coverage at which the lexical term is neutral: beads covered better than this earn a
+    /// reward (so leaving segments unaligned forgoes it), worse ones pay.
+    pub lex_center: f32,
+    /// Chance coverage added per extra segment on the other side of a bead (merged beads cover
+    /// more by chance, so they must cover more to earn the same).
+    pub lex_grow: f32,
+    /// Weight of the coverage log-likelihood ratio (replaces `lex` / `lex_center` when > 0).
+    pub lex_llr: f32,
     /// Base cost of a 1-0 / 0-1 bead.
     pub skip: f32,
+    /// Cost of leaving a repeated (boilerplate) segment unaligned.
+    pub skip_repeated: f32,
+    /// Extra cost per repeated segment inside an aligned bead.
+    pub merge_repeated: f32,
     /// Extra cost per bead shape beyond 1-1: index = a + b - 2.
     pub merge: [f32; 5],
 }
@@ -91,17 +103,53 @@ pub struct Weights {
 impl Default for Weights {
     fn default() -> Self {
         Weights {
-            len: 1.0,
+            len: 0.5,
             anchor_match: 2.0,
             anchor_miss: 1.0,
             name_match: 1.5,
             name_miss: 0.3,
-            punct: 0.5,
+            punct: 1.0,
             paragraph: 3.0,
-            lex: 6.0,
-            skip: 4.0,
+            lex: 8.0,
+            lex_center: 0.3,
+            lex_llr: 0.0,
+            lex_grow: 0.0,
+            skip: 3.0,
+            skip_repeated: 0.5,
+            merge_repeated: 2.0,
             merge: [0.0, 2.0, 4.0, 6.0, 8.0],
         }
+    }
+}
+
+impl Weights {
+    /// Sets one weight by name (`len`, `anchor_match`, `anchor_miss`, `name_match`,
+    /// `name_miss`, `punct`, `paragraph`, `lex`, `skip`, `merge1`..`merge4`); for experiments
+    /// and command-line overrides. Returns false for an unknown name.
+    pub fn set(&mut self, name: &str, v: f32) -> bool {
+        let slot = match name {
+            "len" => &mut self.len,
+            "anchor_match" => &mut self.anchor_match,
+            "anchor_miss" => &mut self.anchor_miss,
+            "name_match" => &mut self.name_match,
+            "name_miss" => &mut self.name_miss,
+            "punct" => &mut self.punct,
+            "paragraph" => &mut self.paragraph,
+            "lex" => &mut self.lex,
+            "lex_center" => &mut self.lex_center,
+            "lex_llr" => &mut self.lex_llr,
+            "lex_grow" => &mut self.lex_grow,
+            "skip" => &mut self.skip,
+            "skip_repeated" => &mut self.skip_repeated,
+            "merge_repeated" => &mut self.merge_repeated,
+            "merge1" => &mut self.merge[1],
+            "merge2" => &mut self.merge[2],
+            "merge3" => &mut self.merge[3],
+            "merge4" => &mut self.merge[4],
+            _ => return false,
+        };
+        *slot = v;
+        true
     }
 }
 
@@ -112,7 +160,7 @@ pub struct LexIndex {
     /// Target: known units per segment, sorted (first 64).
     tgt_units: Vec<Vec<u64>>,
     /// Per source segment: first target index cached and `(src bits, tgt bits)` per target.
-    rows: Vec<(usize, Vec<(u128, u64)>)>,
+    rows: Vec<(usize, Vec<(u64, u32)>)>,
 }
 
 impl LexIndex {
@@ -131,7 +179,7 @@ impl LexIndex {
                     .iter()
                     .copied()
                     .filter(|u| lex.knows_src(*u))
-                    .take(128)
+                    .take(64)
                     .collect()
             })
             .collect();
@@ -143,7 +191,7 @@ impl LexIndex {
                     .iter()
                     .copied()
                     .filter(|u| lex.knows_tgt(*u))
-                    .take(64)
+                    .take(32)
                     .collect();
                 v.sort_unstable();
                 v
@@ -158,31 +206,40 @@ impl LexIndex {
         for s in 0..n {
             let lo = band.lo[s + 1].saturating_sub(max_side);
             let hi = band.hi[(s + max_side).min(n)].min(tgt.len());
-            let row: Vec<(u128, u64)> = (lo..hi).map(|t| idx.compute(s, t, lex)).collect();
+            let row: Vec<(u64, u32)> = (lo..hi).map(|t| idx.compute(s, t, lex)).collect();
             idx.rows.push((lo, row));
         }
         // Links are looked up again only for pairs outside the band (rare).
         idx
     }
 
-    fn compute(&self, s: usize, t: usize, lex: &Lexicon) -> (u128, u64) {
+    fn compute(&self, s: usize, t: usize, lex: &Lexicon) -> (u64, u32) {
         let tu = &self.tgt_units[t];
-        let (mut sm, mut tm) = (0u128, 0u64);
+        let (mut sm, mut tm) = (0u64, 0u32);
         if tu.is_empty() {
             return (0, 0);
         }
         for (bit, &u) in self.src_units[s].iter().enumerate() {
             for r in lex.translations(u) {
                 if let Ok(p) = tu.binary_search(r) {
-                    sm |= 1u128 << bit;
-                    tm |= 1u64 << p;
+                    sm |= 1u64 << bit;
+                    tm |= 1u32 << p;
                 }
             }
         }
         (sm, tm)
     }
 
-    fn masks(&self, s: usize, t: usize, lex: &Lexicon) -> (u128, u64) {
+    /// `(covered, known)` units of both segments of the pair `(s, t)`, both sides added.
+    pub fn pair_counts(&self, s: usize, t: usize, lex: &Lexicon) -> (u32, u32) {
+        let (a, b) = self.compute(s, t, lex);
+        (
+            a.count_ones() + b.count_ones(),
+            (self.src_units[s].len() + self.tgt_units[t].len()) as u32,
+        )
+    }
+
+    fn masks(&self, s: usize, t: usize, lex: &Lexicon) -> (u64, u32) {
         let (lo, row) = &self.rows[s];
         if t >= *lo && t - lo < row.len() {
             row[t - lo]
@@ -215,6 +272,17 @@ pub struct BeadStats {
     pub lex_cov: f32,
     /// Known lexical units.
     pub lex_known: f32,
+    /// Sum over the bead's segments of each one's own smoothed coverage.
+    pub seg_cov: f32,
+    /// Log-likelihood ratio of the covered / uncovered units under "translations" vs
+    /// "unrelated" (see [`Scorer::set_coverage_rates`]).
+    pub llr: f32,
+}
+
+/// Smoothed coverage of one segment: covered of known units, pulled towards 0.1 when few
+/// units are known (a short segment with no known unit says nothing either way).
+fn seg_coverage(covered: u32, known: u32) -> f32 {
+    (covered as f32 + 0.2) / (known as f32 + 2.0)
 }
 
 /// The bead cost of one document pair.
@@ -229,6 +297,9 @@ pub struct Scorer<'a> {
     pub w: Weights,
     /// Lexicon and coverage masks (pass 2).
     pub lex: Option<(&'a Lexicon, &'a LexIndex)>,
+    /// Per covered / per uncovered unit log-likelihood ratio, by the number of segments on
+    /// the other side of the bead (index 0 = one segment): chance coverage grows with them.
+    llr: [(f32, f32); 4],
     buf_a: Vec<u64>,
     buf_b: Vec<u64>,
 }
@@ -266,9 +337,33 @@ impl<'a> Scorer<'a> {
             len,
             w,
             lex,
+            llr: Self::llr_table(0.4, 0.05),
             buf_a: Vec::new(),
             buf_b: Vec::new(),
         }
+    }
+
+    fn llr_coefficients(p1: f32, p0: f32) -> (f32, f32) {
+        let p1 = p1.clamp(0.05, 0.95);
+        let p0 = p0.clamp(0.002, p1 * 0.5);
+        ((p1 / p0).ln(), ((1.0 - p1) / (1.0 - p0)).ln())
+    }
+
+    /// Sets the unit coverage rates measured on this input: `p1` the share of known units a
+    /// true translation covers, `p0` the share an unrelated segment covers by chance.
+    pub fn set_coverage_rates(&mut self, p1: f32, p0: f32) {
+        self.llr = Self::llr_table(p1, p0);
+    }
+
+    fn llr_table(p1: f32, p0: f32) -> [(f32, f32); 4] {
+        let mut t = [(0.0, 0.0); 4];
+        for (k, slot) in t.iter_mut().enumerate() {
+            let n = (k + 1) as i32;
+            let q0 = 1.0 - (1.0 - p0).powi(n);
+            let q1 = 1.0 - (1.0 - p1) * (1.0 - p0).powi(n - 1);
+            *slot = Self::llr_coefficients(q1, q0);
+        }
+        t
     }
 
     fn anchors(
@@ -327,24 +422,38 @@ impl<'a> Scorer<'a> {
         if let Some((lex, idx)) = self.lex {
             let mut known = 0u32;
             let mut cov = 0u32;
+            let mut seg_sum = 0f32;
+            let mut llr = 0f32;
             for s in i0..i1 {
-                let mut m = 0u128;
+                let mut m = 0u64;
                 for t in j0..j1 {
                     m |= idx.masks(s, t, lex).0;
                 }
-                known += idx.src_units[s].len() as u32;
+                let k = idx.src_units[s].len() as u32;
+                known += k;
                 cov += m.count_ones();
+                seg_sum += seg_coverage(m.count_ones(), k)
+                    - self.w.lex_grow * (j1 - j0).saturating_sub(1) as f32;
+                let (cv, un) = self.llr[(j1 - j0).saturating_sub(1).min(3)];
+                llr += cv * m.count_ones() as f32 + un * (k - m.count_ones()) as f32;
             }
             for t in j0..j1 {
-                let mut m = 0u64;
+                let mut m = 0u32;
                 for s in i0..i1 {
                     m |= idx.masks(s, t, lex).1;
                 }
-                known += idx.tgt_units[t].len() as u32;
+                let k = idx.tgt_units[t].len() as u32;
+                known += k;
                 cov += m.count_ones();
+                seg_sum += seg_coverage(m.count_ones(), k)
+                    - self.w.lex_grow * (i1 - i0).saturating_sub(1) as f32;
+                let (cv, un) = self.llr[(i1 - i0).saturating_sub(1).min(3)];
+                llr += cv * m.count_ones() as f32 + un * (k - m.count_ones()) as f32;
             }
+            st.llr = llr;
             st.lex_cov = cov as f32;
             st.lex_known = known as f32;
+            st.seg_cov = seg_sum;
         }
         st
     }
@@ -355,19 +464,29 @@ impl<'a> Scorer<'a> {
     }
 
     /// The cost of a bead from its evidence.
-    pub fn cost_of(&self, a: usize, b: usize, st: &BeadStats) -> f32 {
+    pub fn cost_of(&self, i0: usize, i1: usize, j0: usize, j1: usize, st: &BeadStats) -> f32 {
+        let (a, b) = (i1 - i0, j1 - j0);
         let w = &self.w;
         let mut c = w.anchor_miss * st.anchor_u - w.anchor_match * st.anchor_m
             + w.name_miss * st.name_u
             - w.name_match * st.name_m
             + w.paragraph * st.para;
+        let rep = self.src[i0..i1]
+            .iter()
+            .chain(&self.tgt[j0..j1])
+            .filter(|f| f.repeated)
+            .count() as f32;
         if a == 0 || b == 0 {
-            return c + w.skip * (a + b) as f32;
+            return c + w.skip * (a + b) as f32 - (w.skip - w.skip_repeated) * rep;
         }
+        c += w.merge_repeated * rep;
         c += w.len * st.len_cost + w.punct * st.punct + w.merge[(a + b - 2).min(4)];
         if self.lex.is_some() {
-            let segs = (a + b) as f32 / 2.0;
-            c += w.lex * (1.0 - Self::coverage(st)) * segs;
+            if w.lex_llr > 0.0 {
+                c -= w.lex_llr * st.llr;
+            } else {
+                c += w.lex * (w.lex_center * (a + b) as f32 - st.seg_cov) / 2.0;
+            }
         }
         c
     }
@@ -376,7 +495,7 @@ impl<'a> Scorer<'a> {
 impl BeadCost for Scorer<'_> {
     fn cost(&mut self, i0: usize, i1: usize, j0: usize, j1: usize) -> f32 {
         let st = self.stats(i0, i1, j0, j1);
-        self.cost_of(i1 - i0, j1 - j0, &st)
+        self.cost_of(i0, i1, j0, j1, &st)
     }
 }
 
