@@ -271,6 +271,19 @@ pub fn score_dirs(
     })
 }
 
+/// The index lists of one aligner [`Bead`](crate::align::Bead), as the scorer compares them.
+pub fn bead_indices(bead: &crate::align::Bead) -> EvalBead {
+    (
+        bead.src.clone().map(|i| i as i64).collect(),
+        bead.tgt.clone().map(|i| i as i64).collect(),
+    )
+}
+
+/// The beads of an [`Alignment`](crate::align::Alignment), ready for [`score`].
+pub fn alignment_beads(alignment: &crate::align::Alignment) -> Vec<EvalBead> {
+    alignment.beads.iter().map(bead_indices).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

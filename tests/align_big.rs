@@ -3,7 +3,8 @@
 //! `cargo test --release --test align_big -- --ignored --nocapture`.
 
 use std::path::{Path, PathBuf};
-use tmalign::align::{align, eval, AlignConfig, Segment};
+use tmalign::align::{align, AlignConfig, Segment};
+use tmalign::eval;
 use tmalign::Lang;
 
 fn shared() -> Option<PathBuf> {
@@ -38,15 +39,15 @@ fn big_pair_aligns_well() {
             };
             let zs = read(dir.join(format!("seg/{k:03}.zh")));
             let rs = read(dir.join(format!("seg/{k:03}.ru")));
-            let g = eval::parse_beads(
+            let g = eval::parse_beads_str(
                 &std::fs::read_to_string(dir.join(format!("gold/{k:03}.gold"))).expect("gold"),
             )
             .expect("parse");
             let (os, ot) = (s.len(), t.len());
             gold.extend(g.into_iter().map(|(a, b)| {
                 (
-                    a.into_iter().map(|x| x + os).collect(),
-                    b.into_iter().map(|x| x + ot).collect(),
+                    a.into_iter().map(|x| x + os as i64).collect(),
+                    b.into_iter().map(|x| x + ot as i64).collect(),
                 )
             }));
             s.extend(Segment::from_lines(&zs));

@@ -4,8 +4,8 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use tmalign::align::eval::{self, IndexBead, Scores};
 use tmalign::align::{align, align_batch, AlignConfig, Alignment, Segment};
+use tmalign::eval::{self, EvalBead as IndexBead, Scores};
 use tmalign::Lang;
 
 fn shared() -> Option<PathBuf> {
@@ -50,7 +50,7 @@ fn load(dir: &Path, tgt: &str) -> Set {
         let t = read_lines(dir.join("seg").join(format!("{n}.{tgt}")));
         docs.push((Segment::from_lines(&s), Segment::from_lines(&t)));
         let g = std::fs::read_to_string(dir.join("gold").join(format!("{n}.gold"))).expect("gold");
-        gold.push(eval::parse_beads(&g).expect("gold parses"));
+        gold.push(eval::parse_beads_str(&g).expect("gold parses"));
     }
     Set {
         names,
@@ -98,8 +98,7 @@ fn compare_with_python(set: &Set, al: &[Alignment], ours: &Scores) {
     }
     let tmp = tempfile::tempdir().expect("tempdir");
     for (n, a) in set.names.iter().zip(al) {
-        std::fs::write(tmp.path().join(format!("{n}.beads")), eval::format_beads(a))
-            .expect("write");
+        std::fs::write(tmp.path().join(format!("{n}.beads")), beads_text(a)).expect("write");
     }
     let out = std::process::Command::new("python3")
         .arg(&tool)
@@ -216,4 +215,11 @@ fn ntrex_zhru() {
 #[test]
 fn ntrex_zhen() {
     run_set("ntrex-zhen", "en", Lang::En, 0.93, 0.96, 0.89);
+}
+
+/// A bead file in the reference format, written by the project's own writer.
+fn beads_text(a: &Alignment) -> Vec<u8> {
+    let mut out = Vec::new();
+    tmalign::tm::beads::write_beads(&mut out, a).expect("write to memory");
+    out
 }

@@ -5,8 +5,8 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use tmalign::align::eval::{self, IndexBead};
 use tmalign::align::{align, align_batch, AlignConfig, Segment};
+use tmalign::eval::{self, EvalBead as IndexBead};
 use tmalign::Lang;
 
 fn shared() -> Option<PathBuf> {
@@ -59,7 +59,9 @@ fn run(set: &str, tgt: &str, lang: Lang) {
             Segment::from_lines(&rd(dir.join("seg").join(format!("{k:03}.zh")))),
             Segment::from_lines(&rd(dir.join("seg").join(format!("{k:03}.{tgt}")))),
         ));
-        gold.push(eval::parse_beads(&std::fs::read_to_string(g).expect("gold")).expect("parse"));
+        gold.push(
+            eval::parse_beads_str(&std::fs::read_to_string(g).expect("gold")).expect("parse"),
+        );
     }
     let al = if opts.contains("perdoc") {
         docs.iter().map(|(s, t)| align(s, t, &cfg)).collect()
@@ -82,10 +84,10 @@ fn run(set: &str, tgt: &str, lang: Lang) {
             println!("{mark} {:?}:{:?} conf {:.2}", b.0, b.1, bead.confidence);
             if mark == "XX" {
                 for &i in &b.0 {
-                    println!("     zh {i}: {}", short(&src[i].text));
+                    println!("     zh {i}: {}", short(&src[i as usize].text));
                 }
                 for &j in &b.1 {
-                    println!("     tg {j}: {}", short(&tgt[j].text));
+                    println!("     tg {j}: {}", short(&tgt[j as usize].text));
                 }
             }
         }

@@ -121,9 +121,7 @@ fn default_glossary_is_the_seed_list() {
     assert_eq!(out.status.code(), Some(0));
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(
-        stdout
-            .lines()
-            .any(|l| l.starts_with("bad1\t上海合作组织")),
+        stdout.lines().any(|l| l.starts_with("bad1\t上海合作组织")),
         "{stdout}"
     );
     assert!(
@@ -131,7 +129,10 @@ fn default_glossary_is_the_seed_list() {
         "{stdout}"
     );
     // a term inside a longer one is not reported separately
-    assert!(!stdout.lines().any(|l| l.starts_with("bad1\t上海\t")), "{stdout}");
+    assert!(
+        !stdout.lines().any(|l| l.starts_with("bad1\t上海\t")),
+        "{stdout}"
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("zh-ru.tsv"));
 }
 

@@ -19,7 +19,6 @@
 //! [`eval`] ports the reference scorer (strict / lax P/R/F1).
 
 pub mod dp;
-pub mod eval;
 pub mod features;
 pub mod lexicon;
 pub mod names;
