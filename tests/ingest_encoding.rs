@@ -2,27 +2,13 @@
 //! GBK, UTF-16LE/BE with BOM, UTF-8 with BOM, Windows-1251 gives the same paragraphs as UTF-8;
 //! unusable files exit with code 2, an empty stdout and a message naming file and problem.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-/// The shared data directory (env `TMALIGN_SHARED`, `../shared`, `/work/shared`), if any.
-fn shared() -> Option<PathBuf> {
-    let candidates = [
-        std::env::var_os("TMALIGN_SHARED").map(PathBuf::from),
-        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared")),
-        Some(PathBuf::from("/work/shared")),
-    ];
-    let found = candidates.into_iter().flatten().find(|p| p.is_dir());
-    if found.is_none() {
-        eprintln!("note: shared data not found, skipping");
-    }
-    found
-}
+use common::{data, exec, shared};
+use std::path::{Path, PathBuf};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/ingest")
-        .join(name)
+    data("ingest").join(name)
 }
 
 /// Runs `tmalign ingest ARGS…`; returns (exit code, stdout, stderr).
@@ -31,16 +17,8 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
 {
-    let out = Command::new(env!("CARGO_BIN_EXE_tmalign"))
-        .arg("ingest")
-        .args(args)
-        .output()
-        .expect("run tmalign");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let args: Vec<std::ffi::OsString> = args.into_iter().map(|a| a.as_ref().into()).collect();
+    exec(std::iter::once("ingest".into()).chain(args))
 }
 
 fn ok(path: &Path) -> String {

@@ -50,7 +50,12 @@ fn sample_tmx(dir: &Path) -> PathBuf {
 
 /// Runs `tmalign qa TMX --glossary GLOSSARY ARGS…`.
 fn qa(tmx: &Path, glossary: &Path, args: &[&str]) -> Output {
-    run(bin().arg("qa").arg(tmx).arg("--glossary").arg(glossary).args(args))
+    run(bin()
+        .arg("qa")
+        .arg(tmx)
+        .arg("--glossary")
+        .arg(glossary)
+        .args(args))
 }
 
 #[test]
