@@ -45,6 +45,18 @@ fn utf16(text: &str, little: bool) -> Vec<u8> {
     v
 }
 
+/// `text` as UTF-16LE, UTF-16BE and UTF-8, each with a BOM (in that order).
+fn unicode_variants(text: &str) -> [(&'static str, Vec<u8>); 3] {
+    [
+        ("utf16le", utf16(text, true)),
+        ("utf16be", utf16(text, false)),
+        (
+            "utf8bom",
+            [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(),
+        ),
+    ]
+}
+
 /// Encodes with encoding_rs, insisting that every character is representable.
 fn encode(enc: &'static encoding_rs::Encoding, text: &str) -> Vec<u8> {
     let (bytes, _, unmappable) = enc.encode(text);
@@ -86,16 +98,11 @@ fn chinese_seeds_in_all_encodings() {
         let text = std::fs::read_to_string(shared.join("seeds").join(seed))
             .expect("seed")
             .replace('\u{A0}', " ");
-        let variants = [
+        let mut variants = vec![
             ("gb18030", encode(encoding_rs::GB18030, &text)),
             ("gbk", encode(encoding_rs::GBK, &text)),
-            ("utf16le", utf16(&text, true)),
-            ("utf16be", utf16(&text, false)),
-            (
-                "utf8bom",
-                [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(),
-            ),
         ];
+        variants.extend(unicode_variants(&text));
         check_variants(
             &text,
             &variants,
@@ -123,15 +130,8 @@ fn short_gbk_chinese() {
 fn russian_in_all_encodings() {
     for name in ["ru-short.txt", "ru-wrapped.txt"] {
         let text = std::fs::read_to_string(fixture(name)).expect("fixture");
-        let variants = [
-            ("cp1251", encode(encoding_rs::WINDOWS_1251, &text)),
-            ("utf16le", utf16(&text, true)),
-            ("utf16be", utf16(&text, false)),
-            (
-                "utf8bom",
-                [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(),
-            ),
-        ];
+        let mut variants = vec![("cp1251", encode(encoding_rs::WINDOWS_1251, &text))];
+        variants.extend(unicode_variants(&text));
         check_variants(
             &text,
             &variants,

@@ -9,7 +9,7 @@ use tmalign::tm::lookup::{lookup, score, Index, LookupOptions};
 
 mod common;
 
-use common::{shared_with, tmalign_stdin, write_tmx};
+use common::{shared_with, tmalign_stdin, write_tmx, Rng};
 
 fn ntrex(shared: &Path) -> (Vec<String>, Vec<String>) {
     let read = |f: &str| -> Vec<String> {
@@ -23,22 +23,6 @@ fn ntrex(shared: &Path) -> (Vec<String>, Vec<String>) {
     let ru = read("newstest2019-ref.rus.txt");
     assert_eq!(zh.len(), ru.len());
     (zh, ru)
-}
-
-/// SplitMix64: a tiny seeded generator, so the queries are the same on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
 }
 
 fn is_han(c: char) -> bool {

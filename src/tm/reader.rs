@@ -201,20 +201,17 @@ impl LangMap {
 /// Reads a whole TMX file. Errors name the file and the line and column.
 pub fn read_tmx(path: &Path) -> Result<TmxDocument> {
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let mut reader = TmxReader::new(path, BufReader::new(file))?;
-    let mut units = Vec::new();
-    for unit in &mut reader {
-        units.push(unit?);
-    }
-    Ok(TmxDocument {
-        header: reader.header().clone(),
-        units,
-    })
+    read_all(path, BufReader::new(file))
 }
 
 /// Reads a TMX document from memory (`path` only names it in messages).
 pub fn read_tmx_bytes(path: &Path, bytes: &[u8]) -> Result<TmxDocument> {
-    let mut reader = TmxReader::new(path, bytes)?;
+    read_all(path, bytes)
+}
+
+/// Reads every unit of `input` into one document.
+fn read_all<R: BufRead>(path: &Path, input: R) -> Result<TmxDocument> {
+    let mut reader = TmxReader::new(path, input)?;
     let mut units = Vec::new();
     for unit in &mut reader {
         units.push(unit?);
