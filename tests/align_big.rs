@@ -3,21 +3,14 @@
 //! `cargo test --release --test align_big -- --ignored --nocapture` (`TMALIGN_BIG=10000` for a
 //! smaller pair). Measured: 20,005 × 20,287 → peak RSS 76 MB, 10,028 × 10,173 → 44 MB.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::shared;
+
+use std::path::PathBuf;
 use tmalign::align::{align, AlignConfig, Segment};
 use tmalign::eval;
 use tmalign::Lang;
-
-fn shared() -> Option<PathBuf> {
-    [
-        std::env::var("TMALIGN_SHARED").ok().map(PathBuf::from),
-        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared")),
-        Some(PathBuf::from("/work/shared")),
-    ]
-    .into_iter()
-    .flatten()
-    .find(|p| p.is_dir())
-}
 
 #[test]
 #[ignore]

@@ -2,55 +2,13 @@
 //! aligner are checked: outputs exist, every line is covered, TMX is valid and importable,
 //! exit codes and messages.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{have_tool, s, shared, tmalign};
+
+use std::path::Path;
 use std::process::{Command, Output};
 use tmalign::tm::beads::read_beads;
-
-/// The shared data directory, if present.
-fn shared() -> Option<PathBuf> {
-    let candidates = [
-        std::env::var_os("TMALIGN_SHARED").map(PathBuf::from),
-        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared")),
-        Some(PathBuf::from("/work/shared")),
-    ];
-    let found = candidates.into_iter().flatten().find(|p| p.is_dir());
-    if found.is_none() {
-        eprintln!("note: shared data not found (set TMALIGN_SHARED); skipping");
-    }
-    found
-}
-
-/// Whether an external tool is installed. Missing in CI is a failure (CI installs it);
-/// missing locally is a skip with a note.
-fn have_tool(name: &str) -> bool {
-    let ok = Command::new("sh")
-        .arg("-c")
-        .arg(format!("command -v {name}"))
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    if !ok {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{name} is required in CI but not installed"
-        );
-        eprintln!("note: {name} not installed; skipping this check");
-    }
-    ok
-}
-
-fn tmalign(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tmalign"))
-        .args(args)
-        .current_dir(cwd)
-        .env("SOURCE_DATE_EPOCH", "1700000000")
-        .output()
-        .expect("run tmalign")
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("utf-8 path")
-}
 
 fn line_count(path: &Path) -> usize {
     std::fs::read_to_string(path).unwrap().lines().count()
@@ -61,20 +19,11 @@ fn stderr(o: &Output) -> String {
 }
 
 fn xmllint_valid(shared: &Path, tmx: &Path) {
-    if !have_tool("xmllint") {
-        return;
+    if have_tool("xmllint") {
+        if let Err(e) = common::xmllint_valid(&shared.join("spec/tmx14.dtd"), tmx) {
+            panic!("{} invalid: {e}", tmx.display());
+        }
     }
-    let dtd = shared.join("spec/tmx14.dtd");
-    let o = Command::new("xmllint")
-        .args(["--noout", "--dtdvalid", s(&dtd), s(tmx)])
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "{} invalid: {}",
-        tmx.display(),
-        stderr(&o)
-    );
 }
 
 /// Checks the three outputs of one pair against its inputs.

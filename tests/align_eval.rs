@@ -2,24 +2,15 @@
 //! lax F1 of `align_batch` and of per-document `align`, the Rust scorer checked against the
 //! reference Python scorer, and confidence calibration.
 
+mod common;
+
+use common::shared;
+
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use tmalign::align::{align, align_batch, AlignConfig, Alignment, Segment};
 use tmalign::eval::{self, EvalBead as IndexBead, Scores};
 use tmalign::Lang;
-
-fn shared() -> Option<PathBuf> {
-    let cands = [
-        std::env::var("TMALIGN_SHARED").ok().map(PathBuf::from),
-        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared")),
-        Some(PathBuf::from("/work/shared")),
-    ];
-    let found = cands.into_iter().flatten().find(|p| p.is_dir());
-    if found.is_none() {
-        eprintln!("note: shared data not found; skipping");
-    }
-    found
-}
 
 struct Set {
     names: Vec<String>,

@@ -3,22 +3,15 @@
 //! errors down by gold bead shape. Run with
 //! `cargo test --release --test align_tune -- --ignored --nocapture`.
 
+mod common;
+
+use common::shared;
+
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use tmalign::align::{align, align_batch, AlignConfig, Segment};
 use tmalign::eval::{self, EvalBead as IndexBead};
 use tmalign::Lang;
-
-fn shared() -> Option<PathBuf> {
-    [
-        std::env::var("TMALIGN_SHARED").ok().map(PathBuf::from),
-        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared")),
-        Some(PathBuf::from("/work/shared")),
-    ]
-    .into_iter()
-    .flatten()
-    .find(|p| p.is_dir())
-}
 
 fn run(set: &str, tgt: &str, lang: Lang) {
     let Some(sh) = shared() else { return };
