@@ -409,7 +409,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 /// Stems and parts of speech of folded words already seen: a corpus repeats its words, and
 /// stemming each occurrence again was a third of the extractor's time.
 #[derive(Default)]
-pub struct StemCache(HashMap<String, (String, Pos)>);
+pub struct StemCache(super::hash::FastMap<String, (String, Pos)>);
 
 /// [`tokenize`] with a cache shared across sentences.
 pub fn tokenize_cached(text: &str, cache: &mut StemCache) -> Vec<Token> {
