@@ -1,8 +1,9 @@
 //! The extractor: candidates → counts → association → competitive linking (see the module
 //! documentation of [`crate::glossary`]).
 //!
-//! Set the environment variable `TMALIGN_TIMING` to have the phases' elapsed times printed to
-//! stderr (a diagnostic for the benchmark, `benches/glossary.rs`).
+//! Set the environment variable `TMALIGN_TIMING` to have each phase's CPU and wall time
+//! printed to stderr (a diagnostic for the benchmark, `benches/glossary.rs`, and the ignored
+//! CPU-time test in `glossary::perf_harness`).
 
 use super::hash::FastMap;
 use super::timing::PhaseTimer;
