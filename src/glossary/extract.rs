@@ -757,7 +757,8 @@ fn ru_surfaces(
     for id in wanted_ids {
         wanted[id as usize] = true;
     }
-    let mut forms: FastMap<u32, HashMap<String, f64>> = FastMap::default();
+    // (The order of a form table does not matter: the best form is chosen by a total order.)
+    let mut forms: FastMap<u32, FastMap<String, f64>> = FastMap::default();
     let mut written: FastMap<u32, String> = FastMap::default();
     let mut all_caps: FastMap<(u32, usize), (u32, u32)> = FastMap::default();
     for (p, occs) in pairs.iter().zip(&counts.ru.units) {

@@ -8,8 +8,8 @@
 //! adjective* noun)*`: it cannot tell cases apart, so a genitive chain and an apposition both
 //! pass, which is what terms such as «отношения всеобъемлющего партнёрства» need.
 
+use super::hash::FastMap;
 use rust_stemmers::{Algorithm, Stemmer};
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// A guessed part of speech.
@@ -340,10 +340,10 @@ const VERB_ENDINGS: &[&str] = &[
 ];
 
 /// The closed word classes by word, built once (a linear scan per token was a hot spot).
-fn closed_classes() -> &'static HashMap<&'static str, Pos> {
-    static M: OnceLock<HashMap<&'static str, Pos>> = OnceLock::new();
+fn closed_classes() -> &'static FastMap<&'static str, Pos> {
+    static M: OnceLock<FastMap<&'static str, Pos>> = OnceLock::new();
     M.get_or_init(|| {
-        let mut m = HashMap::new();
+        let mut m = FastMap::default();
         for w in STOP {
             m.insert(*w, Pos::Other);
         }
@@ -421,7 +421,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 /// Stems and parts of speech of folded words already seen: a corpus repeats its words, and
 /// stemming each occurrence again was a third of the extractor's time.
 #[derive(Default)]
-pub struct StemCache(super::hash::FastMap<String, (String, Pos)>);
+pub struct StemCache(FastMap<String, (String, Pos)>);
 
 /// [`tokenize`] with a cache shared across sentences.
 pub fn tokenize_cached(text: &str, cache: &mut StemCache) -> Vec<Token> {
