@@ -6,6 +6,11 @@
 //! line `k` alone (even `r`) or joined with line `k + r` (odd `r`), so that units vary and
 //! co-occurrence counts do not merely scale. `TMALIGN_BENCH_UNITS` changes the size.
 //! Extraction is single-threaded by design, so the figure is one core's.
+//!
+//! On a shared machine the wall times here swing with the load; the ignored test
+//! `glossary::perf_harness::extract_cpu_time` builds the same corpus and prints CPU time
+//! (`cargo test --release --lib glossary::perf_harness -- --ignored --nocapture`, with
+//! `TMALIGN_TIMING=1` for the phases).
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::path::{Path, PathBuf};

@@ -1,10 +1,12 @@
 //! The extractor: candidates → counts → association → competitive linking (see the module
 //! documentation of [`crate::glossary`]).
 //!
-//! Set the environment variable `TMALIGN_TIMING` to have the phases' elapsed times printed to
-//! stderr (a diagnostic for the benchmark, `benches/glossary.rs`).
+//! Set the environment variable `TMALIGN_TIMING` to have each phase's CPU and wall time
+//! printed to stderr (a diagnostic for the benchmark, `benches/glossary.rs`, and the ignored
+//! CPU-time test in `glossary::perf_harness`).
 
 use super::hash::FastMap;
+use super::timing::PhaseTimer;
 use super::{ru, zh, BiPair, ExtractOptions, GlossEntry, SeedTerm};
 use crate::align::names;
 use std::collections::{HashMap, HashSet};
@@ -120,101 +122,133 @@ struct Counts {
     zh_context: FastMap<(u32, char, bool), u32>,
     ru: Side<RuKey>,
     ru_stems: Vec<String>,
-    stem_ids: HashMap<String, u32>,
+    stem_ids: FastMap<String, u32>,
     caps: CapVotes,
+    /// Per unit, the first unit with the same Chinese and Russian sentences (itself if none).
+    group: Vec<u32>,
 }
 
 fn count(pairs: &[BiPair], opts: &ExtractOptions) -> Counts {
     let mut zs: Side<Box<str>> = Side::default();
     let mut rs: Side<RuKey> = Side::default();
-    let mut stem_ids: HashMap<String, u32> = HashMap::new();
+    let mut stem_ids: FastMap<String, u32> = FastMap::default();
     let mut ru_stems: Vec<String> = Vec::new();
-    let mut caps: CapVotes = HashMap::new();
+    // Capitalisation votes by stem id (turned into [`CapVotes`] at the end).
+    let mut cap_votes: Vec<(u32, u32)> = Vec::new();
     let mut zh_context: FastMap<(u32, char, bool), u32> = FastMap::default();
     let mut stem_cache = ru::StemCache::default();
     let max_ru = opts.max_ru_words.clamp(1, MAX_RU);
-    let (mut tz, mut tr) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
-    for p in pairs {
-        let t0 = std::time::Instant::now();
+    // Sentences already analysed → the first unit that has them. A TM repeats sentences
+    // (boilerplate, duplicate units); a repeat is answered from that unit's occurrences, so
+    // segmentation, tokenising and interning run once per distinct sentence. Ids are
+    // interned in first-seen order either way, so the result is the same.
+    let mut zh_seen: FastMap<&str, u32> = FastMap::default();
+    let mut ru_seen: FastMap<&str, u32> = FastMap::default();
+    // Per distinct Russian sentence, its capitalisation votes (stem id, capitalised?) as a
+    // range of `votes`, so that a repeat votes again.
+    let mut votes: Vec<(u32, bool)> = Vec::new();
+    let mut vote_range: Vec<(u32, u32)> = Vec::new();
+    // Units with the same Chinese and Russian sentences → the first of them.
+    let mut unit_seen: FastMap<u64, u32> = FastMap::default();
+    let mut group: Vec<u32> = Vec::with_capacity(pairs.len());
+    for (u, p) in pairs.iter().enumerate() {
         // Chinese
-        let words = zh::words(&p.zh);
-        tz += t0.elapsed();
-        let mut occs = Vec::new();
-        for (i, j) in zh::candidates(&words, opts.max_zh_words.max(1)) {
-            let (b0, b1) = (words[i].start, words[j - 1].end);
-            let key = &p.zh[b0..b1];
-            let id = match zs.ids.get(key) {
-                Some(&id) => id,
-                None => zs.intern(key.into()),
-            };
-            let before = p.zh[..b0].chars().next_back();
-            let after = p.zh[b1..].chars().next();
-            for (c, right) in [(before, false), (after, true)] {
-                if let Some(c) = c.filter(|&c| zh::is_content_char(c)) {
-                    *zh_context.entry((id, c, right)).or_insert(0) += 1;
-                }
+        let zfirst = *zh_seen.entry(p.zh.as_str()).or_insert(u as u32);
+        let occs = if zfirst as usize != u {
+            let occs = zs.units[zfirst as usize].clone();
+            for o in &occs {
+                zh_context_add(&mut zh_context, &p.zh, o);
             }
-            occs.push(Occ {
-                id,
-                i: i as u16,
-                j: j as u16,
-                b0: b0 as u32,
-                b1: b1 as u32,
-            });
-        }
+            occs
+        } else {
+            let words = zh::words(&p.zh);
+            let mut occs = Vec::new();
+            for (i, j) in zh::candidates(&words, opts.max_zh_words.max(1)) {
+                let (b0, b1) = (words[i].start, words[j - 1].end);
+                let key = &p.zh[b0..b1];
+                let id = match zs.ids.get(key) {
+                    Some(&id) => id,
+                    None => zs.intern(key.into()),
+                };
+                let o = Occ {
+                    id,
+                    i: i as u16,
+                    j: j as u16,
+                    b0: b0 as u32,
+                    b1: b1 as u32,
+                };
+                zh_context_add(&mut zh_context, &p.zh, &o);
+                occs.push(o);
+            }
+            occs
+        };
         zs.units.push(occs);
         zs.count_last();
 
         // Russian
-        let t1 = std::time::Instant::now();
-        let toks = ru::tokenize_cached(&p.ru, &mut stem_cache);
-        tr += t1.elapsed();
-        let sids: Vec<u32> = toks
-            .iter()
-            .map(|t| match stem_ids.get(&t.stem) {
-                Some(&id) => id,
-                None => {
-                    let id = ru_stems.len() as u32;
-                    stem_ids.insert(t.stem.clone(), id);
-                    ru_stems.push(t.stem.clone());
-                    id
-                }
-            })
-            .collect();
-        for (k, t) in toks.iter().enumerate() {
-            if k > 0 && !t.break_before && t.pos != ru::Pos::Other {
-                let up = t.surface.chars().next().is_some_and(char::is_uppercase);
-                match caps.get_mut(&t.stem) {
-                    Some(v) => {
-                        v.0 += up as u32;
-                        v.1 += 1;
-                    }
+        let rfirst = *ru_seen.entry(p.ru.as_str()).or_insert(u as u32);
+        let occs = if rfirst as usize != u {
+            let (a, b) = vote_range[rfirst as usize];
+            for &(sid, up) in &votes[a as usize..b as usize] {
+                let v = &mut cap_votes[sid as usize];
+                v.0 += up as u32;
+                v.1 += 1;
+            }
+            vote_range.push((0, 0));
+            rs.units[rfirst as usize].clone()
+        } else {
+            let toks = ru::tokenize_cached(&p.ru, &mut stem_cache);
+            let sids: Vec<u32> = toks
+                .iter()
+                .map(|t| match stem_ids.get(&t.stem) {
+                    Some(&id) => id,
                     None => {
-                        caps.insert(t.stem.clone(), (up as u32, 1));
+                        let id = ru_stems.len() as u32;
+                        stem_ids.insert(t.stem.clone(), id);
+                        ru_stems.push(t.stem.clone());
+                        cap_votes.push((0, 0));
+                        id
                     }
+                })
+                .collect();
+            let a = votes.len() as u32;
+            for (k, t) in toks.iter().enumerate() {
+                if k > 0 && !t.break_before && t.pos != ru::Pos::Other {
+                    let up = t.surface.chars().next().is_some_and(char::is_uppercase);
+                    let v = &mut cap_votes[sids[k] as usize];
+                    v.0 += up as u32;
+                    v.1 += 1;
+                    votes.push((sids[k], up));
                 }
             }
-        }
-        let mut occs = Vec::new();
-        for (i, j) in ru::noun_phrases(&toks, max_ru) {
-            let mut key = [u32::MAX; MAX_RU];
-            key[..j - i].copy_from_slice(&sids[i..j]);
-            let id = rs.intern(key);
-            let last = &toks[j - 1];
-            occs.push(Occ {
-                id,
-                i: i as u16,
-                j: j as u16,
-                b0: toks[i].start as u32,
-                b1: (last.start + last.surface.len()) as u32,
-            });
-        }
+            vote_range.push((a, votes.len() as u32));
+            let mut occs = Vec::new();
+            for (i, j) in ru::noun_phrases(&toks, max_ru) {
+                let mut key = [u32::MAX; MAX_RU];
+                key[..j - i].copy_from_slice(&sids[i..j]);
+                let id = rs.intern(key);
+                let last = &toks[j - 1];
+                occs.push(Occ {
+                    id,
+                    i: i as u16,
+                    j: j as u16,
+                    b0: toks[i].start as u32,
+                    b1: (last.start + last.surface.len()) as u32,
+                });
+            }
+            occs
+        };
         rs.units.push(occs);
         rs.count_last();
+        let key = ((zfirst as u64) << 32) | rfirst as u64;
+        group.push(*unit_seen.entry(key).or_insert(u as u32));
     }
-    if std::env::var_os("TMALIGN_TIMING").is_some() {
-        eprintln!("jieba {tz:?} ru tokenize {tr:?}");
-    }
+    let caps: CapVotes = cap_votes
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v.1 > 0)
+        .map(|(id, &v)| (ru_stems[id].clone(), v))
+        .collect();
     Counts {
         zh: zs,
         zh_context,
@@ -222,6 +256,19 @@ fn count(pairs: &[BiPair], opts: &ExtractOptions) -> Counts {
         ru_stems,
         stem_ids,
         caps,
+        group,
+    }
+}
+
+/// Counts the content characters glued to a Chinese candidate occurrence (the branching
+/// test in [`extract`]).
+fn zh_context_add(ctx: &mut FastMap<(u32, char, bool), u32>, text: &str, o: &Occ) {
+    let before = text[..o.b0 as usize].chars().next_back();
+    let after = text[o.b1 as usize..].chars().next();
+    for (c, right) in [(before, false), (after, true)] {
+        if let Some(c) = c.filter(|&c| zh::is_content_char(c)) {
+            *ctx.entry((o.id, c, right)).or_insert(0) += 1;
+        }
     }
 }
 
@@ -283,12 +330,9 @@ fn name_match(zh_term: &str, ru_stems: &[&str]) -> bool {
 /// Extracts a glossary from aligned pairs; the result is sorted by score, best first.
 pub fn extract(pairs: &[BiPair], opts: &ExtractOptions) -> Vec<GlossEntry> {
     let min = opts.min_freq.max(1) as u32;
-    let t0 = std::time::Instant::now();
-    let timing = std::env::var_os("TMALIGN_TIMING").is_some();
+    let mut timer = PhaseTimer::from_env();
     let counts = count(pairs, opts);
-    if timing {
-        eprintln!("count {:?}", t0.elapsed());
-    }
+    timer.mark("count");
     let mut keep_z = counts.zh.keep(min);
     // Branching test: a candidate nearly always glued to the same content character is a
     // piece of a longer word that segmentation cut (卡瓦 of 卡瓦诺), not a term.
@@ -300,15 +344,23 @@ pub fn extract(pairs: &[BiPair], opts: &ExtractOptions) -> Vec<GlossEntry> {
     }
     let keep_r = counts.ru.keep(min);
 
-    if timing {
-        eprintln!("keep {:?}", t0.elapsed());
-    }
+    timer.mark("keep");
     // Co-occurrence counts of kept candidates, with the first unit as the example.
     let mut cooc: FastMap<u64, (u32, u32)> =
         FastMap::with_capacity_and_hasher(1 << 16, Default::default());
     let mut zl: Vec<u32> = Vec::new();
     let mut rl: Vec<u32> = Vec::new();
+    // A repeated unit adds its multiplicity at its first occurrence (which is also the
+    // earliest example), instead of being counted again.
+    let mut mult = vec![0u32; pairs.len()];
+    for &g in &counts.group {
+        mult[g as usize] += 1;
+    }
     for (u, (zo, ro)) in counts.zh.units.iter().zip(&counts.ru.units).enumerate() {
+        let m = mult[u];
+        if m == 0 {
+            continue;
+        }
         zl.clear();
         rl.clear();
         zl.extend(zo.iter().map(|o| o.id).filter(|&i| keep_z[i as usize]));
@@ -333,7 +385,7 @@ pub fn extract(pairs: &[BiPair], opts: &ExtractOptions) -> Vec<GlossEntry> {
                 let e = cooc
                     .entry(((z as u64) << 32) | r as u64)
                     .or_insert((0, u as u32));
-                e.0 += 1;
+                e.0 += m;
             }
         }
     }
@@ -367,9 +419,10 @@ pub fn extract(pairs: &[BiPair], opts: &ExtractOptions) -> Vec<GlossEntry> {
             .count()
     };
 
-    if timing {
-        eprintln!("cooc {:?} ({} pairs)", t0.elapsed(), cooc.len());
+    if timer.enabled() {
+        eprintln!("glossary: {} co-occurring pairs", cooc.len());
     }
+    timer.mark("cooc");
     // Per-term features are computed once per term, not once per pair: transliteration
     // skeletons of short Chinese terms, folded stems and content-word counts of Russian ones.
     let mut zh_skeleton: FastMap<u32, Option<String>> = FastMap::default();
@@ -459,6 +512,10 @@ pub fn extract(pairs: &[BiPair], opts: &ExtractOptions) -> Vec<GlossEntry> {
     let mut resid: FastMap<u64, (u32, u32)> = FastMap::default();
     let mut resid_z: FastMap<u32, u32> = FastMap::default();
     for (u, (zo, ro)) in counts.zh.units.iter().zip(&counts.ru.units).enumerate() {
+        let m = mult[u];
+        if m == 0 {
+            continue;
+        }
         zl.clear();
         rl.clear();
         zl.extend(zo.iter().map(|o| o.id).filter(|i| linked_r.contains_key(i)));
@@ -471,12 +528,12 @@ pub fn extract(pairs: &[BiPair], opts: &ExtractOptions) -> Vec<GlossEntry> {
             if rl.binary_search(&linked_r[&z]).is_ok() {
                 continue;
             }
-            *resid_z.entry(z).or_insert(0) += 1;
+            *resid_z.entry(z).or_insert(0) += m;
             for &r in rl.iter().filter(|r| !used_r.contains(r)) {
                 resid
                     .entry(((z as u64) << 32) | r as u64)
                     .or_insert((0, u as u32))
-                    .0 += 1;
+                    .0 += m;
             }
         }
     }
@@ -509,9 +566,7 @@ pub fn extract(pairs: &[BiPair], opts: &ExtractOptions) -> Vec<GlossEntry> {
         variant_links.push(v);
     }
 
-    if timing {
-        eprintln!("link {:?}", t0.elapsed());
-    }
+    timer.mark("link");
     let surfaces = ru_surfaces(
         pairs,
         &counts,
@@ -555,6 +610,7 @@ pub fn extract(pairs: &[BiPair], opts: &ExtractOptions) -> Vec<GlossEntry> {
     if let Some(n) = opts.top {
         out.truncate(n);
     }
+    timer.mark("output");
     out
 }
 
@@ -701,7 +757,8 @@ fn ru_surfaces(
     for id in wanted_ids {
         wanted[id as usize] = true;
     }
-    let mut forms: FastMap<u32, HashMap<String, f64>> = FastMap::default();
+    // (The order of a form table does not matter: the best form is chosen by a total order.)
+    let mut forms: FastMap<u32, FastMap<String, f64>> = FastMap::default();
     let mut written: FastMap<u32, String> = FastMap::default();
     let mut all_caps: FastMap<(u32, usize), (u32, u32)> = FastMap::default();
     for (p, occs) in pairs.iter().zip(&counts.ru.units) {

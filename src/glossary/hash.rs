@@ -2,7 +2,7 @@
 //! millions of lookups on 100,000 units, where the default SipHash dominates the run time.
 //! Keys come from our own interning, not from an attacker, so DoS resistance is not needed.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// Rotate-xor-multiply hasher over 64-bit words.
@@ -35,3 +35,6 @@ impl Hasher for FastHasher {
 
 /// A `HashMap` with [`FastHasher`].
 pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
+
+/// A `HashSet` with [`FastHasher`].
+pub type FastSet<K> = HashSet<K, BuildHasherDefault<FastHasher>>;

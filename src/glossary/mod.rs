@@ -24,8 +24,11 @@ pub mod corpus;
 pub mod extract;
 pub mod file;
 mod hash;
+#[cfg(test)]
+mod perf_harness;
 pub mod qa;
 pub mod ru;
+mod timing;
 pub mod write;
 pub mod zh;
 

@@ -8,8 +8,8 @@
 //! adjective* noun)*`: it cannot tell cases apart, so a genitive chain and an apposition both
 //! pass, which is what terms such as «отношения всеобъемлющего партнёрства» need.
 
+use super::hash::FastMap;
 use rust_stemmers::{Algorithm, Stemmer};
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// A guessed part of speech.
@@ -51,10 +51,19 @@ fn stemmer() -> &'static Stemmer {
 
 /// Lowercases and folds ё to е (Russian texts write either).
 pub fn fold(word: &str) -> String {
-    word.chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| if c == 'ё' { 'е' } else { c })
-        .collect()
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars() {
+        // Fast path for Russian and ASCII letters (the general Unicode lowercase lookup was
+        // a hot spot); the mapping is the same as `char::to_lowercase` for them.
+        match c {
+            'а'..='я' | 'a'..='z' => out.push(c),
+            'ё' | 'Ё' => out.push('е'),
+            'А'..='Я' => out.push(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
+            'A'..='Z' => out.push(c.to_ascii_lowercase()),
+            _ => out.extend(c.to_lowercase().map(|c| if c == 'ё' { 'е' } else { c })),
+        }
+    }
+    out
 }
 
 /// The lemma key of a word: the Snowball stem of its folded form. `партнёрства` and
@@ -331,10 +340,10 @@ const VERB_ENDINGS: &[&str] = &[
 ];
 
 /// The closed word classes by word, built once (a linear scan per token was a hot spot).
-fn closed_classes() -> &'static HashMap<&'static str, Pos> {
-    static M: OnceLock<HashMap<&'static str, Pos>> = OnceLock::new();
+fn closed_classes() -> &'static FastMap<&'static str, Pos> {
+    static M: OnceLock<FastMap<&'static str, Pos>> = OnceLock::new();
     M.get_or_init(|| {
-        let mut m = HashMap::new();
+        let mut m = FastMap::default();
         for w in STOP {
             m.insert(*w, Pos::Other);
         }
@@ -397,7 +406,10 @@ fn is_cyrillic(c: char) -> bool {
 }
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphabetic() || c == '\u{0301}'
+    // Russian and ASCII letters first: `is_alphabetic` takes a slow table lookup for them.
+    matches!(c, 'а'..='я' | 'А'..='Я' | 'a'..='z' | 'A'..='Z' | 'ё' | 'Ё')
+        || c.is_alphabetic()
+        || c == '\u{0301}'
 }
 
 /// Splits a Russian sentence into word tokens. Hyphenated words (`российско-китайский`)
@@ -409,7 +421,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 /// Stems and parts of speech of folded words already seen: a corpus repeats its words, and
 /// stemming each occurrence again was a third of the extractor's time.
 #[derive(Default)]
-pub struct StemCache(HashMap<String, (String, Pos)>);
+pub struct StemCache(FastMap<String, (String, Pos)>);
 
 /// [`tokenize`] with a cache shared across sentences.
 pub fn tokenize_cached(text: &str, cache: &mut StemCache) -> Vec<Token> {
@@ -543,6 +555,25 @@ mod tests {
     fn stems_fold_yo_and_case() {
         assert_eq!(stem("партнёрства"), stem("Партнерство"));
         assert_eq!(stem("организации"), stem("организация"));
+    }
+
+    #[test]
+    fn fold_fast_path_matches_unicode_lowercase() {
+        let reference = |w: &str| -> String {
+            w.chars()
+                .flat_map(char::to_lowercase)
+                .map(|c| if c == 'ё' { 'е' } else { c })
+                .collect()
+        };
+        for w in [
+            "АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ",
+            "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+            "BRICS-Plus",
+            "ÄÖÜ Straße İ Σ",
+            "ҐЄІЇ",
+        ] {
+            assert_eq!(fold(w), reference(w), "{w}");
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! either edge of a candidate, so 合作的 or 和俄罗斯 are not proposed; 的 and 了 are not
 //! allowed inside either, because terms with them are rare and phrases with them are many.
 
+use super::hash::FastSet;
 use jieba_rs::Jieba;
 use std::sync::OnceLock;
 
@@ -84,6 +85,17 @@ fn function_tag(tag: &str) -> bool {
     )
 }
 
+/// [`EDGE_STOP`] and [`INNER_STOP`] as hash sets (a linear scan per word was a hot spot).
+fn stop_sets() -> &'static (FastSet<&'static str>, FastSet<&'static str>) {
+    static S: OnceLock<(FastSet<&'static str>, FastSet<&'static str>)> = OnceLock::new();
+    S.get_or_init(|| {
+        (
+            EDGE_STOP.iter().copied().collect(),
+            INNER_STOP.iter().copied().collect(),
+        )
+    })
+}
+
 /// Segments a sentence into words with their term roles.
 pub fn words(text: &str) -> Vec<Word> {
     let mut out = Vec::new();
@@ -97,8 +109,8 @@ pub fn words(text: &str) -> Vec<Word> {
             }
             continue;
         }
-        let stop_edge = EDGE_STOP.contains(&t.word);
-        let inner = !INNER_STOP.contains(&t.word);
+        let stop_edge = stop_sets().0.contains(t.word);
+        let inner = !stop_sets().1.contains(t.word);
         out.push(Word {
             start: t.byte_start,
             end: t.byte_end,
