@@ -9,7 +9,7 @@
 //! entries, truncation, re-encoding as UTF-16 LE/BE with or without BOM. Budget
 //! `FUZZ_SECONDS` (default 60). An input that panics or takes longer than `FUZZ_SLOW_MS`
 //! (default 2000) is saved in `FUZZ_CRASH_DIR` (default `crashes`) and the run exits 1 at
-//! the end. `FUZZ_SEED` makes a run reproducible.
+//! the end. `FUZZ_SEED` makes a run reproducible; `FUZZ_SHOW_CLASSES` prints each new outcome class.
 
 use std::collections::HashSet;
 use std::panic::{self, AssertUnwindSafe};
@@ -128,6 +128,7 @@ fn main() {
             .map(|d| d.as_nanos() as u64)
             .unwrap_or(1)
     }) | 1;
+    let show_classes = std::env::var_os("FUZZ_SHOW_CLASSES").is_some();
     let tokens = tmalign_fuzz::parse_dict(dict);
     let mut dirs: Vec<String> = args[1..].to_vec();
     if dirs.is_empty() {
@@ -181,6 +182,9 @@ fn main() {
             continue;
         }
         if let Ok(class) = outcome {
+            if show_classes && !seen.contains(&class) {
+                eprintln!("class: {class}");
+            }
             if seen.insert(class) {
                 if corpus.len() < 4096 {
                     corpus.push(input);
