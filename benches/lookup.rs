@@ -11,38 +11,20 @@
 //! `TMALIGN_BENCH_TUS` changes the size (default 1000000).
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 use tmalign::tm::lookup::format::{read_index, sections, write_index};
 use tmalign::tm::lookup::units::units;
 use tmalign::tm::lookup::{lookup, Index, LookupOptions};
 
+// The integration tests' helpers: the shared-data lookup and the seeded generator.
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use common::Rng;
+
 fn shared() -> Option<PathBuf> {
-    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    [
-        std::env::var_os("TMALIGN_SHARED").map(PathBuf::from),
-        Some(here.join("../shared")),
-        Some(PathBuf::from("/work/shared")),
-    ]
-    .into_iter()
-    .flatten()
-    .find(|p| p.join("data/ntrex128").is_dir())
-}
-
-/// SplitMix64, seeded: the same memory on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
+    common::shared_with("data/ntrex128")
 }
 
 /// Clauses of the zh and ru sentences (split after commas), or generated ones.

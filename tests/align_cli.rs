@@ -414,7 +414,6 @@ fn seed_glossary_is_loaded_unless_disabled() {
 /// The non-presegmented path (ingest → detect → segment). Needs the real language detector
 /// and segmenter, which are still stubs on this branch.
 #[test]
-#[ignore = "needs the real lang::LanguageSplitter::dominant and segment::segmenter_for"]
 fn aligns_raw_documents_with_detected_languages() {
     let Some(sh) = shared() else { return };
     let raw = sh.join("eval/ntrex-zhru/raw");

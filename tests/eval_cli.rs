@@ -2,39 +2,11 @@
 //! directories: the two must print the same `strict_f1=… lax_f1=… docs=… missing=…` line and
 //! the same scores.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{bin, have_tool, shared};
+use std::path::Path;
 use std::process::Command;
-
-/// The shared data directory, if present.
-fn shared() -> Option<PathBuf> {
-    let candidates = [
-        std::env::var_os("TMALIGN_SHARED").map(PathBuf::from),
-        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared")),
-        Some(PathBuf::from("/work/shared")),
-    ];
-    let found = candidates.into_iter().flatten().find(|p| p.is_dir());
-    if found.is_none() {
-        eprintln!("note: shared data not found (set TMALIGN_SHARED); skipping");
-    }
-    found
-}
-
-/// Whether python3 is there: required in CI, a skip with a note locally.
-fn have_python() -> bool {
-    let ok = Command::new("python3")
-        .arg("--version")
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    if !ok {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "python3 is required in CI"
-        );
-        eprintln!("note: python3 not installed; skipping");
-    }
-    ok
-}
 
 type Bead = (Vec<usize>, Vec<usize>);
 
@@ -155,7 +127,7 @@ fn compare(shared: &Path, gold: &Path, pred: &Path, pred_ext: &str) -> String {
         "{}",
         String::from_utf8_lossy(&py.stderr)
     );
-    let ours = Command::new(env!("CARGO_BIN_EXE_tmalign"))
+    let ours = bin()
         .arg("eval")
         .arg(gold)
         .arg(pred)
@@ -210,7 +182,7 @@ fn compare(shared: &Path, gold: &Path, pred: &Path, pred_ext: &str) -> String {
 #[test]
 fn agrees_with_the_reference_scorer() {
     let Some(sh) = shared() else { return };
-    if !have_python() {
+    if !have_tool("python3") {
         return;
     }
     let d = tempfile::tempdir().unwrap();
@@ -278,7 +250,7 @@ fn agrees_with_the_reference_scorer() {
 fn table_output_and_bad_directories() {
     let Some(sh) = shared() else { return };
     let gold = sh.join("eval/ntrex-zhru/gold");
-    let o = Command::new(env!("CARGO_BIN_EXE_tmalign"))
+    let o = bin()
         .arg("eval")
         .arg(&gold)
         .arg(&gold)
@@ -293,7 +265,7 @@ fn table_output_and_bad_directories() {
         "{out}"
     );
 
-    let o = Command::new(env!("CARGO_BIN_EXE_tmalign"))
+    let o = bin()
         .arg("eval")
         .arg("/nonexistent/gold")
         .arg(&gold)
@@ -305,12 +277,7 @@ fn table_output_and_bad_directories() {
     // a malformed prediction names the file
     let d = tempfile::tempdir().unwrap();
     std::fs::write(d.path().join("000.beads"), "[0]:[zero]\n").unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_tmalign"))
-        .arg("eval")
-        .arg(&gold)
-        .arg(d.path())
-        .output()
-        .unwrap();
+    let o = bin().arg("eval").arg(&gold).arg(d.path()).output().unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("000.beads"));
 }

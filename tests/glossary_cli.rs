@@ -1,53 +1,10 @@
 //! `tmalign glossary` end to end: the real binary on real files.
 
+mod common;
+
+use common::{bin, data, read_csv, run, s, shared, write_tmx};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_tmalign"))
-}
-
-fn shared() -> Option<PathBuf> {
-    let candidates = [
-        std::env::var_os("TMALIGN_SHARED").map(PathBuf::from),
-        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared")),
-        Some(PathBuf::from("/work/shared")),
-    ];
-    let found = candidates.into_iter().flatten().find(|p| p.is_dir());
-    if found.is_none() {
-        eprintln!("note: shared data not found (set TMALIGN_SHARED); skipping");
-    }
-    found
-}
-
-fn run(cmd: &mut Command) -> Output {
-    let out = cmd.output().expect("run tmalign");
-    eprintln!("{}", String::from_utf8_lossy(&out.stderr));
-    out
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
-/// Writes a TMX 1.4 file of zh–ru units (ids 1, 2, …).
-fn write_tmx(path: &Path, units: &[(&str, &str)]) {
-    let mut s = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\">\n<header creationtool=\"test\" creationtoolversion=\"1\" segtype=\"sentence\" o-tmf=\"test\" adminlang=\"en\" srclang=\"zh-CN\" datatype=\"plaintext\"/>\n<body>\n",
-    );
-    for (k, (z, r)) in units.iter().enumerate() {
-        s.push_str(&format!(
-            "<tu tuid=\"{}\"><tuv xml:lang=\"zh-CN\"><seg>{}</seg></tuv><tuv xml:lang=\"ru-RU\"><seg>{}</seg></tuv></tu>\n",
-            k + 1,
-            esc(z),
-            esc(r)
-        ));
-    }
-    s.push_str("</body>\n</tmx>\n");
-    std::fs::write(path, s).unwrap();
-}
 
 /// A small summit corpus: every term occurs at least twice.
 fn summit_units() -> Vec<(&'static str, &'static str)> {
@@ -83,28 +40,32 @@ fn summit_units() -> Vec<(&'static str, &'static str)> {
     ]
 }
 
-fn read_csv(path: &Path) -> Vec<Vec<String>> {
-    let mut rd = csv::Reader::from_path(path).unwrap();
-    rd.records()
-        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
-        .collect()
-}
-
 /// Stems of a Russian phrase, for comparing renderings whatever their case.
 fn stems(s: &str) -> String {
     tmalign::glossary::ru::stem_key(s)
 }
 
+/// Writes the summit corpus to `dir/summit.tmx`.
+fn summit_tmx(dir: &Path) -> PathBuf {
+    let tmx = dir.join("summit.tmx");
+    write_tmx(&tmx, &summit_units());
+    tmx
+}
+
+/// Runs `tmalign glossary TMX ARGS… -o OUT`.
+fn glossary(tmx: &Path, args: &[&str], out: &Path) -> Output {
+    run(bin().arg("glossary").arg(tmx).args(args).arg("-o").arg(out))
+}
+
 #[test]
 fn csv_output_sorted_and_seed_does_not_leak() {
     let d = tempfile::tempdir().unwrap();
-    let tmx = d.path().join("summit.tmx");
-    write_tmx(&tmx, &summit_units());
+    let tmx = summit_tmx(d.path());
 
     // With the seed: 两国元首 ↔ главы двух государств occurs once, below --min-freq 2, and is
     // included only because the seed list has it.
     let with = d.path().join("with.csv");
-    let out = run(bin().arg("glossary").arg(&tmx).arg("-o").arg(&with));
+    let out = glossary(&tmx, &[], &with);
     assert_eq!(out.status.code(), Some(0));
     let rows = read_csv(&with);
     let seed_row = rows
@@ -115,12 +76,7 @@ fn csv_output_sorted_and_seed_does_not_leak() {
     assert!(seed_row[5].starts_with("seed"), "{seed_row:?}");
 
     let without = d.path().join("without.csv");
-    let out = run(bin()
-        .arg("glossary")
-        .arg(&tmx)
-        .arg("--no-seed")
-        .arg("-o")
-        .arg(&without));
+    let out = glossary(&tmx, &["--no-seed"], &without);
     assert_eq!(out.status.code(), Some(0));
     let rows = read_csv(&without);
     assert!(rows.iter().all(|r| r[0] != "两国元首"), "{rows:?}");
@@ -143,15 +99,9 @@ fn csv_output_sorted_and_seed_does_not_leak() {
 #[test]
 fn omegat_tsv_follows_the_documented_format() {
     let d = tempfile::tempdir().unwrap();
-    let tmx = d.path().join("summit.tmx");
-    write_tmx(&tmx, &summit_units());
+    let tmx = summit_tmx(d.path());
     let out_path = d.path().join("glossary.txt");
-    let out = run(bin()
-        .arg("glossary")
-        .arg(&tmx)
-        .arg("--no-seed")
-        .args(["--format", "tsv", "-o"])
-        .arg(&out_path));
+    let out = glossary(&tmx, &["--no-seed", "--format", "tsv"], &out_path);
     assert_eq!(out.status.code(), Some(0));
     let bytes = std::fs::read(&out_path).unwrap();
     // UTF-8 without BOM, LF line ends, no header: every line is source TAB target TAB comment
@@ -180,15 +130,9 @@ fn omegat_tsv_follows_the_documented_format() {
 #[test]
 fn tmx_output_is_phrase_tmx_and_reads_back() {
     let d = tempfile::tempdir().unwrap();
-    let tmx = d.path().join("summit.tmx");
-    write_tmx(&tmx, &summit_units());
+    let tmx = summit_tmx(d.path());
     let out_path = d.path().join("terms.tmx");
-    let out = run(bin()
-        .arg("glossary")
-        .arg(&tmx)
-        .arg("--no-seed")
-        .arg("-o")
-        .arg(&out_path));
+    let out = glossary(&tmx, &["--no-seed"], &out_path);
     assert_eq!(out.status.code(), Some(0));
     let doc = tmalign::tm::reader::read_tmx(&out_path).unwrap();
     assert_eq!(
@@ -203,15 +147,9 @@ fn tmx_output_is_phrase_tmx_and_reads_back() {
 #[test]
 fn tbx_is_read_back_by_translate_toolkit() {
     let d = tempfile::tempdir().unwrap();
-    let tmx = d.path().join("summit.tmx");
-    write_tmx(&tmx, &summit_units());
+    let tmx = summit_tmx(d.path());
     let out_path = d.path().join("terms.tbx");
-    let out = run(bin()
-        .arg("glossary")
-        .arg(&tmx)
-        .arg("--no-seed")
-        .arg("-o")
-        .arg(&out_path));
+    let out = glossary(&tmx, &["--no-seed"], &out_path);
     assert_eq!(out.status.code(), Some(0));
     let text = std::fs::read_to_string(&out_path).unwrap();
     assert!(text.contains(r#"<martif type="TBX-Basic" xml:lang="en">"#));
@@ -279,7 +217,7 @@ fn bad_inputs_exit_2_and_write_nothing() {
         "<?xml version=\"1.0\"?>\n<tmx version=\"1.4\"><header srclang=\"zh\"/>\n<body><tu><tuv xml:lang=\"zh\"><seg>x</seg></tuv>\n</body></tmx>\n",
     )
     .unwrap();
-    let out = run(bin().arg("glossary").arg(&bad).arg("-o").arg(&out_path));
+    let out = glossary(&bad, &[], &out_path);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("bad.tmx"), "{err}");
@@ -288,7 +226,7 @@ fn bad_inputs_exit_2_and_write_nothing() {
     // empty corpus: a TMX without zh–ru units
     let empty = d.path().join("empty.tmx");
     write_tmx(&empty, &[]);
-    let out = run(bin().arg("glossary").arg(&empty).arg("-o").arg(&out_path));
+    let out = glossary(&empty, &[], &out_path);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("empty corpus"));
     assert!(!out_path.exists());
@@ -302,13 +240,7 @@ fn bad_inputs_exit_2_and_write_nothing() {
         "zh\tru\tnote\n中方\tкитайская сторона\tformula\n俄方\n",
     )
     .unwrap();
-    let out = run(bin()
-        .arg("glossary")
-        .arg(&tmx)
-        .arg("--seed")
-        .arg(&seed)
-        .arg("-o")
-        .arg(&out_path));
+    let out = glossary(&tmx, &["--seed", s(&seed)], &out_path);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("seed.tsv") && err.contains("line 3"), "{err}");
@@ -335,17 +267,10 @@ fn ntrex_precision_at_100() {
     let tmx = d.path().join("ntrex.tmx");
     write_tmx(&tmx, &units);
     let out_path = d.path().join("ntrex.csv");
-    let out = run(bin()
-        .arg("glossary")
-        .arg(&tmx)
-        .args(["--no-seed", "--top", "200", "-o"])
-        .arg(&out_path));
+    let out = glossary(&tmx, &["--no-seed", "--top", "200"], &out_path);
     assert_eq!(out.status.code(), Some(0));
     let rows = read_csv(&out_path);
-    let gold_text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/glossary/ntrex-gold.tsv"),
-    )
-    .unwrap();
+    let gold_text = std::fs::read_to_string(data("glossary/ntrex-gold.tsv")).unwrap();
     let gold: std::collections::HashMap<(String, String), bool> = gold_text
         .lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())

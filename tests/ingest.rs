@@ -1,45 +1,22 @@
 //! `tmalign ingest` on real files: the four shared seeds and the small fixtures in
 //! `tests/data/ingest/`, through the real binary.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-/// The shared data directory (env `TMALIGN_SHARED`, `../shared`, `/work/shared`), if any.
-fn shared() -> Option<PathBuf> {
-    let candidates = [
-        std::env::var_os("TMALIGN_SHARED").map(PathBuf::from),
-        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared")),
-        Some(PathBuf::from("/work/shared")),
-    ];
-    let found = candidates.into_iter().flatten().find(|p| p.is_dir());
-    if found.is_none() {
-        eprintln!("note: shared data not found, skipping");
-    }
-    found
-}
+use common::{data, exec, shared};
+use std::path::{Path, PathBuf};
 
 fn seed(name: &str) -> Option<PathBuf> {
     Some(shared()?.join("seeds").join(name))
 }
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/ingest")
-        .join(name)
+    data("ingest").join(name)
 }
 
 /// Runs `tmalign ingest ARGS`; returns (exit code, stdout, stderr).
 fn ingest(args: &[&std::ffi::OsStr]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tmalign"))
-        .arg("ingest")
-        .args(args)
-        .output()
-        .expect("run tmalign");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    exec(std::iter::once("ingest".as_ref()).chain(args.iter().copied()))
 }
 
 /// Paragraphs printed for `path` (must succeed).

@@ -2,27 +2,13 @@
 //! GBK, UTF-16LE/BE with BOM, UTF-8 with BOM, Windows-1251 gives the same paragraphs as UTF-8;
 //! unusable files exit with code 2, an empty stdout and a message naming file and problem.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-/// The shared data directory (env `TMALIGN_SHARED`, `../shared`, `/work/shared`), if any.
-fn shared() -> Option<PathBuf> {
-    let candidates = [
-        std::env::var_os("TMALIGN_SHARED").map(PathBuf::from),
-        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared")),
-        Some(PathBuf::from("/work/shared")),
-    ];
-    let found = candidates.into_iter().flatten().find(|p| p.is_dir());
-    if found.is_none() {
-        eprintln!("note: shared data not found, skipping");
-    }
-    found
-}
+use common::{data, exec, shared};
+use std::path::{Path, PathBuf};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/ingest")
-        .join(name)
+    data("ingest").join(name)
 }
 
 /// Runs `tmalign ingest ARGS…`; returns (exit code, stdout, stderr).
@@ -31,16 +17,8 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
 {
-    let out = Command::new(env!("CARGO_BIN_EXE_tmalign"))
-        .arg("ingest")
-        .args(args)
-        .output()
-        .expect("run tmalign");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let args: Vec<std::ffi::OsString> = args.into_iter().map(|a| a.as_ref().into()).collect();
+    exec(std::iter::once("ingest".into()).chain(args))
 }
 
 fn ok(path: &Path) -> String {
@@ -65,6 +43,18 @@ fn utf16(text: &str, little: bool) -> Vec<u8> {
         });
     }
     v
+}
+
+/// `text` as UTF-16LE, UTF-16BE and UTF-8, each with a BOM (in that order).
+fn unicode_variants(text: &str) -> [(&'static str, Vec<u8>); 3] {
+    [
+        ("utf16le", utf16(text, true)),
+        ("utf16be", utf16(text, false)),
+        (
+            "utf8bom",
+            [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(),
+        ),
+    ]
 }
 
 /// Encodes with encoding_rs, insisting that every character is representable.
@@ -108,16 +98,11 @@ fn chinese_seeds_in_all_encodings() {
         let text = std::fs::read_to_string(shared.join("seeds").join(seed))
             .expect("seed")
             .replace('\u{A0}', " ");
-        let variants = [
+        let mut variants = vec![
             ("gb18030", encode(encoding_rs::GB18030, &text)),
             ("gbk", encode(encoding_rs::GBK, &text)),
-            ("utf16le", utf16(&text, true)),
-            ("utf16be", utf16(&text, false)),
-            (
-                "utf8bom",
-                [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(),
-            ),
         ];
+        variants.extend(unicode_variants(&text));
         check_variants(
             &text,
             &variants,
@@ -145,15 +130,8 @@ fn short_gbk_chinese() {
 fn russian_in_all_encodings() {
     for name in ["ru-short.txt", "ru-wrapped.txt"] {
         let text = std::fs::read_to_string(fixture(name)).expect("fixture");
-        let variants = [
-            ("cp1251", encode(encoding_rs::WINDOWS_1251, &text)),
-            ("utf16le", utf16(&text, true)),
-            ("utf16be", utf16(&text, false)),
-            (
-                "utf8bom",
-                [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(),
-            ),
-        ];
+        let mut variants = vec![("cp1251", encode(encoding_rs::WINDOWS_1251, &text))];
+        variants.extend(unicode_variants(&text));
         check_variants(
             &text,
             &variants,

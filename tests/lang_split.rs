@@ -1,28 +1,14 @@
 //! `tmalign split` and `tmalign detect` through the real binary, on the bilingual documents of
 //! the eval sets and on bad input.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-/// The shared data directory, or `None` (test skipped) if it is not around.
-fn shared() -> Option<PathBuf> {
-    let candidates = [
-        std::env::var_os("TMALIGN_SHARED").map(PathBuf::from),
-        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared")),
-        Some(PathBuf::from("/work/shared")),
-    ];
-    let found = candidates.into_iter().flatten().find(|p| p.is_dir());
-    if found.is_none() {
-        eprintln!("note: shared data not found (set TMALIGN_SHARED); test skipped");
-    }
-    found
-}
+use common::{bin, shared};
+use std::path::{Path, PathBuf};
+use std::process::Output;
 
 fn tmalign(args: &[&std::ffi::OsStr]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tmalign"))
-        .args(args)
-        .output()
-        .expect("run tmalign")
+    bin().args(args).output().expect("run tmalign")
 }
 
 /// Paragraphs of a file, whitespace collapsed.

@@ -1,38 +1,10 @@
 //! `tmalign qa` end to end: the real binary on real files.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_tmalign"))
-}
-
-fn run(cmd: &mut Command) -> Output {
-    let out = cmd.output().expect("run tmalign");
-    eprintln!("{}", String::from_utf8_lossy(&out.stderr));
-    out
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
-fn write_tmx(path: &Path, units: &[(&str, &str, &str)]) {
-    let mut s = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\">\n<header creationtool=\"test\" creationtoolversion=\"1\" segtype=\"sentence\" o-tmf=\"test\" adminlang=\"en\" srclang=\"zh-CN\" datatype=\"plaintext\"/>\n<body>\n",
-    );
-    for (id, z, r) in units {
-        s.push_str(&format!(
-            "<tu tuid=\"{id}\"><tuv xml:lang=\"zh-CN\"><seg>{}</seg></tuv><tuv xml:lang=\"ru-RU\"><seg>{}</seg></tuv></tu>\n",
-            esc(z),
-            esc(r)
-        ));
-    }
-    s.push_str("</body>\n</tmx>\n");
-    std::fs::write(path, s).unwrap();
-}
+use common::{bin, run, write_tmx_ids};
+use std::path::{Path, PathBuf};
+use std::process::Output;
 
 fn units() -> Vec<(&'static str, &'static str, &'static str)> {
     vec![
@@ -59,7 +31,7 @@ fn units() -> Vec<(&'static str, &'static str, &'static str)> {
     ]
 }
 
-fn glossary(dir: &Path) -> std::path::PathBuf {
+fn glossary(dir: &Path) -> PathBuf {
     let g = dir.join("terms.tsv");
     std::fs::write(
         &g,
@@ -69,13 +41,29 @@ fn glossary(dir: &Path) -> std::path::PathBuf {
     g
 }
 
+/// Writes the sample units to `dir/tm.tmx`.
+fn sample_tmx(dir: &Path) -> PathBuf {
+    let tmx = dir.join("tm.tmx");
+    write_tmx_ids(&tmx, &units());
+    tmx
+}
+
+/// Runs `tmalign qa TMX --glossary GLOSSARY ARGS…`.
+fn qa(tmx: &Path, glossary: &Path, args: &[&str]) -> Output {
+    run(bin()
+        .arg("qa")
+        .arg(tmx)
+        .arg("--glossary")
+        .arg(glossary)
+        .args(args))
+}
+
 #[test]
 fn reports_missing_renderings_by_lemma() {
     let d = tempfile::tempdir().unwrap();
-    let tmx = d.path().join("tm.tmx");
-    write_tmx(&tmx, &units());
+    let tmx = sample_tmx(d.path());
     let g = glossary(d.path());
-    let out = run(bin().arg("qa").arg(&tmx).arg("--glossary").arg(&g));
+    let out = qa(&tmx, &g, &[]);
     assert_eq!(out.status.code(), Some(0));
     let stdout = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = stdout.lines().collect();
@@ -92,12 +80,7 @@ fn reports_missing_renderings_by_lemma() {
     );
 
     // CSV report
-    let out = run(bin()
-        .arg("qa")
-        .arg(&tmx)
-        .arg("--glossary")
-        .arg(&g)
-        .args(["--format", "csv"]));
+    let out = qa(&tmx, &g, &["--format", "csv"]);
     assert_eq!(out.status.code(), Some(0));
     let mut rd = csv::Reader::from_reader(out.stdout.as_slice());
     assert_eq!(
@@ -112,8 +95,7 @@ fn reports_missing_renderings_by_lemma() {
 #[test]
 fn default_glossary_is_the_seed_list() {
     let d = tempfile::tempdir().unwrap();
-    let tmx = d.path().join("tm.tmx");
-    write_tmx(&tmx, &units());
+    let tmx = sample_tmx(d.path());
     let out = run(bin()
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .arg("qa")
@@ -139,15 +121,14 @@ fn default_glossary_is_the_seed_list() {
 #[test]
 fn broken_glossary_and_tmx_exit_2() {
     let d = tempfile::tempdir().unwrap();
-    let tmx = d.path().join("tm.tmx");
-    write_tmx(&tmx, &units());
+    let tmx = sample_tmx(d.path());
     let g = d.path().join("broken.tsv");
     std::fs::write(
         &g,
         "zh\tru\tnote\n上海合作组织\tШОС\torg\n金砖国家\tБРИКС\torg\textra\n",
     )
     .unwrap();
-    let out = run(bin().arg("qa").arg(&tmx).arg("--glossary").arg(&g));
+    let out = qa(&tmx, &g, &[]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -158,11 +139,7 @@ fn broken_glossary_and_tmx_exit_2() {
 
     let bad = d.path().join("bad.tmx");
     std::fs::write(&bad, "<tmx version=\"1.4\"><body><tu>").unwrap();
-    let out = run(bin()
-        .arg("qa")
-        .arg(&bad)
-        .arg("--glossary")
-        .arg(glossary(d.path())));
+    let out = qa(&bad, &glossary(d.path()), &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("bad.tmx"));
 }

@@ -1,25 +1,16 @@
 //! `tmalign segment` end to end: the real binary on real files.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
+
+use std::path::PathBuf;
 
 fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/segment")
-        .join(name)
+    common::data("segment").join(name)
 }
 
+/// Runs `tmalign segment ARGS`; returns (exit code, stdout, stderr).
 fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tmalign"))
-        .arg("segment")
-        .args(args)
-        .output()
-        .expect("run tmalign");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    common::exec(std::iter::once(&"segment").chain(args))
 }
 
 #[test]

@@ -2,6 +2,8 @@
 //! `tests/data/segment/{zh,ru,en}.txt` (one sentence a line, paragraphs separated by a blank
 //! line), and recall of the NTREX segment boundaries in `../shared/eval/*/raw`.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use tmalign::segment::{segmenter_for, Segmenter, Uax29Segmenter};
@@ -9,9 +11,7 @@ use tmalign::Lang;
 
 /// Gold paragraphs: the sentences of each.
 fn gold(lang: Lang) -> Vec<Vec<String>> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/segment")
-        .join(format!("{}.txt", lang.code()));
+    let path = common::data("segment").join(format!("{}.txt", lang.code()));
     let text = std::fs::read_to_string(&path).expect("gold file");
     text.split("\n\n")
         .map(|p| {
@@ -137,14 +137,17 @@ fn f1_english() {
     check(Lang::En, 30);
 }
 
-/// The shared data directory, if present (see BRIEF: env, sibling, /work/shared).
-fn shared() -> Option<PathBuf> {
-    let candidates = [
-        std::env::var_os("TMALIGN_SHARED").map(PathBuf::from),
-        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared")),
-        Some(PathBuf::from("/work/shared")),
-    ];
-    candidates.into_iter().flatten().find(|p| p.is_dir())
+/// About 45 bytes of `text` either side of the boundary `b`, the boundary marked with ‖.
+fn around(text: &str, b: usize) -> String {
+    let mut lo = b.saturating_sub(45);
+    while !text.is_char_boundary(lo) {
+        lo -= 1;
+    }
+    let mut hi = (b + 45).min(text.len());
+    while !text.is_char_boundary(hi) {
+        hi += 1;
+    }
+    format!("{}‖{}", &text[lo..b], &text[b..hi])
 }
 
 /// Recall of NTREX segment boundaries inside the raw paragraphs of one language of one set.
@@ -194,26 +197,10 @@ fn ntrex_recall(set: &Path, lang: Lang) -> (usize, usize) {
             found += want.intersection(&got).count();
             if std::env::var_os("SEGMENT_SHOW_MISSES").is_some() {
                 for &b in got.difference(&want) {
-                    let mut lo = b.saturating_sub(45);
-                    while !text.is_char_boundary(lo) {
-                        lo -= 1;
-                    }
-                    let mut hi = (b + 45).min(text.len());
-                    while !text.is_char_boundary(hi) {
-                        hi += 1;
-                    }
-                    println!("EXTRA {lang}: {}‖{}", &text[lo..b], &text[b..hi]);
+                    println!("EXTRA {lang}: {}", around(&text, b));
                 }
                 for &b in want.difference(&got) {
-                    let mut lo = b.saturating_sub(45);
-                    while !text.is_char_boundary(lo) {
-                        lo -= 1;
-                    }
-                    let mut hi = (b + 45).min(text.len());
-                    while !text.is_char_boundary(hi) {
-                        hi += 1;
-                    }
-                    println!("MISS {lang}: {}‖{}", &text[lo..b], &text[b..hi]);
+                    println!("MISS {lang}: {}", around(&text, b));
                 }
             }
         }
@@ -223,7 +210,7 @@ fn ntrex_recall(set: &Path, lang: Lang) -> (usize, usize) {
 
 #[test]
 fn ntrex_boundary_recall() {
-    let Some(shared) = shared() else {
+    let Some(shared) = common::shared() else {
         println!("shared data not found: skipping NTREX recall");
         return;
     };

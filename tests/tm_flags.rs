@@ -2,33 +2,15 @@
 //! every flag raised on them is a false alarm, and false alarms must stay rare or reviewers
 //! stop reading the flags.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use tmalign::align::Segment;
 use tmalign::tm::beads::read_beads;
 use tmalign::tm::{build_pairs, BuildOptions, Flag};
 use tmalign::Lang;
 
-/// The shared data directory, if present.
-fn shared() -> Option<PathBuf> {
-    let candidates = [
-        std::env::var_os("TMALIGN_SHARED").map(PathBuf::from),
-        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared")),
-        Some(PathBuf::from("/work/shared")),
-    ];
-    let found = candidates.into_iter().flatten().find(|p| p.is_dir());
-    if found.is_none() {
-        eprintln!("note: shared data not found (set TMALIGN_SHARED); skipping");
-    }
-    found
-}
+mod common;
 
-fn lines(path: &Path) -> Vec<String> {
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .map(str::to_owned)
-        .collect()
-}
+use common::{lines, shared};
 
 #[test]
 fn few_false_alarms_on_gold_alignments() {

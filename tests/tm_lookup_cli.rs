@@ -2,9 +2,7 @@
 //! damaged index files rebuilt, in-memory fallback, 101% matches from `--prev`, stdin context
 //! and TMX context props, JSON and coloured output, bad input.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
 
 const TMX_HEAD: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <tmx version="1.4">
@@ -40,22 +38,9 @@ fn sample_tmx(extra: &str) -> String {
     s
 }
 
-fn tmalign(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tmalign"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run tmalign");
-    {
-        let mut input = child.stdin.take().expect("stdin");
-        if let Some(s) = stdin {
-            input.write_all(s.as_bytes()).expect("write stdin");
-        }
-    }
-    child.wait_with_output().expect("wait")
-}
+mod common;
+
+use common::tmalign_stdin as tmalign;
 
 fn lookup(tmx: &Path, extra: &[&str]) -> (String, String, i32) {
     let mut args = vec![

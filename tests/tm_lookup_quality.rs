@@ -4,25 +4,12 @@
 //! `tmalign tm lookup` on a TMX. The intended TU must come first for ≥ 95% of queries, and its
 //! score must fall as edits grow.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use tmalign::tm::lookup::{lookup, score, Index, LookupOptions};
 
-/// The shared data directory, if present.
-fn shared() -> Option<PathBuf> {
-    let candidates = [
-        std::env::var_os("TMALIGN_SHARED").map(PathBuf::from),
-        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared")),
-        Some(PathBuf::from("/work/shared")),
-    ];
-    let found = candidates
-        .into_iter()
-        .flatten()
-        .find(|p| p.join("data/ntrex128").is_dir());
-    if found.is_none() {
-        eprintln!("note: shared data not found (set TMALIGN_SHARED); skipping");
-    }
-    found
-}
+mod common;
+
+use common::{shared_with, tmalign_stdin, write_tmx, Rng};
 
 fn ntrex(shared: &Path) -> (Vec<String>, Vec<String>) {
     let read = |f: &str| -> Vec<String> {
@@ -36,22 +23,6 @@ fn ntrex(shared: &Path) -> (Vec<String>, Vec<String>) {
     let ru = read("newstest2019-ref.rus.txt");
     assert_eq!(zh.len(), ru.len());
     (zh, ru)
-}
-
-/// SplitMix64: a tiny seeded generator, so the queries are the same on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
 }
 
 fn is_han(c: char) -> bool {
@@ -277,7 +248,9 @@ fn ru_vocab(ru: &[String]) -> Vec<&str> {
 
 #[test]
 fn fuzzy_lookup_quality_library() {
-    let Some(shared) = shared() else { return };
+    let Some(shared) = shared_with("data/ntrex128") else {
+        return;
+    };
     let (zh, ru) = ntrex(&shared);
     let pool = han_pool(&zh);
     let vocab = ru_vocab(&ru);
@@ -313,30 +286,15 @@ fn fuzzy_lookup_quality_library() {
 /// on stdin in one run (`--json`), top-1 checked.
 #[test]
 fn fuzzy_lookup_quality_cli() {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    use tmalign::tm::tmx::escape_xml;
-
-    let Some(shared) = shared() else { return };
+    let Some(shared) = shared_with("data/ntrex128") else {
+        return;
+    };
     let (zh, ru) = ntrex(&shared);
     let pool = han_pool(&zh);
     let dir = tempfile::tempdir().unwrap();
     let tmx = dir.path().join("ntrex.tmx");
-    let mut doc = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\">\n<header creationtool=\"test\" \
-         creationtoolversion=\"1\" segtype=\"sentence\" o-tmf=\"test\" adminlang=\"en\" \
-         srclang=\"zh-CN\" datatype=\"plaintext\"/>\n<body>\n",
-    );
-    for (i, (a, b)) in zh.iter().zip(&ru).enumerate() {
-        doc += &format!(
-            "<tu tuid=\"{}\"><tuv xml:lang=\"zh-CN\"><seg>{}</seg></tuv><tuv xml:lang=\"ru-RU\"><seg>{}</seg></tuv></tu>\n",
-            i + 1,
-            escape_xml(a, false),
-            escape_xml(b, false)
-        );
-    }
-    doc += "</body>\n</tmx>\n";
-    std::fs::write(&tmx, doc).unwrap();
+    let units: Vec<(&str, &str)> = zh.iter().zip(&ru).map(|(a, b)| (&**a, &**b)).collect();
+    write_tmx(&tmx, &units);
 
     let qs = queries(&zh, 42, &|s, r| edit_zh(s, r, &pool));
     let input: String = qs
@@ -344,8 +302,8 @@ fn fuzzy_lookup_quality_cli() {
         .flat_map(|(_, q)| q.iter())
         .map(|q| format!("{q}\n"))
         .collect();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tmalign"))
-        .args([
+    let out = tmalign_stdin(
+        &[
             "tm",
             "lookup",
             "--tm",
@@ -355,19 +313,9 @@ fn fuzzy_lookup_quality_cli() {
             "1",
             "--min",
             "0",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+        ],
+        Some(&input),
+    );
     assert!(
         out.status.success(),
         "{}",

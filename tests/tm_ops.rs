@@ -2,19 +2,11 @@
 //! tmalign's own TMX round trip byte for byte, merge counts and `--keep`, the review round
 //! trip, and bad input (exit 2, message naming the file and line, nothing written).
 
+mod common;
+
+use common::{data, shared, tmalign, EPOCH};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-const EPOCH: &str = "1700000000";
-
-fn tmalign(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tmalign"))
-        .args(args)
-        .current_dir(cwd)
-        .env("SOURCE_DATE_EPOCH", EPOCH)
-        .output()
-        .expect("run tmalign")
-}
 
 fn ok(o: &Output) -> String {
     assert!(
@@ -31,12 +23,6 @@ fn bad(o: &Output) -> String {
     let err = String::from_utf8_lossy(&o.stderr).into_owned();
     assert_eq!(o.status.code(), Some(2), "{err}");
     err
-}
-
-fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(name)
 }
 
 /// A TMX written by tmalign's writer (the one `tmalign align` uses) in `dir/output/t.tmx`,
@@ -83,6 +69,15 @@ fn tmalign_tmx(dir: &Path) -> PathBuf {
     path
 }
 
+/// Runs `tmalign tm import-csv CSV --tm output/t.tmx -o OUT` in `dir` (the TMX of
+/// [`tmalign_tmx`]).
+fn import_csv(dir: &Path, csv: &str, out: &str) -> Output {
+    tmalign(
+        &["tm", "import-csv", csv, "--tm", "output/t.tmx", "-o", out],
+        dir,
+    )
+}
+
 fn names(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
@@ -112,18 +107,7 @@ fn own_tmx_round_trips_byte_for_byte() {
         &["tm", "export-csv", "output/t.tmx", "-o", "r.csv"],
         d.path(),
     ));
-    ok(&tmalign(
-        &[
-            "tm",
-            "import-csv",
-            "r.csv",
-            "--tm",
-            "output/t.tmx",
-            "-o",
-            "n.tmx",
-        ],
-        d.path(),
-    ));
+    ok(&import_csv(d.path(), "r.csv", "n.tmx"));
     assert_eq!(std::fs::read(d.path().join("n.tmx")).unwrap(), original);
 
     // and once more: write → read → write is stable
@@ -316,18 +300,7 @@ fn review_round_trip_applies_decisions_and_refuses_mismatches() {
     edited[1][4] = "Он сказал: «ладно».".into();
     edited[1][9] = "wrong word".into();
     write_csv("edited.csv", &edited);
-    let out = ok(&tmalign(
-        &[
-            "tm",
-            "import-csv",
-            "edited.csv",
-            "--tm",
-            "output/t.tmx",
-            "-o",
-            "new.tmx",
-        ],
-        d.path(),
-    ));
+    let out = ok(&import_csv(d.path(), "edited.csv", "new.tmx"));
     assert!(out.contains("fixed 1, rejected 1"), "{out}");
     let new = std::fs::read_to_string(d.path().join("new.tmx")).unwrap();
     assert!(new.contains("«ладно»") && !new.contains("«хорошо»"));
@@ -335,18 +308,7 @@ fn review_round_trip_applies_decisions_and_refuses_mismatches() {
     assert_eq!(std::fs::read(&tmx).unwrap(), original, "input untouched");
 
     // -o equal to --tm needs --in-place; with it, the original is replaced atomically
-    let e = bad(&tmalign(
-        &[
-            "tm",
-            "import-csv",
-            "edited.csv",
-            "--tm",
-            "output/t.tmx",
-            "-o",
-            "output/t.tmx",
-        ],
-        d.path(),
-    ));
+    let e = bad(&import_csv(d.path(), "edited.csv", "output/t.tmx"));
     assert!(e.contains("refusing to overwrite an input"), "{e}");
     ok(&tmalign(
         &[
@@ -370,18 +332,7 @@ fn review_round_trip_applies_decisions_and_refuses_mismatches() {
     let mut wrong = rows.clone();
     wrong[2][3] = "别的句子".into();
     write_csv("wrong.csv", &wrong);
-    let e = bad(&tmalign(
-        &[
-            "tm",
-            "import-csv",
-            "wrong.csv",
-            "--tm",
-            "output/t.tmx",
-            "-o",
-            "x.tmx",
-        ],
-        d.path(),
-    ));
+    let e = bad(&import_csv(d.path(), "wrong.csv", "x.tmx"));
     assert!(
         e.starts_with("tmalign: wrong.csv: line 4 (row 3, id "),
         "{e}"
@@ -390,35 +341,13 @@ fn review_round_trip_applies_decisions_and_refuses_mismatches() {
     let mut unknown = rows.clone();
     unknown[0][0] = "999".into();
     write_csv("unknown.csv", &unknown);
-    let e = bad(&tmalign(
-        &[
-            "tm",
-            "import-csv",
-            "unknown.csv",
-            "--tm",
-            "output/t.tmx",
-            "-o",
-            "x.tmx",
-        ],
-        d.path(),
-    ));
+    let e = bad(&import_csv(d.path(), "unknown.csv", "x.tmx"));
     assert!(
         e.contains("line 2 (row 1, id 999)") && e.contains("has no unit 999"),
         "{e}"
     );
     std::fs::write(d.path().join("cols.csv"), "id,source,target\n1,a,b\n").unwrap();
-    let e = bad(&tmalign(
-        &[
-            "tm",
-            "import-csv",
-            "cols.csv",
-            "--tm",
-            "output/t.tmx",
-            "-o",
-            "x.tmx",
-        ],
-        d.path(),
-    ));
+    let e = bad(&import_csv(d.path(), "cols.csv", "x.tmx"));
     assert!(e.contains("cols.csv: line 1: the columns are"), "{e}");
     let mut short = rows;
     short[1].truncate(8);
@@ -433,18 +362,7 @@ fn review_round_trip_applies_decisions_and_refuses_mismatches() {
         text.push('\n');
     }
     std::fs::write(d.path().join("short.csv"), text).unwrap();
-    let e = bad(&tmalign(
-        &[
-            "tm",
-            "import-csv",
-            "short.csv",
-            "--tm",
-            "output/t.tmx",
-            "-o",
-            "x.tmx",
-        ],
-        d.path(),
-    ));
+    let e = bad(&import_csv(d.path(), "short.csv", "x.tmx"));
     assert!(e.contains("short.csv: line 3: 8 cells, expected 10"), "{e}");
     assert!(!d.path().join("x.tmx").exists());
     assert!(!names(d.path()).iter().any(|n| n.ends_with(".tmp")));
@@ -453,17 +371,10 @@ fn review_round_trip_applies_decisions_and_refuses_mismatches() {
 /// The merged TMX is valid TMX 1.4 (when xmllint and the shared DTD are available).
 #[test]
 fn merged_output_validates_against_the_dtd() {
-    let dtd = [
-        std::env::var_os("TMALIGN_SHARED").map(PathBuf::from),
-        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared")),
-        Some(PathBuf::from("/work/shared")),
-    ]
-    .into_iter()
-    .flatten()
-    .map(|p| p.join("spec/tmx14.dtd"))
-    .find(|p| p.is_file());
-    let Some(dtd) = dtd else {
-        eprintln!("note: shared data not found (set TMALIGN_SHARED); skipping");
+    let Some(dtd) = shared()
+        .map(|p| p.join("spec/tmx14.dtd"))
+        .filter(|p| p.is_file())
+    else {
         return;
     };
     let d = tempfile::tempdir().unwrap();

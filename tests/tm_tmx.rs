@@ -1,58 +1,14 @@
 //! The TMX writer against the TMX 1.4b DTD (xmllint), with hostile text, with and without
 //! the DOCTYPE line, and the CSV / bead outputs of the same pairs.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
 use tmalign::align::{Alignment, Bead, Segment};
 use tmalign::tm::tmx::{write_tmx, Locales, TmxOptions};
 use tmalign::tm::{build_pairs, write_outputs, BuildOptions, OutputFormat};
 use tmalign::Lang;
 
-/// The shared data directory, if present.
-fn shared() -> Option<PathBuf> {
-    let candidates = [
-        std::env::var_os("TMALIGN_SHARED").map(PathBuf::from),
-        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared")),
-        Some(PathBuf::from("/work/shared")),
-    ];
-    let found = candidates.into_iter().flatten().find(|p| p.is_dir());
-    if found.is_none() {
-        eprintln!("note: shared data not found (set TMALIGN_SHARED); skipping");
-    }
-    found
-}
+mod common;
 
-/// xmllint: required in CI, a skip with a note locally.
-fn have_xmllint() -> bool {
-    let ok = Command::new("xmllint")
-        .arg("--version")
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    if !ok {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "xmllint is required in CI"
-        );
-        eprintln!("note: xmllint not installed (apt-get install libxml2-utils); skipping");
-    }
-    ok
-}
-
-fn validate(dtd: &Path, file: &Path) -> Result<(), String> {
-    let o = Command::new("xmllint")
-        .arg("--noout")
-        .arg("--dtdvalid")
-        .arg(dtd)
-        .arg(file)
-        .output()
-        .map_err(|e| e.to_string())?;
-    if o.status.success() {
-        Ok(())
-    } else {
-        Err(String::from_utf8_lossy(&o.stderr).into_owned())
-    }
-}
+use common::{have_tool, shared, xmllint_valid as validate};
 
 fn sample() -> (Alignment, Vec<Segment>, Vec<Segment>) {
     let src = Segment::from_lines(&[
@@ -91,7 +47,7 @@ fn sample() -> (Alignment, Vec<Segment>, Vec<Segment>) {
 #[test]
 fn hostile_text_validates_with_and_without_doctype() {
     let Some(sh) = shared() else { return };
-    if !have_xmllint() {
+    if !have_tool("xmllint") {
         return;
     }
     let dtd = sh.join("spec/tmx14.dtd");

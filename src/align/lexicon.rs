@@ -44,6 +44,11 @@ impl Default for LearnConfig {
 
 impl Lexicon {
     /// Learns links from beads given as (source units, target units) sets.
+    ///
+    /// Memory stays small and linear in the beads' unit occurrences: no table of all
+    /// co-occurring pairs is built. Kept units get dense ids; an inverted list gives, per source
+    /// unit, the beads holding it, and the joint counts of that unit with every target unit are
+    /// tallied in one reusable counter array, then turned into Dice candidates at once.
     pub fn learn(beads: &[(&[u64], &[u64])], cfg: LearnConfig) -> Lexicon {
         let beads = &beads[..beads.len().min(cfg.max_beads)];
         let mut cs: HashMap<u64, u32> = HashMap::new();
@@ -56,92 +61,118 @@ impl Lexicon {
                 *ct.entry(*r).or_default() += 1;
             }
         }
-        // Units seen once can never reach min_joint, and units in most beads (function words,
-        // 的, в) cannot get a useful Dice: skipping both early drops many pairs.
+        // Units seen fewer than min_joint times can never reach it, and units in most beads
+        // (function words, 的, в) cannot get a useful Dice: both are left out before counting.
         let max_count = ((beads.len() as f32 * cfg.max_share) as u32).max(5);
-        // Pairs are collected in a flat vector (each unit cut to 32 bits of its hash, the
-        // pair packed in one u64) and counted by sorting: far less memory than a hash map.
         let keep = |c: u32| (cfg.min_joint..=max_count).contains(&c);
-        let mut full: HashMap<u32, u64> = HashMap::new();
-        let mut ss: Vec<u32> = Vec::new();
-        let mut tt: Vec<u32> = Vec::new();
-        let mut total = 0usize;
+        let dense = |counts: &HashMap<u64, u32>| -> (HashMap<u64, u32>, Vec<u64>) {
+            let mut units: Vec<u64> = counts
+                .iter()
+                .filter(|&(_, &c)| keep(c))
+                .map(|(&u, _)| u)
+                .collect();
+            units.sort_unstable();
+            let ids = units
+                .iter()
+                .enumerate()
+                .map(|(k, &u)| (u, k as u32))
+                .collect();
+            (ids, units)
+        };
+        let (sid, sunits) = dense(&cs);
+        let (tid, tunits) = dense(&ct);
+        let scount: Vec<u32> = sunits.iter().map(|u| cs[u]).collect();
+        let tcount: Vec<u32> = tunits.iter().map(|u| ct[u]).collect();
+        drop((cs, ct));
+        // Kept target ids per bead (CSR) and, per source id, the beads holding it (CSR).
+        let mut t_off: Vec<u32> = Vec::with_capacity(beads.len() + 1);
+        let mut t_ids: Vec<u32> = Vec::new();
+        let mut s_len = vec![0u32; sunits.len() + 1];
+        t_off.push(0);
         for (s, t) in beads {
-            let a = s.iter().filter(|u| keep(cs[*u])).count();
-            let b = t.iter().filter(|r| keep(ct[*r])).count();
-            total += a * b;
+            t_ids.extend(t.iter().filter_map(|r| tid.get(r).copied()));
+            t_off.push(t_ids.len() as u32);
+            for u in s.iter().filter_map(|u| sid.get(u)) {
+                s_len[*u as usize + 1] += 1;
+            }
         }
-        let mut pairs: Vec<u64> = Vec::with_capacity(total);
-        for (s, t) in beads {
-            ss.clear();
-            tt.clear();
-            for &u in s.iter().filter(|u| keep(cs[*u])) {
-                full.insert(u as u32, u);
-                ss.push(u as u32);
+        for k in 1..s_len.len() {
+            s_len[k] += s_len[k - 1];
+        }
+        let s_off = s_len;
+        let mut fill = s_off.clone();
+        let mut s_beads = vec![0u32; s_off[sunits.len()] as usize];
+        for (b, (s, _)) in beads.iter().enumerate() {
+            for u in s.iter().filter_map(|u| sid.get(u)) {
+                s_beads[fill[*u as usize] as usize] = b as u32;
+                fill[*u as usize] += 1;
             }
-            for &r in t.iter().filter(|r| keep(ct[*r])) {
-                full.insert(r as u32, r);
-                tt.push(r as u32);
-            }
-            for &u in &ss {
-                for &r in &tt {
-                    pairs.push(((u as u64) << 32) | r as u64);
+        }
+        drop((fill, sid, tid));
+        // Candidates `(source id, target id, dice)`: only pairs that can become links.
+        let mut cand: Vec<(u32, u32, f32)> = Vec::new();
+        let mut joint = vec![0u32; tunits.len()];
+        let mut touched: Vec<u32> = Vec::new();
+        for u in 0..sunits.len() {
+            for &b in &s_beads[s_off[u] as usize..s_off[u + 1] as usize] {
+                let b = b as usize;
+                for &r in &t_ids[t_off[b] as usize..t_off[b + 1] as usize] {
+                    if joint[r as usize] == 0 {
+                        touched.push(r);
+                    }
+                    joint[r as usize] += 1;
                 }
             }
-        }
-        pairs.sort_unstable();
-        let mut joint: Vec<((u64, u64), u32)> = Vec::new();
-        let mut k = 0;
-        while k < pairs.len() {
-            let p = pairs[k];
-            let mut e = k;
-            while e < pairs.len() && pairs[e] == p {
-                e += 1;
-            }
-            let c = (e - k) as u32;
-            if c >= cfg.min_joint {
-                let (u, r) = ((p >> 32) as u32, p as u32);
-                if let (Some(&u), Some(&r)) = (full.get(&u), full.get(&r)) {
-                    // Only pairs that can become links are kept (bounds memory).
-                    let dice = 2.0 * c as f32 / (cs[&u] + ct[&r]) as f32;
+            for &r in &touched {
+                let c = std::mem::take(&mut joint[r as usize]);
+                if c >= cfg.min_joint {
+                    let dice = 2.0 * c as f32 / (scount[u] + tcount[r as usize]) as f32;
                     if dice >= cfg.min_dice {
-                        joint.push(((u, r), c));
+                        cand.push((u as u32, r, dice));
                     }
                 }
             }
-            k = e;
+            touched.clear();
         }
-        drop(pairs);
-        let mut by_src: HashMap<u64, Vec<(f32, u64)>> = HashMap::new();
-        let mut by_tgt: HashMap<u64, Vec<(f32, u64)>> = HashMap::new();
-        for &((u, r), c) in &joint {
-            let dice = 2.0 * c as f32 / (cs[&u] + ct[&r]) as f32;
-            if dice >= cfg.min_dice {
-                by_src.entry(u).or_default().push((dice, r));
-                by_tgt.entry(r).or_default().push((dice, u));
+        drop((s_beads, t_ids, joint));
+        // Best `top_k` per unit, by Dice then by unit key (deterministic ties).
+        let best = |v: &mut [(u32, u32, f32)], key: fn(&(u32, u32, f32)) -> (u32, u64)| {
+            v.sort_by(|a, b| {
+                let (ka, kb) = (key(a), key(b));
+                ka.0.cmp(&kb.0)
+                    .then(b.2.total_cmp(&a.2))
+                    .then(ka.1.cmp(&kb.1))
+            });
+            let mut out: Vec<(u32, u32)> = Vec::new();
+            let mut k = 0;
+            while k < v.len() {
+                let g = key(&v[k]).0;
+                let mut e = k;
+                while e < v.len() && key(&v[e]).0 == g {
+                    if e - k < cfg.top_k {
+                        out.push((v[e].0, v[e].1));
+                    }
+                    e += 1;
+                }
+                k = e;
             }
-        }
-        let top = |v: &mut Vec<(f32, u64)>, k: usize| {
-            v.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            v.truncate(k);
+            out.sort_unstable();
+            out
         };
-        let mut keep: HashSet<(u64, u64)> = HashSet::new();
-        for (u, v) in by_src.iter_mut() {
-            top(v, cfg.top_k);
-            keep.extend(v.iter().map(|&(_, r)| (*u, r)));
-        }
-        let mut rev: HashSet<(u64, u64)> = HashSet::new();
-        for (r, v) in by_tgt.iter_mut() {
-            top(v, cfg.top_k);
-            rev.extend(v.iter().map(|&(_, u)| (u, *r)));
-        }
+        // The closures cannot capture the unit tables (fn pointers), so ties are broken by
+        // dense id, which sorts like the unit key (ids were given in key order).
+        let by_src = best(&mut cand, |c| (c.0, c.1 as u64));
+        let by_tgt = best(&mut cand, |c| (c.1, c.0 as u64));
         // A link must be among the best of both of its units: mutual choice filters the
         // frequent-unit noise Dice alone lets through.
         let mut lex = Lexicon::default();
-        for (u, r) in keep.intersection(&rev) {
-            lex.links.entry(*u).or_default().push(*r);
-            lex.src_known.insert(*u);
-            lex.tgt_known.insert(*r);
+        for (u, r) in by_src {
+            if by_tgt.binary_search(&(u, r)).is_ok() {
+                let (u, r) = (sunits[u as usize], tunits[r as usize]);
+                lex.links.entry(u).or_default().push(r);
+                lex.src_known.insert(u);
+                lex.tgt_known.insert(r);
+            }
         }
         for v in lex.links.values_mut() {
             v.sort_unstable();

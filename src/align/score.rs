@@ -153,18 +153,27 @@ impl Weights {
     }
 }
 
-/// Lexical coverage masks of segment pairs, precomputed inside a band.
+/// Known lexical units of every segment and, per source segment, the target range whose
+/// coverage masks a bead inside the band can ask for.
+///
+/// The masks themselves are not stored (an `n × band` table was the aligner's largest
+/// allocation): the [`Scorer`] computes them a source row at a time into a small ring, which
+/// the DP, reading rows in order (forwards or backwards), fills once per row and pass.
 pub struct LexIndex {
-    /// Source: known units per segment (first 128).
-    src_units: Vec<Vec<u64>>,
-    /// Target: known units per segment, sorted (first 64).
-    tgt_units: Vec<Vec<u64>>,
-    /// Per source segment: first target index cached and `(src bits, tgt bits)` per target.
-    rows: Vec<(usize, Vec<(u64, u32)>)>,
+    /// Source: known units per segment (first 64), flattened; segment `s` is
+    /// `src_flat[src_off[s]..src_off[s + 1]]`.
+    src_flat: Vec<u64>,
+    src_off: Vec<u32>,
+    /// Target: known units per segment, sorted (first 32), flattened like the source.
+    tgt_flat: Vec<u64>,
+    tgt_off: Vec<u32>,
+    /// Per source segment, the target range `lo..hi` of its mask row.
+    ranges: Vec<(u32, u32)>,
 }
 
 impl LexIndex {
-    /// Builds the masks for every pair a bead inside `band` can touch (`max_side` segments back).
+    /// Indexes the known units; mask rows cover every pair a bead inside `band` can touch
+    /// (`max_side` segments back).
     pub fn build(
         src: &[SegFeat],
         tgt: &[SegFeat],
@@ -172,54 +181,56 @@ impl LexIndex {
         band: &Band,
         max_side: usize,
     ) -> LexIndex {
-        let src_units: Vec<Vec<u64>> = src
-            .iter()
-            .map(|f| {
-                f.lex
-                    .iter()
-                    .copied()
-                    .filter(|u| lex.knows_src(*u))
-                    .take(64)
-                    .collect()
-            })
-            .collect();
-        let tgt_units: Vec<Vec<u64>> = tgt
-            .iter()
-            .map(|f| {
-                let mut v: Vec<u64> = f
-                    .lex
-                    .iter()
-                    .copied()
-                    .filter(|u| lex.knows_tgt(*u))
-                    .take(32)
-                    .collect();
-                v.sort_unstable();
-                v
-            })
-            .collect();
-        let n = src.len();
-        let mut idx = LexIndex {
-            src_units,
-            tgt_units,
-            rows: Vec::with_capacity(n),
-        };
-        for s in 0..n {
-            let lo = band.lo[s + 1].saturating_sub(max_side);
-            let hi = band.hi[(s + max_side).min(n)].min(tgt.len());
-            let row: Vec<(u64, u32)> = (lo..hi).map(|t| idx.compute(s, t, lex)).collect();
-            idx.rows.push((lo, row));
+        let mut src_flat = Vec::new();
+        let mut src_off = Vec::with_capacity(src.len() + 1);
+        src_off.push(0);
+        for f in src {
+            src_flat.extend(f.lex.iter().copied().filter(|u| lex.knows_src(*u)).take(64));
+            src_off.push(src_flat.len() as u32);
         }
-        // Links are looked up again only for pairs outside the band (rare).
-        idx
+        let mut tgt_flat = Vec::new();
+        let mut tgt_off = Vec::with_capacity(tgt.len() + 1);
+        tgt_off.push(0);
+        for f in tgt {
+            let start = tgt_flat.len();
+            tgt_flat.extend(f.lex.iter().copied().filter(|u| lex.knows_tgt(*u)).take(32));
+            tgt_flat[start..].sort_unstable();
+            tgt_off.push(tgt_flat.len() as u32);
+        }
+        src_flat.shrink_to_fit();
+        tgt_flat.shrink_to_fit();
+        let n = src.len();
+        let ranges = (0..n)
+            .map(|s| {
+                let lo = band.lo[s + 1].saturating_sub(max_side);
+                let hi = band.hi[(s + max_side).min(n)].min(tgt.len());
+                (lo as u32, hi.max(lo) as u32)
+            })
+            .collect();
+        LexIndex {
+            src_flat,
+            src_off,
+            tgt_flat,
+            tgt_off,
+            ranges,
+        }
+    }
+
+    fn src_units(&self, s: usize) -> &[u64] {
+        &self.src_flat[self.src_off[s] as usize..self.src_off[s + 1] as usize]
+    }
+
+    fn tgt_units(&self, t: usize) -> &[u64] {
+        &self.tgt_flat[self.tgt_off[t] as usize..self.tgt_off[t + 1] as usize]
     }
 
     fn compute(&self, s: usize, t: usize, lex: &Lexicon) -> (u64, u32) {
-        let tu = &self.tgt_units[t];
+        let tu = self.tgt_units(t);
         let (mut sm, mut tm) = (0u64, 0u32);
         if tu.is_empty() {
             return (0, 0);
         }
-        for (bit, &u) in self.src_units[s].iter().enumerate() {
+        for (bit, &u) in self.src_units(s).iter().enumerate() {
             for r in lex.translations(u) {
                 if let Ok(p) = tu.binary_search(r) {
                     sm |= 1u64 << bit;
@@ -235,19 +246,18 @@ impl LexIndex {
         let (a, b) = self.compute(s, t, lex);
         (
             a.count_ones() + b.count_ones(),
-            (self.src_units[s].len() + self.tgt_units[t].len()) as u32,
+            (self.src_units(s).len() + self.tgt_units(t).len()) as u32,
         )
     }
-
-    fn masks(&self, s: usize, t: usize, lex: &Lexicon) -> (u64, u32) {
-        let (lo, row) = &self.rows[s];
-        if t >= *lo && t - lo < row.len() {
-            row[t - lo]
-        } else {
-            self.compute(s, t, lex)
-        }
-    }
 }
+
+/// Rows kept by a scorer's mask ring: a bead reaches at most `max_side` (≤ 3 by default)
+/// source rows back, so eight leave room for any bead shape the DP uses in practice; a row
+/// evicted too early is only recomputed, never wrong.
+const MASK_RING: usize = 8;
+
+/// Coverage masks of one source row: `(source segment, first target, masks)`.
+type MaskRow = (usize, usize, Vec<(u64, u32)>);
 
 /// Per-bead evidence, shared by the cost and the confidence estimate.
 #[derive(Debug, Clone, Copy, Default)]
@@ -302,6 +312,8 @@ pub struct Scorer<'a> {
     llr: [(f32, f32); 4],
     buf_a: Vec<u64>,
     buf_b: Vec<u64>,
+    /// Ring of recently used mask rows, slot `s % MASK_RING` (see [`LexIndex`]).
+    mask_rows: Vec<MaskRow>,
 }
 
 fn count_common(a: &mut [u64], b: &mut [u64]) -> usize {
@@ -340,6 +352,26 @@ impl<'a> Scorer<'a> {
             llr: Self::llr_table(0.4, 0.05),
             buf_a: Vec::new(),
             buf_b: Vec::new(),
+            mask_rows: vec![(usize::MAX, 0, Vec::new()); MASK_RING],
+        }
+    }
+
+    /// Coverage masks `(source bits, target bits)` of the pair `(s, t)`, from the row ring
+    /// (the row is computed on a miss).
+    fn masks(&mut self, lex: &Lexicon, idx: &LexIndex, s: usize, t: usize) -> (u64, u32) {
+        let row = &mut self.mask_rows[s % MASK_RING];
+        if row.0 != s {
+            let (lo, hi) = idx.ranges[s];
+            row.0 = s;
+            row.1 = lo as usize;
+            row.2.clear();
+            row.2
+                .extend((lo as usize..hi as usize).map(|t| idx.compute(s, t, lex)));
+        }
+        if t >= row.1 && t - row.1 < row.2.len() {
+            row.2[t - row.1]
+        } else {
+            idx.compute(s, t, lex)
         }
     }
 
@@ -427,9 +459,9 @@ impl<'a> Scorer<'a> {
             for s in i0..i1 {
                 let mut m = 0u64;
                 for t in j0..j1 {
-                    m |= idx.masks(s, t, lex).0;
+                    m |= self.masks(lex, idx, s, t).0;
                 }
-                let k = idx.src_units[s].len() as u32;
+                let k = idx.src_units(s).len() as u32;
                 known += k;
                 cov += m.count_ones();
                 seg_sum += seg_coverage(m.count_ones(), k)
@@ -440,9 +472,9 @@ impl<'a> Scorer<'a> {
             for t in j0..j1 {
                 let mut m = 0u32;
                 for s in i0..i1 {
-                    m |= idx.masks(s, t, lex).1;
+                    m |= self.masks(lex, idx, s, t).1;
                 }
-                let k = idx.tgt_units[t].len() as u32;
+                let k = idx.tgt_units(t).len() as u32;
                 known += k;
                 cov += m.count_ones();
                 seg_sum += seg_coverage(m.count_ones(), k)

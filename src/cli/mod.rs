@@ -39,7 +39,7 @@ enum Command {
     Align(align::Args),
     /// Score predicted bead files against gold ones (strict / lax precision, recall, F1).
     Eval(eval::Args),
-    /// Operations on TMX files: merge, stats, export-csv, import-csv.
+    /// Operations on TMX files: merge, stats, lookup, export-csv, import-csv.
     Tm(tm::Args),
     /// Extract a zh–ru glossary from TMX files or document pairs (CSV, OmegaT TSV, TBX, TMX).
     Glossary(glossary::Args),

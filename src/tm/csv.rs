@@ -37,18 +37,18 @@ pub const CSV_HEADER: [&str; 8] = [
 ];
 
 /// The header row of the review CSV of a TMX: [`CSV_HEADER`] plus `status` and `comment`.
-pub const REVIEW_HEADER: [&str; 10] = [
-    "id",
-    "confidence",
-    "bead",
-    "source_text",
-    "target_text",
-    "source_lines",
-    "target_lines",
-    "flags",
-    "status",
-    "comment",
-];
+pub const REVIEW_HEADER: [&str; 10] = {
+    // Built from CSV_HEADER so the two cannot drift apart.
+    let mut header = [""; 10];
+    let mut i = 0;
+    while i < CSV_HEADER.len() {
+        header[i] = CSV_HEADER[i];
+        i += 1;
+    }
+    header[8] = "status";
+    header[9] = "comment";
+    header
+};
 
 /// Writes a BOM, `header` and the rows, RFC 4180 quoted; the one CSV writer of the crate.
 fn write_rows<W, I, R>(out: &mut W, header: &[&str], rows: I) -> io::Result<()>

@@ -201,20 +201,17 @@ impl LangMap {
 /// Reads a whole TMX file. Errors name the file and the line and column.
 pub fn read_tmx(path: &Path) -> Result<TmxDocument> {
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let mut reader = TmxReader::new(path, BufReader::new(file))?;
-    let mut units = Vec::new();
-    for unit in &mut reader {
-        units.push(unit?);
-    }
-    Ok(TmxDocument {
-        header: reader.header().clone(),
-        units,
-    })
+    read_all(path, BufReader::new(file))
 }
 
 /// Reads a TMX document from memory (`path` only names it in messages).
 pub fn read_tmx_bytes(path: &Path, bytes: &[u8]) -> Result<TmxDocument> {
-    let mut reader = TmxReader::new(path, bytes)?;
+    read_all(path, bytes)
+}
+
+/// Reads every unit of `input` into one document.
+fn read_all<R: BufRead>(path: &Path, input: R) -> Result<TmxDocument> {
+    let mut reader = TmxReader::new(path, input)?;
     let mut units = Vec::new();
     for unit in &mut reader {
         units.push(unit?);
@@ -579,30 +576,51 @@ impl<R: BufRead> TmxReader<R> {
         }
     }
 
-    /// Reads the `prop`s and `note`s of `<header>` up to its end tag.
-    fn read_header_children(&mut self) -> Result<()> {
+    /// Reads the children of the element whose start tag was just read, up to its end tag:
+    /// `prop`s and `note`s (allowed in `<header>`, `<tu>` and `<tuv>` alike) go to `props` and
+    /// `notes`; every other child goes to `other` (reader, name, attributes, line), which reads
+    /// or skips it.
+    fn read_children(
+        &mut self,
+        props: &mut Vec<(String, String)>,
+        notes: &mut Vec<String>,
+        mut other: impl FnMut(&mut Self, &str, BTreeMap<String, String>, usize) -> Result<()>,
+    ) -> Result<()> {
         let depth = self.open.len();
         while self.open.len() >= depth {
             match self.next_event()? {
                 Ev::Start {
-                    name, attributes, ..
+                    name,
+                    attributes,
+                    line,
                 } => match name.as_str() {
                     "prop" => {
                         let key = attributes.get("type").cloned().unwrap_or_default();
                         let value = self.element_text()?;
-                        self.header.props.push((key, value));
+                        props.push((key, value));
                     }
                     "note" => {
                         let note = self.element_text()?;
-                        self.header.notes.push(note);
+                        notes.push(note);
                     }
-                    _ => self.skip_element()?,
+                    _ => other(self, &name, attributes, line)?,
                 },
                 Ev::Eof => break,
                 _ => {}
             }
         }
         Ok(())
+    }
+
+    /// Reads the `prop`s and `note`s of `<header>` up to its end tag.
+    fn read_header_children(&mut self) -> Result<()> {
+        // Taken out and put back: `read_children` borrows the reader mutably.
+        let mut props = std::mem::take(&mut self.header.props);
+        let mut notes = std::mem::take(&mut self.header.notes);
+        let read = self.read_children(&mut props, &mut notes, |r, _, _, _| r.skip_element());
+        self.header.props = props;
+        self.header.notes = notes;
+        read
     }
 
     /// Reads one `<tu>` whose start tag was just read.
@@ -615,33 +633,19 @@ impl<R: BufRead> TmxReader<R> {
             notes: Vec::new(),
             variants: Vec::new(),
         };
-        let depth = self.open.len();
-        while self.open.len() >= depth {
-            match self.next_event()? {
-                Ev::Start {
-                    name,
-                    attributes,
-                    line,
-                } => match name.as_str() {
-                    "prop" => {
-                        let key = attributes.get("type").cloned().unwrap_or_default();
-                        let value = self.element_text()?;
-                        unit.props.push((key, value));
-                    }
-                    "note" => {
-                        let note = self.element_text()?;
-                        unit.notes.push(note);
-                    }
-                    "tuv" => {
-                        let variant = self.read_variant(attributes, line)?;
-                        unit.variants.push(variant);
-                    }
-                    _ => self.skip_element()?,
-                },
-                Ev::Eof => break,
-                _ => {}
-            }
-        }
+        let variants = &mut unit.variants;
+        self.read_children(
+            &mut unit.props,
+            &mut unit.notes,
+            |r, name, attributes, line| {
+                if name == "tuv" {
+                    variants.push(r.read_variant(attributes, line)?);
+                    Ok(())
+                } else {
+                    r.skip_element()
+                }
+            },
+        )?;
         if unit.variants.is_empty() {
             return Err(self.error_line(line, "<tu> without any <tuv>/<seg>"));
         }
@@ -670,31 +674,18 @@ impl<R: BufRead> TmxReader<R> {
             notes: Vec::new(),
         };
         let mut seen_seg = false;
-        let depth = self.open.len();
-        while self.open.len() >= depth {
-            match self.next_event()? {
-                Ev::Start {
-                    name, attributes, ..
-                } => match name.as_str() {
-                    "prop" => {
-                        let key = attributes.get("type").cloned().unwrap_or_default();
-                        let value = self.element_text()?;
-                        variant.props.push((key, value));
-                    }
-                    "note" => {
-                        let note = self.element_text()?;
-                        variant.notes.push(note);
-                    }
-                    "seg" if !seen_seg => {
-                        seen_seg = true;
-                        self.read_seg(&mut variant)?;
-                    }
-                    _ => self.skip_element()?,
-                },
-                Ev::Eof => break,
-                _ => {}
+        // Taken out and put back: `read_seg` below needs the whole variant.
+        let (mut props, mut notes) = (Vec::new(), Vec::new());
+        self.read_children(&mut props, &mut notes, |r, name, _, _| {
+            if name == "seg" && !seen_seg {
+                seen_seg = true;
+                r.read_seg(&mut variant)
+            } else {
+                r.skip_element()
             }
-        }
+        })?;
+        variant.props = props;
+        variant.notes = notes;
         if !seen_seg {
             return Err(self.error_line(line, "<tuv> without <seg>"));
         }

@@ -125,25 +125,22 @@ fn lcs_ops(a: &[Unit], b: &[Unit]) -> Vec<Op> {
 
 /// `[-removed-]{+added+}` markers around the differing parts; shared text as is.
 pub fn render_markers(spans: &[Span]) -> String {
-    let mut out = String::new();
-    for s in spans {
-        match s.kind {
-            SpanKind::Same => out.push_str(&s.text),
-            SpanKind::Removed => marked(&mut out, &s.text, "[-", "-]"),
-            SpanKind::Added => marked(&mut out, &s.text, "{+", "+}"),
-        }
-    }
-    out
+    render_with(spans, ("[-", "-]"), ("{+", "+}"))
 }
 
 /// Terminal colours: removed text red and struck through, added text green and underlined.
 pub fn render_ansi(spans: &[Span]) -> String {
+    render_with(spans, ("\x1b[31;9m", "\x1b[0m"), ("\x1b[32;4m", "\x1b[0m"))
+}
+
+/// The spans with removed and added text each between its (open, close) pair.
+fn render_with(spans: &[Span], removed: (&str, &str), added: (&str, &str)) -> String {
     let mut out = String::new();
     for s in spans {
         match s.kind {
             SpanKind::Same => out.push_str(&s.text),
-            SpanKind::Removed => marked(&mut out, &s.text, "\x1b[31;9m", "\x1b[0m"),
-            SpanKind::Added => marked(&mut out, &s.text, "\x1b[32;4m", "\x1b[0m"),
+            SpanKind::Removed => marked(&mut out, &s.text, removed.0, removed.1),
+            SpanKind::Added => marked(&mut out, &s.text, added.0, added.1),
         }
     }
     out
