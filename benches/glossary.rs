@@ -54,24 +54,7 @@ fn lines() -> (Vec<String>, Vec<String>) {
 /// `n` units made from the line lists, varied by repeat.
 pub fn synthetic(n: usize) -> Vec<BiPair> {
     let (zh, ru) = lines();
-    let m = zh.len().min(ru.len());
-    (0..n)
-        .map(|u| {
-            let (r, k) = (u / m, u % m);
-            let (mut z, mut t) = (zh[k].clone(), ru[k].clone());
-            if r % 2 == 1 {
-                let j = (k + r) % m;
-                z.push_str(&zh[j]);
-                t.push(' ');
-                t.push_str(&ru[j]);
-            }
-            BiPair {
-                id: u.to_string(),
-                zh: z,
-                ru: t,
-            }
-        })
-        .collect()
+    corpus::synthetic_units(&zh, &ru, n)
 }
 
 fn write_tmx(path: &Path, units: &[BiPair]) {

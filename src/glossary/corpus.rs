@@ -127,3 +127,29 @@ pub fn load_inputs(inputs: &[PathBuf], seed: Vec<(String, String)>) -> Result<Ve
     }
     Ok(out)
 }
+/// A synthetic corpus of `n` units from two line-parallel lists, for benchmarks: unit `u` is
+/// line `u mod m` alone on even passes over the lists and joined with line `(u + pass) mod m`
+/// on odd ones, so that units vary and co-occurrence counts do not merely scale.
+pub fn synthetic_units(zh: &[String], ru: &[String], n: usize) -> Vec<BiPair> {
+    let m = zh.len().min(ru.len());
+    if m == 0 {
+        return Vec::new();
+    }
+    (0..n)
+        .map(|u| {
+            let (r, k) = (u / m, u % m);
+            let (mut z, mut t) = (zh[k].clone(), ru[k].clone());
+            if r % 2 == 1 {
+                let j = (k + r) % m;
+                z.push_str(&zh[j]);
+                t.push(' ');
+                t.push_str(&ru[j]);
+            }
+            BiPair {
+                id: u.to_string(),
+                zh: z,
+                ru: t,
+            }
+        })
+        .collect()
+}

@@ -30,26 +30,7 @@ fn synthetic(n: usize) -> Option<Vec<BiPair>> {
         read("newstest2019-ref.zho-CN.txt")?,
         read("newstest2019-ref.rus.txt")?,
     );
-    let m = zh.len().min(ru.len());
-    Some(
-        (0..n)
-            .map(|u| {
-                let (r, k) = (u / m, u % m);
-                let (mut z, mut t) = (zh[k].clone(), ru[k].clone());
-                if r % 2 == 1 {
-                    let j = (k + r) % m;
-                    z.push_str(&zh[j]);
-                    t.push(' ');
-                    t.push_str(&ru[j]);
-                }
-                BiPair {
-                    id: u.to_string(),
-                    zh: z,
-                    ru: t,
-                }
-            })
-            .collect(),
-    )
+    Some(super::corpus::synthetic_units(&zh, &ru, n))
 }
 
 #[test]
