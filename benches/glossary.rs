@@ -16,13 +16,12 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::path::{Path, PathBuf};
 use tmalign::glossary::{corpus, extract, BiPair, ExtractOptions};
 
+// The integration tests' shared-data lookup.
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 fn shared() -> Option<PathBuf> {
-    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    std::env::var_os("TMALIGN_SHARED")
-        .map(PathBuf::from)
-        .into_iter()
-        .chain([here.join("../shared"), PathBuf::from("/work/shared")])
-        .find(|p| p.join("data/ntrex128").is_dir())
+    common::shared_with("data/ntrex128")
 }
 
 fn lines() -> (Vec<String>, Vec<String>) {

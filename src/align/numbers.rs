@@ -138,17 +138,7 @@ fn extract_zh(text: &str) -> Vec<NumKey> {
                 }
                 k += 1;
             }
-            if k > j {
-                if let Some(x) = key(v * mult) {
-                    out.push(x);
-                }
-                i = k;
-            } else {
-                if let Some(x) = key(v) {
-                    out.push(x);
-                }
-                i = j.max(i + 1);
-            }
+            i = push_scaled(&mut out, v, (k > j).then_some(mult), i, j, k);
             continue;
         }
         if c == '百' && chars.get(i + 1) == Some(&'分') && chars.get(i + 2) == Some(&'之') {
@@ -369,17 +359,8 @@ fn extract_western(text: &str, lang: Lang) -> Vec<NumKey> {
                 k += 1;
             }
             let word: String = chars[w_start..k].iter().collect::<String>().to_lowercase();
-            if let Some(m) = scale_word(&word).filter(|_| k > w_start) {
-                if let Some(x) = key(v * m) {
-                    out.push(x);
-                }
-                i = k;
-            } else {
-                if let Some(x) = key(v) {
-                    out.push(x);
-                }
-                i = j.max(i + 1);
-            }
+            let scale = scale_word(&word).filter(|_| k > w_start);
+            i = push_scaled(&mut out, v, scale, i, j, k);
             continue;
         }
         if c.is_alphabetic() {
@@ -416,6 +397,29 @@ fn extract_western(text: &str, lang: Lang) -> Vec<NumKey> {
         i += 1;
     }
     out
+}
+
+/// Records a number found at `i` whose digits end at `j`: scaled when a scale word or
+/// character (万, млн, million…) follows and ends at `k`, plain otherwise. Returns where the
+/// scan goes on (after the scale, or after the digits).
+fn push_scaled(
+    out: &mut Vec<NumKey>,
+    v: f64,
+    scale: Option<f64>,
+    i: usize,
+    j: usize,
+    k: usize,
+) -> usize {
+    match scale {
+        Some(m) => {
+            out.extend(key(v * m));
+            k
+        }
+        None => {
+            out.extend(key(v));
+            j.max(i + 1)
+        }
+    }
 }
 
 #[cfg(test)]
