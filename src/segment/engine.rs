@@ -13,12 +13,13 @@
 //! extended over its closing quotes and brackets, then the tables in `rules.rs` decide from the
 //! context on both sides whether a sentence ends there.
 
+use super::glued::add_glued_cuts;
 use super::rules::{
     is_closer, is_strong, rules_for, AbbrevKind, LangRules, CONTINUATION_PUNCT, DASHES, OPENERS,
 };
 use super::Segmenter;
 use crate::Lang;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -93,6 +94,8 @@ pub struct RuleSegmenter {
     continuations: HashMap<&'static str, &'static [&'static str]>,
     /// Longest last segment (in chars) of any abbreviation: longer words skip the lookup.
     max_last_segment: usize,
+    /// [`LangRules::glued_starters`] as a set.
+    glued_starters: HashSet<&'static str>,
 }
 
 impl RuleSegmenter {
@@ -107,6 +110,7 @@ impl RuleSegmenter {
             rules,
             abbreviations: rules.abbreviations.iter().copied().collect(),
             continuations: rules.continuations.iter().copied().collect(),
+            glued_starters: rules.glued_starters.iter().copied().collect(),
             max_last_segment: rules
                 .abbreviations
                 .iter()
@@ -178,7 +182,7 @@ impl RuleSegmenter {
             }
             i = cut;
         }
-        cuts
+        add_glued_cuts(self.rules, &self.glued_starters, p, cuts)
     }
 
     /// Whether a sentence ends after the terminator run `p[start..run_end]` and its closers

@@ -4,6 +4,7 @@
 //!
 //! * `rules.rs`: per-language tables (terminators, closers, abbreviations, surname endings…).
 //! * `engine.rs`: [`RuleSegmenter`], which interprets them in one pass over a paragraph.
+//! * `glued.rs`: breaks with no punctuation (a headline run into its article, boilerplate).
 //! * `srx.rs`: [`SrxSegmenter`] for SRX 2.0 rule files.
 //! * `uax29.rs`: [`Uax29Segmenter`], the Unicode default rules alone.
 //!
@@ -14,6 +15,7 @@
 //! comma, a dialogue dash before a lower-case word); Chinese book titles `《…》` never break.
 
 mod engine;
+mod glued;
 pub mod rules;
 mod srx;
 mod uax29;
