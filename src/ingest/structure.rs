@@ -111,13 +111,19 @@ pub fn plain_paragraphs(text: &str) -> Vec<String> {
         }
     }
     let wrapped = breaks > 0 && complete * 2 < breaks;
+    let headings = if wrapped {
+        heading_lines(&buf, &lines)
+    } else {
+        Vec::new()
+    };
 
     // (paragraph, whether it started with indentation)
     let mut paragraphs: Vec<(String, bool)> = Vec::new();
     let mut cur = String::new();
     let mut cur_indented = false;
-    for line in lines {
-        let new_paragraph = line.blank_before || line.indented || !wrapped;
+    let mut after_heading = false;
+    for (k, line) in lines.iter().enumerate() {
+        let new_paragraph = line.blank_before || line.indented || !wrapped || after_heading;
         if new_paragraph && !cur.is_empty() {
             paragraphs.push((std::mem::take(&mut cur), cur_indented));
         }
@@ -125,12 +131,71 @@ pub fn plain_paragraphs(text: &str) -> Vec<String> {
             cur_indented = line.indented;
         }
         push_line(&mut cur, &buf[line.start..line.end]);
+        after_heading = headings.binary_search(&k).is_ok();
     }
     if !cur.is_empty() {
         paragraphs.push((cur, cur_indented));
     }
     let ocr = looks_like_ocr(text);
     join_fragments(paragraphs, ocr)
+}
+
+/// Display columns of a line (CJK characters are two columns wide), to compare line lengths
+/// across scripts.
+fn columns(s: &str) -> usize {
+    s.chars().map(|c| if is_cjk(c) { 2 } else { 1 }).sum()
+}
+
+/// Narrowest wrap width (columns) at which a short first line is taken for a heading: in
+/// narrow columns a normal first line can be short too.
+const MIN_WRAP_COLUMNS: usize = 40;
+
+/// In hard-wrapped text, the indices of lines that are headings over the block they open
+/// (`ВСТРЕЧА ЛИДЕРОВ` then the wrapped paragraph, with no blank line between): the first line
+/// of a block, at most half the wrap width, not ending in punctuation that continues, and
+/// followed by a line that does not start in lower case.
+fn heading_lines(buf: &str, lines: &[Line]) -> Vec<usize> {
+    // The wrap width: the median length of lines that continue into the next one.
+    let mut widths: Vec<usize> = lines
+        .windows(2)
+        .filter(|w| !w[1].blank_before && !w[1].indented)
+        .map(|w| columns(&buf[w[0].start..w[0].end]))
+        .collect();
+    if widths.is_empty() {
+        return Vec::new();
+    }
+    let mid = widths.len() / 2;
+    let width = *widths.select_nth_unstable(mid).1;
+    if width < MIN_WRAP_COLUMNS {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for k in 0..lines.len().saturating_sub(1) {
+        let (line, next) = (&lines[k], &lines[k + 1]);
+        let first_of_block = k == 0 || line.blank_before || line.indented;
+        if !first_of_block || next.blank_before || next.indented {
+            continue;
+        }
+        let text = &buf[line.start..line.end];
+        let Some(last) = text.chars().next_back() else {
+            continue;
+        };
+        let continues = matches!(
+            last,
+            ',' | '，' | '、' | ':' | '：' | '-' | '—' | '–' | ';' | '；' | '(' | '（' | '«' | '“'
+        );
+        let next_first = buf[next.start..next.end]
+            .chars()
+            .find(|c| c.is_alphabetic());
+        if columns(text) * 2 <= width
+            && !continues
+            && !is_terminal(last)
+            && !next_first.is_some_and(char::is_lowercase)
+        {
+            out.push(k);
+        }
+    }
+    out
 }
 
 /// Whether Chinese text looks OCR'd: ASCII commas between hanzi outnumber full-width ones.
@@ -498,6 +563,36 @@ mod tests {
             plain_paragraphs("关键词：\n合作 发展\n\n正文。"),
             ["关键词：合作 发展", "正文。"]
         );
+    }
+
+    #[test]
+    fn heading_over_a_wrapped_block() {
+        let text = "ВСТРЕЧА ЛИДЕРОВ\n\
+                    Председатель КНР Си Цзиньпин провёл переговоры с Президентом\n\
+                    России Владимиром Путиным в режиме видеосвязи, стороны\n\
+                    обсудили двусторонние отношения.\n\
+                    \n\
+                    Итоги встречи\n\
+                    Стороны подтвердили приверженность договору о добрососедстве,\n\
+                    дружбе и сотрудничестве и договорились расширять сотрудничество\n\
+                    в энергетике.\n";
+        assert_eq!(
+            plain_paragraphs(text),
+            [
+                "ВСТРЕЧА ЛИДЕРОВ",
+                "Председатель КНР Си Цзиньпин провёл переговоры с Президентом России \
+                 Владимиром Путиным в режиме видеосвязи, стороны обсудили двусторонние \
+                 отношения.",
+                "Итоги встречи",
+                "Стороны подтвердили приверженность договору о добрососедстве, дружбе и \
+                 сотрудничестве и договорились расширять сотрудничество в энергетике."
+            ]
+        );
+        // A short first line that the next one continues in lower case is not a heading.
+        let text = "Второй абзац\n\
+                    текста, который продолжается на следующей строке и ещё дальше\n\
+                    до самого конца абзаца, где стоит точка в конце этой строки.\n";
+        assert_eq!(plain_paragraphs(text).len(), 1);
     }
 
     #[test]

@@ -55,6 +55,17 @@ enum Kind {
     Period,
 }
 
+/// Where a date phrase before a year abbreviation begins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DateLead {
+    /// At the start of the sentence.
+    Sentence,
+    /// At the start of a clause (after a comma, colon or semicolon).
+    Clause,
+    /// After other words.
+    Inside,
+}
+
 /// Quote and bracket nesting seen so far in the paragraph.
 #[derive(Debug, Default)]
 struct QuoteState {
@@ -321,7 +332,14 @@ impl RuleSegmenter {
                     return None;
                 }
                 let lead = &before[..before.len() - number.len()];
-                (!self.is_leading_date_phrase(lead)).then_some(cut)
+                match self.date_phrase_start(lead) {
+                    DateLead::Sentence => None,
+                    // `Как сообщалось, в 2024 г. Москва …`: a date phrase that opens a clause
+                    // goes on, unless a word that starts sentences follows (`…, в 1990 г.
+                    // Затем …`).
+                    DateLead::Clause if !self.glued_starters.contains(next_word) => None,
+                    _ => Some(cut),
+                }
             }
             None if single_upper => self.decide_initial(p, dot, cut, next_word),
             None => (!is_lower(first_letter(p, next))).then_some(cut),
@@ -333,6 +351,10 @@ impl RuleSegmenter {
     fn decide_initial(&self, p: &str, dot: usize, cut: usize, next_word: &str) -> Option<usize> {
         if !starts_upper(next_word) || self.surname_like(next_word) {
             return None;
+        }
+        if next_word.chars().nth(1).is_some() && self.glued_starters.contains(next_word) {
+            // `класса А. Затем …`: no name goes on with a word like `Затем`.
+            return Some(cut);
         }
         let initial = p[..dot].chars().next_back();
         let first = next_word.chars().next();
@@ -370,22 +392,27 @@ impl RuleSegmenter {
         None
     }
 
-    /// Whether `lead` (the text of the sentence before a year) is only a date phrase
-    /// (`С 1 января`).
-    fn is_leading_date_phrase(&self, lead: &str) -> bool {
+    /// Where the date phrase ending `lead` (the text of the sentence before a year) starts:
+    /// at the sentence start (`С 1 января`), after a comma or colon (`Как сообщалось, в`), or
+    /// elsewhere.
+    fn date_phrase_start(&self, lead: &str) -> DateLead {
         // A date phrase is a handful of words; looking further would make long runs of
         // numbers quadratic.
         for (k, token) in lead.split_whitespace().rev().enumerate() {
             if k >= MAX_DATE_PHRASE {
-                return false;
+                return DateLead::Inside;
             }
             let lower = token.to_lowercase();
             if is_number_token(token) || self.rules.date_words.contains(&lower.as_str()) {
                 continue;
             }
-            return false;
+            return if k > 0 && token.ends_with([',', ':', ';']) {
+                DateLead::Clause
+            } else {
+                DateLead::Inside
+            };
         }
-        true
+        DateLead::Sentence
     }
 
     fn lookup(&self, key: &str) -> Option<AbbrevKind> {
@@ -686,6 +713,20 @@ mod tests {
                 "В 2024 г. Москва приняла гостей.",
                 "Соглашение подписано в 2024 г.",
                 "Глава региона доволен."
+            ]
+        );
+        assert_eq!(
+            seg(
+                Lang::Ru,
+                "Как сообщалось, в 2024 г. Москва приняла гостей. Он родился в Туле, в 1990 г. \
+                 Затем переехал. Машина класса А. Затем грузовик."
+            ),
+            [
+                "Как сообщалось, в 2024 г. Москва приняла гостей.",
+                "Он родился в Туле, в 1990 г.",
+                "Затем переехал.",
+                "Машина класса А.",
+                "Затем грузовик."
             ]
         );
     }
