@@ -13,13 +13,13 @@
 //! extended over its closing quotes and brackets, then the tables in `rules.rs` decide from the
 //! context on both sides whether a sentence ends there.
 
-use super::glued::add_glued_cuts;
+use super::glued::{add_glued_cuts, GluedRules};
 use super::rules::{
     is_closer, is_strong, rules_for, AbbrevKind, LangRules, CONTINUATION_PUNCT, DASHES, OPENERS,
 };
 use super::Segmenter;
 use crate::Lang;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::ops::Range;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -105,8 +105,8 @@ pub struct RuleSegmenter {
     continuations: HashMap<&'static str, &'static [&'static str]>,
     /// Longest last segment (in chars) of any abbreviation: longer words skip the lookup.
     max_last_segment: usize,
-    /// [`LangRules::glued_starters`] as a set.
-    glued_starters: HashSet<&'static str>,
+    /// The glued-sentence tables, prepared.
+    glued: GluedRules,
 }
 
 impl RuleSegmenter {
@@ -121,7 +121,7 @@ impl RuleSegmenter {
             rules,
             abbreviations: rules.abbreviations.iter().copied().collect(),
             continuations: rules.continuations.iter().copied().collect(),
-            glued_starters: rules.glued_starters.iter().copied().collect(),
+            glued: GluedRules::new(rules),
             max_last_segment: rules
                 .abbreviations
                 .iter()
@@ -193,7 +193,7 @@ impl RuleSegmenter {
             }
             i = cut;
         }
-        add_glued_cuts(self.rules, &self.glued_starters, p, cuts)
+        add_glued_cuts(self.rules, &self.glued, p, cuts)
     }
 
     /// Whether a sentence ends after the terminator run `p[start..run_end]` and its closers
@@ -337,7 +337,7 @@ impl RuleSegmenter {
                     // `Как сообщалось, в 2024 г. Москва …`: a date phrase that opens a clause
                     // goes on, unless a word that starts sentences follows (`…, в 1990 г.
                     // Затем …`).
-                    DateLead::Clause if !self.glued_starters.contains(next_word) => None,
+                    DateLead::Clause if !self.glued.is_starter(next_word) => None,
                     _ => Some(cut),
                 }
             }
@@ -352,7 +352,7 @@ impl RuleSegmenter {
         if !starts_upper(next_word) || self.surname_like(next_word) {
             return None;
         }
-        if next_word.chars().nth(1).is_some() && self.glued_starters.contains(next_word) {
+        if next_word.chars().nth(1).is_some() && self.glued.is_starter(next_word) {
             // `класса А. Затем …`: no name goes on with a word like `Затем`.
             return Some(cut);
         }

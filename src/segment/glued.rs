@@ -10,7 +10,41 @@
 //! the other side's break (`align::resplit`).
 
 use super::rules::{BoilerTail, Boilerplate, LangRules, NEWS_SOURCES};
+use aho_corasick::{AhoCorasick, MatchKind};
 use std::collections::HashSet;
+
+/// The glued-sentence tables of one language, prepared for lookup.
+#[derive(Debug)]
+pub(crate) struct GluedRules {
+    /// [`LangRules::glued_starters`] as a set.
+    starters: HashSet<&'static str>,
+    /// All boilerplate leads at once (one pass over the paragraph, longest lead first:
+    /// `本文来源：` before `来源：`).
+    leads: Option<AhoCorasick>,
+}
+
+impl GluedRules {
+    /// Whether `word` is one of the language's glued sentence starters.
+    pub(crate) fn is_starter(&self, word: &str) -> bool {
+        self.starters.contains(word)
+    }
+
+    /// Prepares the tables of `rules`.
+    pub(crate) fn new(rules: &LangRules) -> Self {
+        let leads = (!rules.boilerplate.is_empty())
+            .then(|| {
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(rules.boilerplate.iter().map(|b| b.lead))
+                    .ok()
+            })
+            .flatten();
+        GluedRules {
+            starters: rules.glued_starters.iter().copied().collect(),
+            leads,
+        }
+    }
+}
 
 /// Most words a boilerplate credit (`Фото: пресс-служба Кремля`) is taken to have.
 const MAX_CREDIT_WORDS: usize = 6;
@@ -19,17 +53,17 @@ const MAX_CREDIT_WORDS: usize = 6;
 /// without duplicates).
 pub(crate) fn add_glued_cuts(
     rules: &LangRules,
-    starters: &HashSet<&'static str>,
+    glued: &GluedRules,
     p: &str,
     cuts: Vec<usize>,
 ) -> Vec<usize> {
     let mut out = cuts;
-    if !starters.is_empty() {
-        let extra = starter_cuts(rules, starters, p, &out);
+    if !glued.starters.is_empty() {
+        let extra = starter_cuts(rules, &glued.starters, p, &out);
         merge(&mut out, extra);
     }
-    if !rules.boilerplate.is_empty() {
-        let extra = boilerplate_cuts(rules, starters, p, &out);
+    if let Some(leads) = &glued.leads {
+        let extra = boilerplate_cuts(rules, leads, &glued.starters, p, &out);
         merge(&mut out, extra);
     }
     out
@@ -177,34 +211,35 @@ fn starter_cuts(
 
 fn boilerplate_cuts(
     rules: &LangRules,
+    leads: &AhoCorasick,
     starters: &HashSet<&'static str>,
     p: &str,
     cuts: &[usize],
 ) -> Vec<usize> {
     let mut out = Vec::new();
-    for bp in rules.boilerplate {
-        for (pos, _) in p.match_indices(bp.lead) {
-            let body = pos + bp.lead.len();
-            if !bp.anywhere && !at_sentence_start(p, pos, cuts) {
-                continue;
-            }
-            let Some(end) = phrase_end(bp, starters, p, body) else {
-                continue;
-            };
-            let (mut from, mut to) = (pos, end);
-            // `（责任编辑：王明）`: the brackets go with the phrase.
-            let opener = p[..from].chars().next_back();
-            let closer = p[to..].chars().next();
-            if matches!(
-                (opener, closer),
-                (Some('（'), Some('）')) | (Some('('), Some(')')) | (Some('【'), Some('】'))
-            ) {
-                from -= opener.map_or(0, char::len_utf8);
-                to += closer.map_or(0, char::len_utf8);
-            }
-            out.push(from);
-            out.push(to);
+    for m in leads.find_iter(p) {
+        let bp = &rules.boilerplate[m.pattern().as_usize()];
+        let pos = m.start();
+        let body = m.end();
+        if !bp.anywhere && !at_sentence_start(p, pos, cuts) {
+            continue;
         }
+        let Some(end) = phrase_end(bp, starters, p, body) else {
+            continue;
+        };
+        let (mut from, mut to) = (pos, end);
+        // `（责任编辑：王明）`: the brackets go with the phrase.
+        let opener = p[..from].chars().next_back();
+        let closer = p[to..].chars().next();
+        if matches!(
+            (opener, closer),
+            (Some('（'), Some('）')) | (Some('('), Some(')')) | (Some('【'), Some('】'))
+        ) {
+            from -= opener.map_or(0, char::len_utf8);
+            to += closer.map_or(0, char::len_utf8);
+        }
+        out.push(from);
+        out.push(to);
     }
     out
 }
