@@ -192,10 +192,13 @@ fn starter_cuts(
         let Some(prev) = before.chars().next_back() else {
             continue;
         };
-        if !(prev.is_lowercase() || closes_headline(prev)) {
+        let prev_word = trailing_word(before.trim_end_matches(closes_headline));
+        // After an acronym (`юго-запада США Согласно …`) only a word of two letters or more:
+        // `США В` may be a label.
+        let acronym = is_all_caps(prev_word) && word.chars().nth(1).is_some();
+        if !(prev.is_lowercase() || closes_headline(prev) || acronym) {
             continue;
         }
-        let prev_word = trailing_word(before.trim_end_matches(closes_headline));
         if rules.name_cues.contains(&prev_word.to_lowercase().as_str()) {
             continue;
         }
@@ -377,6 +380,14 @@ mod tests {
                 "В Калифорнии акула ранила ныряльщика",
                 "По сообщениям властей, мальчик выжил."
             ]
+        );
+        assert_eq!(
+            seg(
+                Lang::Ru,
+                "Ураган принесёт ливни на юго-запад США Согласно прогнозу, он ослабеет."
+            )
+            .len(),
+            2
         );
         assert_eq!(
             seg(
