@@ -80,11 +80,13 @@ fn repeated_texts<'a>(sides: impl Iterator<Item = &'a [Segment]>, min: usize) ->
         .collect()
 }
 
-/// Marks boilerplate: texts repeated across three or more documents of the batch. (Within one
-/// document, repetition is no evidence: a long pair may repeat whole passages on both sides.)
-fn mark_repeated(f: &mut [SegFeat], segs: &[Segment], batch: &HashSet<&str>) {
+/// Marks boilerplate: texts repeated across three or more documents of the batch (within one
+/// document, repetition is no evidence: a long pair may repeat whole passages on both sides),
+/// and segments that are a known boilerplate phrase of the language (`责任编辑：王明`).
+fn mark_repeated(f: &mut [SegFeat], segs: &[Segment], batch: &HashSet<&str>, lang: Lang) {
     for (x, s) in f.iter_mut().zip(segs) {
-        x.repeated = batch.contains(s.text.trim());
+        let t = s.text.trim();
+        x.repeated = batch.contains(t) || crate::segment::is_boilerplate(lang, t);
     }
 }
 
@@ -96,8 +98,8 @@ fn prepare(
 ) -> DocState {
     let mut fs = featurize_side(src, cfg.src_lang);
     let mut ft = featurize_side(tgt, cfg.tgt_lang);
-    mark_repeated(&mut fs, src, rep.0);
-    mark_repeated(&mut ft, tgt, rep.1);
+    mark_repeated(&mut fs, src, rep.0, cfg.src_lang);
+    mark_repeated(&mut ft, tgt, rep.1, cfg.tgt_lang);
     features::filter_shared_anchors(&mut fs, &mut ft);
     if cfg.names {
         let st: Vec<&str> = src.iter().map(|s| s.text.as_str()).collect();

@@ -139,6 +139,13 @@ impl RuleSegmenter {
         self.rules.lang
     }
 
+    /// Whether the whole sentence is a boilerplate phrase or editorial mark of the language
+    /// (`责任编辑：王明`, `（完）`, `Поделиться`), which usually has no counterpart in a
+    /// translation.
+    pub fn is_boilerplate(&self, sentence: &str) -> bool {
+        super::glued::is_boilerplate(self.rules, &self.glued, sentence)
+    }
+
     /// Byte offsets where one sentence ends and the next may begin (after closing quotes,
     /// before any whitespace), in increasing order.
     pub fn cuts(&self, p: &str) -> Vec<usize> {

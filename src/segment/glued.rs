@@ -49,6 +49,35 @@ impl GluedRules {
 /// Most words a boilerplate credit (`Фото: пресс-служба Кремля`) is taken to have.
 const MAX_CREDIT_WORDS: usize = 6;
 
+/// Whether the whole of `sentence` (trimmed) is one boilerplate phrase or editorial mark of
+/// the language (`责任编辑：王明`, `（完）`, `Поделиться`, `Фото: пресс-служба`): such a segment
+/// usually has no counterpart in a translation.
+pub(crate) fn is_boilerplate(rules: &LangRules, glued: &GluedRules, sentence: &str) -> bool {
+    let t = sentence.trim();
+    if t.is_empty() {
+        return false;
+    }
+    if rules.standalone_marks.contains(&t) {
+        return true;
+    }
+    let Some(leads) = &glued.leads else {
+        return false;
+    };
+    // Brackets around the phrase (`（责任编辑：王明）`) are part of it.
+    let inner = t
+        .strip_prefix(['（', '(', '【'])
+        .and_then(|x| x.strip_suffix(['）', ')', '】']))
+        .unwrap_or(t);
+    let Some(m) = leads.find(inner) else {
+        return false;
+    };
+    if m.start() != 0 {
+        return false;
+    }
+    let bp = &rules.boilerplate[m.pattern().as_usize()];
+    phrase_end(bp, &glued.starters, inner, m.end()) == Some(inner.len())
+}
+
 /// Cuts for glued sentences and boilerplate, merged with the punctuation `cuts` (sorted,
 /// without duplicates).
 pub(crate) fn add_glued_cuts(
@@ -452,6 +481,32 @@ mod tests {
         // Not a source line: `资金来源` in running text.
         let text = "资金来源：企业自筹和银行贷款。";
         assert_eq!(seg(Lang::Zh, text), vec![text]);
+    }
+
+    #[test]
+    fn whole_boilerplate_segments_are_recognised() {
+        use crate::segment::is_boilerplate;
+        for (lang, t) in [
+            (Lang::Zh, "责任编辑：王明"),
+            (Lang::Zh, "（责任编辑：李华）"),
+            (Lang::Zh, "本文来源：新华社"),
+            (Lang::Zh, "点击查看更多图片"),
+            (Lang::Zh, "（完）"),
+            (Lang::Ru, "Поделиться"),
+            (Lang::Ru, "Фото: пресс-служба"),
+            (Lang::Ru, "Источник: ТАСС"),
+            (Lang::En, "Read more:"),
+        ] {
+            assert!(is_boilerplate(lang, t), "{t}");
+        }
+        for (lang, t) in [
+            (Lang::Zh, "责任编辑：王明表示反对。"),
+            (Lang::Zh, "资金来源：企业自筹。"),
+            (Lang::Ru, "Реклама стала дороже."),
+            (Lang::Ru, "Поделиться опытом полезно."),
+        ] {
+            assert!(!is_boilerplate(lang, t), "{t}");
+        }
     }
 
     #[test]

@@ -48,6 +48,26 @@ pub fn segmenter_for(lang: Lang) -> Box<dyn Segmenter> {
     Box::new(RuleSegmenter::new(lang))
 }
 
+/// Whether the whole sentence is a boilerplate phrase or editorial mark in `lang`
+/// (`责任编辑：王明`, `（完）`, `Поделиться`, `Фото: пресс-служба`): the aligner lets such
+/// segments stand unaligned cheaply.
+pub fn is_boilerplate(lang: Lang, sentence: &str) -> bool {
+    static SEGMENTERS: std::sync::OnceLock<[RuleSegmenter; 3]> = std::sync::OnceLock::new();
+    let segs = SEGMENTERS.get_or_init(|| {
+        [
+            RuleSegmenter::new(Lang::Zh),
+            RuleSegmenter::new(Lang::Ru),
+            RuleSegmenter::new(Lang::En),
+        ]
+    });
+    let k = match lang {
+        Lang::Zh => 0,
+        Lang::Ru => 1,
+        Lang::En => 2,
+    };
+    segs[k].is_boilerplate(sentence)
+}
+
 /// A segmenter from an SRX 2.0 rule file, using the language rules that apply to `lang`.
 pub fn segmenter_from_srx(path: &Path, lang: Lang) -> Result<Box<dyn Segmenter>> {
     Ok(Box::new(SrxSegmenter::from_file(path, lang)?))
