@@ -88,7 +88,9 @@ impl QuoteState {
                 if self.low_open {
                     self.low_open = false;
                 } else {
-                    self.double_open = true;
+                    // Double quotes do not nest (inner quotes are single), so a second `“`
+                    // while one is open closes it: Chinese web text often types `“…“`.
+                    self.double_open = !self.double_open;
                 }
             }
             '”' => self.double_open = false,
@@ -694,6 +696,11 @@ mod tests {
                 "来吧……",
                 "明天见。"
             ]
+        );
+        // `“…“` typed for `“…”`: the second quote closes, so the third opens.
+        assert_eq!(
+            seg(Lang::Zh, "他说，通讯“已完全中断，没有任何消息“。“我们很担心。”"),
+            ["他说，通讯“已完全中断，没有任何消息“。", "“我们很担心。”"]
         );
     }
 
