@@ -204,7 +204,12 @@ fn starter_cuts(
             continue;
         }
         let next = leading_word(after.trim_start_matches([' ', ',']));
-        if next.chars().count() < 2 && !next.chars().all(|c| c.is_ascii_digit()) {
+        if next.is_empty()
+            || (word.chars().count() == 1
+                && next.chars().count() < 2
+                && !next.chars().all(|c| c.is_ascii_digit()))
+        {
+            // `В и С`, `А б`: a one-letter label, not a preposition.
             continue;
         }
         if matches!(word, "Его" | "Ее" | "Её" | "Их" | "His" | "Her" | "Their")
