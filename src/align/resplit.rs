@@ -62,11 +62,6 @@ const ZH_OPENERS: &[&str] = &[
     "本周",
     "上周",
     "周末",
-    "一名",
-    "一位",
-    "一家",
-    "一项",
-    "一个",
     "该",
     "这",
     "他",
@@ -154,17 +149,40 @@ fn nonspace_len(s: &str) -> usize {
     s.chars().filter(|c| !c.is_whitespace()).count()
 }
 
+/// Whether a jieba tag marks a word that cannot end a headline or clause before a missing
+/// boundary: prepositions, conjunctions, auxiliaries (的, 了), adverbs, pronouns, numerals and
+/// measure words (they lean on what follows).
+fn zh_dangling_end(tag: &str) -> bool {
+    matches!(
+        tag.chars().next(),
+        Some('p' | 'c' | 'u' | 'd' | 'r' | 'm' | 'q')
+    )
+}
+
+/// Whether a jieba tag marks a word that cannot open a sentence: auxiliaries, localisers
+/// (中, 后), measure words, modal particles (they lean on what precedes).
+fn zh_dangling_start(tag: &str, word: &str) -> bool {
+    matches!(tag.chars().next(), Some('u' | 'f' | 'q' | 'y' | 'e'))
+        || matches!(
+            word,
+            "的" | "了" | "着" | "过" | "等" | "时" | "中" | "后" | "上" | "人士"
+        )
+}
+
 fn zh_candidates(text: &str) -> Vec<Candidate> {
-    let words = crate::glossary::zh::jieba().cut(text, true);
+    let tagged = crate::glossary::zh::jieba().tag(text, true);
     let nest = nesting(text);
     let mut out = Vec::new();
-    for w in words.iter().skip(1) {
+    // Words that are not spaces, with their tags.
+    let words: Vec<_> = tagged
+        .iter()
+        .filter(|w| !w.word.trim().is_empty())
+        .collect();
+    for k in 1..words.len() {
+        let (prev, w) = (words[k - 1], words[k]);
         let pos = w.byte_start;
         let (head, tail) = text.split_at(pos);
-        let (Some(last), Some(next)) = (
-            head.trim_end().chars().last(),
-            tail.trim_start().chars().next(),
-        ) else {
+        let (Some(last), Some(next)) = (head.trim_end().chars().last(), tail.chars().next()) else {
             continue;
         };
         if nonspace_len(head) < 4 || nonspace_len(tail) < 4 {
@@ -177,7 +195,11 @@ fn zh_candidates(text: &str) -> Vec<Candidate> {
             continue;
         }
         // Inside a run of Latin letters or digits (jieba may cut `Sainsbury's`).
-        if last.is_ascii_alphanumeric() && next.is_ascii_alphanumeric() {
+        let wordy = |c: char| c.is_ascii_alphanumeric() || matches!(c, '\'' | '’');
+        if wordy(last) && wordy(next) {
+            continue;
+        }
+        if zh_dangling_end(prev.tag) || zh_dangling_start(w.tag, w.word) {
             continue;
         }
         let (depth, balanced) = nest.get(&pos).copied().unwrap_or((1, false));
@@ -191,7 +213,23 @@ fn zh_candidates(text: &str) -> Vec<Candidate> {
         if ZH_OPENERS_PUNCT.contains(&next) {
             prior += 0.5;
         }
-        if ZH_OPENERS.iter().any(|o| tail.starts_with(o)) {
+        // A lede repeats its headline's subject (`叙利亚外长表示…` | `叙利亚表示…`): one of the
+        // next two words already in the first piece marks a sentence start.
+        let repeats = words[k..].iter().take(2).any(|n| {
+            n.word.chars().count() >= 2 && !zh_dangling_end(n.tag) && head.contains(n.word)
+        });
+        if repeats {
+            prior += 1.0;
+        }
+        // A common noun after a noun, not followed by a verb, is more likely the head of a
+        // compound (竞选|集会, 语言|技巧) than the subject of a new sentence.
+        let nounish = |t: &str| t == "n" || t == "vn" || t == "nz";
+        let then_verb = words.get(k + 1).is_some_and(|n| n.tag.starts_with('v'));
+        if nounish(prev.tag) && w.tag == "n" && !then_verb {
+            prior -= 1.0;
+        }
+        let counted = tail.starts_with('一') && tail.chars().nth(1).is_some_and(features::han);
+        if counted || ZH_OPENERS.iter().any(|o| tail.starts_with(o)) {
             prior += 0.5;
         }
         out.push(Candidate { pos, prior });
@@ -227,8 +265,14 @@ fn alpha_candidates(text: &str) -> Vec<Candidate> {
         }
         if matches!(
             last,
-            ',' | ';' | '(' | '-' | '–' | '—' | '«' | '„' | '“' | '/' | '&'
+            ',' | ';' | ':' | '(' | '-' | '–' | '—' | '«' | '„' | '“' | '/' | '&'
         ) {
+            continue;
+        }
+        // A short lower-case word (в, на, из, of, the) governs what follows: a capitalised
+        // word after it is a name inside the sentence.
+        let prev_word = head.rsplit(char::is_whitespace).next().unwrap_or("");
+        if prev_word.chars().count() <= 3 && prev_word.chars().all(char::is_lowercase) {
             continue;
         }
         if matches!(last, '.' | '!' | '?' | '…') {
@@ -269,9 +313,9 @@ pub struct ResplitParams {
 impl Default for ResplitParams {
     fn default() -> Self {
         ResplitParams {
-            margin: 1.5,
+            margin: 1.0,
             prior: 1.0,
-            maxsum: 0.3,
+            maxsum: 0.1,
         }
     }
 }
@@ -484,6 +528,13 @@ fn maxsum(units: &[(Range<usize>, Vec<bool>)], cuts: &[usize]) -> f32 {
     s
 }
 
+/// Whether `text` ends with a full stop (closing quotes and brackets after it allowed).
+fn ends_with_full_stop(text: &str) -> bool {
+    text.trim_end()
+        .trim_end_matches(|c: char| ZH_CLOSERS.contains(&c) || matches!(c, '»' | '’' | '"'))
+        .ends_with(['.', '。', '．', '…'])
+}
+
 /// The best split of one 1-k / k-1 bead, if it is clearly better than the bead: the pieces'
 /// byte cuts in X (without 0 and the end) and the other side's groups, one per piece.
 fn best_split(
@@ -516,7 +567,16 @@ fn best_split(
     if k == 3 {
         groupings.push(vec![o..o + 1, o + 1..o + 2, o + 2..others.end]);
     }
-    let mut best: Option<(f32, Vec<usize>, Vec<Range<usize>>)> = None;
+    // An unpunctuated split of X can only match an unpunctuated boundary of the other side:
+    // where the other side ends a sentence with a full stop, the translator merely split one
+    // sentence in two.
+    let (osegs, _, _) = ctx.side(whole_is_src, false);
+    groupings.retain(|groups| {
+        groups[..groups.len() - 1]
+            .iter()
+            .all(|g| !ends_with_full_stop(&osegs[g.end - 1].text))
+    });
+    let mut best: Option<(f32, f32, Vec<usize>, Vec<Range<usize>>)> = None;
     for groups in groupings {
         let units = unit_links(ctx, whole_is_src, x, &groups);
         let mut consider = |cuts: Vec<usize>, prior: f32, cost_sum: f32| {
@@ -525,7 +585,7 @@ fn best_split(
             full.push(text.len());
             let score = cost_sum - p.prior * prior - p.maxsum * maxsum(&units, &full);
             if best.as_ref().is_none_or(|b| score < b.0) {
-                best = Some((score, cuts, groups.clone()));
+                best = Some((score, cost_sum, cuts, groups.clone()));
             }
         };
         if groups.len() == 2 {
@@ -548,7 +608,9 @@ fn best_split(
             }
         }
     }
-    let (score, cuts, groups) = best?;
+    // The priors and the max-sum term choose the position; the bead costs alone decide
+    // whether to split at all.
+    let (_, score, cuts, groups) = best?;
     (score + p.margin < original).then_some((cuts, groups))
 }
 
@@ -635,6 +697,111 @@ mod tests {
 
     fn cut(text: &str, c: &Candidate) -> String {
         format!("{}|{}", &text[..c.pos], &text[c.pos..])
+    }
+
+    /// A small parallel "news" corpus built from a word list: enough 1-1 pairs for the
+    /// lexicon to learn the words, then a Chinese headline glued to the next sentence while
+    /// the Russian side has them apart (the headline without a full stop unless `stop`).
+    fn glued_pair(stop: bool) -> (Vec<Segment>, Vec<Segment>) {
+        const WORDS: &[(&str, &str)] = &[
+            ("经济", "экономика"),
+            ("合作", "сотрудничество"),
+            ("银行", "банк"),
+            ("城市", "город"),
+            ("医院", "больница"),
+            ("学校", "школа"),
+            ("铁路", "железная"),
+            ("公司", "компания"),
+            ("农民", "фермер"),
+            ("工厂", "завод"),
+            ("军队", "армия"),
+            ("电影", "фильм"),
+            ("音乐", "музыка"),
+            ("足球", "футбол"),
+            ("天气", "погода"),
+            ("警察", "полиция"),
+        ];
+        let mut seed = 7u32;
+        let mut next = || {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            (seed >> 16) as usize
+        };
+        let mut sentences: Vec<(String, String)> = Vec::new();
+        for _ in 0..40 {
+            let k = 3 + next() % 4;
+            let picks: Vec<usize> = (0..k).map(|_| next() % WORDS.len()).collect();
+            let zh: String = picks.iter().map(|&w| WORDS[w].0).collect();
+            let ru: Vec<&str> = picks.iter().map(|&w| WORDS[w].1).collect();
+            sentences.push((zh, ru.join(" ")));
+        }
+        let cap = |s: &str| {
+            let mut c = s.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                .unwrap_or_default()
+        };
+        let (mut zh, mut ru) = (Vec::new(), Vec::new());
+        for (i, (z, r)) in sentences.iter().enumerate() {
+            let seg = |text: String| Segment { text, paragraph: 0 };
+            if i == 20 {
+                // headline
+                let (z2, r2) = &sentences[i + 1];
+                zh.push(seg(format!("{z}{z2}。")));
+                ru.push(seg(format!("{}{}", cap(r), if stop { "." } else { "" })));
+                ru.push(seg(format!("{}.", cap(r2))));
+            } else if i != 21 {
+                zh.push(seg(format!("{z}。")));
+                ru.push(seg(format!("{}.", cap(r))));
+            }
+        }
+        (zh, ru)
+    }
+
+    #[test]
+    fn splits_a_glued_headline_where_the_other_side_does() {
+        let (zh, ru) = glued_pair(false);
+        let headline = zh[20].text.clone();
+        let mut cfg = AlignConfig::new(Lang::Zh, Lang::Ru);
+        cfg.resegment = true;
+        let out = crate::align::align_batch_segments(&[(zh.clone(), ru.clone())], &cfg);
+        let d = &out[0];
+        assert_eq!(d.resplit.split, 1, "{:?}", d.resplit);
+        assert_eq!(d.src.len(), zh.len() + 1);
+        assert_eq!(format!("{}{}", d.src[20].text, d.src[21].text), headline);
+        assert!(!d.src[20].text.ends_with('。') && d.src[21].text.ends_with('。'));
+        // The first piece is exactly the first sentence's words.
+        let ru_words = ru[20].text.split(' ').count();
+        assert_eq!(
+            d.src[20].text.chars().count(),
+            2 * ru_words,
+            "{:?}",
+            d.src[20]
+        );
+        let b = d
+            .alignment
+            .beads
+            .iter()
+            .find(|b| b.src.start == 20)
+            .expect("bead of the headline");
+        assert_eq!((b.src.clone(), b.tgt.clone()), (20..21, 20..21));
+        // Off by default: the segments are the given ones.
+        let plain = crate::align::align_batch_segments(
+            &[(zh.clone(), ru)],
+            &AlignConfig::new(Lang::Zh, Lang::Ru),
+        );
+        assert_eq!(plain[0].src, zh);
+    }
+
+    #[test]
+    fn no_split_where_the_other_side_has_a_full_stop() {
+        let (zh, ru) = glued_pair(true);
+        let mut cfg = AlignConfig::new(Lang::Zh, Lang::Ru);
+        cfg.resegment = true;
+        let out = crate::align::align_batch_segments(&[(zh.clone(), ru)], &cfg);
+        // The 1-2 bead is there and examined, but not split.
+        assert_eq!(out[0].resplit.considered, 1);
+        assert_eq!(out[0].resplit.split, 0);
+        assert_eq!(out[0].src, zh);
     }
 
     #[test]
