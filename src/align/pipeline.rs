@@ -213,6 +213,9 @@ fn learn(states: &[&DocState]) -> Lexicon {
     Lexicon::learn(&beads, cfg)
 }
 
+/// The last lexical round's table and its coverage rates `(p1, p0)`.
+type LastRound = (Lexicon, (f32, f32));
+
 /// Reverses a bead cost: bead `(i0, i1, j0, j1)` of the reversed problem is bead
 /// `(n - i1, n - i0, m - j1, m - j0)` of the original.
 struct Reversed<'s, 'a> {
@@ -408,7 +411,7 @@ fn confidence(margin: f32, st: &BeadStats, a: usize, b: usize, lexical: bool) ->
 fn lexical_passes(
     states: &mut [DocState],
     config: &AlignConfig,
-) -> (Vec<Alignment>, Option<(Lexicon, (f32, f32))>) {
+) -> (Vec<Alignment>, Option<LastRound>) {
     let rounds = if config.lexical_pass {
         config.lexical_rounds.max(1)
     } else {

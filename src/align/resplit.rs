@@ -245,7 +245,7 @@ fn alpha_candidates(text: &str) -> Vec<Candidate> {
     for k in 1..bytes.len() {
         let (pos, c) = bytes[k];
         let prev = bytes[k - 1].1;
-        if !(prev.is_whitespace() && !c.is_whitespace()) {
+        if !prev.is_whitespace() || c.is_whitespace() {
             continue;
         }
         let head = text[..pos].trim_end();
@@ -283,11 +283,12 @@ fn alpha_candidates(text: &str) -> Vec<Candidate> {
         if depth != 0 || nonspace_len(&text[pos..]) < 8 {
             continue;
         }
-        let mut prior = if balanced { 0.0 } else { -1.5 };
         if prev_word_cap {
-            // Between two capitalised words: more often inside a name than at a boundary.
-            prior -= 0.5;
+            // Between two capitalised words: far more often inside a name (`Западной
+            // Вирджинии`) than at a boundary.
+            continue;
         }
+        let mut prior = if balanced { 0.0 } else { -1.5 };
         if opener {
             prior += 0.5;
         }
@@ -528,11 +529,19 @@ fn maxsum(units: &[(Range<usize>, Vec<bool>)], cuts: &[usize]) -> f32 {
     s
 }
 
-/// Whether `text` ends with a full stop (closing quotes and brackets after it allowed).
+/// A split under consideration: (selection score, bead costs, cuts, groups).
+type Choice = (f32, f32, Vec<usize>, Vec<Range<usize>>);
+
+/// Whether `text` ends with a full stop or a mark that continues the sentence (comma, colon,
+/// dash), closing quotes and brackets after it allowed: not the end of an unpunctuated
+/// headline. (`?` and `!` pass: a headline may ask or exclaim.)
 fn ends_with_full_stop(text: &str) -> bool {
     text.trim_end()
         .trim_end_matches(|c: char| ZH_CLOSERS.contains(&c) || matches!(c, '»' | '’' | '"'))
-        .ends_with(['.', '。', '．', '…'])
+        .ends_with(|c: char| {
+            (is_break_punct(c) && !matches!(c, '?' | '!' | '？' | '！'))
+                || matches!(c, '．' | '(' | '（')
+        })
 }
 
 /// The best split of one 1-k / k-1 bead, if it is clearly better than the bead: the pieces'
@@ -576,7 +585,7 @@ fn best_split(
             .iter()
             .all(|g| !ends_with_full_stop(&osegs[g.end - 1].text))
     });
-    let mut best: Option<(f32, f32, Vec<usize>, Vec<Range<usize>>)> = None;
+    let mut best: Option<Choice> = None;
     for groups in groupings {
         let units = unit_links(ctx, whole_is_src, x, &groups);
         let mut consider = |cuts: Vec<usize>, prior: f32, cost_sum: f32| {
