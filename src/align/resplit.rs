@@ -300,6 +300,9 @@ fn alpha_candidates(text: &str) -> Vec<Candidate> {
     out
 }
 
+/// Most candidate positions for which a three-way split is tried.
+const MAX_CANDIDATES_3: usize = 40;
+
 /// Settings of the resplitter (cost units, like the bead costs).
 #[derive(Debug, Clone, Copy)]
 pub struct ResplitParams {
@@ -573,7 +576,9 @@ fn best_split(
     for g in 1..k {
         groupings.push(vec![o..o + g, o + g..others.end]);
     }
-    if k == 3 {
+    // Three pieces cost a quadratic number of evaluations: only for segments of ordinary
+    // length.
+    if k == 3 && cands.len() <= MAX_CANDIDATES_3 {
         groupings.push(vec![o..o + 1, o + 1..o + 2, o + 2..others.end]);
     }
     // An unpunctuated split of X can only match an unpunctuated boundary of the other side:
