@@ -221,6 +221,11 @@ fn zh_candidates(text: &str) -> Vec<Candidate> {
         if repeats {
             prior += 1.0;
         }
+        // A news sentence opens with its subject, a time or a preposition, rarely with a
+        // verb, adjective or adverb: a split before one most likely cuts a headline short.
+        if matches!(w.tag, "v" | "vd" | "a" | "ad" | "d") {
+            prior -= 1.0;
+        }
         // A common noun after a noun, not followed by a verb, is more likely the head of a
         // compound (竞选|集会, 语言|技巧) than the subject of a new sentence.
         let nounish = |t: &str| t == "n" || t == "vn" || t == "nz";
