@@ -15,6 +15,9 @@
 //!    (the second round learns from the first's beads).
 //! 4. Confidence: forward + backward DP costs give the margin of the path's nodes against
 //!    neighbouring nodes; a logistic mixes it with the bead's own evidence.
+//! 5. Optionally ([`AlignConfig::resegment`], [`align_batch_segments`]), [`resplit`]: a 1-2
+//!    bead whose single segment glues an unpunctuated headline to the next sentence is split
+//!    into 1-1 beads where the other side shows the boundary.
 //!
 //! [`eval`] ports the reference scorer (strict / lax P/R/F1).
 
