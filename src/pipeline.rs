@@ -9,7 +9,7 @@
 //! Files that fit neither (a lone `NAME.zh.txt`, a monolingual document) are reported as
 //! unpaired and skipped; they are not an error unless nothing is left to align.
 
-use crate::align::{align_batch, AlignConfig, Alignment, Segment};
+use crate::align::{align_batch_segments, AlignConfig, Alignment, Segment};
 use crate::ingest::{self, IngestOptions};
 use crate::lang::LanguageSplitter;
 use crate::segment::{segment_paragraphs, segmenter_for};
@@ -181,6 +181,20 @@ impl Side {
     /// Number of sentences.
     pub fn sentence_count(&self) -> usize {
         self.paragraphs.iter().map(Vec::len).sum()
+    }
+
+    /// Replaces the sentences with `segments` (the aligner's, after resegmentation), each in
+    /// the paragraph its index names; the paragraph list keeps its length.
+    pub fn set_segments(&mut self, segments: &[Segment]) {
+        let n = self
+            .paragraphs
+            .len()
+            .max(segments.iter().map(|s| s.paragraph + 1).max().unwrap_or(0));
+        let mut paragraphs = vec![Vec::new(); n];
+        for s in segments {
+            paragraphs[s.paragraph].push(s.text.clone());
+        }
+        self.paragraphs = paragraphs;
     }
 }
 
@@ -376,6 +390,9 @@ pub fn run(options: &RunOptions) -> Result<RunReport> {
     let mut alignments: Vec<Option<Alignment>> = vec![None; prepared.len()];
     for ((sl, tl), members) in &groups {
         let mut config = AlignConfig::new(*sl, *tl);
+        // Our own segmentation misses unpunctuated boundaries (headlines); the aligner may
+        // split a sentence where the other language has two.
+        config.resegment = true;
         if options.use_seed {
             if let Some(path) = tm::seed::find_seed_glossary(*sl, *tl) {
                 config.seed_terms = tm::seed::load_seed_terms(&path, *sl, *tl)?;
@@ -385,8 +402,10 @@ pub fn run(options: &RunOptions) -> Result<RunReport> {
             .iter()
             .map(|&i| (prepared[i].src.segments(), prepared[i].tgt.segments()))
             .collect();
-        for (&i, a) in members.iter().zip(align_batch(&docs, &config)) {
-            alignments[i] = Some(a);
+        for (&i, a) in members.iter().zip(align_batch_segments(&docs, &config)) {
+            prepared[i].src.set_segments(&a.src);
+            prepared[i].tgt.set_segments(&a.tgt);
+            alignments[i] = Some(a.alignment);
         }
     }
     for (p, alignment) in prepared.iter().zip(alignments) {

@@ -1,9 +1,10 @@
 //! Structural properties of alignments on random inputs: every segment of both sides lies in
 //! exactly one bead, beads are monotonic and contiguous, bead shapes respect
-//! `max_bead_side`, confidences lie in [0, 1], including empty sides.
+//! `max_bead_side`, confidences lie in [0, 1], including empty sides; resegmentation only
+//! cuts segments (the text of each side and the paragraph order stay as they were).
 
 use proptest::prelude::*;
-use tmalign::align::{align, align_batch, AlignConfig, Alignment, Segment};
+use tmalign::align::{align, align_batch, align_batch_segments, AlignConfig, Alignment, Segment};
 use tmalign::Lang;
 
 fn check(a: &Alignment, n: usize, m: usize, max_side: usize) {
@@ -88,6 +89,26 @@ proptest! {
         cfg.max_bead_side = k;
         let a = align(&src, &tgt, &cfg);
         check(&a, src.len(), tgt.len(), k);
+    }
+
+    #[test]
+    fn resegmentation_keeps_text_and_structure(docs in prop::collection::vec((side(zh_word(), "", 12), side(ru_word(), " ", 12)), 1..4)) {
+        let mut cfg = AlignConfig::new(Lang::Zh, Lang::Ru);
+        cfg.resegment = true;
+        let out = align_batch_segments(&docs, &cfg);
+        prop_assert_eq!(out.len(), docs.len());
+        let squeeze = |v: &[Segment]| -> String {
+            v.iter().flat_map(|s| s.text.chars()).filter(|c| !c.is_whitespace()).collect()
+        };
+        for ((s, t), d) in docs.iter().zip(&out) {
+            check(&d.alignment, d.src.len(), d.tgt.len(), cfg.max_bead_side);
+            prop_assert_eq!(squeeze(s), squeeze(&d.src));
+            prop_assert_eq!(squeeze(t), squeeze(&d.tgt));
+            prop_assert!(d.src.len() >= s.len() && d.tgt.len() >= t.len());
+            for side in [&d.src, &d.tgt] {
+                prop_assert!(side.windows(2).all(|w| w[0].paragraph <= w[1].paragraph));
+            }
+        }
     }
 
     #[test]

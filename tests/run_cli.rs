@@ -45,6 +45,34 @@ fn main_job_on_examples_writes_valid_tmx_and_recovers_the_expected_pairs() {
         }
         assert!(stdout.contains(stem), "{stdout}");
     }
+    // Bead indices are line numbers of the written `.seg` files (which may hold sentences the
+    // aligner split): every line is in exactly one bead, in order.
+    for stem in ["joint-statement", "summit-news", "bulletin"] {
+        let beads = tmalign::eval::parse_beads(&out.path().join(format!("{stem}.beads")))
+            .expect("beads parse");
+        let lines = |lang: &str| {
+            std::fs::read_to_string(out.path().join(format!("{stem}.{lang}.seg")))
+                .expect("seg")
+                .lines()
+                .count() as i64
+        };
+        let (mut i, mut j) = (0i64, 0i64);
+        for (a, b) in &beads {
+            for x in a {
+                assert_eq!(*x, i, "{stem}: source line {i} out of order");
+                i += 1;
+            }
+            for y in b {
+                assert_eq!(*y, j, "{stem}: target line {j} out of order");
+                j += 1;
+            }
+        }
+        assert_eq!(
+            (i, j),
+            (lines("zh"), lines("ru")),
+            "{stem}: beads vs .seg lines"
+        );
+    }
     // No temporary files are left behind.
     for entry in std::fs::read_dir(out.path()).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();

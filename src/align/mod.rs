@@ -15,6 +15,9 @@
 //!    (the second round learns from the first's beads).
 //! 4. Confidence: forward + backward DP costs give the margin of the path's nodes against
 //!    neighbouring nodes; a logistic mixes it with the bead's own evidence.
+//! 5. Optionally ([`AlignConfig::resegment`], [`align_batch_segments`]), [`resplit`]: a 1-2
+//!    bead whose single segment glues an unpunctuated headline to the next sentence is split
+//!    into 1-1 beads where the other side shows the boundary.
 //!
 //! [`eval`] ports the reference scorer (strict / lax P/R/F1).
 
@@ -24,12 +27,13 @@ pub mod lexicon;
 pub mod names;
 pub mod numbers;
 mod pipeline;
+pub mod resplit;
 pub mod score;
 
 use crate::Lang;
 use std::ops::Range;
 
-pub use pipeline::{align, align_batch};
+pub use pipeline::{align, align_batch, align_batch_segments};
 
 /// One sentence (or line) to align.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,6 +98,20 @@ pub struct Alignment {
     pub beads: Vec<Bead>,
 }
 
+/// One document pair aligned by [`align_batch_segments`]: the segments (resegmented or as
+/// given) and the beads over them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlignedDoc {
+    /// Source segments the beads refer to.
+    pub src: Vec<Segment>,
+    /// Target segments the beads refer to.
+    pub tgt: Vec<Segment>,
+    /// The beads.
+    pub alignment: Alignment,
+    /// What resegmentation did.
+    pub resplit: resplit::ResplitCounts,
+}
+
 /// Aligner settings.
 #[derive(Debug, Clone)]
 pub struct AlignConfig {
@@ -116,6 +134,12 @@ pub struct AlignConfig {
     pub band: usize,
     /// Cost weights (global; the length model is calibrated per document pair).
     pub weights: score::Weights,
+    /// After alignment, split a segment at an unpunctuated boundary the other side shows
+    /// (1-2 → 1-1 + 1-1; see [`resplit`]). Only [`align_batch_segments`] does it, since the
+    /// segments change; off by default so that presegmented input keeps its line numbers.
+    pub resegment: bool,
+    /// Settings of the resegmentation.
+    pub resplit: resplit::ResplitParams,
 }
 
 impl AlignConfig {
@@ -134,6 +158,8 @@ impl AlignConfig {
             names: src_lang == Lang::Ru || tgt_lang == Lang::Ru,
             band: 20,
             weights: score::Weights::default(),
+            resegment: false,
+            resplit: resplit::ResplitParams::default(),
         }
     }
 

@@ -5,8 +5,9 @@ use super::dp::{self, Band, BeadCost, DpResult, Span};
 use super::features::{self, SegFeat};
 use super::lexicon::{LearnConfig, Lexicon};
 use super::names;
+use super::resplit::{self, DocContext, ResplitCounts};
 use super::score::{BeadStats, LengthModel, LexIndex, Scorer};
-use super::{AlignConfig, Alignment, Bead, Segment};
+use super::{AlignConfig, AlignedDoc, Alignment, Bead, Segment};
 use crate::Lang;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -31,7 +32,7 @@ fn featurize_side(segs: &[Segment], lang: Lang) -> Vec<SegFeat> {
 }
 
 /// Seed terms become anchors like names: a shared key on every segment holding the term.
-fn add_seed_anchors(
+pub(crate) fn add_seed_anchors(
     src: &mut [SegFeat],
     st: &[Segment],
     tgt: &mut [SegFeat],
@@ -213,6 +214,9 @@ fn learn(states: &[&DocState]) -> Lexicon {
         .collect();
     Lexicon::learn(&beads, cfg)
 }
+
+/// The last lexical round's table and its coverage rates `(p1, p0)`.
+type LastRound = (Lexicon, (f32, f32));
 
 /// Reverses a bead cost: bead `(i0, i1, j0, j1)` of the reversed problem is bead
 /// `(n - i1, n - i0, m - j1, m - j0)` of the original.
@@ -404,19 +408,26 @@ fn confidence(margin: f32, st: &BeadStats, a: usize, b: usize, lexical: bool) ->
 
 /// Lexical passes: learn the table from the current beads, realign, and repeat with the
 /// better beads.
-fn lexical_passes(states: &mut [DocState], config: &AlignConfig) -> Vec<Alignment> {
+///
+/// Also returns the last round's table and coverage rates (none without a lexical pass).
+fn lexical_passes(
+    states: &mut [DocState],
+    config: &AlignConfig,
+) -> (Vec<Alignment>, Option<LastRound>) {
     let rounds = if config.lexical_pass {
         config.lexical_rounds.max(1)
     } else {
         0
     };
     if rounds == 0 {
-        return states
+        let out = states
             .par_iter()
             .map(|st| finish(st, None, None, config))
             .collect();
+        return (out, None);
     }
     let mut out = Vec::new();
+    let mut last = None;
     for round in 0..rounds {
         let lex = {
             let refs: Vec<&DocState> = states.iter().collect();
@@ -432,10 +443,10 @@ fn lexical_passes(states: &mut [DocState], config: &AlignConfig) -> Vec<Alignmen
                 .fold((0, 0), |acc, x| (acc.0 + x[k].0, acc.1 + x[k].1));
             (c as f32 + 1.0) / (n as f32 + 10.0)
         };
-        let rates = Some((sum(0), sum(1)));
+        let rates = (sum(0), sum(1));
         out = states
             .par_iter()
-            .map(|st| finish(st, Some(&lex), rates, config))
+            .map(|st| finish(st, Some(&lex), Some(rates), config))
             .collect::<Vec<Alignment>>();
         if round + 1 < rounds {
             for (st, al) in states.iter_mut().zip(&out) {
@@ -449,25 +460,73 @@ fn lexical_passes(states: &mut [DocState], config: &AlignConfig) -> Vec<Alignmen
                     .collect();
             }
         }
+        last = Some((lex, rates));
     }
-    out
+    (out, last)
 }
 
 /// Aligns `src` with `tgt`.
 pub fn align(src: &[Segment], tgt: &[Segment], config: &AlignConfig) -> Alignment {
     let none = HashSet::new();
     let mut st = [prepare(src, tgt, config, (&none, &none))];
-    lexical_passes(&mut st, config).pop().unwrap_or_default()
+    lexical_passes(&mut st, config).0.pop().unwrap_or_default()
 }
 
 /// Aligns many document pairs, learning the lexical table over the whole batch (documents are
-/// processed in parallel; the table is shared).
+/// processed in parallel; the table is shared). Bead indices refer to the given segments:
+/// [`AlignConfig::resegment`] is ignored here (see [`align_batch_segments`]).
 pub fn align_batch(docs: &[(Vec<Segment>, Vec<Segment>)], config: &AlignConfig) -> Vec<Alignment> {
+    let mut states = prepare_batch(docs, config);
+    lexical_passes(&mut states, config).0
+}
+
+fn prepare_batch(docs: &[(Vec<Segment>, Vec<Segment>)], config: &AlignConfig) -> Vec<DocState> {
     let rs = repeated_texts(docs.iter().map(|d| d.0.as_slice()), 3);
     let rt = repeated_texts(docs.iter().map(|d| d.1.as_slice()), 3);
-    let mut states: Vec<DocState> = docs
-        .par_iter()
+    docs.par_iter()
         .map(|(s, t)| prepare(s, t, config, (&rs, &rt)))
-        .collect();
-    lexical_passes(&mut states, config)
+        .collect()
+}
+
+/// Like [`align_batch`], and with [`AlignConfig::resegment`] set, splits a segment that one
+/// side has as one and the other as two or three (an unpunctuated headline glued to the next
+/// sentence; see [`super::resplit`]): each result carries the segments its beads refer to.
+/// Without resegmentation (or without a lexical pass) the segments are the given ones.
+pub fn align_batch_segments(
+    docs: &[(Vec<Segment>, Vec<Segment>)],
+    config: &AlignConfig,
+) -> Vec<AlignedDoc> {
+    let mut states = prepare_batch(docs, config);
+    let (alignments, last) = lexical_passes(&mut states, config);
+    let plain = |((s, t), alignment): (&(Vec<Segment>, Vec<Segment>), Alignment)| AlignedDoc {
+        src: s.clone(),
+        tgt: t.clone(),
+        alignment,
+        resplit: ResplitCounts::default(),
+    };
+    let Some((lex, rates)) = last.filter(|_| config.resegment) else {
+        return docs.iter().zip(alignments).map(plain).collect();
+    };
+    docs.par_iter()
+        .zip(states.par_iter())
+        .zip(alignments.into_par_iter())
+        .map(|(((s, t), st), al)| {
+            let ctx = DocContext {
+                src: (s, &st.src),
+                tgt: (t, &st.tgt),
+                len: st.len,
+                lex: &lex,
+                rates,
+                cfg: config,
+                params: config.resplit,
+            };
+            let (src, tgt, alignment, resplit) = resplit::resegment(&ctx, &al);
+            AlignedDoc {
+                src,
+                tgt,
+                alignment,
+                resplit,
+            }
+        })
+        .collect()
 }

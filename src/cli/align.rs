@@ -3,7 +3,7 @@
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use tmalign::align::{align_batch, AlignConfig};
+use tmalign::align::{align_batch_segments, AlignConfig};
 use tmalign::tm::input::{InputOptions, LoadedPair, Loader, PairJob};
 use tmalign::tm::naming::{output_stem, pair_directory, read_manifest};
 use tmalign::tm::tmx::{creation_date, Locales, TmxOptions};
@@ -108,6 +108,9 @@ pub fn run(args: Args) -> Result<()> {
     // 2. align
     let mut config = AlignConfig::new(src_lang, tgt_lang);
     config.max_bead_side = args.max_bead;
+    // Presegmented input keeps its lines (bead indices are line numbers); our own
+    // segmentation may be corrected where the other language shows a missed boundary.
+    config.resegment = !args.presegmented;
     if !args.no_seed {
         let path = args
             .seed
@@ -123,7 +126,10 @@ pub fn run(args: Args) -> Result<()> {
         .iter_mut()
         .map(|p| (std::mem::take(&mut p.src), std::mem::take(&mut p.tgt)))
         .collect();
-    let alignments = align_batch(&docs, &config);
+    let (docs, alignments): (Vec<_>, Vec<_>) = align_batch_segments(&docs, &config)
+        .into_iter()
+        .map(|d| ((d.src, d.tgt), d.alignment))
+        .unzip();
     spinner.finish_and_clear();
     if alignments.len() != loaded.len() {
         return Err(Error::Internal(format!(
