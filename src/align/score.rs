@@ -159,14 +159,20 @@ impl Weights {
 /// The masks themselves are not stored (an `n × band` table was the aligner's largest
 /// allocation): the [`Scorer`] computes them a source row at a time into a small ring, which
 /// the DP, reading rows in order (forwards or backwards), fills once per row and pass.
+/// Target units are kept as dense ids into the lexicon's target vocabulary (in unit order, so
+/// a segment's units sort the same either way), which lets a row be computed with one table
+/// look-up per target unit.
 pub struct LexIndex {
     /// Source: known units per segment (first 64), flattened; segment `s` is
     /// `src_flat[src_off[s]..src_off[s + 1]]`.
     src_flat: Vec<u64>,
     src_off: Vec<u32>,
-    /// Target: known units per segment, sorted (first 32), flattened like the source.
-    tgt_flat: Vec<u64>,
+    /// Target: known units per segment (first 32) as vocabulary ids, sorted, flattened like
+    /// the source.
+    tgt_flat: Vec<u32>,
     tgt_off: Vec<u32>,
+    /// The lexicon's known target units, sorted; a unit's id is its index.
+    vocab: Vec<u64>,
     /// Per source segment, the target range `lo..hi` of its mask row.
     ranges: Vec<(u32, u32)>,
 }
@@ -188,17 +194,28 @@ impl LexIndex {
             src_flat.extend(f.lex.iter().copied().filter(|u| lex.knows_src(*u)).take(64));
             src_off.push(src_flat.len() as u32);
         }
+        // Ids in unit order, so a segment's units sort the same by id as by unit.
+        let mut vocab: Vec<u64> = lex.tgt_known().collect();
+        vocab.sort_unstable();
         let mut tgt_flat = Vec::new();
         let mut tgt_off = Vec::with_capacity(tgt.len() + 1);
         tgt_off.push(0);
+        let mut units = Vec::with_capacity(32);
         for f in tgt {
-            let start = tgt_flat.len();
-            tgt_flat.extend(f.lex.iter().copied().filter(|u| lex.knows_tgt(*u)).take(32));
-            tgt_flat[start..].sort_unstable();
+            units.clear();
+            units.extend(f.lex.iter().copied().filter(|u| lex.knows_tgt(*u)).take(32));
+            units.sort_unstable();
+            // A known unit is in the vocabulary, so the search cannot fail.
+            tgt_flat.extend(
+                units
+                    .iter()
+                    .filter_map(|u| vocab.binary_search(u).ok())
+                    .map(|id| id as u32),
+            );
             tgt_off.push(tgt_flat.len() as u32);
         }
-        src_flat.shrink_to_fit();
         tgt_flat.shrink_to_fit();
+        src_flat.shrink_to_fit();
         let n = src.len();
         let ranges = (0..n)
             .map(|s| {
@@ -212,6 +229,7 @@ impl LexIndex {
             src_off,
             tgt_flat,
             tgt_off,
+            vocab,
             ranges,
         }
     }
@@ -220,10 +238,13 @@ impl LexIndex {
         &self.src_flat[self.src_off[s] as usize..self.src_off[s + 1] as usize]
     }
 
-    fn tgt_units(&self, t: usize) -> &[u64] {
+    fn tgt_units(&self, t: usize) -> &[u32] {
         &self.tgt_flat[self.tgt_off[t] as usize..self.tgt_off[t + 1] as usize]
     }
 
+    /// Coverage masks of one pair, directly: bit `k` of the first is set when source unit `k`
+    /// has a translation among the target's units, bit `p` of the second when target unit `p`
+    /// is such a translation.
     fn compute(&self, s: usize, t: usize, lex: &Lexicon) -> (u64, u32) {
         let tu = self.tgt_units(t);
         let (mut sm, mut tm) = (0u64, 0u32);
@@ -232,13 +253,61 @@ impl LexIndex {
         }
         for (bit, &u) in self.src_units(s).iter().enumerate() {
             for r in lex.translations(u) {
-                if let Ok(p) = tu.binary_search(r) {
+                let Ok(id) = self.vocab.binary_search(r) else {
+                    continue;
+                };
+                if let Ok(p) = tu.binary_search(&(id as u32)) {
                     sm |= 1u64 << bit;
                     tm |= 1u32 << p;
                 }
             }
         }
         (sm, tm)
+    }
+
+    /// The masks of source row `s` against targets `lo..hi` into `out` (the same as
+    /// [`LexIndex::compute`] pair by pair). `by_id` is scratch of `vocab.len()` zeros and is
+    /// left zeroed; `touched` is scratch.
+    fn compute_row(
+        &self,
+        s: usize,
+        (lo, hi): (usize, usize),
+        lex: &Lexicon,
+        by_id: &mut [u64],
+        touched: &mut Vec<u32>,
+        out: &mut Vec<(u64, u32)>,
+    ) {
+        out.clear();
+        // Per target unit id, the source units (bits) it translates.
+        touched.clear();
+        for (bit, &u) in self.src_units(s).iter().enumerate() {
+            for r in lex.translations(u) {
+                if let Ok(id) = self.vocab.binary_search(r) {
+                    if by_id[id] == 0 {
+                        touched.push(id as u32);
+                    }
+                    by_id[id] |= 1u64 << bit;
+                }
+            }
+        }
+        if touched.is_empty() {
+            out.resize(hi - lo, (0, 0));
+            return;
+        }
+        out.extend((lo..hi).map(|t| {
+            let (mut sm, mut tm) = (0u64, 0u32);
+            for (p, &id) in self.tgt_units(t).iter().enumerate() {
+                let b = by_id[id as usize];
+                if b != 0 {
+                    sm |= b;
+                    tm |= 1u32 << p;
+                }
+            }
+            (sm, tm)
+        }));
+        for &id in touched.iter() {
+            by_id[id as usize] = 0;
+        }
     }
 
     /// `(covered, known)` units of both segments of the pair `(s, t)`, both sides added.
@@ -312,13 +381,25 @@ pub struct Scorer<'a> {
     llr: [(f32, f32); 4],
     buf_a: Vec<u64>,
     buf_b: Vec<u64>,
+    /// Per target segment of a bead, the OR of its target masks (scratch).
+    tgt_or: Vec<u32>,
     /// Ring of recently used mask rows, slot `s % MASK_RING` (see [`LexIndex`]).
     mask_rows: Vec<MaskRow>,
+    /// Scratch for [`LexIndex::compute_row`]: one word per target vocabulary id (bounded by
+    /// the lexicon, not by the document), always zero between rows.
+    by_id: Vec<u64>,
+    touched: Vec<u32>,
 }
 
+/// Common elements of two multisets (each sorted in place first).
 fn count_common(a: &mut [u64], b: &mut [u64]) -> usize {
     a.sort_unstable();
     b.sort_unstable();
+    count_common_sorted(a, b)
+}
+
+/// Common elements of two sorted multisets.
+fn count_common_sorted(a: &[u64], b: &[u64]) -> usize {
     let (mut i, mut j, mut c) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
@@ -332,6 +413,16 @@ fn count_common(a: &mut [u64], b: &mut [u64]) -> usize {
         }
     }
     c
+}
+
+/// Lexical evidence of a bead: covered and known units, summed per-segment coverage and the
+/// coverage log-likelihood ratio (see [`BeadStats`]).
+#[derive(Debug, Clone, Copy, Default)]
+struct LexTerms {
+    cov: u32,
+    known: u32,
+    seg_sum: f32,
+    llr: f32,
 }
 
 impl<'a> Scorer<'a> {
@@ -352,27 +443,82 @@ impl<'a> Scorer<'a> {
             llr: Self::llr_table(0.4, 0.05),
             buf_a: Vec::new(),
             buf_b: Vec::new(),
+            tgt_or: Vec::new(),
             mask_rows: vec![(usize::MAX, 0, Vec::new()); MASK_RING],
+            by_id: vec![0; lex.map_or(0, |(_, idx)| idx.vocab.len())],
+            touched: Vec::new(),
         }
     }
 
-    /// Coverage masks `(source bits, target bits)` of the pair `(s, t)`, from the row ring
-    /// (the row is computed on a miss).
-    fn masks(&mut self, lex: &Lexicon, idx: &LexIndex, s: usize, t: usize) -> (u64, u32) {
-        let row = &mut self.mask_rows[s % MASK_RING];
-        if row.0 != s {
+    /// Makes sure the ring holds source row `s` and returns its slot.
+    fn mask_row(&mut self, lex: &Lexicon, idx: &LexIndex, s: usize) -> usize {
+        let k = s % MASK_RING;
+        if self.mask_rows[k].0 != s {
             let (lo, hi) = idx.ranges[s];
+            let row = &mut self.mask_rows[k];
             row.0 = s;
             row.1 = lo as usize;
-            row.2.clear();
-            row.2
-                .extend((lo as usize..hi as usize).map(|t| idx.compute(s, t, lex)));
+            idx.compute_row(
+                s,
+                (lo as usize, hi as usize),
+                lex,
+                &mut self.by_id,
+                &mut self.touched,
+                &mut row.2,
+            );
         }
-        if t >= row.1 && t - row.1 < row.2.len() {
-            row.2[t - row.1]
-        } else {
-            idx.compute(s, t, lex)
+        k
+    }
+
+    /// The lexical terms of bead `i0..i1` × `j0..j1` (`want_llr`: also the log-likelihood
+    /// ratio, which the cost only needs when it is weighted).
+    fn lex_terms(
+        &mut self,
+        lex: &Lexicon,
+        idx: &LexIndex,
+        (i0, i1, j0, j1): (usize, usize, usize, usize),
+        want_llr: bool,
+    ) -> LexTerms {
+        let mut out = LexTerms::default();
+        let mut tgt_or = std::mem::take(&mut self.tgt_or);
+        tgt_or.clear();
+        tgt_or.resize(j1 - j0, 0);
+        // Source segments first, then target segments: the sums keep that order.
+        for s in i0..i1 {
+            let k = self.mask_row(lex, idx, s);
+            let (_, first, ref masks) = self.mask_rows[k];
+            let mut m = 0u64;
+            for (t, acc) in (j0..j1).zip(tgt_or.iter_mut()) {
+                let (sm, tm) = match t.checked_sub(first).and_then(|x| masks.get(x)) {
+                    Some(&v) => v,
+                    None => idx.compute(s, t, lex),
+                };
+                m |= sm;
+                *acc |= tm;
+            }
+            let k = idx.src_units(s).len() as u32;
+            out.known += k;
+            out.cov += m.count_ones();
+            out.seg_sum += seg_coverage(m.count_ones(), k)
+                - self.w.lex_grow * (j1 - j0).saturating_sub(1) as f32;
+            if want_llr {
+                let (cv, un) = self.llr[(j1 - j0).saturating_sub(1).min(3)];
+                out.llr += cv * m.count_ones() as f32 + un * (k - m.count_ones()) as f32;
+            }
         }
+        for (t, &m) in (j0..j1).zip(&tgt_or) {
+            let k = idx.tgt_units(t).len() as u32;
+            out.known += k;
+            out.cov += m.count_ones();
+            out.seg_sum += seg_coverage(m.count_ones(), k)
+                - self.w.lex_grow * (i1 - i0).saturating_sub(1) as f32;
+            if want_llr {
+                let (cv, un) = self.llr[(i1 - i0).saturating_sub(1).min(3)];
+                out.llr += cv * m.count_ones() as f32 + un * (k - m.count_ones()) as f32;
+            }
+        }
+        self.tgt_or = tgt_or;
+        out
     }
 
     fn llr_coefficients(p1: f32, p0: f32) -> (f32, f32) {
@@ -398,6 +544,7 @@ impl<'a> Scorer<'a> {
         t
     }
 
+    /// `(matched, unmatched)` anchors of one kind between the bead's two sides.
     fn anchors(
         &mut self,
         i0: usize,
@@ -406,27 +553,65 @@ impl<'a> Scorer<'a> {
         j1: usize,
         get: fn(&SegFeat) -> &Vec<u64>,
     ) -> (f32, f32) {
-        self.buf_a.clear();
-        self.buf_b.clear();
-        for f in &self.src[i0..i1] {
-            self.buf_a.extend(get(f));
+        let (src, tgt) = (&self.src[i0..i1], &self.tgt[j0..j1]);
+        let na: usize = src.iter().map(|f| get(f).len()).sum();
+        let nb: usize = tgt.iter().map(|f| get(f).len()).sum();
+        if na == 0 || nb == 0 {
+            // Nothing can match (most beads: anchors are rare).
+            return (0.0, (na + nb) as f32);
         }
-        for f in &self.tgt[j0..j1] {
-            self.buf_b.extend(get(f));
-        }
-        if self.buf_a.is_empty() && self.buf_b.is_empty() {
-            return (0.0, 0.0);
-        }
-        let (na, nb) = (self.buf_a.len(), self.buf_b.len());
-        let c = count_common(&mut self.buf_a, &mut self.buf_b);
+        let c = match (src, tgt) {
+            ([a], [b]) if get(a).is_sorted() && get(b).is_sorted() => {
+                count_common_sorted(get(a), get(b))
+            }
+            _ => {
+                self.buf_a.clear();
+                self.buf_b.clear();
+                for f in src {
+                    self.buf_a.extend(get(f));
+                }
+                for f in tgt {
+                    self.buf_b.extend(get(f));
+                }
+                count_common(&mut self.buf_a, &mut self.buf_b)
+            }
+        };
         (c as f32, (na + nb - 2 * c) as f32)
+    }
+
+    /// Punctuation count difference of a bead with segments on both sides.
+    fn punct(&self, i0: usize, i1: usize, j0: usize, j1: usize) -> f32 {
+        let mut p = 0f32;
+        for k in 0..N_PUNCT {
+            let a: u32 = self.src[i0..i1].iter().map(|f| f.punct[k] as u32).sum();
+            let b: u32 = self.tgt[j0..j1].iter().map(|f| f.punct[k] as u32).sum();
+            p += (a.min(3) as f32 - b.min(3) as f32).abs();
+        }
+        p
+    }
+
+    /// Whether the bead crosses a paragraph boundary on one side only.
+    fn para(&self, i0: usize, i1: usize, j0: usize, j1: usize) -> f32 {
+        let crosses = |v: &[SegFeat]| v.windows(2).any(|w| w[0].paragraph != w[1].paragraph);
+        let cs = crosses(&self.src[i0..i1]);
+        let ct = crosses(&self.tgt[j0..j1]);
+        if cs != ct {
+            1.0
+        } else {
+            0.0
+        }
+    }
+
+    fn lengths(&self, i0: usize, i1: usize, j0: usize, j1: usize) -> (f32, f32) {
+        let ls: f32 = self.src[i0..i1].iter().map(|f| f.len).sum();
+        let lt: f32 = self.tgt[j0..j1].iter().map(|f| f.len).sum();
+        (ls, lt)
     }
 
     /// The evidence for a bead.
     pub fn stats(&mut self, i0: usize, i1: usize, j0: usize, j1: usize) -> BeadStats {
         let mut st = BeadStats::default();
-        let ls: f32 = self.src[i0..i1].iter().map(|f| f.len).sum();
-        let lt: f32 = self.tgt[j0..j1].iter().map(|f| f.len).sum();
+        let (ls, lt) = self.lengths(i0, i1, j0, j1);
         if i1 > i0 && j1 > j0 {
             st.len_cost = self.len.cost(ls, lt);
             st.len_z = self.len.z(ls, lt);
@@ -439,53 +624,15 @@ impl<'a> Scorer<'a> {
         st.name_m = m3;
         st.name_u = u3;
         if i1 > i0 && j1 > j0 {
-            let mut p = 0f32;
-            for k in 0..N_PUNCT {
-                let a: u32 = self.src[i0..i1].iter().map(|f| f.punct[k] as u32).sum();
-                let b: u32 = self.tgt[j0..j1].iter().map(|f| f.punct[k] as u32).sum();
-                p += (a.min(3) as f32 - b.min(3) as f32).abs();
-            }
-            st.punct = p;
+            st.punct = self.punct(i0, i1, j0, j1);
         }
-        let crosses = |v: &[SegFeat]| v.windows(2).any(|w| w[0].paragraph != w[1].paragraph);
-        let cs = crosses(&self.src[i0..i1]);
-        let ct = crosses(&self.tgt[j0..j1]);
-        st.para = if cs != ct { 1.0 } else { 0.0 };
+        st.para = self.para(i0, i1, j0, j1);
         if let Some((lex, idx)) = self.lex {
-            let mut known = 0u32;
-            let mut cov = 0u32;
-            let mut seg_sum = 0f32;
-            let mut llr = 0f32;
-            for s in i0..i1 {
-                let mut m = 0u64;
-                for t in j0..j1 {
-                    m |= self.masks(lex, idx, s, t).0;
-                }
-                let k = idx.src_units(s).len() as u32;
-                known += k;
-                cov += m.count_ones();
-                seg_sum += seg_coverage(m.count_ones(), k)
-                    - self.w.lex_grow * (j1 - j0).saturating_sub(1) as f32;
-                let (cv, un) = self.llr[(j1 - j0).saturating_sub(1).min(3)];
-                llr += cv * m.count_ones() as f32 + un * (k - m.count_ones()) as f32;
-            }
-            for t in j0..j1 {
-                let mut m = 0u32;
-                for s in i0..i1 {
-                    m |= self.masks(lex, idx, s, t).1;
-                }
-                let k = idx.tgt_units(t).len() as u32;
-                known += k;
-                cov += m.count_ones();
-                seg_sum += seg_coverage(m.count_ones(), k)
-                    - self.w.lex_grow * (i1 - i0).saturating_sub(1) as f32;
-                let (cv, un) = self.llr[(i1 - i0).saturating_sub(1).min(3)];
-                llr += cv * m.count_ones() as f32 + un * (k - m.count_ones()) as f32;
-            }
-            st.llr = llr;
-            st.lex_cov = cov as f32;
-            st.lex_known = known as f32;
-            st.seg_cov = seg_sum;
+            let l = self.lex_terms(lex, idx, (i0, i1, j0, j1), true);
+            st.llr = l.llr;
+            st.lex_cov = l.cov as f32;
+            st.lex_known = l.known as f32;
+            st.seg_cov = l.seg_sum;
         }
         st
     }
@@ -503,11 +650,7 @@ impl<'a> Scorer<'a> {
             + w.name_miss * st.name_u
             - w.name_match * st.name_m
             + w.paragraph * st.para;
-        let rep = self.src[i0..i1]
-            .iter()
-            .chain(&self.tgt[j0..j1])
-            .filter(|f| f.repeated)
-            .count() as f32;
+        let rep = self.repeated(i0, i1, j0, j1);
         if a == 0 || b == 0 {
             return c + w.skip * (a + b) as f32 - (w.skip - w.skip_repeated) * rep;
         }
@@ -522,12 +665,51 @@ impl<'a> Scorer<'a> {
         }
         c
     }
+
+    /// Repeated (boilerplate) segments in the bead.
+    fn repeated(&self, i0: usize, i1: usize, j0: usize, j1: usize) -> f32 {
+        self.src[i0..i1]
+            .iter()
+            .chain(&self.tgt[j0..j1])
+            .filter(|f| f.repeated)
+            .count() as f32
+    }
 }
 
 impl BeadCost for Scorer<'_> {
+    /// The same as `cost_of(stats(..))`, term for term in the same order (so the same
+    /// number), but computing only the evidence the cost uses: this runs for every bead
+    /// shape at every node of every DP pass.
     fn cost(&mut self, i0: usize, i1: usize, j0: usize, j1: usize) -> f32 {
-        let st = self.stats(i0, i1, j0, j1);
-        self.cost_of(i0, i1, j0, j1, &st)
+        let (a, b) = (i1 - i0, j1 - j0);
+        let (m1, u1) = self.anchors(i0, i1, j0, j1, |f| &f.nums);
+        let (m2, u2) = self.anchors(i0, i1, j0, j1, |f| &f.latin);
+        let (name_m, name_u) = self.anchors(i0, i1, j0, j1, |f| &f.names);
+        let (anchor_m, anchor_u) = (m1 + m2, u1 + u2);
+        let para = self.para(i0, i1, j0, j1);
+        let w = self.w;
+        let mut c = w.anchor_miss * anchor_u - w.anchor_match * anchor_m + w.name_miss * name_u
+            - w.name_match * name_m
+            + w.paragraph * para;
+        let rep = self.repeated(i0, i1, j0, j1);
+        if a == 0 || b == 0 {
+            return c + w.skip * (a + b) as f32 - (w.skip - w.skip_repeated) * rep;
+        }
+        c += w.merge_repeated * rep;
+        let (ls, lt) = self.lengths(i0, i1, j0, j1);
+        let len_cost = self.len.cost(ls, lt);
+        let punct = self.punct(i0, i1, j0, j1);
+        c += w.len * len_cost + w.punct * punct + w.merge[(a + b - 2).min(4)];
+        if let Some((lex, idx)) = self.lex {
+            let want_llr = w.lex_llr > 0.0;
+            let l = self.lex_terms(lex, idx, (i0, i1, j0, j1), want_llr);
+            if want_llr {
+                c -= w.lex_llr * l.llr;
+            } else {
+                c += w.lex * (w.lex_center * (a + b) as f32 - l.seg_sum) / 2.0;
+            }
+        }
+        c
     }
 }
 
