@@ -50,8 +50,13 @@ impl LengthModel {
     /// Negative log-likelihood (up to a constant) of a bead with these total lengths. Short
     /// segments get a wider spread: one word more or less moves their ratio a lot.
     pub fn cost(&self, ls: f32, lt: f32) -> f32 {
+        self.cost_with(ls, lt, (-self.mu).exp())
+    }
+
+    /// [`LengthModel::cost`] with `exp(-mu)` given (the DP asks for millions of beads).
+    fn cost_with(&self, ls: f32, lt: f32, exp_neg_mu: f32) -> f32 {
         let d = ((lt + 1.0) / (ls + 1.0)).ln() - self.mu;
-        let var = self.sigma * self.sigma + 1.5 / (ls + lt * (-self.mu).exp() + 2.0);
+        let var = self.sigma * self.sigma + 1.5 / (ls + lt * exp_neg_mu + 2.0);
         (d * d / (2.0 * var)).min(30.0)
     }
 
@@ -364,6 +369,74 @@ fn seg_coverage(covered: u32, known: u32) -> f32 {
     (covered as f32 + 0.2) / (known as f32 + 2.0)
 }
 
+/// [`SegInfo`] flags: the segment is boilerplate; it starts a paragraph other than the
+/// previous segment's.
+const F_REPEATED: u8 = 1;
+const F_PARA_BREAK: u8 = 2;
+
+/// Anchor kinds in [`SegInfo`]: numbers, Latin-script tokens, names.
+const A_NUMS: usize = 0;
+const A_LATIN: usize = 1;
+const A_NAMES: usize = 2;
+
+fn anchor_list(f: &SegFeat, kind: usize) -> &Vec<u64> {
+    match kind {
+        A_NUMS => &f.nums,
+        A_LATIN => &f.latin,
+        _ => &f.names,
+    }
+}
+
+/// One bit of a 64-bit signature per anchor key: sides whose signatures share no bit share
+/// no key.
+fn sig_bit(key: u64) -> u64 {
+    1u64 << (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58)
+}
+
+/// What the bead cost reads of one segment, packed: the DP asks for every bead shape at
+/// every node, and a [`SegFeat`] spans several cache lines.
+#[derive(Debug, Clone, Copy, Default)]
+struct SegInfo {
+    /// Anchor signatures by kind.
+    sig: [u64; 3],
+    len: f32,
+    punct: [u8; N_PUNCT],
+    /// Anchors by kind; `u8::MAX` means "that many or more" (the cost then counts exactly).
+    anchors: [u8; 3],
+    flags: u8,
+    /// Known lexical units in the [`LexIndex`] (at most 64), when there is one.
+    known: u8,
+}
+
+fn seg_infos(v: &[SegFeat], known: impl Fn(usize) -> usize) -> Vec<SegInfo> {
+    v.iter()
+        .enumerate()
+        .map(|(k, f)| {
+            let mut x = SegInfo {
+                len: f.len,
+                punct: f.punct,
+                known: known(k).min(u8::MAX as usize) as u8,
+                ..SegInfo::default()
+            };
+            for kind in [A_NUMS, A_LATIN, A_NAMES] {
+                let keys = anchor_list(f, kind);
+                x.anchors[kind] = keys.len().min(u8::MAX as usize) as u8;
+                x.sig[kind] = keys.iter().fold(0, |s, &key| s | sig_bit(key));
+            }
+            if f.repeated {
+                x.flags |= F_REPEATED;
+            }
+            if k > 0 && v[k - 1].paragraph != f.paragraph {
+                x.flags |= F_PARA_BREAK;
+            }
+            x
+        })
+        .collect()
+}
+
+/// Largest known-unit count per segment (source side; the target keeps 32).
+const MAX_KNOWN: usize = 64;
+
 /// The bead cost of one document pair.
 pub struct Scorer<'a> {
     /// Source features.
@@ -389,6 +462,13 @@ pub struct Scorer<'a> {
     /// the lexicon, not by the document), always zero between rows.
     by_id: Vec<u64>,
     touched: Vec<u32>,
+    /// Packed source and target segments.
+    sinfo: Vec<SegInfo>,
+    tinfo: Vec<SegInfo>,
+    /// `seg_coverage(c, k)` at `k * (MAX_KNOWN + 1) + c`.
+    cov_table: Vec<f32>,
+    /// `exp(-len.mu)`.
+    exp_neg_mu: f32,
 }
 
 /// Common elements of two multisets (each sorted in place first).
@@ -447,7 +527,20 @@ impl<'a> Scorer<'a> {
             mask_rows: vec![(usize::MAX, 0, Vec::new()); MASK_RING],
             by_id: vec![0; lex.map_or(0, |(_, idx)| idx.vocab.len())],
             touched: Vec::new(),
+            sinfo: seg_infos(src, |s| lex.map_or(0, |(_, idx)| idx.src_units(s).len())),
+            tinfo: seg_infos(tgt, |t| lex.map_or(0, |(_, idx)| idx.tgt_units(t).len())),
+            cov_table: (0..=MAX_KNOWN as u32)
+                .flat_map(|k| (0..=MAX_KNOWN as u32).map(move |c| seg_coverage(c, k)))
+                .collect(),
+            exp_neg_mu: (-len.mu).exp(),
         }
+    }
+
+    fn seg_cov(&self, covered: u32, known: u32) -> f32 {
+        self.cov_table
+            .get(known as usize * (MAX_KNOWN + 1) + covered as usize)
+            .copied()
+            .unwrap_or_else(|| seg_coverage(covered, known))
     }
 
     /// Makes sure the ring holds source row `s` and returns its slot.
@@ -485,21 +578,28 @@ impl<'a> Scorer<'a> {
         tgt_or.resize(j1 - j0, 0);
         // Source segments first, then target segments: the sums keep that order.
         for s in i0..i1 {
-            let k = self.mask_row(lex, idx, s);
-            let (_, first, ref masks) = self.mask_rows[k];
+            let slot = self.mask_row(lex, idx, s);
+            let (_, first, ref masks) = self.mask_rows[slot];
             let mut m = 0u64;
-            for (t, acc) in (j0..j1).zip(tgt_or.iter_mut()) {
-                let (sm, tm) = match t.checked_sub(first).and_then(|x| masks.get(x)) {
-                    Some(&v) => v,
-                    None => idx.compute(s, t, lex),
-                };
-                m |= sm;
-                *acc |= tm;
+            match masks.get(j0.wrapping_sub(first)..j1.wrapping_sub(first)) {
+                Some(row) if j0 >= first => {
+                    for (&(sm, tm), acc) in row.iter().zip(tgt_or.iter_mut()) {
+                        m |= sm;
+                        *acc |= tm;
+                    }
+                }
+                _ => {
+                    for (t, acc) in (j0..j1).zip(tgt_or.iter_mut()) {
+                        let (sm, tm) = idx.compute(s, t, lex);
+                        m |= sm;
+                        *acc |= tm;
+                    }
+                }
             }
-            let k = idx.src_units(s).len() as u32;
+            let k = self.sinfo[s].known as u32;
             out.known += k;
             out.cov += m.count_ones();
-            out.seg_sum += seg_coverage(m.count_ones(), k)
+            out.seg_sum += self.seg_cov(m.count_ones(), k)
                 - self.w.lex_grow * (j1 - j0).saturating_sub(1) as f32;
             if want_llr {
                 let (cv, un) = self.llr[(j1 - j0).saturating_sub(1).min(3)];
@@ -507,10 +607,10 @@ impl<'a> Scorer<'a> {
             }
         }
         for (t, &m) in (j0..j1).zip(&tgt_or) {
-            let k = idx.tgt_units(t).len() as u32;
+            let k = self.tinfo[t].known as u32;
             out.known += k;
             out.cov += m.count_ones();
-            out.seg_sum += seg_coverage(m.count_ones(), k)
+            out.seg_sum += self.seg_cov(m.count_ones(), k)
                 - self.w.lex_grow * (i1 - i0).saturating_sub(1) as f32;
             if want_llr {
                 let (cv, un) = self.llr[(i1 - i0).saturating_sub(1).min(3)];
@@ -544,15 +644,36 @@ impl<'a> Scorer<'a> {
         t
     }
 
-    /// `(matched, unmatched)` anchors of one kind between the bead's two sides.
-    fn anchors(
+    /// `(matched, unmatched)` anchors of one kind between the bead's two sides, from the
+    /// packed counts and signatures when they show that nothing matches.
+    fn anchors_packed(
         &mut self,
         i0: usize,
         i1: usize,
         j0: usize,
         j1: usize,
-        get: fn(&SegFeat) -> &Vec<u64>,
+        kind: usize,
     ) -> (f32, f32) {
+        let (mut na, mut nb, mut sa, mut sb, mut big) = (0usize, 0usize, 0u64, 0u64, false);
+        for x in &self.sinfo[i0..i1] {
+            na += x.anchors[kind] as usize;
+            sa |= x.sig[kind];
+            big |= x.anchors[kind] == u8::MAX;
+        }
+        for x in &self.tinfo[j0..j1] {
+            nb += x.anchors[kind] as usize;
+            sb |= x.sig[kind];
+            big |= x.anchors[kind] == u8::MAX;
+        }
+        if big || sa & sb != 0 {
+            return self.anchors(i0, i1, j0, j1, kind);
+        }
+        (0.0, (na + nb) as f32)
+    }
+
+    /// `(matched, unmatched)` anchors of one kind between the bead's two sides.
+    fn anchors(&mut self, i0: usize, i1: usize, j0: usize, j1: usize, kind: usize) -> (f32, f32) {
+        let get = |f| anchor_list(f, kind);
         let (src, tgt) = (&self.src[i0..i1], &self.tgt[j0..j1]);
         let na: usize = src.iter().map(|f| get(f).len()).sum();
         let nb: usize = tgt.iter().map(|f| get(f).len()).sum();
@@ -616,11 +737,11 @@ impl<'a> Scorer<'a> {
             st.len_cost = self.len.cost(ls, lt);
             st.len_z = self.len.z(ls, lt);
         }
-        let (m1, u1) = self.anchors(i0, i1, j0, j1, |f| &f.nums);
-        let (m2, u2) = self.anchors(i0, i1, j0, j1, |f| &f.latin);
+        let (m1, u1) = self.anchors(i0, i1, j0, j1, A_NUMS);
+        let (m2, u2) = self.anchors(i0, i1, j0, j1, A_LATIN);
         st.anchor_m = m1 + m2;
         st.anchor_u = u1 + u2;
-        let (m3, u3) = self.anchors(i0, i1, j0, j1, |f| &f.names);
+        let (m3, u3) = self.anchors(i0, i1, j0, j1, A_NAMES);
         st.name_m = m3;
         st.name_u = u3;
         if i1 > i0 && j1 > j0 {
@@ -678,27 +799,40 @@ impl<'a> Scorer<'a> {
 
 impl BeadCost for Scorer<'_> {
     /// The same as `cost_of(stats(..))`, term for term in the same order (so the same
-    /// number), but computing only the evidence the cost uses: this runs for every bead
-    /// shape at every node of every DP pass.
+    /// number), but computing only the evidence the cost uses, from the packed segments: this
+    /// runs for every bead shape at every node of every DP pass.
     fn cost(&mut self, i0: usize, i1: usize, j0: usize, j1: usize) -> f32 {
         let (a, b) = (i1 - i0, j1 - j0);
-        let (m1, u1) = self.anchors(i0, i1, j0, j1, |f| &f.nums);
-        let (m2, u2) = self.anchors(i0, i1, j0, j1, |f| &f.latin);
-        let (name_m, name_u) = self.anchors(i0, i1, j0, j1, |f| &f.names);
+        let (si, ti) = (&self.sinfo[i0..i1], &self.tinfo[j0..j1]);
+        let breaks = |v: &[SegInfo]| v.iter().skip(1).any(|x| x.flags & F_PARA_BREAK != 0);
+        let para = if breaks(si) != breaks(ti) { 1.0 } else { 0.0 };
+        let rep = si
+            .iter()
+            .chain(ti)
+            .filter(|x| x.flags & F_REPEATED != 0)
+            .count() as f32;
+        let (m1, u1) = self.anchors_packed(i0, i1, j0, j1, A_NUMS);
+        let (m2, u2) = self.anchors_packed(i0, i1, j0, j1, A_LATIN);
+        let (name_m, name_u) = self.anchors_packed(i0, i1, j0, j1, A_NAMES);
         let (anchor_m, anchor_u) = (m1 + m2, u1 + u2);
-        let para = self.para(i0, i1, j0, j1);
         let w = self.w;
         let mut c = w.anchor_miss * anchor_u - w.anchor_match * anchor_m + w.name_miss * name_u
             - w.name_match * name_m
             + w.paragraph * para;
-        let rep = self.repeated(i0, i1, j0, j1);
         if a == 0 || b == 0 {
             return c + w.skip * (a + b) as f32 - (w.skip - w.skip_repeated) * rep;
         }
         c += w.merge_repeated * rep;
-        let (ls, lt) = self.lengths(i0, i1, j0, j1);
-        let len_cost = self.len.cost(ls, lt);
-        let punct = self.punct(i0, i1, j0, j1);
+        let (si, ti) = (&self.sinfo[i0..i1], &self.tinfo[j0..j1]);
+        let ls: f32 = si.iter().map(|x| x.len).sum();
+        let lt: f32 = ti.iter().map(|x| x.len).sum();
+        let len_cost = self.len.cost_with(ls, lt, self.exp_neg_mu);
+        let mut punct = 0f32;
+        for k in 0..N_PUNCT {
+            let pa: u32 = si.iter().map(|x| x.punct[k] as u32).sum();
+            let pb: u32 = ti.iter().map(|x| x.punct[k] as u32).sum();
+            punct += (pa.min(3) as f32 - pb.min(3) as f32).abs();
+        }
         c += w.len * len_cost + w.punct * punct + w.merge[(a + b - 2).min(4)];
         if let Some((lex, idx)) = self.lex {
             let want_llr = w.lex_llr > 0.0;
