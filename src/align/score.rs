@@ -644,31 +644,33 @@ impl<'a> Scorer<'a> {
         t
     }
 
-    /// `(matched, unmatched)` anchors of one kind between the bead's two sides, from the
-    /// packed counts and signatures when they show that nothing matches.
-    fn anchors_packed(
-        &mut self,
-        i0: usize,
-        i1: usize,
-        j0: usize,
-        j1: usize,
-        kind: usize,
-    ) -> (f32, f32) {
-        let (mut na, mut nb, mut sa, mut sb, mut big) = (0usize, 0usize, 0u64, 0u64, false);
+    /// `(matched, unmatched)` anchors of each kind between the bead's two sides, from the
+    /// packed counts and signatures where they show that nothing matches.
+    fn anchors_packed(&mut self, i0: usize, i1: usize, j0: usize, j1: usize) -> [(f32, f32); 3] {
+        let (mut n, mut sa, mut sb, mut big) = ([0usize; 3], [0u64; 3], [0u64; 3], false);
         for x in &self.sinfo[i0..i1] {
-            na += x.anchors[kind] as usize;
-            sa |= x.sig[kind];
-            big |= x.anchors[kind] == u8::MAX;
+            for k in 0..3 {
+                n[k] += x.anchors[k] as usize;
+                sa[k] |= x.sig[k];
+                big |= x.anchors[k] == u8::MAX;
+            }
         }
         for x in &self.tinfo[j0..j1] {
-            nb += x.anchors[kind] as usize;
-            sb |= x.sig[kind];
-            big |= x.anchors[kind] == u8::MAX;
+            for k in 0..3 {
+                n[k] += x.anchors[k] as usize;
+                sb[k] |= x.sig[k];
+                big |= x.anchors[k] == u8::MAX;
+            }
         }
-        if big || sa & sb != 0 {
-            return self.anchors(i0, i1, j0, j1, kind);
+        let mut out = [(0.0, 0.0); 3];
+        for k in 0..3 {
+            out[k] = if big || sa[k] & sb[k] != 0 {
+                self.anchors(i0, i1, j0, j1, k)
+            } else {
+                (0.0, n[k] as f32)
+            };
         }
-        (0.0, (na + nb) as f32)
+        out
     }
 
     /// `(matched, unmatched)` anchors of one kind between the bead's two sides.
@@ -811,9 +813,8 @@ impl BeadCost for Scorer<'_> {
             .chain(ti)
             .filter(|x| x.flags & F_REPEATED != 0)
             .count() as f32;
-        let (m1, u1) = self.anchors_packed(i0, i1, j0, j1, A_NUMS);
-        let (m2, u2) = self.anchors_packed(i0, i1, j0, j1, A_LATIN);
-        let (name_m, name_u) = self.anchors_packed(i0, i1, j0, j1, A_NAMES);
+        let an = self.anchors_packed(i0, i1, j0, j1);
+        let ((m1, u1), (m2, u2), (name_m, name_u)) = (an[A_NUMS], an[A_LATIN], an[A_NAMES]);
         let (anchor_m, anchor_u) = (m1 + m2, u1 + u2);
         let w = self.w;
         let mut c = w.anchor_miss * anchor_u - w.anchor_match * anchor_m + w.name_miss * name_u
