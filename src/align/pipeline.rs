@@ -362,17 +362,53 @@ fn finish(
             w = w * 2 + 1;
             continue;
         }
+        // The confidence needs backward costs only next to the path: keep just those.
         let rband = band.reversed();
+        let want = margin_nodes(&fwd.path, n, m);
         let bwd = {
             let mut rev = Reversed {
                 inner: &mut sc,
                 n,
                 m,
             };
-            dp::run(n, &rband, &types, true, &mut rev)
+            dp::costs_at(n, &rband, &types, &want, &mut rev)
         };
+        let bwd = bwd.map(|v| (want, v));
         return build_alignment(&fwd, bwd.as_ref(), &band, &mut sc);
     }
+}
+
+/// How far from a path node [`build_alignment`] looks for competing nodes.
+const MARGIN_REACH: usize = 3;
+
+/// The nodes whose backward costs [`build_alignment`] reads, in reversed coordinates
+/// `(n - i, m - j)`, sorted: the neighbours of every node of the path within
+/// [`MARGIN_REACH`] along a row or a column.
+fn margin_nodes(path: &[Span], n: usize, m: usize) -> Vec<(u32, u32)> {
+    let mut v = Vec::with_capacity(path.len() * 4 * MARGIN_REACH);
+    for (i, j) in dp::path_nodes(path) {
+        for d in 1..=MARGIN_REACH {
+            if j >= d {
+                v.push((i, j - d));
+            }
+            if j + d <= m {
+                v.push((i, j + d));
+            }
+            if i >= d {
+                v.push((i - d, j));
+            }
+            if i + d <= n {
+                v.push((i + d, j));
+            }
+        }
+    }
+    let mut v: Vec<(u32, u32)> = v
+        .into_iter()
+        .map(|(i, j)| ((n - i) as u32, (m - j) as u32))
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
 }
 
 /// Turns the best path into beads with a confidence each.
@@ -381,16 +417,23 @@ fn finish(
 /// a competing node (same source prefix with a different target prefix, or vice versa) costs,
 /// from forward + backward costs; a bead whose boundaries could move cheaply is doubtful; and
 /// (b) the bead's own evidence (lexical coverage, anchors, length fit).
+///
+/// `bwd` holds the backward costs of the nodes [`margin_nodes`] lists.
 fn build_alignment(
     fwd: &DpResult,
-    bwd: Option<&DpResult>,
+    bwd: Option<&(Vec<(u32, u32)>, Vec<f32>)>,
     band: &Band,
     sc: &mut Scorer,
 ) -> Alignment {
     let n = band.lo.len() - 1;
     let m = band.m;
     let f = fwd.costs.as_ref();
-    let b = bwd.and_then(|r| r.costs.as_ref());
+    let b = bwd.map(|(want, v)| {
+        move |ri: usize, rj: usize| -> f32 {
+            want.binary_search(&(ri as u32, rj as u32))
+                .map_or(f32::INFINITY, |k| v[k])
+        }
+    });
     let total = fwd.total;
     let rband = band.reversed();
     // Best total cost of a path through node (i, j).
@@ -405,14 +448,14 @@ fn build_alignment(
         if rj < rband.lo[ri] || rj > rband.hi[ri] {
             return f32::INFINITY;
         }
-        f[i][j - band.lo[i]] + b[ri][rj - rband.lo[ri]]
+        f[i][j - band.lo[i]] + b(ri, rj)
     };
     let margin = |i: usize, j: usize| -> f32 {
         if (i == 0 && j == 0) || (i == n && j == m) {
             return f32::INFINITY;
         }
         let mut best = f32::INFINITY;
-        for dj in 1..=3usize {
+        for dj in 1..=MARGIN_REACH {
             if j >= dj {
                 best = best.min(through(i, j - dj));
             }
