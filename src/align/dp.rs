@@ -362,6 +362,45 @@ mod tests {
         assert_eq!(p.cells(), 4);
     }
 
+    /// A cost with some structure, so that node costs differ.
+    struct Wobbly;
+    impl BeadCost for Wobbly {
+        fn cost(&mut self, i0: usize, i1: usize, j0: usize, j1: usize) -> f32 {
+            let shape = (i1 - i0) * 4 + (j1 - j0);
+            ((i0 * 7 + j0 * 3 + shape) % 5) as f32 * 0.5 + shape as f32 * 0.1
+        }
+    }
+
+    #[test]
+    fn costs_at_equals_kept_rows() {
+        let types = [
+            (1, 1),
+            (1, 0),
+            (0, 1),
+            (1, 2),
+            (2, 1),
+            (2, 2),
+            (1, 3),
+            (3, 1),
+        ];
+        let band = Band::diagonal(30, 26, 4);
+        let kept = run(30, &band, &types, true, &mut Wobbly).unwrap();
+        let rows = kept.costs.unwrap();
+        let want: Vec<(u32, u32)> = (0..=30u32)
+            .flat_map(|i| (0..=26u32).map(move |j| (i, j)))
+            .filter(|&(i, j)| (i + j) % 3 != 0)
+            .collect();
+        let got = costs_at(30, &band, &types, &want, &mut Wobbly).unwrap();
+        for (&(i, j), &c) in want.iter().zip(&got) {
+            let (i, j) = (i as usize, j as usize);
+            if band.contains(i, j) {
+                assert_eq!(c.to_bits(), rows[i][j - band.lo[i]].to_bits(), "{i} {j}");
+            } else {
+                assert!(c.is_infinite());
+            }
+        }
+    }
+
     #[test]
     fn diagonal_path_found() {
         let types = [(1, 1), (1, 0), (0, 1), (1, 2), (2, 1)];

@@ -378,6 +378,9 @@ fn finish(
     }
 }
 
+/// Backward costs of some nodes: the nodes (as [`margin_nodes`] gives them) and their costs.
+type NodeCosts = (Vec<(u32, u32)>, Vec<f32>);
+
 /// How far from a path node [`build_alignment`] looks for competing nodes.
 const MARGIN_REACH: usize = 3;
 
@@ -421,7 +424,7 @@ fn margin_nodes(path: &[Span], n: usize, m: usize) -> Vec<(u32, u32)> {
 /// `bwd` holds the backward costs of the nodes [`margin_nodes`] lists.
 fn build_alignment(
     fwd: &DpResult,
-    bwd: Option<&(Vec<(u32, u32)>, Vec<f32>)>,
+    bwd: Option<&NodeCosts>,
     band: &Band,
     sc: &mut Scorer,
 ) -> Alignment {

@@ -865,6 +865,149 @@ mod tests {
         assert!(m.cost(3.0, 20.0) < m.cost(30.0, 200.0));
     }
 
+    /// A small deterministic pseudo-random document pair with every kind of evidence:
+    /// lexical units that translate each other along the diagonal (concept `c` is unit `c` on
+    /// the source side and `c + 2^40` on the target side), anchors, punctuation, paragraphs,
+    /// boilerplate.
+    fn synthetic_pair(n: usize, m: usize) -> (Vec<SegFeat>, Vec<SegFeat>) {
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move |k: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % k
+        };
+        let seg = |next: &mut dyn FnMut(u64) -> u64, s: usize, concepts: &[u64], base: u64| {
+            let mut lex: Vec<u64> = concepts.iter().map(|c| base + c).collect();
+            lex.extend((0..next(4)).map(|_| base + 1000 + next(300)));
+            lex.sort_unstable();
+            lex.dedup();
+            let mut nums: Vec<u64> = (0..next(3)).map(|_| next(6)).collect();
+            nums.sort_unstable();
+            let latin: Vec<u64> = if next(5) == 0 {
+                vec![100 + next(3)]
+            } else {
+                vec![]
+            };
+            let names: Vec<u64> = if next(4) == 0 {
+                vec![200 + next(4)]
+            } else {
+                vec![]
+            };
+            SegFeat {
+                len: 1.0 + next(60) as f32,
+                nums,
+                latin,
+                names,
+                punct: [next(3) as u8, next(2) as u8, 0, next(5) as u8],
+                lex,
+                paragraph: s / 4 + next(2) as usize,
+                repeated: next(9) == 0,
+                ..SegFeat::default()
+            }
+        };
+        let (mut src, mut tgt) = (Vec::new(), Vec::new());
+        for s in 0..n.max(m) {
+            let concepts: Vec<u64> = (0..1 + next(6)).map(|_| next(40)).collect();
+            if s < n {
+                src.push(seg(&mut next, s, &concepts, 0));
+            }
+            if s < m {
+                tgt.push(seg(&mut next, s, &concepts, 1 << 40));
+            }
+        }
+        (src, tgt)
+    }
+
+    fn lexicon_of(src: &[SegFeat], tgt: &[SegFeat]) -> Lexicon {
+        let beads: Vec<(&[u64], &[u64])> = src
+            .iter()
+            .zip(tgt)
+            .map(|(a, b)| (a.lex.as_slice(), b.lex.as_slice()))
+            .collect();
+        let cfg = super::super::lexicon::LearnConfig {
+            min_dice: 0.1,
+            ..Default::default()
+        };
+        Lexicon::learn(&beads, cfg)
+    }
+
+    #[test]
+    fn fast_cost_equals_cost_of_stats() {
+        let (src, tgt) = synthetic_pair(40, 44);
+        let lex = lexicon_of(&src, &tgt);
+        assert!(!lex.is_empty());
+        let (n, m) = (src.len(), tgt.len());
+        let full = Band::full(n, m);
+        let narrow = Band::diagonal(n, m, 1);
+        let idx_full = LexIndex::build(&src, &tgt, &lex, &full, 3);
+        // A narrow index: beads outside its rows are computed pair by pair.
+        let idx_narrow = LexIndex::build(&src, &tgt, &lex, &narrow, 3);
+        let len = LengthModel::from_totals(&src, &tgt);
+        let mut w_llr = Weights::default();
+        w_llr.lex_llr = 1.5;
+        w_llr.lex_grow = 0.05;
+        let cases: Vec<(Weights, Option<&LexIndex>)> = vec![
+            (Weights::default(), None),
+            (Weights::default(), Some(&idx_full)),
+            (Weights::default(), Some(&idx_narrow)),
+            (w_llr, Some(&idx_full)),
+        ];
+        let mut seen_lexical = 0;
+        for (w, idx) in cases {
+            let mut fast = Scorer::new(&src, &tgt, len, w, idx.map(|i| (&lex, i)));
+            let mut slow = Scorer::new(&src, &tgt, len, w, idx.map(|i| (&lex, i)));
+            fast.set_coverage_rates(0.5, 0.04);
+            slow.set_coverage_rates(0.5, 0.04);
+            for i1 in 0..=n {
+                for j1 in 0..=m {
+                    for (a, b) in [
+                        (1, 1),
+                        (1, 0),
+                        (0, 1),
+                        (1, 2),
+                        (2, 1),
+                        (2, 2),
+                        (1, 3),
+                        (3, 1),
+                    ] {
+                        if a > i1 || b > j1 {
+                            continue;
+                        }
+                        let (i0, j0) = (i1 - a, j1 - b);
+                        let st = slow.stats(i0, i1, j0, j1);
+                        let want = slow.cost_of(i0, i1, j0, j1, &st);
+                        let got = fast.cost(i0, i1, j0, j1);
+                        assert_eq!(got.to_bits(), want.to_bits(), "{i0} {i1} {j0} {j1}");
+                        if st.lex_cov > 0.0 {
+                            seen_lexical += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(seen_lexical > 100, "{seen_lexical}");
+    }
+
+    #[test]
+    fn mask_rows_equal_pairwise_masks() {
+        let (src, tgt) = synthetic_pair(30, 31);
+        let lex = lexicon_of(&src, &tgt);
+        let idx = LexIndex::build(&src, &tgt, &lex, &Band::full(30, 31), 3);
+        let mut by_id = vec![0; idx.vocab.len()];
+        let (mut touched, mut row) = (Vec::new(), Vec::new());
+        let mut nonzero = 0;
+        for s in 0..src.len() {
+            idx.compute_row(s, (0, tgt.len()), &lex, &mut by_id, &mut touched, &mut row);
+            for (t, &masks) in row.iter().enumerate() {
+                assert_eq!(masks, idx.compute(s, t, &lex), "{s} {t}");
+                nonzero += (masks.0 != 0) as usize;
+            }
+            assert!(by_id.iter().all(|&b| b == 0));
+        }
+        assert!(nonzero > 20, "{nonzero}");
+    }
+
     #[test]
     fn refit_is_robust() {
         let mut pairs: Vec<(f32, f32)> = (10..60).map(|x| (x as f32, x as f32 * 3.0)).collect();
