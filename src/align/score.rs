@@ -944,9 +944,11 @@ mod tests {
         // A narrow index: beads outside its rows are computed pair by pair.
         let idx_narrow = LexIndex::build(&src, &tgt, &lex, &narrow, 3);
         let len = LengthModel::from_totals(&src, &tgt);
-        let mut w_llr = Weights::default();
-        w_llr.lex_llr = 1.5;
-        w_llr.lex_grow = 0.05;
+        let w_llr = Weights {
+            lex_llr: 1.5,
+            lex_grow: 0.05,
+            ..Weights::default()
+        };
         let cases: Vec<(Weights, Option<&LexIndex>)> = vec![
             (Weights::default(), None),
             (Weights::default(), Some(&idx_full)),
