@@ -1,7 +1,7 @@
 //! A single big document pair (20,000 source segments, from the repeated shared documents):
 //! ignored by default; run it in release under `/usr/bin/time -v` to read peak memory:
 //! `cargo test --release --test align_big -- --ignored --nocapture` (`TMALIGN_BIG=10000` for a
-//! smaller pair). Measured: 20,005 × 20,287 → peak RSS 76 MB, 10,028 × 10,173 → 44 MB.
+//! smaller pair). Measured: 20,005 × 20,287 → peak RSS 74 MB, 10,028 × 10,173 → 42 MB.
 
 mod common;
 

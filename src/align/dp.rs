@@ -135,6 +135,56 @@ pub struct DpResult {
     pub costs: Option<Vec<Vec<f32>>>,
 }
 
+/// Fills row `i` of the DP: best cost of reaching each node of the row (and, when asked, the
+/// bead type that reaches it). `rows` holds the earlier rows, `slot` maps a row to its place.
+#[allow(clippy::too_many_arguments)]
+fn fill_row(
+    i: usize,
+    band: &Band,
+    types: &[(usize, usize)],
+    rows: &[Vec<f32>],
+    slot: &dyn Fn(usize) -> usize,
+    row: &mut [f32],
+    mut brow: Option<&mut [u8]>,
+    cost: &mut dyn BeadCost,
+) {
+    let (lo, hi) = (band.lo[i], band.hi[i]);
+    for j in lo..=hi {
+        if i == 0 && j == 0 {
+            row[0] = 0.0;
+            continue;
+        }
+        let mut best = f32::INFINITY;
+        let mut arg = u8::MAX;
+        for (t, &(a, b)) in types.iter().enumerate() {
+            if a > i || b > j {
+                continue;
+            }
+            let (pi, pj) = (i - a, j - b);
+            if !band.contains(pi, pj) {
+                continue;
+            }
+            let prev = if a == 0 {
+                row[pj - lo]
+            } else {
+                rows[slot(pi)][pj - band.lo[pi]]
+            };
+            if !prev.is_finite() {
+                continue;
+            }
+            let c = prev + cost.cost(pi, i, pj, j);
+            if c < best {
+                best = c;
+                arg = t as u8;
+            }
+        }
+        row[j - lo] = best;
+        if let Some(b) = brow.as_deref_mut() {
+            b[j - lo] = arg;
+        }
+    }
+}
+
 /// Runs the DP over `band` with bead shapes `types` (each `(a, b)`: `a` source and `b` target
 /// segments). Returns `None` when no path fits in the band.
 pub fn run(
@@ -152,44 +202,21 @@ pub fn run(
     let mut bp: Vec<Vec<u8>> = Vec::with_capacity(n + 1);
     let slot = |i: usize| if keep_costs { i } else { i % ring };
     for i in 0..=n {
-        let (lo, hi) = (band.lo[i], band.hi[i]);
-        let width = hi - lo + 1;
+        let width = band.hi[i] - band.lo[i] + 1;
         let mut row = std::mem::take(&mut rows[slot(i)]);
         row.clear();
         row.resize(width, f32::INFINITY);
         let mut brow = vec![u8::MAX; width];
-        for j in lo..=hi {
-            if i == 0 && j == 0 {
-                row[0] = 0.0;
-                continue;
-            }
-            let mut best = f32::INFINITY;
-            let mut arg = u8::MAX;
-            for (t, &(a, b)) in types.iter().enumerate() {
-                if a > i || b > j {
-                    continue;
-                }
-                let (pi, pj) = (i - a, j - b);
-                if !band.contains(pi, pj) {
-                    continue;
-                }
-                let prev = if a == 0 {
-                    row[pj - lo]
-                } else {
-                    rows[slot(pi)][pj - band.lo[pi]]
-                };
-                if !prev.is_finite() {
-                    continue;
-                }
-                let c = prev + cost.cost(pi, i, pj, j);
-                if c < best {
-                    best = c;
-                    arg = t as u8;
-                }
-            }
-            row[j - lo] = best;
-            brow[j - lo] = arg;
-        }
+        fill_row(
+            i,
+            band,
+            types,
+            &rows,
+            &slot,
+            &mut row,
+            Some(&mut brow),
+            cost,
+        );
         rows[slot(i)] = row;
         bp.push(brow);
     }
@@ -217,6 +244,42 @@ pub fn run(
         total,
         costs: if keep_costs { Some(rows) } else { None },
     })
+}
+
+/// Runs the DP over `band` like [`run`], but keeps only the best cost of reaching each node
+/// of `want` (`(i, j)`, sorted; `INFINITY` outside the band): a few rows in a ring, no
+/// backpointers, so memory is `O(band + want)` rather than `O(n × band)`. `None` when no path
+/// fits.
+pub fn costs_at(
+    n: usize,
+    band: &Band,
+    types: &[(usize, usize)],
+    want: &[(u32, u32)],
+    cost: &mut dyn BeadCost,
+) -> Option<Vec<f32>> {
+    let m = band.m;
+    let ring = types.iter().map(|t| t.0).max().unwrap_or(1) + 1;
+    let mut rows: Vec<Vec<f32>> = vec![Vec::new(); ring];
+    let slot = |i: usize| i % ring;
+    let mut out = vec![f32::INFINITY; want.len()];
+    let mut k = 0;
+    for i in 0..=n {
+        let width = band.hi[i] - band.lo[i] + 1;
+        let mut row = std::mem::take(&mut rows[slot(i)]);
+        row.clear();
+        row.resize(width, f32::INFINITY);
+        fill_row(i, band, types, &rows, &slot, &mut row, None, cost);
+        while k < want.len() && want[k].0 as usize <= i {
+            let (wi, wj) = (want[k].0 as usize, want[k].1 as usize);
+            if wi == i && band.contains(i, wj) {
+                out[k] = row[wj - band.lo[i]];
+            }
+            k += 1;
+        }
+        rows[slot(i)] = row;
+    }
+    let total = rows[slot(n)][m - band.lo[n]];
+    total.is_finite().then_some(out)
 }
 
 /// Runs the DP, widening the band (doubling `w`) while the path touches its edge, up to
@@ -297,6 +360,45 @@ mod tests {
         assert_eq!(b.reversed().reversed().lo, b.lo);
         let p = Band::around_path(3, 3, &[(0, 0), (1, 1), (2, 2), (3, 3)], 0);
         assert_eq!(p.cells(), 4);
+    }
+
+    /// A cost with some structure, so that node costs differ.
+    struct Wobbly;
+    impl BeadCost for Wobbly {
+        fn cost(&mut self, i0: usize, i1: usize, j0: usize, j1: usize) -> f32 {
+            let shape = (i1 - i0) * 4 + (j1 - j0);
+            ((i0 * 7 + j0 * 3 + shape) % 5) as f32 * 0.5 + shape as f32 * 0.1
+        }
+    }
+
+    #[test]
+    fn costs_at_equals_kept_rows() {
+        let types = [
+            (1, 1),
+            (1, 0),
+            (0, 1),
+            (1, 2),
+            (2, 1),
+            (2, 2),
+            (1, 3),
+            (3, 1),
+        ];
+        let band = Band::diagonal(30, 26, 4);
+        let kept = run(30, &band, &types, true, &mut Wobbly).unwrap();
+        let rows = kept.costs.unwrap();
+        let want: Vec<(u32, u32)> = (0..=30u32)
+            .flat_map(|i| (0..=26u32).map(move |j| (i, j)))
+            .filter(|&(i, j)| (i + j) % 3 != 0)
+            .collect();
+        let got = costs_at(30, &band, &types, &want, &mut Wobbly).unwrap();
+        for (&(i, j), &c) in want.iter().zip(&got) {
+            let (i, j) = (i as usize, j as usize);
+            if band.contains(i, j) {
+                assert_eq!(c.to_bits(), rows[i][j - band.lo[i]].to_bits(), "{i} {j}");
+            } else {
+                assert!(c.is_infinite());
+            }
+        }
     }
 
     #[test]

@@ -195,6 +195,11 @@ impl Lexicon {
         self.tgt_known.contains(&r)
     }
 
+    /// Every target unit that has links (in no particular order).
+    pub fn tgt_known(&self) -> impl Iterator<Item = u64> + '_ {
+        self.tgt_known.iter().copied()
+    }
+
     /// Number of links.
     pub fn len(&self) -> usize {
         self.links.values().map(Vec::len).sum()

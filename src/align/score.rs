@@ -50,8 +50,13 @@ impl LengthModel {
     /// Negative log-likelihood (up to a constant) of a bead with these total lengths. Short
     /// segments get a wider spread: one word more or less moves their ratio a lot.
     pub fn cost(&self, ls: f32, lt: f32) -> f32 {
+        self.cost_with(ls, lt, (-self.mu).exp())
+    }
+
+    /// [`LengthModel::cost`] with `exp(-mu)` given (the DP asks for millions of beads).
+    fn cost_with(&self, ls: f32, lt: f32, exp_neg_mu: f32) -> f32 {
         let d = ((lt + 1.0) / (ls + 1.0)).ln() - self.mu;
-        let var = self.sigma * self.sigma + 1.5 / (ls + lt * (-self.mu).exp() + 2.0);
+        let var = self.sigma * self.sigma + 1.5 / (ls + lt * exp_neg_mu + 2.0);
         (d * d / (2.0 * var)).min(30.0)
     }
 
@@ -159,14 +164,20 @@ impl Weights {
 /// The masks themselves are not stored (an `n × band` table was the aligner's largest
 /// allocation): the [`Scorer`] computes them a source row at a time into a small ring, which
 /// the DP, reading rows in order (forwards or backwards), fills once per row and pass.
+/// Target units are kept as dense ids into the lexicon's target vocabulary (in unit order, so
+/// a segment's units sort the same either way), which lets a row be computed with one table
+/// look-up per target unit.
 pub struct LexIndex {
     /// Source: known units per segment (first 64), flattened; segment `s` is
     /// `src_flat[src_off[s]..src_off[s + 1]]`.
     src_flat: Vec<u64>,
     src_off: Vec<u32>,
-    /// Target: known units per segment, sorted (first 32), flattened like the source.
-    tgt_flat: Vec<u64>,
+    /// Target: known units per segment (first 32) as vocabulary ids, sorted, flattened like
+    /// the source.
+    tgt_flat: Vec<u32>,
     tgt_off: Vec<u32>,
+    /// The lexicon's known target units, sorted; a unit's id is its index.
+    vocab: Vec<u64>,
     /// Per source segment, the target range `lo..hi` of its mask row.
     ranges: Vec<(u32, u32)>,
 }
@@ -188,17 +199,28 @@ impl LexIndex {
             src_flat.extend(f.lex.iter().copied().filter(|u| lex.knows_src(*u)).take(64));
             src_off.push(src_flat.len() as u32);
         }
+        // Ids in unit order, so a segment's units sort the same by id as by unit.
+        let mut vocab: Vec<u64> = lex.tgt_known().collect();
+        vocab.sort_unstable();
         let mut tgt_flat = Vec::new();
         let mut tgt_off = Vec::with_capacity(tgt.len() + 1);
         tgt_off.push(0);
+        let mut units = Vec::with_capacity(32);
         for f in tgt {
-            let start = tgt_flat.len();
-            tgt_flat.extend(f.lex.iter().copied().filter(|u| lex.knows_tgt(*u)).take(32));
-            tgt_flat[start..].sort_unstable();
+            units.clear();
+            units.extend(f.lex.iter().copied().filter(|u| lex.knows_tgt(*u)).take(32));
+            units.sort_unstable();
+            // A known unit is in the vocabulary, so the search cannot fail.
+            tgt_flat.extend(
+                units
+                    .iter()
+                    .filter_map(|u| vocab.binary_search(u).ok())
+                    .map(|id| id as u32),
+            );
             tgt_off.push(tgt_flat.len() as u32);
         }
-        src_flat.shrink_to_fit();
         tgt_flat.shrink_to_fit();
+        src_flat.shrink_to_fit();
         let n = src.len();
         let ranges = (0..n)
             .map(|s| {
@@ -212,6 +234,7 @@ impl LexIndex {
             src_off,
             tgt_flat,
             tgt_off,
+            vocab,
             ranges,
         }
     }
@@ -220,10 +243,13 @@ impl LexIndex {
         &self.src_flat[self.src_off[s] as usize..self.src_off[s + 1] as usize]
     }
 
-    fn tgt_units(&self, t: usize) -> &[u64] {
+    fn tgt_units(&self, t: usize) -> &[u32] {
         &self.tgt_flat[self.tgt_off[t] as usize..self.tgt_off[t + 1] as usize]
     }
 
+    /// Coverage masks of one pair, directly: bit `k` of the first is set when source unit `k`
+    /// has a translation among the target's units, bit `p` of the second when target unit `p`
+    /// is such a translation.
     fn compute(&self, s: usize, t: usize, lex: &Lexicon) -> (u64, u32) {
         let tu = self.tgt_units(t);
         let (mut sm, mut tm) = (0u64, 0u32);
@@ -232,13 +258,61 @@ impl LexIndex {
         }
         for (bit, &u) in self.src_units(s).iter().enumerate() {
             for r in lex.translations(u) {
-                if let Ok(p) = tu.binary_search(r) {
+                let Ok(id) = self.vocab.binary_search(r) else {
+                    continue;
+                };
+                if let Ok(p) = tu.binary_search(&(id as u32)) {
                     sm |= 1u64 << bit;
                     tm |= 1u32 << p;
                 }
             }
         }
         (sm, tm)
+    }
+
+    /// The masks of source row `s` against targets `lo..hi` into `out` (the same as
+    /// [`LexIndex::compute`] pair by pair). `by_id` is scratch of `vocab.len()` zeros and is
+    /// left zeroed; `touched` is scratch.
+    fn compute_row(
+        &self,
+        s: usize,
+        (lo, hi): (usize, usize),
+        lex: &Lexicon,
+        by_id: &mut [u64],
+        touched: &mut Vec<u32>,
+        out: &mut Vec<(u64, u32)>,
+    ) {
+        out.clear();
+        // Per target unit id, the source units (bits) it translates.
+        touched.clear();
+        for (bit, &u) in self.src_units(s).iter().enumerate() {
+            for r in lex.translations(u) {
+                if let Ok(id) = self.vocab.binary_search(r) {
+                    if by_id[id] == 0 {
+                        touched.push(id as u32);
+                    }
+                    by_id[id] |= 1u64 << bit;
+                }
+            }
+        }
+        if touched.is_empty() {
+            out.resize(hi - lo, (0, 0));
+            return;
+        }
+        out.extend((lo..hi).map(|t| {
+            let (mut sm, mut tm) = (0u64, 0u32);
+            for (p, &id) in self.tgt_units(t).iter().enumerate() {
+                let b = by_id[id as usize];
+                if b != 0 {
+                    sm |= b;
+                    tm |= 1u32 << p;
+                }
+            }
+            (sm, tm)
+        }));
+        for &id in touched.iter() {
+            by_id[id as usize] = 0;
+        }
     }
 
     /// `(covered, known)` units of both segments of the pair `(s, t)`, both sides added.
@@ -295,6 +369,74 @@ fn seg_coverage(covered: u32, known: u32) -> f32 {
     (covered as f32 + 0.2) / (known as f32 + 2.0)
 }
 
+/// [`SegInfo`] flags: the segment is boilerplate; it starts a paragraph other than the
+/// previous segment's.
+const F_REPEATED: u8 = 1;
+const F_PARA_BREAK: u8 = 2;
+
+/// Anchor kinds in [`SegInfo`]: numbers, Latin-script tokens, names.
+const A_NUMS: usize = 0;
+const A_LATIN: usize = 1;
+const A_NAMES: usize = 2;
+
+fn anchor_list(f: &SegFeat, kind: usize) -> &Vec<u64> {
+    match kind {
+        A_NUMS => &f.nums,
+        A_LATIN => &f.latin,
+        _ => &f.names,
+    }
+}
+
+/// One bit of a 64-bit signature per anchor key: sides whose signatures share no bit share
+/// no key.
+fn sig_bit(key: u64) -> u64 {
+    1u64 << (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58)
+}
+
+/// What the bead cost reads of one segment, packed: the DP asks for every bead shape at
+/// every node, and a [`SegFeat`] spans several cache lines.
+#[derive(Debug, Clone, Copy, Default)]
+struct SegInfo {
+    /// Anchor signatures by kind.
+    sig: [u64; 3],
+    len: f32,
+    punct: [u8; N_PUNCT],
+    /// Anchors by kind; `u8::MAX` means "that many or more" (the cost then counts exactly).
+    anchors: [u8; 3],
+    flags: u8,
+    /// Known lexical units in the [`LexIndex`] (at most 64), when there is one.
+    known: u8,
+}
+
+fn seg_infos(v: &[SegFeat], known: impl Fn(usize) -> usize) -> Vec<SegInfo> {
+    v.iter()
+        .enumerate()
+        .map(|(k, f)| {
+            let mut x = SegInfo {
+                len: f.len,
+                punct: f.punct,
+                known: known(k).min(u8::MAX as usize) as u8,
+                ..SegInfo::default()
+            };
+            for kind in [A_NUMS, A_LATIN, A_NAMES] {
+                let keys = anchor_list(f, kind);
+                x.anchors[kind] = keys.len().min(u8::MAX as usize) as u8;
+                x.sig[kind] = keys.iter().fold(0, |s, &key| s | sig_bit(key));
+            }
+            if f.repeated {
+                x.flags |= F_REPEATED;
+            }
+            if k > 0 && v[k - 1].paragraph != f.paragraph {
+                x.flags |= F_PARA_BREAK;
+            }
+            x
+        })
+        .collect()
+}
+
+/// Largest known-unit count per segment (source side; the target keeps 32).
+const MAX_KNOWN: usize = 64;
+
 /// The bead cost of one document pair.
 pub struct Scorer<'a> {
     /// Source features.
@@ -312,13 +454,32 @@ pub struct Scorer<'a> {
     llr: [(f32, f32); 4],
     buf_a: Vec<u64>,
     buf_b: Vec<u64>,
+    /// Per target segment of a bead, the OR of its target masks (scratch).
+    tgt_or: Vec<u32>,
     /// Ring of recently used mask rows, slot `s % MASK_RING` (see [`LexIndex`]).
     mask_rows: Vec<MaskRow>,
+    /// Scratch for [`LexIndex::compute_row`]: one word per target vocabulary id (bounded by
+    /// the lexicon, not by the document), always zero between rows.
+    by_id: Vec<u64>,
+    touched: Vec<u32>,
+    /// Packed source and target segments.
+    sinfo: Vec<SegInfo>,
+    tinfo: Vec<SegInfo>,
+    /// `seg_coverage(c, k)` at `k * (MAX_KNOWN + 1) + c`.
+    cov_table: Vec<f32>,
+    /// `exp(-len.mu)`.
+    exp_neg_mu: f32,
 }
 
+/// Common elements of two multisets (each sorted in place first).
 fn count_common(a: &mut [u64], b: &mut [u64]) -> usize {
     a.sort_unstable();
     b.sort_unstable();
+    count_common_sorted(a, b)
+}
+
+/// Common elements of two sorted multisets.
+fn count_common_sorted(a: &[u64], b: &[u64]) -> usize {
     let (mut i, mut j, mut c) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
@@ -332,6 +493,16 @@ fn count_common(a: &mut [u64], b: &mut [u64]) -> usize {
         }
     }
     c
+}
+
+/// Lexical evidence of a bead: covered and known units, summed per-segment coverage and the
+/// coverage log-likelihood ratio (see [`BeadStats`]).
+#[derive(Debug, Clone, Copy, Default)]
+struct LexTerms {
+    cov: u32,
+    known: u32,
+    seg_sum: f32,
+    llr: f32,
 }
 
 impl<'a> Scorer<'a> {
@@ -352,27 +523,102 @@ impl<'a> Scorer<'a> {
             llr: Self::llr_table(0.4, 0.05),
             buf_a: Vec::new(),
             buf_b: Vec::new(),
+            tgt_or: Vec::new(),
             mask_rows: vec![(usize::MAX, 0, Vec::new()); MASK_RING],
+            by_id: vec![0; lex.map_or(0, |(_, idx)| idx.vocab.len())],
+            touched: Vec::new(),
+            sinfo: seg_infos(src, |s| lex.map_or(0, |(_, idx)| idx.src_units(s).len())),
+            tinfo: seg_infos(tgt, |t| lex.map_or(0, |(_, idx)| idx.tgt_units(t).len())),
+            cov_table: (0..=MAX_KNOWN as u32)
+                .flat_map(|k| (0..=MAX_KNOWN as u32).map(move |c| seg_coverage(c, k)))
+                .collect(),
+            exp_neg_mu: (-len.mu).exp(),
         }
     }
 
-    /// Coverage masks `(source bits, target bits)` of the pair `(s, t)`, from the row ring
-    /// (the row is computed on a miss).
-    fn masks(&mut self, lex: &Lexicon, idx: &LexIndex, s: usize, t: usize) -> (u64, u32) {
-        let row = &mut self.mask_rows[s % MASK_RING];
-        if row.0 != s {
+    fn seg_cov(&self, covered: u32, known: u32) -> f32 {
+        self.cov_table
+            .get(known as usize * (MAX_KNOWN + 1) + covered as usize)
+            .copied()
+            .unwrap_or_else(|| seg_coverage(covered, known))
+    }
+
+    /// Makes sure the ring holds source row `s` and returns its slot.
+    fn mask_row(&mut self, lex: &Lexicon, idx: &LexIndex, s: usize) -> usize {
+        let k = s % MASK_RING;
+        if self.mask_rows[k].0 != s {
             let (lo, hi) = idx.ranges[s];
+            let row = &mut self.mask_rows[k];
             row.0 = s;
             row.1 = lo as usize;
-            row.2.clear();
-            row.2
-                .extend((lo as usize..hi as usize).map(|t| idx.compute(s, t, lex)));
+            idx.compute_row(
+                s,
+                (lo as usize, hi as usize),
+                lex,
+                &mut self.by_id,
+                &mut self.touched,
+                &mut row.2,
+            );
         }
-        if t >= row.1 && t - row.1 < row.2.len() {
-            row.2[t - row.1]
-        } else {
-            idx.compute(s, t, lex)
+        k
+    }
+
+    /// The lexical terms of bead `i0..i1` × `j0..j1` (`want_llr`: also the log-likelihood
+    /// ratio, which the cost only needs when it is weighted).
+    fn lex_terms(
+        &mut self,
+        lex: &Lexicon,
+        idx: &LexIndex,
+        (i0, i1, j0, j1): (usize, usize, usize, usize),
+        want_llr: bool,
+    ) -> LexTerms {
+        let mut out = LexTerms::default();
+        let mut tgt_or = std::mem::take(&mut self.tgt_or);
+        tgt_or.clear();
+        tgt_or.resize(j1 - j0, 0);
+        // Source segments first, then target segments: the sums keep that order.
+        for s in i0..i1 {
+            let slot = self.mask_row(lex, idx, s);
+            let (_, first, ref masks) = self.mask_rows[slot];
+            let mut m = 0u64;
+            match masks.get(j0.wrapping_sub(first)..j1.wrapping_sub(first)) {
+                Some(row) if j0 >= first => {
+                    for (&(sm, tm), acc) in row.iter().zip(tgt_or.iter_mut()) {
+                        m |= sm;
+                        *acc |= tm;
+                    }
+                }
+                _ => {
+                    for (t, acc) in (j0..j1).zip(tgt_or.iter_mut()) {
+                        let (sm, tm) = idx.compute(s, t, lex);
+                        m |= sm;
+                        *acc |= tm;
+                    }
+                }
+            }
+            let k = self.sinfo[s].known as u32;
+            out.known += k;
+            out.cov += m.count_ones();
+            out.seg_sum += self.seg_cov(m.count_ones(), k)
+                - self.w.lex_grow * (j1 - j0).saturating_sub(1) as f32;
+            if want_llr {
+                let (cv, un) = self.llr[(j1 - j0).saturating_sub(1).min(3)];
+                out.llr += cv * m.count_ones() as f32 + un * (k - m.count_ones()) as f32;
+            }
         }
+        for (t, &m) in (j0..j1).zip(&tgt_or) {
+            let k = self.tinfo[t].known as u32;
+            out.known += k;
+            out.cov += m.count_ones();
+            out.seg_sum += self.seg_cov(m.count_ones(), k)
+                - self.w.lex_grow * (i1 - i0).saturating_sub(1) as f32;
+            if want_llr {
+                let (cv, un) = self.llr[(i1 - i0).saturating_sub(1).min(3)];
+                out.llr += cv * m.count_ones() as f32 + un * (k - m.count_ones()) as f32;
+            }
+        }
+        self.tgt_or = tgt_or;
+        out
     }
 
     fn llr_coefficients(p1: f32, p0: f32) -> (f32, f32) {
@@ -398,94 +644,118 @@ impl<'a> Scorer<'a> {
         t
     }
 
-    fn anchors(
-        &mut self,
-        i0: usize,
-        i1: usize,
-        j0: usize,
-        j1: usize,
-        get: fn(&SegFeat) -> &Vec<u64>,
-    ) -> (f32, f32) {
-        self.buf_a.clear();
-        self.buf_b.clear();
-        for f in &self.src[i0..i1] {
-            self.buf_a.extend(get(f));
+    /// `(matched, unmatched)` anchors of each kind between the bead's two sides, from the
+    /// packed counts and signatures where they show that nothing matches.
+    fn anchors_packed(&mut self, i0: usize, i1: usize, j0: usize, j1: usize) -> [(f32, f32); 3] {
+        let (mut n, mut sa, mut sb, mut big) = ([0usize; 3], [0u64; 3], [0u64; 3], false);
+        for x in &self.sinfo[i0..i1] {
+            for k in 0..3 {
+                n[k] += x.anchors[k] as usize;
+                sa[k] |= x.sig[k];
+                big |= x.anchors[k] == u8::MAX;
+            }
         }
-        for f in &self.tgt[j0..j1] {
-            self.buf_b.extend(get(f));
+        for x in &self.tinfo[j0..j1] {
+            for k in 0..3 {
+                n[k] += x.anchors[k] as usize;
+                sb[k] |= x.sig[k];
+                big |= x.anchors[k] == u8::MAX;
+            }
         }
-        if self.buf_a.is_empty() && self.buf_b.is_empty() {
-            return (0.0, 0.0);
+        let mut out = [(0.0, 0.0); 3];
+        for k in 0..3 {
+            out[k] = if big || sa[k] & sb[k] != 0 {
+                self.anchors(i0, i1, j0, j1, k)
+            } else {
+                (0.0, n[k] as f32)
+            };
         }
-        let (na, nb) = (self.buf_a.len(), self.buf_b.len());
-        let c = count_common(&mut self.buf_a, &mut self.buf_b);
+        out
+    }
+
+    /// `(matched, unmatched)` anchors of one kind between the bead's two sides.
+    fn anchors(&mut self, i0: usize, i1: usize, j0: usize, j1: usize, kind: usize) -> (f32, f32) {
+        let get = |f| anchor_list(f, kind);
+        let (src, tgt) = (&self.src[i0..i1], &self.tgt[j0..j1]);
+        let na: usize = src.iter().map(|f| get(f).len()).sum();
+        let nb: usize = tgt.iter().map(|f| get(f).len()).sum();
+        if na == 0 || nb == 0 {
+            // Nothing can match (most beads: anchors are rare).
+            return (0.0, (na + nb) as f32);
+        }
+        let c = match (src, tgt) {
+            ([a], [b]) if get(a).is_sorted() && get(b).is_sorted() => {
+                count_common_sorted(get(a), get(b))
+            }
+            _ => {
+                self.buf_a.clear();
+                self.buf_b.clear();
+                for f in src {
+                    self.buf_a.extend(get(f));
+                }
+                for f in tgt {
+                    self.buf_b.extend(get(f));
+                }
+                count_common(&mut self.buf_a, &mut self.buf_b)
+            }
+        };
         (c as f32, (na + nb - 2 * c) as f32)
+    }
+
+    /// Punctuation count difference of a bead with segments on both sides.
+    fn punct(&self, i0: usize, i1: usize, j0: usize, j1: usize) -> f32 {
+        let mut p = 0f32;
+        for k in 0..N_PUNCT {
+            let a: u32 = self.src[i0..i1].iter().map(|f| f.punct[k] as u32).sum();
+            let b: u32 = self.tgt[j0..j1].iter().map(|f| f.punct[k] as u32).sum();
+            p += (a.min(3) as f32 - b.min(3) as f32).abs();
+        }
+        p
+    }
+
+    /// Whether the bead crosses a paragraph boundary on one side only.
+    fn para(&self, i0: usize, i1: usize, j0: usize, j1: usize) -> f32 {
+        let crosses = |v: &[SegFeat]| v.windows(2).any(|w| w[0].paragraph != w[1].paragraph);
+        let cs = crosses(&self.src[i0..i1]);
+        let ct = crosses(&self.tgt[j0..j1]);
+        if cs != ct {
+            1.0
+        } else {
+            0.0
+        }
+    }
+
+    fn lengths(&self, i0: usize, i1: usize, j0: usize, j1: usize) -> (f32, f32) {
+        let ls: f32 = self.src[i0..i1].iter().map(|f| f.len).sum();
+        let lt: f32 = self.tgt[j0..j1].iter().map(|f| f.len).sum();
+        (ls, lt)
     }
 
     /// The evidence for a bead.
     pub fn stats(&mut self, i0: usize, i1: usize, j0: usize, j1: usize) -> BeadStats {
         let mut st = BeadStats::default();
-        let ls: f32 = self.src[i0..i1].iter().map(|f| f.len).sum();
-        let lt: f32 = self.tgt[j0..j1].iter().map(|f| f.len).sum();
+        let (ls, lt) = self.lengths(i0, i1, j0, j1);
         if i1 > i0 && j1 > j0 {
             st.len_cost = self.len.cost(ls, lt);
             st.len_z = self.len.z(ls, lt);
         }
-        let (m1, u1) = self.anchors(i0, i1, j0, j1, |f| &f.nums);
-        let (m2, u2) = self.anchors(i0, i1, j0, j1, |f| &f.latin);
+        let (m1, u1) = self.anchors(i0, i1, j0, j1, A_NUMS);
+        let (m2, u2) = self.anchors(i0, i1, j0, j1, A_LATIN);
         st.anchor_m = m1 + m2;
         st.anchor_u = u1 + u2;
-        let (m3, u3) = self.anchors(i0, i1, j0, j1, |f| &f.names);
+        let (m3, u3) = self.anchors(i0, i1, j0, j1, A_NAMES);
         st.name_m = m3;
         st.name_u = u3;
         if i1 > i0 && j1 > j0 {
-            let mut p = 0f32;
-            for k in 0..N_PUNCT {
-                let a: u32 = self.src[i0..i1].iter().map(|f| f.punct[k] as u32).sum();
-                let b: u32 = self.tgt[j0..j1].iter().map(|f| f.punct[k] as u32).sum();
-                p += (a.min(3) as f32 - b.min(3) as f32).abs();
-            }
-            st.punct = p;
+            st.punct = self.punct(i0, i1, j0, j1);
         }
-        let crosses = |v: &[SegFeat]| v.windows(2).any(|w| w[0].paragraph != w[1].paragraph);
-        let cs = crosses(&self.src[i0..i1]);
-        let ct = crosses(&self.tgt[j0..j1]);
-        st.para = if cs != ct { 1.0 } else { 0.0 };
+        st.para = self.para(i0, i1, j0, j1);
         if let Some((lex, idx)) = self.lex {
-            let mut known = 0u32;
-            let mut cov = 0u32;
-            let mut seg_sum = 0f32;
-            let mut llr = 0f32;
-            for s in i0..i1 {
-                let mut m = 0u64;
-                for t in j0..j1 {
-                    m |= self.masks(lex, idx, s, t).0;
-                }
-                let k = idx.src_units(s).len() as u32;
-                known += k;
-                cov += m.count_ones();
-                seg_sum += seg_coverage(m.count_ones(), k)
-                    - self.w.lex_grow * (j1 - j0).saturating_sub(1) as f32;
-                let (cv, un) = self.llr[(j1 - j0).saturating_sub(1).min(3)];
-                llr += cv * m.count_ones() as f32 + un * (k - m.count_ones()) as f32;
-            }
-            for t in j0..j1 {
-                let mut m = 0u32;
-                for s in i0..i1 {
-                    m |= self.masks(lex, idx, s, t).1;
-                }
-                let k = idx.tgt_units(t).len() as u32;
-                known += k;
-                cov += m.count_ones();
-                seg_sum += seg_coverage(m.count_ones(), k)
-                    - self.w.lex_grow * (i1 - i0).saturating_sub(1) as f32;
-                let (cv, un) = self.llr[(i1 - i0).saturating_sub(1).min(3)];
-                llr += cv * m.count_ones() as f32 + un * (k - m.count_ones()) as f32;
-            }
-            st.llr = llr;
-            st.lex_cov = cov as f32;
-            st.lex_known = known as f32;
-            st.seg_cov = seg_sum;
+            let l = self.lex_terms(lex, idx, (i0, i1, j0, j1), true);
+            st.llr = l.llr;
+            st.lex_cov = l.cov as f32;
+            st.lex_known = l.known as f32;
+            st.seg_cov = l.seg_sum;
         }
         st
     }
@@ -503,11 +773,7 @@ impl<'a> Scorer<'a> {
             + w.name_miss * st.name_u
             - w.name_match * st.name_m
             + w.paragraph * st.para;
-        let rep = self.src[i0..i1]
-            .iter()
-            .chain(&self.tgt[j0..j1])
-            .filter(|f| f.repeated)
-            .count() as f32;
+        let rep = self.repeated(i0, i1, j0, j1);
         if a == 0 || b == 0 {
             return c + w.skip * (a + b) as f32 - (w.skip - w.skip_repeated) * rep;
         }
@@ -522,12 +788,63 @@ impl<'a> Scorer<'a> {
         }
         c
     }
+
+    /// Repeated (boilerplate) segments in the bead.
+    fn repeated(&self, i0: usize, i1: usize, j0: usize, j1: usize) -> f32 {
+        self.src[i0..i1]
+            .iter()
+            .chain(&self.tgt[j0..j1])
+            .filter(|f| f.repeated)
+            .count() as f32
+    }
 }
 
 impl BeadCost for Scorer<'_> {
+    /// The same as `cost_of(stats(..))`, term for term in the same order (so the same
+    /// number), but computing only the evidence the cost uses, from the packed segments: this
+    /// runs for every bead shape at every node of every DP pass.
     fn cost(&mut self, i0: usize, i1: usize, j0: usize, j1: usize) -> f32 {
-        let st = self.stats(i0, i1, j0, j1);
-        self.cost_of(i0, i1, j0, j1, &st)
+        let (a, b) = (i1 - i0, j1 - j0);
+        let (si, ti) = (&self.sinfo[i0..i1], &self.tinfo[j0..j1]);
+        let breaks = |v: &[SegInfo]| v.iter().skip(1).any(|x| x.flags & F_PARA_BREAK != 0);
+        let para = if breaks(si) != breaks(ti) { 1.0 } else { 0.0 };
+        let rep = si
+            .iter()
+            .chain(ti)
+            .filter(|x| x.flags & F_REPEATED != 0)
+            .count() as f32;
+        let an = self.anchors_packed(i0, i1, j0, j1);
+        let ((m1, u1), (m2, u2), (name_m, name_u)) = (an[A_NUMS], an[A_LATIN], an[A_NAMES]);
+        let (anchor_m, anchor_u) = (m1 + m2, u1 + u2);
+        let w = self.w;
+        let mut c = w.anchor_miss * anchor_u - w.anchor_match * anchor_m + w.name_miss * name_u
+            - w.name_match * name_m
+            + w.paragraph * para;
+        if a == 0 || b == 0 {
+            return c + w.skip * (a + b) as f32 - (w.skip - w.skip_repeated) * rep;
+        }
+        c += w.merge_repeated * rep;
+        let (si, ti) = (&self.sinfo[i0..i1], &self.tinfo[j0..j1]);
+        let ls: f32 = si.iter().map(|x| x.len).sum();
+        let lt: f32 = ti.iter().map(|x| x.len).sum();
+        let len_cost = self.len.cost_with(ls, lt, self.exp_neg_mu);
+        let mut punct = 0f32;
+        for k in 0..N_PUNCT {
+            let pa: u32 = si.iter().map(|x| x.punct[k] as u32).sum();
+            let pb: u32 = ti.iter().map(|x| x.punct[k] as u32).sum();
+            punct += (pa.min(3) as f32 - pb.min(3) as f32).abs();
+        }
+        c += w.len * len_cost + w.punct * punct + w.merge[(a + b - 2).min(4)];
+        if let Some((lex, idx)) = self.lex {
+            let want_llr = w.lex_llr > 0.0;
+            let l = self.lex_terms(lex, idx, (i0, i1, j0, j1), want_llr);
+            if want_llr {
+                c -= w.lex_llr * l.llr;
+            } else {
+                c += w.lex * (w.lex_center * (a + b) as f32 - l.seg_sum) / 2.0;
+            }
+        }
+        c
     }
 }
 
@@ -546,6 +863,151 @@ mod tests {
         assert!(m.cost(30.0, 96.0) < m.cost(30.0, 200.0));
         // Short segments are judged more leniently.
         assert!(m.cost(3.0, 20.0) < m.cost(30.0, 200.0));
+    }
+
+    /// A small deterministic pseudo-random document pair with every kind of evidence:
+    /// lexical units that translate each other along the diagonal (concept `c` is unit `c` on
+    /// the source side and `c + 2^40` on the target side), anchors, punctuation, paragraphs,
+    /// boilerplate.
+    fn synthetic_pair(n: usize, m: usize) -> (Vec<SegFeat>, Vec<SegFeat>) {
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move |k: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % k
+        };
+        let seg = |next: &mut dyn FnMut(u64) -> u64, s: usize, concepts: &[u64], base: u64| {
+            let mut lex: Vec<u64> = concepts.iter().map(|c| base + c).collect();
+            lex.extend((0..next(4)).map(|_| base + 1000 + next(300)));
+            lex.sort_unstable();
+            lex.dedup();
+            let mut nums: Vec<u64> = (0..next(3)).map(|_| next(6)).collect();
+            nums.sort_unstable();
+            let latin: Vec<u64> = if next(5) == 0 {
+                vec![100 + next(3)]
+            } else {
+                vec![]
+            };
+            let names: Vec<u64> = if next(4) == 0 {
+                vec![200 + next(4)]
+            } else {
+                vec![]
+            };
+            SegFeat {
+                len: 1.0 + next(60) as f32,
+                nums,
+                latin,
+                names,
+                punct: [next(3) as u8, next(2) as u8, 0, next(5) as u8],
+                lex,
+                paragraph: s / 4 + next(2) as usize,
+                repeated: next(9) == 0,
+                ..SegFeat::default()
+            }
+        };
+        let (mut src, mut tgt) = (Vec::new(), Vec::new());
+        for s in 0..n.max(m) {
+            let concepts: Vec<u64> = (0..1 + next(6)).map(|_| next(40)).collect();
+            if s < n {
+                src.push(seg(&mut next, s, &concepts, 0));
+            }
+            if s < m {
+                tgt.push(seg(&mut next, s, &concepts, 1 << 40));
+            }
+        }
+        (src, tgt)
+    }
+
+    fn lexicon_of(src: &[SegFeat], tgt: &[SegFeat]) -> Lexicon {
+        let beads: Vec<(&[u64], &[u64])> = src
+            .iter()
+            .zip(tgt)
+            .map(|(a, b)| (a.lex.as_slice(), b.lex.as_slice()))
+            .collect();
+        let cfg = super::super::lexicon::LearnConfig {
+            min_dice: 0.1,
+            ..Default::default()
+        };
+        Lexicon::learn(&beads, cfg)
+    }
+
+    #[test]
+    fn fast_cost_equals_cost_of_stats() {
+        let (src, tgt) = synthetic_pair(40, 44);
+        let lex = lexicon_of(&src, &tgt);
+        assert!(!lex.is_empty());
+        let (n, m) = (src.len(), tgt.len());
+        let full = Band::full(n, m);
+        let narrow = Band::diagonal(n, m, 1);
+        let idx_full = LexIndex::build(&src, &tgt, &lex, &full, 3);
+        // A narrow index: beads outside its rows are computed pair by pair.
+        let idx_narrow = LexIndex::build(&src, &tgt, &lex, &narrow, 3);
+        let len = LengthModel::from_totals(&src, &tgt);
+        let w_llr = Weights {
+            lex_llr: 1.5,
+            lex_grow: 0.05,
+            ..Weights::default()
+        };
+        let cases: Vec<(Weights, Option<&LexIndex>)> = vec![
+            (Weights::default(), None),
+            (Weights::default(), Some(&idx_full)),
+            (Weights::default(), Some(&idx_narrow)),
+            (w_llr, Some(&idx_full)),
+        ];
+        let mut seen_lexical = 0;
+        for (w, idx) in cases {
+            let mut fast = Scorer::new(&src, &tgt, len, w, idx.map(|i| (&lex, i)));
+            let mut slow = Scorer::new(&src, &tgt, len, w, idx.map(|i| (&lex, i)));
+            fast.set_coverage_rates(0.5, 0.04);
+            slow.set_coverage_rates(0.5, 0.04);
+            for i1 in 0..=n {
+                for j1 in 0..=m {
+                    for (a, b) in [
+                        (1, 1),
+                        (1, 0),
+                        (0, 1),
+                        (1, 2),
+                        (2, 1),
+                        (2, 2),
+                        (1, 3),
+                        (3, 1),
+                    ] {
+                        if a > i1 || b > j1 {
+                            continue;
+                        }
+                        let (i0, j0) = (i1 - a, j1 - b);
+                        let st = slow.stats(i0, i1, j0, j1);
+                        let want = slow.cost_of(i0, i1, j0, j1, &st);
+                        let got = fast.cost(i0, i1, j0, j1);
+                        assert_eq!(got.to_bits(), want.to_bits(), "{i0} {i1} {j0} {j1}");
+                        if st.lex_cov > 0.0 {
+                            seen_lexical += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(seen_lexical > 100, "{seen_lexical}");
+    }
+
+    #[test]
+    fn mask_rows_equal_pairwise_masks() {
+        let (src, tgt) = synthetic_pair(30, 31);
+        let lex = lexicon_of(&src, &tgt);
+        let idx = LexIndex::build(&src, &tgt, &lex, &Band::full(30, 31), 3);
+        let mut by_id = vec![0; idx.vocab.len()];
+        let (mut touched, mut row) = (Vec::new(), Vec::new());
+        let mut nonzero = 0;
+        for s in 0..src.len() {
+            idx.compute_row(s, (0, tgt.len()), &lex, &mut by_id, &mut touched, &mut row);
+            for (t, &masks) in row.iter().enumerate() {
+                assert_eq!(masks, idx.compute(s, t, &lex), "{s} {t}");
+                nonzero += (masks.0 != 0) as usize;
+            }
+            assert!(by_id.iter().all(|&b| b == 0));
+        }
+        assert!(nonzero > 20, "{nonzero}");
     }
 
     #[test]
