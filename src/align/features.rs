@@ -169,6 +169,35 @@ pub fn featurize(text: &str, paragraph: usize, lang: Lang) -> SegFeat {
     f
 }
 
+/// Whether `text` as a whole is web or wire boilerplate of `lang` (the segmenter's own list:
+/// `责任编辑：王明`, `Фото: пресс-служба`, `点击查看更多图片`, `（完）`): such lines usually
+/// have no counterpart. One pair on its own has no cross-document repetition to reveal them
+/// (see `align_batch`), so the list stands in for it. The text after a lead must stay short
+/// (a credit, not a sentence that happens to begin like one).
+pub fn is_boilerplate(text: &str, lang: Lang) -> bool {
+    use crate::segment::rules::{rules_for, BoilerTail};
+    let t = text.trim();
+    let rules = rules_for(lang);
+    if rules.standalone_marks.contains(&t) {
+        return true;
+    }
+    rules.boilerplate.iter().any(|bp| {
+        let Some(rest) = t.strip_prefix(bp.lead) else {
+            return false;
+        };
+        let rest = rest.trim();
+        match bp.tail {
+            BoilerTail::Nothing => rest.chars().all(|c| !c.is_alphanumeric()),
+            _ => {
+                !rest.is_empty()
+                    && rest.chars().count() <= 40
+                    && rest.split_whitespace().count() <= 4
+                    && !rest.ends_with(['.', '。', '!', '！', '?', '？'])
+            }
+        }
+    })
+}
+
 /// Keeps in each segment only the anchors (numbers, Latin tokens) that also occur somewhere on
 /// the other side of the document pair: a value stated on one side only carries no alignment
 /// information and would just add noise.
@@ -207,6 +236,20 @@ mod tests {
         assert_eq!(r.nums, z.nums);
         assert!(r.caps.contains(&"ассамблеи".to_string()));
         assert_eq!(r.len, 27.0);
+    }
+
+    #[test]
+    fn boilerplate_lines() {
+        assert!(is_boilerplate("责任编辑：王明", Lang::Zh));
+        assert!(is_boilerplate("【纠错】", Lang::Zh));
+        assert!(is_boilerplate(" Источник: ТАСС", Lang::Ru));
+        assert!(is_boilerplate("Share this article", Lang::En));
+        assert!(!is_boilerplate("Источник в правительстве сообщил об этом.", Lang::Ru));
+        assert!(!is_boilerplate(
+            "Источник: в правительстве заявили, что решение уже принято.",
+            Lang::Ru
+        ));
+        assert!(!is_boilerplate("年鉴：盖革计数器发明人", Lang::Zh));
     }
 
     #[test]

@@ -80,11 +80,13 @@ fn repeated_texts<'a>(sides: impl Iterator<Item = &'a [Segment]>, min: usize) ->
         .collect()
 }
 
-/// Marks boilerplate: texts repeated across three or more documents of the batch. (Within one
-/// document, repetition is no evidence: a long pair may repeat whole passages on both sides.)
-fn mark_repeated(f: &mut [SegFeat], segs: &[Segment], batch: &HashSet<&str>) {
+/// Marks boilerplate: texts repeated across three or more documents of the batch (within one
+/// document, repetition is no evidence: a long pair may repeat whole passages on both sides),
+/// and lines that are known web or wire boilerplate of their language.
+fn mark_repeated(f: &mut [SegFeat], segs: &[Segment], batch: &HashSet<&str>, lang: Lang) {
     for (x, s) in f.iter_mut().zip(segs) {
-        x.repeated = batch.contains(s.text.trim());
+        x.repeated = batch.contains(s.text.trim())
+            || (xenv("X_BP", 1.0) > 0.0 && features::is_boilerplate(&s.text, lang));
     }
 }
 
@@ -96,8 +98,8 @@ fn prepare(
 ) -> DocState {
     let mut fs = featurize_side(src, cfg.src_lang);
     let mut ft = featurize_side(tgt, cfg.tgt_lang);
-    mark_repeated(&mut fs, src, rep.0);
-    mark_repeated(&mut ft, tgt, rep.1);
+    mark_repeated(&mut fs, src, rep.0, cfg.src_lang);
+    mark_repeated(&mut ft, tgt, rep.1, cfg.tgt_lang);
     features::filter_shared_anchors(&mut fs, &mut ft);
     if cfg.names {
         let st: Vec<&str> = src.iter().map(|s| s.text.as_str()).collect();
@@ -185,8 +187,19 @@ fn bead_units(st: &DocState, (a, b, c, d): Span) -> (Vec<u64>, Vec<u64>) {
 }
 
 /// Learns the table from the most trusted non-null beads of all documents.
+fn xenv(k: &str, d: f32) -> f32 {
+    std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d)
+}
+
 fn learn(states: &[&DocState]) -> Lexicon {
-    let cfg = LearnConfig::default();
+    let mut cfg = LearnConfig::default();
+    let small = states.len() == 1;
+    if small {
+        cfg.min_dice = xenv("X_DICE", cfg.min_dice);
+        cfg.min_joint = xenv("X_JOINT", cfg.min_joint as f32) as u32;
+        cfg.top_k = xenv("X_TOPK", cfg.top_k as f32) as usize;
+    }
+    let frac = if small { xenv("X_KEEP", 0.8) } else { 0.8 };
     let mut all: Vec<(f32, usize, Span)> = states
         .iter()
         .enumerate()
@@ -200,7 +213,7 @@ fn learn(states: &[&DocState]) -> Lexicon {
     all.sort_by(|a, b| a.0.total_cmp(&b.0));
     // The worst fifth of the beads is too often wrong to teach anything; unit sets are built
     // only for the beads used, which bounds memory on huge inputs.
-    let keep = (all.len() * 4).div_ceil(5).min(cfg.max_beads);
+    let keep = ((all.len() as f32 * frac).ceil() as usize).min(all.len()).min(cfg.max_beads);
     let units: Vec<(Vec<u64>, Vec<u64>)> = all[..keep]
         .iter()
         .map(|&(_, k, span)| bead_units(states[k], span))
@@ -404,7 +417,11 @@ fn confidence(margin: f32, st: &BeadStats, a: usize, b: usize, lexical: bool) ->
 /// better beads.
 fn lexical_passes(states: &mut [DocState], config: &AlignConfig) -> Vec<Alignment> {
     let rounds = if config.lexical_pass {
-        config.lexical_rounds.max(1)
+        if states.len() == 1 {
+            xenv("X_ROUNDS", config.lexical_rounds as f32) as usize
+        } else {
+            config.lexical_rounds.max(1)
+        }
     } else {
         0
     };
