@@ -244,7 +244,10 @@ mod tests {
         assert!(is_boilerplate("【纠错】", Lang::Zh));
         assert!(is_boilerplate(" Источник: ТАСС", Lang::Ru));
         assert!(is_boilerplate("Share this article", Lang::En));
-        assert!(!is_boilerplate("Источник в правительстве сообщил об этом.", Lang::Ru));
+        assert!(!is_boilerplate(
+            "Источник в правительстве сообщил об этом.",
+            Lang::Ru
+        ));
         assert!(!is_boilerplate(
             "Источник: в правительстве заявили, что решение уже принято.",
             Lang::Ru

@@ -133,17 +133,7 @@ impl AlignConfig {
             // for Russian helps.
             names: src_lang == Lang::Ru || tgt_lang == Lang::Ru,
             band: 20,
-            weights: {
-                let mut w = score::Weights::default();
-                if let Ok(v) = std::env::var("X_W") {
-                    for kv in v.split(',') {
-                        if let Some((k, x)) = kv.split_once('=') {
-                            w.set(k, x.parse().unwrap_or(0.0));
-                        }
-                    }
-                }
-                w
-            },
+            weights: score::Weights::default(),
         }
     }
 

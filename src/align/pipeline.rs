@@ -80,13 +80,27 @@ fn repeated_texts<'a>(sides: impl Iterator<Item = &'a [Segment]>, min: usize) ->
         .collect()
 }
 
-/// Marks boilerplate: texts repeated across three or more documents of the batch (within one
-/// document, repetition is no evidence: a long pair may repeat whole passages on both sides),
-/// and lines that are known web or wire boilerplate of their language.
-fn mark_repeated(f: &mut [SegFeat], segs: &[Segment], batch: &HashSet<&str>, lang: Lang) {
+/// Documents a text must recur in to count as boilerplate (see [`repeated_texts`]).
+const REPEAT_MIN_DOCS: usize = 3;
+
+/// Below this many learning beads (one or two document pairs), each unit keeps fewer links:
+/// its third-best partner is then mostly a chance co-occurrence seen twice, while a large
+/// corpus fills the slots with real variants (synonyms, other word forms).
+const SMALL_CORPUS_BEADS: usize = 500;
+
+/// Marks boilerplate: texts repeated across [`REPEAT_MIN_DOCS`] or more documents of the batch
+/// (within one document, repetition is no evidence: a long pair may repeat whole passages on
+/// both sides). A batch too small to show repetition falls back on the segmenter's list of
+/// known web and wire boilerplate (`责任编辑：王明`, `Источник: ТАСС`) for `lang`.
+fn mark_repeated(
+    f: &mut [SegFeat],
+    segs: &[Segment],
+    batch: &HashSet<&str>,
+    known_list: Option<Lang>,
+) {
     for (x, s) in f.iter_mut().zip(segs) {
         x.repeated = batch.contains(s.text.trim())
-            || (xenv("X_BP", 1.0) > 0.0 && features::is_boilerplate(&s.text, lang));
+            || known_list.is_some_and(|lang| features::is_boilerplate(&s.text, lang));
     }
 }
 
@@ -95,11 +109,12 @@ fn prepare(
     tgt: &[Segment],
     cfg: &AlignConfig,
     rep: (&HashSet<&str>, &HashSet<&str>),
+    small_batch: bool,
 ) -> DocState {
     let mut fs = featurize_side(src, cfg.src_lang);
     let mut ft = featurize_side(tgt, cfg.tgt_lang);
-    mark_repeated(&mut fs, src, rep.0, cfg.src_lang);
-    mark_repeated(&mut ft, tgt, rep.1, cfg.tgt_lang);
+    mark_repeated(&mut fs, src, rep.0, small_batch.then_some(cfg.src_lang));
+    mark_repeated(&mut ft, tgt, rep.1, small_batch.then_some(cfg.tgt_lang));
     features::filter_shared_anchors(&mut fs, &mut ft);
     if cfg.names {
         let st: Vec<&str> = src.iter().map(|s| s.text.as_str()).collect();
@@ -187,19 +202,8 @@ fn bead_units(st: &DocState, (a, b, c, d): Span) -> (Vec<u64>, Vec<u64>) {
 }
 
 /// Learns the table from the most trusted non-null beads of all documents.
-fn xenv(k: &str, d: f32) -> f32 {
-    std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d)
-}
-
 fn learn(states: &[&DocState]) -> Lexicon {
     let mut cfg = LearnConfig::default();
-    let small = states.len() == 1;
-    if small {
-        cfg.min_dice = xenv("X_DICE", cfg.min_dice);
-        cfg.min_joint = xenv("X_JOINT", cfg.min_joint as f32) as u32;
-        cfg.top_k = xenv("X_TOPK", cfg.top_k as f32) as usize;
-    }
-    let frac = if small { xenv("X_KEEP", 0.8) } else { 0.8 };
     let mut all: Vec<(f32, usize, Span)> = states
         .iter()
         .enumerate()
@@ -213,7 +217,10 @@ fn learn(states: &[&DocState]) -> Lexicon {
     all.sort_by(|a, b| a.0.total_cmp(&b.0));
     // The worst fifth of the beads is too often wrong to teach anything; unit sets are built
     // only for the beads used, which bounds memory on huge inputs.
-    let keep = ((all.len() as f32 * frac).ceil() as usize).min(all.len()).min(cfg.max_beads);
+    let keep = (all.len() * 4).div_ceil(5).min(cfg.max_beads);
+    if keep < SMALL_CORPUS_BEADS {
+        cfg.top_k = cfg.top_k.min(2);
+    }
     let units: Vec<(Vec<u64>, Vec<u64>)> = all[..keep]
         .iter()
         .map(|&(_, k, span)| bead_units(states[k], span))
@@ -417,11 +424,7 @@ fn confidence(margin: f32, st: &BeadStats, a: usize, b: usize, lexical: bool) ->
 /// better beads.
 fn lexical_passes(states: &mut [DocState], config: &AlignConfig) -> Vec<Alignment> {
     let rounds = if config.lexical_pass {
-        if states.len() == 1 {
-            xenv("X_ROUNDS", config.lexical_rounds as f32) as usize
-        } else {
-            config.lexical_rounds.max(1)
-        }
+        config.lexical_rounds.max(1)
     } else {
         0
     };
@@ -471,18 +474,19 @@ fn lexical_passes(states: &mut [DocState], config: &AlignConfig) -> Vec<Alignmen
 /// Aligns `src` with `tgt`.
 pub fn align(src: &[Segment], tgt: &[Segment], config: &AlignConfig) -> Alignment {
     let none = HashSet::new();
-    let mut st = [prepare(src, tgt, config, (&none, &none))];
+    let mut st = [prepare(src, tgt, config, (&none, &none), true)];
     lexical_passes(&mut st, config).pop().unwrap_or_default()
 }
 
 /// Aligns many document pairs, learning the lexical table over the whole batch (documents are
 /// processed in parallel; the table is shared).
 pub fn align_batch(docs: &[(Vec<Segment>, Vec<Segment>)], config: &AlignConfig) -> Vec<Alignment> {
-    let rs = repeated_texts(docs.iter().map(|d| d.0.as_slice()), 3);
-    let rt = repeated_texts(docs.iter().map(|d| d.1.as_slice()), 3);
+    let rs = repeated_texts(docs.iter().map(|d| d.0.as_slice()), REPEAT_MIN_DOCS);
+    let rt = repeated_texts(docs.iter().map(|d| d.1.as_slice()), REPEAT_MIN_DOCS);
+    let small = docs.len() < REPEAT_MIN_DOCS;
     let mut states: Vec<DocState> = docs
         .par_iter()
-        .map(|(s, t)| prepare(s, t, config, (&rs, &rt)))
+        .map(|(s, t)| prepare(s, t, config, (&rs, &rt), small))
         .collect();
     lexical_passes(&mut states, config)
 }
