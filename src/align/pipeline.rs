@@ -490,3 +490,38 @@ pub fn align_batch(docs: &[(Vec<Segment>, Vec<Segment>)], config: &AlignConfig) 
         .collect();
     lexical_passes(&mut states, config)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One pair on its own has no cross-document repetition, yet the credit lines on either
+    /// side must stay unaligned rather than be merged into a neighbouring bead.
+    #[test]
+    fn single_pair_leaves_known_boilerplate_unaligned() {
+        let zh = Segment::from_lines(&[
+            "俄罗斯总统普京周二在莫斯科会见了来访的法国外交部长。",
+            "双方讨论了两国在能源和交通领域的合作。",
+            "责任编辑：王明",
+            "普京表示，俄罗斯愿意扩大与法国的贸易往来。",
+            "法国外长说，两国关系在过去一年中取得了进展。",
+            "会谈持续了大约三个小时。",
+        ]);
+        let ru = Segment::from_lines(&[
+            "Во вторник президент России Путин встретился в Москве с министром иностранных дел Франции.",
+            "Стороны обсудили сотрудничество двух стран в области энергетики и транспорта.",
+            "Путин заявил, что Россия готова расширять торговлю с Францией.",
+            "Источник: ТАСС",
+            "Министр иностранных дел Франции сказал, что отношения двух стран за последний год продвинулись.",
+            "Переговоры продолжались около трех часов.",
+        ]);
+        let al = align(&zh, &ru, &AlignConfig::new(Lang::Zh, Lang::Ru));
+        let spans: Vec<(std::ops::Range<usize>, std::ops::Range<usize>)> = al
+            .beads
+            .iter()
+            .map(|b| (b.src.clone(), b.tgt.clone()))
+            .collect();
+        assert!(spans.contains(&(2..3, 2..2)), "{spans:?}");
+        assert!(spans.contains(&(4..4, 3..4)), "{spans:?}");
+    }
+}
