@@ -146,9 +146,19 @@ fn repeated_texts<'a>(sides: impl Iterator<Item = &'a [Segment]>, min: usize) ->
         .collect()
 }
 
-/// Marks boilerplate: texts repeated across three or more documents of the batch (within one
-/// document, repetition is no evidence: a long pair may repeat whole passages on both sides),
-/// and segments that are a known boilerplate phrase of the language (`责任编辑：王明`).
+/// Documents a text must recur in to count as boilerplate (see [`repeated_texts`]).
+const REPEAT_MIN_DOCS: usize = 3;
+
+/// Below this many learning beads (one or two document pairs), each unit keeps fewer links:
+/// its third-best partner is then mostly a chance co-occurrence seen twice, while a large
+/// corpus fills the slots with real variants (synonyms, other word forms).
+const SMALL_CORPUS_BEADS: usize = 500;
+
+/// Marks boilerplate: texts repeated across [`REPEAT_MIN_DOCS`] or more documents of the batch
+/// (within one document, repetition is no evidence: a long pair may repeat whole passages on
+/// both sides), and segments that are a known web or wire boilerplate phrase of the language
+/// (`责任编辑：王明`, `Источник: ТАСС`; the segmenter's list), which a single pair cannot show
+/// by repetition.
 fn mark_repeated(f: &mut [SegFeat], segs: &[Segment], batch: &HashSet<&str>, lang: Lang) {
     for (x, s) in f.iter_mut().zip(segs) {
         let t = s.text.trim();
@@ -254,7 +264,7 @@ fn bead_units(st: &DocState, (a, b, c, d): Span) -> (Vec<u64>, Vec<u64>) {
 
 /// Learns the table from the most trusted non-null beads of all documents.
 fn learn(states: &[&DocState]) -> Lexicon {
-    let cfg = LearnConfig::default();
+    let mut cfg = LearnConfig::default();
     let mut all: Vec<(f32, usize, Span)> = states
         .iter()
         .enumerate()
@@ -269,6 +279,9 @@ fn learn(states: &[&DocState]) -> Lexicon {
     // The worst fifth of the beads is too often wrong to teach anything; unit sets are built
     // only for the beads used, which bounds memory on huge inputs.
     let keep = (all.len() * 4).div_ceil(5).min(cfg.max_beads);
+    if keep < SMALL_CORPUS_BEADS {
+        cfg.top_k = cfg.top_k.min(2);
+    }
     let units: Vec<(Vec<u64>, Vec<u64>)> = all[..keep]
         .iter()
         .map(|&(_, k, span)| bead_units(states[k], span))
@@ -592,8 +605,8 @@ pub fn align_batch(docs: &[(Vec<Segment>, Vec<Segment>)], config: &AlignConfig) 
 }
 
 fn prepare_batch(docs: &[(Vec<Segment>, Vec<Segment>)], config: &AlignConfig) -> Vec<DocState> {
-    let rs = repeated_texts(docs.iter().map(|d| d.0.as_slice()), 3);
-    let rt = repeated_texts(docs.iter().map(|d| d.1.as_slice()), 3);
+    let rs = repeated_texts(docs.iter().map(|d| d.0.as_slice()), REPEAT_MIN_DOCS);
+    let rt = repeated_texts(docs.iter().map(|d| d.1.as_slice()), REPEAT_MIN_DOCS);
     docs.par_iter()
         .map(|(s, t)| prepare(s, t, config, (&rs, &rt)))
         .collect()
@@ -669,5 +682,35 @@ mod tests {
             want.sort_unstable();
             assert_eq!(got, want, "{text}");
         }
+    }
+
+    /// One pair on its own has no cross-document repetition, yet the credit lines on either
+    /// side must stay unaligned rather than be merged into a neighbouring bead.
+    #[test]
+    fn single_pair_leaves_known_boilerplate_unaligned() {
+        let zh = Segment::from_lines(&[
+            "俄罗斯总统普京周二在莫斯科会见了来访的法国外交部长。",
+            "双方讨论了两国在能源和交通领域的合作。",
+            "责任编辑：王明",
+            "普京表示，俄罗斯愿意扩大与法国的贸易往来。",
+            "法国外长说，两国关系在过去一年中取得了进展。",
+            "会谈持续了大约三个小时。",
+        ]);
+        let ru = Segment::from_lines(&[
+            "Во вторник президент России Путин встретился в Москве с министром иностранных дел Франции.",
+            "Стороны обсудили сотрудничество двух стран в области энергетики и транспорта.",
+            "Путин заявил, что Россия готова расширять торговлю с Францией.",
+            "Источник: ТАСС",
+            "Министр иностранных дел Франции сказал, что отношения двух стран за последний год продвинулись.",
+            "Переговоры продолжались около трех часов.",
+        ]);
+        let al = align(&zh, &ru, &AlignConfig::new(Lang::Zh, Lang::Ru));
+        let spans: Vec<(std::ops::Range<usize>, std::ops::Range<usize>)> = al
+            .beads
+            .iter()
+            .map(|b| (b.src.clone(), b.tgt.clone()))
+            .collect();
+        assert!(spans.contains(&(2..3, 2..2)), "{spans:?}");
+        assert!(spans.contains(&(4..4, 3..4)), "{spans:?}");
     }
 }

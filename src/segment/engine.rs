@@ -699,7 +699,10 @@ mod tests {
         );
         // `“…“` typed for `“…”`: the second quote closes, so the third opens.
         assert_eq!(
-            seg(Lang::Zh, "他说，通讯“已完全中断，没有任何消息“。“我们很担心。”"),
+            seg(
+                Lang::Zh,
+                "他说，通讯“已完全中断，没有任何消息“。“我们很担心。”"
+            ),
             ["他说，通讯“已完全中断，没有任何消息“。", "“我们很担心。”"]
         );
     }

@@ -75,7 +75,18 @@ pub(crate) fn is_boilerplate(rules: &LangRules, glued: &GluedRules, sentence: &s
         return false;
     }
     let bp = &rules.boilerplate[m.pattern().as_usize()];
-    phrase_end(bp, &glued.starters, inner, m.end()) == Some(inner.len())
+    if phrase_end(bp, &glued.starters, inner, m.end()) == Some(inner.len()) {
+        return true;
+    }
+    // A whole segment needs no exact extent: any short credit after a lead that takes one
+    // (`Фото: Иван Петров / ТАСС`), but not a sentence that happens to begin like a lead
+    // (`Источник: в правительстве заявили, что …`).
+    let rest = inner[m.end()..].trim();
+    bp.tail != BoilerTail::Nothing
+        && !rest.is_empty()
+        && rest.chars().count() <= 40
+        && rest.split_whitespace().count() <= 4
+        && !rest.ends_with(['.', '。', '!', '！', '?', '？'])
 }
 
 /// Cuts for glued sentences and boilerplate, merged with the punctuation `cuts` (sorted,
@@ -501,6 +512,10 @@ mod tests {
             (Lang::Ru, "Фото: пресс-служба"),
             (Lang::Ru, "Источник: ТАСС"),
             (Lang::En, "Read more:"),
+            (Lang::En, "Share this article"),
+            (Lang::Zh, "【纠错】"),
+            (Lang::Ru, " Источник: ТАСС"),
+            (Lang::Ru, "Фото: Иван Петров / ТАСС"),
         ] {
             assert!(is_boilerplate(lang, t), "{t}");
         }
@@ -509,6 +524,12 @@ mod tests {
             (Lang::Zh, "资金来源：企业自筹。"),
             (Lang::Ru, "Реклама стала дороже."),
             (Lang::Ru, "Поделиться опытом полезно."),
+            (Lang::Ru, "Источник в правительстве сообщил об этом."),
+            (
+                Lang::Ru,
+                "Источник: в правительстве заявили, что решение уже принято.",
+            ),
+            (Lang::Zh, "年鉴：盖革计数器发明人"),
         ] {
             assert!(!is_boilerplate(lang, t), "{t}");
         }
