@@ -238,6 +238,14 @@ fn starter_cuts(
             continue;
         };
         let prev_word = trailing_word(before.trim_end_matches(closes_headline));
+        if word.chars().count() == 1
+            && is_upper_initial(prev_word)
+            && prev_word.chars().count() <= 5
+        {
+            // `Ван И провёл`, `Ли И`: a one-letter syllable of a transliterated Chinese or
+            // Korean name (Palladius syllables have at most five letters), not `И` "and".
+            continue;
+        }
         // After an acronym (`юго-запада США Согласно …`) only a word of two letters or more:
         // `США В` may be a label.
         let acronym = is_all_caps(prev_word) && word.chars().nth(1).is_some();
@@ -454,6 +462,7 @@ mod tests {
             "Он прочитал роман «Война и мир В огне» вчера.",
             "Это сказал С. Лавров на встрече.",
             "Он служил в секретной службе Её Величества много лет.",
+            "Министр иностранных дел КНР Ван И провёл переговоры в Москве.",
             "Мы спросили: «Почему вы молчите Он не ответил», — сказал он.",
         ] {
             assert_eq!(seg(Lang::Ru, text), vec![text], "{text}");
