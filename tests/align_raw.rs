@@ -1,14 +1,10 @@
 //! End to end on `eval/*/raw/` (the same texts as paragraphs): `tmalign run` ingests, segments
 //! with our own rules and aligns; a translation unit is right when both of its sides lie inside
-//! one and the same gold bead. The bar is ≥ 95%; measured 0.9208 (zh-ru, 1639/1780)
-//! and 0.9193 (zh-en, 1628/1771), so the assertions are regression floors until segmentation
-//! improves: of the wrong units, about two thirds are Chinese sentences that swallow an
-//! unpunctuated headline or a web boilerplate line (`点击查看更多图片`) and so span two gold
-//! beads; a third are alignment errors. The aligner's resegmentation (`align::resplit`) splits
-//! such a Chinese sentence only where the other side has the boundary as an unpunctuated
-//! sentence end, which our Russian and English segmentation rarely gives yet (the headline is
-//! glued there too): with the other side split at those gold boundaries (a simulation, not in
-//! this test) the figures reach 0.944 (zh-ru) and 0.947 (zh-en).
+//! one and the same gold bead. The bar is ≥ 95%; measured 0.9383 (zh-ru, 1689/1800)
+//! and 0.9393 (zh-en, 1702/1812), so the assertions are regression floors. Most wrong units
+//! span two gold beads because a headline with no final punctuation runs into the next
+//! sentence on both sides (no cue when the next word is a name); the segmenter's glued-sentence
+//! rules and the aligner's resegmentation (`align::resplit`) catch the others.
 //!
 //! Our sentences are mapped onto the gold segment lines by character position: both streams
 //! are the same text once whitespace is removed (ingest's normalisation is applied to the gold
@@ -139,7 +135,7 @@ fn raw_zh_ru_units_lie_inside_one_gold_bead() {
     }
     let share = right as f64 / total as f64;
     println!("ntrex-zhru raw: {right}/{total} units inside one gold bead ({share:.4})");
-    assert!(share >= 0.92, "{right}/{total} = {share:.4}");
+    assert!(share >= 0.93, "{right}/{total} = {share:.4}");
 }
 
 #[test]
@@ -150,5 +146,5 @@ fn raw_zh_en_units_lie_inside_one_gold_bead() {
     }
     let share = right as f64 / total as f64;
     println!("ntrex-zhen raw: {right}/{total} units inside one gold bead ({share:.4})");
-    assert!(share >= 0.918, "{right}/{total} = {share:.4}");
+    assert!(share >= 0.93, "{right}/{total} = {share:.4}");
 }
