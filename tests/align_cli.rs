@@ -375,6 +375,42 @@ fn aligns_raw_documents_with_detected_languages() {
     let tmx = std::fs::read_to_string(d.path().join("out/a.tmx")).unwrap();
     assert!(tmx.contains(r#"srclang="zh-CN""#) && tmx.contains(r#"xml:lang="ru-RU""#));
     xmllint_valid(&sh, &d.path().join("out/a.tmx"));
+    // our own sentences are written beside the beads, whose indices are their line numbers:
+    // every line of both files in exactly one bead, in order
+    let zh = line_count(&d.path().join("out/a.zh.seg"));
+    let ru = line_count(&d.path().join("out/a.ru.seg"));
+    assert!(zh > 50 && ru > 50, "{zh} / {ru} sentences");
+    let beads = tmalign::eval::parse_beads(&d.path().join("out/a.beads")).unwrap();
+    let (mut next_s, mut next_t) = (0i64, 0i64);
+    for (bs, bt) in &beads {
+        for &i in bs {
+            assert_eq!(i, next_s);
+            next_s += 1;
+        }
+        for &j in bt {
+            assert_eq!(j, next_t);
+            next_t += 1;
+        }
+    }
+    assert_eq!((next_s as usize, next_t as usize), (zh, ru));
+    // presegmented input is its own line file: no .seg is written
+    let o = tmalign(
+        &[
+            "align",
+            "a.txt",
+            "b.txt",
+            "-o",
+            "out2",
+            "--presegmented",
+            "--src-lang",
+            "zh",
+            "--tgt-lang",
+            "ru",
+        ],
+        d.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!d.path().join("out2/a.zh.seg").exists());
     // same language on both sides is refused
     let o = tmalign(&["align", "a.txt", "a.txt", "-o", "out3"], d.path());
     assert_eq!(o.status.code(), Some(2));

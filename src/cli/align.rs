@@ -94,7 +94,11 @@ pub fn run(args: Args) -> Result<()> {
     }
     bar.finish_and_clear();
     let (src_lang, tgt_lang) = common_languages(&loaded)?;
-    check_outputs(&args.out_dir, &formats, &loaded)?;
+    // Our own segmentation: the sentences go to `<stem>.<lang>.seg` beside the beads, whose
+    // indices are their line numbers (presegmented input already is that file).
+    let seg_langs = (!args.presegmented && formats.contains(&OutputFormat::Beads))
+        .then_some((src_lang, tgt_lang));
+    check_outputs(&args.out_dir, &formats, seg_langs, &loaded)?;
     for p in loaded.iter().filter(|p| p.size_mismatch) {
         eprintln!(
             "tmalign: warning: {} has {} segments but {} has {}; aligning anyway, rows flagged size-mismatch",
@@ -150,7 +154,9 @@ pub fn run(args: Args) -> Result<()> {
     // 4. write
     let date = creation_date();
     let bar = progress(interactive, loaded.len(), "writing");
-    for ((pair, alignment), units) in loaded.iter().zip(&alignments).zip(&built) {
+    for (((pair, alignment), units), (src, tgt)) in
+        loaded.iter().zip(&alignments).zip(&built).zip(&docs)
+    {
         let source_file = pair
             .job
             .src
@@ -160,14 +166,27 @@ pub fn run(args: Args) -> Result<()> {
         let mut tmx = TmxOptions::new(src_lang, tgt_lang, source_file);
         tmx.locales = locales.clone();
         tmx.creation_date = date;
-        let written = write_outputs(
+        let mut written = Vec::new();
+        if let Some(langs) = seg_langs {
+            let paths = seg_paths(&args.out_dir, &pair.job.stem, langs);
+            for (path, segs) in paths.into_iter().zip([src, tgt]) {
+                let mut text = String::new();
+                for s in segs {
+                    text.push_str(&s.text);
+                    text.push('\n');
+                }
+                tmalign::output::write_atomic(&path, text.as_bytes())?;
+                written.push(path);
+            }
+        }
+        written.extend(write_outputs(
             &args.out_dir,
             &pair.job.stem,
             &formats,
             alignment,
             units,
             &tmx,
-        )?;
+        )?);
         bar.inc(1);
         let tus = units.iter().filter(|u| u.is_translation()).count();
         let list: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
@@ -276,7 +295,17 @@ fn common_languages(loaded: &[LoadedPair]) -> Result<(Lang, Lang)> {
 }
 
 /// No two pairs may write the same file, and no output may overwrite an input.
-fn check_outputs(dir: &Path, formats: &[OutputFormat], loaded: &[LoadedPair]) -> Result<()> {
+/// `<stem>.<src>.seg` and `<stem>.<tgt>.seg` in `dir`.
+fn seg_paths(dir: &Path, stem: &str, (src, tgt): (Lang, Lang)) -> [PathBuf; 2] {
+    [src, tgt].map(|l| dir.join(format!("{stem}.{}.seg", l.code())))
+}
+
+fn check_outputs(
+    dir: &Path,
+    formats: &[OutputFormat],
+    seg_langs: Option<(Lang, Lang)>,
+    loaded: &[LoadedPair],
+) -> Result<()> {
     let inputs: Vec<PathBuf> = loaded
         .iter()
         .flat_map(|p| [p.job.src.clone(), p.job.tgt.clone()])
@@ -293,6 +322,13 @@ fn check_outputs(dir: &Path, formats: &[OutputFormat], loaded: &[LoadedPair]) ->
             ));
         }
         for (_, out) in output_paths(dir, &p.job.stem, formats) {
+            tmalign::output::ensure_not_input(&out, &inputs)?;
+        }
+        for out in seg_langs
+            .map(|l| seg_paths(dir, &p.job.stem, l))
+            .into_iter()
+            .flatten()
+        {
             tmalign::output::ensure_not_input(&out, &inputs)?;
         }
     }
