@@ -12,6 +12,17 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
     write_atomic_with(path, |w| w.write_all(contents))
 }
 
+/// Writes `lines` to `path`, each followed by a newline, atomically (see [`write_atomic`]):
+/// the `.seg` files, whose line numbers are bead indices.
+pub fn write_lines<'a>(path: &Path, lines: impl IntoIterator<Item = &'a str>) -> Result<()> {
+    let mut text = String::new();
+    for line in lines {
+        text.push_str(line);
+        text.push('\n');
+    }
+    write_atomic(path, text.as_bytes())
+}
+
 /// Like [`write_atomic`], but lets the caller stream into the file.
 pub fn write_atomic_with<F>(path: &Path, fill: F) -> Result<()>
 where

@@ -451,12 +451,7 @@ fn write_outputs(
             .out_dir
             .join(format!("{}.{}.seg", p.stem, side.lang.code()));
         crate::output::ensure_not_input(&path, inputs)?;
-        let mut text = String::new();
-        for sentence in side.paragraphs.iter().flatten() {
-            text.push_str(sentence);
-            text.push('\n');
-        }
-        crate::output::write_atomic(&path, text.as_bytes())?;
+        crate::output::write_lines(&path, side.paragraphs.iter().flatten().map(String::as_str))?;
         written.push(path);
     }
     let (src, tgt) = (p.src.segments(), p.tgt.segments());

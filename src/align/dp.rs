@@ -373,16 +373,7 @@ mod tests {
 
     #[test]
     fn costs_at_equals_kept_rows() {
-        let types = [
-            (1, 1),
-            (1, 0),
-            (0, 1),
-            (1, 2),
-            (2, 1),
-            (2, 2),
-            (1, 3),
-            (3, 1),
-        ];
+        let types = crate::align::AlignConfig::new(crate::Lang::Zh, crate::Lang::Ru).bead_types();
         let band = Band::diagonal(30, 26, 4);
         let kept = run(30, &band, &types, true, &mut Wobbly).unwrap();
         let rows = kept.costs.unwrap();

@@ -5,6 +5,7 @@
 //! featurised in parallel and still share one lexicon across a batch.
 
 use super::numbers;
+use crate::lang::is_han;
 use crate::Lang;
 
 /// FNV-1a over bytes with a kind tag, so equal strings of different kinds never collide.
@@ -51,10 +52,6 @@ pub struct SegFeat {
     /// The exact text recurs elsewhere in the input on the same side (boilerplate such as
     /// "Источник: ТАСС" or "（完）" that usually has no counterpart).
     pub repeated: bool,
-}
-
-fn is_han(c: char) -> bool {
-    matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0xF900..=0xFAFF | 0x20000..=0x2A6DF)
 }
 
 /// Whether `c` is a Chinese character.

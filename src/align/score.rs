@@ -955,6 +955,7 @@ mod tests {
             (Weights::default(), Some(&idx_narrow)),
             (w_llr, Some(&idx_full)),
         ];
+        let types = crate::align::AlignConfig::new(crate::Lang::Zh, crate::Lang::Ru).bead_types();
         let mut seen_lexical = 0;
         for (w, idx) in cases {
             let mut fast = Scorer::new(&src, &tgt, len, w, idx.map(|i| (&lex, i)));
@@ -963,16 +964,7 @@ mod tests {
             slow.set_coverage_rates(0.5, 0.04);
             for i1 in 0..=n {
                 for j1 in 0..=m {
-                    for (a, b) in [
-                        (1, 1),
-                        (1, 0),
-                        (0, 1),
-                        (1, 2),
-                        (2, 1),
-                        (2, 2),
-                        (1, 3),
-                        (3, 1),
-                    ] {
+                    for &(a, b) in &types {
                         if a > i1 || b > j1 {
                             continue;
                         }

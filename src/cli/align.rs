@@ -170,12 +170,7 @@ pub fn run(args: Args) -> Result<()> {
         if let Some(langs) = seg_langs {
             let paths = seg_paths(&args.out_dir, &pair.job.stem, langs);
             for (path, segs) in paths.into_iter().zip([src, tgt]) {
-                let mut text = String::new();
-                for s in segs {
-                    text.push_str(&s.text);
-                    text.push('\n');
-                }
-                tmalign::output::write_atomic(&path, text.as_bytes())?;
+                tmalign::output::write_lines(&path, segs.iter().map(|s| s.text.as_str()))?;
                 written.push(path);
             }
         }

@@ -7,6 +7,7 @@
 //! allowed inside either, because terms with them are rare and phrases with them are many.
 
 use super::hash::FastSet;
+use crate::lang::is_han;
 use jieba_rs::Jieba;
 use std::sync::OnceLock;
 
@@ -55,10 +56,6 @@ const EDGE_STOP: &[&str] = &[
 const INNER_STOP: &[&str] = &[
     "的", "了", "着", "过", "地", "得", "是", "在", "把", "被", "吗", "呢", "吧",
 ];
-
-fn is_han(c: char) -> bool {
-    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2A6DF)
-}
 
 /// Characters that commonly attach to terms without being part of them (particles,
 /// conjunctions, prepositions, plural and locative suffixes, common verbs).

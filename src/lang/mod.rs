@@ -18,6 +18,12 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
+/// Whether `c` is a Chinese character (CJK unified ideographs, extension A, compatibility
+/// ideographs, extension B).
+pub fn is_han(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2A6DF)
+}
+
 /// A language tmalign handles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -10,6 +10,7 @@
 //! the other side's break (`align::resplit`).
 
 use super::rules::{BoilerTail, Boilerplate, LangRules, NEWS_SOURCES};
+use crate::lang::is_han;
 use aho_corasick::{AhoCorasick, MatchKind};
 use std::collections::HashSet;
 
@@ -408,10 +409,6 @@ fn person_name_len(s: &str) -> Option<usize> {
             })
         }
     }
-}
-
-fn is_han(c: char) -> bool {
-    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}')
 }
 
 #[cfg(test)]
