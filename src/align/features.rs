@@ -59,6 +59,33 @@ pub fn han(c: char) -> bool {
     is_han(c)
 }
 
+/// Stems lower-cased word forms of one language: Snowball for Russian and English, [`stem`]
+/// for the others.
+pub struct Stemmer(Option<rust_stemmers::Stemmer>);
+
+impl Stemmer {
+    /// The stemmer for `lang`.
+    pub fn new(lang: Lang) -> Self {
+        Stemmer(match lang {
+            Lang::Ru => Some(rust_stemmers::Stemmer::create(
+                rust_stemmers::Algorithm::Russian,
+            )),
+            Lang::En => Some(rust_stemmers::Stemmer::create(
+                rust_stemmers::Algorithm::English,
+            )),
+            Lang::Zh => None,
+        })
+    }
+
+    /// Stem of `lower` (already lower-cased).
+    pub fn stem(&self, lower: &str) -> String {
+        match &self.0 {
+            Some(sm) => sm.stem(lower).into_owned(),
+            None => stem(lower),
+        }
+    }
+}
+
 /// Crude stem for languages without a Snowball stemmer here: lowercase, first five characters
 /// (inflection sits at the end).
 pub fn stem(word: &str) -> String {
@@ -99,15 +126,7 @@ pub fn featurize(text: &str, paragraph: usize, lang: Lang) -> SegFeat {
             first = false;
         }
     }
-    let stemmer = match lang {
-        Lang::Ru => Some(rust_stemmers::Stemmer::create(
-            rust_stemmers::Algorithm::Russian,
-        )),
-        Lang::En => Some(rust_stemmers::Stemmer::create(
-            rust_stemmers::Algorithm::English,
-        )),
-        _ => None,
-    };
+    let stemmer = Stemmer::new(lang);
     for (w, initial) in &words {
         let ascii = w.chars().all(|c| c.is_ascii_alphanumeric());
         let has_alpha = w.chars().any(|c| c.is_alphabetic());
@@ -128,11 +147,7 @@ pub fn featurize(text: &str, paragraph: usize, lang: Lang) -> SegFeat {
             }
         }
         if lang != Lang::Zh && w.chars().count() >= 3 {
-            let st = match &stemmer {
-                Some(sm) => sm.stem(&lower).into_owned(),
-                _ => stem(w),
-            };
-            f.lex.push(hash_tok(K_STEM, &st));
+            f.lex.push(hash_tok(K_STEM, &stemmer.stem(&lower)));
         }
         if lang != Lang::Zh
             && w.chars().count() >= 3

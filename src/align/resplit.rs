@@ -455,15 +455,7 @@ fn positioned_units(text: &str, lang: Lang) -> Vec<(Range<usize>, u64)> {
         }
         return out;
     }
-    let stemmer = match lang {
-        Lang::Ru => Some(rust_stemmers::Stemmer::create(
-            rust_stemmers::Algorithm::Russian,
-        )),
-        Lang::En => Some(rust_stemmers::Stemmer::create(
-            rust_stemmers::Algorithm::English,
-        )),
-        Lang::Zh => None,
-    };
+    let stemmer = features::Stemmer::new(lang);
     let mut start = None;
     for (i, c) in text
         .char_indices()
@@ -475,11 +467,7 @@ fn positioned_units(text: &str, lang: Lang) -> Vec<(Range<usize>, u64)> {
             let w = &text[s..i];
             if w.chars().count() >= 3 && w.chars().any(char::is_alphabetic) {
                 let lower = w.to_lowercase();
-                let st = match &stemmer {
-                    Some(sm) => sm.stem(&lower).into_owned(),
-                    None => features::stem(w),
-                };
-                out.push((s..i, features::hash_tok(K_STEM, &st)));
+                out.push((s..i, features::hash_tok(K_STEM, &stemmer.stem(&lower))));
             }
         }
     }

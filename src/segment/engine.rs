@@ -499,9 +499,12 @@ fn scan_run(p: &str, i: usize, state: &mut QuoteState) -> (Kind, usize, usize) {
     let mut rest = p[j..].chars().peekable();
     while let Some(c) = rest.next() {
         let after = rest.peek().copied();
+        let rest_text = &p[j + c.len_utf8()..];
         let closes = is_closer(c)
-            || (c == '"' && ascii_quote_closes(after, state.double_open))
-            || (c == '“' && (state.low_open || state.double_open));
+            || (c == '"'
+                && ascii_quote_closes(after, state.double_open)
+                && !(after.is_some_and(crate::lang::is_han) && pairs_ahead(c, rest_text)))
+            || (c == '“' && (state.low_open || (state.double_open && !pairs_ahead(c, rest_text))));
         if !closes {
             break;
         }
@@ -521,6 +524,20 @@ fn scan_run(p: &str, i: usize, state: &mut QuoteState) -> (Kind, usize, usize) {
         Kind::Period
     };
     (kind, run_end, j)
+}
+
+/// Whether a double quote written as an opening one (`“`, or `"` before a Chinese character), right
+/// after a terminator while a quotation is open, rather opens the next sentence's quotation:
+/// it does when the next double quote of the paragraph closes (`。“我们很担心。”`), since
+/// Chinese web text leaves quotations unclosed (`…听从民意。“契克斯”计划…`) as often as it types
+/// `“…“`; a following opening quote or none means this one closed the open quotation
+/// (`…确定我们的未来。“上周一“马其顿…”`).
+fn pairs_ahead(quote: char, rest: &str) -> bool {
+    match rest.chars().find(|&d| matches!(d, '“' | '”' | '"')) {
+        Some('”') => true,
+        Some('"') => quote == '"',
+        _ => false,
+    }
 }
 
 /// Whether an ASCII `"` right after a terminator closes the quotation: it does when a space,
@@ -704,6 +721,37 @@ mod tests {
                 "他说，通讯“已完全中断，没有任何消息“。“我们很担心。”"
             ),
             ["他说，通讯“已完全中断，没有任何消息“。", "“我们很担心。”"]
+        );
+        // A quotation left unclosed: after the full stop, `“` opens the next sentence's
+        // quotation when the next double quote closes one ...
+        assert_eq!(
+            seg(
+                Lang::Zh,
+                "她说：“我只是想让首相听从民意。“契克斯”计划不受欢迎。"
+            ),
+            ["她说：“我只是想让首相听从民意。", "“契克斯”计划不受欢迎。"]
+        );
+        // ... and closes the open one when an opening quote comes next.
+        assert_eq!(
+            seg(
+                Lang::Zh,
+                "他说，结果将“确定我们的未来。“上周一“研究所”发布了调查。"
+            ),
+            [
+                "他说，结果将“确定我们的未来。“",
+                "上周一“研究所”发布了调查。"
+            ]
+        );
+        // The same for an ASCII quote before a Chinese character.
+        assert_eq!(
+            seg(
+                Lang::Zh,
+                "他说：“竞选充满争议。\"我们重返太平洋也就一步之遥了\"。"
+            ),
+            [
+                "他说：“竞选充满争议。",
+                "\"我们重返太平洋也就一步之遥了\"。"
+            ]
         );
     }
 
