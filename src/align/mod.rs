@@ -21,6 +21,7 @@
 //!
 //! [`eval`] ports the reference scorer (strict / lax P/R/F1).
 
+pub mod boundary;
 pub mod dp;
 pub mod features;
 pub mod lexicon;

@@ -1,6 +1,7 @@
 //! The two-pass aligner: dictionary-free pass, translation table learnt from its confident
 //! beads, lexical pass, then confidence from forward/backward path costs.
 
+use super::boundary::BoundaryStats;
 use super::dp::{self, Band, BeadCost, DpResult, Span};
 use super::features::{self, SegFeat};
 use super::lexicon::{LearnConfig, Lexicon};
@@ -631,6 +632,18 @@ pub fn align_batch_segments(
     let Some((lex, rates)) = last.filter(|_| config.resegment) else {
         return docs.iter().zip(alignments).map(plain).collect();
     };
+    // Sentence start / end statistics of the Chinese side, over the whole batch.
+    let zh_texts = docs.iter().flat_map(|(s, t)| {
+        let side = if config.src_lang == Lang::Zh {
+            s.as_slice()
+        } else if config.tgt_lang == Lang::Zh {
+            t.as_slice()
+        } else {
+            &[]
+        };
+        side.iter().map(|seg| seg.text.as_str())
+    });
+    let stats = BoundaryStats::learn(zh_texts);
     docs.par_iter()
         .zip(states.par_iter())
         .zip(alignments.into_par_iter())
@@ -643,6 +656,7 @@ pub fn align_batch_segments(
                 rates,
                 cfg: config,
                 params: config.resplit,
+                stats: &stats,
             };
             let (src, tgt, alignment, resplit) = resplit::resegment(&ctx, &al);
             AlignedDoc {

@@ -8,15 +8,18 @@
 //! tried at every plausible split position, and the bead is replaced by 1-1 beads when the
 //! aligner's own evidence says so clearly:
 //!
-//! * **the other side's boundary must be unpunctuated too**: a group of the other side that
-//!   ends with a full stop, comma, colon or dash is a translator's sentence split, not a missed
-//!   headline boundary, so such a grouping is never tried (this one rule removes most wrong
-//!   splits);
+//! * **the other side's boundary should be unpunctuated too**: a group of the other side that
+//!   ends with a full stop, comma, colon or dash is usually a translator's sentence split, not
+//!   a missed boundary. Such a grouping is tried only in two pieces, and taken only when the
+//!   best bare boundary of X beats every clause mark of X (where the translator would have
+//!   split) by a margin: that is a sentence whose full stop the writer left out;
 //! * **candidate positions** (see [`candidates`]): for Chinese, jieba word boundaries outside
 //!   brackets, not next to punctuation, not after a preposition / conjunction / auxiliary /
 //!   adverb / pronoun / numeral, not before an auxiliary / localiser / measure word; a prior
 //!   for a closing quote before, an opening quote or typical opener after, the lede repeating a
-//!   headline word, and against a noun compound or a verb / adverb opening the next piece. For
+//!   headline word, and against a noun compound or a verb / adverb opening the next piece; and
+//!   the log-odds that a sentence ends with the word before and opens with the word after,
+//!   learnt from the input's own punctuated sentences ([`super::boundary`]). For
 //!   alphabetic languages, spaces before a capitalised word, not after a comma, colon, dash, a
 //!   short lower-case word (`в`, `of`) or another capitalised word;
 //! * **evidence per split**: the bead cost of every new piece with its share of the other
@@ -33,6 +36,7 @@
 //! (the lexicon cannot tell a headline's last word from the lede's first when the lede repeats
 //! it). Nothing is split without a learnt lexicon.
 
+use super::boundary::BoundaryStats;
 use super::features::{self, SegFeat, K_STEM, K_ZH};
 use super::lexicon::Lexicon;
 use super::names;
@@ -94,6 +98,9 @@ pub struct Candidate {
     pub pos: usize,
     /// Prior bonus.
     pub prior: f32,
+    /// Log-odds of a sentence boundary from the input's own start / end statistics
+    /// ([`BoundaryStats`]; 0 for alphabetic languages).
+    pub boundary: f32,
 }
 
 fn is_break_punct(c: char) -> bool {
@@ -129,9 +136,12 @@ fn is_break_punct(c: char) -> bool {
 
 /// Candidate split positions of `text` in `lang` (never at the ends; every piece has at least a
 /// few characters).
-pub fn candidates(text: &str, lang: Lang) -> Vec<Candidate> {
+///
+/// `stats`: sentence start / end statistics of the input's Chinese words, which add their
+/// evidence to a Chinese candidate's prior.
+pub fn candidates(text: &str, lang: Lang, stats: &BoundaryStats) -> Vec<Candidate> {
     match lang {
-        Lang::Zh => zh_candidates(text),
+        Lang::Zh => zh_candidates(text, stats),
         _ => alpha_candidates(text),
     }
 }
@@ -180,7 +190,7 @@ fn zh_dangling_start(tag: &str, word: &str) -> bool {
         )
 }
 
-fn zh_candidates(text: &str) -> Vec<Candidate> {
+fn zh_candidates(text: &str, stats: &BoundaryStats) -> Vec<Candidate> {
     let tagged = crate::glossary::zh::jieba().tag(text, true);
     let nest = nesting(text);
     let mut out = Vec::new();
@@ -248,7 +258,12 @@ fn zh_candidates(text: &str) -> Vec<Candidate> {
         if counted || ZH_OPENERS.iter().any(|o| tail.starts_with(o)) {
             prior += 0.5;
         }
-        out.push(Candidate { pos, prior });
+        let boundary = stats.score_at(&tagged, pos).unwrap_or(0.0);
+        out.push(Candidate {
+            pos,
+            prior,
+            boundary,
+        });
     }
     out
 }
@@ -311,7 +326,11 @@ fn alpha_candidates(text: &str) -> Vec<Candidate> {
         if matches!(last, '»' | '"' | '”' | ')') {
             prior += 0.5;
         }
-        out.push(Candidate { pos, prior });
+        out.push(Candidate {
+            pos,
+            prior,
+            boundary: 0.0,
+        });
     }
     out
 }
@@ -328,6 +347,11 @@ pub struct ResplitParams {
     pub prior: f32,
     /// Weight per lexical unit of the max-sum term.
     pub maxsum: f32,
+    /// Weight of a Chinese candidate's learnt boundary evidence in its prior.
+    pub boundary: f32,
+    /// Where the other side ends a sentence with a full stop, the best bare split must beat
+    /// the best split at a clause mark by this much.
+    pub clause_margin: f32,
 }
 
 impl Default for ResplitParams {
@@ -336,6 +360,8 @@ impl Default for ResplitParams {
             margin: 1.0,
             prior: 1.0,
             maxsum: 0.1,
+            boundary: 1.0,
+            clause_margin: 2.0,
         }
     }
 }
@@ -356,6 +382,8 @@ pub(crate) struct DocContext<'a> {
     pub cfg: &'a AlignConfig,
     /// Resplit settings.
     pub params: ResplitParams,
+    /// Sentence start / end statistics of the Chinese side.
+    pub stats: &'a BoundaryStats,
 }
 
 /// One side of a local problem: texts and features.
@@ -551,6 +579,33 @@ fn ends_with_full_stop(text: &str) -> bool {
         })
 }
 
+/// Byte offsets right after a clause mark (comma, colon, semicolon, with closing quotes after
+/// it) that leave a few characters on either side: where a translator who split the sentence
+/// would have split it.
+fn clause_positions(text: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut it = text.char_indices().peekable();
+    while let Some((_, c)) = it.next() {
+        if !matches!(c, '，' | '、' | '；' | '：' | ',' | ';' | ':') {
+            continue;
+        }
+        let mut end = it.peek().map_or(text.len(), |&(i, _)| i);
+        while let Some(&(i, d)) = it.peek() {
+            if ZH_CLOSERS.contains(&d) || matches!(d, '»' | '’') || d.is_whitespace() {
+                it.next();
+                end = it.peek().map_or(text.len(), |&(j, _)| j);
+                let _ = i;
+            } else {
+                break;
+            }
+        }
+        if nonspace_len(&text[..end]) >= 4 && nonspace_len(&text[end..]) >= 4 {
+            out.push(end);
+        }
+    }
+    out
+}
+
 /// The best split of one 1-k / k-1 bead, if it is clearly better than the bead: the pieces'
 /// byte cuts in X (without 0 and the end) and the other side's groups, one per piece.
 fn best_split(
@@ -561,7 +616,13 @@ fn best_split(
 ) -> Option<(Vec<usize>, Vec<Range<usize>>)> {
     let (wsegs, _, wlang) = ctx.side(whole_is_src, true);
     let text = wsegs[x].text.as_str();
-    let cands = candidates(text, wlang);
+    let cands: Vec<Candidate> = candidates(text, wlang, ctx.stats)
+        .into_iter()
+        .map(|c| Candidate {
+            prior: c.prior + ctx.params.boundary * c.boundary,
+            ..c
+        })
+        .collect();
     if cands.is_empty() {
         return None;
     }
@@ -585,18 +646,47 @@ fn best_split(
     if k == 3 && cands.len() <= MAX_CANDIDATES_3 {
         groupings.push(vec![o..o + 1, o + 1..o + 2, o + 2..others.end]);
     }
-    // An unpunctuated split of X can only match an unpunctuated boundary of the other side:
-    // where the other side ends a sentence with a full stop, the translator merely split one
-    // sentence in two.
+    // Where the other side ends a sentence with a full stop, the translator has usually split
+    // one sentence in two, and X's matching point is a comma (never a candidate). But a writer
+    // may also have left out X's own full stop (`…却徒劳无功` | `埃德南…`): then the matching
+    // point is a bare word boundary. So such a grouping (two pieces only) is split at a bare
+    // boundary only when that beats every clause mark of X by `clause_margin`.
     let (osegs, _, _) = ctx.side(whole_is_src, false);
-    groupings.retain(|groups| {
+    let stops = |groups: &[Range<usize>]| {
         groups[..groups.len() - 1]
             .iter()
-            .all(|g| !ends_with_full_stop(&osegs[g.end - 1].text))
-    });
+            .any(|g| ends_with_full_stop(&osegs[g.end - 1].text))
+    };
+    let clauses = clause_positions(text);
+    groupings.retain(|groups| !stops(groups) || groups.len() == 2);
     let mut best: Option<Choice> = None;
     for groups in groupings {
         let units = unit_links(ctx, whole_is_src, x, &groups);
+        if stops(&groups) {
+            // Bead costs and max-sum term of the two pieces cut at `pos`.
+            let two = |pos: usize, cost: &mut dyn FnMut(usize, usize, Range<usize>) -> f32| {
+                cost(0, pos, groups[0].clone()) + cost(pos, text.len(), groups[1].clone())
+                    - p.maxsum * maxsum(&units, &[0, pos, text.len()])
+            };
+            let clause_best = clauses
+                .iter()
+                .map(|&pos| two(pos, &mut cost))
+                .fold(f32::INFINITY, f32::min);
+            let bare_best = cands
+                .iter()
+                .map(|c| (two(c.pos, &mut cost) - p.prior * c.prior, c))
+                .min_by(|a, b| a.0.total_cmp(&b.0));
+            if let Some((score, c)) = bare_best {
+                if score + p.clause_margin < clause_best {
+                    let s = cost(0, c.pos, groups[0].clone())
+                        + cost(c.pos, text.len(), groups[1].clone());
+                    if best.as_ref().is_none_or(|b| score < b.0) {
+                        best = Some((score, s, vec![c.pos], groups.clone()));
+                    }
+                }
+            }
+            continue;
+        }
         let mut consider = |cuts: Vec<usize>, prior: f32, cost_sum: f32| {
             let mut full = vec![0];
             full.extend(&cuts);
@@ -719,8 +809,10 @@ mod tests {
 
     /// A small parallel "news" corpus built from a word list: enough 1-1 pairs for the
     /// lexicon to learn the words, then a Chinese headline glued to the next sentence while
-    /// the Russian side has them apart (the headline without a full stop unless `stop`).
-    fn glued_pair(stop: bool) -> (Vec<Segment>, Vec<Segment>) {
+    /// the Russian side has them apart (the headline without a full stop unless `stop`; the
+    /// Chinese pieces joined by a comma when `comma`, as a translator who made one sentence of
+    /// two would write them).
+    fn glued_pair(stop: bool, comma: bool) -> (Vec<Segment>, Vec<Segment>) {
         const WORDS: &[(&str, &str)] = &[
             ("经济", "экономика"),
             ("合作", "сотрудничество"),
@@ -764,7 +856,8 @@ mod tests {
             if i == 20 {
                 // headline
                 let (z2, r2) = &sentences[i + 1];
-                zh.push(seg(format!("{z}{z2}。")));
+                let join = if comma { "，" } else { "" };
+                zh.push(seg(format!("{z}{join}{z2}。")));
                 ru.push(seg(format!("{}{}", cap(r), if stop { "." } else { "" })));
                 ru.push(seg(format!("{}.", cap(r2))));
             } else if i != 21 {
@@ -777,7 +870,7 @@ mod tests {
 
     #[test]
     fn splits_a_glued_headline_where_the_other_side_does() {
-        let (zh, ru) = glued_pair(false);
+        let (zh, ru) = glued_pair(false, false);
         let headline = zh[20].text.clone();
         let mut cfg = AlignConfig::new(Lang::Zh, Lang::Ru);
         cfg.resegment = true;
@@ -811,21 +904,37 @@ mod tests {
     }
 
     #[test]
-    fn no_split_where_the_other_side_has_a_full_stop() {
-        let (zh, ru) = glued_pair(true);
+    fn no_split_where_the_other_side_has_a_full_stop_and_this_side_a_comma() {
+        let (zh, ru) = glued_pair(true, true);
         let mut cfg = AlignConfig::new(Lang::Zh, Lang::Ru);
         cfg.resegment = true;
         let out = crate::align::align_batch_segments(&[(zh.clone(), ru)], &cfg);
-        // The 1-2 bead is there and examined, but not split.
+        // The 1-2 bead is there and examined, but not split: the comma explains the full stop.
         assert_eq!(out[0].resplit.considered, 1);
         assert_eq!(out[0].resplit.split, 0);
         assert_eq!(out[0].src, zh);
     }
 
     #[test]
+    fn split_where_the_other_side_has_a_full_stop_and_this_side_nothing() {
+        // A Chinese sentence whose `。` the writer left out: no clause mark explains the
+        // other side's full stop, so the bare boundary is taken.
+        let (zh, ru) = glued_pair(true, false);
+        let headline = zh[20].text.clone();
+        let mut cfg = AlignConfig::new(Lang::Zh, Lang::Ru);
+        cfg.resegment = true;
+        let out = crate::align::align_batch_segments(&[(zh.clone(), ru.clone())], &cfg);
+        let d = &out[0];
+        assert_eq!(d.resplit.split, 1, "{:?}", d.resplit);
+        assert_eq!(format!("{}{}", d.src[20].text, d.src[21].text), headline);
+        let ru_words = ru[20].text.split(' ').count();
+        assert_eq!(d.src[20].text.chars().count(), 2 * ru_words);
+    }
+
+    #[test]
     fn chinese_candidates_avoid_punctuation_and_brackets() {
         let t = "加州鲨鱼伤害潜水抓龙虾的13岁孩童官员表示，周六，一名13岁男童（在加州）遭到袭击。";
-        let cs = candidates(t, Lang::Zh);
+        let cs = candidates(t, Lang::Zh, &BoundaryStats::default());
         let shown: Vec<String> = cs.iter().map(|c| cut(t, c)).collect();
         assert!(shown.iter().any(|s| s.contains("孩童|官员")), "{shown:?}");
         assert!(!shown.iter().any(|s| s.contains("，|") || s.contains("|，")));
@@ -837,7 +946,7 @@ mod tests {
     #[test]
     fn chinese_prior_prefers_after_a_closing_quote() {
         let t = "议员担心“看起来像笨蛋”有人提议应将头衔改为新的名称";
-        let cs = candidates(t, Lang::Zh);
+        let cs = candidates(t, Lang::Zh, &BoundaryStats::default());
         let best = cs
             .iter()
             .max_by(|a, b| a.prior.total_cmp(&b.prior))
@@ -851,7 +960,7 @@ mod tests {
     #[test]
     fn alphabetic_candidates_stand_before_capitals() {
         let t = "В Калифорнии акула ранила ныряльщика По сообщениям источников, в субботу, Иван пострадал.";
-        let cs = candidates(t, Lang::Ru);
+        let cs = candidates(t, Lang::Ru, &BoundaryStats::default());
         let shown: Vec<String> = cs.iter().map(|c| cut(t, c)).collect();
         assert!(
             shown.iter().any(|s| s.contains("ныряльщика |По")),
