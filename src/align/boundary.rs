@@ -25,7 +25,12 @@ pub struct BoundaryStats {
     words: HashMap<String, Counts>,
     tags: HashMap<String, Counts>,
     all: Counts,
+    /// Sentences that ended with a full stop.
+    stopped: u32,
 }
+
+/// Fewer punctuated sentences than this teach nothing reliable: the scores are then 0.
+pub const MIN_SENTENCES: u32 = 200;
 
 /// Pseudo-count of the part-of-speech prior in a word's estimate.
 const WORD_PRIOR: f32 = 5.0;
@@ -59,6 +64,7 @@ impl BoundaryStats {
                 continue;
             };
             let stop = ends_with_stop(s);
+            stats.stopped += u32::from(stop);
             for (k, w) in words.iter().enumerate() {
                 let start = k == 0;
                 let end = stop && k == last_index;
@@ -86,9 +92,10 @@ impl BoundaryStats {
     }
 
     /// Log-odds (natural log, relative to an average word boundary) that a sentence ends after
-    /// `prev` and a new one opens with `next`; 0 without statistics.
+    /// `prev` and a new one opens with `next`; 0 without enough statistics
+    /// ([`MIN_SENTENCES`]).
     pub fn score(&self, prev: (&str, &str), next: (&str, &str)) -> f32 {
-        if self.all.total == 0 || self.all.starts == 0 || self.all.ends == 0 {
+        if self.stopped < MIN_SENTENCES || self.all.starts == 0 || self.all.ends == 0 {
             return 0.0;
         }
         let base_end = self.all.ends as f32 / self.all.total as f32;
@@ -126,7 +133,7 @@ mod tests {
             "王明昨天抵达上海。",
             "会谈持续了三个小时。",
         ];
-        let stats = BoundaryStats::learn(text.iter().copied());
+        let stats = BoundaryStats::learn(text.iter().cycle().take(300).copied());
         // A name that opened sentences, after a verb that ended one, beats a measure word
         // after a preposition.
         let good = stats.score(("解决", "v"), ("王明", "nr"));
@@ -144,5 +151,7 @@ mod tests {
         let stats = BoundaryStats::learn(["他说完了", "他说完了。"].into_iter());
         let w = stats.words.get("了").copied().unwrap_or_default();
         assert_eq!((w.total, w.ends), (2, 1));
+        // Two sentences are too few to say anything.
+        assert_eq!(stats.score(("了", "ul"), ("他", "r")), 0.0);
     }
 }

@@ -644,6 +644,18 @@ pub fn align_batch_segments(
         side.iter().map(|seg| seg.text.as_str())
     });
     let stats = BoundaryStats::learn(zh_texts);
+    let lower = (
+        resplit::lowercase_words(
+            docs.iter()
+                .flat_map(|d| d.0.iter().map(|s| s.text.as_str())),
+            config.src_lang,
+        ),
+        resplit::lowercase_words(
+            docs.iter()
+                .flat_map(|d| d.1.iter().map(|s| s.text.as_str())),
+            config.tgt_lang,
+        ),
+    );
     docs.par_iter()
         .zip(states.par_iter())
         .zip(alignments.into_par_iter())
@@ -657,6 +669,7 @@ pub fn align_batch_segments(
                 cfg: config,
                 params: config.resplit,
                 stats: &stats,
+                lower: (&lower.0, &lower.1),
             };
             let (src, tgt, alignment, resplit) = resplit::resegment(&ctx, &al);
             AlignedDoc {

@@ -31,6 +31,14 @@
 //! * **accept rule**: the chosen split's bead costs must beat the original bead's cost by a
 //!   margin (priors and the max-sum term only choose the position).
 //!
+//! A headline glued to its lede on *both* sides makes a 1-1 bead. Such a bead is split in
+//! two 1-1 beads ([`ResplitCounts::joint`]) only with evidence on each side: on the
+//! alphabetic side a capitalised word after a lower-case one that the input writes in lower
+//! case elsewhere or that repeats a word of the headline, on the Chinese side a positive
+//! log-odds of a sentence boundary from the input's own statistics; the two positions are
+//! chosen together by bead costs and priors, and the bead costs must improve by
+//! `joint_margin`.
+//!
 //! Measured on the NTREX dev sets with the other side split at the gold headline boundaries:
 //! about half of the added boundaries are exact to the character, a quarter a word or two off
 //! (the lexicon cannot tell a headline's last word from the lede's first when the lede repeats
@@ -53,6 +61,8 @@ pub struct ResplitCounts {
     pub considered: usize,
     /// Of those, beads whose single segment was split.
     pub split: usize,
+    /// 1-1 beads split on both sides.
+    pub joint: usize,
 }
 
 /// Chinese words that typically open a news sentence (time, source, a subject counted with a
@@ -142,7 +152,7 @@ fn is_break_punct(c: char) -> bool {
 pub fn candidates(text: &str, lang: Lang, stats: &BoundaryStats) -> Vec<Candidate> {
     match lang {
         Lang::Zh => zh_candidates(text, stats),
-        _ => alpha_candidates(text),
+        _ => alpha_candidates(text, false),
     }
 }
 
@@ -268,7 +278,10 @@ fn zh_candidates(text: &str, stats: &BoundaryStats) -> Vec<Candidate> {
     out
 }
 
-fn alpha_candidates(text: &str) -> Vec<Candidate> {
+/// `between_capitals`: also a position between two capitalised words (`… в Париже | Команда
+/// Европы …`), which is far more often inside a name than at a boundary; only the joint split
+/// (which then asks for evidence of a sentence start, see [`starts_sentence`]) wants them.
+fn alpha_candidates(text: &str, between_capitals: bool) -> Vec<Candidate> {
     let nest = nesting(text);
     let mut out = Vec::new();
     let mut words_before = 0usize;
@@ -314,12 +327,15 @@ fn alpha_candidates(text: &str) -> Vec<Candidate> {
         if depth != 0 || nonspace_len(&text[pos..]) < 8 {
             continue;
         }
-        if prev_word_cap {
+        if prev_word_cap && !between_capitals {
             // Between two capitalised words: far more often inside a name (`Западной
             // Вирджинии`) than at a boundary.
             continue;
         }
         let mut prior = if balanced { 0.0 } else { -1.5 };
+        if prev_word_cap {
+            prior -= 1.0;
+        }
         if opener {
             prior += 0.5;
         }
@@ -352,6 +368,8 @@ pub struct ResplitParams {
     /// Where the other side ends a sentence with a full stop, the best bare split must beat
     /// the best split at a clause mark by this much.
     pub clause_margin: f32,
+    /// A 1-1 bead is split on both sides when the two new beads cost this much less.
+    pub joint_margin: f32,
 }
 
 impl Default for ResplitParams {
@@ -362,6 +380,7 @@ impl Default for ResplitParams {
             maxsum: 0.1,
             boundary: 1.0,
             clause_margin: 2.0,
+            joint_margin: 2.0,
         }
     }
 }
@@ -384,6 +403,8 @@ pub(crate) struct DocContext<'a> {
     pub params: ResplitParams,
     /// Sentence start / end statistics of the Chinese side.
     pub stats: &'a BoundaryStats,
+    /// Word forms each side writes in lower case ([`lowercase_words`]; empty for Chinese).
+    pub lower: (&'a HashSet<String>, &'a HashSet<String>),
 }
 
 /// One side of a local problem: texts and features.
@@ -392,9 +413,19 @@ struct LocalSide {
     feats: Vec<SegFeat>,
 }
 
+/// A stretch of one side in a local problem: a whole segment, or a byte range of one.
+#[derive(Debug, Clone)]
+enum Part {
+    Whole(usize),
+    Piece(usize, Range<usize>),
+}
+
 impl DocContext<'_> {
     fn side(&self, whole_is_src: bool, whole: bool) -> (&[Segment], &[SegFeat], Lang) {
-        let src_side = whole_is_src == whole;
+        self.of(whole_is_src == whole)
+    }
+
+    fn of(&self, src_side: bool) -> (&[Segment], &[SegFeat], Lang) {
         if src_side {
             (self.src.0, self.src.1, self.cfg.src_lang)
         } else {
@@ -402,36 +433,46 @@ impl DocContext<'_> {
         }
     }
 
-    /// Cost of one bead: `piece` (a slice of segment `x` of the whole side) against the other
-    /// side's segments `group`, as the aligner's scorer sees it.
-    fn bead_cost(&self, whole_is_src: bool, x: usize, piece: &str, group: Range<usize>) -> f32 {
-        let (wsegs, wfeats, wlang) = self.side(whole_is_src, true);
-        let (osegs, ofeats, _) = self.side(whole_is_src, false);
-        let orig = &wfeats[x];
-        let mut pf = features::featurize(piece, wsegs[x].paragraph, wlang);
-        // Anchors as the document-level filter left them: a piece keeps only those of X.
-        pf.nums.retain(|k| orig.nums.binary_search(k).is_ok());
-        pf.latin.retain(|k| orig.latin.binary_search(k).is_ok());
-        pf.repeated = false;
-        let whole = LocalSide {
-            segs: vec![Segment {
-                text: piece.to_owned(),
-                paragraph: wsegs[x].paragraph,
-            }],
-            feats: vec![pf],
+    /// Texts and features of `parts` of one side. A piece is featurised afresh but keeps only
+    /// the number / Latin anchors its segment kept after the document-level filter; names are
+    /// left to the local problem's own matching.
+    fn local_side(&self, src_side: bool, parts: &[Part]) -> LocalSide {
+        let (segs, feats, lang) = self.of(src_side);
+        let mut out = LocalSide {
+            segs: Vec::with_capacity(parts.len()),
+            feats: Vec::with_capacity(parts.len()),
         };
-        let mut other = LocalSide {
-            segs: osegs[group.clone()].to_vec(),
-            feats: ofeats[group].to_vec(),
-        };
-        for f in &mut other.feats {
-            f.names.clear();
+        for part in parts {
+            let (seg, feat) = match part {
+                Part::Whole(i) => {
+                    let mut f = feats[*i].clone();
+                    f.names.clear();
+                    (segs[*i].clone(), f)
+                }
+                Part::Piece(i, r) => {
+                    let piece = segs[*i].text[r.clone()].trim();
+                    let orig = &feats[*i];
+                    let mut f = features::featurize(piece, segs[*i].paragraph, lang);
+                    f.nums.retain(|k| orig.nums.binary_search(k).is_ok());
+                    f.latin.retain(|k| orig.latin.binary_search(k).is_ok());
+                    f.repeated = false;
+                    let seg = Segment {
+                        text: piece.to_owned(),
+                        paragraph: segs[*i].paragraph,
+                    };
+                    (seg, f)
+                }
+            };
+            out.segs.push(seg);
+            out.feats.push(feat);
         }
-        let (mut s, mut t) = if whole_is_src {
-            (whole, other)
-        } else {
-            (other, whole)
-        };
+        out
+    }
+
+    /// Cost of one bead made of `src` against `tgt`, as the aligner's scorer sees it.
+    fn local_cost(&self, src: &[Part], tgt: &[Part]) -> f32 {
+        let mut s = self.local_side(true, src);
+        let mut t = self.local_side(false, tgt);
         if self.cfg.names {
             let st: Vec<&str> = s.segs.iter().map(|g| g.text.as_str()).collect();
             let tt: Vec<&str> = t.segs.iter().map(|g| g.text.as_str()).collect();
@@ -459,6 +500,24 @@ impl DocContext<'_> {
         sc.set_coverage_rates(self.rates.0, self.rates.1);
         let st = sc.stats(0, n, 0, m);
         sc.cost_of(0, n, 0, m, &st)
+    }
+
+    /// Cost of one bead: bytes `piece` of segment `x` of the whole side against the other
+    /// side's segments `group`.
+    fn bead_cost(
+        &self,
+        whole_is_src: bool,
+        x: usize,
+        piece: Range<usize>,
+        group: Range<usize>,
+    ) -> f32 {
+        let whole = [Part::Piece(x, piece)];
+        let other: Vec<Part> = group.map(Part::Whole).collect();
+        if whole_is_src {
+            self.local_cost(&whole, &other)
+        } else {
+            self.local_cost(&other, &whole)
+        }
     }
 }
 
@@ -579,9 +638,10 @@ fn ends_with_full_stop(text: &str) -> bool {
         })
 }
 
-/// Byte offsets right after a clause mark (comma, colon, semicolon, with closing quotes after
-/// it) that leave a few characters on either side: where a translator who split the sentence
-/// would have split it.
+/// Byte offsets of the clause boundaries of a Chinese text: right after a clause mark (comma,
+/// enumeration comma, colon, semicolon, closing quotes after it) and right before a
+/// conjunction (`以及`, `并`, `但`), leaving a few characters on either side. That is where a
+/// translator who made two sentences of one would have split it.
 fn clause_positions(text: &str) -> Vec<usize> {
     let mut out = Vec::new();
     let mut it = text.char_indices().peekable();
@@ -590,19 +650,25 @@ fn clause_positions(text: &str) -> Vec<usize> {
             continue;
         }
         let mut end = it.peek().map_or(text.len(), |&(i, _)| i);
-        while let Some(&(i, d)) = it.peek() {
-            if ZH_CLOSERS.contains(&d) || matches!(d, '»' | '’') || d.is_whitespace() {
-                it.next();
-                end = it.peek().map_or(text.len(), |&(j, _)| j);
-                let _ = i;
-            } else {
+        while let Some(&(_, d)) = it.peek() {
+            if !(ZH_CLOSERS.contains(&d) || d.is_whitespace()) {
                 break;
             }
+            it.next();
+            end = it.peek().map_or(text.len(), |&(j, _)| j);
         }
-        if nonspace_len(&text[..end]) >= 4 && nonspace_len(&text[end..]) >= 4 {
-            out.push(end);
-        }
+        out.push(end);
     }
+    let tagged = crate::glossary::zh::jieba().tag(text, true);
+    out.extend(
+        tagged
+            .iter()
+            .filter(|w| w.tag.starts_with('c'))
+            .map(|w| w.byte_start),
+    );
+    out.retain(|&p| nonspace_len(&text[..p]) >= 4 && nonspace_len(&text[p..]) >= 4);
+    out.sort_unstable();
+    out.dedup();
     out
 }
 
@@ -632,7 +698,7 @@ fn best_split(
     let mut cost = |a: usize, b: usize, g: Range<usize>| -> f32 {
         *memo
             .entry((a, b, g.start, g.end))
-            .or_insert_with(|| ctx.bead_cost(whole_is_src, x, text[a..b].trim(), g))
+            .or_insert_with(|| ctx.bead_cost(whole_is_src, x, a..b, g))
     };
     let original = cost(0, text.len(), others.clone());
     // Groupings of the k other segments into 2..=k contiguous groups.
@@ -657,8 +723,14 @@ fn best_split(
             .iter()
             .any(|g| ends_with_full_stop(&osegs[g.end - 1].text))
     };
-    let clauses = clause_positions(text);
-    groupings.retain(|groups| !stops(groups) || groups.len() == 2);
+    // (Only Chinese leaves full stops out; an alphabetic X keeps the strict rule.)
+    let chinese = wlang == Lang::Zh;
+    let clauses = if chinese {
+        clause_positions(text)
+    } else {
+        Vec::new()
+    };
+    groupings.retain(|groups| !stops(groups) || (chinese && groups.len() == 2));
     let mut best: Option<Choice> = None;
     for groups in groupings {
         let units = unit_links(ctx, whole_is_src, x, &groups);
@@ -672,8 +744,11 @@ fn best_split(
                 .iter()
                 .map(|&pos| two(pos, &mut cost))
                 .fold(f32::INFINITY, f32::min);
+            // The bare boundary must also look like a sentence boundary by the input's own
+            // statistics.
             let bare_best = cands
                 .iter()
+                .filter(|c| c.boundary > 0.0)
                 .map(|c| (two(c.pos, &mut cost) - p.prior * c.prior, c))
                 .min_by(|a, b| a.0.total_cmp(&b.0));
             if let Some((score, c)) = bare_best {
@@ -722,10 +797,130 @@ fn best_split(
     (score + p.margin < original).then_some((cuts, groups))
 }
 
+/// The word forms that `texts` write in lower case somewhere: a capitalised word among them is
+/// a common word opening a sentence rather than a name. (Exact forms, not stems: stemming
+/// conflates names with common words, `Кореи` with `коре…`.)
+pub(crate) fn lowercase_words<'a>(
+    texts: impl Iterator<Item = &'a str>,
+    lang: Lang,
+) -> HashSet<String> {
+    let mut out = HashSet::new();
+    if lang == Lang::Zh {
+        return out;
+    }
+    for text in texts {
+        for w in text.split(|c: char| !c.is_alphanumeric()) {
+            if w.chars().next().is_some_and(char::is_lowercase) {
+                out.insert(w.to_owned());
+            }
+        }
+    }
+    out
+}
+
+/// Whether the capitalised word at byte `pos` of `text` (an alphabetic language) opens a
+/// sentence by the evidence of the input: it is a common word (written in lower case
+/// elsewhere: `Новейший`, `Команда`), or one of the next three words repeats a content word
+/// (stem of four letters or more) of the text before it (a lede restates its headline's
+/// subject: `Сирия «готова» … | Сирия заявляет …`).
+fn starts_sentence(text: &str, pos: usize, lang: Lang, lower: &HashSet<String>) -> bool {
+    let stemmer = features::Stemmer::new(lang);
+    let words = |t: &str| -> Vec<String> {
+        t.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().count() >= 2)
+            .map(|w| stemmer.stem(&w.to_lowercase()))
+            .collect()
+    };
+    let next = words(&text[pos..]);
+    let Some(first) = text[pos..]
+        .split(|c: char| !c.is_alphanumeric())
+        .find(|w| !w.is_empty())
+    else {
+        return false;
+    };
+    // An initial (`В. В. Путин`) or a one-letter word is no evidence either way.
+    let after_first = &text[pos..][text[pos..].find(first).unwrap_or(0) + first.len()..];
+    if first.chars().count() < 2 || after_first.starts_with('.') {
+        return false;
+    }
+    if lower.contains(&first.to_lowercase()) {
+        return true;
+    }
+    let head: HashSet<String> = words(&text[..pos]).into_iter().collect();
+    next.iter()
+        .take(3)
+        .any(|w| w.chars().count() >= 4 && head.contains(w))
+}
+
+/// Candidate positions for the joint split of a 1-1 bead: for an alphabetic language, also
+/// between capitalised words, and only where the next word opens a sentence by the document's
+/// evidence ([`starts_sentence`]).
+fn joint_candidates(
+    text: &str,
+    lang: Lang,
+    lower: &HashSet<String>,
+    stats: &BoundaryStats,
+) -> Vec<Candidate> {
+    if lang == Lang::Zh {
+        return zh_candidates(text, stats);
+    }
+    let mut out = alpha_candidates(text, true);
+    out.retain(|c| starts_sentence(text, c.pos, lang, lower));
+    out
+}
+
+/// The best joint split of a 1-1 bead whose two segments both run a headline into the next
+/// sentence: byte cuts in the source and the target segment, when the two 1-1 beads they make
+/// are clearly better than the bead.
+///
+/// Neither side has a mark at the boundary, so each must show its own evidence: the
+/// alphabetic side a capitalised word that opens a sentence ([`starts_sentence`]), the Chinese
+/// side words that end and open sentences in this input ([`BoundaryStats`], log-odds above
+/// zero). The pair of positions is chosen by bead costs and priors; the split is taken when
+/// the bead costs alone improve by `joint_margin`.
+fn best_joint_split(ctx: &DocContext, x: usize, y: usize) -> Option<(usize, usize)> {
+    let (zh_src, zh_tgt) = (ctx.cfg.src_lang == Lang::Zh, ctx.cfg.tgt_lang == Lang::Zh);
+    if zh_src == zh_tgt {
+        return None;
+    }
+    let (stext, ttext) = (ctx.src.0[x].text.as_str(), ctx.tgt.0[y].text.as_str());
+    let side = |text: &str, lang: Lang, lower: &HashSet<String>| -> Vec<Candidate> {
+        let mut cands = joint_candidates(text, lang, lower, ctx.stats);
+        if lang == Lang::Zh {
+            cands.retain(|c| c.boundary > 0.0);
+        }
+        cands
+    };
+    let sc = side(stext, ctx.cfg.src_lang, ctx.lower.0);
+    let tc = side(ttext, ctx.cfg.tgt_lang, ctx.lower.1);
+    if sc.is_empty() || tc.is_empty() {
+        return None;
+    }
+    let p = ctx.params;
+    let cost = |a: Range<usize>, b: Range<usize>| {
+        ctx.local_cost(&[Part::Piece(x, a)], &[Part::Piece(y, b)])
+    };
+    let original = cost(0..stext.len(), 0..ttext.len());
+    let prior = |c: &Candidate| c.prior + p.boundary * c.boundary;
+    let mut best: Option<(f32, f32, usize, usize)> = None;
+    for c in &sc {
+        for d in &tc {
+            let sum = cost(0..c.pos, 0..d.pos) + cost(c.pos..stext.len(), d.pos..ttext.len());
+            let score = sum - p.prior * (prior(c) + prior(d));
+            if best.is_none_or(|b| score < b.0) {
+                best = Some((score, sum, c.pos, d.pos));
+            }
+        }
+    }
+    let (_, sum, c, d) = best?;
+    (sum + p.joint_margin < original).then_some((c, d))
+}
+
 /// Resegments one aligned document pair: returns the new source and target segments, the
-/// alignment over them (indices renumbered) and what was done. Beads other than 1-k / k-1
-/// (k = 2, 3) are kept as they are; split pieces keep their segment's paragraph and inherit
-/// the bead's confidence.
+/// alignment over them (indices renumbered) and what was done. 1-k / k-1 beads (k = 2, 3)
+/// may lose their single segment's split, 1-1 beads may be split on both sides; the others
+/// are kept as they are. Split pieces keep their segment's paragraph and inherit the bead's
+/// confidence.
 pub(crate) fn resegment(
     ctx: &DocContext,
     alignment: &Alignment,
@@ -755,6 +950,28 @@ pub(crate) fn resegment(
             };
             best_split(ctx, whole_is_src, x, others).map(|s| (whole_is_src, x, s))
         });
+        if a == 1 && b == 1 {
+            if let Some((c, d)) = best_joint_split(ctx, bead.src.start, bead.tgt.start) {
+                counts.joint += 1;
+                let (x, y) = (&ctx.src.0[bead.src.start], &ctx.tgt.0[bead.tgt.start]);
+                for (sp, tp) in [(0..c, 0..d), (c..x.text.len(), d..y.text.len())] {
+                    src.push(Segment {
+                        text: x.text[sp].trim().to_owned(),
+                        paragraph: x.paragraph,
+                    });
+                    tgt.push(Segment {
+                        text: y.text[tp].trim().to_owned(),
+                        paragraph: y.paragraph,
+                    });
+                    beads.push(Bead {
+                        src: src.len() - 1..src.len(),
+                        tgt: tgt.len() - 1..tgt.len(),
+                        confidence: bead.confidence,
+                    });
+                }
+                continue;
+            }
+        }
         let Some((whole_is_src, x, (cuts, groups))) = split else {
             let s = push_all(&mut src, ctx.src.0, bead.src.clone());
             let t = push_all(&mut tgt, ctx.tgt.0, bead.tgt.clone());
@@ -807,65 +1024,139 @@ mod tests {
         format!("{}|{}", &text[..c.pos], &text[c.pos..])
     }
 
-    /// A small parallel "news" corpus built from a word list: enough 1-1 pairs for the
-    /// lexicon to learn the words, then a Chinese headline glued to the next sentence while
-    /// the Russian side has them apart (the headline without a full stop unless `stop`; the
-    /// Chinese pieces joined by a comma when `comma`, as a translator who made one sentence of
-    /// two would write them).
-    fn glued_pair(stop: bool, comma: bool) -> (Vec<Segment>, Vec<Segment>) {
-        const WORDS: &[(&str, &str)] = &[
-            ("经济", "экономика"),
-            ("合作", "сотрудничество"),
+    /// Parallel "news" sentences built from word lists: each opens with a subject, goes on
+    /// with objects and ends with a result word, so the lexicon can learn the words and the
+    /// Chinese start / end statistics have something to learn ([`BoundaryStats`] wants a few
+    /// hundred sentences).
+    fn news_sentences(n: usize) -> Vec<(String, String)> {
+        const OPENERS: &[(&str, &str)] = &[
+            ("警察", "полиция"),
             ("银行", "банк"),
+            ("公司", "компания"),
+            ("军队", "армия"),
+        ];
+        const MIDDLE: &[(&str, &str)] = &[
             ("城市", "город"),
             ("医院", "больница"),
             ("学校", "школа"),
             ("铁路", "железная"),
-            ("公司", "компания"),
             ("农民", "фермер"),
             ("工厂", "завод"),
-            ("军队", "армия"),
             ("电影", "фильм"),
-            ("音乐", "музыка"),
-            ("足球", "футбол"),
             ("天气", "погода"),
-            ("警察", "полиция"),
         ];
-        let mut seed = 7u32;
+        const ENDS: &[(&str, &str)] = &[
+            ("合作", "сотрудничество"),
+            ("经济", "экономика"),
+            ("足球", "футбол"),
+            ("音乐", "музыка"),
+        ];
+        let mut seed = 11u32;
         let mut next = || {
             seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
             (seed >> 16) as usize
         };
-        let mut sentences: Vec<(String, String)> = Vec::new();
-        for _ in 0..40 {
-            let k = 3 + next() % 4;
-            let picks: Vec<usize> = (0..k).map(|_| next() % WORDS.len()).collect();
-            let zh: String = picks.iter().map(|&w| WORDS[w].0).collect();
-            let ru: Vec<&str> = picks.iter().map(|&w| WORDS[w].1).collect();
-            sentences.push((zh, ru.join(" ")));
-        }
-        let cap = |s: &str| {
-            let mut c = s.chars();
-            c.next()
-                .map(|f| f.to_uppercase().chain(c).collect::<String>())
-                .unwrap_or_default()
-        };
+        (0..n)
+            .map(|_| {
+                let mut words = vec![OPENERS[next() % OPENERS.len()]];
+                words.extend((0..2 + next() % 3).map(|_| MIDDLE[next() % MIDDLE.len()]));
+                words.push(ENDS[next() % ENDS.len()]);
+                let zh: String = words.iter().map(|w| w.0).collect();
+                let ru: Vec<&str> = words.iter().map(|w| w.1).collect();
+                (zh, ru.join(" "))
+            })
+            .collect()
+    }
+
+    fn capitalised(s: &str) -> String {
+        let mut c = s.chars();
+        c.next()
+            .map(|f| f.to_uppercase().chain(c).collect::<String>())
+            .unwrap_or_default()
+    }
+
+    fn seg(text: String) -> Segment {
+        Segment { text, paragraph: 0 }
+    }
+
+    /// A Chinese headline glued to the next sentence (sentence 20) while the Russian side has
+    /// them apart (the headline without a full stop unless `stop`; the Chinese pieces joined
+    /// by a comma when `comma`, as a translator who made one sentence of two would write
+    /// them).
+    fn glued_pair(stop: bool, comma: bool) -> (Vec<Segment>, Vec<Segment>) {
+        let sentences = news_sentences(240);
         let (mut zh, mut ru) = (Vec::new(), Vec::new());
         for (i, (z, r)) in sentences.iter().enumerate() {
-            let seg = |text: String| Segment { text, paragraph: 0 };
             if i == 20 {
-                // headline
                 let (z2, r2) = &sentences[i + 1];
                 let join = if comma { "，" } else { "" };
                 zh.push(seg(format!("{z}{join}{z2}。")));
-                ru.push(seg(format!("{}{}", cap(r), if stop { "." } else { "" })));
-                ru.push(seg(format!("{}.", cap(r2))));
+                let end = if stop { "." } else { "" };
+                ru.push(seg(format!("{}{end}", capitalised(r))));
+                ru.push(seg(format!("{}.", capitalised(r2))));
             } else if i != 21 {
                 zh.push(seg(format!("{z}。")));
-                ru.push(seg(format!("{}.", cap(r))));
+                ru.push(seg(format!("{}.", capitalised(r))));
             }
         }
         (zh, ru)
+    }
+
+    /// The same sentences with a headline glued to the next sentence on both sides at
+    /// sentence 20 when `glue`.
+    fn glued_both_pair(glue: bool) -> (Vec<Segment>, Vec<Segment>) {
+        let sentences = news_sentences(240);
+        let (mut zh, mut ru) = (Vec::new(), Vec::new());
+        let mut i = 0;
+        while i < sentences.len() {
+            let (z, r) = &sentences[i];
+            if i == 20 && glue {
+                let (z2, r2) = &sentences[i + 1];
+                zh.push(seg(format!("{z}{z2}。")));
+                ru.push(seg(format!("{} {}.", capitalised(r), capitalised(r2))));
+                i += 2;
+                continue;
+            }
+            zh.push(seg(format!("{z}。")));
+            ru.push(seg(format!("{}.", capitalised(r))));
+            i += 1;
+        }
+        (zh, ru)
+    }
+
+    #[test]
+    fn splits_a_headline_glued_on_both_sides() {
+        let (zh, ru) = glued_both_pair(true);
+        let (zh_whole, ru_whole) = (zh[20].text.clone(), ru[20].text.clone());
+        let mut cfg = AlignConfig::new(Lang::Zh, Lang::Ru);
+        cfg.resegment = true;
+        let out = crate::align::align_batch_segments(&[(zh.clone(), ru.clone())], &cfg);
+        let d = &out[0];
+        assert_eq!(d.resplit.joint, 1, "{:?}", d.resplit);
+        assert_eq!((d.src.len(), d.tgt.len()), (zh.len() + 1, ru.len() + 1));
+        assert_eq!(format!("{}{}", d.src[20].text, d.src[21].text), zh_whole);
+        assert_eq!(format!("{} {}", d.tgt[20].text, d.tgt[21].text), ru_whole);
+        // Both cuts at the sentence boundary: the Russian head has as many words as the
+        // Chinese head has two-character words.
+        let head_words = d.tgt[20].text.split(' ').count();
+        assert_eq!(
+            d.src[20].text.chars().count(),
+            2 * head_words,
+            "{:?}",
+            d.src[20]
+        );
+        assert!(d.tgt[21]
+            .text
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase));
+        // Every other bead is untouched.
+        assert_eq!(d.alignment.beads.len(), zh.len() + 1);
+        // Without the glued pair nothing is split.
+        let (zh, ru) = glued_both_pair(false);
+        let out = crate::align::align_batch_segments(&[(zh.clone(), ru)], &cfg);
+        assert_eq!(out[0].resplit.joint, 0);
+        assert_eq!(out[0].src, zh);
     }
 
     #[test]
