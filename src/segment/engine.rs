@@ -500,7 +500,10 @@ fn scan_run(p: &str, i: usize, state: &mut QuoteState) -> (Kind, usize, usize) {
     while let Some(c) = rest.next() {
         let after = rest.peek().copied();
         let rest_text = &p[j + c.len_utf8()..];
+        // An ASCII apostrophe right after the terminator, before a space or the end, closes
+        // a single-quoted quotation (`… by the party.' Shadow Chancellor …`).
         let closes = is_closer(c)
+            || (c == '\'' && after.is_none_or(char::is_whitespace))
             || (c == '"'
                 && ascii_quote_closes(after, state.double_open)
                 && !(after.is_some_and(crate::lang::is_han) && pairs_ahead(c, rest_text)))
@@ -913,6 +916,18 @@ mod tests {
                 r#"She said it was "hilarious.""#,
                 "Others disagreed.",
                 r#""Why?" he asked."#
+            ]
+        );
+        // A single quote closing after the full stop stays with its sentence; an apostrophe
+        // inside a word does not end anything.
+        assert_eq!(
+            seg(
+                Lang::En,
+                "He said: 'It is not being considered by the party.' Shadow Chancellor John McDonnell's plan went on."
+            ),
+            [
+                "He said: 'It is not being considered by the party.'",
+                "Shadow Chancellor John McDonnell's plan went on."
             ]
         );
     }
