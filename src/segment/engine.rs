@@ -506,8 +506,8 @@ fn scan_run(p: &str, i: usize, state: &mut QuoteState) -> (Kind, usize, usize) {
             || (c == '\'' && after.is_none_or(char::is_whitespace))
             || (c == '"'
                 && ascii_quote_closes(after, state.double_open)
-                && !(after.is_some_and(crate::lang::is_han) && pairs_ahead(c, rest_text)))
-            || (c == '“' && (state.low_open || (state.double_open && !pairs_ahead(c, rest_text))));
+                && !(after.is_some_and(crate::lang::is_han) && pairs_ahead(rest_text)))
+            || (c == '“' && (state.low_open || (state.double_open && !pairs_ahead(rest_text))));
         if !closes {
             break;
         }
@@ -529,18 +529,25 @@ fn scan_run(p: &str, i: usize, state: &mut QuoteState) -> (Kind, usize, usize) {
     (kind, run_end, j)
 }
 
-/// Whether a double quote written as an opening one (`“`, or `"` before a Chinese character), right
-/// after a terminator while a quotation is open, rather opens the next sentence's quotation:
-/// it does when the next double quote of the paragraph closes (`。“我们很担心。”`), since
-/// Chinese web text leaves quotations unclosed (`…听从民意。“契克斯”计划…`) as often as it types
-/// `“…“`; a following opening quote or none means this one closed the open quotation
-/// (`…确定我们的未来。“上周一“马其顿…”`).
-fn pairs_ahead(quote: char, rest: &str) -> bool {
-    match rest.chars().find(|&d| matches!(d, '“' | '”' | '"')) {
-        Some('”') => true,
-        Some('"') => quote == '"',
-        _ => false,
+/// Whether a double quote written as an opening one (`“`, or `"` before a Chinese character),
+/// right after a terminator while a quotation is open, rather opens the next sentence's
+/// quotation. Chinese web text leaves quotations unclosed (`…听从民意。“契克斯”计划…`) as often
+/// as it types `“…“`, so the next sentence decides: if it holds an odd number of double quotes
+/// (of any shape, up to its full stop and the closers after it), one of them closes this one
+/// (`。“我们很担心。”`); if an even number (`。“上周一“研究所”发布…。`) or none, this one
+/// closed the open quotation.
+fn pairs_ahead(rest: &str) -> bool {
+    let mut quotes = 0usize;
+    let mut ended = false;
+    for d in rest.chars() {
+        // After the full stop only closing marks belong to this sentence (`“` opens the next).
+        if ended && !(is_closer(d) || d == '"') {
+            break;
+        }
+        quotes += usize::from(matches!(d, '“' | '”' | '"'));
+        ended |= is_terminator(d);
     }
+    quotes % 2 == 1
 }
 
 /// Whether an ASCII `"` right after a terminator closes the quotation: it does when a space,
@@ -743,6 +750,18 @@ mod tests {
             [
                 "他说，结果将“确定我们的未来。“",
                 "上周一“研究所”发布了调查。"
+            ]
+        );
+        // The next sentence's own opening quote is not counted.
+        assert_eq!(
+            seg(
+                Lang::Zh,
+                "他说：“我们可以成为一体化的一部分。“总理表示，将带来投资。“我相信会赞成。”"
+            ),
+            [
+                "他说：“我们可以成为一体化的一部分。“",
+                "总理表示，将带来投资。",
+                "“我相信会赞成。”"
             ]
         );
         // The same for an ASCII quote before a Chinese character.
