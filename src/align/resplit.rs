@@ -29,7 +29,9 @@
 //!   the lexical units of X (a unit linked to its own piece's counterpart counts for, linked
 //!   only to another piece's against);
 //! * **accept rule**: the chosen split's bead costs must beat the original bead's cost by a
-//!   margin (priors and the max-sum term only choose the position).
+//!   margin (priors and the max-sum term only choose the position); where the other side
+//!   breaks without punctuation too, the learnt boundary log-odds of the chosen positions
+//!   count toward it.
 //!
 //! A headline glued to its lede on *both* sides makes a 1-1 bead. Such a bead is split in
 //! two 1-1 beads ([`ResplitCounts::joint`]) only with evidence on each side: on the
@@ -365,6 +367,9 @@ pub struct ResplitParams {
     pub maxsum: f32,
     /// Weight of a Chinese candidate's learnt boundary evidence in its prior.
     pub boundary: f32,
+    /// Weight of the chosen positions' learnt boundary evidence in the accept rule (only where
+    /// the other side's boundary is unpunctuated too).
+    pub accept_boundary: f32,
     /// Where the other side ends a sentence with a full stop, the best bare split must beat
     /// the best split at a clause mark by this much.
     pub clause_margin: f32,
@@ -379,6 +384,7 @@ impl Default for ResplitParams {
             prior: 1.0,
             maxsum: 0.1,
             boundary: 1.0,
+            accept_boundary: 1.0,
             clause_margin: 2.0,
             joint_margin: 2.0,
         }
@@ -794,7 +800,18 @@ fn best_split(
     // The priors and the max-sum term choose the position; the bead costs alone decide
     // whether to split at all.
     let (_, score, cuts, groups) = best?;
-    (score + p.margin < original).then_some((cuts, groups))
+    // Where the other side breaks without punctuation as well, the learnt boundary evidence
+    // of the chosen positions counts toward the decision too (a headline's bead costs barely
+    // change when its lede restates it); against a full stop the bead costs decide alone.
+    let evidence: f32 = if stops(&groups) {
+        0.0
+    } else {
+        cuts.iter()
+            .filter_map(|&pos| cands.iter().find(|c| c.pos == pos))
+            .map(|c| c.boundary)
+            .sum()
+    };
+    (score - p.accept_boundary * evidence + p.margin < original).then_some((cuts, groups))
 }
 
 /// The word forms that `texts` write in lower case somewhere: a capitalised word among them is
