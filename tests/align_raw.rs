@@ -1,10 +1,11 @@
 //! End to end on `eval/*/raw/` (the same texts as paragraphs): `tmalign run` ingests, segments
 //! with our own rules and aligns; a translation unit is right when both of its sides lie inside
-//! one and the same gold bead. The bar is ≥ 95%; measured 0.9383 (zh-ru, 1689/1800)
-//! and 0.9393 (zh-en, 1702/1812), so the assertions are regression floors. Most wrong units
-//! span two gold beads because a headline with no final punctuation runs into the next
-//! sentence on both sides (no cue when the next word is a name); the segmenter's glued-sentence
-//! rules and the aligner's resegmentation (`align::resplit`) catch the others.
+//! one and the same gold bead. The bar is ≥ 95%; measured 0.9492 (zh-ru, 1739/1832)
+//! and 0.9509 (zh-en, 1742/1832), so the assertions are regression floors. Most wrong units
+//! span two gold beads: a headline with no final punctuation runs into the next sentence on
+//! both sides, or a Chinese line ends without its full stop. The segmenter's glued-sentence
+//! rules and the aligner's resegmentation (`align::resplit`, with the Chinese sentence
+//! start / end statistics of `align::boundary`) catch the others.
 //!
 //! Our sentences are mapped onto the gold segment lines by character position: both streams
 //! are the same text once whitespace is removed (ingest's normalisation is applied to the gold
@@ -135,7 +136,7 @@ fn raw_zh_ru_units_lie_inside_one_gold_bead() {
     }
     let share = right as f64 / total as f64;
     println!("ntrex-zhru raw: {right}/{total} units inside one gold bead ({share:.4})");
-    assert!(share >= 0.93, "{right}/{total} = {share:.4}");
+    assert!(share >= 0.945, "{right}/{total} = {share:.4}");
 }
 
 #[test]
@@ -146,5 +147,5 @@ fn raw_zh_en_units_lie_inside_one_gold_bead() {
     }
     let share = right as f64 / total as f64;
     println!("ntrex-zhen raw: {right}/{total} units inside one gold bead ({share:.4})");
-    assert!(share >= 0.93, "{right}/{total} = {share:.4}");
+    assert!(share >= 0.945, "{right}/{total} = {share:.4}");
 }
