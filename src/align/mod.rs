@@ -17,7 +17,9 @@
 //!    neighbouring nodes; a logistic mixes it with the bead's own evidence.
 //! 5. Optionally ([`AlignConfig::resegment`], [`align_batch_segments`]), [`resplit`]: a 1-2
 //!    bead whose single segment glues an unpunctuated headline to the next sentence is split
-//!    into 1-1 beads where the other side shows the boundary.
+//!    into 1-1 beads where the other side shows the boundary, and a 1-1 bead glued on both
+//!    sides is split where each side shows evidence of a sentence start ([`boundary`]: which
+//!    Chinese words end and open sentences, counted over the input).
 //!
 //! [`eval`] ports the reference scorer (strict / lax P/R/F1).
 
