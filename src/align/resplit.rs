@@ -162,19 +162,27 @@ pub fn candidates(text: &str, lang: Lang, stats: &BoundaryStats) -> Vec<Candidat
 /// balanced, at every byte offset of `text` that starts a character.
 fn nesting(text: &str) -> HashMap<usize, (i32, bool)> {
     let mut out = HashMap::new();
-    let (mut depth, mut curly, mut straight) = (0i32, 0i32, 0i32);
+    let (mut depth, mut straight) = (0i32, 0i32);
+    // Open quotation marks. A `“` closes an open `„` (Russian inner quotes) or `“` (Chinese web
+    // text types `“…“`), and opens otherwise.
+    let mut quotes: Vec<char> = Vec::new();
     for (i, c) in text.char_indices() {
-        out.insert(i, (depth, curly == 0 && straight % 2 == 0));
+        out.insert(i, (depth, quotes.is_empty() && straight % 2 == 0));
         match c {
             '(' | '（' | '《' | '【' | '[' => depth += 1,
             ')' | '）' | '》' | '】' | ']' => depth -= 1,
-            '“' | '«' | '「' | '『' => curly += 1,
-            '”' | '»' | '」' | '』' => curly -= 1,
+            '“' if matches!(quotes.last(), Some('„' | '“')) => {
+                quotes.pop();
+            }
+            '“' | '«' | '„' | '「' | '『' => quotes.push(c),
+            '”' | '»' | '」' | '』' => {
+                quotes.pop();
+            }
             '"' => straight += 1,
             _ => {}
         }
     }
-    out.insert(text.len(), (depth, curly == 0 && straight % 2 == 0));
+    out.insert(text.len(), (depth, quotes.is_empty() && straight % 2 == 0));
     out
 }
 
@@ -224,7 +232,10 @@ fn zh_candidates(text: &str, stats: &BoundaryStats) -> Vec<Candidate> {
         if is_break_punct(last) || is_break_punct(next) {
             continue;
         }
-        if ZH_OPENERS_PUNCT.contains(&last) || ZH_CLOSERS.contains(&next) {
+        let (depth, balanced) = nest.get(&pos).copied().unwrap_or((1, false));
+        // A `“` that closed a quotation (`…“穷人的大钟“|七月份…`) is a closer here.
+        let typed_closer = last == '“' && balanced;
+        if (ZH_OPENERS_PUNCT.contains(&last) && !typed_closer) || ZH_CLOSERS.contains(&next) {
             continue;
         }
         // Inside a run of Latin letters or digits (jieba may cut `Sainsbury's`).
@@ -235,12 +246,11 @@ fn zh_candidates(text: &str, stats: &BoundaryStats) -> Vec<Candidate> {
         if zh_dangling_end(prev.tag) || zh_dangling_start(w.tag, w.word) {
             continue;
         }
-        let (depth, balanced) = nest.get(&pos).copied().unwrap_or((1, false));
         if depth != 0 {
             continue;
         }
         let mut prior = if balanced { 0.0 } else { -1.5 };
-        if ZH_CLOSERS.contains(&last) {
+        if ZH_CLOSERS.contains(&last) || typed_closer {
             prior += 1.0;
         }
         if ZH_OPENERS_PUNCT.contains(&next) {
@@ -1249,6 +1259,25 @@ mod tests {
         assert!(!shown
             .iter()
             .any(|s| s.contains("（在|") || s.contains("在|加州）")));
+    }
+
+    #[test]
+    fn a_quote_typed_as_opening_that_closes_counts_as_a_closer() {
+        let t = "他自豪地将该大钟称之为“穷人的大钟“七月份专家将其称为文化宝藏";
+        let cs = candidates(t, Lang::Zh, &BoundaryStats::default());
+        let at = |s: &str| {
+            cs.iter()
+                .find(|c| cut(t, c).starts_with(s))
+                .map(|c| c.prior)
+        };
+        let after_quote =
+            at("他自豪地将该大钟称之为“穷人的大钟“|").expect("candidate after the quote");
+        // Balanced there, with the closing-quote bonus; inside the quotation is unbalanced.
+        assert!(after_quote >= 1.0, "{after_quote}");
+        assert!(cs
+            .iter()
+            .filter(|c| c.pos > t.find('穷').unwrap() && c.pos < t.rfind('“').unwrap())
+            .all(|c| c.prior < 0.0));
     }
 
     #[test]
