@@ -1,7 +1,8 @@
 //! Structural properties of alignments on random inputs: every segment of both sides lies in
 //! exactly one bead, beads are monotonic and contiguous, bead shapes respect
 //! `max_bead_side`, confidences lie in [0, 1], including empty sides; resegmentation only
-//! cuts segments (the text of each side and the paragraph order stay as they were).
+//! cuts segments (the text of each side and the paragraph order stay as they were), also on
+//! parallel batches large enough for the learnt boundary statistics and the joint split.
 
 use proptest::prelude::*;
 use tmalign::align::{align, align_batch, align_batch_segments, AlignConfig, Alignment, Segment};
@@ -78,6 +79,85 @@ fn side(
                 .collect()
         },
     )
+}
+
+/// Word pairs that translate each other, for parallel documents.
+const PAIRS: &[(&str, &str)] = &[
+    ("我们", "мы"),
+    ("政府", "правительство"),
+    ("2019年", "2019 года"),
+    ("总统", "президент"),
+    ("习近平", "Си Цзиньпин"),
+    ("马其顿", "Македония"),
+    ("经济", "экономика"),
+    ("合作", "сотрудничество"),
+    ("会议", "встреча"),
+    ("三百万", "3 млн"),
+];
+
+/// A parallel document pair of `n` sentences made of [`PAIRS`], in paragraphs; a sentence may
+/// run into the next one without its full stop on the Chinese side, the Russian side or both
+/// (a glued headline): enough sentences, in a batch, for the learnt Chinese boundary
+/// statistics, the joint split and the bare split against a full stop to come into play.
+fn parallel_pair(n: std::ops::Range<usize>) -> impl Strategy<Value = (Vec<Segment>, Vec<Segment>)> {
+    let sentence = (
+        prop::collection::vec(0..PAIRS.len(), 2..8),
+        0usize..12,
+        0usize..4,
+    );
+    prop::collection::vec(sentence, n).prop_map(|v| {
+        let (mut zh, mut ru) = (Vec::<Segment>::new(), Vec::<Segment>::new());
+        let (mut para, mut glue_zh, mut glue_ru) = (0, false, false);
+        for (words, glue, step) in v {
+            para += usize::from(step == 0);
+            let z: String = words.iter().map(|&w| PAIRS[w].0).collect();
+            let r: Vec<&str> = words.iter().map(|&w| PAIRS[w].1).collect();
+            let mut r = r.join(" ");
+            if let Some(c) = r.chars().next() {
+                r = c.to_uppercase().chain(r.chars().skip(1)).collect();
+            }
+            for (side, text, stop, sep, glued, next_glued) in [
+                (&mut zh, z, "。", "", &mut glue_zh, glue == 1 || glue == 3),
+                (&mut ru, r, ".", " ", &mut glue_ru, glue == 2 || glue == 3),
+            ] {
+                let end = if next_glued { "" } else { stop };
+                match side.last_mut() {
+                    Some(last) if *glued => {
+                        last.text = format!("{}{sep}{text}{end}", last.text);
+                    }
+                    _ => side.push(Segment {
+                        text: format!("{text}{end}"),
+                        paragraph: para,
+                    }),
+                }
+                *glued = next_glued;
+            }
+        }
+        (zh, ru)
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(8))]
+
+    #[test]
+    fn resegmentation_of_large_inputs_keeps_text_and_structure(docs in prop::collection::vec(parallel_pair(70..90), 3..4)) {
+        let mut cfg = AlignConfig::new(Lang::Zh, Lang::Ru);
+        cfg.resegment = true;
+        let out = align_batch_segments(&docs, &cfg);
+        let squeeze = |v: &[Segment]| -> String {
+            v.iter().flat_map(|s| s.text.chars()).filter(|c| !c.is_whitespace()).collect()
+        };
+        for ((s, t), d) in docs.iter().zip(&out) {
+            check(&d.alignment, d.src.len(), d.tgt.len(), cfg.max_bead_side);
+            prop_assert_eq!(squeeze(s), squeeze(&d.src));
+            prop_assert_eq!(squeeze(t), squeeze(&d.tgt));
+            prop_assert!(d.src.iter().chain(&d.tgt).all(|seg| !seg.text.trim().is_empty()));
+            for side in [&d.src, &d.tgt] {
+                prop_assert!(side.windows(2).all(|w| w[0].paragraph <= w[1].paragraph));
+            }
+        }
+    }
 }
 
 proptest! {
