@@ -9,8 +9,8 @@
 //!
 //! Units alone would reward cutting sentences into fragments that still fall inside one gold
 //! bead, so the sentence boundaries of both sides are also scored against the true ones (the
-//! NTREX lines each gold segment joins): zh-ru P 0.952 R 0.948 (zh), 0.969 / 0.968 (ru);
-//! zh-en 0.950 / 0.948 (zh), 0.978 / 0.965 (en).
+//! NTREX lines each gold segment joins): zh-ru P 0.952 R 0.948 (zh), 0.969 / 0.967 (ru);
+//! zh-en 0.950 / 0.948 (zh), 0.978 / 0.964 (en).
 //!
 //! Our sentences are mapped onto the gold segment lines by character position: both streams
 //! are the same text once whitespace is removed (ingest's normalisation is applied to the gold
