@@ -5,7 +5,9 @@
 //! parallel batches large enough for the learnt boundary statistics and the joint split.
 
 use proptest::prelude::*;
-use tmalign::align::{align, align_batch, align_batch_segments, AlignConfig, Alignment, Segment};
+use tmalign::align::{
+    align, align_batch, align_batch_segments, AlignConfig, AlignedDoc, Alignment, Segment,
+};
 use tmalign::Lang;
 
 fn check(a: &Alignment, n: usize, m: usize, max_side: usize) {
@@ -21,6 +23,28 @@ fn check(a: &Alignment, n: usize, m: usize, max_side: usize) {
         j = b.tgt.end;
     }
     assert_eq!((i, j), (n, m));
+}
+
+/// What resegmentation must keep for one document pair `given` → `d`: the bead structure,
+/// each side's text (whitespace aside) and the paragraph order.
+fn check_resegmented(
+    given: (&[Segment], &[Segment]),
+    d: &AlignedDoc,
+    max_side: usize,
+) -> Result<(), TestCaseError> {
+    let squeeze = |v: &[Segment]| -> String {
+        v.iter()
+            .flat_map(|s| s.text.chars())
+            .filter(|c| !c.is_whitespace())
+            .collect()
+    };
+    check(&d.alignment, d.src.len(), d.tgt.len(), max_side);
+    prop_assert_eq!(squeeze(given.0), squeeze(&d.src));
+    prop_assert_eq!(squeeze(given.1), squeeze(&d.tgt));
+    for side in [&d.src, &d.tgt] {
+        prop_assert!(side.windows(2).all(|w| w[0].paragraph <= w[1].paragraph));
+    }
+    Ok(())
 }
 
 fn zh_word() -> impl Strategy<Value = String> {
@@ -145,17 +169,9 @@ proptest! {
         let mut cfg = AlignConfig::new(Lang::Zh, Lang::Ru);
         cfg.resegment = true;
         let out = align_batch_segments(&docs, &cfg);
-        let squeeze = |v: &[Segment]| -> String {
-            v.iter().flat_map(|s| s.text.chars()).filter(|c| !c.is_whitespace()).collect()
-        };
         for ((s, t), d) in docs.iter().zip(&out) {
-            check(&d.alignment, d.src.len(), d.tgt.len(), cfg.max_bead_side);
-            prop_assert_eq!(squeeze(s), squeeze(&d.src));
-            prop_assert_eq!(squeeze(t), squeeze(&d.tgt));
+            check_resegmented((s, t), d, cfg.max_bead_side)?;
             prop_assert!(d.src.iter().chain(&d.tgt).all(|seg| !seg.text.trim().is_empty()));
-            for side in [&d.src, &d.tgt] {
-                prop_assert!(side.windows(2).all(|w| w[0].paragraph <= w[1].paragraph));
-            }
         }
     }
 }
@@ -177,17 +193,9 @@ proptest! {
         cfg.resegment = true;
         let out = align_batch_segments(&docs, &cfg);
         prop_assert_eq!(out.len(), docs.len());
-        let squeeze = |v: &[Segment]| -> String {
-            v.iter().flat_map(|s| s.text.chars()).filter(|c| !c.is_whitespace()).collect()
-        };
         for ((s, t), d) in docs.iter().zip(&out) {
-            check(&d.alignment, d.src.len(), d.tgt.len(), cfg.max_bead_side);
-            prop_assert_eq!(squeeze(s), squeeze(&d.src));
-            prop_assert_eq!(squeeze(t), squeeze(&d.tgt));
+            check_resegmented((s, t), d, cfg.max_bead_side)?;
             prop_assert!(d.src.len() >= s.len() && d.tgt.len() >= t.len());
-            for side in [&d.src, &d.tgt] {
-                prop_assert!(side.windows(2).all(|w| w[0].paragraph <= w[1].paragraph));
-            }
         }
     }
 

@@ -27,11 +27,7 @@ use tmalign::ingest::normalize::normalize;
 fn char_to_line(lines: &[String]) -> Vec<usize> {
     let mut map = Vec::new();
     for (i, line) in lines.iter().enumerate() {
-        let n = normalize(line)
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .count();
-        map.extend(std::iter::repeat_n(i, n));
+        map.extend(std::iter::repeat_n(i, squeeze(line).chars().count()));
     }
     map
 }

@@ -1078,6 +1078,15 @@ mod tests {
         format!("{}|{}", &text[..c.pos], &text[c.pos..])
     }
 
+    /// One zh-ru pair aligned with resegmentation on.
+    fn resegmented(zh: &[Segment], ru: &[Segment]) -> crate::align::AlignedDoc {
+        let mut cfg = AlignConfig::new(Lang::Zh, Lang::Ru);
+        cfg.resegment = true;
+        crate::align::align_batch_segments(&[(zh.to_vec(), ru.to_vec())], &cfg)
+            .pop()
+            .expect("one result per pair")
+    }
+
     /// Parallel "news" sentences built from word lists: each opens with a subject, goes on
     /// with objects and ends with a result word, so the lexicon can learn the words and the
     /// Chinese start / end statistics have something to learn ([`BoundaryStats`] wants a few
@@ -1182,10 +1191,7 @@ mod tests {
     fn splits_a_headline_glued_on_both_sides() {
         let (zh, ru) = glued_both_pair(true);
         let (zh_whole, ru_whole) = (zh[20].text.clone(), ru[20].text.clone());
-        let mut cfg = AlignConfig::new(Lang::Zh, Lang::Ru);
-        cfg.resegment = true;
-        let out = crate::align::align_batch_segments(&[(zh.clone(), ru.clone())], &cfg);
-        let d = &out[0];
+        let d = &resegmented(&zh, &ru);
         assert_eq!(d.resplit.joint, 1, "{:?}", d.resplit);
         assert_eq!((d.src.len(), d.tgt.len()), (zh.len() + 1, ru.len() + 1));
         assert_eq!(format!("{}{}", d.src[20].text, d.src[21].text), zh_whole);
@@ -1208,19 +1214,16 @@ mod tests {
         assert_eq!(d.alignment.beads.len(), zh.len() + 1);
         // Without the glued pair nothing is split.
         let (zh, ru) = glued_both_pair(false);
-        let out = crate::align::align_batch_segments(&[(zh.clone(), ru)], &cfg);
-        assert_eq!(out[0].resplit.joint, 0);
-        assert_eq!(out[0].src, zh);
+        let d = resegmented(&zh, &ru);
+        assert_eq!(d.resplit.joint, 0);
+        assert_eq!(d.src, zh);
     }
 
     #[test]
     fn splits_a_glued_headline_where_the_other_side_does() {
         let (zh, ru) = glued_pair(false, false);
         let headline = zh[20].text.clone();
-        let mut cfg = AlignConfig::new(Lang::Zh, Lang::Ru);
-        cfg.resegment = true;
-        let out = crate::align::align_batch_segments(&[(zh.clone(), ru.clone())], &cfg);
-        let d = &out[0];
+        let d = &resegmented(&zh, &ru);
         assert_eq!(d.resplit.split, 1, "{:?}", d.resplit);
         assert_eq!(d.src.len(), zh.len() + 1);
         assert_eq!(format!("{}{}", d.src[20].text, d.src[21].text), headline);
@@ -1251,13 +1254,11 @@ mod tests {
     #[test]
     fn no_split_where_the_other_side_has_a_full_stop_and_this_side_a_comma() {
         let (zh, ru) = glued_pair(true, true);
-        let mut cfg = AlignConfig::new(Lang::Zh, Lang::Ru);
-        cfg.resegment = true;
-        let out = crate::align::align_batch_segments(&[(zh.clone(), ru)], &cfg);
+        let d = resegmented(&zh, &ru);
         // The 1-2 bead is there and examined, but not split: the comma explains the full stop.
-        assert_eq!(out[0].resplit.considered, 1);
-        assert_eq!(out[0].resplit.split, 0);
-        assert_eq!(out[0].src, zh);
+        assert_eq!(d.resplit.considered, 1);
+        assert_eq!(d.resplit.split, 0);
+        assert_eq!(d.src, zh);
     }
 
     #[test]
@@ -1266,10 +1267,7 @@ mod tests {
         // other side's full stop, so the bare boundary is taken.
         let (zh, ru) = glued_pair(true, false);
         let headline = zh[20].text.clone();
-        let mut cfg = AlignConfig::new(Lang::Zh, Lang::Ru);
-        cfg.resegment = true;
-        let out = crate::align::align_batch_segments(&[(zh.clone(), ru.clone())], &cfg);
-        let d = &out[0];
+        let d = &resegmented(&zh, &ru);
         assert_eq!(d.resplit.split, 1, "{:?}", d.resplit);
         assert_eq!(format!("{}{}", d.src[20].text, d.src[21].text), headline);
         let ru_words = ru[20].text.split(' ').count();

@@ -596,29 +596,39 @@ impl<'a> Scorer<'a> {
                     }
                 }
             }
-            let k = self.sinfo[s].known as u32;
-            out.known += k;
-            out.cov += m.count_ones();
-            out.seg_sum += self.seg_cov(m.count_ones(), k)
-                - self.w.lex_grow * (j1 - j0).saturating_sub(1) as f32;
-            if want_llr {
-                let (cv, un) = self.llr[(j1 - j0).saturating_sub(1).min(3)];
-                out.llr += cv * m.count_ones() as f32 + un * (k - m.count_ones()) as f32;
-            }
+            self.add_segment(
+                &mut out,
+                self.sinfo[s].known,
+                m.count_ones(),
+                j1 - j0,
+                want_llr,
+            );
         }
         for (t, &m) in (j0..j1).zip(&tgt_or) {
-            let k = self.tinfo[t].known as u32;
-            out.known += k;
-            out.cov += m.count_ones();
-            out.seg_sum += self.seg_cov(m.count_ones(), k)
-                - self.w.lex_grow * (i1 - i0).saturating_sub(1) as f32;
-            if want_llr {
-                let (cv, un) = self.llr[(i1 - i0).saturating_sub(1).min(3)];
-                out.llr += cv * m.count_ones() as f32 + un * (k - m.count_ones()) as f32;
-            }
+            self.add_segment(
+                &mut out,
+                self.tinfo[t].known,
+                m.count_ones(),
+                i1 - i0,
+                want_llr,
+            );
         }
         self.tgt_or = tgt_or;
         out
+    }
+
+    /// Adds one segment's lexical terms: `known` units, `c` of them covered by the `others`
+    /// segments of the other side.
+    #[inline]
+    fn add_segment(&self, out: &mut LexTerms, known: u8, c: u32, others: usize, want_llr: bool) {
+        let k = known as u32;
+        out.known += k;
+        out.cov += c;
+        out.seg_sum += self.seg_cov(c, k) - self.w.lex_grow * others.saturating_sub(1) as f32;
+        if want_llr {
+            let (cv, un) = self.llr[others.saturating_sub(1).min(3)];
+            out.llr += cv * c as f32 + un * (k - c) as f32;
+        }
     }
 
     fn llr_coefficients(p1: f32, p0: f32) -> (f32, f32) {
