@@ -201,9 +201,11 @@ fn zh_dangling_end(tag: &str) -> bool {
 }
 
 /// Whether a jieba tag marks a word that cannot open a sentence: auxiliaries, localisers
-/// (中, 后), measure words, modal particles (they lean on what precedes).
+/// (中, 后), measure words, modal particles, interjections (they lean on what precedes).
+/// Latin words (tag `eng`) are not interjections (`e`): a sentence may open with a name.
 fn zh_dangling_start(tag: &str, word: &str) -> bool {
-    matches!(tag.chars().next(), Some('u' | 'f' | 'q' | 'y' | 'e'))
+    matches!(tag.chars().next(), Some('u' | 'f' | 'q' | 'y'))
+        || tag == "e"
         || matches!(
             word,
             "的" | "了" | "着" | "过" | "等" | "时" | "中" | "后" | "上" | "人士"
@@ -1284,6 +1286,14 @@ mod tests {
         assert!(!shown
             .iter()
             .any(|s| s.contains("（在|") || s.contains("在|加州）")));
+        // A sentence may open with a Latin name (jieba tags it `eng`, not an interjection).
+        let t = "Sainsbury's计划进军英国的美容市场Sainsbury's将依托Boots采取百货商店的风格。";
+        let cs = candidates(t, Lang::Zh, &BoundaryStats::default());
+        let shown: Vec<String> = cs.iter().map(|c| cut(t, c)).collect();
+        assert!(
+            shown.iter().any(|s| s.contains("市场|Sainsbury")),
+            "{shown:?}"
+        );
     }
 
     #[test]
