@@ -158,33 +158,70 @@ pub fn candidates(text: &str, lang: Lang, stats: &BoundaryStats) -> Vec<Candidat
     }
 }
 
-/// Bracket depth (round brackets, book-title marks) and whether straight / curly quotes are
-/// balanced, at every byte offset of `text` that starts a character.
-fn nesting(text: &str) -> HashMap<usize, (i32, bool)> {
+/// Quotation and bracket state at one byte offset (see [`nesting`]).
+#[derive(Debug, Clone, Copy)]
+struct Nest {
+    /// Round brackets and book-title marks open.
+    depth: i32,
+    /// No quotation open.
+    balanced: bool,
+    /// The innermost open quotation is a double one (`"`, `“`, `„`): a straight `"` here
+    /// closes it rather than opening another.
+    double_open: bool,
+}
+
+/// Bracket depth (round brackets, book-title marks) and the open quotations at every byte
+/// offset of `text` that starts a character.
+fn nesting(text: &str) -> HashMap<usize, Nest> {
     let mut out = HashMap::new();
-    let (mut depth, mut straight) = (0i32, 0i32);
-    // Open quotation marks. A `“` closes an open `„` (Russian inner quotes) or `“` (Chinese web
-    // text types `“…“`), and opens otherwise.
+    let mut depth = 0i32;
+    // Open quotation marks. Web text mixes its quotes (`“…“`, `“…"`, `"…“`, Russian inner
+    // `„…“`): a `“` or a straight `"` closes an open double quotation and opens otherwise.
     let mut quotes: Vec<char> = Vec::new();
+    let state = |depth: i32, quotes: &[char]| Nest {
+        depth,
+        balanced: quotes.is_empty(),
+        double_open: matches!(quotes.last(), Some('"' | '“' | '„')),
+    };
     for (i, c) in text.char_indices() {
-        out.insert(i, (depth, quotes.is_empty() && straight % 2 == 0));
+        let here = state(depth, &quotes);
+        out.insert(i, here);
         match c {
             '(' | '（' | '《' | '【' | '[' => depth += 1,
             ')' | '）' | '》' | '】' | ']' => depth -= 1,
-            '“' if matches!(quotes.last(), Some('„' | '“')) => {
+            '“' | '"' if here.double_open => {
                 quotes.pop();
             }
-            '“' | '«' | '„' | '「' | '『' => quotes.push(c),
+            '“' | '"' | '«' | '„' | '「' | '『' => quotes.push(c),
             '”' | '»' | '」' | '』' => {
                 quotes.pop();
             }
-            '"' => straight += 1,
             _ => {}
         }
     }
-    out.insert(text.len(), (depth, quotes.is_empty() && straight % 2 == 0));
+    out.insert(text.len(), state(depth, &quotes));
     out
 }
+
+/// Whether `head` ends with a quotation mark after a comma, colon or semicolon: in an
+/// alphabetic language the quotation closes inside a sentence that goes on (`…tactics of the
+/// Party," Trump said`, `…», — сказал`). (Chinese translations of such news do break there:
+/// `…就会哭，”|“我认为…`.)
+fn comma_then_quote(head: &str) -> bool {
+    let mut rev = head.trim_end().chars().rev();
+    matches!(rev.next(), Some('"' | '“' | '”' | '»' | '\'' | '’'))
+        && matches!(
+            rev.next(),
+            Some(',' | '，' | ';' | '；' | ':' | '：' | '、')
+        )
+}
+
+/// The state assumed where [`nesting`] has none (never at a character boundary).
+const UNKNOWN_NEST: Nest = Nest {
+    depth: 1,
+    balanced: false,
+    double_open: false,
+};
 
 fn nonspace_len(s: &str) -> usize {
     s.chars().filter(|c| !c.is_whitespace()).count()
@@ -234,10 +271,18 @@ fn zh_candidates(text: &str, stats: &BoundaryStats) -> Vec<Candidate> {
         if is_break_punct(last) || is_break_punct(next) {
             continue;
         }
-        let (depth, balanced) = nest.get(&pos).copied().unwrap_or((1, false));
-        // A `“` that closed a quotation (`…“穷人的大钟“|七月份…`) is a closer here.
-        let typed_closer = last == '“' && balanced;
-        if (ZH_OPENERS_PUNCT.contains(&last) && !typed_closer) || ZH_CLOSERS.contains(&next) {
+        let Nest {
+            depth,
+            balanced,
+            double_open,
+        } = nest.get(&pos).copied().unwrap_or(UNKNOWN_NEST);
+        // A `“` or `"` that closed a quotation (`…“穷人的大钟“|七月份…`) is a closer here; a
+        // `"` with no quotation open before it opens one (`…愤怒”|"给卡瓦诺…`).
+        let typed_closer = matches!(last, '“' | '"') && !double_open;
+        let opened_before = matches!(last, '“' | '"') && double_open
+            || ZH_OPENERS_PUNCT.contains(&last) && last != '“';
+        let closes_next = ZH_CLOSERS.contains(&next) && (next != '"' || double_open);
+        if opened_before || closes_next {
             continue;
         }
         // Inside a run of Latin letters or digits (jieba may cut `Sainsbury's`).
@@ -255,7 +300,7 @@ fn zh_candidates(text: &str, stats: &BoundaryStats) -> Vec<Candidate> {
         if ZH_CLOSERS.contains(&last) || typed_closer {
             prior += 1.0;
         }
-        if ZH_OPENERS_PUNCT.contains(&next) {
+        if ZH_OPENERS_PUNCT.contains(&next) || next == '"' {
             prior += 0.5;
         }
         // A lede repeats its headline's subject (`叙利亚外长表示…` | `叙利亚表示…`): one of the
@@ -324,20 +369,25 @@ fn alpha_candidates(text: &str, between_capitals: bool) -> Vec<Candidate> {
         if matches!(
             last,
             ',' | ';' | ':' | '(' | '-' | '–' | '—' | '«' | '„' | '“' | '/' | '&'
-        ) {
+        ) || comma_then_quote(head)
+        {
             continue;
         }
         // A short lower-case word (в, на, из, of, the) governs what follows: a capitalised
         // word after it is a name inside the sentence.
+        // Hyphenated abbreviations count by their letters (`г-н Трамп`, `г-жа Мэй`).
         let prev_word = head.rsplit(char::is_whitespace).next().unwrap_or("");
-        if prev_word.chars().count() <= 3 && prev_word.chars().all(char::is_lowercase) {
+        let letters: Vec<char> = prev_word.chars().filter(|c| c.is_alphabetic()).collect();
+        if (1..=3).contains(&letters.len()) && letters.iter().all(|c| c.is_lowercase()) {
             continue;
         }
         if matches!(last, '.' | '!' | '?' | '…') {
             // The segmenter saw this one and decided against it (an abbreviation, initials).
             continue;
         }
-        let (depth, balanced) = nest.get(&pos).copied().unwrap_or((1, false));
+        let Nest {
+            depth, balanced, ..
+        } = nest.get(&pos).copied().unwrap_or(UNKNOWN_NEST);
         if depth != 0 || nonspace_len(&text[pos..]) < 8 {
             continue;
         }
@@ -1377,5 +1427,37 @@ mod tests {
         );
         // `, Иван`: after a comma.
         assert!(!shown.iter().any(|s| s.contains(", |Иван")), "{shown:?}");
+        // Not after a hyphenated title (`г-н Трамп`), nor after a quotation closed by a comma
+        // (the sentence goes on: `…," Trump said`).
+        let t =
+            "Почему Трамп выиграет второй срок Следуя этой логике, г-н Трамп победит на выборах.";
+        let cs = candidates(t, Lang::Ru, &BoundaryStats::default());
+        assert!(!cs.iter().any(|c| cut(t, c).contains("г-н |Трамп")));
+        let t = "Trump says Kavanaugh suffered the anger \"A vote for Judge Kavanaugh is a vote to reject the tactics of the Party,\" Trump said at a rally in Wheeling.";
+        let cs = candidates(t, Lang::En, &BoundaryStats::default());
+        let shown: Vec<String> = cs.iter().map(|c| cut(t, c)).collect();
+        assert!(shown.iter().any(|s| s.contains("anger |\"A")), "{shown:?}");
+        assert!(
+            !shown.iter().any(|s| s.contains("Party,\" |Trump")),
+            "{shown:?}"
+        );
+    }
+
+    #[test]
+    fn straight_quotes_open_or_close_by_what_is_open() {
+        // `"` after a closed `“…”` opens: a candidate before it; a `"` that closes a `“`
+        // counts as a closer.
+        let t = "特朗普说卡瓦诺“遭受到民主党的卑鄙和愤怒”\"给卡瓦诺法官投票就是反对民主党的策略\"他说。";
+        let cs = candidates(t, Lang::Zh, &BoundaryStats::default());
+        let shown: Vec<String> = cs.iter().map(|c| cut(t, c)).collect();
+        assert!(shown.iter().any(|s| s.contains("愤怒”|\"给")), "{shown:?}");
+        assert!(!shown.iter().any(|s| s.contains("\"|给")), "{shown:?}");
+        let t = "他所在的党团担心“他们与别人押韵\"对于威尔士境外的读者来说这是愚蠢的意思";
+        let cs = candidates(t, Lang::Zh, &BoundaryStats::default());
+        let closer = cs
+            .iter()
+            .find(|c| cut(t, c).contains("押韵\"|对于"))
+            .expect("candidate after the closing quote");
+        assert!(closer.prior >= 1.0, "{}", closer.prior);
     }
 }
