@@ -150,11 +150,17 @@ fn is_break_punct(c: char) -> bool {
 /// few characters).
 ///
 /// `stats`: sentence start / end statistics of the input's Chinese words, which add their
-/// evidence to a Chinese candidate's prior.
-pub fn candidates(text: &str, lang: Lang, stats: &BoundaryStats) -> Vec<Candidate> {
+/// evidence to a Chinese candidate's prior. `words`: what the input's alphabetic text shows of
+/// its words ([`lowercase_words`]).
+pub fn candidates(
+    text: &str,
+    lang: Lang,
+    stats: &BoundaryStats,
+    words: &HashSet<String>,
+) -> Vec<Candidate> {
     match lang {
         Lang::Zh => zh_candidates(text, stats),
-        _ => alpha_candidates(text, false),
+        _ => alpha_candidates(text, false, words),
     }
 }
 
@@ -340,7 +346,8 @@ fn zh_candidates(text: &str, stats: &BoundaryStats) -> Vec<Candidate> {
 /// `between_capitals`: also a position between two capitalised words (`… в Париже | Команда
 /// Европы …`), which is far more often inside a name than at a boundary; only the joint split
 /// (which then asks for evidence of a sentence start, see [`starts_sentence`]) wants them.
-fn alpha_candidates(text: &str, between_capitals: bool) -> Vec<Candidate> {
+/// `words`: see [`lowercase_words`].
+fn alpha_candidates(text: &str, between_capitals: bool, words: &HashSet<String>) -> Vec<Candidate> {
     let nest = nesting(text);
     let mut out = Vec::new();
     let mut words_before = 0usize;
@@ -374,11 +381,16 @@ fn alpha_candidates(text: &str, between_capitals: bool) -> Vec<Candidate> {
             continue;
         }
         // A short lower-case word (в, на, из, of, the) governs what follows: a capitalised
-        // word after it is a name inside the sentence.
-        // Hyphenated abbreviations count by their letters (`г-н Трамп`, `г-жа Мэй`).
+        // word after it is a name inside the sentence. Hyphenated abbreviations count by their
+        // letters (`г-н Трамп`, `г-жа Мэй`). A short word that the input has ending a
+        // sentence is a content word (`…забить гол | Серхио…`).
         let prev_word = head.rsplit(char::is_whitespace).next().unwrap_or("");
         let letters: Vec<char> = prev_word.chars().filter(|c| c.is_alphabetic()).collect();
-        if (1..=3).contains(&letters.len()) && letters.iter().all(|c| c.is_lowercase()) {
+        let ends_sentences = || words.contains(&format!("{END_MARK}{prev_word}"));
+        if (1..=3).contains(&letters.len())
+            && letters.iter().all(|c| c.is_lowercase())
+            && !ends_sentences()
+        {
             continue;
         }
         if matches!(last, '.' | '!' | '?' | '…') {
@@ -753,7 +765,12 @@ fn best_split(
 ) -> Option<(Vec<usize>, Vec<Range<usize>>)> {
     let (wsegs, _, wlang) = ctx.side(whole_is_src, true);
     let text = wsegs[x].text.as_str();
-    let cands: Vec<Candidate> = candidates(text, wlang, ctx.stats)
+    let words = if whole_is_src {
+        ctx.lower.0
+    } else {
+        ctx.lower.1
+    };
+    let cands: Vec<Candidate> = candidates(text, wlang, ctx.stats, words)
         .into_iter()
         .map(|c| Candidate {
             prior: c.prior + ctx.params.boundary * c.boundary,
@@ -879,10 +896,12 @@ fn best_split(
     (score - p.accept_boundary * evidence + p.margin < original).then_some((cuts, groups))
 }
 
-/// The word forms that `texts` write in lower case somewhere, and their stems of
-/// [`LONG_STEM`] letters or more: a capitalised word among them is a common word opening a
-/// sentence rather than a name. (Short stems are left out: they conflate names with common
-/// words, `Кореи` with `коре…`.)
+/// The word forms that `texts` (one sentence each) write in lower case somewhere, and their
+/// stems of [`LONG_STEM`] letters or more: a capitalised word among them is a common word
+/// opening a sentence rather than a name. (Short stems are left out: they conflate names with
+/// common words, `Кореи` with `коре…`.) Also, marked with [`END_MARK`], the short lower-case
+/// words that end a sentence: nouns like `гол`, `год`, never a preposition that governs what
+/// follows.
 pub(crate) fn lowercase_words<'a>(
     texts: impl Iterator<Item = &'a str>,
     lang: Lang,
@@ -892,9 +911,14 @@ pub(crate) fn lowercase_words<'a>(
         return out;
     }
     let stemmer = features::Stemmer::new(lang);
+    // Short lower-case words: (occurrences, sentence ends).
+    let mut short: HashMap<&str, (u32, u32)> = HashMap::new();
     for text in texts {
         for w in text.split(|c: char| !c.is_alphanumeric()) {
             if w.chars().next().is_some_and(char::is_lowercase) {
+                if (2..=3).contains(&w.chars().count()) {
+                    short.entry(w).or_default().0 += 1;
+                }
                 out.insert(w.to_owned());
                 let stem = stemmer.stem(w);
                 if stem.chars().count() >= LONG_STEM {
@@ -902,15 +926,40 @@ pub(crate) fn lowercase_words<'a>(
                 }
             }
         }
+        let body = text
+            .trim_end()
+            .trim_end_matches(|c: char| ZH_CLOSERS.contains(&c) || matches!(c, '»' | '’'));
+        if let Some(body) = body.strip_suffix(['.', '!', '?', '…']) {
+            let last = body
+                .rsplit(|c: char| !c.is_alphanumeric())
+                .next()
+                .unwrap_or("");
+            if let Some(counts) = short.get_mut(last) {
+                counts.1 += 1;
+            }
+        }
+    }
+    // A preposition may end an English sentence now and then (`…looking for.`); a noun does
+    // so a good share of the time.
+    for (w, (n, ends)) in short {
+        if ends * SHORT_END_SHARE >= n {
+            out.insert(format!("{END_MARK}{w}"));
+        }
     }
     out
 }
+
+/// A short word ends at least one in this many of its occurrences to count as a content
+/// word in [`lowercase_words`].
+const SHORT_END_SHARE: u32 = 20;
 
 /// Stems at least this long stand for their word in [`lowercase_words`] (shorter ones
 /// conflate names with common words).
 const LONG_STEM: usize = 6;
 /// Marks a stem entry in the [`lowercase_words`] set.
 const STEM_MARK: char = '\u{1}';
+/// Marks a short word that ends a sentence in the [`lowercase_words`] set.
+const END_MARK: char = '\u{2}';
 
 /// Whether the capitalised word at byte `pos` of `text` (an alphabetic language) opens a
 /// sentence by the evidence of the input: it is a common word (written in lower case
@@ -969,9 +1018,26 @@ fn joint_candidates(
     if lang == Lang::Zh {
         return zh_candidates(text, stats);
     }
-    let mut out = alpha_candidates(text, true);
-    out.retain(|c| starts_sentence(text, c.pos, lang, lower));
+    let mut out = alpha_candidates(text, true, lower);
+    out.retain(|c| starts_sentence(text, c.pos, lang, lower) && !inside_repeated_name(text, c.pos));
     out
+}
+
+/// Whether byte `pos` of `text` stands between two words that the text writes together
+/// elsewhere too: a name the lede repeats from its headline (`…забить гол Серхио | Агуэро и
+/// Рахим…` after `Смотрите: Серхио Агуэро…`) is not cut between its words.
+fn inside_repeated_name(text: &str, pos: usize) -> bool {
+    let word_char = |c: char| c.is_alphanumeric() || c == '-';
+    let head = text[..pos].trim_end();
+    let prev = &head[head.rfind(|c: char| !word_char(c)).map_or(0, |i| {
+        i + head[i..].chars().next().map_or(1, char::len_utf8)
+    })..];
+    let tail = &text[pos..];
+    let next = &tail[..tail.find(|c: char| !word_char(c)).unwrap_or(tail.len())];
+    if prev.is_empty() || next.is_empty() {
+        return false;
+    }
+    text.matches(&format!("{prev} {next}")).count() >= 2
 }
 
 /// The best joint split of a 1-1 bead whose two segments both run a headline into the next
@@ -1329,7 +1395,7 @@ mod tests {
     #[test]
     fn chinese_candidates_avoid_punctuation_and_brackets() {
         let t = "加州鲨鱼伤害潜水抓龙虾的13岁孩童官员表示，周六，一名13岁男童（在加州）遭到袭击。";
-        let cs = candidates(t, Lang::Zh, &BoundaryStats::default());
+        let cs = candidates(t, Lang::Zh, &BoundaryStats::default(), &HashSet::new());
         let shown: Vec<String> = cs.iter().map(|c| cut(t, c)).collect();
         assert!(shown.iter().any(|s| s.contains("孩童|官员")), "{shown:?}");
         assert!(!shown.iter().any(|s| s.contains("，|") || s.contains("|，")));
@@ -1338,7 +1404,7 @@ mod tests {
             .any(|s| s.contains("（在|") || s.contains("在|加州）")));
         // A sentence may open with a Latin name (jieba tags it `eng`, not an interjection).
         let t = "Sainsbury's计划进军英国的美容市场Sainsbury's将依托Boots采取百货商店的风格。";
-        let cs = candidates(t, Lang::Zh, &BoundaryStats::default());
+        let cs = candidates(t, Lang::Zh, &BoundaryStats::default(), &HashSet::new());
         let shown: Vec<String> = cs.iter().map(|c| cut(t, c)).collect();
         assert!(
             shown.iter().any(|s| s.contains("市场|Sainsbury")),
@@ -1349,7 +1415,7 @@ mod tests {
     #[test]
     fn a_quote_typed_as_opening_that_closes_counts_as_a_closer() {
         let t = "他自豪地将该大钟称之为“穷人的大钟“七月份专家将其称为文化宝藏";
-        let cs = candidates(t, Lang::Zh, &BoundaryStats::default());
+        let cs = candidates(t, Lang::Zh, &BoundaryStats::default(), &HashSet::new());
         let at = |s: &str| {
             cs.iter()
                 .find(|c| cut(t, c).starts_with(s))
@@ -1403,9 +1469,46 @@ mod tests {
     }
 
     #[test]
+    fn short_words_that_end_sentences_do_not_govern_a_name() {
+        // `гол` ends a sentence; `в` never does; `for` ends one of its many uses only.
+        let mut texts = vec!["Он забил гол.", "Это был гол в ворота."];
+        texts.extend(std::iter::repeat_n("Он играл за клуб в Лондоне.", 10));
+        let words = lowercase_words(texts.into_iter(), Lang::Ru);
+        let t = "Смотрите, как Агуэро обходит защиту, чтобы забить гол Агуэро и Стерлинг расправились с защитой.";
+        let shown: Vec<String> = candidates(t, Lang::Ru, &BoundaryStats::default(), &words)
+            .iter()
+            .map(|c| cut(t, c))
+            .collect();
+        assert!(shown.iter().any(|s| s.contains("гол |Агуэро")), "{shown:?}");
+        let none = candidates(t, Lang::Ru, &BoundaryStats::default(), &HashSet::new());
+        assert!(!none.iter().any(|c| cut(t, c).contains("гол |Агуэро")));
+        let mut texts = vec!["What is it for?"];
+        texts.extend(std::iter::repeat_n("He voted for the bill.", 30));
+        let words = lowercase_words(texts.into_iter(), Lang::En);
+        let t = "Trump promised guarantees for North Korea and its security.";
+        let cs = candidates(t, Lang::En, &BoundaryStats::default(), &words);
+        assert!(!cs.iter().any(|c| cut(t, c).contains("for |North")));
+    }
+
+    #[test]
+    fn a_name_the_lede_repeats_is_not_cut() {
+        let words = lowercase_words(["смотрите и мир"].into_iter(), Lang::Ru);
+        let t = "Смотрите: Серхио Агуэро обходит защиту «Брайтона» Серхио Агуэро и Рахим Стерлинг расправились с защитой.";
+        let shown: Vec<String> = joint_candidates(t, Lang::Ru, &words, &BoundaryStats::default())
+            .iter()
+            .map(|c| cut(t, c))
+            .collect();
+        assert!(shown.iter().any(|s| s.contains("» |Серхио")), "{shown:?}");
+        assert!(
+            !shown.iter().any(|s| s.contains("Серхио |Агуэро")),
+            "{shown:?}"
+        );
+    }
+
+    #[test]
     fn chinese_prior_prefers_after_a_closing_quote() {
         let t = "议员担心“看起来像笨蛋”有人提议应将头衔改为新的名称";
-        let cs = candidates(t, Lang::Zh, &BoundaryStats::default());
+        let cs = candidates(t, Lang::Zh, &BoundaryStats::default(), &HashSet::new());
         let best = cs
             .iter()
             .max_by(|a, b| a.prior.total_cmp(&b.prior))
@@ -1419,7 +1522,7 @@ mod tests {
     #[test]
     fn alphabetic_candidates_stand_before_capitals() {
         let t = "В Калифорнии акула ранила ныряльщика По сообщениям источников, в субботу, Иван пострадал.";
-        let cs = candidates(t, Lang::Ru, &BoundaryStats::default());
+        let cs = candidates(t, Lang::Ru, &BoundaryStats::default(), &HashSet::new());
         let shown: Vec<String> = cs.iter().map(|c| cut(t, c)).collect();
         assert!(
             shown.iter().any(|s| s.contains("ныряльщика |По")),
@@ -1431,10 +1534,10 @@ mod tests {
         // (the sentence goes on: `…," Trump said`).
         let t =
             "Почему Трамп выиграет второй срок Следуя этой логике, г-н Трамп победит на выборах.";
-        let cs = candidates(t, Lang::Ru, &BoundaryStats::default());
+        let cs = candidates(t, Lang::Ru, &BoundaryStats::default(), &HashSet::new());
         assert!(!cs.iter().any(|c| cut(t, c).contains("г-н |Трамп")));
         let t = "Trump says Kavanaugh suffered the anger \"A vote for Judge Kavanaugh is a vote to reject the tactics of the Party,\" Trump said at a rally in Wheeling.";
-        let cs = candidates(t, Lang::En, &BoundaryStats::default());
+        let cs = candidates(t, Lang::En, &BoundaryStats::default(), &HashSet::new());
         let shown: Vec<String> = cs.iter().map(|c| cut(t, c)).collect();
         assert!(shown.iter().any(|s| s.contains("anger |\"A")), "{shown:?}");
         assert!(
@@ -1448,12 +1551,12 @@ mod tests {
         // `"` after a closed `“…”` opens: a candidate before it; a `"` that closes a `“`
         // counts as a closer.
         let t = "特朗普说卡瓦诺“遭受到民主党的卑鄙和愤怒”\"给卡瓦诺法官投票就是反对民主党的策略\"他说。";
-        let cs = candidates(t, Lang::Zh, &BoundaryStats::default());
+        let cs = candidates(t, Lang::Zh, &BoundaryStats::default(), &HashSet::new());
         let shown: Vec<String> = cs.iter().map(|c| cut(t, c)).collect();
         assert!(shown.iter().any(|s| s.contains("愤怒”|\"给")), "{shown:?}");
         assert!(!shown.iter().any(|s| s.contains("\"|给")), "{shown:?}");
         let t = "他所在的党团担心“他们与别人押韵\"对于威尔士境外的读者来说这是愚蠢的意思";
-        let cs = candidates(t, Lang::Zh, &BoundaryStats::default());
+        let cs = candidates(t, Lang::Zh, &BoundaryStats::default(), &HashSet::new());
         let closer = cs
             .iter()
             .find(|c| cut(t, c).contains("押韵\"|对于"))
