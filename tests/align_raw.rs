@@ -1,7 +1,7 @@
 //! End to end on `eval/*/raw/` (the same texts as paragraphs): `tmalign run` ingests, segments
 //! with our own rules and aligns; a translation unit is right when both of its sides lie inside
-//! one and the same gold bead. The bar is ≥ 95%; measured 0.9499 (zh-ru, 1743/1835)
-//! and 0.9527 (zh-en, 1752/1839), so the assertions are regression floors. Most wrong units
+//! one and the same gold bead. The bar is ≥ 95%, asserted; measured 0.9510 (zh-ru,
+//! 1747/1837) and 0.9533 (zh-en, 1754/1840). Most wrong units
 //! span two gold beads: a headline with no final punctuation runs into the next sentence on
 //! both sides, or a Chinese line ends without its full stop. The segmenter's glued-sentence
 //! rules and the aligner's resegmentation (`align::resplit`, with the Chinese sentence
@@ -9,8 +9,8 @@
 //!
 //! Units alone would reward cutting sentences into fragments that still fall inside one gold
 //! bead, so the sentence boundaries of both sides are also scored against the true ones (the
-//! NTREX lines each gold segment joins): zh-ru P 0.952 R 0.948 (zh), 0.969 / 0.967 (ru);
-//! zh-en 0.950 / 0.948 (zh), 0.978 / 0.964 (en).
+//! NTREX lines each gold segment joins): zh-ru P 0.952 R 0.949 (zh), 0.970 / 0.969 (ru);
+//! zh-en 0.951 / 0.949 (zh), 0.978 / 0.965 (en).
 //!
 //! Our sentences are mapped onto the gold segment lines by character position: both streams
 //! are the same text once whitespace is removed (ingest's normalisation is applied to the gold
@@ -253,7 +253,7 @@ fn check(set: &str, tgt: &str, floors: [(f64, f64); 2]) {
     let (right, total) = (run.right, run.total);
     let share = right as f64 / total as f64;
     println!("{set} raw: {right}/{total} units inside one gold bead ({share:.4})");
-    assert!(share >= 0.945, "{right}/{total} = {share:.4}");
+    assert!(share >= 0.95, "{right}/{total} = {share:.4}");
     for ((side, b), (p, r)) in ["zh", tgt].iter().zip(run.bounds).zip(floors) {
         println!(
             "{set} raw {side}: sentence boundaries P {:.4} R {:.4} ({} of {} found, {} true)",
