@@ -345,7 +345,7 @@ fn zh_candidates(text: &str, stats: &BoundaryStats) -> Vec<Candidate> {
 
 /// `between_capitals`: also a position between two capitalised words (`… в Париже | Команда
 /// Европы …`), which is far more often inside a name than at a boundary; only the joint split
-/// (which then asks for evidence of a sentence start, see [`starts_sentence`]) wants them.
+/// (which then asks for evidence of a sentence start, see [`start_evidence`]) wants them.
 /// `words`: see [`lowercase_words`].
 fn alpha_candidates(text: &str, between_capitals: bool, words: &HashSet<String>) -> Vec<Candidate> {
     let nest = nesting(text);
@@ -966,7 +966,12 @@ const END_MARK: char = '\u{2}';
 /// elsewhere: `Новейший`, `Команда`), or one of the next three words repeats a content word
 /// (stem of four letters or more) of the text before it (a lede restates its headline's
 /// subject: `Сирия «готова» … | Сирия заявляет …`).
-fn starts_sentence(text: &str, pos: usize, lang: Lang, lower: &HashSet<String>) -> bool {
+fn start_evidence(
+    text: &str,
+    pos: usize,
+    lang: Lang,
+    lower: &HashSet<String>,
+) -> Option<StartEvidence> {
     let stemmer = features::Stemmer::new(lang);
     let words = |t: &str| -> Vec<String> {
         t.split(|c: char| !c.is_alphanumeric())
@@ -975,16 +980,13 @@ fn starts_sentence(text: &str, pos: usize, lang: Lang, lower: &HashSet<String>) 
             .collect()
     };
     let next = words(&text[pos..]);
-    let Some(first) = text[pos..]
+    let first = text[pos..]
         .split(|c: char| !c.is_alphanumeric())
-        .find(|w| !w.is_empty())
-    else {
-        return false;
-    };
+        .find(|w| !w.is_empty())?;
     // An initial (`В. В. Путин`) or a one-letter word is no evidence either way.
     let after_first = &text[pos..][text[pos..].find(first).unwrap_or(0) + first.len()..];
     if first.chars().count() < 2 || after_first.starts_with('.') {
-        return false;
+        return None;
     }
     let first_lower = first.to_lowercase();
     let first_stem = stemmer.stem(&first_lower);
@@ -992,7 +994,7 @@ fn starts_sentence(text: &str, pos: usize, lang: Lang, lower: &HashSet<String>) 
         || (first_stem.chars().count() >= LONG_STEM
             && lower.contains(&format!("{STEM_MARK}{first_stem}")))
     {
-        return true;
+        return Some(StartEvidence::CommonWord);
     }
     let head: HashSet<String> = words(&text[..pos]).into_iter().collect();
     let capitalised = text[pos..]
@@ -1000,15 +1002,30 @@ fn starts_sentence(text: &str, pos: usize, lang: Lang, lower: &HashSet<String>) 
         .filter(|w| w.chars().count() >= 2)
         .map(|w| w.chars().next().is_some_and(char::is_uppercase));
     // A repeated name may have a short stem (`Сирия` → `сир`); a common word needs four letters.
-    next.iter().zip(capitalised).take(3).any(|(w, cap)| {
+    let repeats = next.iter().zip(capitalised).take(3).any(|(w, cap)| {
         let n = w.chars().count();
         (n >= 4 || (cap && n >= 3)) && head.contains(w)
-    })
+    });
+    repeats.then_some(StartEvidence::Repeat)
 }
+
+/// Why a capitalised word is taken to open a sentence ([`start_evidence`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StartEvidence {
+    /// A common word: the input writes it in lower case elsewhere.
+    CommonWord,
+    /// It or one of the next two words repeats a word of the text before (a lede restating
+    /// its headline); weaker, since the lede's restatement may start a word or two earlier
+    /// (`… Olympic diver | Tom Daley …`).
+    Repeat,
+}
+
+/// Prior bonus of a joint candidate before a common word over one before a repeat.
+const COMMON_WORD_PRIOR: f32 = 1.0;
 
 /// Candidate positions for the joint split of a 1-1 bead: for an alphabetic language, also
 /// between capitalised words, and only where the next word opens a sentence by the document's
-/// evidence ([`starts_sentence`]).
+/// evidence ([`start_evidence`]).
 fn joint_candidates(
     text: &str,
     lang: Lang,
@@ -1018,9 +1035,22 @@ fn joint_candidates(
     if lang == Lang::Zh {
         return zh_candidates(text, stats);
     }
-    let mut out = alpha_candidates(text, true, lower);
-    out.retain(|c| starts_sentence(text, c.pos, lang, lower) && !inside_repeated_name(text, c.pos));
-    out
+    alpha_candidates(text, true, lower)
+        .into_iter()
+        .filter(|c| !inside_repeated_name(text, c.pos))
+        .filter_map(|c| {
+            let evidence = start_evidence(text, c.pos, lang, lower)?;
+            let bonus = if evidence == StartEvidence::CommonWord {
+                COMMON_WORD_PRIOR
+            } else {
+                0.0
+            };
+            Some(Candidate {
+                prior: c.prior + bonus,
+                ..c
+            })
+        })
+        .collect()
 }
 
 /// Whether byte `pos` of `text` stands between two words that the text writes together
@@ -1045,7 +1075,7 @@ fn inside_repeated_name(text: &str, pos: usize) -> bool {
 /// are clearly better than the bead.
 ///
 /// Neither side has a mark at the boundary, so each must show its own evidence: the
-/// alphabetic side a capitalised word that opens a sentence ([`starts_sentence`]), the Chinese
+/// alphabetic side a capitalised word that opens a sentence ([`start_evidence`]), the Chinese
 /// side words that end and open sentences in this input ([`BoundaryStats`], log-odds above
 /// zero). The pair of positions is chosen by bead costs and priors; the split is taken when
 /// the bead costs improve by `joint_margin`, less `joint_boundary` times the Chinese
@@ -1444,7 +1474,7 @@ mod tests {
         );
         let at = |text: &str, word: &str| {
             let pos = text.find(word).expect("word in text");
-            starts_sentence(text, pos, Lang::Ru, &lower)
+            start_evidence(text, pos, Lang::Ru, &lower).is_some()
         };
         // A common word written in lower case elsewhere (an exact form, or a long stem).
         let t = "Знание языков важно для граждан мира Независимые школы продолжают традицию";
@@ -1488,6 +1518,23 @@ mod tests {
         let t = "Trump promised guarantees for North Korea and its security.";
         let cs = candidates(t, Lang::En, &BoundaryStats::default(), &words);
         assert!(!cs.iter().any(|c| cut(t, c).contains("for |North")));
+    }
+
+    #[test]
+    fn a_common_word_outweighs_a_repeat_as_sentence_start() {
+        // `Команда Европы` repeats the headline's `Европа`; that `команда` is a common word
+        // (written in lower case elsewhere) is the stronger evidence.
+        let t = "Европа закрепляет победу на Кубке Райдера в Париже Команда Европы выиграла Кубок Райдера со счетом.";
+        let prior = |lower: &HashSet<String>| {
+            joint_candidates(t, Lang::Ru, lower, &BoundaryStats::default())
+                .iter()
+                .find(|c| cut(t, c).contains("Париже |Команда"))
+                .map(|c| c.prior)
+                .expect("candidate before Команда")
+        };
+        let common = lowercase_words(["наша команда играла"].into_iter(), Lang::Ru);
+        let none = lowercase_words(["наша игра"].into_iter(), Lang::Ru);
+        assert_eq!(prior(&common) - prior(&none), COMMON_WORD_PRIOR);
     }
 
     #[test]
