@@ -75,11 +75,18 @@ fn noun_tag(tag: &str) -> bool {
 
 /// Tags of words that never start a term: particles, prepositions, conjunctions, pronouns,
 /// adverbs, numerals, measure words, interjections, modal particles, punctuation.
+///
+/// Tag families are matched by their first letter (`uj`, `ul`, `mq`, `rr`, `df` …), except
+/// the interjection `e`: jieba tags Latin-script words `eng`, and those are content words
+/// ([`noun_tag`] counts them as nouns), not interjections. ([`words`] still treats Latin
+/// tokens as clause breaks before reading any tag: letting them open terms was measured and
+/// not taken, see the commit history.)
 fn function_tag(tag: &str) -> bool {
-    matches!(
-        tag.chars().next(),
-        Some('u' | 'p' | 'c' | 'r' | 'd' | 'm' | 'q' | 'e' | 'y' | 'o' | 'x' | 'w' | 'f')
-    )
+    tag == "e"
+        || matches!(
+            tag.chars().next(),
+            Some('u' | 'p' | 'c' | 'r' | 'd' | 'm' | 'q' | 'y' | 'o' | 'x' | 'w' | 'f')
+        )
 }
 
 /// [`EDGE_STOP`] and [`INNER_STOP`] as hash sets (a linear scan per word was a hot spot).
@@ -180,6 +187,21 @@ mod tests {
             );
             assert!(!x.ends_with('和') && !x.starts_with('和'), "{x}");
         }
+    }
+
+    #[test]
+    fn latin_words_are_not_interjections() {
+        // jieba's tags: 嗯 is an interjection (e), HIV a Latin-script word (eng)
+        let tag = |w: &str| jieba().tag(w, true).first().map(|t| t.tag.to_owned());
+        assert_eq!(tag("嗯").as_deref(), Some("e"));
+        assert_eq!(tag("HIV").as_deref(), Some("eng"));
+        assert!(function_tag("e"));
+        assert!(!function_tag("eng"));
+        assert!(noun_tag("eng"));
+        // the interjection opens no candidate, though 嗯嗯 would pass the length test
+        let w = words("嗯科学家");
+        assert!(!w[0].can_start && !w[0].single, "{w:?}");
+        assert!(cands("嗯科学家").iter().all(|x| !x.starts_with('嗯')));
     }
 
     #[test]
