@@ -21,7 +21,8 @@
 //!   the log-odds that a sentence ends with the word before and opens with the word after,
 //!   learnt from the input's own punctuated sentences ([`super::boundary`]). For
 //!   alphabetic languages, spaces before a capitalised word, not after a comma, colon, dash, a
-//!   short lower-case word (`в`, `of`) or another capitalised word;
+//!   quotation closed by a comma (`…," Trump said`), a short lower-case word (`в`, `of`, `г-н`;
+//!   not one the input often ends sentences with, `гол`, `day`) or another capitalised word;
 //! * **evidence per split**: the bead cost of every new piece with its share of the other
 //!   side, from the same [`Scorer`] the DP uses (the pair's length model, number / Latin / name
 //!   anchors, punctuation, paragraphs, coverage by the learnt lexicon), computed on a small
@@ -36,7 +37,8 @@
 //! A headline glued to its lede on *both* sides makes a 1-1 bead. Such a bead is split in
 //! two 1-1 beads ([`ResplitCounts::joint`]) only with evidence on each side: on the
 //! alphabetic side a capitalised word after a lower-case one that the input writes in lower
-//! case elsewhere or that repeats a word of the headline, on the Chinese side a positive
+//! case elsewhere (favoured) or that repeats a word of the headline (never between two words
+//! the segment repeats together, a name), on the Chinese side a positive
 //! log-odds of a sentence boundary from the input's own statistics; the two positions are
 //! chosen together by bead costs and priors, and the bead costs must improve by
 //! `joint_margin` (less a share of that log-odds).
