@@ -21,7 +21,7 @@
 //!    sides is split where each side shows evidence of a sentence start ([`boundary`]: which
 //!    Chinese words end and open sentences, counted over the input).
 //!
-//! [`eval`] ports the reference scorer (strict / lax P/R/F1).
+//! [`crate::eval`] ports the reference scorer (strict / lax P/R/F1).
 
 pub mod boundary;
 pub mod dp;

@@ -152,8 +152,8 @@ fn is_break_punct(c: char) -> bool {
 /// few characters).
 ///
 /// `stats`: sentence start / end statistics of the input's Chinese words, which add their
-/// evidence to a Chinese candidate's prior. `words`: what the input's alphabetic text shows of
-/// its words ([`lowercase_words`]).
+/// evidence to a Chinese candidate's prior. `words`: the input's alphabetic words written in lower
+/// case, and its short words that end sentences (built by the pipeline from the whole input).
 pub fn candidates(
     text: &str,
     lang: Lang,

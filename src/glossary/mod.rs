@@ -1,6 +1,6 @@
 //! Glossary building and terminology QA.
 //!
-//! [`extract`] turns aligned Chinese–Russian pairs into a bilingual term list:
+//! [`extract()`] turns aligned Chinese–Russian pairs into a bilingual term list:
 //!
 //! 1. **Candidates** — Chinese: jieba words, 1–5-word n-grams inside a clause that start on a
 //!    content word and end on a noun-like word ([`zh`]). Russian: 1–6-word noun phrases over
@@ -12,12 +12,12 @@
 //!    transliterated names (pinyin → Palladius, [`crate::align::names`]).
 //! 3. **Competitive linking** — pairs are taken best first and each term keeps the first
 //!    translation it is linked to; a second rendering is admitted only when the units where the
-//!    first one is missing support it on their own ([`extract`]'s variant pass).
+//!    first one is missing support it on their own ([`extract()`]'s variant pass).
 //! 4. **Seed** — unless disabled, curated pairs (`glossary/zh-ru.tsv`) that occur in the corpus
 //!    are linked first and marked.
 //!
-//! [`write`] renders the result as CSV, OmegaT TSV, TBX-Basic or TMX; [`qa`] checks a TM
-//! against a glossary; [`file`] reads glossary files; [`corpus`] loads TMX files and document
+//! [`mod@write`] renders the result as CSV, OmegaT TSV, TBX-Basic or TMX; [`qa`] checks a TM
+//! against a glossary; [`mod@file`] reads glossary files; [`corpus`] loads TMX files and document
 //! pairs.
 
 pub mod corpus;
