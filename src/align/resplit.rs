@@ -15,7 +15,8 @@
 //!   split) by a margin: that is a sentence whose full stop the writer left out;
 //! * **candidate positions** (see [`candidates`]): for Chinese, jieba word boundaries outside
 //!   brackets, not next to punctuation, not after a preposition / conjunction / auxiliary /
-//!   adverb / pronoun / numeral, not before an auxiliary / localiser / measure word; a prior
+//!   adverb / pronoun / numeral, not before an auxiliary / localiser (`前` before a noun is
+//!   "former" and may open one) / measure word; a prior
 //!   for a closing quote before, an opening quote or typical opener after, the lede repeating a
 //!   headline word, and against a noun compound or a verb / adverb opening the next piece; and
 //!   the log-odds that a sentence ends with the word before and opens with the word after,
@@ -298,7 +299,9 @@ fn zh_candidates(text: &str, stats: &BoundaryStats) -> Vec<Candidate> {
         if wordy(last) && wordy(next) {
             continue;
         }
-        if zh_dangling_end(prev.tag) || zh_dangling_start(w.tag, w.word) {
+        // `前` before a noun is "former" (`前阿拉斯加州州长`), not the localiser "before".
+        let former = w.word == "前" && words.get(k + 1).is_some_and(|n| n.tag.starts_with('n'));
+        if zh_dangling_end(prev.tag) || (zh_dangling_start(w.tag, w.word) && !former) {
             continue;
         }
         if depth != 0 {
@@ -1434,6 +1437,13 @@ mod tests {
         assert!(!shown
             .iter()
             .any(|s| s.contains("（在|") || s.contains("在|加州）")));
+        // `前` opens a sentence as "former" before a noun, never as the localiser "before".
+        let t = "萨拉·佩林的长子因家庭暴力指控被捕前阿拉斯加州州长萨拉·佩林的长子被捕。";
+        let cs = candidates(t, Lang::Zh, &BoundaryStats::default(), &HashSet::new());
+        assert!(cs.iter().any(|c| cut(t, c).contains("被捕|前阿拉斯加")));
+        let t = "美国总统在三天前抵达北京并会见了中国领导人。";
+        let cs = candidates(t, Lang::Zh, &BoundaryStats::default(), &HashSet::new());
+        assert!(!cs.iter().any(|c| cut(t, c).contains("|前")));
         // A sentence may open with a Latin name (jieba tags it `eng`, not an interjection).
         let t = "Sainsbury's计划进军英国的美容市场Sainsbury's将依托Boots采取百货商店的风格。";
         let cs = candidates(t, Lang::Zh, &BoundaryStats::default(), &HashSet::new());
