@@ -1231,6 +1231,16 @@ mod tests {
         format!("{}|{}", &text[..c.pos], &text[c.pos..])
     }
 
+    /// Candidates of `text` without any statistics of the input.
+    fn bare(text: &str, lang: Lang) -> Vec<Candidate> {
+        candidates(text, lang, &BoundaryStats::default(), &HashSet::new())
+    }
+
+    /// Each candidate shown as the text with `|` at its position.
+    fn cuts(text: &str, cs: &[Candidate]) -> Vec<String> {
+        cs.iter().map(|c| cut(text, c)).collect()
+    }
+
     /// One zh-ru pair aligned with resegmentation on.
     fn resegmented(zh: &[Segment], ru: &[Segment]) -> crate::align::AlignedDoc {
         let mut cfg = AlignConfig::new(Lang::Zh, Lang::Ru);
@@ -1430,8 +1440,8 @@ mod tests {
     #[test]
     fn chinese_candidates_avoid_punctuation_and_brackets() {
         let t = "加州鲨鱼伤害潜水抓龙虾的13岁孩童官员表示，周六，一名13岁男童（在加州）遭到袭击。";
-        let cs = candidates(t, Lang::Zh, &BoundaryStats::default(), &HashSet::new());
-        let shown: Vec<String> = cs.iter().map(|c| cut(t, c)).collect();
+        let cs = bare(t, Lang::Zh);
+        let shown = cuts(t, &cs);
         assert!(shown.iter().any(|s| s.contains("孩童|官员")), "{shown:?}");
         assert!(!shown.iter().any(|s| s.contains("，|") || s.contains("|，")));
         assert!(!shown
@@ -1439,15 +1449,15 @@ mod tests {
             .any(|s| s.contains("（在|") || s.contains("在|加州）")));
         // `前` opens a sentence as "former" before a noun, never as the localiser "before".
         let t = "萨拉·佩林的长子因家庭暴力指控被捕前阿拉斯加州州长萨拉·佩林的长子被捕。";
-        let cs = candidates(t, Lang::Zh, &BoundaryStats::default(), &HashSet::new());
+        let cs = bare(t, Lang::Zh);
         assert!(cs.iter().any(|c| cut(t, c).contains("被捕|前阿拉斯加")));
         let t = "美国总统在三天前抵达北京并会见了中国领导人。";
-        let cs = candidates(t, Lang::Zh, &BoundaryStats::default(), &HashSet::new());
+        let cs = bare(t, Lang::Zh);
         assert!(!cs.iter().any(|c| cut(t, c).contains("|前")));
         // A sentence may open with a Latin name (jieba tags it `eng`, not an interjection).
         let t = "Sainsbury's计划进军英国的美容市场Sainsbury's将依托Boots采取百货商店的风格。";
-        let cs = candidates(t, Lang::Zh, &BoundaryStats::default(), &HashSet::new());
-        let shown: Vec<String> = cs.iter().map(|c| cut(t, c)).collect();
+        let cs = bare(t, Lang::Zh);
+        let shown = cuts(t, &cs);
         assert!(
             shown.iter().any(|s| s.contains("市场|Sainsbury")),
             "{shown:?}"
@@ -1457,7 +1467,7 @@ mod tests {
     #[test]
     fn a_quote_typed_as_opening_that_closes_counts_as_a_closer() {
         let t = "他自豪地将该大钟称之为“穷人的大钟“七月份专家将其称为文化宝藏";
-        let cs = candidates(t, Lang::Zh, &BoundaryStats::default(), &HashSet::new());
+        let cs = bare(t, Lang::Zh);
         let at = |s: &str| {
             cs.iter()
                 .find(|c| cut(t, c).starts_with(s))
@@ -1517,12 +1527,12 @@ mod tests {
         texts.extend(std::iter::repeat_n("Он играл за клуб в Лондоне.", 10));
         let words = lowercase_words(texts.into_iter(), Lang::Ru);
         let t = "Смотрите, как Агуэро обходит защиту, чтобы забить гол Агуэро и Стерлинг расправились с защитой.";
-        let shown: Vec<String> = candidates(t, Lang::Ru, &BoundaryStats::default(), &words)
-            .iter()
-            .map(|c| cut(t, c))
-            .collect();
+        let shown = cuts(
+            t,
+            &candidates(t, Lang::Ru, &BoundaryStats::default(), &words),
+        );
         assert!(shown.iter().any(|s| s.contains("гол |Агуэро")), "{shown:?}");
-        let none = candidates(t, Lang::Ru, &BoundaryStats::default(), &HashSet::new());
+        let none = bare(t, Lang::Ru);
         assert!(!none.iter().any(|c| cut(t, c).contains("гол |Агуэро")));
         let mut texts = vec!["What is it for?"];
         texts.extend(std::iter::repeat_n("He voted for the bill.", 30));
@@ -1553,10 +1563,10 @@ mod tests {
     fn a_name_the_lede_repeats_is_not_cut() {
         let words = lowercase_words(["смотрите и мир"].into_iter(), Lang::Ru);
         let t = "Смотрите: Серхио Агуэро обходит защиту «Брайтона» Серхио Агуэро и Рахим Стерлинг расправились с защитой.";
-        let shown: Vec<String> = joint_candidates(t, Lang::Ru, &words, &BoundaryStats::default())
-            .iter()
-            .map(|c| cut(t, c))
-            .collect();
+        let shown = cuts(
+            t,
+            &joint_candidates(t, Lang::Ru, &words, &BoundaryStats::default()),
+        );
         assert!(shown.iter().any(|s| s.contains("» |Серхио")), "{shown:?}");
         assert!(
             !shown.iter().any(|s| s.contains("Серхио |Агуэро")),
@@ -1567,7 +1577,7 @@ mod tests {
     #[test]
     fn chinese_prior_prefers_after_a_closing_quote() {
         let t = "议员担心“看起来像笨蛋”有人提议应将头衔改为新的名称";
-        let cs = candidates(t, Lang::Zh, &BoundaryStats::default(), &HashSet::new());
+        let cs = bare(t, Lang::Zh);
         let best = cs
             .iter()
             .max_by(|a, b| a.prior.total_cmp(&b.prior))
@@ -1581,8 +1591,8 @@ mod tests {
     #[test]
     fn alphabetic_candidates_stand_before_capitals() {
         let t = "В Калифорнии акула ранила ныряльщика По сообщениям источников, в субботу, Иван пострадал.";
-        let cs = candidates(t, Lang::Ru, &BoundaryStats::default(), &HashSet::new());
-        let shown: Vec<String> = cs.iter().map(|c| cut(t, c)).collect();
+        let cs = bare(t, Lang::Ru);
+        let shown = cuts(t, &cs);
         assert!(
             shown.iter().any(|s| s.contains("ныряльщика |По")),
             "{shown:?}"
@@ -1593,11 +1603,11 @@ mod tests {
         // (the sentence goes on: `…," Trump said`).
         let t =
             "Почему Трамп выиграет второй срок Следуя этой логике, г-н Трамп победит на выборах.";
-        let cs = candidates(t, Lang::Ru, &BoundaryStats::default(), &HashSet::new());
+        let cs = bare(t, Lang::Ru);
         assert!(!cs.iter().any(|c| cut(t, c).contains("г-н |Трамп")));
         let t = "Trump says Kavanaugh suffered the anger \"A vote for Judge Kavanaugh is a vote to reject the tactics of the Party,\" Trump said at a rally in Wheeling.";
-        let cs = candidates(t, Lang::En, &BoundaryStats::default(), &HashSet::new());
-        let shown: Vec<String> = cs.iter().map(|c| cut(t, c)).collect();
+        let cs = bare(t, Lang::En);
+        let shown = cuts(t, &cs);
         assert!(shown.iter().any(|s| s.contains("anger |\"A")), "{shown:?}");
         assert!(
             !shown.iter().any(|s| s.contains("Party,\" |Trump")),
@@ -1610,12 +1620,12 @@ mod tests {
         // `"` after a closed `“…”` opens: a candidate before it; a `"` that closes a `“`
         // counts as a closer.
         let t = "特朗普说卡瓦诺“遭受到民主党的卑鄙和愤怒”\"给卡瓦诺法官投票就是反对民主党的策略\"他说。";
-        let cs = candidates(t, Lang::Zh, &BoundaryStats::default(), &HashSet::new());
-        let shown: Vec<String> = cs.iter().map(|c| cut(t, c)).collect();
+        let cs = bare(t, Lang::Zh);
+        let shown = cuts(t, &cs);
         assert!(shown.iter().any(|s| s.contains("愤怒”|\"给")), "{shown:?}");
         assert!(!shown.iter().any(|s| s.contains("\"|给")), "{shown:?}");
         let t = "他所在的党团担心“他们与别人押韵\"对于威尔士境外的读者来说这是愚蠢的意思";
-        let cs = candidates(t, Lang::Zh, &BoundaryStats::default(), &HashSet::new());
+        let cs = bare(t, Lang::Zh);
         let closer = cs
             .iter()
             .find(|c| cut(t, c).contains("押韵\"|对于"))
