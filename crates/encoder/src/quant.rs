@@ -154,6 +154,8 @@ pub struct QuantActs {
 
 impl QuantActs {
     /// Quantise `x` (`tokens × cols`, row-major) into `self`, reusing its buffers.
+    /// (Inlined so that it is compiled for the caller's target features.)
+    #[inline(always)]
     pub fn quantize(&mut self, x: &[f32], cols: usize) {
         debug_assert!(cols.is_multiple_of(QBLOCK) && x.len().is_multiple_of(cols));
         let tokens = x.len() / cols;
@@ -168,18 +170,25 @@ impl QuantActs {
             .zip(self.q.chunks_exact_mut(QBLOCK))
             .enumerate()
         {
+            let xb: &[f32; QBLOCK] = xb.try_into().expect("block of 32");
             let amax = xb.iter().fold(0f32, |m, v| m.max(v.abs()));
             let d = amax / 127.0;
             let inv = if d > 0.0 { 1.0 / d } else { 0.0 };
-            let mut sum = 0i32;
-            for (q, &v) in qb.iter_mut().zip(xb) {
+            let mut r = [0i32; QBLOCK];
+            for (r, &v) in r.iter_mut().zip(xb) {
                 // round half to even, as lrintf does in the default rounding mode
-                let r = (v * inv).round_ties_even().clamp(-128.0, 127.0) as i8;
-                *q = r;
-                sum += i32::from(r);
+                let v = (v * inv).round_ties_even().clamp(-128.0, 127.0);
+                // NaN (only from non-finite activations) becomes 0, as `as` would make it
+                let v = if v.is_nan() { 0.0 } else { v };
+                // SAFETY: v is finite and within i32 range after the clamp and NaN check; the
+                // unchecked conversion (unlike `as`) vectorises.
+                *r = unsafe { v.to_int_unchecked::<i32>() };
+            }
+            for (q, &r) in qb.iter_mut().zip(&r) {
+                *q = r as i8;
             }
             self.scale[i] = d;
-            self.offset[i] = -8 * sum;
+            self.offset[i] = -8 * r.iter().sum::<i32>();
         }
     }
 }
