@@ -125,7 +125,9 @@ impl Encoder {
         Encoder::from_bytes(path, &bytes)
     }
 
-    fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Encoder, LoadError> {
+    /// Build an encoder from a model image already in memory, checking only its structure
+    /// (as [`Encoder::load_unverified`]); `path` only names the image in errors.
+    pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Encoder, LoadError> {
         let with_path = |m: Malformed| {
             let path = path.to_owned();
             match m {
