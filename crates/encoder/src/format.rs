@@ -14,11 +14,15 @@
 //! * directory: i32 count, then (u16 name length, name, u8 dtype, u32 elements, u64 offset,
 //!   u64 byte length) per tensor. dtype 0 is f32, 1 is Q4_0 (see [`crate::quant`]).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::ops::Range;
 
 /// Why a file is not a usable model; [`crate::LoadError`] adds the path.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum Malformed {
+    /// Reading failed.
+    Io(std::io::Error),
     /// The file ends before a field that its own header announces.
     Truncated(String),
     /// The first bytes are not this format (or an unknown version).
@@ -50,7 +54,10 @@ pub struct Header {
 /// Tokenizer tables, owned (the file buffer is dropped after loading).
 #[derive(Debug, Clone)]
 pub struct TokenizerTables {
-    pub pieces: Vec<Vec<u8>>,
+    /// All piece bytes, concatenated.
+    pub blob: Vec<u8>,
+    /// Piece `i` is `blob[offsets[i]..offsets[i + 1]]` (checked to lie inside `blob`).
+    pub offsets: Vec<u32>,
     pub scores: Vec<f32>,
     pub bos: u32,
     pub eos: u32,
@@ -67,14 +74,67 @@ pub struct TensorEntry {
     pub range: std::ops::Range<usize>,
 }
 
-/// A parsed file: header, tokenizer and directory, borrowing tensor bytes from `bytes`.
-#[derive(Debug)]
+/// Where the model bytes come from: a file read piece by piece (so that loading never holds
+/// the whole 70 MB file and the expanded weights at once), or an image in memory.
+pub trait Source: Sync {
+    /// Total length in bytes.
+    fn size(&self) -> usize;
+    /// Bytes `range` (which lies within `0..size()`).
+    fn read(&self, range: Range<usize>) -> std::io::Result<Cow<'_, [u8]>>;
+}
+
+impl Source for &[u8] {
+    fn size(&self) -> usize {
+        <[u8]>::len(self)
+    }
+    fn read(&self, range: Range<usize>) -> std::io::Result<Cow<'_, [u8]>> {
+        Ok(Cow::Borrowed(&self[range]))
+    }
+}
+
+/// A model file on disk, read with positioned reads.
+pub struct FileSource {
+    file: std::sync::Mutex<std::fs::File>,
+    len: usize,
+}
+
+impl FileSource {
+    /// Wrap an open file of `len` bytes.
+    pub fn new(file: std::fs::File, len: u64) -> FileSource {
+        FileSource {
+            file: std::sync::Mutex::new(file),
+            len: usize::try_from(len).unwrap_or(usize::MAX),
+        }
+    }
+}
+
+impl Source for FileSource {
+    fn size(&self) -> usize {
+        self.len
+    }
+    fn read(&self, range: Range<usize>) -> std::io::Result<Cow<'_, [u8]>> {
+        use std::io::{Read, Seek, SeekFrom};
+        let mut buf = vec![0u8; range.len()];
+        // A poisoned lock only means another reader panicked; the file handle is still fine.
+        let mut f = self.file.lock().unwrap_or_else(|e| e.into_inner());
+        f.seek(SeekFrom::Start(range.start as u64))?;
+        f.read_exact(&mut buf)?;
+        Ok(Cow::Owned(buf))
+    }
+}
+
+/// A parsed file: header, tokenizer and directory; tensor bytes are read from `source` on
+/// demand.
 pub struct ModelFile<'a> {
     pub header: Header,
     pub tokenizer: TokenizerTables,
     pub tensors: HashMap<String, TensorEntry>,
-    pub bytes: &'a [u8],
+    pub source: &'a dyn Source,
 }
+
+/// The header and tables are at the start of the file (4.6 MB in the real one): read this
+/// much first, and the whole file only if the tables turn out to be longer.
+const TABLES_PREFIX: usize = 16 << 20;
 
 const MAGIC: &[u8; 4] = b"E5S1";
 const VERSION: u32 = 1;
@@ -154,8 +214,32 @@ fn inconsistent(s: String) -> Malformed {
     Malformed::Inconsistent(s)
 }
 
-/// Parse and validate a whole model file held in memory.
-pub fn parse(bytes: &[u8]) -> Result<ModelFile<'_>, Malformed> {
+/// Parse and validate the header, tokenizer tables and tensor directory of a model.
+pub fn parse(source: &dyn Source) -> Result<ModelFile<'_>, Malformed> {
+    let len = source.size();
+    let head = source
+        .read(0..len.min(TABLES_PREFIX))
+        .map_err(Malformed::Io)?;
+    let tables = match parse_tables(&head, len) {
+        Err(Malformed::Truncated(_)) if head.len() < len => {
+            let all = source.read(0..len).map_err(Malformed::Io)?;
+            parse_tables(&all, len)?
+        }
+        other => other?,
+    };
+    let (header, tokenizer, tensors) = tables;
+    Ok(ModelFile {
+        header,
+        tokenizer,
+        tensors,
+        source,
+    })
+}
+
+type Tables = (Header, TokenizerTables, HashMap<String, TensorEntry>);
+
+/// Parse the tables from `bytes`, a prefix of a file of `file_len` bytes.
+fn parse_tables(bytes: &[u8], file_len: usize) -> Result<Tables, Malformed> {
     if bytes.len() < 4 || &bytes[..4] != MAGIC {
         let head: Vec<String> = bytes.iter().take(4).map(|b| format!("{b:02x}")).collect();
         return Err(Malformed::Magic(format!(
@@ -173,13 +257,8 @@ pub fn parse(bytes: &[u8]) -> Result<ModelFile<'_>, Malformed> {
     }
     let header = read_header(&mut c)?;
     let tokenizer = read_tokenizer(&mut c, header.vocab_rows)?;
-    let tensors = read_directory(&mut c, bytes.len())?;
-    Ok(ModelFile {
-        header,
-        tokenizer,
-        tensors,
-        bytes,
-    })
+    let tensors = read_directory(&mut c, file_len)?;
+    Ok((header, tokenizer, tensors))
 }
 
 fn read_header(c: &mut Cursor) -> Result<Header, Malformed> {
@@ -260,20 +339,18 @@ fn read_tokenizer(c: &mut Cursor, vocab_rows: usize) -> Result<TokenizerTables, 
     let blob_len = usize::try_from(blob_len)
         .map_err(|_| Malformed::Truncated(format!("piece blob length {blob_len}")))?;
     let blob = c.take(blob_len, "piece blob")?;
-    let offsets: Vec<usize> = offsets_raw
+    let offsets: Vec<u32> = offsets_raw
         .chunks_exact(4)
-        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
         .collect();
-    let mut pieces = Vec::with_capacity(n);
     for i in 0..n {
-        let (a, b) = (offsets[i], offsets[i + 1]);
+        let (a, b) = (offsets[i] as usize, offsets[i + 1] as usize);
         if a > b || b > blob.len() {
             return Err(inconsistent(format!(
                 "piece {i} spans bytes {a}..{b} of a {}-byte blob",
                 blob.len()
             )));
         }
-        pieces.push(blob[a..b].to_vec());
     }
     let scores: Vec<f32> = scores_raw
         .chunks_exact(4)
@@ -315,7 +392,8 @@ fn read_tokenizer(c: &mut Cursor, vocab_rows: usize) -> Result<TokenizerTables, 
         )));
     }
     Ok(TokenizerTables {
-        pieces,
+        blob: blob.to_vec(),
+        offsets,
         scores,
         bos,
         eos,
@@ -379,7 +457,12 @@ fn read_directory(
 
 impl ModelFile<'_> {
     /// Bytes of tensor `name`, checked for type and element count.
-    pub fn tensor(&self, name: &str, dtype: DType, elements: usize) -> Result<&[u8], Malformed> {
+    pub fn tensor(
+        &self,
+        name: &str,
+        dtype: DType,
+        elements: usize,
+    ) -> Result<Cow<'_, [u8]>, Malformed> {
         let t = self
             .tensors
             .get(name)
@@ -390,7 +473,7 @@ impl ModelFile<'_> {
                 t.dtype, t.elements
             )));
         }
-        Ok(&self.bytes[t.range.clone()])
+        self.source.read(t.range.clone()).map_err(Malformed::Io)
     }
 
     /// An f32 tensor as values; non-finite values are rejected so that they cannot poison
@@ -416,11 +499,12 @@ mod tests {
 
     #[test]
     fn empty_and_tiny_inputs_are_errors() {
-        assert!(matches!(parse(b""), Err(Malformed::Magic(_))));
-        assert!(matches!(parse(b"E5"), Err(Malformed::Magic(_))));
-        assert!(matches!(parse(b"GGUF\0\0\0\0"), Err(Malformed::Magic(_))));
-        assert!(matches!(parse(b"E5S1"), Err(Malformed::Truncated(_))));
-        assert!(matches!(parse(b"E5S1\x02\0\0\0"), Err(Malformed::Magic(_))));
+        let p = |b: &[u8]| parse(&b).err().unwrap();
+        assert!(matches!(p(b""), Malformed::Magic(_)));
+        assert!(matches!(p(b"E5"), Malformed::Magic(_)));
+        assert!(matches!(p(b"GGUF\0\0\0\0"), Malformed::Magic(_)));
+        assert!(matches!(p(b"E5S1"), Malformed::Truncated(_)));
+        assert!(matches!(p(b"E5S1\x02\0\0\0"), Malformed::Magic(_)));
     }
 
     #[test]
@@ -434,6 +518,9 @@ mod tests {
         f.extend(1e-12f32.to_le_bytes());
         f.extend(32i32.to_le_bytes());
         f.extend(i32::MAX.to_le_bytes());
-        assert!(matches!(parse(&f), Err(Malformed::Truncated(_))));
+        assert!(matches!(
+            parse(&&f[..]).err(),
+            Some(Malformed::Truncated(_))
+        ));
     }
 }

@@ -97,46 +97,64 @@ impl Encoder {
     /// Load a model file, first checking that it is exactly the expected file (size, then
     /// sha256), then its structure.
     pub fn load(path: &Path) -> Result<Encoder, LoadError> {
-        let len = std::fs::metadata(path)
-            .map_err(|e| io_error(path, e))?
-            .len();
+        use std::io::Read;
+        let mut file = std::fs::File::open(path).map_err(|e| io_error(path, e))?;
+        let len = file.metadata().map_err(|e| io_error(path, e))?.len();
         if len != MODEL_SIZE {
             return Err(LoadError::Checksum {
                 path: path.to_owned(),
                 reason: format!("{len} bytes, expected {MODEL_SIZE}"),
             });
         }
-        let bytes = std::fs::read(path).map_err(|e| io_error(path, e))?;
-        let digest = Sha256::digest(&bytes);
-        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        // Hash while streaming, so the whole file is never in memory at once.
+        let mut hasher = Sha256::new();
+        let mut buf = vec![0u8; 1 << 20];
+        loop {
+            let n = file.read(&mut buf).map_err(|e| io_error(path, e))?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buf[..n]);
+        }
+        let hex: String = hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         if hex != MODEL_SHA256 {
             return Err(LoadError::Checksum {
                 path: path.to_owned(),
                 reason: format!("sha256 {hex}, expected {MODEL_SHA256}"),
             });
         }
-        Encoder::from_bytes(path, &bytes)
+        Encoder::from_source(path, &format::FileSource::new(file, len))
     }
 
     /// Load a model file checking only its structure (for tests of damaged files, or a
     /// re-packed model with the same layout). A corrupt file gives an error, never a panic.
     pub fn load_unverified(path: &Path) -> Result<Encoder, LoadError> {
-        let bytes = std::fs::read(path).map_err(|e| io_error(path, e))?;
-        Encoder::from_bytes(path, &bytes)
+        let file = std::fs::File::open(path).map_err(|e| io_error(path, e))?;
+        let len = file.metadata().map_err(|e| io_error(path, e))?.len();
+        Encoder::from_source(path, &format::FileSource::new(file, len))
     }
 
     /// Build an encoder from a model image already in memory, checking only its structure
     /// (as [`Encoder::load_unverified`]); `path` only names the image in errors.
     pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Encoder, LoadError> {
+        Encoder::from_source(path, &bytes)
+    }
+
+    fn from_source(path: &Path, source: &dyn format::Source) -> Result<Encoder, LoadError> {
         let with_path = |m: Malformed| {
             let path = path.to_owned();
             match m {
+                Malformed::Io(source) => LoadError::Io { path, source },
                 Malformed::Truncated(reason) => LoadError::Truncated { path, reason },
                 Malformed::Magic(reason) => LoadError::Format { path, reason },
                 Malformed::Inconsistent(reason) => LoadError::Inconsistent { path, reason },
             }
         };
-        let file = format::parse(bytes).map_err(with_path)?;
+        let file = format::parse(source).map_err(with_path)?;
         let model = Model::from_file(&file).map_err(with_path)?;
         let tokenizer = Tokenizer::new(file.tokenizer);
         Ok(Encoder {

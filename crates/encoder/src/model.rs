@@ -79,12 +79,12 @@ impl Model {
         let linear = |name: &str, rows: usize, cols: usize| -> Result<PackedMatrix, Malformed> {
             let q4 = f.tensor(&format!("{name}.w"), DType::Q4, rows * cols)?;
             let bias = f.f32_tensor(&format!("{name}.b"), rows)?;
-            PackedMatrix::from_q4(q4, rows, cols, bias)
+            PackedMatrix::from_q4(&q4, rows, cols, bias)
                 .ok_or_else(|| bad(format!("tensor {name}.w has a non-finite block scale")))
         };
         let word = f
             .tensor("emb.word", DType::Q4, h.vocab_rows * hid)?
-            .to_vec();
+            .into_owned();
         for (i, blk) in word.chunks_exact(Q4_BLOCK_BYTES).enumerate() {
             let d = crate::quant::f16_to_f32(u16::from_le_bytes([blk[0], blk[1]]));
             if !d.is_finite() {
