@@ -254,27 +254,37 @@ impl Model {
     fn attention(&self, qkv: &[f32], ctx: &mut [f32], s0: usize, s1: usize) {
         let hid = self.hidden;
         let len = s1 - s0;
+        // Keys padded with zeros to whole vectors, so the score loop has no scalar tail.
+        let padded = len.next_multiple_of(8);
         let scale = 1.0 / (HEAD_DIM as f32).sqrt();
         let row = |t: usize| &qkv[t * 3 * hid..(t + 1) * 3 * hid];
-        let mut probs = vec![0f32; len];
-        let mut keys_t = vec![0f32; HEAD_DIM * len];
+        let mut scores = vec![0f32; padded];
+        let mut keys_t = vec![0f32; HEAD_DIM * padded];
         for h in 0..self.heads {
             let c0 = h * HEAD_DIM;
             for (s, t) in (s0..s1).enumerate() {
                 for (e, &k) in row(t)[hid + c0..hid + c0 + HEAD_DIM].iter().enumerate() {
-                    keys_t[e * len + s] = k;
+                    keys_t[e * padded + s] = k;
                 }
             }
             for t in s0..s1 {
-                let q = &row(t)[c0..c0 + HEAD_DIM];
-                probs.fill(0.0);
-                for (&q, kt) in q.iter().zip(keys_t.chunks_exact(len)) {
-                    let q = q * scale;
-                    for (p, &k) in probs.iter_mut().zip(kt) {
-                        *p += q * k;
-                    }
+                let mut q = [0f32; HEAD_DIM];
+                for (q, &v) in q.iter_mut().zip(&row(t)[c0..c0 + HEAD_DIM]) {
+                    *q = v * scale;
                 }
-                let max = probs.iter().fold(f32::NEG_INFINITY, |m, &p| m.max(p));
+                // 8 keys at a time, their partial scores kept in one register over the head
+                for (c, out) in scores.chunks_exact_mut(8).enumerate() {
+                    let mut acc = [0f32; 8];
+                    for (e, &q) in q.iter().enumerate() {
+                        let k = &keys_t[e * padded + c * 8..][..8];
+                        for (a, &k) in acc.iter_mut().zip(k) {
+                            *a += q * k;
+                        }
+                    }
+                    out.copy_from_slice(&acc);
+                }
+                let probs = &mut scores[..len];
+                let max = max_of(probs);
                 for p in probs.iter_mut() {
                     *p = exp(*p - max);
                 }
@@ -293,6 +303,23 @@ impl Model {
             }
         }
     }
+}
+
+/// Largest value, with 8 partial maxima so that it vectorises (no NaN can occur here: the
+/// scores are finite sums of finite products).
+#[inline(always)]
+fn max_of(x: &[f32]) -> f32 {
+    let mut m = [f32::NEG_INFINITY; 8];
+    let chunks = x.chunks_exact(8);
+    let tail = chunks.remainder();
+    for c in chunks {
+        for (m, &v) in m.iter_mut().zip(c) {
+            *m = if v > *m { v } else { *m };
+        }
+    }
+    m.iter()
+        .chain(tail)
+        .fold(f32::NEG_INFINITY, |acc, &a| if a > acc { a } else { acc })
 }
 
 /// `x = LayerNorm(x + y)` per token (or `LayerNorm(x)` without `y`).
