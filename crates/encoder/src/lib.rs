@@ -197,10 +197,15 @@ impl Encoder {
         let seqs: Vec<Vec<u32>> = texts.par_iter().map(|t| self.tokenize(t, prefix)).collect();
         let mut order: Vec<usize> = (0..seqs.len()).collect();
         order.sort_by_key(|&i| (seqs[i].len(), i));
-        // Split into at least as many batches as threads when the input is small, so that
-        // every core has work; batch boundaries never change the results.
+        // A multiple of the thread count of equal-sized batches, so that every core has the
+        // same amount of work; batch boundaries never change the results.
         let total: usize = seqs.iter().map(Vec::len).sum();
-        let budget = BATCH_TOKENS.min(total.div_ceil(rayon::current_num_threads()).max(1));
+        let threads = rayon::current_num_threads().max(1);
+        let n_batches = total
+            .div_ceil(BATCH_TOKENS)
+            .next_multiple_of(threads)
+            .max(1);
+        let budget = total.div_ceil(n_batches).max(1);
         let mut batches: Vec<&[usize]> = Vec::new();
         let (mut start, mut tokens) = (0, 0);
         for (k, &i) in order.iter().enumerate() {
@@ -263,5 +268,22 @@ fn io_error(path: &Path, e: std::io::Error) -> LoadError {
             path: path.to_owned(),
             source: e,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encoder_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Encoder>();
+    }
+
+    #[test]
+    fn prefixes() {
+        assert_eq!(Prefix::Query.as_str(), "query: ");
+        assert_eq!(Prefix::Passage.as_str(), "passage: ");
     }
 }
