@@ -34,20 +34,30 @@ pub enum Malformed {
 /// Element type of a tensor in the directory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DType {
+    /// little-endian f32
     F32,
+    /// Q4_0 blocks of 32 (see [`crate::quant`])
     Q4,
 }
 
 /// Model hyper-parameters from the header.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Header {
+    /// hidden size (384)
     pub hidden: usize,
+    /// transformer layers (12)
     pub layers: usize,
+    /// attention heads (12)
     pub heads: usize,
+    /// feed-forward inner size (1536)
     pub ffn: usize,
+    /// rows of the word embedding table (250037)
     pub vocab_rows: usize,
+    /// rows of the position table (512)
     pub max_positions: usize,
+    /// rows of the token-type table (2; only row 0 is used)
     pub type_rows: usize,
+    /// LayerNorm epsilon
     pub eps: f32,
 }
 
@@ -58,9 +68,13 @@ pub struct TokenizerTables {
     pub blob: Vec<u8>,
     /// Piece `i` is `blob[offsets[i]..offsets[i + 1]]` (checked to lie inside `blob`).
     pub offsets: Vec<u32>,
+    /// Log-probability of each piece.
     pub scores: Vec<f32>,
+    /// `<s>` id
     pub bos: u32,
+    /// `</s>` id
     pub eos: u32,
+    /// `<unk>` id
     pub unk: u32,
     /// codepoint → replacement codepoints (possibly empty: the character is dropped).
     pub normalise: HashMap<u32, Vec<u32>>,
@@ -69,8 +83,11 @@ pub struct TokenizerTables {
 /// One tensor: its type, element count and byte range inside the file.
 #[derive(Debug, Clone)]
 pub struct TensorEntry {
+    /// element type
     pub dtype: DType,
+    /// number of elements
     pub elements: usize,
+    /// bytes inside the file (checked to lie within it)
     pub range: std::ops::Range<usize>,
 }
 
@@ -126,9 +143,13 @@ impl Source for FileSource {
 /// A parsed file: header, tokenizer and directory; tensor bytes are read from `source` on
 /// demand.
 pub struct ModelFile<'a> {
+    /// hyper-parameters
     pub header: Header,
+    /// vocabulary and normaliser
     pub tokenizer: TokenizerTables,
+    /// tensor directory by name
     pub tensors: HashMap<String, TensorEntry>,
+    /// where tensor bytes are read from
     pub source: &'a dyn Source,
 }
 

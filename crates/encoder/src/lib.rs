@@ -6,6 +6,8 @@
 //! weights; this crate reads it, tokenizes, and runs the BERT forward pass (mean pooling, L2
 //! normalisation). Weights are never bundled: [`store`] says where an installed model lives.
 
+#![warn(missing_docs)]
+
 pub mod format;
 pub mod kernels;
 mod model;
@@ -37,7 +39,10 @@ pub const DIM: usize = 384;
 const BATCH_TOKENS: usize = 1024;
 
 /// Why a model file could not be loaded. Every variant names the file and the reason.
+///
+/// `path` is the model file; `reason` says what is wrong with it.
 #[derive(Debug, thiserror::Error)]
+#[allow(missing_docs)] // the fields are the same in every variant, documented above
 pub enum LoadError {
     /// There is no file at the path.
     #[error("model file {} not found", path.display())]

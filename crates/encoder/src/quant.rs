@@ -64,10 +64,15 @@ pub fn dequantize_row(blocks: &[u8], out: &mut [f32]) {
 /// broadcast, so the inner loop needs no shuffles. Scales are f32, `[panel][block][16]`.
 #[derive(Debug, Clone)]
 pub struct PackedMatrix {
+    /// outputs (a multiple of 16)
     pub rows: usize,
+    /// inputs (a multiple of 32)
     pub cols: usize,
+    /// unsigned nibbles, one a byte, in panel layout
     pub weights: Vec<u8>,
+    /// block scales, `[panel][block][16]`
     pub scales: Vec<f32>,
+    /// one bias per output
     pub bias: Vec<f32>,
 }
 
@@ -145,10 +150,15 @@ impl PackedMatrix {
 /// (Σ (w−8)·a = Σ w·a − 8·Σ a), so kernels multiply raw unsigned nibbles.
 #[derive(Debug, Default, Clone)]
 pub struct QuantActs {
+    /// rows (tokens)
     pub tokens: usize,
+    /// values per token (a multiple of 32)
     pub cols: usize,
+    /// quantised values, `tokens × cols`
     pub q: Vec<i8>,
+    /// scale of each 32-block
     pub scale: Vec<f32>,
+    /// −8 × sum of each 32-block's quantised values
     pub offset: Vec<i32>,
 }
 
