@@ -1,6 +1,6 @@
 //! Reader for the packed model file (`E5S1`): header, tokenizer tables and tensor directory.
 //!
-//! The file is untrusted input: every read goes through [`Cursor`], which checks bounds, and
+//! The file is untrusted input: every read goes through a cursor that checks bounds, and
 //! every count or offset taken from the file is checked against the file length before it is
 //! used to allocate or slice. A corrupt or hostile file gives a [`Malformed`] value, never a
 //! panic, and never an allocation larger than the file itself.
