@@ -99,6 +99,7 @@ fn check(prefix: Prefix, name: &str) {
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
     let ours = enc.embed(&refs, prefix);
     let mut compared = 0;
+    let mut sum = 0f64;
     let mut worst = (f32::INFINITY, 0);
     for (i, ((a, b), ids)) in ours.iter().zip(&ref_vecs).zip(&ref_ids).enumerate() {
         if ids.len() > MAX_CONTENT {
@@ -106,13 +107,15 @@ fn check(prefix: Prefix, name: &str) {
         }
         compared += 1;
         let c = cosine(a, b);
+        sum += f64::from(c);
         if c < worst.0 {
             worst = (c, i);
         }
     }
     eprintln!(
-        "{name}: token ids identical for all {} texts; cosine over {compared} texts: min {:.6} (line {}: {:?}), kernel {}",
+        "{name}: token ids identical for all {} texts; cosine over {compared} texts: mean {:.6}, min {:.6} (line {}: {:?}), kernel {}",
         texts.len(),
+        sum / compared as f64,
         worst.0,
         worst.1 + 1,
         texts[worst.1],
