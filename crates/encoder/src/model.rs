@@ -283,12 +283,13 @@ impl Model {
                     }
                     out.copy_from_slice(&acc);
                 }
-                let probs = &mut scores[..len];
-                let max = max_of(probs);
-                for p in probs.iter_mut() {
+                let max = max_of(&scores[..len]);
+                // over the padding too (finite there, and unused): no scalar tail
+                for p in scores.iter_mut() {
                     *p = exp(*p - max);
                 }
-                let inv = 1.0 / probs.iter().sum::<f32>();
+                let probs = &scores[..len];
+                let inv = 1.0 / sum8(probs, |p| p);
                 let mut acc = [0f32; HEAD_DIM];
                 for (s, &p) in (s0..s1).zip(probs.iter()) {
                     let v: &[f32; HEAD_DIM] = row(s)[2 * hid + c0..2 * hid + c0 + HEAD_DIM]
@@ -331,13 +332,28 @@ fn layer_norm(x: &mut [f32], y: Option<&[f32]>, n: &Norm, hid: usize, eps: f32) 
                 *v += a;
             }
         }
-        let mean = r.iter().sum::<f32>() / hid as f32;
-        let var = r.iter().map(|v| (v - mean) * (v - mean)).sum::<f32>() / hid as f32;
+        let mean = sum8(r, |v| v) / hid as f32;
+        let var = sum8(r, |v| (v - mean) * (v - mean)) / hid as f32;
         let inv = 1.0 / (var + eps).sqrt();
         for ((v, w), b) in r.iter_mut().zip(&n.weight).zip(&n.bias) {
             *v = (*v - mean) * inv * w + b;
         }
     }
+}
+
+/// Σ f(x) with 8 partial sums: a single running sum is a chain of dependent scalar adds
+/// (LayerNorm's were ~10% of the run time), 8 lanes vectorise.
+#[inline(always)]
+fn sum8(x: &[f32], f: impl Fn(f32) -> f32) -> f32 {
+    let mut acc = [0f32; 8];
+    let chunks = x.chunks_exact(8);
+    let tail: f32 = chunks.remainder().iter().map(|&v| f(v)).sum();
+    for c in chunks {
+        for (a, &v) in acc.iter_mut().zip(c) {
+            *a += f(v);
+        }
+    }
+    acc.iter().sum::<f32>() + tail
 }
 
 /// GELU in the erf form BERT uses.
