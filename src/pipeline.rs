@@ -20,7 +20,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// File extensions the main job picks up when given a folder.
-pub const INPUT_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "html", "htm", "xhtml"];
+pub const INPUT_EXTENSIONS: &[&str] = &[
+    "txt", "md", "markdown", "html", "htm", "xhtml", "docx", "odt",
+];
 
 /// A unit of work for the main job.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -170,6 +172,8 @@ pub struct Side {
     pub path: PathBuf,
     /// Sentences per paragraph.
     pub paragraphs: Vec<Vec<String>>,
+    /// The streams of an office document (body, footnotes…) by paragraph; empty: all body.
+    pub parts: Vec<ingest::office::Part>,
 }
 
 impl Side {
@@ -229,11 +233,13 @@ pub fn prepare(
                     lang: src.1,
                     path: src.0.clone(),
                     paragraphs: segment(src.1, &src_doc.paragraphs),
+                    parts: src_doc.parts.clone(),
                 },
                 tgt: Side {
                     lang: tgt.1,
                     path: tgt.0.clone(),
                     paragraphs: segment(tgt.1, &tgt_doc.paragraphs),
+                    parts: tgt_doc.parts.clone(),
                 },
             })
         }
@@ -270,11 +276,13 @@ pub fn prepare(
                     lang: a,
                     path: path.clone(),
                     paragraphs: segment(a, &pa),
+                    parts: Vec::new(),
                 },
                 tgt: Side {
                     lang: b,
                     path: path.clone(),
                     paragraphs: segment(b, &pb),
+                    parts: Vec::new(),
                 },
             })
         }
@@ -467,7 +475,8 @@ fn write_outputs(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmx_options = TmxOptions::new(p.src.lang, p.tgt.lang, source_file);
+    let mut tmx_options = TmxOptions::new(p.src.lang, p.tgt.lang, source_file);
+    tmx_options.unit_props = crate::ingest::office::part_props(&p.src.parts, &src, &pairs);
     for (_, path) in tm::output_paths(&options.out_dir, &p.stem, &OutputFormat::ALL) {
         crate::output::ensure_not_input(&path, inputs)?;
     }

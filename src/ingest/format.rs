@@ -158,7 +158,10 @@ pub fn extract(path: &Path, text: &str) -> (Format, Metadata, Vec<String>) {
                 }
             }
         }
-        Format::PlainText => paragraphs = structure::plain_paragraphs(text),
+        // Office documents never reach text detection (see `super::office`).
+        Format::PlainText | Format::Docx | Format::Odt => {
+            paragraphs = structure::plain_paragraphs(text)
+        }
     }
     (format, metadata, paragraphs)
 }

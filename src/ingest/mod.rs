@@ -38,13 +38,18 @@
 //! Errors are [`crate::Error::BadInput`] naming the file: missing, a directory, empty,
 //! whitespace-only, binary, undecodable, or nothing left after cleaning.
 
+pub mod archive;
+pub mod docx;
 pub mod encoding;
 pub mod format;
 pub mod frontmatter;
 pub mod html;
 pub mod markdown;
 pub mod normalize;
+pub mod odt;
+pub mod office;
 pub mod structure;
+pub mod xml;
 
 use crate::Result;
 use serde::Serialize;
@@ -69,6 +74,10 @@ pub enum Format {
     Markdown,
     /// An HTML page or fragment.
     Html,
+    /// An Office Open XML word-processing document (`.docx`), see [`office`].
+    Docx,
+    /// An OpenDocument text (`.odt`), see [`office`].
+    Odt,
 }
 
 /// Document metadata kept out of the text.
@@ -97,6 +106,10 @@ pub struct Document {
     pub metadata: Metadata,
     /// Clean paragraphs in document order (no empty ones).
     pub paragraphs: Vec<String>,
+    /// Which paragraphs belong to which stream (body, footnotes, headers…) of an office
+    /// document; empty for text formats (all body).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<office::Part>,
 }
 
 /// Reads and cleans one file.
@@ -116,6 +129,10 @@ pub fn ingest_file(path: &Path, options: &IngestOptions) -> Result<Document> {
 pub fn ingest_bytes(path: &Path, bytes: &[u8], options: &IngestOptions) -> Result<Document> {
     if bytes.is_empty() {
         return Err(crate::Error::bad_input(path, "empty file"));
+    }
+    // DOCX / ODT (ZIP containers) and encrypted Office files are recognised by content.
+    if let Some(doc) = office::ingest(path, bytes)? {
+        return Ok(doc);
     }
     let (mut text, encoding) = encoding::decode(path, bytes, options.encoding.as_deref())?;
     if text.contains('\r') {
@@ -138,6 +155,7 @@ pub fn ingest_bytes(path: &Path, bytes: &[u8], options: &IngestOptions) -> Resul
         format,
         metadata,
         paragraphs,
+        parts: Vec::new(),
     })
 }
 

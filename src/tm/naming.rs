@@ -10,8 +10,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Suffixes that name a file format rather than a document.
-const FORMAT_SUFFIXES: [&str; 8] = [
-    "txt", "md", "markdown", "html", "htm", "tmx", "text", "xhtml",
+const FORMAT_SUFFIXES: [&str; 10] = [
+    "txt", "md", "markdown", "html", "htm", "tmx", "text", "xhtml", // text formats
+    "docx", "odt", // office documents (`crate::ingest::office`)
 ];
 
 /// Splits a file name into (stem, language of its language suffix if any).

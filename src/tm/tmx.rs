@@ -93,6 +93,9 @@ pub struct TmxOptions {
     pub doctype: bool,
     /// `segtype` of the header: `sentence` for aligned text, `phrase` for a glossary.
     pub segtype: &'static str,
+    /// Further `<prop>`s per unit, keyed by [`AlignedPair::id`] (`x-part` = `footnote` for a
+    /// unit from the footnotes of an office document); written after the standard ones.
+    pub unit_props: std::collections::BTreeMap<usize, Vec<(String, String)>>,
 }
 
 impl TmxOptions {
@@ -106,6 +109,7 @@ impl TmxOptions {
             source_file: source_file.into(),
             doctype: true,
             segtype: "sentence",
+            unit_props: Default::default(),
         }
     }
 }
@@ -196,7 +200,17 @@ pub fn write_tmx<W: Write + ?Sized>(
                 ),
                 ("x-bead".into(), pair.bead.kind()),
                 ("x-source-file".into(), options.source_file.clone()),
-            ],
+            ]
+            .into_iter()
+            .chain(
+                options
+                    .unit_props
+                    .get(&pair.id)
+                    .into_iter()
+                    .flatten()
+                    .cloned(),
+            )
+            .collect(),
             source: pair.source.clone(),
             target: pair.target.clone(),
         })

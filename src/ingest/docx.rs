@@ -1,0 +1,309 @@
+//! DOCX (Office Open XML, WordprocessingML) reader: the parts of a `.docx` → [`OfficeText`].
+//!
+//! * The main part is found through `_rels/.rels` (`officeDocument`), else `word/document.xml`;
+//!   footnotes, endnotes, headers and footers through the main part's relationships (headers
+//!   and footers in the order the sections reference them).
+//! * Paragraphs (`w:p`) in document order; table cells' paragraphs row by row; text boxes
+//!   (`w:txbxContent`) after the paragraph that anchors them; `mc:Fallback` (the VML copy of a
+//!   text box) skipped so that nothing is read twice.
+//! * Text: `w:t`; `w:tab` → space; `w:br` / `w:cr` → line break (joined like plain-text lines);
+//!   `w:noBreakHyphen` → `-`; `w:softHyphen` dropped; hidden runs (`w:vanish`) dropped.
+//! * Tracked changes as accepted: `w:del` / `w:moveFrom` dropped, `w:ins` / `w:moveTo` kept.
+//! * Fields: instructions never read; the results of layout fields (page numbers, TOC, index,
+//!   dates: [`dropped_field`]) dropped, the results of others (hyperlinks, cross-references)
+//!   kept.
+//! * Footnote separators (`w:type="separator"` …) skipped.
+
+use super::archive::{resolve, Archive};
+use super::office::{dropped_field, OfficeText, Paragraphs};
+use super::xml::{attr, attr_local, local, XmlEvent, XmlPull};
+use crate::{Error, Result};
+use std::path::Path;
+
+/// One relationship of a part.
+#[derive(Debug, Clone)]
+struct Rel {
+    id: String,
+    kind: String,
+    target: String,
+}
+
+/// Reads the relationships part `rels_name`; none when it is missing.
+fn read_rels(path: &Path, archive: &mut Archive, rels_name: &str, base: &str) -> Result<Vec<Rel>> {
+    let Some(xml) = archive.read(rels_name)? else {
+        return Ok(Vec::new());
+    };
+    let mut p = XmlPull::new(path, rels_name, &xml);
+    let mut out = Vec::new();
+    loop {
+        match p.next_event()? {
+            XmlEvent::Start(e) if local(e.name().as_ref()) == b"Relationship" => {
+                if attr(&e, b"TargetMode").as_deref() == Some("External") {
+                    continue;
+                }
+                let kind = attr(&e, b"Type").unwrap_or_default();
+                let kind = kind.rsplit('/').next().unwrap_or("").to_string();
+                out.push(Rel {
+                    id: attr(&e, b"Id").unwrap_or_default(),
+                    kind,
+                    target: resolve(base, &attr(&e, b"Target").unwrap_or_default()),
+                });
+            }
+            XmlEvent::Eof => return Ok(out),
+            _ => {}
+        }
+    }
+}
+
+/// The relationships part of `part` (`word/document.xml` → `word/_rels/document.xml.rels`).
+fn rels_name(part: &str) -> String {
+    match part.rsplit_once('/') {
+        Some((dir, name)) => format!("{dir}/_rels/{name}.rels"),
+        None => format!("_rels/{part}.rels"),
+    }
+}
+
+/// Reads the text of the DOCX in `archive`.
+pub fn read(path: &Path, archive: &mut Archive) -> Result<OfficeText> {
+    let root = read_rels(path, archive, "_rels/.rels", "")?;
+    let main = root
+        .iter()
+        .find(|r| r.kind == "officeDocument")
+        .map(|r| r.target.clone())
+        .unwrap_or_else(|| "word/document.xml".into());
+    if main.starts_with("xl/") || main.starts_with("ppt/") {
+        return Err(Error::bad_input(
+            path,
+            "a spreadsheet or presentation (XLSX/PPTX), not a text document",
+        ));
+    }
+    let xml = archive.read_required(&main, "not a Word document")?;
+    let mut text = OfficeText::default();
+    let body = parse_part(path, &main, &xml, &mut text)?;
+    text.body = body.paragraphs;
+    let rels = read_rels(path, archive, &rels_name(&main), &main)?;
+    for (kind, sink) in [("footnotes", 0), ("endnotes", 1)] {
+        for rel in rels.iter().filter(|r| r.kind == kind) {
+            if let Some(xml) = archive.read(&rel.target)? {
+                let ps = parse_part(path, &rel.target, &xml, &mut text)?.paragraphs;
+                if sink == 0 {
+                    text.footnotes.extend(ps);
+                } else {
+                    text.endnotes.extend(ps);
+                }
+            }
+        }
+    }
+    let mut seen = Vec::new();
+    for id in &body.section_refs {
+        let Some(rel) = rels.iter().find(|r| &r.id == id) else {
+            continue;
+        };
+        if seen.contains(&rel.target) {
+            continue;
+        }
+        seen.push(rel.target.clone());
+        if let Some(xml) = archive.read(&rel.target)? {
+            let ps = parse_part(path, &rel.target, &xml, &mut text)?.paragraphs;
+            match rel.kind.as_str() {
+                "header" => text.headers.extend(ps),
+                "footer" => text.footers.extend(ps),
+                _ => {}
+            }
+        }
+    }
+    Ok(text)
+}
+
+/// What one part yields.
+struct PartText {
+    paragraphs: Vec<String>,
+    /// Relationship ids of header / footer references, in order.
+    section_refs: Vec<String>,
+}
+
+/// Element codes on the open-element stack (only what the rules look at).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tag {
+    Run,
+    RunProps,
+    Other,
+}
+
+/// Parses one WordprocessingML part (document, footnotes, endnotes, header, footer).
+fn parse_part(path: &Path, part: &str, xml: &[u8], stats: &mut OfficeText) -> Result<PartText> {
+    let mut p = XmlPull::new(path, part, xml);
+    let mut paras = Paragraphs::default();
+    let mut section_refs = Vec::new();
+    let mut stack: Vec<Tag> = Vec::new();
+    // Complex fields: (instruction, in the result part).
+    let mut fields: Vec<(String, bool)> = Vec::new();
+    let (mut in_t, mut in_instr, mut hidden) = (false, false, false);
+    loop {
+        match p.next_event()? {
+            XmlEvent::Start(e) => {
+                let name = e.name();
+                let name = name.as_ref();
+                let parent = stack.last().copied();
+                let mut tag = Tag::Other;
+                match name {
+                    b"w:p" => paras.open(),
+                    b"w:del" | b"w:moveFrom" => {
+                        stats.deletions += 1;
+                        p.skip_element()?;
+                        continue;
+                    }
+                    b"w:ins" | b"w:moveTo" => stats.insertions += 1,
+                    b"mc:Fallback" | b"w:delText" | b"w:delInstrText" | b"w:sdtPr"
+                    | b"w:fldData" | b"m:oMath" | b"m:oMathPara" => {
+                        p.skip_element()?;
+                        continue;
+                    }
+                    b"w:footnote" | b"w:endnote"
+                        if attr(&e, b"w:type").is_some_and(|t| t != "normal") =>
+                    {
+                        p.skip_element()?;
+                        continue;
+                    }
+                    b"w:r" => {
+                        hidden = false;
+                        tag = Tag::Run;
+                    }
+                    b"w:rPr" if parent == Some(Tag::Run) => tag = Tag::RunProps,
+                    b"w:vanish" | b"w:specVanish" if parent == Some(Tag::RunProps) => {
+                        hidden =
+                            !matches!(attr(&e, b"w:val").as_deref(), Some("0" | "false" | "off"));
+                    }
+                    b"w:t" => in_t = true,
+                    b"w:instrText" => in_instr = true,
+                    b"w:tab" | b"w:ptab" if parent == Some(Tag::Run) => {
+                        emit(&mut paras, &fields, hidden, "\t")
+                    }
+                    b"w:br" | b"w:cr" if parent == Some(Tag::Run) => {
+                        emit(&mut paras, &fields, hidden, "\n")
+                    }
+                    b"w:noBreakHyphen" if parent == Some(Tag::Run) => {
+                        emit(&mut paras, &fields, hidden, "-")
+                    }
+                    b"w:fldChar" => match attr(&e, b"w:fldCharType").as_deref() {
+                        Some("begin") => fields.push((String::new(), false)),
+                        Some("separate") => {
+                            if let Some(f) = fields.last_mut() {
+                                f.1 = true;
+                            }
+                        }
+                        Some("end") => {
+                            fields.pop();
+                        }
+                        _ => {}
+                    },
+                    b"w:fldSimple" if dropped_field(&attr(&e, b"w:instr").unwrap_or_default()) => {
+                        p.skip_element()?;
+                        continue;
+                    }
+                    b"w:headerReference" | b"w:footerReference" => {
+                        if let Some(id) = attr_local(&e, b"id") {
+                            section_refs.push(id);
+                        }
+                    }
+                    _ => {}
+                }
+                stack.push(tag);
+            }
+            XmlEvent::End(name) => {
+                stack.pop();
+                match name.as_slice() {
+                    b"w:p" => paras.close(),
+                    b"w:t" => in_t = false,
+                    b"w:instrText" => in_instr = false,
+                    _ => {}
+                }
+            }
+            XmlEvent::Text(t) => {
+                if in_instr {
+                    if let Some(f) = fields.last_mut() {
+                        f.0.push_str(&t);
+                    }
+                } else if in_t && paras.is_open() {
+                    emit(&mut paras, &fields, hidden, &t);
+                }
+            }
+            XmlEvent::Eof => break,
+        }
+    }
+    Ok(PartText {
+        paragraphs: paras.out,
+        section_refs,
+    })
+}
+
+/// Appends visible text: not in a hidden run, not in a field instruction or a layout field's
+/// result.
+fn emit(paras: &mut Paragraphs, fields: &[(String, bool)], hidden: bool, text: &str) {
+    if hidden
+        || fields
+            .iter()
+            .any(|(instr, in_result)| !in_result || dropped_field(instr))
+    {
+        return;
+    }
+    paras.text(text);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(inner: &str) -> Vec<String> {
+        let xml = format!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"><w:body>{inner}</w:body></w:document>"#
+        );
+        let mut stats = OfficeText::default();
+        parse_part(
+            Path::new("t.docx"),
+            "word/document.xml",
+            xml.as_bytes(),
+            &mut stats,
+        )
+        .unwrap()
+        .paragraphs
+    }
+
+    #[test]
+    fn runs_tables_and_breaks() {
+        let ps = body(
+            r#"<w:p><w:pPr><w:tabs><w:tab w:val="left" w:pos="720"/></w:tabs></w:pPr><w:r><w:rPr><w:b/></w:rPr><w:t>Hello</w:t></w:r><w:r><w:t xml:space="preserve"> world</w:t><w:tab/><w:t>x</w:t><w:br/><w:t>y</w:t></w:r></w:p>
+<w:tbl><w:tr><w:tc><w:p><w:r><w:t>A1</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>B1</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"#,
+        );
+        assert_eq!(ps, ["Hello world\tx\ny", "A1", "B1"]);
+    }
+
+    #[test]
+    fn tracked_changes_fields_hidden() {
+        let ps = body(
+            r#"<w:p><w:r><w:t>Keep </w:t></w:r><w:del><w:r><w:delText>gone </w:delText></w:r></w:del><w:ins><w:r><w:t>new </w:t></w:r></w:ins><w:r><w:rPr><w:vanish/></w:rPr><w:t>hidden</w:t></w:r><w:r><w:t>end</w:t></w:r></w:p>
+<w:p><w:r><w:t>Page </w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> PAGE </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>7</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r><w:fldSimple w:instr="NUMPAGES"><w:r><w:t>9</w:t></w:r></w:fldSimple></w:p>
+<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>HYPERLINK "http://x"</w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>link</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>"#,
+        );
+        assert_eq!(ps, ["Keep new end", "Page ", "link"]);
+    }
+
+    #[test]
+    fn text_boxes_once_after_anchor() {
+        let ps = body(
+            r#"<w:p><w:r><w:t>Anchor</w:t></w:r><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><w:txbxContent><w:p><w:r><w:t>Box</w:t></w:r></w:p></w:txbxContent></w:drawing></mc:Choice><mc:Fallback><w:pict><w:txbxContent><w:p><w:r><w:t>Box</w:t></w:r></w:p></w:txbxContent></w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p><w:p><w:r><w:t>Next</w:t></w:r></w:p>"#,
+        );
+        assert_eq!(ps, ["Anchor", "Box", "Next"]);
+    }
+
+    #[test]
+    fn footnote_separators_skipped() {
+        let xml = r#"<w:footnotes xmlns:w="x"><w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote><w:footnote w:id="1"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> Note.</w:t></w:r></w:p></w:footnote></w:footnotes>"#;
+        let mut stats = OfficeText::default();
+        let ps = parse_part(Path::new("t.docx"), "f", xml.as_bytes(), &mut stats)
+            .unwrap()
+            .paragraphs;
+        assert_eq!(ps, [" Note."]);
+    }
+}

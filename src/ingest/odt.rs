@@ -1,0 +1,275 @@
+//! ODT (OpenDocument text) reader: `content.xml` and `styles.xml` of a `.odt` → [`OfficeText`].
+//!
+//! * `mimetype` must name a text document (`application/vnd.oasis.opendocument.text…`); a
+//!   spreadsheet or presentation is refused. A `META-INF/manifest.xml` with
+//!   `manifest:encryption-data` means the parts are encrypted → refused ("password-protected").
+//! * Paragraphs and headings (`text:p`, `text:h`) of `office:text` in document order; table
+//!   cells row by row; text boxes (`draw:text-box`) after the paragraph that anchors them.
+//! * Text: character data with XML whitespace read as a space (ODF collapses it);
+//!   `text:s` → spaces, `text:tab` → space, `text:line-break` → line break.
+//! * Notes (`text:note`): the citation is dropped, the body goes to the footnote or endnote
+//!   stream (`text:note-class`).
+//! * Tracked changes as accepted: `text:tracked-changes` (which holds the deleted text) is
+//!   skipped; inserted text is in the body already.
+//! * Layout fields (page number / count, dates, file name, chapter) and generated indexes
+//!   (table of contents, alphabetical index, bibliography) dropped; annotations dropped.
+//! * Headers and footers: `style:header` / `style:footer` (and their `-left` / `-first`
+//!   variants) of the master pages in `styles.xml`.
+
+use super::archive::Archive;
+use super::office::{OfficeText, Paragraphs};
+use super::xml::{attr, XmlEvent, XmlPull};
+use crate::{Error, Result};
+use std::path::Path;
+
+/// Elements whose whole content is dropped.
+const SKIPPED: &[&[u8]] = &[
+    b"text:tracked-changes",
+    b"office:annotation",
+    b"office:annotation-end",
+    b"text:note-citation",
+    b"text:table-of-content",
+    b"text:alphabetical-index",
+    b"text:illustration-index",
+    b"text:table-index",
+    b"text:object-index",
+    b"text:user-index",
+    b"text:bibliography",
+    b"text:page-number",
+    b"text:page-count",
+    b"text:page-continuation",
+    b"text:date",
+    b"text:time",
+    b"text:file-name",
+    b"text:chapter",
+    b"text:sequence-decls",
+    b"text:variable-decls",
+    b"text:user-field-decls",
+    b"office:forms",
+    b"svg:title",
+    b"svg:desc",
+    b"office:automatic-styles",
+    b"office:styles",
+    b"office:font-face-decls",
+    b"office:scripts",
+    b"office:event-listeners",
+];
+
+/// Reads the text of the ODT in `archive`.
+pub fn read(path: &Path, archive: &mut Archive) -> Result<OfficeText> {
+    if let Some(mime) = archive.read("mimetype")? {
+        let mime = String::from_utf8_lossy(&mime);
+        let mime = mime.trim();
+        if !mime.starts_with("application/vnd.oasis.opendocument.text") {
+            return Err(Error::bad_input(
+                path,
+                format!("an OpenDocument file of type {mime:?}, not a text document (ODT)"),
+            ));
+        }
+    }
+    if let Some(manifest) = archive.read("META-INF/manifest.xml")? {
+        if manifest
+            .windows(b"encryption-data".len())
+            .any(|w| w == b"encryption-data")
+        {
+            return Err(Error::bad_input(
+                path,
+                "encrypted (password-protected) document: remove the password and save it again",
+            ));
+        }
+    }
+    let content = archive.read_required("content.xml", "not an OpenDocument text")?;
+    let mut text = OfficeText::default();
+    parse(path, "content.xml", &content, &mut text, false)?;
+    if let Some(styles) = archive.read("styles.xml")? {
+        parse(path, "styles.xml", &styles, &mut text, true)?;
+    }
+    Ok(text)
+}
+
+/// Where finished paragraphs go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sink {
+    Body,
+    Footnote,
+    Endnote,
+    Header,
+    Footer,
+}
+
+/// Parses `content.xml` (the body and notes) or `styles.xml` (`styles`: headers and footers).
+fn parse(path: &Path, part: &str, xml: &[u8], out: &mut OfficeText, styles: bool) -> Result<()> {
+    let mut p = XmlPull::new(path, part, xml);
+    // One collector per open stream: the body (or a header), and a note body inside it.
+    let mut collectors: Vec<(Sink, Paragraphs)> = Vec::new();
+    if !styles {
+        collectors.push((Sink::Body, Paragraphs::default()));
+    }
+    let mut note_class: Sink = Sink::Footnote;
+    let finish = |sink: Sink, ps: Paragraphs, out: &mut OfficeText| {
+        let target = match sink {
+            Sink::Body => &mut out.body,
+            Sink::Footnote => &mut out.footnotes,
+            Sink::Endnote => &mut out.endnotes,
+            Sink::Header => &mut out.headers,
+            Sink::Footer => &mut out.footers,
+        };
+        target.extend(ps.out);
+    };
+    loop {
+        match p.next_event()? {
+            XmlEvent::Start(e) => {
+                let name = e.name();
+                let name = name.as_ref();
+                if SKIPPED.contains(&name) {
+                    p.skip_element()?;
+                    continue;
+                }
+                let cur = collectors.last_mut().map(|c| &mut c.1);
+                match name {
+                    b"text:p" | b"text:h" => {
+                        if let Some(c) = cur {
+                            c.open()
+                        }
+                    }
+                    b"text:s" => {
+                        let n: usize = attr(&e, b"text:c")
+                            .and_then(|c| c.parse().ok())
+                            .unwrap_or(1)
+                            .min(100);
+                        if let Some(c) = cur {
+                            c.text(&" ".repeat(n))
+                        }
+                    }
+                    b"text:tab" => {
+                        if let Some(c) = cur {
+                            c.text("\t")
+                        }
+                    }
+                    b"text:line-break" => {
+                        if let Some(c) = cur {
+                            c.text("\n")
+                        }
+                    }
+                    b"text:note" => {
+                        note_class = if attr(&e, b"text:note-class").as_deref() == Some("endnote") {
+                            Sink::Endnote
+                        } else {
+                            Sink::Footnote
+                        };
+                    }
+                    b"text:note-body" => collectors.push((note_class, Paragraphs::default())),
+                    b"style:header" | b"style:header-left" | b"style:header-first" if styles => {
+                        collectors.push((Sink::Header, Paragraphs::default()))
+                    }
+                    b"style:footer" | b"style:footer-left" | b"style:footer-first" if styles => {
+                        collectors.push((Sink::Footer, Paragraphs::default()))
+                    }
+                    _ => {}
+                }
+            }
+            XmlEvent::End(name) => match name.as_slice() {
+                b"text:p" | b"text:h" => {
+                    if let Some((_, c)) = collectors.last_mut() {
+                        c.close()
+                    }
+                }
+                b"text:note-body" => {
+                    if let Some((sink, c)) = collectors.pop() {
+                        finish(sink, c, out);
+                    }
+                }
+                b"style:header"
+                | b"style:header-left"
+                | b"style:header-first"
+                | b"style:footer"
+                | b"style:footer-left"
+                | b"style:footer-first"
+                    if styles =>
+                {
+                    if let Some((sink, c)) = collectors.pop() {
+                        finish(sink, c, out);
+                    }
+                }
+                _ => {}
+            },
+            XmlEvent::Text(t) => {
+                if let Some((_, c)) = collectors.last_mut() {
+                    if c.is_open() {
+                        // XML whitespace in ODF text is a space; `text:s` / `text:tab` /
+                        // `text:line-break` carry the significant ones.
+                        c.text(&t.replace(['\n', '\r', '\t'], " "));
+                    }
+                }
+            }
+            XmlEvent::Eof => break,
+        }
+    }
+    while let Some((sink, c)) = collectors.pop() {
+        finish(sink, c, out);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn content(body: &str) -> OfficeText {
+        let xml = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:automatic-styles><style:style/></office:automatic-styles><office:body><office:text>{body}</office:text></office:body></office:document-content>"#
+        );
+        let mut out = OfficeText::default();
+        parse(
+            Path::new("t.odt"),
+            "content.xml",
+            xml.as_bytes(),
+            &mut out,
+            false,
+        )
+        .unwrap();
+        out
+    }
+
+    #[test]
+    fn paragraphs_notes_changes_fields() {
+        let t = content(
+            r#"<text:tracked-changes><text:changed-region text:id="c1"><text:deletion><text:p>deleted</text:p></text:deletion></text:changed-region></text:tracked-changes>
+<text:h text:outline-level="1">Title</text:h>
+<text:p>A<text:s text:c="2"/>b<text:span text:style-name="T1">bold</text:span><text:note text:note-class="footnote"><text:note-citation>1</text:note-citation><text:note-body><text:p>The note.</text:p></text:note-body></text:note> end<text:change text:change-id="c1"/>.</text:p>
+<text:p>Page <text:page-number>3</text:page-number><text:line-break/>next</text:p>
+<text:table-of-content><text:index-body><text:p>Title 1</text:p></text:index-body></text:table-of-content>
+<table:table xmlns:table="t"><table:table-row><table:table-cell><text:p>C1</text:p></table:table-cell><table:table-cell><text:p>C2</text:p></table:table-cell></table:table-row></table:table>
+<text:p>Anchor<draw:frame xmlns:draw="d"><draw:text-box><text:p>Box</text:p></draw:text-box></draw:frame></text:p>"#,
+        );
+        assert_eq!(
+            t.body,
+            [
+                "Title",
+                "A  bbold end.",
+                "Page \nnext",
+                "C1",
+                "C2",
+                "Anchor",
+                "Box"
+            ]
+        );
+        assert_eq!(t.footnotes, ["The note."]);
+    }
+
+    #[test]
+    fn headers_and_footers_from_styles() {
+        let xml = r#"<office:document-styles xmlns:office="o" xmlns:style="s" xmlns:text="t"><office:styles><style:default-style/></office:styles><office:master-styles><style:master-page style:name="Standard"><style:header><text:p>Head</text:p></style:header><style:footer><text:p>Page <text:page-number>1</text:page-number></text:p></style:footer></style:master-page></office:master-styles></office:document-styles>"#;
+        let mut out = OfficeText::default();
+        parse(
+            Path::new("t.odt"),
+            "styles.xml",
+            xml.as_bytes(),
+            &mut out,
+            true,
+        )
+        .unwrap();
+        assert_eq!(out.headers, ["Head"]);
+        assert_eq!(out.footers, ["Page "]);
+    }
+}
