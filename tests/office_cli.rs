@@ -276,3 +276,47 @@ fn other_zip_files_are_refused_clearly() {
     ]);
     assert_refused("sheet.zh.docx", &bytes, "not a text document");
 }
+
+/// A generated 300-page DOCX (4,500 paragraphs of ~60 words with bold runs, a table row per
+/// page, a footnote per page: ~3 MB of XML) reads in well under a second in release builds;
+/// the debug binary the tests run is several times slower, so the bound here is loose.
+#[test]
+fn a_300_page_docx_reads_fast() {
+    let para = "В ходе форума стороны **обсудили** сотрудничество в области торговли, \
+                инвестиций, энергетики и логистики, а также [цифровой экономики](https://x.org) \
+                и науки; представители деловых кругов двух стран провели более двадцати \
+                встреч и подписали ряд соглашений о поставках, о совместных проектах и о \
+                подготовке кадров на ближайшие годы.";
+    let texts: Vec<String> = (0..300 * 15)
+        .map(|i| format!("Пункт {i}. {para}"))
+        .collect();
+    let mut blocks = Vec::new();
+    let mut notes = Vec::new();
+    for page in texts.chunks(15) {
+        blocks.extend(page.iter().map(|t| office::Block::P(t)));
+        blocks.push(office::Block::Table(vec![vec![
+            "Энергетика",
+            "5 соглашений",
+        ]]));
+        notes.push("Примечание к странице.");
+    }
+    let bytes = docx(&blocks, &notes, "Пресс-релиз");
+    let d = tempfile::tempdir().unwrap();
+    let f = write(d.path(), "big.ru.docx", &bytes);
+    let t = std::time::Instant::now();
+    let o = tmalign(&["ingest", &f], d.path());
+    let elapsed = t.elapsed();
+    assert!(o.status.success(), "{}", outputs(&o));
+    eprintln!(
+        "300-page DOCX ({} KiB zipped): ingest {:.3} s (debug build)",
+        bytes.len() / 1024,
+        elapsed.as_secs_f64()
+    );
+    assert!(
+        String::from_utf8_lossy(&o.stdout)
+            .matches("обсудили")
+            .count()
+            >= 4500
+    );
+    assert!(elapsed.as_secs_f64() < 10.0, "{elapsed:?}");
+}
