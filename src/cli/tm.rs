@@ -5,6 +5,7 @@ use clap::Subcommand;
 
 mod export_csv;
 mod import_csv;
+mod import_xliff;
 mod lookup;
 mod merge;
 mod stats;
@@ -29,6 +30,8 @@ enum TmCommand {
     ImportCsv(import_csv::Args),
     /// Fuzzy matches for a query (or stdin lines) with CAT-style scores and differences.
     Lookup(lookup::Args),
+    /// Turn XLIFF 1.2 / 2.0 files (also .sdlxliff, .mqxliff) into a TMX: translated units only.
+    ImportXliff(import_xliff::Args),
 }
 
 /// Runs a `tm` subcommand.
@@ -39,6 +42,7 @@ pub fn run(args: Args) -> tmalign::Result<()> {
         TmCommand::ExportCsv(a) => export_csv::run(a),
         TmCommand::ImportCsv(a) => import_csv::run(a),
         TmCommand::Lookup(a) => lookup::run(a),
+        TmCommand::ImportXliff(a) => import_xliff::run(a),
     }
 }
 

@@ -28,6 +28,7 @@ pub struct XmlPull<'a> {
     reader: quick_xml::Reader<&'a [u8]>,
     path: &'a Path,
     part: &'a str,
+    depth: usize,
 }
 
 impl<'a> XmlPull<'a> {
@@ -38,7 +39,12 @@ impl<'a> XmlPull<'a> {
         config.expand_empty_elements = true;
         config.check_end_names = true;
         config.trim_text(false);
-        XmlPull { reader, path, part }
+        XmlPull {
+            reader,
+            path,
+            part,
+            depth: 0,
+        }
     }
 
     fn error(&self, message: impl std::fmt::Display) -> Error {
@@ -62,8 +68,14 @@ impl<'a> XmlPull<'a> {
         loop {
             let event = self.reader.read_event().map_err(|e| self.error(e))?;
             return Ok(match event {
-                Event::Start(e) => XmlEvent::Start(e),
-                Event::End(e) => XmlEvent::End(e.name().as_ref().to_vec()),
+                Event::Start(e) => {
+                    self.depth += 1;
+                    XmlEvent::Start(e)
+                }
+                Event::End(e) => {
+                    self.depth = self.depth.saturating_sub(1);
+                    XmlEvent::End(e.name().as_ref().to_vec())
+                }
                 Event::Empty(e) => XmlEvent::Start(e), // not reached: empty elements expanded
                 Event::Text(t) => XmlEvent::Text(match t.into_inner() {
                     Cow::Borrowed(b) => Cow::Borrowed(
@@ -108,6 +120,9 @@ impl<'a> XmlPull<'a> {
                     continue;
                 }
                 Event::Decl(_) | Event::Comment(_) | Event::PI(_) => continue,
+                Event::Eof if self.depth > 0 => {
+                    return Err(self.error("the document ends inside an element: it is truncated"))
+                }
                 Event::Eof => XmlEvent::Eof,
             });
         }
@@ -121,7 +136,7 @@ impl<'a> XmlPull<'a> {
                 XmlEvent::Start(_) => depth += 1,
                 XmlEvent::End(_) => depth -= 1,
                 XmlEvent::Text(_) => {}
-                XmlEvent::Eof => return Err(self.error("document ends inside an element")),
+                XmlEvent::Eof => return Err(self.error("the document ends inside an element")),
             }
         }
         Ok(())
@@ -184,6 +199,7 @@ mod tests {
         let e = texts("<a>&l;</a>").unwrap_err();
         assert!(e.to_string().contains("undefined entity"), "{e}");
         assert!(texts("<a><b></a>").is_err());
+        assert!(texts("<a><b>").is_err());
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub mod reader;
 pub mod seed;
 pub mod tmx;
 pub mod unit;
+pub mod xliff;
 
 pub use unit::{build_pairs, AlignedPair, BuildOptions, Flag};
 
