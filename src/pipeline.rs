@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 
 /// File extensions the main job picks up when given a folder.
 pub const INPUT_EXTENSIONS: &[&str] = &[
-    "txt", "md", "markdown", "html", "htm", "xhtml", "docx", "odt",
+    "txt", "md", "markdown", "html", "htm", "xhtml", "docx", "odt", "pdf",
 ];
 
 /// A unit of work for the main job.

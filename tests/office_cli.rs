@@ -320,3 +320,103 @@ fn a_300_page_docx_reads_fast() {
     );
     assert!(elapsed.as_secs_f64() < 10.0, "{elapsed:?}");
 }
+
+/// The press release laid out on two PDF pages, lines wrapped at `width` characters (a
+/// Russian word hyphenated where it is cut), with a running header and page numbers.
+fn press_pdf(zh: bool) -> Vec<u8> {
+    let (blocks, notes, header) = if zh { press_zh() } else { press_ru() };
+    let mut paras: Vec<String> = Vec::new();
+    for b in &blocks {
+        match b {
+            office::Block::P(s) => paras.push(office::plain(s)),
+            office::Block::Table(rows) => {
+                paras.extend(rows.iter().flatten().map(|c| c.to_string()))
+            }
+        }
+    }
+    paras.extend(notes.iter().map(|n| n.to_string()));
+    let width = if zh { 18 } else { 40 };
+    let mut pages: Vec<Vec<String>> = vec![Vec::new(), Vec::new()];
+    let half = paras.len() / 2;
+    for (i, p) in paras.iter().enumerate() {
+        let page = &mut pages[usize::from(i >= half)];
+        if page.is_empty() {
+            page.push(header.to_string());
+            page.push(String::new());
+        }
+        let chars: Vec<char> = p.chars().collect();
+        let mut start = 0;
+        while start < chars.len() {
+            let mut end = (start + width).min(chars.len());
+            let mut line: String = chars[start..end].iter().collect();
+            if !zh && end < chars.len() {
+                // Break at a space if there is one, else hyphenate inside the word.
+                if let Some(sp) = line.rfind(' ') {
+                    line.truncate(sp);
+                    end = start + line.chars().count() + 1;
+                } else {
+                    line.push('-');
+                }
+            }
+            page.push(line.trim().to_string());
+            start = end;
+        }
+        page.push(String::new());
+    }
+    for (n, page) in pages.iter_mut().enumerate() {
+        page.push(format!("- {} -", n + 1));
+    }
+    office::pdf(&pages)
+}
+
+#[test]
+fn pdf_reads_with_headers_and_page_numbers_removed() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(d.path(), "release.ru.pdf", &press_pdf(false));
+    let o = tmalign(&["ingest", &f], d.path());
+    assert!(o.status.success(), "{}", outputs(&o));
+    let text = String::from_utf8_lossy(&o.stdout);
+    let paras: Vec<&str> = text.split("\n\n").map(str::trim).collect();
+    assert!(
+        !text.contains("Пресс-релиз") && !text.contains("- 1 -"),
+        "{text}"
+    );
+    assert!(
+        paras.contains(&"Следующее заседание форума пройдёт в Москве в 2027 году."),
+        "{paras:#?}"
+    );
+    assert!(
+        text.contains("трансграничной электронной торговли"),
+        "{text}"
+    );
+}
+
+#[test]
+fn run_pairs_pdf_with_docx() {
+    let d = tempfile::tempdir().unwrap();
+    let input = d.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    write(&input, "release.zh.pdf", &press_pdf(true));
+    write(&input, "release.ru.docx", &press_docx(false));
+    let out = d.path().join("out");
+    let o = tmalign(&["run", s(&input), "-o", s(&out)], d.path());
+    assert!(o.status.success(), "{}", outputs(&o));
+    let rows = csv_rows(&out.join("release.csv"));
+    let one_one = rows.iter().filter(|r| r.0 == "1-1").count();
+    // The PDF has no header stream (its running header is removed): the Russian header is the
+    // one sentence left over.
+    assert!(one_one >= 12, "{rows:#?}");
+    assert!(
+        rows.iter().all(|r| r.0 == "1-1" || r.0 == "0-1"),
+        "{rows:#?}"
+    );
+}
+
+#[test]
+fn scanned_and_broken_pdfs_are_refused() {
+    let scanned = office::pdf(&[Vec::new(), Vec::new()]);
+    assert_refused("scan.zh.pdf", &scanned, "OCR");
+    let mut broken = press_pdf(true);
+    broken.truncate(broken.len() / 3);
+    assert_refused("broken.zh.pdf", &broken, "PDF");
+}

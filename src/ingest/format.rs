@@ -159,7 +159,7 @@ pub fn extract(path: &Path, text: &str) -> (Format, Metadata, Vec<String>) {
             }
         }
         // Office documents never reach text detection (see `super::office`).
-        Format::PlainText | Format::Docx | Format::Odt => {
+        Format::PlainText | Format::Docx | Format::Odt | Format::Pdf => {
             paragraphs = structure::plain_paragraphs(text)
         }
     }

@@ -48,6 +48,7 @@ pub mod markdown;
 pub mod normalize;
 pub mod odt;
 pub mod office;
+pub mod pdf;
 pub mod structure;
 pub mod xml;
 
@@ -78,6 +79,8 @@ pub enum Format {
     Docx,
     /// An OpenDocument text (`.odt`), see [`office`].
     Odt,
+    /// A PDF with a text layer, see [`pdf`].
+    Pdf,
 }
 
 /// Document metadata kept out of the text.
@@ -133,6 +136,9 @@ pub fn ingest_bytes(path: &Path, bytes: &[u8], options: &IngestOptions) -> Resul
     // DOCX / ODT (ZIP containers) and encrypted Office files are recognised by content.
     if let Some(doc) = office::ingest(path, bytes)? {
         return Ok(doc);
+    }
+    if bytes.starts_with(b"%PDF-") {
+        return pdf::ingest(path, bytes);
     }
     let (mut text, encoding) = encoding::decode(path, bytes, options.encoding.as_deref())?;
     if text.contains('\r') {

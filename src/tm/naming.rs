@@ -10,9 +10,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Suffixes that name a file format rather than a document.
-const FORMAT_SUFFIXES: [&str; 10] = [
+const FORMAT_SUFFIXES: [&str; 11] = [
     "txt", "md", "markdown", "html", "htm", "tmx", "text", "xhtml", // text formats
-    "docx", "odt", // office documents (`crate::ingest::office`)
+    "docx", "odt", "pdf", // office documents and PDF (`crate::ingest::{office, pdf}`)
 ];
 
 /// Splits a file name into (stem, language of its language suffix if any).

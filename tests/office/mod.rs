@@ -303,3 +303,117 @@ pub fn press_ru() -> (Vec<Block<'static>>, Vec<&'static str>, &'static str) {
         "Пресс-релиз",
     )
 }
+
+/// A PDF whose pages hold `lines` (an empty line is a paragraph gap), set in a Type0 font
+/// with Identity-H codes and a ToUnicode map (the font itself is not embedded: text
+/// extraction needs only the map). A page with no lines has no text: like a scanned page.
+pub fn pdf(pages: &[Vec<String>]) -> Vec<u8> {
+    let mut cids: Vec<char> = Vec::new();
+    let mut code = |c: char| -> u16 {
+        match cids.iter().position(|&x| x == c) {
+            Some(i) => i as u16 + 1,
+            None => {
+                cids.push(c);
+                cids.len() as u16
+            }
+        }
+    };
+    let mut contents = Vec::new();
+    for lines in pages {
+        let mut s = String::from("BT /F1 12 Tf 50 800 Td\n");
+        for line in lines {
+            if !line.is_empty() {
+                let hex: String = line.chars().map(|c| format!("{:04X}", code(c))).collect();
+                s.push_str(&format!("<{hex}> Tj\n"));
+            }
+            s.push_str("0 -14 Td\n");
+        }
+        s.push_str("ET\n");
+        if lines.is_empty() {
+            // An image-only page: just a fill, no text.
+            s = "q 0.5 g 50 50 400 600 re f Q\n".into();
+        }
+        contents.push(s);
+    }
+    let mut cmap = String::from(
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n",
+    );
+    for (k, chunk) in cids.chunks(100).enumerate() {
+        cmap.push_str(&format!("{} beginbfchar\n", chunk.len()));
+        for (j, c) in chunk.iter().enumerate() {
+            let mut buf = [0u16; 2];
+            let utf16: String = c
+                .encode_utf16(&mut buf)
+                .iter()
+                .map(|u| format!("{u:04X}"))
+                .collect();
+            cmap.push_str(&format!("<{:04X}> <{utf16}>\n", k * 100 + j + 1));
+        }
+        cmap.push_str("endbfchar\n");
+    }
+    cmap.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+
+    // Objects: 1 catalog, 2 pages, 3 font, 4 CID font, 5 descriptor, 6 ToUnicode, then a page
+    // and its content per page.
+    let n = pages.len();
+    let kids: Vec<String> = (0..n).map(|i| format!("{} 0 R", 7 + 2 * i)).collect();
+    let stream = |body: &str| format!("<< /Length {} >>\nstream\n{body}endstream", body.len());
+    let mut objects = vec![
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        format!("<< /Type /Pages /Kids [{}] /Count {n} >>", kids.join(" ")),
+        "<< /Type /Font /Subtype /Type0 /BaseFont /TestSans /Encoding /Identity-H /DescendantFonts [4 0 R] /ToUnicode 6 0 R >>".to_string(),
+        "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /TestSans /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor 5 0 R /DW 1000 >>".to_string(),
+        "<< /Type /FontDescriptor /FontName /TestSans /Flags 4 /FontBBox [0 -200 1000 800] /ItalicAngle 0 /Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 >>".to_string(),
+        stream(&cmap),
+    ];
+    for (i, c) in contents.iter().enumerate() {
+        objects.push(format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents {} 0 R >>",
+            8 + 2 * i
+        ));
+        objects.push(stream(c));
+    }
+    let mut out = b"%PDF-1.4\n%\xE2\xE3\xCF\xD3\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend(format!("{} 0 obj\n{o}\nendobj\n", i + 1).into_bytes());
+    }
+    let xref = out.len();
+    out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).into_bytes());
+    for off in offsets {
+        out.extend(format!("{off:010} 00000 n \n").into_bytes());
+    }
+    out.extend(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .into_bytes(),
+    );
+    out
+}
+
+/// The text of a block in the inline markup, without the markup (footnote references gone,
+/// deletions dropped).
+pub fn plain(s: &str) -> String {
+    let mut out = s.replace("**", "").replace("++", "");
+    while let Some(i) = out.find("~~") {
+        let j = out[i + 2..].find("~~").unwrap() + i + 2;
+        out.replace_range(i..j + 2, "");
+    }
+    while let Some(i) = out.find('^') {
+        let n = out[i + 1..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .count();
+        out.replace_range(i..i + 1 + n, "");
+    }
+    while let Some(i) = out.find('[') {
+        let close = out[i..].find("](").unwrap() + i;
+        let end = out[close..].find(')').unwrap() + close;
+        let text = out[i + 1..close].to_string();
+        out.replace_range(i..end + 1, &text);
+    }
+    out
+}
