@@ -7,7 +7,8 @@
 //!   (`w:txbxContent`) after the paragraph that anchors them; `mc:Fallback` (the VML copy of a
 //!   text box) skipped so that nothing is read twice.
 //! * Text: `w:t`; `w:tab` → space; `w:br` / `w:cr` → line break (joined like plain-text lines);
-//!   `w:noBreakHyphen` → `-`; `w:softHyphen` dropped; hidden runs (`w:vanish`) dropped.
+//!   `w:noBreakHyphen` → `-`; `w:softHyphen` dropped; hidden runs (`w:vanish`), ruby
+//!   annotations (`w:rt`: pinyin over characters) and equations (`m:oMath`) dropped.
 //! * Tracked changes as accepted: `w:del` / `w:moveFrom` dropped, `w:ins` / `w:moveTo` kept.
 //! * Fields: instructions never read; the results of layout fields (page numbers, TOC, index,
 //!   dates: [`dropped_field`]) dropped, the results of others (hyperlinks, cross-references)
@@ -155,7 +156,7 @@ fn parse_part(path: &Path, part: &str, xml: &[u8], stats: &mut OfficeText) -> Re
                     }
                     b"w:ins" | b"w:moveTo" => stats.insertions += 1,
                     b"mc:Fallback" | b"w:delText" | b"w:delInstrText" | b"w:sdtPr"
-                    | b"w:fldData" | b"m:oMath" | b"m:oMathPara" => {
+                    | b"w:fldData" | b"w:rt" | b"m:oMath" | b"m:oMathPara" => {
                         p.skip_element()?;
                         continue;
                     }
@@ -287,6 +288,10 @@ mod tests {
 <w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>HYPERLINK "http://x"</w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>link</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>"#,
         );
         assert_eq!(ps, ["Keep new end", "Page ", "link"]);
+        let ps = body(
+            r#"<w:p><w:r><w:ruby><w:rt><w:r><w:t>zhōng</w:t></w:r></w:rt><w:rubyBase><w:r><w:t>中</w:t></w:r></w:rubyBase></w:ruby></w:r><w:r><w:t>文</w:t></w:r></w:p>"#,
+        );
+        assert_eq!(ps, ["中文"]);
     }
 
     #[test]

@@ -12,7 +12,8 @@
 //! * Tracked changes as accepted: `text:tracked-changes` (which holds the deleted text) is
 //!   skipped; inserted text is in the body already.
 //! * Layout fields (page number / count, dates, file name, chapter) and generated indexes
-//!   (table of contents, alphabetical index, bibliography) dropped; annotations dropped.
+//!   (table of contents, alphabetical index, bibliography) dropped; annotations, embedded
+//!   binary data and ruby annotations (`text:ruby-text`: pinyin over characters) dropped.
 //! * Headers and footers: `style:header` / `style:footer` (and their `-left` / `-first`
 //!   variants) of the master pages in `styles.xml`.
 
@@ -53,6 +54,8 @@ const SKIPPED: &[&[u8]] = &[
     b"office:font-face-decls",
     b"office:scripts",
     b"office:event-listeners",
+    b"office:binary-data",
+    b"text:ruby-text",
 ];
 
 /// Reads the text of the ODT in `archive`.

@@ -29,11 +29,17 @@ pub fn ingest(path: &Path, bytes: &[u8]) -> Result<Document> {
     let paragraphs = paragraphs_from_pages(&pages);
     let chars: usize = paragraphs.iter().map(|p| p.chars().count()).sum();
     if chars < 10 {
+        let images = bytes.windows(6).any(|w| w == b"/Image");
+        let what = if images {
+            "its pages are images without a text layer: a scanned document"
+        } else {
+            "no extractable text (no text layer, or fonts without a Unicode map)"
+        };
         return Err(Error::bad_input(
             path,
             format!(
-                "PDF without a text layer ({} page(s), {chars} characters of text): a scanned \
-                 document? Run OCR first (e.g. `ocrmypdf --language chi_sim+rus IN.pdf OUT.pdf`)",
+                "PDF with {} page(s) and {chars} characters of text: {what}; if it is a scan, \
+                 run OCR first (e.g. `ocrmypdf --language chi_sim+rus IN.pdf OUT.pdf`)",
                 pages.len()
             ),
         ));
