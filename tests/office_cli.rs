@@ -420,3 +420,36 @@ fn scanned_and_broken_pdfs_are_refused() {
     broken.truncate(broken.len() / 3);
     assert_refused("broken.zh.pdf", &broken, "PDF");
 }
+
+/// Damaged office files and PDFs (bytes flipped anywhere) are read or refused, never a panic.
+mod damaged {
+    use super::*;
+    use proptest::prelude::*;
+    use std::sync::OnceLock;
+    use tmalign::ingest::{ingest_bytes, IngestOptions};
+
+    fn originals() -> &'static [(&'static str, Vec<u8>)] {
+        static DOCS: OnceLock<Vec<(&'static str, Vec<u8>)>> = OnceLock::new();
+        DOCS.get_or_init(|| {
+            vec![
+                ("a.docx", press_docx(true)),
+                ("a.odt", press_odt(false)),
+                ("a.pdf", press_pdf(false)),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(96))]
+        #[test]
+        fn never_panics(which in 0usize..3, flips in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..8)) {
+            let (name, original) = &originals()[which];
+            let mut bytes = original.clone();
+            for (at, b) in flips {
+                let i = at % bytes.len();
+                bytes[i] = b;
+            }
+            let _ = ingest_bytes(Path::new(name), &bytes, &IngestOptions::default());
+        }
+    }
+}

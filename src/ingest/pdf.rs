@@ -59,9 +59,32 @@ pub fn ingest(path: &Path, bytes: &[u8]) -> Result<Document> {
     })
 }
 
+thread_local! {
+    /// Set while `pdf-extract` runs on this thread: its panics are caught and reported as bad
+    /// input, so the panic hook must not print them.
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Installs (once) a panic hook that stays silent for panics of `pdf-extract` on a thread that
+/// is inside [`extract_pages`] and hands every other panic to the previous hook.
+fn install_quiet_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(std::cell::Cell::get) {
+                previous(info)
+            }
+        }));
+    });
+}
+
 /// The text of each page, `pdf-extract`'s panics and errors turned into bad input.
 fn extract_pages(path: &Path, bytes: &[u8]) -> Result<Vec<String>> {
+    install_quiet_hook();
+    QUIET.with(|q| q.set(true));
     let result = std::panic::catch_unwind(|| pdf_extract::extract_text_from_mem_by_pages(bytes));
+    QUIET.with(|q| q.set(false));
     match result {
         Ok(Ok(pages)) => Ok(pages),
         Ok(Err(e)) => {
