@@ -7,7 +7,7 @@ use tmalign::align::{align_batch_segments, AlignConfig};
 use tmalign::tm::input::{InputOptions, LoadedPair, Loader, PairJob};
 use tmalign::tm::naming::{output_stem, pair_directory, read_manifest};
 use tmalign::tm::tmx::{creation_date, Locales, TmxOptions};
-use tmalign::tm::{build_pairs, output_paths, write_outputs, BuildOptions, OutputFormat};
+use tmalign::tm::{build_pairs, output_paths, stage_outputs, BuildOptions, OutputFormat};
 use tmalign::{Error, Lang, Result};
 
 /// Arguments of `tmalign align`.
@@ -154,6 +154,9 @@ pub fn run(args: Args) -> Result<()> {
     // 4. write
     let date = creation_date();
     let bar = progress(interactive, loaded.len(), "writing");
+    // every pair's files are staged, then all put in place together
+    let mut set = tmalign::output::OutputSet::new();
+    let mut lines = Vec::with_capacity(loaded.len());
     for (((pair, alignment), units), (src, tgt)) in
         loaded.iter().zip(&alignments).zip(&built).zip(&docs)
     {
@@ -170,11 +173,12 @@ pub fn run(args: Args) -> Result<()> {
         if let Some(langs) = seg_langs {
             let paths = seg_paths(&args.out_dir, &pair.job.stem, langs);
             for (path, segs) in paths.into_iter().zip([src, tgt]) {
-                tmalign::output::write_lines(&path, segs.iter().map(|s| s.text.as_str()))?;
+                set.add_lines(&path, segs.iter().map(|s| s.text.as_str()))?;
                 written.push(path);
             }
         }
-        written.extend(write_outputs(
+        written.extend(stage_outputs(
+            &mut set,
             &args.out_dir,
             &pair.job.stem,
             &formats,
@@ -185,17 +189,19 @@ pub fn run(args: Args) -> Result<()> {
         bar.inc(1);
         let tus = units.iter().filter(|u| u.is_translation()).count();
         let list: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
-        bar.suspend(|| {
-            println!(
-                "{}: {} beads, {} translation units -> {}",
-                pair.job.stem,
-                alignment.beads.len(),
-                tus,
-                list.join(", ")
-            )
-        });
+        lines.push(format!(
+            "{}: {} beads, {} translation units -> {}",
+            pair.job.stem,
+            alignment.beads.len(),
+            tus,
+            list.join(", ")
+        ));
     }
+    set.commit()?;
     bar.finish_and_clear();
+    for line in lines {
+        println!("{line}");
+    }
     Ok(())
 }
 

@@ -56,6 +56,7 @@ pub fn run(args: Args) -> tmalign::Result<()> {
             inputs.extend(tmalign::pipeline::collect_inputs(std::slice::from_ref(i))?);
         }
     }
+    inputs.extend(args.seed.iter().cloned());
     output::ensure_not_input(&args.output, &inputs)?;
     let seed = if args.no_seed {
         Vec::new()

@@ -43,7 +43,7 @@ pub fn run(args: Args) -> Result<()> {
     output::ensure_not_input(&output, std::slice::from_ref(&args.csv))?;
     if !args.in_place {
         output::ensure_not_input(&output, std::slice::from_ref(&args.tm))?;
-    } else if output::ensure_not_input(&output, std::slice::from_ref(&args.tm)).is_ok() {
+    } else if !output::same_file(&output, &args.tm) {
         return Err(Error::Usage(format!(
             "--in-place writes over {}; leave out -o or give the same file",
             args.tm.display()

@@ -144,6 +144,18 @@ pub fn open(tmx: &Path, options: &OpenOptions) -> Result<Opened> {
     })
 }
 
+/// The permission bits of `meta`, never setuid, setgid or sticky.
+#[cfg(unix)]
+fn permission_bits(meta: &std::fs::Metadata) -> std::fs::Permissions {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::Permissions::from_mode(meta.permissions().mode() & 0o777)
+}
+
+#[cfg(not(unix))]
+fn permission_bits(meta: &std::fs::Metadata) -> std::fs::Permissions {
+    meta.permissions()
+}
+
 /// Writes the index file atomically, then gives it the TMX's permissions: the temporary file
 /// was private, but the index is a cache of the TMX and may be read by whoever may read the
 /// TMX (best effort: the index works either way).
@@ -153,7 +165,7 @@ where
 {
     output::write_atomic_with(idx_path, fill)?;
     if let Ok(meta) = std::fs::metadata(tmx) {
-        let _ = std::fs::set_permissions(idx_path, meta.permissions());
+        let _ = std::fs::set_permissions(idx_path, permission_bits(&meta));
     }
     Ok(())
 }
