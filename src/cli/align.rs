@@ -100,7 +100,7 @@ pub fn run(args: Args) -> Result<()> {
         .then_some((src_lang, tgt_lang));
     check_outputs(&args.out_dir, &formats, seg_langs, &loaded)?;
     for p in loaded.iter().filter(|p| p.size_mismatch) {
-        eprintln!(
+        crate::cli::out::ewriteln!(
             "tmalign: warning: {} has {} segments but {} has {}; aligning anyway, rows flagged size-mismatch",
             p.job.src.display(),
             p.src.len(),
@@ -200,7 +200,7 @@ pub fn run(args: Args) -> Result<()> {
     set.commit()?;
     bar.finish_and_clear();
     for line in lines {
-        println!("{line}");
+        crate::cli::out::outln!("{line}")?;
     }
     Ok(())
 }
@@ -225,7 +225,7 @@ fn collect_jobs(args: &Args) -> Result<Vec<PairJob>> {
         };
         let pairing = pair_directory(batch, src, tgt)?;
         for p in &pairing.unpaired {
-            eprintln!(
+            crate::cli::out::ewriteln!(
                 "tmalign: warning: {}: no partner file, skipped",
                 p.display()
             );

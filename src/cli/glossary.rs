@@ -78,7 +78,7 @@ pub fn run(args: Args) -> tmalign::Result<()> {
     let entries = extract(&units, &options);
     write_glossary(&args.output, &entries, format)?;
     let seeds = entries.iter().filter(|e| e.seed).count();
-    eprintln!(
+    crate::cli::out::ewriteln!(
         "{}: {} term pairs ({} from the seed list) from {} units",
         args.output.display(),
         entries.len(),

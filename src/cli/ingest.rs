@@ -23,7 +23,7 @@ pub fn run(args: Args) -> tmalign::Result<()> {
         encoding: args.encoding,
     };
     let doc = ingest_file(&args.file, &options)?;
-    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let mut stdout = super::out::stdout();
     let written = if args.json {
         serde_json::to_writer_pretty(&mut stdout, &doc)
             .map_err(std::io::Error::from)
@@ -37,10 +37,8 @@ pub fn run(args: Args) -> tmalign::Result<()> {
             stdout.write_all(b"\n")
         })
     };
-    match written.and_then(|()| stdout.flush()) {
-        Ok(()) => Ok(()),
-        // `tmalign ingest f | head` closes the pipe early: not an error.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(tmalign::Error::io("<stdout>", e)),
-    }
+    // `tmalign ingest f | head` closes the pipe early: not an error (see `out`).
+    written
+        .and_then(|()| stdout.flush())
+        .map_err(super::out::io_error)
 }

@@ -7,6 +7,7 @@ mod detect;
 mod eval;
 mod glossary;
 mod ingest;
+pub(crate) mod out;
 mod qa;
 mod run;
 mod segment;
@@ -65,7 +66,7 @@ pub fn main() -> i32 {
     match result {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("tmalign: {e}");
+            out::ewriteln!("tmalign: {e}");
             if e.is_bad_input() {
                 2
             } else {

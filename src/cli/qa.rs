@@ -42,9 +42,8 @@ pub fn run(args: Args) -> tmalign::Result<()> {
     let glossary = file::read_glossary(&gpath)?;
     let units = corpus::read_tmx_pairs(&args.tmx, false)?;
     let (issues, summary) = qa::check(&units, &glossary);
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    let io = |e: std::io::Error| Error::io("<stdout>", e);
+    let mut out = super::out::stdout();
+    let io = super::out::io_error;
     if csv_out {
         let mut w = csv::Writer::from_writer(&mut out);
         let err = |e: csv::Error| Error::Internal(e.to_string());
@@ -55,6 +54,7 @@ pub fn run(args: Args) -> tmalign::Result<()> {
                 .map_err(err)?;
         }
         w.flush().map_err(io)?;
+        drop(w);
     } else {
         for i in &issues {
             writeln!(
@@ -68,7 +68,8 @@ pub fn run(args: Args) -> tmalign::Result<()> {
             .map_err(io)?;
         }
     }
-    eprintln!(
+    out.flush().map_err(io)?;
+    crate::cli::out::ewriteln!(
         "{}: {} terminology issues in {} of {} units (glossary {})",
         args.tmx.display(),
         summary.issues,

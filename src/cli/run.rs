@@ -46,16 +46,16 @@ pub fn run(args: Args) -> tmalign::Result<()> {
     };
     let report = pipeline::run(&options)?;
     for file in &report.unpaired {
-        eprintln!(
+        crate::cli::out::ewriteln!(
             "tmalign: {}: skipped: no partner file and not bilingual",
             file.display()
         );
     }
     for job in &report.jobs {
-        println!("{job}");
+        crate::cli::out::outln!("{job}")?;
     }
     for file in &report.written {
-        println!("wrote {}", file.display());
+        crate::cli::out::outln!("wrote {}", file.display())?;
     }
     Ok(())
 }

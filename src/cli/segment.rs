@@ -32,13 +32,15 @@ pub fn run(args: Args) -> tmalign::Result<()> {
         Some(srx) => segmenter_from_srx(srx, lang)?,
         None => segmenter_for(lang),
     };
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let io = |e| tmalign::Error::io("<stdout>", e);
+    let mut out = super::out::stdout();
+    let io = super::out::io_error;
     for (k, sentences) in segment_paragraphs(segmenter.as_ref(), &doc.paragraphs)
         .iter()
         .enumerate()
     {
+        if super::out::closed() {
+            break;
+        }
         if k > 0 {
             writeln!(out).map_err(io)?;
         }
