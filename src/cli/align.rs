@@ -46,8 +46,8 @@ pub struct Args {
     /// Language tags for the TMX, e.g. `zh=zh-TW,en=en-GB` (defaults zh-CN, ru-RU, en-US).
     #[arg(long, value_name = "LANG=TAG,...")]
     pub locales: Option<String>,
-    /// Largest number of segments on one side of a bead.
-    #[arg(long, default_value_t = 3)]
+    /// Largest number of segments on one side of a bead (1–8).
+    #[arg(long, default_value_t = 3, value_parser = crate::cli::count(1, 8))]
     pub max_bead: usize,
     /// Seed glossary (TSV with a header naming the language columns); default
     /// `glossary/<src>-<tgt>.tsv` when it exists.

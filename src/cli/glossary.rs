@@ -25,10 +25,10 @@ pub struct Args {
     #[arg(long)]
     pub seed: Option<PathBuf>,
     /// Minimum number of units a term pair must occur in.
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = 2, value_parser = crate::cli::count(1, 1_000_000_000))]
     pub min_freq: usize,
     /// Keep only the N best pairs.
-    #[arg(long)]
+    #[arg(long, value_parser = crate::cli::count(1, 1_000_000_000))]
     pub top: Option<usize>,
 }
 

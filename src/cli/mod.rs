@@ -48,6 +48,12 @@ enum Command {
     Qa(qa::Args),
 }
 
+/// The parser of a count option: a whole number in `min..=max`, refused by clap (exit 2, the
+/// range in the message) before anything is read or allocated.
+pub(crate) fn count(min: u64, max: u64) -> clap::builder::RangedU64ValueParser<usize> {
+    clap::builder::RangedU64ValueParser::<usize>::new().range(min..=max)
+}
+
 /// Runs the CLI and returns the process exit code: 0 ok, 2 bad input, 1 internal failure.
 pub fn main() -> i32 {
     let cli = Cli::parse();

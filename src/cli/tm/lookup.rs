@@ -33,7 +33,7 @@ pub struct Args {
     #[arg(long, default_value_t = 70, value_parser = clap::value_parser!(u8).range(0..=101))]
     pub min: u8,
     /// Most matches shown per query.
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = 5, value_parser = crate::cli::count(1, 10_000))]
     pub top: usize,
     /// Source language of the TM (default: the TMX header's srclang).
     #[arg(long, value_name = "LANG")]
@@ -46,7 +46,7 @@ pub struct Args {
     #[arg(long, value_name = "TEXT")]
     pub prev: Option<String>,
     /// Candidates taken from the index for exact scoring.
-    #[arg(long, default_value_t = 150)]
+    #[arg(long, default_value_t = 150, value_parser = crate::cli::count(1, 1_000_000))]
     pub candidates: usize,
     /// One JSON object per query: {"query", "matches": [{score, unit, id, line, source,
     /// target, diff: [{kind, text}]}]}.
