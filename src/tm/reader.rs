@@ -35,6 +35,9 @@
 
 mod source;
 
+/// Most attributes one element may have (TMX elements have at most a dozen).
+pub const MAX_ATTRIBUTES: usize = 256;
+
 use crate::tm::tmx::is_xml_char;
 use crate::{Error, Lang, Result};
 use quick_xml::events::{BytesStart, Event};
@@ -487,7 +490,17 @@ impl<R: BufRead> TmxReader<R> {
             ));
         }
         let mut attributes = BTreeMap::new();
-        for attr in e.attributes() {
+        // quick-xml's duplicate check compares each attribute with all before it (quadratic:
+        // a 2 MB tag took a minute); the map below finds duplicates, and the count is capped.
+        let mut all = e.attributes();
+        all.with_checks(false);
+        for (k, attr) in all.enumerate() {
+            if k == MAX_ATTRIBUTES {
+                return Err(self.error_at(
+                    pos,
+                    format!("<{name}> has more than {MAX_ATTRIBUTES} attributes"),
+                ));
+            }
             let attr = match attr {
                 Ok(a) => a,
                 Err(err) => {
@@ -508,7 +521,12 @@ impl<R: BufRead> TmxReader<R> {
                 }
             };
             self.check_chars(&value, pos)?;
-            attributes.insert(key, value);
+            if let Some(_previous) = attributes.insert(key.clone(), value) {
+                return Err(self.error_at(
+                    pos,
+                    format!("bad attribute in <{name}>: duplicate attribute {key}"),
+                ));
+            }
         }
         Ok((name, attributes))
     }
