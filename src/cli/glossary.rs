@@ -2,8 +2,9 @@
 //! [`tmalign::glossary`]).
 
 use std::path::PathBuf;
-use tmalign::glossary::write::{write_glossary, GlossFormat};
+use tmalign::glossary::write::{write_glossary_with, GlossFormat};
 use tmalign::glossary::{corpus, extract, file, ExtractOptions};
+use tmalign::tm::csv::Delimiter;
 use tmalign::{output, Error};
 
 /// Arguments of `tmalign glossary`.
@@ -27,6 +28,9 @@ pub struct Args {
     /// Minimum number of units a term pair must occur in.
     #[arg(long, default_value_t = 2, value_parser = crate::cli::count(1, 1_000_000_000))]
     pub min_freq: usize,
+    /// Field delimiter of the CSV format: `,`, `;` (spreadsheets in Russian locales) or `tab`.
+    #[arg(long, default_value = ",", value_name = "DELIM")]
+    pub delimiter: Delimiter,
     /// Keep only the N best pairs.
     #[arg(long, value_parser = crate::cli::count(1, 1_000_000_000))]
     pub top: Option<usize>,
@@ -76,7 +80,7 @@ pub fn run(args: Args) -> tmalign::Result<()> {
         ..ExtractOptions::default()
     };
     let entries = extract(&units, &options);
-    write_glossary(&args.output, &entries, format)?;
+    write_glossary_with(&args.output, &entries, format, args.delimiter)?;
     let seeds = entries.iter().filter(|e| e.seed).count();
     crate::cli::out::ewriteln!(
         "{}: {} term pairs ({} from the seed list) from {} units",

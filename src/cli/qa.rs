@@ -50,7 +50,8 @@ pub fn run(args: Args) -> tmalign::Result<()> {
         w.write_record(["unit", "term", "expected", "target"])
             .map_err(err)?;
         for i in &issues {
-            w.write_record([&i.unit, &i.term, &i.expected.join(" | "), &i.target])
+            let cells = [&i.unit, &i.term, &i.expected.join(" | "), &i.target];
+            w.write_record(cells.map(|c| tmalign::tm::csv::protect_cell(c).into_owned()))
                 .map_err(err)?;
         }
         w.flush().map_err(io)?;

@@ -18,11 +18,101 @@
 //! The review CSV of an existing TMX (`tmalign tm export-csv`) has the same columns plus
 //! `status` (`ok`, `reject`, `fix`; empty means ok) and `comment`, filled in by the reviewer and
 //! read back by [`read_review_csv`] (see [`crate::tm::ops::review`]).
+//!
+//! Spreadsheet safety (the OWASP rule against CSV injection): a cell whose text starts with
+//! `=`, `+`, `-`, `@`, a tab or a carriage return — after any apostrophes — is written with
+//! one more leading `'`, so that a spreadsheet shows it as text instead of evaluating it
+//! ([`protect_cell`]); reading removes exactly that one apostrophe again ([`unprotect_cell`]),
+//! so every text survives the round trip, one that really starts with `'` included. The
+//! delimiter is a comma by default; `;` (what spreadsheets in Russian locales save) and tab
+//! may be chosen on export ([`Delimiter`]), and are recognised on import from the header row.
 
 use super::unit::AlignedPair;
 use crate::{Error, Result};
+use std::borrow::Cow;
 use std::io::{self, Write};
 use std::path::Path;
+
+/// What a spreadsheet takes for the start of a formula.
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Whether `text`, after its leading apostrophes, starts like a formula.
+fn formula_like(text: &str) -> bool {
+    text.trim_start_matches('\'')
+        .starts_with(|c: char| FORMULA_START.contains(&c))
+}
+
+/// A cell as written to a CSV: with one more leading `'` when its text (after any leading
+/// apostrophes) starts with `=`, `+`, `-`, `@`, tab or CR; otherwise unchanged.
+pub fn protect_cell(text: &str) -> Cow<'_, str> {
+    if formula_like(text) {
+        Cow::Owned(format!("'{text}"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// The text of a cell read from a CSV: [`protect_cell`] undone (one leading `'` removed where
+/// it protects a formula-like text).
+pub fn unprotect_cell(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if formula_like(rest) => rest,
+        _ => cell,
+    }
+}
+
+/// The field delimiter of a CSV.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Delimiter {
+    /// `,` (the default).
+    #[default]
+    Comma,
+    /// `;`, what spreadsheets in locales with a decimal comma (Russian) save.
+    Semicolon,
+    /// A tab.
+    Tab,
+}
+
+impl Delimiter {
+    /// The byte.
+    pub fn byte(self) -> u8 {
+        match self {
+            Delimiter::Comma => b',',
+            Delimiter::Semicolon => b';',
+            Delimiter::Tab => b'\t',
+        }
+    }
+
+    /// Parses `,` / `comma`, `;` / `semicolon`, a tab / `tab` / `\t`.
+    pub fn parse(s: &str) -> Option<Delimiter> {
+        match s {
+            "," | "comma" => Some(Delimiter::Comma),
+            ";" | "semicolon" => Some(Delimiter::Semicolon),
+            "\t" | "\\t" | "tab" | "TAB" => Some(Delimiter::Tab),
+            _ => None,
+        }
+    }
+
+    /// The delimiter of a CSV by its first line: the one of `,` `;` tab that occurs most
+    /// there (a header row of plain names), a comma when none does.
+    pub fn detect(bytes: &[u8]) -> Delimiter {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let first = bytes.split(|&b| b == b'\n').next().unwrap_or(&[]);
+        let count = |d: Delimiter| first.iter().filter(|&&b| b == d.byte()).count();
+        [Delimiter::Comma, Delimiter::Semicolon, Delimiter::Tab]
+            .into_iter()
+            .max_by_key(|&d| (count(d), d == Delimiter::Comma))
+            .unwrap_or_default()
+    }
+}
+
+impl std::str::FromStr for Delimiter {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        Delimiter::parse(s).ok_or_else(|| format!("unknown delimiter {s:?} (',', ';' or tab)"))
+    }
+}
 
 /// The header row.
 pub const CSV_HEADER: [&str; 8] = [
@@ -50,18 +140,33 @@ pub const REVIEW_HEADER: [&str; 10] = {
     header
 };
 
-/// Writes a BOM, `header` and the rows, RFC 4180 quoted; the one CSV writer of the crate.
-fn write_rows<W, I, R>(out: &mut W, header: &[&str], rows: I) -> io::Result<()>
+/// Writes a BOM, `header` and the rows, RFC 4180 quoted, every cell through
+/// [`protect_cell`]; the one CSV writer of the review files.
+fn write_rows<W, I, R>(
+    out: &mut W,
+    header: &[&str],
+    rows: I,
+    delimiter: Delimiter,
+) -> io::Result<()>
 where
     W: Write + ?Sized,
     I: IntoIterator<Item = R>,
     R: IntoIterator<Item = String>,
 {
     out.write_all("\u{FEFF}".as_bytes())?;
-    let mut w = csv::Writer::from_writer(out);
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(delimiter.byte())
+        .from_writer(out);
     w.write_record(header)?;
     for row in rows {
-        w.write_record(row)?;
+        let row: Vec<String> = row
+            .into_iter()
+            .map(|c| match protect_cell(&c) {
+                Cow::Owned(p) => p,
+                Cow::Borrowed(_) => c,
+            })
+            .collect();
+        w.write_record(&row)?;
     }
     w.flush()?;
     Ok(())
@@ -69,6 +174,15 @@ where
 
 /// Writes the review CSV of `pairs` (already in document order) to `out`.
 pub fn write_csv<W: Write + ?Sized>(out: &mut W, pairs: &[AlignedPair]) -> io::Result<()> {
+    write_csv_with(out, pairs, Delimiter::Comma)
+}
+
+/// [`write_csv`] with another delimiter.
+pub fn write_csv_with<W: Write + ?Sized>(
+    out: &mut W,
+    pairs: &[AlignedPair],
+    delimiter: Delimiter,
+) -> io::Result<()> {
     write_rows(
         out,
         &CSV_HEADER,
@@ -85,6 +199,7 @@ pub fn write_csv<W: Write + ?Sized>(out: &mut W, pairs: &[AlignedPair]) -> io::R
                 flags.join(";"),
             ]
         }),
+        delimiter,
     )
 }
 
@@ -149,6 +264,15 @@ pub struct ReviewRow {
 
 /// Writes a review CSV ([`REVIEW_HEADER`]); `ok` statuses are written as empty cells.
 pub fn write_review_csv<W: Write + ?Sized>(out: &mut W, rows: &[ReviewRow]) -> io::Result<()> {
+    write_review_csv_with(out, rows, Delimiter::Comma)
+}
+
+/// [`write_review_csv`] with another delimiter.
+pub fn write_review_csv_with<W: Write + ?Sized>(
+    out: &mut W,
+    rows: &[ReviewRow],
+    delimiter: Delimiter,
+) -> io::Result<()> {
     write_rows(
         out,
         &REVIEW_HEADER,
@@ -169,15 +293,28 @@ pub fn write_review_csv<W: Write + ?Sized>(out: &mut W, rows: &[ReviewRow]) -> i
                 r.comment.clone(),
             ]
         }),
+        delimiter,
     )
 }
 
-/// Reads a review CSV (UTF-8, BOM optional). Refuses, naming the line, a header that is not
-/// [`REVIEW_HEADER`], a row with another number of cells, an id that is not a positive number,
-/// and an unknown status.
+/// Reads a review CSV (UTF-8, BOM optional; delimiter `,`, `;` or tab, recognised from the
+/// header row). Refuses, naming the line, a header that is not [`REVIEW_HEADER`], a row with
+/// another number of cells, an id that is not a positive number, and an unknown status.
+/// Cells are read through [`unprotect_cell`].
 pub fn read_review_csv(path: &Path, bytes: &[u8]) -> Result<Vec<ReviewRow>> {
+    read_review_csv_with(path, bytes, None)
+}
+
+/// [`read_review_csv`] with the delimiter given (`None`: recognised from the header row).
+pub fn read_review_csv_with(
+    path: &Path,
+    bytes: &[u8],
+    delimiter: Option<Delimiter>,
+) -> Result<Vec<ReviewRow>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let delimiter = delimiter.unwrap_or_else(|| Delimiter::detect(bytes));
     let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter.byte())
         .has_headers(false)
         .flexible(true)
         .from_reader(bytes);
@@ -194,7 +331,11 @@ pub fn read_review_csv(path: &Path, bytes: &[u8]) -> Result<Vec<ReviewRow>> {
             }
         }
         let line = record.position().map(|p| p.line()).unwrap_or(0);
-        let cells: Vec<&str> = match record.iter().map(std::str::from_utf8).collect() {
+        let cells: Vec<&str> = match record
+            .iter()
+            .map(|c| std::str::from_utf8(c).map(unprotect_cell))
+            .collect()
+        {
             Ok(c) => c,
             Err(_) => {
                 return Err(Error::bad_input(
@@ -329,5 +470,47 @@ mod tests {
                 "unaligned;low-confidence"
             ]
         );
+    }
+
+    #[test]
+    fn formula_cells_round_trip() {
+        for text in [
+            "=SUM(A1:A9)",
+            "+7 495 123",
+            "-5 градусов",
+            "@user",
+            "\tindented",
+            "\rx",
+            "'quoted",
+            "'=already",
+            "''=two",
+            "'",
+            "",
+            "обычный текст",
+            "a=b",
+        ] {
+            let cell = protect_cell(text);
+            assert!(
+                !cell.starts_with(|c: char| FORMULA_START.contains(&c)),
+                "{text:?} -> {cell:?}"
+            );
+            assert_eq!(unprotect_cell(&cell), text, "{text:?} -> {cell:?}");
+        }
+        assert_eq!(protect_cell("=1+1"), "'=1+1");
+        assert_eq!(protect_cell("'quoted"), "'quoted");
+    }
+
+    #[test]
+    fn delimiters() {
+        assert_eq!(
+            Delimiter::detect(b"\xEF\xBB\xBFid;confidence;bead\n1;2;3"),
+            Delimiter::Semicolon
+        );
+        assert_eq!(Delimiter::detect(b"id\tconfidence\n"), Delimiter::Tab);
+        assert_eq!(Delimiter::detect(b"id,confidence\n"), Delimiter::Comma);
+        assert_eq!(Delimiter::detect(b""), Delimiter::Comma);
+        assert_eq!(Delimiter::parse("tab"), Some(Delimiter::Tab));
+        assert_eq!(Delimiter::parse(";"), Some(Delimiter::Semicolon));
+        assert_eq!(Delimiter::parse("|"), None);
     }
 }

@@ -1,7 +1,7 @@
 //! `tmalign tm export-csv FILE.tmx -o review.csv`.
 
 use std::path::PathBuf;
-use tmalign::tm::csv::write_review_csv;
+use tmalign::tm::csv::{write_review_csv_with, Delimiter};
 use tmalign::tm::ops::review::export_rows;
 use tmalign::tm::reader::read_tmx;
 use tmalign::{output, Result};
@@ -17,6 +17,9 @@ pub struct Args {
     /// Language tag mapping, e.g. `zh-TW=none,x-chs=zh`.
     #[arg(long, value_name = "TAG=LANG,...")]
     pub lang_map: Option<String>,
+    /// Field delimiter: `,`, `;` (spreadsheets in Russian locales) or `tab`.
+    #[arg(long, default_value = ",", value_name = "DELIM")]
+    pub delimiter: Delimiter,
 }
 
 /// Runs `tmalign tm export-csv`.
@@ -25,7 +28,9 @@ pub fn run(args: Args) -> Result<()> {
     output::ensure_not_input(&args.output, std::slice::from_ref(&args.input))?;
     let doc = read_tmx(&args.input)?;
     let rows = export_rows(&doc, &args.input, &map)?;
-    output::write_atomic_with(&args.output, |w| write_review_csv(w, &rows))?;
+    output::write_atomic_with(&args.output, |w| {
+        write_review_csv_with(w, &rows, args.delimiter)
+    })?;
     super::print_out(&format!(
         "{} rows → {}\n",
         rows.len(),

@@ -6,7 +6,7 @@
 //! atomic.
 
 use std::path::PathBuf;
-use tmalign::tm::csv::read_review_csv;
+use tmalign::tm::csv::{read_review_csv_with, Delimiter};
 use tmalign::tm::ops::review::apply_review;
 use tmalign::tm::ops::write_records;
 use tmalign::tm::reader::read_tmx;
@@ -34,6 +34,9 @@ pub struct Args {
     /// Language tag mapping, e.g. `zh-TW=none,x-chs=zh`.
     #[arg(long, value_name = "TAG=LANG,...")]
     pub lang_map: Option<String>,
+    /// Field delimiter: `,`, `;` or `tab` (default: recognised from the header row).
+    #[arg(long, value_name = "DELIM")]
+    pub delimiter: Option<Delimiter>,
 }
 
 /// Runs `tmalign tm import-csv`.
@@ -51,7 +54,7 @@ pub fn run(args: Args) -> Result<()> {
     }
     let doc = read_tmx(&args.tm)?;
     let bytes = std::fs::read(&args.csv).map_err(|e| Error::io(&args.csv, e))?;
-    let rows = read_review_csv(&args.csv, &bytes)?;
+    let rows = read_review_csv_with(&args.csv, &bytes, args.delimiter)?;
     let (pair, records, report) = apply_review(&doc, &args.tm, &rows, &args.csv, &map)?;
     write_records(&output, &records, &pair.tmx_options())?;
     super::print_out(&format!(
