@@ -72,7 +72,8 @@ pub fn main() -> i32 {
     match result {
         Ok(()) => 0,
         Err(e) => {
-            out::ewriteln!("tmalign: {e}");
+            // one message, never a megabyte of quoted input
+            out::ewriteln!("tmalign: {}", tmalign::error::clip_message(&e.to_string()));
             if e.is_bad_input() {
                 2
             } else {

@@ -80,7 +80,10 @@ impl Lang {
         let mut out = Vec::new();
         for part in list.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let lang = Lang::parse(part).ok_or_else(|| {
-                crate::Error::Usage(format!("unknown language {part:?} (supported: zh, ru, en)"))
+                crate::Error::Usage(format!(
+                    "unknown language {} (supported: zh, ru, en)",
+                    crate::error::quote(part)
+                ))
             })?;
             if !out.contains(&lang) {
                 out.push(lang);
@@ -103,7 +106,10 @@ impl std::str::FromStr for Lang {
     type Err = crate::Error;
     fn from_str(s: &str) -> crate::Result<Lang> {
         Lang::parse(s).ok_or_else(|| {
-            crate::Error::Usage(format!("unknown language {s:?} (supported: zh, ru, en)"))
+            crate::Error::Usage(format!(
+                "unknown language {} (supported: zh, ru, en)",
+                crate::error::quote(s)
+            ))
         })
     }
 }

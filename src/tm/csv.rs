@@ -350,8 +350,8 @@ pub fn read_review_csv_with(
                 return Err(Error::bad_input(
                     path,
                     format!(
-                        "line {line}: the columns are {:?}, expected {:?} (a CSV from `tmalign tm export-csv`)",
-                        cells.join(","),
+                        "line {line}: the columns are {}, expected {:?} (a CSV from `tmalign tm export-csv`)",
+                        crate::error::quote(&cells.join(",")),
                         REVIEW_HEADER.join(",")
                     ),
                 ));
@@ -373,7 +373,10 @@ pub fn read_review_csv_with(
             _ => {
                 return Err(Error::bad_input(
                     path,
-                    format!("line {line}: id {:?} is not a positive number", cells[0]),
+                    format!(
+                        "line {line}: id {} is not a positive number",
+                        crate::error::quote(cells[0])
+                    ),
                 ))
             }
         };
@@ -381,8 +384,8 @@ pub fn read_review_csv_with(
             Error::bad_input(
                 path,
                 format!(
-                    "line {line}: status {:?} is not ok, reject, fix or empty",
-                    cells[8]
+                    "line {line}: status {} is not ok, reject, fix or empty",
+                    crate::error::quote(cells[8])
                 ),
             )
         })?;

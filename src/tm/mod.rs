@@ -58,7 +58,10 @@ impl OutputFormat {
                 .into_iter()
                 .find(|f| f.extension().eq_ignore_ascii_case(item))
                 .ok_or_else(|| {
-                    Error::Usage(format!("unknown output format {item:?} (tmx, csv, beads)"))
+                    Error::Usage(format!(
+                        "unknown output format {} (tmx, csv, beads)",
+                        crate::error::quote(item)
+                    ))
                 })?;
             if !out.contains(&f) {
                 out.push(f);

@@ -159,7 +159,8 @@ impl LangMap {
         for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             let (tag, lang) = item.split_once('=').ok_or_else(|| {
                 Error::Usage(format!(
-                    "bad language mapping {item:?}: expected TAG=LANG, e.g. zh-TW=zh or zh-TW=none"
+                    "bad language mapping {}: expected TAG=LANG, e.g. zh-TW=zh or zh-TW=none",
+                    crate::error::quote(item)
                 ))
             })?;
             let lang = match lang.trim() {
@@ -168,7 +169,8 @@ impl LangMap {
             };
             if tag.trim().is_empty() {
                 return Err(Error::Usage(format!(
-                    "bad language mapping {item:?}: empty tag"
+                    "bad language mapping {}: empty tag",
+                    crate::error::quote(item)
                 )));
             }
             map.insert(tag, lang);

@@ -51,7 +51,8 @@ impl Locales {
         for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             let (lang, tag) = item.split_once('=').ok_or_else(|| {
                 Error::Usage(format!(
-                    "bad locale {item:?}: expected LANG=TAG, e.g. zh=zh-CN"
+                    "bad locale {}: expected LANG=TAG, e.g. zh=zh-CN",
+                    crate::error::quote(item)
                 ))
             })?;
             let lang: Lang = lang.trim().parse()?;
@@ -62,7 +63,8 @@ impl Locales {
                 });
             if !ok || Lang::parse(tag) != Some(lang) {
                 return Err(Error::Usage(format!(
-                    "bad language tag {tag:?} for {lang} (expected e.g. {})",
+                    "bad language tag {} for {lang} (expected e.g. {})",
+                    crate::error::quote(tag),
                     lang.default_locale()
                 )));
             }

@@ -71,7 +71,7 @@ pub fn language_pair(doc: &TmxDocument, path: &Path, map: &LangMap) -> Result<La
                 return Err(Error::bad_input(
                     path,
                     format!(
-                        "source language {tag:?} (header srclang) is not zh, ru or en; map it with --lang-map TAG=LANG"
+                        "source language {} (header srclang) is not zh, ru or en; map it with --lang-map TAG=LANG", crate::error::quote(tag)
                     ),
                 ))
             }

@@ -101,7 +101,10 @@ pub(crate) fn utf8_source<R: BufRead>(
                 let enc = Encoding::for_label(label.as_bytes()).ok_or_else(|| {
                     Error::bad_input(
                         path,
-                        format!("line 1: unknown encoding {label:?} in the XML declaration"),
+                        format!(
+                            "line 1: unknown encoding {} in the XML declaration",
+                            crate::error::quote(&label)
+                        ),
                     )
                 })?;
                 // A UTF-16 label on bytes that are ASCII-compatible is a false claim; the
