@@ -12,6 +12,10 @@ pub struct Args {
     /// windows-1251, …) instead of detecting it.
     #[arg(long, value_name = "LABEL")]
     pub encoding: Option<String>,
+    /// Refuse a UTF-8 file with invalid bytes (default: read it with U+FFFD in their place
+    /// and warn, naming the byte offset).
+    #[arg(long)]
+    pub strict: bool,
     /// Print one JSON object (path, encoding, format, metadata, paragraphs) instead of text.
     #[arg(long)]
     pub json: bool,
@@ -21,6 +25,7 @@ pub struct Args {
 pub fn run(args: Args) -> tmalign::Result<()> {
     let options = IngestOptions {
         encoding: args.encoding,
+        strict: args.strict,
     };
     let doc = ingest_file(&args.file, &options)?;
     let mut stdout = super::out::stdout();

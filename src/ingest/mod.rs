@@ -57,6 +57,9 @@ pub struct IngestOptions {
     /// Force this encoding (a WHATWG label such as `gb18030`, `windows-1251`, `utf-16le`)
     /// instead of detecting it.
     pub encoding: Option<String>,
+    /// Refuse a UTF-8 file with invalid bytes instead of reading it with U+FFFD in their
+    /// place (and a warning).
+    pub strict: bool,
 }
 
 /// The format a document was recognised as.
@@ -117,7 +120,8 @@ pub fn ingest_bytes(path: &Path, bytes: &[u8], options: &IngestOptions) -> Resul
     if bytes.is_empty() {
         return Err(crate::Error::bad_input(path, "empty file"));
     }
-    let (mut text, encoding) = encoding::decode(path, bytes, options.encoding.as_deref())?;
+    let (mut text, encoding) =
+        encoding::decode_with(path, bytes, options.encoding.as_deref(), options.strict)?;
     if text.contains('\r') {
         // Windows and old Mac line ends → `\n`, so that every later stage sees one kind.
         text = text.replace("\r\n", "\n").replace('\r', "\n").into();
