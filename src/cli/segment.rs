@@ -21,7 +21,10 @@ pub struct Args {
 pub fn run(args: Args) -> tmalign::Result<()> {
     let doc = tmalign::ingest::ingest_file(&args.file, &Default::default())?;
     let lang = match args.lang {
-        Some(l) => l,
+        Some(l) => {
+            tmalign::lang::check_given_language(&args.file, "--lang", l, &doc.paragraphs)?;
+            l
+        }
         None => tmalign::lang::LanguageSplitter::new(&Lang::ALL)
             .dominant(&doc.paragraphs)
             .ok_or_else(|| {

@@ -105,8 +105,19 @@ impl Loader {
     }
 
     /// The language of one side: given, else from the file name, else detected from `texts`.
-    fn resolve_lang(&self, given: Option<Lang>, path: &Path, texts: &[String]) -> Result<Lang> {
-        if let Some(l) = given.or_else(|| name_lang(path)) {
+    fn resolve_lang(
+        &self,
+        given: Option<Lang>,
+        flag: &str,
+        path: &Path,
+        texts: &[String],
+    ) -> Result<Lang> {
+        if let Some(l) = given {
+            // a flag the text's script contradicts is a mistake, not an override
+            crate::lang::check_given_language(path, flag, l, texts)?;
+            return Ok(l);
+        }
+        if let Some(l) = name_lang(path) {
             return Ok(l);
         }
         // Building the splitter loads the language models: only when detection is needed.
@@ -158,8 +169,10 @@ impl Loader {
         }
         let src_units = self.read_units(&job.src)?;
         let tgt_units = self.read_units(&job.tgt)?;
-        let src_lang = self.resolve_lang(self.options.src_lang, &job.src, &src_units)?;
-        let tgt_lang = self.resolve_lang(self.options.tgt_lang, &job.tgt, &tgt_units)?;
+        let src_lang =
+            self.resolve_lang(self.options.src_lang, "--src-lang", &job.src, &src_units)?;
+        let tgt_lang =
+            self.resolve_lang(self.options.tgt_lang, "--tgt-lang", &job.tgt, &tgt_units)?;
         if src_lang == tgt_lang {
             return Err(Error::bad_input(
                 &job.tgt,
