@@ -103,6 +103,45 @@ fn a_path_through_a_directory_that_does_not_exist_cannot_overwrite_an_input() {
 }
 
 #[test]
+fn align_and_run_outputs_through_a_missing_directory_cannot_overwrite_an_input() {
+    let d = tempfile::tempdir().unwrap();
+    let x = d.path().join("x");
+    std::fs::create_dir_all(&x).unwrap();
+    // inputs whose names are those of outputs: `a.tmx` (align's stem `a`), a bilingual `b.tmx` (run's stem `b`)
+    let a = x.join("a.tmx");
+    std::fs::write(&a, ZH).unwrap();
+    std::fs::write(x.join("a.ru.txt"), RU).unwrap();
+    let b = x.join("b.tmx");
+    std::fs::write(&b, format!("{ZH}\n{RU}")).unwrap();
+    let cases: Vec<Vec<&str>> = vec![
+        vec![
+            "align",
+            "x/a.tmx",
+            "x/a.ru.txt",
+            "--src-lang",
+            "zh",
+            "-o",
+            "x/nope/..",
+            "--no-seed",
+        ],
+        vec!["run", "x/b.tmx", "-o", "x/nope/..", "--no-seed"],
+    ];
+    for args in cases {
+        let o = tmalign(&args, d.path());
+        assert_eq!(o.status.code(), Some(2), "{args:?}\n{}", outputs(&o));
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("refusing to overwrite an input"),
+            "{args:?}\n{}",
+            outputs(&o)
+        );
+        assert!(!x.join("nope").exists(), "{args:?} created x/nope");
+    }
+    assert_eq!(std::fs::read_to_string(&a).unwrap(), ZH);
+    assert_eq!(std::fs::read_to_string(&b).unwrap(), format!("{ZH}\n{RU}"));
+    assert_eq!(names(&x), vec!["a.ru.txt", "a.tmx", "b.tmx"]);
+}
+
+#[test]
 fn dev_null_stays_a_device() {
     let d = tempfile::tempdir().unwrap();
     tmx(d.path(), "a.tmx");
