@@ -241,6 +241,8 @@ fn stats_text_and_json() {
     let tmx = data("tm/omegat-handmade-level1.tmx");
     let text = ok(&tmalign(&["tm", "stats", tmx.to_str().unwrap()], d.path()));
     assert!(text.contains("units                  2"), "{text}");
+    // every count is apart from its label (it was `identical source/target0`, #12)
+    assert!(text.contains("identical source/target 0"), "{text}");
     assert!(text.contains("ZH-CN → RU-RU"), "{text}");
     let json = ok(&tmalign(
         &["tm", "stats", "--json", tmx.to_str().unwrap()],

@@ -134,7 +134,7 @@ impl fmt::Display for TmStats {
             ("with inline markup", self.with_markup),
         ];
         for (label, n) in rows {
-            writeln!(f, "  {label:<23}{n}")?;
+            writeln!(f, "  {label:<22} {n}")?;
         }
         match self.length_ratio {
             Some(r) => writeln!(f, "  length ratio (tgt/src) {r:.3}"),
