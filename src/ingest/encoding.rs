@@ -237,7 +237,7 @@ fn finish<'a>(
 }
 
 /// Refuses content that is clearly not text.
-fn check_not_binary(path: &Path, bytes: &[u8]) -> Result<()> {
+pub(crate) fn check_not_binary(path: &Path, bytes: &[u8]) -> Result<()> {
     const MAGIC: &[(&[u8], &str)] = &[
         (b"\x89PNG", "a PNG image"),
         (b"\xFF\xD8\xFF", "a JPEG image"),

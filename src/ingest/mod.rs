@@ -111,8 +111,78 @@ pub fn ingest_file(path: &Path, options: &IngestOptions) -> Result<Document> {
     if path.is_dir() {
         return Err(crate::Error::bad_input(path, "is a directory, not a file"));
     }
-    let bytes = std::fs::read(path).map_err(|e| crate::Error::io(path, e))?;
+    let bytes = read_input(path, options)?;
     ingest_bytes(path, &bytes, options)
+}
+
+/// Largest input file (1 GiB): more is refused with a message, not read until memory runs out.
+pub const MAX_INPUT_BYTES: u64 = 1 << 30;
+
+/// Reads a UTF-8 text file that tmalign reads whole (review CSV, glossary, presegmented
+/// lines): at most [`MAX_INPUT_BYTES`], and refused at once when its first 64 KiB hold a NUL
+/// byte (binary, `/dev/zero`).
+pub fn read_text_file(path: &Path) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let io = |e| crate::Error::io(path, e);
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut input = file.take(MAX_INPUT_BYTES + 1);
+    let mut bytes = Vec::new();
+    (&mut input)
+        .take(64 * 1024)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.contains(&0) {
+        return Err(crate::Error::bad_input(
+            path,
+            "looks like a binary file (NUL bytes), not UTF-8 text",
+        ));
+    }
+    input.read_to_end(&mut bytes).map_err(io)?;
+    too_big(path, &bytes)?;
+    Ok(bytes)
+}
+
+fn too_big(path: &Path, bytes: &[u8]) -> Result<()> {
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(crate::Error::bad_input(
+            path,
+            format!(
+                "larger than {} MiB: split it into smaller files",
+                MAX_INPUT_BYTES >> 20
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Reads a file of at most [`MAX_INPUT_BYTES`]. The first 64 KiB are checked for binary
+/// content before the rest is read, so `/dev/zero` or a disk image is refused at once.
+fn read_input(path: &Path, options: &IngestOptions) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let io = |e| crate::Error::io(path, e);
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut input = file.take(MAX_INPUT_BYTES + 1);
+    let mut bytes = Vec::new();
+    (&mut input)
+        .take(64 * 1024)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    // UTF-16 (by BOM or by --encoding) has NUL bytes; `decode` makes the same exception
+    let utf16 = match &options.encoding {
+        Some(label) => {
+            let enc = encoding::lookup_label(label)?;
+            enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE
+        }
+        None => {
+            encoding_rs::Encoding::for_bom(&bytes).is_some_and(|(enc, _)| enc != encoding_rs::UTF_8)
+        }
+    };
+    if !utf16 {
+        encoding::check_not_binary(path, &bytes)?;
+    }
+    input.read_to_end(&mut bytes).map_err(io)?;
+    too_big(path, &bytes)?;
+    Ok(bytes)
 }
 
 /// Cleans the bytes of a file; `path` is used for messages and format hints only.

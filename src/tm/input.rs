@@ -68,7 +68,7 @@ pub struct Loader {
 /// Reads a presegmented file: UTF-8 (a BOM is skipped), one segment a line, LF or CRLF; a
 /// final line break does not start another segment.
 pub fn read_lines(path: &Path) -> Result<Vec<String>> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = crate::ingest::read_text_file(path)?;
     if bytes.contains(&0) {
         return Err(Error::bad_input(path, "looks like a binary file, not text"));
     }

@@ -53,7 +53,7 @@ pub fn run(args: Args) -> Result<()> {
         )));
     }
     let doc = read_tmx(&args.tm)?;
-    let bytes = std::fs::read(&args.csv).map_err(|e| Error::io(&args.csv, e))?;
+    let bytes = tmalign::ingest::read_text_file(&args.csv)?;
     let rows = read_review_csv_with(&args.csv, &bytes, args.delimiter)?;
     let (pair, records, report) = apply_review(&doc, &args.tm, &rows, &args.csv, &map)?;
     write_records(&output, &records, &pair.tmx_options())?;
