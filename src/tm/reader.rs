@@ -257,6 +257,8 @@ pub struct TmxReader<R: BufRead> {
     header: TmxHeader,
     encoding: &'static str,
     done: bool,
+    /// Whether the root element has been closed (a second one is an error).
+    root_closed: bool,
 }
 
 impl<R: BufRead> TmxReader<R> {
@@ -278,6 +280,7 @@ impl<R: BufRead> TmxReader<R> {
             header: TmxHeader::default(),
             encoding,
             done: false,
+            root_closed: false,
         };
         reader.read_prolog()?;
         Ok(reader)
@@ -367,6 +370,12 @@ impl<R: BufRead> TmxReader<R> {
         match event {
             Event::Start(e) => {
                 let (name, attributes) = self.start_tag(&e, start)?;
+                if self.open.is_empty() && self.root_closed {
+                    return Err(self.error_at(
+                        start,
+                        format!("a second root element <{name}> after the end of <tmx>"),
+                    ));
+                }
                 let line = self.xml.get_mut().line_of(start);
                 self.open.push((name.clone(), line));
                 return Ok(Some(Ev::Start {
@@ -377,6 +386,7 @@ impl<R: BufRead> TmxReader<R> {
             }
             Event::End(_) => {
                 self.open.pop();
+                self.root_closed |= self.open.is_empty();
                 return Ok(Some(Ev::End));
             }
             Event::Empty(_) => {
@@ -513,6 +523,12 @@ impl<R: BufRead> TmxReader<R> {
                 Ok(k) => k.to_string(),
                 Err(_) => return Err(self.error_at(pos, "attribute name is not valid UTF-8")),
             };
+            if attr.value.contains(&b'<') {
+                return Err(self.error_at(
+                    pos,
+                    format!("`<` in the value of attribute {key} of <{name}> (write &lt;)"),
+                ));
+            }
             let value = match attr.unescape_value() {
                 Ok(v) => v.into_owned(),
                 Err(err) => {
@@ -696,8 +712,13 @@ impl<R: BufRead> TmxReader<R> {
         let mut seen_seg = false;
         // Taken out and put back: `read_seg` below needs the whole variant.
         let (mut props, mut notes) = (Vec::new(), Vec::new());
-        self.read_children(&mut props, &mut notes, |r, name, _, _| {
-            if name == "seg" && !seen_seg {
+        self.read_children(&mut props, &mut notes, |r, name, _, seg_line| {
+            if name == "seg" && seen_seg {
+                Err(r.error_line(
+                    seg_line,
+                    "a second <seg> in one <tuv> (a variant has one segment)",
+                ))
+            } else if name == "seg" {
                 seen_seg = true;
                 r.read_seg(&mut variant)
             } else {
