@@ -202,3 +202,41 @@ fn glossary_and_qa_csv_are_protected_and_take_a_delimiter() {
         }
     }
 }
+
+#[test]
+fn crlf_files_name_the_right_line() {
+    let d = tempfile::tempdir().unwrap();
+    write_tmx(
+        &d.path().join("tm.tmx"),
+        &[("你好。", "Привет."), ("谢谢。", "Спасибо.")],
+    );
+    for end in ["\n", "\r\n"] {
+        let csv = [
+            "\u{FEFF}id,confidence,bead,source_text,target_text,source_lines,target_lines,flags,status,comment",
+            "1,,,你好。,Привет.,,,,,",
+            "2,,,谢谢。,Спасибо.,,,,bogus,",
+        ]
+        .join(end)
+            + end;
+        std::fs::write(d.path().join("r.csv"), csv).unwrap();
+        let o = tmalign(
+            &["tm", "import-csv", "r.csv", "--tm", "tm.tmx", "-o", "n.tmx"],
+            d.path(),
+        );
+        assert_eq!(o.status.code(), Some(2), "{}", outputs(&o));
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("line 3: status"),
+            "{end:?}: {}",
+            outputs(&o)
+        );
+        let glossary = ["zh,ru", "你好,Привет", ","].join(end) + end;
+        std::fs::write(d.path().join("g.csv"), glossary).unwrap();
+        let o = tmalign(&["qa", "tm.tmx", "--glossary", "g.csv"], d.path());
+        assert_eq!(o.status.code(), Some(2), "{}", outputs(&o));
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("line 3: empty term"),
+            "{end:?}: {}",
+            outputs(&o)
+        );
+    }
+}

@@ -126,9 +126,13 @@ fn read_csv(path: &Path, text: &str) -> Result<Vec<SeedTerm>> {
         .iter()
         .position(|h| h.trim().eq_ignore_ascii_case("note"));
     let mut out = Vec::new();
+    let mut lines = crate::tm::csv::LineOf::new(text.as_bytes());
     for rec in rd.records() {
         let rec = rec.map_err(|e| {
-            let line = e.position().map(|p| p.line()).unwrap_or(0);
+            let line = e
+                .position()
+                .map(|p| crate::tm::csv::LineOf::new(text.as_bytes()).line(p.byte()))
+                .unwrap_or(0);
             let what = match e.kind() {
                 ::csv::ErrorKind::UnequalLengths {
                     expected_len, len, ..
@@ -137,7 +141,7 @@ fn read_csv(path: &Path, text: &str) -> Result<Vec<SeedTerm>> {
             };
             Error::bad_input(path, format!("line {line}: {what}"))
         })?;
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        let line = rec.position().map(|p| lines.line(p.byte())).unwrap_or(0);
         let cell = |i: usize| crate::tm::csv::unprotect_cell(rec.get(i).unwrap_or("")).trim();
         let (zh, ru) = (cell(zi), cell(ri));
         if zh.is_empty() || ru.is_empty() {

@@ -61,6 +61,46 @@ pub fn unprotect_cell(cell: &str) -> &str {
     }
 }
 
+/// 1-based line numbers of byte offsets into one text, asked in increasing order (each
+/// newline is counted once). The csv crate's own line numbers are one short after CRLF line
+/// ends, which is what spreadsheets save.
+pub struct LineOf<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    line: u64,
+}
+
+impl<'a> LineOf<'a> {
+    /// Line numbers into `bytes`.
+    pub fn new(bytes: &'a [u8]) -> Self {
+        LineOf {
+            bytes,
+            at: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of the record that starts at byte `offset` (an earlier offset than the last
+    /// one asked starts over). The csv crate places a record after CRLF at the `\n`: line
+    /// ends at the offset belong to the line before.
+    pub fn line(&mut self, offset: u64) -> u64 {
+        let mut offset = (offset as usize).min(self.bytes.len());
+        while offset < self.bytes.len() && matches!(self.bytes[offset], b'\r' | b'\n') {
+            offset += 1;
+        }
+        if offset < self.at {
+            self.at = 0;
+            self.line = 1;
+        }
+        self.line += self.bytes[self.at..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64;
+        self.at = offset;
+        self.line
+    }
+}
+
 /// The field delimiter of a CSV.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Delimiter {
@@ -321,16 +361,17 @@ pub fn read_review_csv_with(
     let mut rows = Vec::new();
     let mut record = csv::ByteRecord::new();
     let mut first = true;
+    let mut lines = LineOf::new(bytes);
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                let line = e.position().map(|p| lines.line(p.byte())).unwrap_or(0);
                 return Err(Error::bad_input(path, format!("line {line}: bad CSV: {e}")));
             }
         }
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let line = record.position().map(|p| lines.line(p.byte())).unwrap_or(0);
         let cells: Vec<&str> = match record
             .iter()
             .map(|c| std::str::from_utf8(c).map(unprotect_cell))
@@ -515,5 +556,21 @@ mod tests {
         assert_eq!(Delimiter::parse("tab"), Some(Delimiter::Tab));
         assert_eq!(Delimiter::parse(";"), Some(Delimiter::Semicolon));
         assert_eq!(Delimiter::parse("|"), None);
+    }
+
+    #[test]
+    fn crlf_line_numbers() {
+        for end in ["\n", "\r\n"] {
+            let text = ["id", "1", "2", "3"].join(end) + end;
+            let mut lines = LineOf::new(text.as_bytes());
+            let mut rd = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_reader(text.as_bytes());
+            let got: Vec<u64> = rd
+                .byte_records()
+                .map(|r| lines.line(r.unwrap().position().unwrap().byte()))
+                .collect();
+            assert_eq!(got, vec![1, 2, 3, 4], "{end:?}");
+        }
     }
 }
