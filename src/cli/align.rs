@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use tmalign::align::{align_batch_segments, AlignConfig};
 use tmalign::tm::input::{InputOptions, LoadedPair, Loader, PairJob};
-use tmalign::tm::naming::{output_stem, pair_directory, read_manifest};
+use tmalign::tm::naming::{output_stem, pair_directory, read_manifest_with};
 use tmalign::tm::tmx::{creation_date, Locales, TmxOptions};
 use tmalign::tm::{build_pairs, output_paths, stage_outputs, BuildOptions, OutputFormat};
 use tmalign::{Error, Lang, Result};
@@ -23,6 +23,9 @@ pub struct Args {
     /// file (one `SOURCE<TAB>TARGET` a line, paths relative to the manifest).
     #[arg(long, value_name = "DIR_OR_MANIFEST")]
     pub batch: Option<PathBuf>,
+    /// Let a batch manifest name files outside its own folder (absolute paths, `..`).
+    #[arg(long, requires = "batch")]
+    pub allow_outside: bool,
     /// Output directory: writes `DIR/<stem>.tmx`, `.csv`, `.beads`.
     #[arg(
         short = 'o',
@@ -236,7 +239,7 @@ fn collect_jobs(args: &Args) -> Result<Vec<PairJob>> {
             .map(|(stem, src, tgt)| PairJob { stem, src, tgt })
             .collect()
     } else if batch.is_file() {
-        read_manifest(batch)?
+        read_manifest_with(batch, args.allow_outside)?
             .into_iter()
             .map(|(stem, src, tgt)| PairJob { stem, src, tgt })
             .collect()
