@@ -240,3 +240,38 @@ fn crlf_files_name_the_right_line() {
         );
     }
 }
+
+#[test]
+fn control_characters_follow_one_rule_in_every_output_and_are_reported() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("c.zh"), "你好\u{1}世界\n谢谢\u{B}\n").unwrap();
+    std::fs::write(d.path().join("c.ru"), "Привет\u{1} мир\nСпасибо\n").unwrap();
+    let o = tmalign(
+        &[
+            "align",
+            "c.zh",
+            "c.ru",
+            "--presegmented",
+            "-o",
+            "out",
+            "--no-seed",
+            "--src-lang",
+            "zh",
+            "--tgt-lang",
+            "ru",
+        ],
+        d.path(),
+    );
+    assert!(o.status.success(), "{}", outputs(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("control character(s) that XML 1.0 forbids"), "{err}");
+    let csv = std::fs::read_to_string(d.path().join("out/c.csv")).unwrap();
+    let tmx = std::fs::read_to_string(d.path().join("out/c.tmx")).unwrap();
+    for text in [&csv, &tmx] {
+        assert!(!text.contains('\u{1}') && !text.contains('\u{B}'), "{text}");
+    }
+    assert!(
+        csv.contains("你好世界") && tmx.contains("你好世界"),
+        "{csv}\n{tmx}"
+    );
+}
