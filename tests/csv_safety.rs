@@ -264,7 +264,10 @@ fn control_characters_follow_one_rule_in_every_output_and_are_reported() {
     );
     assert!(o.status.success(), "{}", outputs(&o));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("control character(s) that XML 1.0 forbids"), "{err}");
+    assert!(
+        err.contains("control character(s) that XML 1.0 forbids"),
+        "{err}"
+    );
     let csv = std::fs::read_to_string(d.path().join("out/c.csv")).unwrap();
     let tmx = std::fs::read_to_string(d.path().join("out/c.tmx")).unwrap();
     for text in [&csv, &tmx] {
