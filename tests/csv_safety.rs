@@ -278,3 +278,39 @@ fn control_characters_follow_one_rule_in_every_output_and_are_reported() {
         "{csv}\n{tmx}"
     );
 }
+
+#[test]
+fn review_comments_become_notes_and_blank_is_not_reviewed() {
+    let d = tempfile::tempdir().unwrap();
+    write_tmx(
+        &d.path().join("tm.tmx"),
+        &[("你好。", "Привет."), ("谢谢。", "Спасибо.")],
+    );
+    let o = tmalign(&["tm", "export-csv", "tm.tmx", "-o", "r.csv"], d.path());
+    assert!(o.status.success(), "{}", outputs(&o));
+    let csv = std::fs::read_to_string(d.path().join("r.csv")).unwrap();
+    // row 1 ok with a comment; row 2 left blank with a comment
+    let csv = csv
+        .replace("Привет.,,,,,", "Привет.,,,,ok,=checked by Анна")
+        .replace("Спасибо.,,,,,", "Спасибо.,,,,,ask the client");
+    std::fs::write(d.path().join("r.csv"), csv).unwrap();
+    let o = tmalign(
+        &["tm", "import-csv", "r.csv", "--tm", "tm.tmx", "-o", "n.tmx"],
+        d.path(),
+    );
+    assert!(o.status.success(), "{}", outputs(&o));
+    let summary = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        summary.contains("ok 1,") && summary.contains("not reviewed 1,"),
+        "{summary}"
+    );
+    assert!(summary.contains("comments kept as notes 2"), "{summary}");
+    let tmx = std::fs::read_to_string(d.path().join("n.tmx")).unwrap();
+    assert!(tmx.contains("<note>=checked by Анна</note>"), "{tmx}");
+    assert!(tmx.contains("<note>ask the client</note>"), "{tmx}");
+    // and the notes survive another round trip
+    let o = tmalign(&["tm", "merge", "n.tmx", "-o", "m.tmx"], d.path());
+    assert!(o.status.success(), "{}", outputs(&o));
+    let merged = std::fs::read_to_string(d.path().join("m.tmx")).unwrap();
+    assert!(merged.contains("<note>ask the client</note>"), "{merged}");
+}

@@ -246,7 +246,9 @@ pub fn write_csv_with<W: Write + ?Sized>(
 /// A reviewer's decision on one row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReviewStatus {
-    /// Keep the unit as it is (also an empty cell).
+    /// Not reviewed yet: an empty cell. The unit is kept as it is.
+    Blank,
+    /// Keep the unit as it is.
     Ok,
     /// Drop the unit.
     Reject,
@@ -255,19 +257,21 @@ pub enum ReviewStatus {
 }
 
 impl ReviewStatus {
-    /// The spelling in the CSV (`ok` is written as an empty cell on export).
+    /// The spelling in the CSV (`Blank` is the empty cell).
     pub fn as_str(self) -> &'static str {
         match self {
+            ReviewStatus::Blank => "",
             ReviewStatus::Ok => "ok",
             ReviewStatus::Reject => "reject",
             ReviewStatus::Fix => "fix",
         }
     }
 
-    /// Parses a cell: empty or `ok`, `reject`, `fix`, case-insensitive.
+    /// Parses a cell: empty, `ok`, `reject`, `fix`, case-insensitive.
     pub fn parse(cell: &str) -> Option<ReviewStatus> {
         match cell.trim().to_ascii_lowercase().as_str() {
-            "" | "ok" => Some(ReviewStatus::Ok),
+            "" => Some(ReviewStatus::Blank),
+            "ok" => Some(ReviewStatus::Ok),
             "reject" => Some(ReviewStatus::Reject),
             "fix" => Some(ReviewStatus::Fix),
             _ => None,
@@ -302,7 +306,7 @@ pub struct ReviewRow {
     pub comment: String,
 }
 
-/// Writes a review CSV ([`REVIEW_HEADER`]); `ok` statuses are written as empty cells.
+/// Writes a review CSV ([`REVIEW_HEADER`]); a blank status is an empty cell.
 pub fn write_review_csv<W: Write + ?Sized>(out: &mut W, rows: &[ReviewRow]) -> io::Result<()> {
     write_review_csv_with(out, rows, Delimiter::Comma)
 }
@@ -326,10 +330,7 @@ pub fn write_review_csv_with<W: Write + ?Sized>(
                 r.source_lines.clone(),
                 r.target_lines.clone(),
                 r.flags.clone(),
-                match r.status {
-                    ReviewStatus::Ok => String::new(),
-                    s => s.as_str().to_string(),
-                },
+                r.status.as_str().to_string(),
                 r.comment.clone(),
             ]
         }),

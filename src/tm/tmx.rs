@@ -172,6 +172,8 @@ pub struct TmxRecord {
     pub attributes: Vec<(String, String)>,
     /// `<prop type="…">` of the unit, in order.
     pub props: Vec<(String, String)>,
+    /// `<note>`s of the unit, in order (written after the props).
+    pub notes: Vec<String>,
     /// Source text.
     pub source: String,
     /// Target text.
@@ -191,6 +193,7 @@ pub fn write_tmx<W: Write + ?Sized>(
         .map(|pair| TmxRecord {
             tuid: pair.id.to_string(),
             attributes: Vec::new(),
+            notes: Vec::new(),
             props: vec![
                 (
                     "x-confidence".into(),
@@ -241,6 +244,9 @@ pub fn write_tmx_records<W: Write + ?Sized>(
                 escape_xml(key, true),
                 escape_xml(value, false)
             )?;
+        }
+        for note in &record.notes {
+            writeln!(out, "      <note>{}</note>", escape_xml(note, false))?;
         }
         writeln!(
             out,

@@ -58,11 +58,12 @@ pub fn run(args: Args) -> Result<()> {
     let (pair, records, report) = apply_review(&doc, &args.tm, &rows, &args.csv, &map)?;
     write_records(&output, &records, &pair.tmx_options())?;
     super::print_out(&format!(
-        "ok {}, fixed {}, rejected {}, not reviewed {}, skipped (missing a side) {}, written {} → {}\n",
+        "ok {}, fixed {}, rejected {}, not reviewed {}, comments kept as notes {}, skipped (missing a side) {}, written {} → {}\n",
         report.ok,
         report.fixed,
         report.rejected,
         report.not_reviewed,
+        report.comments,
         report.skipped,
         report.written,
         output.display()

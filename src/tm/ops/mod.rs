@@ -139,8 +139,9 @@ pub const TU_ATTRIBUTES: [&str; 13] = [
 ];
 
 /// The writer's record of `unit` (`None` when it lacks a side): `tuid`, the other `<tu>`
-/// attributes TMX defines ([`TU_ATTRIBUTES`]) in name order, unit props, both texts. Variant-level props and notes, unit notes
-/// and further variants are not carried (the writer writes two variants and no notes).
+/// attributes TMX defines ([`TU_ATTRIBUTES`]) in name order, unit props and notes, both texts.
+/// Variant-level props and notes and further variants are not carried (the writer writes two
+/// variants).
 pub fn to_record(unit: &TmxUnit, pair: &LanguagePair, map: &LangMap) -> Option<TmxRecord> {
     let (source, target) = unit_texts(unit, pair, map)?;
     Some(TmxRecord {
@@ -152,6 +153,7 @@ pub fn to_record(unit: &TmxUnit, pair: &LanguagePair, map: &LangMap) -> Option<T
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
         props: unit.props.clone(),
+        notes: unit.notes.clone(),
         source: source.to_string(),
         target: target.to_string(),
     })

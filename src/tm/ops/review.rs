@@ -46,7 +46,7 @@ pub fn export_rows(doc: &TmxDocument, path: &Path, map: &LangMap) -> Result<Vec<
             source_lines: String::new(),
             target_lines: String::new(),
             flags: flags.join(";"),
-            status: ReviewStatus::Ok,
+            status: ReviewStatus::Blank,
             comment: String::new(),
         });
     }
@@ -56,14 +56,16 @@ pub fn export_rows(doc: &TmxDocument, path: &Path, map: &LangMap) -> Result<Vec<
 /// What an import did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ReviewReport {
-    /// Rows marked ok (or left empty).
+    /// Rows marked ok.
     pub ok: usize,
     /// Units rejected (dropped).
     pub rejected: usize,
     /// Units whose texts were replaced.
     pub fixed: usize,
-    /// Units with no row in the CSV (kept).
+    /// Units with no row in the CSV or an empty status (kept).
     pub not_reviewed: usize,
+    /// Reviewer comments written as `<note>` on their unit.
+    pub comments: usize,
     /// Units lacking the source or the target variant: not exported, and not written either
     /// (the writer writes bilingual units only).
     pub skipped: usize,
@@ -115,7 +117,7 @@ pub fn apply_review(
             ));
         }
         match row.status {
-            ReviewStatus::Ok | ReviewStatus::Reject => {
+            ReviewStatus::Blank | ReviewStatus::Ok | ReviewStatus::Reject => {
                 // Whitespace is compared collapsed: spreadsheets like to turn line ends
                 // into CRLF and to trim cells, which is no edit.
                 if normalize_text(&row.source) != normalize_text(source)
@@ -148,8 +150,9 @@ pub fn apply_review(
             report.skipped += 1;
             continue; // lacks a side: the writer cannot write it (see `to_record`)
         };
-        match decisions.get(&(i + 1)).map(|r| (r.status, *r)) {
-            None => report.not_reviewed += 1,
+        let decision = decisions.get(&(i + 1)).copied();
+        match decision.map(|r| (r.status, r)) {
+            None | Some((ReviewStatus::Blank, _)) => report.not_reviewed += 1,
             Some((ReviewStatus::Ok, _)) => report.ok += 1,
             Some((ReviewStatus::Reject, _)) => {
                 report.rejected += 1;
@@ -160,6 +163,11 @@ pub fn apply_review(
                 record.source = row.source.clone();
                 record.target = row.target.clone();
             }
+        }
+        // the reviewer's comment stays with the unit
+        if let Some(comment) = decision.map(|r| r.comment.trim()).filter(|c| !c.is_empty()) {
+            record.notes.push(comment.to_string());
+            report.comments += 1;
         }
         records.push(record);
     }
@@ -211,17 +219,27 @@ mod tests {
         assert_eq!(rows[1].flags, "number-mismatch");
         rows[1].status = ReviewStatus::Fix;
         rows[1].target = "3 собаки".into();
+        rows[1].comment = "count checked".into();
         rows[2].status = ReviewStatus::Reject;
         let bytes = csv_of(&rows);
         let parsed = read_review_csv(Path::new("r.csv"), &bytes).unwrap();
         assert_eq!(parsed[1].line, 3);
         let (_, records, report) =
             apply_review(&doc, Path::new("t.tmx"), &parsed, Path::new("r.csv"), &map).unwrap();
+        // a blank status is "not reviewed", not "ok" (#12)
         assert_eq!(
-            (report.ok, report.fixed, report.rejected, report.written),
-            (1, 1, 1, 2)
+            (
+                report.ok,
+                report.not_reviewed,
+                report.fixed,
+                report.rejected,
+                report.written
+            ),
+            (0, 1, 1, 1, 2)
         );
         assert_eq!(records[1].target, "3 собаки");
+        assert_eq!(records[1].notes, vec!["count checked".to_string()]);
+        assert_eq!(report.comments, 1);
         assert_eq!(records[1].tuid, "b");
     }
 
