@@ -314,3 +314,56 @@ fn review_comments_become_notes_and_blank_is_not_reviewed() {
     let merged = std::fs::read_to_string(d.path().join("m.tmx")).unwrap();
     assert!(merged.contains("<note>ask the client</note>"), "{merged}");
 }
+
+#[test]
+fn a_fix_row_whose_id_was_edited_is_refused() {
+    let d = tempfile::tempdir().unwrap();
+    write_tmx(
+        &d.path().join("tm.tmx"),
+        &[
+            ("你好。", "Привет."),
+            ("谢谢。", "Спасибо."),
+            ("再见。", "Пока."),
+        ],
+    );
+    let o = tmalign(&["tm", "export-csv", "tm.tmx", "-o", "r.csv"], d.path());
+    assert!(o.status.success(), "{}", outputs(&o));
+    let rows = cells(&d.path().join("r.csv"), b',');
+    assert_eq!(rows[0].last().map(String::as_str), Some("key"));
+    // the reviewer fixes row 2 but the id now says 3 (a spreadsheet sort gone wrong)
+    let mut w = csv::Writer::from_path(d.path().join("e.csv")).unwrap();
+    w.write_record(&rows[0]).unwrap();
+    let mut fix = rows[2].clone();
+    fix[0] = "3".into();
+    fix[4] = "Большое спасибо.".into();
+    fix[8] = "fix".into();
+    w.write_record(&fix).unwrap();
+    w.flush().unwrap();
+    drop(w);
+    let o = tmalign(
+        &["tm", "import-csv", "e.csv", "--tm", "tm.tmx", "-o", "n.tmx"],
+        d.path(),
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", outputs(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("line 2") && err.contains("key does not match unit 3"),
+        "{err}"
+    );
+    assert!(!d.path().join("n.tmx").exists());
+    // with the right id the fix applies
+    let mut w = csv::Writer::from_path(d.path().join("e.csv")).unwrap();
+    w.write_record(&rows[0]).unwrap();
+    fix[0] = "2".into();
+    w.write_record(&fix).unwrap();
+    w.flush().unwrap();
+    drop(w);
+    let o = tmalign(
+        &["tm", "import-csv", "e.csv", "--tm", "tm.tmx", "-o", "n.tmx"],
+        d.path(),
+    );
+    assert!(o.status.success(), "{}", outputs(&o));
+    assert!(std::fs::read_to_string(d.path().join("n.tmx"))
+        .unwrap()
+        .contains("Большое спасибо."));
+}

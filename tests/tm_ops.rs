@@ -353,7 +353,7 @@ fn review_round_trip_applies_decisions_and_refuses_mismatches() {
     assert!(e.contains("cols.csv: line 1: the columns are"), "{e}");
     let mut short = rows;
     short[1].truncate(8);
-    let mut text = String::from("id,confidence,bead,source_text,target_text,source_lines,target_lines,flags,status,comment\n");
+    let mut text = tmalign::tm::csv::REVIEW_HEADER.join(",") + "\n";
     for r in &short {
         text.push_str(
             &r.iter()
@@ -365,7 +365,7 @@ fn review_round_trip_applies_decisions_and_refuses_mismatches() {
     }
     std::fs::write(d.path().join("short.csv"), text).unwrap();
     let e = bad(&import_csv(d.path(), "short.csv", "x.tmx"));
-    assert!(e.contains("short.csv: line 3: 8 cells, expected 10"), "{e}");
+    assert!(e.contains("short.csv: line 3: 8 cells, expected 11"), "{e}");
     assert!(!d.path().join("x.tmx").exists());
     assert!(!names(d.path()).iter().any(|n| n.ends_with(".tmp")));
 }

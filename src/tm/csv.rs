@@ -166,10 +166,11 @@ pub const CSV_HEADER: [&str; 8] = [
     "flags",
 ];
 
-/// The header row of the review CSV of a TMX: [`CSV_HEADER`] plus `status` and `comment`.
-pub const REVIEW_HEADER: [&str; 10] = {
+/// The header row of the review CSV of a TMX: [`CSV_HEADER`] plus `status`, `comment` and
+/// `key` (see [`review_key`]).
+pub const REVIEW_HEADER: [&str; 11] = {
     // Built from CSV_HEADER so the two cannot drift apart.
-    let mut header = [""; 10];
+    let mut header = [""; 11];
     let mut i = 0;
     while i < CSV_HEADER.len() {
         header[i] = CSV_HEADER[i];
@@ -177,8 +178,25 @@ pub const REVIEW_HEADER: [&str; 10] = {
     }
     header[8] = "status";
     header[9] = "comment";
+    header[10] = "key";
     header
 };
+
+/// The key of a review row: a hash of the unit's `tuid` and original texts, written on export
+/// and checked on import, so that a row whose `id` was edited (or that comes from another
+/// TMX) is refused instead of applied to another unit, `fix` rows included. It starts with a
+/// letter so that spreadsheets keep it as text.
+pub fn review_key(tuid: &str, source: &str, target: &str) -> String {
+    // FNV-1a 64: stable across versions and platforms
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in [tuid, source, target] {
+        for b in part.bytes().chain([0xFF]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("k{h:016x}")
+}
 
 /// Writes a BOM, `header` and the rows, RFC 4180 quoted, every cell through
 /// [`protect_cell`]; the one CSV writer of the review files.
@@ -304,6 +322,8 @@ pub struct ReviewRow {
     pub status: ReviewStatus,
     /// `comment`.
     pub comment: String,
+    /// `key` ([`review_key`]; empty in a CSV of an older tmalign, which had no such column).
+    pub key: String,
 }
 
 /// Writes a review CSV ([`REVIEW_HEADER`]); a blank status is an empty cell.
@@ -332,6 +352,7 @@ pub fn write_review_csv_with<W: Write + ?Sized>(
                 r.flags.clone(),
                 r.status.as_str().to_string(),
                 r.comment.clone(),
+                r.key.clone(),
             ]
         }),
         delimiter,
@@ -363,6 +384,7 @@ pub fn read_review_csv_with(
     let mut record = csv::ByteRecord::new();
     let mut first = true;
     let mut lines = LineOf::new(bytes);
+    let mut columns = REVIEW_HEADER.len();
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
@@ -388,7 +410,9 @@ pub fn read_review_csv_with(
         };
         if first {
             first = false;
-            if cells != REVIEW_HEADER {
+            // (an older tmalign wrote the header without `key`)
+            columns = cells.len();
+            if cells != REVIEW_HEADER && cells != REVIEW_HEADER[..10] {
                 return Err(Error::bad_input(
                     path,
                     format!(
@@ -400,14 +424,10 @@ pub fn read_review_csv_with(
             }
             continue;
         }
-        if cells.len() != REVIEW_HEADER.len() {
+        if cells.len() != columns {
             return Err(Error::bad_input(
                 path,
-                format!(
-                    "line {line}: {} cells, expected {}",
-                    cells.len(),
-                    REVIEW_HEADER.len()
-                ),
+                format!("line {line}: {} cells, expected {columns}", cells.len()),
             ));
         }
         let id = match cells[0].trim().parse::<usize>() {
@@ -443,6 +463,10 @@ pub fn read_review_csv_with(
             flags: cells[7].to_string(),
             status,
             comment: cells[9].to_string(),
+            key: cells
+                .get(10)
+                .map(|k| k.trim().to_string())
+                .unwrap_or_default(),
         });
     }
     if first {

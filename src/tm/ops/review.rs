@@ -7,7 +7,9 @@
 //! every TMX tmalign writes, has the two variants of the language pair only (see
 //! [`super::to_record`] for what else is not carried).
 //! Rows may be deleted from the CSV (their units stay unchanged) but not invented: the import
-//! refuses an id the TMX does not have, an id given twice, and an `ok` / `reject` row whose
+//! refuses an id the TMX does not have, an id given twice, a row whose `key` (a hash of its
+//! unit's `tuid` and original texts) is not that of the unit its id names (an edited id, even
+//! on a `fix` row), and an `ok` / `reject` row whose
 //! texts differ from its unit's beyond whitespace (a CSV exported from another TMX, or an edit
 //! without `fix`), naming the CSV line. Only `id`, the two texts, `status` and `comment` are
 //! read: spreadsheets may reformat `confidence` or `bead` (`1-1` becomes a date) harmlessly.
@@ -15,7 +17,7 @@
 use super::{
     language_pair, length_ratio, normalize_text, pair_flags, to_record, unit_texts, LanguagePair,
 };
-use crate::tm::csv::{read_review_csv, ReviewRow, ReviewStatus};
+use crate::tm::csv::{read_review_csv, review_key, ReviewRow, ReviewStatus};
 use crate::tm::reader::{LangMap, TmxDocument};
 use crate::tm::tmx::TmxRecord;
 use crate::{Error, Result};
@@ -48,6 +50,7 @@ pub fn export_rows(doc: &TmxDocument, path: &Path, map: &LangMap) -> Result<Vec<
             flags: flags.join(";"),
             status: ReviewStatus::Blank,
             comment: String::new(),
+            key: review_key(unit.id.as_deref().unwrap_or(""), source, target),
         });
     }
     Ok(rows)
@@ -114,6 +117,20 @@ pub fn apply_review(
             return Err(Error::bad_input(
                 csv_path,
                 format!("{at}: id {} already given at line {}", row.id, prev.line),
+            ));
+        }
+        // the row belongs to this unit: checked for every status, `fix` included, whose texts
+        // were changed on purpose
+        if !row.key.is_empty()
+            && row.key != review_key(unit.id.as_deref().unwrap_or(""), source, target)
+        {
+            return Err(Error::bad_input(
+                csv_path,
+                format!(
+                    "{at}: the row's key does not match unit {} of {tmx_name} (line {}): its id \
+                     was edited, or the CSV comes from another TMX; export the CSV again",
+                    row.id, unit.line
+                ),
             ));
         }
         match row.status {
@@ -285,5 +302,33 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.to_string().contains("line 2: status \"maybe\""), "{e}");
+    }
+
+    #[test]
+    fn keys_tie_rows_to_units_and_older_csvs_without_keys_still_read() {
+        let doc = read_tmx_bytes(Path::new("t.tmx"), TMX.as_bytes()).unwrap();
+        let map = LangMap::default();
+        let rows = export_rows(&doc, Path::new("t.tmx"), &map).unwrap();
+        assert!(rows
+            .iter()
+            .all(|r| r.key.starts_with('k') && r.key.len() == 17));
+        // a fix row moved to another id
+        let mut r = rows.clone();
+        r[1].status = ReviewStatus::Fix;
+        r[1].target = "3 собаки".into();
+        r[1].id = 3;
+        r.remove(2);
+        let parsed = read_review_csv(Path::new("r.csv"), &csv_of(&r)).unwrap();
+        let e = apply_review(&doc, Path::new("t.tmx"), &parsed, Path::new("r.csv"), &map)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("key does not match unit 3"), "{e}");
+        // the 10-column CSV of an older tmalign: no key, still read
+        let legacy = "id,confidence,bead,source_text,target_text,source_lines,target_lines,flags,status,comment\n2,,,有3只狗,3 собаки,,,,fix,\n";
+        let parsed = read_review_csv(Path::new("r.csv"), legacy.as_bytes()).unwrap();
+        assert_eq!(parsed[0].key, "");
+        let (_, records, report) =
+            apply_review(&doc, Path::new("t.tmx"), &parsed, Path::new("r.csv"), &map).unwrap();
+        assert_eq!((report.fixed, records[1].target.as_str()), (1, "3 собаки"));
     }
 }
