@@ -81,3 +81,22 @@ fn legacy_encodings_are_still_detected() {
         );
     }
 }
+
+#[test]
+fn control_characters_after_the_first_64_kib_are_reported() {
+    let d = tempfile::tempdir().unwrap();
+    let mut text = RU.repeat(700); // > 64 KiB
+    assert!(text.len() > 64 * 1024);
+    text.push_str("Конец\u{0}текста\u{1}.\n");
+    std::fs::write(d.path().join("nul.txt"), &text).unwrap();
+    let o = tmalign(&["ingest", "nul.txt"], d.path());
+    assert!(o.status.success(), "{}", outputs(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("2 control character(s) removed"), "{err}");
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        out.contains("Конецтекста.") && !out.contains('\u{0}'),
+        "{}",
+        &out[out.len() - 100..]
+    );
+}
