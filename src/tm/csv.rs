@@ -16,8 +16,9 @@
 //! Unlike the TMX, 1-0 and 0-1 beads are kept (flagged `unaligned`).
 //!
 //! The review CSV of an existing TMX (`tmalign tm export-csv`) has the same columns plus
-//! `status` (`ok`, `reject`, `fix`; empty means ok) and `comment`, filled in by the reviewer and
-//! read back by [`read_review_csv`] (see [`crate::tm::ops::review`]).
+//! `status` (`ok`, `reject`, `fix`; empty means not reviewed) and `comment`, filled in by the
+//! reviewer, and `key` ([`review_key`], which ties the row to its unit), read back by
+//! [`read_review_csv`] (see [`crate::tm::ops::review`]).
 //!
 //! Spreadsheet safety (the OWASP rule against CSV injection): a cell whose text starts with
 //! `=`, `+`, `-`, `@`, a tab or a carriage return — after any apostrophes — is written with
