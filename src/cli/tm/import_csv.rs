@@ -56,6 +56,24 @@ pub fn run(args: Args) -> Result<()> {
     let bytes = tmalign::ingest::read_text_file(&args.csv)?;
     let rows = read_review_csv_with(&args.csv, &bytes, args.delimiter)?;
     let (pair, records, report) = apply_review(&doc, &args.tm, &rows, &args.csv, &map)?;
+    // the rewritten TMX has the pair's two variants and the unit's props and notes only
+    let losses = tmalign::tm::ops::content_losses(&doc, &pair, &map);
+    if !losses.is_empty() {
+        let list = losses.join(", ");
+        if args.in_place {
+            return Err(Error::bad_input(
+                &args.tm,
+                format!(
+                    "refusing --in-place: the rewritten TMX would lose {list}; write it to -o NEW.tmx instead"
+                ),
+            ));
+        }
+        crate::cli::out::ewriteln!(
+            "tmalign: warning: {} will not have {list} of {}",
+            output.display(),
+            args.tm.display()
+        );
+    }
     write_records(&output, &records, &pair.tmx_options())?;
     super::print_out(&format!(
         "ok {}, fixed {}, rejected {}, not reviewed {}, comments kept as notes {}, skipped (missing a side) {}, written {} → {}\n",
