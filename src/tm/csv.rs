@@ -338,10 +338,19 @@ pub fn write_review_csv_with<W: Write + ?Sized>(
     rows: &[ReviewRow],
     delimiter: Delimiter,
 ) -> io::Result<()> {
+    write_review_rows(out, rows.iter().cloned(), delimiter)
+}
+
+/// [`write_review_csv_with`] of rows as they come (a stream of a big TMX's rows).
+pub fn write_review_rows<W: Write + ?Sized>(
+    out: &mut W,
+    rows: impl IntoIterator<Item = ReviewRow>,
+    delimiter: Delimiter,
+) -> io::Result<()> {
     write_rows(
         out,
         &REVIEW_HEADER,
-        rows.iter().map(|r| {
+        rows.into_iter().map(|r| {
             [
                 r.id.to_string(),
                 r.confidence.clone(),

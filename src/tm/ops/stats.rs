@@ -144,12 +144,64 @@ impl SecondPass {
 /// Measured (debug build, `/usr/bin/time`, a generated 200 MB TMX of 671,205 units):
 /// peak RSS 1,042 MB reading the whole document, 52 MB streaming (41 s for the two passes).
 pub fn tm_stats_file(path: &Path, map: &LangMap) -> Result<TmStats> {
-    let open = || -> Result<TmxReader<std::io::BufReader<std::fs::File>>> {
-        let file = std::fs::File::open(path).map_err(|e| crate::Error::io(path, e))?;
-        TmxReader::new(path, std::io::BufReader::with_capacity(1 << 16, file))
+    let FirstPass {
+        pair,
+        ratio,
+        units,
+        languages,
+        with_markup,
+        with_both,
+    } = first_pass(path, map)?;
+    let (src, tgt) = (pair.src, pair.tgt);
+    let (src_tag, tgt_tag) = (pair.src_tag, pair.tgt_tag);
+    let mut stats = TmStats {
+        file: path.display().to_string(),
+        units,
+        languages,
+        source_lang: src_tag,
+        target_lang: tgt_tag,
+        missing_side: units - with_both,
+        duplicates: 0,
+        sources_with_variants: 0,
+        empty: 0,
+        identical: 0,
+        length_outliers: 0,
+        number_mismatches: 0,
+        with_markup,
+        length_ratio: ratio,
     };
-    // pass 1: languages, the pair, the ratio, the counts that need no ratio
-    let mut reader = open()?;
+    // pass 2: what is judged against the ratio, and duplicates
+    let mut pass = SecondPass::default();
+    for unit in open_tmx(path)? {
+        let unit = unit?;
+        if let (Some(s), Some(t)) = (unit.variant_with(src, map), unit.variant_with(tgt, map)) {
+            pass.add(&mut stats, &s.text, &t.text, ratio);
+        }
+    }
+    pass.finish(&mut stats);
+    Ok(stats)
+}
+
+/// A TMX file as a stream of units.
+pub(crate) fn open_tmx(path: &Path) -> Result<TmxReader<std::io::BufReader<std::fs::File>>> {
+    let file = std::fs::File::open(path).map_err(|e| crate::Error::io(path, e))?;
+    TmxReader::new(path, std::io::BufReader::with_capacity(1 << 16, file))
+}
+
+/// What one streaming pass over a TMX finds: the language pair (as [`language_pair`] finds
+/// it), the TM's length ratio (as [`length_ratio`] computes it) and counts.
+pub(crate) struct FirstPass {
+    pub(crate) pair: super::LanguagePair,
+    pub(crate) ratio: Option<f64>,
+    pub(crate) units: usize,
+    pub(crate) languages: BTreeMap<String, usize>,
+    pub(crate) with_markup: usize,
+    pub(crate) with_both: usize,
+}
+
+/// Reads the TMX at `path` once, one unit at a time (see [`FirstPass`]).
+pub(crate) fn first_pass(path: &Path, map: &LangMap) -> Result<FirstPass> {
+    let mut reader = open_tmx(path)?;
     let header = TmxDocument {
         header: reader.header().clone(),
         ..TmxDocument::default()
@@ -195,32 +247,19 @@ pub fn tm_stats_file(path: &Path, map: &LangMap) -> Result<TmStats> {
         ));
     };
     let ratio = (src_len > 0 && tgt_len > 0).then(|| tgt_len as f64 / src_len as f64);
-    let mut stats = TmStats {
-        file: path.display().to_string(),
+    Ok(FirstPass {
+        pair: super::LanguagePair {
+            src,
+            tgt,
+            src_tag,
+            tgt_tag,
+        },
+        ratio,
         units,
         languages,
-        source_lang: src_tag,
-        target_lang: tgt_tag,
-        missing_side: units - with_both,
-        duplicates: 0,
-        sources_with_variants: 0,
-        empty: 0,
-        identical: 0,
-        length_outliers: 0,
-        number_mismatches: 0,
         with_markup,
-        length_ratio: ratio,
-    };
-    // pass 2: what is judged against the ratio, and duplicates
-    let mut pass = SecondPass::default();
-    for unit in open()? {
-        let unit = unit?;
-        if let (Some(s), Some(t)) = (unit.variant_with(src, map), unit.variant_with(tgt, map)) {
-            pass.add(&mut stats, &s.text, &t.text, ratio);
-        }
-    }
-    pass.finish(&mut stats);
-    Ok(stats)
+        with_both,
+    })
 }
 
 /// The source language the header of a TMX declares (`None`: not declared, or `*all*`), as
