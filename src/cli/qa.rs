@@ -2,7 +2,7 @@
 
 use std::io::Write;
 use std::path::PathBuf;
-use tmalign::glossary::{corpus, file, qa};
+use tmalign::glossary::{file, qa};
 use tmalign::Error;
 
 /// Arguments of `tmalign qa`.
@@ -40,24 +40,31 @@ pub fn run(args: Args) -> tmalign::Result<()> {
         }
     };
     let glossary = file::read_glossary(&gpath)?;
-    let units = corpus::read_tmx_pairs(&args.tmx, false)?;
-    let (issues, summary) = qa::check(&units, &glossary);
+    // streaming: each unit is checked as it is read and its findings printed at once (memory
+    // does not grow with the TMX); the CSV header goes out with the first finding, or at the
+    // end, so a TMX refused at its start prints nothing
     let mut out = super::out::stdout();
     let io = super::out::io_error;
-    if csv_out {
-        let mut w = csv::Writer::from_writer(&mut out);
-        let err = |e: csv::Error| Error::Internal(e.to_string());
-        w.write_record(["unit", "term", "expected", "target"])
-            .map_err(err)?;
-        for i in &issues {
-            let cells = [&i.unit, &i.term, &i.expected.join(" | "), &i.target];
-            w.write_record(cells.map(|c| tmalign::tm::csv::protect_cell(c).into_owned()))
-                .map_err(err)?;
+    let csv_record = |cells: &[String]| -> tmalign::Result<Vec<u8>> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(cells)
+            .map_err(|e| Error::Internal(e.to_string()))?;
+        w.into_inner().map_err(|e| Error::Internal(e.to_string()))
+    };
+    let header: Vec<String> = ["unit", "term", "expected", "target"]
+        .map(String::from)
+        .to_vec();
+    let mut header_done = !csv_out;
+    let summary = qa::check_tmx(&args.tmx, &glossary, |i| {
+        if !header_done {
+            out.write_all(&csv_record(&header)?).map_err(io)?;
+            header_done = true;
         }
-        w.flush().map_err(io)?;
-        drop(w);
-    } else {
-        for i in &issues {
+        if csv_out {
+            let cells = [&i.unit, &i.term, &i.expected.join(" | "), &i.target]
+                .map(|c| tmalign::tm::csv::protect_cell(c).into_owned());
+            out.write_all(&csv_record(&cells)?).map_err(io)
+        } else {
             writeln!(
                 out,
                 "{}\t{}\texpected: {}\ttarget: {}",
@@ -66,8 +73,11 @@ pub fn run(args: Args) -> tmalign::Result<()> {
                 i.expected.join(" | "),
                 i.target
             )
-            .map_err(io)?;
+            .map_err(io)
         }
+    })?;
+    if !header_done {
+        out.write_all(&csv_record(&header)?).map_err(io)?;
     }
     out.flush().map_err(io)?;
     crate::cli::out::ewriteln!(
