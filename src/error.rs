@@ -6,6 +6,40 @@
 
 use std::path::PathBuf;
 
+/// Longest piece of input an error message quotes, in characters (see [`quote`]).
+pub const QUOTE_MAX: usize = 200;
+
+/// Longest error message, in characters (see [`clip_message`]).
+pub const MESSAGE_MAX: usize = 1000;
+
+/// A piece of input as an error message quotes it: `{:?}`-quoted, cut to [`QUOTE_MAX`]
+/// characters with the number of characters left out (a 200 MB CSV line or a 1.5 MB SRX
+/// pattern is never echoed).
+pub fn quote(text: &str) -> String {
+    match text.char_indices().nth(QUOTE_MAX) {
+        None => format!("{text:?}"),
+        Some((cut, _)) => {
+            let rest = text[cut..].chars().count();
+            format!("{:?}… ({rest} more characters)", &text[..cut])
+        }
+    }
+}
+
+/// `message` cut to about [`MESSAGE_MAX`] characters (its start and end kept): the last guard
+/// against an error that quotes too much, applied where the CLI prints errors.
+pub fn clip_message(message: &str) -> std::borrow::Cow<'_, str> {
+    let n = message.chars().count();
+    if n <= MESSAGE_MAX {
+        return std::borrow::Cow::Borrowed(message);
+    }
+    let head: String = message.chars().take(MESSAGE_MAX - 200).collect();
+    let tail: String = message.chars().skip(n - 150).collect();
+    std::borrow::Cow::Owned(format!(
+        "{head} … ({} characters cut) … {tail}",
+        n - (MESSAGE_MAX - 200) - 150
+    ))
+}
+
 /// Result alias used throughout the library.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -73,5 +107,23 @@ impl Error {
             Error::Internal(_) => false,
             Error::Model(e) => e.is_bad_input(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_and_messages_are_cut() {
+        assert_eq!(quote("abc"), "\"abc\"");
+        let long = "ж".repeat(10_000);
+        let q = quote(&long);
+        assert!(q.chars().count() < QUOTE_MAX + 40, "{q}");
+        assert!(q.ends_with("(9800 more characters)"), "{q}");
+        assert_eq!(clip_message("short"), "short");
+        let m = clip_message(&long);
+        assert!(m.chars().count() < MESSAGE_MAX + 50);
+        assert!(m.contains("characters cut"));
     }
 }

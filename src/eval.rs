@@ -43,7 +43,11 @@ pub fn parse_beads_str(text: &str) -> std::result::Result<Vec<EvalBead>, String>
         }
         let mut parts = line.split(':');
         let (Some(src), Some(tgt)) = (parts.next(), parts.next()) else {
-            return Err(format!("line {}: bad bead line {line:?}", n + 1));
+            return Err(format!(
+                "line {}: bad bead line {}",
+                n + 1,
+                crate::error::quote(line)
+            ));
         };
         let side = |s: &str| -> std::result::Result<Vec<i64>, String> {
             let s = s.trim().trim_matches(['[', ']']).trim();
@@ -51,8 +55,14 @@ pub fn parse_beads_str(text: &str) -> std::result::Result<Vec<EvalBead>, String>
                 .map(str::trim)
                 .filter(|x| !x.is_empty())
                 .map(|x| {
-                    x.parse::<i64>()
-                        .map_err(|_| format!("line {}: bad index {x:?} in {line:?}", n + 1))
+                    x.parse::<i64>().map_err(|_| {
+                        format!(
+                            "line {}: bad index {} in {}",
+                            n + 1,
+                            crate::error::quote(x),
+                            crate::error::quote(line)
+                        )
+                    })
                 })
                 .collect()
         };

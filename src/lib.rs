@@ -29,6 +29,7 @@ pub mod output;
 pub mod pipeline;
 pub mod segment;
 pub mod tm;
+pub mod warning;
 
 pub use error::{Error, Result};
 pub use lang::Lang;

@@ -1,13 +1,48 @@
-//! Safe output: every file is written to a temporary file in its destination directory and
-//! renamed into place, so a failure never leaves a partial output behind, and no output may
-//! overwrite one of the inputs.
+//! Safe output.
+//!
+//! Every output is first written to a temporary file (`.tmalign-<pid>-<random>.tmp`) and put in
+//! place only when it is complete, so a failure never leaves a partial output behind. Several
+//! files that belong together (the `.seg`, `.tmx`, `.csv`, `.beads` of one job) are staged in
+//! one [`OutputSet`] and put in place together by [`OutputSet::commit`].
+//!
+//! How a file is put in place depends on what the output path is:
+//! - nothing yet, or a regular file: the temporary file is renamed over it (a new file gets
+//!   mode 0644 less the umask, a replaced one keeps its permission bits without setuid/setgid);
+//! - a symbolic link to a regular file: the link stays, the file it points to is replaced;
+//! - a device, a FIFO or a socket (`-o /dev/null`, `-o /dev/stdout`, a named pipe): the
+//!   content is copied into it; it is never renamed over;
+//! - a directory, a block device or a dangling link: refused.
+//!
+//! No output may overwrite one of the inputs: [`ensure_not_input`] compares by device and inode
+//! (after resolving `..` of directories that do not exist yet) before anything is written, and
+//! remembers the inputs so that every output is checked again just before it is put in place,
+//! after its parent directories were created. Temporary files left behind by a killed run (their
+//! writer is gone, or they are more than a day old) are removed from a directory the first time
+//! this process writes into it.
 
 use crate::{Error, Result};
+use std::collections::HashSet;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
-/// Writes `contents` to `path` atomically (temp file in the same directory, then rename),
-/// creating the parent directories first.
+/// Prefix of our temporary files.
+const TMP_PREFIX: &str = ".tmalign-";
+/// Suffix of our temporary files.
+const TMP_SUFFIX: &str = ".tmp";
+/// A temporary file whose writer we cannot check is stale after this long.
+const STALE_AGE: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
+/// The inputs of this process (device and inode, or canonical path where there are no inodes):
+/// no output may be put in place over one of them.
+/// Each entry is re-checked at its path when used, so that the inode of a deleted input that
+/// the file system gave to a new file protects nothing.
+static PROTECTED: Mutex<Vec<(PathBuf, FileId)>> = Mutex::new(Vec::new());
+/// Directories already cleaned of stale temporary files.
+static CLEANED: Mutex<Option<HashSet<PathBuf>>> = Mutex::new(None);
+
+/// Writes `contents` to `path` atomically (see the module documentation), creating the parent
+/// directories first.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
     write_atomic_with(path, |w| w.write_all(contents))
 }
@@ -15,12 +50,9 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
 /// Writes `lines` to `path`, each followed by a newline, atomically (see [`write_atomic`]):
 /// the `.seg` files, whose line numbers are bead indices.
 pub fn write_lines<'a>(path: &Path, lines: impl IntoIterator<Item = &'a str>) -> Result<()> {
-    let mut text = String::new();
-    for line in lines {
-        text.push_str(line);
-        text.push('\n');
-    }
-    write_atomic(path, text.as_bytes())
+    let mut set = OutputSet::new();
+    set.add_lines(path, lines)?;
+    set.commit().map(|_| ())
 }
 
 /// Like [`write_atomic`], but lets the caller stream into the file.
@@ -28,30 +60,216 @@ pub fn write_atomic_with<F>(path: &Path, fill: F) -> Result<()>
 where
     F: FnOnce(&mut dyn Write) -> std::io::Result<()>,
 {
-    let dir = match path.parent() {
+    let mut set = OutputSet::new();
+    set.add_with(path, fill)?;
+    set.commit().map(|_| ())
+}
+
+/// What an output path is, found when the file is staged.
+#[derive(Debug)]
+enum Dest {
+    /// Rename the temporary file to this path (new file, regular file, or the regular file a
+    /// symbolic link points to); `Some` permissions are those of the file replaced.
+    Rename(PathBuf, Option<std::fs::Permissions>),
+    /// Copy the content into this existing non-regular file (device, FIFO, socket).
+    Stream,
+}
+
+#[derive(Debug)]
+struct Staged {
+    /// The path the caller gave.
+    path: PathBuf,
+    dest: Dest,
+    tmp: tempfile::TempPath,
+}
+
+/// Files staged under temporary names and put in place together by [`OutputSet::commit`];
+/// dropping the set without committing removes the temporary files and changes nothing.
+#[derive(Debug, Default)]
+pub struct OutputSet {
+    staged: Vec<Staged>,
+}
+
+impl OutputSet {
+    /// An empty set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Number of staged files.
+    pub fn len(&self) -> usize {
+        self.staged.len()
+    }
+
+    /// Whether nothing is staged.
+    pub fn is_empty(&self) -> bool {
+        self.staged.is_empty()
+    }
+
+    /// Stages `contents` for `path`.
+    pub fn add(&mut self, path: &Path, contents: &[u8]) -> Result<()> {
+        self.add_with(path, |w| w.write_all(contents))
+    }
+
+    /// Stages `lines` for `path`, each followed by a newline.
+    pub fn add_lines<'a>(
+        &mut self,
+        path: &Path,
+        lines: impl IntoIterator<Item = &'a str>,
+    ) -> Result<()> {
+        self.add_with(path, |w| {
+            for line in lines {
+                w.write_all(line.as_bytes())?;
+                w.write_all(b"\n")?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Stages the file `fill` writes for `path`: creates the parent directories, checks what
+    /// `path` is and writes a temporary file. Nothing is visible at `path` before
+    /// [`OutputSet::commit`].
+    pub fn add_with<F>(&mut self, path: &Path, fill: F) -> Result<()>
+    where
+        F: FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    {
+        if self.staged.iter().any(|s| s.path == path) {
+            return Err(Error::Internal(format!(
+                "{} staged twice in one output set",
+                path.display()
+            )));
+        }
+        let dir = parent_dir(path);
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        let dest = classify(path)?;
+        let tmp_dir = match &dest {
+            Dest::Rename(target, _) => parent_dir(target),
+            // `/dev` is no place for a temporary file
+            Dest::Stream => std::env::temp_dir(),
+        };
+        clean_stale_once(&tmp_dir);
+        let prefix = format!("{TMP_PREFIX}{}-", std::process::id());
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(TMP_SUFFIX);
+        // created as 0644 less the umask (the kernel applies it)
+        builder.permissions(default_permissions());
+        let mut tmp = builder
+            .tempfile_in(&tmp_dir)
+            .map_err(|e| Error::io(&tmp_dir, e))?;
+        {
+            let mut buf = std::io::BufWriter::new(tmp.as_file_mut());
+            fill(&mut buf).map_err(|e| Error::io(path, e))?;
+            buf.flush().map_err(|e| Error::io(path, e))?;
+        }
+        self.staged.push(Staged {
+            path: path.to_path_buf(),
+            dest,
+            tmp: tmp.into_temp_path(),
+        });
+        Ok(())
+    }
+
+    /// Puts every staged file in place, in the order staged, each checked once more against
+    /// the inputs just before; returns the paths as given. A failure stops at that file (the
+    /// rest are not written and their temporary files removed).
+    pub fn commit(self) -> Result<Vec<PathBuf>> {
+        // check all first: a refused output must not leave the others half-written
+        for s in &self.staged {
+            let target = match &s.dest {
+                Dest::Rename(target, _) => target.as_path(),
+                Dest::Stream => s.path.as_path(),
+            };
+            check_protected(&s.path, target)?;
+        }
+        let mut written = Vec::with_capacity(self.staged.len());
+        for s in self.staged {
+            match s.dest {
+                Dest::Rename(target, replaced) => {
+                    if let Some(p) = replaced {
+                        std::fs::set_permissions(&s.tmp, p).map_err(|e| Error::io(&s.path, e))?;
+                    }
+                    s.tmp
+                        .persist(&target)
+                        .map_err(|e| Error::io(&s.path, e.error))?;
+                }
+                Dest::Stream => {
+                    let mut from =
+                        std::fs::File::open(&s.tmp).map_err(|e| Error::io(&s.path, e))?;
+                    let mut to = std::fs::OpenOptions::new()
+                        .write(true)
+                        .open(&s.path)
+                        .map_err(|e| Error::io(&s.path, e))?;
+                    std::io::copy(&mut from, &mut to).map_err(|e| Error::io(&s.path, e))?;
+                    to.flush().map_err(|e| Error::io(&s.path, e))?;
+                }
+            }
+            written.push(s.path);
+        }
+        Ok(written)
+    }
+}
+
+/// The directory of `path` (`.` for a bare file name).
+fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".tmalign-")
-        .suffix(".tmp")
-        .tempfile_in(&dir)
-        .map_err(|e| Error::io(&dir, e))?;
-    {
-        let mut buf = std::io::BufWriter::new(tmp.as_file_mut());
-        fill(&mut buf).map_err(|e| Error::io(path, e))?;
-        buf.flush().map_err(|e| Error::io(path, e))?;
     }
-    // The temporary file is created private (0600); an output is an ordinary file, so it gets
-    // the permissions of the file it replaces, or the usual 0644 when it is new.
-    let permissions = match std::fs::metadata(path) {
-        Ok(meta) => meta.permissions(),
-        Err(_) => default_permissions(),
+}
+
+/// What `path` is (its parent exists).
+fn classify(path: &Path) -> Result<Dest> {
+    let link = match std::fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(Dest::Rename(path.to_path_buf(), None))
+        }
+        Err(e) => return Err(Error::io(path, e)),
     };
-    std::fs::set_permissions(tmp.path(), permissions).map_err(|e| Error::io(path, e))?;
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
+    let meta = if link.file_type().is_symlink() {
+        match std::fs::metadata(path) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::bad_input(
+                    path,
+                    "output is a symbolic link to nothing; refusing to write through it",
+                ))
+            }
+            Err(e) => return Err(Error::io(path, e)),
+        }
+    } else {
+        link.clone()
+    };
+    let ft = meta.file_type();
+    if ft.is_dir() {
+        return Err(Error::bad_input(path, "output is a directory"));
+    }
+    if ft.is_file() {
+        let target = if link.file_type().is_symlink() {
+            path.canonicalize().map_err(|e| Error::io(path, e))?
+        } else {
+            path.to_path_buf()
+        };
+        return Ok(Dest::Rename(target, Some(replaced_permissions(&meta))));
+    }
+    if is_block_device(&meta) {
+        return Err(Error::bad_input(
+            path,
+            "output is a block device; refusing to write to it",
+        ));
+    }
+    Ok(Dest::Stream)
+}
+
+#[cfg(unix)]
+fn is_block_device(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    meta.file_type().is_block_device()
+}
+
+#[cfg(not(unix))]
+fn is_block_device(_: &std::fs::Metadata) -> bool {
+    false
 }
 
 #[cfg(unix)]
@@ -69,22 +287,175 @@ fn default_permissions() -> std::fs::Permissions {
     p
 }
 
-/// Refuses an output path that is one of the inputs (compared after canonicalisation).
-pub fn ensure_not_input(output: &Path, inputs: &[PathBuf]) -> Result<()> {
-    let Ok(out) = output.canonicalize() else {
-        return Ok(()); // does not exist yet, so it cannot be an input
-    };
-    for input in inputs {
-        if input.canonicalize().map(|i| i == out).unwrap_or(false) {
-            return Err(Error::bad_input(
-                output,
-                "refusing to overwrite an input file with output",
-            ));
+/// The permissions a replaced file passes on: its permission bits, never setuid, setgid or
+/// sticky.
+#[cfg(unix)]
+fn replaced_permissions(meta: &std::fs::Metadata) -> std::fs::Permissions {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::Permissions::from_mode(meta.permissions().mode() & 0o777)
+}
+
+#[cfg(not(unix))]
+fn replaced_permissions(meta: &std::fs::Metadata) -> std::fs::Permissions {
+    meta.permissions()
+}
+
+/// Identity of a file: device and inode on Unix, the canonical path elsewhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum FileId {
+    #[cfg(unix)]
+    Inode(u64, u64),
+    #[cfg(not(unix))]
+    Path(PathBuf),
+}
+
+/// The identity of the file at `path` (following links), if it exists.
+fn file_id(path: &Path) -> Option<FileId> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(path)
+            .ok()
+            .map(|m| FileId::Inode(m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        path.canonicalize().ok().map(FileId::Path)
+    }
+}
+
+/// `path` with its longest existing ancestor canonicalised and the rest resolved lexically
+/// (`nope/..` of a directory that does not exist yet is what it will be once created).
+fn resolve_future(path: &Path) -> PathBuf {
+    let comps: Vec<Component> = path.components().collect();
+    for k in (0..=comps.len()).rev() {
+        let base: PathBuf = if k == 0 {
+            PathBuf::from(".")
+        } else {
+            comps[..k].iter().collect()
+        };
+        if let Ok(mut out) = base.canonicalize() {
+            for c in &comps[k..] {
+                match c {
+                    Component::ParentDir => {
+                        out.pop();
+                    }
+                    Component::CurDir => {}
+                    other => out.push(other),
+                }
+            }
+            return out;
         }
+    }
+    path.to_path_buf()
+}
+
+/// Refuses an output path that is (or, once its directories are created, will be) one of the
+/// inputs, compared by device and inode. The inputs are also remembered: every output of this
+/// process is checked against them again just before it is put in place.
+pub fn ensure_not_input(output: &Path, inputs: &[PathBuf]) -> Result<()> {
+    protect_inputs(inputs);
+    let ids: Vec<FileId> = inputs.iter().filter_map(|p| file_id(p)).collect();
+    let candidates = [file_id(output), file_id(&resolve_future(output))];
+    if candidates.iter().flatten().any(|id| ids.contains(id)) {
+        return Err(refusal(output));
     }
     Ok(())
 }
 
+/// Whether `a` and `b` name the same existing file (by device and inode, resolving `..` of
+/// directories that do not exist yet); nothing is remembered.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    let id_b = file_id(b);
+    id_b.is_some() && (file_id(a) == id_b || file_id(&resolve_future(a)) == id_b)
+}
+
+/// Remembers `inputs`: no output of this process may be put in place over one of them.
+pub fn protect_inputs(inputs: &[PathBuf]) {
+    let mut protected = PROTECTED.lock().unwrap_or_else(|e| e.into_inner());
+    for input in inputs {
+        if let Some(id) = file_id(input) {
+            let entry = (input.clone(), id);
+            if !protected.contains(&entry) {
+                protected.push(entry);
+            }
+        }
+    }
+}
+
+fn refusal(output: &Path) -> Error {
+    Error::bad_input(output, "refusing to overwrite an input file with output")
+}
+
+/// The check just before an output is put in place: `target` (the path renamed over or
+/// written into) must not be a protected input.
+fn check_protected(output: &Path, target: &Path) -> Result<()> {
+    let Some(id) = file_id(target) else {
+        return Ok(());
+    };
+    let protected = PROTECTED.lock().unwrap_or_else(|e| e.into_inner());
+    let hit = protected
+        .iter()
+        .any(|(path, pid)| *pid == id && file_id(path).as_ref() == Some(pid));
+    if hit {
+        return Err(refusal(output));
+    }
+    Ok(())
+}
+
+/// Removes our stale temporary files from `dir`, once per directory and process.
+fn clean_stale_once(dir: &Path) {
+    let key = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    {
+        let mut cleaned = CLEANED.lock().unwrap_or_else(|e| e.into_inner());
+        if !cleaned.get_or_insert_with(HashSet::new).insert(key.clone()) {
+            return;
+        }
+    }
+    let _ = remove_stale_temporaries(&key);
+}
+
+/// Removes from `dir` the temporary files of earlier tmalign processes that are gone (named
+/// `.tmalign-<pid>-….tmp` with no such process any more), or that are more than a day old;
+/// other files are never touched. Returns the removed paths.
+pub fn remove_stale_temporaries(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut removed = Vec::new();
+    for entry in std::fs::read_dir(dir)?.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let Some(middle) = name
+            .strip_prefix(TMP_PREFIX)
+            .and_then(|n| n.strip_suffix(TMP_SUFFIX))
+        else {
+            continue;
+        };
+        let Ok(meta) = entry.path().symlink_metadata() else {
+            continue;
+        };
+        if !meta.file_type().is_file() {
+            continue;
+        }
+        let old = meta
+            .modified()
+            .ok()
+            .and_then(|m| m.elapsed().ok())
+            .is_some_and(|age| age > STALE_AGE);
+        let writer_gone = middle
+            .split_once('-')
+            .and_then(|(pid, _)| pid.parse::<u32>().ok())
+            .is_some_and(|pid| pid != std::process::id() && process_gone(pid));
+        if (old || writer_gone) && std::fs::remove_file(entry.path()).is_ok() {
+            removed.push(entry.path());
+        }
+    }
+    Ok(removed)
+}
+
+/// Whether no process `pid` exists (known only where `/proc` lists processes).
+fn process_gone(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    proc.join("self").exists() && !proc.join(pid.to_string()).exists()
+}
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,5 +505,92 @@ mod tests {
         std::fs::write(&input, "x").unwrap();
         assert!(ensure_not_input(&input, std::slice::from_ref(&input)).is_err());
         assert!(ensure_not_input(&dir.path().join("other"), &[input]).is_ok());
+    }
+    #[test]
+    fn a_directory_that_does_not_exist_yet_cannot_hide_an_input() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("a.tmx");
+        std::fs::write(&input, "x").unwrap();
+        let sneaky = dir.path().join("nope/../a.tmx");
+        assert!(ensure_not_input(&sneaky, std::slice::from_ref(&input)).is_err());
+        assert!(!dir.path().join("nope").exists());
+        assert_eq!(resolve_future(&sneaky), input.canonicalize().unwrap());
+        // and the last check, after the parent was created, catches it as well
+        let r = write_atomic(&sneaky, b"y");
+        assert!(r.is_err());
+        assert_eq!(std::fs::read(&input).unwrap(), b"x");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_stays_a_link_and_its_target_loses_setuid() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("real.txt");
+        std::fs::write(&target, "old").unwrap();
+        std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o4755)).unwrap();
+        let link = dir.path().join("link.txt");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        write_atomic(&link, b"new").unwrap();
+        assert!(link.symlink_metadata().unwrap().file_type().is_symlink());
+        assert_eq!(std::fs::read(&target).unwrap(), b"new");
+        let mode = std::fs::metadata(&target).unwrap().permissions().mode();
+        assert_eq!(mode & 0o7777, 0o755);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn devices_are_written_into_never_replaced() {
+        let null = Path::new("/dev/null");
+        if !null.exists() {
+            return;
+        }
+        write_atomic(null, b"discarded").unwrap();
+        let meta = std::fs::metadata(null).unwrap();
+        assert!(!meta.file_type().is_file());
+    }
+
+    #[test]
+    fn an_output_set_is_all_or_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.txt");
+        let b = dir.path().join("b.txt");
+        std::fs::write(&a, "old a").unwrap();
+        {
+            let mut set = OutputSet::new();
+            set.add(&a, b"new a").unwrap();
+            assert!(set
+                .add_with(&b, |_| Err(std::io::Error::other("disk full")))
+                .is_err());
+            // dropped without commit
+        }
+        assert_eq!(std::fs::read(&a).unwrap(), b"old a");
+        assert!(!b.exists());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        let mut set = OutputSet::new();
+        set.add(&a, b"new a").unwrap();
+        set.add(&b, b"new b").unwrap();
+        assert_eq!(set.commit().unwrap(), vec![a.clone(), b.clone()]);
+        assert_eq!(std::fs::read(&b).unwrap(), b"new b");
+    }
+
+    #[test]
+    fn only_our_stale_temporaries_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        // pid 0 is never a user process: its writer is gone
+        let gone = dir.path().join(".tmalign-0-abc123.tmp");
+        let mine = dir
+            .path()
+            .join(format!(".tmalign-{}-abc123.tmp", std::process::id()));
+        let other = dir.path().join(".other-0-abc.tmp");
+        let fresh_old_style = dir.path().join(".tmalign-Xyz12.tmp");
+        for p in [&gone, &mine, &other, &fresh_old_style] {
+            std::fs::write(p, "x").unwrap();
+        }
+        let removed = remove_stale_temporaries(dir.path()).unwrap();
+        if Path::new("/proc/self").exists() {
+            assert_eq!(removed, vec![gone.clone()]);
+        }
+        assert!(mine.exists() && other.exists() && fresh_old_style.exists());
     }
 }

@@ -385,6 +385,9 @@ pub fn run(options: &RunOptions) -> Result<RunReport> {
         ));
     }
     let inputs: Vec<PathBuf> = jobs.iter().flat_map(Job::inputs).collect();
+    // Every check before the first write: no two jobs may write the same files, and no
+    // output may overwrite an input.
+    check_outputs(&prepared, &options.out_dir, &inputs)?;
     let mut report = RunReport {
         unpaired,
         ..RunReport::default()
@@ -416,14 +419,51 @@ pub fn run(options: &RunOptions) -> Result<RunReport> {
             alignments[i] = Some(a.alignment);
         }
     }
+    // All outputs are staged under temporary names and put in place together at the end, so
+    // a failure (or a kill) never leaves a new `.seg` beside an old `.tmx`.
+    let mut set = crate::output::OutputSet::new();
     for (p, alignment) in prepared.iter().zip(alignments) {
         let alignment = alignment.unwrap_or_default();
-        report
-            .written
-            .extend(write_outputs(p, &alignment, options, &inputs)?);
+        stage_outputs(&mut set, p, &alignment, options)?;
         report.jobs.push(job_report(p, &alignment));
     }
+    report.written = set.commit()?;
     Ok(report)
+}
+
+/// The output paths of a prepared job: its two `.seg` files, then one per format.
+fn job_outputs(p: &Prepared, out_dir: &Path) -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = [&p.src, &p.tgt]
+        .iter()
+        .map(|side| out_dir.join(format!("{}.{}.seg", p.stem, side.lang.code())))
+        .collect();
+    paths.extend(
+        tm::output_paths(out_dir, &p.stem, &OutputFormat::ALL)
+            .into_iter()
+            .map(|(_, path)| path),
+    );
+    paths
+}
+
+/// Refuses two jobs that would write the same output stem, and any output that is an input.
+fn check_outputs(prepared: &[Prepared], out_dir: &Path, inputs: &[PathBuf]) -> Result<()> {
+    let mut stems: BTreeMap<&str, &Prepared> = BTreeMap::new();
+    for p in prepared {
+        if let Some(first) = stems.insert(&p.stem, p) {
+            return Err(Error::bad_input(
+                &p.src.path,
+                format!(
+                    "{} also writes {}.*; rename one of the two",
+                    first.src.path.display(),
+                    out_dir.join(&p.stem).display()
+                ),
+            ));
+        }
+        for path in job_outputs(p, out_dir) {
+            crate::output::ensure_not_input(&path, inputs)?;
+        }
+    }
+    Ok(())
 }
 
 fn job_report(p: &Prepared, alignment: &Alignment) -> JobReport {
@@ -445,22 +485,19 @@ fn job_report(p: &Prepared, alignment: &Alignment) -> JobReport {
     }
 }
 
-/// Writes `<stem>.<lang>.seg` for both sides (one sentence a line: the line numbers are the
-/// bead indices) and the translation-memory outputs.
-fn write_outputs(
+/// Stages `<stem>.<lang>.seg` for both sides (one sentence a line: the line numbers are the
+/// bead indices) and the translation-memory outputs in `set`.
+fn stage_outputs(
+    set: &mut crate::output::OutputSet,
     p: &Prepared,
     alignment: &Alignment,
     options: &RunOptions,
-    inputs: &[PathBuf],
-) -> Result<Vec<PathBuf>> {
-    let mut written = Vec::new();
+) -> Result<()> {
     for side in [&p.src, &p.tgt] {
         let path = options
             .out_dir
             .join(format!("{}.{}.seg", p.stem, side.lang.code()));
-        crate::output::ensure_not_input(&path, inputs)?;
-        crate::output::write_lines(&path, side.paragraphs.iter().flatten().map(String::as_str))?;
-        written.push(path);
+        set.add_lines(&path, side.paragraphs.iter().flatten().map(String::as_str))?;
     }
     let (src, tgt) = (p.src.segments(), p.tgt.segments());
     let pairs = tm::build_pairs(
@@ -477,18 +514,16 @@ fn write_outputs(
         .unwrap_or_default();
     let mut tmx_options = TmxOptions::new(p.src.lang, p.tgt.lang, source_file);
     tmx_options.unit_props = crate::ingest::office::part_props(&p.src.parts, &src, &pairs);
-    for (_, path) in tm::output_paths(&options.out_dir, &p.stem, &OutputFormat::ALL) {
-        crate::output::ensure_not_input(&path, inputs)?;
-    }
-    written.extend(tm::write_outputs(
+    tm::stage_outputs(
+        set,
         &options.out_dir,
         &p.stem,
         &OutputFormat::ALL,
         alignment,
         &pairs,
         &tmx_options,
-    )?);
-    Ok(written)
+    )?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -241,6 +241,8 @@ fn stats_text_and_json() {
     let tmx = data("tm/omegat-handmade-level1.tmx");
     let text = ok(&tmalign(&["tm", "stats", tmx.to_str().unwrap()], d.path()));
     assert!(text.contains("units                  2"), "{text}");
+    // every count is apart from its label (it was `identical source/target0`, #12)
+    assert!(text.contains("identical source/target 0"), "{text}");
     assert!(text.contains("ZH-CN → RU-RU"), "{text}");
     let json = ok(&tmalign(
         &["tm", "stats", "--json", tmx.to_str().unwrap()],
@@ -351,7 +353,7 @@ fn review_round_trip_applies_decisions_and_refuses_mismatches() {
     assert!(e.contains("cols.csv: line 1: the columns are"), "{e}");
     let mut short = rows;
     short[1].truncate(8);
-    let mut text = String::from("id,confidence,bead,source_text,target_text,source_lines,target_lines,flags,status,comment\n");
+    let mut text = tmalign::tm::csv::REVIEW_HEADER.join(",") + "\n";
     for r in &short {
         text.push_str(
             &r.iter()
@@ -363,7 +365,7 @@ fn review_round_trip_applies_decisions_and_refuses_mismatches() {
     }
     std::fs::write(d.path().join("short.csv"), text).unwrap();
     let e = bad(&import_csv(d.path(), "short.csv", "x.tmx"));
-    assert!(e.contains("short.csv: line 3: 8 cells, expected 10"), "{e}");
+    assert!(e.contains("short.csv: line 3: 8 cells, expected 11"), "{e}");
     assert!(!d.path().join("x.tmx").exists());
     assert!(!names(d.path()).iter().any(|n| n.ends_with(".tmp")));
 }

@@ -30,6 +30,7 @@ proptest! {
             tuid: tuid.clone(),
             attributes: vec![("changedate".into(), "20240101T000000Z".into())],
             props: vec![("x-note".into(), t.clone())],
+            notes: Vec::new(),
             source: format!("{s}!"),
             target: format!("{t}?"),
         };

@@ -232,8 +232,26 @@ const UNKNOWN_NEST: Nest = Nest {
     double_open: false,
 };
 
-fn nonspace_len(s: &str) -> usize {
-    s.chars().filter(|c| !c.is_whitespace()).count()
+/// The non-space characters of one text, for counting those of any slice in O(log n):
+/// counting each slice anew is quadratic on a long sentence (a 100k-character line without
+/// punctuation has tens of thousands of candidate positions).
+struct NonSpace(Vec<usize>);
+
+impl NonSpace {
+    fn new(text: &str) -> Self {
+        NonSpace(
+            text.char_indices()
+                .filter(|(_, c)| !c.is_whitespace())
+                .map(|(i, _)| i)
+                .collect(),
+        )
+    }
+
+    /// Number of non-space characters in `text[a..b]`.
+    fn between(&self, a: usize, b: usize) -> usize {
+        let before = |end: usize| self.0.partition_point(|&i| i < end);
+        before(b) - before(a)
+    }
 }
 
 /// Whether a jieba tag marks a word that cannot end a headline or clause before a missing
@@ -258,15 +276,83 @@ fn zh_dangling_start(tag: &str, word: &str) -> bool {
         )
 }
 
+/// Where each of `words` first ends in `text` (byte offset), found in one pass: `word` occurs
+/// in `text[..pos]` exactly when it first ends at or before `pos` (asking each position anew
+/// is quadratic).
+fn first_ends<'a>(text: &str, words: impl Iterator<Item = &'a str>) -> HashMap<&'a str, usize> {
+    let mut patterns: Vec<&str> = words.filter(|w| !w.is_empty()).collect();
+    patterns.sort_unstable();
+    patterns.dedup();
+    let mut out = HashMap::with_capacity(patterns.len());
+    let Ok(ac) = aho_corasick::AhoCorasick::new(&patterns) else {
+        // (too many patterns for the automaton: the slow, exact way)
+        for w in patterns {
+            if let Some(i) = text.find(w) {
+                out.insert(w, i + w.len());
+            }
+        }
+        return out;
+    };
+    // Overlapping matches come in order of their end: the first seen is the first end.
+    for m in ac.find_overlapping_iter(text) {
+        out.entry(patterns[m.pattern().as_usize()])
+            .or_insert(m.end());
+    }
+    out
+}
+
+/// [`BoundaryStats::score_at`] for every position of one tagged text in O(log n) each (it
+/// scans the tokens, which is quadratic over a long sentence): the last word token ending at
+/// or before the position, and the first one starting at or after it.
+struct BoundaryAt<'a> {
+    tagged: &'a [jieba_rs::Tag<'a>],
+    stats: &'a BoundaryStats,
+    /// Indices of the tokens that are words, not punctuation or space.
+    words: Vec<usize>,
+}
+
+impl<'a> BoundaryAt<'a> {
+    fn new(tagged: &'a [jieba_rs::Tag<'a>], stats: &'a BoundaryStats) -> Self {
+        // the test of `boundary::is_punct`
+        let punct = |w: &str| {
+            w.chars()
+                .all(|c| c.is_whitespace() || (!c.is_alphanumeric() && !crate::lang::is_han(c)))
+        };
+        let words = (0..tagged.len())
+            .filter(|&i| !punct(tagged[i].word))
+            .collect();
+        BoundaryAt {
+            tagged,
+            stats,
+            words,
+        }
+    }
+
+    fn score_at(&self, pos: usize) -> Option<f32> {
+        let t = self.tagged;
+        let before = self.words.partition_point(|&i| t[i].byte_end <= pos);
+        let after = self.words.partition_point(|&i| t[i].byte_start < pos);
+        let prev = &t[*self.words.get(before.checked_sub(1)?)?];
+        let next = &t[*self.words.get(after)?];
+        Some(
+            self.stats
+                .score((prev.word, prev.tag), (next.word, next.tag)),
+        )
+    }
+}
+
 fn zh_candidates(text: &str, stats: &BoundaryStats) -> Vec<Candidate> {
     let tagged = crate::glossary::zh::jieba().tag(text, true);
     let nest = nesting(text);
+    let nonspace = NonSpace::new(text);
     let mut out = Vec::new();
     // Words that are not spaces, with their tags.
     let words: Vec<_> = tagged
         .iter()
         .filter(|w| !w.word.trim().is_empty())
         .collect();
+    let first_end = first_ends(text, words.iter().map(|w| w.word));
+    let scorer = BoundaryAt::new(&tagged, stats);
     for k in 1..words.len() {
         let (prev, w) = (words[k - 1], words[k]);
         let pos = w.byte_start;
@@ -274,7 +360,7 @@ fn zh_candidates(text: &str, stats: &BoundaryStats) -> Vec<Candidate> {
         let (Some(last), Some(next)) = (head.trim_end().chars().last(), tail.chars().next()) else {
             continue;
         };
-        if nonspace_len(head) < 4 || nonspace_len(tail) < 4 {
+        if nonspace.between(0, pos) < 4 || nonspace.between(pos, text.len()) < 4 {
             continue;
         }
         if is_break_punct(last) || is_break_punct(next) {
@@ -317,7 +403,9 @@ fn zh_candidates(text: &str, stats: &BoundaryStats) -> Vec<Candidate> {
         // A lede repeats its headline's subject (`叙利亚外长表示…` | `叙利亚表示…`): one of the
         // next two words already in the first piece marks a sentence start.
         let repeats = words[k..].iter().take(2).any(|n| {
-            n.word.chars().count() >= 2 && !zh_dangling_end(n.tag) && head.contains(n.word)
+            n.word.chars().count() >= 2
+                && !zh_dangling_end(n.tag)
+                && first_end.get(n.word).is_some_and(|&end| end <= pos)
         });
         if repeats {
             prior += 1.0;
@@ -338,7 +426,7 @@ fn zh_candidates(text: &str, stats: &BoundaryStats) -> Vec<Candidate> {
         if counted || ZH_OPENERS.iter().any(|o| tail.starts_with(o)) {
             prior += 0.5;
         }
-        let boundary = stats.score_at(&tagged, pos).unwrap_or(0.0);
+        let boundary = scorer.score_at(pos).unwrap_or(0.0);
         out.push(Candidate {
             pos,
             prior,
@@ -354,6 +442,7 @@ fn zh_candidates(text: &str, stats: &BoundaryStats) -> Vec<Candidate> {
 /// `words`: see [`lowercase_words`].
 fn alpha_candidates(text: &str, between_capitals: bool, words: &HashSet<String>) -> Vec<Candidate> {
     let nest = nesting(text);
+    let nonspace = NonSpace::new(text);
     let mut out = Vec::new();
     let mut words_before = 0usize;
     let bytes: Vec<(usize, char)> = text.char_indices().collect();
@@ -405,7 +494,7 @@ fn alpha_candidates(text: &str, between_capitals: bool, words: &HashSet<String>)
         let Nest {
             depth, balanced, ..
         } = nest.get(&pos).copied().unwrap_or(UNKNOWN_NEST);
-        if depth != 0 || nonspace_len(&text[pos..]) < 8 {
+        if depth != 0 || nonspace.between(pos, text.len()) < 8 {
             continue;
         }
         if prev_word_cap && !between_capitals {
@@ -754,7 +843,8 @@ fn clause_positions(text: &str) -> Vec<usize> {
             .filter(|w| w.tag.starts_with('c'))
             .map(|w| w.byte_start),
     );
-    out.retain(|&p| nonspace_len(&text[..p]) >= 4 && nonspace_len(&text[p..]) >= 4);
+    let nonspace = NonSpace::new(text);
+    out.retain(|&p| nonspace.between(0, p) >= 4 && nonspace.between(p, text.len()) >= 4);
     out.sort_unstable();
     out.dedup();
     out
@@ -824,6 +914,7 @@ fn best_split(
         Vec::new()
     };
     groupings.retain(|groups| !stops(groups) || (chinese && groups.len() == 2));
+    let nonspace = NonSpace::new(text);
     let mut best: Option<Choice> = None;
     for groups in groupings {
         let units = unit_links(ctx, whole_is_src, x, &groups);
@@ -873,7 +964,7 @@ fn best_split(
         } else {
             for (i, c1) in cands.iter().enumerate() {
                 for c2 in &cands[i + 1..] {
-                    if nonspace_len(&text[c1.pos..c2.pos]) < 4 {
+                    if nonspace.between(c1.pos, c2.pos) < 4 {
                         continue;
                     }
                     let s = cost(0, c1.pos, groups[0].clone())
@@ -971,20 +1062,61 @@ const END_MARK: char = '\u{2}';
 /// elsewhere: `Новейший`, `Команда`), or one of the next three words repeats a content word
 /// (stem of four letters or more) of the text before it (a lede restates its headline's
 /// subject: `Сирия «готова» … | Сирия заявляет …`).
+#[cfg(test)]
 fn start_evidence(
     text: &str,
     pos: usize,
     lang: Lang,
     lower: &HashSet<String>,
 ) -> Option<StartEvidence> {
-    let stemmer = features::Stemmer::new(lang);
-    let words = |t: &str| -> Vec<String> {
-        t.split(|c: char| !c.is_alphanumeric())
-            .filter(|w| w.chars().count() >= 2)
-            .map(|w| stemmer.stem(&w.to_lowercase()))
-            .collect()
-    };
-    let next = words(&text[pos..]);
+    start_evidence_at(text, pos, lower, &StemIndex::new(text, lang))
+}
+
+/// The words (two letters or more) of one alphabetic text with their stems, so that
+/// [`start_evidence`] at each of many positions costs O(log n) instead of stemming the
+/// whole text again (quadratic over a long sentence).
+struct StemIndex {
+    stemmer: features::Stemmer,
+    /// (byte start, stem, capitalised) of each word, in order.
+    words: Vec<(usize, String, bool)>,
+    /// Where each stem first ends (byte offset).
+    first_end: HashMap<String, usize>,
+}
+
+impl StemIndex {
+    fn new(text: &str, lang: Lang) -> Self {
+        let stemmer = features::Stemmer::new(lang);
+        let mut words = Vec::new();
+        let mut first_end = HashMap::new();
+        let mut start = None;
+        for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
+            if c.is_alphanumeric() {
+                start.get_or_insert(i);
+            } else if let Some(s) = start.take() {
+                let w = &text[s..i];
+                if w.chars().count() >= 2 {
+                    let stem = stemmer.stem(&w.to_lowercase());
+                    first_end.entry(stem.clone()).or_insert(i);
+                    words.push((s, stem, w.chars().next().is_some_and(char::is_uppercase)));
+                }
+            }
+        }
+        StemIndex {
+            stemmer,
+            words,
+            first_end,
+        }
+    }
+}
+
+/// [`start_evidence`] with the text's [`StemIndex`]; `pos` stands at the start of a word (as
+/// every candidate does), so the words before it are those that end at or before it.
+fn start_evidence_at(
+    text: &str,
+    pos: usize,
+    lower: &HashSet<String>,
+    index: &StemIndex,
+) -> Option<StartEvidence> {
     let first = text[pos..]
         .split(|c: char| !c.is_alphanumeric())
         .find(|w| !w.is_empty())?;
@@ -994,22 +1126,19 @@ fn start_evidence(
         return None;
     }
     let first_lower = first.to_lowercase();
-    let first_stem = stemmer.stem(&first_lower);
+    let first_stem = index.stemmer.stem(&first_lower);
     if lower.contains(&first_lower)
         || (first_stem.chars().count() >= LONG_STEM
             && lower.contains(&format!("{STEM_MARK}{first_stem}")))
     {
         return Some(StartEvidence::CommonWord);
     }
-    let head: HashSet<String> = words(&text[..pos]).into_iter().collect();
-    let capitalised = text[pos..]
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().count() >= 2)
-        .map(|w| w.chars().next().is_some_and(char::is_uppercase));
+    let k = index.words.partition_point(|w| w.0 < pos);
+    let in_head = |stem: &String| index.first_end.get(stem).is_some_and(|&end| end <= pos);
     // A repeated name may have a short stem (`Сирия` → `сир`); a common word needs four letters.
-    let repeats = next.iter().zip(capitalised).take(3).any(|(w, cap)| {
+    let repeats = index.words[k..].iter().take(3).any(|(_, w, cap)| {
         let n = w.chars().count();
-        (n >= 4 || (cap && n >= 3)) && head.contains(w)
+        (n >= 4 || (*cap && n >= 3)) && in_head(w)
     });
     repeats.then_some(StartEvidence::Repeat)
 }
@@ -1040,11 +1169,16 @@ fn joint_candidates(
     if lang == Lang::Zh {
         return zh_candidates(text, stats);
     }
-    alpha_candidates(text, true, lower)
+    let cands = alpha_candidates(text, true, lower);
+    let positions: Vec<usize> = cands.iter().map(|c| c.pos).collect();
+    let repeated = repeated_names(text, &positions);
+    let index = StemIndex::new(text, lang);
+    cands
         .into_iter()
-        .filter(|c| !inside_repeated_name(text, c.pos))
-        .filter_map(|c| {
-            let evidence = start_evidence(text, c.pos, lang, lower)?;
+        .zip(repeated)
+        .filter(|(_, repeated)| !repeated)
+        .filter_map(|(c, _)| {
+            let evidence = start_evidence_at(text, c.pos, lower, &index)?;
             let bonus = if evidence == StartEvidence::CommonWord {
                 COMMON_WORD_PRIOR
             } else {
@@ -1061,7 +1195,14 @@ fn joint_candidates(
 /// Whether byte `pos` of `text` stands between two words that the text writes together
 /// elsewhere too: a name the lede repeats from its headline (`…забить гол Серхио | Агуэро и
 /// Рахим…` after `Смотрите: Серхио Агуэро…`) is not cut between its words.
+#[cfg(test)]
 fn inside_repeated_name(text: &str, pos: usize) -> bool {
+    name_pair(text, pos).is_some_and(|pair| text.matches(&pair).count() >= 2)
+}
+
+/// The two words around byte `pos` as the text would write them together (`Серхио Агуэро`),
+/// if there is a word on either side.
+fn name_pair(text: &str, pos: usize) -> Option<String> {
     let word_char = |c: char| c.is_alphanumeric() || c == '-';
     let head = text[..pos].trim_end();
     let prev = &head[head.rfind(|c: char| !word_char(c)).map_or(0, |i| {
@@ -1070,9 +1211,46 @@ fn inside_repeated_name(text: &str, pos: usize) -> bool {
     let tail = &text[pos..];
     let next = &tail[..tail.find(|c: char| !word_char(c)).unwrap_or(tail.len())];
     if prev.is_empty() || next.is_empty() {
-        return false;
+        return None;
     }
-    text.matches(&format!("{prev} {next}")).count() >= 2
+    Some(format!("{prev} {next}"))
+}
+
+/// [`inside_repeated_name`] at each of `positions`, in one pass over the text for all of them
+/// (counting each pair anew is quadratic over a long sentence): the pair occurs twice or more,
+/// counted without overlaps as `str::matches` counts.
+fn repeated_names(text: &str, positions: &[usize]) -> Vec<bool> {
+    let pairs: Vec<Option<String>> = positions.iter().map(|&p| name_pair(text, p)).collect();
+    let mut patterns: Vec<&str> = pairs.iter().flatten().map(String::as_str).collect();
+    patterns.sort_unstable();
+    patterns.dedup();
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    match aho_corasick::AhoCorasick::new(&patterns) {
+        Ok(ac) => {
+            // Matches of one pattern (all of one length) come in order; a match counts when it
+            // starts at or after the end of the last one counted.
+            let mut last_end: HashMap<usize, usize> = HashMap::new();
+            for m in ac.find_overlapping_iter(text) {
+                let p = m.pattern().as_usize();
+                if last_end.get(&p).is_none_or(|&e| m.start() >= e) {
+                    last_end.insert(p, m.end());
+                    *counts.entry(patterns[p]).or_insert(0) += 1;
+                }
+            }
+        }
+        Err(_) => {
+            for p in patterns {
+                counts.insert(p, text.matches(p).count());
+            }
+        }
+    }
+    pairs
+        .iter()
+        .map(|p| {
+            p.as_deref()
+                .is_some_and(|p| counts.get(p).copied().unwrap_or(0) >= 2)
+        })
+        .collect()
 }
 
 /// The best joint split of a 1-1 bead whose two segments both run a headline into the next
@@ -1631,5 +1809,111 @@ mod tests {
             .find(|c| cut(t, c).contains("押韵\"|对于"))
             .expect("candidate after the closing quote");
         assert!(closer.prior >= 1.0, "{}", closer.prior);
+    }
+    #[test]
+    fn linear_helpers_agree_with_the_direct_computations() {
+        let sentences = [
+            "王明周五在北京表示，会议取得了成功。",
+            "李华说，谈判还在继续。",
+            "叙利亚外长表示 叙利亚表示支持  “和平”（进程）Sainsbury's 2025年",
+        ];
+        let stats = BoundaryStats::learn(sentences.iter().cycle().take(60).copied());
+        for text in sentences {
+            let tagged = crate::glossary::zh::jieba().tag(text, true);
+            let at = BoundaryAt::new(&tagged, &stats);
+            let nonspace = NonSpace::new(text);
+            let count = |t: &str| t.chars().filter(|c| !c.is_whitespace()).count();
+            let first = first_ends(text, tagged.iter().map(|w| w.word));
+            for (pos, _) in text.char_indices().chain([(text.len(), ' ')]) {
+                assert_eq!(
+                    at.score_at(pos),
+                    stats.score_at(&tagged, pos),
+                    "{text} @{pos}"
+                );
+                assert_eq!(nonspace.between(0, pos), count(&text[..pos]));
+                assert_eq!(nonspace.between(pos, text.len()), count(&text[pos..]));
+                for w in tagged.iter().filter(|w| !w.word.is_empty()) {
+                    let end = first.get(w.word).copied();
+                    assert_eq!(
+                        end.is_some_and(|e| e <= pos),
+                        text[..pos].contains(w.word),
+                        "{text} {:?} @{pos}",
+                        w.word
+                    );
+                }
+            }
+        }
+    }
+
+    /// [`start_evidence`] as it was before [`StemIndex`]: the reference for the test below.
+    fn start_evidence_direct(
+        text: &str,
+        pos: usize,
+        lang: Lang,
+        lower: &HashSet<String>,
+    ) -> Option<StartEvidence> {
+        let stemmer = features::Stemmer::new(lang);
+        let words = |t: &str| -> Vec<String> {
+            t.split(|c: char| !c.is_alphanumeric())
+                .filter(|w| w.chars().count() >= 2)
+                .map(|w| stemmer.stem(&w.to_lowercase()))
+                .collect()
+        };
+        let next = words(&text[pos..]);
+        let first = text[pos..]
+            .split(|c: char| !c.is_alphanumeric())
+            .find(|w| !w.is_empty())?;
+        // An initial (`В. В. Путин`) or a one-letter word is no evidence either way.
+        let after_first = &text[pos..][text[pos..].find(first).unwrap_or(0) + first.len()..];
+        if first.chars().count() < 2 || after_first.starts_with('.') {
+            return None;
+        }
+        let first_lower = first.to_lowercase();
+        let first_stem = stemmer.stem(&first_lower);
+        if lower.contains(&first_lower)
+            || (first_stem.chars().count() >= LONG_STEM
+                && lower.contains(&format!("{STEM_MARK}{first_stem}")))
+        {
+            return Some(StartEvidence::CommonWord);
+        }
+        let head: HashSet<String> = words(&text[..pos]).into_iter().collect();
+        let capitalised = text[pos..]
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().count() >= 2)
+            .map(|w| w.chars().next().is_some_and(char::is_uppercase));
+        // A repeated name may have a short stem (`Сирия` → `сир`); a common word needs four letters.
+        let repeats = next.iter().zip(capitalised).take(3).any(|(w, cap)| {
+            let n = w.chars().count();
+            (n >= 4 || (cap && n >= 3)) && head.contains(w)
+        });
+        repeats.then_some(StartEvidence::Repeat)
+    }
+
+    #[test]
+    fn alphabetic_indexes_agree_with_the_direct_computations() {
+        let lower = lowercase_words(
+            ["в независимых исследованиях", "по сообщению команды"].into_iter(),
+            Lang::Ru,
+        );
+        let texts = [
+            "Смотрите: Серхио Агуэро забил Серхио Агуэро и Рахим Стерлинг «Команда» Сирия готова Сирия заявляет",
+            "ab ab ab Ab ab Ab Ab Независимые школы В. В. Путин Независимые-школы 2025 Года",
+        ];
+        for text in texts {
+            let positions: Vec<usize> = text
+                .char_indices()
+                .filter(|&(i, c)| i > 0 && !c.is_whitespace() && text[..i].ends_with(' '))
+                .map(|(i, _)| i)
+                .collect();
+            let repeated = repeated_names(text, &positions);
+            for (&pos, rep) in positions.iter().zip(repeated) {
+                assert_eq!(rep, inside_repeated_name(text, pos), "{text} @{pos}");
+                assert_eq!(
+                    start_evidence(text, pos, Lang::Ru, &lower),
+                    start_evidence_direct(text, pos, Lang::Ru, &lower),
+                    "{text} @{pos}"
+                );
+            }
+        }
     }
 }

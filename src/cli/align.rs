@@ -5,9 +5,9 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use tmalign::align::{align_batch_segments, AlignConfig};
 use tmalign::tm::input::{InputOptions, LoadedPair, Loader, PairJob};
-use tmalign::tm::naming::{output_stem, pair_directory, read_manifest};
+use tmalign::tm::naming::{output_stem, pair_directory, read_manifest_with};
 use tmalign::tm::tmx::{creation_date, Locales, TmxOptions};
-use tmalign::tm::{build_pairs, output_paths, write_outputs, BuildOptions, OutputFormat};
+use tmalign::tm::{build_pairs, output_paths, stage_outputs, BuildOptions, OutputFormat};
 use tmalign::{Error, Lang, Result};
 
 /// Arguments of `tmalign align`.
@@ -23,6 +23,9 @@ pub struct Args {
     /// file (one `SOURCE<TAB>TARGET` a line, paths relative to the manifest).
     #[arg(long, value_name = "DIR_OR_MANIFEST")]
     pub batch: Option<PathBuf>,
+    /// Let a batch manifest name files outside its own folder (absolute paths, `..`).
+    #[arg(long, requires = "batch")]
+    pub allow_outside: bool,
     /// Output directory: writes `DIR/<stem>.tmx`, `.csv`, `.beads`.
     #[arg(
         short = 'o',
@@ -46,8 +49,8 @@ pub struct Args {
     /// Language tags for the TMX, e.g. `zh=zh-TW,en=en-GB` (defaults zh-CN, ru-RU, en-US).
     #[arg(long, value_name = "LANG=TAG,...")]
     pub locales: Option<String>,
-    /// Largest number of segments on one side of a bead.
-    #[arg(long, default_value_t = 3)]
+    /// Largest number of segments on one side of a bead (1–8).
+    #[arg(long, default_value_t = 3, value_parser = crate::cli::count(1, 8))]
     pub max_bead: usize,
     /// Seed glossary (TSV with a header naming the language columns); default
     /// `glossary/<src>-<tgt>.tsv` when it exists.
@@ -100,7 +103,7 @@ pub fn run(args: Args) -> Result<()> {
         .then_some((src_lang, tgt_lang));
     check_outputs(&args.out_dir, &formats, seg_langs, &loaded)?;
     for p in loaded.iter().filter(|p| p.size_mismatch) {
-        eprintln!(
+        crate::cli::out::ewriteln!(
             "tmalign: warning: {} has {} segments but {} has {}; aligning anyway, rows flagged size-mismatch",
             p.job.src.display(),
             p.src.len(),
@@ -154,6 +157,9 @@ pub fn run(args: Args) -> Result<()> {
     // 4. write
     let date = creation_date();
     let bar = progress(interactive, loaded.len(), "writing");
+    // every pair's files are staged, then all put in place together
+    let mut set = tmalign::output::OutputSet::new();
+    let mut lines = Vec::with_capacity(loaded.len());
     for (((pair, alignment), units), (src, tgt)) in
         loaded.iter().zip(&alignments).zip(&built).zip(&docs)
     {
@@ -170,11 +176,12 @@ pub fn run(args: Args) -> Result<()> {
         if let Some(langs) = seg_langs {
             let paths = seg_paths(&args.out_dir, &pair.job.stem, langs);
             for (path, segs) in paths.into_iter().zip([src, tgt]) {
-                tmalign::output::write_lines(&path, segs.iter().map(|s| s.text.as_str()))?;
+                set.add_lines(&path, segs.iter().map(|s| s.text.as_str()))?;
                 written.push(path);
             }
         }
-        written.extend(write_outputs(
+        written.extend(stage_outputs(
+            &mut set,
             &args.out_dir,
             &pair.job.stem,
             &formats,
@@ -185,17 +192,19 @@ pub fn run(args: Args) -> Result<()> {
         bar.inc(1);
         let tus = units.iter().filter(|u| u.is_translation()).count();
         let list: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
-        bar.suspend(|| {
-            println!(
-                "{}: {} beads, {} translation units -> {}",
-                pair.job.stem,
-                alignment.beads.len(),
-                tus,
-                list.join(", ")
-            )
-        });
+        lines.push(format!(
+            "{}: {} beads, {} translation units -> {}",
+            pair.job.stem,
+            alignment.beads.len(),
+            tus,
+            list.join(", ")
+        ));
     }
+    set.commit()?;
     bar.finish_and_clear();
+    for line in lines {
+        crate::cli::out::outln!("{line}")?;
+    }
     Ok(())
 }
 
@@ -219,7 +228,7 @@ fn collect_jobs(args: &Args) -> Result<Vec<PairJob>> {
         };
         let pairing = pair_directory(batch, src, tgt)?;
         for p in &pairing.unpaired {
-            eprintln!(
+            crate::cli::out::ewriteln!(
                 "tmalign: warning: {}: no partner file, skipped",
                 p.display()
             );
@@ -230,7 +239,7 @@ fn collect_jobs(args: &Args) -> Result<Vec<PairJob>> {
             .map(|(stem, src, tgt)| PairJob { stem, src, tgt })
             .collect()
     } else if batch.is_file() {
-        read_manifest(batch)?
+        read_manifest_with(batch, args.allow_outside)?
             .into_iter()
             .map(|(stem, src, tgt)| PairJob { stem, src, tgt })
             .collect()

@@ -31,8 +31,7 @@ pub fn run(args: Args) -> tmalign::Result<()> {
     if spans.is_empty() {
         return Err(super::split::no_language(&args.file, &languages));
     }
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = super::out::stdout();
     let mut line = Vec::new();
     let written = spans.iter().try_for_each(|span| {
         line.clear();
@@ -40,9 +39,8 @@ pub fn run(args: Args) -> tmalign::Result<()> {
         line.push(b'\n');
         out.write_all(&line)
     });
-    match written.and_then(|()| out.flush()) {
-        // `tmalign detect f | head` is fine: the reader has all it wanted.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => other.map_err(|e| tmalign::Error::io("<stdout>", e)),
-    }
+    // `tmalign detect f | head` is fine: the reader has all it wanted (see `out`).
+    written
+        .and_then(|()| out.flush())
+        .map_err(super::out::io_error)
 }

@@ -44,32 +44,32 @@ pub fn run(args: Args) -> tmalign::Result<()> {
         ));
     }
     if args.json {
-        println!("{}", report.json_line());
+        crate::cli::out::outln!("{}", report.json_line())?;
     } else {
         let s = &report.scores;
         let f = tmalign::eval::fmt4;
-        println!("{:<8} {:>9} {:>9} {:>9}", "", "precision", "recall", "F1");
-        println!(
+        crate::cli::out::outln!("{:<8} {:>9} {:>9} {:>9}", "", "precision", "recall", "F1")?;
+        crate::cli::out::outln!(
             "{:<8} {:>9} {:>9} {:>9}",
             "strict",
             f(s.precision_strict),
             f(s.recall_strict),
             f(s.f1_strict)
-        );
-        println!(
+        )?;
+        crate::cli::out::outln!(
             "{:<8} {:>9} {:>9} {:>9}",
             "lax",
             f(s.precision_lax),
             f(s.recall_lax),
             f(s.f1_lax)
-        );
+        )?;
         if !report.missing.is_empty() {
-            println!(
+            crate::cli::out::outln!(
                 "missing predictions (scored as empty): {}",
                 report.missing.join(", ")
-            );
+            )?;
         }
     }
-    println!("{}", report.summary_line());
+    crate::cli::out::outln!("{}", report.summary_line())?;
     Ok(())
 }

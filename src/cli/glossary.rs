@@ -2,8 +2,9 @@
 //! [`tmalign::glossary`]).
 
 use std::path::PathBuf;
-use tmalign::glossary::write::{write_glossary, GlossFormat};
+use tmalign::glossary::write::{write_glossary_with, GlossFormat};
 use tmalign::glossary::{corpus, extract, file, ExtractOptions};
+use tmalign::tm::csv::Delimiter;
 use tmalign::{output, Error};
 
 /// Arguments of `tmalign glossary`.
@@ -25,10 +26,13 @@ pub struct Args {
     #[arg(long)]
     pub seed: Option<PathBuf>,
     /// Minimum number of units a term pair must occur in.
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = 2, value_parser = crate::cli::count(1, 1_000_000_000))]
     pub min_freq: usize,
+    /// Field delimiter of the CSV format: `,`, `;` (spreadsheets in Russian locales) or `tab`.
+    #[arg(long, default_value = ",", value_name = "DELIM")]
+    pub delimiter: Delimiter,
     /// Keep only the N best pairs.
-    #[arg(long)]
+    #[arg(long, value_parser = crate::cli::count(1, 1_000_000_000))]
     pub top: Option<usize>,
 }
 
@@ -56,6 +60,7 @@ pub fn run(args: Args) -> tmalign::Result<()> {
             inputs.extend(tmalign::pipeline::collect_inputs(std::slice::from_ref(i))?);
         }
     }
+    inputs.extend(args.seed.iter().cloned());
     output::ensure_not_input(&args.output, &inputs)?;
     let seed = if args.no_seed {
         Vec::new()
@@ -75,9 +80,9 @@ pub fn run(args: Args) -> tmalign::Result<()> {
         ..ExtractOptions::default()
     };
     let entries = extract(&units, &options);
-    write_glossary(&args.output, &entries, format)?;
+    write_glossary_with(&args.output, &entries, format, args.delimiter)?;
     let seeds = entries.iter().filter(|e| e.seed).count();
-    eprintln!(
+    crate::cli::out::ewriteln!(
         "{}: {} term pairs ({} from the seed list) from {} units",
         args.output.display(),
         entries.len(),

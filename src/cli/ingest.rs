@@ -12,6 +12,10 @@ pub struct Args {
     /// windows-1251, …) instead of detecting it.
     #[arg(long, value_name = "LABEL")]
     pub encoding: Option<String>,
+    /// Refuse a UTF-8 file with invalid bytes (default: read it with U+FFFD in their place
+    /// and warn, naming the byte offset).
+    #[arg(long)]
+    pub strict: bool,
     /// Print one JSON object (path, encoding, format, metadata, paragraphs) instead of text.
     #[arg(long)]
     pub json: bool,
@@ -21,9 +25,10 @@ pub struct Args {
 pub fn run(args: Args) -> tmalign::Result<()> {
     let options = IngestOptions {
         encoding: args.encoding,
+        strict: args.strict,
     };
     let doc = ingest_file(&args.file, &options)?;
-    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let mut stdout = super::out::stdout();
     let written = if args.json {
         serde_json::to_writer_pretty(&mut stdout, &doc)
             .map_err(std::io::Error::from)
@@ -37,10 +42,8 @@ pub fn run(args: Args) -> tmalign::Result<()> {
             stdout.write_all(b"\n")
         })
     };
-    match written.and_then(|()| stdout.flush()) {
-        Ok(()) => Ok(()),
-        // `tmalign ingest f | head` closes the pipe early: not an error.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(tmalign::Error::io("<stdout>", e)),
-    }
+    // `tmalign ingest f | head` closes the pipe early: not an error (see `out`).
+    written
+        .and_then(|()| stdout.flush())
+        .map_err(super::out::io_error)
 }

@@ -8,6 +8,7 @@ mod eval;
 mod glossary;
 mod ingest;
 mod model;
+pub(crate) mod out;
 mod qa;
 mod run;
 mod segment;
@@ -50,6 +51,12 @@ enum Command {
     Model(model::Args),
 }
 
+/// The parser of a count option: a whole number in `min..=max`, refused by clap (exit 2, the
+/// range in the message) before anything is read or allocated.
+pub(crate) fn count(min: u64, max: u64) -> clap::builder::RangedU64ValueParser<usize> {
+    clap::builder::RangedU64ValueParser::<usize>::new().range(min..=max)
+}
+
 /// Runs the CLI and returns the process exit code: 0 ok, 2 bad input, 1 internal failure.
 pub fn main() -> i32 {
     let cli = Cli::parse();
@@ -69,7 +76,8 @@ pub fn main() -> i32 {
     match result {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("tmalign: {e}");
+            // one message, never a megabyte of quoted input
+            out::ewriteln!("tmalign: {}", tmalign::error::clip_message(&e.to_string()));
             if e.is_bad_input() {
                 2
             } else {

@@ -1,5 +1,6 @@
 //! `tmalign model fetch` and `tmalign model info`: the sentence-encoder model file.
 
+use super::out::outln;
 use clap::Subcommand;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -70,11 +71,11 @@ fn run_fetch(args: FetchArgs) -> tmalign::Result<()> {
     let start = Instant::now();
     match fetch::fetch(&opts)? {
         fetch::Outcome::Kept { path } => {
-            println!(
+            outln!(
                 "{}: already installed and checked (sha256 {}); nothing fetched (--force fetches it again)",
                 path.display(),
                 model::MODEL_SHA256
-            );
+            )?;
         }
         fetch::Outcome::Installed {
             path,
@@ -82,15 +83,15 @@ fn run_fetch(args: FetchArgs) -> tmalign::Result<()> {
             replaced,
         } => {
             if let Some(why) = replaced {
-                println!("replaced the file that was there ({why})");
+                outln!("replaced the file that was there ({why})")?;
             }
-            println!(
+            outln!(
                 "{}: installed from {source} ({} bytes, sha256 {}) in {:.1} s",
                 path.display(),
                 model::MODEL_SIZE,
                 model::MODEL_SHA256,
                 start.elapsed().as_secs_f64()
-            );
+            )?;
         }
     }
     Ok(())
@@ -99,21 +100,21 @@ fn run_fetch(args: FetchArgs) -> tmalign::Result<()> {
 fn run_info(args: InfoArgs) -> tmalign::Result<()> {
     let dir = model::model_dir(args.dir.as_deref())?;
     let info = model::info(&dir)?;
-    println!("path:     {}", info.path.display());
-    println!("size:     {} bytes", info.size);
-    println!("sha256:   {}", info.sha256);
+    outln!("path:     {}", info.path.display())?;
+    outln!("size:     {} bytes", info.size)?;
+    outln!("sha256:   {}", info.sha256)?;
     match info.problem {
         None => {
-            println!(
+            outln!(
                 "expected: yes (multilingual-e5-small, 4-bit: {} {} {})",
                 model::PACKAGE,
                 model::PACKAGE_VERSION,
                 model::WHEEL_MEMBER
-            );
+            )?;
             Ok(())
         }
         Some(problem) => {
-            println!("expected: no");
+            outln!("expected: no")?;
             Err(model::Error::Corrupt {
                 path: info.path,
                 problem,

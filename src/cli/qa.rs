@@ -2,7 +2,7 @@
 
 use std::io::Write;
 use std::path::PathBuf;
-use tmalign::glossary::{corpus, file, qa};
+use tmalign::glossary::{file, qa};
 use tmalign::Error;
 
 /// Arguments of `tmalign qa`.
@@ -40,23 +40,31 @@ pub fn run(args: Args) -> tmalign::Result<()> {
         }
     };
     let glossary = file::read_glossary(&gpath)?;
-    let units = corpus::read_tmx_pairs(&args.tmx, false)?;
-    let (issues, summary) = qa::check(&units, &glossary);
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    let io = |e: std::io::Error| Error::io("<stdout>", e);
-    if csv_out {
-        let mut w = csv::Writer::from_writer(&mut out);
-        let err = |e: csv::Error| Error::Internal(e.to_string());
-        w.write_record(["unit", "term", "expected", "target"])
-            .map_err(err)?;
-        for i in &issues {
-            w.write_record([&i.unit, &i.term, &i.expected.join(" | "), &i.target])
-                .map_err(err)?;
+    // streaming: each unit is checked as it is read and its findings printed at once (memory
+    // does not grow with the TMX); the CSV header goes out with the first finding, or at the
+    // end, so a TMX refused at its start prints nothing
+    let mut out = super::out::stdout();
+    let io = super::out::io_error;
+    let csv_record = |cells: &[String]| -> tmalign::Result<Vec<u8>> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(cells)
+            .map_err(|e| Error::Internal(e.to_string()))?;
+        w.into_inner().map_err(|e| Error::Internal(e.to_string()))
+    };
+    let header: Vec<String> = ["unit", "term", "expected", "target"]
+        .map(String::from)
+        .to_vec();
+    let mut header_done = !csv_out;
+    let summary = qa::check_tmx(&args.tmx, &glossary, |i| {
+        if !header_done {
+            out.write_all(&csv_record(&header)?).map_err(io)?;
+            header_done = true;
         }
-        w.flush().map_err(io)?;
-    } else {
-        for i in &issues {
+        if csv_out {
+            let cells = [&i.unit, &i.term, &i.expected.join(" | "), &i.target]
+                .map(|c| tmalign::tm::csv::protect_cell(c).into_owned());
+            out.write_all(&csv_record(&cells)?).map_err(io)
+        } else {
             writeln!(
                 out,
                 "{}\t{}\texpected: {}\ttarget: {}",
@@ -65,10 +73,14 @@ pub fn run(args: Args) -> tmalign::Result<()> {
                 i.expected.join(" | "),
                 i.target
             )
-            .map_err(io)?;
+            .map_err(io)
         }
+    })?;
+    if !header_done {
+        out.write_all(&csv_record(&header)?).map_err(io)?;
     }
-    eprintln!(
+    out.flush().map_err(io)?;
+    crate::cli::out::ewriteln!(
         "{}: {} terminology issues in {} of {} units (glossary {})",
         args.tmx.display(),
         summary.issues,

@@ -22,6 +22,9 @@ pub struct Args {
     /// Force the input encoding (a WHATWG label such as gb18030 or windows-1251).
     #[arg(long)]
     pub encoding: Option<String>,
+    /// Refuse a UTF-8 input with invalid bytes (default: read it with U+FFFD and warn).
+    #[arg(long)]
+    pub strict: bool,
     /// Do not use the seed glossary (`glossary/zh-ru.tsv`) as alignment anchors.
     #[arg(long)]
     pub no_seed: bool,
@@ -41,21 +44,22 @@ pub fn run(args: Args) -> tmalign::Result<()> {
         src_lang: args.src_lang,
         ingest: tmalign::ingest::IngestOptions {
             encoding: args.encoding,
+            strict: args.strict,
         },
         use_seed: !args.no_seed,
     };
     let report = pipeline::run(&options)?;
     for file in &report.unpaired {
-        eprintln!(
+        crate::cli::out::ewriteln!(
             "tmalign: {}: skipped: no partner file and not bilingual",
             file.display()
         );
     }
     for job in &report.jobs {
-        println!("{job}");
+        crate::cli::out::outln!("{job}")?;
     }
     for file in &report.written {
-        println!("wrote {}", file.display());
+        crate::cli::out::outln!("wrote {}", file.display())?;
     }
     Ok(())
 }

@@ -21,7 +21,10 @@ pub struct Args {
 pub fn run(args: Args) -> tmalign::Result<()> {
     let doc = tmalign::ingest::ingest_file(&args.file, &Default::default())?;
     let lang = match args.lang {
-        Some(l) => l,
+        Some(l) => {
+            tmalign::lang::check_given_language(&args.file, "--lang", l, &doc.paragraphs)?;
+            l
+        }
         None => tmalign::lang::LanguageSplitter::new(&Lang::ALL)
             .dominant(&doc.paragraphs)
             .ok_or_else(|| {
@@ -32,13 +35,15 @@ pub fn run(args: Args) -> tmalign::Result<()> {
         Some(srx) => segmenter_from_srx(srx, lang)?,
         None => segmenter_for(lang),
     };
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let io = |e| tmalign::Error::io("<stdout>", e);
+    let mut out = super::out::stdout();
+    let io = super::out::io_error;
     for (k, sentences) in segment_paragraphs(segmenter.as_ref(), &doc.paragraphs)
         .iter()
         .enumerate()
     {
+        if super::out::closed() {
+            break;
+        }
         if k > 0 {
             writeln!(out).map_err(io)?;
         }

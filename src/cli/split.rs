@@ -65,7 +65,7 @@ pub fn run(args: Args) -> tmalign::Result<()> {
             }
             Ok(())
         })?;
-        println!("{}", path.display());
+        crate::cli::out::outln!("{}", path.display())?;
     }
     Ok(())
 }

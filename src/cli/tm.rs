@@ -56,11 +56,5 @@ fn lang_map(arg: Option<&str>) -> tmalign::Result<tmalign::tm::reader::LangMap> 
 
 /// Writes `text` to standard output; a closed pipe (`… | head`) is not an error.
 fn print_out(text: &str) -> tmalign::Result<()> {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(tmalign::Error::io("<stdout>", e)),
-    }
+    super::out::print(text)
 }

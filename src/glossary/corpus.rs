@@ -23,13 +23,27 @@ pub fn is_tmx(path: &Path) -> bool {
 /// `tuid`, or `FILE:LINE` when a unit has none; with several files the file name is prefixed
 /// so ids stay unique.
 pub fn read_tmx_pairs(path: &Path, prefix_file: bool) -> Result<Vec<BiPair>> {
+    let mut out = Vec::new();
+    for_each_tmx_pair(path, prefix_file, |p| {
+        out.push(p);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// [`read_tmx_pairs`] one pair at a time, as the TMX is read (bounded memory); stops at the
+/// first error, of the file or of `each`.
+pub fn for_each_tmx_pair(
+    path: &Path,
+    prefix_file: bool,
+    mut each: impl FnMut(BiPair) -> Result<()>,
+) -> Result<()> {
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let reader = TmxReader::new(path, BufReader::new(file))?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut out = Vec::new();
     for unit in reader {
         let unit = unit?;
         let (Some(zh), Some(ru)) = (unit.variant(Lang::Zh), unit.variant(Lang::Ru)) else {
@@ -43,13 +57,13 @@ pub fn read_tmx_pairs(path: &Path, prefix_file: bool) -> Result<Vec<BiPair>> {
             Some(id) => id.clone(),
             None => format!("{name}:{}", unit.line),
         };
-        out.push(BiPair {
+        each(BiPair {
             id,
             zh: zh.text.clone(),
             ru: ru.text.clone(),
-        });
+        })?;
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Aligns document pairs and bilingual documents into units (ids `STEM#N`). `seed` are the

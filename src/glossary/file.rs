@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 /// Reads a glossary file (format by extension: `.csv` is CSV, anything else tab-separated).
 pub fn read_glossary(path: &Path) -> Result<Vec<SeedTerm>> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = crate::ingest::read_text_file(path)?;
     let text =
         String::from_utf8(bytes).map_err(|e| Error::bad_input(path, format!("not UTF-8 ({e})")))?;
     let text = text.trim_start_matches('\u{FEFF}');
@@ -100,7 +100,10 @@ fn read_tsv(path: &Path, text: &str) -> Result<Vec<SeedTerm>> {
 }
 
 fn read_csv(path: &Path, text: &str) -> Result<Vec<SeedTerm>> {
+    // `,`, `;` or tab, by the header row; cells as `protect_cell` wrote them
+    let delimiter = crate::tm::csv::Delimiter::detect(text.as_bytes());
     let mut rd = ::csv::ReaderBuilder::new()
+        .delimiter(delimiter.byte())
         .has_headers(true)
         .flexible(false)
         .from_reader(text.as_bytes());
@@ -123,9 +126,13 @@ fn read_csv(path: &Path, text: &str) -> Result<Vec<SeedTerm>> {
         .iter()
         .position(|h| h.trim().eq_ignore_ascii_case("note"));
     let mut out = Vec::new();
+    let mut lines = crate::tm::csv::LineOf::new(text.as_bytes());
     for rec in rd.records() {
         let rec = rec.map_err(|e| {
-            let line = e.position().map(|p| p.line()).unwrap_or(0);
+            let line = e
+                .position()
+                .map(|p| crate::tm::csv::LineOf::new(text.as_bytes()).line(p.byte()))
+                .unwrap_or(0);
             let what = match e.kind() {
                 ::csv::ErrorKind::UnequalLengths {
                     expected_len, len, ..
@@ -134,18 +141,16 @@ fn read_csv(path: &Path, text: &str) -> Result<Vec<SeedTerm>> {
             };
             Error::bad_input(path, format!("line {line}: {what}"))
         })?;
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
-        let (zh, ru) = (
-            rec.get(zi).unwrap_or("").trim(),
-            rec.get(ri).unwrap_or("").trim(),
-        );
+        let line = rec.position().map(|p| lines.line(p.byte())).unwrap_or(0);
+        let cell = |i: usize| crate::tm::csv::unprotect_cell(rec.get(i).unwrap_or("")).trim();
+        let (zh, ru) = (cell(zi), cell(ri));
         if zh.is_empty() || ru.is_empty() {
             return Err(Error::bad_input(path, format!("line {line}: empty term")));
         }
         out.push(SeedTerm {
             zh: zh.to_owned(),
             ru: ru.to_owned(),
-            note: ni.and_then(|i| rec.get(i)).unwrap_or("").trim().to_owned(),
+            note: ni.map(cell).unwrap_or("").to_owned(),
         });
     }
     Ok(out)
@@ -191,5 +196,36 @@ mod tests {
     fn the_seed_list_reads() {
         let p = default_glossary().expect("glossary/zh-ru.tsv");
         assert!(read_glossary(&p).unwrap().len() > 500);
+    }
+
+    #[test]
+    fn protected_csv_cells_and_other_delimiters_read_back() {
+        use crate::glossary::write::write_csv_with;
+        use crate::glossary::GlossEntry;
+        use crate::tm::csv::Delimiter;
+        let entries = vec![GlossEntry {
+            zh: "=中方".into(),
+            ru: "-китайская сторона".into(),
+            score: 1.0,
+            freq: 2,
+            example: "@1".into(),
+            seed: false,
+            note: "'note".into(),
+        }];
+        for delimiter in [Delimiter::Comma, Delimiter::Semicolon, Delimiter::Tab] {
+            let mut buf = Vec::new();
+            write_csv_with(&mut buf, &entries, delimiter).unwrap();
+            let text = String::from_utf8(buf).unwrap();
+            assert!(
+                text.contains("'=中方") && text.contains("'-китайская"),
+                "{text}"
+            );
+            let (_d, p) = write("g.csv", &text);
+            let g = read_glossary(&p).unwrap();
+            assert_eq!(
+                (g[0].zh.as_str(), g[0].ru.as_str(), g[0].note.as_str()),
+                ("=中方", "-китайская сторона", "'note")
+            );
+        }
     }
 }

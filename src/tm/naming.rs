@@ -124,8 +124,44 @@ pub fn pair_directory(dir: &Path, src: Lang, tgt: Lang) -> Result<Pairing> {
 /// directory; blank lines and lines starting with `#` are skipped. Returns (stem, src, tgt)
 /// with the stem taken from the source file name.
 pub fn read_manifest(path: &Path) -> Result<Vec<(String, PathBuf, PathBuf)>> {
+    read_manifest_with(path, false)
+}
+
+/// [`read_manifest`]; unless `allow_outside`, a path that is absolute or leads out of the
+/// manifest's folder (`../../etc/passwd`, or a link there) is refused with its line, so that a
+/// manifest from elsewhere cannot copy any file into the outputs.
+pub fn read_manifest_with(
+    path: &Path,
+    allow_outside: bool,
+) -> Result<Vec<(String, PathBuf, PathBuf)>> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    let base = path.parent().unwrap_or(Path::new("."));
+    let base = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let canonical_base = base.canonicalize().map_err(|e| Error::io(base, e))?;
+    let outside = |rel: &str| -> bool {
+        let p = Path::new(rel);
+        if p.is_absolute() {
+            return true;
+        }
+        let mut depth = 0i64;
+        for c in p.components() {
+            match c {
+                std::path::Component::ParentDir => depth -= 1,
+                std::path::Component::Normal(_) => depth += 1,
+                std::path::Component::CurDir => {}
+                _ => return true,
+            }
+            if depth < 0 {
+                return true;
+            }
+        }
+        // a link inside the folder that leads out of it
+        base.join(p)
+            .canonicalize()
+            .is_ok_and(|c| !c.starts_with(&canonical_base))
+    };
     let mut out = Vec::new();
     for (n, line) in text.lines().enumerate() {
         let line = line.trim_end_matches('\r');
@@ -138,6 +174,19 @@ pub fn read_manifest(path: &Path) -> Result<Vec<(String, PathBuf, PathBuf)>> {
                 path,
                 format!("line {}: expected SOURCE<TAB>TARGET", n + 1),
             ));
+        }
+        if !allow_outside {
+            if let Some(c) = cols.iter().find(|c| outside(c)) {
+                return Err(Error::bad_input(
+                    path,
+                    format!(
+                        "line {}: {} is outside the manifest's folder; give --allow-outside to \
+                         read it anyway",
+                        n + 1,
+                        crate::error::quote(c)
+                    ),
+                ));
+            }
         }
         let (s, t) = (base.join(cols[0]), base.join(cols[1]));
         out.push((output_stem(&s), s, t));

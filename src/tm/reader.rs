@@ -35,6 +35,9 @@
 
 mod source;
 
+/// Most attributes one element may have (TMX elements have at most a dozen).
+pub const MAX_ATTRIBUTES: usize = 256;
+
 use crate::tm::tmx::is_xml_char;
 use crate::{Error, Lang, Result};
 use quick_xml::events::{BytesStart, Event};
@@ -156,7 +159,8 @@ impl LangMap {
         for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             let (tag, lang) = item.split_once('=').ok_or_else(|| {
                 Error::Usage(format!(
-                    "bad language mapping {item:?}: expected TAG=LANG, e.g. zh-TW=zh or zh-TW=none"
+                    "bad language mapping {}: expected TAG=LANG, e.g. zh-TW=zh or zh-TW=none",
+                    crate::error::quote(item)
                 ))
             })?;
             let lang = match lang.trim() {
@@ -165,7 +169,8 @@ impl LangMap {
             };
             if tag.trim().is_empty() {
                 return Err(Error::Usage(format!(
-                    "bad language mapping {item:?}: empty tag"
+                    "bad language mapping {}: empty tag",
+                    crate::error::quote(item)
                 )));
             }
             map.insert(tag, lang);
@@ -252,6 +257,8 @@ pub struct TmxReader<R: BufRead> {
     header: TmxHeader,
     encoding: &'static str,
     done: bool,
+    /// Whether the root element has been closed (a second one is an error).
+    root_closed: bool,
 }
 
 impl<R: BufRead> TmxReader<R> {
@@ -273,6 +280,7 @@ impl<R: BufRead> TmxReader<R> {
             header: TmxHeader::default(),
             encoding,
             done: false,
+            root_closed: false,
         };
         reader.read_prolog()?;
         Ok(reader)
@@ -362,6 +370,12 @@ impl<R: BufRead> TmxReader<R> {
         match event {
             Event::Start(e) => {
                 let (name, attributes) = self.start_tag(&e, start)?;
+                if self.open.is_empty() && self.root_closed {
+                    return Err(self.error_at(
+                        start,
+                        format!("a second root element <{name}> after the end of <tmx>"),
+                    ));
+                }
                 let line = self.xml.get_mut().line_of(start);
                 self.open.push((name.clone(), line));
                 return Ok(Some(Ev::Start {
@@ -372,6 +386,7 @@ impl<R: BufRead> TmxReader<R> {
             }
             Event::End(_) => {
                 self.open.pop();
+                self.root_closed |= self.open.is_empty();
                 return Ok(Some(Ev::End));
             }
             Event::Empty(_) => {
@@ -487,7 +502,17 @@ impl<R: BufRead> TmxReader<R> {
             ));
         }
         let mut attributes = BTreeMap::new();
-        for attr in e.attributes() {
+        // quick-xml's duplicate check compares each attribute with all before it (quadratic:
+        // a 2 MB tag took a minute); the map below finds duplicates, and the count is capped.
+        let mut all = e.attributes();
+        all.with_checks(false);
+        for (k, attr) in all.enumerate() {
+            if k == MAX_ATTRIBUTES {
+                return Err(self.error_at(
+                    pos,
+                    format!("<{name}> has more than {MAX_ATTRIBUTES} attributes"),
+                ));
+            }
             let attr = match attr {
                 Ok(a) => a,
                 Err(err) => {
@@ -498,6 +523,12 @@ impl<R: BufRead> TmxReader<R> {
                 Ok(k) => k.to_string(),
                 Err(_) => return Err(self.error_at(pos, "attribute name is not valid UTF-8")),
             };
+            if attr.value.contains(&b'<') {
+                return Err(self.error_at(
+                    pos,
+                    format!("`<` in the value of attribute {key} of <{name}> (write &lt;)"),
+                ));
+            }
             let value = match attr.unescape_value() {
                 Ok(v) => v.into_owned(),
                 Err(err) => {
@@ -508,7 +539,12 @@ impl<R: BufRead> TmxReader<R> {
                 }
             };
             self.check_chars(&value, pos)?;
-            attributes.insert(key, value);
+            if let Some(_previous) = attributes.insert(key.clone(), value) {
+                return Err(self.error_at(
+                    pos,
+                    format!("bad attribute in <{name}>: duplicate attribute {key}"),
+                ));
+            }
         }
         Ok((name, attributes))
     }
@@ -676,8 +712,13 @@ impl<R: BufRead> TmxReader<R> {
         let mut seen_seg = false;
         // Taken out and put back: `read_seg` below needs the whole variant.
         let (mut props, mut notes) = (Vec::new(), Vec::new());
-        self.read_children(&mut props, &mut notes, |r, name, _, _| {
-            if name == "seg" && !seen_seg {
+        self.read_children(&mut props, &mut notes, |r, name, _, seg_line| {
+            if name == "seg" && seen_seg {
+                Err(r.error_line(
+                    seg_line,
+                    "a second <seg> in one <tuv> (a variant has one segment)",
+                ))
+            } else if name == "seg" {
                 seen_seg = true;
                 r.read_seg(&mut variant)
             } else {

@@ -31,7 +31,10 @@ pub fn load_seed_terms(path: &Path, src: Lang, tgt: Lang) -> Result<Vec<(String,
         _ => {
             return Err(Error::bad_input(
                 path,
-                format!("header {header:?} has no {src} and {tgt} columns"),
+                format!(
+                    "header {} has no {src} and {tgt} columns",
+                    crate::error::quote(header)
+                ),
             ))
         }
     };

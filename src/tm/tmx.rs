@@ -51,7 +51,8 @@ impl Locales {
         for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             let (lang, tag) = item.split_once('=').ok_or_else(|| {
                 Error::Usage(format!(
-                    "bad locale {item:?}: expected LANG=TAG, e.g. zh=zh-CN"
+                    "bad locale {}: expected LANG=TAG, e.g. zh=zh-CN",
+                    crate::error::quote(item)
                 ))
             })?;
             let lang: Lang = lang.trim().parse()?;
@@ -62,7 +63,8 @@ impl Locales {
                 });
             if !ok || Lang::parse(tag) != Some(lang) {
                 return Err(Error::Usage(format!(
-                    "bad language tag {tag:?} for {lang} (expected e.g. {})",
+                    "bad language tag {} for {lang} (expected e.g. {})",
+                    crate::error::quote(tag),
                     lang.default_locale()
                 )));
             }
@@ -174,6 +176,8 @@ pub struct TmxRecord {
     pub attributes: Vec<(String, String)>,
     /// `<prop type="…">` of the unit, in order.
     pub props: Vec<(String, String)>,
+    /// `<note>`s of the unit, in order (written after the props).
+    pub notes: Vec<String>,
     /// Source text.
     pub source: String,
     /// Target text.
@@ -193,6 +197,7 @@ pub fn write_tmx<W: Write + ?Sized>(
         .map(|pair| TmxRecord {
             tuid: pair.id.to_string(),
             attributes: Vec::new(),
+            notes: Vec::new(),
             props: vec![
                 (
                     "x-confidence".into(),
@@ -253,6 +258,9 @@ pub fn write_tmx_records<W: Write + ?Sized>(
                 escape_xml(key, true),
                 escape_xml(value, false)
             )?;
+        }
+        for note in &record.notes {
+            writeln!(out, "      <note>{}</note>", escape_xml(note, false))?;
         }
         writeln!(
             out,

@@ -194,9 +194,19 @@ pub fn build_pairs(
         None
     };
     let mut out = Vec::with_capacity(alignment.beads.len());
+    // One rule for every output: what the TMX cannot hold (controls XML 1.0 forbids) is left
+    // out of the CSV too, and the user is told.
+    let (mut dropped, mut first_dropped) = (0usize, None);
     for (k, bead) in alignment.beads.iter().enumerate() {
-        let source = join_segments(options.src_lang, &texts(&src[bead.src.clone()]));
-        let target = join_segments(options.tgt_lang, &texts(&tgt[bead.tgt.clone()]));
+        let mut source = join_segments(options.src_lang, &texts(&src[bead.src.clone()]));
+        let mut target = join_segments(options.tgt_lang, &texts(&tgt[bead.tgt.clone()]));
+        for text in [&mut source, &mut target] {
+            let n = drop_non_xml(text);
+            if n > 0 {
+                dropped += n;
+                first_dropped.get_or_insert(k + 1);
+            }
+        }
         let mut flags = Vec::new();
         if bead.src.is_empty() || bead.tgt.is_empty() {
             flags.push(Flag::Unaligned);
@@ -228,7 +238,24 @@ pub fn build_pairs(
             flags,
         });
     }
+    if let Some(first) = first_dropped {
+        crate::warning::warn(&format!(
+            "{dropped} control character(s) that XML 1.0 forbids left out of the TMX and CSV \
+             (the first in pair {first})"
+        ));
+    }
     Ok(out)
+}
+
+/// Removes from `text` the characters XML 1.0 forbids (as the TMX writer does); returns how
+/// many.
+fn drop_non_xml(text: &mut String) -> usize {
+    let before = text.chars().count();
+    if text.chars().all(super::tmx::is_xml_char) {
+        return 0;
+    }
+    text.retain(super::tmx::is_xml_char);
+    before - text.chars().count()
 }
 
 #[cfg(test)]

@@ -477,6 +477,7 @@ pub fn import_xliff(
                 props,
                 source: u.source,
                 target: u.target,
+                ..TmxRecord::default()
             });
         }
     }

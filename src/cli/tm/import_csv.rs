@@ -6,7 +6,7 @@
 //! atomic.
 
 use std::path::PathBuf;
-use tmalign::tm::csv::read_review_csv;
+use tmalign::tm::csv::{read_review_csv_with, Delimiter};
 use tmalign::tm::ops::review::apply_review;
 use tmalign::tm::ops::write_records;
 use tmalign::tm::reader::read_tmx;
@@ -34,6 +34,9 @@ pub struct Args {
     /// Language tag mapping, e.g. `zh-TW=none,x-chs=zh`.
     #[arg(long, value_name = "TAG=LANG,...")]
     pub lang_map: Option<String>,
+    /// Field delimiter: `,`, `;` or `tab` (default: recognised from the header row).
+    #[arg(long, value_name = "DELIM")]
+    pub delimiter: Option<Delimiter>,
 }
 
 /// Runs `tmalign tm import-csv`.
@@ -43,23 +46,42 @@ pub fn run(args: Args) -> Result<()> {
     output::ensure_not_input(&output, std::slice::from_ref(&args.csv))?;
     if !args.in_place {
         output::ensure_not_input(&output, std::slice::from_ref(&args.tm))?;
-    } else if output::ensure_not_input(&output, std::slice::from_ref(&args.tm)).is_ok() {
+    } else if !output::same_file(&output, &args.tm) {
         return Err(Error::Usage(format!(
             "--in-place writes over {}; leave out -o or give the same file",
             args.tm.display()
         )));
     }
     let doc = read_tmx(&args.tm)?;
-    let bytes = std::fs::read(&args.csv).map_err(|e| Error::io(&args.csv, e))?;
-    let rows = read_review_csv(&args.csv, &bytes)?;
+    let bytes = tmalign::ingest::read_text_file(&args.csv)?;
+    let rows = read_review_csv_with(&args.csv, &bytes, args.delimiter)?;
     let (pair, records, report) = apply_review(&doc, &args.tm, &rows, &args.csv, &map)?;
+    // the rewritten TMX has the pair's two variants and the unit's props and notes only
+    let losses = tmalign::tm::ops::content_losses(&doc, &pair, &map);
+    if !losses.is_empty() {
+        let list = losses.join(", ");
+        if args.in_place {
+            return Err(Error::bad_input(
+                &args.tm,
+                format!(
+                    "refusing --in-place: the rewritten TMX would lose {list}; write it to -o NEW.tmx instead"
+                ),
+            ));
+        }
+        crate::cli::out::ewriteln!(
+            "tmalign: warning: {} will not have {list} of {}",
+            output.display(),
+            args.tm.display()
+        );
+    }
     write_records(&output, &records, &pair.tmx_options())?;
     super::print_out(&format!(
-        "ok {}, fixed {}, rejected {}, not reviewed {}, skipped (missing a side) {}, written {} → {}\n",
+        "ok {}, fixed {}, rejected {}, not reviewed {}, comments kept as notes {}, skipped (missing a side) {}, written {} → {}\n",
         report.ok,
         report.fixed,
         report.rejected,
         report.not_reviewed,
+        report.comments,
         report.skipped,
         report.written,
         output.display()

@@ -33,7 +33,7 @@ pub struct Args {
     #[arg(long, default_value_t = 70, value_parser = clap::value_parser!(u8).range(0..=101))]
     pub min: u8,
     /// Most matches shown per query.
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = 5, value_parser = crate::cli::count(1, 10_000))]
     pub top: usize,
     /// Source language of the TM (default: the TMX header's srclang).
     #[arg(long, value_name = "LANG")]
@@ -46,7 +46,7 @@ pub struct Args {
     #[arg(long, value_name = "TEXT")]
     pub prev: Option<String>,
     /// Candidates taken from the index for exact scoring.
-    #[arg(long, default_value_t = 150)]
+    #[arg(long, default_value_t = 150, value_parser = crate::cli::count(1, 1_000_000))]
     pub candidates: usize,
     /// One JSON object per query: {"query", "matches": [{score, unit, id, line, source,
     /// target, diff: [{kind, text}]}]}.
@@ -88,11 +88,11 @@ pub fn run(args: Args) -> Result<()> {
     let opened = lookup::open(&args.tm, &open_options)?;
     match &opened.origin {
         IndexOrigin::Loaded => {}
-        IndexOrigin::Restamped => eprintln!(
+        IndexOrigin::Restamped => crate::cli::out::ewriteln!(
             "tmalign: {}: TMX touched but unchanged; index stamp refreshed",
             opened.index_path.display()
         ),
-        IndexOrigin::Built(reason) => eprintln!(
+        IndexOrigin::Built(reason) => crate::cli::out::ewriteln!(
             "tmalign: {}: index built ({reason}): {} units, {} keys",
             opened.index_path.display(),
             opened.index.len(),
@@ -100,7 +100,7 @@ pub fn run(args: Args) -> Result<()> {
         ),
     }
     if let Some(note) = &opened.note {
-        eprintln!("tmalign: note: {note}");
+        crate::cli::out::ewriteln!("tmalign: note: {note}");
     }
     let colour = match args.color {
         Color::Always => true,
@@ -114,15 +114,17 @@ pub fn run(args: Args) -> Result<()> {
         prev: args.prev.clone(),
         diff: true,
     };
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let io_err = |e| Error::io("<stdout>", e);
+    let mut out = crate::cli::out::stdout();
+    let io_err = crate::cli::out::io_error;
     if let Some(q) = &args.query {
         let found = lookup::lookup(&opened.index, q, &options);
         print(&mut out, q, &found, args.json, colour, false).map_err(io_err)?;
     } else {
         let stdin = std::io::stdin();
         for line in stdin.lock().lines() {
+            if crate::cli::out::closed() {
+                break;
+            }
             let line = line.map_err(|e| Error::io("<stdin>", e))?;
             let q = line.trim_end_matches('\r');
             if q.trim().is_empty() {

@@ -1,8 +1,7 @@
 //! `tmalign tm stats FILE.tmx`.
 
 use std::path::PathBuf;
-use tmalign::tm::ops::stats::tm_stats;
-use tmalign::tm::reader::read_tmx;
+use tmalign::tm::ops::stats::tm_stats_file;
 use tmalign::Result;
 
 /// Arguments of `tmalign tm stats`.
@@ -21,8 +20,8 @@ pub struct Args {
 /// Runs `tmalign tm stats`.
 pub fn run(args: Args) -> Result<()> {
     let map = super::lang_map(args.lang_map.as_deref())?;
-    let doc = read_tmx(&args.input)?;
-    let stats = tm_stats(&doc, &args.input, &map)?;
+    // streaming: memory does not grow with the file (hashes of the texts only)
+    let stats = tm_stats_file(&args.input, &map)?;
     if args.json {
         super::print_out(&format!(
             "{}\n",

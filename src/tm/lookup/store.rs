@@ -100,6 +100,22 @@ fn file_stamp(path: &Path) -> Result<Stamp> {
     })
 }
 
+/// Whether the TMX's inode changed (content, replacement by rename, metadata: its ctime) after
+/// the index was last written; then the content hash decides. Unix only.
+#[cfg(unix)]
+fn changed_after(tmx: &Path, idx: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(tmx), std::fs::metadata(idx)) {
+        (Ok(t), Ok(i)) => (t.ctime(), t.ctime_nsec()) > (i.mtime(), i.mtime_nsec()),
+        _ => true,
+    }
+}
+
+#[cfg(not(unix))]
+fn changed_after(_: &Path, _: &Path) -> bool {
+    false
+}
+
 /// Opens the TM at `tmx`: loads `tmx.idx` if it is valid, else builds and saves it.
 pub fn open(tmx: &Path, options: &OpenOptions) -> Result<Opened> {
     let stamp = file_stamp(tmx)?;
@@ -144,6 +160,18 @@ pub fn open(tmx: &Path, options: &OpenOptions) -> Result<Opened> {
     })
 }
 
+/// The permission bits of `meta`, never setuid, setgid or sticky.
+#[cfg(unix)]
+fn permission_bits(meta: &std::fs::Metadata) -> std::fs::Permissions {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::Permissions::from_mode(meta.permissions().mode() & 0o777)
+}
+
+#[cfg(not(unix))]
+fn permission_bits(meta: &std::fs::Metadata) -> std::fs::Permissions {
+    meta.permissions()
+}
+
 /// Writes the index file atomically, then gives it the TMX's permissions: the temporary file
 /// was private, but the index is a cache of the TMX and may be read by whoever may read the
 /// TMX (best effort: the index works either way).
@@ -153,7 +181,7 @@ where
 {
     output::write_atomic_with(idx_path, fill)?;
     if let Ok(meta) = std::fs::metadata(tmx) {
-        let _ = std::fs::set_permissions(idx_path, meta.permissions());
+        let _ = std::fs::set_permissions(idx_path, permission_bits(&meta));
     }
     Ok(())
 }
@@ -172,12 +200,22 @@ fn try_saved(
         Ok(h) => h,
         Err(e) => return Ok(Err(e)),
     };
+    // The languages asked for, or else the defaults (the TMX header's srclang, any target):
+    // an index built with `--src-lang ru` does not serve a later lookup without it.
+    let default_src = || -> Option<Lang> {
+        let file = std::fs::File::open(tmx).ok()?;
+        let reader = TmxReader::new(tmx, std::io::BufReader::new(file)).ok()?;
+        let tag = reader.header().srclang.clone()?;
+        options.lang_map.resolve(&tag)
+    };
+    let want_src = options.src_lang.or_else(default_src).map(Lang::code);
+    let want_tgt = Some(options.tgt_lang.map(Lang::code).unwrap_or(""));
     for (want, have, side) in [
-        (options.src_lang, &header.src_lang, "source"),
-        (options.tgt_lang, &header.tgt_lang, "target"),
+        (want_src, &header.src_lang, "source"),
+        (want_tgt, &header.tgt_lang, "target"),
     ] {
-        if let Some(l) = want {
-            if l.code() != have {
+        if let Some(code) = want {
+            if code != have {
                 return Ok(Err(format!("index was built for another {side} language")));
             }
         }
@@ -187,7 +225,9 @@ fn try_saved(
     }
     let same_stamp = header.stamp.size == stamp.size
         && header.stamp.mtime_secs == stamp.mtime_secs
-        && header.stamp.mtime_nanos == stamp.mtime_nanos;
+        && header.stamp.mtime_nanos == stamp.mtime_nanos
+        // a replacement with the same size and modification time still changes the ctime
+        && !changed_after(tmx, idx_path);
     let mut origin = IndexOrigin::Loaded;
     let mut note = None;
     if !same_stamp {

@@ -256,6 +256,17 @@ pub fn merge_files(paths: &[PathBuf], options: &MergeOptions) -> Result<Merged> 
     for path in paths {
         let doc = read_tmx(path)?;
         collector.add(path, &doc)?;
+        // said, not silent: what the merged file cannot keep of this input
+        if let Ok(pair) = super::language_pair(&doc, path, &options.lang_map) {
+            let losses = super::content_losses(&doc, &pair, &options.lang_map);
+            if !losses.is_empty() {
+                crate::warning::warn(&format!(
+                    "{}: the merged TMX will not have {}",
+                    path.display(),
+                    losses.join(", ")
+                ));
+            }
+        }
     }
     collector.finish()
 }

@@ -71,7 +71,7 @@ pub fn language_pair(doc: &TmxDocument, path: &Path, map: &LangMap) -> Result<La
                 return Err(Error::bad_input(
                     path,
                     format!(
-                        "source language {tag:?} (header srclang) is not zh, ru or en; map it with --lang-map TAG=LANG"
+                        "source language {} (header srclang) is not zh, ru or en; map it with --lang-map TAG=LANG", crate::error::quote(tag)
                     ),
                 ))
             }
@@ -139,8 +139,9 @@ pub const TU_ATTRIBUTES: [&str; 13] = [
 ];
 
 /// The writer's record of `unit` (`None` when it lacks a side): `tuid`, the other `<tu>`
-/// attributes TMX defines ([`TU_ATTRIBUTES`]) in name order, unit props, both texts. Variant-level props and notes, unit notes
-/// and further variants are not carried (the writer writes two variants and no notes).
+/// attributes TMX defines ([`TU_ATTRIBUTES`]) in name order, unit props and notes, both texts.
+/// Variant-level props and notes and further variants are not carried (the writer writes two
+/// variants).
 pub fn to_record(unit: &TmxUnit, pair: &LanguagePair, map: &LangMap) -> Option<TmxRecord> {
     let (source, target) = unit_texts(unit, pair, map)?;
     Some(TmxRecord {
@@ -152,9 +153,61 @@ pub fn to_record(unit: &TmxUnit, pair: &LanguagePair, map: &LangMap) -> Option<T
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
         props: unit.props.clone(),
+        notes: unit.notes.clone(),
         source: source.to_string(),
         target: target.to_string(),
     })
+}
+
+/// What rewriting `doc` through [`to_record`] and the writer would lose, in words (empty when
+/// nothing): units lacking a side, variants beyond the pair's two, variant props and notes,
+/// inline markup (reduced to its text), header props and notes, `<tu>` attributes TMX does
+/// not define. `tm import-csv --in-place` refuses such a file; other rewrites warn.
+pub fn content_losses(doc: &TmxDocument, pair: &LanguagePair, map: &LangMap) -> Vec<String> {
+    let (mut no_side, mut other_variants, mut variant_extras, mut markup, mut attributes) =
+        (0usize, 0usize, 0usize, 0usize, 0usize);
+    for unit in &doc.units {
+        if unit_texts(unit, pair, map).is_none() {
+            no_side += 1;
+            continue;
+        }
+        let first = |lang: Lang| {
+            unit.variants
+                .iter()
+                .position(|v| map.resolve(&v.lang) == Some(lang))
+        };
+        let (s, t) = (first(pair.src), first(pair.tgt));
+        for (i, v) in unit.variants.iter().enumerate() {
+            let kept = Some(i) == s || Some(i) == t;
+            if !kept {
+                other_variants += 1;
+                continue;
+            }
+            variant_extras += v.props.len() + v.notes.len();
+            markup += usize::from(v.had_markup);
+        }
+        attributes += unit
+            .attributes
+            .keys()
+            .filter(|k| *k != "tuid" && !TU_ATTRIBUTES.contains(&k.as_str()))
+            .count();
+    }
+    let header = doc.header.props.len() + doc.header.notes.len();
+    [
+        (no_side, "unit(s) lacking the source or the target"),
+        (
+            other_variants,
+            "variant(s) in other languages or repeating a language",
+        ),
+        (variant_extras, "variant-level prop(s) and note(s)"),
+        (markup, "variant(s) with inline markup (reduced to text)"),
+        (header, "header prop(s) and note(s)"),
+        (attributes, "<tu> attribute(s) TMX does not define"),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{n} {what}"))
+    .collect()
 }
 
 /// Keeps the records' `tuid`s when they are all present and distinct, else numbers all units

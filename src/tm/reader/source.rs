@@ -101,7 +101,10 @@ pub(crate) fn utf8_source<R: BufRead>(
                 let enc = Encoding::for_label(label.as_bytes()).ok_or_else(|| {
                     Error::bad_input(
                         path,
-                        format!("line 1: unknown encoding {label:?} in the XML declaration"),
+                        format!(
+                            "line 1: unknown encoding {} in the XML declaration",
+                            crate::error::quote(&label)
+                        ),
                     )
                 })?;
                 // A UTF-16 label on bytes that are ASCII-compatible is a false claim; the
@@ -114,6 +117,19 @@ pub(crate) fn utf8_source<R: BufRead>(
             }
         }
     };
+    // XML never holds a NUL: a file with one at its start is binary (`/dev/zero`, which would
+    // otherwise be read forever), or UTF-16 that says so neither by BOM nor by declaration.
+    if encoding != UTF_16LE && encoding != UTF_16BE {
+        if let Some(at) = head.iter().position(|&b| b == 0) {
+            return Err(Error::bad_input(
+                path,
+                format!(
+                    "line 1: NUL byte at byte offset {at}: not an XML file (UTF-16? then it needs \
+                     a byte-order mark or an XML declaration; or save it as UTF-8)"
+                ),
+            ));
+        }
+    }
     if encoding == UTF_8 {
         head.drain(..bom);
         return Ok((Utf8Source::Direct(Cursor::new(head).chain(input)), "UTF-8"));
