@@ -65,6 +65,15 @@ fn ingest_reads_docx_streams_in_order() {
         ]
     );
     assert!(!text.contains("двухсот"));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains(
+            "warning: {f}: tracked changes read as accepted (1 deletion(s) dropped, 1 insertion(s) kept)"
+                .replace("{f}", &f)
+                .as_str()
+        ),
+        "{}",
+        outputs(&o)
+    );
     let o = tmalign(&["ingest", "--json", &f], d.path());
     let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(json["format"], "docx");

@@ -162,6 +162,10 @@ fn parse(path: &Path, part: &str, xml: &[u8], out: &mut OfficeText, styles: bool
                         };
                     }
                     b"text:note-body" => collectors.push((note_class, Paragraphs::default())),
+                    // Where a tracked deletion was (its text is in text:tracked-changes) and
+                    // where a tracked insertion starts.
+                    b"text:change" => out.deletions += 1,
+                    b"text:change-start" => out.insertions += 1,
                     b"style:header" | b"style:header-left" | b"style:header-first" if styles => {
                         collectors.push((Sink::Header, Paragraphs::default()))
                     }

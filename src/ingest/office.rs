@@ -246,6 +246,12 @@ pub fn build_document(path: &Path, format: Format, text: OfficeText) -> Result<D
         });
     }
     if text.deletions + text.insertions > 0 {
+        crate::warning::warn(&format!(
+            "{}: tracked changes read as accepted ({} deletion(s) dropped, {} insertion(s) kept)",
+            path.display(),
+            text.deletions,
+            text.insertions
+        ));
         metadata.extra.insert(
             "tracked-changes".into(),
             format!(
