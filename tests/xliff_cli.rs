@@ -10,7 +10,7 @@ const XLF12: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
  <file original="release.docx" source-language="zh-CN" target-language="ru-RU" datatype="x-docx">
   <body>
    <trans-unit id="1" approved="yes"><source>双方签署了<g id="1">合作协议</g>。</source><target state="final">Стороны подписали <g id="1">соглашение о сотрудничестве</g>.</target></trans-unit>
-   <trans-unit id="2"><source>论坛在北京举行。</source><target state="translated">Форум прошёл в Пекине.</target></trans-unit>
+   <trans-unit id="2"><source>论坛在北京举行。</source><target state="translated">Форум прошёл в Пекине.</target><note from="editor">Проверено редактором.</note></trans-unit>
    <trans-unit id="3"><source>尚未翻译。</source><target state="new"></target></trans-unit>
    <trans-unit id="4"><source>需要审校。</source><target state="needs-review-translation">Требует проверки.</target></trans-unit>
   </body>
@@ -58,6 +58,11 @@ fn xliff_and_sdlxliff_become_one_valid_tmx() {
     assert!(units[0].contains(r#"<prop type="x-approved">yes</prop>"#));
     assert!(units[0].contains(r#"<prop type="x-source-file">release.docx</prop>"#));
     assert!(units[1].contains(r#"<prop type="x-state">translated</prop>"#));
+    assert!(
+        units[1].contains("<note>Проверено редактором.</note>"),
+        "{}",
+        units[1]
+    );
     assert!(units[2].contains("Главы государств провели телефонный разговор."));
     assert!(units[2].contains(r#"<prop type="x-state">Translated</prop>"#));
     assert!(units[2].contains(r#"<prop type="x-xliff-id">u1/1</prop>"#));

@@ -9,7 +9,8 @@
 //! * Inline codes are dropped, their text kept: 1.2 `<g>`, `<mrk>` keep their content;
 //!   `<x/>`, `<bx/>`, `<ex/>` are empty and `<ph>`, `<bpt>`, `<ept>`, `<it>` hold native code
 //!   (dropped); 2.0 `<pc>`, `<mrk>` keep content, `<cp hex>` is the character.
-//!   `<alt-trans>`, `<note>`, 2.0 `<notes>`/`<originalData>`/metadata are skipped.
+//!   `<alt-trans>`, 2.0 `<originalData>` and metadata are skipped; a unit's `<note>`s become
+//!   the TMX unit's `<note>`s.
 //!
 //! Which units are taken — translated or confirmed ones, never an empty target:
 //! * Trados (`sdl:seg conf`): `Translated`, `ApprovedTranslation`, `ApprovedSignOff`;
@@ -48,6 +49,8 @@ pub struct XliffUnit {
     pub approved: bool,
     /// `original` of the `<file>`, else the XLIFF file's name.
     pub file: String,
+    /// The unit's `<note>`s (written as TMX `<note>`s).
+    pub notes: Vec<String>,
 }
 
 /// An XLIFF file read.
@@ -101,6 +104,8 @@ struct Unit {
     seg_target: BTreeMap<String, String>,
     /// 2.0: the current segment's id.
     seg_id: Option<String>,
+    /// `<note>`s of the unit.
+    notes: Vec<String>,
     /// Trados segment confirmation: mid → conf.
     sdl_conf: BTreeMap<String, String>,
 }
@@ -111,6 +116,7 @@ enum Cap {
     Source,
     SegSource,
     Target,
+    Note,
 }
 
 /// Collapses whitespace runs to one space and trims.
@@ -203,7 +209,8 @@ pub fn read_xliff(path: &Path, options: &XliffOptions) -> Result<XliffDocument> 
                 source: &str,
                 target: &str,
                 judged: (Option<String>, bool, bool),
-                file: &str| {
+                file: &str,
+                notes: &[String]| {
         let (state, taken, approved) = judged;
         let (source, target) = (clean(source), clean(target));
         if !taken || source.is_empty() || target.is_empty() || (options.approved_only && !approved)
@@ -218,6 +225,7 @@ pub fn read_xliff(path: &Path, options: &XliffOptions) -> Result<XliffDocument> 
             state,
             approved,
             file: file.to_string(),
+            notes: notes.to_vec(),
         });
     };
     loop {
@@ -272,6 +280,13 @@ pub fn read_xliff(path: &Path, options: &XliffOptions) -> Result<XliffDocument> 
                             }
                         }
                     }
+                    b"note" if unit.is_some() => {
+                        cap = Cap::Note;
+                        if let Some(u) = unit.as_mut() {
+                            u.notes.push(String::new());
+                        }
+                    }
+                    b"notes" if unit.is_some() => {}
                     b"alt-trans" | b"note" | b"notes" | b"originalData" | b"metadata"
                     | b"ignorable" | b"header" | b"context-group" | b"count-group" => {
                         p.skip_element()?;
@@ -332,7 +347,7 @@ pub fn read_xliff(path: &Path, options: &XliffOptions) -> Result<XliffDocument> 
                 }
             }
             XmlEvent::End(qname) => match local(&qname) {
-                b"source" | b"seg-source" | b"target" => cap = Cap::None,
+                b"source" | b"seg-source" | b"target" | b"note" => cap = Cap::None,
                 b"mrk" => {
                     mrks.pop();
                 }
@@ -352,6 +367,7 @@ pub fn read_xliff(path: &Path, options: &XliffOptions) -> Result<XliffDocument> 
                             &u.target,
                             (Some(state), taken, approved),
                             &file,
+                            &u.notes,
                         );
                     }
                 }
@@ -362,12 +378,28 @@ pub fn read_xliff(path: &Path, options: &XliffOptions) -> Result<XliffDocument> 
                             doc.skipped += 1;
                         } else if u.seg_source.is_empty() {
                             let judged = judge_12(&u, None);
-                            push(&mut doc, u.id.clone(), &u.source, &u.target, judged, &file);
+                            push(
+                                &mut doc,
+                                u.id.clone(),
+                                &u.source,
+                                &u.target,
+                                judged,
+                                &file,
+                                &u.notes,
+                            );
                         } else {
                             for (mid, src) in &u.seg_source {
                                 let tgt = u.seg_target.get(mid).map(String::as_str).unwrap_or("");
                                 let judged = judge_12(&u, Some(mid));
-                                push(&mut doc, format!("{}/{mid}", u.id), src, tgt, judged, &file);
+                                push(
+                                    &mut doc,
+                                    format!("{}/{mid}", u.id),
+                                    src,
+                                    tgt,
+                                    judged,
+                                    &file,
+                                    &u.notes,
+                                );
                             }
                         }
                     }
@@ -388,6 +420,11 @@ pub fn read_xliff(path: &Path, options: &XliffOptions) -> Result<XliffDocument> 
                         u.target.push_str(&t);
                         if let Some(mid) = mid {
                             u.seg_target.entry(mid.clone()).or_default().push_str(&t);
+                        }
+                    }
+                    Cap::Note => {
+                        if let Some(n) = u.notes.last_mut() {
+                            n.push_str(&t);
                         }
                     }
                     Cap::None => {}
@@ -477,7 +514,12 @@ pub fn import_xliff(
                 props,
                 source: u.source,
                 target: u.target,
-                ..TmxRecord::default()
+                notes: u
+                    .notes
+                    .iter()
+                    .map(|n| clean(n))
+                    .filter(|n| !n.is_empty())
+                    .collect(),
             });
         }
     }
