@@ -32,11 +32,13 @@ pub mod numbers;
 mod pipeline;
 pub mod resplit;
 pub mod score;
+pub mod scorer;
+pub mod semantic;
 
 use crate::Lang;
 use std::ops::Range;
 
-pub use pipeline::{align, align_batch, align_batch_segments};
+pub use pipeline::{align, align_batch, align_batch_segments, align_batch_segments_with};
 
 /// One sentence (or line) to align.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -143,6 +145,11 @@ pub struct AlignConfig {
     pub resegment: bool,
     /// Settings of the resegmentation.
     pub resplit: resplit::ResplitParams,
+    /// Also 2-3 and 3-2 beads (when `max_bead_side` ≥ 3); the semantic scorer turns it on.
+    pub wide_shapes: bool,
+    /// Semantic scorer: embed the joined text of the windows that the first pass puts in m:n
+    /// beads (and their immediate alternatives) instead of averaging their sentences' vectors.
+    pub joined_windows: bool,
 }
 
 impl AlignConfig {
@@ -163,7 +170,18 @@ impl AlignConfig {
             weights: score::Weights::default(),
             resegment: false,
             resplit: resplit::ResplitParams::default(),
+            wide_shapes: false,
+            joined_windows: false,
         }
+    }
+
+    /// Settings for the semantic scorer: beads up to 1-4 / 4-1 and 2-3 / 3-2, joined windows.
+    pub fn semantic(mut self) -> Self {
+        self.max_bead_side = self.max_bead_side.max(semantic::MAX_WINDOW);
+        self.wide_shapes = true;
+        // Experiments only: `TMALIGN_JOINED_WINDOWS=0` measures averaged windows alone.
+        self.joined_windows = std::env::var_os("TMALIGN_JOINED_WINDOWS").is_none_or(|v| v != "0");
+        self
     }
 
     /// Bead shapes `(source count, target count)` the DP may use.
@@ -176,6 +194,10 @@ impl AlignConfig {
         }
         if k >= 2 {
             v.push((2, 2));
+        }
+        if k >= 3 && self.wide_shapes {
+            v.push((2, 3));
+            v.push((3, 2));
         }
         v
     }
