@@ -120,6 +120,8 @@ pub fn select(mode: ScorerMode) -> Result<Selected> {
         });
     }
     match (tmalign_encoder::store::installed_model(), mode) {
+        // A build without the encoder cannot use an installed model: auto stays lexical.
+        (Some(_), ScorerMode::Auto) if !ENCODER_AVAILABLE => Ok(Selected { embedder: None }),
         (Some(path), _) => Ok(Selected {
             embedder: Some(load_model(&path)?),
         }),
@@ -127,6 +129,9 @@ pub fn select(mode: ScorerMode) -> Result<Selected> {
         (None, _) => Ok(Selected { embedder: None }),
     }
 }
+
+/// Whether this build can run the encoder (false until the adapter below is finished).
+pub const ENCODER_AVAILABLE: bool = encoder_adapter::AVAILABLE;
 
 /// Loads the installed model; a file that is not the model is refused with its path and the
 /// reason.
@@ -157,6 +162,8 @@ fn load_model(path: &Path) -> Result<Box<dyn SentenceEmbedder>> {
 /// The "query: " prefix is the model card's choice for symmetric tasks such as bitext mining.
 mod encoder_adapter {
     use super::*;
+
+    pub const AVAILABLE: bool = false;
 
     pub fn load(path: &Path) -> Result<Box<dyn SentenceEmbedder>> {
         Err(Error::bad_input(
