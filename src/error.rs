@@ -36,6 +36,9 @@ pub enum Error {
     /// A bug or an environment failure that is not the input's fault.
     #[error("internal error: {0}")]
     Internal(String),
+    /// Installing or checking the encoder model failed (see [`crate::model::Error`]).
+    #[error(transparent)]
+    Model(#[from] crate::model::Error),
 }
 
 impl Error {
@@ -68,6 +71,7 @@ impl Error {
                     | std::io::ErrorKind::InvalidData
             ),
             Error::Internal(_) => false,
+            Error::Model(e) => e.is_bad_input(),
         }
     }
 }

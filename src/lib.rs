@@ -13,6 +13,8 @@
 //! | alignment | [`align`] | two sentence lists → beads with confidence ([`align::Alignment`]) |
 //! | output | [`tm`] | beads → TMX 1.4b, review CSV, bead files |
 //!
+//! [`model`] installs and checks the sentence-encoder model file (`tmalign model fetch`).
+//!
 //! [`pipeline`] chains the stages for the `tmalign run` main job; the binary in `src/main.rs`
 //! only parses arguments and prints.
 
@@ -22,6 +24,7 @@ pub mod eval;
 pub mod glossary;
 pub mod ingest;
 pub mod lang;
+pub mod model;
 pub mod output;
 pub mod pipeline;
 pub mod segment;

@@ -7,6 +7,7 @@ mod detect;
 mod eval;
 mod glossary;
 mod ingest;
+mod model;
 mod qa;
 mod run;
 mod segment;
@@ -45,6 +46,8 @@ enum Command {
     Glossary(glossary::Args),
     /// Report units whose target lacks a glossary term's rendering.
     Qa(qa::Args),
+    /// The sentence-encoder model: fetch (install it), info (what is installed).
+    Model(model::Args),
 }
 
 /// Runs the CLI and returns the process exit code: 0 ok, 2 bad input, 1 internal failure.
@@ -61,6 +64,7 @@ pub fn main() -> i32 {
         Command::Tm(a) => tm::run(a),
         Command::Glossary(a) => glossary::run(a),
         Command::Qa(a) => qa::run(a),
+        Command::Model(a) => model::run(a),
     };
     match result {
         Ok(()) => 0,
