@@ -673,6 +673,10 @@ fn prepare_semantic(
 /// Windows `(side, start, len)` worth a joined embedding: the multi-segment sides of the
 /// current path's m:n beads, the same windows one segment longer, shorter or shifted, and
 /// the windows that would absorb a 1-0 / 0-1 bead into a neighbouring bead.
+///
+/// The alternatives matter: joining only the path's own windows (averaged vectors for their
+/// competitors) biased the second pass towards the first pass's merges (one pair at a time,
+/// zh-en 0.970 -> 0.963, zh-ru 0.964 -> 0.956, below averaged windows alone on zh-en).
 fn joined_candidates(st: &DocState) -> Vec<(Which, usize, usize)> {
     let (n, m) = (st.src.len(), st.tgt.len());
     let mut out = Vec::new();

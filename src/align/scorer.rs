@@ -105,7 +105,12 @@ pub fn embedding_bar() -> indicatif::ProgressBar {
 }
 
 /// The message for `--scorer semantic` without a model.
-pub const NO_MODEL: &str = "--scorer semantic needs the sentence-encoder model, which is not installed: run `tmalign model fetch` (or use --scorer lexical)";
+pub fn no_model_message() -> String {
+    format!(
+        "--scorer semantic needs the sentence-encoder model, which is not installed: {} (or use --scorer lexical)",
+        tmalign_encoder::store::INSTALL_HINT
+    )
+}
 
 /// Resolves the mode against what is installed. The hidden variable `TMALIGN_EMBED_CACHE`
 /// (experiments and tests: a folder of precomputed vectors, see [`CacheEmbedder`]) stands in
@@ -125,7 +130,7 @@ pub fn select(mode: ScorerMode) -> Result<Selected> {
         (Some(path), _) => Ok(Selected {
             embedder: Some(load_model(&path)?),
         }),
-        (None, ScorerMode::Semantic) => Err(Error::Usage(NO_MODEL.into())),
+        (None, ScorerMode::Semantic) => Err(Error::Usage(no_model_message())),
         (None, _) => Ok(Selected { embedder: None }),
     }
 }
@@ -204,7 +209,7 @@ mod tests {
     fn the_refusal_names_the_fetch_command() {
         // `select` itself reads the environment (the model directory), which the CLI test
         // controls; here only the message.
-        assert!(NO_MODEL.contains("tmalign model fetch"));
-        assert!(Error::Usage(NO_MODEL.into()).is_bad_input());
+        assert!(no_model_message().contains("tmalign model fetch"));
+        assert!(Error::Usage(no_model_message()).is_bad_input());
     }
 }

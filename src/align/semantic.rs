@@ -457,6 +457,9 @@ impl SentenceEmbedder for CacheEmbedder {
             .collect();
         missing.sort();
         missing.dedup();
+        if std::env::var_os("TMALIGN_EMBED_CACHE_LOG").is_some() {
+            eprintln!("embed: {} texts, {} not cached", texts.len(), missing.len());
+        }
         if !missing.is_empty() {
             let Some(reference) = &self.reference else {
                 return Err(Error::Internal(format!(
