@@ -458,7 +458,12 @@ impl SentenceEmbedder for CacheEmbedder {
         missing.sort();
         missing.dedup();
         if std::env::var_os("TMALIGN_EMBED_CACHE_LOG").is_some() {
-            eprintln!("embed: {} texts, {} not cached", texts.len(), missing.len());
+            let chars: usize = texts.iter().map(|t| t.chars().count()).sum();
+            eprintln!(
+                "embed: {} texts, {} not cached, {chars} chars",
+                texts.len(),
+                missing.len()
+            );
         }
         if !missing.is_empty() {
             let Some(reference) = &self.reference else {
