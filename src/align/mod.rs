@@ -150,6 +150,11 @@ pub struct AlignConfig {
     /// Semantic scorer: embed the joined text of the windows that the first pass puts in m:n
     /// beads (and their immediate alternatives) instead of averaging their sentences' vectors.
     pub joined_windows: bool,
+    /// Largest total length of the joined windows' texts, as a multiple of the pair's own
+    /// text length (characters), spent on the least trusted first-pass beads first; infinite
+    /// by default. 1.0 bounds the extra encoder work to about the sentences' own, for 0.2-0.4
+    /// points of strict F1 (see the README).
+    pub joined_budget: f32,
 }
 
 impl AlignConfig {
@@ -172,6 +177,7 @@ impl AlignConfig {
             resplit: resplit::ResplitParams::default(),
             wide_shapes: false,
             joined_windows: false,
+            joined_budget: f32::INFINITY,
         }
     }
 
@@ -179,8 +185,16 @@ impl AlignConfig {
     pub fn semantic(mut self) -> Self {
         self.max_bead_side = self.max_bead_side.max(semantic::MAX_WINDOW);
         self.wide_shapes = true;
-        // Experiments only: `TMALIGN_JOINED_WINDOWS=0` measures averaged windows alone.
-        self.joined_windows = std::env::var_os("TMALIGN_JOINED_WINDOWS").is_none_or(|v| v != "0");
+        self.joined_windows = true;
+        // Experiments only: `TMALIGN_JOINED_WINDOWS=0` measures averaged windows alone, a
+        // positive number sets `joined_budget`.
+        if let Some(x) = std::env::var("TMALIGN_JOINED_WINDOWS")
+            .ok()
+            .and_then(|v| v.parse::<f32>().ok())
+        {
+            self.joined_windows = x > 0.0;
+            self.joined_budget = x;
+        }
         self
     }
 

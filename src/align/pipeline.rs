@@ -670,33 +670,35 @@ fn prepare_semantic(
     Ok(states)
 }
 
-/// Windows `(side, start, len)` worth a joined embedding: the multi-segment sides of the
-/// current path's m:n beads, the same windows one segment longer, shorter or shifted, and
-/// the windows that would absorb a 1-0 / 0-1 bead into a neighbouring bead.
+/// Windows `(badness, side, start, len)` worth a joined embedding, least trusted bead first:
+/// the multi-segment sides of the current path's m:n beads, the same windows one segment
+/// longer, shorter or shifted, and the windows that would absorb a 1-0 / 0-1 bead into a
+/// neighbouring bead.
 ///
 /// The alternatives matter: joining only the path's own windows (averaged vectors for their
 /// competitors) biased the second pass towards the first pass's merges (one pair at a time,
 /// zh-en 0.970 -> 0.963, zh-ru 0.964 -> 0.956, below averaged windows alone on zh-en).
-fn joined_candidates(st: &DocState) -> Vec<(Which, usize, usize)> {
+fn joined_candidates(st: &DocState) -> Vec<(f32, Which, usize, usize)> {
     let (n, m) = (st.src.len(), st.tgt.len());
     let mut out = Vec::new();
-    let mut push = |w: Which, s: isize, l: usize, lim: usize| {
+    let mut push = |bad: f32, w: Which, s: isize, l: usize, lim: usize| {
         if s >= 0 && (2..=semantic::MAX_WINDOW).contains(&l) && s as usize + l <= lim {
-            out.push((w, s as usize, l));
+            out.push((bad, w, s as usize, l));
         }
     };
     let path: Vec<Span> = st.pass1.iter().map(|p| p.0).collect();
     for (k, &(a, b, c, d)) in path.iter().enumerate() {
+        let bad = st.pass1[k].1;
         for (w, s, l, lim) in [(Which::Src, a, b - a, n), (Which::Tgt, c, d - c, m)] {
             if l >= 2 {
                 let s = s as isize;
-                push(w, s, l, lim);
-                push(w, s, l + 1, lim);
-                push(w, s - 1, l + 1, lim);
-                push(w, s, l - 1, lim);
-                push(w, s + 1, l - 1, lim);
-                push(w, s - 1, l, lim);
-                push(w, s + 1, l, lim);
+                push(bad, w, s, l, lim);
+                push(bad, w, s, l + 1, lim);
+                push(bad, w, s - 1, l + 1, lim);
+                push(bad, w, s, l - 1, lim);
+                push(bad, w, s + 1, l - 1, lim);
+                push(bad, w, s - 1, l, lim);
+                push(bad, w, s + 1, l, lim);
             }
         }
         // A skipped segment next to a bead: the bead's side grown by it.
@@ -717,13 +719,15 @@ fn joined_candidates(st: &DocState) -> Vec<(Which, usize, usize)> {
                 };
                 if nl >= 1 {
                     let start = (ns as isize).min(s);
-                    push(w, start, nl + 1, lim);
+                    push(bad, w, start, nl + 1, lim);
                 }
             }
         }
     }
-    out.sort_unstable_by_key(|&(w, s, l)| (w == Which::Tgt, s, l));
-    out.dedup();
+    // Least trusted beads first; a window keeps its first (worst) badness.
+    out.sort_by(|x, y| y.0.total_cmp(&x.0));
+    let mut seen = HashSet::new();
+    out.retain(|&(_, w, s, l)| seen.insert((w, s, l)));
     out
 }
 
@@ -739,14 +743,22 @@ fn add_joined_windows(
     );
     let mut wanted: Vec<(usize, Which, usize, usize, String)> = Vec::new();
     for (d, (st, (src, tgt))) in states.iter().zip(docs).enumerate() {
-        for (w, s, l) in joined_candidates(st) {
+        let chars: usize = src.iter().chain(tgt).map(|x| x.text.chars().count()).sum();
+        let budget = config.joined_budget * chars as f32;
+        let mut spent = 0usize;
+        for (_, w, s, l) in joined_candidates(st) {
             let (segs, j) = if w == Which::Src {
                 (src, js)
             } else {
                 (tgt, jt)
             };
             let text: Vec<&str> = segs[s..s + l].iter().map(|x| x.text.trim()).collect();
-            wanted.push((d, w, s, l, text.join(j)));
+            let text = text.join(j);
+            spent += text.chars().count();
+            if spent as f32 > budget {
+                break;
+            }
+            wanted.push((d, w, s, l, text));
         }
     }
     let mut index: HashMap<&str, usize> = HashMap::new();

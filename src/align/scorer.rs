@@ -96,7 +96,7 @@ pub fn embedding_bar() -> indicatif::ProgressBar {
         return indicatif::ProgressBar::hidden();
     }
     let style = indicatif::ProgressStyle::with_template(
-        "{msg:>9} [{bar:30}] {pos}/{len} sentences ({per_sec}, {eta})",
+        "{msg:>9} [{bar:30}] {pos}/{len} texts, {eta} left",
     )
     .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
     indicatif::ProgressBar::new(0)
