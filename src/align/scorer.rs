@@ -61,8 +61,7 @@ impl Selected {
     }
 }
 
-/// An embedder that reports progress on a bar (the CLI's, on a terminal only): it embeds in
-/// chunks and advances the bar after each.
+/// An embedder that reports progress on a bar (the CLI's, on a terminal only).
 pub struct WithProgress<'a> {
     /// The embedder.
     pub inner: &'a dyn SentenceEmbedder,
@@ -70,18 +69,12 @@ pub struct WithProgress<'a> {
     pub bar: indicatif::ProgressBar,
 }
 
-/// Texts per chunk of [`WithProgress`] (large enough for the encoder's own batching).
-const PROGRESS_CHUNK: usize = 256;
-
 impl SentenceEmbedder for WithProgress<'_> {
     fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
         self.bar.inc_length(texts.len() as u64);
-        let mut out = Vec::with_capacity(texts.len());
-        for chunk in texts.chunks(PROGRESS_CHUNK) {
-            out.extend(self.inner.embed(chunk)?);
-            self.bar.inc(chunk.len() as u64);
-        }
-        Ok(out)
+        let bar = self.bar.clone();
+        self.inner
+            .embed_with_progress(texts, &move |n| bar.inc(n as u64))
     }
 
     fn name(&self) -> String {
@@ -144,38 +137,45 @@ fn load_model(path: &Path) -> Result<Box<dyn SentenceEmbedder>> {
     encoder_adapter::load(path)
 }
 
-/// ADAPTER — to finish when `tmalign_encoder::Encoder` lands on main (branch `encoder`). Its
-/// announced API: `Encoder::load(&Path) -> Result<Encoder, LoadError>`,
-/// `embed(&self, &[&str], Prefix::Query) -> Vec<[f32; 384]>` (L2-normalised). The body is:
-///
-/// ```ignore
-/// struct E5(tmalign_encoder::Encoder);
-/// impl SentenceEmbedder for E5 {
-///     fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
-///         Ok(self.0.embed(texts, tmalign_encoder::Prefix::Query)
-///             .into_iter().map(|v| v.to_vec()).collect())
-///     }
-///     fn name(&self) -> String { "multilingual-e5-small-q4".into() }
-/// }
-/// pub fn load(path: &Path) -> Result<Box<dyn SentenceEmbedder>> {
-///     tmalign_encoder::Encoder::load(path)
-///         .map(|e| Box::new(E5(e)) as Box<dyn SentenceEmbedder>)
-///         .map_err(|e| Error::bad_input(path, format!("cannot use the model: {e}")))
-/// }
-/// ```
-///
-/// The "query: " prefix is the model card's choice for symmetric tasks such as bitext mining.
+/// The real encoder: `tmalign_encoder::Encoder` (multilingual-e5-small, 4-bit), with the
+/// "query: " prefix, the model card's choice for symmetric tasks such as bitext mining.
 mod encoder_adapter {
     use super::*;
+    use tmalign_encoder::{Encoder, Prefix};
 
-    pub const AVAILABLE: bool = false;
+    pub const AVAILABLE: bool = true;
 
+    struct E5(Encoder);
+
+    impl SentenceEmbedder for E5 {
+        fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
+            self.embed_with_progress(texts, &|_| {})
+        }
+
+        fn embed_with_progress(
+            &self,
+            texts: &[&str],
+            progress: &(dyn Fn(usize) + Sync),
+        ) -> Result<Vec<Vec<f32>>> {
+            Ok(self
+                .0
+                .embed_with_progress(texts, Prefix::Query, progress)
+                .into_iter()
+                .map(|v| v.to_vec())
+                .collect())
+        }
+
+        fn name(&self) -> String {
+            "multilingual-e5-small-q4".into()
+        }
+    }
+
+    /// Loads (and verifies) the model; a file that is not the model is bad input naming the
+    /// file and the reason.
     pub fn load(path: &Path) -> Result<Box<dyn SentenceEmbedder>> {
-        Err(Error::bad_input(
-            path,
-            "cannot use the model: this build has no sentence encoder yet (tmalign-encoder is \
-             not finished); use --scorer lexical",
-        ))
+        Encoder::load(path)
+            .map(|e| Box::new(E5(e)) as Box<dyn SentenceEmbedder>)
+            .map_err(|e| Error::bad_input(path, format!("cannot use the model: {e}")))
     }
 }
 

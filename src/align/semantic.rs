@@ -25,6 +25,16 @@ pub trait SentenceEmbedder: Sync {
     fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>>;
     /// A short name for headers and messages (model name and quantisation).
     fn name(&self) -> String;
+    /// As [`SentenceEmbedder::embed`], calling `progress(n)` as `n` more texts are done.
+    fn embed_with_progress(
+        &self,
+        texts: &[&str],
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> Result<Vec<Vec<f32>>> {
+        let v = self.embed(texts)?;
+        progress(texts.len());
+        Ok(v)
+    }
 }
 
 /// Largest window (segments on one side of a bead) with a vector.
