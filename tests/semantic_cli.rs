@@ -143,7 +143,12 @@ fn semantic_one_pair_at_a_time_meets_the_bars() {
         names.sort();
         for n in &names {
             let seg = dir.join("seg");
-            let o = bin()
+            let mut cmd = bin();
+            // The installed model (bin() hides it from the other tests).
+            if let Some(d) = tmalign_encoder::store::model_dir() {
+                cmd.env("TMALIGN_MODEL_DIR", d);
+            }
+            let o = cmd
                 .arg("align")
                 .arg(seg.join(format!("{n}.zh")))
                 .arg(seg.join(format!("{n}.{tgt}")))

@@ -1,6 +1,6 @@
 //! `tmalign align`: aligns one document pair, or a batch, and writes TMX / CSV / bead files.
 
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use tmalign::align::scorer::{self, ScorerMode};
@@ -136,7 +136,9 @@ pub fn run(args: Args) -> Result<()> {
             config.seed_terms = tmalign::tm::seed::load_seed_terms(&path, src_lang, tgt_lang)?;
         }
     }
-    let spinner = progress(interactive, 0, "aligning");
+    // The spinner and the embedding bar share the terminal.
+    let bars = MultiProgress::new();
+    let spinner = bars.add(progress(interactive, 0, "aligning"));
     // the segments move into the aligner's input; `loaded` keeps the rest of each pair
     let docs: Vec<_> = loaded
         .iter_mut()
@@ -147,7 +149,7 @@ pub fn run(args: Args) -> Result<()> {
         .as_deref()
         .map(|inner| scorer::WithProgress {
             inner,
-            bar: scorer::embedding_bar(),
+            bar: bars.add(scorer::embedding_bar()),
         });
     let embedder = with_bar
         .as_ref()
