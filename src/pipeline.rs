@@ -9,7 +9,8 @@
 //! Files that fit neither (a lone `NAME.zh.txt`, a monolingual document) are reported as
 //! unpaired and skipped; they are not an error unless nothing is left to align.
 
-use crate::align::{align_batch_segments, AlignConfig, Alignment, Segment};
+use crate::align::scorer::{self, ScorerMode};
+use crate::align::{align_batch_segments_with, AlignConfig, Alignment, Segment};
 use crate::ingest::{self, IngestOptions};
 use crate::lang::LanguageSplitter;
 use crate::segment::{segment_paragraphs, segmenter_for};
@@ -304,6 +305,8 @@ pub struct RunOptions {
     pub ingest: IngestOptions,
     /// Use the seed glossary as alignment anchors.
     pub use_seed: bool,
+    /// Bead scorer (`--scorer`).
+    pub scorer: ScorerMode,
 }
 
 /// What one job produced.
@@ -356,6 +359,8 @@ pub struct RunReport {
 /// Runs the main job: plans jobs from the inputs, prepares all of them (so that bad input
 /// fails before anything is written), aligns them as one batch, writes the outputs.
 pub fn run(options: &RunOptions) -> Result<RunReport> {
+    // A missing or unusable model is refused before any work when semantic was asked for.
+    let selected = scorer::select(options.scorer)?;
     let files = collect_inputs(&options.inputs)?;
     let (jobs, mut unpaired) = plan_jobs(&files, options.src_lang);
     let splitter = LanguageSplitter::new(&options.languages);
@@ -399,11 +404,24 @@ pub fn run(options: &RunOptions) -> Result<RunReport> {
         groups.entry((p.src.lang, p.tgt.lang)).or_default().push(i);
     }
     let mut alignments: Vec<Option<Alignment>> = vec![None; prepared.len()];
+    let with_bar = selected
+        .embedder
+        .as_deref()
+        .map(|inner| scorer::WithProgress {
+            inner,
+            bar: scorer::embedding_bar(),
+        });
+    let embedder = with_bar
+        .as_ref()
+        .map(|e| e as &dyn crate::align::semantic::SentenceEmbedder);
     for ((sl, tl), members) in &groups {
         let mut config = AlignConfig::new(*sl, *tl);
         // Our own segmentation misses unpunctuated boundaries (headlines); the aligner may
         // split a sentence where the other language has two.
         config.resegment = true;
+        if embedder.is_some() {
+            config = config.semantic();
+        }
         if options.use_seed {
             if let Some(path) = tm::seed::find_seed_glossary(*sl, *tl) {
                 config.seed_terms = tm::seed::load_seed_terms(&path, *sl, *tl)?;
@@ -413,7 +431,8 @@ pub fn run(options: &RunOptions) -> Result<RunReport> {
             .iter()
             .map(|&i| (prepared[i].src.segments(), prepared[i].tgt.segments()))
             .collect();
-        for (&i, a) in members.iter().zip(align_batch_segments(&docs, &config)) {
+        let aligned = align_batch_segments_with(&docs, &config, embedder);
+        for (&i, a) in members.iter().zip(aligned?) {
             prepared[i].src.set_segments(&a.src);
             prepared[i].tgt.set_segments(&a.tgt);
             alignments[i] = Some(a.alignment);
@@ -424,7 +443,7 @@ pub fn run(options: &RunOptions) -> Result<RunReport> {
     let mut set = crate::output::OutputSet::new();
     for (p, alignment) in prepared.iter().zip(alignments) {
         let alignment = alignment.unwrap_or_default();
-        stage_outputs(&mut set, p, &alignment, options)?;
+        stage_outputs(&mut set, p, &alignment, options, &selected)?;
         report.jobs.push(job_report(p, &alignment));
     }
     report.written = set.commit()?;
@@ -492,6 +511,7 @@ fn stage_outputs(
     p: &Prepared,
     alignment: &Alignment,
     options: &RunOptions,
+    selected: &scorer::Selected,
 ) -> Result<()> {
     for side in [&p.src, &p.tgt] {
         let path = options
@@ -514,6 +534,12 @@ fn stage_outputs(
         .unwrap_or_default();
     let mut tmx_options = TmxOptions::new(p.src.lang, p.tgt.lang, source_file);
     tmx_options.unit_props = crate::ingest::office::part_props(&p.src.parts, &src, &pairs);
+    // Which scorer ran; none written means lexical (whose output stays as it was).
+    if selected.embedder.is_some() {
+        tmx_options
+            .header_props
+            .push(("x-tmalign-scorer".into(), selected.describe()));
+    }
     tm::stage_outputs(
         set,
         &options.out_dir,

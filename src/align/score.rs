@@ -3,6 +3,7 @@
 use super::dp::{Band, BeadCost};
 use super::features::{SegFeat, N_PUNCT};
 use super::lexicon::Lexicon;
+use super::semantic::SemDoc;
 
 /// Length model of one document pair: `ln((Lt + 1) / (Ls + 1))` is normal around `mu` with
 /// standard deviation `sigma` (zh→ru ≈ ln 3.2, but with a wide spread, so both are
@@ -103,6 +104,8 @@ pub struct Weights {
     pub merge_repeated: f32,
     /// Extra cost per bead shape beyond 1-1: index = a + b - 2.
     pub merge: [f32; 5],
+    /// Weight of the semantic score per segment of the bead (only with sentence vectors).
+    pub sem: f32,
 }
 
 impl Default for Weights {
@@ -123,6 +126,7 @@ impl Default for Weights {
             skip_repeated: 0.5,
             merge_repeated: 2.0,
             merge: [0.0, 2.0, 4.0, 6.0, 8.0],
+            sem: 4.0,
         }
     }
 }
@@ -151,6 +155,7 @@ impl Weights {
             "merge2" => &mut self.merge[2],
             "merge3" => &mut self.merge[3],
             "merge4" => &mut self.merge[4],
+            "sem" => &mut self.sem,
             _ => return false,
         };
         *slot = v;
@@ -361,6 +366,8 @@ pub struct BeadStats {
     /// Log-likelihood ratio of the covered / uncovered units under "translations" vs
     /// "unrelated" (see [`Scorer::set_coverage_rates`]).
     pub llr: f32,
+    /// Normalised semantic score of the bead (see [`SemDoc::score`]; 0 without vectors).
+    pub sem: f32,
 }
 
 /// Smoothed coverage of one segment: covered of known units, pulled towards 0.1 when few
@@ -449,6 +456,8 @@ pub struct Scorer<'a> {
     pub w: Weights,
     /// Lexicon and coverage masks (pass 2).
     pub lex: Option<(&'a Lexicon, &'a LexIndex)>,
+    /// Sentence vectors, when the semantic scorer runs.
+    pub sem: Option<&'a SemDoc>,
     /// Per covered / per uncovered unit log-likelihood ratio, by the number of segments on
     /// the other side of the bead (index 0 = one segment): chance coverage grows with them.
     llr: [(f32, f32); 4],
@@ -520,6 +529,7 @@ impl<'a> Scorer<'a> {
             len,
             w,
             lex,
+            sem: None,
             llr: Self::llr_table(0.4, 0.05),
             buf_a: Vec::new(),
             buf_b: Vec::new(),
@@ -534,6 +544,12 @@ impl<'a> Scorer<'a> {
                 .collect(),
             exp_neg_mu: (-len.mu).exp(),
         }
+    }
+
+    /// Adds the semantic evidence of `sem` to the cost.
+    pub fn with_semantic(mut self, sem: Option<&'a SemDoc>) -> Self {
+        self.sem = sem;
+        self
     }
 
     fn seg_cov(&self, covered: u32, known: u32) -> f32 {
@@ -767,6 +783,9 @@ impl<'a> Scorer<'a> {
             st.lex_known = l.known as f32;
             st.seg_cov = l.seg_sum;
         }
+        if let Some(sem) = self.sem {
+            st.sem = sem.score(i0, i1, j0, j1);
+        }
         st
     }
 
@@ -795,6 +814,9 @@ impl<'a> Scorer<'a> {
             } else {
                 c += w.lex * (w.lex_center * (a + b) as f32 - st.seg_cov) / 2.0;
             }
+        }
+        if self.sem.is_some() {
+            c -= w.sem * st.sem * (a + b) as f32 / 2.0;
         }
         c
     }
@@ -853,6 +875,9 @@ impl BeadCost for Scorer<'_> {
             } else {
                 c += w.lex * (w.lex_center * (a + b) as f32 - l.seg_sum) / 2.0;
             }
+        }
+        if let Some(sem) = self.sem {
+            c -= w.sem * sem.score(i0, i1, j0, j1) * (a + b) as f32 / 2.0;
         }
         c
     }
@@ -942,6 +967,55 @@ mod tests {
         Lexicon::learn(&beads, cfg)
     }
 
+    /// Sentence vectors for a synthetic pair: target `j` is close to source `j`.
+    fn synthetic_vectors(n: usize, m: usize) -> SemDoc {
+        let dim = 32;
+        let mut x: u64 = 0x9e37_79b9;
+        let mut rnd = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % 2000) as f32 / 1000.0 - 1.0
+        };
+        let base: Vec<Vec<f32>> = (0..n.max(m))
+            .map(|_| (0..dim).map(|_| rnd()).collect())
+            .collect();
+        let noisy = |v: &Vec<f32>, r: &mut dyn FnMut() -> f32| -> Vec<f32> {
+            let mut w: Vec<f32> = v.iter().map(|a| a + 0.6 * r()).collect();
+            let norm = w.iter().map(|a| a * a).sum::<f32>().sqrt();
+            w.iter_mut().for_each(|a| *a /= norm);
+            w
+        };
+        let s: Vec<Vec<f32>> = base[..n].iter().map(|v| noisy(v, &mut rnd)).collect();
+        let t: Vec<Vec<f32>> = base[..m].iter().map(|v| noisy(v, &mut rnd)).collect();
+        let sr: Vec<&[f32]> = s.iter().map(|v| v.as_slice()).collect();
+        let tr: Vec<&[f32]> = t.iter().map(|v| v.as_slice()).collect();
+        let lens = (
+            (0..n).map(|k| (k % 7 + 3) as f32).collect(),
+            (0..m).map(|k| (k % 5 + 8) as f32).collect(),
+        );
+        SemDoc::new(&sr, &tr, lens)
+    }
+
+    #[test]
+    fn semantic_term_rewards_translations_and_penalises_merges() {
+        let (src, tgt) = synthetic_pair(30, 30);
+        let sem = synthetic_vectors(30, 30);
+        let len = LengthModel::from_totals(&src, &tgt);
+        let mut plain = Scorer::new(&src, &tgt, len, Weights::default(), None);
+        let mut sc =
+            Scorer::new(&src, &tgt, len, Weights::default(), None).with_semantic(Some(&sem));
+        // A translation earns a reward, an unrelated pair pays.
+        assert!(sc.cost(5, 6, 5, 6) < plain.cost(5, 6, 5, 6) - 2.0);
+        assert!(sc.cost(5, 6, 12, 13) > plain.cost(5, 6, 12, 13) + 2.0);
+        // Two 1-1 beads beat the 2-2 bead that merges them, by more than without vectors.
+        let split = |s: &mut Scorer| s.cost(5, 6, 5, 6) + s.cost(6, 7, 6, 7);
+        let merged_gap = sc.cost(5, 7, 5, 7) - split(&mut sc);
+        assert!(merged_gap > plain.cost(5, 7, 5, 7) - split(&mut plain));
+        // Skips carry no semantic term.
+        assert_eq!(sc.cost(5, 6, 5, 5), plain.cost(5, 6, 5, 5));
+    }
+
     #[test]
     fn fast_cost_equals_cost_of_stats() {
         let (src, tgt) = synthetic_pair(40, 44);
@@ -959,17 +1033,26 @@ mod tests {
             lex_grow: 0.05,
             ..Weights::default()
         };
-        let cases: Vec<(Weights, Option<&LexIndex>)> = vec![
-            (Weights::default(), None),
-            (Weights::default(), Some(&idx_full)),
-            (Weights::default(), Some(&idx_narrow)),
-            (w_llr, Some(&idx_full)),
+        let sem = synthetic_vectors(n, m);
+        let cases: Vec<(Weights, Option<&LexIndex>, Option<&SemDoc>)> = vec![
+            (Weights::default(), None, None),
+            (Weights::default(), Some(&idx_full), None),
+            (Weights::default(), Some(&idx_narrow), None),
+            (w_llr, Some(&idx_full), None),
+            (Weights::default(), None, Some(&sem)),
+            (Weights::default(), Some(&idx_narrow), Some(&sem)),
         ];
-        let types = crate::align::AlignConfig::new(crate::Lang::Zh, crate::Lang::Ru).bead_types();
+        // Every shape the semantic scorer uses (1-4, 2-3 …).
+        let types = crate::align::AlignConfig::new(crate::Lang::Zh, crate::Lang::Ru)
+            .semantic()
+            .bead_types();
         let mut seen_lexical = 0;
-        for (w, idx) in cases {
-            let mut fast = Scorer::new(&src, &tgt, len, w, idx.map(|i| (&lex, i)));
-            let mut slow = Scorer::new(&src, &tgt, len, w, idx.map(|i| (&lex, i)));
+        let mut seen_semantic = 0;
+        for (w, idx, sem) in cases {
+            let mut fast =
+                Scorer::new(&src, &tgt, len, w, idx.map(|i| (&lex, i))).with_semantic(sem);
+            let mut slow =
+                Scorer::new(&src, &tgt, len, w, idx.map(|i| (&lex, i))).with_semantic(sem);
             fast.set_coverage_rates(0.5, 0.04);
             slow.set_coverage_rates(0.5, 0.04);
             for i1 in 0..=n {
@@ -986,11 +1069,15 @@ mod tests {
                         if st.lex_cov > 0.0 {
                             seen_lexical += 1;
                         }
+                        if st.sem != 0.0 {
+                            seen_semantic += 1;
+                        }
                     }
                 }
             }
         }
         assert!(seen_lexical > 100, "{seen_lexical}");
+        assert!(seen_semantic > 1000, "{seen_semantic}");
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! `tmalign align`: aligns one document pair, or a batch, and writes TMX / CSV / bead files.
 
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use tmalign::align::{align_batch_segments, AlignConfig};
+use tmalign::align::scorer::{self, ScorerMode};
+use tmalign::align::{align_batch_segments_with, AlignConfig};
 use tmalign::tm::input::{InputOptions, LoadedPair, Loader, PairJob};
 use tmalign::tm::naming::{output_stem, pair_directory, read_manifest_with};
 use tmalign::tm::tmx::{creation_date, Locales, TmxOptions};
@@ -49,9 +50,15 @@ pub struct Args {
     /// Language tags for the TMX, e.g. `zh=zh-TW,en=en-GB` (defaults zh-CN, ru-RU, en-US).
     #[arg(long, value_name = "LANG=TAG,...")]
     pub locales: Option<String>,
-    /// Largest number of segments on one side of a bead (1–8).
-    #[arg(long, default_value_t = 3, value_parser = crate::cli::count(1, 8))]
-    pub max_bead: usize,
+    /// Largest number of segments on one side of a bead (default 3; 4 with the semantic
+    /// scorer, which also allows 2-3 / 3-2).
+    #[arg(long, value_parser = crate::cli::count(1, 8))]
+    pub max_bead: Option<usize>,
+    /// Bead scorer: `semantic` adds a multilingual sentence encoder to the lexical evidence
+    /// (needs `tmalign model fetch`), `lexical` does without, `auto` is semantic when the
+    /// model is installed.
+    #[arg(long, default_value = "auto", value_name = "auto|semantic|lexical")]
+    pub scorer: ScorerMode,
     /// Seed glossary (TSV with a header naming the language columns); default
     /// `glossary/<src>-<tgt>.tsv` when it exists.
     #[arg(long, value_name = "TSV", conflicts_with = "no_seed")]
@@ -68,7 +75,7 @@ pub fn run(args: Args) -> Result<()> {
         Some(l) => Locales::parse_overrides(l)?,
         None => Locales::default(),
     };
-    if args.max_bead == 0 {
+    if args.max_bead == Some(0) {
         return Err(Error::Usage("--max-bead must be at least 1".into()));
     }
     if let (Some(s), Some(t)) = (args.src_lang, args.tgt_lang) {
@@ -80,6 +87,8 @@ pub fn run(args: Args) -> Result<()> {
     }
 
     let jobs = collect_jobs(&args)?;
+    // Which scorer runs is settled (and a missing or unusable model refused) before any work.
+    let selected = scorer::select(args.scorer)?;
     let interactive = args.batch.is_some() && std::io::stderr().is_terminal();
 
     // 1. read and check everything
@@ -114,7 +123,10 @@ pub fn run(args: Args) -> Result<()> {
 
     // 2. align
     let mut config = AlignConfig::new(src_lang, tgt_lang);
-    config.max_bead_side = args.max_bead;
+    if selected.embedder.is_some() {
+        config = config.semantic();
+    }
+    config.max_bead_side = args.max_bead.unwrap_or(config.max_bead_side);
     // Presegmented input keeps its lines (bead indices are line numbers); our own
     // segmentation may be corrected where the other language shows a missed boundary.
     config.resegment = !args.presegmented;
@@ -127,13 +139,29 @@ pub fn run(args: Args) -> Result<()> {
             config.seed_terms = tmalign::tm::seed::load_seed_terms(&path, src_lang, tgt_lang)?;
         }
     }
-    let spinner = progress(interactive, 0, "aligning");
+    // The spinner and the embedding bar share the terminal.
+    let bars = MultiProgress::new();
+    let spinner = bars.add(progress(interactive, 0, "aligning"));
     // the segments move into the aligner's input; `loaded` keeps the rest of each pair
     let docs: Vec<_> = loaded
         .iter_mut()
         .map(|p| (std::mem::take(&mut p.src), std::mem::take(&mut p.tgt)))
         .collect();
-    let (docs, alignments): (Vec<_>, Vec<_>) = align_batch_segments(&docs, &config)
+    let with_bar = selected
+        .embedder
+        .as_deref()
+        .map(|inner| scorer::WithProgress {
+            inner,
+            bar: bars.add(scorer::embedding_bar()),
+        });
+    let embedder = with_bar
+        .as_ref()
+        .map(|e| e as &dyn tmalign::align::semantic::SentenceEmbedder);
+    let aligned = align_batch_segments_with(&docs, &config, embedder);
+    if let Some(e) = &with_bar {
+        e.bar.finish_and_clear();
+    }
+    let (docs, alignments): (Vec<_>, Vec<_>) = aligned?
         .into_iter()
         .map(|d| ((d.src, d.tgt), d.alignment))
         .unzip();
@@ -172,6 +200,11 @@ pub fn run(args: Args) -> Result<()> {
         let mut tmx = TmxOptions::new(src_lang, tgt_lang, source_file);
         tmx.locales = locales.clone();
         tmx.creation_date = date;
+        // Which scorer ran; none written means lexical (whose output stays as it was).
+        if selected.embedder.is_some() {
+            tmx.header_props
+                .push(("x-tmalign-scorer".into(), selected.describe()));
+        }
         let mut written = Vec::new();
         if let Some(langs) = seg_langs {
             let paths = seg_paths(&args.out_dir, &pair.job.stem, langs);

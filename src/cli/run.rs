@@ -28,6 +28,11 @@ pub struct Args {
     /// Do not use the seed glossary (`glossary/zh-ru.tsv`) as alignment anchors.
     #[arg(long)]
     pub no_seed: bool,
+    /// Bead scorer: `semantic` adds a multilingual sentence encoder to the lexical evidence
+    /// (needs `tmalign model fetch`), `lexical` does without, `auto` is semantic when the
+    /// model is installed.
+    #[arg(long, default_value = "auto", value_name = "auto|semantic|lexical")]
+    pub scorer: tmalign::align::scorer::ScorerMode,
 }
 
 /// Runs `tmalign run`.
@@ -47,6 +52,7 @@ pub fn run(args: Args) -> tmalign::Result<()> {
             strict: args.strict,
         },
         use_seed: !args.no_seed,
+        scorer: args.scorer,
     };
     let report = pipeline::run(&options)?;
     for file in &report.unpaired {

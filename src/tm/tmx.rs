@@ -98,6 +98,9 @@ pub struct TmxOptions {
     /// Further `<prop>`s per unit, keyed by [`AlignedPair::id`] (`x-part` = `footnote` for a
     /// unit from the footnotes of an office document); written after the standard ones.
     pub unit_props: std::collections::BTreeMap<usize, Vec<(String, String)>>,
+    /// `<prop type="…">` elements of the header (e.g. `x-tmalign-scorer`); none by default,
+    /// and then the header is the empty element it always was.
+    pub header_props: Vec<(String, String)>,
 }
 
 impl TmxOptions {
@@ -112,6 +115,7 @@ impl TmxOptions {
             doctype: true,
             segtype: "sentence",
             unit_props: Default::default(),
+            header_props: Vec::new(),
         }
     }
 }
@@ -239,11 +243,27 @@ pub fn write_tmx_records<W: Write + ?Sized>(
     writeln!(out, r#"<tmx version="1.4">"#)?;
     writeln!(
         out,
-        r#"  <header creationtool="tmalign" creationtoolversion="{}" segtype="{}" o-tmf="tmalign" adminlang="en" srclang="{src_tag}" datatype="plaintext" creationdate="{}"/>"#,
+        r#"  <header creationtool="tmalign" creationtoolversion="{}" segtype="{}" o-tmf="tmalign" adminlang="en" srclang="{src_tag}" datatype="plaintext" creationdate="{}"{}>"#,
         escape_xml(env!("CARGO_PKG_VERSION"), true),
         options.segtype,
-        tmx_date(options.creation_date)
+        tmx_date(options.creation_date),
+        if options.header_props.is_empty() {
+            "/"
+        } else {
+            ""
+        }
     )?;
+    if !options.header_props.is_empty() {
+        for (key, value) in &options.header_props {
+            writeln!(
+                out,
+                r#"    <prop type="{}">{}</prop>"#,
+                escape_xml(key, true),
+                escape_xml(value, false)
+            )?;
+        }
+        writeln!(out, "  </header>")?;
+    }
     writeln!(out, "  <body>")?;
     for record in records {
         write!(out, r#"    <tu tuid="{}""#, escape_xml(&record.tuid, true))?;

@@ -55,8 +55,25 @@ pub fn have_tool(name: &str) -> bool {
 pub const EPOCH: &str = "1700000000";
 
 /// The real binary as a command, for tests that add their own arguments and settings.
+///
+/// It runs without an installed encoder model (an empty `TMALIGN_MODEL_DIR`): `--scorer auto`,
+/// the default, is semantic wherever a model is installed (CI installs one), and the tests
+/// that check lexical output and figures must not depend on that. Tests of the model or the
+/// semantic scorer set the variable themselves (a later `.env` wins).
 pub fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_tmalign"))
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tmalign"));
+    cmd.env("TMALIGN_MODEL_DIR", no_model_dir());
+    cmd
+}
+
+/// An empty model directory shared by the tests of this process.
+pub fn no_model_dir() -> &'static Path {
+    static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let d = std::env::temp_dir().join(format!("tmalign-test-no-model-{}", std::process::id()));
+        std::fs::create_dir_all(&d).expect("create an empty model dir");
+        d
+    })
 }
 
 /// Runs the real binary in `cwd` with a fixed creation date ([`EPOCH`]).
