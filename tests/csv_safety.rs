@@ -38,6 +38,27 @@ fn assert_safe(rows: &[Vec<String>], what: &str) {
     }
 }
 
+/// Aligns the presegmented `<stem>.zh` and `<stem>.ru` of `dir` (zh→ru, no seed) into `out/`.
+fn align_presegmented(dir: &Path, stem: &str) -> std::process::Output {
+    let (zh, ru) = (format!("{stem}.zh"), format!("{stem}.ru"));
+    tmalign(
+        &[
+            "align",
+            &zh,
+            &ru,
+            "--presegmented",
+            "-o",
+            "out",
+            "--no-seed",
+            "--src-lang",
+            "zh",
+            "--tgt-lang",
+            "ru",
+        ],
+        dir,
+    )
+}
+
 #[test]
 fn the_aligner_csv_protects_formula_cells() {
     let d = tempfile::tempdir().unwrap();
@@ -51,22 +72,7 @@ fn the_aligner_csv_protects_formula_cells() {
         "=HYPERLINK(\"http://x\") Привет\n-5 градусов\n@user спасибо\n+7 495 телефон\n",
     )
     .unwrap();
-    let o = tmalign(
-        &[
-            "align",
-            "f.zh",
-            "f.ru",
-            "--presegmented",
-            "-o",
-            "out",
-            "--no-seed",
-            "--src-lang",
-            "zh",
-            "--tgt-lang",
-            "ru",
-        ],
-        d.path(),
-    );
+    let o = align_presegmented(d.path(), "f");
     assert!(o.status.success(), "{}", outputs(&o));
     let rows = cells(&d.path().join("out/f.csv"), b',');
     assert_safe(&rows, "aligner csv");
@@ -246,22 +252,7 @@ fn control_characters_follow_one_rule_in_every_output_and_are_reported() {
     let d = tempfile::tempdir().unwrap();
     std::fs::write(d.path().join("c.zh"), "你好\u{1}世界\n谢谢\u{B}\n").unwrap();
     std::fs::write(d.path().join("c.ru"), "Привет\u{1} мир\nСпасибо\n").unwrap();
-    let o = tmalign(
-        &[
-            "align",
-            "c.zh",
-            "c.ru",
-            "--presegmented",
-            "-o",
-            "out",
-            "--no-seed",
-            "--src-lang",
-            "zh",
-            "--tgt-lang",
-            "ru",
-        ],
-        d.path(),
-    );
+    let o = align_presegmented(d.path(), "c");
     assert!(o.status.success(), "{}", outputs(&o));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
