@@ -321,20 +321,24 @@ fn a_fix_row_whose_id_was_edited_is_refused() {
     assert!(o.status.success(), "{}", outputs(&o));
     let rows = cells(&d.path().join("r.csv"), b',');
     assert_eq!(rows[0].last().map(String::as_str), Some("key"));
+    // `e.csv` holds the header and `fix`; it is imported into `n.tmx`
+    let import = |fix: &[String]| {
+        let mut w = csv::Writer::from_path(d.path().join("e.csv")).unwrap();
+        w.write_record(&rows[0]).unwrap();
+        w.write_record(fix).unwrap();
+        w.flush().unwrap();
+        drop(w);
+        tmalign(
+            &["tm", "import-csv", "e.csv", "--tm", "tm.tmx", "-o", "n.tmx"],
+            d.path(),
+        )
+    };
     // the reviewer fixes row 2 but the id now says 3 (a spreadsheet sort gone wrong)
-    let mut w = csv::Writer::from_path(d.path().join("e.csv")).unwrap();
-    w.write_record(&rows[0]).unwrap();
     let mut fix = rows[2].clone();
     fix[0] = "3".into();
     fix[4] = "Большое спасибо.".into();
     fix[8] = "fix".into();
-    w.write_record(&fix).unwrap();
-    w.flush().unwrap();
-    drop(w);
-    let o = tmalign(
-        &["tm", "import-csv", "e.csv", "--tm", "tm.tmx", "-o", "n.tmx"],
-        d.path(),
-    );
+    let o = import(&fix);
     assert_eq!(o.status.code(), Some(2), "{}", outputs(&o));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
@@ -343,16 +347,8 @@ fn a_fix_row_whose_id_was_edited_is_refused() {
     );
     assert!(!d.path().join("n.tmx").exists());
     // with the right id the fix applies
-    let mut w = csv::Writer::from_path(d.path().join("e.csv")).unwrap();
-    w.write_record(&rows[0]).unwrap();
     fix[0] = "2".into();
-    w.write_record(&fix).unwrap();
-    w.flush().unwrap();
-    drop(w);
-    let o = tmalign(
-        &["tm", "import-csv", "e.csv", "--tm", "tm.tmx", "-o", "n.tmx"],
-        d.path(),
-    );
+    let o = import(&fix);
     assert!(o.status.success(), "{}", outputs(&o));
     assert!(std::fs::read_to_string(d.path().join("n.tmx"))
         .unwrap()
