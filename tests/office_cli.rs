@@ -5,7 +5,7 @@ mod office;
 
 use common::{have_tool, outputs, s, tmalign};
 use office::{docx, odt, press_ru, press_zh, zip_of};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
     let p = dir.join(name);
@@ -134,15 +134,25 @@ fn check_press_release_alignment(out: &Path) {
     }
 }
 
-#[test]
-fn run_pairs_docx_press_release_one_to_one() {
+/// Runs `tmalign run` on `in/release.zh.docx` (the Chinese press release) and `in/<ru_name>`
+/// (`ru` its bytes) into `out`; returns the temporary directory, `in`, `out` and the run.
+fn run_press_release(
+    ru_name: &str,
+    ru: &[u8],
+) -> (tempfile::TempDir, PathBuf, PathBuf, std::process::Output) {
     let d = tempfile::tempdir().unwrap();
     let input = d.path().join("in");
     std::fs::create_dir(&input).unwrap();
     write(&input, "release.zh.docx", &press_docx(true));
-    write(&input, "release.ru.docx", &press_docx(false));
+    write(&input, ru_name, ru);
     let out = d.path().join("out");
     let o = tmalign(&["run", s(&input), "-o", s(&out)], d.path());
+    (d, input, out, o)
+}
+
+#[test]
+fn run_pairs_docx_press_release_one_to_one() {
+    let (_d, _, out, o) = run_press_release("release.ru.docx", &press_docx(false));
     assert!(o.status.success(), "{}", outputs(&o));
     assert!(
         String::from_utf8_lossy(&o.stdout).contains("release: 13 zh sentences, 13 ru sentences"),
@@ -154,13 +164,7 @@ fn run_pairs_docx_press_release_one_to_one() {
 
 #[test]
 fn run_pairs_mixed_formats_and_align_takes_docx() {
-    let d = tempfile::tempdir().unwrap();
-    let input = d.path().join("in");
-    std::fs::create_dir(&input).unwrap();
-    write(&input, "release.zh.docx", &press_docx(true));
-    write(&input, "release.ru.odt", &press_odt(false));
-    let out = d.path().join("out");
-    let o = tmalign(&["run", s(&input), "-o", s(&out)], d.path());
+    let (d, input, out, o) = run_press_release("release.ru.odt", &press_odt(false));
     assert!(o.status.success(), "{}", outputs(&o));
     check_press_release_alignment(&out);
 

@@ -15,147 +15,36 @@ fn out_of_range_counts_are_refused_at_once() {
     write_tmx(&p.join("tm.tmx"), &[("你好。", "Привет.")]);
     let max = "18446744073709551615";
     let over = "18446744073709551616";
+    // the same invocations with one count option (and its value) put in
+    let align = |opt: &[&'static str]| -> Vec<&'static str> {
+        [&["align", "a.zh.txt", "a.ru.txt", "-o", "out"][..], opt].concat()
+    };
+    let lookup = |opt: &[&'static str]| -> Vec<&'static str> {
+        [
+            &["tm", "lookup", "--tm", "tm.tmx", "--no-save"][..],
+            opt,
+            &["你好"],
+        ]
+        .concat()
+    };
+    let glossary = |opt: &[&'static str]| -> Vec<&'static str> {
+        [&["glossary", "tm.tmx", "-o", "g.csv"][..], opt].concat()
+    };
     let cases: Vec<(&str, Vec<&str>)> = vec![
-        (
-            "--max-bead",
-            vec![
-                "align",
-                "a.zh.txt",
-                "a.ru.txt",
-                "-o",
-                "out",
-                "--max-bead",
-                max,
-            ],
-        ),
-        (
-            "--max-bead",
-            vec![
-                "align",
-                "a.zh.txt",
-                "a.ru.txt",
-                "-o",
-                "out",
-                "--max-bead",
-                over,
-            ],
-        ),
-        (
-            "--max-bead",
-            vec![
-                "align",
-                "a.zh.txt",
-                "a.ru.txt",
-                "-o",
-                "out",
-                "--max-bead",
-                "0",
-            ],
-        ),
-        (
-            "--max-bead",
-            vec![
-                "align",
-                "a.zh.txt",
-                "a.ru.txt",
-                "-o",
-                "out",
-                "--max-bead",
-                "9",
-            ],
-        ),
-        (
-            "--max-bead",
-            vec![
-                "align",
-                "a.zh.txt",
-                "a.ru.txt",
-                "-o",
-                "out",
-                "--max-bead=-1",
-            ],
-        ),
-        (
-            "--top",
-            vec![
-                "tm",
-                "lookup",
-                "--tm",
-                "tm.tmx",
-                "--no-save",
-                "--top",
-                max,
-                "你好",
-            ],
-        ),
-        (
-            "--top",
-            vec![
-                "tm",
-                "lookup",
-                "--tm",
-                "tm.tmx",
-                "--no-save",
-                "--top",
-                "0",
-                "你好",
-            ],
-        ),
-        (
-            "--candidates",
-            vec![
-                "tm",
-                "lookup",
-                "--tm",
-                "tm.tmx",
-                "--no-save",
-                "--candidates",
-                max,
-                "你好",
-            ],
-        ),
-        (
-            "--candidates",
-            vec![
-                "tm",
-                "lookup",
-                "--tm",
-                "tm.tmx",
-                "--no-save",
-                "--candidates",
-                "0",
-                "你好",
-            ],
-        ),
-        (
-            "--min",
-            vec![
-                "tm",
-                "lookup",
-                "--tm",
-                "tm.tmx",
-                "--no-save",
-                "--min",
-                "102",
-                "你好",
-            ],
-        ),
-        (
-            "--min-freq",
-            vec!["glossary", "tm.tmx", "-o", "g.csv", "--min-freq", max],
-        ),
-        (
-            "--min-freq",
-            vec!["glossary", "tm.tmx", "-o", "g.csv", "--min-freq", "0"],
-        ),
-        (
-            "--top",
-            vec!["glossary", "tm.tmx", "-o", "g.csv", "--top", max],
-        ),
-        (
-            "--top",
-            vec!["glossary", "tm.tmx", "-o", "g.csv", "--top", "0"],
-        ),
+        ("--max-bead", align(&["--max-bead", max])),
+        ("--max-bead", align(&["--max-bead", over])),
+        ("--max-bead", align(&["--max-bead", "0"])),
+        ("--max-bead", align(&["--max-bead", "9"])),
+        ("--max-bead", align(&["--max-bead=-1"])),
+        ("--top", lookup(&["--top", max])),
+        ("--top", lookup(&["--top", "0"])),
+        ("--candidates", lookup(&["--candidates", max])),
+        ("--candidates", lookup(&["--candidates", "0"])),
+        ("--min", lookup(&["--min", "102"])),
+        ("--min-freq", glossary(&["--min-freq", max])),
+        ("--min-freq", glossary(&["--min-freq", "0"])),
+        ("--top", glossary(&["--top", max])),
+        ("--top", glossary(&["--top", "0"])),
     ];
     for (option, args) in cases {
         let o = tmalign(&args, p);
@@ -168,18 +57,6 @@ fn out_of_range_counts_are_refused_at_once() {
         );
     }
     // in range: accepted
-    let o = tmalign(
-        &[
-            "align",
-            "a.zh.txt",
-            "a.ru.txt",
-            "-o",
-            "out",
-            "--max-bead",
-            "8",
-            "--no-seed",
-        ],
-        p,
-    );
+    let o = tmalign(&align(&["--max-bead", "8", "--no-seed"]), p);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }

@@ -28,6 +28,24 @@ fn tmx(dir: &Path, name: &str) -> PathBuf {
     p
 }
 
+/// The pair `in/a.zh.txt`, `in/a.ru.txt` in `dir` and an existing `out` directory (returned).
+fn pair_in_and_out(dir: &Path) -> PathBuf {
+    pair(&dir.join("in"), "a");
+    let out = dir.join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    out
+}
+
+/// `args` ended with exit status 2, refusing to overwrite an input.
+fn assert_refused_as_input(args: &[&str], o: &std::process::Output) {
+    assert_eq!(o.status.code(), Some(2), "{args:?}\n{}", outputs(o));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("refusing to overwrite an input"),
+        "{args:?}\n{}",
+        outputs(o)
+    );
+}
+
 fn names(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
         .map(|r| {
@@ -74,13 +92,7 @@ fn a_path_through_a_directory_that_does_not_exist_cannot_overwrite_an_input() {
         ],
     ];
     for args in cases {
-        let o = tmalign(&args, d.path());
-        assert_eq!(o.status.code(), Some(2), "{args:?}\n{}", outputs(&o));
-        assert!(
-            String::from_utf8_lossy(&o.stderr).contains("refusing to overwrite an input"),
-            "{args:?}\n{}",
-            outputs(&o)
-        );
+        assert_refused_as_input(&args, &tmalign(&args, d.path()));
         assert_eq!(std::fs::read(&a).unwrap(), before, "{args:?}");
         assert!(!x.join("nope").exists(), "{args:?} created x/nope");
     }
@@ -127,13 +139,7 @@ fn align_and_run_outputs_through_a_missing_directory_cannot_overwrite_an_input()
         vec!["run", "x/b.tmx", "-o", "x/nope/..", "--no-seed"],
     ];
     for args in cases {
-        let o = tmalign(&args, d.path());
-        assert_eq!(o.status.code(), Some(2), "{args:?}\n{}", outputs(&o));
-        assert!(
-            String::from_utf8_lossy(&o.stderr).contains("refusing to overwrite an input"),
-            "{args:?}\n{}",
-            outputs(&o)
-        );
+        assert_refused_as_input(&args, &tmalign(&args, d.path()));
         assert!(!x.join("nope").exists(), "{args:?} created x/nope");
     }
     assert_eq!(std::fs::read_to_string(&a).unwrap(), ZH);
@@ -248,10 +254,8 @@ fn run_refuses_two_jobs_with_one_stem_before_writing_anything() {
 #[test]
 fn run_checks_every_output_against_the_inputs_before_the_first_write() {
     let d = tempfile::tempdir().unwrap();
-    pair(&d.path().join("in"), "a");
+    let out = pair_in_and_out(d.path());
     // a bilingual input that sits where the job `z` writes its TMX
-    let out = d.path().join("out");
-    std::fs::create_dir_all(&out).unwrap();
     let z = out.join("z.tmx");
     std::fs::write(&z, format!("{ZH}\n{RU}")).unwrap();
     let o = tmalign(
@@ -297,9 +301,7 @@ fn a_failed_run_keeps_the_old_output_set_whole() {
 #[test]
 fn stale_temporaries_of_dead_writers_are_removed_and_nothing_else() {
     let d = tempfile::tempdir().unwrap();
-    pair(&d.path().join("in"), "a");
-    let out = d.path().join("out");
-    std::fs::create_dir_all(&out).unwrap();
+    let out = pair_in_and_out(d.path());
     // pid 0 is never a user process: its writer is gone
     let dead = out.join(".tmalign-0-killed1.tmp");
     let alive = out.join(format!(".tmalign-{}-busy22.tmp", std::process::id()));

@@ -23,17 +23,14 @@ fn in_place_refuses_to_lose_content_and_says_what() {
     std::fs::write(d.path().join("rich.tmx"), RICH).unwrap();
     let o = tmalign(&["tm", "export-csv", "rich.tmx", "-o", "r.csv"], d.path());
     assert!(o.status.success(), "{}", outputs(&o));
-    let o = tmalign(
-        &[
-            "tm",
-            "import-csv",
-            "r.csv",
-            "--tm",
-            "rich.tmx",
-            "--in-place",
-        ],
-        d.path(),
-    );
+    // imports the review into rich.tmx's units, written as `to` says
+    let import = |to: &[&str]| {
+        tmalign(
+            &[&["tm", "import-csv", "r.csv", "--tm", "rich.tmx"][..], to].concat(),
+            d.path(),
+        )
+    };
+    let o = import(&["--in-place"]);
     assert_eq!(o.status.code(), Some(2), "{}", outputs(&o));
     let err = String::from_utf8_lossy(&o.stderr);
     for what in [
@@ -51,18 +48,7 @@ fn in_place_refuses_to_lose_content_and_says_what() {
         RICH
     );
     // to another file: written, with a warning; unit note and prop kept
-    let o = tmalign(
-        &[
-            "tm",
-            "import-csv",
-            "r.csv",
-            "--tm",
-            "rich.tmx",
-            "-o",
-            "new.tmx",
-        ],
-        d.path(),
-    );
+    let o = import(&["-o", "new.tmx"]);
     assert!(o.status.success(), "{}", outputs(&o));
     assert!(String::from_utf8_lossy(&o.stderr).contains("warning: new.tmx will not have"));
     let new = std::fs::read_to_string(d.path().join("new.tmx")).unwrap();

@@ -58,3 +58,19 @@ fn lang_map(arg: Option<&str>) -> tmalign::Result<tmalign::tm::reader::LangMap> 
 fn print_out(text: &str) -> tmalign::Result<()> {
     super::out::print(text)
 }
+
+/// Prints `report` as one line of JSON when `json`, else the line(s) `text` makes.
+fn print_report(
+    report: &impl serde::Serialize,
+    json: bool,
+    text: impl FnOnce() -> String,
+) -> tmalign::Result<()> {
+    if json {
+        print_out(&format!(
+            "{}\n",
+            serde_json::to_string(report).map_err(|e| tmalign::Error::Internal(e.to_string()))?
+        ))
+    } else {
+        print_out(&text())
+    }
+}

@@ -159,6 +159,20 @@ pub const MAX_INPUT_BYTES: u64 = 1 << 30;
 /// lines): at most [`MAX_INPUT_BYTES`], and refused at once when its first 64 KiB hold a NUL
 /// byte (binary, `/dev/zero`).
 pub fn read_text_file(path: &Path) -> Result<Vec<u8>> {
+    read_checked(path, |head| {
+        if head.contains(&0) {
+            return Err(crate::Error::bad_input(
+                path,
+                "looks like a binary file (NUL bytes), not UTF-8 text",
+            ));
+        }
+        Ok(())
+    })
+}
+
+/// Reads a file of at most [`MAX_INPUT_BYTES`], handing its first 64 KiB to `check_head`
+/// before the rest is read, so that a binary file is refused at once.
+fn read_checked(path: &Path, check_head: impl FnOnce(&[u8]) -> Result<()>) -> Result<Vec<u8>> {
     use std::io::Read;
     let io = |e| crate::Error::io(path, e);
     let file = std::fs::File::open(path).map_err(io)?;
@@ -168,12 +182,7 @@ pub fn read_text_file(path: &Path) -> Result<Vec<u8>> {
         .take(64 * 1024)
         .read_to_end(&mut bytes)
         .map_err(io)?;
-    if bytes.contains(&0) {
-        return Err(crate::Error::bad_input(
-            path,
-            "looks like a binary file (NUL bytes), not UTF-8 text",
-        ));
-    }
+    check_head(&bytes)?;
     input.read_to_end(&mut bytes).map_err(io)?;
     too_big(path, &bytes)?;
     Ok(bytes)
@@ -195,32 +204,22 @@ fn too_big(path: &Path, bytes: &[u8]) -> Result<()> {
 /// Reads a file of at most [`MAX_INPUT_BYTES`]. The first 64 KiB are checked for binary
 /// content before the rest is read, so `/dev/zero` or a disk image is refused at once.
 fn read_input(path: &Path, options: &IngestOptions) -> Result<Vec<u8>> {
-    use std::io::Read;
-    let io = |e| crate::Error::io(path, e);
-    let file = std::fs::File::open(path).map_err(io)?;
-    let mut input = file.take(MAX_INPUT_BYTES + 1);
-    let mut bytes = Vec::new();
-    (&mut input)
-        .take(64 * 1024)
-        .read_to_end(&mut bytes)
-        .map_err(io)?;
-    // UTF-16 (by BOM or by --encoding) has NUL bytes; `decode` makes the same exception
-    let utf16 = match &options.encoding {
-        Some(label) => {
-            let enc = encoding::lookup_label(label)?;
-            enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE
+    read_checked(path, |bytes| {
+        // UTF-16 (by BOM or by --encoding) has NUL bytes; `decode` makes the same exception
+        let utf16 = match &options.encoding {
+            Some(label) => {
+                let enc = encoding::lookup_label(label)?;
+                enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE
+            }
+            None => encoding_rs::Encoding::for_bom(bytes)
+                .is_some_and(|(enc, _)| enc != encoding_rs::UTF_8),
+        };
+        // Office containers and PDFs are binary by design: `ingest_bytes` reads them.
+        if !utf16 && !office::is_container(bytes) {
+            encoding::check_not_binary(path, bytes)?;
         }
-        None => {
-            encoding_rs::Encoding::for_bom(&bytes).is_some_and(|(enc, _)| enc != encoding_rs::UTF_8)
-        }
-    };
-    // Office containers and PDFs are binary by design: `ingest_bytes` reads them.
-    if !utf16 && !office::is_container(&bytes) {
-        encoding::check_not_binary(path, &bytes)?;
-    }
-    input.read_to_end(&mut bytes).map_err(io)?;
-    too_big(path, &bytes)?;
-    Ok(bytes)
+        Ok(())
+    })
 }
 
 /// Cleans the bytes of a file; `path` is used for messages and format hints only.

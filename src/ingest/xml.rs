@@ -92,20 +92,18 @@ impl<'a> XmlPull<'a> {
                 Event::GeneralRef(r) => {
                     let name = String::from_utf8_lossy(&r).into_owned();
                     let text = match name.as_str() {
-                        "amp" => "&".to_string(),
-                        "lt" => "<".to_string(),
-                        "gt" => ">".to_string(),
-                        "quot" => "\"".to_string(),
-                        "apos" => "'".to_string(),
                         n if n.starts_with('#') => match r.resolve_char_ref() {
                             Ok(Some(c)) => c.to_string(),
                             _ => return Err(self.error(format!("invalid reference &{n};"))),
                         },
-                        n => {
-                            return Err(self.error(format!(
-                                "undefined entity &{n}; (entities are never expanded)"
-                            )))
-                        }
+                        n => match predefined_entity(n) {
+                            Some(t) => t.to_string(),
+                            None => {
+                                return Err(self.error(format!(
+                                    "undefined entity &{n}; (entities are never expanded)"
+                                )))
+                            }
+                        },
                     };
                     XmlEvent::Text(Cow::Owned(text))
                 }
@@ -173,6 +171,18 @@ pub fn local(name: &[u8]) -> &[u8] {
         Some(i) => &name[i + 1..],
         None => name,
     }
+}
+
+/// The text of one of XML's five predefined entities (`amp`, `lt`, `gt`, `quot`, `apos`).
+pub(crate) fn predefined_entity(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "amp" => "&",
+        "lt" => "<",
+        "gt" => ">",
+        "quot" => "\"",
+        "apos" => "'",
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

@@ -13,7 +13,6 @@ use super::{
     WHEEL_SIZE,
 };
 use indicatif::{ProgressBar, ProgressStyle};
-use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -254,27 +253,17 @@ fn copy_hashing(
     dest: &Path,
     bar: &ProgressBar,
 ) -> Result<(u64, String), CopyError> {
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 17];
-    let mut total = 0u64;
-    loop {
-        let n = match reader.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(CopyError::Read(e)),
-        };
-        hasher.update(&buf[..n]);
+    let copied = super::hash_chunks(reader, 1 << 17, CopyError::Read, |chunk, total| {
         writer
-            .write_all(&buf[..n])
+            .write_all(chunk)
             .map_err(|e| CopyError::Write(dest.to_path_buf(), e))?;
-        total += n as u64;
         bar.set_position(total);
-    }
+        Ok(())
+    })?;
     writer
         .flush()
         .map_err(|e| CopyError::Write(dest.to_path_buf(), e))?;
-    Ok((total, super::hex(&hasher.finalize())))
+    Ok(copied)
 }
 
 /// Flushes `tmp` to disk, makes it an ordinary readable file and renames it to `dest`, then

@@ -138,17 +138,30 @@ pub fn model_dir(dir: Option<&Path>) -> Result<PathBuf, Error> {
 
 /// Size and sha256 (lowercase hex) of what `reader` yields.
 pub fn sha256_reader(mut reader: impl Read) -> std::io::Result<(u64, String)> {
+    hash_chunks(&mut reader, 1 << 16, |e| e, |_, _| Ok(()))
+}
+
+/// Reads `reader` to the end in chunks of `buf_len` bytes, hashing each and handing it to
+/// `chunk` with the byte count so far (this chunk included); returns the byte count and
+/// sha256 (lowercase hex). Read errors go through `read_error`; interrupted reads are retried.
+pub(crate) fn hash_chunks<E>(
+    reader: &mut dyn Read,
+    buf_len: usize,
+    read_error: impl Fn(std::io::Error) -> E,
+    mut chunk: impl FnMut(&[u8], u64) -> Result<(), E>,
+) -> Result<(u64, String), E> {
     let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
+    let mut buf = vec![0u8; buf_len];
     let mut total = 0u64;
     loop {
         let n = match reader.read(&mut buf) {
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
+            Err(e) => return Err(read_error(e)),
         };
         hasher.update(&buf[..n]);
+        chunk(&buf[..n], total + n as u64)?;
         total += n as u64;
     }
     Ok((total, hex(&hasher.finalize())))

@@ -38,6 +38,7 @@ mod source;
 /// Most attributes one element may have (TMX elements have at most a dozen).
 pub const MAX_ATTRIBUTES: usize = 256;
 
+use crate::ingest::xml::predefined_entity;
 use crate::tm::tmx::is_xml_char;
 use crate::{Error, Lang, Result};
 use quick_xml::events::{BytesStart, Event};
@@ -424,11 +425,6 @@ impl<R: BufRead> TmxReader<R> {
                     Err(_) => return Err(self.error_at(start, "reference is not valid UTF-8")),
                 };
                 let text = match name.as_str() {
-                    "amp" => "&".to_string(),
-                    "lt" => "<".to_string(),
-                    "gt" => ">".to_string(),
-                    "quot" => "\"".to_string(),
-                    "apos" => "'".to_string(),
                     n if n.starts_with('#') => match r.resolve_char_ref() {
                         Ok(Some(c)) if is_xml_char(c) => c.to_string(),
                         Ok(Some(c)) => {
@@ -447,14 +443,17 @@ impl<R: BufRead> TmxReader<R> {
                             ))
                         }
                     },
-                    n => {
-                        return Err(self.error_at(
-                            start,
-                            format!(
-                                "undefined entity &{n}; (TMX files may only use &amp; &lt; &gt; &quot; &apos;)"
-                            ),
-                        ))
-                    }
+                    n => match predefined_entity(n) {
+                        Some(t) => t.to_string(),
+                        None => {
+                            return Err(self.error_at(
+                                start,
+                                format!(
+                                    "undefined entity &{n}; (TMX files may only use &amp; &lt; &gt; &quot; &apos;)"
+                                ),
+                            ))
+                        }
+                    },
                 };
                 return Ok(Some(Ev::Text(text)));
             }

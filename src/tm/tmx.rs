@@ -227,6 +227,23 @@ pub fn write_tmx<W: Write + ?Sized>(
     write_tmx_records(out, &records, options)
 }
 
+/// Writes one `<prop type="key">value</prop>` line per pair, each after `indent`.
+fn write_props<W: Write + ?Sized>(
+    out: &mut W,
+    indent: &str,
+    props: &[(String, String)],
+) -> io::Result<()> {
+    for (key, value) in props {
+        writeln!(
+            out,
+            r#"{indent}<prop type="{}">{}</prop>"#,
+            escape_xml(key, true),
+            escape_xml(value, false)
+        )?;
+    }
+    Ok(())
+}
+
 /// Writes a TMX document with one `<tu>` per record (`options.source_file` is not used: the
 /// records carry their own properties); returns the number of units written.
 pub fn write_tmx_records<W: Write + ?Sized>(
@@ -254,14 +271,7 @@ pub fn write_tmx_records<W: Write + ?Sized>(
         }
     )?;
     if !options.header_props.is_empty() {
-        for (key, value) in &options.header_props {
-            writeln!(
-                out,
-                r#"    <prop type="{}">{}</prop>"#,
-                escape_xml(key, true),
-                escape_xml(value, false)
-            )?;
-        }
+        write_props(out, "    ", &options.header_props)?;
         writeln!(out, "  </header>")?;
     }
     writeln!(out, "  <body>")?;
@@ -271,14 +281,7 @@ pub fn write_tmx_records<W: Write + ?Sized>(
             write!(out, r#" {key}="{}""#, escape_xml(value, true))?;
         }
         writeln!(out, ">")?;
-        for (key, value) in &record.props {
-            writeln!(
-                out,
-                r#"      <prop type="{}">{}</prop>"#,
-                escape_xml(key, true),
-                escape_xml(value, false)
-            )?;
-        }
+        write_props(out, "      ", &record.props)?;
         for note in &record.notes {
             writeln!(out, "      <note>{}</note>", escape_xml(note, false))?;
         }

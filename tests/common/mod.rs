@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests (each test file uses a subset).
 #![allow(dead_code)]
 
+pub mod long_words;
+
 use std::ffi::OsStr;
 use std::io::Write;
 use std::path::{Path, PathBuf};

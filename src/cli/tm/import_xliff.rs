@@ -27,13 +27,8 @@ pub fn run(args: Args) -> Result<()> {
         approved_only: args.approved_only,
     };
     let report = import_xliff(&args.inputs, &args.output, &options)?;
-    if args.json {
-        super::print_out(&format!(
-            "{}\n",
-            serde_json::to_string(&report).map_err(|e| tmalign::Error::Internal(e.to_string()))?
-        ))?;
-    } else {
-        super::print_out(&format!(
+    super::print_report(&report, args.json, || {
+        format!(
             "{}: {} units ({}→{}) from {} file(s); {} left out (untranslated, unconfirmed or empty)\n",
             args.output.display(),
             report.written,
@@ -41,7 +36,6 @@ pub fn run(args: Args) -> Result<()> {
             report.languages.1,
             report.files,
             report.skipped
-        ))?;
-    }
-    Ok(())
+        )
+    })
 }

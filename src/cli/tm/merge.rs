@@ -36,13 +36,8 @@ pub fn run(args: Args) -> Result<()> {
         lang_map: super::lang_map(args.lang_map.as_deref())?,
     };
     let report = merge_to_file(&args.inputs, &args.output, &options)?;
-    if args.json {
-        super::print_out(&format!(
-            "{}\n",
-            serde_json::to_string(&report).map_err(|e| tmalign::Error::Internal(e.to_string()))?
-        ))?;
-    } else {
-        super::print_out(&format!(
+    super::print_report(&report, args.json, || {
+        format!(
             "read {}, skipped (missing a side) {}, duplicates removed {}, variants collapsed {}, written {} → {}\n",
             report.read,
             report.skipped,
@@ -50,7 +45,6 @@ pub fn run(args: Args) -> Result<()> {
             report.variants_collapsed,
             report.written,
             args.output.display()
-        ))?;
-    }
-    Ok(())
+        )
+    })
 }

@@ -22,13 +22,5 @@ pub fn run(args: Args) -> Result<()> {
     let map = super::lang_map(args.lang_map.as_deref())?;
     // streaming: memory does not grow with the file (hashes of the texts only)
     let stats = tm_stats_file(&args.input, &map)?;
-    if args.json {
-        super::print_out(&format!(
-            "{}\n",
-            serde_json::to_string(&stats).map_err(|e| tmalign::Error::Internal(e.to_string()))?
-        ))?;
-    } else {
-        super::print_out(&stats.to_string())?;
-    }
-    Ok(())
+    super::print_report(&stats, args.json, || stats.to_string())
 }
