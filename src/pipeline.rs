@@ -221,8 +221,24 @@ pub fn prepare(
     ingest_options: &IngestOptions,
     src_lang: Lang,
 ) -> Result<Prepared> {
-    let segment = |lang: Lang, paragraphs: &[String]| {
-        segment_paragraphs(segmenter_for(lang).as_ref(), paragraphs)
+    prepare_with_rules(job, splitter, ingest_options, src_lang, None)
+}
+
+/// [`prepare`] with the sentences cut by the SRX rules of `rules` (`--rules`) when given.
+pub fn prepare_with_rules(
+    job: &Job,
+    splitter: &LanguageSplitter,
+    ingest_options: &IngestOptions,
+    src_lang: Lang,
+    rules: Option<&Path>,
+) -> Result<Prepared> {
+    // (an SRX file need not have rules for every language, only for those of the job)
+    let segment = |lang: Lang, paragraphs: &[String]| -> Result<Vec<Vec<String>>> {
+        let segmenter = match rules {
+            Some(srx) => crate::segment::segmenter_from_srx(srx, lang)?,
+            None => segmenter_for(lang),
+        };
+        Ok(segment_paragraphs(segmenter.as_ref(), paragraphs))
     };
     match job {
         Job::Pair { stem, src, tgt } => {
@@ -233,13 +249,13 @@ pub fn prepare(
                 src: Side {
                     lang: src.1,
                     path: src.0.clone(),
-                    paragraphs: segment(src.1, &src_doc.paragraphs),
+                    paragraphs: segment(src.1, &src_doc.paragraphs)?,
                     parts: src_doc.parts.clone(),
                 },
                 tgt: Side {
                     lang: tgt.1,
                     path: tgt.0.clone(),
-                    paragraphs: segment(tgt.1, &tgt_doc.paragraphs),
+                    paragraphs: segment(tgt.1, &tgt_doc.paragraphs)?,
                     parts: tgt_doc.parts.clone(),
                 },
             })
@@ -276,13 +292,13 @@ pub fn prepare(
                 src: Side {
                     lang: a,
                     path: path.clone(),
-                    paragraphs: segment(a, &pa),
+                    paragraphs: segment(a, &pa)?,
                     parts: Vec::new(),
                 },
                 tgt: Side {
                     lang: b,
                     path: path.clone(),
-                    paragraphs: segment(b, &pb),
+                    paragraphs: segment(b, &pb)?,
                     parts: Vec::new(),
                 },
             })
@@ -307,6 +323,50 @@ pub struct RunOptions {
     pub use_seed: bool,
     /// Bead scorer (`--scorer`).
     pub scorer: ScorerMode,
+    /// Output formats (`--formats`; default TMX, review CSV, beads). The `.seg` files are
+    /// written with the beads, whose indices are their line numbers.
+    pub formats: Vec<OutputFormat>,
+    /// Seed glossary file (`--seed`) instead of the built-in one.
+    pub seed: Option<PathBuf>,
+    /// Largest number of segments on one side of a bead (`--max-bead`; default the aligner's).
+    pub max_bead: Option<usize>,
+    /// Language tags of the TMX (`--locales`).
+    pub locales: crate::tm::tmx::Locales,
+    /// SRX rules for the segmentation (`--rules`) instead of the built-in ones.
+    pub rules: Option<PathBuf>,
+    /// `creationid` of the units (`--user`).
+    pub user: String,
+    /// Units below this confidence go to `<stem>.low.tmx` (`--min-confidence`).
+    pub min_confidence: Option<f64>,
+    /// Name of the combined TMX over all jobs (`DIR/<name>.tmx`, written when there are two
+    /// or more jobs); `None`: not written.
+    pub project: Option<String>,
+    /// Show progress bars on standard error (the CLI sets it when that is a terminal).
+    pub progress: bool,
+}
+
+impl RunOptions {
+    /// The defaults of `tmalign run` for `inputs` and `out_dir`.
+    pub fn new(inputs: Vec<PathBuf>, out_dir: PathBuf) -> Self {
+        RunOptions {
+            inputs,
+            out_dir,
+            languages: Lang::ALL.to_vec(),
+            src_lang: Lang::Zh,
+            ingest: IngestOptions::default(),
+            use_seed: true,
+            scorer: ScorerMode::Auto,
+            formats: OutputFormat::ALL.to_vec(),
+            seed: None,
+            max_bead: None,
+            locales: Default::default(),
+            rules: None,
+            user: crate::tm::ops::review::default_user(),
+            min_confidence: None,
+            project: Some("project".into()),
+            progress: false,
+        }
+    }
 }
 
 /// What one job produced.
@@ -354,6 +414,27 @@ pub struct RunReport {
     pub unpaired: Vec<PathBuf>,
     /// Files written.
     pub written: Vec<PathBuf>,
+    /// The seed glossary of each language pair aligned, as said to the user
+    /// (`zh-ru: built-in glossary/zh-ru.tsv (533 term pairs)`).
+    pub seeds: Vec<String>,
+}
+
+/// A progress bar on standard error when `visible`, else a hidden one.
+fn progress_bar(visible: bool, len: usize, what: &'static str) -> indicatif::ProgressBar {
+    use indicatif::{ProgressBar, ProgressStyle};
+    if !visible {
+        return ProgressBar::hidden();
+    }
+    if len == 0 {
+        let s = ProgressBar::new_spinner().with_message(what);
+        s.enable_steady_tick(std::time::Duration::from_millis(120));
+        return s;
+    }
+    let style = ProgressStyle::with_template("{msg:>9} [{bar:30}] {pos}/{len} {prefix}")
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+    ProgressBar::new(len as u64)
+        .with_style(style)
+        .with_message(what)
 }
 
 /// Runs the main job: plans jobs from the inputs, prepares all of them (so that bad input
@@ -365,8 +446,16 @@ pub fn run(options: &RunOptions) -> Result<RunReport> {
     let (jobs, mut unpaired) = plan_jobs(&files, options.src_lang);
     let splitter = LanguageSplitter::new(&options.languages);
     let mut prepared = Vec::with_capacity(jobs.len());
+    let bar = progress_bar(options.progress, jobs.len(), "reading");
     for job in &jobs {
-        match prepare(job, &splitter, &options.ingest, options.src_lang) {
+        bar.set_prefix(job.stem().to_string());
+        match prepare_with_rules(
+            job,
+            &splitter,
+            &options.ingest,
+            options.src_lang,
+            options.rules.as_deref(),
+        ) {
             Ok(p) => prepared.push(p),
             // A monolingual document among the inputs is not a job, but is not fatal either.
             Err(Error::BadInput { message, .. })
@@ -377,7 +466,9 @@ pub fn run(options: &RunOptions) -> Result<RunReport> {
             }
             Err(e) => return Err(e),
         }
+        bar.inc(1);
     }
+    bar.finish_and_clear();
     if prepared.is_empty() {
         let what = options
             .inputs
@@ -390,19 +481,19 @@ pub fn run(options: &RunOptions) -> Result<RunReport> {
         ));
     }
     let inputs: Vec<PathBuf> = jobs.iter().flat_map(Job::inputs).collect();
-    // Every check before the first write: no two jobs may write the same files, and no
-    // output may overwrite an input.
-    check_outputs(&prepared, &options.out_dir, &inputs)?;
-    let mut report = RunReport {
-        unpaired,
-        ..RunReport::default()
-    };
     // Pairs of different language combinations are aligned in separate batches, so the
     // lexicon learnt over a batch is always for one language pair.
     let mut groups: BTreeMap<(Lang, Lang), Vec<usize>> = BTreeMap::new();
     for (i, p) in prepared.iter().enumerate() {
         groups.entry((p.src.lang, p.tgt.lang)).or_default().push(i);
     }
+    // Every check before the first write: no two jobs may write the same files, and no
+    // output may overwrite an input.
+    check_outputs(&prepared, &groups, options, &inputs)?;
+    let mut report = RunReport {
+        unpaired,
+        ..RunReport::default()
+    };
     let mut alignments: Vec<Option<Alignment>> = vec![None; prepared.len()];
     let with_bar = selected
         .embedder
@@ -414,6 +505,7 @@ pub fn run(options: &RunOptions) -> Result<RunReport> {
     let embedder = with_bar
         .as_ref()
         .map(|e| e as &dyn crate::align::semantic::SentenceEmbedder);
+    let mut seeds: BTreeMap<(Lang, Lang), Option<String>> = BTreeMap::new();
     for ((sl, tl), members) in &groups {
         let mut config = AlignConfig::new(*sl, *tl);
         // Our own segmentation misses unpunctuated boundaries (headlines); the aligner may
@@ -422,64 +514,194 @@ pub fn run(options: &RunOptions) -> Result<RunReport> {
         if embedder.is_some() {
             config = config.semantic();
         }
-        if options.use_seed {
-            if let Some(path) = tm::seed::find_seed_glossary(*sl, *tl) {
-                config.seed_terms = tm::seed::load_seed_terms(&path, *sl, *tl)?;
-            }
+        config.max_bead_side = options.max_bead.unwrap_or(config.max_bead_side);
+        let seed = if options.use_seed {
+            tm::seed::choose_seed(options.seed.as_deref(), *sl, *tl)?
+        } else {
+            None
+        };
+        let said = tm::seed::describe_seed(seed.as_ref(), options.use_seed);
+        report.seeds.push(format!("{sl}-{tl}: {said}"));
+        seeds.insert((*sl, *tl), seed.as_ref().map(|s| s.describe()));
+        if let Some(seed) = seed {
+            config.seed_terms = seed.terms;
         }
         let docs: Vec<(Vec<Segment>, Vec<Segment>)> = members
             .iter()
             .map(|&i| (prepared[i].src.segments(), prepared[i].tgt.segments()))
             .collect();
+        let spinner = progress_bar(options.progress && with_bar.is_none(), 0, "aligning");
         let aligned = align_batch_segments_with(&docs, &config, embedder);
+        spinner.finish_and_clear();
         for (&i, a) in members.iter().zip(aligned?) {
             prepared[i].src.set_segments(&a.src);
             prepared[i].tgt.set_segments(&a.tgt);
             alignments[i] = Some(a.alignment);
         }
     }
+    if let Some(b) = &with_bar {
+        b.bar.finish_and_clear();
+    }
     // All outputs are staged under temporary names and put in place together at the end, so
     // a failure (or a kill) never leaves a new `.seg` beside an old `.tmx`.
     let mut set = crate::output::OutputSet::new();
+    let date = tm::tmx::creation_date();
+    let mut staged: Vec<(Vec<tm::AlignedPair>, TmxOptions)> = Vec::with_capacity(prepared.len());
     for (p, alignment) in prepared.iter().zip(alignments) {
         let alignment = alignment.unwrap_or_default();
-        stage_outputs(&mut set, p, &alignment, options, &selected)?;
+        let seed = seeds.get(&(p.src.lang, p.tgt.lang)).cloned().flatten();
+        staged.push(stage_outputs(
+            &mut set, p, &alignment, options, &selected, date, seed,
+        )?);
         report.jobs.push(job_report(p, &alignment));
+    }
+    if options.formats.contains(&OutputFormat::Tmx) {
+        for (langs, members) in &groups {
+            if let Some(path) = project_path(options, &groups, *langs) {
+                let parts: Vec<&(Vec<tm::AlignedPair>, TmxOptions)> =
+                    members.iter().map(|&i| &staged[i]).collect();
+                stage_project(&mut set, &path, &parts, options)?;
+            }
+        }
     }
     report.written = set.commit()?;
     Ok(report)
 }
 
-/// The output paths of a prepared job: its two `.seg` files, then one per format.
-fn job_outputs(p: &Prepared, out_dir: &Path) -> Vec<PathBuf> {
-    let mut paths: Vec<PathBuf> = [&p.src, &p.tgt]
-        .iter()
-        .map(|side| out_dir.join(format!("{}.{}.seg", p.stem, side.lang.code())))
-        .collect();
+/// The combined TMX of the jobs in `langs`: `DIR/<project>.tmx`, or
+/// `DIR/<project>.<src>-<tgt>.tmx` when the run aligned several language pairs; `None` when
+/// not asked for or the run has fewer than two jobs.
+fn project_path(
+    options: &RunOptions,
+    groups: &BTreeMap<(Lang, Lang), Vec<usize>>,
+    (sl, tl): (Lang, Lang),
+) -> Option<PathBuf> {
+    let name = options.project.as_deref()?;
+    let jobs: usize = groups.values().map(Vec::len).sum();
+    if jobs < 2 || groups.get(&(sl, tl)).is_none_or(Vec::is_empty) {
+        return None;
+    }
+    Some(if groups.len() == 1 {
+        options.out_dir.join(format!("{name}.tmx"))
+    } else {
+        options.out_dir.join(format!("{name}.{sl}-{tl}.tmx"))
+    })
+}
+
+/// Stages the combined TMX of `parts` (each job's pairs and TMX options, in job order): every
+/// unit as the job's TMX has it (its `x-document` names the job), `tuid`s renumbered 1, 2, 3…
+/// over the file; split into `.low.tmx` like the jobs' TMX with `--min-confidence`.
+fn stage_project(
+    set: &mut crate::output::OutputSet,
+    path: &Path,
+    parts: &[&(Vec<tm::AlignedPair>, TmxOptions)],
+    options: &RunOptions,
+) -> Result<()> {
+    let Some((_, first)) = parts.first() else {
+        return Ok(());
+    };
+    let (mut high, mut low) = (Vec::new(), Vec::new());
+    for (pairs, tmx_options) in parts {
+        for pair in pairs.iter().filter(|p| p.is_translation()) {
+            let record = tm::tmx::record_of(pair, tmx_options);
+            match options.min_confidence {
+                Some(min) if pair.bead.confidence < min => low.push(record),
+                _ => high.push(record),
+            }
+        }
+    }
+    let mut write = |path: &Path, mut records: Vec<tm::tmx::TmxRecord>| {
+        for (i, r) in records.iter_mut().enumerate() {
+            r.tuid = (i + 1).to_string();
+        }
+        set.add_with(path, |w| {
+            tm::tmx::write_tmx_records(w, &records, first).map(|_| ())
+        })
+    };
+    write(path, high)?;
+    if options.min_confidence.is_some() {
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        write(&tm::low_tmx_path(&options.out_dir, &stem), low)?;
+    }
+    Ok(())
+}
+
+/// The output paths of a prepared job: its two `.seg` files (with the beads), then one per
+/// format (and the `.low.tmx` with `--min-confidence`).
+fn job_outputs(p: &Prepared, options: &RunOptions) -> Vec<PathBuf> {
+    let out_dir = &options.out_dir;
+    let mut paths: Vec<PathBuf> = Vec::new();
+    if options.formats.contains(&OutputFormat::Beads) {
+        paths.extend(
+            [&p.src, &p.tgt]
+                .iter()
+                .map(|side| out_dir.join(format!("{}.{}.seg", p.stem, side.lang.code()))),
+        );
+    }
     paths.extend(
-        tm::output_paths(out_dir, &p.stem, &OutputFormat::ALL)
+        tm::output_paths(out_dir, &p.stem, &options.formats)
             .into_iter()
             .map(|(_, path)| path),
     );
+    if options.min_confidence.is_some() && options.formats.contains(&OutputFormat::Tmx) {
+        paths.push(tm::low_tmx_path(out_dir, &p.stem));
+    }
     paths
 }
 
-/// Refuses two jobs that would write the same output stem, and any output that is an input.
-fn check_outputs(prepared: &[Prepared], out_dir: &Path, inputs: &[PathBuf]) -> Result<()> {
-    let mut stems: BTreeMap<&str, &Prepared> = BTreeMap::new();
+/// Refuses two jobs that would write the same output (the combined TMX included), and any
+/// output that is an input.
+fn check_outputs(
+    prepared: &[Prepared],
+    groups: &BTreeMap<(Lang, Lang), Vec<usize>>,
+    options: &RunOptions,
+    inputs: &[PathBuf],
+) -> Result<()> {
+    let mut written: BTreeMap<PathBuf, &Path> = BTreeMap::new();
     for p in prepared {
-        if let Some(first) = stems.insert(&p.stem, p) {
-            return Err(Error::bad_input(
-                &p.src.path,
-                format!(
-                    "{} also writes {}.*; rename one of the two",
-                    first.src.path.display(),
-                    out_dir.join(&p.stem).display()
-                ),
-            ));
-        }
-        for path in job_outputs(p, out_dir) {
+        for path in job_outputs(p, options) {
+            if let Some(first) = written.insert(path.clone(), &p.src.path) {
+                return Err(Error::bad_input(
+                    &p.src.path,
+                    format!(
+                        "{} also writes {}; rename one of the two",
+                        first.display(),
+                        path.display()
+                    ),
+                ));
+            }
             crate::output::ensure_not_input(&path, inputs)?;
+        }
+    }
+    if options.formats.contains(&OutputFormat::Tmx) {
+        for langs in groups.keys() {
+            let Some(path) = project_path(options, groups, *langs) else {
+                continue;
+            };
+            let mut paths = vec![path.clone()];
+            if options.min_confidence.is_some() {
+                let stem = path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                paths.push(tm::low_tmx_path(&options.out_dir, &stem));
+            }
+            for path in paths {
+                if let Some(first) = written.get(&path) {
+                    return Err(Error::bad_input(
+                        first,
+                        format!(
+                            "its output {} is also the combined project TMX; rename the file or \
+                             give --project another name",
+                            path.display()
+                        ),
+                    ));
+                }
+                crate::output::ensure_not_input(&path, inputs)?;
+            }
         }
     }
     Ok(())
@@ -504,20 +726,32 @@ fn job_report(p: &Prepared, alignment: &Alignment) -> JobReport {
     }
 }
 
+/// The file name of `path`, lossy.
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
 /// Stages `<stem>.<lang>.seg` for both sides (one sentence a line: the line numbers are the
-/// bead indices) and the translation-memory outputs in `set`.
+/// bead indices; with the beads) and the translation-memory outputs in `set`; returns the
+/// job's pairs and TMX options (for the combined TMX).
 fn stage_outputs(
     set: &mut crate::output::OutputSet,
     p: &Prepared,
     alignment: &Alignment,
     options: &RunOptions,
     selected: &scorer::Selected,
-) -> Result<()> {
-    for side in [&p.src, &p.tgt] {
-        let path = options
-            .out_dir
-            .join(format!("{}.{}.seg", p.stem, side.lang.code()));
-        set.add_lines(&path, side.paragraphs.iter().flatten().map(String::as_str))?;
+    date: time::OffsetDateTime,
+    seed: Option<String>,
+) -> Result<(Vec<tm::AlignedPair>, TmxOptions)> {
+    if options.formats.contains(&OutputFormat::Beads) {
+        for side in [&p.src, &p.tgt] {
+            let path = options
+                .out_dir
+                .join(format!("{}.{}.seg", p.stem, side.lang.code()));
+            set.add_lines(&path, side.paragraphs.iter().flatten().map(String::as_str))?;
+        }
     }
     let (src, tgt) = (p.src.segments(), p.tgt.segments());
     let pairs = tm::build_pairs(
@@ -526,30 +760,35 @@ fn stage_outputs(
         &tgt,
         &BuildOptions::new(p.src.lang, p.tgt.lang),
     )?;
-    let source_file = p
-        .src
-        .path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut tmx_options = TmxOptions::new(p.src.lang, p.tgt.lang, source_file);
+    let mut tmx_options = TmxOptions::new(p.src.lang, p.tgt.lang, file_name(&p.src.path));
     tmx_options.unit_props = crate::ingest::office::part_props(&p.src.parts, &src, &pairs);
+    tmx_options.locales = options.locales.clone();
+    tmx_options.creation_date = date;
+    tmx_options.creation_id = Some(options.user.clone());
+    tmx_options.target_file = file_name(&p.tgt.path);
+    tmx_options.document = p.stem.clone();
+    tmx_options.split_below = options.min_confidence;
     // Which scorer ran; none written means lexical (whose output stays as it was).
     if selected.embedder.is_some() {
         tmx_options
             .header_props
             .push(("x-tmalign-scorer".into(), selected.describe()));
     }
+    if let Some(seed) = seed {
+        tmx_options
+            .header_props
+            .push(("x-tmalign-seed".into(), seed));
+    }
     tm::stage_outputs(
         set,
         &options.out_dir,
         &p.stem,
-        &OutputFormat::ALL,
+        &options.formats,
         alignment,
         &pairs,
         &tmx_options,
     )?;
-    Ok(())
+    Ok((pairs, tmx_options))
 }
 
 #[cfg(test)]

@@ -47,7 +47,7 @@ fn check_outputs(shared: &Path, dir: &Path, stem: &str, src: &Path, tgt: &Path) 
     let mut r = csv::Reader::from_reader(&csv_bytes[3..]);
     assert_eq!(
         r.headers().unwrap(),
-        tmalign::tm::csv::CSV_HEADER.as_slice()
+        tmalign::tm::csv::REVIEW_HEADER.as_slice()
     );
     let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
     assert_eq!(rows.len(), alignment.beads.len(), "one row per bead");
@@ -324,17 +324,39 @@ fn wildly_different_sizes_warn_and_flag() {
 }
 
 #[test]
-fn seed_glossary_is_loaded_unless_disabled() {
+fn seed_glossary_is_built_in_or_given_and_always_named() {
     let d = tempfile::tempdir().unwrap();
     let p = d.path();
     std::fs::write(p.join("g.zh"), "联合国。\n").unwrap();
     std::fs::write(p.join("g.ru"), "ООН.\n").unwrap();
+    // no glossary folder here: the built-in one serves (a copied binary has it too)
+    let o = tmalign(&["align", "--presegmented", "g.zh", "g.ru", "-o", "out"], p);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let said = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        said.contains("seed glossary zh-ru: built-in glossary/zh-ru.tsv ("),
+        "{said}"
+    );
+    let tmx = std::fs::read_to_string(p.join("out/g.tmx")).unwrap();
+    assert!(tmx.contains(r#"<prop type="x-tmalign-seed">built-in glossary/zh-ru.tsv ("#));
     std::fs::create_dir(p.join("glossary")).unwrap();
     // a glossary whose header names no language: loading it must fail, which shows it is read
-    std::fs::write(p.join("glossary/zh-ru.tsv"), "a\tb\n联合国\tООН\n").unwrap();
-    let o = tmalign(&["align", "--presegmented", "g.zh", "g.ru", "-o", "out"], p);
+    std::fs::write(p.join("glossary/bad.tsv"), "a\tb\n联合国\tООН\n").unwrap();
+    let o = tmalign(
+        &[
+            "align",
+            "--presegmented",
+            "--seed",
+            "glossary/bad.tsv",
+            "g.zh",
+            "g.ru",
+            "-o",
+            "out",
+        ],
+        p,
+    );
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("zh-ru.tsv"));
+    assert!(stderr(&o).contains("bad.tsv"));
     let o = tmalign(
         &[
             "align",
@@ -348,16 +370,30 @@ fn seed_glossary_is_loaded_unless_disabled() {
         p,
     );
     assert!(o.status.success(), "{}", stderr(&o));
-    std::fs::write(
-        p.join("glossary/zh-ru.tsv"),
-        "zh\tru\tnote\n联合国\tООН\t\n",
-    )
-    .unwrap();
+    assert!(String::from_utf8_lossy(&o.stdout).contains("seed glossary zh-ru: none (--no-seed)"));
+    let tmx = std::fs::read_to_string(p.join("out/g.tmx")).unwrap();
+    assert!(!tmx.contains("x-tmalign-seed"));
+    std::fs::write(p.join("glossary/mine.tsv"), "zh\tru\tnote\n联合国\tООН\t\n").unwrap();
     let o = tmalign(
-        &["align", "--presegmented", "g.zh", "g.ru", "-o", "out2"],
+        &[
+            "align",
+            "--presegmented",
+            "--seed",
+            "glossary/mine.tsv",
+            "g.zh",
+            "g.ru",
+            "-o",
+            "out2",
+        ],
         p,
     );
     assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout)
+            .contains("seed glossary zh-ru: glossary/mine.tsv (1 term pairs)"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
 }
 
 /// The non-presegmented path (ingest → detect → segment). Needs the real language detector

@@ -39,7 +39,7 @@ fn in_place_refuses_to_lose_content_and_says_what() {
         "1 variant(s) in other languages",
         "1 variant-level prop(s) and note(s)",
         "1 variant(s) with inline markup",
-        "1 header prop(s) and note(s)",
+        "1 header note(s)", // (header props are kept by the rewrite)
     ] {
         assert!(err.contains(what), "{what}: {err}");
     }

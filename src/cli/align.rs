@@ -7,8 +7,11 @@ use tmalign::align::scorer::{self, ScorerMode};
 use tmalign::align::{align_batch_segments_with, AlignConfig};
 use tmalign::tm::input::{InputOptions, LoadedPair, Loader, PairJob};
 use tmalign::tm::naming::{output_stem, pair_directory, read_manifest_with};
+use tmalign::tm::ops::review::default_user;
 use tmalign::tm::tmx::{creation_date, Locales, TmxOptions};
-use tmalign::tm::{build_pairs, output_paths, stage_outputs, BuildOptions, OutputFormat};
+use tmalign::tm::{
+    build_pairs, low_tmx_path, output_paths, stage_outputs, BuildOptions, OutputFormat,
+};
 use tmalign::{Error, Lang, Result};
 
 /// Arguments of `tmalign align`.
@@ -35,9 +38,19 @@ pub struct Args {
         default_value = "output"
     )]
     pub out_dir: PathBuf,
-    /// Output formats, comma-separated.
+    /// Output formats, comma-separated: tmx, csv, xlsx, beads.
     #[arg(long, default_value = "tmx,csv,beads")]
     pub formats: String,
+    /// The review file's format: csv or xlsx (replaces csv in --formats).
+    #[arg(long, value_name = "csv|xlsx")]
+    pub review_format: Option<String>,
+    /// Units below this confidence go to `<stem>.low.tmx` instead of `<stem>.tmx` (for
+    /// OmegaT's tm/penalty-NN folder or a lower-priority memoQ TM).
+    #[arg(long, value_name = "X", value_parser = crate::cli::unit_interval)]
+    pub min_confidence: Option<f64>,
+    /// The `creationid` of the units (default: $TMALIGN_USER, else $USER, else `tmalign`).
+    #[arg(long, value_name = "NAME")]
+    pub user: Option<String>,
     /// Inputs are already one segment a line (blank lines count, so indices = line numbers).
     #[arg(long)]
     pub presegmented: bool,
@@ -59,8 +72,8 @@ pub struct Args {
     /// model is installed.
     #[arg(long, default_value = "auto", value_name = "auto|semantic|lexical")]
     pub scorer: ScorerMode,
-    /// Seed glossary (TSV with a header naming the language columns); default
-    /// `glossary/<src>-<tgt>.tsv` when it exists.
+    /// Seed glossary (TSV with a header naming the language columns) instead of the built-in
+    /// zh-ru one.
     #[arg(long, value_name = "TSV", conflicts_with = "no_seed")]
     pub seed: Option<PathBuf>,
     /// Do not load a seed glossary.
@@ -70,7 +83,7 @@ pub struct Args {
 
 /// Runs `tmalign align`. Every input is read and checked before the first output is written.
 pub fn run(args: Args) -> Result<()> {
-    let formats = OutputFormat::parse_list(&args.formats)?;
+    let formats = crate::cli::review_formats(&args.formats, args.review_format.as_deref())?;
     let locales = match &args.locales {
         Some(l) => Locales::parse_overrides(l)?,
         None => Locales::default(),
@@ -110,7 +123,13 @@ pub fn run(args: Args) -> Result<()> {
     // indices are their line numbers (presegmented input already is that file).
     let seg_langs = (!args.presegmented && formats.contains(&OutputFormat::Beads))
         .then_some((src_lang, tgt_lang));
-    check_outputs(&args.out_dir, &formats, seg_langs, &loaded)?;
+    check_outputs(
+        &args.out_dir,
+        &formats,
+        seg_langs,
+        &loaded,
+        args.min_confidence.is_some(),
+    )?;
     for p in loaded.iter().filter(|p| p.size_mismatch) {
         crate::cli::out::ewriteln!(
             "tmalign: warning: {} has {} segments but {} has {}; aligning anyway, rows flagged size-mismatch",
@@ -130,14 +149,15 @@ pub fn run(args: Args) -> Result<()> {
     // Presegmented input keeps its lines (bead indices are line numbers); our own
     // segmentation may be corrected where the other language shows a missed boundary.
     config.resegment = !args.presegmented;
-    if !args.no_seed {
-        let path = args
-            .seed
-            .clone()
-            .or_else(|| tmalign::tm::seed::find_seed_glossary(src_lang, tgt_lang));
-        if let Some(path) = path {
-            config.seed_terms = tmalign::tm::seed::load_seed_terms(&path, src_lang, tgt_lang)?;
-        }
+    let seed = if args.no_seed {
+        None
+    } else {
+        tmalign::tm::seed::choose_seed(args.seed.as_deref(), src_lang, tgt_lang)?
+    };
+    let seed_said = tmalign::tm::seed::describe_seed(seed.as_ref(), !args.no_seed);
+    let seed_prop = seed.as_ref().map(|s| s.describe());
+    if let Some(seed) = seed {
+        config.seed_terms = seed.terms;
     }
     // The spinner and the embedding bar share the terminal.
     let bars = MultiProgress::new();
@@ -184,6 +204,7 @@ pub fn run(args: Args) -> Result<()> {
 
     // 4. write
     let date = creation_date();
+    let user = args.user.clone().unwrap_or_else(default_user);
     let bar = progress(interactive, loaded.len(), "writing");
     // every pair's files are staged, then all put in place together
     let mut set = tmalign::output::OutputSet::new();
@@ -200,10 +221,23 @@ pub fn run(args: Args) -> Result<()> {
         let mut tmx = TmxOptions::new(src_lang, tgt_lang, source_file);
         tmx.locales = locales.clone();
         tmx.creation_date = date;
+        tmx.creation_id = Some(user.clone());
+        tmx.target_file = pair
+            .job
+            .tgt
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        tmx.document = pair.job.stem.clone();
+        tmx.split_below = args.min_confidence;
         // Which scorer ran; none written means lexical (whose output stays as it was).
         if selected.embedder.is_some() {
             tmx.header_props
                 .push(("x-tmalign-scorer".into(), selected.describe()));
+        }
+        if let Some(seed) = &seed_prop {
+            tmx.header_props
+                .push(("x-tmalign-seed".into(), seed.clone()));
         }
         let mut written = Vec::new();
         if let Some(langs) = seg_langs {
@@ -235,6 +269,7 @@ pub fn run(args: Args) -> Result<()> {
     }
     set.commit()?;
     bar.finish_and_clear();
+    crate::cli::out::outln!("seed glossary {src_lang}-{tgt_lang}: {seed_said}")?;
     for line in lines {
         crate::cli::out::outln!("{line}")?;
     }
@@ -342,6 +377,7 @@ fn check_outputs(
     formats: &[OutputFormat],
     seg_langs: Option<(Lang, Lang)>,
     loaded: &[LoadedPair],
+    split: bool,
 ) -> Result<()> {
     let inputs: Vec<PathBuf> = loaded
         .iter()
@@ -360,6 +396,9 @@ fn check_outputs(
         }
         for (_, out) in output_paths(dir, &p.job.stem, formats) {
             tmalign::output::ensure_not_input(&out, &inputs)?;
+        }
+        if split && formats.contains(&OutputFormat::Tmx) {
+            tmalign::output::ensure_not_input(&low_tmx_path(dir, &p.job.stem), &inputs)?;
         }
         for out in seg_langs
             .map(|l| seg_paths(dir, &p.job.stem, l))

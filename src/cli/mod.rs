@@ -57,6 +57,44 @@ pub(crate) fn count(min: u64, max: u64) -> clap::builder::RangedU64ValueParser<u
     clap::builder::RangedU64ValueParser::<usize>::new().range(min..=max)
 }
 
+/// The parser of a number in `0..=1` (`--min-confidence`).
+pub(crate) fn unit_interval(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        _ => Err(format!("{text:?} is not a number from 0 to 1")),
+    }
+}
+
+/// The output formats of `--formats` with the review file in the format `--review-format`
+/// asks for (`csv` or `xlsx`: it takes the place of the other).
+pub(crate) fn review_formats(
+    formats: &str,
+    review: Option<&str>,
+) -> tmalign::Result<Vec<tmalign::tm::OutputFormat>> {
+    use tmalign::tm::OutputFormat;
+    let mut list = OutputFormat::parse_list(formats)?;
+    let Some(review) = review else {
+        return Ok(list);
+    };
+    let (want, other) = match review.trim().to_ascii_lowercase().as_str() {
+        "csv" => (OutputFormat::Csv, OutputFormat::Xlsx),
+        "xlsx" => (OutputFormat::Xlsx, OutputFormat::Csv),
+        _ => {
+            return Err(tmalign::Error::Usage(format!(
+                "--review-format {}: csv or xlsx",
+                tmalign::error::quote(review)
+            )))
+        }
+    };
+    match list.iter().position(|f| *f == other) {
+        Some(i) => list[i] = want,
+        None if !list.contains(&want) => list.push(want),
+        None => {}
+    }
+    list.dedup();
+    Ok(list)
+}
+
 /// Runs the CLI and returns the process exit code: 0 ok, 2 bad input, 1 internal failure.
 pub fn main() -> i32 {
     let cli = Cli::parse();

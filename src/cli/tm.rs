@@ -26,7 +26,8 @@ enum TmCommand {
     Stats(stats::Args),
     /// Write the review CSV of a TMX (one row per unit, with status and comment columns).
     ExportCsv(export_csv::Args),
-    /// Apply a reviewed CSV (status ok / reject / fix) to the TMX it was exported from.
+    /// Apply a review file, CSV or XLSX (status ok / reject / fix), to the TMX it belongs to.
+    #[command(visible_alias = "import-review")]
     ImportCsv(import_csv::Args),
     /// Fuzzy matches for a query (or stdin lines) with CAT-style scores and differences.
     Lookup(lookup::Args),

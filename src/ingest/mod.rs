@@ -170,6 +170,20 @@ pub fn read_text_file(path: &Path) -> Result<Vec<u8>> {
     })
 }
 
+/// Reads a review file: an XLSX workbook (a ZIP container) or UTF-8 text, as
+/// [`read_text_file`] reads it.
+pub fn read_review_file(path: &Path) -> Result<Vec<u8>> {
+    read_checked(path, |head| {
+        if head.contains(&0) && !head.starts_with(b"PK\x03\x04") {
+            return Err(crate::Error::bad_input(
+                path,
+                "looks like a binary file (NUL bytes), neither a CSV nor an XLSX workbook",
+            ));
+        }
+        Ok(())
+    })
+}
+
 /// Reads a file of at most [`MAX_INPUT_BYTES`], handing its first 64 KiB to `check_head`
 /// before the rest is read, so that a binary file is refused at once.
 fn read_checked(path: &Path, check_head: impl FnOnce(&[u8]) -> Result<()>) -> Result<Vec<u8>> {

@@ -1,24 +1,25 @@
-//! Review CSV: one row per bead in document order, for a human to check the alignment in a
-//! spreadsheet.
+//! The review file: one row per bead or unit, for a human to check the alignment in a
+//! spreadsheet, and read back by `tmalign tm import-csv` (see [`crate::tm::ops::review`]).
 //!
-//! UTF-8 with a byte-order mark (so that spreadsheet programs detect the encoding), comma
-//! separated, RFC 4180 quoting, a header row, then the columns
+//! One schema everywhere — the review CSV that `run` and `align` write, the one
+//! `tm export-csv` writes of any TMX, and the XLSX of both ([`crate::tm::xlsx`]): UTF-8 with a
+//! byte-order mark (so that spreadsheet programs detect the encoding), comma separated,
+//! RFC 4180 quoting, the header row [`REVIEW_HEADER`], then the columns
 //!
 //! | column | content |
 //! |---|---|
-//! | `id` | 1-based bead number in document order |
+//! | `id` | the unit's `tuid` in the TMX (tmalign numbers its units by bead, so a 1-0 / 0-1 bead's row has an id no unit has); for a TMX whose `tuid`s are not distinct positive numbers, the unit's 1-based position |
 //! | `confidence` | the aligner's confidence, three decimals |
 //! | `bead` | bead type `m-n` (`1-0` / `0-1` for unaligned segments) |
 //! | `source_text` / `target_text` | the joined segments of each side (empty when none) |
-//! | `source_lines` / `target_lines` | 1-based inclusive segment range: `12-13`, `7`, or empty when the side is empty; the line numbers of the input for presegmented input, sentence numbers otherwise |
+//! | `source_lines` / `target_lines` | 1-based inclusive segment range: `12-13`, `7`, or empty when the side is empty (or the row comes from a TMX); the line numbers of the input for presegmented input, sentence numbers otherwise |
 //! | `flags` | review flags, `;`-separated: `unaligned`, `empty`, `number-mismatch`, `length-outlier`, `low-confidence`, `size-mismatch` |
+//! | `status` | the reviewer's decision: `ok`, `reject`, `fix` (empty: not reviewed) |
+//! | `comment` | the reviewer's comment (becomes a `<note>` of the unit) |
+//! | `key` | [`review_key`], which ties the row to its unit (empty on a 1-0 / 0-1 row) |
 //!
-//! Unlike the TMX, 1-0 and 0-1 beads are kept (flagged `unaligned`).
-//!
-//! The review CSV of an existing TMX (`tmalign tm export-csv`) has the same columns plus
-//! `status` (`ok`, `reject`, `fix`; empty means not reviewed) and `comment`, filled in by the
-//! reviewer, and `key` ([`review_key`], which ties the row to its unit), read back by
-//! [`read_review_csv`] (see [`crate::tm::ops::review`]).
+//! Unlike the TMX, 1-0 and 0-1 beads are kept (flagged `unaligned`). Read back by
+//! [`read_review_csv`].
 //!
 //! Spreadsheet safety (the OWASP rule against CSV injection): a cell whose text starts with
 //! `=`, `+`, `-`, `@`, a tab or a carriage return — after any apostrophes — is written with
@@ -155,7 +156,8 @@ impl std::str::FromStr for Delimiter {
     }
 }
 
-/// The header row.
+/// The first eight columns of [`REVIEW_HEADER`] (the review file of tmalign before 0.2 had
+/// only these).
 pub const CSV_HEADER: [&str; 8] = [
     "id",
     "confidence",
@@ -167,8 +169,8 @@ pub const CSV_HEADER: [&str; 8] = [
     "flags",
 ];
 
-/// The header row of the review CSV of a TMX: [`CSV_HEADER`] plus `status`, `comment` and
-/// `key` (see [`review_key`]).
+/// The header row of every review file: [`CSV_HEADER`] plus `status`, `comment` and `key`
+/// (see [`review_key`]).
 pub const REVIEW_HEADER: [&str; 11] = {
     // Built from CSV_HEADER so the two cannot drift apart.
     let mut header = [""; 11];
@@ -242,24 +244,58 @@ pub fn write_csv_with<W: Write + ?Sized>(
     pairs: &[AlignedPair],
     delimiter: Delimiter,
 ) -> io::Result<()> {
-    write_rows(
-        out,
-        &CSV_HEADER,
-        pairs.iter().map(|p| {
+    write_review_rows(out, review_rows_of(pairs), delimiter)
+}
+
+/// The review rows of aligned pairs: `id` the bead number (the `tuid` the TMX writer gives
+/// the pair's unit), status empty, `key` that of the unit as the TMX holds it (empty for a
+/// pair that is no translation unit: a 1-0 / 0-1 bead).
+pub fn review_rows_of(pairs: &[AlignedPair]) -> Vec<ReviewRow> {
+    pairs
+        .iter()
+        .map(|p| {
             let flags: Vec<&str> = p.flags.iter().map(|f| f.as_str()).collect();
-            [
-                p.id.to_string(),
-                format!("{:.3}", p.bead.confidence),
-                p.bead.kind(),
-                p.source.clone(),
-                p.target.clone(),
-                p.source_lines(),
-                p.target_lines(),
-                flags.join(";"),
-            ]
-        }),
-        delimiter,
-    )
+            let key = if p.is_translation() {
+                // the key of the unit as it will be read back: the writer drops characters
+                // XML forbids
+                review_key(
+                    &p.id.to_string(),
+                    &xml_text(&p.source),
+                    &xml_text(&p.target),
+                )
+            } else {
+                String::new()
+            };
+            ReviewRow {
+                line: 0,
+                id: p.id,
+                confidence: format!("{:.3}", p.bead.confidence),
+                bead: p.bead.kind(),
+                source: p.source.clone(),
+                target: p.target.clone(),
+                source_lines: p.source_lines(),
+                target_lines: p.target_lines(),
+                flags: flags.join(";"),
+                status: ReviewStatus::Blank,
+                comment: String::new(),
+                key,
+            }
+        })
+        .collect()
+}
+
+/// `text` as a TMX holds it after writing and reading: without the characters XML 1.0
+/// forbids.
+fn xml_text(text: &str) -> Cow<'_, str> {
+    if text.chars().all(super::tmx::is_xml_char) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(
+            text.chars()
+                .filter(|&c| super::tmx::is_xml_char(c))
+                .collect(),
+        )
+    }
 }
 
 /// A reviewer's decision on one row.
@@ -390,11 +426,9 @@ pub fn read_review_csv_with(
         .has_headers(false)
         .flexible(true)
         .from_reader(bytes);
-    let mut rows = Vec::new();
+    let mut rows = RowParser::new(path);
     let mut record = csv::ByteRecord::new();
-    let mut first = true;
     let mut lines = LineOf::new(bytes);
-    let mut columns = REVIEW_HEADER.len();
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
@@ -418,22 +452,47 @@ pub fn read_review_csv_with(
                 ))
             }
         };
-        if first {
-            first = false;
+        rows.push(line, &cells)?;
+    }
+    rows.finish()
+}
+
+/// Turns the cells of a review file (CSV or XLSX), one record at a time, into
+/// [`ReviewRow`]s: the header first, then the rows, with the checks of [`read_review_csv`].
+pub struct RowParser<'a> {
+    path: &'a Path,
+    columns: Option<usize>,
+    rows: Vec<ReviewRow>,
+}
+
+impl<'a> RowParser<'a> {
+    /// A parser for the file at `path` (named in its errors).
+    pub fn new(path: &'a Path) -> Self {
+        RowParser {
+            path,
+            columns: None,
+            rows: Vec::new(),
+        }
+    }
+
+    /// Takes the next record, read from `line`.
+    pub fn push(&mut self, line: u64, cells: &[&str]) -> Result<()> {
+        let path = self.path;
+        let Some(columns) = self.columns else {
             // (an older tmalign wrote the header without `key`)
-            columns = cells.len();
-            if cells != REVIEW_HEADER && cells != REVIEW_HEADER[..10] {
+            if cells != REVIEW_HEADER && cells != &REVIEW_HEADER[..10] {
                 return Err(Error::bad_input(
                     path,
                     format!(
-                        "line {line}: the columns are {}, expected {:?} (a CSV from `tmalign tm export-csv`)",
+                        "line {line}: the columns are {}, expected {:?} (a review file from tmalign)",
                         crate::error::quote(&cells.join(",")),
                         REVIEW_HEADER.join(",")
                     ),
                 ));
             }
-            continue;
-        }
+            self.columns = Some(cells.len());
+            return Ok(());
+        };
         if cells.len() != columns {
             return Err(Error::bad_input(
                 path,
@@ -461,7 +520,7 @@ pub fn read_review_csv_with(
                 ),
             )
         })?;
-        rows.push(ReviewRow {
+        self.rows.push(ReviewRow {
             line,
             id,
             confidence: cells[1].to_string(),
@@ -478,11 +537,19 @@ pub fn read_review_csv_with(
                 .map(|k| k.trim().to_string())
                 .unwrap_or_default(),
         });
+        Ok(())
     }
-    if first {
-        return Err(Error::bad_input(path, "empty CSV: no header row"));
+
+    /// The rows read; an error when there was not even a header row.
+    pub fn finish(self) -> Result<Vec<ReviewRow>> {
+        if self.columns.is_none() {
+            return Err(Error::bad_input(
+                self.path,
+                "empty review file: no header row",
+            ));
+        }
+        Ok(self.rows)
     }
-    Ok(rows)
 }
 
 #[cfg(test)]
@@ -521,7 +588,7 @@ mod tests {
         write_csv(&mut buf, &pairs).unwrap();
         assert!(buf.starts_with(b"\xEF\xBB\xBF"));
         let mut r = csv::Reader::from_reader(&buf[3..]);
-        assert_eq!(r.headers().unwrap(), CSV_HEADER.as_slice());
+        assert_eq!(r.headers().unwrap(), REVIEW_HEADER.as_slice());
         let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
         assert_eq!(
             rows[0].iter().collect::<Vec<_>>(),
@@ -533,7 +600,10 @@ mod tests {
                 "Он сказал: \"хорошо\"",
                 "1-2",
                 "1",
-                ""
+                "",
+                "",
+                "",
+                review_key("1", "他说：\"好,的\"", "Он сказал: \"хорошо\"").as_str(),
             ]
         );
         assert_eq!(
@@ -546,9 +616,16 @@ mod tests {
                 "Лишнее.",
                 "",
                 "2",
-                "unaligned;low-confidence"
+                "unaligned;low-confidence",
+                "",
+                "",
+                ""
             ]
         );
+        // the file reads back as a review file
+        let back = read_review_csv(Path::new("r.csv"), &buf).unwrap();
+        assert_eq!(back.len(), 2);
+        assert_eq!((back[1].id, back[1].key.as_str()), (2, ""));
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod seed;
 pub mod tmx;
 pub mod unit;
 pub mod xliff;
+pub mod xlsx;
 
 pub use unit::{build_pairs, AlignedPair, BuildOptions, Flag};
 
@@ -34,19 +35,30 @@ pub enum OutputFormat {
     Tmx,
     /// Review CSV (`.csv`).
     Csv,
+    /// The review file as an XLSX workbook (`.xlsx`, see [`xlsx`]).
+    Xlsx,
     /// Bead list (`.beads`).
     Beads,
 }
 
 impl OutputFormat {
-    /// All formats.
+    /// The formats written by default (the review file as CSV).
     pub const ALL: [OutputFormat; 3] = [OutputFormat::Tmx, OutputFormat::Csv, OutputFormat::Beads];
+
+    /// Every format.
+    pub const EVERY: [OutputFormat; 4] = [
+        OutputFormat::Tmx,
+        OutputFormat::Csv,
+        OutputFormat::Xlsx,
+        OutputFormat::Beads,
+    ];
 
     /// File extension, without the dot.
     pub fn extension(self) -> &'static str {
         match self {
             OutputFormat::Tmx => "tmx",
             OutputFormat::Csv => "csv",
+            OutputFormat::Xlsx => "xlsx",
             OutputFormat::Beads => "beads",
         }
     }
@@ -55,12 +67,12 @@ impl OutputFormat {
     pub fn parse_list(list: &str) -> Result<Vec<OutputFormat>> {
         let mut out = Vec::new();
         for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-            let f = OutputFormat::ALL
+            let f = OutputFormat::EVERY
                 .into_iter()
                 .find(|f| f.extension().eq_ignore_ascii_case(item))
                 .ok_or_else(|| {
                     Error::Usage(format!(
-                        "unknown output format {} (tmx, csv, beads)",
+                        "unknown output format {} (tmx, csv, xlsx, beads)",
                         crate::error::quote(item)
                     ))
                 })?;
@@ -85,6 +97,11 @@ pub fn output_paths(
         .iter()
         .map(|f| (*f, dir.join(format!("{stem}.{}", f.extension()))))
         .collect()
+}
+
+/// `dir/<stem>.low.tmx`: the units below `--min-confidence` ([`tmx::TmxOptions::split_below`]).
+pub fn low_tmx_path(dir: &Path, stem: &str) -> PathBuf {
+    dir.join(format!("{stem}.low.tmx"))
 }
 
 /// Writes the chosen formats of one document pair to `dir/<stem>.<ext>`, put in place
@@ -117,10 +134,30 @@ pub fn stage_outputs(
     let mut staged = Vec::new();
     for (format, path) in output_paths(dir, stem, formats) {
         match format {
-            OutputFormat::Tmx => {
-                set.add_with(&path, |w| tmx::write_tmx(w, pairs, tmx_options).map(|_| ()))?
-            }
+            OutputFormat::Tmx => match tmx_options.split_below {
+                None => {
+                    set.add_with(&path, |w| tmx::write_tmx(w, pairs, tmx_options).map(|_| ()))?
+                }
+                Some(min) => {
+                    let (high, low): (Vec<AlignedPair>, Vec<AlignedPair>) = pairs
+                        .iter()
+                        .cloned()
+                        .partition(|p| p.bead.confidence >= min);
+                    set.add_with(&path, |w| tmx::write_tmx(w, &high, tmx_options).map(|_| ()))?;
+                    let low_path = low_tmx_path(dir, stem);
+                    set.add_with(&low_path, |w| {
+                        tmx::write_tmx(w, &low, tmx_options).map(|_| ())
+                    })?;
+                    staged.push(path);
+                    staged.push(low_path);
+                    continue;
+                }
+            },
             OutputFormat::Csv => set.add_with(&path, |w| csv::write_csv(w, pairs))?,
+            OutputFormat::Xlsx => {
+                let bytes = xlsx::review_xlsx_bytes(&csv::review_rows_of(pairs))?;
+                set.add_with(&path, |w| w.write_all(&bytes))?
+            }
             OutputFormat::Beads => set.add_with(&path, |w| beads::write_beads(w, alignment))?,
         }
         staged.push(path);

@@ -5,6 +5,10 @@
 //! line naming the columns by language code (`zh<TAB>ru<TAB>note`), then one term pair a line.
 //! Either direction serves: for a Russian → Chinese alignment `zh-ru.tsv` is read with its
 //! columns swapped by the header.
+//!
+//! The repository's `glossary/zh-ru.tsv` is built into the binary ([`BUILTIN_ZH_RU`]), so a
+//! copied binary has it too; [`choose_seed`] picks the glossary of a run (`--seed FILE`, else
+//! the built-in one for zh–ru, else none) and says which ([`SeedGlossary::describe`]).
 
 use crate::{Error, Lang, Result};
 use std::path::{Path, PathBuf};
@@ -16,6 +20,67 @@ use std::path::{Path, PathBuf};
 /// and rows with an empty term are skipped.
 pub fn load_seed_terms(path: &Path, src: Lang, tgt: Lang) -> Result<Vec<(String, String)>> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    parse_seed_terms(&text, path, src, tgt)
+}
+
+/// The seed glossary built into the binary: the repository's `glossary/zh-ru.tsv`.
+pub const BUILTIN_ZH_RU: &str = include_str!("../../glossary/zh-ru.tsv");
+
+/// The seed glossary of a run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeedGlossary {
+    /// Where it came from: a file, or `None` for the built-in one.
+    pub path: Option<PathBuf>,
+    /// The (source, target) term pairs.
+    pub terms: Vec<(String, String)>,
+}
+
+impl SeedGlossary {
+    /// `built-in glossary/zh-ru.tsv (533 term pairs)` or `FILE (N term pairs)`.
+    pub fn describe(&self) -> String {
+        let from = match &self.path {
+            Some(p) => p.display().to_string(),
+            None => "built-in glossary/zh-ru.tsv".into(),
+        };
+        format!("{from} ({} term pairs)", self.terms.len())
+    }
+}
+
+/// The seed glossary for `src` → `tgt`: the file `path` when given, else the built-in
+/// zh–ru glossary when the pair is zh–ru (either direction), else none.
+pub fn choose_seed(path: Option<&Path>, src: Lang, tgt: Lang) -> Result<Option<SeedGlossary>> {
+    if let Some(path) = path {
+        return Ok(Some(SeedGlossary {
+            path: Some(path.to_path_buf()),
+            terms: load_seed_terms(path, src, tgt)?,
+        }));
+    }
+    let zh_ru = matches!((src, tgt), (Lang::Zh, Lang::Ru) | (Lang::Ru, Lang::Zh));
+    if !zh_ru {
+        return Ok(None);
+    }
+    Ok(Some(SeedGlossary {
+        path: None,
+        terms: parse_seed_terms(BUILTIN_ZH_RU, Path::new("glossary/zh-ru.tsv"), src, tgt)?,
+    }))
+}
+
+/// What a run says about its seed glossary: [`SeedGlossary::describe`], or why there is none.
+pub fn describe_seed(seed: Option<&SeedGlossary>, use_seed: bool) -> String {
+    match (seed, use_seed) {
+        (Some(s), _) => s.describe(),
+        (None, false) => "none (--no-seed)".into(),
+        (None, true) => "none for this language pair (--seed FILE to give one)".into(),
+    }
+}
+
+/// [`load_seed_terms`] of a text already read (`path` names it in errors).
+pub fn parse_seed_terms(
+    text: &str,
+    path: &Path,
+    src: Lang,
+    tgt: Lang,
+) -> Result<Vec<(String, String)>> {
     let text = text.trim_start_matches('\u{FEFF}');
     let mut lines = text
         .lines()
@@ -91,5 +156,18 @@ mod tests {
         let back = load_seed_terms(&p, Lang::Ru, Lang::Zh).unwrap();
         assert_eq!(back[1], ("ООН".into(), "联合国".into()));
         assert!(load_seed_terms(&p, Lang::Zh, Lang::En).is_err());
+    }
+
+    #[test]
+    fn built_in_glossary_needs_no_file() {
+        let seed = choose_seed(None, Lang::Ru, Lang::Zh).unwrap().unwrap();
+        assert!(seed.terms.len() > 400, "{}", seed.terms.len());
+        assert!(seed.describe().starts_with("built-in glossary/zh-ru.tsv ("));
+        assert!(seed
+            .terms
+            .iter()
+            .any(|(ru, _)| ru.chars().any(|c| c.is_alphabetic() && !c.is_ascii())));
+        assert_eq!(choose_seed(None, Lang::Zh, Lang::En).unwrap(), None);
+        assert_eq!(describe_seed(None, false), "none (--no-seed)");
     }
 }

@@ -4,7 +4,10 @@
 //! (optional: [`TmxOptions::doctype`]); it validates against the TMX 1.4b DTD. One `<tu>` per
 //! bead with text on both sides; 1-0 / 0-1 beads and beads with a blank side are not
 //! translation units and are left out (the review CSV keeps them). Each `<tu>` carries the
-//! properties `x-confidence` (three decimals), `x-bead` (`m-n`) and `x-source-file`.
+//! properties `x-confidence` (three decimals), `x-bead` (`m-n`) and `x-source-file`, and, when
+//! the options give them, `x-target-file`, the document name as `x-document` and `x-context`
+//! (what memoQ and Trados show as the unit's document or context), and the attributes
+//! `creationdate` / `creationid` ([`TmxOptions::creation_id`]).
 //!
 //! Text is cleaned of characters XML 1.0 forbids (C0 controls except tab / LF / CR, U+FFFE,
 //! U+FFFF) and `&`, `<`, `>` are escaped (quotes too inside attributes).
@@ -101,6 +104,17 @@ pub struct TmxOptions {
     /// `<prop type="…">` elements of the header (e.g. `x-tmalign-scorer`); none by default,
     /// and then the header is the empty element it always was.
     pub header_props: Vec<(String, String)>,
+    /// Value of each unit's `x-target-file` property (none when empty).
+    pub target_file: String,
+    /// The document name, written as each unit's `x-document` and `x-context` (none when
+    /// empty).
+    pub document: String,
+    /// When set, each unit gets `creationdate` (the [`creation_date`](Self::creation_date))
+    /// and `creationid` (this user) attributes, as CAT tools write them.
+    pub creation_id: Option<String>,
+    /// When set, units with a confidence below this go to `<stem>.low.tmx` instead of
+    /// `<stem>.tmx` (`--min-confidence`, see [`crate::tm::stage_outputs`]).
+    pub split_below: Option<f64>,
 }
 
 impl TmxOptions {
@@ -116,6 +130,10 @@ impl TmxOptions {
             segtype: "sentence",
             unit_props: Default::default(),
             header_props: Vec::new(),
+            target_file: String::new(),
+            document: String::new(),
+            creation_id: None,
+            split_below: None,
         }
     }
 }
@@ -198,33 +216,52 @@ pub fn write_tmx<W: Write + ?Sized>(
     let records: Vec<TmxRecord> = pairs
         .iter()
         .filter(|p| p.is_translation())
-        .map(|pair| TmxRecord {
-            tuid: pair.id.to_string(),
-            attributes: Vec::new(),
-            notes: Vec::new(),
-            props: vec![
-                (
-                    "x-confidence".into(),
-                    format!("{:.3}", pair.bead.confidence),
-                ),
-                ("x-bead".into(), pair.bead.kind()),
-                ("x-source-file".into(), options.source_file.clone()),
-            ]
-            .into_iter()
-            .chain(
-                options
-                    .unit_props
-                    .get(&pair.id)
-                    .into_iter()
-                    .flatten()
-                    .cloned(),
-            )
-            .collect(),
-            source: pair.source.clone(),
-            target: pair.target.clone(),
-        })
+        .map(|pair| record_of(pair, options))
         .collect();
     write_tmx_records(out, &records, options)
+}
+
+/// The record [`write_tmx`] writes for `pair` (a translation: both sides have text).
+pub fn record_of(pair: &AlignedPair, options: &TmxOptions) -> TmxRecord {
+    let mut props = vec![
+        (
+            "x-confidence".to_string(),
+            format!("{:.3}", pair.bead.confidence),
+        ),
+        ("x-bead".into(), pair.bead.kind()),
+        ("x-source-file".into(), options.source_file.clone()),
+    ];
+    if !options.target_file.is_empty() {
+        props.push(("x-target-file".into(), options.target_file.clone()));
+    }
+    if !options.document.is_empty() {
+        props.push(("x-document".into(), options.document.clone()));
+        props.push(("x-context".into(), options.document.clone()));
+    }
+    props.extend(
+        options
+            .unit_props
+            .get(&pair.id)
+            .into_iter()
+            .flatten()
+            .cloned(),
+    );
+    // in name order, as a reader gives them back
+    let attributes = match &options.creation_id {
+        Some(user) => vec![
+            ("creationdate".to_string(), tmx_date(options.creation_date)),
+            ("creationid".to_string(), user.clone()),
+        ],
+        None => Vec::new(),
+    };
+    TmxRecord {
+        tuid: pair.id.to_string(),
+        attributes,
+        notes: Vec::new(),
+        props,
+        source: pair.source.clone(),
+        target: pair.target.clone(),
+    }
 }
 
 /// Writes one `<prop type="key">value</prop>` line per pair, each after `indent`.

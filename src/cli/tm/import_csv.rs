@@ -1,4 +1,5 @@
-//! `tmalign tm import-csv review.csv --tm ORIG.tmx -o NEW.tmx` (or `--in-place`).
+//! `tmalign tm import-csv review.csv|review.xlsx --tm ORIG.tmx -o NEW.tmx` (or `--in-place`;
+//! also spelt `tm import-review`).
 //!
 //! The TMX the CSV was exported from is named explicitly with `--tm` (the CSV does not record
 //! it, so that moving files around cannot silently pick another base). The result goes to
@@ -7,15 +8,17 @@
 
 use std::path::PathBuf;
 use tmalign::tm::csv::{read_review_csv_with, Delimiter};
-use tmalign::tm::ops::review::apply_review;
-use tmalign::tm::ops::write_records;
+use tmalign::tm::ops::review::{apply_review_as, default_user, ReviewOptions};
+use tmalign::tm::ops::{rewrite_losses, rewrite_options, write_records};
 use tmalign::tm::reader::read_tmx;
+use tmalign::tm::xlsx::{is_xlsx, read_review_xlsx};
 use tmalign::{output, Error, Result};
 
 /// Arguments of `tmalign tm import-csv`.
 #[derive(clap::Args)]
 pub struct Args {
-    /// The reviewed CSV (from `tmalign tm export-csv`).
+    /// The review file: CSV or XLSX (from `run`, `align` or `tm export-csv`), recognised by
+    /// its content.
     pub csv: PathBuf,
     /// The TMX the CSV was exported from.
     #[arg(long = "tm", value_name = "ORIG.tmx")]
@@ -37,6 +40,10 @@ pub struct Args {
     /// Field delimiter: `,`, `;` or `tab` (default: recognised from the header row).
     #[arg(long, value_name = "DELIM")]
     pub delimiter: Option<Delimiter>,
+    /// The reviewer, written as `changeid` of fixed units (default: $TMALIGN_USER, else
+    /// $USER, else `tmalign`).
+    #[arg(long, value_name = "NAME")]
+    pub user: Option<String>,
 }
 
 /// Runs `tmalign tm import-csv`.
@@ -53,11 +60,20 @@ pub fn run(args: Args) -> Result<()> {
         )));
     }
     let doc = read_tmx(&args.tm)?;
-    let bytes = tmalign::ingest::read_text_file(&args.csv)?;
-    let rows = read_review_csv_with(&args.csv, &bytes, args.delimiter)?;
-    let (pair, records, report) = apply_review(&doc, &args.tm, &rows, &args.csv, &map)?;
-    // the rewritten TMX has the pair's two variants and the unit's props and notes only
-    let losses = tmalign::tm::ops::content_losses(&doc, &pair, &map);
+    let bytes = tmalign::ingest::read_review_file(&args.csv)?;
+    let rows = if is_xlsx(&bytes) {
+        read_review_xlsx(&args.csv, &bytes)?
+    } else {
+        read_review_csv_with(&args.csv, &bytes, args.delimiter)?
+    };
+    let review = ReviewOptions {
+        user: args.user.clone().unwrap_or_else(default_user),
+        ..ReviewOptions::default()
+    };
+    let (pair, records, report) = apply_review_as(&doc, &args.tm, &rows, &args.csv, &map, &review)?;
+    // the rewritten TMX has the pair's two variants, the header's props and the unit's
+    // props and notes only
+    let losses = rewrite_losses(&doc, &pair, &map);
     if !losses.is_empty() {
         let list = losses.join(", ");
         if args.in_place {
@@ -74,9 +90,30 @@ pub fn run(args: Args) -> Result<()> {
             args.tm.display()
         );
     }
-    write_records(&output, &records, &pair.tmx_options())?;
+    if report.elsewhere_decisions > 0 {
+        crate::cli::out::ewriteln!(
+            "tmalign: warning: {} decision(s) on units that {} does not have were skipped: import {} against the other TMX of the alignment (<stem>.low.tmx) too",
+            report.elsewhere_decisions,
+            args.tm.display(),
+            args.csv.display()
+        );
+    }
+    write_records(&output, &records, &rewrite_options(&doc, &pair))?;
+    let mut extra = String::new();
+    for (n, what) in [
+        (report.added, "added from unaligned rows"),
+        (report.unaligned, "unaligned rows left"),
+        (
+            report.elsewhere,
+            "rows of units in another TMX (e.g. <stem>.low.tmx) left",
+        ),
+    ] {
+        if n > 0 {
+            extra.push_str(&format!(", {what} {n}"));
+        }
+    }
     super::print_out(&format!(
-        "ok {}, fixed {}, rejected {}, not reviewed {}, comments kept as notes {}, skipped (missing a side) {}, written {} → {}\n",
+        "ok {}, fixed {}, rejected {}, not reviewed {}, comments kept as notes {}, skipped (missing a side) {}{extra}, written {} → {}\n",
         report.ok,
         report.fixed,
         report.rejected,

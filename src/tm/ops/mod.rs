@@ -164,6 +164,45 @@ pub fn to_record(unit: &TmxUnit, pair: &LanguagePair, map: &LangMap) -> Option<T
 /// inline markup (reduced to its text), header props and notes, `<tu>` attributes TMX does
 /// not define. `tm import-csv --in-place` refuses such a file; other rewrites warn.
 pub fn content_losses(doc: &TmxDocument, pair: &LanguagePair, map: &LangMap) -> Vec<String> {
+    losses(doc, pair, map, false)
+}
+
+/// [`content_losses`] of a rewrite with [`rewrite_options`], which keeps the header's props.
+pub fn rewrite_losses(doc: &TmxDocument, pair: &LanguagePair, map: &LangMap) -> Vec<String> {
+    losses(doc, pair, map, true)
+}
+
+/// Writer options for rewriting `doc` (`tm import-csv`): [`LanguagePair::tmx_options`] with
+/// the header's `creationdate` and props kept, so that a TMX tmalign wrote comes out of an
+/// import that changes nothing byte for byte the same.
+pub fn rewrite_options(doc: &TmxDocument, pair: &LanguagePair) -> TmxOptions {
+    let mut options = pair.tmx_options();
+    if let Some(date) = doc
+        .header
+        .attributes
+        .get("creationdate")
+        .and_then(|d| parse_tmx_date(d))
+    {
+        options.creation_date = date;
+    }
+    options.header_props = doc.header.props.clone();
+    options
+}
+
+/// Parses a TMX date `YYYYMMDDThhmmssZ`.
+pub fn parse_tmx_date(text: &str) -> Option<time::OffsetDateTime> {
+    let t = text.trim();
+    if t.len() != 16 || !t.is_ascii() || &t[8..9] != "T" || &t[15..] != "Z" {
+        return None;
+    }
+    let n = |r: std::ops::Range<usize>| t[r].parse::<u32>().ok();
+    let month = time::Month::try_from(n(4..6)? as u8).ok()?;
+    let date = time::Date::from_calendar_date(n(0..4)? as i32, month, n(6..8)? as u8).ok()?;
+    let clock = time::Time::from_hms(n(9..11)? as u8, n(11..13)? as u8, n(13..15)? as u8).ok()?;
+    Some(time::PrimitiveDateTime::new(date, clock).assume_utc())
+}
+
+fn losses(doc: &TmxDocument, pair: &LanguagePair, map: &LangMap, header_kept: bool) -> Vec<String> {
     let (mut no_side, mut other_variants, mut variant_extras, mut markup, mut attributes) =
         (0usize, 0usize, 0usize, 0usize, 0usize);
     for unit in &doc.units {
@@ -192,7 +231,11 @@ pub fn content_losses(doc: &TmxDocument, pair: &LanguagePair, map: &LangMap) -> 
             .filter(|k| *k != "tuid" && !TU_ATTRIBUTES.contains(&k.as_str()))
             .count();
     }
-    let header = doc.header.props.len() + doc.header.notes.len();
+    let header = if header_kept {
+        0
+    } else {
+        doc.header.props.len()
+    } + doc.header.notes.len();
     [
         (no_side, "unit(s) lacking the source or the target"),
         (
@@ -201,7 +244,14 @@ pub fn content_losses(doc: &TmxDocument, pair: &LanguagePair, map: &LangMap) -> 
         ),
         (variant_extras, "variant-level prop(s) and note(s)"),
         (markup, "variant(s) with inline markup (reduced to text)"),
-        (header, "header prop(s) and note(s)"),
+        (
+            header,
+            if header_kept {
+                "header note(s)"
+            } else {
+                "header prop(s) and note(s)"
+            },
+        ),
         (attributes, "<tu> attribute(s) TMX does not define"),
     ]
     .into_iter()
@@ -378,5 +428,13 @@ mod tests {
             vec![Flag::LengthOutlier]
         );
         assert_eq!(normalize_text("  a \t b\n"), "a b");
+    }
+
+    #[test]
+    fn tmx_dates_parse_back() {
+        let d = time::OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap();
+        assert_eq!(parse_tmx_date(&super::super::tmx::tmx_date(d)), Some(d));
+        assert_eq!(parse_tmx_date("20231314T000000Z"), None);
+        assert_eq!(parse_tmx_date("2023-11-14"), None);
     }
 }

@@ -1,18 +1,26 @@
-//! The review round trip: `tm export-csv` writes one CSV row per unit of a TMX; a reviewer sets
-//! `status` (`ok` / empty, `reject`, `fix` with corrected text in `source_text` /
-//! `target_text`) and `comment`; `tm import-csv` applies the decisions to the same TMX.
+//! The review round trip: `run` / `align` write a review file (CSV or XLSX) beside the TMX,
+//! `tm export-csv` writes one for any TMX; a reviewer sets `status` (`ok` / empty, `reject`,
+//! `fix` with corrected text in `source_text` / `target_text`) and `comment`; `tm import-csv`
+//! applies the decisions to the same TMX. Unchanged, the file is a no-op: the TMX comes out
+//! byte for byte the same.
 //!
-//! The `id` of a row is the 1-based position of its unit in the TMX (`tuid`s need not be
-//! numbers or unique). Units that lack a side are not exported, and the rewritten TMX, like
+//! The `id` of a row is its unit's `tuid` (see [`tuid_index`]): tmalign numbers units by
+//! bead, so a 1-0 / 0-1 bead's row (flagged `unaligned`, no `key`) names no unit. Such a row is
+//! skipped, unless it is marked `fix` with both sides filled in: then it becomes a new unit,
+//! placed by its id. Units that lack a side are not exported, and the rewritten TMX, like
 //! every TMX tmalign writes, has the two variants of the language pair only (see
-//! [`super::to_record`] for what else is not carried).
-//! Rows may be deleted from the CSV (their units stay unchanged) but not invented: the import
-//! refuses an id the TMX does not have, an id given twice, a row whose `key` (a hash of its
-//! unit's `tuid` and original texts) is not that of the unit its id names (an edited id, even
-//! on a `fix` row), and an `ok` / `reject` row whose
-//! texts differ from its unit's beyond whitespace (a CSV exported from another TMX, or an edit
-//! without `fix`), naming the CSV line. Only `id`, the two texts, `status` and `comment` are
-//! read: spreadsheets may reformat `confidence` or `bead` (`1-1` becomes a date) harmlessly.
+//! [`super::to_record`] for what else is not carried). A fixed unit gets `changedate` and
+//! `changeid` (the reviewer, [`ReviewOptions`]), a comment becomes a `<note>`.
+//!
+//! Rows may be deleted (their units stay unchanged) but not invented: the import refuses an id
+//! the TMX does not have (except a row with a `key` when the ids are `tuid`s: a unit of the
+//! other TMX of the same alignment, `<stem>.low.tmx`, skipped and counted, the CLI warning
+//! about skipped decisions), an id given twice, a row whose `key` (a hash of its unit's `tuid` and original texts) is not that
+//! of the unit its id names (an edited id, even on a `fix` row), and an `ok` / `reject` row
+//! whose texts differ from its unit's beyond whitespace (a file exported from another TMX, or
+//! an edit without `fix`), naming the line. Only `id`, the two texts, `status`, `comment` and
+//! `key` are read: spreadsheets may reformat `confidence` or `bead` (`1-1` becomes a date)
+//! harmlessly.
 
 use super::{
     language_pair, length_ratio, normalize_text, pair_flags, to_record, unit_texts, LanguagePair,
@@ -21,40 +29,66 @@ use crate::tm::csv::{
     read_review_csv, review_key, write_review_rows, Delimiter, ReviewRow, ReviewStatus,
 };
 use crate::tm::reader::{LangMap, TmxDocument, TmxUnit};
-use crate::tm::tmx::TmxRecord;
+use crate::tm::tmx::{creation_date, tmx_date, TmxRecord};
 use crate::{Error, Result};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::path::Path;
+use time::OffsetDateTime;
+
+/// The `tuid` of `unit` as a positive number, if it is one.
+pub fn numeric_tuid(unit: &TmxUnit) -> Option<usize> {
+    unit.id
+        .as_deref()
+        .and_then(|t| t.trim().parse::<usize>().ok())
+        .filter(|&n| n > 0)
+}
+
+/// `tuid` → index of the unit, when every unit of `doc` has a distinct positive number as its
+/// `tuid` (every TMX tmalign writes); `None` otherwise, and then a review row's id is the
+/// 1-based position of its unit.
+pub fn tuid_index(doc: &TmxDocument) -> Option<HashMap<usize, usize>> {
+    let mut index = HashMap::with_capacity(doc.units.len());
+    for (i, unit) in doc.units.iter().enumerate() {
+        if index.insert(numeric_tuid(unit)?, i).is_some() {
+            return None;
+        }
+    }
+    Some(index)
+}
 
 /// The review rows of `doc` (read from `path`), in document order, status empty.
 pub fn export_rows(doc: &TmxDocument, path: &Path, map: &LangMap) -> Result<Vec<ReviewRow>> {
     let pair = language_pair(doc, path, map)?;
     let ratio = length_ratio(doc.units.iter().filter_map(|u| unit_texts(u, &pair, map)));
+    let numeric = tuid_index(doc).is_some();
     Ok(doc
         .units
         .iter()
         .enumerate()
-        .filter_map(|(i, unit)| review_row(i, unit, &pair, map, ratio))
+        .filter_map(|(i, unit)| review_row(i, unit, &pair, map, ratio, numeric))
         .collect())
 }
 
-/// The review row of the `i`-th unit (0-based), if it has both sides.
+/// The review row of the `i`-th unit (0-based), if it has both sides; its id is the `tuid`
+/// when `numeric` (see [`tuid_index`]), else `i + 1`.
 fn review_row(
     i: usize,
     unit: &TmxUnit,
     pair: &LanguagePair,
     map: &LangMap,
     ratio: Option<f64>,
+    numeric: bool,
 ) -> Option<ReviewRow> {
     let (source, target) = unit_texts(unit, pair, map)?;
     let flags: Vec<&str> = pair_flags(source, target, ratio)
         .iter()
         .map(|f| f.as_str())
         .collect();
+    let id = if numeric { numeric_tuid(unit)? } else { i + 1 };
     Some(ReviewRow {
         line: 0,
-        id: i + 1,
+        id,
         confidence: unit.prop("x-confidence").unwrap_or("").to_string(),
         bead: unit.prop("x-bead").unwrap_or("").to_string(),
         source: source.to_string(),
@@ -69,8 +103,9 @@ fn review_row(
 }
 
 /// Writes the review CSV of the TMX at `path` to `out`, streaming: one pass finds the
-/// language pair and the TM's ratio, a second writes a row per unit as it is read, so memory
-/// does not grow with the file. The bytes equal [`export_rows`] + [`write_review_csv_with`](crate::tm::csv::write_review_csv_with) of
+/// language pair, the TM's ratio and whether the ids are `tuid`s, a second writes a row per
+/// unit as it is read, so memory does not grow with the file. The bytes equal
+/// [`export_rows`] + [`write_review_csv_with`](crate::tm::csv::write_review_csv_with) of
 /// the whole document (`tests/tm_stats_stream.rs`). Returns the number of rows.
 ///
 /// Measured (debug build, `/usr/bin/time`, a generated 200 MB TMX of 671,205 units): peak
@@ -89,7 +124,9 @@ pub fn export_csv_file(
         let (i, unit) = units.next()?;
         match unit {
             Ok(unit) => {
-                if let Some(row) = review_row(i, &unit, &first.pair, map, first.ratio) {
+                if let Some(row) =
+                    review_row(i, &unit, &first.pair, map, first.ratio, first.numeric_tuids)
+                {
                     count += 1;
                     return Some(row);
                 }
@@ -126,10 +163,64 @@ pub struct ReviewReport {
     pub skipped: usize,
     /// Units written.
     pub written: usize,
+    /// Rows of 1-0 / 0-1 beads (no unit) left as they were.
+    pub unaligned: usize,
+    /// Units added from 1-0 / 0-1 rows marked `fix` with both sides filled in.
+    pub added: usize,
+    /// Unreviewed rows of units in another TMX of the same alignment (`<stem>.low.tmx`).
+    pub elsewhere: usize,
+    /// Rows with a decision on a unit not in this TMX (a `key`, an id it does not have):
+    /// skipped; they belong to the other TMX of the alignment.
+    pub elsewhere_decisions: usize,
 }
 
-/// Applies review `rows` (from `csv_path`) to `doc` (from `tmx_path`): the records to write and
-/// the counts. See the module documentation for what is refused.
+/// Who reviews, and when: what a fixed or added unit's `changeid` / `changedate` say.
+#[derive(Debug, Clone)]
+pub struct ReviewOptions {
+    /// The reviewer (`--user`).
+    pub user: String,
+    /// The date of the review.
+    pub date: OffsetDateTime,
+}
+
+impl Default for ReviewOptions {
+    /// The user from the environment ([`default_user`]) and [`creation_date`].
+    fn default() -> Self {
+        ReviewOptions {
+            user: default_user(),
+            date: creation_date(),
+        }
+    }
+}
+
+/// The user name for `creationid` / `changeid`: `$TMALIGN_USER`, else `$USER`, `$USERNAME`,
+/// `$LOGNAME`, else `tmalign`.
+pub fn default_user() -> String {
+    ["TMALIGN_USER", "USER", "USERNAME", "LOGNAME"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .map(|v| v.trim().to_string())
+        .find(|v| !v.is_empty())
+        .unwrap_or_else(|| "tmalign".into())
+}
+
+/// Sets `key` to `value` among a record's `<tu>` attributes, kept in name order (as the
+/// reader gives them back, so that a rewrite of the rewrite is the same).
+fn set_attribute(record: &mut TmxRecord, key: &str, value: String) {
+    record.attributes.retain(|(k, _)| k != key);
+    record.attributes.push((key.to_string(), value));
+    record.attributes.sort_by(|a, b| a.0.cmp(&b.0));
+}
+
+/// Whether `row` is that of a 1-0 / 0-1 bead (no unit in the TMX): no key, and the bead or
+/// the flags say so.
+fn is_unaligned_row(row: &ReviewRow) -> bool {
+    row.key.is_empty()
+        && (matches!(row.bead.trim(), "1-0" | "0-1")
+            || row.flags.split(';').any(|f| f.trim() == "unaligned"))
+}
+
+/// [`apply_review_as`] with [`ReviewOptions::default`].
 pub fn apply_review(
     doc: &TmxDocument,
     tmx_path: &Path,
@@ -137,25 +228,83 @@ pub fn apply_review(
     csv_path: &Path,
     map: &LangMap,
 ) -> Result<(LanguagePair, Vec<TmxRecord>, ReviewReport)> {
+    apply_review_as(
+        doc,
+        tmx_path,
+        rows,
+        csv_path,
+        map,
+        &ReviewOptions::default(),
+    )
+}
+
+/// Applies review `rows` (from `csv_path`) to `doc` (from `tmx_path`): the records to write and
+/// the counts. See the module documentation for what is refused.
+pub fn apply_review_as(
+    doc: &TmxDocument,
+    tmx_path: &Path,
+    rows: &[ReviewRow],
+    csv_path: &Path,
+    map: &LangMap,
+    options: &ReviewOptions,
+) -> Result<(LanguagePair, Vec<TmxRecord>, ReviewReport)> {
     let pair = language_pair(doc, tmx_path, map)?;
+    let tuids = tuid_index(doc);
+    let index_of = |id: usize| match &tuids {
+        Some(index) => index.get(&id).copied(),
+        None => id.checked_sub(1).filter(|&i| i < doc.units.len()),
+    };
     let mut decisions: HashMap<usize, &ReviewRow> = HashMap::new();
+    let mut seen: HashMap<usize, u64> = HashMap::new();
+    let mut additions: Vec<&ReviewRow> = Vec::new();
+    let mut report = ReviewReport::default();
     let tmx_name = tmx_path.display();
     for (k, row) in rows.iter().enumerate() {
         let at = format!("line {} (row {}, id {})", row.line, k + 1, row.id);
-        let unit = row
-            .id
-            .checked_sub(1)
-            .and_then(|i| doc.units.get(i))
-            .ok_or_else(|| {
-                Error::bad_input(
-                    csv_path,
-                    format!(
-                        "{at}: {tmx_name} has no unit {} (it has {})",
-                        row.id,
-                        doc.units.len()
-                    ),
-                )
-            })?;
+        if let Some(prev) = seen.insert(row.id, row.line) {
+            return Err(Error::bad_input(
+                csv_path,
+                format!("{at}: id {} already given at line {prev}", row.id),
+            ));
+        }
+        let Some(i) = index_of(row.id) else {
+            if tuids.is_some() && is_unaligned_row(row) {
+                match row.status {
+                    ReviewStatus::Fix => {
+                        if row.source.trim().is_empty() || row.target.trim().is_empty() {
+                            return Err(Error::bad_input(
+                                csv_path,
+                                format!(
+                                    "{at}: status fix on an unaligned row needs both sides                                      filled in (it then becomes a new unit)"
+                                ),
+                            ));
+                        }
+                        additions.push(row);
+                    }
+                    _ => report.unaligned += 1,
+                }
+                continue;
+            }
+            // a unit of the other TMX of the same alignment (`<stem>.low.tmx` beside
+            // `<stem>.tmx`): its key says it was exported; decisions on it belong to that file
+            if tuids.is_some() && !row.key.is_empty() {
+                if row.status == ReviewStatus::Blank {
+                    report.elsewhere += 1;
+                } else {
+                    report.elsewhere_decisions += 1;
+                }
+                continue;
+            }
+            return Err(Error::bad_input(
+                csv_path,
+                format!(
+                    "{at}: {tmx_name} has no unit {} (it has {})",
+                    row.id,
+                    doc.units.len(),
+                ),
+            ));
+        };
+        let unit = &doc.units[i];
         let Some((source, target)) = unit_texts(unit, &pair, map) else {
             return Err(Error::bad_input(
                 csv_path,
@@ -165,12 +314,7 @@ pub fn apply_review(
                 ),
             ));
         };
-        if let Some(prev) = decisions.insert(row.id, row) {
-            return Err(Error::bad_input(
-                csv_path,
-                format!("{at}: id {} already given at line {}", row.id, prev.line),
-            ));
-        }
+        decisions.insert(i, row);
         // the row belongs to this unit: checked for every status, `fix` included, whose texts
         // were changed on purpose
         if !row.key.is_empty()
@@ -212,14 +356,14 @@ pub fn apply_review(
             }
         }
     }
-    let mut report = ReviewReport::default();
+    let date = tmx_date(options.date);
     let mut records = Vec::new();
     for (i, unit) in doc.units.iter().enumerate() {
         let Some(mut record) = to_record(unit, &pair, map) else {
             report.skipped += 1;
             continue; // lacks a side: the writer cannot write it (see `to_record`)
         };
-        let decision = decisions.get(&(i + 1)).copied();
+        let decision = decisions.get(&i).copied();
         match decision.map(|r| (r.status, r)) {
             None | Some((ReviewStatus::Blank, _)) => report.not_reviewed += 1,
             Some((ReviewStatus::Ok, _)) => report.ok += 1,
@@ -231,6 +375,8 @@ pub fn apply_review(
                 report.fixed += 1;
                 record.source = row.source.clone();
                 record.target = row.target.clone();
+                set_attribute(&mut record, "changedate", date.clone());
+                set_attribute(&mut record, "changeid", options.user.clone());
             }
         }
         // the reviewer's comment stays with the unit
@@ -239,6 +385,33 @@ pub fn apply_review(
             report.comments += 1;
         }
         records.push(record);
+    }
+    // units made from unaligned rows, each before the first unit with a higher id
+    for row in additions {
+        let mut record = TmxRecord {
+            tuid: row.id.to_string(),
+            source: row.source.trim().to_string(),
+            target: row.target.trim().to_string(),
+            ..TmxRecord::default()
+        };
+        for (key, value) in [
+            ("changedate", date.clone()),
+            ("changeid", options.user.clone()),
+            ("creationdate", date.clone()),
+            ("creationid", options.user.clone()),
+        ] {
+            set_attribute(&mut record, key, value);
+        }
+        if !row.comment.trim().is_empty() {
+            record.notes.push(row.comment.trim().to_string());
+            report.comments += 1;
+        }
+        let at = records
+            .iter()
+            .position(|r| r.tuid.parse::<usize>().is_ok_and(|n| n > row.id))
+            .unwrap_or(records.len());
+        records.insert(at, record);
+        report.added += 1;
     }
     report.written = records.len();
     Ok((pair, records, report))

@@ -69,6 +69,7 @@ pub fn tm_stats(doc: &TmxDocument, path: &Path, map: &LangMap) -> Result<TmStats
                 .filter(|u| u.variants.iter().any(|v| v.had_markup))
                 .count(),
             with_both: texts.len(),
+            numeric_tuids: false, // (not used by the statistics)
         },
     );
     let mut pass = SecondPass::default();
@@ -190,6 +191,9 @@ pub(crate) struct FirstPass {
     pub(crate) languages: BTreeMap<String, usize>,
     pub(crate) with_markup: usize,
     pub(crate) with_both: usize,
+    /// Whether every unit's `tuid` is a distinct positive number (see
+    /// [`super::review::tuid_index`]): the review rows' ids are then the `tuid`s.
+    pub(crate) numeric_tuids: bool,
 }
 
 /// Reads the TMX at `path` once, one unit at a time (see [`FirstPass`]).
@@ -205,9 +209,16 @@ pub(crate) fn first_pass(path: &Path, map: &LangMap) -> Result<FirstPass> {
     let mut languages = BTreeMap::new();
     let (mut units, mut with_markup, mut with_both) = (0usize, 0usize, 0usize);
     let (mut src_len, mut tgt_len) = (0usize, 0usize);
+    let mut tuids = Some(std::collections::HashSet::new());
     for unit in &mut reader {
         let unit = unit?;
         units += 1;
+        if let Some(seen) = &mut tuids {
+            match super::review::numeric_tuid(&unit) {
+                Some(n) if seen.insert(n) => {}
+                _ => tuids = None,
+            }
+        }
         with_markup += usize::from(unit.variants.iter().any(|v| v.had_markup));
         for v in &unit.variants {
             *languages.entry(v.lang.clone()).or_insert(0) += 1;
@@ -252,6 +263,7 @@ pub(crate) fn first_pass(path: &Path, map: &LangMap) -> Result<FirstPass> {
         languages,
         with_markup,
         with_both,
+        numeric_tuids: tuids.is_some(),
     })
 }
 
