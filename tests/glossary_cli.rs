@@ -162,16 +162,22 @@ fn tbx_is_read_back_by_translate_toolkit() {
             Err(e) => panic!("TBX not well-formed: {e}"),
         }
     }
-    // translate-toolkit reads it back
+    // translate-toolkit reads it back. Tests install nothing: `.ci/run` installs it in CI;
+    // elsewhere, without it, this check is skipped with a note.
     let have = Command::new("python3")
         .args(["-c", "import translate.storage.tbx"])
         .status()
         .map(|s| s.success())
         .unwrap_or(false);
     if !have {
-        let _ = Command::new("python3")
-            .args(["-m", "pip", "install", "--quiet", "translate-toolkit"])
-            .status();
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "translate-toolkit is required in CI (.ci/run installs it)"
+        );
+        eprintln!(
+            "note: translate-toolkit not installed (pip install translate-toolkit); TBX read-back skipped"
+        );
+        return;
     }
     let script = r#"
 import sys
@@ -193,7 +199,7 @@ for u in store.units:
             std::env::var_os("CI").is_none(),
             "translate-toolkit unavailable in CI: {why}"
         );
-        eprintln!("note: translate-toolkit not installable here, read-back skipped: {why}");
+        eprintln!("note: translate-toolkit could not read the TBX here, read-back skipped: {why}");
         return;
     }
     let printed = String::from_utf8(out.unwrap().stdout).unwrap();

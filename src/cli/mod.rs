@@ -15,10 +15,16 @@ mod segment;
 mod split;
 mod tm;
 
-/// Chinese–Russian document pairs and bilingual documents into a translation memory and a
-/// glossary.
+/// Align Chinese–Russian (and Chinese–English) document pairs and bilingual documents into a
+/// translation memory (TMX), a review file and a glossary.
 #[derive(Parser)]
-#[command(name = "tmalign", version, about)]
+#[command(
+    name = "tmalign",
+    version,
+    after_help = "A bead is one group of aligned sentences: 1-1 pairs one sentence with one, \
+                  1-2 one with two, 1-0 / 0-1 a sentence the other side lacks; every bead with \
+                  text on both sides becomes one translation unit."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -26,8 +32,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// The main job: ingest, split, segment and align document pairs and bilingual documents
-    /// (default: `examples/`), writing TMX, CSV, beads and sentence files to `output/`.
+    /// Run the main job: ingest, split, segment and align document pairs and bilingual
+    /// documents (default: `examples/`), writing TMX, review, bead and sentence files to
+    /// `output/`.
     Run(run::Args),
     /// Print the cleaned paragraphs of a file, a blank line between them.
     Ingest(ingest::Args),
@@ -41,13 +48,14 @@ enum Command {
     Align(align::Args),
     /// Score predicted bead files against gold ones (strict / lax precision, recall, F1).
     Eval(eval::Args),
-    /// Operations on TMX files: merge, stats, lookup, export-csv, import-csv.
+    /// Work on TMX files: merge, stats, lookup, export-csv, import-csv, import-xliff.
     Tm(tm::Args),
     /// Extract a zh–ru glossary from TMX files or document pairs (CSV, OmegaT TSV, TBX, TMX).
     Glossary(glossary::Args),
     /// Report units whose target lacks a glossary term's rendering.
     Qa(qa::Args),
-    /// The sentence-encoder model: fetch (install it), info (what is installed).
+    /// Install or inspect the sentence-encoder model: fetch (install it), info (what is
+    /// installed).
     Model(model::Args),
 }
 

@@ -22,14 +22,15 @@ pub struct Args {
 enum TmCommand {
     /// Merge TMX files of one language pair into one, removing exact duplicates.
     Merge(merge::Args),
-    /// Statistics of a TMX: units, languages, duplicates and suspicious units.
+    /// Count the units, languages, duplicates and suspicious units of a TMX.
     Stats(stats::Args),
-    /// Write the review CSV of a TMX (one row per unit, with status and comment columns).
+    /// Write the review file (CSV or XLSX) of a TMX: one row per unit, with status and comment
+    /// columns.
     ExportCsv(export_csv::Args),
     /// Apply a review file, CSV or XLSX (status ok / reject / fix), to the TMX it belongs to.
     #[command(visible_alias = "import-review")]
     ImportCsv(import_csv::Args),
-    /// Fuzzy matches for a query (or stdin lines) with CAT-style scores and differences.
+    /// Find fuzzy matches for a query (or stdin lines) with CAT-style scores and differences.
     Lookup(lookup::Args),
     /// Turn XLIFF 1.2 / 2.0 files (also .sdlxliff, .mqxliff) into a TMX: translated units only.
     ImportXliff(import_xliff::Args),

@@ -320,6 +320,13 @@ fn guess(bytes: &[u8]) -> &'static Encoding {
     if CYRILLIC.contains(&first) {
         return best_of(first, CYRILLIC, probe, cyrillic_score);
     }
+    // chardetng takes a short Russian text (`Да.` in Windows-1251) for Windows-1252. When
+    // another single-byte guess reads as Cyrillic words in Windows-1251 — every word that has
+    // a non-ASCII letter is wholly Cyrillic, as Russian words are, where the Latin-1 reading
+    // of a French or German text puts one odd letter inside an ASCII word — Cyrillic wins.
+    if first.is_single_byte() && !CJK.contains(&first) && reads_as_cyrillic_words(probe) {
+        return best_of(encoding_rs::WINDOWS_1251, CYRILLIC, probe, cyrillic_score);
+    }
     if CJK.contains(&first) {
         let best = best_of(first, &CJK[1..], probe, cjk_score);
         // GBK bytes decode the same with the GB18030 decoder, which also takes the 4-byte
@@ -330,6 +337,29 @@ fn guess(bytes: &[u8]) -> &'static Encoding {
         return best;
     }
     first
+}
+
+/// Whether `bytes` decoded as Windows-1251 have at least one word of Cyrillic letters and no
+/// word that mixes Cyrillic with ASCII letters or holds other non-ASCII letters.
+fn reads_as_cyrillic_words(bytes: &[u8]) -> bool {
+    let text = encoding_rs::WINDOWS_1251
+        .decode_without_bom_handling(bytes)
+        .0;
+    let mut cyrillic_words = 0usize;
+    for word in text
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+    {
+        if word.is_ascii() {
+            continue;
+        }
+        let cyrillic = |c: char| matches!(c, 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё');
+        if !word.chars().all(cyrillic) {
+            return false;
+        }
+        cyrillic_words += 1;
+    }
+    cyrillic_words > 0
 }
 
 /// The candidate whose decoding scores highest; `first` (chardetng's guess) wins ties, then
@@ -478,6 +508,21 @@ mod tests {
         assert_eq!(t, RU);
         let (one, _, _) = encoding_rs::WINDOWS_1251.encode("Привет, мир.");
         assert_eq!(dec(&one).unwrap().0, "Привет, мир.");
+    }
+
+    #[test]
+    fn three_byte_windows_1251_is_cyrillic() {
+        for text in ["Да.", "Нет", "Да, 5 шт."] {
+            let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode(text);
+            let (t, e) = dec(&bytes).unwrap();
+            assert_eq!((t.as_str(), e), (text, "windows-1251"), "{text}");
+        }
+        // Latin-1 texts with accented letters inside words stay what they are
+        for text in ["Ça va.", "Grüße aus Köln.", "naïve café"] {
+            let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(text);
+            let (t, e) = dec(&bytes).unwrap();
+            assert_eq!(t, text, "{text} read as {e}");
+        }
     }
 
     #[test]
