@@ -76,6 +76,43 @@ fn run_review_files_import_unchanged_as_a_no_op() {
                 assert!(read(&again) == read(&low), "{stem}: low TMX changed");
             }
         }
+        // a decision on a unit of the low TMX: skipped (with a warning) against the main
+        // TMX, applied against the low one
+        let low_doc = tmalign::tm::reader::read_tmx(&low).unwrap();
+        if let Some(unit) = low_doc.units.first() {
+            let id = unit.id.clone().unwrap();
+            let csv_path = out.join(format!("{stem}.csv"));
+            let mut rows = common::read_csv(&csv_path);
+            let row = rows.iter_mut().find(|r| r[0] == id).unwrap();
+            row[8] = "reject".into();
+            let mut w = csv::Writer::from_path(d.path().join("low-decision.csv")).unwrap();
+            w.write_record(tmalign::tm::csv::REVIEW_HEADER).unwrap();
+            for r in &rows {
+                w.write_record(r).unwrap();
+            }
+            w.flush().unwrap();
+            drop(w);
+            let edited = d.path().join("low-decision.csv");
+            let again = d.path().join("again.tmx");
+            let o = tmalign(
+                &[
+                    "tm",
+                    "import-csv",
+                    s(&edited),
+                    "--tm",
+                    s(&tmx),
+                    "-o",
+                    s(&again),
+                ],
+                d.path(),
+            );
+            assert!(o.status.success(), "{}", outputs(&o));
+            assert!(String::from_utf8_lossy(&o.stderr)
+                .contains("1 decision(s) on units of the other TMX"));
+            assert!(read(&again) == read(&tmx));
+            let said = import(d.path(), &edited, &low, &again, &[]);
+            assert!(said.contains("rejected 1"), "{said}");
+        }
     }
     assert!(
         low_units > 0,

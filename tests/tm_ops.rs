@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{data, shared, tmalign, EPOCH};
+use common::{data, outputs, shared, tmalign, EPOCH};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -211,6 +211,22 @@ fn merge_counts_duplicates_and_variants() {
         e.starts_with("tmalign: en.tmx: language pair zh→en differs"),
         "{e}"
     );
+    // the opposite direction (ru→zh into the zh→ru memory): turned round, with a note
+    std::fs::write(
+        d.path().join("ruzh.tmx"),
+        "<tmx><header srclang=\"ru-RU\"/><body><tu><tuv xml:lang=\"ru-RU\"><seg>лиса</seg></tuv><tuv xml:lang=\"zh-CN\"><seg>狐狸</seg></tuv></tu></body></tmx>",
+    )
+    .unwrap();
+    let o = tmalign(
+        &["tm", "merge", "a.tmx", "ruzh.tmx", "-o", "flip.tmx"],
+        d.path(),
+    );
+    assert!(o.status.success(), "{}", outputs(&o));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("ruzh.tmx is in the opposite direction"));
+    let flip = tmalign::tm::reader::read_tmx(&d.path().join("flip.tmx")).unwrap();
+    let last = flip.units.last().unwrap();
+    assert_eq!(last.variants[0].lang, "zh-CN");
+    assert_eq!(last.variants[0].text, "狐狸");
     // a broken input: names file and line, writes nothing
     std::fs::write(d.path().join("broken.tmx"), "<tmx><header/><body>\n<tu>").unwrap();
     let e = bad(&tmalign(

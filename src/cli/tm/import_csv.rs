@@ -8,7 +8,9 @@
 
 use std::path::PathBuf;
 use tmalign::tm::csv::{read_review_csv_with, Delimiter};
-use tmalign::tm::ops::review::{apply_review_as, default_user, ReviewOptions};
+use tmalign::tm::ops::review::{
+    apply_review_as, default_user, sibling_tmx, tuid_set, ReviewOptions,
+};
 use tmalign::tm::ops::{rewrite_losses, rewrite_options, write_records};
 use tmalign::tm::reader::read_tmx;
 use tmalign::tm::xlsx::{is_xlsx, read_review_xlsx};
@@ -66,8 +68,14 @@ pub fn run(args: Args) -> Result<()> {
     } else {
         read_review_csv_with(&args.csv, &bytes, args.delimiter)?
     };
+    // `<stem>.tmx` and `<stem>.low.tmx` of a --min-confidence split share one review file
+    let other_ids = match sibling_tmx(&args.tm) {
+        Some(other) => tuid_set(&read_tmx(&other)?),
+        None => Default::default(),
+    };
     let review = ReviewOptions {
         user: args.user.clone().unwrap_or_else(default_user),
+        other_ids,
         ..ReviewOptions::default()
     };
     let (pair, records, report) = apply_review_as(&doc, &args.tm, &rows, &args.csv, &map, &review)?;
@@ -92,7 +100,7 @@ pub fn run(args: Args) -> Result<()> {
     }
     if report.elsewhere_decisions > 0 {
         crate::cli::out::ewriteln!(
-            "tmalign: warning: {} decision(s) on units that {} does not have were skipped: import {} against the other TMX of the alignment (<stem>.low.tmx) too",
+            "tmalign: warning: {} decision(s) on units of the other TMX of the alignment were skipped (not in {}): import {} against that one too",
             report.elsewhere_decisions,
             args.tm.display(),
             args.csv.display()

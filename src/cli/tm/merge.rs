@@ -7,7 +7,8 @@ use tmalign::Result;
 /// Arguments of `tmalign tm merge`.
 #[derive(clap::Args)]
 pub struct Args {
-    /// TMX files to merge (all of one language pair).
+    /// TMX files to merge (all of one language pair; a file in the opposite direction, ru→zh
+    /// into zh→ru, is turned round, with a note).
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
     /// Output TMX (written atomically; may not be one of the inputs).
@@ -36,6 +37,11 @@ pub fn run(args: Args) -> Result<()> {
         lang_map: super::lang_map(args.lang_map.as_deref())?,
     };
     let report = merge_to_file(&args.inputs, &args.output, &options)?;
+    for file in &report.flipped {
+        crate::cli::out::ewriteln!(
+            "tmalign: note: {file} is in the opposite direction; its units were turned round to the memory's"
+        );
+    }
     super::print_report(&report, args.json, || {
         format!(
             "read {}, skipped (missing a side) {}, duplicates removed {}, variants collapsed {}, written {} → {}\n",

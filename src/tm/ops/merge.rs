@@ -63,6 +63,9 @@ pub struct MergeReport {
     pub variants_collapsed: usize,
     /// Units written.
     pub written: usize,
+    /// Inputs in the opposite direction (ru→zh into a zh→ru memory), turned round: each
+    /// unit's variants swap roles and its `x-bead` `m-n` becomes `n-m`.
+    pub flipped: Vec<String>,
 }
 
 /// The merged TM, ready for [`super::write_records`] with `pair.tmx_options()`.
@@ -171,7 +174,12 @@ impl<'o> Collector<'o> {
         let (pair, first_path) = self
             .first
             .get_or_insert_with(|| (p.clone(), path.to_path_buf()));
-        if !p.same_languages(pair) {
+        // the reverse direction is the same memory read the other way round: flipped
+        let flipped = p.src == pair.tgt && p.tgt == pair.src;
+        if flipped {
+            self.report.flipped.push(path.display().to_string());
+        }
+        if !p.same_languages(pair) && !flipped {
             return Err(Error::bad_input(
                 path,
                 format!(
@@ -186,10 +194,20 @@ impl<'o> Collector<'o> {
         }
         for unit in &doc.units {
             self.report.read += 1;
-            let Some(record) = to_record(unit, pair, map) else {
+            // (the first input's pair picks the variants: a flipped unit's source is its target)
+            let Some(mut record) = to_record(unit, pair, map) else {
                 self.report.skipped += 1;
                 continue;
             };
+            if flipped {
+                for (key, value) in &mut record.props {
+                    if key == "x-bead" {
+                        if let Some((m, n)) = value.split_once('-') {
+                            *value = format!("{n}-{m}");
+                        }
+                    }
+                }
+            }
             self.candidates.push(Candidate {
                 order: self.candidates.len(),
                 date: unit_date(unit),
@@ -376,6 +394,27 @@ mod tests {
         };
         let m = merge_documents(&[(PathBuf::from("c"), d)], &options).unwrap();
         assert_eq!(texts(&m), vec![("猫".into(), "кошка".into())]);
+    }
+
+    #[test]
+    fn flips_the_reverse_direction() {
+        let a = doc(&[("", "你好", "привет")]);
+        let xml = r#"<tmx><header srclang="ru-RU"/><body><tu tuid="9"><prop type="x-bead">1-2</prop><tuv xml:lang="ru-RU"><seg>кот</seg></tuv><tuv xml:lang="zh-CN"><seg>猫</seg></tuv></tu></body></tmx>"#;
+        let b = read_tmx_bytes(Path::new("b.tmx"), xml.as_bytes()).unwrap();
+        let m = merge_documents(
+            &[(PathBuf::from("a.tmx"), a), (PathBuf::from("b.tmx"), b)],
+            &MergeOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            texts(&m),
+            vec![
+                ("你好".into(), "привет".into()),
+                ("猫".into(), "кот".into())
+            ]
+        );
+        assert_eq!(m.report.flipped, vec!["b.tmx".to_string()]);
+        assert_eq!(m.records[1].props, vec![("x-bead".into(), "2-1".into())]);
     }
 
     #[test]

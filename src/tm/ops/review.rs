@@ -13,9 +13,9 @@
 //! `changeid` (the reviewer, [`ReviewOptions`]), a comment becomes a `<note>`.
 //!
 //! Rows may be deleted (their units stay unchanged) but not invented: the import refuses an id
-//! the TMX does not have (except a row with a `key` when the ids are `tuid`s: a unit of the
-//! other TMX of the same alignment, `<stem>.low.tmx`, skipped and counted, the CLI warning
-//! about skipped decisions), an id given twice, a row whose `key` (a hash of its unit's `tuid` and original texts) is not that
+//! the TMX does not have (except one of the other TMX of the same alignment,
+//! [`ReviewOptions::other_ids`]: skipped and counted, the CLI warning about skipped
+//! decisions), an id given twice, a row whose `key` (a hash of its unit's `tuid` and original texts) is not that
 //! of the unit its id names (an edited id, even on a `fix` row), and an `ok` / `reject` row
 //! whose texts differ from its unit's beyond whitespace (a file exported from another TMX, or
 //! an edit without `fix`), naming the line. Only `id`, the two texts, `status`, `comment` and
@@ -181,6 +181,29 @@ pub struct ReviewOptions {
     pub user: String,
     /// The date of the review.
     pub date: OffsetDateTime,
+    /// The `tuid`s of the other TMX of the same alignment (`<stem>.low.tmx` for
+    /// `<stem>.tmx` and the reverse, see [`sibling_tmx`]): rows naming them are skipped, not
+    /// refused.
+    pub other_ids: std::collections::HashSet<usize>,
+}
+
+/// The other TMX of a `--min-confidence` split: `<stem>.low.tmx` for `<stem>.tmx` and the
+/// reverse, if it exists.
+pub fn sibling_tmx(tmx: &Path) -> Option<std::path::PathBuf> {
+    let name = tmx.file_name()?.to_str()?;
+    let other = match name.strip_suffix(".low.tmx") {
+        Some(stem) => format!("{stem}.tmx"),
+        None => format!("{}.low.tmx", name.strip_suffix(".tmx")?),
+    };
+    let path = tmx.with_file_name(other);
+    path.is_file().then_some(path)
+}
+
+/// The numeric `tuid`s of `doc` (see [`tuid_index`]), empty when they are not all numbers.
+pub fn tuid_set(doc: &TmxDocument) -> std::collections::HashSet<usize> {
+    tuid_index(doc)
+        .map(|index| index.into_keys().collect())
+        .unwrap_or_default()
 }
 
 impl Default for ReviewOptions {
@@ -189,6 +212,7 @@ impl Default for ReviewOptions {
         ReviewOptions {
             user: default_user(),
             date: creation_date(),
+            other_ids: Default::default(),
         }
     }
 }
@@ -286,8 +310,8 @@ pub fn apply_review_as(
                 continue;
             }
             // a unit of the other TMX of the same alignment (`<stem>.low.tmx` beside
-            // `<stem>.tmx`): its key says it was exported; decisions on it belong to that file
-            if tuids.is_some() && !row.key.is_empty() {
+            // `<stem>.tmx`): decisions on it belong to that file
+            if tuids.is_some() && options.other_ids.contains(&row.id) {
                 if row.status == ReviewStatus::Blank {
                     report.elsewhere += 1;
                 } else {
