@@ -234,3 +234,31 @@ fn ntrex_boundary_recall() {
         );
     }
 }
+
+/// The labelled Russian cases of `tests/data/segment/ru-cases.txt` (#14: abbreviated months,
+/// datelines, credit lines, numbered clauses), each segmented exactly as labelled.
+#[test]
+fn russian_labelled_cases() {
+    let text = std::fs::read_to_string(common::data("segment").join("ru-cases.txt")).unwrap();
+    let seg = segmenter_for(Lang::Ru);
+    let mut failed = Vec::new();
+    let mut cases = 0;
+    for block in text.split("\n\n") {
+        let mut lines = block.lines().map(str::trim).filter(|l| !l.is_empty());
+        let Some(label) = lines.next().and_then(|l| l.strip_prefix("# ")) else {
+            continue;
+        };
+        let want: Vec<&str> = lines.collect();
+        if want.is_empty() || want[0].starts_with('#') {
+            continue; // the file's own header
+        }
+        cases += 1;
+        let joined = want.join(" ");
+        let got = seg.sentences(&joined);
+        if got != want {
+            failed.push(format!("{label}:\n  want {want:?}\n  got  {got:?}"));
+        }
+    }
+    assert!(cases >= 12, "only {cases} cases");
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+}

@@ -264,6 +264,10 @@ impl RuleSegmenter {
         }
         // Latin and Cyrillic text from here on (also Latin runs inside Chinese).
         if DASHES.contains(&nc) {
+            if kind == Kind::Period && self.is_dateline(&p[sentence_start..run_end]) {
+                // `Харбин, 10 мая 2026 г. — Сегодня …`: a dateline opens its story.
+                return None;
+            }
             // `«Да!» — сказал он` goes on; `— Да. — Он улыбнулся.` is a new sentence.
             return (!is_lower(first_letter(p, next + nc.len_utf8()))).then_some(cut);
         }
@@ -296,6 +300,9 @@ impl RuleSegmenter {
         }
         let word = prev_word(p, dot);
         if word.is_empty() {
+            if let Some(at) = self.clause_number(p, sentence_start, dot, next) {
+                return at;
+            }
             // After a number or a closing bracket: an ordinary full stop.
             return (!is_lower(first_letter(p, next))).then_some(cut);
         }
@@ -399,6 +406,78 @@ impl RuleSegmenter {
             return self.surname_like(w_before).then_some(cut);
         }
         None
+    }
+
+    /// A numbered clause of a contract or a law (`1.` `Предмет договора`, `1.1.` `Продавец
+    /// обязуется …`) when the full stop at `p[dot]` closes a clause number: `Some(None)` when
+    /// the number opens the sentence (it stays with its text), `Some(Some(at))` to cut before a
+    /// sub-clause number of the clause the sentence opened with (`1. Предмет договора | 1.1.
+    /// Продавец …`: a heading without a full stop), `None` when this is no clause number.
+    fn clause_number(
+        &self,
+        p: &str,
+        sentence_start: usize,
+        dot: usize,
+        next: usize,
+    ) -> Option<Option<usize>> {
+        let next_word = word_at(p, next);
+        if !starts_upper(next_word) {
+            return None;
+        }
+        let before = p[sentence_start..dot].trim_start();
+        let number = before.rsplit(char::is_whitespace).next().unwrap_or("");
+        let is_clause = |n: &str| {
+            !n.is_empty()
+                && n.len() <= 12
+                && n.split('.').all(|part| {
+                    !part.is_empty() && part.len() <= 3 && part.bytes().all(|b| b.is_ascii_digit())
+                })
+        };
+        if !is_clause(number) {
+            return None;
+        }
+        let lead = before[..before.len() - number.len()].trim_end();
+        if lead.is_empty() {
+            return Some(None);
+        }
+        // the clause the sentence opened with (`1.`), and this number one of its sub-clauses
+        let (head, rest) = lead.split_once(char::is_whitespace)?;
+        let head = head.strip_suffix('.')?;
+        let sub = number.strip_prefix(head)?.strip_prefix('.')?;
+        if !is_clause(head) || !is_clause(sub) || rest.contains(['.', '!', '?']) {
+            return None;
+        }
+        Some(Some(dot - number.len()))
+    }
+
+    /// Whether `sentence` (up to its final full stop) is a dateline: a place of one to three
+    /// capitalised words, a comma, then a date (`Харбин, 10 мая 2026 г.`, `МОСКВА, 5 сент.
+    /// 2025 г.`): numbers and date words only, at least one number.
+    fn is_dateline(&self, sentence: &str) -> bool {
+        let Some((place, date)) = sentence.trim().split_once(',') else {
+            return false;
+        };
+        let place_words: Vec<&str> = place.split_whitespace().collect();
+        if place_words.is_empty()
+            || place_words.len() > 3
+            || !place_words
+                .iter()
+                .all(|w| starts_upper(w) && w.chars().all(|c| c.is_alphabetic() || c == '-'))
+        {
+            return false;
+        }
+        let mut numbers = 0;
+        for token in date.split_whitespace() {
+            let lower = token.to_lowercase();
+            if is_number_token(token) {
+                numbers += 1;
+            } else if !self.rules.date_words.contains(&lower.as_str())
+                && !self.rules.date_words.contains(&lower.trim_end_matches('.'))
+            {
+                return false;
+            }
+        }
+        numbers > 0
     }
 
     /// Where the date phrase ending `lead` (the text of the sentence before a year) starts:
@@ -815,6 +894,44 @@ mod tests {
                 "Машина класса А.",
                 "Затем грузовик."
             ]
+        );
+    }
+
+    #[test]
+    fn russian_dates_datelines_and_clauses() {
+        for (label, text, want) in [
+            (
+                "abbreviated month before a year",
+                "5 сент. 2025 г. в Москве прошла встреча. Стороны подписали соглашение.",
+                vec![
+                    "5 сент. 2025 г. в Москве прошла встреча.",
+                    "Стороны подписали соглашение.",
+                ],
+            ),
+            (
+                "dateline",
+                "Харбин, 10 мая 2026 г. — Сегодня открылась ярмарка. В ней 500 компаний.",
+                vec![
+                    "Харбин, 10 мая 2026 г. — Сегодня открылась ярмарка.",
+                    "В ней 500 компаний.",
+                ],
+            ),
+            (
+                "clause heading and sub-clause",
+                "1. Предмет договора 1.1. Продавец передаёт товар. 1.2. Покупатель платит.",
+                vec![
+                    "1. Предмет договора",
+                    "1.1. Продавец передаёт товар.",
+                    "1.2. Покупатель платит.",
+                ],
+            ),
+        ] {
+            assert_eq!(seg(Lang::Ru, text), want, "{label}");
+        }
+        // a decimal at the end of a sentence is no clause
+        assert_eq!(
+            seg(Lang::Ru, "Рост составил 1.5. Это много."),
+            vec!["Рост составил 1.5.", "Это много."]
         );
     }
 

@@ -371,7 +371,11 @@ fn phrase_end(
                 let tok = &p[start..start + tok_len];
                 if let Some(prev) = prev {
                     let word = leading_word(tok.trim_start_matches(['«', '"', '“']));
+                    // A capitalised word that ends the sentence is the credit's own
+                    // (`пресс-служба Кремля.`, `ИА Синьхуа.`), not a glued sentence.
+                    let closes = tok.ends_with(['.', '!', '?']) && !starters.contains(word);
                     if is_upper_initial(tok)
+                        && !closes
                         && (starters.contains(word) || !is_upper_initial(prev) || is_all_caps(prev))
                     {
                         break;
@@ -577,6 +581,18 @@ mod tests {
         assert_eq!(
             seg(Lang::Ru, "Итоги. Источник: ТАСС Премьер-министр уехал."),
             vec!["Итоги.", "Источник: ТАСС", "Премьер-министр уехал."]
+        );
+        // credit lines that end with their own full stop stay whole
+        assert_eq!(
+            seg(Lang::Ru, "Лидеры встретились. Источник: ИА Синьхуа."),
+            vec!["Лидеры встретились.", "Источник: ИА Синьхуа."]
+        );
+        assert_eq!(
+            seg(
+                Lang::Ru,
+                "Фото: пресс-служба Кремля. Президент провёл совещание."
+            ),
+            vec!["Фото: пресс-служба Кремля.", "Президент провёл совещание."]
         );
     }
 }
