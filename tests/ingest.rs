@@ -300,3 +300,33 @@ fn clean_eval_texts_keep_their_paragraphs() {
     }
     assert!(checked >= 100, "only {checked} eval files found");
 }
+
+/// A `<title>` that differs from the body's own `<h1>` (a file property such as `Document1`)
+/// is metadata, not a stray first paragraph (#14); without a heading it still opens the text.
+#[test]
+fn html_title_is_metadata_when_the_body_has_a_heading() {
+    let d = tempfile::tempdir().unwrap();
+    let page = d.path().join("p.html");
+    std::fs::write(
+        &page,
+        "<html><head><title>Document1</title></head><body><h1>Переговоры в Москве</h1><p>Стороны обсудили сотрудничество.</p></body></html>",
+    )
+    .unwrap();
+    assert_eq!(
+        paragraphs(&page),
+        ["Переговоры в Москве", "Стороны обсудили сотрудничество."]
+    );
+    let j = json(&page);
+    assert_eq!(j["metadata"]["title"], "Document1");
+    assert_eq!(j["metadata"]["title_only"], true);
+    let bare = d.path().join("b.html");
+    std::fs::write(
+        &bare,
+        "<html><head><title>Переговоры</title></head><body><p>Стороны обсудили сотрудничество.</p></body></html>",
+    )
+    .unwrap();
+    assert_eq!(
+        paragraphs(&bare),
+        ["Переговоры", "Стороны обсудили сотрудничество."]
+    );
+}

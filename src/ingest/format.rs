@@ -138,6 +138,7 @@ pub fn extract(path: &Path, text: &str) -> (Format, Metadata, Vec<String>) {
                 .title
                 .map(|t| super::normalize::normalize(&t))
                 .filter(|t| !t.is_empty());
+            metadata.title_only = extracted.has_heading;
             for block in extracted.blocks {
                 // Newlines inside an HTML block are soft: join the lines, CJK without a space.
                 // A blank line still ends a paragraph: browsers ignore it, but in scraped

@@ -26,6 +26,9 @@ pub struct Extracted {
     pub blocks: Vec<String>,
     /// Text of the first `<title>` element.
     pub title: Option<String>,
+    /// Whether the body has a heading of its own (`<h1>`): then the title (often a file
+    /// property such as `Document1`) is metadata only and not among the blocks.
+    pub has_heading: bool,
 }
 
 /// Elements whose start or end tag ends a block.
@@ -88,8 +91,9 @@ pub fn extract(html: &str) -> Extracted {
     let mut cur = String::new();
     let bytes = html.as_bytes();
     let mut pos = 0;
-    // Index of the block that an open <title> is collecting.
+    // Index of the block that an open <title> is collecting, and of the first title's.
     let mut title_block: Option<usize> = None;
+    let mut first_title: Option<usize> = None;
     while pos < bytes.len() {
         let Some(rel) = html[pos..].find('<') else {
             push_text(&mut cur, &html[pos..]);
@@ -149,9 +153,13 @@ pub fn extract(html: &str) -> Extracted {
             } else if let Some(i) = title_block.take() {
                 if out.title.is_none() {
                     out.title = out.blocks.get(i).cloned();
+                    first_title = out.title.as_ref().map(|_| i);
                 }
             }
             continue;
+        }
+        if name == "h1" && !closing {
+            out.has_heading = true;
         }
         if BLOCK.contains(&name.as_str()) {
             flush(&mut out, &mut cur);
@@ -160,6 +168,11 @@ pub fn extract(html: &str) -> Extracted {
         }
     }
     flush(&mut out, &mut cur);
+    if out.has_heading {
+        if let Some(i) = first_title {
+            out.blocks.remove(i);
+        }
+    }
     out
 }
 
@@ -302,7 +315,12 @@ mod tests {
     fn title() {
         let e =
             extract("<html><head><title>标题 &amp; 副</title></head><body><h1>标题</h1></body>");
-        assert_eq!(e.blocks, ["标题 & 副", "标题"]);
+        // the body's own heading wins: the title is metadata only
+        assert_eq!(e.blocks, ["标题"]);
         assert_eq!(e.title.as_deref(), Some("标题 & 副"));
+        assert!(e.has_heading);
+        let e = extract("<html><head><title>Заголовок</title></head><body><p>Текст.</p></body>");
+        assert_eq!(e.blocks, ["Заголовок", "Текст."]);
+        assert!(!e.has_heading);
     }
 }

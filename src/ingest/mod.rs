@@ -89,8 +89,13 @@ pub enum Format {
 /// Document metadata kept out of the text.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Metadata {
-    /// Title (from front matter or `<title>`); also the first paragraph.
+    /// Title (from front matter or `<title>`); also the first paragraph, unless
+    /// [`Metadata::title_only`].
     pub title: Option<String>,
+    /// The title is metadata only, not a paragraph: an HTML page whose body has a heading of
+    /// its own (its `<title>` is often a file property: `Document1`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub title_only: bool,
     /// Date as written in the source.
     pub date: Option<String>,
     /// Categories / tags.

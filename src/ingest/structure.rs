@@ -310,7 +310,7 @@ pub fn finish(raw: Vec<String>, metadata: &mut Metadata) -> Vec<String> {
             paragraphs.push(p);
         }
     }
-    if let Some(title) = &metadata.title {
+    if let Some(title) = metadata.title.as_ref().filter(|_| !metadata.title_only) {
         // The title is paragraph 0; a repeat of it as a heading further down is dropped below.
         if paragraphs.first() != Some(title) {
             paragraphs.insert(0, title.clone());
@@ -332,7 +332,8 @@ pub fn finish(raw: Vec<String>, metadata: &mut Metadata) -> Vec<String> {
     let is_repeat = |i: usize| repeat.get(i).is_some_and(|&n| n > 0);
     let mut keep = vec![true; paragraphs.len()];
     for (i, p) in paragraphs.iter().enumerate() {
-        let is_title_repeat = i > 0 && metadata.title.as_deref() == Some(p.as_str());
+        let is_title_repeat =
+            i > 0 && !metadata.title_only && metadata.title.as_deref() == Some(p.as_str());
         let n = repeat[i];
         let in_run = (i > 0 && is_repeat(i - 1)) || is_repeat(i + 1);
         if is_title_repeat || (n >= DEDUP_MIN_CHARS && in_run) {
