@@ -417,6 +417,122 @@ pub struct RunReport {
     /// The seed glossary of each language pair aligned, as said to the user
     /// (`zh-ru: built-in glossary/zh-ru.tsv (533 term pairs)`).
     pub seeds: Vec<String>,
+    /// Why each file of [`RunReport::unpaired`] was skipped, in the same order.
+    pub unpaired_why: Vec<String>,
+    /// Monolingual files paired by their content (names that say no language), as said to
+    /// the user: `A + B (…)`.
+    pub paired_by_content: Vec<String>,
+}
+
+/// A monolingual document that found no partner by name: its language and text.
+struct Lone {
+    path: PathBuf,
+    lang: Lang,
+    paragraphs: Vec<String>,
+}
+
+/// The numbers of a document (Arabic, month names, Roman numerals), as a sorted multiset.
+fn number_bag(paragraphs: &[String]) -> Vec<String> {
+    let mut bag: Vec<String> = paragraphs
+        .iter()
+        .flat_map(|p| {
+            tm::numbers::numbers(p)
+                .into_iter()
+                .chain(tm::numbers::word_numbers(p))
+        })
+        .map(|n| tm::numbers::significant_digits(&n))
+        .collect();
+    bag.sort();
+    bag
+}
+
+/// How alike two documents in different languages are, 0–1: the overlap (Dice) of their
+/// number multisets, times how plausible their length ratio is against `ratio`, the typical
+/// target/source ratio of visible characters (0 when more than three times off).
+fn content_match(a: &[String], b: &[String], a_len: usize, b_len: usize, ratio: f64) -> f64 {
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    if a.is_empty() || b.is_empty() || a_len == 0 || b_len == 0 {
+        return 0.0;
+    }
+    let dice = 2.0 * common as f64 / (a.len() + b.len()) as f64;
+    let off = ((b_len as f64 / a_len as f64) / ratio).ln().abs();
+    let length = (1.0 - off / 3f64.ln()).max(0.0);
+    dice * length
+}
+
+/// Pairs monolingual documents across languages by content where the match is clear: the
+/// two are each other's best, share numbers (score at least 0.5, see [`content_match`]) and
+/// every rival scores under two thirds of it. Returns the pairs (source first, `src_lang`
+/// preferred as the source) with their scores, and the documents left.
+fn pair_by_content(lone: Vec<Lone>, src_lang: Lang) -> (Vec<(Lone, Lone, f64)>, Vec<Lone>) {
+    let bags: Vec<Vec<String>> = lone.iter().map(|d| number_bag(&d.paragraphs)).collect();
+    let lens: Vec<usize> = lone
+        .iter()
+        .map(|d| {
+            d.paragraphs
+                .iter()
+                .map(|p| crate::tm::unit::visible_len(p))
+                .sum()
+        })
+        .collect();
+    // visible-character ratios of a translation into the other language, roughly: Russian
+    // and English run about three times as long as Chinese
+    let weight = |l: Lang| if l == Lang::Zh { 1.0 } else { 3.0 };
+    let n = lone.len();
+    let score = |i: usize, j: usize| {
+        if lone[i].lang == lone[j].lang {
+            return 0.0;
+        }
+        let ratio = weight(lone[j].lang) / weight(lone[i].lang);
+        content_match(&bags[i], &bags[j], lens[i], lens[j], ratio)
+    };
+    let best_of = |i: usize| {
+        (0..n)
+            .filter(|&j| j != i)
+            .map(|j| (score(i, j), j))
+            .fold((0.0, usize::MAX), |a, b| if b.0 > a.0 { b } else { a })
+    };
+    let second_of = |i: usize, best: usize| {
+        (0..n)
+            .filter(|&j| j != i && j != best)
+            .map(|j| score(i, j))
+            .fold(0.0, f64::max)
+    };
+    let mut taken = vec![false; n];
+    let mut pairs = Vec::new();
+    for i in 0..n {
+        let (s, j) = best_of(i);
+        if taken[i] || j == usize::MAX || taken[j] || j < i || s < 0.5 {
+            continue;
+        }
+        if best_of(j).1 != i || second_of(i, j) * 1.5 > s || second_of(j, i) * 1.5 > s {
+            continue;
+        }
+        taken[i] = true;
+        taken[j] = true;
+        pairs.push((i, j, s));
+    }
+    let mut slots: Vec<Option<Lone>> = lone.into_iter().map(Some).collect();
+    let mut out = Vec::new();
+    for (i, j, s) in pairs {
+        let (Some(a), Some(b)) = (slots[i].take(), slots[j].take()) else {
+            continue;
+        };
+        let (a, b) = if b.lang == src_lang { (b, a) } else { (a, b) };
+        out.push((a, b, s));
+    }
+    (out, slots.into_iter().flatten().collect())
 }
 
 /// A progress bar on standard error when `visible`, else a hidden one.
@@ -447,6 +563,16 @@ pub fn run(options: &RunOptions) -> Result<RunReport> {
     let splitter = LanguageSplitter::new(&options.languages);
     let mut prepared = Vec::with_capacity(jobs.len());
     let bar = progress_bar(options.progress, jobs.len(), "reading");
+    // why each skipped file was skipped; a file with a language suffix had no partner
+    let mut why: Vec<String> = unpaired
+        .iter()
+        .map(|f| match stem_and_lang(f).1 {
+            Some(l) => format!("named as {l} but no file of the same name in another language"),
+            None => "no partner".into(),
+        })
+        .collect();
+    let mut lone: Vec<Lone> = Vec::new();
+    let mut jobs = jobs;
     for job in &jobs {
         bar.set_prefix(job.stem().to_string());
         match prepare_with_rules(
@@ -457,27 +583,86 @@ pub fn run(options: &RunOptions) -> Result<RunReport> {
             options.rules.as_deref(),
         ) {
             Ok(p) => prepared.push(p),
-            // A monolingual document among the inputs is not a job, but is not fatal either.
+            // A monolingual document among the inputs is not a job, but is not fatal either:
+            // it may pair with another by content below.
             Err(Error::BadInput { message, .. })
                 if matches!(job, Job::Bilingual { .. })
                     && message.starts_with("not a bilingual document: only") =>
             {
-                unpaired.extend(job.inputs())
+                if let Job::Bilingual { path, .. } = job {
+                    let doc = ingest::ingest_file(path, &options.ingest)?;
+                    match splitter.dominant(&doc.paragraphs) {
+                        Some(lang) => lone.push(Lone {
+                            path: path.clone(),
+                            lang,
+                            paragraphs: doc.paragraphs,
+                        }),
+                        None => {
+                            unpaired.push(path.clone());
+                            why.push("no text in a configured language".into());
+                        }
+                    }
+                }
             }
             Err(e) => return Err(e),
         }
         bar.inc(1);
     }
     bar.finish_and_clear();
+    let (by_content, left) = pair_by_content(lone, options.src_lang);
+    let mut paired_by_content = Vec::new();
+    for (a, b, score) in by_content {
+        let job = Job::Pair {
+            stem: stem_and_lang(&a.path).0,
+            src: (a.path.clone(), a.lang),
+            tgt: (b.path.clone(), b.lang),
+        };
+        prepared.push(prepare_with_rules(
+            &job,
+            &splitter,
+            &options.ingest,
+            options.src_lang,
+            options.rules.as_deref(),
+        )?);
+        paired_by_content.push(format!(
+            "{} ({}) + {} ({}): they share their numbers (match {score:.2})",
+            a.path.display(),
+            a.lang,
+            b.path.display(),
+            b.lang
+        ));
+        jobs.retain(
+            |j| !matches!(j, Job::Bilingual { path, .. } if *path == a.path || *path == b.path),
+        );
+        jobs.push(job);
+    }
+    for d in left {
+        why.push(format!(
+            "only {} text, and no file of the same name in another language nor one clearly \
+             like it in content",
+            d.lang
+        ));
+        unpaired.push(d.path);
+    }
     if prepared.is_empty() {
         let what = options
             .inputs
             .first()
             .cloned()
             .unwrap_or_else(|| PathBuf::from("."));
+        let list: Vec<String> = unpaired
+            .iter()
+            .zip(&why)
+            .map(|(f, w)| format!("{}: {w}", f.display()))
+            .collect();
         return Err(Error::bad_input(
             what,
-            "nothing to align: no document pairs (NAME.zh.txt + NAME.ru.txt) or bilingual documents found",
+            format!(
+                "nothing to align: no document pairs (NAME.zh.txt + NAME.ru.txt) or bilingual \
+                 documents found{}{}; to align two files whatever their names: tmalign align A B",
+                if list.is_empty() { "" } else { ": " },
+                list.join("; ")
+            ),
         ));
     }
     let inputs: Vec<PathBuf> = jobs.iter().flat_map(Job::inputs).collect();
@@ -492,6 +677,8 @@ pub fn run(options: &RunOptions) -> Result<RunReport> {
     check_outputs(&prepared, &groups, options, &inputs)?;
     let mut report = RunReport {
         unpaired,
+        unpaired_why: why,
+        paired_by_content,
         ..RunReport::default()
     };
     let mut alignments: Vec<Option<Alignment>> = vec![None; prepared.len()];

@@ -145,3 +145,60 @@ fn main_job_refuses_bad_input_and_writes_nothing() {
     assert_eq!(o.status.code(), Some(2), "{}", outputs(&o));
     assert!(String::from_utf8_lossy(&o.stderr).contains("nothing to align"));
 }
+
+/// `run .` on files whose names carry no language (#14): a clear match by content is paired
+/// and said so; a file with none is named with the reason and `tmalign align A B` suggested.
+#[test]
+fn unpaired_names_pair_by_content_or_say_why() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    let ex = repo().join("examples");
+    std::fs::copy(ex.join("joint-statement.zh.txt"), p.join("新闻_中文.txt")).unwrap();
+    std::fs::copy(ex.join("joint-statement.ru.txt"), p.join("Новости_RU.txt")).unwrap();
+    std::fs::copy(ex.join("summit-news.ru.md"), p.join("другое.md")).unwrap();
+    let o = tmalign(&["run", ".", "-o", "out", "--scorer", "lexical"], p);
+    assert!(o.status.success(), "{}", outputs(&o));
+    let said = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        said.contains("paired by content: ./新闻_中文.txt (zh) + ./Новости_RU.txt (ru)"),
+        "{said}"
+    );
+    assert!(p.join("out/新闻_中文.tmx").is_file());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("./другое.md: skipped: only ru text")
+            && err.contains("tmalign align ./другое.md TRANSLATION"),
+        "{err}"
+    );
+    // a related article that is no translation is not a clear match: nothing to align, and
+    // the message names each file and why
+    std::fs::remove_file(p.join("Новости_RU.txt")).unwrap();
+    let o = tmalign(&["run", ".", "-o", "out2", "--scorer", "lexical"], p);
+    assert_eq!(o.status.code(), Some(2), "{}", outputs(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    for needle in [
+        "nothing to align",
+        "./другое.md: only ru text",
+        "./新闻_中文.txt: only zh text",
+        "tmalign align A B",
+    ] {
+        assert!(err.contains(needle), "{needle}: {err}");
+    }
+    assert!(!p.join("out2").exists());
+}
+
+/// `run` shows its progress bar on a terminal only: nothing on a redirected stderr.
+#[test]
+fn run_prints_no_progress_when_stderr_is_not_a_terminal() {
+    let out = tempfile::tempdir().unwrap();
+    let o = tmalign(
+        &["run", "-o", s(out.path()), "--scorer", "lexical"],
+        &repo(),
+    );
+    assert!(o.status.success(), "{}", outputs(&o));
+    assert!(
+        o.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}

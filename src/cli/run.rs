@@ -103,11 +103,15 @@ pub fn run(args: Args) -> tmalign::Result<()> {
     for seed in &report.seeds {
         crate::cli::out::outln!("seed glossary {seed}")?;
     }
-    for file in &report.unpaired {
+    for (file, why) in report.unpaired.iter().zip(&report.unpaired_why) {
         crate::cli::out::ewriteln!(
-            "tmalign: {}: skipped: no partner file and not bilingual",
+            "tmalign: {}: skipped: {why}; to align it with its translation: tmalign align {} TRANSLATION",
+            file.display(),
             file.display()
         );
+    }
+    for pair in &report.paired_by_content {
+        crate::cli::out::outln!("paired by content: {pair}")?;
     }
     for job in &report.jobs {
         crate::cli::out::outln!("{job}")?;
