@@ -429,7 +429,12 @@ fn aligns_raw_documents_with_detected_languages() {
         }
     }
     assert_eq!((next_s as usize, next_t as usize), (zh, ru));
-    // presegmented input is its own line file: no .seg is written
+    // presegmented input is its own line file: no .seg is written, unless it has blank lines
+    // (paragraph marks, not segments: then its other lines go to the .seg)
+    let blank = std::fs::read_to_string(d.path().join("a.txt"))
+        .unwrap()
+        .lines()
+        .any(|l| l.trim().is_empty());
     let o = tmalign(
         &[
             "align",
@@ -446,8 +451,60 @@ fn aligns_raw_documents_with_detected_languages() {
         d.path(),
     );
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(!d.path().join("out2/a.zh.seg").exists());
+    assert_eq!(d.path().join("out2/a.zh.seg").exists(), blank);
     // same language on both sides is refused
     let o = tmalign(&["align", "a.txt", "a.txt", "-o", "out3"], d.path());
     assert_eq!(o.status.code(), Some(2));
+}
+
+/// `tmalign segment X > s.zh`, then `align s.zh s.ru --presegmented` (#14): the blank lines
+/// between paragraphs mark paragraphs, never empty segments or empty↔empty beads; the lines
+/// go to `<stem>.<lang>.seg`, whose line numbers are the bead indices.
+#[test]
+fn presegmented_blank_lines_are_paragraph_marks() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    std::fs::write(
+        p.join("doc.zh.txt"),
+        "今天天气很好。我们去公园。\n\n他买了三本书。\n\n会议于2025年举行。\n",
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("doc.ru.txt"),
+        "Сегодня хорошая погода. Мы идём в парк.\n\nОн купил три книги.\n\nВстреча прошла в 2025 году.\n",
+    )
+    .unwrap();
+    for (input, output) in [("doc.zh.txt", "s.zh"), ("doc.ru.txt", "s.ru")] {
+        let o = tmalign(&["segment", input], p);
+        assert!(o.status.success(), "{}", stderr(&o));
+        std::fs::write(p.join(output), &o.stdout).unwrap();
+    }
+    assert!(std::fs::read_to_string(p.join("s.zh"))
+        .unwrap()
+        .contains("\n\n"));
+    let o = tmalign(
+        &[
+            "align",
+            "--presegmented",
+            "--scorer",
+            "lexical",
+            "s.zh",
+            "s.ru",
+            "-o",
+            "out",
+        ],
+        p,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = common::read_csv(&p.join("out/s.csv"));
+    assert_eq!(rows.len(), 4, "{rows:?}");
+    assert!(
+        rows.iter().all(|r| !r[3].is_empty() && !r[4].is_empty()),
+        "{rows:?}"
+    );
+    let seg = std::fs::read_to_string(p.join("out/s.zh.seg")).unwrap();
+    assert_eq!(seg.lines().count(), 4);
+    assert!(seg.lines().all(|l| !l.trim().is_empty()));
+    let beads = tmalign::eval::parse_beads(&p.join("out/s.beads")).unwrap();
+    assert_eq!(beads.len(), 4);
 }

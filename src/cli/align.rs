@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use tmalign::align::scorer::{self, ScorerMode};
 use tmalign::align::{align_batch_segments_with, AlignConfig};
-use tmalign::tm::input::{InputOptions, LoadedPair, Loader, PairJob};
+use tmalign::tm::input::{Compact, InputOptions, LoadedPair, Loader, PairJob};
 use tmalign::tm::naming::{output_stem, pair_directory, read_manifest_with};
 use tmalign::tm::ops::review::default_user;
 use tmalign::tm::tmx::{creation_date, Locales, TmxOptions};
@@ -51,7 +51,8 @@ pub struct Args {
     /// The `creationid` of the units (default: $TMALIGN_USER, else $USER, else `tmalign`).
     #[arg(long, value_name = "NAME")]
     pub user: Option<String>,
-    /// Inputs are already one segment a line (blank lines count, so indices = line numbers).
+    /// Inputs are already one segment a line (bead indices = line numbers); blank lines mark
+    /// paragraphs and are never segments (then the lines go to `<stem>.<lang>.seg`).
     #[arg(long)]
     pub presegmented: bool,
     /// Source language (default: from the file name, else detected).
@@ -167,6 +168,22 @@ pub fn run(args: Args) -> Result<()> {
         .iter_mut()
         .map(|p| (std::mem::take(&mut p.src), std::mem::take(&mut p.tgt)))
         .collect();
+    // Presegmented: blank lines mark paragraphs and are never segments. A pair that has them
+    // is aligned without them, and its lines are written to `<stem>.<lang>.seg` like our own
+    // segmentation, so that bead indices are line numbers there.
+    let mut blanks = Vec::with_capacity(docs.len());
+    let docs: Vec<_> = docs
+        .into_iter()
+        .map(|(s, t)| {
+            if !args.presegmented {
+                blanks.push(false);
+                return (s, t);
+            }
+            let (cs, ct) = (Compact::of_lines(&s), Compact::of_lines(&t));
+            blanks.push(cs.segments.len() < s.len() || ct.segments.len() < t.len());
+            (cs.segments, ct.segments)
+        })
+        .collect();
     let with_bar = selected
         .embedder
         .as_deref()
@@ -209,8 +226,12 @@ pub fn run(args: Args) -> Result<()> {
     // every pair's files are staged, then all put in place together
     let mut set = tmalign::output::OutputSet::new();
     let mut lines = Vec::with_capacity(loaded.len());
-    for (((pair, alignment), units), (src, tgt)) in
-        loaded.iter().zip(&alignments).zip(&built).zip(&docs)
+    for (k, (((pair, alignment), units), (src, tgt))) in loaded
+        .iter()
+        .zip(&alignments)
+        .zip(&built)
+        .zip(&docs)
+        .enumerate()
     {
         let source_file = pair
             .job
@@ -240,6 +261,9 @@ pub fn run(args: Args) -> Result<()> {
                 .push(("x-tmalign-seed".into(), seed.clone()));
         }
         let mut written = Vec::new();
+        let seg_langs = seg_langs.or_else(|| {
+            (blanks[k] && formats.contains(&OutputFormat::Beads)).then_some((src_lang, tgt_lang))
+        });
         if let Some(langs) = seg_langs {
             let paths = seg_paths(&args.out_dir, &pair.job.stem, langs);
             for (path, segs) in paths.into_iter().zip([src, tgt]) {

@@ -86,6 +86,48 @@ pub fn read_lines(path: &Path) -> Result<Vec<String>> {
         .collect())
 }
 
+/// The segments of presegmented lines without the blank ones, which mark paragraphs instead
+/// (each blank run starts a new paragraph); `lines[k]` is the input line of segment `k`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Compact {
+    /// The non-blank lines as segments, paragraph indices counted at blank lines.
+    pub segments: Vec<Segment>,
+    /// The 0-based line of each segment.
+    pub lines: Vec<usize>,
+    /// How many lines the input has (blank ones included).
+    pub n_lines: usize,
+}
+
+impl Compact {
+    /// The non-blank `lines` (one segment each) with blank lines as paragraph marks.
+    pub fn of_lines(lines: &[Segment]) -> Compact {
+        let mut segments = Vec::new();
+        let mut at = Vec::new();
+        let mut paragraph = 0;
+        let mut blank_before = false;
+        for (k, line) in lines.iter().enumerate() {
+            if line.text.trim().is_empty() {
+                blank_before = true;
+                continue;
+            }
+            if blank_before && !segments.is_empty() {
+                paragraph += 1;
+            }
+            blank_before = false;
+            segments.push(Segment {
+                text: line.text.clone(),
+                paragraph,
+            });
+            at.push(k);
+        }
+        Compact {
+            segments,
+            lines: at,
+            n_lines: lines.len(),
+        }
+    }
+}
+
 impl Loader {
     /// A loader with these options.
     pub fn new(options: InputOptions) -> Self {
@@ -206,6 +248,19 @@ mod tests {
             src: dir.join(s),
             tgt: dir.join(t),
         }
+    }
+
+    #[test]
+    fn blank_lines_mark_paragraphs() {
+        let lines = Segment::from_lines(&["", "一", "二", "", "", "三"]);
+        let c = Compact::of_lines(&lines);
+        let texts: Vec<(&str, usize)> = c
+            .segments
+            .iter()
+            .map(|s| (s.text.as_str(), s.paragraph))
+            .collect();
+        assert_eq!(texts, vec![("一", 0), ("二", 0), ("三", 1)]);
+        assert_eq!(c.lines, vec![1, 2, 5]);
     }
 
     #[test]
