@@ -202,3 +202,64 @@ fn run_prints_no_progress_when_stderr_is_not_a_terminal() {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+/// `run` takes the options `align` has (#14): formats, locales, largest bead, SRX rules, seed
+/// file; the combined project TMX can be left out.
+#[test]
+fn run_takes_the_align_options() {
+    let out = tempfile::tempdir().unwrap();
+    let srx = repo().join("tests/data/segment/news.srx");
+    let seed = out.path().join("seed.tsv");
+    std::fs::write(&seed, "zh\tru\n联合国\tООН\n").unwrap();
+    let o = tmalign(
+        &[
+            "run",
+            "-o",
+            s(out.path()),
+            "--scorer",
+            "lexical",
+            "--formats",
+            "tmx",
+            "--locales",
+            "zh=zh-TW",
+            "--max-bead",
+            "2",
+            "--rules",
+            s(&srx),
+            "--seed",
+            s(&seed),
+            "--no-project",
+        ],
+        &repo(),
+    );
+    assert!(o.status.success(), "{}", outputs(&o));
+    let said = String::from_utf8_lossy(&o.stdout);
+    assert!(said.contains("seed.tsv (1 term pairs)"), "{said}");
+    let mut names: Vec<String> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "seed.tsv")
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["bulletin.tmx", "joint-statement.tmx", "summit-news.tmx"]
+    );
+    let tmx = std::fs::read_to_string(out.path().join("joint-statement.tmx")).unwrap();
+    assert!(tmx.contains(r#"xml:lang="zh-TW""#));
+    for bead in ["1-3", "3-1", "3-2", "2-3"] {
+        assert!(
+            !tmx.contains(&format!(">{bead}<")),
+            "{bead} with --max-bead 2"
+        );
+    }
+    // a bad SRX file is refused before anything is written
+    let bad = out.path().join("bad.srx");
+    std::fs::write(&bad, "not xml").unwrap();
+    let o = tmalign(
+        &["run", "-o", s(&out.path().join("x")), "--rules", s(&bad)],
+        &repo(),
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", outputs(&o));
+    assert!(!out.path().join("x").exists());
+}
