@@ -159,17 +159,23 @@ pub fn to_record(unit: &TmxUnit, pair: &LanguagePair, map: &LangMap) -> Option<T
     })
 }
 
-/// What rewriting `doc` through [`to_record`] and the writer would lose, in words (empty when
-/// nothing): units lacking a side, variants beyond the pair's two, variant props and notes,
-/// inline markup (reduced to its text), header props and notes, `<tu>` attributes TMX does
-/// not define. `tm import-csv --in-place` refuses such a file; other rewrites warn.
-pub fn content_losses(doc: &TmxDocument, pair: &LanguagePair, map: &LangMap) -> Vec<String> {
-    let (mut no_side, mut other_variants, mut variant_extras, mut markup, mut attributes) =
-        (0usize, 0usize, 0usize, 0usize, 0usize);
-    for unit in &doc.units {
+/// Counts, unit by unit, the content a rewrite to the pair's two variants would drop (see
+/// [`content_losses`]); for readers that stream.
+#[derive(Debug, Clone, Default)]
+pub struct LossCounter {
+    no_side: usize,
+    other_variants: usize,
+    variant_extras: usize,
+    markup: usize,
+    attributes: usize,
+}
+
+impl LossCounter {
+    /// Counts what the rewrite of `unit` drops.
+    pub fn add(&mut self, unit: &TmxUnit, pair: &LanguagePair, map: &LangMap) {
         if unit_texts(unit, pair, map).is_none() {
-            no_side += 1;
-            continue;
+            self.no_side += 1;
+            return;
         }
         let first = |lang: Lang| {
             unit.variants
@@ -180,34 +186,53 @@ pub fn content_losses(doc: &TmxDocument, pair: &LanguagePair, map: &LangMap) -> 
         for (i, v) in unit.variants.iter().enumerate() {
             let kept = Some(i) == s || Some(i) == t;
             if !kept {
-                other_variants += 1;
+                self.other_variants += 1;
                 continue;
             }
-            variant_extras += v.props.len() + v.notes.len();
-            markup += usize::from(v.had_markup);
+            self.variant_extras += v.props.len() + v.notes.len();
+            self.markup += usize::from(v.had_markup);
         }
-        attributes += unit
+        self.attributes += unit
             .attributes
             .keys()
             .filter(|k| *k != "tuid" && !TU_ATTRIBUTES.contains(&k.as_str()))
             .count();
     }
-    let header = doc.header.props.len() + doc.header.notes.len();
-    [
-        (no_side, "unit(s) lacking the source or the target"),
-        (
-            other_variants,
-            "variant(s) in other languages or repeating a language",
-        ),
-        (variant_extras, "variant-level prop(s) and note(s)"),
-        (markup, "variant(s) with inline markup (reduced to text)"),
-        (header, "header prop(s) and note(s)"),
-        (attributes, "<tu> attribute(s) TMX does not define"),
-    ]
-    .into_iter()
-    .filter(|(n, _)| *n > 0)
-    .map(|(n, what)| format!("{n} {what}"))
-    .collect()
+
+    /// What was counted, with the header's props and notes, as [`content_losses`] says it.
+    pub fn finish(&self, header: &super::reader::TmxHeader) -> Vec<String> {
+        let header = header.props.len() + header.notes.len();
+        [
+            (self.no_side, "unit(s) lacking the source or the target"),
+            (
+                self.other_variants,
+                "variant(s) in other languages or repeating a language",
+            ),
+            (self.variant_extras, "variant-level prop(s) and note(s)"),
+            (
+                self.markup,
+                "variant(s) with inline markup (reduced to text)",
+            ),
+            (header, "header prop(s) and note(s)"),
+            (self.attributes, "<tu> attribute(s) TMX does not define"),
+        ]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{n} {what}"))
+        .collect()
+    }
+}
+
+/// What rewriting `doc` through [`to_record`] and the writer would lose, in words (empty when
+/// nothing): units lacking a side, variants beyond the pair's two, variant props and notes,
+/// inline markup (reduced to its text), header props and notes, `<tu>` attributes TMX does
+/// not define. `tm import-csv --in-place` refuses such a file; other rewrites warn.
+pub fn content_losses(doc: &TmxDocument, pair: &LanguagePair, map: &LangMap) -> Vec<String> {
+    let mut counter = LossCounter::default();
+    for unit in &doc.units {
+        counter.add(unit, pair, map);
+    }
+    counter.finish(&doc.header)
 }
 
 /// Keeps the records' `tuid`s when they are all present and distinct, else numbers all units
