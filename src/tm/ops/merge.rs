@@ -279,7 +279,7 @@ fn hash128(parts: &[&str]) -> u128 {
         #[allow(deprecated)] // SipHasher: stable output, unlike DefaultHasher's promise
         let mut h = std::hash::SipHasher::new_with_keys(
             0x746d_616c_6967_6e00 | u64::from(key),
-            0x6d65_7267_65,
+            0x006d_6572_6765,
         );
         for p in parts {
             p.hash(&mut h);
