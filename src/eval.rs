@@ -28,7 +28,7 @@ pub type EvalBead = (Vec<i64>, Vec<i64>);
 /// Parses a bead file: one bead a line, `[i, j]:[k]` with `[]` for an empty side; anything
 /// after a second `:` (a confidence) is ignored, blank lines are skipped.
 pub fn parse_beads(path: &Path) -> Result<Vec<EvalBead>> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let text = crate::ingest::read_string_of(path, crate::ingest::FileKind::Beads)?;
     parse_beads_str(&text).map_err(|m| Error::bad_input(path, m))
 }
 

@@ -19,6 +19,37 @@
 //! after its parent directories were created. Temporary files left behind by a killed run (their
 //! writer is gone, or they are more than a day old) are removed from a directory the first time
 //! this process writes into it.
+//!
+//! # Interrupted commits: a journal, rolled forward
+//!
+//! Renaming several files one by one is not atomic: a process killed between two renames
+//! would leave a new `.seg` beside an old `.tmx`. So a set of two or more renames is committed
+//! with a journal (an intent log):
+//!
+//! 1. every staged file is written completely and flushed to disk (`fsync`);
+//! 2. the journal, listing each temporary file and the path it becomes, is written under a
+//!    temporary name, flushed, and renamed to `.tmalign-<pid>-<random>.journal` in every
+//!    directory the set writes into (then the directory is flushed): from this moment the new
+//!    set is *decided*;
+//! 3. the temporary files are renamed into place, the directories flushed;
+//! 4. the journals are removed.
+//!
+//! A later tmalign process that writes into such a directory (or reads an input from it)
+//! first finishes the journals of writers that are gone ([`recover_dir`]): every temporary file
+//! still there is renamed into place, then the journal is removed. Recovery rolls *forward*
+//! because, once the journal exists, every file of the new set is complete and on disk, and
+//! finishing takes renames only, each atomic and safe to repeat (a temporary file that is gone
+//! was renamed already); rolling back would need a copy of every old file kept until the end,
+//! twice the disk space and writes for every commit. Killed before step 2, nothing changed but
+//! stray temporary files, which the stale-file cleanup removes; that cleanup never removes a
+//! file that a journal still lists. So after an interruption and the next command's recovery,
+//! a set is either all old or all new. A set of one rename needs no journal (a rename is
+//! atomic). Outputs written into a device or FIFO are not part of this: they are written last,
+//! after the renames, and cannot be undone.
+//!
+//! Builds with debug assertions (the test builds) honour `TMALIGN_FAULT_AT=<n>`: the process
+//! aborts at the n-th file-system step of its output sets ([`fault_step`]), so tests can
+//! interrupt a commit at every point; release builds ignore it.
 
 use crate::{Error, Result};
 use std::collections::HashSet;
@@ -153,6 +184,7 @@ impl OutputSet {
         builder.prefix(&prefix).suffix(TMP_SUFFIX);
         // created as 0644 less the umask (the kernel applies it)
         builder.permissions(default_permissions());
+        fault_step();
         let mut tmp = builder
             .tempfile_in(&tmp_dir)
             .map_err(|e| Error::io(&tmp_dir, e))?;
@@ -161,6 +193,9 @@ impl OutputSet {
             fill(&mut buf).map_err(|e| Error::io(path, e))?;
             buf.flush().map_err(|e| Error::io(path, e))?;
         }
+        fault_step();
+        // on disk before a journal may name it (see the module documentation)
+        tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
         self.staged.push(Staged {
             path: path.to_path_buf(),
             dest,
@@ -169,9 +204,12 @@ impl OutputSet {
         Ok(())
     }
 
-    /// Puts every staged file in place, in the order staged, each checked once more against
-    /// the inputs just before; returns the paths as given. A failure stops at that file (the
-    /// rest are not written and their temporary files removed).
+    /// Puts every staged file in place, each checked once more against the inputs just
+    /// before; returns the paths as given, in the order staged. Two or more renames go through
+    /// a journal (see the module documentation), so that an interruption leaves the old set or,
+    /// once recovered, the new one. A failure before the journal changes nothing (the temporary
+    /// files are removed); a failure after it leaves the journal and the remaining temporary
+    /// files for the next run's recovery.
     pub fn commit(self) -> Result<Vec<PathBuf>> {
         // check all first: a refused output must not leave the others half-written
         for s in &self.staged {
@@ -181,31 +219,345 @@ impl OutputSet {
             };
             check_protected(&s.path, target)?;
         }
-        let mut written = Vec::with_capacity(self.staged.len());
+        let written: Vec<PathBuf> = self.staged.iter().map(|s| s.path.clone()).collect();
+        let mut renames = Vec::new();
+        let mut streams = Vec::new();
         for s in self.staged {
             match s.dest {
                 Dest::Rename(target, replaced) => {
                     if let Some(p) = replaced {
                         std::fs::set_permissions(&s.tmp, p).map_err(|e| Error::io(&s.path, e))?;
                     }
-                    s.tmp
-                        .persist(&target)
-                        .map_err(|e| Error::io(&s.path, e.error))?;
+                    renames.push((s.path, target, s.tmp));
                 }
-                Dest::Stream => {
-                    let mut from =
-                        std::fs::File::open(&s.tmp).map_err(|e| Error::io(&s.path, e))?;
-                    let mut to = std::fs::OpenOptions::new()
-                        .write(true)
-                        .open(&s.path)
-                        .map_err(|e| Error::io(&s.path, e))?;
-                    std::io::copy(&mut from, &mut to).map_err(|e| Error::io(&s.path, e))?;
-                    to.flush().map_err(|e| Error::io(&s.path, e))?;
-                }
+                Dest::Stream => streams.push(s),
             }
-            written.push(s.path);
+        }
+        if renames.len() == 1 {
+            let (path, target, tmp) = renames.pop().expect("one rename");
+            fault_step();
+            tmp.persist(&target)
+                .map_err(|e| Error::io(&path, e.error))?;
+            sync_dir(&parent_dir(&target));
+        } else if !renames.is_empty() {
+            commit_journaled(renames)?;
+        }
+        for s in streams {
+            fault_step();
+            let mut from = std::fs::File::open(&s.tmp).map_err(|e| Error::io(&s.path, e))?;
+            let mut to = std::fs::OpenOptions::new()
+                .write(true)
+                .open(&s.path)
+                .map_err(|e| Error::io(&s.path, e))?;
+            std::io::copy(&mut from, &mut to).map_err(|e| Error::io(&s.path, e))?;
+            to.flush().map_err(|e| Error::io(&s.path, e))?;
         }
         Ok(written)
+    }
+}
+
+/// Renames two or more complete temporary files into place through a journal (steps 2–4 of
+/// the module documentation).
+fn commit_journaled(renames: Vec<(PathBuf, PathBuf, tempfile::TempPath)>) -> Result<()> {
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let moves: Vec<(PathBuf, PathBuf)> = renames
+        .iter()
+        .map(|(_, target, tmp)| (abs(tmp), abs(target)))
+        .collect();
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    for (_, target) in &moves {
+        let d = parent_dir(target);
+        if !dirs.contains(&d) {
+            dirs.push(d);
+        }
+    }
+    let name = journal_name();
+    let copies: Vec<PathBuf> = dirs.iter().map(|d| d.join(&name)).collect();
+    let text = Journal {
+        copies: copies.clone(),
+        moves: moves.clone(),
+    }
+    .to_text();
+    for (dir, copy) in dirs.iter().zip(&copies) {
+        fault_step();
+        write_journal_copy(dir, copy, text.as_bytes()).map_err(|e| Error::io(copy, e))?;
+    }
+    // decided: from here on the temporary files belong to the journal, not to this process
+    let renames: Vec<(PathBuf, PathBuf, PathBuf)> = renames
+        .into_iter()
+        .map(|(path, target, tmp)| {
+            let tmp = tmp.keep().map_err(|e| Error::io(&path, e.error))?;
+            Ok((path, target, tmp))
+        })
+        .collect::<Result<_>>()?;
+    for (path, target, tmp) in &renames {
+        fault_step();
+        std::fs::rename(tmp, target).map_err(|e| {
+            Error::io(
+                path,
+                std::io::Error::new(
+                    e.kind(),
+                    format!(
+                        "{e} (the other files of this set are put in place by the next tmalign \
+                         command writing into {}, as {} says)",
+                        parent_dir(target).display(),
+                        copies[0].display()
+                    ),
+                ),
+            )
+        })?;
+    }
+    for dir in &dirs {
+        sync_dir(dir);
+    }
+    for copy in &copies {
+        fault_step();
+        std::fs::remove_file(copy).map_err(|e| Error::io(copy, e))?;
+    }
+    for dir in &dirs {
+        sync_dir(dir);
+    }
+    Ok(())
+}
+
+/// Suffix of journals (`.tmalign-<pid>-<random>.journal`).
+const JOURNAL_SUFFIX: &str = ".journal";
+/// First line of a journal.
+const JOURNAL_MAGIC: &str = "tmalign-journal 1";
+/// Last line of a complete journal.
+const JOURNAL_END: &str = "end";
+
+/// A fresh journal file name for this process.
+fn journal_name() -> String {
+    static COUNT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let n = COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!(
+        "{TMP_PREFIX}{}-{nanos:x}{n}{JOURNAL_SUFFIX}",
+        std::process::id()
+    )
+}
+
+/// Writes one copy of a journal: under a temporary name, flushed, renamed into place, and the
+/// directory flushed.
+fn write_journal_copy(dir: &Path, copy: &Path, text: &[u8]) -> std::io::Result<()> {
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&format!("{TMP_PREFIX}{}-", std::process::id()))
+        .suffix(TMP_SUFFIX)
+        .tempfile_in(dir)?;
+    tmp.write_all(text)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(copy).map_err(|e| e.error)?;
+    sync_dir(dir);
+    Ok(())
+}
+
+/// What a journal says: where its copies are and which temporary file becomes which path
+/// (absolute paths).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Journal {
+    copies: Vec<PathBuf>,
+    moves: Vec<(PathBuf, PathBuf)>,
+}
+
+impl Journal {
+    /// One line a record; paths hex-encoded (a path may hold a newline or invalid UTF-8).
+    fn to_text(&self) -> String {
+        let mut t = format!("{JOURNAL_MAGIC}\n");
+        for c in &self.copies {
+            t.push_str(&format!("copy {}\n", hex_path(c)));
+        }
+        for (tmp, target) in &self.moves {
+            t.push_str(&format!("move {} {}\n", hex_path(tmp), hex_path(target)));
+        }
+        t.push_str(JOURNAL_END);
+        t.push('\n');
+        t
+    }
+
+    /// Parses a complete journal; `None` for anything else.
+    fn parse(text: &str) -> Option<Journal> {
+        let mut lines = text.lines();
+        if lines.next()? != JOURNAL_MAGIC {
+            return None;
+        }
+        let mut j = Journal {
+            copies: Vec::new(),
+            moves: Vec::new(),
+        };
+        for line in lines {
+            let mut f = line.split(' ');
+            match (f.next()?, f.next(), f.next(), f.next()) {
+                ("copy", Some(c), None, None) => j.copies.push(unhex_path(c)?),
+                ("move", Some(a), Some(b), None) => j.moves.push((unhex_path(a)?, unhex_path(b)?)),
+                (JOURNAL_END, None, None, None) => return Some(j),
+                _ => return None,
+            }
+        }
+        None
+    }
+}
+
+fn hex_path(p: &Path) -> String {
+    p.as_os_str()
+        .as_encoded_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn unhex_path(h: &str) -> Option<PathBuf> {
+    if h.len() % 2 != 0 {
+        return None;
+    }
+    let bytes: Vec<u8> = (0..h.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(h.get(i..i + 2)?, 16).ok())
+        .collect::<Option<_>>()?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStringExt;
+        Some(PathBuf::from(std::ffi::OsString::from_vec(bytes)))
+    }
+    #[cfg(not(unix))]
+    {
+        String::from_utf8(bytes).ok().map(PathBuf::from)
+    }
+}
+
+/// Flushes a directory's entries (the renames in it) to disk; a no-op where directories
+/// cannot be opened.
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+/// Whether the writer of our file `name` (`.tmalign-<pid>-…`) is gone, or the file is more than
+/// a day old; `false` for a file of this process.
+fn writer_gone(name: &str, meta: &std::fs::Metadata) -> bool {
+    let old = meta
+        .modified()
+        .ok()
+        .and_then(|m| m.elapsed().ok())
+        .is_some_and(|age| age > STALE_AGE);
+    let pid = name
+        .strip_prefix(TMP_PREFIX)
+        .and_then(|n| n.split_once('-'))
+        .and_then(|(pid, _)| pid.parse::<u32>().ok());
+    match pid {
+        Some(pid) if pid == std::process::id() => false,
+        Some(pid) => old || process_gone(pid),
+        None => old,
+    }
+}
+
+/// The complete journals in `dir`: (path, content), of any writer.
+fn journals_in(dir: &Path) -> Vec<(PathBuf, std::fs::Metadata, Option<Journal>)> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if !(name.starts_with(TMP_PREFIX) && name.ends_with(JOURNAL_SUFFIX)) {
+            continue;
+        }
+        let Ok(meta) = entry.path().symlink_metadata() else {
+            continue;
+        };
+        if !meta.file_type().is_file() {
+            continue;
+        }
+        let journal = std::fs::read_to_string(entry.path())
+            .ok()
+            .and_then(|t| Journal::parse(&t));
+        out.push((entry.path(), meta, journal));
+    }
+    out
+}
+
+/// Finishes the interrupted commits whose journal is in `dir` and whose writer is gone: every
+/// temporary file the journal lists that is still there is renamed into place (rolled
+/// forward), then every copy of the journal is removed. Safe to repeat and to interrupt.
+/// Returns the paths put in place.
+pub fn recover_dir(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut moved = Vec::new();
+    for (path, meta, journal) in journals_in(dir) {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        if !writer_gone(&name, &meta) {
+            continue;
+        }
+        // an unreadable journal is left alone, and so are the files it may name
+        let Some(journal) = journal else { continue };
+        let mut dirs: Vec<PathBuf> = Vec::new();
+        for (tmp, target) in &journal.moves {
+            if tmp.symlink_metadata().is_ok() {
+                std::fs::rename(tmp, target)?;
+                moved.push(target.clone());
+            }
+            let d = parent_dir(target);
+            if !dirs.contains(&d) {
+                dirs.push(d);
+            }
+        }
+        for d in &dirs {
+            sync_dir(d);
+        }
+        for copy in journal.copies.iter().chain([&path]) {
+            match std::fs::remove_file(copy) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+                _ => {}
+            }
+        }
+        for d in &dirs {
+            sync_dir(d);
+        }
+    }
+    Ok(moved)
+}
+
+/// The names of the temporary files that a journal in `dir` still lists (never removed as
+/// stale).
+fn listed_by_journals(dir: &Path) -> HashSet<std::ffi::OsString> {
+    journals_in(dir)
+        .into_iter()
+        .filter_map(|(_, _, j)| j)
+        .flat_map(|j| j.moves)
+        .filter_map(|(tmp, _)| tmp.file_name().map(|n| n.to_os_string()))
+        .collect()
+}
+
+/// Counts one file-system step of an output set. With debug assertions (test builds) and
+/// `TMALIGN_FAULT_AT=<n>` in the environment, the n-th step aborts the process at once (no
+/// destructor runs, as under `kill -9`); release builds do nothing here.
+fn fault_step() {
+    #[cfg(debug_assertions)]
+    {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static AT: std::sync::OnceLock<Option<usize>> = std::sync::OnceLock::new();
+        static COUNT: AtomicUsize = AtomicUsize::new(0);
+        let at = AT.get_or_init(|| {
+            std::env::var("TMALIGN_FAULT_AT")
+                .ok()
+                .and_then(|v| v.trim().parse().ok())
+        });
+        if let Some(n) = *at {
+            if COUNT.fetch_add(1, Ordering::SeqCst) + 1 == n {
+                std::process::abort();
+            }
+        }
     }
 }
 
@@ -372,6 +724,12 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
 
 /// Remembers `inputs`: no output of this process may be put in place over one of them.
 pub fn protect_inputs(inputs: &[PathBuf]) {
+    // an input written by an interrupted commit is read as its set was decided
+    for input in inputs {
+        if std::fs::metadata(input).is_ok_and(|m| m.is_file()) {
+            clean_stale_once(&parent_dir(input));
+        }
+    }
     let mut protected = PROTECTED.lock().unwrap_or_else(|e| e.into_inner());
     for input in inputs {
         if let Some(id) = file_id(input) {
@@ -403,7 +761,8 @@ fn check_protected(output: &Path, target: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Removes our stale temporary files from `dir`, once per directory and process.
+/// Finishes the interrupted commits in `dir` ([`recover_dir`]), then removes our stale
+/// temporary files from it; once per directory and process.
 fn clean_stale_once(dir: &Path) {
     let key = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
     {
@@ -412,39 +771,33 @@ fn clean_stale_once(dir: &Path) {
             return;
         }
     }
+    let _ = recover_dir(&key);
     let _ = remove_stale_temporaries(&key);
 }
 
 /// Removes from `dir` the temporary files of earlier tmalign processes that are gone (named
 /// `.tmalign-<pid>-….tmp` with no such process any more), or that are more than a day old;
-/// other files are never touched. Returns the removed paths.
+/// a file that a journal still lists and other files are never touched. Returns the removed
+/// paths.
 pub fn remove_stale_temporaries(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let listed = listed_by_journals(dir);
     let mut removed = Vec::new();
     for entry in std::fs::read_dir(dir)?.flatten() {
         let name = entry.file_name();
-        let Some(name) = name.to_str() else { continue };
-        let Some(middle) = name
-            .strip_prefix(TMP_PREFIX)
-            .and_then(|n| n.strip_suffix(TMP_SUFFIX))
-        else {
+        if listed.contains(&name) {
             continue;
-        };
+        }
+        let Some(name) = name.to_str() else { continue };
+        if !(name.starts_with(TMP_PREFIX) && name.ends_with(TMP_SUFFIX)) {
+            continue;
+        }
         let Ok(meta) = entry.path().symlink_metadata() else {
             continue;
         };
         if !meta.file_type().is_file() {
             continue;
         }
-        let old = meta
-            .modified()
-            .ok()
-            .and_then(|m| m.elapsed().ok())
-            .is_some_and(|age| age > STALE_AGE);
-        let writer_gone = middle
-            .split_once('-')
-            .and_then(|(pid, _)| pid.parse::<u32>().ok())
-            .is_some_and(|pid| pid != std::process::id() && process_gone(pid));
-        if (old || writer_gone) && std::fs::remove_file(entry.path()).is_ok() {
+        if writer_gone(name, &meta) && std::fs::remove_file(entry.path()).is_ok() {
             removed.push(entry.path());
         }
     }
@@ -592,5 +945,75 @@ mod tests {
             assert_eq!(removed, vec![gone.clone()]);
         }
         assert!(mine.exists() && other.exists() && fresh_old_style.exists());
+    }
+
+    #[test]
+    fn a_journal_reads_back_and_a_cut_one_does_not() {
+        let j = Journal {
+            copies: vec![PathBuf::from("/a/.tmalign-1-x.journal")],
+            moves: vec![
+                (
+                    PathBuf::from("/a/.tmalign-1-y.tmp"),
+                    PathBuf::from("/a/b c\nd.tmx"),
+                ),
+                (
+                    PathBuf::from("/a/.tmalign-1-z.tmp"),
+                    PathBuf::from("/a/é.seg"),
+                ),
+            ],
+        };
+        let text = j.to_text();
+        assert_eq!(Journal::parse(&text), Some(j));
+        let cut = &text[..text.len() - "end\n".len()];
+        assert_eq!(Journal::parse(cut), None);
+        assert_eq!(Journal::parse("something else\nend\n"), None);
+    }
+
+    #[test]
+    fn recovery_rolls_a_dead_writers_journal_forward_and_keeps_its_files_from_the_cleanup() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().canonicalize().unwrap();
+        // a writer (pid 0: gone) decided on {a, b}, renamed a, and was killed
+        std::fs::write(d.join("a.txt"), "new a").unwrap();
+        std::fs::write(d.join("b.txt"), "old b").unwrap();
+        let tmp_b = d.join(".tmalign-0-bbb.tmp");
+        std::fs::write(&tmp_b, "new b").unwrap();
+        let journal = d.join(".tmalign-0-j.journal");
+        let j = Journal {
+            copies: vec![journal.clone()],
+            moves: vec![
+                (d.join(".tmalign-0-aaa.tmp"), d.join("a.txt")),
+                (tmp_b.clone(), d.join("b.txt")),
+            ],
+        };
+        std::fs::write(&journal, j.to_text()).unwrap();
+        // the cleanup alone must not take the file the journal still needs
+        assert!(remove_stale_temporaries(&d).unwrap().is_empty());
+        assert!(tmp_b.exists());
+        if !Path::new("/proc/self").exists() {
+            return;
+        }
+        assert_eq!(recover_dir(&d).unwrap(), vec![d.join("b.txt")]);
+        assert_eq!(std::fs::read_to_string(d.join("a.txt")).unwrap(), "new a");
+        assert_eq!(std::fs::read_to_string(d.join("b.txt")).unwrap(), "new b");
+        assert!(!journal.exists() && !tmp_b.exists());
+        // again: nothing to do
+        assert!(recover_dir(&d).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_committed_set_leaves_no_journal() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut set = OutputSet::new();
+        for n in ["a", "b", "c"] {
+            set.add(&dir.path().join(n), n.as_bytes()).unwrap();
+        }
+        set.commit().unwrap();
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["a", "b", "c"]);
     }
 }

@@ -69,5 +69,31 @@ fn merge_says_what_it_cannot_keep() {
         err.contains("rich.tmx: the merged TMX will not have"),
         "{err}"
     );
-    assert!(err.contains("1 variant(s) in other languages"), "{err}");
+    // every kind of content it drops, named
+    for what in [
+        "1 unit(s) lacking the source or the target",
+        "1 variant(s) in other languages",
+        "1 variant-level prop(s) and note(s)",
+        "1 variant(s) with inline markup",
+        "1 header prop(s) and note(s)",
+    ] {
+        assert!(err.contains(what), "{what}: {err}");
+    }
+    // the input is untouched, and what the merge does not change is kept
+    assert_eq!(
+        std::fs::read_to_string(d.path().join("rich.tmx")).unwrap(),
+        RICH
+    );
+    let merged = std::fs::read_to_string(d.path().join("m.tmx")).unwrap();
+    assert!(
+        merged.contains("<note>unit note</note>") && merged.contains("x-domain"),
+        "{merged}"
+    );
+    // `-o` over the input itself is refused, not a lossy rewrite
+    let o = tmalign(&["tm", "merge", "rich.tmx", "-o", "rich.tmx"], d.path());
+    assert_eq!(o.status.code(), Some(2), "{}", outputs(&o));
+    assert_eq!(
+        std::fs::read_to_string(d.path().join("rich.tmx")).unwrap(),
+        RICH
+    );
 }

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 /// Reads a glossary file (format by extension: `.csv` is CSV, anything else tab-separated).
 pub fn read_glossary(path: &Path) -> Result<Vec<SeedTerm>> {
-    let bytes = crate::ingest::read_text_file(path)?;
+    let bytes = crate::ingest::read_file_of(path, crate::ingest::FileKind::Glossary)?;
     let text =
         String::from_utf8(bytes).map_err(|e| Error::bad_input(path, format!("not UTF-8 ({e})")))?;
     let text = text.trim_start_matches('\u{FEFF}');

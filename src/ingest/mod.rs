@@ -160,15 +160,73 @@ pub fn ingest_file(path: &Path, options: &IngestOptions) -> Result<Document> {
 /// Largest input file (1 GiB): more is refused with a message, not read until memory runs out.
 pub const MAX_INPUT_BYTES: u64 = 1 << 30;
 
-/// Reads a UTF-8 text file that tmalign reads whole (review CSV, glossary, presegmented
-/// lines): at most [`MAX_INPUT_BYTES`], and refused at once when its first 64 KiB hold a NUL
-/// byte (binary, `/dev/zero`).
+/// A kind of file that tmalign reads whole, with its size cap: a file larger than any real one
+/// of its kind (or endless, `/dev/zero`, a pipe that never closes) is refused with a message
+/// naming the cap instead of being read until memory runs out. Streamed files (TMX for `tm
+/// stats`, `tm export-csv`, `qa`) have no total cap but one per unit
+/// ([`crate::tm::reader::MAX_UNIT_BYTES`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// A review CSV, or presegmented lines: [`MAX_INPUT_BYTES`].
+    Text,
+    /// A glossary (CSV, TSV, TBX): 256 MiB.
+    Glossary,
+    /// A TMX read whole (`tm import-csv`, `tm merge`, `tm lookup`): [`MAX_INPUT_BYTES`].
+    Tmx,
+    /// An XLIFF file: [`MAX_INPUT_BYTES`].
+    Xliff,
+    /// SRX segmentation rules: 16 MiB.
+    Srx,
+    /// A batch manifest: 16 MiB.
+    Manifest,
+    /// A bead file (`eval` gold or system beads): 256 MiB.
+    Beads,
+}
+
+impl FileKind {
+    /// The largest file of this kind read, in bytes.
+    pub const fn cap(self) -> u64 {
+        match self {
+            FileKind::Text | FileKind::Tmx | FileKind::Xliff => MAX_INPUT_BYTES,
+            FileKind::Glossary | FileKind::Beads => 256 << 20,
+            FileKind::Srx | FileKind::Manifest => 16 << 20,
+        }
+    }
+
+    /// The kind's name in messages (plural).
+    pub const fn name(self) -> &'static str {
+        match self {
+            FileKind::Text => "review CSVs and presegmented files",
+            FileKind::Glossary => "glossaries",
+            FileKind::Tmx => "TMX files read whole",
+            FileKind::Xliff => "XLIFF files",
+            FileKind::Srx => "SRX rules",
+            FileKind::Manifest => "manifests",
+            FileKind::Beads => "bead files",
+        }
+    }
+}
+
+/// Reads a UTF-8 text file that tmalign reads whole (review CSV, presegmented lines): see
+/// [`read_file_of`].
 pub fn read_text_file(path: &Path) -> Result<Vec<u8>> {
-    read_checked(path, |head| {
-        if head.contains(&0) {
+    read_file_of(path, FileKind::Text)
+}
+
+/// Reads a whole file of `kind`: at most [`FileKind::cap`] bytes, and refused at once when its
+/// first 64 KiB hold a NUL byte (binary, `/dev/zero`) without a UTF-16 byte-order mark (which
+/// the TMX and XLIFF readers decode).
+pub fn read_file_of(path: &Path, kind: FileKind) -> Result<Vec<u8>> {
+    read_checked(path, kind.cap(), kind.name(), |head| {
+        let utf16 = matches!(kind, FileKind::Tmx | FileKind::Xliff)
+            && encoding_rs::Encoding::for_bom(head).is_some_and(|(e, _)| e != encoding_rs::UTF_8);
+        if head.contains(&0) && !utf16 {
             return Err(crate::Error::bad_input(
                 path,
-                "looks like a binary file (NUL bytes), not UTF-8 text",
+                format!(
+                    "looks like a binary file (NUL bytes); {} are text",
+                    kind.name()
+                ),
             ));
         }
         Ok(())
@@ -178,7 +236,7 @@ pub fn read_text_file(path: &Path) -> Result<Vec<u8>> {
 /// Reads a review file: an XLSX workbook (a ZIP container) or UTF-8 text, as
 /// [`read_text_file`] reads it.
 pub fn read_review_file(path: &Path) -> Result<Vec<u8>> {
-    read_checked(path, |head| {
+    read_checked(path, FileKind::Text.cap(), FileKind::Text.name(), |head| {
         if head.contains(&0) && !head.starts_with(b"PK\x03\x04") {
             return Err(crate::Error::bad_input(
                 path,
@@ -189,13 +247,33 @@ pub fn read_review_file(path: &Path) -> Result<Vec<u8>> {
     })
 }
 
-/// Reads a file of at most [`MAX_INPUT_BYTES`], handing its first 64 KiB to `check_head`
-/// before the rest is read, so that a binary file is refused at once.
-fn read_checked(path: &Path, check_head: impl FnOnce(&[u8]) -> Result<()>) -> Result<Vec<u8>> {
+/// [`read_file_of`] as text: the bytes must be UTF-8.
+pub fn read_string_of(path: &Path, kind: FileKind) -> Result<String> {
+    let bytes = read_file_of(path, kind)?;
+    String::from_utf8(bytes).map_err(|e| {
+        crate::Error::bad_input(
+            path,
+            format!(
+                "byte {}: not valid UTF-8 ({} must be UTF-8)",
+                e.utf8_error().valid_up_to(),
+                kind.name()
+            ),
+        )
+    })
+}
+
+/// Reads a file of at most `cap` bytes, handing its first 64 KiB to `check_head` before the
+/// rest is read, so that a binary file is refused at once.
+fn read_checked(
+    path: &Path,
+    cap: u64,
+    what: &str,
+    check_head: impl FnOnce(&[u8]) -> Result<()>,
+) -> Result<Vec<u8>> {
     use std::io::Read;
     let io = |e| crate::Error::io(path, e);
     let file = std::fs::File::open(path).map_err(io)?;
-    let mut input = file.take(MAX_INPUT_BYTES + 1);
+    let mut input = file.take(cap + 1);
     let mut bytes = Vec::new();
     (&mut input)
         .take(64 * 1024)
@@ -203,27 +281,22 @@ fn read_checked(path: &Path, check_head: impl FnOnce(&[u8]) -> Result<()>) -> Re
         .map_err(io)?;
     check_head(&bytes)?;
     input.read_to_end(&mut bytes).map_err(io)?;
-    too_big(path, &bytes)?;
-    Ok(bytes)
-}
-
-fn too_big(path: &Path, bytes: &[u8]) -> Result<()> {
-    if bytes.len() as u64 > MAX_INPUT_BYTES {
+    if bytes.len() as u64 > cap {
         return Err(crate::Error::bad_input(
             path,
             format!(
-                "larger than {} MiB: split it into smaller files",
-                MAX_INPUT_BYTES >> 20
+                "larger than {} MiB, the limit for {what}: split it into smaller files",
+                cap >> 20
             ),
         ));
     }
-    Ok(())
+    Ok(bytes)
 }
 
 /// Reads a file of at most [`MAX_INPUT_BYTES`]. The first 64 KiB are checked for binary
 /// content before the rest is read, so `/dev/zero` or a disk image is refused at once.
 fn read_input(path: &Path, options: &IngestOptions) -> Result<Vec<u8>> {
-    read_checked(path, |bytes| {
+    read_checked(path, MAX_INPUT_BYTES, "documents", |bytes| {
         // UTF-16 (by BOM or by --encoding) has NUL bytes; `decode` makes the same exception
         let utf16 = match &options.encoding {
             Some(label) => {

@@ -266,7 +266,7 @@ impl SrxSegmenter {
 
     /// Reads and compiles the rules of an SRX file that apply to `lang`.
     pub fn from_file(path: &Path, lang: Lang) -> Result<SrxSegmenter> {
-        let xml = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let xml = crate::ingest::read_string_of(path, crate::ingest::FileKind::Srx)?;
         let file = SrxFile::parse(&xml, path)?;
         let rules = file
             .rules_for(lang)

@@ -134,7 +134,7 @@ pub fn read_manifest_with(
     path: &Path,
     allow_outside: bool,
 ) -> Result<Vec<(String, PathBuf, PathBuf)>> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let text = crate::ingest::read_string_of(path, crate::ingest::FileKind::Manifest)?;
     let base = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),

@@ -38,6 +38,11 @@ mod source;
 /// Most attributes one element may have (TMX elements have at most a dozen).
 pub const MAX_ATTRIBUTES: usize = 256;
 
+/// Largest `<tu>` (64 MiB from its start tag to its end tag), and longest run of bytes
+/// without markup: a streaming reader holds one unit at a time, so this bounds its memory
+/// on any input (an endless `<seg>`, `/dev/urandom` after a TMX header).
+pub const MAX_UNIT_BYTES: u64 = 64 << 20;
+
 use crate::ingest::xml::predefined_entity;
 use crate::tm::tmx::is_xml_char;
 use crate::{Error, Lang, Result};
@@ -260,6 +265,8 @@ pub struct TmxReader<R: BufRead> {
     done: bool,
     /// Whether the root element has been closed (a second one is an error).
     root_closed: bool,
+    /// Where the `<tu>` being read starts (byte, line), for [`MAX_UNIT_BYTES`].
+    unit_start: Option<(u64, usize)>,
 }
 
 impl<R: BufRead> TmxReader<R> {
@@ -282,6 +289,7 @@ impl<R: BufRead> TmxReader<R> {
             encoding,
             done: false,
             root_closed: false,
+            unit_start: None,
         };
         reader.read_prolog()?;
         Ok(reader)
@@ -337,6 +345,17 @@ impl<R: BufRead> TmxReader<R> {
     fn next_event(&mut self) -> Result<Ev> {
         loop {
             let start = self.xml.buffer_position();
+            if let Some((unit, line)) = self.unit_start {
+                if start.saturating_sub(unit) > MAX_UNIT_BYTES {
+                    return Err(self.error_line(
+                        line,
+                        format!(
+                            "<tu> longer than {} MiB: refused (no translation unit is that long)",
+                            MAX_UNIT_BYTES >> 20
+                        ),
+                    ));
+                }
+            }
             // The buffer is taken out of `self` so that the event borrowing it can be handled
             // by `&mut self` methods without copying it.
             let mut buf = std::mem::take(&mut self.buf);
@@ -354,6 +373,11 @@ impl<R: BufRead> TmxReader<R> {
                         ) => "malformed XML: `&` that does not start a reference (a literal & \
                               must be written &amp;)"
                             .to_string(),
+                        quick_xml::Error::Io(io)
+                            if io.kind() == std::io::ErrorKind::InvalidData =>
+                        {
+                            io.to_string()
+                        }
                         other => format!("malformed XML: {other}"),
                     };
                     Err(self.error_at(pos, message))
@@ -669,7 +693,8 @@ impl<R: BufRead> TmxReader<R> {
             variants: Vec::new(),
         };
         let variants = &mut unit.variants;
-        self.read_children(
+        self.unit_start = Some((self.xml.buffer_position(), line));
+        let read = self.read_children(
             &mut unit.props,
             &mut unit.notes,
             |r, name, attributes, line| {
@@ -680,7 +705,9 @@ impl<R: BufRead> TmxReader<R> {
                     r.skip_element()
                 }
             },
-        )?;
+        );
+        self.unit_start = None;
+        read?;
         if unit.variants.is_empty() {
             return Err(self.error_line(line, "<tu> without any <tuv>/<seg>"));
         }

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 /// `zh-CN` allowed); a header without both languages is an error. Blank lines, `#` comments
 /// and rows with an empty term are skipped.
 pub fn load_seed_terms(path: &Path, src: Lang, tgt: Lang) -> Result<Vec<(String, String)>> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let text = crate::ingest::read_string_of(path, crate::ingest::FileKind::Glossary)?;
     parse_seed_terms(&text, path, src, tgt)
 }
 

@@ -288,6 +288,20 @@ pub fn write_tmx_records<W: Write + ?Sized>(
     records: &[TmxRecord],
     options: &TmxOptions,
 ) -> io::Result<usize> {
+    write_tmx_stream(out, records.iter().map(Ok), options)
+}
+
+/// [`write_tmx_records`] for records that come one at a time (a streaming merge): the first
+/// error of `records` stops the writing and is returned.
+pub fn write_tmx_stream<W, R>(
+    out: &mut W,
+    records: impl IntoIterator<Item = io::Result<R>>,
+    options: &TmxOptions,
+) -> io::Result<usize>
+where
+    W: Write + ?Sized,
+    R: std::borrow::Borrow<TmxRecord>,
+{
     let src_tag = escape_xml(options.locales.get(options.src_lang), true);
     let tgt_tag = escape_xml(options.locales.get(options.tgt_lang), true);
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
@@ -312,7 +326,10 @@ pub fn write_tmx_records<W: Write + ?Sized>(
         writeln!(out, "  </header>")?;
     }
     writeln!(out, "  <body>")?;
+    let mut n = 0;
     for record in records {
+        let record = record?;
+        let record = record.borrow();
         write!(out, r#"    <tu tuid="{}""#, escape_xml(&record.tuid, true))?;
         for (key, value) in &record.attributes {
             write!(out, r#" {key}="{}""#, escape_xml(value, true))?;
@@ -333,10 +350,11 @@ pub fn write_tmx_records<W: Write + ?Sized>(
             escape_xml(&record.target, false)
         )?;
         writeln!(out, "    </tu>")?;
+        n += 1;
     }
     writeln!(out, "  </body>")?;
     writeln!(out, "</tmx>")?;
-    Ok(records.len())
+    Ok(n)
 }
 
 #[cfg(test)]

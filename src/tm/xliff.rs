@@ -186,7 +186,7 @@ pub fn read_xliff(path: &Path, options: &XliffOptions) -> Result<XliffDocument> 
     if path.is_dir() {
         return Err(Error::bad_input(path, "is a directory, not a file"));
     }
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = crate::ingest::read_file_of(path, crate::ingest::FileKind::Xliff)?;
     if bytes.is_empty() {
         return Err(Error::bad_input(path, "empty file"));
     }

@@ -135,7 +135,7 @@ pub fn open(tmx: &Path, options: &OpenOptions) -> Result<Opened> {
     };
     let bytes = match tmx_bytes {
         Some(b) => b,
-        None => std::fs::read(tmx).map_err(|e| Error::io(tmx, e))?,
+        None => crate::ingest::read_file_of(tmx, crate::ingest::FileKind::Tmx)?,
     };
     let (entries, src, tgt) = read_entries(tmx, &bytes, options)?;
     let mut index = Index::build(&entries, src.code(), tgt.map(Lang::code).unwrap_or(""));
@@ -231,7 +231,7 @@ fn try_saved(
     let mut origin = IndexOrigin::Loaded;
     let mut note = None;
     if !same_stamp {
-        let bytes = std::fs::read(tmx).map_err(|e| Error::io(tmx, e))?;
+        let bytes = crate::ingest::read_file_of(tmx, crate::ingest::FileKind::Tmx)?;
         let hash = content_hash(&bytes);
         let unchanged = bytes.len() as u64 == header.stamp.size && hash == header.stamp.hash;
         *tmx_bytes = Some(bytes);

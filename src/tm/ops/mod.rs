@@ -159,19 +159,6 @@ pub fn to_record(unit: &TmxUnit, pair: &LanguagePair, map: &LangMap) -> Option<T
     })
 }
 
-/// What rewriting `doc` through [`to_record`] and the writer would lose, in words (empty when
-/// nothing): units lacking a side, variants beyond the pair's two, variant props and notes,
-/// inline markup (reduced to its text), header props and notes, `<tu>` attributes TMX does
-/// not define. `tm import-csv --in-place` refuses such a file; other rewrites warn.
-pub fn content_losses(doc: &TmxDocument, pair: &LanguagePair, map: &LangMap) -> Vec<String> {
-    losses(doc, pair, map, false)
-}
-
-/// [`content_losses`] of a rewrite with [`rewrite_options`], which keeps the header's props.
-pub fn rewrite_losses(doc: &TmxDocument, pair: &LanguagePair, map: &LangMap) -> Vec<String> {
-    losses(doc, pair, map, true)
-}
-
 /// Writer options for rewriting `doc` (`tm import-csv`): [`LanguagePair::tmx_options`] with
 /// the header's `creationdate` and props kept, so that a TMX tmalign wrote comes out of an
 /// import that changes nothing byte for byte the same.
@@ -202,13 +189,23 @@ pub fn parse_tmx_date(text: &str) -> Option<time::OffsetDateTime> {
     Some(time::PrimitiveDateTime::new(date, clock).assume_utc())
 }
 
-fn losses(doc: &TmxDocument, pair: &LanguagePair, map: &LangMap, header_kept: bool) -> Vec<String> {
-    let (mut no_side, mut other_variants, mut variant_extras, mut markup, mut attributes) =
-        (0usize, 0usize, 0usize, 0usize, 0usize);
-    for unit in &doc.units {
+/// Counts, unit by unit, the content a rewrite to the pair's two variants would drop (see
+/// [`content_losses`]); for readers that stream.
+#[derive(Debug, Clone, Default)]
+pub struct LossCounter {
+    no_side: usize,
+    other_variants: usize,
+    variant_extras: usize,
+    markup: usize,
+    attributes: usize,
+}
+
+impl LossCounter {
+    /// Counts what the rewrite of `unit` drops.
+    pub fn add(&mut self, unit: &TmxUnit, pair: &LanguagePair, map: &LangMap) {
         if unit_texts(unit, pair, map).is_none() {
-            no_side += 1;
-            continue;
+            self.no_side += 1;
+            return;
         }
         let first = |lang: Lang| {
             unit.variants
@@ -219,45 +216,69 @@ fn losses(doc: &TmxDocument, pair: &LanguagePair, map: &LangMap, header_kept: bo
         for (i, v) in unit.variants.iter().enumerate() {
             let kept = Some(i) == s || Some(i) == t;
             if !kept {
-                other_variants += 1;
+                self.other_variants += 1;
                 continue;
             }
-            variant_extras += v.props.len() + v.notes.len();
-            markup += usize::from(v.had_markup);
+            self.variant_extras += v.props.len() + v.notes.len();
+            self.markup += usize::from(v.had_markup);
         }
-        attributes += unit
+        self.attributes += unit
             .attributes
             .keys()
             .filter(|k| *k != "tuid" && !TU_ATTRIBUTES.contains(&k.as_str()))
             .count();
     }
-    let header = if header_kept {
-        0
-    } else {
-        doc.header.props.len()
-    } + doc.header.notes.len();
-    [
-        (no_side, "unit(s) lacking the source or the target"),
-        (
-            other_variants,
-            "variant(s) in other languages or repeating a language",
-        ),
-        (variant_extras, "variant-level prop(s) and note(s)"),
-        (markup, "variant(s) with inline markup (reduced to text)"),
-        (
-            header,
-            if header_kept {
-                "header note(s)"
-            } else {
-                "header prop(s) and note(s)"
-            },
-        ),
-        (attributes, "<tu> attribute(s) TMX does not define"),
-    ]
-    .into_iter()
-    .filter(|(n, _)| *n > 0)
-    .map(|(n, what)| format!("{n} {what}"))
-    .collect()
+
+    /// What was counted, with the header's notes, and its props unless `header_kept` (a
+    /// rewrite with [`rewrite_options`] keeps them), as [`content_losses`] says it.
+    pub fn finish(&self, header: &super::reader::TmxHeader, header_kept: bool) -> Vec<String> {
+        let props = if header_kept { 0 } else { header.props.len() };
+        let header_what = if header_kept {
+            "header note(s)"
+        } else {
+            "header prop(s) and note(s)"
+        };
+        let header = props + header.notes.len();
+        [
+            (self.no_side, "unit(s) lacking the source or the target"),
+            (
+                self.other_variants,
+                "variant(s) in other languages or repeating a language",
+            ),
+            (self.variant_extras, "variant-level prop(s) and note(s)"),
+            (
+                self.markup,
+                "variant(s) with inline markup (reduced to text)",
+            ),
+            (header, header_what),
+            (self.attributes, "<tu> attribute(s) TMX does not define"),
+        ]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{n} {what}"))
+        .collect()
+    }
+}
+
+/// What rewriting `doc` through [`to_record`] and the writer would lose, in words (empty when
+/// nothing): units lacking a side, variants beyond the pair's two, variant props and notes,
+/// inline markup (reduced to its text), header props and notes, `<tu>` attributes TMX does
+/// not define. `tm import-csv --in-place` refuses such a file; other rewrites warn.
+pub fn content_losses(doc: &TmxDocument, pair: &LanguagePair, map: &LangMap) -> Vec<String> {
+    losses(doc, pair, map, false)
+}
+
+/// [`content_losses`] of a rewrite with [`rewrite_options`], which keeps the header's props.
+pub fn rewrite_losses(doc: &TmxDocument, pair: &LanguagePair, map: &LangMap) -> Vec<String> {
+    losses(doc, pair, map, true)
+}
+
+fn losses(doc: &TmxDocument, pair: &LanguagePair, map: &LangMap, header_kept: bool) -> Vec<String> {
+    let mut counter = LossCounter::default();
+    for unit in &doc.units {
+        counter.add(unit, pair, map);
+    }
+    counter.finish(&doc.header, header_kept)
 }
 
 /// Keeps the records' `tuid`s when they are all present and distinct, else numbers all units

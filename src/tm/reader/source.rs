@@ -183,6 +183,9 @@ pub(crate) struct LineCounter<R> {
     /// Lines before the last located position, and where the current line starts.
     line: usize,
     line_start: u64,
+    /// Bytes consumed since the last `<` or `>`: a longer run than
+    /// [`super::MAX_UNIT_BYTES`] is refused, so that the XML parser's buffer stays bounded.
+    since_markup: u64,
 }
 
 impl<R: BufRead> LineCounter<R> {
@@ -208,6 +211,7 @@ impl<R: BufRead> LineCounter<R> {
             pending: VecDeque::new(),
             line: 1,
             line_start: 0,
+            since_markup: 0,
         }
     }
 
@@ -248,6 +252,15 @@ impl<R: BufRead> Read for LineCounter<R> {
 
 impl<R: BufRead> BufRead for LineCounter<R> {
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.since_markup > super::MAX_UNIT_BYTES {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "{} MiB without any markup (a text, tag or attribute that long is not TMX); refused",
+                    super::MAX_UNIT_BYTES >> 20
+                ),
+            ));
+        }
         self.inner.fill_buf()
     }
     fn consume(&mut self, amt: usize) {
@@ -261,6 +274,10 @@ impl<R: BufRead> BufRead for LineCounter<R> {
                 }
             }
             self.consumed += amt as u64;
+            match buf[..amt].iter().rposition(|b| *b == b'<' || *b == b'>') {
+                Some(i) => self.since_markup = (amt - i - 1) as u64,
+                None => self.since_markup += amt as u64,
+            }
             self.recent.extend(&buf[..amt]);
             if self.recent.len() > RECENT {
                 let excess = self.recent.len() - RECENT;
