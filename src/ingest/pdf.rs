@@ -196,7 +196,9 @@ pub fn paragraphs_from_pages(pages: &[String]) -> Vec<String> {
                 .map(|c| if normalize::is_cjk(c) { 2 } else { 1 })
                 .sum();
             widest = widest.max(last_width);
-            normalize::push_line(&mut para, line);
+            if let Some(done) = normalize::push_line_or_break(&mut para, line) {
+                page.push(done);
+            }
         }
         if !para.is_empty() {
             page.push(para);
@@ -205,7 +207,9 @@ pub fn paragraphs_from_pages(pages: &[String]) -> Vec<String> {
         if open_end {
             // A paragraph cut by the page break goes on with the page's first paragraph.
             if let (Some(last), Some(first)) = (paragraphs.last_mut(), page.next()) {
-                normalize::push_line(last, &first);
+                if let Some(done) = normalize::push_line_or_break(last, &first) {
+                    paragraphs.push(done);
+                }
             }
         }
         paragraphs.extend(page);

@@ -91,7 +91,10 @@ pub(crate) fn split(resolver: &Resolver<'_>, paragraphs: &[String]) -> LangStrea
             }
             match parts.iter_mut().find(|(l, _)| *l == lang) {
                 Some((_, acc)) => {
-                    acc.push(' ');
+                    // Chinese parts join as Chinese text does, without a space.
+                    if lang != Lang::Zh {
+                        acc.push(' ');
+                    }
                     acc.push_str(&para[s..e]);
                 }
                 None => parts.push((lang, para[s..e].to_string())),
