@@ -18,12 +18,32 @@ fn is_space(c: char) -> bool {
     )
 }
 
+/// The one rule for control characters, the same for every output (TMX, CSV, `.seg`, review
+/// CSV, split streams): Unicode control characters (C0, DEL, C1) other than tab, line feed and
+/// carriage return never reach an output, nor do U+FFFE / U+FFFF (not characters; XML 1.0
+/// forbids them like C0). Ingest drops them while normalising (tab, line ends, VT and FF
+/// become spaces first), the aligner drops them from presegmented input, the review import
+/// from fix texts and comments; each reports how many with a warning.
+pub fn is_dropped_control(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}')
+}
+
+/// Removes the characters of [`is_dropped_control`] from `text`; returns how many.
+pub fn drop_controls(text: &mut String) -> usize {
+    if !text.chars().any(is_dropped_control) {
+        return 0;
+    }
+    let before = text.chars().count();
+    text.retain(|c| !is_dropped_control(c));
+    before - text.chars().count()
+}
+
 /// Whether `c` is dropped altogether.
 fn is_dropped(c: char) -> bool {
     matches!(
         c,
         '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{AD}' | '\u{FFFD}'
-    ) || c.is_control()
+    ) || is_dropped_control(c)
 }
 
 /// Normalises one line (or any text: newlines count as spaces) and appends it to `out`.

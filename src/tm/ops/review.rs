@@ -17,6 +17,7 @@
 use super::{
     language_pair, length_ratio, normalize_text, pair_flags, to_record, unit_texts, LanguagePair,
 };
+use crate::ingest::normalize::drop_controls;
 use crate::tm::csv::{
     read_review_csv, review_key, write_review_rows, Delimiter, ReviewRow, ReviewStatus,
 };
@@ -214,6 +215,9 @@ pub fn apply_review(
     }
     let mut report = ReviewReport::default();
     let mut records = Vec::new();
+    // Control characters in fix texts and comments follow the rule of every output
+    // (`ingest::normalize::is_dropped_control`): left out, and reported.
+    let (mut controls, mut first_control) = (0usize, None::<u64>);
     for (i, unit) in doc.units.iter().enumerate() {
         let Some(mut record) = to_record(unit, &pair, map) else {
             report.skipped += 1;
@@ -231,16 +235,36 @@ pub fn apply_review(
                 report.fixed += 1;
                 record.source = row.source.clone();
                 record.target = row.target.clone();
+                for text in [&mut record.source, &mut record.target] {
+                    let n = drop_controls(text);
+                    if n > 0 {
+                        controls += n;
+                        first_control.get_or_insert(row.line);
+                    }
+                }
             }
         }
         // the reviewer's comment stays with the unit
         if let Some(comment) = decision.map(|r| r.comment.trim()).filter(|c| !c.is_empty()) {
-            record.notes.push(comment.to_string());
+            let mut comment = comment.to_string();
+            let n = drop_controls(&mut comment);
+            if n > 0 {
+                controls += n;
+                first_control.get_or_insert(decision.map_or(0, |r| r.line));
+            }
+            record.notes.push(comment);
             report.comments += 1;
         }
         records.push(record);
     }
     report.written = records.len();
+    if let Some(line) = first_control {
+        crate::warning::warn(&format!(
+            "{}: {controls} control character(s) left out of fix texts and comments (the first \
+             on line {line})",
+            csv_path.display()
+        ));
+    }
     Ok((pair, records, report))
 }
 
