@@ -2,6 +2,7 @@
 //! output — TMX, CSV, `.seg`, split streams, review import — each time reported with a count.
 
 mod common;
+mod office;
 
 use common::{outputs, tmalign, write_tmx};
 
@@ -147,4 +148,24 @@ fn review_import_drops_controls_from_fixes_and_comments_with_a_count() {
         tmx.contains("你好！") && tmx.contains("Здравствуй!") && tmx.contains("checked"),
         "{tmx}"
     );
+}
+
+#[test]
+fn office_documents_report_the_controls_they_lose() {
+    let d = tempfile::tempdir().unwrap();
+    let blocks = [
+        office::Block::P("你好\u{7F}世界\u{85}。"),
+        office::Block::P("第二段。"),
+    ];
+    std::fs::write(d.path().join("a.docx"), office::docx(&blocks, &[], "")).unwrap();
+    let o = tmalign(&["ingest", "a.docx"], d.path());
+    assert!(o.status.success(), "{}", outputs(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("a.docx: 2 control character(s) removed from the extracted text"),
+        "{err}"
+    );
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert_clean(&text, "ingest output");
+    assert!(text.contains("你好世界。"), "{text}");
 }

@@ -133,6 +133,22 @@ fn control_chars(text: &str) -> Option<(usize, usize)> {
     first.map(|f| (count, f))
 }
 
+/// Warns about the control characters the normalisation will drop from the extracted texts
+/// of a DOCX / ODT / PDF (their text is not decoded from bytes, so byte offsets mean little).
+pub(crate) fn report_controls<'a>(path: &Path, texts: impl IntoIterator<Item = &'a str>) {
+    let count: usize = texts
+        .into_iter()
+        .filter_map(control_chars)
+        .map(|(n, _)| n)
+        .sum();
+    if count > 0 {
+        crate::warning::warn(&format!(
+            "{}: {count} control character(s) removed from the extracted text",
+            path.display()
+        ));
+    }
+}
+
 /// Reads and cleans one file.
 pub fn ingest_file(path: &Path, options: &IngestOptions) -> Result<Document> {
     // Check the label before touching the file: a bad label is a usage error either way.

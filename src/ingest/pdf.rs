@@ -26,6 +26,7 @@ pub const EDGE_LINES: usize = 2;
 /// Reads a PDF (`bytes` start with `%PDF-`).
 pub fn ingest(path: &Path, bytes: &[u8]) -> Result<Document> {
     let pages = extract_pages(path, bytes)?;
+    super::report_controls(path, pages.iter().map(String::as_str));
     let paragraphs = paragraphs_from_pages(&pages);
     let chars: usize = paragraphs.iter().map(|p| p.chars().count()).sum();
     if chars < 10 {
