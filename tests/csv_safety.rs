@@ -256,7 +256,7 @@ fn control_characters_follow_one_rule_in_every_output_and_are_reported() {
     assert!(o.status.success(), "{}", outputs(&o));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
-        err.contains("control character(s) that XML 1.0 forbids"),
+        err.contains("control character(s) left out of the TMX and CSV"),
         "{err}"
     );
     let csv = std::fs::read_to_string(d.path().join("out/c.csv")).unwrap();

@@ -240,3 +240,108 @@ fn detect_prints_json_lines_with_offsets_into_the_cleaned_text() {
     }
     assert_eq!(spans[0]["text"], "威尔士国民议会议员(AM)担心“看起来像笨蛋”");
 }
+
+/// `tmalign split` of `text` (as file `name`) with zh,ru,en: (zh stream, ru stream), the
+/// paragraphs of each output file.
+fn split_streams(name: &str, text: &str) -> (Vec<String>, Vec<String>) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = write(dir.path(), name, text);
+    let out = dir.path().join("out");
+    let o = tmalign(&[
+        "split".as_ref(),
+        input.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stem = Path::new(name).file_stem().expect("stem").to_string_lossy();
+    let read = |lang: &str| paragraphs(&out.join(format!("{stem}.{lang}.txt")));
+    (read("zh"), read("ru"))
+}
+
+// Issue #12: a one-paragraph bilingual text alternating sentences gives every Chinese
+// sentence to the Chinese stream (it used to give all but the first to Russian).
+#[test]
+fn one_paragraph_bilingual_text_keeps_alternating_sentences_apart() {
+    let (zh, ru) = split_streams(
+        "one.txt",
+        "习近平主席同俄罗斯总统普京视频会晤。双方讨论了合作问题。 ВСТРЕЧА ПРЕДСЕДАТЕЛЯ КНР СИ ЦЗИНЬПИНА И ПРЕЗИДЕНТА РФ. Стороны обсудили сотрудничество. 会谈在友好气氛中进行。 Переговоры прошли в дружеской атмосфере.\n",
+    );
+    assert_eq!(
+        zh,
+        ["习近平主席同俄罗斯总统普京视频会晤。双方讨论了合作问题。会谈在友好气氛中进行。"]
+    );
+    assert_eq!(
+        ru,
+        ["ВСТРЕЧА ПРЕДСЕДАТЕЛЯ КНР СИ ЦЗИНЬПИНА И ПРЕЗИДЕНТА РФ. Стороны обсудили сотрудничество. Переговоры прошли в дружеской атмосфере."]
+    );
+}
+
+// Issue #12: a Chinese headline without final punctuation, then a Russian line starting with
+// a number: the line break between the scripts ends the paragraph, `76-я` stays Russian.
+#[test]
+fn headline_above_a_line_starting_with_a_number_stays_chinese() {
+    let (zh, ru) = split_streams(
+        "head.txt",
+        "中俄建交76周年纪念活动在京举行\n76-я годовщина установления дипломатических отношений отмечена в Пекине\n\n正文第一段。\n\nПервый абзац.\n",
+    );
+    assert_eq!(zh, ["中俄建交76周年纪念活动在京举行", "正文第一段。"]);
+    assert_eq!(
+        ru,
+        [
+            "76-я годовщина установления дипломатических отношений отмечена в Пекине",
+            "Первый абзац."
+        ]
+    );
+    // The same on one line, written together.
+    let (zh, ru) = split_streams(
+        "glued.txt",
+        "中俄建交76周年纪念活动在京举行76-я годовщина установления отношений\n",
+    );
+    assert_eq!(zh, ["中俄建交76周年纪念活动在京举行"]);
+    assert_eq!(ru, ["76-я годовщина установления отношений"]);
+}
+
+// Issue #12: numbers go with the text they are written with: `15 июня` is Russian, `15日`
+// Chinese, whichever side they touch.
+#[test]
+fn numbers_stay_with_their_units() {
+    let (zh, ru) = split_streams(
+        "dates.txt",
+        "论坛于6月15日开幕15 июня открылся форум в Пекине.\n\nФорум закрылся 17 июня 2025. 17日论坛闭幕。\n",
+    );
+    assert_eq!(zh, ["论坛于6月15日开幕", "17日论坛闭幕。"]);
+    assert_eq!(
+        ru,
+        [
+            "15 июня открылся форум в Пекине.",
+            "Форум закрылся 17 июня 2025."
+        ]
+    );
+}
+
+// Issue #12: a separator between the two languages belongs to neither.
+#[test]
+fn separators_between_the_languages_belong_to_neither() {
+    let (zh, ru) = split_streams(
+        "sep.txt",
+        "新闻稿 / ПРЕСС-РЕЛИЗ\n\n中俄关系 — Российско-китайские отношения\n\n北京|Пекин\n",
+    );
+    assert_eq!(zh, ["新闻稿", "中俄关系", "北京"]);
+    assert_eq!(
+        ru,
+        ["ПРЕСС-РЕЛИЗ", "Российско-китайские отношения", "Пекин"]
+    );
+}
+
+// Issue #12: runs never cross a paragraph break, nor a line break where the language
+// changes: a Latin word at the end of a Chinese line stays Chinese.
+#[test]
+fn runs_never_cross_a_paragraph_break() {
+    let (zh, ru) = split_streams(
+        "latin.txt",
+        "北京 Beijing\nМосква Moscow\n\n苹果公司发布了 iPhone\n\nи другие продукты компании Apple.\n",
+    );
+    assert_eq!(zh, ["北京 Beijing", "苹果公司发布了 iPhone"]);
+    assert_eq!(ru, ["Москва Moscow", "и другие продукты компании Apple."]);
+}

@@ -112,9 +112,11 @@ fn main() {
     let target = args.first().map(String::as_str).unwrap_or("");
     let (run, dict): (fn(&[u8]) -> String, &str) = match target {
         "tmx_reader" => (tmalign_fuzz::tmx_reader, include_str!("../dict/tmx.dict")),
+        "ingest" => (tmalign_fuzz::ingest, include_str!("../dict/ingest.dict")),
+        "lang_split" => (tmalign_fuzz::lang_split, include_str!("../dict/lang.dict")),
         "review_csv" => (tmalign_fuzz::review_csv, include_str!("../dict/csv.dict")),
         _ => {
-            eprintln!("usage: mutate tmx_reader|review_csv [SEED_DIR…]");
+            eprintln!("usage: mutate tmx_reader|review_csv|ingest|lang_split [SEED_DIR…]");
             std::process::exit(2);
         }
     };

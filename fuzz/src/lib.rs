@@ -12,6 +12,9 @@ use std::sync::OnceLock;
 use tmalign::tm::ops::{review::import_review_bytes, roundtrip_check};
 use tmalign::tm::reader::{read_tmx_bytes, TmxDocument};
 
+mod inputs;
+pub use inputs::{error_shape, ingest, lang_split, INGEST_NAMES};
+
 /// The TMX the review-CSV target applies reviews to. Shared with the replay test, so that a
 /// saved `csv-*` input replays against the same units.
 pub const REVIEW_BASE_TMX: &[u8] = include_bytes!("../../tests/data/fuzz/review-base.tmx");
@@ -63,19 +66,6 @@ pub fn review_csv(data: &[u8]) -> String {
         Ok(doc) => format!("ok:{}", doc.units.len()),
         Err(e) => error_shape(&e.to_string()),
     }
-}
-
-/// The "shape" of an error message: its first plain words after the file name, up to the
-/// first quote (where input gets echoed back), so that one kind of error with other names,
-/// numbers or echoed text counts once.
-fn error_shape(message: &str) -> String {
-    let rest = message.split_once(": ").map_or(message, |(_, r)| r);
-    let head = rest.split(['"', '`', '\'']).next().unwrap_or("");
-    head.split_whitespace()
-        .filter(|w| w.chars().all(|c| c.is_ascii_lowercase()))
-        .take(4)
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// The tokens of a libFuzzer dictionary (`fuzz/dict/*.dict`): one `"value"` or
@@ -141,6 +131,8 @@ mod tests {
         for text in [
             include_str!("../dict/tmx.dict"),
             include_str!("../dict/csv.dict"),
+            include_str!("../dict/ingest.dict"),
+            include_str!("../dict/lang.dict"),
         ] {
             let entries = text
                 .lines()

@@ -152,7 +152,9 @@ pub fn extract(path: &Path, text: &str) -> (Format, Metadata, Vec<String>) {
                         }
                         continue;
                     }
-                    super::normalize::push_line(&mut para, &line);
+                    if let Some(done) = super::normalize::push_line_or_break(&mut para, &line) {
+                        paragraphs.push(done);
+                    }
                 }
                 if !para.is_empty() {
                     paragraphs.push(para);

@@ -8,7 +8,7 @@
 //! backticks go. A line made only of links and separators (`[返回新闻](…)｜[返回首页](…)`) is
 //! site navigation and is dropped.
 
-use super::normalize::{normalize, push_line};
+use super::normalize::{normalize, push_line_or_break};
 
 /// Appends the paragraphs of a Markdown block to `out` (normalised, non-empty).
 pub fn paragraphs(block: &str, out: &mut Vec<String>) {
@@ -60,7 +60,9 @@ pub fn paragraphs(block: &str, out: &mut Vec<String>) {
             if line.starts_with('\u{3000}') {
                 end(&mut para, out);
             }
-            push_line(&mut para, &line_text);
+            if let Some(done) = push_line_or_break(&mut para, &line_text) {
+                out.push(done);
+            }
         }
     }
     end(&mut para, out);

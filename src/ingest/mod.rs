@@ -123,25 +123,35 @@ pub struct Document {
     pub parts: Vec<office::Part>,
 }
 
-/// The control characters of UTF-8 `bytes` that the normalisation drops (C0 except tab and
-/// line ends, DEL, C1): their count and the byte offset of the first.
-fn control_chars(bytes: &[u8]) -> Option<(usize, usize)> {
+/// The control characters of `text` that the normalisation drops
+/// ([`normalize::is_dropped_control`]; VT and FF are not counted: they become spaces): their
+/// count and the byte offset of the first.
+fn control_chars(text: &str) -> Option<(usize, usize)> {
     let mut count = 0;
     let mut first = None;
-    for (i, &b) in bytes.iter().enumerate() {
-        let control = match b {
-            b'\t' | b'\n' | b'\r' | 0x0B | 0x0C => false,
-            0x00..=0x1F | 0x7F => true,
-            // C1 controls U+0080–U+009F: C2 80 … C2 9F
-            0x80..=0x9F => i > 0 && bytes[i - 1] == 0xC2,
-            _ => false,
-        };
-        if control {
+    for (i, c) in text.char_indices() {
+        if normalize::is_dropped_control(c) && !matches!(c, '\u{B}' | '\u{C}') {
             count += 1;
             first.get_or_insert(i);
         }
     }
     first.map(|f| (count, f))
+}
+
+/// Warns about the control characters the normalisation will drop from the extracted texts
+/// of a DOCX / ODT / PDF (their text is not decoded from bytes, so byte offsets mean little).
+pub(crate) fn report_controls<'a>(path: &Path, texts: impl IntoIterator<Item = &'a str>) {
+    let count: usize = texts
+        .into_iter()
+        .filter_map(control_chars)
+        .map(|(n, _)| n)
+        .sum();
+    if count > 0 {
+        crate::warning::warn(&format!(
+            "{}: {count} control character(s) removed from the extracted text",
+            path.display()
+        ));
+    }
 }
 
 /// Reads and cleans one file.
@@ -330,7 +340,7 @@ pub fn ingest_bytes(path: &Path, bytes: &[u8], options: &IngestOptions) -> Resul
         encoding::decode_with(path, bytes, options.encoding.as_deref(), options.strict)?;
     // Control characters (NUL included, wherever they are) are dropped by the normalisation,
     // as the TMX writer would drop them: the user is told how many.
-    if let Some((count, first)) = control_chars(text.as_bytes()) {
+    if let Some((count, first)) = control_chars(&text) {
         crate::warning::warn(&format!(
             "{}: {count} control character(s) removed (the first at byte {first} of the decoded text)",
             path.display()

@@ -18,12 +18,32 @@ fn is_space(c: char) -> bool {
     )
 }
 
+/// The one rule for control characters, the same for every output (TMX, CSV, `.seg`, review
+/// CSV, split streams): Unicode control characters (C0, DEL, C1) other than tab, line feed and
+/// carriage return never reach an output, nor do U+FFFE / U+FFFF (not characters; XML 1.0
+/// forbids them like C0). Ingest drops them while normalising (tab, line ends, VT and FF
+/// become spaces first), the aligner drops them from presegmented input, the review import
+/// from fix texts and comments; each reports how many with a warning.
+pub fn is_dropped_control(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}')
+}
+
+/// Removes the characters of [`is_dropped_control`] from `text`; returns how many.
+pub fn drop_controls(text: &mut String) -> usize {
+    if !text.chars().any(is_dropped_control) {
+        return 0;
+    }
+    let before = text.chars().count();
+    text.retain(|c| !is_dropped_control(c));
+    before - text.chars().count()
+}
+
 /// Whether `c` is dropped altogether.
 fn is_dropped(c: char) -> bool {
     matches!(
         c,
         '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{AD}' | '\u{FFFD}'
-    ) || c.is_control()
+    ) || is_dropped_control(c)
 }
 
 /// Normalises one line (or any text: newlines count as spaces) and appends it to `out`.
@@ -105,6 +125,56 @@ pub fn is_cjk(c: char) -> bool {
         | '\u{FE30}'..='\u{FE4F}' | '\u{FF00}'..='\u{FFEF}' | '\u{20000}'..='\u{3FFFF}')
 }
 
+/// How many Han and Cyrillic letters on each side of a line break [`script_changes`] looks at.
+const SCRIPT_WINDOW: usize = 64;
+
+/// The main script of some letters: Han or Cyrillic by majority (ties and text without either
+/// give `None`). Latin letters are left out: names and acronyms in Latin letters sit inside
+/// text of either language.
+fn main_script(letters: impl Iterator<Item = char>) -> Option<bool> {
+    let (mut han, mut cyr) = (0usize, 0usize);
+    for c in letters
+        .filter(|&c| is_cjk(c) && c.is_alphabetic() || is_cyrillic(c))
+        .take(SCRIPT_WINDOW)
+    {
+        if is_cyrillic(c) {
+            cyr += 1;
+        } else {
+            han += 1;
+        }
+    }
+    (han != cyr).then_some(han > cyr)
+}
+
+fn is_cyrillic(c: char) -> bool {
+    matches!(c, '\u{0400}'..='\u{052F}')
+}
+
+/// Whether a line break between `before` and `after` changes the language: the Han and
+/// Cyrillic letters just before it (up to [`SCRIPT_WINDOW`]) are mostly of one script and
+/// those just after it mostly of the other. A paragraph wrapped over lines is in one
+/// language, so such a break ends the paragraph (a Chinese headline above its Russian
+/// translation, `北京 Beijing` above `Москва`) instead of being joined into it.
+pub fn script_changes(before: &str, after: &str) -> bool {
+    match (
+        main_script(before.chars().rev()),
+        main_script(after.chars()),
+    ) {
+        (Some(a), Some(b)) => a != b,
+        _ => false,
+    }
+}
+
+/// [`push_line`], unless the line break changes the language ([`script_changes`]): then the
+/// paragraph so far is returned (finished) and `next` starts a new one.
+pub fn push_line_or_break(para: &mut String, next: &str) -> Option<String> {
+    if !para.is_empty() && !next.is_empty() && script_changes(para, next) {
+        return Some(std::mem::replace(para, next.to_string()));
+    }
+    push_line(para, next);
+    None
+}
+
 /// Appends the normalised line `next` to the paragraph `para`, as a soft line break: CJK on
 /// either side → no space; a word hyphenated at the line end (`сотруд-` + `ничество`) → the
 /// hyphen goes and the halves join; otherwise one space.
@@ -139,6 +209,25 @@ pub fn push_line(para: &mut String, next: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_change_of_script_breaks_the_paragraph() {
+        let mut p = "中俄建交76周年纪念活动在京举行".to_string();
+        let done = push_line_or_break(&mut p, "76-я годовщина");
+        assert_eq!(done.as_deref(), Some("中俄建交76周年纪念活动在京举行"));
+        assert_eq!(p, "76-я годовщина");
+        let mut p = "北京 Beijing".to_string();
+        assert!(push_line_or_break(&mut p, "Москва").is_some());
+        // A Chinese name inside Russian text, a Latin word, digits: no change of language.
+        let mut p = "Председатель Си Цзиньпин (习近平)".to_string();
+        assert!(push_line_or_break(&mut p, "заявил").is_none());
+        assert_eq!(p, "Председатель Си Цзиньпин (习近平) заявил");
+        let mut p = "发布了".to_string();
+        assert!(push_line_or_break(&mut p, "iPhone 15").is_none());
+        assert!(push_line_or_break(&mut p, "2024").is_none());
+        assert!(push_line_or_break(&mut p, "新款").is_none());
+        assert_eq!(p, "发布了iPhone 15 2024新款");
+    }
 
     #[test]
     fn fullwidth_alnum_only() {

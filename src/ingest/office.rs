@@ -209,6 +209,19 @@ pub fn normalize_paragraph(raw: &str) -> String {
 
 /// Builds the [`Document`] from the streams of an office file.
 pub fn build_document(path: &Path, format: Format, text: OfficeText) -> Result<Document> {
+    super::report_controls(
+        path,
+        [
+            &text.body,
+            &text.footnotes,
+            &text.endnotes,
+            &text.headers,
+            &text.footers,
+        ]
+        .into_iter()
+        .flatten()
+        .map(String::as_str),
+    );
     let mut metadata = Metadata::default();
     let clean = |raw: Vec<String>| -> Vec<String> {
         raw.iter()

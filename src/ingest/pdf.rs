@@ -26,6 +26,7 @@ pub const EDGE_LINES: usize = 2;
 /// Reads a PDF (`bytes` start with `%PDF-`).
 pub fn ingest(path: &Path, bytes: &[u8]) -> Result<Document> {
     let pages = extract_pages(path, bytes)?;
+    super::report_controls(path, pages.iter().map(String::as_str));
     let paragraphs = paragraphs_from_pages(&pages);
     let chars: usize = paragraphs.iter().map(|p| p.chars().count()).sum();
     if chars < 10 {
@@ -196,7 +197,9 @@ pub fn paragraphs_from_pages(pages: &[String]) -> Vec<String> {
                 .map(|c| if normalize::is_cjk(c) { 2 } else { 1 })
                 .sum();
             widest = widest.max(last_width);
-            normalize::push_line(&mut para, line);
+            if let Some(done) = normalize::push_line_or_break(&mut para, line) {
+                page.push(done);
+            }
         }
         if !para.is_empty() {
             page.push(para);
@@ -205,7 +208,9 @@ pub fn paragraphs_from_pages(pages: &[String]) -> Vec<String> {
         if open_end {
             // A paragraph cut by the page break goes on with the page's first paragraph.
             if let (Some(last), Some(first)) = (paragraphs.last_mut(), page.next()) {
-                normalize::push_line(last, &first);
+                if let Some(done) = normalize::push_line_or_break(last, &first) {
+                    paragraphs.push(done);
+                }
             }
         }
         paragraphs.extend(page);

@@ -23,8 +23,10 @@
 //!   before the first paragraph that ends a sentence: headlines there carry commas too).
 //!
 //! Joining uses [`push_line`]: CJK without a space, others with one, hyphenated words mended.
+//! A line break where the text changes from mostly Han to mostly Cyrillic letters or back
+//! ([`script_changes`]) is never joined: a paragraph is in one language.
 
-use super::normalize::{is_cjk, normalize_into, push_line};
+use super::normalize::{is_cjk, normalize_into, push_line, push_line_or_break, script_changes};
 use super::Metadata;
 use std::collections::HashSet;
 
@@ -130,7 +132,10 @@ pub fn plain_paragraphs(text: &str) -> Vec<String> {
         if cur.is_empty() {
             cur_indented = line.indented;
         }
-        push_line(&mut cur, &buf[line.start..line.end]);
+        if let Some(done) = push_line_or_break(&mut cur, &buf[line.start..line.end]) {
+            paragraphs.push((done, cur_indented));
+            cur_indented = false;
+        }
         after_heading = headings.binary_search(&k).is_ok();
     }
     if !cur.is_empty() {
@@ -234,7 +239,11 @@ fn join_fragments(paragraphs: Vec<(String, bool)>, ocr: bool) -> Vec<String> {
         }
         if let Some(prev) = out.last_mut() {
             // An indented line starts a paragraph by the author's own marking.
-            if !indented && is_continuation(prev, &p, in_heading_block, ocr) {
+            // A change of language is never a broken line, whatever the case of the letters.
+            if !indented
+                && is_continuation(prev, &p, in_heading_block, ocr)
+                && !script_changes(prev, &p)
+            {
                 push_line(prev, &p);
                 if ends_sentence(prev) {
                     in_heading_block = false;

@@ -377,6 +377,96 @@ mod tests {
         }
 
 
+        // Issue #12: a Chinese and a Russian paragraph written one after the other on one
+        // line, in either order, with or without a separator between them, split into
+        // exactly those two paragraphs: numbers stay with their units (`15 июня`, `6月15日`,
+        // `76-я`), separators go to neither side, nothing else is lost or moved.
+        #[test]
+        fn zh_and_ru_paragraphs_on_one_line_split_back(
+            zh in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "习近平主席同俄罗斯总统普京视频会晤", "论坛于6月15日开幕", "新闻稿",
+                    "中俄建交76周年纪念活动在京举行", "双方讨论了合作问题。",
+                    "苹果发布了 iPhone 15。", "会谈在友好气氛中进行。", "成立于2017年。",
+                    "“一带一路”倡议", "（新华社记者）", "6月15日，论坛开幕。",
+                ]),
+                1..4,
+            ).prop_map(|v| v.concat()),
+            ru in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "ВСТРЕЧА ПРЕДСЕДАТЕЛЯ КНР", "15 июня открылся форум.", "76-я годовщина отношений",
+                    "Стороны обсудили сотрудничество.", "Форум закрылся в 2025 году.",
+                    "ПРЕСС-РЕЛИЗ", "«Один пояс, один путь»", "Apple выпустила iPhone 15.",
+                    "(конец)", "5 процентов",
+                ]),
+                1..4,
+            ).prop_map(|v| v.join(" ")),
+            sep in proptest::sample::select(vec![
+                " ", "  ", " / ", "/", " — ", " | ", " · ", "\u{3000}", " - ", " // ",
+            ]),
+            zh_first in proptest::bool::ANY,
+        ) {
+            let line = if zh_first {
+                format!("{zh}{sep}{ru}")
+            } else {
+                format!("{ru}{sep}{zh}")
+            };
+            let s = LanguageSplitter::new(&[Lang::Zh, Lang::Ru, Lang::En]);
+            let streams = s.split(std::slice::from_ref(&line)).streams;
+            proptest::prop_assert_eq!(streams.len(), 2, "{} -> {:?}", line, streams);
+            proptest::prop_assert_eq!(&streams[&Lang::Zh], &vec![zh.clone()], "{}", line);
+            proptest::prop_assert_eq!(&streams[&Lang::Ru], &vec![ru.clone()], "{}", line);
+        }
+
+        // Splitting never duplicates a character, and loses only spaces and separators
+        // between two languages: every letter, digit and other mark lands in one stream.
+        #[test]
+        fn split_loses_or_duplicates_nothing(
+            paras in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::sample::select(vec![
+                        "中文", "。", "“", "”", " ", "Привет", "мир", "«", "»", "AM", "iPhone",
+                        "Welsh", "worried", "'", "(", ")", "2017", "15", ":", "·", "/", " / ",
+                        "—", "-я", "日", "июня", "，", ".", "|", "αβ", "%",
+                    ]),
+                    0..25,
+                ).prop_map(|p: Vec<&str>| p.concat()),
+                0..6,
+            )
+        ) {
+            let s = LanguageSplitter::new(&[Lang::Zh, Lang::Ru, Lang::En]);
+            for p in &paras {
+                let streams = s.split(std::slice::from_ref(p)).streams;
+                if streams.is_empty() {
+                    continue;
+                }
+                let mut want: Vec<char> = p.chars().filter(|c| !c.is_whitespace()).collect();
+                let mut got: Vec<char> = streams
+                    .values()
+                    .flatten()
+                    .flat_map(|q| q.chars())
+                    .filter(|c| !c.is_whitespace())
+                    .collect();
+                want.sort_unstable();
+                got.sort_unstable();
+                // got ⊆ want, and what is missing is separators.
+                let mut missing = Vec::new();
+                let mut j = 0;
+                for &c in &want {
+                    if got.get(j) == Some(&c) {
+                        j += 1;
+                    } else {
+                        missing.push(c);
+                    }
+                }
+                proptest::prop_assert_eq!(j, got.len(), "{:?}: duplicated or invented: {:?}", p, streams);
+                proptest::prop_assert!(
+                    missing.iter().all(|&c| script::is_separator(c)),
+                    "{:?} lost {:?}: {:?}", p, missing, streams
+                );
+            }
+        }
+
         #[test]
         fn spans_are_char_boundaries_and_cover_the_text(
             parts in proptest::collection::vec(
@@ -398,8 +488,10 @@ mod tests {
                 proptest::prop_assert!(text.is_char_boundary(span.start));
                 proptest::prop_assert!(text.is_char_boundary(span.end));
                 proptest::prop_assert_eq!(&text[span.start..span.end], span.text.as_str());
-                // Nothing non-blank between spans: they cover the text.
-                proptest::prop_assert!(text[last..span.start].trim().is_empty());
+                // Nothing but spaces and separators between spans: they cover the text.
+                proptest::prop_assert!(text[last..span.start]
+                    .chars()
+                    .all(|c| c.is_whitespace() || script::is_separator(c)));
                 last = span.end;
             }
             if spans.is_empty() {

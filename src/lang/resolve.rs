@@ -84,10 +84,19 @@ fn latin_letters(text: &str) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-fn starts_with_space(text: &str) -> bool {
-    text.chars()
-        .next()
-        .is_some_and(|c| classify(c) == Class::Space)
+fn is_break(c: char) -> bool {
+    classify(c) == Class::Space || script::is_separator(c)
+}
+
+/// Whether the text starting at `pos` is set off from what precedes it (start of the line,
+/// a space, or a separator such as `/` that went to neither side).
+fn apart_before(line: &str, pos: usize) -> bool {
+    line[..pos].chars().next_back().is_none_or(is_break)
+}
+
+/// Whether the text ending at `pos` is set off from what follows it.
+fn apart_after(line: &str, pos: usize) -> bool {
+    line[pos..].chars().next().is_none_or(is_break)
 }
 
 /// Whether a Latin run reads as part of the text beside it rather than as a half of its own:
@@ -97,8 +106,7 @@ fn starts_with_space(text: &str) -> bool {
 /// are not quotations.
 fn quoted_or_glued(line: &str, run: &Run, has_left: bool, has_right: bool) -> bool {
     let text = &line[run.start..run.end];
-    if (has_left && !starts_with_space(text)) || (has_right && !starts_with_space(&line[run.end..]))
-    {
+    if (has_left && !apart_before(line, run.start)) || (has_right && !apart_after(line, run.end)) {
         return true;
     }
     if is_quotation(text) {
@@ -212,6 +220,25 @@ impl<'a> Resolver<'a> {
             let edge = left.is_none() || right.is_none();
             // The run, or what is left of it once an echo-split head went to the left.
             let mut run = *run;
+            if i > 0 && runs[i - 1].script == Script::Han {
+                // A Chinese sentence end inside the run (`iPhone 15。 Apple выпустила`): what
+                // comes before it ends the Chinese text.
+                if let Some(cut) = chinese_sentence_end(&line[run.start..run.end]) {
+                    let cut = run.start + cut;
+                    let head_letters = latin_letters(&line[run.start..cut]);
+                    let head = Run {
+                        end: cut,
+                        letters: head_letters,
+                        ..run
+                    };
+                    push(&mut out, run.start, cut, left.flatten(), &head);
+                    let rest = &line[cut..run.end];
+                    // Spaces and separators after the sentence end belong to neither text.
+                    let tail = rest.trim_start_matches(|c: char| is_break(c));
+                    run.start = cut + (rest.len() - tail.len());
+                    run.letters -= head_letters;
+                }
+            }
             if edge || left != right {
                 let share = if edge {
                     STANDALONE_EDGE
@@ -259,13 +286,15 @@ impl<'a> Resolver<'a> {
                     // half, as in `自卑 Brexit: Великобритания`) when spaced on both.
                     let text = &line[run.start..run.end];
                     let han_context = text.chars().any(|c| classify(c) == Class::HanPunct);
-                    let glued_left = !starts_with_space(text);
-                    let glued_right = !starts_with_space(&line[run.end..]);
+                    let glued_left = !apart_before(line, run.start);
+                    let glued_right = !apart_after(line, run.end);
                     if han_context && runs[i - 1].script == Script::Han {
                         l
                     } else if han_context && runs[i + 1].script == Script::Han {
                         r
-                    } else if glued_left && !glued_right {
+                    } else if (glued_left && !glued_right) || ends_sentence(text) {
+                        // Written against the left side, or ending its sentence (`Apple
+                        // выпустила iPhone 15. 习近平…`).
                         l
                     } else {
                         r
@@ -300,15 +329,53 @@ fn push(out: &mut Vec<Piece>, start: usize, end: usize, lang: Option<Lang>, run:
     });
 }
 
+/// Where the text after the last Chinese sentence end (`。！？`, with closing marks after it)
+/// in `text` starts, if letters follow it.
+fn chinese_sentence_end(text: &str) -> Option<usize> {
+    let (k, c) = text
+        .char_indices()
+        .rfind(|&(_, c)| matches!(c, '。' | '！' | '？'))?;
+    let after = &text[k + c.len_utf8()..];
+    let closes = after
+        .char_indices()
+        .find(|&(_, c)| !matches!(classify(c), Class::Close | Class::HanPunct))
+        .map_or(after.len(), |(j, _)| j);
+    let cut = k + c.len_utf8() + closes;
+    text[cut..].chars().any(char::is_alphabetic).then_some(cut)
+}
+
+/// Whether `text` ends a sentence: final punctuation, possibly inside closing marks.
+fn ends_sentence(text: &str) -> bool {
+    text.trim_end()
+        .trim_end_matches(|c| matches!(classify(c), Class::Close | Class::Quote) || c == '）')
+        .ends_with(['。', '！', '？', '.', '!', '?', '…'])
+}
+
+/// Whether the text on both sides of `pos` is written together: letters (or quote marks)
+/// directly against each other, as a foreign word is written into a sentence (`他说Спасибо`).
+/// A number between them (`举行76-я`) or a space is no such tie.
+fn letters_touch(line: &str, pos: usize) -> bool {
+    let tie = |c: char| {
+        c.is_alphabetic()
+            || matches!(
+                classify(c),
+                Class::Open | Class::Close | Class::Quote | Class::HanPunct
+            )
+    };
+    line[..pos].chars().next_back().is_some_and(tie) && line[pos..].chars().next().is_some_and(tie)
+}
+
 /// Relabels pieces that belong to the text around them, then merges neighbours of one
 /// language. Only pieces outside the line's main language (by weight) are candidates,
 /// except tiny ones:
 /// * a piece too small to be a paragraph of its own (a lone letter) takes its left
 ///   neighbour's language (its right one's at the start of the line);
 /// * a piece between two pieces of one other language, and lighter than they are together,
-///   is a word or phrase quoted inside them (`普京说“Спасибо”，然后…`);
-/// * a piece at the edge written against its neighbour without a space, that is a quotation
-///   or much lighter than that neighbour, is part of it (`普京说“Спасибо”。`).
+///   is a word or phrase quoted inside them (`普京说“Спасибо”，然后…`) — unless it is a
+///   sentence of its own after a finished one (`…сотрудничество. 会谈在友好气氛中进行。 …`:
+///   a one-paragraph bilingual text alternates sentences);
+/// * a piece at the edge written against its neighbour, letters touching, that is a
+///   quotation or much lighter than that neighbour, is part of it (`普京说“Спасибо”。`).
 fn absorb(line: &str, pieces: &mut Vec<Piece>) {
     if pieces.len() < 2 {
         return;
@@ -337,15 +404,19 @@ fn absorb(line: &str, pieces: &mut Vec<Piece>) {
             None
         } else if let (Some(a), Some(b)) = (prev, next) {
             let text = &line[p.start..p.end];
-            (a.lang == b.lang && (p.weight < a.weight + b.weight || is_quotation(text)))
+            // Sentences of their own after a finished sentence alternate with the other
+            // language (a one-paragraph bilingual text); a quoted word does not end one.
+            let own_sentence = ends_sentence(text) && ends_sentence(&line[a.start..a.end]);
+            (a.lang == b.lang
+                && (is_quotation(text) || (p.weight < a.weight + b.weight && !own_sentence)))
                 .then_some(a.lang)
         } else if let Some(other) = prev.or(next) {
             let text = &line[p.start..p.end];
-            let glued = match prev {
-                Some(_) => !starts_with_space(text),
-                None => !starts_with_space(&line[p.end..]),
+            let touching = match prev {
+                Some(_) => letters_touch(line, p.start),
+                None => letters_touch(line, p.end),
             };
-            (glued && (is_quotation(text) || p.weight * 2 < other.weight)).then_some(other.lang)
+            (touching && (is_quotation(text) || p.weight * 2 < other.weight)).then_some(other.lang)
         } else {
             None
         };

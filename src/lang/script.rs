@@ -5,7 +5,8 @@
 //! punctuation) never start a run: between two runs of the same script they simply belong to
 //! it, and at a script change they are shared out by [`cut_between`] — closing quotes and
 //! brackets stay with the text on their left, opening ones go with the text on their right,
-//! CJK punctuation goes with the Han side, and the rest is cut at the first space.
+//! CJK punctuation goes with the Han side, numbers go with the side they are written against
+//! (`15日`, `15 июня`, `76-я`), and separators (` / `, ` — `) go to neither.
 
 /// The writing system of a run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,8 +107,9 @@ pub(crate) struct Run {
     pub letters: u32,
 }
 
-/// Splits one line (no line breaks expected, but harmless) into script runs that together
-/// cover the whole line. A line without any letter gives no run.
+/// Splits one line (no line breaks expected, but harmless) into script runs, in order. They
+/// cover the whole line except what lies between two runs and belongs to neither (spaces,
+/// separators such as ` / `; see [`cut_between`]). A line without any letter gives no run.
 pub(crate) fn runs(line: &str) -> Vec<Run> {
     let mut out: Vec<Run> = Vec::new();
     let mut cur: Option<Run> = None;
@@ -134,11 +136,11 @@ pub(crate) fn runs(line: &str) -> Vec<Run> {
                 r.letters += u32::from(is_letter);
             }
             Some(r) => {
-                let cut = cut_between(line, r.end, at, r.script, script);
-                r.end = cut;
+                let (l, rs) = cut_between(line, r.end, at, r.script, script);
+                r.end = l;
                 out.push(*r);
                 cur = Some(Run {
-                    start: cut,
+                    start: rs,
                     end,
                     script,
                     letters: u32::from(is_letter),
@@ -190,13 +192,74 @@ fn decode_class(bytes: &[u8], i: usize) -> (Class, usize) {
     (char::from_u32(u).map_or(Class::Neutral, classify), len)
 }
 
-/// Where the neutral stretch `line[a..b]` between a run of `left` script and one of `right`
-/// script is cut: everything before the returned offset goes left, the rest right.
+/// A separator between two texts rather than part of either: dashes, slashes, bars, bullets
+/// and the like (`新闻稿 / ПРЕСС-РЕЛИЗ`, `中文 — English`).
+pub(crate) fn is_separator(c: char) -> bool {
+    matches!(
+        c,
+        '/' | '\\'
+            | '|'
+            | '-'
+            | '~'
+            | '='
+            | '*'
+            | '#'
+            | '+'
+            | '_'
+            | '\u{00A6}'
+            | '\u{00B7}'
+            | '\u{2010}'..='\u{2015}'
+            | '\u{2016}'
+            | '\u{2022}'
+            | '\u{2023}'
+            | '\u{2027}'
+            | '\u{2043}'
+            | '\u{2192}'
+            | '\u{25A0}'..='\u{25FF}'
+            | '\u{FF0F}'
+            | '\u{FF5C}'
+    )
+}
+
+/// Punctuation that ends what precedes it (`2024.`, `15,`): it stays with the left side.
+fn is_trailing_punct(c: char) -> bool {
+    matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | '…' | '%' | '‰')
+}
+
+/// Where a neutral token goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Left,
+    Neither,
+    Right,
+}
+
+/// How the neutral stretch `line[a..b]` between a run of `left` script and one of `right`
+/// script is shared out: `(l, r)` with `line[a..l]` going left, `line[r..b]` going right and
+/// `line[l..r]` to neither (spaces, and separators such as ` / ` between the two languages).
 ///
-/// Closing marks (and CJK punctuation after Han) stay left; after the last of them the cut
-/// falls at the first space or opening mark (or CJK punctuation before Han); if there is
-/// none, the whole stretch stays left (`年2017` keeps its digits).
-pub(crate) fn cut_between(line: &str, a: usize, b: usize, left: Script, right: Script) -> usize {
+/// Marks first: closing quotes and brackets (and CJK punctuation after Han) stay left, opening
+/// ones (and CJK punctuation before Han) go right. What lies between is cut into
+/// space-separated tokens, each placed by how it is written against its neighbours:
+/// * a token of separators (`/`, `—`, `|`, `·`) belongs to neither side;
+/// * a token written against one side without a space belongs to it (`开幕15日`, `15日`,
+///   `2024.`), except a number written against Han on the left and followed by a space and a
+///   lowercase word on the right: that is the start of the other text (`开幕15 июня`, a date
+///   or quantity, since no sentence starts in lowercase);
+/// * a token written against both sides goes with the Han side (Chinese writes numbers
+///   against its characters: `于2017年`), unless a hyphen ties it to the other one
+///   (`举行76-я`, `COVID-19疫情`); trailing punctuation in it stays left;
+/// * a token spaced on both sides: a number goes with the side that spaces its numbers
+///   (not Han: `会晤 2024 ВСТРЕЧА`), plain punctuation stays left, anything else goes right.
+///
+/// Tokens are kept in order: everything before the last token going left goes left.
+pub(crate) fn cut_between(
+    line: &str,
+    a: usize,
+    b: usize,
+    left: Script,
+    right: Script,
+) -> (usize, usize) {
     let stretch = &line[a..b];
     let mut prev = line[..a].chars().next_back();
     let mut chars = stretch.char_indices().peekable();
@@ -210,20 +273,117 @@ pub(crate) fn cut_between(line: &str, a: usize, b: usize, left: Script, right: S
             Class::Quote => quote_direction(prev, next),
             Class::HanPunct if left == Script::Han => Class::Close,
             Class::HanPunct if right == Script::Han => Class::Open,
+            // Between two other scripts, CJK punctuation still closes what precedes it
+            // (`iPhone 15。`), except an opening bracket.
+            Class::HanPunct
+                if matches!(
+                    c,
+                    '（' | '《' | '「' | '『' | '【' | '〔' | '〈' | '［' | '｛'
+                ) =>
+            {
+                Class::Open
+            }
+            Class::HanPunct => Class::Close,
             other => other,
         };
         classes.push((a + i, class));
         prev = Some(c);
     }
     // Everything up to and including the last closing mark stays left.
-    let left_min = classes
+    let lo = classes
         .iter()
         .rposition(|&(_, class)| class == Class::Close)
         .map_or(a, |k| classes.get(k + 1).map_or(b, |&(p, _)| p));
-    classes
+    // Everything from the first opening mark after that goes right.
+    let hi = classes
         .iter()
-        .find(|&&(pos, class)| pos >= left_min && matches!(class, Class::Space | Class::Open))
-        .map_or(b, |&(pos, _)| pos)
+        .find(|&&(pos, class)| pos >= lo && class == Class::Open)
+        .map_or(b, |&(pos, _)| pos);
+    // Tokens: split at spaces, and separators (`/`, `|`, `—`; not the hyphen, which joins
+    // words: `76-я`, `COVID-19`) are tokens of their own.
+    let pure = |c: char| is_separator(c) && !matches!(c, '-' | '\u{2010}');
+    let mut tokens: Vec<(usize, usize)> = Vec::new();
+    let mut start: Option<usize> = None;
+    for (i, c) in line[lo..hi].char_indices() {
+        let i = lo + i;
+        if c.is_whitespace() || pure(c) {
+            if let Some(s) = start.take() {
+                tokens.push((s, i));
+            }
+            if pure(c) {
+                tokens.push((i, i + c.len_utf8()));
+            }
+        } else if start.is_none() {
+            start = Some(i);
+        }
+    }
+    if let Some(s) = start {
+        tokens.push((s, hi));
+    }
+    let right_word_lowercase = line[hi..]
+        .chars()
+        .find(|c| !matches!(classify(*c), Class::Open | Class::Quote))
+        .is_some_and(char::is_lowercase);
+    // (start, end, side) of each token, or of its two parts.
+    let mut placed: Vec<(usize, usize, Side)> = Vec::with_capacity(tokens.len() + 1);
+    for (k, &(ts, te)) in tokens.iter().enumerate() {
+        let token = &line[ts..te];
+        let glued_left = ts == lo;
+        let glued_right = te == hi;
+        let has_digit = token.chars().any(|c| c.is_numeric());
+        let side = if token.chars().all(is_separator) {
+            Side::Neither
+        } else if glued_left && glued_right {
+            // Trailing punctuation of the left text, then the rest by script.
+            let body = token.trim_start_matches(is_trailing_punct);
+            let cut = ts + (token.len() - body.len());
+            let body_right = !body.is_empty()
+                && if left == Script::Han {
+                    body.ends_with('-')
+                } else {
+                    right == Script::Han && !body.starts_with('-')
+                };
+            if body_right {
+                if cut > ts {
+                    placed.push((ts, cut, Side::Left));
+                }
+                placed.push((cut, te, Side::Right));
+                continue;
+            }
+            Side::Left
+        } else if glued_left {
+            let lone_number = k + 1 == tokens.len() && has_digit;
+            if lone_number && left == Script::Han && right != Script::Han && right_word_lowercase {
+                Side::Right
+            } else {
+                Side::Left
+            }
+        } else if glued_right {
+            Side::Right
+        } else if has_digit {
+            if right == Script::Han {
+                Side::Left
+            } else {
+                Side::Right
+            }
+        } else if token.chars().all(is_trailing_punct) {
+            Side::Left
+        } else {
+            Side::Right
+        };
+        placed.push((ts, te, side));
+    }
+    // Order is kept: everything up to the last token going left goes left, everything from
+    // the first token going right after it goes right, separators in between to neither.
+    let l = placed
+        .iter()
+        .rposition(|&(_, _, side)| side == Side::Left)
+        .map_or(lo, |k| placed[k].1);
+    let r = placed
+        .iter()
+        .find(|&&(s, _, side)| s >= l && side == Side::Right)
+        .map_or(hi, |&(s, _, _)| s);
+    (l, r)
 }
 
 /// An ASCII quote opens after a space, an opening mark or the start; it closes before a
@@ -276,7 +436,7 @@ mod tests {
         assert_eq!(rs.first().map(|r| r.start), Some(0));
         assert_eq!(rs.last().map(|r| r.end), Some(line.len()));
         for w in rs.windows(2) {
-            assert_eq!(w[0].end, w[1].start);
+            assert!(line[w[0].end..w[1].start].trim().is_empty());
             assert_ne!(w[0].script, w[1].script);
         }
     }
@@ -287,7 +447,7 @@ mod tests {
         assert_eq!(t[0], ("议员", Script::Han));
         assert_eq!(t[1], ("(AM)", Script::Latin));
         assert_eq!(t[2], ("担心“看起来像笨蛋”", Script::Han));
-        assert_eq!(t[3], (" Welsh AMs 'looking like muppets'", Script::Latin));
+        assert_eq!(t[3], ("Welsh AMs 'looking like muppets'", Script::Latin));
     }
 
     #[test]
@@ -304,7 +464,49 @@ mod tests {
         let t = texts("周六下午5：30 Perfect time");
         assert_eq!(t[0].0, "周六下午5：30");
         let t = texts("年 2017 Act");
-        assert_eq!(t[1].0, " 2017 Act");
+        assert_eq!(t[1].0, "2017 Act");
+    }
+
+    #[test]
+    fn numbers_go_with_the_side_they_are_written_with() {
+        let t = texts("论坛于6月15日开幕15 июня открылся форум");
+        assert_eq!(t[0].0, "论坛于6月15日开幕");
+        assert_eq!(t[1].0, "15 июня открылся форум");
+        let t = texts("中俄建交76周年纪念活动在京举行76-я годовщина");
+        assert_eq!(t[0].0, "中俄建交76周年纪念活动在京举行");
+        assert_eq!(t[1].0, "76-я годовщина");
+        let t = texts("открылся 15 июня 15日论坛开幕");
+        assert_eq!(t[0].0, "открылся 15 июня");
+        assert_eq!(t[1].0, "15日论坛开幕");
+        let t = texts("成立于2017 Компания основана");
+        assert_eq!(t[0].0, "成立于2017");
+        let t = texts("в Пекине.6月15日");
+        assert_eq!(t[0].0, "в Пекине.");
+        assert_eq!(t[1].0, "6月15日");
+        let t = texts("COVID-19疫情");
+        assert_eq!(t[0].0, "COVID-19");
+        let t = texts("会晤 2024 ВСТРЕЧА 2024 习近平");
+        assert_eq!(t[1].0, "2024 ВСТРЕЧА 2024");
+    }
+
+    #[test]
+    fn separators_between_scripts_go_to_neither_side() {
+        for line in [
+            "新闻稿 / ПРЕСС-РЕЛИЗ",
+            "新闻稿/ПРЕСС-РЕЛИЗ",
+            "新闻稿 — ПРЕСС-РЕЛИЗ",
+            "新闻稿 | ПРЕСС-РЕЛИЗ",
+        ] {
+            let t = texts(line);
+            assert_eq!(
+                t,
+                [("新闻稿", Script::Han), ("ПРЕСС-РЕЛИЗ", Script::Cyrillic)],
+                "{line}"
+            );
+        }
+        let t = texts("Форум открылся 15 июня 2024. / 论坛开幕。");
+        assert_eq!(t[0].0, "Форум открылся 15 июня 2024.");
+        assert_eq!(t[1].0, "论坛开幕。");
     }
 
     #[test]

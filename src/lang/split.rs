@@ -81,20 +81,19 @@ pub(crate) fn split(resolver: &Resolver<'_>, paragraphs: &[String]) -> LangStrea
                 .push(para.trim().to_string());
             continue;
         }
-        // A paragraph carrying several languages gives each its own part, in order.
+        // A paragraph carrying several languages gives each its own part, in order: the
+        // spans `detect` finds (so letterless lines go with the text before them, as there).
         let mut parts: Vec<(Lang, String)> = Vec::new();
-        for &(off, p) in &pieces {
-            let Some(lang) = p.lang else { continue };
-            let (s, e) = trimmed(para, off + p.start, off + p.end);
-            if s == e {
-                continue;
-            }
-            match parts.iter_mut().find(|(l, _)| *l == lang) {
+        for span in detect(resolver, para) {
+            match parts.iter_mut().find(|(l, _)| *l == span.lang) {
                 Some((_, acc)) => {
-                    acc.push(' ');
-                    acc.push_str(&para[s..e]);
+                    // Chinese parts join as Chinese text does, without a space.
+                    if span.lang != Lang::Zh {
+                        acc.push(' ');
+                    }
+                    acc.push_str(&span.text);
                 }
-                None => parts.push((lang, para[s..e].to_string())),
+                None => parts.push((span.lang, span.text)),
             }
         }
         for (lang, part) in parts {
@@ -190,6 +189,15 @@ mod tests {
             s[&Lang::Ru],
             vec!["ВСТРЕЧА ПРЕДСЕДАТЕЛЯ КНР СИ ЦЗИНЬПИНА", "Текст."]
         );
+    }
+
+    #[test]
+    fn letterless_lines_of_a_mixed_paragraph_go_with_the_text_before_them() {
+        // Found by the lang_split fuzz target: such lines were lost.
+        let paras = vec!["12\ne. В. ПУТИН\n2024\n正文。\n（1）".to_string()];
+        let s = with(ALL, |r| split(r, &paras)).streams;
+        assert_eq!(s[&Lang::Ru], vec!["12 e. В. ПУТИН 2024"]);
+        assert_eq!(s[&Lang::Zh], vec!["正文。（1）"]);
     }
 
     #[test]

@@ -201,7 +201,7 @@ pub fn build_pairs(
         let mut source = join_segments(options.src_lang, &texts(&src[bead.src.clone()]));
         let mut target = join_segments(options.tgt_lang, &texts(&tgt[bead.tgt.clone()]));
         for text in [&mut source, &mut target] {
-            let n = drop_non_xml(text);
+            let n = crate::ingest::normalize::drop_controls(text);
             if n > 0 {
                 dropped += n;
                 first_dropped.get_or_insert(k + 1);
@@ -240,22 +240,11 @@ pub fn build_pairs(
     }
     if let Some(first) = first_dropped {
         crate::warning::warn(&format!(
-            "{dropped} control character(s) that XML 1.0 forbids left out of the TMX and CSV \
-             (the first in pair {first})"
+            "{dropped} control character(s) left out of the TMX and CSV (the first in pair \
+             {first})"
         ));
     }
     Ok(out)
-}
-
-/// Removes from `text` the characters XML 1.0 forbids (as the TMX writer does); returns how
-/// many.
-fn drop_non_xml(text: &mut String) -> usize {
-    let before = text.chars().count();
-    if text.chars().all(super::tmx::is_xml_char) {
-        return 0;
-    }
-    text.retain(super::tmx::is_xml_char);
-    before - text.chars().count()
 }
 
 #[cfg(test)]

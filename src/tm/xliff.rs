@@ -187,6 +187,16 @@ pub fn read_xliff(path: &Path, options: &XliffOptions) -> Result<XliffDocument> 
         return Err(Error::bad_input(path, "is a directory, not a file"));
     }
     let bytes = crate::ingest::read_file_of(path, crate::ingest::FileKind::Xliff)?;
+    read_xliff_bytes(path, bytes, options)
+}
+
+/// Reads the bytes of an XLIFF 1.2 or 2.0 file; `path` names it in messages and gives the
+/// default `file` of units outside any `<file original>`.
+pub fn read_xliff_bytes(
+    path: &Path,
+    bytes: Vec<u8>,
+    options: &XliffOptions,
+) -> Result<XliffDocument> {
     if bytes.is_empty() {
         return Err(Error::bad_input(path, "empty file"));
     }

@@ -25,6 +25,7 @@
 use super::{
     language_pair, length_ratio, normalize_text, pair_flags, to_record, unit_texts, LanguagePair,
 };
+use crate::ingest::normalize::drop_controls;
 use crate::tm::csv::{
     read_review_csv, review_key, write_review_rows, Delimiter, ReviewRow, ReviewStatus,
 };
@@ -382,6 +383,9 @@ pub fn apply_review_as(
     }
     let date = tmx_date(options.date);
     let mut records = Vec::new();
+    // Control characters in fix texts and comments follow the rule of every output
+    // (`ingest::normalize::is_dropped_control`): left out, and reported.
+    let (mut controls, mut first_control) = (0usize, None::<u64>);
     for (i, unit) in doc.units.iter().enumerate() {
         let Some(mut record) = to_record(unit, &pair, map) else {
             report.skipped += 1;
@@ -401,11 +405,24 @@ pub fn apply_review_as(
                 record.target = row.target.clone();
                 set_attribute(&mut record, "changedate", date.clone());
                 set_attribute(&mut record, "changeid", options.user.clone());
+                for text in [&mut record.source, &mut record.target] {
+                    let n = drop_controls(text);
+                    if n > 0 {
+                        controls += n;
+                        first_control.get_or_insert(row.line);
+                    }
+                }
             }
         }
         // the reviewer's comment stays with the unit
         if let Some(comment) = decision.map(|r| r.comment.trim()).filter(|c| !c.is_empty()) {
-            record.notes.push(comment.to_string());
+            let mut comment = comment.to_string();
+            let n = drop_controls(&mut comment);
+            if n > 0 {
+                controls += n;
+                first_control.get_or_insert(decision.map_or(0, |r| r.line));
+            }
+            record.notes.push(comment);
             report.comments += 1;
         }
         records.push(record);
@@ -418,6 +435,13 @@ pub fn apply_review_as(
             target: row.target.trim().to_string(),
             ..TmxRecord::default()
         };
+        for text in [&mut record.source, &mut record.target] {
+            let n = drop_controls(text);
+            if n > 0 {
+                controls += n;
+                first_control.get_or_insert(row.line);
+            }
+        }
         for (key, value) in [
             ("changedate", date.clone()),
             ("changeid", options.user.clone()),
@@ -427,7 +451,13 @@ pub fn apply_review_as(
             set_attribute(&mut record, key, value);
         }
         if !row.comment.trim().is_empty() {
-            record.notes.push(row.comment.trim().to_string());
+            let mut comment = row.comment.trim().to_string();
+            let n = drop_controls(&mut comment);
+            if n > 0 {
+                controls += n;
+                first_control.get_or_insert(row.line);
+            }
+            record.notes.push(comment);
             report.comments += 1;
         }
         let at = records
@@ -438,6 +468,13 @@ pub fn apply_review_as(
         report.added += 1;
     }
     report.written = records.len();
+    if let Some(line) = first_control {
+        crate::warning::warn(&format!(
+            "{}: {controls} control character(s) left out of fix texts and comments (the first \
+             on line {line})",
+            csv_path.display()
+        ));
+    }
     Ok((pair, records, report))
 }
 
