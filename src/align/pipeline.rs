@@ -8,6 +8,7 @@ use super::lexicon::{LearnConfig, Lexicon};
 use super::names;
 use super::resplit::{self, DocContext, ResplitCounts};
 use super::score::{BeadStats, LengthModel, LexIndex, Scorer};
+use super::seeds::{add_seed_anchors, SeedTerms};
 use super::semantic::{self, SemDoc, SentenceEmbedder, Which};
 use super::{AlignConfig, AlignedDoc, Alignment, Bead, Segment};
 use crate::{Lang, Result};
@@ -33,101 +34,6 @@ fn featurize_side(segs: &[Segment], lang: Lang) -> Vec<SegFeat> {
     segs.iter()
         .map(|s| features::featurize(&s.text, s.paragraph, lang))
         .collect()
-}
-
-/// Seed terms become anchors like names: a shared key on every segment holding the term.
-///
-/// Each target segment is lowercased once, and a term is only searched for in segments that
-/// hold its first two characters side by side: the plain term × segment scan (lowercasing
-/// the segment for every term) was half the run time of a 10,000-segment pair.
-pub(crate) fn add_seed_anchors(
-    src: &mut [SegFeat],
-    st: &[Segment],
-    tgt: &mut [SegFeat],
-    tt: &[Segment],
-    cfg: &AlignConfig,
-) {
-    let terms: Vec<(u64, &str, String)> = cfg
-        .seed_terms
-        .iter()
-        .filter(|(a, b)| !a.trim().is_empty() && !b.trim().is_empty())
-        .map(|(a, b)| {
-            let key = features::hash_tok(6, &format!("{a}\u{0}{b}"));
-            (key, a.as_str(), b.to_lowercase())
-        })
-        .collect();
-    if !terms.is_empty() {
-        let pats: Vec<(u64, &str)> = terms.iter().map(|t| (t.0, t.1)).collect();
-        let finder = TermFinder::new(&pats);
-        for (f, s) in src.iter_mut().zip(st) {
-            finder.add_keys(&s.text, &mut f.names);
-        }
-        let pats: Vec<(u64, &str)> = terms.iter().map(|t| (t.0, t.2.as_str())).collect();
-        let finder = TermFinder::new(&pats);
-        for (f, s) in tgt.iter_mut().zip(tt) {
-            finder.add_keys(&s.text.to_lowercase(), &mut f.names);
-        }
-    }
-    for f in src.iter_mut().chain(tgt.iter_mut()) {
-        f.names.sort_unstable();
-    }
-}
-
-/// Finds which of many terms a text contains (substring match), with an index of the terms by
-/// their first character pair (or single character) so most terms are never searched for.
-struct TermFinder<'p> {
-    pats: &'p [(u64, &'p str)],
-    /// Terms by their first two characters.
-    by_pair: HashMap<(char, char), Vec<usize>>,
-    /// One-character terms by that character.
-    by_char: HashMap<char, Vec<usize>>,
-    /// Empty terms (they occur in every text).
-    always: Vec<usize>,
-}
-
-impl<'p> TermFinder<'p> {
-    fn new(pats: &'p [(u64, &'p str)]) -> Self {
-        let mut tf = TermFinder {
-            pats,
-            by_pair: HashMap::new(),
-            by_char: HashMap::new(),
-            always: Vec::new(),
-        };
-        for (k, (_, p)) in pats.iter().enumerate() {
-            let mut cs = p.chars();
-            match (cs.next(), cs.next()) {
-                (Some(a), Some(b)) => tf.by_pair.entry((a, b)).or_default().push(k),
-                (Some(a), None) => tf.by_char.entry(a).or_default().push(k),
-                _ => tf.always.push(k),
-            }
-        }
-        tf
-    }
-
-    /// Pushes the key of every term `text` contains, once per term.
-    fn add_keys(&self, text: &str, keys: &mut Vec<u64>) {
-        let mut cand = self.always.clone();
-        let mut prev = None;
-        for c in text.chars() {
-            if let Some(v) = self.by_char.get(&c) {
-                cand.extend(v);
-            }
-            if let Some(p) = prev {
-                if let Some(v) = self.by_pair.get(&(p, c)) {
-                    cand.extend(v);
-                }
-            }
-            prev = Some(c);
-        }
-        cand.sort_unstable();
-        cand.dedup();
-        for k in cand {
-            let (key, pat) = self.pats[k];
-            if text.contains(pat) {
-                keys.push(key);
-            }
-        }
-    }
 }
 
 /// Short segment texts that occur in at least `min` different documents on one side.
@@ -841,6 +747,7 @@ fn finish_batch(
             config.tgt_lang,
         ),
     );
+    let seeds = SeedTerms::new(config);
     docs.par_iter()
         .zip(states.par_iter())
         .zip(alignments.into_par_iter())
@@ -855,6 +762,8 @@ fn finish_batch(
                 params: config.resplit,
                 stats: &stats,
                 lower: (&lower.0, &lower.1),
+                seeds: &seeds,
+                store: Default::default(),
             };
             let (src, tgt, alignment, resplit) = resplit::resegment(&ctx, &al);
             AlignedDoc {
@@ -870,31 +779,6 @@ fn finish_batch(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn term_finder_matches_plain_search() {
-        let pats: Vec<(u64, &str)> = vec![
-            (1, "中国"),
-            (2, "国"),
-            (3, "москва"),
-            (4, "ва"),
-            (5, "x"),
-            (6, "中国"),
-        ];
-        let finder = TermFinder::new(&pats);
-        for text in ["中国人", "美国", "в москве", "москва", "", "xx", "ва"] {
-            let mut got = Vec::new();
-            finder.add_keys(text, &mut got);
-            got.sort_unstable();
-            let mut want: Vec<u64> = pats
-                .iter()
-                .filter(|(_, p)| text.contains(p))
-                .map(|p| p.0)
-                .collect();
-            want.sort_unstable();
-            assert_eq!(got, want, "{text}");
-        }
-    }
 
     /// One pair on its own has no cross-document repetition, yet the credit lines on either
     /// side must stay unaligned rather than be merged into a neighbouring bead.

@@ -8,6 +8,7 @@ use crate::align::features;
 use crate::align::AlignConfig;
 use crate::Lang;
 use std::collections::HashSet;
+use std::ops::Range;
 
 fn cut(text: &str, c: &Candidate) -> String {
     format!("{}|{}", &text[..c.pos], &text[c.pos..])
@@ -518,5 +519,136 @@ fn alphabetic_indexes_agree_with_the_direct_computations() {
                 "{text} @{pos}"
             );
         }
+    }
+}
+
+/// The local problems' bead costs with parts formed once and names / seed terms matched on
+/// integer ids are bit for bit those formed afresh (names and seed terms matched on the texts,
+/// as before): on news-like pairs with names, seed terms and numbers, for every candidate
+/// piece against every group of one to three segments, and for piece-against-piece problems.
+#[test]
+fn local_costs_agree_with_the_direct_computation() {
+    use super::local::Part;
+    use crate::align::features::featurize;
+    use crate::align::lexicon::{LearnConfig, Lexicon};
+    use crate::align::score::LengthModel;
+    let zh_texts = [
+        "习近平周二在北京会见了普京",
+        "普京说，俄罗斯和中国将扩大合作2025年",
+        "扎耶夫和佐兰在莫斯科会见了麦卡锡McCarthy",
+        "上海合作组织峰会在莫斯科举行习近平出席",
+        "全面战略协作伙伴关系进入新时代",
+        "丹尼斯在纽波特表示中国经济增长",
+    ];
+    let ru_texts = [
+        "Си Цзиньпин во вторник встретился в Пекине с Путиным",
+        "Путин сказал, что Россия и Китай расширят сотрудничество 2025 года",
+        "Заев и Зоран встретились в Москве с Маккарти McCarthy",
+        "Саммит Шанхайской организации сотрудничества прошел в Москве Си Цзиньпин принял участие",
+        "Всеобъемлющее партнерство и стратегическое взаимодействие вступают в новую эпоху",
+        "Деннис заявил в Ньюпорте, что экономика Китая растет",
+    ];
+    let zh: Vec<Segment> = zh_texts.iter().map(|t| seg(t.to_string())).collect();
+    let ru: Vec<Segment> = ru_texts.iter().map(|t| seg(t.to_string())).collect();
+    let fz: Vec<_> = zh_texts.iter().map(|t| featurize(t, 0, Lang::Zh)).collect();
+    let fr: Vec<_> = ru_texts.iter().map(|t| featurize(t, 0, Lang::Ru)).collect();
+    let beads: Vec<(&[u64], &[u64])> = fz
+        .iter()
+        .zip(&fr)
+        .map(|(a, b)| (a.lex.as_slice(), b.lex.as_slice()))
+        .cycle()
+        .take(24)
+        .collect();
+    let lex = Lexicon::learn(
+        &beads,
+        LearnConfig {
+            min_joint: 1,
+            min_dice: 0.0,
+            ..LearnConfig::default()
+        },
+    );
+    for seeded in [false, true] {
+        let mut cfg = AlignConfig::new(Lang::Zh, Lang::Ru);
+        if seeded {
+            cfg.seed_terms = [
+                ("上海合作组织", "Шанхайской организации сотрудничества"),
+                ("全面战略协作伙伴关系", "партнерство и стратегическое"),
+                ("莫斯科", "Москв"),
+                ("中国", "КИТА"),
+                ("中国", "КИТА"),
+            ]
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        }
+        let seeds = crate::align::seeds::SeedTerms::new(&cfg);
+        let (lower_zh, lower_ru) = (HashSet::new(), HashSet::new());
+        let stats = BoundaryStats::default();
+        let ctx = DocContext {
+            src: (&zh, &fz),
+            tgt: (&ru, &fr),
+            len: LengthModel::from_totals(&fz, &fr),
+            lex: &lex,
+            rates: (0.6, 0.1),
+            cfg: &cfg,
+            params: ResplitParams::default(),
+            stats: &stats,
+            lower: (&lower_zh, &lower_ru),
+            seeds: &seeds,
+            store: Default::default(),
+        };
+        let pieces = |text: &str, lang: Lang| -> Vec<Range<usize>> {
+            let mut cuts: Vec<usize> = bare(text, lang).iter().map(|c| c.pos).collect();
+            cuts.push(text.len());
+            let mut out: Vec<Range<usize>> = Vec::new();
+            out.push(0..text.len());
+            let mut start = 0;
+            for c in cuts {
+                out.push(0..c);
+                out.push(c..text.len());
+                out.push(start..c);
+                start = c;
+            }
+            out
+        };
+        let mut checked = 0;
+        for x in 0..zh.len() {
+            for r in pieces(&zh[x].text, Lang::Zh) {
+                for g in 0..ru.len() {
+                    for k in 1..=3.min(ru.len() - g) {
+                        let whole: Vec<Part> = (g..g + k).map(Part::Whole).collect();
+                        let piece = [Part::Piece(x, r.clone())];
+                        let (a, b) = (
+                            ctx.local_cost(&piece, &whole),
+                            ctx.local_cost_direct(&piece, &whole),
+                        );
+                        assert_eq!(a.to_bits(), b.to_bits(), "zh {x} {r:?} ru {g}+{k}");
+                        checked += 1;
+                    }
+                }
+                for (y, r_seg) in ru.iter().enumerate() {
+                    for s in pieces(&r_seg.text, Lang::Ru) {
+                        let (p, q) = ([Part::Piece(x, r.clone())], [Part::Piece(y, s)]);
+                        let (a, b) = (ctx.local_cost(&p, &q), ctx.local_cost_direct(&p, &q));
+                        assert_eq!(a.to_bits(), b.to_bits(), "zh {x} {r:?} ru {y}");
+                    }
+                }
+            }
+            // the k-1 shape: a Russian piece against Chinese segments
+            for (y, r_seg) in ru.iter().enumerate() {
+                for r in pieces(&r_seg.text, Lang::Ru) {
+                    let k = 3.min(zh.len() - x);
+                    let whole: Vec<Part> = (x..x + k).map(Part::Whole).collect();
+                    let piece = [Part::Piece(y, r.clone())];
+                    let (a, b) = (
+                        ctx.local_cost(&whole, &piece),
+                        ctx.local_cost_direct(&whole, &piece),
+                    );
+                    assert_eq!(a.to_bits(), b.to_bits(), "zh {x}+{k} ru {y} {r:?}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 200, "{checked}");
     }
 }
