@@ -9,6 +9,8 @@
 use super::features::{han, hash_tok, SegFeat};
 use crate::Lang;
 use pinyin::ToPinyin;
+use rustc_hash::{FxHashMap, FxHashSet};
+#[cfg(test)]
 use std::collections::{HashMap, HashSet};
 
 /// Tag for name anchors in token hashes.
@@ -312,10 +314,12 @@ struct Skeleton {
 pub(crate) struct NameTable {
     other_lang: Lang,
     skeletons: Vec<Skeleton>,
-    ids: HashMap<String, u32>,
-    /// Skeleton id of a romanised window or a word (the text before folding).
-    folded: HashMap<String, u32>,
-    roman: HashMap<char, Option<String>>,
+    ids: FxHashMap<String, u32>,
+    /// Skeleton id of a word (the text before folding).
+    folded: FxHashMap<String, u32>,
+    /// Skeleton id of a window of Chinese characters (their code points, 21 bits each).
+    window_ids: FxHashMap<u128, u32>,
+    roman: FxHashMap<char, Option<String>>,
 }
 
 impl NameTable {
@@ -324,9 +328,10 @@ impl NameTable {
         NameTable {
             other_lang,
             skeletons: Vec::new(),
-            ids: HashMap::new(),
-            folded: HashMap::new(),
-            roman: HashMap::new(),
+            ids: FxHashMap::default(),
+            folded: FxHashMap::default(),
+            window_ids: FxHashMap::default(),
+            roman: FxHashMap::default(),
         }
     }
 
@@ -335,8 +340,14 @@ impl NameTable {
         if let Some(&id) = self.folded.get(raw) {
             return id;
         }
-        let text = fold(raw);
-        let id = match self.ids.get(&text) {
+        let id = self.intern(fold(raw));
+        self.folded.insert(raw.to_owned(), id);
+        id
+    }
+
+    /// The id of a folded skeleton.
+    fn intern(&mut self, text: String) -> u32 {
+        match self.ids.get(&text) {
             Some(&id) => id,
             None => {
                 let id = self.skeletons.len() as u32;
@@ -349,9 +360,7 @@ impl NameTable {
                 });
                 id
             }
-        };
-        self.folded.insert(raw.to_owned(), id);
-        id
+        }
     }
 
     /// Skeletons of the capitalised words `caps` (lower-cased, as [`SegFeat::caps`] holds
@@ -372,30 +381,42 @@ impl NameTable {
     /// the skeleton. With repeats.
     pub(crate) fn windows(&mut self, text: &str) -> Vec<u32> {
         let lang = self.other_lang;
-        let rom: Vec<Option<String>> = text
+        // The characters that romanise (others end a window).
+        let chars: Vec<Option<char>> = text
             .chars()
             .map(|c| {
-                if han(c) {
-                    self.roman
+                let known = han(c)
+                    && self
+                        .roman
                         .entry(c)
                         .or_insert_with(|| romanize(c, lang))
-                        .clone()
-                } else {
-                    None
-                }
+                        .is_some();
+                known.then_some(c)
             })
             .collect();
         let mut out = Vec::new();
-        let mut acc = String::new();
-        for s in 0..rom.len() {
-            acc.clear();
+        for s in 0..chars.len() {
+            let mut packed = 0u128;
             for len in 1..=4 {
-                let Some(Some(r)) = rom.get(s + len - 1) else {
+                let Some(Some(c)) = chars.get(s + len - 1) else {
                     break;
                 };
-                acc.push_str(r);
+                packed |= (*c as u128) << (21 * (len - 1));
                 if len >= 2 {
-                    out.push(self.fold_id(&acc));
+                    let id = match self.window_ids.get(&packed) {
+                        Some(&id) => id,
+                        None => {
+                            let acc: String = chars[s..s + len]
+                                .iter()
+                                .flatten()
+                                .filter_map(|c| self.roman.get(c).cloned().flatten())
+                                .collect();
+                            let id = self.intern(fold(&acc));
+                            self.window_ids.insert(packed, id);
+                            id
+                        }
+                    };
+                    out.push(id);
                 }
             }
         }
@@ -426,7 +447,7 @@ impl NameTable {
         let mut zh_keys = vec![Vec::new(); windows.len()];
         let mut other_keys = vec![Vec::new(); caps.len()];
         // Distinct capitalised skeletons and the segments holding them.
-        let mut by_cap: HashMap<u32, Vec<usize>> = HashMap::new();
+        let mut by_cap: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
         for (j, ids) in caps.iter().enumerate() {
             for &id in ids {
                 by_cap.entry(id).or_default().push(j);
@@ -435,17 +456,17 @@ impl NameTable {
         if by_cap.is_empty() {
             return (zh_keys, other_keys);
         }
-        let present: HashSet<u32> = windows.iter().flatten().copied().collect();
+        let present: FxHashSet<u32> = windows.iter().flatten().copied().collect();
         // Blocks: first two letters and length. Short skeletons must match exactly; long ones
         // are compared fuzzily within their block and the neighbouring lengths.
-        let mut blocks: HashMap<(&str, usize), Vec<u32>> = HashMap::new();
+        let mut blocks: FxHashMap<(&str, usize), Vec<u32>> = FxHashMap::default();
         for &w in &present {
             let sk = &self.skeletons[w as usize];
             if sk.len >= 6 {
                 blocks.entry((&sk.head, sk.len)).or_default().push(w);
             }
         }
-        let mut matched: HashMap<u32, Vec<u64>> = HashMap::new();
+        let mut matched: FxHashMap<u32, Vec<u64>> = FxHashMap::default();
         let mut scored: Vec<(f64, u32)> = Vec::new();
         for (&cap, segs) in &by_cap {
             let sk = &self.skeletons[cap as usize];

@@ -8,7 +8,7 @@ use super::lexicon::{LearnConfig, Lexicon};
 use super::names;
 use super::resplit::{self, DocContext, ResplitCounts};
 use super::score::{BeadStats, LengthModel, LexIndex, Scorer};
-use super::seeds::{add_seed_anchors, SeedTerms};
+use super::seeds::{self, SeedTerms};
 use super::semantic::{self, SemDoc, SentenceEmbedder, Which};
 use super::{AlignConfig, AlignedDoc, Alignment, Bead, Segment};
 use crate::{Lang, Result};
@@ -82,6 +82,7 @@ fn prepare(
     cfg: &AlignConfig,
     rep: (&HashSet<&str>, &HashSet<&str>),
     sem: Option<SemDoc>,
+    seeds: &SeedTerms,
 ) -> DocState {
     let mut fs = featurize_side(src, cfg.src_lang);
     let mut ft = featurize_side(tgt, cfg.tgt_lang);
@@ -97,7 +98,7 @@ fn prepare(
             _ => {}
         }
     }
-    add_seed_anchors(&mut fs, src, &mut ft, tgt, cfg);
+    seeds::add_anchors(seeds, &mut fs, src, &mut ft, tgt);
     let types = cfg.bead_types();
     let (n, m) = (fs.len(), ft.len());
     let mut len = LengthModel::from_totals(&fs, &ft);
@@ -523,7 +524,8 @@ fn lexical_passes(
 /// Aligns `src` with `tgt`.
 pub fn align(src: &[Segment], tgt: &[Segment], config: &AlignConfig) -> Alignment {
     let none = HashSet::new();
-    let mut st = [prepare(src, tgt, config, (&none, &none), None)];
+    let seeds = SeedTerms::new(config);
+    let mut st = [prepare(src, tgt, config, (&none, &none), None, &seeds)];
     lexical_passes(&mut st, config).0.pop().unwrap_or_default()
 }
 
@@ -542,9 +544,10 @@ fn prepare_batch(
 ) -> Vec<DocState> {
     let rs = repeated_texts(docs.iter().map(|d| d.0.as_slice()), REPEAT_MIN_DOCS);
     let rt = repeated_texts(docs.iter().map(|d| d.1.as_slice()), REPEAT_MIN_DOCS);
+    let seeds = SeedTerms::new(config);
     docs.par_iter()
         .zip(sems.into_par_iter())
-        .map(|((s, t), sem)| prepare(s, t, config, (&rs, &rt), sem))
+        .map(|((s, t), sem)| prepare(s, t, config, (&rs, &rt), sem, &seeds))
         .collect()
 }
 

@@ -118,6 +118,7 @@ impl SeedTerms {
 /// Seed terms become anchors like names: a shared key on every segment holding the term. The
 /// names of every segment are sorted afterwards (name anchors come first, deduplicated by the
 /// name matcher; a term listed twice adds its key twice).
+#[cfg(test)]
 pub(crate) fn add_seed_anchors(
     src: &mut [SegFeat],
     st: &[Segment],
@@ -128,7 +129,9 @@ pub(crate) fn add_seed_anchors(
     add_anchors(&SeedTerms::new(cfg), src, st, tgt, tt);
 }
 
-/// [`add_seed_anchors`] with the terms compiled already.
+/// Adds the seed-term anchors: a term's key on every segment holding it (see
+/// [`SeedTerms::add_keys`]); the names of every segment are sorted afterwards (name anchors
+/// come first, deduplicated by the name matcher; a term listed twice adds its key twice).
 pub(crate) fn add_anchors(
     terms: &SeedTerms,
     src: &mut [SegFeat],

@@ -97,6 +97,11 @@ pub(super) fn zh_dangling_start(tag: &str, word: &str) -> bool {
         )
 }
 
+/// Texts up to this long are searched for each pattern directly rather than with an
+/// automaton built for them ([`first_ends`], `repeated_names`): the search is quadratic only
+/// on long texts, and building the automaton costs more than searching a sentence.
+pub(super) const DIRECT_SEARCH_BYTES: usize = 512;
+
 /// Where each of `words` first ends in `text` (byte offset), found in one pass: `word` occurs
 /// in `text[..pos]` exactly when it first ends at or before `pos` (asking each position anew
 /// is quadratic).
@@ -108,8 +113,17 @@ pub(super) fn first_ends<'a>(
     patterns.sort_unstable();
     patterns.dedup();
     let mut out = HashMap::with_capacity(patterns.len());
-    let Ok(ac) = aho_corasick::AhoCorasick::new(&patterns) else {
-        // (too many patterns for the automaton: the slow, exact way)
+    // A short text is searched for each word directly (cheaper than building an automaton
+    // for it); so is one with too many patterns for the automaton.
+    let ac = (text.len() > DIRECT_SEARCH_BYTES)
+        .then(|| {
+            aho_corasick::AhoCorasick::builder()
+                .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
+                .build(&patterns)
+                .ok()
+        })
+        .flatten();
+    let Some(ac) = ac else {
         for w in patterns {
             if let Some(i) = text.find(w) {
                 out.insert(w, i + w.len());

@@ -1,7 +1,7 @@
 //! Joint splits of a 1-1 bead whose two segments both glue a headline to the next sentence:
 //! candidates with evidence on each side, chosen together.
 
-use super::candidates::{alpha_candidates, zh_candidates, Candidate};
+use super::candidates::{alpha_candidates, zh_candidates, Candidate, DIRECT_SEARCH_BYTES};
 use super::local::{DocContext, Part};
 use super::start::{start_evidence_at, StartEvidence, StemIndex};
 use crate::align::boundary::BoundaryStats;
@@ -80,8 +80,17 @@ pub(super) fn repeated_names(text: &str, positions: &[usize]) -> Vec<bool> {
     patterns.sort_unstable();
     patterns.dedup();
     let mut counts: HashMap<&str, usize> = HashMap::new();
-    match aho_corasick::AhoCorasick::new(&patterns) {
-        Ok(ac) => {
+    // (a short text, or too many patterns for the automaton: each pattern counted directly)
+    let ac = (text.len() > DIRECT_SEARCH_BYTES)
+        .then(|| {
+            aho_corasick::AhoCorasick::builder()
+                .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
+                .build(&patterns)
+                .ok()
+        })
+        .flatten();
+    match ac {
+        Some(ac) => {
             // Matches of one pattern (all of one length) come in order; a match counts when it
             // starts at or after the end of the last one counted.
             let mut last_end: HashMap<usize, usize> = HashMap::new();
@@ -93,7 +102,7 @@ pub(super) fn repeated_names(text: &str, positions: &[usize]) -> Vec<bool> {
                 }
             }
         }
-        Err(_) => {
+        None => {
             for p in patterns {
                 counts.insert(p, text.matches(p).count());
             }

@@ -423,7 +423,10 @@ fn linear_helpers_agree_with_the_direct_computations() {
         "叙利亚外长表示 叙利亚表示支持  “和平”（进程）Sainsbury's 2025年",
     ];
     let stats = BoundaryStats::learn(sentences.iter().cycle().take(60).copied());
-    for text in sentences {
+    // (and a text long enough for the automata)
+    let long = format!("{}他说{}", sentences.concat(), sentences[2].repeat(6));
+    assert!(long.len() > DIRECT_SEARCH_BYTES);
+    for text in sentences.into_iter().chain([long.as_str()]) {
         let tagged = crate::glossary::zh::jieba().tag(text, true);
         let at = BoundaryAt::new(&tagged, &stats);
         let nonspace = NonSpace::new(text);
@@ -504,7 +507,10 @@ fn alphabetic_indexes_agree_with_the_direct_computations() {
         "Смотрите: Серхио Агуэро забил Серхио Агуэро и Рахим Стерлинг «Команда» Сирия готова Сирия заявляет",
         "ab ab ab Ab ab Ab Ab Независимые школы В. В. Путин Независимые-школы 2025 Года",
     ];
-    for text in texts {
+    // (and a text long enough for the automata)
+    let long = format!("{} Серхио {}", texts[0], texts.concat().repeat(3));
+    assert!(long.len() > DIRECT_SEARCH_BYTES);
+    for text in texts.into_iter().chain([long.as_str()]) {
         let positions: Vec<usize> = text
             .char_indices()
             .filter(|&(i, c)| i > 0 && !c.is_whitespace() && text[..i].ends_with(' '))
