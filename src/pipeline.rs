@@ -17,6 +17,7 @@ use crate::segment::{segment_paragraphs, segmenter_for};
 use crate::tm::naming::split_name;
 use crate::tm::{self, tmx::TmxOptions, BuildOptions, OutputFormat};
 use crate::{Error, Lang, Result};
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -222,12 +223,17 @@ pub fn prepare(
     src_lang: Lang,
 ) -> Result<Prepared> {
     let segment = |lang: Lang, paragraphs: &[String]| {
+        let _t = crate::timing::task("segment");
         segment_paragraphs(segmenter_for(lang).as_ref(), paragraphs)
+    };
+    let ingest_file = |path: &Path| {
+        let _t = crate::timing::task("ingest");
+        ingest::ingest_file(path, ingest_options)
     };
     match job {
         Job::Pair { stem, src, tgt } => {
-            let src_doc = ingest::ingest_file(&src.0, ingest_options)?;
-            let tgt_doc = ingest::ingest_file(&tgt.0, ingest_options)?;
+            let src_doc = ingest_file(&src.0)?;
+            let tgt_doc = ingest_file(&tgt.0)?;
             Ok(Prepared {
                 stem: stem.clone(),
                 src: Side {
@@ -245,8 +251,10 @@ pub fn prepare(
             })
         }
         Job::Bilingual { stem, path } => {
-            let doc = ingest::ingest_file(path, ingest_options)?;
+            let doc = ingest_file(path)?;
+            let t = crate::timing::task("lang");
             let mut streams = splitter.split(&doc.paragraphs).streams;
+            t.end();
             // Largest streams first: stray words of a third language must not win a side.
             let mut langs: Vec<(Lang, usize)> = streams
                 .iter()
@@ -360,13 +368,27 @@ pub struct RunReport {
 /// fails before anything is written), aligns them as one batch, writes the outputs.
 pub fn run(options: &RunOptions) -> Result<RunReport> {
     // A missing or unusable model is refused before any work when semantic was asked for.
+    let t = crate::timing::stage("scorer");
     let selected = scorer::select(options.scorer)?;
+    t.end();
+    let t = crate::timing::stage("prepare");
     let files = collect_inputs(&options.inputs)?;
     let (jobs, mut unpaired) = plan_jobs(&files, options.src_lang);
     let splitter = LanguageSplitter::new(&options.languages);
     let mut prepared = Vec::with_capacity(jobs.len());
-    for job in &jobs {
-        match prepare(job, &splitter, &options.ingest, options.src_lang) {
+    // Jobs are prepared in parallel; their results (and the first error) are taken in job
+    // order, as a sequential loop would.
+    // (each job's warnings too)
+    let results: Vec<(Result<Prepared>, Vec<String>)> = jobs
+        .par_iter()
+        .map(|job| {
+            crate::warning::capture(|| prepare(job, &splitter, &options.ingest, options.src_lang))
+        })
+        .collect();
+    t.end();
+    for (job, (result, warnings)) in jobs.iter().zip(results) {
+        crate::warning::emit_all(&warnings);
+        match result {
             Ok(p) => prepared.push(p),
             // A monolingual document among the inputs is not a job, but is not fatal either.
             Err(Error::BadInput { message, .. })
@@ -423,6 +445,7 @@ pub fn run(options: &RunOptions) -> Result<RunReport> {
             config = config.semantic();
         }
         if options.use_seed {
+            let _t = crate::timing::stage("seed");
             if let Some(path) = tm::seed::find_seed_glossary(*sl, *tl) {
                 config.seed_terms = tm::seed::load_seed_terms(&path, *sl, *tl)?;
             }
@@ -431,7 +454,9 @@ pub fn run(options: &RunOptions) -> Result<RunReport> {
             .iter()
             .map(|&i| (prepared[i].src.segments(), prepared[i].tgt.segments()))
             .collect();
+        let t = crate::timing::stage("align");
         let aligned = align_batch_segments_with(&docs, &config, embedder);
+        t.end();
         for (&i, a) in members.iter().zip(aligned?) {
             prepared[i].src.set_segments(&a.src);
             prepared[i].tgt.set_segments(&a.tgt);
@@ -440,6 +465,7 @@ pub fn run(options: &RunOptions) -> Result<RunReport> {
     }
     // All outputs are staged under temporary names and put in place together at the end, so
     // a failure (or a kill) never leaves a new `.seg` beside an old `.tmx`.
+    let _t = crate::timing::stage("outputs");
     let mut set = crate::output::OutputSet::new();
     for (p, alignment) in prepared.iter().zip(alignments) {
         let alignment = alignment.unwrap_or_default();

@@ -84,6 +84,7 @@ fn prepare(
     sem: Option<SemDoc>,
     seeds: &SeedTerms,
 ) -> DocState {
+    let t = crate::timing::task("align.features");
     let mut fs = featurize_side(src, cfg.src_lang);
     let mut ft = featurize_side(tgt, cfg.tgt_lang);
     mark_repeated(&mut fs, src, rep.0, cfg.src_lang);
@@ -99,6 +100,8 @@ fn prepare(
         }
     }
     seeds::add_anchors(seeds, &mut fs, src, &mut ft, tgt);
+    t.end();
+    let t = crate::timing::task("align.pass0");
     let types = cfg.bead_types();
     let (n, m) = (fs.len(), ft.len());
     let mut len = LengthModel::from_totals(&fs, &ft);
@@ -118,6 +121,8 @@ fn prepare(
             &mut sc,
         )
     };
+    t.end();
+    let t = crate::timing::task("align.pass1");
     // Recalibrate the length model on the 1-1 beads and realign in a band around that path.
     len = len.refit(&one_to_one_lengths(&fs, &ft, &r0.path));
     let nodes = dp::path_nodes(&r0.path);
@@ -142,6 +147,7 @@ fn prepare(
             ((a, b, c, d), sc.cost(a, b, c, d) / k)
         })
         .collect();
+    t.end();
     DocState {
         src: fs,
         tgt: ft,
@@ -263,6 +269,7 @@ fn finish(
     if n == 0 && m == 0 {
         return Alignment::default();
     }
+    let _t = crate::timing::task("align.lexical");
     let types = cfg.bead_types();
     let nodes: Vec<(usize, usize)> = {
         let path: Vec<Span> = st.pass1.iter().map(|p| p.0).collect();
@@ -486,6 +493,7 @@ fn lexical_passes(
     let mut last = None;
     for round in 0..rounds {
         let lex = {
+            let _t = crate::timing::task("align.learn");
             let refs: Vec<&DocState> = states.iter().collect();
             learn(&refs)
         };
@@ -571,9 +579,12 @@ fn prepare_semantic(
             )
         })
         .collect();
+    let t = crate::timing::stage("embed");
     let sems = semantic::embed_docs(&texts, embedder)?;
+    t.end();
     let mut states = prepare_batch(docs, config, sems.into_iter().map(Some).collect());
     if config.joined_windows {
+        let _t = crate::timing::stage("embed.joined");
         add_joined_windows(&mut states, docs, config, embedder)?;
     }
     Ok(states)
@@ -726,6 +737,7 @@ fn finish_batch(
     let Some((lex, rates)) = last.filter(|_| config.resegment) else {
         return docs.iter().zip(alignments).map(plain).collect();
     };
+    let t = crate::timing::task("align.resegment.stats");
     // Sentence start / end statistics of the Chinese side, over the whole batch.
     let zh_texts = docs.iter().flat_map(|(s, t)| {
         let side = if config.src_lang == Lang::Zh {
@@ -751,10 +763,12 @@ fn finish_batch(
         ),
     );
     let seeds = SeedTerms::new(config);
+    t.end();
     docs.par_iter()
         .zip(states.par_iter())
         .zip(alignments.into_par_iter())
         .map(|(((s, t), st), al)| {
+            let _t = crate::timing::task("align.resegment");
             let ctx = DocContext {
                 src: (s, &st.src),
                 tgt: (t, &st.tgt),

@@ -66,10 +66,16 @@ pub struct Args {
     /// Do not load a seed glossary.
     #[arg(long)]
     pub no_seed: bool,
+    /// Print the CPU and wall time of each stage (ingest, segmentation, scorer, alignment
+    /// passes, resegmentation, outputs…) on stderr as JSON lines; `TMALIGN_TIMING=1` does
+    /// the same.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 /// Runs `tmalign align`. Every input is read and checked before the first output is written.
 pub fn run(args: Args) -> Result<()> {
+    let total = crate::cli::out::timings_start(args.timings);
     let formats = OutputFormat::parse_list(&args.formats)?;
     let locales = match &args.locales {
         Some(l) => Locales::parse_overrides(l)?,
@@ -88,7 +94,10 @@ pub fn run(args: Args) -> Result<()> {
 
     let jobs = collect_jobs(&args)?;
     // Which scorer runs is settled (and a missing or unusable model refused) before any work.
+    let t = tmalign::timing::stage("scorer");
     let selected = scorer::select(args.scorer)?;
+    t.end();
+    let t = tmalign::timing::stage("read");
     let interactive = args.batch.is_some() && std::io::stderr().is_terminal();
 
     // 1. read and check everything
@@ -105,6 +114,7 @@ pub fn run(args: Args) -> Result<()> {
         bar.inc(1);
     }
     bar.finish_and_clear();
+    t.end();
     let (src_lang, tgt_lang) = common_languages(&loaded)?;
     // Our own segmentation: the sentences go to `<stem>.<lang>.seg` beside the beads, whose
     // indices are their line numbers (presegmented input already is that file).
@@ -136,6 +146,7 @@ pub fn run(args: Args) -> Result<()> {
             .clone()
             .or_else(|| tmalign::tm::seed::find_seed_glossary(src_lang, tgt_lang));
         if let Some(path) = path {
+            let _t = tmalign::timing::stage("seed");
             config.seed_terms = tmalign::tm::seed::load_seed_terms(&path, src_lang, tgt_lang)?;
         }
     }
@@ -157,7 +168,9 @@ pub fn run(args: Args) -> Result<()> {
     let embedder = with_bar
         .as_ref()
         .map(|e| e as &dyn tmalign::align::semantic::SentenceEmbedder);
+    let t = tmalign::timing::stage("align");
     let aligned = align_batch_segments_with(&docs, &config, embedder);
+    t.end();
     if let Some(e) = &with_bar {
         e.bar.finish_and_clear();
     }
@@ -175,6 +188,7 @@ pub fn run(args: Args) -> Result<()> {
     }
 
     // 3. build the rows of every pair before writing any, so a bad alignment fails first
+    let outputs = tmalign::timing::stage("outputs");
     let mut built = Vec::with_capacity(loaded.len());
     for ((pair, alignment), (src, tgt)) in loaded.iter().zip(&alignments).zip(&docs) {
         let mut options = BuildOptions::new(src_lang, tgt_lang);
@@ -235,9 +249,11 @@ pub fn run(args: Args) -> Result<()> {
     }
     set.commit()?;
     bar.finish_and_clear();
+    outputs.end();
     for line in lines {
         crate::cli::out::outln!("{line}")?;
     }
+    crate::cli::out::timings_print(total);
     Ok(())
 }
 
