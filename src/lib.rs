@@ -28,6 +28,7 @@ pub mod model;
 pub mod output;
 pub mod pipeline;
 pub mod segment;
+pub mod timing;
 pub mod tm;
 pub mod warning;
 

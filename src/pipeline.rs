@@ -17,6 +17,7 @@ use crate::segment::{segment_paragraphs, segmenter_for};
 use crate::tm::naming::split_name;
 use crate::tm::{self, tmx::TmxOptions, BuildOptions, OutputFormat};
 use crate::{Error, Lang, Result};
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -234,16 +235,21 @@ pub fn prepare_with_rules(
 ) -> Result<Prepared> {
     // (an SRX file need not have rules for every language, only for those of the job)
     let segment = |lang: Lang, paragraphs: &[String]| -> Result<Vec<Vec<String>>> {
+        let _t = crate::timing::task("segment");
         let segmenter = match rules {
             Some(srx) => crate::segment::segmenter_from_srx(srx, lang)?,
             None => segmenter_for(lang),
         };
         Ok(segment_paragraphs(segmenter.as_ref(), paragraphs))
     };
+    let ingest_file = |path: &Path| {
+        let _t = crate::timing::task("ingest");
+        ingest::ingest_file(path, ingest_options)
+    };
     match job {
         Job::Pair { stem, src, tgt } => {
-            let src_doc = ingest::ingest_file(&src.0, ingest_options)?;
-            let tgt_doc = ingest::ingest_file(&tgt.0, ingest_options)?;
+            let src_doc = ingest_file(&src.0)?;
+            let tgt_doc = ingest_file(&tgt.0)?;
             Ok(Prepared {
                 stem: stem.clone(),
                 src: Side {
@@ -261,8 +267,10 @@ pub fn prepare_with_rules(
             })
         }
         Job::Bilingual { stem, path } => {
-            let doc = ingest::ingest_file(path, ingest_options)?;
+            let doc = ingest_file(path)?;
+            let t = crate::timing::task("lang");
             let mut streams = splitter.split(&doc.paragraphs).streams;
+            t.end();
             // Largest streams first: stray words of a third language must not win a side.
             let mut langs: Vec<(Lang, usize)> = streams
                 .iter()
@@ -557,7 +565,10 @@ fn progress_bar(visible: bool, len: usize, what: &'static str) -> indicatif::Pro
 /// fails before anything is written), aligns them as one batch, writes the outputs.
 pub fn run(options: &RunOptions) -> Result<RunReport> {
     // A missing or unusable model is refused before any work when semantic was asked for.
+    let t = crate::timing::stage("scorer");
     let selected = scorer::select(options.scorer)?;
+    t.end();
+    let t = crate::timing::stage("prepare");
     let files = collect_inputs(&options.inputs)?;
     let (jobs, mut unpaired) = plan_jobs(&files, options.src_lang);
     let splitter = LanguageSplitter::new(&options.languages);
@@ -573,15 +584,28 @@ pub fn run(options: &RunOptions) -> Result<RunReport> {
         .collect();
     let mut lone: Vec<Lone> = Vec::new();
     let mut jobs = jobs;
-    for job in &jobs {
-        bar.set_prefix(job.stem().to_string());
-        match prepare_with_rules(
-            job,
-            &splitter,
-            &options.ingest,
-            options.src_lang,
-            options.rules.as_deref(),
-        ) {
+    // Jobs are prepared in parallel; their results (and the first error) are taken in job
+    // order, as a sequential loop would (each job's warnings too).
+    let results: Vec<(Result<Prepared>, Vec<String>)> = jobs
+        .par_iter()
+        .map(|job| {
+            let result = crate::warning::capture(|| {
+                prepare_with_rules(
+                    job,
+                    &splitter,
+                    &options.ingest,
+                    options.src_lang,
+                    options.rules.as_deref(),
+                )
+            });
+            bar.inc(1);
+            result
+        })
+        .collect();
+    t.end();
+    for (job, (result, warnings)) in jobs.iter().zip(results) {
+        crate::warning::emit_all(&warnings);
+        match result {
             Ok(p) => prepared.push(p),
             // A monolingual document among the inputs is not a job, but is not fatal either:
             // it may pair with another by content below.
@@ -606,7 +630,6 @@ pub fn run(options: &RunOptions) -> Result<RunReport> {
             }
             Err(e) => return Err(e),
         }
-        bar.inc(1);
     }
     bar.finish_and_clear();
     let (by_content, left) = pair_by_content(lone, options.src_lang);
@@ -703,6 +726,7 @@ pub fn run(options: &RunOptions) -> Result<RunReport> {
         }
         config.max_bead_side = options.max_bead.unwrap_or(config.max_bead_side);
         let seed = if options.use_seed {
+            let _t = crate::timing::stage("seed");
             tm::seed::choose_seed(options.seed.as_deref(), *sl, *tl)?
         } else {
             None
@@ -718,7 +742,9 @@ pub fn run(options: &RunOptions) -> Result<RunReport> {
             .map(|&i| (prepared[i].src.segments(), prepared[i].tgt.segments()))
             .collect();
         let spinner = progress_bar(options.progress && with_bar.is_none(), 0, "aligning");
+        let t = crate::timing::stage("align");
         let aligned = align_batch_segments_with(&docs, &config, embedder);
+        t.end();
         spinner.finish_and_clear();
         for (&i, a) in members.iter().zip(aligned?) {
             prepared[i].src.set_segments(&a.src);
@@ -731,6 +757,7 @@ pub fn run(options: &RunOptions) -> Result<RunReport> {
     }
     // All outputs are staged under temporary names and put in place together at the end, so
     // a failure (or a kill) never leaves a new `.seg` beside an old `.tmx`.
+    let _t = crate::timing::stage("outputs");
     let mut set = crate::output::OutputSet::new();
     let date = tm::tmx::creation_date();
     let mut staged: Vec<(Vec<tm::AlignedPair>, TmxOptions)> = Vec::with_capacity(prepared.len());

@@ -13,6 +13,9 @@ pub struct Lexicon {
     links: HashMap<u64, Vec<u64>>,
     src_known: HashSet<u64>,
     tgt_known: HashSet<u64>,
+    /// The same units, sorted: every bead-cost index sorts its vocabulary from them, and
+    /// resegmentation builds thousands of small indices.
+    tgt_sorted: Vec<u64>,
 }
 
 /// Learning settings.
@@ -177,6 +180,8 @@ impl Lexicon {
         for v in lex.links.values_mut() {
             v.sort_unstable();
         }
+        lex.tgt_sorted = lex.tgt_known.iter().copied().collect();
+        lex.tgt_sorted.sort_unstable();
         lex
     }
 
@@ -195,9 +200,9 @@ impl Lexicon {
         self.tgt_known.contains(&r)
     }
 
-    /// Every target unit that has links (in no particular order).
+    /// Every target unit that has links, in increasing order.
     pub fn tgt_known(&self) -> impl Iterator<Item = u64> + '_ {
-        self.tgt_known.iter().copied()
+        self.tgt_sorted.iter().copied()
     }
 
     /// Number of links.

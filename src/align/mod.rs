@@ -33,6 +33,7 @@ mod pipeline;
 pub mod resplit;
 pub mod score;
 pub mod scorer;
+mod seeds;
 pub mod semantic;
 
 use crate::Lang;

@@ -8,6 +8,7 @@ use super::lexicon::{LearnConfig, Lexicon};
 use super::names;
 use super::resplit::{self, DocContext, ResplitCounts};
 use super::score::{BeadStats, LengthModel, LexIndex, Scorer};
+use super::seeds::{self, SeedTerms};
 use super::semantic::{self, SemDoc, SentenceEmbedder, Which};
 use super::{AlignConfig, AlignedDoc, Alignment, Bead, Segment};
 use crate::{Lang, Result};
@@ -33,101 +34,6 @@ fn featurize_side(segs: &[Segment], lang: Lang) -> Vec<SegFeat> {
     segs.iter()
         .map(|s| features::featurize(&s.text, s.paragraph, lang))
         .collect()
-}
-
-/// Seed terms become anchors like names: a shared key on every segment holding the term.
-///
-/// Each target segment is lowercased once, and a term is only searched for in segments that
-/// hold its first two characters side by side: the plain term × segment scan (lowercasing
-/// the segment for every term) was half the run time of a 10,000-segment pair.
-pub(crate) fn add_seed_anchors(
-    src: &mut [SegFeat],
-    st: &[Segment],
-    tgt: &mut [SegFeat],
-    tt: &[Segment],
-    cfg: &AlignConfig,
-) {
-    let terms: Vec<(u64, &str, String)> = cfg
-        .seed_terms
-        .iter()
-        .filter(|(a, b)| !a.trim().is_empty() && !b.trim().is_empty())
-        .map(|(a, b)| {
-            let key = features::hash_tok(6, &format!("{a}\u{0}{b}"));
-            (key, a.as_str(), b.to_lowercase())
-        })
-        .collect();
-    if !terms.is_empty() {
-        let pats: Vec<(u64, &str)> = terms.iter().map(|t| (t.0, t.1)).collect();
-        let finder = TermFinder::new(&pats);
-        for (f, s) in src.iter_mut().zip(st) {
-            finder.add_keys(&s.text, &mut f.names);
-        }
-        let pats: Vec<(u64, &str)> = terms.iter().map(|t| (t.0, t.2.as_str())).collect();
-        let finder = TermFinder::new(&pats);
-        for (f, s) in tgt.iter_mut().zip(tt) {
-            finder.add_keys(&s.text.to_lowercase(), &mut f.names);
-        }
-    }
-    for f in src.iter_mut().chain(tgt.iter_mut()) {
-        f.names.sort_unstable();
-    }
-}
-
-/// Finds which of many terms a text contains (substring match), with an index of the terms by
-/// their first character pair (or single character) so most terms are never searched for.
-struct TermFinder<'p> {
-    pats: &'p [(u64, &'p str)],
-    /// Terms by their first two characters.
-    by_pair: HashMap<(char, char), Vec<usize>>,
-    /// One-character terms by that character.
-    by_char: HashMap<char, Vec<usize>>,
-    /// Empty terms (they occur in every text).
-    always: Vec<usize>,
-}
-
-impl<'p> TermFinder<'p> {
-    fn new(pats: &'p [(u64, &'p str)]) -> Self {
-        let mut tf = TermFinder {
-            pats,
-            by_pair: HashMap::new(),
-            by_char: HashMap::new(),
-            always: Vec::new(),
-        };
-        for (k, (_, p)) in pats.iter().enumerate() {
-            let mut cs = p.chars();
-            match (cs.next(), cs.next()) {
-                (Some(a), Some(b)) => tf.by_pair.entry((a, b)).or_default().push(k),
-                (Some(a), None) => tf.by_char.entry(a).or_default().push(k),
-                _ => tf.always.push(k),
-            }
-        }
-        tf
-    }
-
-    /// Pushes the key of every term `text` contains, once per term.
-    fn add_keys(&self, text: &str, keys: &mut Vec<u64>) {
-        let mut cand = self.always.clone();
-        let mut prev = None;
-        for c in text.chars() {
-            if let Some(v) = self.by_char.get(&c) {
-                cand.extend(v);
-            }
-            if let Some(p) = prev {
-                if let Some(v) = self.by_pair.get(&(p, c)) {
-                    cand.extend(v);
-                }
-            }
-            prev = Some(c);
-        }
-        cand.sort_unstable();
-        cand.dedup();
-        for k in cand {
-            let (key, pat) = self.pats[k];
-            if text.contains(pat) {
-                keys.push(key);
-            }
-        }
-    }
 }
 
 /// Short segment texts that occur in at least `min` different documents on one side.
@@ -176,7 +82,9 @@ fn prepare(
     cfg: &AlignConfig,
     rep: (&HashSet<&str>, &HashSet<&str>),
     sem: Option<SemDoc>,
+    seeds: &SeedTerms,
 ) -> DocState {
+    let t = crate::timing::task("align.features");
     let mut fs = featurize_side(src, cfg.src_lang);
     let mut ft = featurize_side(tgt, cfg.tgt_lang);
     mark_repeated(&mut fs, src, rep.0, cfg.src_lang);
@@ -191,7 +99,9 @@ fn prepare(
             _ => {}
         }
     }
-    add_seed_anchors(&mut fs, src, &mut ft, tgt, cfg);
+    seeds::add_anchors(seeds, &mut fs, src, &mut ft, tgt);
+    t.end();
+    let t = crate::timing::task("align.pass0");
     let types = cfg.bead_types();
     let (n, m) = (fs.len(), ft.len());
     let mut len = LengthModel::from_totals(&fs, &ft);
@@ -211,6 +121,8 @@ fn prepare(
             &mut sc,
         )
     };
+    t.end();
+    let t = crate::timing::task("align.pass1");
     // Recalibrate the length model on the 1-1 beads and realign in a band around that path.
     len = len.refit(&one_to_one_lengths(&fs, &ft, &r0.path));
     let nodes = dp::path_nodes(&r0.path);
@@ -235,6 +147,7 @@ fn prepare(
             ((a, b, c, d), sc.cost(a, b, c, d) / k)
         })
         .collect();
+    t.end();
     DocState {
         src: fs,
         tgt: ft,
@@ -356,6 +269,7 @@ fn finish(
     if n == 0 && m == 0 {
         return Alignment::default();
     }
+    let _t = crate::timing::task("align.lexical");
     let types = cfg.bead_types();
     let nodes: Vec<(usize, usize)> = {
         let path: Vec<Span> = st.pass1.iter().map(|p| p.0).collect();
@@ -579,6 +493,7 @@ fn lexical_passes(
     let mut last = None;
     for round in 0..rounds {
         let lex = {
+            let _t = crate::timing::task("align.learn");
             let refs: Vec<&DocState> = states.iter().collect();
             learn(&refs)
         };
@@ -617,7 +532,8 @@ fn lexical_passes(
 /// Aligns `src` with `tgt`.
 pub fn align(src: &[Segment], tgt: &[Segment], config: &AlignConfig) -> Alignment {
     let none = HashSet::new();
-    let mut st = [prepare(src, tgt, config, (&none, &none), None)];
+    let seeds = SeedTerms::new(config);
+    let mut st = [prepare(src, tgt, config, (&none, &none), None, &seeds)];
     lexical_passes(&mut st, config).0.pop().unwrap_or_default()
 }
 
@@ -636,9 +552,10 @@ fn prepare_batch(
 ) -> Vec<DocState> {
     let rs = repeated_texts(docs.iter().map(|d| d.0.as_slice()), REPEAT_MIN_DOCS);
     let rt = repeated_texts(docs.iter().map(|d| d.1.as_slice()), REPEAT_MIN_DOCS);
+    let seeds = SeedTerms::new(config);
     docs.par_iter()
         .zip(sems.into_par_iter())
-        .map(|((s, t), sem)| prepare(s, t, config, (&rs, &rt), sem))
+        .map(|((s, t), sem)| prepare(s, t, config, (&rs, &rt), sem, &seeds))
         .collect()
 }
 
@@ -662,9 +579,12 @@ fn prepare_semantic(
             )
         })
         .collect();
+    let t = crate::timing::stage("embed");
     let sems = semantic::embed_docs(&texts, embedder)?;
+    t.end();
     let mut states = prepare_batch(docs, config, sems.into_iter().map(Some).collect());
     if config.joined_windows {
+        let _t = crate::timing::stage("embed.joined");
         add_joined_windows(&mut states, docs, config, embedder)?;
     }
     Ok(states)
@@ -817,6 +737,7 @@ fn finish_batch(
     let Some((lex, rates)) = last.filter(|_| config.resegment) else {
         return docs.iter().zip(alignments).map(plain).collect();
     };
+    let t = crate::timing::task("align.resegment.stats");
     // Sentence start / end statistics of the Chinese side, over the whole batch.
     let zh_texts = docs.iter().flat_map(|(s, t)| {
         let side = if config.src_lang == Lang::Zh {
@@ -841,10 +762,13 @@ fn finish_batch(
             config.tgt_lang,
         ),
     );
+    let seeds = SeedTerms::new(config);
+    t.end();
     docs.par_iter()
         .zip(states.par_iter())
         .zip(alignments.into_par_iter())
         .map(|(((s, t), st), al)| {
+            let _t = crate::timing::task("align.resegment");
             let ctx = DocContext {
                 src: (s, &st.src),
                 tgt: (t, &st.tgt),
@@ -855,6 +779,8 @@ fn finish_batch(
                 params: config.resplit,
                 stats: &stats,
                 lower: (&lower.0, &lower.1),
+                seeds: &seeds,
+                store: Default::default(),
             };
             let (src, tgt, alignment, resplit) = resplit::resegment(&ctx, &al);
             AlignedDoc {
@@ -870,31 +796,6 @@ fn finish_batch(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn term_finder_matches_plain_search() {
-        let pats: Vec<(u64, &str)> = vec![
-            (1, "中国"),
-            (2, "国"),
-            (3, "москва"),
-            (4, "ва"),
-            (5, "x"),
-            (6, "中国"),
-        ];
-        let finder = TermFinder::new(&pats);
-        for text in ["中国人", "美国", "в москве", "москва", "", "xx", "ва"] {
-            let mut got = Vec::new();
-            finder.add_keys(text, &mut got);
-            got.sort_unstable();
-            let mut want: Vec<u64> = pats
-                .iter()
-                .filter(|(_, p)| text.contains(p))
-                .map(|p| p.0)
-                .collect();
-            want.sort_unstable();
-            assert_eq!(got, want, "{text}");
-        }
-    }
 
     /// One pair on its own has no cross-document repetition, yet the credit lines on either
     /// side must stay unaligned rather than be merged into a neighbouring bead.

@@ -80,10 +80,16 @@ pub struct Args {
     /// Do not load a seed glossary.
     #[arg(long)]
     pub no_seed: bool,
+    /// Print the CPU and wall time of each stage (ingest, segmentation, scorer, alignment
+    /// passes, resegmentation, outputs…) on stderr as JSON lines; `TMALIGN_TIMING=1` does
+    /// the same.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 /// Runs `tmalign align`. Every input is read and checked before the first output is written.
 pub fn run(args: Args) -> Result<()> {
+    let total = crate::cli::out::timings_start(args.timings);
     let formats = crate::cli::review_formats(&args.formats, args.review_format.as_deref())?;
     let locales = match &args.locales {
         Some(l) => Locales::parse_overrides(l)?,
@@ -102,7 +108,10 @@ pub fn run(args: Args) -> Result<()> {
 
     let jobs = collect_jobs(&args)?;
     // Which scorer runs is settled (and a missing or unusable model refused) before any work.
+    let t = tmalign::timing::stage("scorer");
     let selected = scorer::select(args.scorer)?;
+    t.end();
+    let t = tmalign::timing::stage("read");
     let interactive = args.batch.is_some() && std::io::stderr().is_terminal();
 
     // 1. read and check everything
@@ -119,6 +128,7 @@ pub fn run(args: Args) -> Result<()> {
         bar.inc(1);
     }
     bar.finish_and_clear();
+    t.end();
     let (src_lang, tgt_lang) = common_languages(&loaded)?;
     // Our own segmentation: the sentences go to `<stem>.<lang>.seg` beside the beads, whose
     // indices are their line numbers (presegmented input already is that file).
@@ -153,6 +163,7 @@ pub fn run(args: Args) -> Result<()> {
     let seed = if args.no_seed {
         None
     } else {
+        let _t = tmalign::timing::stage("seed");
         tmalign::tm::seed::choose_seed(args.seed.as_deref(), src_lang, tgt_lang)?
     };
     let seed_said = tmalign::tm::seed::describe_seed(seed.as_ref(), !args.no_seed);
@@ -194,7 +205,9 @@ pub fn run(args: Args) -> Result<()> {
     let embedder = with_bar
         .as_ref()
         .map(|e| e as &dyn tmalign::align::semantic::SentenceEmbedder);
+    let t = tmalign::timing::stage("align");
     let aligned = align_batch_segments_with(&docs, &config, embedder);
+    t.end();
     if let Some(e) = &with_bar {
         e.bar.finish_and_clear();
     }
@@ -212,6 +225,7 @@ pub fn run(args: Args) -> Result<()> {
     }
 
     // 3. build the rows of every pair before writing any, so a bad alignment fails first
+    let outputs = tmalign::timing::stage("outputs");
     let mut built = Vec::with_capacity(loaded.len());
     for ((pair, alignment), (src, tgt)) in loaded.iter().zip(&alignments).zip(&docs) {
         let mut options = BuildOptions::new(src_lang, tgt_lang);
@@ -293,10 +307,12 @@ pub fn run(args: Args) -> Result<()> {
     }
     set.commit()?;
     bar.finish_and_clear();
+    outputs.end();
     crate::cli::out::outln!("seed glossary {src_lang}-{tgt_lang}: {seed_said}")?;
     for line in lines {
         crate::cli::out::outln!("{line}")?;
     }
+    crate::cli::out::timings_print(total);
     Ok(())
 }
 

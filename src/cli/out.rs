@@ -75,6 +75,25 @@ pub fn print(text: &str) -> tmalign::Result<()> {
 
 /// Writes `text` to standard error; a failure (closed pipe, full disk) is ignored, as there
 /// is nowhere left to report it.
+/// Starts timing the command's stages when `flag` (`--timings`) or `TMALIGN_TIMING` asks
+/// for it; returns the span of the whole command (see [`timings_print`]).
+pub fn timings_start(flag: bool) -> Option<tmalign::timing::Span> {
+    if flag || tmalign::timing::env_requested() {
+        tmalign::timing::enable();
+        return Some(tmalign::timing::stage("total"));
+    }
+    None
+}
+
+/// Ends the command's span and prints every stage's CPU and wall time on stderr, one JSON
+/// object a line (nothing when timing is off).
+pub fn timings_print(total: Option<tmalign::timing::Span>) {
+    if let Some(total) = total {
+        total.end();
+        eprint(&tmalign::timing::json_lines(&tmalign::timing::take()));
+    }
+}
+
 pub fn eprint(text: &str) {
     let mut err = std::io::stderr().lock();
     let _ = err.write_all(text.as_bytes()).and_then(|()| err.flush());

@@ -68,10 +68,16 @@ pub struct Args {
     /// model is installed.
     #[arg(long, default_value = "auto", value_name = "auto|semantic|lexical")]
     pub scorer: tmalign::align::scorer::ScorerMode,
+    /// Print the CPU and wall time of each stage (ingest, segmentation, scorer, alignment
+    /// passes, resegmentation, outputs…) on stderr as JSON lines; `TMALIGN_TIMING=1` does
+    /// the same.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 /// Runs `tmalign run`.
 pub fn run(args: Args) -> tmalign::Result<()> {
+    let total = crate::cli::out::timings_start(args.timings);
     let inputs = if args.inputs.is_empty() {
         vec![PathBuf::from("examples")]
     } else {
@@ -119,5 +125,6 @@ pub fn run(args: Args) -> tmalign::Result<()> {
     for file in &report.written {
         crate::cli::out::outln!("wrote {}", file.display())?;
     }
+    crate::cli::out::timings_print(total);
     Ok(())
 }
