@@ -9,7 +9,8 @@
 use super::features::{han, hash_tok, SegFeat};
 use crate::Lang;
 use pinyin::ToPinyin;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::FxHashMap;
+use std::collections::HashMap;
 
 /// Tag for name anchors in token hashes.
 const K_NAME: u8 = 5;
@@ -261,6 +262,97 @@ fn name_score(a: &str, b: &str) -> f64 {
     }
 }
 
+/// The folded skeletons of a Chinese text's character windows, as ids of distinct skeletons.
+///
+/// A window of at most four characters is packed into one integer, so romanising and
+/// folding (string work, half the time of a long document's preparation when done per
+/// window) happens once per distinct window of the document.
+struct Windows {
+    lang: Lang,
+    /// Romanisation per character.
+    rom: FxHashMap<char, Option<String>>,
+    /// Skeleton id per packed window.
+    by_window: FxHashMap<u128, u32>,
+    /// Distinct skeletons and their ids.
+    names: Vec<String>,
+    ids: HashMap<String, u32>,
+}
+
+impl Windows {
+    fn new(lang: Lang) -> Self {
+        Windows {
+            lang,
+            rom: FxHashMap::default(),
+            by_window: FxHashMap::default(),
+            names: Vec::new(),
+            ids: HashMap::new(),
+        }
+    }
+
+    fn intern(&mut self, skeleton: String) -> u32 {
+        if let Some(&id) = self.ids.get(&skeleton) {
+            return id;
+        }
+        let id = self.names.len() as u32;
+        self.names.push(skeleton.clone());
+        self.ids.insert(skeleton, id);
+        id
+    }
+
+    /// The skeleton ids of `text`'s windows of 2–4 romanisable Chinese characters (and, unless
+    /// the other side is English, its capitalised Latin words) into `out`, in text order.
+    fn of(&mut self, text: &str, out: &mut Vec<u32>) {
+        out.clear();
+        let chars: Vec<char> = text.chars().collect();
+        let lang = self.lang;
+        let ok: Vec<bool> = chars
+            .iter()
+            .map(|&c| {
+                han(c)
+                    && self
+                        .rom
+                        .entry(c)
+                        .or_insert_with(|| romanize(c, lang))
+                        .is_some()
+            })
+            .collect();
+        for s in 0..chars.len() {
+            let mut key: u128 = 0;
+            for len in 1..=4 {
+                let k = s + len - 1;
+                if k >= chars.len() || !ok[k] {
+                    break;
+                }
+                key = key << 32 | chars[k] as u128;
+                if len < 2 {
+                    continue;
+                }
+                let id = match self.by_window.get(&key) {
+                    Some(&id) => id,
+                    None => {
+                        let acc: String = chars[s..=k]
+                            .iter()
+                            .filter_map(|c| self.rom.get(c).and_then(|r| r.as_deref()))
+                            .collect();
+                        let id = self.intern(fold(&acc));
+                        self.by_window.insert(key, id);
+                        id
+                    }
+                };
+                out.push(id);
+            }
+        }
+        if self.lang != Lang::En {
+            for w in text.split(|c: char| !c.is_ascii_alphabetic()) {
+                if w.len() >= 3 && w.chars().next().is_some_and(|c| c.is_ascii_uppercase()) {
+                    let id = self.intern(fold(w));
+                    out.push(id);
+                }
+            }
+        }
+    }
+}
+
 /// Adds name anchors to the segments: a capitalised word of the alphabetic side and a run of
 /// two to four Chinese characters whose romanisation folds to a similar skeleton become one
 /// shared anchor. Documents are compared as a whole (distinct words × distinct character
@@ -286,69 +378,43 @@ pub fn add_name_anchors(
     }
     // Distinct folded windows of 2–4 characters (and Latin-script names inside the Chinese
     // text: McCarthy ↔ Маккарти share the skeleton). Windows are generated twice (to find
-    // matches, then to mark segments) rather than stored per segment, to save memory.
-    let seg_windows = |text: &str| -> Vec<String> {
-        let rom: Vec<Option<String>> = text
-            .chars()
-            .map(|c| {
-                if han(c) {
-                    romanize(c, other_lang)
-                } else {
-                    None
-                }
-            })
-            .collect();
-        let mut out = Vec::new();
-        for s in 0..rom.len() {
-            let mut acc = String::new();
-            for len in 1..=4 {
-                let Some(Some(r)) = rom.get(s + len - 1) else {
-                    break;
-                };
-                acc.push_str(r);
-                if len >= 2 {
-                    out.push(fold(&acc));
-                }
-            }
-        }
-        if other_lang != Lang::En {
-            for w in text.split(|c: char| !c.is_ascii_alphabetic()) {
-                if w.len() >= 3 && w.chars().next().is_some_and(|c| c.is_ascii_uppercase()) {
-                    out.push(fold(w));
-                }
-            }
-        }
-        out
-    };
-    let mut windows: HashSet<String> = HashSet::new();
+    // matches, then to mark segments) rather than stored per segment, to save memory; each
+    // distinct run of characters is romanised and folded once (`Windows`), and skeletons
+    // are compared as integer ids.
+    // Every skeleton `win` knows comes from some window of the text.
+    let mut win = Windows::new(other_lang);
+    let mut ids = Vec::new();
     for text in zh_text {
-        windows.extend(seg_windows(text));
+        win.of(text, &mut ids);
     }
     // Blocks: first two letters and length. Short skeletons must match exactly (a hash
     // look-up); long ones are compared fuzzily within their block and the neighbouring lengths,
     // so the work stays near-linear in the document size.
-    let mut blocks: HashMap<(String, usize), Vec<&String>> = HashMap::new();
-    for w in &windows {
-        let n = w.chars().count();
+    let mut blocks: HashMap<(String, usize), Vec<u32>> = HashMap::new();
+    for (w, text) in win.names.iter().enumerate() {
+        let w = w as u32;
+        let n = text.chars().count();
         if n >= 6 {
             blocks
-                .entry((w.chars().take(2).collect(), n))
+                .entry((text.chars().take(2).collect(), n))
                 .or_default()
                 .push(w);
         }
     }
-    let empty: Vec<&String> = Vec::new();
-    let mut matched: HashMap<String, Vec<u64>> = HashMap::new();
+    let empty: Vec<u32> = Vec::new();
+    // Name keys per skeleton id.
+    let mut matched: Vec<Vec<u64>> = vec![Vec::new(); win.names.len()];
+    let mut any = false;
     for (cap, segs) in &caps {
         let n = cap.chars().count();
-        let mut scored: Vec<(f64, &String)> = Vec::new();
-        if let Some(w) = windows.get(cap) {
+        let mut scored: Vec<(f64, u32)> = Vec::new();
+        if let Some(&w) = win.ids.get(cap.as_str()) {
             scored.push((1.0, w));
         } else if n >= 6 {
             let head: String = cap.chars().take(2).collect();
             for len in n - 1..=n + 1 {
-                for w in blocks.get(&(head.clone(), len)).unwrap_or(&empty) {
-                    let sc = name_score(cap, w);
+                for &w in blocks.get(&(head.clone(), len)).unwrap_or(&empty) {
+                    let sc = name_score(cap, &win.names[w as usize]);
                     if sc > 0.0 {
                         scored.push((sc, w));
                     }
@@ -356,7 +422,7 @@ pub fn add_name_anchors(
             }
         }
         let best = scored.iter().map(|x| x.0).fold(0.0, f64::max);
-        let hits: Vec<&String> = scored.iter().filter(|x| x.0 >= best).map(|x| x.1).collect();
+        let hits: Vec<u32> = scored.iter().filter(|x| x.0 >= best).map(|x| x.1).collect();
         // A skeleton that fits many different character runs is not a name anchor.
         if hits.is_empty() || hits.len() > 2 {
             continue;
@@ -366,15 +432,15 @@ pub fn add_name_anchors(
             other[j].names.push(key);
         }
         for w in hits {
-            matched.entry(w.clone()).or_default().push(key);
+            matched[w as usize].push(key);
+            any = true;
         }
     }
-    if !matched.is_empty() {
+    if any {
         for (f, text) in zh.iter_mut().zip(zh_text) {
-            for w in seg_windows(text) {
-                if let Some(keys) = matched.get(&w) {
-                    f.names.extend(keys.iter().copied());
-                }
+            win.of(text, &mut ids);
+            for &w in &ids {
+                f.names.extend(matched[w as usize].iter().copied());
             }
         }
     }
