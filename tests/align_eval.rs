@@ -200,12 +200,15 @@ fn run_set(name: &str, tgt: &str, tgt_lang: Lang, strict_bar: f64, lax_bar: f64,
 
 #[test]
 fn ntrex_zhru() {
-    run_set("ntrex-zhru", "ru", Lang::Ru, 0.95, 0.98, 0.91);
+    // The bars are today's figures (0.9538 / 0.9890 / 0.9201), rounded down: a change that
+    // makes the aligner faster must not make it worse.
+    run_set("ntrex-zhru", "ru", Lang::Ru, 0.953, 0.988, 0.92);
 }
 
 #[test]
 fn ntrex_zhen() {
-    run_set("ntrex-zhen", "en", Lang::En, 0.93, 0.96, 0.93);
+    // Today's figures: 0.9641 / 0.9955 / 0.9386.
+    run_set("ntrex-zhen", "en", Lang::En, 0.964, 0.995, 0.938);
 }
 
 /// A bead file in the reference format, written by the project's own writer.

@@ -135,9 +135,12 @@ pub struct AlignConfig {
     pub lexical_rounds: usize,
     /// Match transliterated names (pinyin → Palladius for Russian, pinyin for English).
     pub names: bool,
-    /// Half-width (in segments) of the DP band around the first-pass path; widened
-    /// automatically where the path runs along the band's edge.
+    /// Half-width (in segments) of the first DP pass's band around the diagonal; widened
+    /// where the path runs along the band's edge (and only there).
     pub band: usize,
+    /// Half-width of the band of the later passes, around the previous pass's path; widened
+    /// like [`AlignConfig::band`]. A path moves by a segment or two from pass to pass.
+    pub path_band: usize,
     /// Cost weights (global; the length model is calibrated per document pair).
     pub weights: score::Weights,
     /// After alignment, split a segment at an unpunctuated boundary the other side shows
@@ -173,6 +176,7 @@ impl AlignConfig {
             // for Russian helps.
             names: src_lang == Lang::Ru || tgt_lang == Lang::Ru,
             band: 20,
+            path_band: 4,
             weights: score::Weights::default(),
             resegment: false,
             resplit: resplit::ResplitParams::default(),

@@ -27,7 +27,7 @@ struct DocState {
     sem: Option<SemDoc>,
 }
 
-/// Widest first-pass band half-width before giving up widening (memory bound).
+/// Largest single widening step of a band before giving up widening (memory bound).
 const MAX_BAND: usize = 4000;
 
 fn featurize_side(segs: &[Segment], lang: Lang) -> Vec<SegFeat> {
@@ -107,15 +107,13 @@ fn prepare(
     let mut len = LengthModel::from_totals(&fs, &ft);
     let w = cfg.weights;
     // Pass 0: around the diagonal, widening where the path hugs the band's edge.
-    let w0 = (n.abs_diff(m) / 8 + 50).max(cfg.band);
     let (r0, _) = {
         let mut sc = Scorer::new(&fs, &ft, len, w, None).with_semantic(sem.as_ref());
         dp::run_widening(
             n,
-            m,
-            w0,
+            Band::along_lengths(&cumulative(&fs), &cumulative(&ft), cfg.band),
+            cfg.band,
             MAX_BAND,
-            &|w| Band::diagonal(n, m, w),
             &types,
             false,
             &mut sc,
@@ -129,10 +127,9 @@ fn prepare(
     let mut sc = Scorer::new(&fs, &ft, len, w, None).with_semantic(sem.as_ref());
     let (r1, _) = dp::run_widening(
         n,
-        m,
-        cfg.band,
+        Band::around_path(n, m, &nodes, cfg.path_band),
+        cfg.path_band,
         MAX_BAND,
-        &|w| Band::around_path(n, m, &nodes, w),
         &types,
         false,
         &mut sc,
@@ -155,6 +152,18 @@ fn prepare(
         pass1,
         sem,
     }
+}
+
+/// Cumulative segment lengths, `len + 1` entries from 0.
+fn cumulative(f: &[SegFeat]) -> Vec<f64> {
+    let mut v = Vec::with_capacity(f.len() + 1);
+    v.push(0.0);
+    let mut t = 0.0;
+    for x in f {
+        t += x.len as f64 + 1.0;
+        v.push(t);
+    }
+    v
 }
 
 fn one_to_one_lengths(fs: &[SegFeat], ft: &[SegFeat], path: &[Span]) -> Vec<(f32, f32)> {
@@ -275,13 +284,9 @@ fn finish(
         let path: Vec<Span> = st.pass1.iter().map(|p| p.0).collect();
         dp::path_nodes(&path)
     };
-    let mut w = cfg.band;
+    let mut band = Band::around_path(n, m, &nodes, cfg.path_band);
+    let mut grow = cfg.path_band.max(1);
     loop {
-        let band = if w >= n.max(m) {
-            Band::full(n, m)
-        } else {
-            Band::around_path(n, m, &nodes, w)
-        };
         let idx =
             lex.map(|l| LexIndex::build(&st.src, &st.tgt, l, &band, cfg.max_bead_side.max(1)));
         let lexpair = match (lex, idx.as_ref()) {
@@ -293,18 +298,22 @@ fn finish(
         if let Some((p1, p0)) = rates {
             sc.set_coverage_rates(p1, p0);
         }
+        let full = band.is_full();
         let fwd = dp::run(n, &band, &types, true, &mut sc);
         let Some(fwd) = fwd else {
-            w = w * 2 + 1;
+            band.widen_everywhere(grow);
+            grow = grow.saturating_mul(2);
             continue;
         };
-        if fwd.touched_edge && w < n.max(m) && w < MAX_BAND {
-            w = w * 2 + 1;
+        if fwd.touched_edge && !full && grow <= MAX_BAND {
+            band.widen_where_touched(&fwd.path, grow);
+            grow = grow.saturating_mul(2);
             continue;
         }
-        // The confidence needs backward costs only next to the path: keep just those.
-        let rband = band.reversed();
+        // The confidence needs backward costs only next to the path: run the backward pass
+        // in a band just wide enough to hold those nodes and the paths through them.
         let want = margin_nodes(&fwd.path, n, m);
+        let rband = Band::around_path(n, m, &dp::path_nodes(&fwd.path), BACKWARD_BAND).reversed();
         let bwd = {
             let mut rev = Reversed {
                 inner: &mut sc,
@@ -317,6 +326,11 @@ fn finish(
         return build_alignment(&fwd, bwd.as_ref(), &band, &mut sc);
     }
 }
+
+/// Half-width of the backward pass's band around the forward path: the margins read nodes
+/// up to [`MARGIN_REACH`] away, and a competing path through such a node rejoins the best
+/// path within a bead or two.
+const BACKWARD_BAND: usize = MARGIN_REACH + 1;
 
 /// Backward costs of some nodes: the nodes (as [`margin_nodes`] gives them) and their costs.
 type NodeCosts = (Vec<(u32, u32)>, Vec<f32>);

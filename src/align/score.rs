@@ -55,17 +55,40 @@ impl LengthModel {
     }
 
     /// [`LengthModel::cost`] with `exp(-mu)` given (the DP asks for millions of beads).
+    #[inline]
     fn cost_with(&self, ls: f32, lt: f32, exp_neg_mu: f32) -> f32 {
-        let d = ((lt + 1.0) / (ls + 1.0)).ln() - self.mu;
+        let d = log_ratio(ls, lt) - self.mu;
         let var = self.sigma * self.sigma + 1.5 / (ls + lt * exp_neg_mu + 2.0);
         (d * d / (2.0 * var)).min(30.0)
     }
 
     /// The z-score of a bead (signed), for confidence features.
     pub fn z(&self, ls: f32, lt: f32) -> f32 {
-        let d = ((lt + 1.0) / (ls + 1.0)).ln() - self.mu;
+        let d = log_ratio(ls, lt) - self.mu;
         let var = self.sigma * self.sigma + 1.5 / (ls + lt * (-self.mu).exp() + 2.0);
         d / var.sqrt()
+    }
+}
+
+/// Lengths below this take `ln(1 + len)` from a table.
+const LN_TABLE: usize = 4096;
+
+/// `ln(1 + k)` for `k` in `0..LN_TABLE`.
+fn ln_table() -> &'static [f32] {
+    static T: std::sync::OnceLock<Vec<f32>> = std::sync::OnceLock::new();
+    T.get_or_init(|| (0..LN_TABLE).map(|k| (k as f32 + 1.0).ln()).collect())
+}
+
+/// `ln((lt + 1) / (ls + 1))`: from the table when both lengths are small integers (bead
+/// lengths are character counts, so nearly always), which spares the DP a logarithm per bead.
+#[inline]
+fn log_ratio(ls: f32, lt: f32) -> f32 {
+    let t = ln_table();
+    let (a, b) = (ls as usize, lt as usize);
+    if a < LN_TABLE && b < LN_TABLE && a as f32 == ls && b as f32 == lt {
+        t[b] - t[a]
+    } else {
+        (lt + 1.0).ln() - (ls + 1.0).ln()
     }
 }
 
@@ -407,12 +430,55 @@ struct SegInfo {
     /// Anchor signatures by kind.
     sig: [u64; 3],
     len: f32,
-    punct: [u8; N_PUNCT],
+    /// Punctuation counts by class, each capped at 3, one byte each: a bead's sum of at most
+    /// a few segments stays within its byte, and capping before summing changes nothing
+    /// since the cost caps the sum at 3.
+    punct: u32,
     /// Anchors by kind; `u8::MAX` means "that many or more" (the cost then counts exactly).
     anchors: [u8; 3],
     flags: u8,
     /// Known lexical units in the [`LexIndex`] (at most 64), when there is one.
     known: u8,
+}
+
+/// One side of a bead summed in one pass over its packed segments.
+struct SideSum {
+    len: f32,
+    punct: u32,
+    repeated: u32,
+    /// A segment after the first starts a new paragraph.
+    breaks: bool,
+    anchors: [usize; 3],
+    sig: [u64; 3],
+    /// Some segment has `u8::MAX` or more anchors of a kind (count them exactly).
+    big: bool,
+}
+
+impl SideSum {
+    #[inline]
+    fn of(v: &[SegInfo]) -> SideSum {
+        let mut s = SideSum {
+            len: 0.0,
+            punct: 0,
+            repeated: 0,
+            breaks: false,
+            anchors: [0; 3],
+            sig: [0; 3],
+            big: false,
+        };
+        for (k, x) in v.iter().enumerate() {
+            s.len += x.len;
+            s.punct += x.punct;
+            s.repeated += (x.flags & F_REPEATED != 0) as u32;
+            s.breaks |= k > 0 && x.flags & F_PARA_BREAK != 0;
+            for kind in 0..3 {
+                s.anchors[kind] += x.anchors[kind] as usize;
+                s.sig[kind] |= x.sig[kind];
+                s.big |= x.anchors[kind] == u8::MAX;
+            }
+        }
+        s
+    }
 }
 
 fn seg_infos(v: &[SegFeat], known: impl Fn(usize) -> usize) -> Vec<SegInfo> {
@@ -421,7 +487,11 @@ fn seg_infos(v: &[SegFeat], known: impl Fn(usize) -> usize) -> Vec<SegInfo> {
         .map(|(k, f)| {
             let mut x = SegInfo {
                 len: f.len,
-                punct: f.punct,
+                punct: f
+                    .punct
+                    .iter()
+                    .enumerate()
+                    .fold(0, |p, (k, &c)| p | (c.min(3) as u32) << (8 * k)),
                 known: known(k).min(u8::MAX as usize) as u8,
                 ..SegInfo::default()
             };
@@ -670,35 +740,6 @@ impl<'a> Scorer<'a> {
         t
     }
 
-    /// `(matched, unmatched)` anchors of each kind between the bead's two sides, from the
-    /// packed counts and signatures where they show that nothing matches.
-    fn anchors_packed(&mut self, i0: usize, i1: usize, j0: usize, j1: usize) -> [(f32, f32); 3] {
-        let (mut n, mut sa, mut sb, mut big) = ([0usize; 3], [0u64; 3], [0u64; 3], false);
-        for x in &self.sinfo[i0..i1] {
-            for k in 0..3 {
-                n[k] += x.anchors[k] as usize;
-                sa[k] |= x.sig[k];
-                big |= x.anchors[k] == u8::MAX;
-            }
-        }
-        for x in &self.tinfo[j0..j1] {
-            for k in 0..3 {
-                n[k] += x.anchors[k] as usize;
-                sb[k] |= x.sig[k];
-                big |= x.anchors[k] == u8::MAX;
-            }
-        }
-        let mut out = [(0.0, 0.0); 3];
-        for k in 0..3 {
-            out[k] = if big || sa[k] & sb[k] != 0 {
-                self.anchors(i0, i1, j0, j1, k)
-            } else {
-                (0.0, n[k] as f32)
-            };
-        }
-        out
-    }
-
     /// `(matched, unmatched)` anchors of one kind between the bead's two sides.
     fn anchors(&mut self, i0: usize, i1: usize, j0: usize, j1: usize, kind: usize) -> (f32, f32) {
         let get = |f| anchor_list(f, kind);
@@ -835,17 +876,24 @@ impl BeadCost for Scorer<'_> {
     /// The same as `cost_of(stats(..))`, term for term in the same order (so the same
     /// number), but computing only the evidence the cost uses, from the packed segments: this
     /// runs for every bead shape at every node of every DP pass.
+    #[inline]
     fn cost(&mut self, i0: usize, i1: usize, j0: usize, j1: usize) -> f32 {
         let (a, b) = (i1 - i0, j1 - j0);
-        let (si, ti) = (&self.sinfo[i0..i1], &self.tinfo[j0..j1]);
-        let breaks = |v: &[SegInfo]| v.iter().skip(1).any(|x| x.flags & F_PARA_BREAK != 0);
-        let para = if breaks(si) != breaks(ti) { 1.0 } else { 0.0 };
-        let rep = si
-            .iter()
-            .chain(ti)
-            .filter(|x| x.flags & F_REPEATED != 0)
-            .count() as f32;
-        let an = self.anchors_packed(i0, i1, j0, j1);
+        let (ss, st) = (
+            SideSum::of(&self.sinfo[i0..i1]),
+            SideSum::of(&self.tinfo[j0..j1]),
+        );
+        let para = if ss.breaks != st.breaks { 1.0 } else { 0.0 };
+        let rep = (ss.repeated + st.repeated) as f32;
+        let big = ss.big || st.big;
+        let mut an = [(0.0, 0.0); 3];
+        for (k, slot) in an.iter_mut().enumerate() {
+            *slot = if big || ss.sig[k] & st.sig[k] != 0 {
+                self.anchors(i0, i1, j0, j1, k)
+            } else {
+                (0.0, (ss.anchors[k] + st.anchors[k]) as f32)
+            };
+        }
         let ((m1, u1), (m2, u2), (name_m, name_u)) = (an[A_NUMS], an[A_LATIN], an[A_NAMES]);
         let (anchor_m, anchor_u) = (m1 + m2, u1 + u2);
         let w = self.w;
@@ -856,14 +904,11 @@ impl BeadCost for Scorer<'_> {
             return c + w.skip * (a + b) as f32 - (w.skip - w.skip_repeated) * rep;
         }
         c += w.merge_repeated * rep;
-        let (si, ti) = (&self.sinfo[i0..i1], &self.tinfo[j0..j1]);
-        let ls: f32 = si.iter().map(|x| x.len).sum();
-        let lt: f32 = ti.iter().map(|x| x.len).sum();
-        let len_cost = self.len.cost_with(ls, lt, self.exp_neg_mu);
+        let len_cost = self.len.cost_with(ss.len, st.len, self.exp_neg_mu);
         let mut punct = 0f32;
         for k in 0..N_PUNCT {
-            let pa: u32 = si.iter().map(|x| x.punct[k] as u32).sum();
-            let pb: u32 = ti.iter().map(|x| x.punct[k] as u32).sum();
+            let pa = (ss.punct >> (8 * k)) & 0xff;
+            let pb = (st.punct >> (8 * k)) & 0xff;
             punct += (pa.min(3) as f32 - pb.min(3) as f32).abs();
         }
         c += w.len * len_cost + w.punct * punct + w.merge[(a + b - 2).min(4)];
