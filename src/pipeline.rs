@@ -307,6 +307,8 @@ pub struct RunOptions {
     pub use_seed: bool,
     /// Bead scorer (`--scorer`).
     pub scorer: ScorerMode,
+    /// Write the review page `<stem>.html` of each job ([`crate::review`]).
+    pub review_page: bool,
 }
 
 /// What one job produced.
@@ -392,7 +394,7 @@ pub fn run(options: &RunOptions) -> Result<RunReport> {
     let inputs: Vec<PathBuf> = jobs.iter().flat_map(Job::inputs).collect();
     // Every check before the first write: no two jobs may write the same files, and no
     // output may overwrite an input.
-    check_outputs(&prepared, &options.out_dir, &inputs)?;
+    check_outputs(&prepared, &options.out_dir, &inputs, options.review_page)?;
     let mut report = RunReport {
         unpaired,
         ..RunReport::default()
@@ -441,9 +443,13 @@ pub fn run(options: &RunOptions) -> Result<RunReport> {
     // All outputs are staged under temporary names and put in place together at the end, so
     // a failure (or a kill) never leaves a new `.seg` beside an old `.tmx`.
     let mut set = crate::output::OutputSet::new();
+    let qa = match options.review_page {
+        true => crate::review::load_glossary(None)?,
+        false => None,
+    };
     for (p, alignment) in prepared.iter().zip(alignments) {
         let alignment = alignment.unwrap_or_default();
-        stage_outputs(&mut set, p, &alignment, options, &selected)?;
+        stage_outputs(&mut set, p, &alignment, options, &selected, qa.as_ref())?;
         report.jobs.push(job_report(p, &alignment));
     }
     report.written = set.commit()?;
@@ -451,7 +457,7 @@ pub fn run(options: &RunOptions) -> Result<RunReport> {
 }
 
 /// The output paths of a prepared job: its two `.seg` files, then one per format.
-fn job_outputs(p: &Prepared, out_dir: &Path) -> Vec<PathBuf> {
+fn job_outputs(p: &Prepared, out_dir: &Path, review_page: bool) -> Vec<PathBuf> {
     let mut paths: Vec<PathBuf> = [&p.src, &p.tgt]
         .iter()
         .map(|side| out_dir.join(format!("{}.{}.seg", p.stem, side.lang.code())))
@@ -461,11 +467,17 @@ fn job_outputs(p: &Prepared, out_dir: &Path) -> Vec<PathBuf> {
             .into_iter()
             .map(|(_, path)| path),
     );
+    paths.extend(review_page.then(|| crate::review::page_path(out_dir, &p.stem)));
     paths
 }
 
 /// Refuses two jobs that would write the same output stem, and any output that is an input.
-fn check_outputs(prepared: &[Prepared], out_dir: &Path, inputs: &[PathBuf]) -> Result<()> {
+fn check_outputs(
+    prepared: &[Prepared],
+    out_dir: &Path,
+    inputs: &[PathBuf],
+    review_page: bool,
+) -> Result<()> {
     let mut stems: BTreeMap<&str, &Prepared> = BTreeMap::new();
     for p in prepared {
         if let Some(first) = stems.insert(&p.stem, p) {
@@ -478,7 +490,7 @@ fn check_outputs(prepared: &[Prepared], out_dir: &Path, inputs: &[PathBuf]) -> R
                 ),
             ));
         }
-        for path in job_outputs(p, out_dir) {
+        for path in job_outputs(p, out_dir, review_page) {
             crate::output::ensure_not_input(&path, inputs)?;
         }
     }
@@ -512,6 +524,7 @@ fn stage_outputs(
     alignment: &Alignment,
     options: &RunOptions,
     selected: &scorer::Selected,
+    qa: Option<&(String, crate::glossary::qa::QaGlossary)>,
 ) -> Result<()> {
     for side in [&p.src, &p.tgt] {
         let path = options
@@ -549,6 +562,20 @@ fn stage_outputs(
         &pairs,
         &tmx_options,
     )?;
+    if options.review_page {
+        let doc = crate::review::doc_for_alignment(
+            &p.stem,
+            &pairs,
+            (&src, &tgt),
+            &tmx_options,
+            qa.map(|q| &q.1),
+        )?;
+        let page = crate::review::ReviewPage::single(doc, qa.map(|q| q.0.as_str()));
+        set.add(
+            &crate::review::page_path(&options.out_dir, &p.stem),
+            crate::review::render(&page).as_bytes(),
+        )?;
+    }
     Ok(())
 }
 

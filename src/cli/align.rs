@@ -27,7 +27,8 @@ pub struct Args {
     /// Let a batch manifest name files outside its own folder (absolute paths, `..`).
     #[arg(long, requires = "batch")]
     pub allow_outside: bool,
-    /// Output directory: writes `DIR/<stem>.tmx`, `.csv`, `.beads`.
+    /// Output directory: writes `DIR/<stem>.tmx`, `.csv`, `.beads`, and the review page
+    /// `.html` (with the TMX).
     #[arg(
         short = 'o',
         long = "output",
@@ -38,6 +39,9 @@ pub struct Args {
     /// Output formats, comma-separated.
     #[arg(long, default_value = "tmx,csv,beads")]
     pub formats: String,
+    /// Do not write the review page `DIR/<stem>.html`.
+    #[arg(long)]
+    pub no_html: bool,
     /// Inputs are already one segment a line (blank lines count, so indices = line numbers).
     #[arg(long)]
     pub presegmented: bool,
@@ -110,7 +114,9 @@ pub fn run(args: Args) -> Result<()> {
     // indices are their line numbers (presegmented input already is that file).
     let seg_langs = (!args.presegmented && formats.contains(&OutputFormat::Beads))
         .then_some((src_lang, tgt_lang));
-    check_outputs(&args.out_dir, &formats, seg_langs, &loaded)?;
+    // the review page reviews the TMX: written with it
+    let html = !args.no_html && formats.contains(&OutputFormat::Tmx);
+    check_outputs(&args.out_dir, &formats, seg_langs, html, &loaded)?;
     for p in loaded.iter().filter(|p| p.size_mismatch) {
         crate::cli::out::ewriteln!(
             "tmalign: warning: {} has {} segments but {} has {}; aligning anyway, rows flagged size-mismatch",
@@ -184,6 +190,11 @@ pub fn run(args: Args) -> Result<()> {
 
     // 4. write
     let date = creation_date();
+    let qa = if html {
+        tmalign::review::load_glossary(None)?
+    } else {
+        None
+    };
     let bar = progress(interactive, loaded.len(), "writing");
     // every pair's files are staged, then all put in place together
     let mut set = tmalign::output::OutputSet::new();
@@ -222,6 +233,19 @@ pub fn run(args: Args) -> Result<()> {
             units,
             &tmx,
         )?);
+        if html {
+            let path = tmalign::review::page_path(&args.out_dir, &pair.job.stem);
+            let doc = tmalign::review::doc_for_alignment(
+                &pair.job.stem,
+                units,
+                (src, tgt),
+                &tmx,
+                qa.as_ref().map(|q| &q.1),
+            )?;
+            let page = tmalign::review::ReviewPage::single(doc, qa.as_ref().map(|q| q.0.as_str()));
+            set.add(&path, tmalign::review::render(&page).as_bytes())?;
+            written.push(path);
+        }
         bar.inc(1);
         let tus = units.iter().filter(|u| u.is_translation()).count();
         let list: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
@@ -341,6 +365,7 @@ fn check_outputs(
     dir: &Path,
     formats: &[OutputFormat],
     seg_langs: Option<(Lang, Lang)>,
+    html: bool,
     loaded: &[LoadedPair],
 ) -> Result<()> {
     let inputs: Vec<PathBuf> = loaded
@@ -361,10 +386,12 @@ fn check_outputs(
         for (_, out) in output_paths(dir, &p.job.stem, formats) {
             tmalign::output::ensure_not_input(&out, &inputs)?;
         }
+        let page = html.then(|| tmalign::review::page_path(dir, &p.job.stem));
         for out in seg_langs
             .map(|l| seg_paths(dir, &p.job.stem, l))
             .into_iter()
             .flatten()
+            .chain(page)
         {
             tmalign::output::ensure_not_input(&out, &inputs)?;
         }

@@ -28,6 +28,9 @@ pub struct Args {
     /// Do not use the seed glossary (`glossary/zh-ru.tsv`) as alignment anchors.
     #[arg(long)]
     pub no_seed: bool,
+    /// Do not write the review page `<stem>.html` beside each TMX.
+    #[arg(long)]
+    pub no_html: bool,
     /// Bead scorer: `semantic` adds a multilingual sentence encoder to the lexical evidence
     /// (needs `tmalign model fetch`), `lexical` does without, `auto` is semantic when the
     /// model is installed.
@@ -53,6 +56,7 @@ pub fn run(args: Args) -> tmalign::Result<()> {
         },
         use_seed: !args.no_seed,
         scorer: args.scorer,
+        review_page: !args.no_html,
     };
     let report = pipeline::run(&options)?;
     for file in &report.unpaired {

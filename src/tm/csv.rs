@@ -16,7 +16,8 @@
 //! Unlike the TMX, 1-0 and 0-1 beads are kept (flagged `unaligned`).
 //!
 //! The review CSV of an existing TMX (`tmalign tm export-csv`) has the same columns plus
-//! `status` (`ok`, `reject`, `fix`; empty means not reviewed) and `comment`, filled in by the
+//! `status` (`ok`, `reject`, `fix`, and the structural `merge` / `split` of the review page; empty
+//! means not reviewed) and `comment`, filled in by the
 //! reviewer, and `key` ([`review_key`], which ties the row to its unit), read back by
 //! [`read_review_csv`] (see [`crate::tm::ops::review`]).
 //!
@@ -273,6 +274,12 @@ pub enum ReviewStatus {
     Reject,
     /// Replace the unit's texts with the row's `source_text` / `target_text`.
     Fix,
+    /// Join the unit to the unit of the row above (the preceding unit of the TMX): see
+    /// [`crate::tm::ops::restructure`].
+    Merge,
+    /// Replace the unit by several: one `split` row per part, consecutive, same `id`; see
+    /// [`crate::tm::ops::restructure`].
+    Split,
 }
 
 impl ReviewStatus {
@@ -283,16 +290,20 @@ impl ReviewStatus {
             ReviewStatus::Ok => "ok",
             ReviewStatus::Reject => "reject",
             ReviewStatus::Fix => "fix",
+            ReviewStatus::Merge => "merge",
+            ReviewStatus::Split => "split",
         }
     }
 
-    /// Parses a cell: empty, `ok`, `reject`, `fix`, case-insensitive.
+    /// Parses a cell: empty, `ok`, `reject`, `fix`, `merge`, `split`, case-insensitive.
     pub fn parse(cell: &str) -> Option<ReviewStatus> {
         match cell.trim().to_ascii_lowercase().as_str() {
             "" => Some(ReviewStatus::Blank),
             "ok" => Some(ReviewStatus::Ok),
             "reject" => Some(ReviewStatus::Reject),
             "fix" => Some(ReviewStatus::Fix),
+            "merge" => Some(ReviewStatus::Merge),
+            "split" => Some(ReviewStatus::Split),
             _ => None,
         }
     }
@@ -456,7 +467,7 @@ pub fn read_review_csv_with(
             Error::bad_input(
                 path,
                 format!(
-                    "line {line}: status {} is not ok, reject, fix or empty",
+                    "line {line}: status {} is not ok, reject, fix, merge, split or empty",
                     crate::error::quote(cells[8])
                 ),
             )

@@ -75,8 +75,14 @@ pub fn run(args: Args) -> Result<()> {
         );
     }
     write_records(&output, &records, &pair.tmx_options())?;
+    // merges and splits (from the review page) are named only when there are some
+    let structural = if report.merged + report.split > 0 {
+        format!(", merged {}, split {}", report.merged, report.split)
+    } else {
+        String::new()
+    };
     super::print_out(&format!(
-        "ok {}, fixed {}, rejected {}, not reviewed {}, comments kept as notes {}, skipped (missing a side) {}, written {} → {}\n",
+        "ok {}, fixed {}{structural}, rejected {}, not reviewed {}, comments kept as notes {}, skipped (missing a side) {}, written {} → {}\n",
         report.ok,
         report.fixed,
         report.rejected,

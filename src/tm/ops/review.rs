@@ -13,7 +13,11 @@
 //! texts differ from its unit's beyond whitespace (a CSV exported from another TMX, or an edit
 //! without `fix`), naming the CSV line. Only `id`, the two texts, `status` and `comment` are
 //! read: spreadsheets may reformat `confidence` or `bead` (`1-1` becomes a date) harmlessly.
+//!
+//! The structural statuses `merge` and `split` (written by the review page, `tmalign review`)
+//! are described in [`super::restructure`].
 
+use super::restructure::{self, Structure};
 use super::{
     language_pair, length_ratio, normalize_text, pair_flags, to_record, unit_texts, LanguagePair,
 };
@@ -24,7 +28,7 @@ use crate::tm::reader::{LangMap, TmxDocument, TmxUnit};
 use crate::tm::tmx::TmxRecord;
 use crate::{Error, Result};
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 /// The review rows of `doc` (read from `path`), in document order, status empty.
@@ -124,6 +128,10 @@ pub struct ReviewReport {
     /// Units lacking the source or the target variant: not exported, and not written either
     /// (the writer writes bilingual units only).
     pub skipped: usize,
+    /// Units merged into the unit above (`merge`, see [`super::restructure`]).
+    pub merged: usize,
+    /// Units split into several (`split`).
+    pub split: usize,
     /// Units written.
     pub written: usize,
 }
@@ -166,10 +174,14 @@ pub fn apply_review(
             ));
         };
         if let Some(prev) = decisions.insert(row.id, row) {
-            return Err(Error::bad_input(
-                csv_path,
-                format!("{at}: id {} already given at line {}", row.id, prev.line),
-            ));
+            // the parts of a split share the id (their order is checked below)
+            if !(prev.status == ReviewStatus::Split && row.status == ReviewStatus::Split) {
+                return Err(Error::bad_input(
+                    csv_path,
+                    format!("{at}: id {} already given at line {}", row.id, prev.line),
+                ));
+            }
+            decisions.insert(row.id, prev);
         }
         // the row belongs to this unit: checked for every status, `fix` included, whose texts
         // were changed on purpose
@@ -186,7 +198,7 @@ pub fn apply_review(
             ));
         }
         match row.status {
-            ReviewStatus::Blank | ReviewStatus::Ok | ReviewStatus::Reject => {
+            ReviewStatus::Blank | ReviewStatus::Ok | ReviewStatus::Reject | ReviewStatus::Merge => {
                 // Whitespace is compared collapsed: spreadsheets like to turn line ends
                 // into CRLF and to trim cells, which is no edit.
                 if normalize_text(&row.source) != normalize_text(source)
@@ -202,18 +214,29 @@ pub fn apply_review(
                     ));
                 }
             }
-            ReviewStatus::Fix => {
+            ReviewStatus::Fix | ReviewStatus::Split => {
                 if row.source.trim().is_empty() || row.target.trim().is_empty() {
                     return Err(Error::bad_input(
                         csv_path,
-                        format!("{at}: status fix leaves a side empty; use reject to drop a unit"),
+                        format!(
+                            "{at}: status {} leaves a side empty; use reject to drop a unit",
+                            row.status.as_str()
+                        ),
                     ));
                 }
             }
         }
     }
+    let exported: Vec<usize> = (doc.units.iter().enumerate())
+        .filter(|(_, u)| unit_texts(u, &pair, map).is_some())
+        .map(|(i, _)| i + 1)
+        .collect();
+    let structure = Structure::collect(rows, &exported, csv_path)?;
+    let mut taken: HashSet<String> = doc.units.iter().filter_map(|u| u.id.clone()).collect();
     let mut report = ReviewReport::default();
-    let mut records = Vec::new();
+    let mut records: Vec<TmxRecord> = Vec::new();
+    // whether the last record has its final texts (fix, split), which a merge must not extend
+    let mut head_final = false;
     for (i, unit) in doc.units.iter().enumerate() {
         let Some(mut record) = to_record(unit, &pair, map) else {
             report.skipped += 1;
@@ -221,8 +244,14 @@ pub fn apply_review(
         };
         let decision = decisions.get(&(i + 1)).copied();
         match decision.map(|r| (r.status, r)) {
-            None | Some((ReviewStatus::Blank, _)) => report.not_reviewed += 1,
-            Some((ReviewStatus::Ok, _)) => report.ok += 1,
+            None | Some((ReviewStatus::Blank, _)) => {
+                report.not_reviewed += 1;
+                head_final = false;
+            }
+            Some((ReviewStatus::Ok, _)) => {
+                report.ok += 1;
+                head_final = false;
+            }
             Some((ReviewStatus::Reject, _)) => {
                 report.rejected += 1;
                 continue;
@@ -231,6 +260,30 @@ pub fn apply_review(
                 report.fixed += 1;
                 record.source = row.source.clone();
                 record.target = row.target.clone();
+                head_final = true;
+            }
+            Some((ReviewStatus::Merge, row)) => {
+                report.merged += 1;
+                // `Structure::collect` made sure the record above is the preceding unit's
+                if let Some(head) = records.last_mut() {
+                    restructure::absorb(head, head_final, &record, &pair);
+                    if !row.comment.trim().is_empty() {
+                        head.notes.push(row.comment.trim().to_string());
+                        report.comments += 1;
+                    }
+                }
+                continue;
+            }
+            Some((ReviewStatus::Split, _)) => {
+                report.split += 1;
+                let parts = structure.parts(i + 1).unwrap_or_default();
+                report.comments += parts
+                    .iter()
+                    .filter(|p| !p.comment.trim().is_empty())
+                    .count();
+                records.extend(restructure::split_records(record, parts, &mut taken));
+                head_final = true;
+                continue;
             }
         }
         // the reviewer's comment stays with the unit
