@@ -24,6 +24,7 @@
       origins: [i],
       status: "",
       changed: false,
+      dirty: { src: false, tgt: false }, // which sides were changed by hand or by a move
       comment: "",
       paragraph: u.paragraph,
     })),
@@ -217,6 +218,7 @@
     a.comment = [a.comment, b.comment].filter((c) => c).join("; ");
     a.status = "";
     a.changed = true;
+    a.dirty = { src: true, tgt: true };
     doc.items.splice(idx + 1, 1);
   }
 
@@ -228,6 +230,7 @@
     if (dir < 0) to[side].push(from[side].shift());
     else to[side].unshift(from[side].pop());
     from.changed = to.changed = true;
+    from.dirty[side] = to.dirty[side] = true;
     from.status = to.status = "";
     if (!from.src.length && !from.tgt.length) {
       to.origins = union(to.origins, from.origins);
@@ -256,6 +259,7 @@
       origins: it.origins.slice(),
       status: "",
       changed: true,
+      dirty: { src: true, tgt: true },
       comment: j === 0 ? it.comment : "",
       paragraph: it.paragraph,
     }));
@@ -288,6 +292,7 @@
         if (next.join("\n") !== it[side].join("\n")) {
           it[side] = next;
           it.changed = true;
+          it.dirty[side] = true;
         }
         editing.delete(it.uid);
         break;
@@ -346,8 +351,11 @@
       o.slice(1).forEach((x) => { if (!absorbedIn.has(x)) absorbedIn.set(x, it); });
       lastHead = h;
     }
+    // a side nobody touched keeps the TMX's text byte for byte
     const text = (it, side) => {
-      if (!it.changed) return units[it.origins[0]][side === "src" ? "source_text" : "target_text"];
+      if (!it.changed || (!it.dirty[side] && it.origins.length === 1)) {
+        return units[it.origins[0]][side === "src" ? "source_text" : "target_text"];
+      }
       return joinSide(side === "src" ? doc.d.src_lang : doc.d.tgt_lang, it[side]);
     };
     const out = [];
