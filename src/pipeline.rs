@@ -547,6 +547,9 @@ fn stage_outputs(
         .unwrap_or_default();
     let mut tmx_options = TmxOptions::new(p.src.lang, p.tgt.lang, source_file);
     tmx_options.unit_props = crate::ingest::office::part_props(&p.src.parts, &src, &pairs);
+    for (id, props) in tm::unit::paragraph_props(&pairs, &src, &tgt) {
+        tmx_options.unit_props.entry(id).or_default().extend(props);
+    }
     // Which scorer ran; none written means lexical (whose output stays as it was).
     if selected.embedder.is_some() {
         tmx_options

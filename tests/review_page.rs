@@ -115,6 +115,11 @@ fn review_writes_one_page_for_a_tmx_or_a_folder() {
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("3 documents, "));
     let html = std::fs::read_to_string(&page).unwrap();
     assert_eq!(html.matches("<section class=\"doc\"").count(), 3);
+    // the TMX of `run` says which paragraph each unit is in: the page groups by it
+    assert!(
+        html.contains("\"paragraph\":2,"),
+        "units grouped by paragraph"
+    );
     // a TMX alone: the page goes beside it by default
     let tmx = dir.path().join("bulletin.tmx");
     std::fs::remove_file(dir.path().join("bulletin.html")).unwrap();

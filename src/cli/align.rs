@@ -211,6 +211,7 @@ pub fn run(args: Args) -> Result<()> {
         let mut tmx = TmxOptions::new(src_lang, tgt_lang, source_file);
         tmx.locales = locales.clone();
         tmx.creation_date = date;
+        tmx.unit_props = tmalign::tm::unit::paragraph_props(units, src, tgt);
         // Which scorer ran; none written means lexical (whose output stays as it was).
         if selected.embedder.is_some() {
             tmx.header_props

@@ -510,6 +510,59 @@ mod tests {
     }
 
     #[test]
+    fn page_of_an_alignment_keeps_unaligned_sentences_and_paragraphs() {
+        use crate::align::{Alignment, Bead};
+        use crate::tm::{build_pairs, BuildOptions};
+        let seg = |t: &str, p: usize| Segment {
+            text: t.into(),
+            paragraph: p,
+        };
+        let src = vec![seg("甲。", 0), seg("乙。", 0), seg("丙。", 1)];
+        let tgt = vec![seg("А.", 0), seg("Б.", 1), seg("Лишнее.", 1)];
+        let bead = |s: std::ops::Range<usize>, t: std::ops::Range<usize>| Bead {
+            src: s,
+            tgt: t,
+            confidence: 0.8,
+        };
+        let alignment = Alignment {
+            beads: vec![bead(0..2, 0..1), bead(2..3, 1..2), bead(3..3, 2..3)],
+        };
+        let pairs = build_pairs(
+            &alignment,
+            &src,
+            &tgt,
+            &BuildOptions::new(Lang::Zh, Lang::Ru),
+        )
+        .unwrap();
+        let mut options = crate::tm::tmx::TmxOptions::new(Lang::Zh, Lang::Ru, "a.zh");
+        options.unit_props = crate::tm::unit::paragraph_props(&pairs, &src, &tgt);
+        let doc = doc_for_alignment("a", &pairs, (&src, &tgt), &options, None).unwrap();
+        assert_eq!(doc.tmx, "a.tmx");
+        assert_eq!(doc.units.len(), 3);
+        let u = &doc.units;
+        assert_eq!(u[0].source, vec!["甲。", "乙。"]);
+        assert_eq!(u[0].source_text, "甲。乙。");
+        assert_eq!(u[0].row.as_ref().unwrap().id, "1");
+        assert_eq!(u[1].row.as_ref().unwrap().id, "2");
+        assert!(u[2].row.is_none(), "a 0-1 bead is not in the TMX");
+        assert!(u[2].flags.contains(&"unaligned".to_string()));
+        let paragraphs: Vec<Option<usize>> = u.iter().map(|u| u.paragraph).collect();
+        assert_eq!(paragraphs, vec![Some(1), Some(2), Some(2)]);
+        assert_eq!((doc.summary.units, doc.summary.in_tmx), (3, 2));
+        // the TMX says the same, for `tmalign review FILE.tmx`
+        let mut bytes = Vec::new();
+        crate::tm::tmx::write_tmx(&mut bytes, &pairs, &options).unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(
+            text.contains(r#"<prop type="x-paragraph">2</prop>"#),
+            "{text}"
+        );
+        // one paragraph only: no property
+        let flat: Vec<Segment> = src.iter().map(|s| seg(&s.text, 0)).collect();
+        assert!(crate::tm::unit::paragraph_props(&pairs, &flat, &tgt).is_empty());
+    }
+
+    #[test]
     fn histogram_bins_include_the_ends() {
         let unit = |c: f64| PageUnit {
             row: None,

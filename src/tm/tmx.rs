@@ -4,7 +4,8 @@
 //! (optional: [`TmxOptions::doctype`]); it validates against the TMX 1.4b DTD. One `<tu>` per
 //! bead with text on both sides; 1-0 / 0-1 beads and beads with a blank side are not
 //! translation units and are left out (the review CSV keeps them). Each `<tu>` carries the
-//! properties `x-confidence` (three decimals), `x-bead` (`m-n`) and `x-source-file`.
+//! properties `x-confidence` (three decimals), `x-bead` (`m-n`) and `x-source-file`, and those
+//! the caller adds per unit ([`TmxOptions::unit_props`]: `x-part`, `x-paragraph`).
 //!
 //! Text is cleaned of characters XML 1.0 forbids (C0 controls except tab / LF / CR, U+FFFE,
 //! U+FFFF) and `&`, `<`, `>` are escaped (quotes too inside attributes).
