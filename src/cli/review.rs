@@ -49,10 +49,10 @@ pub fn run(args: Args) -> Result<()> {
     let page = page_for_path(&args.input, &map, qa.as_ref().map(|(n, g)| (n.as_str(), g)))?;
     output::write_atomic(&output, render(&page).as_bytes())?;
     let units: usize = page.docs.iter().map(|d| d.units.len()).sum();
+    let docs = page.docs.len();
     crate::cli::out::outln!(
-        "{} documents, {} units → {}",
-        page.docs.len(),
-        units,
+        "{docs} document{}, {units} units → {}",
+        if docs == 1 { "" } else { "s" },
         output.display()
     )?;
     Ok(())
