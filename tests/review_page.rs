@@ -208,6 +208,14 @@ fn browser_review_round_trip() {
             )
             .unwrap();
         assert_eq!(coloured, Value::Bool(true), "{stem}: a unit without colour");
+        // unchanged, the page saves the very review CSV run wrote (1-0 / 0-1 rows included)
+        let held = b.eval("window.tmalignReview.csv(0)").unwrap();
+        let written = std::fs::read_to_string(dir.path().join(format!("{stem}.csv"))).unwrap();
+        assert_eq!(
+            held.as_str(),
+            Some(written.as_str()),
+            "{stem}: page vs run's CSV"
+        );
         let png = b.screenshot().unwrap();
         let ink = cdp::ink_share(&png);
         assert!(
@@ -215,6 +223,20 @@ fn browser_review_round_trip() {
             "{stem}: the screenshot looks blank ({ink:.3} ink)"
         );
     }
+    // the page of a TMX saves, unchanged, what `tm export-csv` writes
+    let (page, csv) = (dir.path().join("t.html"), dir.path().join("t.csv"));
+    let tmx = dir.path().join("summit-news.tmx");
+    for args in [
+        vec!["review", s(&tmx), "-o", s(&page)],
+        vec!["tm", "export-csv", s(&tmx), "-o", s(&csv)],
+    ] {
+        let out = tmalign(&args, dir.path());
+        assert!(out.status.success(), "{}", common::outputs(&out));
+    }
+    b.open(&file_url(&page), "window.tmalignReview").unwrap();
+    let held = b.eval("window.tmalignReview.csv(0)").unwrap();
+    let exported = std::fs::read_to_string(&csv).unwrap();
+    assert_eq!(held.as_str(), Some(exported.as_str()), "page vs export-csv");
     // a blank page is told apart
     b.open("about:blank", "true").unwrap();
     assert!(cdp::ink_share(&b.screenshot().unwrap()) < 0.001);

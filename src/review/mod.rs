@@ -8,8 +8,10 @@
 //! This module is the page model: [`PageDoc`] (one aligned document) built from a TMX
 //! ([`PageDoc::from_tmx`]) or from a fresh alignment ([`PageDoc::from_pairs`]), and its
 //! [`Summary`]. [`render`] turns a [`ReviewPage`] into HTML. The review row of every unit
-//! (id, key…) comes from [`crate::tm::ops::review::export_rows`] on the TMX itself, so the
-//! page saves exactly the rows `tm export-csv` would write, whatever that schema says.
+//! (id, key…) comes from [`crate::tm::ops::review::export_rows`] on the TMX itself, or, for
+//! the page `run` / `align` write, from the review file they write
+//! ([`crate::tm::csv::review_rows_of`], 1-0 / 0-1 rows included), so the page saves,
+//! unchanged, exactly the file `tm export-csv` (or `run`) writes.
 
 pub mod render;
 
@@ -18,7 +20,7 @@ pub use render::render;
 use crate::align::Segment;
 use crate::glossary::qa::QaGlossary;
 use crate::glossary::BiPair;
-use crate::tm::csv::ReviewRow;
+use crate::tm::csv::{review_rows_of, ReviewRow};
 use crate::tm::ops::review::export_rows;
 use crate::tm::ops::{language_pair, unit_texts};
 use crate::tm::reader::{LangMap, TmxDocument};
@@ -98,8 +100,9 @@ impl From<&ReviewRow> for RowCells {
 /// One unit as the page shows it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PageUnit {
-    /// Its row in the review file; `None` for a sentence without counterpart, which the TMX
-    /// does not have (it can still be merged into a neighbour or paired with another).
+    /// Its row in the review file (without `key` for a sentence without counterpart, which
+    /// the TMX does not have: it can still be merged into a neighbour or paired with
+    /// another); `None` for such a sentence on a page without review rows for them.
     pub row: Option<RowCells>,
     /// 1-based paragraph of the document it belongs to, when known.
     pub paragraph: Option<usize>,
@@ -144,7 +147,7 @@ pub struct PageDoc {
 pub struct Summary {
     /// Units shown.
     pub units: usize,
-    /// Of which in the TMX (with a review row).
+    /// Of which in the TMX (with a review row that has a key).
     pub in_tmx: usize,
     /// Units per bead type.
     pub bead_kinds: BTreeMap<String, usize>,
@@ -162,7 +165,7 @@ impl Summary {
             ..Summary::default()
         };
         for u in units {
-            s.in_tmx += usize::from(u.row.is_some());
+            s.in_tmx += usize::from(u.row.as_ref().is_some_and(|r| !r.key.is_empty()));
             *s.bead_kinds.entry(u.bead.clone()).or_insert(0) += 1;
             if let Some(c) = u.confidence.filter(|c| c.is_finite()) {
                 let bin =
@@ -281,9 +284,9 @@ impl PageDoc {
 
     /// The page of a fresh alignment: `pairs` (from [`crate::tm::build_pairs`] on the two
     /// segment lists) including the unaligned ones, paragraphs from the segments, and the
-    /// review rows of `tmx` — the TMX written from these pairs, read back, named `tmx_name`
-    /// — whose units are the pairs that [`AlignedPair::is_translation`], in order.
-    #[allow(clippy::too_many_arguments)]
+    /// rows of the review file `run` / `align` write for them ([`review_rows_of`]: one per
+    /// pair, the 1-0 / 0-1 ones without `key`), so that the page saves, unchanged, that very
+    /// file; `tmx_name` names the TMX they review.
     pub fn from_pairs(
         name: &str,
         tmx_name: &str,
@@ -291,16 +294,9 @@ impl PageDoc {
         src: &[Segment],
         tgt: &[Segment],
         (src_lang, tgt_lang): (Lang, Lang),
-        tmx: &TmxDocument,
         qa: Option<&QaGlossary>,
     ) -> Result<PageDoc> {
-        let path = Path::new(tmx_name);
-        let map = LangMap::default();
-        let pair = language_pair(tmx, path, &map).ok();
-        let rows = match pair {
-            Some(_) => export_rows(tmx, path, &map)?,
-            None => Vec::new(), // an empty TMX: nothing aligned, every unit is unaligned
-        };
+        let rows = review_rows_of(pairs);
         let mut rows = rows.iter();
         let texts = |segs: &[Segment], r: &std::ops::Range<usize>| -> Vec<String> {
             segs.get(r.clone())
@@ -312,20 +308,16 @@ impl PageDoc {
         };
         let mut units = Vec::with_capacity(pairs.len());
         for p in pairs {
-            let row = if p.is_translation() {
-                rows.next()
-            } else {
-                None
-            };
+            let row = rows.next();
             let paragraph = src
                 .get(p.bead.src.start)
                 .filter(|_| !p.bead.src.is_empty())
                 .or_else(|| tgt.get(p.bead.tgt.start))
                 .map(|s| s.paragraph + 1);
-            // the TMX's texts where there is a unit: the page saves them as they are
-            let (source_text, target_text) = match (row, pair.as_ref()) {
-                (Some(r), Some(_)) => (r.source.clone(), r.target.clone()),
-                _ => (p.source.clone(), p.target.clone()),
+            // the review file's texts: the page saves them as they are
+            let (source_text, target_text) = match row {
+                Some(r) => (r.source.clone(), r.target.clone()),
+                None => (p.source.clone(), p.target.clone()),
             };
             let flags = p.flags.iter().map(|f| f.as_str().to_string()).collect();
             let qa = qa_hits(qa, src_lang, tgt_lang, &source_text, &target_text);
@@ -353,9 +345,8 @@ impl PageDoc {
     }
 }
 
-/// The page document of a fresh alignment: renders the TMX of `pairs` with `tmx_options` in
-/// memory (as the TMX output writes it), reads it back, and builds [`PageDoc::from_pairs`],
-/// so the rows and keys are those of `<stem>.tmx`.
+/// The page document of a fresh alignment: [`PageDoc::from_pairs`] for the TMX `<stem>.tmx`
+/// written with `tmx_options` (whose languages it takes).
 pub fn doc_for_alignment(
     stem: &str,
     pairs: &[AlignedPair],
@@ -363,20 +354,13 @@ pub fn doc_for_alignment(
     tmx_options: &crate::tm::tmx::TmxOptions,
     qa: Option<&QaGlossary>,
 ) -> Result<PageDoc> {
-    let tmx_name = format!("{stem}.tmx");
-    let mut bytes = Vec::new();
-    crate::tm::tmx::write_tmx(&mut bytes, pairs, tmx_options).map_err(|e| {
-        crate::Error::Internal(format!("rendering the TMX for the review page: {e}"))
-    })?;
-    let doc = crate::tm::reader::read_tmx_bytes(Path::new(&tmx_name), &bytes)?;
     PageDoc::from_pairs(
         stem,
-        &tmx_name,
+        &format!("{stem}.tmx"),
         pairs,
         src,
         tgt,
         (tmx_options.src_lang, tmx_options.tgt_lang),
-        &doc,
         qa,
     )
 }
@@ -544,7 +528,16 @@ mod tests {
         assert_eq!(u[0].source_text, "甲。乙。");
         assert_eq!(u[0].row.as_ref().unwrap().id, "1");
         assert_eq!(u[1].row.as_ref().unwrap().id, "2");
-        assert!(u[2].row.is_none(), "a 0-1 bead is not in the TMX");
+        // a 0-1 bead is not in the TMX: its row (as the review CSV has it) has no key
+        let unaligned = u[2].row.as_ref().unwrap();
+        assert_eq!((unaligned.id.as_str(), unaligned.key.as_str()), ("3", ""));
+        // the rows are those of the review CSV run / align write
+        let rows: Vec<RowCells> = crate::tm::csv::review_rows_of(&pairs)
+            .iter()
+            .map(RowCells::from)
+            .collect();
+        let shown: Vec<RowCells> = u.iter().map(|u| u.row.clone().unwrap()).collect();
+        assert_eq!(shown, rows);
         assert!(u[2].flags.contains(&"unaligned".to_string()));
         let paragraphs: Vec<Option<usize>> = u.iter().map(|u| u.paragraph).collect();
         assert_eq!(paragraphs, vec![Some(1), Some(2), Some(2)]);

@@ -326,13 +326,15 @@
   //   the item's texts when it was edited, merged or had sentences moved;
   // - a unit that heads several items (a split): one `split` row per item;
   // - a unit merged into the item of the row just above: `merge` (texts as they were);
-  // - any other (rejected, left one-sided, or its text moved elsewhere): `reject`.
+  // - any other (rejected, left one-sided, or its text moved elsewhere): `reject`;
+  // - a 1-0 / 0-1 bead of the review file run / align write (a row without key, no unit of
+  //   the TMX): its row as it was, status empty (the import skips it).
   // Items with no TMX unit (unaligned sentences paired up) ride along as extra parts of
   // the nearest preceding (else following) split group.
   function reviewRows(k) {
     const doc = docs[k];
     const units = doc.d.units;
-    const inTmx = (o) => !!units[o].row;
+    const inTmx = (o) => !!(units[o].row && units[o].row.key);
     const live = (it) => it.status !== "reject" && it.src.length && it.tgt.length;
     const headed = new Map(), absorbedIn = new Map();
     let lastHead = null;
@@ -368,7 +370,10 @@
     doc.items.forEach((it) => it.origins.forEach((o) => { if (!itemOf.has(o)) itemOf.set(o, it); }));
     let above = null;
     for (let u = 0; u < units.length; u++) {
-      if (!inTmx(u)) continue;
+      if (!inTmx(u)) {
+        if (units[u].row) row(u, units[u].source_text, units[u].target_text, "", "");
+        continue;
+      }
       const U = units[u];
       const group = headed.get(u);
       if (group && group.length === 1) {
@@ -393,14 +398,18 @@
   function protect(t) {
     return /^[=+\-@\t\r]/.test(t.replace(/^'+/, "")) ? "'" + t : t;
   }
-  const cell = (t) => '"' + protect(String(t)).replace(/"/g, '""') + '"';
+  // quoted only when needed, lines ended by LF: byte for byte what tmalign's CSV writer writes
+  const cell = (t) => {
+    const p = protect(String(t));
+    return /[",\r\n]/.test(p) ? '"' + p.replace(/"/g, '""') + '"' : p;
+  };
   const HEADER = ["id", "confidence", "bead", "source_text", "target_text", "source_lines",
     "target_lines", "flags", "status", "comment", "key"];
 
   function csvText(k) {
     const { rows } = reviewRows(k);
     return "\ufeff" + [HEADER.join(",")].concat(rows.map((r) => r.map(cell).join(",")))
-      .join("\r\n") + "\r\n";
+      .join("\n") + "\n";
   }
 
   function saveReview(k) {
