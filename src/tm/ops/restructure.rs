@@ -343,4 +343,116 @@ mod tests {
             .to_string();
         assert!(e.contains("line 3") && e.contains("texts differ"), "{e}");
     }
+
+    /// With ids that are `tuid`s (a TMX of tmalign, numbered by bead: 2 and 5 are 1-0 / 0-1
+    /// beads, 6 is in the sibling `.low.tmx`), merges look past unaligned rows, splits are
+    /// keyed by unit, and the split TMX's numeric `tuid`s still tell its sibling which rows
+    /// are its own.
+    #[test]
+    fn structure_by_tuid_with_unaligned_and_sibling_rows() {
+        use crate::tm::csv::{read_review_csv, review_key, write_review_csv};
+        use crate::tm::ops::review::{
+            apply_review_as, export_rows, tuid_index, tuid_set, ReviewOptions,
+        };
+        use crate::tm::reader::{read_tmx_bytes, LangMap};
+        let tmx = r#"<tmx><header srclang="zh-CN"/><body>
+<tu tuid="1"><tuv xml:lang="zh-CN"><seg>甲。</seg></tuv><tuv xml:lang="ru-RU"><seg>А.</seg></tuv></tu>
+<tu tuid="3"><tuv xml:lang="zh-CN"><seg>乙。</seg></tuv><tuv xml:lang="ru-RU"><seg>Б.</seg></tuv></tu>
+<tu tuid="4"><tuv xml:lang="zh-CN"><seg>丙。丁。</seg></tuv><tuv xml:lang="ru-RU"><seg>В. Г.</seg></tuv></tu>
+<tu tuid="7"><tuv xml:lang="zh-CN"><seg>戊。</seg></tuv><tuv xml:lang="ru-RU"><seg>Д.</seg></tuv></tu>
+</body></tmx>"#;
+        let (tp, cp, map) = (Path::new("t.tmx"), Path::new("r.csv"), LangMap::default());
+        let doc = read_tmx_bytes(tp, tmx.as_bytes()).unwrap();
+        let exported = export_rows(&doc, tp, &map).unwrap();
+        let ids: Vec<usize> = exported.iter().map(|r| r.id).collect();
+        assert_eq!(ids, vec![1, 3, 4, 7]);
+        let unaligned = |id: usize, bead: &str| {
+            let mut r = row(0, id, ReviewStatus::Blank);
+            (r.bead, r.flags) = (bead.into(), "unaligned".into());
+            r
+        };
+        let mut low = row(0, 6, ReviewStatus::Blank);
+        low.key = review_key("6", "s", "t");
+        // 1 ok; [2 unaligned]; 3 merged into 1 past it; 4 split; [5 unaligned]; 6 elsewhere;
+        // 7 kept
+        let mut rows = vec![
+            exported[0].clone(),
+            unaligned(2, "1-0"),
+            exported[1].clone(),
+            exported[2].clone(),
+            exported[2].clone(),
+            unaligned(5, "0-1"),
+            low,
+            exported[3].clone(),
+        ];
+        rows[0].status = ReviewStatus::Ok;
+        rows[2].status = ReviewStatus::Merge;
+        rows[3].status = ReviewStatus::Split;
+        (rows[3].source, rows[3].target) = ("丙。".into(), "В.".into());
+        rows[4].status = ReviewStatus::Split;
+        (rows[4].source, rows[4].target) = ("丁。".into(), "Г.".into());
+        let mut bytes = Vec::new();
+        write_review_csv(&mut bytes, &rows).unwrap();
+        let parsed = read_review_csv(cp, &bytes).unwrap();
+        let options = ReviewOptions {
+            user: "rev".into(),
+            other_ids: [6].into(),
+            ..ReviewOptions::default()
+        };
+        let (_, records, report) = apply_review_as(&doc, tp, &parsed, cp, &map, &options).unwrap();
+        let got: Vec<(&str, &str, &str)> = records
+            .iter()
+            .map(|r| (r.tuid.as_str(), r.source.as_str(), r.target.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("1", "甲。乙。", "А. Б."),
+                ("4", "丙。", "В."),
+                ("4.2", "丁。", "Г."),
+                ("7", "戊。", "Д.")
+            ]
+        );
+        assert_eq!(
+            (
+                report.merged,
+                report.split,
+                report.unaligned,
+                report.elsewhere
+            ),
+            (1, 1, 2, 1)
+        );
+        assert!(records[2]
+            .attributes
+            .iter()
+            .any(|(k, v)| k == "changeid" && v == "rev"));
+        // the rewritten TMX: `4.2` is no number, so its rows go by position, but the sibling
+        // still knows 1, 4 and 7 as this TMX's units
+        let mut out = Vec::new();
+        let tmx_options = crate::tm::tmx::TmxOptions::new(crate::Lang::Zh, crate::Lang::Ru, "t.zh");
+        crate::tm::tmx::write_tmx_records(&mut out, &records, &tmx_options).unwrap();
+        let split = read_tmx_bytes(tp, &out).unwrap();
+        assert!(tuid_index(&split).is_none());
+        assert_eq!(tuid_set(&split), [1, 4, 7].into());
+        // a merge whose row above names a unit of the other TMX is refused
+        let mut bad = vec![exported[1].clone(), rows[6].clone(), exported[2].clone()];
+        bad[2].status = ReviewStatus::Merge;
+        let mut bytes = Vec::new();
+        write_review_csv(&mut bytes, &bad).unwrap();
+        let parsed = read_review_csv(cp, &bytes).unwrap();
+        let e = apply_review_as(&doc, tp, &parsed, cp, &map, &options)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("preceding unit"), "{e}");
+        // merge / split on an unaligned row is refused
+        let mut bad = vec![exported[0].clone(), unaligned(2, "1-0")];
+        bad[1].status = ReviewStatus::Merge;
+        let mut bytes = Vec::new();
+        write_review_csv(&mut bytes, &bad).unwrap();
+        let parsed = read_review_csv(cp, &bytes).unwrap();
+        let e = apply_review_as(&doc, tp, &parsed, cp, &map, &options)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("unaligned row"), "{e}");
+    }
 }

@@ -208,11 +208,11 @@ pub fn sibling_tmx(tmx: &Path) -> Option<std::path::PathBuf> {
     path.is_file().then_some(path)
 }
 
-/// The numeric `tuid`s of `doc` (see [`tuid_index`]), empty when they are not all numbers.
+/// The numeric `tuid`s of `doc` (see [`tuid_index`]). Units whose `tuid` is no number are
+/// left out rather than emptying the set: the parts of a split (`7.2`, see
+/// [`super::restructure`]) must not make the rows of the units of `doc` unknown to its sibling.
 pub fn tuid_set(doc: &TmxDocument) -> std::collections::HashSet<usize> {
-    tuid_index(doc)
-        .map(|index| index.into_keys().collect())
-        .unwrap_or_default()
+    doc.units.iter().filter_map(numeric_tuid).collect()
 }
 
 impl Default for ReviewOptions {
