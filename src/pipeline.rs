@@ -110,6 +110,8 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
                 .file_stem()
                 .map(|s| s.to_string_lossy().eq_ignore_ascii_case("readme"))
                 .unwrap_or(false)
+            // nor is the review page of an earlier run (`<stem>.html`)
+            && !crate::review::is_review_page(&path)
         {
             out.push(path);
         }

@@ -64,6 +64,21 @@ pub fn page_path(dir: &Path, stem: &str) -> std::path::PathBuf {
     dir.join(format!("{stem}.html"))
 }
 
+/// The mark every review page carries in its head (`<meta name="generator">`).
+const PAGE_MARK: &[u8] = b"<meta name=\"generator\" content=\"tmalign review\">";
+
+/// Whether `path` is a review page tmalign wrote (its head carries the mark): `run` on a
+/// folder must not take an earlier run's page for a document.
+pub fn is_review_page(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 512];
+    let Ok(mut f) = std::fs::File::open(path) else {
+        return false;
+    };
+    let n = f.read(&mut head).unwrap_or(0);
+    head[..n].windows(PAGE_MARK.len()).any(|w| w == PAGE_MARK)
+}
+
 /// The cells of a unit's review row that the page writes back unchanged on Save.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RowCells {
@@ -426,17 +441,25 @@ fn sentences(segmenter: &dyn crate::segment::Segmenter, text: &str) -> Vec<Strin
     }
 }
 
-/// Loads the QA glossary for a page: `path`, or the default seed glossary when `None`; no
-/// glossary (and no QA) when there is no default.
+/// Loads the QA glossary for a page: `path`, or the default seed glossary when `None` (the
+/// file `glossary/zh-ru.tsv` when there is one, else the copy built into the binary, as the
+/// aligner does, so that a copied binary still checks terminology).
 pub fn load_glossary(path: Option<&Path>) -> Result<Option<(String, QaGlossary)>> {
-    let path = match path {
-        Some(p) => p.to_path_buf(),
-        None => match crate::glossary::file::default_glossary() {
-            Some(p) => p,
-            None => return Ok(None),
-        },
+    let (path, terms) = match path
+        .map(Path::to_path_buf)
+        .or_else(crate::glossary::file::default_glossary)
+    {
+        Some(p) => {
+            let terms = crate::glossary::file::read_glossary(&p)?;
+            (p, terms)
+        }
+        None => {
+            let p = std::path::PathBuf::from("zh-ru.tsv");
+            let terms =
+                crate::glossary::file::read_glossary_text(&p, crate::tm::seed::BUILTIN_ZH_RU)?;
+            (p, terms)
+        }
     };
-    let terms = crate::glossary::file::read_glossary(&path)?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -574,5 +597,15 @@ mod tests {
         assert_eq!(s.histogram[9], 1);
         assert_eq!(s.histogram[5], 1);
         assert_eq!(s.histogram.iter().sum::<usize>(), 3);
+    }
+
+    #[test]
+    fn the_built_in_glossary_parses_for_qa() {
+        let terms = crate::glossary::file::read_glossary_text(
+            Path::new("zh-ru.tsv"),
+            crate::tm::seed::BUILTIN_ZH_RU,
+        )
+        .unwrap();
+        assert!(terms.len() > 100, "{}", terms.len());
     }
 }
