@@ -13,6 +13,9 @@
 //! | alignment | [`align`] | two sentence lists → beads with confidence ([`align::Alignment`]) |
 //! | output | [`tm`] | beads → TMX 1.4b, review CSV, bead files |
 //!
+//! [`review`] builds the review page (one HTML file: the alignment side by side, reviewed in the
+//! browser and saved as a review CSV that `tmalign tm import-csv` applies).
+//!
 //! [`model`] installs and checks the sentence-encoder model file (`tmalign model fetch`).
 //!
 //! [`pipeline`] chains the stages for the `tmalign run` main job; the binary in `src/main.rs`
@@ -27,6 +30,7 @@ pub mod lang;
 pub mod model;
 pub mod output;
 pub mod pipeline;
+pub mod review;
 pub mod segment;
 pub mod timing;
 pub mod tm;

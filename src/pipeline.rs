@@ -111,6 +111,8 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
                 .file_stem()
                 .map(|s| s.to_string_lossy().eq_ignore_ascii_case("readme"))
                 .unwrap_or(false)
+            // nor is the review page of an earlier run (`<stem>.html`)
+            && !crate::review::is_review_page(&path)
         {
             out.push(path);
         }
@@ -351,6 +353,8 @@ pub struct RunOptions {
     pub project: Option<String>,
     /// Show progress bars on standard error (the CLI sets it when that is a terminal).
     pub progress: bool,
+    /// Write the review page `<stem>.html` of each job ([`crate::review`]).
+    pub review_page: bool,
 }
 
 impl RunOptions {
@@ -373,6 +377,7 @@ impl RunOptions {
             min_confidence: None,
             project: Some("project".into()),
             progress: false,
+            review_page: true,
         }
     }
 }
@@ -759,13 +764,24 @@ pub fn run(options: &RunOptions) -> Result<RunReport> {
     // a failure (or a kill) never leaves a new `.seg` beside an old `.tmx`.
     let _t = crate::timing::stage("outputs");
     let mut set = crate::output::OutputSet::new();
+    let qa = match options.review_page {
+        true => crate::review::load_glossary(None)?,
+        false => None,
+    };
     let date = tm::tmx::creation_date();
     let mut staged: Vec<(Vec<tm::AlignedPair>, TmxOptions)> = Vec::with_capacity(prepared.len());
     for (p, alignment) in prepared.iter().zip(alignments) {
         let alignment = alignment.unwrap_or_default();
         let seed = seeds.get(&(p.src.lang, p.tgt.lang)).cloned().flatten();
         staged.push(stage_outputs(
-            &mut set, p, &alignment, options, &selected, date, seed,
+            &mut set,
+            p,
+            &alignment,
+            options,
+            &selected,
+            date,
+            seed,
+            qa.as_ref(),
         )?);
         report.jobs.push(job_report(p, &alignment));
     }
@@ -863,6 +879,11 @@ fn job_outputs(p: &Prepared, options: &RunOptions) -> Vec<PathBuf> {
     if options.min_confidence.is_some() && options.formats.contains(&OutputFormat::Tmx) {
         paths.push(tm::low_tmx_path(out_dir, &p.stem));
     }
+    paths.extend(
+        options
+            .review_page
+            .then(|| crate::review::page_path(out_dir, &p.stem)),
+    );
     paths
 }
 
@@ -950,6 +971,7 @@ fn file_name(path: &Path) -> String {
 /// Stages `<stem>.<lang>.seg` for both sides (one sentence a line: the line numbers are the
 /// bead indices; with the beads) and the translation-memory outputs in `set`; returns the
 /// job's pairs and TMX options (for the combined TMX).
+#[allow(clippy::too_many_arguments)]
 fn stage_outputs(
     set: &mut crate::output::OutputSet,
     p: &Prepared,
@@ -958,6 +980,7 @@ fn stage_outputs(
     selected: &scorer::Selected,
     date: time::OffsetDateTime,
     seed: Option<String>,
+    qa: Option<&(String, crate::glossary::qa::QaGlossary)>,
 ) -> Result<(Vec<tm::AlignedPair>, TmxOptions)> {
     if options.formats.contains(&OutputFormat::Beads) {
         for side in [&p.src, &p.tgt] {
@@ -982,6 +1005,9 @@ fn stage_outputs(
     tmx_options.target_file = file_name(&p.tgt.path);
     tmx_options.document = p.stem.clone();
     tmx_options.split_below = options.min_confidence;
+    for (id, props) in tm::unit::paragraph_props(&pairs, &src, &tgt) {
+        tmx_options.unit_props.entry(id).or_default().extend(props);
+    }
     // Which scorer ran; none written means lexical (whose output stays as it was).
     if selected.embedder.is_some() {
         tmx_options
@@ -1002,6 +1028,20 @@ fn stage_outputs(
         &pairs,
         &tmx_options,
     )?;
+    if options.review_page {
+        let doc = crate::review::doc_for_alignment(
+            &p.stem,
+            &pairs,
+            (&src, &tgt),
+            &tmx_options,
+            qa.map(|q| &q.1),
+        )?;
+        let page = crate::review::ReviewPage::single(doc, qa.map(|q| q.0.as_str()));
+        set.add(
+            &crate::review::page_path(&options.out_dir, &p.stem),
+            crate::review::render(&page).as_bytes(),
+        )?;
+    }
     Ok((pairs, tmx_options))
 }
 

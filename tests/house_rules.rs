@@ -13,7 +13,7 @@ fn help_starts_with_a_verb_and_explains_bead_once() {
     assert_eq!(help.matches("A bead is").count(), 1, "{help}");
     // every command's line starts with a verb, as the first line does
     let verbs = [
-        "Run", "Print", "Split", "Align", "Score", "Work", "Extract", "Report", "Install",
+        "Run", "Print", "Split", "Align", "Score", "Work", "Extract", "Report", "Install", "Write",
     ];
     let commands = help
         .split("Commands:")

@@ -229,6 +229,7 @@ fn run_takes_the_align_options() {
             "--seed",
             s(&seed),
             "--no-project",
+            "--no-html",
         ],
         &repo(),
     );

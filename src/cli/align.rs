@@ -30,7 +30,8 @@ pub struct Args {
     /// Let a batch manifest name files outside its own folder (absolute paths, `..`).
     #[arg(long, requires = "batch")]
     pub allow_outside: bool,
-    /// Output directory: writes `DIR/<stem>.tmx`, `.csv`, `.beads`.
+    /// Output directory: writes `DIR/<stem>.tmx`, `.csv`, `.beads`, and the review page
+    /// `.html` (with the TMX).
     #[arg(
         short = 'o',
         long = "output",
@@ -51,6 +52,9 @@ pub struct Args {
     /// The `creationid` of the units (default: $TMALIGN_USER, else $USER, else `tmalign`).
     #[arg(long, value_name = "NAME")]
     pub user: Option<String>,
+    /// Do not write the review page `DIR/<stem>.html`.
+    #[arg(long)]
+    pub no_html: bool,
     /// Inputs are already one segment a line (bead indices = line numbers); blank lines mark
     /// paragraphs and are never segments (then the lines go to `<stem>.<lang>.seg`).
     #[arg(long)]
@@ -134,10 +138,13 @@ pub fn run(args: Args) -> Result<()> {
     // indices are their line numbers (presegmented input already is that file).
     let seg_langs = (!args.presegmented && formats.contains(&OutputFormat::Beads))
         .then_some((src_lang, tgt_lang));
+    // the review page reviews the TMX: written with it
+    let html = !args.no_html && formats.contains(&OutputFormat::Tmx);
     check_outputs(
         &args.out_dir,
         &formats,
         seg_langs,
+        html,
         &loaded,
         args.min_confidence.is_some(),
     )?;
@@ -236,6 +243,11 @@ pub fn run(args: Args) -> Result<()> {
     // 4. write
     let date = creation_date();
     let user = args.user.clone().unwrap_or_else(default_user);
+    let qa = if html {
+        tmalign::review::load_glossary(None)?
+    } else {
+        None
+    };
     let bar = progress(interactive, loaded.len(), "writing");
     // every pair's files are staged, then all put in place together
     let mut set = tmalign::output::OutputSet::new();
@@ -265,6 +277,7 @@ pub fn run(args: Args) -> Result<()> {
             .unwrap_or_default();
         tmx.document = pair.job.stem.clone();
         tmx.split_below = args.min_confidence;
+        tmx.unit_props = tmalign::tm::unit::paragraph_props(units, src, tgt);
         // Which scorer ran; none written means lexical (whose output stays as it was).
         if selected.embedder.is_some() {
             tmx.header_props
@@ -294,6 +307,19 @@ pub fn run(args: Args) -> Result<()> {
             units,
             &tmx,
         )?);
+        if html {
+            let path = tmalign::review::page_path(&args.out_dir, &pair.job.stem);
+            let doc = tmalign::review::doc_for_alignment(
+                &pair.job.stem,
+                units,
+                (src, tgt),
+                &tmx,
+                qa.as_ref().map(|q| &q.1),
+            )?;
+            let page = tmalign::review::ReviewPage::single(doc, qa.as_ref().map(|q| q.0.as_str()));
+            set.add(&path, tmalign::review::render(&page).as_bytes())?;
+            written.push(path);
+        }
         bar.inc(1);
         let tus = units.iter().filter(|u| u.is_translation()).count();
         let list: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
@@ -416,6 +442,7 @@ fn check_outputs(
     dir: &Path,
     formats: &[OutputFormat],
     seg_langs: Option<(Lang, Lang)>,
+    html: bool,
     loaded: &[LoadedPair],
     split: bool,
 ) -> Result<()> {
@@ -440,10 +467,12 @@ fn check_outputs(
         if split && formats.contains(&OutputFormat::Tmx) {
             tmalign::output::ensure_not_input(&low_tmx_path(dir, &p.job.stem), &inputs)?;
         }
+        let page = html.then(|| tmalign::review::page_path(dir, &p.job.stem));
         for out in seg_langs
             .map(|l| seg_paths(dir, &p.job.stem, l))
             .into_iter()
             .flatten()
+            .chain(page)
         {
             tmalign::output::ensure_not_input(&out, &inputs)?;
         }

@@ -10,6 +10,7 @@ mod ingest;
 mod model;
 pub(crate) mod out;
 mod qa;
+mod review;
 mod run;
 mod segment;
 mod split;
@@ -54,6 +55,9 @@ enum Command {
     Glossary(glossary::Args),
     /// Report units whose target lacks a glossary term's rendering.
     Qa(qa::Args),
+    /// Write the review page of a TMX (or of every TMX of a folder): one HTML file to check,
+    /// fix and save the alignment in a browser; `tm import-csv` applies the saved review.
+    Review(review::Args),
     /// Install or inspect the sentence-encoder model: fetch (install it), info (what is
     /// installed).
     Model(model::Args),
@@ -117,6 +121,7 @@ pub fn main() -> i32 {
         Command::Tm(a) => tm::run(a),
         Command::Glossary(a) => glossary::run(a),
         Command::Qa(a) => qa::run(a),
+        Command::Review(a) => review::run(a),
         Command::Model(a) => model::run(a),
     };
     match result {

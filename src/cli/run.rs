@@ -63,6 +63,9 @@ pub struct Args {
     /// The `creationid` of the units (default: $TMALIGN_USER, else $USER, else `tmalign`).
     #[arg(long, value_name = "NAME")]
     pub user: Option<String>,
+    /// Do not write the review page `<stem>.html` beside each TMX.
+    #[arg(long)]
+    pub no_html: bool,
     /// Bead scorer: `semantic` adds a multilingual sentence encoder to the lexical evidence
     /// (needs `tmalign model fetch`), `lexical` does without, `auto` is semantic when the
     /// model is installed.
@@ -105,6 +108,7 @@ pub fn run(args: Args) -> tmalign::Result<()> {
     options.min_confidence = args.min_confidence;
     options.project = (!args.no_project).then_some(args.project);
     options.progress = std::io::stderr().is_terminal();
+    options.review_page = !args.no_html;
     let report = pipeline::run(&options)?;
     for seed in &report.seeds {
         crate::cli::out::outln!("seed glossary {seed}")?;

@@ -16,6 +16,11 @@ pub fn read_glossary(path: &Path) -> Result<Vec<SeedTerm>> {
     let bytes = crate::ingest::read_file_of(path, crate::ingest::FileKind::Glossary)?;
     let text =
         String::from_utf8(bytes).map_err(|e| Error::bad_input(path, format!("not UTF-8 ({e})")))?;
+    read_glossary_text(path, &text)
+}
+
+/// [`read_glossary`] of `text` already read (`path` names it and gives the format).
+pub fn read_glossary_text(path: &Path, text: &str) -> Result<Vec<SeedTerm>> {
     let text = text.trim_start_matches('\u{FEFF}');
     let is_csv = path
         .extension()

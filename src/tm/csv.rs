@@ -19,7 +19,8 @@
 //! | `key` | [`review_key`], which ties the row to its unit (empty on a 1-0 / 0-1 row) |
 //!
 //! Unlike the TMX, 1-0 and 0-1 beads are kept (flagged `unaligned`). Read back by
-//! [`read_review_csv`].
+//! [`read_review_csv`]; besides `ok`, `reject` and `fix`, `status` may be the structural `merge` /
+//! `split` of the review page (see [`crate::tm::ops::review`]).
 //!
 //! Spreadsheet safety (the OWASP rule against CSV injection): a cell whose text starts with
 //! `=`, `+`, `-`, `@`, a tab or a carriage return — after any apostrophes — is written with
@@ -309,6 +310,12 @@ pub enum ReviewStatus {
     Reject,
     /// Replace the unit's texts with the row's `source_text` / `target_text`.
     Fix,
+    /// Join the unit to the unit of the row above (the preceding unit of the TMX): see
+    /// [`crate::tm::ops::restructure`].
+    Merge,
+    /// Replace the unit by several: one `split` row per part, consecutive, same `id`; see
+    /// [`crate::tm::ops::restructure`].
+    Split,
 }
 
 impl ReviewStatus {
@@ -319,16 +326,20 @@ impl ReviewStatus {
             ReviewStatus::Ok => "ok",
             ReviewStatus::Reject => "reject",
             ReviewStatus::Fix => "fix",
+            ReviewStatus::Merge => "merge",
+            ReviewStatus::Split => "split",
         }
     }
 
-    /// Parses a cell: empty, `ok`, `reject`, `fix`, case-insensitive.
+    /// Parses a cell: empty, `ok`, `reject`, `fix`, `merge`, `split`, case-insensitive.
     pub fn parse(cell: &str) -> Option<ReviewStatus> {
         match cell.trim().to_ascii_lowercase().as_str() {
             "" => Some(ReviewStatus::Blank),
             "ok" => Some(ReviewStatus::Ok),
             "reject" => Some(ReviewStatus::Reject),
             "fix" => Some(ReviewStatus::Fix),
+            "merge" => Some(ReviewStatus::Merge),
+            "split" => Some(ReviewStatus::Split),
             _ => None,
         }
     }
@@ -339,7 +350,8 @@ impl ReviewStatus {
 pub struct ReviewRow {
     /// 1-based line of the row in the CSV file (0 for rows not read from a file).
     pub line: u64,
-    /// The `id` cell: 1-based position of the unit in the TMX.
+    /// The `id` cell: the unit's `tuid` (its 1-based position in a TMX whose `tuid`s are not
+    /// distinct positive numbers, see [`crate::tm::ops::review::tuid_index`]).
     pub id: usize,
     /// `confidence` (the unit's `x-confidence`, or empty).
     pub confidence: String,
@@ -515,7 +527,7 @@ impl<'a> RowParser<'a> {
             Error::bad_input(
                 path,
                 format!(
-                    "line {line}: status {} is not ok, reject, fix or empty",
+                    "line {line}: status {} is not ok, reject, fix, merge, split or empty",
                     crate::error::quote(cells[8])
                 ),
             )

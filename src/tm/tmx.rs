@@ -6,7 +6,8 @@
 //! translation units and are left out (the review CSV keeps them). Each `<tu>` carries the
 //! properties `x-confidence` (three decimals), `x-bead` (`m-n`) and `x-source-file`, and, when
 //! the options give them, `x-target-file`, the document name as `x-document` and `x-context`
-//! (what memoQ and Trados show as the unit's document or context), and the attributes
+//! (what memoQ and Trados show as the unit's document or context), those the caller adds per
+//! unit ([`TmxOptions::unit_props`]: `x-part`, `x-paragraph`), and the attributes
 //! `creationdate` / `creationid` ([`TmxOptions::creation_id`]).
 //!
 //! Text is cleaned of characters XML 1.0 forbids (C0 controls except tab / LF / CR, U+FFFE,

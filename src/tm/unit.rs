@@ -89,6 +89,38 @@ pub fn human_range(r: &std::ops::Range<usize>) -> String {
     }
 }
 
+/// The `x-paragraph` property of each pair (by [`AlignedPair::id`]): the 1-based paragraph of
+/// its first source segment (of its first target segment for a 0-1 bead), so that a reader of
+/// the TMX (the review page) can group units by paragraph. Empty when the source has one
+/// paragraph only (presegmented input, which has none), where it would say nothing.
+pub fn paragraph_props(
+    pairs: &[AlignedPair],
+    src: &[Segment],
+    tgt: &[Segment],
+) -> std::collections::BTreeMap<usize, Vec<(String, String)>> {
+    let mut out = std::collections::BTreeMap::new();
+    if src
+        .iter()
+        .all(|s| s.paragraph == src.first().map_or(0, |f| f.paragraph))
+    {
+        return out;
+    }
+    for p in pairs {
+        let seg = if p.bead.src.is_empty() {
+            tgt.get(p.bead.tgt.start)
+        } else {
+            src.get(p.bead.src.start)
+        };
+        if let Some(seg) = seg {
+            out.insert(
+                p.id,
+                vec![("x-paragraph".to_string(), (seg.paragraph + 1).to_string())],
+            );
+        }
+    }
+    out
+}
+
 /// Joins the sentences of one bead side: Chinese without a separator, other languages with a
 /// space.
 pub fn join_segments<S: AsRef<str>>(lang: Lang, parts: &[S]) -> String {

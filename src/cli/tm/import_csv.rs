@@ -107,6 +107,12 @@ pub fn run(args: Args) -> Result<()> {
         );
     }
     write_records(&output, &records, &rewrite_options(&doc, &pair))?;
+    // merges and splits (from the review page) are named only when there are some
+    let structural = if report.merged + report.split > 0 {
+        format!(", merged {}, split {}", report.merged, report.split)
+    } else {
+        String::new()
+    };
     let mut extra = String::new();
     for (n, what) in [
         (report.added, "added from unaligned rows"),
@@ -121,7 +127,7 @@ pub fn run(args: Args) -> Result<()> {
         }
     }
     super::print_out(&format!(
-        "ok {}, fixed {}, rejected {}, not reviewed {}, comments kept as notes {}, skipped (missing a side) {}{extra}, written {} → {}\n",
+        "ok {}, fixed {}{structural}, rejected {}, not reviewed {}, comments kept as notes {}, skipped (missing a side) {}{extra}, written {} → {}\n",
         report.ok,
         report.fixed,
         report.rejected,

@@ -4,6 +4,7 @@
 //! unchanged comes out byte for byte the same (given the same creation date).
 
 pub mod merge;
+pub mod restructure;
 pub mod review;
 pub mod stats;
 

@@ -15,13 +15,18 @@
 //! Rows may be deleted (their units stay unchanged) but not invented: the import refuses an id
 //! the TMX does not have (except one of the other TMX of the same alignment,
 //! [`ReviewOptions::other_ids`]: skipped and counted, the CLI warning about skipped
-//! decisions), an id given twice, a row whose `key` (a hash of its unit's `tuid` and original texts) is not that
-//! of the unit its id names (an edited id, even on a `fix` row), and an `ok` / `reject` row
+//! decisions), an id given twice (but on consecutive `split` rows), a row whose `key` (a hash
+//! of its unit's `tuid` and original texts) is not that of the unit its id names (an edited id, even on a `fix` row), and an `ok` / `reject` row
 //! whose texts differ from its unit's beyond whitespace (a file exported from another TMX, or
 //! an edit without `fix`), naming the line. Only `id`, the two texts, `status`, `comment` and
 //! `key` are read: spreadsheets may reformat `confidence` or `bead` (`1-1` becomes a date)
 //! harmlessly.
+//!
+//! The structural statuses `merge` and `split` (written by the review page, `tmalign review`)
+//! are described in [`super::restructure`]. A split gives the TMX `tuid`s such as `7.2`,
+//! which are not numbers: the review files of that TMX then number rows by position.
 
+use super::restructure::{self, Structure};
 use super::{
     language_pair, length_ratio, normalize_text, pair_flags, to_record, unit_texts, LanguagePair,
 };
@@ -33,7 +38,7 @@ use crate::tm::reader::{LangMap, TmxDocument, TmxUnit};
 use crate::tm::tmx::{creation_date, tmx_date, TmxRecord};
 use crate::{Error, Result};
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use time::OffsetDateTime;
 
@@ -162,6 +167,10 @@ pub struct ReviewReport {
     /// Units lacking the source or the target variant: not exported, and not written either
     /// (the writer writes bilingual units only).
     pub skipped: usize,
+    /// Units merged into the unit above (`merge`, see [`super::restructure`]).
+    pub merged: usize,
+    /// Units split into several (`split`).
+    pub split: usize,
     /// Units written.
     pub written: usize,
     /// Rows of 1-0 / 0-1 beads (no unit) left as they were.
@@ -200,11 +209,11 @@ pub fn sibling_tmx(tmx: &Path) -> Option<std::path::PathBuf> {
     path.is_file().then_some(path)
 }
 
-/// The numeric `tuid`s of `doc` (see [`tuid_index`]), empty when they are not all numbers.
+/// The numeric `tuid`s of `doc` (see [`tuid_index`]). Units whose `tuid` is no number are
+/// left out rather than emptying the set: the parts of a split (`7.2`, see
+/// [`super::restructure`]) must not make the rows of the units of `doc` unknown to its sibling.
 pub fn tuid_set(doc: &TmxDocument) -> std::collections::HashSet<usize> {
-    tuid_index(doc)
-        .map(|index| index.into_keys().collect())
-        .unwrap_or_default()
+    doc.units.iter().filter_map(numeric_tuid).collect()
 }
 
 impl Default for ReviewOptions {
@@ -280,17 +289,21 @@ pub fn apply_review_as(
         None => id.checked_sub(1).filter(|&i| i < doc.units.len()),
     };
     let mut decisions: HashMap<usize, &ReviewRow> = HashMap::new();
-    let mut seen: HashMap<usize, u64> = HashMap::new();
+    let mut seen: HashMap<usize, &ReviewRow> = HashMap::new();
     let mut additions: Vec<&ReviewRow> = Vec::new();
     let mut report = ReviewReport::default();
     let tmx_name = tmx_path.display();
     for (k, row) in rows.iter().enumerate() {
         let at = format!("line {} (row {}, id {})", row.line, k + 1, row.id);
-        if let Some(prev) = seen.insert(row.id, row.line) {
-            return Err(Error::bad_input(
-                csv_path,
-                format!("{at}: id {} already given at line {prev}", row.id),
-            ));
+        if let Some(prev) = seen.insert(row.id, row) {
+            // the parts of a split share the id (their order is checked by
+            // `Structure::collect`)
+            if !(prev.status == ReviewStatus::Split && row.status == ReviewStatus::Split) {
+                return Err(Error::bad_input(
+                    csv_path,
+                    format!("{at}: id {} already given at line {}", row.id, prev.line),
+                ));
+            }
         }
         let Some(i) = index_of(row.id) else {
             if tuids.is_some() && is_unaligned_row(row) {
@@ -300,11 +313,22 @@ pub fn apply_review_as(
                             return Err(Error::bad_input(
                                 csv_path,
                                 format!(
-                                    "{at}: status fix on an unaligned row needs both sides                                      filled in (it then becomes a new unit)"
+                                    "{at}: status fix on an unaligned row needs both sides \
+                                     filled in (it then becomes a new unit)"
                                 ),
                             ));
                         }
                         additions.push(row);
+                    }
+                    ReviewStatus::Merge | ReviewStatus::Split => {
+                        return Err(Error::bad_input(
+                            csv_path,
+                            format!(
+                                "{at}: status {} on an unaligned row (a 1-0 / 0-1 bead, no \
+                                 unit); to pair it, fix it with both sides filled in",
+                                row.status.as_str()
+                            ),
+                        ));
                     }
                     _ => report.unaligned += 1,
                 }
@@ -339,7 +363,8 @@ pub fn apply_review_as(
                 ),
             ));
         };
-        decisions.insert(i, row);
+        // the parts of a split share the id (their order is checked by `Structure::collect`)
+        decisions.entry(i).or_insert(row);
         // the row belongs to this unit: checked for every status, `fix` included, whose texts
         // were changed on purpose
         if !row.key.is_empty()
@@ -355,7 +380,7 @@ pub fn apply_review_as(
             ));
         }
         match row.status {
-            ReviewStatus::Blank | ReviewStatus::Ok | ReviewStatus::Reject => {
+            ReviewStatus::Blank | ReviewStatus::Ok | ReviewStatus::Reject | ReviewStatus::Merge => {
                 // Whitespace is compared collapsed: spreadsheets like to turn line ends
                 // into CRLF and to trim cells, which is no edit.
                 if normalize_text(&row.source) != normalize_text(source)
@@ -371,18 +396,33 @@ pub fn apply_review_as(
                     ));
                 }
             }
-            ReviewStatus::Fix => {
+            ReviewStatus::Fix | ReviewStatus::Split => {
                 if row.source.trim().is_empty() || row.target.trim().is_empty() {
                     return Err(Error::bad_input(
                         csv_path,
-                        format!("{at}: status fix leaves a side empty; use reject to drop a unit"),
+                        format!(
+                            "{at}: status {} leaves a side empty; use reject to drop a unit",
+                            row.status.as_str()
+                        ),
                     ));
                 }
             }
         }
     }
     let date = tmx_date(options.date);
-    let mut records = Vec::new();
+    // the unit (index) a row names; none for a row of a 1-0 / 0-1 bead or of another TMX
+    let unit_of = |row: &ReviewRow| {
+        index_of(row.id).filter(|&i| unit_texts(&doc.units[i], &pair, map).is_some())
+    };
+    let exported: Vec<usize> = (doc.units.iter().enumerate())
+        .filter(|(_, u)| unit_texts(u, &pair, map).is_some())
+        .map(|(i, _)| i)
+        .collect();
+    let structure = Structure::collect(rows, &exported, &unit_of, csv_path)?;
+    let mut taken: HashSet<String> = doc.units.iter().filter_map(|u| u.id.clone()).collect();
+    let mut records: Vec<TmxRecord> = Vec::new();
+    // whether the last record has its final texts (fix, split), which a merge must not extend
+    let mut head_final = false;
     // Control characters in fix texts and comments follow the rule of every output
     // (`ingest::normalize::is_dropped_control`): left out, and reported.
     let (mut controls, mut first_control) = (0usize, None::<u64>);
@@ -393,8 +433,14 @@ pub fn apply_review_as(
         };
         let decision = decisions.get(&i).copied();
         match decision.map(|r| (r.status, r)) {
-            None | Some((ReviewStatus::Blank, _)) => report.not_reviewed += 1,
-            Some((ReviewStatus::Ok, _)) => report.ok += 1,
+            None | Some((ReviewStatus::Blank, _)) => {
+                report.not_reviewed += 1;
+                head_final = false;
+            }
+            Some((ReviewStatus::Ok, _)) => {
+                report.ok += 1;
+                head_final = false;
+            }
             Some((ReviewStatus::Reject, _)) => {
                 report.rejected += 1;
                 continue;
@@ -412,6 +458,42 @@ pub fn apply_review_as(
                         first_control.get_or_insert(row.line);
                     }
                 }
+                head_final = true;
+            }
+            Some((ReviewStatus::Merge, row)) => {
+                report.merged += 1;
+                // `Structure::collect` made sure the record above is the preceding unit's
+                if let Some(head) = records.last_mut() {
+                    if !head_final {
+                        set_attribute(head, "changedate", date.clone());
+                        set_attribute(head, "changeid", options.user.clone());
+                    }
+                    restructure::absorb(head, head_final, &record, &pair);
+                    if !row.comment.trim().is_empty() {
+                        let mut comment = row.comment.trim().to_string();
+                        let n = drop_controls(&mut comment);
+                        if n > 0 {
+                            controls += n;
+                            first_control.get_or_insert(row.line);
+                        }
+                        head.notes.push(comment);
+                        report.comments += 1;
+                    }
+                }
+                continue;
+            }
+            Some((ReviewStatus::Split, _)) => {
+                report.split += 1;
+                let parts = structure.parts(i).unwrap_or_default();
+                report.comments += parts
+                    .iter()
+                    .filter(|p| !p.comment.trim().is_empty())
+                    .count();
+                set_attribute(&mut record, "changedate", date.clone());
+                set_attribute(&mut record, "changeid", options.user.clone());
+                records.extend(restructure::split_records(record, parts, &mut taken));
+                head_final = true;
+                continue;
             }
         }
         // the reviewer's comment stays with the unit
