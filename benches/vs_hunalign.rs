@@ -188,7 +188,13 @@ fn bench(c: &mut Criterion) {
         let theirs = hunalign.as_ref().and_then(|h| {
             median3(|| {
                 let mut c = Command::new(h);
-                c.arg("-realign").arg(&empty_dic).arg(&a).arg(&b);
+                // -realign writes a `translate.txt` into its working directory: keep it in
+                // the pair's scratch folder, not in the repository
+                c.arg("-realign")
+                    .arg(&empty_dic)
+                    .arg(&a)
+                    .arg(&b)
+                    .current_dir(&dir);
                 c
             })
         });
