@@ -548,8 +548,9 @@ fn pair_by_content(lone: Vec<Lone>, src_lang: Lang) -> (Vec<(Lone, Lone, f64)>, 
     (out, slots.into_iter().flatten().collect())
 }
 
-/// A progress bar on standard error when `visible`, else a hidden one.
-fn progress_bar(visible: bool, len: usize, what: &'static str) -> indicatif::ProgressBar {
+/// A progress bar on standard error when `visible`, else a hidden one: a spinner when `len`
+/// is 0.
+pub fn progress_bar(visible: bool, len: usize, what: &'static str) -> indicatif::ProgressBar {
     use indicatif::{ProgressBar, ProgressStyle};
     if !visible {
         return ProgressBar::hidden();

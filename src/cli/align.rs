@@ -1,6 +1,6 @@
 //! `tmalign align`: aligns one document pair, or a batch, and writes TMX / CSV / bead files.
 
-use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+use indicatif::MultiProgress;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use tmalign::align::scorer::{self, ScorerMode};
@@ -125,7 +125,7 @@ pub fn run(args: Args) -> Result<()> {
         tgt_lang: args.tgt_lang,
         ..Default::default()
     });
-    let bar = progress(interactive, jobs.len(), "reading");
+    let bar = tmalign::pipeline::progress_bar(interactive, jobs.len(), "reading");
     let mut loaded: Vec<LoadedPair> = Vec::with_capacity(jobs.len());
     for job in &jobs {
         loaded.push(loader.load_pair(job)?);
@@ -180,7 +180,7 @@ pub fn run(args: Args) -> Result<()> {
     }
     // The spinner and the embedding bar share the terminal.
     let bars = MultiProgress::new();
-    let spinner = bars.add(progress(interactive, 0, "aligning"));
+    let spinner = bars.add(tmalign::pipeline::progress_bar(interactive, 0, "aligning"));
     // the segments move into the aligner's input; `loaded` keeps the rest of each pair
     let docs: Vec<_> = loaded
         .iter_mut()
@@ -248,7 +248,7 @@ pub fn run(args: Args) -> Result<()> {
     } else {
         None
     };
-    let bar = progress(interactive, loaded.len(), "writing");
+    let bar = tmalign::pipeline::progress_bar(interactive, loaded.len(), "writing");
     // every pair's files are staged, then all put in place together
     let mut set = tmalign::output::OutputSet::new();
     let mut lines = Vec::with_capacity(loaded.len());
@@ -478,21 +478,4 @@ fn check_outputs(
         }
     }
     Ok(())
-}
-
-/// A progress bar on stderr, or a hidden one when stderr is not a terminal.
-fn progress(visible: bool, len: usize, what: &'static str) -> ProgressBar {
-    if !visible {
-        return ProgressBar::hidden();
-    }
-    if len == 0 {
-        let s = ProgressBar::new_spinner().with_message(what);
-        s.enable_steady_tick(std::time::Duration::from_millis(120));
-        return s;
-    }
-    let style = ProgressStyle::with_template("{msg:>9} [{bar:30}] {pos}/{len}")
-        .unwrap_or_else(|_| ProgressStyle::default_bar());
-    ProgressBar::new(len as u64)
-        .with_style(style)
-        .with_message(what)
 }

@@ -174,23 +174,9 @@ impl<'o> Collector<'o> {
         let (pair, first_path) = self
             .first
             .get_or_insert_with(|| (p.clone(), path.to_path_buf()));
-        // the reverse direction is the same memory read the other way round: flipped
-        let flipped = p.src == pair.tgt && p.tgt == pair.src;
+        let flipped = direction(&p, path, pair, first_path)?;
         if flipped {
             self.report.flipped.push(path.display().to_string());
-        }
-        if !p.same_languages(pair) && !flipped {
-            return Err(Error::bad_input(
-                path,
-                format!(
-                    "language pair {}→{} differs from {}→{} of {}",
-                    p.src,
-                    p.tgt,
-                    pair.src,
-                    pair.tgt,
-                    first_path.display()
-                ),
-            ));
         }
         for unit in &doc.units {
             self.report.read += 1;
@@ -370,6 +356,34 @@ fn turn_round(record: &mut TmxRecord) {
     }
 }
 
+/// Whether the memory `path` (pair `p`) runs in the opposite direction of the first input's
+/// `pair` (the same memory read the other way round: it is turned round); an error when its
+/// languages are others.
+fn direction(
+    p: &LanguagePair,
+    path: &Path,
+    pair: &LanguagePair,
+    first_path: &Path,
+) -> Result<bool> {
+    if p.src == pair.tgt && p.tgt == pair.src {
+        return Ok(true);
+    }
+    if !p.same_languages(pair) {
+        return Err(Error::bad_input(
+            path,
+            format!(
+                "language pair {}→{} differs from {}→{} of {}",
+                p.src,
+                p.tgt,
+                pair.src,
+                pair.tgt,
+                first_path.display()
+            ),
+        ));
+    }
+    Ok(false)
+}
+
 /// Calls `each` on every unit of `paths` (already checked) that has both sides, as a record
 /// with its unit, in input order; the records of the inputs in `flipped` are turned round.
 fn for_each_record(
@@ -414,27 +428,12 @@ pub fn merge_to_file(
     let mut flipped = Vec::with_capacity(paths.len());
     for path in paths {
         let p = super::stats::first_pass(path, map)?.pair;
-        let turned = first
-            .as_ref()
-            .is_some_and(|(pair, _)| p.src == pair.tgt && p.tgt == pair.src);
-        flipped.push(turned);
         match &first {
-            None => first = Some((p, path)),
-            Some(_) if turned => {}
-            Some((pair, first_path)) if !p.same_languages(pair) => {
-                return Err(Error::bad_input(
-                    path,
-                    format!(
-                        "language pair {}→{} differs from {}→{} of {}",
-                        p.src,
-                        p.tgt,
-                        pair.src,
-                        pair.tgt,
-                        first_path.display()
-                    ),
-                ))
+            None => {
+                flipped.push(false);
+                first = Some((p, path));
             }
-            Some(_) => {}
+            Some((pair, first_path)) => flipped.push(direction(&p, path, pair, first_path)?),
         }
     }
     let Some((pair, _)) = first else {
