@@ -493,6 +493,7 @@ pub fn extract(pairs: &[BiPair], opts: &ExtractOptions) -> Vec<GlossEntry> {
             } else {
                 format!("seed; {}", s.note)
             },
+            ..Default::default()
         });
     }
 
@@ -598,6 +599,7 @@ pub fn extract(pairs: &[BiPair], opts: &ExtractOptions) -> Vec<GlossEntry> {
                 (false, true) => "name".into(),
                 _ => String::new(),
             },
+            ..Default::default()
         });
     }
     out.sort_by(|a, b| {
@@ -929,6 +931,7 @@ mod tests {
             zh: "两国元首".into(),
             ru: "главы двух государств".into(),
             note: "formula".into(),
+            domain: String::new(),
         }];
         let with = extract(
             &rows,

@@ -99,6 +99,7 @@ fn read_tsv(path: &Path, text: &str) -> Result<Vec<SeedTerm>> {
             zh: zh.to_owned(),
             ru: ru.to_owned(),
             note: ni.map(get).unwrap_or("").to_owned(),
+            domain: String::new(),
         });
     }
     Ok(out)
@@ -156,6 +157,7 @@ fn read_csv(path: &Path, text: &str) -> Result<Vec<SeedTerm>> {
             zh: zh.to_owned(),
             ru: ru.to_owned(),
             note: ni.map(cell).unwrap_or("").to_owned(),
+            domain: String::new(),
         });
     }
     Ok(out)
@@ -216,6 +218,7 @@ mod tests {
             example: "@1".into(),
             seed: false,
             note: "'note".into(),
+            ..Default::default()
         }];
         for delimiter in [Delimiter::Comma, Delimiter::Semicolon, Delimiter::Tab] {
             let mut buf = Vec::new();

@@ -45,8 +45,8 @@ pub struct BiPair {
     pub ru: String,
 }
 
-/// One glossary entry.
-#[derive(Debug, Clone, PartialEq)]
+/// One glossary entry: one concept, its preferred pair of terms and their variants.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GlossEntry {
     /// Chinese term.
     pub zh: String,
@@ -63,10 +63,81 @@ pub struct GlossEntry {
     /// A note (the seed's note, `name` for transliterated names, `variant` for a second
     /// rendering).
     pub note: String,
+    /// Part of speech of the preferred terms.
+    pub pos: PartOfSpeech,
+    /// Other terms naming the same concept (abbreviations, short forms, variants), in either
+    /// language; the preferred pair is `zh`/`ru` (full form).
+    pub variants: Vec<TermVariant>,
+    /// One real sentence pair in which the preferred terms occur (empty when unknown).
+    pub context: ContextPair,
+    /// Domain or scope note (seed entries bound to a domain, e.g. `finance`); empty when the
+    /// entry is general.
+    pub domain: String,
+}
+
+/// Part of speech of a term, as termbases record it (TBX `partOfSpeech`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PartOfSpeech {
+    /// Common noun or noun phrase.
+    #[default]
+    Noun,
+    /// Proper noun (person, place, organisation) — capitalisation is kept.
+    ProperNoun,
+    /// Verb or verb phrase.
+    Verb,
+    /// Adjective.
+    Adjective,
+    /// Anything else.
+    Other,
+}
+
+/// Which form of a concept a term is (TBX `termType`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TermType {
+    /// The full form.
+    #[default]
+    FullForm,
+    /// An abbreviation or acronym (`Минюст`, `外交部`→`МИД`).
+    Abbreviation,
+    /// A short form (`峰会` for `二十国集团峰会`).
+    ShortForm,
+    /// Another rendering of the same concept.
+    Variant,
+}
+
+/// Which side of the pair a variant belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// The Chinese side.
+    Zh,
+    /// The Russian (or other target language) side.
+    Ru,
+}
+
+/// A further term of a concept entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TermVariant {
+    /// Language side of the term.
+    pub side: Side,
+    /// The term as written (dictionary form).
+    pub term: String,
+    /// Its type.
+    pub term_type: TermType,
+    /// Number of units in which it occurs.
+    pub freq: usize,
+}
+
+/// A source and target sentence in which a term pair occurs.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ContextPair {
+    /// The Chinese sentence.
+    pub zh: String,
+    /// The Russian sentence.
+    pub ru: String,
 }
 
 /// A curated term pair.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SeedTerm {
     /// Chinese term.
     pub zh: String,
@@ -74,6 +145,8 @@ pub struct SeedTerm {
     pub ru: String,
     /// Note (may be empty).
     pub note: String,
+    /// Domain or scope the entry is bound to (empty: general).
+    pub domain: String,
 }
 
 /// Extraction settings.

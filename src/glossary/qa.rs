@@ -199,6 +199,7 @@ mod tests {
             zh: zh.into(),
             ru: ru.into(),
             note: String::new(),
+            domain: String::new(),
         }
     }
 

@@ -237,6 +237,7 @@ mod tests {
             example: "a<1>".into(),
             seed: false,
             note: String::new(),
+            ..Default::default()
         }]
     }
 

@@ -507,6 +507,7 @@ mod tests {
             zh: "猫".into(),
             ru: "кошка".into(),
             note: String::new(),
+            domain: String::new(),
         }]);
         let doc = read_tmx_bytes(Path::new("t.tmx"), TMX.as_bytes()).unwrap();
         let page = PageDoc::from_tmx("t", &doc, Path::new("t.tmx"), &LangMap::default(), Some(&g))
