@@ -13,7 +13,8 @@
 //! (skipping, once `top` matches are in hand, those whose cheap multiset bound cannot beat
 //! them), and returns the best `top` at or above `min`. On a synthetic 1,000,000-TU zh→ru
 //! memory (`benches/lookup.rs`) a lookup takes ≈ 4–6 ms median, 9–12 ms p95 after the index is
-//! loaded; the index is ≈ 405 MiB on disk, 325 MiB of it the texts.
+//! loaded; the index is ≈ 405 MiB on disk, 325 MiB of it the texts, which stay on disk: only
+//! the records of the units a lookup scores are read.
 //!
 //! ```
 //! use tmalign::tm::lookup::{lookup, Index, LookupOptions};
@@ -35,7 +36,7 @@ pub mod store;
 pub mod units;
 
 pub use diff::{diff as diff_spans, render_ansi, render_markers, Span, SpanKind};
-pub use index::{context_hash, EntryRef, Index, Stamp};
+pub use index::{context_hash, Builder, Index, Stamp, Store, StoredEntry};
 pub use score::{score, score_profiles, Profile};
 pub use store::{index_path, open, IndexOrigin, OpenOptions, Opened};
 
@@ -126,7 +127,7 @@ pub fn lookup(index: &Index, query: &str, options: &LookupOptions) -> Vec<Match>
     for u in index.candidates(&q_units, options.min, want) {
         let u = u as usize;
         let Some(entry) = index.get(u) else { continue };
-        let c_profile = Profile::new(entry.source);
+        let c_profile = Profile::new(&entry.source);
         let bound = match score::bag_bound(&q_profile, &q_sorted, &c_profile) {
             100 => 101, // an exact match may still be in context
             b => b,
@@ -154,18 +155,19 @@ pub fn lookup(index: &Index, query: &str, options: &LookupOptions) -> Vec<Match>
         .into_iter()
         .filter_map(|(score, unit)| {
             let e = index.get(unit)?;
+            let diff = if options.diff {
+                diff::diff(&e.source, query)
+            } else {
+                Vec::new()
+            };
             Some(Match {
                 score,
                 unit,
-                id: e.id.map(str::to_string),
+                id: e.id,
                 line: e.line,
-                source: e.source.to_string(),
-                target: e.target.to_string(),
-                diff: if options.diff {
-                    diff::diff(e.source, query)
-                } else {
-                    Vec::new()
-                },
+                source: e.source,
+                target: e.target,
+                diff,
             })
         })
         .collect()

@@ -5,16 +5,22 @@
 //! same content hash (the stamp is then refreshed) — and rebuilds it otherwise: no index yet,
 //! TMX edited, index damaged or truncated, built for another language pair, or a new format
 //! version. A rebuilt index is saved atomically beside the TMX; when that folder is not
-//! writable the index is used from memory and the result carries a note saying so.
+//! writable the index is used without being saved and the result carries a note saying so.
+//!
+//! Nothing here holds the TMX or every unit's text: the TMX is streamed (its content hash
+//! taken on the way), each unit's record goes to an unnamed temporary file as it is read
+//! ([`Builder`]), and a loaded index reads its records from the `.idx` file when a lookup
+//! needs them. Memory is the postings and 14 bytes a unit.
 
 use super::format::{
-    content_hash, read_header, read_index, stamp_bytes, write_index, STAMP_OFFSET,
+    read_header, read_index_file, stamp_bytes, write_index, ContentHasher, HashingReader,
+    STAMP_OFFSET,
 };
-use super::index::{Index, Stamp};
+use super::index::{Builder, Index, Stamp};
 use super::Entry;
 use crate::tm::reader::{LangMap, TmxReader, TmxUnit};
 use crate::{output, Error, Lang, Result};
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
@@ -120,29 +126,23 @@ fn changed_after(_: &Path, _: &Path) -> bool {
 pub fn open(tmx: &Path, options: &OpenOptions) -> Result<Opened> {
     let stamp = file_stamp(tmx)?;
     let idx_path = index_path(tmx);
-    let mut tmx_bytes: Option<Vec<u8>> = None;
     let reason = if options.rebuild {
         "rebuild asked for".to_string()
     } else {
-        match std::fs::read(&idx_path) {
+        match std::fs::File::open(&idx_path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => "no index yet".to_string(),
             Err(e) => format!("index unreadable ({e})"),
-            Ok(buf) => match try_saved(tmx, &idx_path, buf, stamp, options, &mut tmx_bytes)? {
+            Ok(file) => match try_saved(tmx, &idx_path, file, stamp, options)? {
                 Ok(opened) => return Ok(opened),
                 Err(reason) => reason,
             },
         }
     };
-    let bytes = match tmx_bytes {
-        Some(b) => b,
-        None => crate::ingest::read_file_of(tmx, crate::ingest::FileKind::Tmx)?,
-    };
-    let (entries, src, tgt) = read_entries(tmx, &bytes, options)?;
-    let mut index = Index::build(&entries, src.code(), tgt.map(Lang::code).unwrap_or(""));
+    let (mut index, hash, size) = build(tmx, &idx_path, options)?;
     index.map_sig = map_signature(&options.lang_map);
     index.stamp = Stamp {
-        hash: content_hash(&bytes),
-        size: bytes.len() as u64,
+        hash,
+        size,
         ..stamp
     };
     let note = if options.no_save {
@@ -150,7 +150,7 @@ pub fn open(tmx: &Path, options: &OpenOptions) -> Result<Opened> {
     } else {
         save(&idx_path, tmx, |w| write_index(&index, w))
             .err()
-            .map(|e| format!("index kept in memory only: could not save it ({e})"))
+            .map(|e| format!("index not saved: could not write it ({e})"))
     };
     Ok(Opened {
         index,
@@ -158,6 +158,53 @@ pub fn open(tmx: &Path, options: &OpenOptions) -> Result<Opened> {
         index_path: idx_path,
         note,
     })
+}
+
+/// An unnamed temporary file for the records of an index being built: beside the index if
+/// that folder takes it, else in the temporary folder. Gone when closed, even after a kill.
+fn spill_file(idx_path: &Path) -> Result<std::fs::File> {
+    let dir = idx_path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    tempfile::tempfile_in(dir)
+        .or_else(|_| tempfile::tempfile())
+        .map_err(|e| Error::io(std::env::temp_dir(), e))
+}
+
+/// Builds the index of the TMX, streaming it: returns the index, the TMX's content hash and
+/// its size as read.
+fn build(tmx: &Path, idx_path: &Path, options: &OpenOptions) -> Result<(Index, u64, u64)> {
+    let file = std::fs::File::open(tmx).map_err(|e| Error::io(tmx, e))?;
+    let mut input = std::io::BufReader::with_capacity(1 << 16, HashingReader::new(file));
+    let mut builder = Builder::spilling_to(spill_file(idx_path)?);
+    let spill_err = |e: std::io::Error| Error::io(std::env::temp_dir(), e);
+    let (src, tgt) = for_each_entry(tmx, &mut input, options, |e| {
+        builder.push(e).map_err(spill_err)
+    })?;
+    // the bytes after the end of the document count for the stamp too
+    std::io::copy(&mut input, &mut std::io::sink()).map_err(|e| Error::io(tmx, e))?;
+    let (hash, size) = input.get_ref().hash();
+    let index = builder
+        .finish(src.code(), tgt.map(Lang::code).unwrap_or(""))
+        .map_err(spill_err)?;
+    Ok((index, hash, size))
+}
+
+/// Content hash and size of a file, read in chunks.
+fn hash_file(path: &Path) -> Result<(u64, u64)> {
+    let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut h = ContentHasher::default();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => h.update(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(Error::io(path, e)),
+        }
+    }
+    Ok((h.finish(), h.len()))
 }
 
 /// The permission bits of `meta`, never setuid, setgid or sticky.
@@ -187,16 +234,19 @@ where
 }
 
 /// Checks a saved index against the TMX: `Ok(Ok(opened))` to use it, `Ok(Err(reason))` to
-/// rebuild. Reads the TMX (into `tmx_bytes`) only when its stamp changed.
+/// rebuild. Reads the TMX (streaming, for its hash) only when its stamp changed.
 fn try_saved(
     tmx: &Path,
     idx_path: &Path,
-    mut buf: Vec<u8>,
+    mut file: std::fs::File,
     stamp: Stamp,
     options: &OpenOptions,
-    tmx_bytes: &mut Option<Vec<u8>>,
 ) -> Result<std::result::Result<Opened, String>> {
-    let header = match read_header(&buf) {
+    let mut head = Vec::new();
+    if let Err(e) = (&mut file).take(2048).read_to_end(&mut head) {
+        return Ok(Err(format!("index unreadable ({e})")));
+    }
+    let header = match read_header(&head) {
         Ok(h) => h,
         Err(e) => return Ok(Err(e)),
     };
@@ -231,29 +281,49 @@ fn try_saved(
     let mut origin = IndexOrigin::Loaded;
     let mut note = None;
     if !same_stamp {
-        let bytes = crate::ingest::read_file_of(tmx, crate::ingest::FileKind::Tmx)?;
-        let hash = content_hash(&bytes);
-        let unchanged = bytes.len() as u64 == header.stamp.size && hash == header.stamp.hash;
-        *tmx_bytes = Some(bytes);
-        if !unchanged {
+        let (hash, size) = hash_file(tmx)?;
+        if size != header.stamp.size || hash != header.stamp.hash {
             return Ok(Err("the TMX changed since the index was built".into()));
         }
         let fresh = Stamp { hash, ..stamp };
-        buf[STAMP_OFFSET..STAMP_OFFSET + 28].copy_from_slice(&stamp_bytes(&fresh));
         origin = IndexOrigin::Restamped;
         if !options.no_save {
-            note = save(idx_path, tmx, |w| w.write_all(&buf))
-                .err()
-                .map(|e| format!("could not refresh the index stamp ({e})"));
+            note = save(idx_path, tmx, |w| {
+                // the index as it is, with the new stamp (not part of the checksum)
+                let mut src = std::fs::File::open(idx_path)?;
+                let mut start = [0u8; STAMP_OFFSET];
+                src.read_exact(&mut start)?;
+                w.write_all(&start)?;
+                w.write_all(&stamp_bytes(&fresh))?;
+                std::io::copy(&mut (&mut src).take(28), &mut std::io::sink())?;
+                std::io::copy(&mut src, w)?;
+                Ok(())
+            })
+            .err()
+            .map(|e| format!("could not refresh the index stamp ({e})"));
+            if note.is_none() {
+                match std::fs::File::open(idx_path) {
+                    Ok(f) => file = f,
+                    Err(e) => return Ok(Err(format!("index unreadable ({e})"))),
+                }
+            }
         }
     }
-    match read_index(buf) {
-        Ok(index) => Ok(Ok(Opened {
-            index,
-            origin,
-            index_path: idx_path.to_path_buf(),
-            note,
-        })),
+    match read_index_file(file) {
+        Ok(mut index) => {
+            if origin == IndexOrigin::Restamped {
+                index.stamp = Stamp {
+                    hash: header.stamp.hash,
+                    ..stamp
+                };
+            }
+            Ok(Ok(Opened {
+                index,
+                origin,
+                index_path: idx_path.to_path_buf(),
+                note,
+            }))
+        }
         Err(e) => Ok(Err(e)),
     }
 }
@@ -262,14 +332,15 @@ fn try_saved(
 /// (and `x-context-pre`), OmegaT's `prev`.
 const CONTEXT_PROPS: [&str; 3] = ["x-context-prev", "x-context-pre", "prev"];
 
-/// Reads the TUs of a TMX (its bytes, `path` for messages) as entries, with the resolved
-/// source language and the target language if one was asked for.
-pub fn read_entries(
+/// Streams the TUs of a TMX (`path` for messages) as entries to `f`, in order; returns the
+/// resolved source language and the target language if one was asked for.
+pub fn for_each_entry<R: std::io::BufRead>(
     path: &Path,
-    bytes: &[u8],
+    input: R,
     options: &OpenOptions,
-) -> Result<(Vec<Entry>, Lang, Option<Lang>)> {
-    let reader = TmxReader::new(path, bytes)?;
+    mut f: impl FnMut(Entry) -> Result<()>,
+) -> Result<(Lang, Option<Lang>)> {
+    let reader = TmxReader::new(path, input)?;
     let map = &options.lang_map;
     let header_src = reader
         .header()
@@ -277,7 +348,6 @@ pub fn read_entries(
         .as_deref()
         .and_then(|t| map.resolve(t));
     let mut src = options.src_lang.or(header_src);
-    let mut entries = Vec::new();
     let mut prev_source: Option<String> = None;
     for unit in reader {
         let unit = unit?;
@@ -295,12 +365,26 @@ pub fn read_entries(
             continue;
         };
         prev_source = Some(entry.source.clone());
-        entries.push(entry);
+        f(entry)?;
     }
     let src = src.ok_or_else(|| {
         Error::bad_input(path, "no translation unit in a known language (zh, ru, en)")
     })?;
-    Ok((entries, src, options.tgt_lang))
+    Ok((src, options.tgt_lang))
+}
+
+/// Reads every TU of a TMX held in memory as entries (see [`for_each_entry`]).
+pub fn read_entries(
+    path: &Path,
+    bytes: &[u8],
+    options: &OpenOptions,
+) -> Result<(Vec<Entry>, Lang, Option<Lang>)> {
+    let mut entries = Vec::new();
+    let (src, tgt) = for_each_entry(path, bytes, options, |e| {
+        entries.push(e);
+        Ok(())
+    })?;
+    Ok((entries, src, tgt))
 }
 
 /// The entry of one TU: its `src` variant, and the `tgt` variant (or the first variant in
