@@ -34,8 +34,9 @@
 //! 3. the temporary files are renamed into place, the directories flushed;
 //! 4. the journals are removed.
 //!
-//! A later tmalign process that writes into such a directory (or reads an input from it)
-//! first finishes the journals of writers that are gone ([`recover_dir`]): every temporary file
+//! A later tmalign process that writes into such a directory, or reads any file from it
+//! ([`before_reading`], [`protect_inputs`]; `tmalign recover DIR` does only this), first
+//! finishes the journals of writers that are gone ([`recover_dir`]): every temporary file
 //! still there is renamed into place, then the journal is removed. Recovery rolls *forward*
 //! because, once the journal exists, every file of the new set is complete and on disk, and
 //! finishing takes renames only, each atomic and safe to repeat (a temporary file that is gone
@@ -71,6 +72,21 @@ const STALE_AGE: std::time::Duration = std::time::Duration::from_secs(24 * 3600)
 static PROTECTED: Mutex<Vec<(PathBuf, FileId)>> = Mutex::new(Vec::new());
 /// Directories already cleaned of stale temporary files.
 static CLEANED: Mutex<Option<HashSet<PathBuf>>> = Mutex::new(None);
+/// Interrupted commits that this process found and could not finish: no file they name is
+/// read (see [`before_reading`]).
+static UNFINISHED: Mutex<Vec<Unfinished>> = Mutex::new(Vec::new());
+
+/// A complete journal of a writer that is gone, left in place because rolling it forward
+/// failed.
+#[derive(Debug, Clone)]
+struct Unfinished {
+    /// The journal copy found.
+    journal: PathBuf,
+    /// The paths of its set, as [`same_place`] compares them.
+    targets: Vec<PathBuf>,
+    /// Why it could not be finished.
+    why: String,
+}
 
 /// Writes `contents` to `path` atomically (see the module documentation), creating the parent
 /// directories first.
@@ -707,6 +723,9 @@ fn resolve_future(path: &Path) -> PathBuf {
 /// process is checked against them again just before it is put in place.
 pub fn ensure_not_input(output: &Path, inputs: &[PathBuf]) -> Result<()> {
     protect_inputs(inputs);
+    for input in inputs {
+        check_unfinished(input)?;
+    }
     let ids: Vec<FileId> = inputs.iter().filter_map(|p| file_id(p)).collect();
     let candidates = [file_id(output), file_id(&resolve_future(output))];
     if candidates.iter().flatten().any(|id| ids.contains(id)) {
@@ -762,7 +781,8 @@ fn check_protected(output: &Path, target: &Path) -> Result<()> {
 }
 
 /// Finishes the interrupted commits in `dir` ([`recover_dir`]), then removes our stale
-/// temporary files from it; once per directory and process.
+/// temporary files from it; once per directory and process. A journal that cannot be
+/// finished (a read-only folder…) is remembered, so that no file of its set is read.
 fn clean_stale_once(dir: &Path) {
     let key = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
     {
@@ -771,8 +791,103 @@ fn clean_stale_once(dir: &Path) {
             return;
         }
     }
-    let _ = recover_dir(&key);
+    let why = match recover_dir(&key) {
+        Ok(_) => None,
+        Err(e) => Some(e.to_string()),
+    };
     let _ = remove_stale_temporaries(&key);
+    let left: Vec<Unfinished> = journals_in(&key)
+        .into_iter()
+        .filter(|(path, meta, _)| {
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            writer_gone(name, meta)
+        })
+        .filter_map(|(path, _, journal)| {
+            Some(Unfinished {
+                journal: path,
+                targets: journal?.moves.iter().map(|(_, t)| same_place(t)).collect(),
+                why: why.clone().unwrap_or_else(|| "unknown reason".into()),
+            })
+        })
+        .collect();
+    if !left.is_empty() {
+        UNFINISHED
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(left);
+    }
+}
+
+/// `path` in a form that two spellings of the same place share: its folder resolved (or made
+/// absolute), then its name.
+fn same_place(path: &Path) -> PathBuf {
+    let dir = parent_dir(path);
+    let dir = dir
+        .canonicalize()
+        .or_else(|_| std::path::absolute(&dir))
+        .unwrap_or(dir);
+    match path.file_name() {
+        Some(name) => dir.join(name),
+        None => dir,
+    }
+}
+
+/// Called before a command reads `path` (a document, TMX, CSV, glossary…): first finishes the
+/// interrupted commits of writers that are gone in its folder (once per folder and process,
+/// as for outputs), so that a read-only command (`tm stats`, `tm lookup`, `qa`…) never reads a
+/// set half old and half new. If such a commit cannot be finished (the folder is read-only, a
+/// rename fails) and `path` belongs to its set, the read is refused, saying why and what to
+/// run. Paths that are not regular files (pipes, devices, `-`) are left alone.
+pub fn before_reading(path: &Path) -> Result<()> {
+    match std::fs::metadata(path) {
+        Ok(m) if !m.is_file() => return Ok(()),
+        // a file missing because its commit was cut short is put in place by the recovery
+        Ok(_) | Err(_) => {}
+    }
+    let dir = parent_dir(path);
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    clean_stale_once(&dir);
+    check_unfinished(path)
+}
+
+/// Refuses `path` if it belongs to an interrupted commit that could not be finished.
+fn check_unfinished(path: &Path) -> Result<()> {
+    let unfinished = UNFINISHED.lock().unwrap_or_else(|e| e.into_inner());
+    if unfinished.is_empty() {
+        return Ok(());
+    }
+    let here = same_place(path);
+    if let Some(u) = unfinished.iter().find(|u| u.targets.contains(&here)) {
+        return Err(Error::bad_input(
+            path,
+            format!(
+                "belongs to a set of files whose writing was interrupted and could not be \
+                 finished ({}; journal {}): refusing to read a half-written set; run \
+                 `tmalign recover {}` once the folder is writable",
+                u.why,
+                u.journal.display(),
+                parent_dir(&u.journal).display()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// What `tmalign recover DIR` does: finishes every interrupted commit of a writer that is gone
+/// in `dir` and removes stale temporary files. Returns (paths put in place, temporary files
+/// removed); an error if a commit could not be finished.
+pub fn recover(dir: &Path) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
+    let moved = recover_dir(dir).map_err(|e| {
+        let why = format!("could not finish an interrupted commit: {e}");
+        Error::io(dir, std::io::Error::new(e.kind(), why))
+    })?;
+    let removed = remove_stale_temporaries(dir).map_err(|e| Error::io(dir, e))?;
+    Ok((moved, removed))
 }
 
 /// Removes from `dir` the temporary files of earlier tmalign processes that are gone (named

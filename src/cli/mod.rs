@@ -10,6 +10,7 @@ mod ingest;
 mod model;
 pub(crate) mod out;
 mod qa;
+mod recover;
 mod review;
 mod run;
 mod segment;
@@ -58,6 +59,10 @@ enum Command {
     /// Write the review page of a TMX (or of every TMX of a folder): one HTML file to check,
     /// fix and save the alignment in a browser; `tm import-csv` applies the saved review.
     Review(review::Args),
+    /// Finish the interrupted writes in folders (a run or align killed while putting its
+    /// files in place) and remove their temporary files; every command does this for the
+    /// folders it reads or writes, this does only that.
+    Recover(recover::Args),
     /// Install or inspect the sentence-encoder model: fetch (install it), info (what is
     /// installed).
     Model(model::Args),
@@ -122,6 +127,7 @@ pub fn main() -> i32 {
         Command::Glossary(a) => glossary::run(a),
         Command::Qa(a) => qa::run(a),
         Command::Review(a) => review::run(a),
+        Command::Recover(a) => recover::run(a),
         Command::Model(a) => model::run(a),
     };
     match result {

@@ -31,6 +31,8 @@ pub fn run(args: Args) -> tmalign::Result<()> {
             )))
         }
     };
+    // an interrupted commit in the TMX's folder is finished (or the TMX refused) first
+    tmalign::output::before_reading(&args.tmx)?;
     let gpath = match args.glossary.clone().or_else(file::default_glossary) {
         Some(p) => p,
         None => {

@@ -282,6 +282,7 @@ fn read_checked(
 ) -> Result<Vec<u8>> {
     use std::io::Read;
     let io = |e| crate::Error::io(path, e);
+    crate::output::before_reading(path)?;
     let file = std::fs::File::open(path).map_err(io)?;
     let mut input = file.take(cap + 1);
     let mut bytes = Vec::new();

@@ -211,6 +211,7 @@ impl LangMap {
 
 /// Reads a whole TMX file. Errors name the file and the line and column.
 pub fn read_tmx(path: &Path) -> Result<TmxDocument> {
+    crate::output::before_reading(path)?;
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     read_all(path, BufReader::new(file))
 }

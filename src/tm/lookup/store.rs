@@ -124,6 +124,7 @@ fn changed_after(_: &Path, _: &Path) -> bool {
 
 /// Opens the TM at `tmx`: loads `tmx.idx` if it is valid, else builds and saves it.
 pub fn open(tmx: &Path, options: &OpenOptions) -> Result<Opened> {
+    output::before_reading(tmx)?;
     let stamp = file_stamp(tmx)?;
     let idx_path = index_path(tmx);
     let reason = if options.rebuild {

@@ -192,6 +192,7 @@ fn first_pass_stats(path: &Path, first: FirstPass) -> TmStats {
 
 /// A TMX file as a stream of units.
 pub(crate) fn open_tmx(path: &Path) -> Result<TmxReader<std::io::BufReader<std::fs::File>>> {
+    crate::output::before_reading(path)?;
     let file = std::fs::File::open(path).map_err(|e| crate::Error::io(path, e))?;
     TmxReader::new(path, std::io::BufReader::with_capacity(1 << 16, file))
 }
