@@ -14,6 +14,7 @@ fn help_starts_with_a_verb_and_explains_bead_once() {
     // every command's line starts with a verb, as the first line does
     let verbs = [
         "Run", "Print", "Split", "Align", "Score", "Work", "Extract", "Report", "Install", "Write",
+        "Finish",
     ];
     let commands = help
         .split("Commands:")
