@@ -44,6 +44,7 @@ pub mod encoding;
 pub mod format;
 pub mod frontmatter;
 pub mod html;
+pub mod inline;
 pub mod markdown;
 pub mod normalize;
 pub mod odt;
