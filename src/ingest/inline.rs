@@ -150,7 +150,7 @@ pub fn strip_markers(s: &str) -> String {
 }
 
 /// The event table of one document and the formatting state of the paragraph being read.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct FormatTracker {
     /// The events, indexed by marker.
     pub events: Vec<Event>,
@@ -357,7 +357,9 @@ pub fn slice_codes(codes: &[InlineCode], start: usize, end: usize) -> Vec<Inline
         let inside = match c.role {
             Role::Open => c.offset >= start && c.offset < end,
             Role::Close => c.offset > start && c.offset <= end,
-            Role::Isolated => c.offset >= start && c.offset <= end,
+            // an isolated code snaps to the end of what precedes it: at a slice's start it
+            // belongs to the slice before (unless at the paragraph's start)
+            Role::Isolated => (c.offset > start || c.offset == 0) && c.offset <= end,
         };
         if inside {
             head.push(InlineCode {

@@ -261,8 +261,8 @@ pub fn review_rows_of(pairs: &[AlignedPair]) -> Vec<ReviewRow> {
                 // XML forbids
                 review_key(
                     &p.id.to_string(),
-                    &xml_text(&p.source),
-                    &xml_text(&p.target),
+                    &xml_text(&super::tags::strip(&p.source)),
+                    &xml_text(&super::tags::strip(&p.target)),
                 )
             } else {
                 String::new()
@@ -272,8 +272,9 @@ pub fn review_rows_of(pairs: &[AlignedPair]) -> Vec<ReviewRow> {
                 id: p.id,
                 confidence: format!("{:.3}", p.bead.confidence),
                 bead: p.bead.kind(),
-                source: p.source.clone(),
-                target: p.target.clone(),
+                // inline tags as placeholders ({1}bold{/1}, {2/})
+                source: super::tags::render_placeholders(&p.source).into_owned(),
+                target: super::tags::render_placeholders(&p.target).into_owned(),
                 source_lines: p.source_lines(),
                 target_lines: p.target_lines(),
                 flags: flags.join(";"),

@@ -10,6 +10,7 @@
 //! unit ([`TmxOptions::unit_props`]: `x-part`, `x-paragraph`), and the attributes
 //! `creationdate` / `creationid` ([`TmxOptions::creation_id`]).
 //!
+//! Inline tags of office documents ([`super::tags`]) become `<bpt>` / `<ept>` / `<ph>`.
 //! Text is cleaned of characters XML 1.0 forbids (C0 controls except tab / LF / CR, U+FFFE,
 //! U+FFFF) and `&`, `<`, `>` are escaped (quotes too inside attributes).
 
@@ -343,12 +344,12 @@ where
         writeln!(
             out,
             r#"      <tuv xml:lang="{src_tag}"><seg>{}</seg></tuv>"#,
-            escape_xml(&record.source, false)
+            super::tags::render_tmx(&record.source)
         )?;
         writeln!(
             out,
             r#"      <tuv xml:lang="{tgt_tag}"><seg>{}</seg></tuv>"#,
-            escape_xml(&record.target, false)
+            super::tags::render_tmx(&record.target)
         )?;
         writeln!(out, "    </tu>")?;
         n += 1;
