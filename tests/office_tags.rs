@@ -141,6 +141,29 @@ fn press_release_docx_tags_pair_validate_and_import_into_omegat() {
         docx(&b, &f, h)
     });
     check_tags(&out);
+    // `align` on the same two files writes the same tags
+    let input = d.path().join("in-docx");
+    let o = tmalign(
+        &[
+            "align",
+            s(&input.join("release.zh.docx")),
+            s(&input.join("release.ru.docx")),
+            "-o",
+            "out-align",
+            "--no-html",
+        ],
+        d.path(),
+    );
+    assert!(o.status.success(), "{}", outputs(&o));
+    let a = std::fs::read_to_string(d.path().join("out-align/release.tmx")).unwrap();
+    let r = std::fs::read_to_string(out.join("release.tmx")).unwrap();
+    let segs = |t: &str| -> Vec<String> {
+        t.lines()
+            .filter(|l| l.contains("<seg>"))
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(segs(&a), segs(&r));
 }
 
 #[test]
@@ -196,4 +219,69 @@ fn formatting_does_not_change_the_beads() {
             .collect::<Vec<_>>()
     };
     assert_eq!(norm(&stripped), norm(&plain_tmx));
+}
+
+/// The review CSV of a tagged alignment goes back through `tm import-csv`: unchanged rows
+/// match their units (placeholders are not text); a fixed row is written without its
+/// placeholders, and the rewrite says that the units' inline markup becomes text.
+#[test]
+fn review_csv_with_placeholders_imports() {
+    let d = tempfile::tempdir().unwrap();
+    let out = run_pair(d.path(), "docx", &|zh| {
+        let (b, f, h) = press(zh);
+        docx(&b, &f, h)
+    });
+    let csv = out.join("release.csv");
+    let tmx = out.join("release.tmx");
+    let o = tmalign(
+        &[
+            "tm",
+            "import-csv",
+            s(&csv),
+            "--tm",
+            s(&tmx),
+            "-o",
+            "same.tmx",
+        ],
+        d.path(),
+    );
+    assert!(o.status.success(), "{}", outputs(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("inline markup"), "{err}");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    // the row of the e-commerce sentence: source edited, status `fix` (the cell before
+    // `comment` and `key`, both last)
+    let fixed: String = text
+        .lines()
+        .map(|l| {
+            if l.contains("跨境电子商务") {
+                let l = l.replace("{1}跨境电子商务{/1}", "{1}跨境电商{/1}");
+                let (head, key) = l.rsplit_once(",,,").unwrap();
+                format!("{head},fix,,{key}\n")
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    assert_ne!(fixed, text);
+    std::fs::write(d.path().join("fixed.csv"), &fixed).unwrap();
+    let o = tmalign(
+        &[
+            "tm",
+            "import-csv",
+            "fixed.csv",
+            "--tm",
+            s(&tmx),
+            "-o",
+            "fixed.tmx",
+        ],
+        d.path(),
+    );
+    assert!(o.status.success(), "{}", outputs(&o));
+    let new = std::fs::read_to_string(d.path().join("fixed.tmx")).unwrap();
+    assert!(
+        new.contains("<seg>论坛期间，双方还讨论了跨境电商和物流合作。</seg>"),
+        "{new}"
+    );
+    assert!(!new.contains("{1}"), "{new}");
 }

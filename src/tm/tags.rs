@@ -117,6 +117,38 @@ pub fn render_placeholders(s: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// `s` without the placeholders [`render_placeholders`] writes (`{1}`, `{/1}`, `{1/}`): how
+/// `tm import-csv` reads a review file's texts, since a TMX it rewrites holds its units'
+/// texts with inline markup reduced to text (see [`super::reader`]).
+pub fn strip_placeholders(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains('{') {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('{') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i + 1..];
+        let body_len = tail.find('}').filter(|&e| {
+            let body = &tail[..e];
+            let digits = body.trim_start_matches('/').trim_end_matches('/');
+            !digits.is_empty()
+                && digits.len() <= 6
+                && digits.bytes().all(|b| b.is_ascii_digit())
+                && !(body.starts_with('/') && body.ends_with('/'))
+        });
+        match body_len {
+            Some(e) => rest = &tail[e + 1..],
+            None => {
+                out.push('{');
+                rest = tail;
+            }
+        }
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
 /// `s` as the content of a TMX `<seg>`: text escaped, tags as `<bpt>` / `<ept>` / `<ph>`.
 pub fn render_tmx(s: &str) -> String {
     if !has_tags(s) {
@@ -388,6 +420,10 @@ mod tests {
         );
         assert_eq!(render_placeholders(&s), "a<{1}b{/1}{2/}");
         assert_eq!(strip(&s), "a<b");
+        assert_eq!(
+            strip_placeholders("a<{1}b{/1}{2/} {x} {/3/} {}"),
+            "a<b {x} {/3/} {}"
+        );
         assert_eq!(render_tmx("a&b"), "a&amp;b");
     }
 }
