@@ -13,7 +13,7 @@
 //! | `bead` | bead type `m-n` (`1-0` / `0-1` for unaligned segments) |
 //! | `source_text` / `target_text` | the joined segments of each side (empty when none) |
 //! | `source_lines` / `target_lines` | 1-based inclusive segment range: `12-13`, `7`, or empty when the side is empty (or the row comes from a TMX); the line numbers of the input for presegmented input, sentence numbers otherwise |
-//! | `flags` | review flags, `;`-separated: `unaligned`, `empty`, `number-mismatch`, `length-outlier`, `low-confidence`, `size-mismatch` |
+//! | `flags` | review flags, `;`-separated: `unaligned`, `empty`, `number-mismatch`, `length-outlier`, `low-confidence`, `size-mismatch`, `tag-mismatch` (inline tags without a counterpart, [`super::tags`]) |
 //! | `status` | the reviewer's decision: `ok`, `reject`, `fix` (empty: not reviewed) |
 //! | `comment` | the reviewer's comment (becomes a `<note>` of the unit) |
 //! | `key` | [`review_key`], which ties the row to its unit (empty on a 1-0 / 0-1 row) |

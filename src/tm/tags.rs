@@ -426,4 +426,61 @@ mod tests {
         );
         assert_eq!(render_tmx("a&b"), "a&amp;b");
     }
+
+    fn code(offset: usize, role: Role, kind: CodeKind, pair: u32) -> InlineCode {
+        InlineCode {
+            offset,
+            role,
+            kind,
+            pair,
+        }
+    }
+
+    #[test]
+    fn tags_correspond_by_kind_and_order_and_strays_move_to_the_end() {
+        use crate::align::{Alignment, Bead};
+        let src = vec![Segment {
+            text: "我们的合作很好。".into(),
+            paragraph: 0,
+        }];
+        let tgt = vec![Segment {
+            text: "Наше сотрудничество хорошее.".into(),
+            paragraph: 0,
+        }];
+        let al = Alignment {
+            beads: vec![Bead {
+                src: 0..1,
+                tgt: 0..1,
+                confidence: 0.9,
+            }],
+        };
+        let opts = crate::tm::BuildOptions::new(Lang::Zh, Lang::Ru);
+        let mut pairs = crate::tm::build_pairs(&al, &src, &tgt, &opts).unwrap();
+        // source: bold 合作, italic 很好; target: bold сотрудничество only
+        let sc = vec![vec![
+            code(3, Role::Open, CodeKind::Bold, 1),
+            code(5, Role::Close, CodeKind::Bold, 1),
+            code(5, Role::Open, CodeKind::Italic, 2),
+            code(7, Role::Close, CodeKind::Italic, 2),
+        ]];
+        let tc = vec![vec![
+            code(5, Role::Open, CodeKind::Bold, 1),
+            code(19, Role::Close, CodeKind::Bold, 1),
+        ]];
+        attach(&mut pairs, (&src, &sc, Lang::Zh), (&tgt, &tc, Lang::Ru));
+        assert_eq!(
+            render_placeholders(&pairs[0].source),
+            "我们的{1}合作{/1}很好。{2}{/2}"
+        );
+        assert_eq!(
+            render_placeholders(&pairs[0].target),
+            "Наше {1}сотрудничество{/1} хорошее."
+        );
+        assert!(pairs[0].flags.contains(&Flag::TagMismatch));
+        assert_eq!(
+            render_tmx(&pairs[0].target),
+            r#"Наше <bpt i="1" x="1" type="bold"/>сотрудничество<ept i="1"/> хорошее."#
+        );
+        assert_eq!(strip(&pairs[0].source), "我们的合作很好。");
+    }
 }
