@@ -388,31 +388,28 @@ mod tests {
         .is_none());
     }
 
-    fn tagged(parts: &[(&str, Option<(Role, CodeKind, u32)>)]) -> String {
+    fn tagged(parts: &[(&str, Option<Tag>)]) -> String {
         parts
             .iter()
             .map(|(t, tag)| match tag {
-                Some((role, kind, x)) => Tag {
-                    role: *role,
-                    kind: *kind,
-                    x: *x,
-                }
-                .to_char()
-                .unwrap()
-                .to_string(),
+                Some(tag) => tag.to_char().unwrap().to_string(),
                 None => t.to_string(),
             })
             .collect()
+    }
+
+    fn tag(role: Role, kind: CodeKind, x: u32) -> Option<Tag> {
+        Some(Tag { role, kind, x })
     }
 
     #[test]
     fn renders_tmx_and_placeholders() {
         let s = tagged(&[
             ("a<", None),
-            ("", Some((Role::Open, CodeKind::Bold, 1))),
+            ("", tag(Role::Open, CodeKind::Bold, 1)),
             ("b", None),
-            ("", Some((Role::Close, CodeKind::Bold, 1))),
-            ("", Some((Role::Isolated, CodeKind::FootnoteRef, 2))),
+            ("", tag(Role::Close, CodeKind::Bold, 1)),
+            ("", tag(Role::Isolated, CodeKind::FootnoteRef, 2)),
         ]);
         assert_eq!(
             render_tmx(&s),
