@@ -868,8 +868,13 @@ fn stage_project(
         for (i, r) in records.iter_mut().enumerate() {
             r.tuid = (i + 1).to_string();
         }
+        // the records of pairs: their texts may hold inline tags
+        let options = TmxOptions {
+            inline_tags: true,
+            ..first.clone()
+        };
         set.add_with(path, |w| {
-            tm::tmx::write_tmx_records(w, &records, first).map(|_| ())
+            tm::tmx::write_tmx_records(w, &records, &options).map(|_| ())
         })
     };
     write(path, high)?;
