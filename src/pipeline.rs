@@ -178,6 +178,12 @@ pub struct Side {
     pub paragraphs: Vec<Vec<String>>,
     /// The streams of an office document (body, footnotes…) by paragraph; empty: all body.
     pub parts: Vec<ingest::office::Part>,
+    /// The inline codes of an office document per paragraph ([`ingest::inline`]); empty when
+    /// it has none (then `texts` is empty too).
+    pub inline: Vec<Vec<ingest::inline::InlineCode>>,
+    /// The plain text of each paragraph, where the codes' offsets count (kept only with
+    /// `inline`).
+    pub texts: Vec<String>,
 }
 
 impl Side {
@@ -259,12 +265,16 @@ pub fn prepare_with_rules(
                     path: src.0.clone(),
                     paragraphs: segment(src.1, &src_doc.paragraphs)?,
                     parts: src_doc.parts.clone(),
+                    texts: texts_for_codes(&src_doc),
+                    inline: src_doc.inline,
                 },
                 tgt: Side {
                     lang: tgt.1,
                     path: tgt.0.clone(),
                     paragraphs: segment(tgt.1, &tgt_doc.paragraphs)?,
                     parts: tgt_doc.parts.clone(),
+                    texts: texts_for_codes(&tgt_doc),
+                    inline: tgt_doc.inline,
                 },
             })
         }
@@ -304,15 +314,28 @@ pub fn prepare_with_rules(
                     path: path.clone(),
                     paragraphs: segment(a, &pa)?,
                     parts: Vec::new(),
+                    inline: Vec::new(),
+                    texts: Vec::new(),
                 },
                 tgt: Side {
                     lang: b,
                     path: path.clone(),
                     paragraphs: segment(b, &pb)?,
                     parts: Vec::new(),
+                    inline: Vec::new(),
+                    texts: Vec::new(),
                 },
             })
         }
+    }
+}
+
+/// The paragraphs of `doc` when it has inline codes (their offsets count in them), else none.
+fn texts_for_codes(doc: &ingest::Document) -> Vec<String> {
+    if doc.inline.is_empty() {
+        Vec::new()
+    } else {
+        doc.paragraphs.clone()
     }
 }
 
@@ -845,8 +868,13 @@ fn stage_project(
         for (i, r) in records.iter_mut().enumerate() {
             r.tuid = (i + 1).to_string();
         }
+        // the records of pairs: their texts may hold inline tags
+        let options = TmxOptions {
+            inline_tags: true,
+            ..first.clone()
+        };
         set.add_with(path, |w| {
-            tm::tmx::write_tmx_records(w, &records, first).map(|_| ())
+            tm::tmx::write_tmx_records(w, &records, &options).map(|_| ())
         })
     };
     write(path, high)?;
@@ -992,12 +1020,22 @@ fn stage_outputs(
         }
     }
     let (src, tgt) = (p.src.segments(), p.tgt.segments());
-    let pairs = tm::build_pairs(
+    let mut pairs = tm::build_pairs(
         alignment,
         &src,
         &tgt,
         &BuildOptions::new(p.src.lang, p.tgt.lang),
     )?;
+    // inline tags of office documents, computed on the final sentences
+    if !p.src.inline.is_empty() || !p.tgt.inline.is_empty() {
+        let src_codes = tm::tags::segment_codes(&src, &p.src.texts, &p.src.inline);
+        let tgt_codes = tm::tags::segment_codes(&tgt, &p.tgt.texts, &p.tgt.inline);
+        tm::tags::attach(
+            &mut pairs,
+            (&src, &src_codes, p.src.lang),
+            (&tgt, &tgt_codes, p.tgt.lang),
+        );
+    }
     let mut tmx_options = TmxOptions::new(p.src.lang, p.tgt.lang, file_name(&p.src.path));
     tmx_options.unit_props = crate::ingest::office::part_props(&p.src.parts, &src, &pairs);
     tmx_options.locales = options.locales.clone();

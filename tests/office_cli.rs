@@ -291,10 +291,10 @@ fn other_zip_files_are_refused_clearly() {
 }
 
 /// A generated 300-page DOCX (4,500 paragraphs of ~60 words with bold runs, a table row per
-/// page, a footnote per page: ~3 MB of XML) reads in well under a second in release builds;
-/// the debug binary the tests run is several times slower, so the bound here is loose.
+/// page, a footnote per page: ~3 MB of XML) is read whole. (Its speed and memory are measured
+/// by the ignored `tests/office_speed.rs`, see the README.)
 #[test]
-fn a_300_page_docx_reads_fast() {
+fn a_300_page_docx_is_read_whole() {
     let para = "В ходе форума стороны **обсудили** сотрудничество в области торговли, \
                 инвестиций, энергетики и логистики, а также [цифровой экономики](https://x.org) \
                 и науки; представители деловых кругов двух стран провели более двадцати \
@@ -316,22 +316,14 @@ fn a_300_page_docx_reads_fast() {
     let bytes = docx(&blocks, &notes, "Пресс-релиз");
     let d = tempfile::tempdir().unwrap();
     let f = write(d.path(), "big.ru.docx", &bytes);
-    let t = std::time::Instant::now();
     let o = tmalign(&["ingest", &f], d.path());
-    let elapsed = t.elapsed();
     assert!(o.status.success(), "{}", outputs(&o));
-    eprintln!(
-        "300-page DOCX ({} KiB zipped): ingest {:.3} s (debug build)",
-        bytes.len() / 1024,
-        elapsed.as_secs_f64()
-    );
     assert!(
         String::from_utf8_lossy(&o.stdout)
             .matches("обсудили")
             .count()
             >= 4500
     );
-    assert!(elapsed.as_secs_f64() < 10.0, "{elapsed:?}");
 }
 
 /// The press release laid out on two PDF pages, lines wrapped at `width` characters (a

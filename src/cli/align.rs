@@ -237,7 +237,15 @@ pub fn run(args: Args) -> Result<()> {
     for ((pair, alignment), (src, tgt)) in loaded.iter().zip(&alignments).zip(&docs) {
         let mut options = BuildOptions::new(src_lang, tgt_lang);
         options.size_mismatch = pair.size_mismatch;
-        built.push(build_pairs(alignment, src, tgt, &options)?);
+        let mut pairs = build_pairs(alignment, src, tgt, &options)?;
+        // inline tags of office documents
+        if !pair.src_inline.1.is_empty() || !pair.tgt_inline.1.is_empty() {
+            use tmalign::tm::tags;
+            let sc = tags::segment_codes(src, &pair.src_inline.0, &pair.src_inline.1);
+            let tc = tags::segment_codes(tgt, &pair.tgt_inline.0, &pair.tgt_inline.1);
+            tags::attach(&mut pairs, (src, &sc, src_lang), (tgt, &tc, tgt_lang));
+        }
+        built.push(pairs);
     }
 
     // 4. write

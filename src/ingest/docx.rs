@@ -14,8 +14,13 @@
 //!   dates: [`dropped_field`]) dropped, the results of others (hyperlinks, cross-references)
 //!   kept.
 //! * Footnote separators (`w:type="separator"` …) skipped.
+//! * Inline formatting ([`super::inline`]): runs' bold (`w:b`), italic (`w:i`), underline
+//!   (`w:u` other than `none`), superscript / subscript (`w:vertAlign`), hyperlinks
+//!   (`w:hyperlink`, `HYPERLINK` fields) become paired codes, footnote and endnote references
+//!   isolated ones.
 
 use super::archive::{resolve, Archive};
+use super::inline::{CodeKind, FormatTracker};
 use super::office::{dropped_field, OfficeText, Paragraphs};
 use super::xml::{attr, attr_local, local, XmlEvent, XmlPull};
 use crate::{Error, Result};
@@ -140,6 +145,9 @@ fn parse_part(path: &Path, part: &str, xml: &[u8], stats: &mut OfficeText) -> Re
     // Complex fields: (instruction, in the result part).
     let mut fields: Vec<(String, bool)> = Vec::new();
     let (mut in_t, mut in_instr, mut hidden) = (false, false, false);
+    // formatting of the current run, and hyperlink elements open
+    let mut style: Vec<CodeKind> = Vec::new();
+    let mut links = 0usize;
     loop {
         match p.next_event()? {
             XmlEvent::Start(e) => {
@@ -148,7 +156,14 @@ fn parse_part(path: &Path, part: &str, xml: &[u8], stats: &mut OfficeText) -> Re
                 let parent = stack.last().copied();
                 let mut tag = Tag::Other;
                 match name {
-                    b"w:p" => paras.open(),
+                    b"w:p" => {
+                        // a text box's paragraph inside a formatted run: the run's
+                        // formatting closes in the anchoring paragraph first
+                        let close = stats.format.close_all();
+                        paras.text(&close);
+                        paras.open()
+                    }
+                    b"w:hyperlink" => links += 1,
                     b"w:del" | b"w:moveFrom" => {
                         stats.deletions += 1;
                         p.skip_element()?;
@@ -168,7 +183,32 @@ fn parse_part(path: &Path, part: &str, xml: &[u8], stats: &mut OfficeText) -> Re
                     }
                     b"w:r" => {
                         hidden = false;
+                        style.clear();
                         tag = Tag::Run;
+                    }
+                    b"w:b" | b"w:i" | b"w:u" | b"w:vertAlign" if parent == Some(Tag::RunProps) => {
+                        let val = attr(&e, b"w:val");
+                        let kind = match (name, val.as_deref()) {
+                            (b"w:vertAlign", Some("superscript")) => Some(CodeKind::Superscript),
+                            (b"w:vertAlign", Some("subscript")) => Some(CodeKind::Subscript),
+                            (b"w:vertAlign", _) => None,
+                            (_, Some("0" | "false" | "off" | "none")) => None,
+                            (b"w:b", _) => Some(CodeKind::Bold),
+                            (b"w:i", _) => Some(CodeKind::Italic),
+                            _ => Some(CodeKind::Underline),
+                        };
+                        style.extend(kind);
+                    }
+                    b"w:footnoteReference" | b"w:endnoteReference"
+                        if parent == Some(Tag::Run) && !hidden =>
+                    {
+                        let kind = if name == b"w:footnoteReference" {
+                            CodeKind::FootnoteRef
+                        } else {
+                            CodeKind::EndnoteRef
+                        };
+                        let m = stats.format.isolated(kind);
+                        paras.text(&m);
                     }
                     b"w:rPr" if parent == Some(Tag::Run) => tag = Tag::RunProps,
                     b"w:vanish" | b"w:specVanish" if parent == Some(Tag::RunProps) => {
@@ -178,13 +218,14 @@ fn parse_part(path: &Path, part: &str, xml: &[u8], stats: &mut OfficeText) -> Re
                     b"w:t" => in_t = true,
                     b"w:instrText" => in_instr = true,
                     b"w:tab" | b"w:ptab" if parent == Some(Tag::Run) => {
-                        emit(&mut paras, &fields, hidden, "\t")
+                        emit(&mut paras, &fields, hidden, "\t", None)
                     }
                     b"w:br" | b"w:cr" if parent == Some(Tag::Run) => {
-                        emit(&mut paras, &fields, hidden, "\n")
+                        emit(&mut paras, &fields, hidden, "\n", None)
                     }
                     b"w:noBreakHyphen" if parent == Some(Tag::Run) => {
-                        emit(&mut paras, &fields, hidden, "-")
+                        let f = (&mut stats.format, style.as_slice(), links);
+                        emit(&mut paras, &fields, hidden, "-", Some(f))
                     }
                     b"w:fldChar" => match attr(&e, b"w:fldCharType").as_deref() {
                         Some("begin") => fields.push((String::new(), false)),
@@ -214,7 +255,12 @@ fn parse_part(path: &Path, part: &str, xml: &[u8], stats: &mut OfficeText) -> Re
             XmlEvent::End(name) => {
                 stack.pop();
                 match name.as_slice() {
-                    b"w:p" => paras.close(),
+                    b"w:p" => {
+                        let close = stats.format.close_all();
+                        paras.text(&close);
+                        paras.close()
+                    }
+                    b"w:hyperlink" => links = links.saturating_sub(1),
                     b"w:t" => in_t = false,
                     b"w:instrText" => in_instr = false,
                     _ => {}
@@ -226,7 +272,8 @@ fn parse_part(path: &Path, part: &str, xml: &[u8], stats: &mut OfficeText) -> Re
                         f.0.push_str(&t);
                     }
                 } else if in_t && paras.is_open() {
-                    emit(&mut paras, &fields, hidden, &t);
+                    let f = (&mut stats.format, style.as_slice(), links);
+                    emit(&mut paras, &fields, hidden, &t, Some(f));
                 }
             }
             XmlEvent::Eof => break,
@@ -238,15 +285,36 @@ fn parse_part(path: &Path, part: &str, xml: &[u8], stats: &mut OfficeText) -> Re
     })
 }
 
+/// The formatting tracker, the run's formatting and the number of open hyperlinks.
+type Formatting<'a> = (&'a mut FormatTracker, &'a [CodeKind], usize);
+
 /// Appends visible text: not in a hidden run, not in a field instruction or a layout field's
-/// result.
-fn emit(paras: &mut Paragraphs, fields: &[(String, bool)], hidden: bool, text: &str) {
+/// result; with `format`, preceded by the codes that bring the formatting to the run's (a
+/// `HYPERLINK` field's result counts as a link). Spacing (tabs, breaks) takes none.
+fn emit(
+    paras: &mut Paragraphs,
+    fields: &[(String, bool)],
+    hidden: bool,
+    text: &str,
+    format: Option<Formatting<'_>>,
+) {
     if hidden
         || fields
             .iter()
             .any(|(instr, in_result)| !in_result || dropped_field(instr))
     {
         return;
+    }
+    if let Some((tracker, style, links)) = format {
+        let in_link_field = fields
+            .iter()
+            .any(|(instr, _)| instr.trim_start().starts_with("HYPERLINK"));
+        let mut wanted = style.to_vec();
+        if links > 0 || in_link_field {
+            wanted.push(CodeKind::Link);
+        }
+        let m = tracker.transition(&wanted);
+        paras.text(&m);
     }
     paras.text(text);
 }
@@ -269,6 +337,9 @@ mod tests {
         )
         .unwrap()
         .paragraphs
+        .iter()
+        .map(|p| crate::ingest::inline::strip_markers(p))
+        .collect()
     }
 
     #[test]

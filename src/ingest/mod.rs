@@ -44,6 +44,7 @@ pub mod encoding;
 pub mod format;
 pub mod frontmatter;
 pub mod html;
+pub mod inline;
 pub mod markdown;
 pub mod normalize;
 pub mod odt;
@@ -121,6 +122,10 @@ pub struct Document {
     /// document; empty for text formats (all body).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub parts: Vec<office::Part>,
+    /// Inline formatting codes per paragraph (offsets in characters of the paragraph) of an
+    /// office document ([`inline`]); empty when the document has none (all text formats).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub inline: Vec<Vec<inline::InlineCode>>,
 }
 
 /// The control characters of `text` that the normalisation drops
@@ -368,6 +373,7 @@ pub fn ingest_bytes(path: &Path, bytes: &[u8], options: &IngestOptions) -> Resul
         metadata,
         paragraphs,
         parts: Vec::new(),
+        inline: Vec::new(),
     })
 }
 

@@ -14,10 +14,14 @@
 //! * Layout fields (page number / count, dates, file name, chapter) and generated indexes
 //!   (table of contents, alphabetical index, bibliography) dropped; annotations, embedded
 //!   binary data and ruby annotations (`text:ruby-text`: pinyin over characters) dropped.
+//! * Inline formatting ([`super::inline`]): spans (`text:span`) whose automatic style makes
+//!   text bold, italic, underlined, superscript or subscript, and links (`text:a`) become
+//!   paired codes; a note's place in the text an isolated code.
 //! * Headers and footers: `style:header` / `style:footer` (and their `-left` / `-first`
 //!   variants) of the master pages in `styles.xml`.
 
 use super::archive::Archive;
+use super::inline::CodeKind;
 use super::office::{OfficeText, Paragraphs};
 use super::xml::{attr, XmlEvent, XmlPull};
 use crate::{Error, Result};
@@ -49,7 +53,6 @@ const SKIPPED: &[&[u8]] = &[
     b"office:forms",
     b"svg:title",
     b"svg:desc",
-    b"office:automatic-styles",
     b"office:styles",
     b"office:font-face-decls",
     b"office:scripts",
@@ -109,6 +112,11 @@ fn parse(path: &Path, part: &str, xml: &[u8], out: &mut OfficeText, styles: bool
         collectors.push((Sink::Body, Paragraphs::default()));
     }
     let mut note_class: Sink = Sink::Footnote;
+    // automatic text styles → formatting; the formatting of each open span / link
+    let mut styles_map: std::collections::HashMap<String, Vec<CodeKind>> = Default::default();
+    let mut style_name: Option<String> = None;
+    let mut spans: Vec<Vec<CodeKind>> = Vec::new();
+    let mut saved_spans: Vec<Vec<Vec<CodeKind>>> = Vec::new();
     let finish = |sink: Sink, ps: Paragraphs, out: &mut OfficeText| {
         let target = match sink {
             Sink::Body => &mut out.body,
@@ -130,6 +138,18 @@ fn parse(path: &Path, part: &str, xml: &[u8], out: &mut OfficeText, styles: bool
                 }
                 let cur = collectors.last_mut().map(|c| &mut c.1);
                 match name {
+                    b"style:style" => style_name = attr(&e, b"style:name"),
+                    b"style:text-properties" => {
+                        if let Some(n) = &style_name {
+                            styles_map.insert(n.clone(), text_kinds(&e));
+                        }
+                    }
+                    b"text:span" => spans.push(
+                        attr(&e, b"text:style-name")
+                            .and_then(|n| styles_map.get(&n).cloned())
+                            .unwrap_or_default(),
+                    ),
+                    b"text:a" => spans.push(vec![CodeKind::Link]),
                     b"text:p" | b"text:h" => {
                         if let Some(c) = cur {
                             c.open()
@@ -160,8 +180,24 @@ fn parse(path: &Path, part: &str, xml: &[u8], out: &mut OfficeText, styles: bool
                         } else {
                             Sink::Footnote
                         };
+                        if let Some(c) = cur {
+                            let kind = if note_class == Sink::Endnote {
+                                CodeKind::EndnoteRef
+                            } else {
+                                CodeKind::FootnoteRef
+                            };
+                            c.text(&out.format.isolated(kind));
+                        }
                     }
-                    b"text:note-body" => collectors.push((note_class, Paragraphs::default())),
+                    b"text:note-body" => {
+                        // the anchoring paragraph's formatting stops at the note and
+                        // resumes after it
+                        if let Some(c) = cur {
+                            c.text(&out.format.close_all());
+                        }
+                        saved_spans.push(std::mem::take(&mut spans));
+                        collectors.push((note_class, Paragraphs::default()))
+                    }
                     // Where a tracked deletion was (its text is in text:tracked-changes) and
                     // where a tracked insertion starts.
                     b"text:change" => out.deletions += 1,
@@ -178,13 +214,19 @@ fn parse(path: &Path, part: &str, xml: &[u8], out: &mut OfficeText, styles: bool
             XmlEvent::End(name) => match name.as_slice() {
                 b"text:p" | b"text:h" => {
                     if let Some((_, c)) = collectors.last_mut() {
+                        c.text(&out.format.close_all());
                         c.close()
                     }
                 }
+                b"text:span" | b"text:a" => {
+                    spans.pop();
+                }
+                b"style:style" => style_name = None,
                 b"text:note-body" => {
                     if let Some((sink, c)) = collectors.pop() {
                         finish(sink, c, out);
                     }
+                    spans = saved_spans.pop().unwrap_or_default();
                 }
                 b"style:header"
                 | b"style:header-left"
@@ -203,6 +245,8 @@ fn parse(path: &Path, part: &str, xml: &[u8], out: &mut OfficeText, styles: bool
             XmlEvent::Text(t) => {
                 if let Some((_, c)) = collectors.last_mut() {
                     if c.is_open() {
+                        let wanted: Vec<CodeKind> = spans.iter().flatten().copied().collect();
+                        c.text(&out.format.transition(&wanted));
                         // XML whitespace in ODF text is a space; `text:s` / `text:tab` /
                         // `text:line-break` carry the significant ones.
                         c.text(&t.replace(['\n', '\r', '\t'], " "));
@@ -216,6 +260,41 @@ fn parse(path: &Path, part: &str, xml: &[u8], out: &mut OfficeText, styles: bool
         finish(sink, c, out);
     }
     Ok(())
+}
+
+/// The formatting a `style:text-properties` element gives.
+fn text_kinds(e: &quick_xml::events::BytesStart<'_>) -> Vec<CodeKind> {
+    let mut out = Vec::new();
+    if attr(e, b"fo:font-weight")
+        .is_some_and(|w| w == "bold" || w.parse::<u32>().is_ok_and(|n| n >= 600))
+    {
+        out.push(CodeKind::Bold);
+    }
+    if attr(e, b"fo:font-style").is_some_and(|s| s == "italic" || s == "oblique") {
+        out.push(CodeKind::Italic);
+    }
+    if attr(e, b"style:text-underline-style").is_some_and(|u| u != "none") {
+        out.push(CodeKind::Underline);
+    }
+    if let Some(pos) = attr(e, b"style:text-position") {
+        let first = pos.split_whitespace().next().unwrap_or("");
+        if first == "super"
+            || first
+                .trim_end_matches('%')
+                .parse::<f64>()
+                .is_ok_and(|v| v > 0.0)
+        {
+            out.push(CodeKind::Superscript);
+        } else if first == "sub"
+            || first
+                .trim_end_matches('%')
+                .parse::<f64>()
+                .is_ok_and(|v| v < 0.0)
+        {
+            out.push(CodeKind::Subscript);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -235,6 +314,9 @@ mod tests {
             false,
         )
         .unwrap();
+        for p in out.body.iter_mut().chain(&mut out.footnotes) {
+            *p = crate::ingest::inline::strip_markers(p);
+        }
         out
     }
 

@@ -16,6 +16,7 @@
 //! [`Metadata::extra`] under `tracked-changes`.
 
 use super::archive::{Archive, Limits};
+use super::inline::{self, InlineCode};
 use super::{normalize, structure, Document, Format, Metadata};
 use crate::{Error, Result};
 use serde::Serialize;
@@ -110,6 +111,8 @@ pub struct OfficeText {
     pub deletions: usize,
     /// Tracked insertions kept.
     pub insertions: usize,
+    /// The inline codes whose markers the paragraphs hold ([`super::inline`]).
+    pub format: super::inline::FormatTracker,
 }
 
 /// Collects paragraphs, with nesting: a paragraph inside another (a text box anchored in a
@@ -223,40 +226,58 @@ pub fn build_document(path: &Path, format: Format, text: OfficeText) -> Result<D
         .map(String::as_str),
     );
     let mut metadata = Metadata::default();
-    let clean = |raw: Vec<String>| -> Vec<String> {
+    let events = &text.format.events;
+    // each paragraph as plain text with its codes; empty ones dropped
+    let clean = |raw: &[String]| -> Vec<(String, Vec<InlineCode>)> {
         raw.iter()
-            .map(|p| normalize_paragraph(p))
-            .filter(|p| !p.is_empty())
+            .map(|p| {
+                if !p.chars().any(inline::is_marker) {
+                    return (normalize_paragraph(p), Vec::new());
+                }
+                let plain = normalize_paragraph(&inline::strip_markers(p));
+                let codes = inline::split_codes(&normalize_paragraph(p), &plain, events);
+                (plain, codes)
+            })
+            .filter(|p| !p.0.is_empty())
             .collect()
     };
-    let body = structure::finish(clean(text.body), &mut metadata);
+    let body = clean(&text.body);
+    let finished = structure::finish(body.iter().map(|p| p.0.clone()).collect(), &mut metadata);
+    let body = refind_codes(&body, finished);
     let mut paragraphs = Vec::new();
+    let mut inline_codes = Vec::new();
     let mut parts = Vec::new();
-    let dedup = |v: Vec<String>| {
+    let dedup = |v: Vec<(String, Vec<InlineCode>)>| {
         let mut seen = std::collections::HashSet::new();
         v.into_iter()
-            .filter(|p| seen.insert(p.clone()))
+            .filter(|p| seen.insert(p.0.clone()))
             .collect::<Vec<_>>()
     };
     let streams = [
         (PartKind::Body, body),
-        (PartKind::Footnote, clean(text.footnotes)),
-        (PartKind::Endnote, clean(text.endnotes)),
+        (PartKind::Footnote, clean(&text.footnotes)),
+        (PartKind::Endnote, clean(&text.endnotes)),
         // Headers and footers repeat per section (first page, even pages): each text once.
-        (PartKind::Header, dedup(clean(text.headers))),
-        (PartKind::Footer, dedup(clean(text.footers))),
+        (PartKind::Header, dedup(clean(&text.headers))),
+        (PartKind::Footer, dedup(clean(&text.footers))),
     ];
     for (kind, ps) in streams {
         if ps.is_empty() {
             continue;
         }
         let start = paragraphs.len();
-        paragraphs.extend(ps);
+        for (p, codes) in ps {
+            paragraphs.push(p);
+            inline_codes.push(codes);
+        }
         parts.push(Part {
             kind,
             start,
             end: paragraphs.len(),
         });
+    }
+    if inline_codes.iter().all(Vec::is_empty) {
+        inline_codes.clear();
     }
     if text.deletions + text.insertions > 0 {
         crate::warning::warn(&format!(
@@ -283,7 +304,40 @@ pub fn build_document(path: &Path, format: Format, text: OfficeText) -> Result<D
         metadata,
         paragraphs,
         parts,
+        inline: inline_codes,
     })
+}
+
+/// The codes of the paragraphs `finished` that [`structure::finish`] made of `before` (which
+/// may drop, move or trim paragraphs): each is looked up in the paragraph it came from (the
+/// next one holding it, else any) and takes the codes of that stretch.
+fn refind_codes(
+    before: &[(String, Vec<InlineCode>)],
+    finished: Vec<String>,
+) -> Vec<(String, Vec<InlineCode>)> {
+    let mut cursor = 0;
+    finished
+        .into_iter()
+        .map(|p| {
+            let found = (cursor..before.len())
+                .chain(0..cursor.min(before.len()))
+                .find_map(|i| before[i].0.find(&p).map(|at| (i, at)));
+            let codes = match found {
+                Some((i, at)) => {
+                    cursor = i + 1;
+                    let (text, codes) = &before[i];
+                    if codes.is_empty() {
+                        Vec::new()
+                    } else {
+                        let start = text[..at].chars().count();
+                        inline::slice_codes(codes, start, start + p.chars().count())
+                    }
+                }
+                None => Vec::new(),
+            };
+            (p, codes)
+        })
+        .collect()
 }
 
 /// Whether `bytes` contain `s` encoded as UTF-16LE.

@@ -57,6 +57,7 @@ pub fn ingest(path: &Path, bytes: &[u8]) -> Result<Document> {
         metadata,
         paragraphs,
         parts: Vec::new(),
+        inline: Vec::new(),
     })
 }
 

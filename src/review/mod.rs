@@ -335,7 +335,14 @@ impl PageDoc {
                 None => (p.source.clone(), p.target.clone()),
             };
             let flags = p.flags.iter().map(|f| f.as_str().to_string()).collect();
-            let qa = qa_hits(qa, src_lang, tgt_lang, &source_text, &target_text);
+            // terminology QA reads the text, not the inline-tag placeholders
+            let qa = qa_hits(
+                qa,
+                src_lang,
+                tgt_lang,
+                &crate::tm::tags::strip_placeholders(&source_text),
+                &crate::tm::tags::strip_placeholders(&target_text),
+            );
             units.push(PageUnit {
                 row: row.map(RowCells::from),
                 paragraph,

@@ -13,7 +13,7 @@
 //! | `bead` | bead type `m-n` (`1-0` / `0-1` for unaligned segments) |
 //! | `source_text` / `target_text` | the joined segments of each side (empty when none) |
 //! | `source_lines` / `target_lines` | 1-based inclusive segment range: `12-13`, `7`, or empty when the side is empty (or the row comes from a TMX); the line numbers of the input for presegmented input, sentence numbers otherwise |
-//! | `flags` | review flags, `;`-separated: `unaligned`, `empty`, `number-mismatch`, `length-outlier`, `low-confidence`, `size-mismatch` |
+//! | `flags` | review flags, `;`-separated: `unaligned`, `empty`, `number-mismatch`, `length-outlier`, `low-confidence`, `size-mismatch`, `tag-mismatch` (inline tags without a counterpart, [`super::tags`]) |
 //! | `status` | the reviewer's decision: `ok`, `reject`, `fix` (empty: not reviewed) |
 //! | `comment` | the reviewer's comment (becomes a `<note>` of the unit) |
 //! | `key` | [`review_key`], which ties the row to its unit (empty on a 1-0 / 0-1 row) |
@@ -261,8 +261,8 @@ pub fn review_rows_of(pairs: &[AlignedPair]) -> Vec<ReviewRow> {
                 // XML forbids
                 review_key(
                     &p.id.to_string(),
-                    &xml_text(&p.source),
-                    &xml_text(&p.target),
+                    &xml_text(&super::tags::strip(&p.source)),
+                    &xml_text(&super::tags::strip(&p.target)),
                 )
             } else {
                 String::new()
@@ -272,8 +272,9 @@ pub fn review_rows_of(pairs: &[AlignedPair]) -> Vec<ReviewRow> {
                 id: p.id,
                 confidence: format!("{:.3}", p.bead.confidence),
                 bead: p.bead.kind(),
-                source: p.source.clone(),
-                target: p.target.clone(),
+                // inline tags as placeholders ({1}bold{/1}, {2/})
+                source: super::tags::render_placeholders(&p.source).into_owned(),
+                target: super::tags::render_placeholders(&p.target).into_owned(),
                 source_lines: p.source_lines(),
                 target_lines: p.target_lines(),
                 flags: flags.join(";"),

@@ -7,6 +7,7 @@
 //! its first output or runs to the end.
 
 use crate::align::Segment;
+use crate::ingest::inline::InlineCode;
 use crate::ingest::{ingest_file, IngestOptions};
 use crate::lang::LanguageSplitter;
 use crate::segment::{segment_paragraphs, segmenter_for, Segmenter};
@@ -56,6 +57,11 @@ pub struct LoadedPair {
     pub tgt: Vec<Segment>,
     /// The two sides differ wildly in size ([`is_size_mismatch`]): align anyway, but warn.
     pub size_mismatch: bool,
+    /// The source's paragraphs and their inline codes when it is an office document with
+    /// formatting ([`crate::tm::tags::segment_codes`]); both empty otherwise.
+    pub src_inline: (Vec<String>, Vec<Vec<InlineCode>>),
+    /// The same for the target.
+    pub tgt_inline: (Vec<String>, Vec<Vec<InlineCode>>),
 }
 
 /// Reads document pairs; keeps the language models and segmenters it builds for reuse.
@@ -171,16 +177,17 @@ impl Loader {
             .ok_or_else(|| Error::bad_input(path, "no Chinese, Russian or English text found"))
     }
 
-    /// The raw units of a side: lines (presegmented) or clean paragraphs.
-    fn read_units(&self, path: &Path) -> Result<Vec<String>> {
+    /// The raw units of a side: lines (presegmented) or clean paragraphs, with the
+    /// paragraphs' inline codes (none for text).
+    fn read_units(&self, path: &Path) -> Result<(Vec<String>, Vec<Vec<InlineCode>>)> {
         if self.options.presegmented {
-            read_lines(path)
+            Ok((read_lines(path)?, Vec::new()))
         } else {
             let doc = ingest_file(path, &self.options.ingest)?;
             if doc.paragraphs.is_empty() {
                 return Err(Error::bad_input(path, "file has no text"));
             }
-            Ok(doc.paragraphs)
+            Ok((doc.paragraphs, doc.inline))
         }
     }
 
@@ -209,8 +216,17 @@ impl Loader {
                 "source and target are the same file",
             ));
         }
-        let src_units = self.read_units(&job.src)?;
-        let tgt_units = self.read_units(&job.tgt)?;
+        let (src_units, src_codes) = self.read_units(&job.src)?;
+        let (tgt_units, tgt_codes) = self.read_units(&job.tgt)?;
+        let inline = |units: &[String], codes: Vec<Vec<InlineCode>>| {
+            if codes.is_empty() {
+                (Vec::new(), codes)
+            } else {
+                (units.to_vec(), codes)
+            }
+        };
+        let src_inline = inline(&src_units, src_codes);
+        let tgt_inline = inline(&tgt_units, tgt_codes);
         let src_lang =
             self.resolve_lang(self.options.src_lang, "--src-lang", &job.src, &src_units)?;
         let tgt_lang =
@@ -234,6 +250,8 @@ impl Loader {
             src,
             tgt,
             size_mismatch,
+            src_inline,
+            tgt_inline,
         })
     }
 }

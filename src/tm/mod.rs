@@ -17,6 +17,7 @@ pub mod numbers;
 pub mod ops;
 pub mod reader;
 pub mod seed;
+pub mod tags;
 pub mod tmx;
 pub mod unit;
 pub mod xliff;

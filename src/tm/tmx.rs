@@ -10,6 +10,7 @@
 //! unit ([`TmxOptions::unit_props`]: `x-part`, `x-paragraph`), and the attributes
 //! `creationdate` / `creationid` ([`TmxOptions::creation_id`]).
 //!
+//! Inline tags of office documents ([`super::tags`]) become `<bpt>` / `<ept>` / `<ph>`.
 //! Text is cleaned of characters XML 1.0 forbids (C0 controls except tab / LF / CR, U+FFFE,
 //! U+FFFF) and `&`, `<`, `>` are escaped (quotes too inside attributes).
 
@@ -116,6 +117,10 @@ pub struct TmxOptions {
     /// When set, units with a confidence below this go to `<stem>.low.tmx` instead of
     /// `<stem>.tmx` (`--min-confidence`, see [`crate::tm::stage_outputs`]).
     pub split_below: Option<f64>,
+    /// The texts may hold inline tags ([`super::tags`]: pairs of office documents), written
+    /// as `<bpt>` / `<ept>` / `<ph>`; off for the records of a TMX read back, whose texts
+    /// are only text (a private-use character stays one).
+    pub inline_tags: bool,
 }
 
 impl TmxOptions {
@@ -135,6 +140,7 @@ impl TmxOptions {
             document: String::new(),
             creation_id: None,
             split_below: None,
+            inline_tags: false,
         }
     }
 }
@@ -219,7 +225,11 @@ pub fn write_tmx<W: Write + ?Sized>(
         .filter(|p| p.is_translation())
         .map(|pair| record_of(pair, options))
         .collect();
-    write_tmx_records(out, &records, options)
+    let options = TmxOptions {
+        inline_tags: true,
+        ..options.clone()
+    };
+    write_tmx_records(out, &records, &options)
 }
 
 /// The record [`write_tmx`] writes for `pair` (a translation: both sides have text).
@@ -327,6 +337,13 @@ where
         writeln!(out, "  </header>")?;
     }
     writeln!(out, "  <body>")?;
+    let seg = |text: &str| {
+        if options.inline_tags {
+            super::tags::render_tmx(text)
+        } else {
+            escape_xml(text, false)
+        }
+    };
     let mut n = 0;
     for record in records {
         let record = record?;
@@ -343,12 +360,12 @@ where
         writeln!(
             out,
             r#"      <tuv xml:lang="{src_tag}"><seg>{}</seg></tuv>"#,
-            escape_xml(&record.source, false)
+            seg(&record.source)
         )?;
         writeln!(
             out,
             r#"      <tuv xml:lang="{tgt_tag}"><seg>{}</seg></tuv>"#,
-            escape_xml(&record.target, false)
+            seg(&record.target)
         )?;
         writeln!(out, "    </tu>")?;
         n += 1;

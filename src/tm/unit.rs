@@ -22,11 +22,14 @@ pub enum Flag {
     LowConfidence,
     /// The two documents differ wildly in size, so the whole alignment is suspect.
     SizeMismatch,
+    /// Some inline tags of one side have no counterpart on the other (moved to the end of
+    /// their segment, see [`super::tags`]).
+    TagMismatch,
 }
 
 impl Flag {
     /// The flag as written in the CSV: `unaligned`, `empty`, `number-mismatch`,
-    /// `length-outlier`, `low-confidence`, `size-mismatch`.
+    /// `length-outlier`, `low-confidence`, `size-mismatch`, `tag-mismatch`.
     pub fn as_str(self) -> &'static str {
         match self {
             Flag::Unaligned => "unaligned",
@@ -35,6 +38,7 @@ impl Flag {
             Flag::LengthOutlier => "length-outlier",
             Flag::LowConfidence => "low-confidence",
             Flag::SizeMismatch => "size-mismatch",
+            Flag::TagMismatch => "tag-mismatch",
         }
     }
 }
@@ -205,7 +209,9 @@ pub fn is_length_outlier(ls: f64, lt: f64, ratio: f64, factor: f64) -> bool {
 
 /// Visible characters: whitespace does not count towards a length.
 pub fn visible_len(s: &str) -> usize {
-    s.chars().filter(|c| !c.is_whitespace()).count()
+    s.chars()
+        .filter(|c| !c.is_whitespace() && super::tags::Tag::from_char(*c).is_none())
+        .count()
 }
 
 /// Builds the output pairs of an alignment, one per bead in document order (1-0 / 0-1 beads

@@ -171,8 +171,9 @@ pub fn split_records(
             taken.insert(tuid.clone());
             r.tuid = tuid;
         }
-        r.source = part.source.trim().to_string();
-        r.target = part.target.trim().to_string();
+        // (inline-tag placeholders dropped, as on a fix: crate::tm::ops::review)
+        r.source = crate::tm::tags::strip_placeholders(part.source.trim()).into_owned();
+        r.target = crate::tm::tags::strip_placeholders(part.target.trim()).into_owned();
         let comment = part.comment.trim();
         if !comment.is_empty() {
             r.notes.push(comment.to_string());

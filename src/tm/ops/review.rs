@@ -22,6 +22,11 @@
 //! `key` are read: spreadsheets may reformat `confidence` or `bead` (`1-1` becomes a date)
 //! harmlessly.
 //!
+//! Inline-tag placeholders (`{1}bold{/1}`, `{2/}`: the review file of an office document's
+//! alignment, [`crate::tm::tags`]) are not text: rows are compared without them, and a `fix`
+//! row's texts are written without them, as the rewrite reduces every unit's inline markup to
+//! text (the tags are lost, and said to be).
+//!
 //! The structural statuses `merge` and `split` (written by the review page, `tmalign review`)
 //! are described in [`super::restructure`]. A split gives the TMX `tuid`s such as `7.2`,
 //! which are not numbers: the review files of that TMX then number rows by position.
@@ -35,6 +40,7 @@ use crate::tm::csv::{
     read_review_csv, review_key, write_review_rows, Delimiter, ReviewRow, ReviewStatus,
 };
 use crate::tm::reader::{LangMap, TmxDocument, TmxUnit};
+use crate::tm::tags::strip_placeholders;
 use crate::tm::tmx::{creation_date, tmx_date, TmxRecord};
 use crate::{Error, Result};
 use serde::Serialize;
@@ -383,9 +389,12 @@ pub fn apply_review_as(
             ReviewStatus::Blank | ReviewStatus::Ok | ReviewStatus::Reject | ReviewStatus::Merge => {
                 // Whitespace is compared collapsed: spreadsheets like to turn line ends
                 // into CRLF and to trim cells, which is no edit.
-                if normalize_text(&row.source) != normalize_text(source)
-                    || normalize_text(&row.target) != normalize_text(target)
-                {
+                // (inline-tag placeholders of an office document's pairs are not text)
+                let same = |row: &str, unit: &str| {
+                    normalize_text(&strip_placeholders(row))
+                        == normalize_text(&strip_placeholders(unit))
+                };
+                if !same(&row.source, source) || !same(&row.target, target) {
                     return Err(Error::bad_input(
                         csv_path,
                         format!(
@@ -447,8 +456,8 @@ pub fn apply_review_as(
             }
             Some((ReviewStatus::Fix, row)) => {
                 report.fixed += 1;
-                record.source = row.source.clone();
-                record.target = row.target.clone();
+                record.source = strip_placeholders(&row.source).into_owned();
+                record.target = strip_placeholders(&row.target).into_owned();
                 set_attribute(&mut record, "changedate", date.clone());
                 set_attribute(&mut record, "changeid", options.user.clone());
                 for text in [&mut record.source, &mut record.target] {
@@ -513,8 +522,8 @@ pub fn apply_review_as(
     for row in additions {
         let mut record = TmxRecord {
             tuid: row.id.to_string(),
-            source: row.source.trim().to_string(),
-            target: row.target.trim().to_string(),
+            source: strip_placeholders(row.source.trim()).into_owned(),
+            target: strip_placeholders(row.target.trim()).into_owned(),
             ..TmxRecord::default()
         };
         for text in [&mut record.source, &mut record.target] {
