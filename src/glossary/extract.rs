@@ -7,7 +7,7 @@
 
 use super::hash::FastMap;
 use super::timing::PhaseTimer;
-use super::{ru, zh, BiPair, ExtractOptions, GlossEntry, SeedTerm};
+use super::{ru, zh, BiPair, ContextPair, ExtractOptions, GlossEntry, PartOfSpeech, SeedTerm};
 use crate::align::names;
 use std::collections::{HashMap, HashSet};
 
@@ -591,12 +591,29 @@ pub fn extract(pairs: &[BiPair], opts: &ExtractOptions) -> Vec<GlossEntry> {
         if seed_pairs.contains(&(zh_term.clone(), ru::lemma_key(&ru_term))) {
             continue;
         }
+        let u = l.example as usize;
+        let at = |occs: &[Occ], id: u32| occs.iter().find(|o| o.id == id).map(|o| o.b0 as usize);
+        let context = match (at(&counts.zh.units[u], l.z), at(&counts.ru.units[u], l.r)) {
+            (Some(zb), Some(rb)) => ContextPair {
+                zh: sentence_at(&pairs[u].zh, zb),
+                ru: sentence_at(&pairs[u].ru, rb),
+            },
+            _ => ContextPair::default(),
+        };
+        // The extractor finds noun phrases; one the text capitalises is a name.
+        let pos = if ru_term.chars().next().is_some_and(char::is_uppercase) {
+            PartOfSpeech::ProperNoun
+        } else {
+            PartOfSpeech::Noun
+        };
         out.push(GlossEntry {
             zh: zh_term,
             ru: ru_term,
             score: l.score,
             freq: l.c as usize,
-            example: pairs[l.example as usize].id.clone(),
+            example: pairs[u].id.clone(),
+            pos,
+            context,
             seed: false,
             note: match (variant, l.name) {
                 (true, _) => "variant".into(),
@@ -618,6 +635,30 @@ pub fn extract(pairs: &[BiPair], opts: &ExtractOptions) -> Vec<GlossEntry> {
     }
     timer.mark("output");
     out
+}
+
+/// The sentence of `text` around byte `at`: a unit may hold several sentences, and a
+/// termbase's context is one. Sentences end at `。！？；` and at `.!?` before a space.
+fn sentence_at(text: &str, at: usize) -> String {
+    let ends_zh = |c: char| matches!(c, '。' | '！' | '？' | '；');
+    let mut start = 0;
+    let mut end = text.len();
+    let mut prev: Option<char> = None;
+    for (b, c) in text.char_indices() {
+        let boundary = ends_zh(c) || (c.is_whitespace() && matches!(prev, Some('.' | '!' | '?')));
+        prev = Some(c);
+        if !boundary {
+            continue;
+        }
+        let after = b + c.len_utf8();
+        if after <= at {
+            start = after;
+        } else {
+            end = after;
+            break;
+        }
+    }
+    text[start..end].trim().to_owned()
 }
 
 /// The Russian candidate id whose stems equal the seed term's, if the corpus has it.
@@ -1011,6 +1052,20 @@ mod tests {
         assert!(e.seed && e.freq == 1 && e.example == "7");
         let without = extract(&rows, &ExtractOptions::default());
         assert!(without.iter().all(|e| e.zh != "两国元首" && !e.seed));
+    }
+
+    #[test]
+    fn context_is_the_sentence_of_the_term() {
+        let t = "第一句。上海合作组织很重要。第三句";
+        let at = t.find("上海").unwrap();
+        assert_eq!(sentence_at(t, at), "上海合作组织很重要。");
+        let r = "Первое. Шанхайская организация важна. Третье";
+        let at = r.find("Шанх").unwrap();
+        assert_eq!(sentence_at(r, at), "Шанхайская организация важна.");
+        let g = extract(&sample(), &ExtractOptions::default());
+        let e = g.iter().find(|e| e.zh == "习近平").unwrap();
+        assert!(e.context.zh.contains("习近平") && e.context.ru.contains("Си Цзиньпин"));
+        assert_eq!(e.pos, PartOfSpeech::ProperNoun);
     }
 
     #[test]
