@@ -162,7 +162,7 @@ fn inflect(m: &MorphAnalyzer, lex: &Lex, number: &str, gender: Option<&str>) -> 
             continue;
         }
         if let Some(g) = gender {
-            if !has(t, g) && !(g == "masc" && has(t, "ms-f")) {
+            if !has(t, g) && (g != "masc" || !has(t, "ms-f")) {
                 continue;
             }
         }
