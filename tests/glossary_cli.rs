@@ -387,4 +387,20 @@ fn examples_key_terms() {
         }
     }
     assert!(missing.is_empty(), "missing key terms: {missing:#?}");
+    // Dictionary forms exactly as a termbase takes them (#15): the head noun in the
+    // nominative, plural where the term is plural in use, adjectives agreeing, genitive
+    // dependents as written; Chinese names whole with their Russian names whole.
+    let exact = [
+        ("战略协作", "стратегическое взаимодействие"),
+        (
+            "全面战略协作伙伴关系",
+            "отношения всеобъемлющего партнёрства и стратегического взаимодействия",
+        ),
+        ("李强", "Ли Цян"),
+        ("王毅", "Ван И"),
+    ];
+    for (zh, ru) in exact {
+        let got: Vec<&String> = rows.iter().filter(|r| r[0] == zh).map(|r| &r[1]).collect();
+        assert!(got.iter().any(|r| *r == ru), "{zh}: want {ru}, got {got:?}");
+    }
 }

@@ -926,7 +926,12 @@ fn recase(lower: &str, written: &str, acronym: &[bool], caps: &CapVotes) -> Stri
                 .get(k)
                 .and_then(|ww| ww.chars().next())
                 .is_some_and(char::is_uppercase);
+            // A function word inside a term is there as a name when it is written with a
+            // capital (`Ван И`); its votes are the conjunction's.
+            let function_word =
+                !matches!(ru::guess_pos(&ru::fold(w)), ru::Pos::Noun | ru::Pos::Adj);
             let up = match caps.get(&folded) {
+                _ if function_word && written_up && k > 0 => true,
                 Some(&(up, total)) if total > 0 => up * 2 > total,
                 // only ever sentence-initial: keep the casing as written
                 _ => written_up,

@@ -525,6 +525,24 @@ pub fn tokenize_cached(text: &str, cache: &mut StemCache) -> Vec<Token> {
             break;
         }
     }
+    // A function word or a one-letter word written with a capital inside a sentence is a
+    // name, not the particle or conjunction (`Ли Цян`, `Ван И`): function words take a
+    // capital only at the start of a sentence.
+    // At the start of a sentence only when a capitalised word the dictionary does not know
+    // follows (`Ли Цян заявил`, not `В Москве`).
+    let capital = |t: &Token| t.surface.chars().next().is_some_and(char::is_uppercase);
+    for k in 0..out.len() {
+        let t = &out[k];
+        if matches!(t.pos, Pos::Noun | Pos::Adj) || !capital(t) {
+            continue;
+        }
+        let name_follows = out.get(k + 1).is_some_and(|n| {
+            !n.break_before && capital(n) && n.lemma == n.stem && n.pos == Pos::Noun
+        });
+        if !t.break_before || name_follows {
+            out[k].pos = Pos::Noun;
+        }
+    }
     out
 }
 
@@ -662,6 +680,18 @@ mod tests {
         assert!(!p
             .iter()
             .any(|x| x.ends_with(" и") || x.ends_with("стратегического")));
+    }
+
+    #[test]
+    fn capitalised_function_words_inside_a_sentence_are_names() {
+        let p = phrases("Премьер Ли Цян встретился с министром Ван И в Пекине");
+        assert!(p.contains(&"ли цян".to_string()), "{p:?}");
+        assert!(p.contains(&"ван и".to_string()), "{p:?}");
+        let p = phrases("Ли Цян заявил. В Москве");
+        assert!(p.contains(&"ли цян".to_string()), "{p:?}");
+        assert!(!p.iter().any(|x| x.starts_with("в ")), "{p:?}");
+        let p = phrases("Ли это было?");
+        assert!(!p.iter().any(|x| x.starts_with("ли")), "{p:?}");
     }
 
     #[test]
