@@ -1074,6 +1074,36 @@ mod tests {
     }
 
     #[test]
+    fn seed_form_wins_over_the_corpus_form() {
+        let rows = corpus(&[
+            ("峰会在北京举行。", "Участники саммита собрались в Пекине."),
+            ("峰会很成功。", "Итоги саммита признаны успешными."),
+            ("峰会结束了。", "Работа саммита завершилась."),
+        ]);
+        let seed = vec![SeedTerm {
+            zh: "峰会".into(),
+            ru: "саммит".into(),
+            note: String::new(),
+            domain: String::new(),
+        }];
+        let g = extract(
+            &rows,
+            &ExtractOptions {
+                seed,
+                ..Default::default()
+            },
+        );
+        let of: Vec<&GlossEntry> = g.iter().filter(|e| e.zh == "峰会").collect();
+        assert_eq!(of.len(), 1, "{of:#?}");
+        assert!(of[0].seed && of[0].ru == "саммит");
+        if crate::glossary::morph::available() {
+            let g = extract(&rows, &ExtractOptions::default());
+            let e = g.iter().find(|e| e.zh == "峰会").expect("pair");
+            assert_eq!(e.ru, "саммит");
+        }
+    }
+
+    #[test]
     fn length_prior_prefers_plausible_lengths() {
         assert_eq!(length_prior(6, 3), 1.0);
         assert!(length_prior(2, 6) < length_prior(2, 1));
