@@ -24,6 +24,7 @@ pub mod corpus;
 pub mod extract;
 pub mod file;
 mod hash;
+pub mod morph;
 #[cfg(test)]
 mod perf_harness;
 pub mod qa;

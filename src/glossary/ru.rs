@@ -36,6 +36,9 @@ pub struct Token {
     pub folded: String,
     /// Snowball stem of `folded`.
     pub stem: String,
+    /// Lemma (dictionary normal form, lowercase, ё → е) by the morphological dictionary
+    /// ([`super::morph`]); the Snowball stem when the dictionary is not available.
+    pub lemma: String,
     /// Guessed part of speech.
     pub pos: Pos,
     /// Byte offset in the sentence.
@@ -418,10 +421,62 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     tokenize_cached(text, &mut StemCache::default())
 }
 
-/// Stems and parts of speech of folded words already seen: a corpus repeats its words, and
-/// stemming each occurrence again was a third of the extractor's time.
+/// Stems, lemmas and parts of speech of folded words already seen: a corpus repeats its
+/// words, and stemming each occurrence again was a third of the extractor's time.
 #[derive(Default)]
-pub struct StemCache(FastMap<String, (String, Pos)>);
+pub struct StemCache(FastMap<String, (String, String, Pos)>);
+
+impl StemCache {
+    /// Whether a folded word occurred in the text tokenised with this cache.
+    pub fn contains(&self, folded: &str) -> bool {
+        self.0.contains_key(folded)
+    }
+}
+
+/// The lemma and part of speech of a word: closed classes first, then the morphological
+/// dictionary (a word it does not know gets its Snowball stem and [`guess_pos`], since its
+/// predicted parse is a guess too), Snowball and the guess when there is no dictionary.
+fn analyse_word(surface: &str, folded: &str, stem: &str) -> (String, Pos) {
+    if let Some(&pos) = closed_classes().get(folded) {
+        return (folded.to_owned(), pos);
+    }
+    if !folded.chars().any(is_cyrillic) {
+        return (folded.to_owned(), guess_pos(folded));
+    }
+    match super::morph::analyse(&surface.to_lowercase()) {
+        // A word the dictionary does not know (names, new words) keeps its Snowball stem: the
+        // predicted paradigm gives the forms of one name different lemmas.
+        Some(a) if !a.known => (stem.to_owned(), guess_pos(folded)),
+        Some(a) => {
+            let pos = {
+                match a.pos {
+                    super::morph::MPos::Noun => Pos::Noun,
+                    super::morph::MPos::Adj => Pos::Adj,
+                    super::morph::MPos::Other => Pos::Other,
+                }
+            };
+            (a.lemma, pos)
+        }
+        None => (stem.to_owned(), guess_pos(folded)),
+    }
+}
+
+/// The lemma key of a word (see [`Token::lemma`]).
+pub fn lemma(word: &str) -> String {
+    let f = fold(word);
+    let st = stemmer().stem(&f).into_owned();
+    analyse_word(word, &f, &st).0
+}
+
+/// The lemmas of a phrase joined by spaces: the key under which two inflected forms of one
+/// term compare equal.
+pub fn lemma_key(text: &str) -> String {
+    tokenize(text)
+        .into_iter()
+        .map(|t| t.lemma)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
 
 /// [`tokenize`] with a cache shared across sentences.
 pub fn tokenize_cached(text: &str, cache: &mut StemCache) -> Vec<Token> {
@@ -442,18 +497,19 @@ pub fn tokenize_cached(text: &str, cache: &mut StemCache) -> Vec<Token> {
             if let Some(s) = start.take() {
                 let surface = &text[s..pos];
                 let folded = fold(surface);
-                let (stem, pos_guess) = match cache.0.get(&folded) {
-                    Some((st, p)) => (st.clone(), *p),
+                let (stem, lemma, pos_guess) = match cache.0.get(&folded) {
+                    Some((st, l, p)) => (st.clone(), l.clone(), *p),
                     None => {
                         let st = stemmer().stem(&folded).into_owned();
-                        let p = guess_pos(&folded);
-                        cache.0.insert(folded.clone(), (st.clone(), p));
-                        (st, p)
+                        let (l, p) = analyse_word(surface, &folded, &st);
+                        cache.0.insert(folded.clone(), (st.clone(), l.clone(), p));
+                        (st, l, p)
                     }
                 };
                 out.push(Token {
                     surface: surface.to_owned(),
                     stem,
+                    lemma,
                     folded,
                     pos: pos_guess,
                     start: s,
@@ -467,6 +523,24 @@ pub fn tokenize_cached(text: &str, cache: &mut StemCache) -> Vec<Token> {
         }
         if next.is_none() {
             break;
+        }
+    }
+    // A function word or a one-letter word written with a capital inside a sentence is a
+    // name, not the particle or conjunction (`Ли Цян`, `Ван И`): function words take a
+    // capital only at the start of a sentence.
+    // At the start of a sentence only when a capitalised word the dictionary does not know
+    // follows (`Ли Цян заявил`, not `В Москве`).
+    let capital = |t: &Token| t.surface.chars().next().is_some_and(char::is_uppercase);
+    for k in 0..out.len() {
+        let t = &out[k];
+        if matches!(t.pos, Pos::Noun | Pos::Adj) || !capital(t) {
+            continue;
+        }
+        let name_follows = out.get(k + 1).is_some_and(|n| {
+            !n.break_before && capital(n) && n.lemma == n.stem && n.pos == Pos::Noun
+        });
+        if !t.break_before || name_follows {
+            out[k].pos = Pos::Noun;
         }
     }
     out
@@ -606,6 +680,18 @@ mod tests {
         assert!(!p
             .iter()
             .any(|x| x.ends_with(" и") || x.ends_with("стратегического")));
+    }
+
+    #[test]
+    fn capitalised_function_words_inside_a_sentence_are_names() {
+        let p = phrases("Премьер Ли Цян встретился с министром Ван И в Пекине");
+        assert!(p.contains(&"ли цян".to_string()), "{p:?}");
+        assert!(p.contains(&"ван и".to_string()), "{p:?}");
+        let p = phrases("Ли Цян заявил. В Москве");
+        assert!(p.contains(&"ли цян".to_string()), "{p:?}");
+        assert!(!p.iter().any(|x| x.starts_with("в ")), "{p:?}");
+        let p = phrases("Ли это было?");
+        assert!(!p.iter().any(|x| x.starts_with("ли")), "{p:?}");
     }
 
     #[test]

@@ -1,0 +1,410 @@
+//! Russian morphology for the glossary: lemmas, parts of speech and dictionary forms of noun
+//! phrases, from the OpenCorpora dictionary (pymorphy2 format) that the `rsmorphy-dict-ru`
+//! crate bundles and `rsmorphy` reads.
+//!
+//! The dictionary is loaded once, on first use (about 0.4 s). If it cannot be found (the crate's
+//! data folder moved after the build), the glossary falls back to Snowball stems and keeps the
+//! surface forms: [`available`] says which. `TMALIGN_MORPH_DICT` names another folder of the
+//! same format.
+//!
+//! The dictionary form of a phrase (see [`dictionary_form`]): the head noun (the first noun)
+//! in the nominative, singular unless asked for the plural; the adjectives and participles
+//! before it in the nominative agreeing with it in number and gender; the words after it
+//! (genitive dependents, `и`-coordinated nouns, prepositional phrases) as written, because only
+//! the head of a Russian term inflects.
+
+use rsmorphy::prelude::*;
+use std::path::Path;
+use std::sync::OnceLock;
+
+/// The analyser, or `None` when the dictionary is not there.
+fn analyzer() -> Option<&'static MorphAnalyzer> {
+    static M: OnceLock<Option<MorphAnalyzer>> = OnceLock::new();
+    M.get_or_init(|| {
+        let dir = std::env::var_os("TMALIGN_MORPH_DICT")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| Path::new(rsmorphy::rsmorphy_dict_ru::DICT_PATH).to_path_buf());
+        if !dir.join("words.dawg.gz").is_file() || !dir.join("paradigms.array.gz").is_file() {
+            return None;
+        }
+        // The reader panics on a malformed file; a damaged dictionary must not end the run.
+        std::panic::catch_unwind(|| MorphAnalyzer::from_file(&dir)).ok()
+    })
+    .as_ref()
+}
+
+/// Whether the morphological dictionary is loaded (else lemmas are Snowball stems).
+pub fn available() -> bool {
+    analyzer().is_some()
+}
+
+/// Coarse part of speech from the dictionary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MPos {
+    /// Noun (incl. names and abbreviations).
+    Noun,
+    /// Full adjective or full participle.
+    Adj,
+    /// Anything else (verbs, adverbs, pronouns, numerals, short forms, function words).
+    Other,
+}
+
+/// The analysis of one word: its lemma (lowercase, ё folded to е) and part of speech by the
+/// dictionary's most probable parse, and whether the dictionary knows the word (else the
+/// parse is predicted from its ending).
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    /// Lemma, lowercase, ё → е.
+    pub lemma: String,
+    /// Part of speech.
+    pub pos: MPos,
+    /// Whether the word is in the dictionary.
+    pub known: bool,
+}
+
+fn grammemes(tag: &str) -> impl Iterator<Item = &str> {
+    tag.split([',', ' ']).filter(|g| !g.is_empty())
+}
+
+fn has(tag: &str, g: &str) -> bool {
+    grammemes(tag).any(|x| x == g)
+}
+
+fn mpos(tag: &str) -> MPos {
+    match grammemes(tag).next().unwrap_or("") {
+        "NOUN" => MPos::Noun,
+        "ADJF" | "PRTF" => MPos::Adj,
+        _ => MPos::Other,
+    }
+}
+
+/// The parses of a lowercase word, most probable first. Only Cyrillic words of three or more
+/// letters are looked up: the reader's prediction asserts on shorter unknown words, and a
+/// panic inside it (a reader bug on an input we did not foresee) yields no parse instead of
+/// ending the run.
+fn parse(m: &MorphAnalyzer, lower: &str) -> Vec<Parsed> {
+    let n = lower.chars().count();
+    if n < 3 || !lower.chars().all(|c| matches!(c, 'а'..='я' | 'ё' | '-')) {
+        return Vec::new();
+    }
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| m.parse(lower))).unwrap_or_default()
+}
+
+fn fold_yo(s: &str) -> String {
+    s.replace('ё', "е")
+}
+
+/// Analyses a lowercase word (ё kept: the dictionary spells with it). `None` when the
+/// dictionary is not available or the word has no parse.
+pub fn analyse(lower: &str) -> Option<Analysis> {
+    let m = analyzer()?;
+    let parses = parse(m, lower);
+    let best = parses.first()?;
+    let tag = &best.lex.get_tag(m).string;
+    Some(Analysis {
+        lemma: fold_yo(&best.lex.get_normal_form(m)),
+        pos: mpos(tag),
+        known: best.lex.is_known(),
+    })
+}
+
+/// Grammemes that inflection changes (case, number, gender, animacy) or that only mark a
+/// spelling variant: the others must stay when a form is chosen from the paradigm.
+fn inflectional(g: &str) -> bool {
+    matches!(
+        g,
+        "nomn"
+            | "gent"
+            | "datv"
+            | "accs"
+            | "ablt"
+            | "loct"
+            | "voct"
+            | "gen1"
+            | "gen2"
+            | "acc2"
+            | "loc1"
+            | "loc2"
+            | "sing"
+            | "plur"
+            | "masc"
+            | "femn"
+            | "neut"
+            | "ms-f"
+            | "anim"
+            | "inan"
+            | "V-ey"
+            | "V-oy"
+            | "V-ej"
+            | "V-be"
+            | "V-en"
+            | "V-ie"
+            | "V-bi"
+            | "Infr"
+            | "Dist"
+            | "Fixd"
+    )
+}
+
+/// The form of `lex`'s paradigm with the same lexical grammemes, nominative, `number`, and
+/// (for adjectives in the singular) `gender`.
+fn inflect(m: &MorphAnalyzer, lex: &Lex, number: &str, gender: Option<&str>) -> Option<String> {
+    let tag = lex.get_tag(m).string.clone();
+    let keep: Vec<&str> = grammemes(&tag).filter(|g| !inflectional(g)).collect();
+    let mut best: Option<(usize, String)> = None;
+    for form in lex.iter_lexeme(m) {
+        let t = &form.get_tag(m).string;
+        if !has(t, "nomn") || !keep.iter().all(|g| has(t, g)) {
+            continue;
+        }
+        // Fixed (indeclinable) words have no number.
+        if !has(t, number) && !has(t, "Fixd") {
+            continue;
+        }
+        if let Some(g) = gender {
+            if !has(t, g) && (g != "masc" || !has(t, "ms-f")) {
+                continue;
+            }
+        }
+        // Fewer extra grammemes: the plain form, not a spelling variant (`V-oy`).
+        let extra = grammemes(t).filter(|g| !keep.contains(g)).count();
+        if best.as_ref().is_none_or(|(e, _)| extra < *e) {
+            best = Some((extra, form.get_word().into_owned()));
+        }
+    }
+    best.map(|(_, w)| w)
+}
+
+/// Grammemes of proper names (first names, surnames, places, organisations, trademarks).
+fn proper(tag: &str) -> bool {
+    ["Name", "Surn", "Patr", "Geox", "Orgn", "Trad"]
+        .iter()
+        .any(|g| has(tag, g))
+}
+
+/// The noun parse of a word with the highest probability; for a capitalised word, a proper
+/// name's parse when it has one (`Палу` is the place, not a form of `пал`).
+/// With `before` (the adjective before the head), parses that agree with one of its parses
+/// in case and number come first (`летучих мышей` is `мышь`, not the surname-like `мышей`).
+fn noun_parse(
+    m: &MorphAnalyzer,
+    lower: &str,
+    capitalised: bool,
+    before: Option<&str>,
+) -> Option<Lex> {
+    let mut nouns: Vec<Lex> = parse(m, lower)
+        .into_iter()
+        .filter(|p| mpos(&p.lex.get_tag(m).string) == MPos::Noun)
+        .map(|p| p.lex)
+        .collect();
+    if let Some(adj) = before {
+        let adj_tags: Vec<String> = parse(m, adj)
+            .iter()
+            .map(|p| p.lex.get_tag(m).string.clone())
+            .filter(|t| mpos(t) == MPos::Adj)
+            .collect();
+        let agrees = |l: &Lex| {
+            let t = &l.get_tag(m).string;
+            adj_tags.iter().any(|a| {
+                ["sing", "plur"].iter().any(|n| has(a, n) && has(t, n))
+                    && ["nomn", "gent", "datv", "accs", "ablt", "loct"]
+                        .iter()
+                        .any(|c| has(a, c) && has(t, c))
+            })
+        };
+        // stable: the dictionary's order stays within each group
+        nouns.sort_by_key(|l| !agrees(l));
+    }
+    if capitalised {
+        if let Some(l) = nouns.iter().find(|l| proper(&l.get_tag(m).string)) {
+            return Some(l.clone());
+        }
+    }
+    nouns.into_iter().next()
+}
+
+fn adj_parse(m: &MorphAnalyzer, lower: &str) -> Option<Lex> {
+    parse(m, lower)
+        .into_iter()
+        .find(|p| mpos(&p.lex.get_tag(m).string) == MPos::Adj)
+        .map(|p| p.lex)
+}
+
+/// Where the head noun of a phrase is: the first word whose most probable parse is a noun
+/// (adjectives before it agree with it).
+/// A word that can be an adjective and is followed by a possible noun is taken as the
+/// adjective (`летучих мышей`: `летучих` is also a substantivised noun).
+pub fn head_index(words: &[&str]) -> Option<usize> {
+    let m = analyzer()?;
+    let parses: Vec<Vec<MPos>> = words
+        .iter()
+        .map(|w| {
+            parse(m, w)
+                .iter()
+                .map(|p| mpos(&p.lex.get_tag(m).string))
+                .collect()
+        })
+        .collect();
+    (0..words.len()).find(|&k| {
+        let p = &parses[k];
+        p.first() == Some(&MPos::Noun)
+            && !(p.contains(&MPos::Adj)
+                && parses.get(k + 1).is_some_and(|n| n.contains(&MPos::Noun)))
+    })
+}
+
+/// The grammatical number of the head noun in this occurrence: `Some(true)` when every noun
+/// parse of the word is plural, `Some(false)` when every one is singular, `None` when the
+/// form is ambiguous (`отношения`: genitive singular or nominative plural) or unknown.
+pub fn head_plural(words: &[&str]) -> Option<bool> {
+    let m = analyzer()?;
+    let h = head_index(words)?;
+    let parses = parse(m, words[h]);
+    let nouns: Vec<String> = parses
+        .iter()
+        .map(|p| p.lex.get_tag(m).string.clone())
+        .filter(|t| mpos(t) == MPos::Noun)
+        .collect();
+    if nouns.is_empty() || nouns.iter().any(|t| has(t, "Fixd")) {
+        return None;
+    }
+    if nouns.iter().all(|t| has(t, "plur")) {
+        Some(true)
+    } else if nouns.iter().all(|t| has(t, "sing")) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// The dictionary form of a lowercase noun phrase (words as written, lowercased, ё kept):
+/// head noun in the nominative (`plural` or, for plural-only words, plural; else singular),
+/// the adjectives before it agreeing, the words after it unchanged. `attested` says whether a
+/// form occurs in the corpus. A word the dictionary does not know (names, new words) stays as
+/// written. So is
+/// an unattested form of a word the text capitalises (`capitalised`, by word) unless the
+/// dictionary parses it as a proper name: a name is not to be read as a common noun.
+/// `None` when the dictionary is not available or the phrase has no noun head.
+pub fn dictionary_form(
+    words: &[&str],
+    plural: bool,
+    capitalised: &[bool],
+    attested: &dyn Fn(&str) -> bool,
+) -> Option<String> {
+    let m = analyzer()?;
+    let h = head_index(words)?;
+    let cap = |k: usize| capitalised.get(k).copied().unwrap_or(false);
+    let before = h.checked_sub(1).map(|k| words[k]);
+    let mut head = noun_parse(m, words[h], cap(h), before)?;
+    // A capitalised word the dictionary does not know as a name: the noun parse whose
+    // nominative the corpus writes (`Корбина` → `Корбин`, not the predicted `корбина`).
+    if cap(h) && !(head.is_known() && proper(&head.get_tag(m).string)) {
+        let number = if plural { "plur" } else { "sing" };
+        let attested_parse = parse(m, words[h])
+            .into_iter()
+            .map(|p| p.lex)
+            .filter(|l| l.is_known() && mpos(&l.get_tag(m).string) == MPos::Noun)
+            .find(|l| {
+                inflect(m, l, number, None).is_some_and(|f| f != words[h] && attested(&fold_yo(&f)))
+            });
+        if let Some(l) = attested_parse {
+            head = l;
+        }
+    }
+    let head_tag = head.get_tag(m).string.clone();
+    let number = if plural || has(&head_tag, "Pltm") {
+        "plur"
+    } else {
+        "sing"
+    };
+    let trusted = |lex: &Lex, k: usize, form: String| -> Option<String> {
+        // A predicted paradigm (unknown word) is never trusted: names are inflected by
+        // analogy with common nouns of the same ending, often wrongly (`Дастин` read as a
+        // genitive plural); the caller's choice among the written forms stands.
+        if !lex.is_known() {
+            return None;
+        }
+        let sure = !cap(k) || proper(&lex.get_tag(m).string);
+        (sure || form == words[k] || attested(&fold_yo(&form))).then_some(form)
+    };
+    let head_form = inflect(m, &head, number, None)
+        .and_then(|f| trusted(&head, h, f))
+        .unwrap_or_else(|| words[h].to_owned());
+    // Gender of the form actually produced (a common-gender noun agrees as masculine).
+    let gender = if number == "sing" {
+        if has(&head_tag, "ms-f") || has(&head_tag, "Ms-f") {
+            Some("masc")
+        } else {
+            ["masc", "femn", "neut"]
+                .into_iter()
+                .find(|g| has(&head_tag, g))
+        }
+    } else {
+        None
+    };
+    let mut out: Vec<String> = Vec::with_capacity(words.len());
+    for (k, w) in words.iter().enumerate() {
+        if k < h {
+            let form = adj_parse(m, w)
+                .and_then(|a| inflect(m, &a, number, gender).and_then(|f| trusted(&a, k, f)))
+                .unwrap_or_else(|| (*w).to_owned());
+            out.push(form);
+        } else if k == h {
+            out.push(head_form.clone());
+        } else {
+            out.push((*w).to_owned());
+        }
+    }
+    Some(out.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(p: &str, plural: bool) -> String {
+        let w: Vec<&str> = p.split(' ').collect();
+        dictionary_form(&w, plural, &[], &|_| false).unwrap_or_default()
+    }
+
+    #[test]
+    fn lemmas_and_dictionary_forms() {
+        if !available() {
+            eprintln!("note: morphological dictionary not found, skipped");
+            return;
+        }
+        assert_eq!(analyse("продавца").unwrap().lemma, "продавец");
+        assert_eq!(analyse("продавец").unwrap().lemma, "продавец");
+        assert_eq!(analyse("россии").unwrap().lemma, "россия");
+        assert_ne!(analyse("росс").unwrap().lemma, "россия");
+        assert_eq!(
+            form("стратегического взаимодействия", false),
+            "стратегическое взаимодействие"
+        );
+        assert_eq!(
+            form("шанхайской организации сотрудничества", false),
+            "шанхайская организация сотрудничества"
+        );
+        assert_eq!(
+            form(
+                "отношений всеобъемлющего партнёрства и стратегического взаимодействия",
+                true
+            ),
+            "отношения всеобъемлющего партнёрства и стратегического взаимодействия"
+        );
+        assert_eq!(form("социальных сетях", false), "социальная сеть");
+        assert_eq!(form("больницу", false), "больница");
+        assert_eq!(form("переговорах", false), "переговоры");
+        assert_eq!(form("торговой войны", false), "торговая война");
+        assert_eq!(form("острова сулавеси", false), "остров сулавеси");
+        assert_eq!(form("верховного судьи", false), "верховный судья");
+        let w = ["палу"];
+        assert_eq!(
+            dictionary_form(&w, false, &[true], &|_| false).as_deref(),
+            Some("палу")
+        );
+        assert_eq!(form("летучих мышей", false), "летучая мышь");
+        assert_eq!(head_plural(&["отношениях"]), Some(true));
+        assert_eq!(head_plural(&["отношения"]), None);
+    }
+}
