@@ -242,11 +242,10 @@ fn check_tbx_basic_v3(text: &str) -> Result<usize, String> {
                         }
                     }
                     "descrip" | "note" | "admin"
-                        if parent == "conceptEntry" || parent == "langSec" =>
+                        if (parent == "conceptEntry" || parent == "langSec")
+                            && siblings.iter().any(|s| s == "langSec" || s == "termSec") =>
                     {
-                        if siblings.iter().any(|s| s == "langSec" || s == "termSec") {
-                            return Err(format!("<{name}> after the term sections of <{parent}>"));
-                        }
+                        return Err(format!("<{name}> after the term sections of <{parent}>"));
                     }
                     "langSec" => {
                         let lang = attr("xml:lang").ok_or("langSec without xml:lang")?;
@@ -257,10 +256,8 @@ fn check_tbx_basic_v3(text: &str) -> Result<usize, String> {
                     "term" if !siblings.is_empty() => {
                         return Err("term not first in termSec".into())
                     }
-                    "termNote" => {
-                        if siblings.iter().any(|s| s != "term" && s != "termNote") {
-                            return Err("termNote after other term data".into());
-                        }
+                    "termNote" if siblings.iter().any(|s| s != "term" && s != "termNote") => {
+                        return Err("termNote after other term data".into());
                     }
                     _ => {}
                 }

@@ -215,35 +215,29 @@ fn read_tbx(path: &Path, text: &str) -> Result<Vec<SeedTerm>> {
                     _ => {}
                 }
             }
-            Event::Text(t) => {
-                if !matches!(into, Into::None) {
-                    buf.push_str(
-                        &t.xml10_content()
-                            .map(|c| c.into_owned())
-                            .unwrap_or_default(),
-                    );
-                }
+            Event::Text(t) if !matches!(into, Into::None) => {
+                buf.push_str(
+                    &t.xml10_content()
+                        .map(|c| c.into_owned())
+                        .unwrap_or_default(),
+                );
             }
-            Event::CData(t) => {
-                if !matches!(into, Into::None) {
-                    buf.push_str(&String::from_utf8_lossy(&t));
-                }
+            Event::CData(t) if !matches!(into, Into::None) => {
+                buf.push_str(&String::from_utf8_lossy(&t));
             }
-            Event::GeneralRef(r) => {
-                if !matches!(into, Into::None) {
-                    let n = r.decode().map(|n| n.into_owned()).unwrap_or_default();
-                    let c = match n.as_str() {
-                        "amp" => Some('&'),
-                        "lt" => Some('<'),
-                        "gt" => Some('>'),
-                        "quot" => Some('"'),
-                        "apos" => Some('\''),
-                        _ => r.resolve_char_ref().ok().flatten(),
-                    };
-                    match c {
-                        Some(c) => buf.push(c),
-                        None => return Err(bad(&rd, format!("unknown entity &{n};"))),
-                    }
+            Event::GeneralRef(r) if !matches!(into, Into::None) => {
+                let n = r.decode().map(|n| n.into_owned()).unwrap_or_default();
+                let c = match n.as_str() {
+                    "amp" => Some('&'),
+                    "lt" => Some('<'),
+                    "gt" => Some('>'),
+                    "quot" => Some('"'),
+                    "apos" => Some('\''),
+                    _ => r.resolve_char_ref().ok().flatten(),
+                };
+                match c {
+                    Some(c) => buf.push(c),
+                    None => return Err(bad(&rd, format!("unknown entity &{n};"))),
                 }
             }
             Event::End(e) => {
