@@ -75,31 +75,41 @@ fn state_markers(domain: &str) -> Option<&'static [&'static str]> {
 /// A non-predicate prefix word right before the term (jieba tag `b`: 副 "vice-", 总
 /// "general") makes a compound too (副总统 is not 总统). Longer words that are not nouns do
 /// not hide a term (举行会谈 "hold talks" still has 会谈).
-fn whole_word(text: &str, a: usize, b: usize) -> bool {
+///
+/// `cut` is jieba's cut of the sentence and `all` every dictionary word in it (`cut_all`),
+/// computed once per unit.
+fn whole_word(cut: &[jieba_rs::Token], all: &[jieba_rs::Token], a: usize, b: usize) -> bool {
     let jieba = super::zh::jieba();
-    let cut = jieba.cut(text, true);
-    let crosses = |s: usize, e: usize| {
-        let overlap = s < b && a < e;
-        let holds = s <= a && b <= e;
-        let inside = a <= s && e <= b;
-        overlap && !holds && !inside
+    // the cut token in which a byte offset lies, boundaries excluded (tokens are in order)
+    let inside = |x: usize| {
+        let k = cut.partition_point(|t| t.byte_end <= x);
+        cut.get(k).filter(|t| t.byte_start < x)
     };
-    if cut.iter().any(|t| crosses(t.byte_start, t.byte_end)) {
-        return false;
+    for x in [a, b] {
+        if let Some(t) = inside(x) {
+            // a token straddles an end without holding the whole occurrence: it crosses
+            if !(t.byte_start <= a && b <= t.byte_end) {
+                return false;
+            }
+        }
     }
     let tag_of = |w: &str| {
         let tags = jieba.tag(w, false);
         (tags.len() == 1).then(|| tags[0].tag.to_owned())
     };
-    if let Some(prev) = cut.iter().find(|t| t.byte_end == a) {
+    let k = cut.partition_point(|t| t.byte_end < a);
+    if let Some(prev) = cut.get(k).filter(|t| t.byte_end == a) {
         if prev.word.chars().count() == 1 && tag_of(prev.word).as_deref() == Some("b") {
             return false;
         }
     }
-    let all = jieba.cut_all(text);
-    let mut longer: Vec<&str> = cut
-        .iter()
-        .chain(all.iter())
+    // dictionary words starting at most 16 characters before the term and reaching past it
+    let from = all.partition_point(|t| t.byte_start + 64 < a);
+    let to = all.partition_point(|t| t.byte_start <= a);
+    let mut longer: Vec<&str> = inside(a)
+        .into_iter()
+        .chain(cut.get(cut.partition_point(|t| t.byte_end <= a)))
+        .chain(all[from..to].iter())
         .filter(|t| t.byte_start <= a && b < t.byte_end)
         .map(|t| t.word)
         .collect();
@@ -207,7 +217,9 @@ impl QaGlossary {
             return Vec::new();
         }
         // whole words only (see the module doc)
-        occ.retain(|&(_, a, b)| whole_word(&unit.zh, a, b));
+        let jieba = super::zh::jieba();
+        let (cut, all) = (jieba.cut(&unit.zh, true), jieba.cut_all(&unit.zh));
+        occ.retain(|&(_, a, b)| whole_word(&cut, &all, a, b));
         occ.retain(|&(k, _, _)| match self.scopes[k] {
             Scope::Always => true,
             Scope::Never => false,
