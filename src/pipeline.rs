@@ -451,7 +451,7 @@ pub struct RunReport {
     /// Files written.
     pub written: Vec<PathBuf>,
     /// The seed glossary of each language pair aligned, as said to the user
-    /// (`zh-ru: built-in glossary/zh-ru.tsv (533 term pairs)`).
+    /// (`zh-ru: built-in glossary/zh-ru.tsv (538 term pairs)`).
     pub seeds: Vec<String>,
     /// Why each file of [`RunReport::unpaired`] was skipped, in the same order.
     pub unpaired_why: Vec<String>,

@@ -144,12 +144,355 @@ fn tmx_output_is_phrase_tmx_and_reads_back() {
     }));
 }
 
+/// Whether an external tool is there; outside CI a missing tool skips the check with a note,
+/// under CI (env CI=true, `.ci/run` installs the tools) it fails.
+fn have_tool(ok: bool, what: &str) -> bool {
+    if !ok {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{what} is required in CI (.ci/run installs it)"
+        );
+        eprintln!("note: {what} not installed; check skipped");
+    }
+    ok
+}
+
+/// The structure TBX-Basic v3 (DCA style) requires, checked by hand because no package ships
+/// the dialect's RELAX NG / Schematron files (the README says so): root `tbx` in the TBX
+/// namespace with `type="TBX-Basic"` and `style="dca"` and both `xml-model` schema
+/// references; `tbxHeader/fileDesc/sourceDesc` then `text/body`; every `conceptEntry` has a
+/// unique id, its `descrip`/`note` before its `langSec`s; a `langSec` has `xml:lang` and only
+/// `termSec`s after its own data; a `termSec` starts with `term`, its `termNote`s follow
+/// directly, with the TBX-Basic data categories and picklist values only; `descrip` types
+/// by level (`subjectField` on the concept, `context` in a term's `descripGrp`). Returns the
+/// number of concept entries.
+fn check_tbx_basic_v3(text: &str) -> Result<usize, String> {
+    use quick_xml::events::Event;
+    let mut rd = quick_xml::Reader::from_str(text);
+    // <x/> as <x></x>, so that every start has its end
+    rd.config_mut().expand_empty_elements = true;
+    let mut stack: Vec<String> = Vec::new();
+    // per open element: names of the children seen so far
+    let mut children: Vec<Vec<String>> = vec![Vec::new()];
+    let mut pis = Vec::new();
+    let mut ids = std::collections::HashSet::new();
+    let mut concepts = 0;
+    let mut text_of: Option<(String, String)> = None; // (termNote type, text)
+    loop {
+        let ev = rd
+            .read_event()
+            .map_err(|e| format!("not well-formed: {e}"))?;
+        match ev {
+            Event::PI(p) => pis.push(String::from_utf8_lossy(&p).into_owned()),
+            Event::Start(e) | Event::Empty(e) => {
+                let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+                let attrs: std::collections::HashMap<String, String> = e
+                    .attributes()
+                    .flatten()
+                    .map(|a| {
+                        (
+                            String::from_utf8_lossy(a.key.as_ref()).into_owned(),
+                            a.unescape_value().unwrap().into_owned(),
+                        )
+                    })
+                    .collect();
+                let attr = |k: &str| attrs.get(k).map(String::as_str);
+                let parent = stack.last().map(String::as_str).unwrap_or("");
+                let siblings = children.last().unwrap().clone();
+                let allowed: &[&str] = match parent {
+                    "" => &["tbx"],
+                    "tbx" => &["tbxHeader", "text"],
+                    "tbxHeader" => &["fileDesc"],
+                    "fileDesc" => &["sourceDesc", "titleStmt", "publicationStmt"],
+                    "sourceDesc" => &["p"],
+                    "text" => &["body"],
+                    "body" => &["conceptEntry"],
+                    "conceptEntry" => &["descrip", "note", "langSec", "admin", "transacGrp"],
+                    "langSec" => &["termSec", "descrip", "note"],
+                    "termSec" => &["term", "termNote", "descripGrp", "descrip", "note", "admin"],
+                    "descripGrp" => &["descrip", "admin", "note"],
+                    other => return Err(format!("<{name}> inside <{other}>")),
+                };
+                if !allowed.contains(&name.as_str()) {
+                    return Err(format!("<{name}> not allowed inside <{parent}>"));
+                }
+                match name.as_str() {
+                    "tbx" => {
+                        for (k, v) in [
+                            ("type", "TBX-Basic"),
+                            ("style", "dca"),
+                            ("xmlns", "urn:iso:std:iso:30042:ed-2"),
+                        ] {
+                            if attr(k) != Some(v) {
+                                return Err(format!("<tbx> {k}={:?}, expected {v:?}", attr(k)));
+                            }
+                        }
+                        if attr("xml:lang").is_none() {
+                            return Err("<tbx> without xml:lang".into());
+                        }
+                    }
+                    "text" if !siblings.iter().any(|s| s == "tbxHeader") => {
+                        return Err("<text> before <tbxHeader>".into())
+                    }
+                    "conceptEntry" => {
+                        concepts += 1;
+                        let id = attr("id").ok_or("conceptEntry without id")?;
+                        if !ids.insert(id.to_owned()) {
+                            return Err(format!("duplicate id {id}"));
+                        }
+                    }
+                    "descrip" | "note" | "admin"
+                        if (parent == "conceptEntry" || parent == "langSec")
+                            && siblings.iter().any(|s| s == "langSec" || s == "termSec") =>
+                    {
+                        return Err(format!("<{name}> after the term sections of <{parent}>"));
+                    }
+                    "langSec" => {
+                        let lang = attr("xml:lang").ok_or("langSec without xml:lang")?;
+                        if !["zh-CN", "ru-RU"].contains(&lang) {
+                            return Err(format!("langSec xml:lang={lang}"));
+                        }
+                    }
+                    "term" if !siblings.is_empty() => {
+                        return Err("term not first in termSec".into())
+                    }
+                    "termNote" if siblings.iter().any(|s| s != "term" && s != "termNote") => {
+                        return Err("termNote after other term data".into());
+                    }
+                    _ => {}
+                }
+                if matches!(name.as_str(), "descrip" | "termNote" | "admin") {
+                    let t = attr("type").ok_or(format!("<{name}> without type"))?;
+                    let ok = match (name.as_str(), parent) {
+                        ("descrip", "conceptEntry") => ["subjectField", "definition"].contains(&t),
+                        ("descrip", "langSec") => t == "definition",
+                        ("descrip", "descripGrp" | "termSec") => t == "context",
+                        ("termNote", _) => [
+                            "partOfSpeech",
+                            "termType",
+                            "administrativeStatus",
+                            "grammaticalGender",
+                            "geographicalUsage",
+                            "termLocation",
+                        ]
+                        .contains(&t),
+                        ("admin", _) => ["source", "customerSubset", "projectSubset"].contains(&t),
+                        _ => false,
+                    };
+                    if !ok {
+                        return Err(format!("<{name} type={t:?}> inside <{parent}>"));
+                    }
+                    text_of = Some((t.to_owned(), String::new()));
+                }
+                children.last_mut().unwrap().push(name.clone());
+                stack.push(name);
+                children.push(Vec::new());
+            }
+            Event::Text(t) => {
+                if let Some((_, s)) = text_of.as_mut() {
+                    s.push_str(&t.xml10_content().unwrap());
+                }
+            }
+            Event::End(_) => {
+                let name = stack.pop().unwrap();
+                let kids = children.pop().unwrap();
+                if let Some((t, v)) = text_of.take() {
+                    let pick: &[&str] = match t.as_str() {
+                        "partOfSpeech" => {
+                            &["adjective", "noun", "other", "verb", "adverb", "properNoun"]
+                        }
+                        "termType" => &[
+                            "fullForm",
+                            "acronym",
+                            "abbreviation",
+                            "shortForm",
+                            "variant",
+                            "phrase",
+                        ],
+                        _ => &[],
+                    };
+                    if !pick.is_empty() && !pick.contains(&v.as_str()) {
+                        return Err(format!("{t} value {v:?} not in the TBX-Basic picklist"));
+                    }
+                }
+                let need: &[&str] = match name.as_str() {
+                    "tbx" => &["tbxHeader", "text"],
+                    "tbxHeader" => &["fileDesc"],
+                    "fileDesc" => &["sourceDesc"],
+                    "conceptEntry" => &["langSec"],
+                    "langSec" => &["termSec"],
+                    "termSec" => &["term"],
+                    _ => &[],
+                };
+                for n in need {
+                    if !kids.iter().any(|k| k == n) {
+                        return Err(format!("<{name}> without <{n}>"));
+                    }
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    let rng = pis.iter().any(|p| {
+        p.starts_with("xml-model")
+            && p.contains("TBX-Basic")
+            && p.contains(".rng")
+            && p.contains("http://relaxng.org/ns/structure/1.0")
+    });
+    let sch = pis.iter().any(|p| {
+        p.starts_with("xml-model")
+            && p.contains(".sch")
+            && p.contains("http://purl.oclc.org/dsdl/schematron")
+    });
+    if !rng || !sch {
+        return Err(format!("xml-model schema references missing: {pis:?}"));
+    }
+    Ok(concepts)
+}
+
 #[test]
-fn tbx_is_read_back_by_translate_toolkit() {
+fn tbx_v3_has_the_tbx_basic_structure_and_qa_reads_it() {
     let d = tempfile::tempdir().unwrap();
     let tmx = summit_tmx(d.path());
     let out_path = d.path().join("terms.tbx");
     let out = glossary(&tmx, &["--no-seed"], &out_path);
+    assert_eq!(out.status.code(), Some(0));
+    let text = std::fs::read_to_string(&out_path).unwrap();
+    let n = check_tbx_basic_v3(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    assert!(n >= 2, "{text}");
+    assert!(text.contains(r#"<langSec xml:lang="ru-RU">"#));
+    // the checker fails on what breaks the dialect
+    for (from, to) in [
+        (r#"style="dca""#, r#"style="dct""#),
+        (
+            r#"<termNote type="partOfSpeech">"#,
+            r#"<termNote type="pos">"#,
+        ),
+        (
+            "<termSec>\n            <term>",
+            "<termSec>\n            <note>x</note><term>",
+        ),
+    ] {
+        assert!(text.contains(from));
+        assert!(
+            check_tbx_basic_v3(&text.replacen(from, to, 1)).is_err(),
+            "{to}"
+        );
+    }
+    // qa reads the TBX it wrote
+    let qa = run(bin().arg("qa").arg(&tmx).arg("--glossary").arg(&out_path));
+    assert_eq!(
+        qa.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&qa.stderr)
+    );
+    assert!(String::from_utf8_lossy(&qa.stderr).contains("0 terminology issues"));
+}
+
+/// OmegaT's own glossary readers (`GlossaryReaderTBX`, `GlossaryReaderTSV` from the Debian
+/// package's OmegaT.jar) run on a file: the (source, target) pairs it imports.
+fn omegat_reads(file: &Path, work: &Path) -> Option<Vec<(String, String)>> {
+    let jar = Path::new("/usr/share/omegat/OmegaT.jar");
+    let java = Command::new("java").arg("-version").output().is_ok();
+    if !have_tool(
+        jar.exists() && java,
+        "OmegaT (Debian package omegat) with java",
+    ) {
+        return None;
+    }
+    let src = work.join("OmegatGlossary.java");
+    std::fs::write(
+        &src,
+        r#"import java.io.File;
+import java.util.List;
+import org.omegat.core.Core;
+import org.omegat.core.data.ProjectProperties;
+import org.omegat.core.data.RealProject;
+import org.omegat.gui.glossary.GlossaryEntry;
+import org.omegat.gui.glossary.GlossaryReaderTBX;
+import org.omegat.gui.glossary.GlossaryReaderTSV;
+
+public class OmegatGlossary {
+    public static void main(String[] a) throws Exception {
+        File f = new File(a[0]);
+        ProjectProperties props = new ProjectProperties(new File(a[1]));
+        props.setSourceLanguage("zh-CN");
+        props.setTargetLanguage("ru-RU");
+        Core.setProject(new RealProject(props));
+        List<GlossaryEntry> l = a[0].endsWith(".tbx")
+            ? GlossaryReaderTBX.read(f, false) : GlossaryReaderTSV.read(f, false);
+        for (GlossaryEntry e : l)
+            for (String t : e.getLocTerms(false)) System.out.println("PAIR\t" + e.getSrcText() + "\t" + t);
+    }
+}
+"#,
+    )
+    .unwrap();
+    let out = Command::new("java")
+        .arg("-cp")
+        .arg(jar)
+        .arg(&src)
+        .arg(file)
+        .arg(work)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "OmegaT could not read {}: {}",
+        file.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| l.strip_prefix("PAIR\t"))
+            .filter_map(|l| l.split_once('\t'))
+            .map(|(a, b)| (a.to_owned(), b.to_owned()))
+            .collect(),
+    )
+}
+
+#[test]
+fn omegat_imports_the_tbx_v2_and_the_txt_glossary() {
+    let d = tempfile::tempdir().unwrap();
+    let tmx = summit_tmx(d.path());
+    let want = (
+        "上海合作组织".to_owned(),
+        "Шанхайская организация сотрудничества".to_owned(),
+    );
+    for (name, format) in [("terms.tbx", "tbx-v2"), ("terms.txt", "omegat")] {
+        let out_path = d.path().join(name);
+        let out = glossary(&tmx, &["--no-seed", "--format", format], &out_path);
+        assert_eq!(out.status.code(), Some(0));
+        let Some(pairs) = omegat_reads(&out_path, d.path()) else {
+            return;
+        };
+        assert!(pairs.contains(&want), "{name}: {pairs:?}");
+    }
+}
+
+#[test]
+fn omegat_format_to_tsv_says_omegat_wants_txt() {
+    let d = tempfile::tempdir().unwrap();
+    let tmx = summit_tmx(d.path());
+    let out_path = d.path().join("terms.tsv");
+    let out = glossary(&tmx, &["--no-seed"], &out_path);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out_path.exists());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("OmegaT 3.6 ignores .tsv"), "{err}");
+    let out = glossary(&tmx, &["--no-seed"], &d.path().join("terms.utf8"));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("ignores"));
+}
+
+#[test]
+fn tbx_v2_is_read_back_by_translate_toolkit() {
+    let d = tempfile::tempdir().unwrap();
+    let tmx = summit_tmx(d.path());
+    let out_path = d.path().join("terms.tbx");
+    let out = glossary(&tmx, &["--no-seed", "--format", "tbx-v2"], &out_path);
     assert_eq!(out.status.code(), Some(0));
     let text = std::fs::read_to_string(&out_path).unwrap();
     assert!(text.contains(r#"<martif type="TBX-Basic" xml:lang="en">"#));
@@ -162,21 +505,13 @@ fn tbx_is_read_back_by_translate_toolkit() {
             Err(e) => panic!("TBX not well-formed: {e}"),
         }
     }
-    // translate-toolkit reads it back. Tests install nothing: `.ci/run` installs it in CI;
-    // elsewhere, without it, this check is skipped with a note.
+    // translate-toolkit reads it back (it knows TBX v2 only: its tbxfile's root is martif)
     let have = Command::new("python3")
         .args(["-c", "import translate.storage.tbx"])
         .status()
         .map(|s| s.success())
         .unwrap_or(false);
-    if !have {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "translate-toolkit is required in CI (.ci/run installs it)"
-        );
-        eprintln!(
-            "note: translate-toolkit not installed (pip install translate-toolkit); TBX read-back skipped"
-        );
+    if !have_tool(have, "translate-toolkit (pip install translate-toolkit)") {
         return;
     }
     let script = r#"
@@ -189,25 +524,27 @@ for u in store.units:
     let out = Command::new("python3")
         .args(["-c", script])
         .arg(&out_path)
-        .output();
-    let ok = out.as_ref().map(|o| o.status.success()).unwrap_or(false);
-    if !ok {
-        let why = out
-            .map(|o| String::from_utf8_lossy(&o.stderr).into_owned())
-            .unwrap_or_else(|e| e.to_string());
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "translate-toolkit unavailable in CI: {why}"
-        );
-        eprintln!("note: translate-toolkit could not read the TBX here, read-back skipped: {why}");
-        return;
-    }
-    let printed = String::from_utf8(out.unwrap().stdout).unwrap();
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed = String::from_utf8(out.stdout).unwrap();
     assert!(
         printed
             .lines()
             .any(|l| l == "上海合作组织\tШанхайская организация сотрудничества"),
         "{printed}"
+    );
+    // and qa reads it
+    let qa = run(bin().arg("qa").arg(&tmx).arg("--glossary").arg(&out_path));
+    assert_eq!(
+        qa.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&qa.stderr)
     );
 }
 

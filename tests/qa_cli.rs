@@ -143,3 +143,111 @@ fn broken_glossary_and_tmx_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("bad.tmx"));
 }
+
+/// `qa` with the seed on NTREX-128 (general news, 1997 units): the findings judged before the
+/// QA rules of issue #15 (tests/data/glossary/ntrex-qa-judged.tsv, 90 findings, 1 real)
+/// against today's. Every finding printed must be in the judged list and the real ones must
+/// all still be printed; of the false ones, only the three where the translator replaced
+/// 中国 by «страна» or «Пекин» (coreference, metonymy) remain.
+#[test]
+fn ntrex_findings_are_the_real_ones() {
+    let Some(shared) = common::shared() else {
+        return;
+    };
+    let base = shared.join("data/ntrex128");
+    let zh = std::fs::read_to_string(base.join("newstest2019-ref.zho-CN.txt")).unwrap();
+    let ru = std::fs::read_to_string(base.join("newstest2019-ref.rus.txt")).unwrap();
+    let units: Vec<(&str, &str)> = zh
+        .lines()
+        .zip(ru.lines())
+        .filter(|(z, r)| !z.trim().is_empty() && !r.trim().is_empty())
+        .collect();
+    let d = tempfile::tempdir().unwrap();
+    let tmx = d.path().join("ntrex.tmx");
+    common::write_tmx(&tmx, &units);
+    let judged_text =
+        std::fs::read_to_string(common::data("glossary/ntrex-qa-judged.tsv")).unwrap();
+    let judged: std::collections::HashMap<(String, String), bool> = judged_text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.starts_with("unit\t") && !l.trim().is_empty())
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            ((f[0].to_owned(), f[1].to_owned()), f[2] == "real")
+        })
+        .collect();
+    assert_eq!(judged.len(), 90);
+    let out = run(bin()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .arg("qa")
+        .arg(&tmx));
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let printed: Vec<(String, String)> = stdout
+        .lines()
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            (f[0].to_owned(), f[1].to_owned())
+        })
+        .collect();
+    for p in &printed {
+        assert!(judged.contains_key(p), "unjudged finding {p:?}");
+    }
+    for (k, real) in &judged {
+        if *real {
+            assert!(printed.contains(k), "real finding {k:?} no longer reported");
+        }
+    }
+    let false_ones: Vec<&(String, String)> = printed.iter().filter(|p| !judged[*p]).collect();
+    eprintln!(
+        "ntrex qa: {} findings printed, {} real, {} false: {false_ones:?}",
+        printed.len(),
+        printed.len() - false_ones.len(),
+        false_ones.len()
+    );
+    assert!(
+        false_ones.iter().all(|(_, t)| t == "中国") && false_ones.len() <= 3,
+        "{false_ones:?}"
+    );
+}
+
+/// The seed's domain-bound entries: checked with `--domain`, quiet without; state-bound ones
+/// (国务院: China's State Council) only where the unit mentions the state.
+#[test]
+fn domain_option_and_state_scope() {
+    let d = tempfile::tempdir().unwrap();
+    let tmx = d.path().join("tm.tmx");
+    write_tmx_ids(
+        &tmx,
+        &[
+            ("talks", "双方举行会谈。", "Стороны встретились."),
+            (
+                "us",
+                "美国国务院发言人表示反对。",
+                "Представитель госдепартамента выразил несогласие.",
+            ),
+            (
+                "cn",
+                "中国国务院发布了计划。",
+                "Кабинет министров Китая опубликовал план.",
+            ),
+        ],
+    );
+    let qa_with = |args: &[&str]| {
+        let out = run(bin()
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .arg("qa")
+            .arg(&tmx)
+            .args(args));
+        assert_eq!(out.status.code(), Some(0));
+        let s = String::from_utf8(out.stdout).unwrap();
+        s.lines()
+            .map(|l| l.split('\t').take(2).collect::<Vec<_>>().join(" "))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(qa_with(&[]), ["cn 国务院"]);
+    assert_eq!(
+        qa_with(&["--domain", "diplomacy"]),
+        ["talks 会谈", "cn 国务院"]
+    );
+    assert_eq!(qa_with(&["--domain", "all"]).len(), 3);
+}

@@ -16,7 +16,9 @@ pub struct Args {
     /// Output file.
     #[arg(short, long)]
     pub output: PathBuf,
-    /// Output format: csv, tsv (OmegaT), tbx, tmx (default: by the output's extension).
+    /// Output format: tbx (TBX-Basic v3), tbx-v2 (TBX-Basic 2, `martif`), csv (termbase
+    /// import), omegat (OmegaT glossary text; also `tsv`, `txt`, `utf8`), tmx (default: by
+    /// the output's extension; `.tbx` is TBX v3).
     #[arg(long)]
     pub format: Option<String>,
     /// Do not use the seed glossary (`glossary/zh-ru.tsv`) at all.
@@ -41,12 +43,12 @@ pub fn run(args: Args) -> tmalign::Result<()> {
     let format = match &args.format {
         Some(f) => GlossFormat::parse(f).ok_or_else(|| {
             Error::Usage(format!(
-                "unknown glossary format {f:?} (csv, tsv, tbx, tmx)"
+                "unknown glossary format {f:?} (tbx, tbx-v2, csv, omegat, tmx)"
             ))
         })?,
         None => GlossFormat::from_path(&args.output).ok_or_else(|| {
             Error::Usage(format!(
-                "cannot tell the format of {} by its extension: give --format csv|tsv|tbx|tmx",
+                "cannot tell the format of {} by its extension: give --format tbx|tbx-v2|csv|omegat|tmx",
                 args.output.display()
             ))
         })?,
@@ -82,6 +84,17 @@ pub fn run(args: Args) -> tmalign::Result<()> {
     let entries = extract(&units, &options);
     write_glossary_with(&args.output, &entries, format, args.delimiter)?;
     let seeds = entries.iter().filter(|e| e.seed).count();
+    let ext = args
+        .output
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    if format == GlossFormat::Tsv && !matches!(ext.as_deref(), Some("txt" | "utf8")) {
+        // written as asked, but the user is told why OmegaT would not show it
+        crate::cli::out::ewriteln!(
+            "note: OmegaT reads glossaries from its glossary folder only as .txt or .utf8 (OmegaT 3.6 ignores .tsv): rename {} before putting it there",
+            args.output.display()
+        );
+    }
     crate::cli::out::ewriteln!(
         "{}: {} term pairs ({} from the seed list) from {} units",
         args.output.display(),

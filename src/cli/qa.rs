@@ -10,10 +10,16 @@ use tmalign::Error;
 pub struct Args {
     /// The TMX file to check.
     pub tmx: PathBuf,
-    /// Glossary (`.tsv` with a `zh ru note` header, OmegaT `.txt`/`.tsv`, or tmalign `.csv`);
-    /// default: the seed list `glossary/zh-ru.tsv`.
+    /// Glossary in any format `tmalign glossary` writes (TBX v3 or v2, CSV, OmegaT `.txt` /
+    /// `.utf8`, TMX) or the seed format (`.tsv` with a `zh ru note domain` header); default:
+    /// the seed list `glossary/zh-ru.tsv`.
     #[arg(long)]
     pub glossary: Option<PathBuf>,
+    /// Check also the glossary entries of these domains (comma-separated, or `all`): entries
+    /// without a domain are always checked, state-bound ones (`China`) in units that mention
+    /// the state, others (the seed's `diplomacy`, `numeral`) only when named here.
+    #[arg(long, value_delimiter = ',', value_name = "DOMAINS")]
+    pub domain: Vec<String>,
     /// Report format: text or csv.
     #[arg(long, default_value = "text")]
     pub format: String,
@@ -57,7 +63,7 @@ pub fn run(args: Args) -> tmalign::Result<()> {
         .map(String::from)
         .to_vec();
     let mut header_done = !csv_out;
-    let summary = qa::check_tmx(&args.tmx, &glossary, |i| {
+    let summary = qa::check_tmx_in(&args.tmx, &glossary, &args.domain, |i| {
         if !header_done {
             out.write_all(&csv_record(&header)?).map_err(io)?;
             header_done = true;

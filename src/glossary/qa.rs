@@ -6,6 +6,19 @@
 //! sequence occurs contiguously among the target's stems. A term whose every occurrence lies
 //! inside a longer glossary term is judged with that term only (中俄 inside 中俄关系, 上海
 //! inside 上海合作组织), so one problem is reported once.
+//!
+//! Chinese is matched by whole words: an occurrence counts only when it starts and ends on a
+//! jieba word boundary of the unit, so a term is a word or a sequence of words there, never
+//! part of a longer word (国务委员 in 国务委员会, 总统 in 副总统, 国际法 in 国际法庭).
+//!
+//! **Scope.** An entry may carry a domain ([`SeedTerm::domain`]). Entries without one are
+//! checked everywhere. A domain that names a state (`China`, `Russia`) binds the entry to
+//! that state's institutions (国务院 is China's State Council, not the US State Department):
+//! it is checked in units whose Chinese side mentions that state (中国, 中方, 我国…), or
+//! everywhere when the state is asked for with [`QaGlossary::with_domains`]. Any other domain
+//! (`diplomacy`, `numeral`) is checked only when asked for (`qa --domain diplomacy`, or
+//! `all`): the seed's formulas and general words (双方 → Стороны, 会谈 → переговоры) are
+//! terms of official China–Russia texts, not of news at large.
 
 use super::{ru, BiPair, SeedTerm};
 use std::collections::HashMap;
@@ -44,17 +57,120 @@ fn same_lemma(a: &Word, b: &Word) -> bool {
     a.0 == b.0 || prefix(&a.0, &b.1) || prefix(&b.0, &a.1)
 }
 
+/// Words of the Chinese side that show a unit concerns a state (for state-bound entries).
+fn state_markers(domain: &str) -> Option<&'static [&'static str]> {
+    match domain.to_ascii_lowercase().as_str() {
+        "china" => Some(&["中国", "中方", "中华", "我国", "中共", "中央政府"]),
+        "russia" => Some(&["俄罗斯", "俄方", "俄联邦", "俄国"]),
+        _ => None,
+    }
+}
+
+/// Whether `text[a..b]` stands as a word or a sequence of words: no jieba word of the sentence
+/// crosses either end (会见 in 夜总会 / 见面), and the term is not the front of a longer noun.
+/// Chinese compounds put the head last, so a noun that extends the term to the right names
+/// another thing (国际法庭 "court" for 国际法 "international law", 国务委员会 for 国务委员,
+/// 北极狐 for 北极), whether jieba keeps it as one word or its dictionary has it; one that
+/// extends it to the left only is a kind of it and keeps the term (中国国务院, 海牙国际法庭).
+/// A non-predicate prefix word right before the term (jieba tag `b`: 副 "vice-", 总
+/// "general") makes a compound too (副总统 is not 总统). Longer words that are not nouns do
+/// not hide a term (举行会谈 "hold talks" still has 会谈).
+///
+/// `cut` is jieba's cut of the sentence and `all` every dictionary word in it (`cut_all`),
+/// computed once per unit.
+fn whole_word(cut: &[jieba_rs::Token], all: &[jieba_rs::Token], a: usize, b: usize) -> bool {
+    let jieba = super::zh::jieba();
+    // the cut token in which a byte offset lies, boundaries excluded (tokens are in order)
+    let inside = |x: usize| {
+        let k = cut.partition_point(|t| t.byte_end <= x);
+        cut.get(k).filter(|t| t.byte_start < x)
+    };
+    for x in [a, b] {
+        if let Some(t) = inside(x) {
+            // a token straddles an end without holding the whole occurrence: it crosses
+            if !(t.byte_start <= a && b <= t.byte_end) {
+                return false;
+            }
+        }
+    }
+    let tag_of = |w: &str| {
+        let tags = jieba.tag(w, false);
+        (tags.len() == 1).then(|| tags[0].tag.to_owned())
+    };
+    let k = cut.partition_point(|t| t.byte_end < a);
+    if let Some(prev) = cut.get(k).filter(|t| t.byte_end == a) {
+        if prev.word.chars().count() == 1 && tag_of(prev.word).as_deref() == Some("b") {
+            return false;
+        }
+    }
+    // dictionary words starting at most 16 characters before the term and reaching past it
+    let from = all.partition_point(|t| t.byte_start + 64 < a);
+    let to = all.partition_point(|t| t.byte_start <= a);
+    let mut longer: Vec<&str> = inside(a)
+        .into_iter()
+        .chain(cut.get(cut.partition_point(|t| t.byte_end <= a)))
+        .chain(all[from..to].iter())
+        .filter(|t| t.byte_start <= a && b < t.byte_end)
+        .map(|t| t.word)
+        .collect();
+    longer.sort_unstable();
+    longer.dedup();
+    !longer
+        .into_iter()
+        .any(|w| tag_of(w).is_some_and(|t| t.starts_with('n')))
+}
+
+/// When an entry of a domain is checked in a unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    /// Everywhere.
+    Always,
+    /// In units whose Chinese side contains one of these words.
+    When(&'static [&'static str]),
+    /// Nowhere (a domain not asked for).
+    Never,
+}
+
 /// A glossary prepared for checking: renderings per Chinese term, as stem sequences.
 pub struct QaGlossary {
     terms: Vec<(String, Vec<Rendering>)>,
+    scopes: Vec<Scope>,
     by_char: HashMap<char, Vec<usize>>,
 }
 
 impl QaGlossary {
-    /// Groups the pairs by Chinese term (several rows of one term are alternative renderings).
+    /// Groups the pairs by Chinese term (several rows of one term are alternative renderings);
+    /// no domain asked for (see [`QaGlossary::with_domains`]).
     pub fn new(pairs: &[SeedTerm]) -> QaGlossary {
+        QaGlossary::with_domains(pairs, &[])
+    }
+
+    /// [`QaGlossary::new`] checking also the entries of the domains in `domains` (`all`: every
+    /// entry). A term with rows in several domains is checked when any of them is.
+    pub fn with_domains(pairs: &[SeedTerm], domains: &[String]) -> QaGlossary {
+        let asked = |d: &str| {
+            domains
+                .iter()
+                .any(|a| a.eq_ignore_ascii_case(d) || a.eq_ignore_ascii_case("all"))
+        };
+        let scope_of = |d: &str| {
+            let d = d.trim();
+            if d.is_empty() || asked(d) {
+                Scope::Always
+            } else if let Some(m) = state_markers(d) {
+                Scope::When(m)
+            } else {
+                Scope::Never
+            }
+        };
+        let wider = |a: Scope, b: Scope| match (a, b) {
+            (Scope::Always, _) | (_, Scope::Always) => Scope::Always,
+            (Scope::Never, x) | (x, Scope::Never) => x,
+            (x, _) => x,
+        };
         let mut index: HashMap<&str, usize> = HashMap::new();
         let mut terms: Vec<(String, Vec<Rendering>)> = Vec::new();
+        let mut scopes: Vec<Scope> = Vec::new();
         for p in pairs {
             let stems = words(&p.ru);
             if stems.is_empty() || p.zh.is_empty() {
@@ -62,8 +178,10 @@ impl QaGlossary {
             }
             let k = *index.entry(p.zh.as_str()).or_insert_with(|| {
                 terms.push((p.zh.clone(), Vec::new()));
+                scopes.push(Scope::Never);
                 terms.len() - 1
             });
+            scopes[k] = wider(scopes[k], scope_of(&p.domain));
             if !terms[k].1.iter().any(|(r, _)| r == &p.ru) {
                 terms[k].1.push((p.ru.clone(), stems));
             }
@@ -74,7 +192,11 @@ impl QaGlossary {
                 by_char.entry(c).or_default().push(k);
             }
         }
-        QaGlossary { terms, by_char }
+        QaGlossary {
+            terms,
+            scopes,
+            by_char,
+        }
     }
 
     /// The issues of one unit.
@@ -91,6 +213,18 @@ impl QaGlossary {
                 }
             }
         }
+        if occ.is_empty() {
+            return Vec::new();
+        }
+        // whole words only (see the module doc)
+        let jieba = super::zh::jieba();
+        let (cut, all) = (jieba.cut(&unit.zh, true), jieba.cut_all(&unit.zh));
+        occ.retain(|&(_, a, b)| whole_word(&cut, &all, a, b));
+        occ.retain(|&(k, _, _)| match self.scopes[k] {
+            Scope::Always => true,
+            Scope::Never => false,
+            Scope::When(markers) => markers.iter().any(|m| unit.zh.contains(m)),
+        });
         if occ.is_empty() {
             return Vec::new();
         }
@@ -155,9 +289,20 @@ pub struct QaSummary {
 pub fn check_tmx(
     path: &std::path::Path,
     glossary: &[SeedTerm],
+    report: impl FnMut(&QaIssue) -> crate::Result<()>,
+) -> crate::Result<QaSummary> {
+    check_tmx_in(path, glossary, &[], report)
+}
+
+/// [`check_tmx`] checking also the entries of the domains in `domains` (see
+/// [`QaGlossary::with_domains`]).
+pub fn check_tmx_in(
+    path: &std::path::Path,
+    glossary: &[SeedTerm],
+    domains: &[String],
     mut report: impl FnMut(&QaIssue) -> crate::Result<()>,
 ) -> crate::Result<QaSummary> {
-    let g = QaGlossary::new(glossary);
+    let g = QaGlossary::with_domains(glossary, domains);
     let mut summary = QaSummary::default();
     super::corpus::for_each_tmx_pair(path, false, |u| {
         summary.units += 1;
@@ -302,5 +447,59 @@ mod tests {
         assert_eq!(streamed, issues);
         assert_eq!(summary2, summary);
         assert_eq!(summary.issues, 1);
+    }
+
+    #[test]
+    fn whole_words_only() {
+        let g = vec![
+            term("国务委员", "член Государственного совета КНР"),
+            term("国际法", "международное право"),
+            term("总统", "президент"),
+            term("北极", "Арктика"),
+            term("会见", "встреча"),
+        ];
+        for (zh, ru) in [
+            ("国务委员会召开会议。", "Совет собрался."),
+            ("海牙国际法庭将作出裁决。", "Суд в Гааге вынесет решение."),
+            ("副总统彭斯发表讲话。", "Вице-президент Пенс выступил."),
+            ("北极狐在雪地里。", "Песец на снегу."),
+            ("两人在夜总会见面。", "Они познакомились в клубе."),
+        ] {
+            assert!(check(&[unit(zh, ru)], &g).0.is_empty(), "{zh}");
+        }
+        // the term as a word, or a sequence of words, is checked
+        let (issues, _) = check(&[unit("国际法是基础。", "Это основа.")], &g);
+        assert_eq!(issues.len(), 1);
+        // a longer noun to the left is a kind of the term: still checked
+        let (issues, _) = check(
+            &[unit("海牙国际法庭开庭。", "Суд открылся.")],
+            &[term("国际法庭", "Международный суд")],
+        );
+        assert_eq!(issues.len(), 1);
+    }
+
+    #[test]
+    fn domains_and_state_scopes() {
+        let mut g = vec![
+            term("国务院", "Государственный совет КНР"),
+            term("会谈", "переговоры"),
+        ];
+        g[0].domain = "China".into();
+        g[1].domain = "diplomacy".into();
+        let us = unit(
+            "美国国务院发言人表示。",
+            "Представитель госдепартамента заявил.",
+        );
+        let cn = unit("中国国务院发布了计划。", "Кабинет опубликовал план.");
+        let talks = unit("双方举行会谈。", "Стороны встретились.");
+        let plain = QaGlossary::new(&g);
+        assert!(plain.check_unit(&us).is_empty());
+        assert_eq!(plain.check_unit(&cn).len(), 1);
+        assert!(plain.check_unit(&talks).is_empty());
+        let asked = QaGlossary::with_domains(&g, &["diplomacy".into()]);
+        assert_eq!(asked.check_unit(&talks).len(), 1);
+        assert!(asked.check_unit(&us).is_empty());
+        let all = QaGlossary::with_domains(&g, &["all".into()]);
+        assert_eq!(all.check_unit(&us).len(), 1);
     }
 }
