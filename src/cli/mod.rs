@@ -48,7 +48,7 @@ enum Command {
     Segment(segment::Args),
     /// Align a document pair (or a batch) and write DIR/<stem>.tmx, .csv, .beads.
     Align(align::Args),
-    /// The batch's learning step as map-reduce over shards of a corpus: count (one shard's
+    /// Work on a corpus's lexicon, learnt as map-reduce over its shards: count (one shard's
     /// statistics), merge (sum them), info; then `align --batch SHARD --lexicon LEX`.
     Lexicon(lexicon::Args),
     /// Score predicted bead files against gold ones (strict / lax precision, recall, F1).
