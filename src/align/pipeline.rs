@@ -521,7 +521,8 @@ pub(crate) fn drive(
         None
     };
     if !model.texts {
-        let t = crate::timing::task("align.learn.texts");
+        // Mostly the boundary statistics (jieba tagging); keeps the stage name it had.
+        let t = crate::timing::task("align.resegment.stats");
         let c = docs
             .par_iter()
             .map(|(s, t)| {
