@@ -12,25 +12,28 @@
 use std::collections::HashMap;
 
 /// Start / end counts of one word form or tag.
-#[derive(Debug, Clone, Copy, Default)]
-struct Counts {
-    total: u32,
-    starts: u32,
-    ends: u32,
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Counts {
+    pub(crate) total: u64,
+    pub(crate) starts: u64,
+    pub(crate) ends: u64,
 }
 
 /// Sentence start and end statistics of the Chinese words of one input.
-#[derive(Debug, Default)]
+///
+/// The counts are sums over sentences, so the statistics of shards of a corpus merge
+/// ([`BoundaryStats::merge`]) into the statistics of the corpus (see [`super::learn`]).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct BoundaryStats {
-    words: HashMap<String, Counts>,
-    tags: HashMap<String, Counts>,
-    all: Counts,
+    pub(crate) words: HashMap<String, Counts>,
+    pub(crate) tags: HashMap<String, Counts>,
+    pub(crate) all: Counts,
     /// Sentences that ended with a full stop.
-    stopped: u32,
+    pub(crate) stopped: u64,
 }
 
 /// Fewer punctuated sentences than this teach nothing reliable: the scores are then 0.
-pub const MIN_SENTENCES: u32 = 200;
+pub const MIN_SENTENCES: u64 = 200;
 
 /// Pseudo-count of the part-of-speech prior in a word's estimate.
 const WORD_PRIOR: f32 = 5.0;
@@ -64,7 +67,7 @@ impl BoundaryStats {
                 continue;
             };
             let stop = ends_with_stop(s);
-            stats.stopped += u32::from(stop);
+            stats.stopped += u64::from(stop);
             for (k, w) in words.iter().enumerate() {
                 let start = k == 0;
                 let end = stop && k == last_index;
@@ -74,16 +77,33 @@ impl BoundaryStats {
                     &mut stats.all,
                 ] {
                     c.total += 1;
-                    c.starts += u32::from(start);
-                    c.ends += u32::from(end);
+                    c.starts += u64::from(start);
+                    c.ends += u64::from(end);
                 }
             }
         }
         stats
     }
 
+    /// Adds the counts of `other` (the statistics of more sentences).
+    pub fn merge(&mut self, other: &BoundaryStats) {
+        fn add(a: &mut Counts, b: &Counts) {
+            a.total += b.total;
+            a.starts += b.starts;
+            a.ends += b.ends;
+        }
+        for (k, v) in &other.words {
+            add(self.words.entry(k.clone()).or_default(), v);
+        }
+        for (k, v) in &other.tags {
+            add(self.tags.entry(k.clone()).or_default(), v);
+        }
+        add(&mut self.all, &other.all);
+        self.stopped += other.stopped;
+    }
+
     /// Smoothed rate of `pick` (starts or ends) for `word` tagged `tag`.
-    fn rate(&self, word: &str, tag: &str, pick: fn(&Counts) -> u32) -> f32 {
+    fn rate(&self, word: &str, tag: &str, pick: fn(&Counts) -> u64) -> f32 {
         let all = pick(&self.all) as f32 / self.all.total.max(1) as f32;
         let t = self.tags.get(tag).copied().unwrap_or_default();
         let tag_rate = (pick(&t) as f32 + TAG_PRIOR * all) / (t.total as f32 + TAG_PRIOR);

@@ -185,6 +185,104 @@ impl Lexicon {
         lex
     }
 
+    /// Builds the table from co-occurrence counts instead of beads: `beads` learning beads,
+    /// `src` / `tgt` the number of beads holding each unit, `joint` the number holding each
+    /// (source unit, target unit) pair. Gives the links [`Lexicon::learn`] gives on the same
+    /// beads (without its `max_beads` cut): counts are what map-reduce learning can sum over
+    /// shards, in any order and grouping (see [`super::learn`]).
+    pub fn from_counts(
+        beads: u64,
+        src: &HashMap<u64, u64>,
+        tgt: &HashMap<u64, u64>,
+        joint: &HashMap<(u64, u64), u64>,
+        cfg: LearnConfig,
+    ) -> Lexicon {
+        let max_count = ((beads as f32 * cfg.max_share) as u64).max(5);
+        let keep = |c: u64| (cfg.min_joint as u64..=max_count).contains(&c);
+        let mut cand: Vec<(u64, u64, f32)> = Vec::new();
+        for (&(u, r), &c) in joint {
+            let (Some(&cu), Some(&cr)) = (src.get(&u), tgt.get(&r)) else {
+                continue;
+            };
+            if !keep(cu) || !keep(cr) || c < cfg.min_joint as u64 {
+                continue;
+            }
+            let dice = 2.0 * c as f32 / (cu + cr) as f32;
+            if dice >= cfg.min_dice {
+                cand.push((u, r, dice));
+            }
+        }
+        // Best `top_k` per unit, by Dice then by the other unit's key, as in `learn`.
+        let best = |v: &mut Vec<(u64, u64, f32)>, flip: bool| -> Vec<(u64, u64)> {
+            let key = |c: &(u64, u64, f32)| if flip { (c.1, c.0) } else { (c.0, c.1) };
+            v.sort_by(|a, b| {
+                let (ka, kb) = (key(a), key(b));
+                ka.0.cmp(&kb.0)
+                    .then(b.2.total_cmp(&a.2))
+                    .then(ka.1.cmp(&kb.1))
+            });
+            let mut out = Vec::new();
+            let mut k = 0;
+            while k < v.len() {
+                let g = key(&v[k]).0;
+                let mut e = k;
+                while e < v.len() && key(&v[e]).0 == g {
+                    if e - k < cfg.top_k {
+                        out.push((v[e].0, v[e].1));
+                    }
+                    e += 1;
+                }
+                k = e;
+            }
+            out.sort_unstable();
+            out
+        };
+        let by_src = best(&mut cand, false);
+        let by_tgt = best(&mut cand, true);
+        let mut lex = Lexicon::default();
+        for (u, r) in by_src {
+            if by_tgt.binary_search(&(u, r)).is_ok() {
+                lex.links.entry(u).or_default().push(r);
+                lex.src_known.insert(u);
+                lex.tgt_known.insert(r);
+            }
+        }
+        for v in lex.links.values_mut() {
+            v.sort_unstable();
+        }
+        lex.tgt_sorted = lex.tgt_known.iter().copied().collect();
+        lex.tgt_sorted.sort_unstable();
+        lex
+    }
+
+    /// Every link (source unit, target unit), sorted.
+    pub fn links_sorted(&self) -> Vec<(u64, u64)> {
+        let mut v: Vec<(u64, u64)> = self
+            .links
+            .iter()
+            .flat_map(|(&u, rs)| rs.iter().map(move |&r| (u, r)))
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// The table of the given links (as [`Lexicon::links_sorted`] lists them).
+    pub fn from_links(links: &[(u64, u64)]) -> Lexicon {
+        let mut lex = Lexicon::default();
+        for &(u, r) in links {
+            lex.links.entry(u).or_default().push(r);
+            lex.src_known.insert(u);
+            lex.tgt_known.insert(r);
+        }
+        for v in lex.links.values_mut() {
+            v.sort_unstable();
+            v.dedup();
+        }
+        lex.tgt_sorted = lex.tgt_known.iter().copied().collect();
+        lex.tgt_sorted.sort_unstable();
+        lex
+    }
+
     /// Target units linked to source unit `u`.
     pub fn translations(&self, u: u64) -> &[u64] {
         self.links.get(&u).map(Vec::as_slice).unwrap_or(&[])
@@ -236,5 +334,40 @@ mod tests {
         assert_eq!(lex.translations(1), &[10]);
         assert!(lex.translations(5).is_empty());
         assert!(lex.knows_tgt(10) && !lex.knows_tgt(20));
+    }
+
+    /// Counting and then linking gives the links learning from the beads gives.
+    #[test]
+    fn counts_give_the_same_links() {
+        let data: Vec<(Vec<u64>, Vec<u64>)> = (0..40u64)
+            .map(|k| {
+                let s = vec![k % 7, 100 + k % 3, 200 + k % 11];
+                let t = vec![1000 + k % 7, 1100 + k % 3, 1300 + k % 5];
+                (s, t)
+            })
+            .collect();
+        let beads: Vec<(&[u64], &[u64])> = data
+            .iter()
+            .map(|(a, b)| (a.as_slice(), b.as_slice()))
+            .collect();
+        let (mut cs, mut ct, mut joint) = (HashMap::new(), HashMap::new(), HashMap::new());
+        for (s, t) in &data {
+            for &u in s {
+                *cs.entry(u).or_default() += 1;
+                for &r in t {
+                    *joint.entry((u, r)).or_default() += 1;
+                }
+            }
+            for &r in t {
+                *ct.entry(r).or_default() += 1;
+            }
+        }
+        let a = Lexicon::learn(&beads, LearnConfig::default());
+        let b = Lexicon::from_counts(40, &cs, &ct, &joint, LearnConfig::default());
+        assert!(!a.is_empty());
+        for u in 0..300 {
+            assert_eq!(a.translations(u), b.translations(u), "{u}");
+        }
+        assert_eq!(a.tgt_sorted, b.tgt_sorted);
     }
 }

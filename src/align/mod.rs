@@ -21,11 +21,16 @@
 //!    sides is split where each side shows evidence of a sentence start ([`boundary`]: which
 //!    Chinese words end and open sentences, counted over the input).
 //!
+//! 6. [`learn`]: what a batch learns (boilerplate lines, the tables, their coverage rates,
+//!    the boundary statistics) as integer counts that merge over shards of a corpus
+//!    ([`count_shard`], [`align_with_counts`]): the map-reduce form of batch alignment.
+//!
 //! [`crate::eval`] ports the reference scorer (strict / lax P/R/F1).
 
 pub mod boundary;
 pub mod dp;
 pub mod features;
+pub mod learn;
 pub mod lexicon;
 pub mod names;
 pub mod numbers;
@@ -39,7 +44,10 @@ pub mod semantic;
 use crate::Lang;
 use std::ops::Range;
 
-pub use pipeline::{align, align_batch, align_batch_segments, align_batch_segments_with};
+pub use pipeline::{
+    align, align_batch, align_batch_segments, align_batch_segments_with, align_with_counts,
+    count_shard,
+};
 
 /// One sentence (or line) to align.
 #[derive(Debug, Clone, PartialEq, Eq)]

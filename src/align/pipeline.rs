@@ -1,17 +1,17 @@
 //! The two-pass aligner: dictionary-free pass, translation table learnt from its confident
 //! beads, lexical pass, then confidence from forward/backward path costs.
 
-use super::boundary::BoundaryStats;
 use super::dp::{self, Band, BeadCost, DpResult, Span};
 use super::features::{self, SegFeat};
-use super::lexicon::{LearnConfig, Lexicon};
+use super::learn::{self, BeadCounts, Counts, Model, StageCounts};
+use super::lexicon::Lexicon;
 use super::names;
 use super::resplit::{self, DocContext, ResplitCounts};
 use super::score::{BeadStats, LengthModel, LexIndex, Scorer};
 use super::seeds::{self, SeedTerms};
 use super::semantic::{self, SemDoc, SentenceEmbedder, Which};
 use super::{AlignConfig, AlignedDoc, Alignment, Bead, Segment};
-use crate::{Lang, Result};
+use crate::{Error, Lang, Result};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 
@@ -36,43 +36,15 @@ fn featurize_side(segs: &[Segment], lang: Lang) -> Vec<SegFeat> {
         .collect()
 }
 
-/// Short segment texts that occur in at least `min` different documents on one side.
-fn repeated_texts<'a>(sides: impl Iterator<Item = &'a [Segment]>, min: usize) -> HashSet<&'a str> {
-    let mut counts: HashMap<&str, usize> = HashMap::new();
-    for side in sides {
-        let distinct: HashSet<&str> = side
-            .iter()
-            .map(|s| s.text.trim())
-            .filter(|t| !t.is_empty() && t.chars().count() <= 40)
-            .collect();
-        for t in distinct {
-            *counts.entry(t).or_default() += 1;
-        }
-    }
-    counts
-        .into_iter()
-        .filter(|&(_, c)| c >= min)
-        .map(|(t, _)| t)
-        .collect()
-}
-
-/// Documents a text must recur in to count as boilerplate (see [`repeated_texts`]).
-const REPEAT_MIN_DOCS: usize = 3;
-
-/// Below this many learning beads (one or two document pairs), each unit keeps fewer links:
-/// its third-best partner is then mostly a chance co-occurrence seen twice, while a large
-/// corpus fills the slots with real variants (synonyms, other word forms).
-const SMALL_CORPUS_BEADS: usize = 500;
-
-/// Marks boilerplate: texts repeated across [`REPEAT_MIN_DOCS`] or more documents of the batch
+/// Marks boilerplate: texts repeated across [`learn::REPEAT_MIN_DOCS`] or more documents of the batch
 /// (within one document, repetition is no evidence: a long pair may repeat whole passages on
 /// both sides), and segments that are a known web or wire boilerplate phrase of the language
 /// (`责任编辑：王明`, `Источник: ТАСС`; the segmenter's list), which a single pair cannot show
 /// by repetition.
-fn mark_repeated(f: &mut [SegFeat], segs: &[Segment], batch: &HashSet<&str>, lang: Lang) {
+fn mark_repeated(f: &mut [SegFeat], segs: &[Segment], batch: &HashSet<u64>, lang: Lang) {
     for (x, s) in f.iter_mut().zip(segs) {
         let t = s.text.trim();
-        x.repeated = batch.contains(t) || crate::segment::is_boilerplate(lang, t);
+        x.repeated = batch.contains(&learn::line_key(t)) || crate::segment::is_boilerplate(lang, t);
     }
 }
 
@@ -80,7 +52,7 @@ fn prepare(
     src: &[Segment],
     tgt: &[Segment],
     cfg: &AlignConfig,
-    rep: (&HashSet<&str>, &HashSet<&str>),
+    rep: (&HashSet<u64>, &HashSet<u64>),
     sem: Option<SemDoc>,
     seeds: &SeedTerms,
 ) -> DocState {
@@ -190,39 +162,29 @@ fn bead_units(st: &DocState, (a, b, c, d): Span) -> (Vec<u64>, Vec<u64>) {
     (s, t)
 }
 
-/// Learns the table from the most trusted non-null beads of all documents.
-fn learn(states: &[&DocState]) -> Lexicon {
-    let mut cfg = LearnConfig::default();
-    let mut all: Vec<(f32, usize, Span)> = states
-        .iter()
-        .enumerate()
-        .flat_map(|(k, st)| {
-            st.pass1
-                .iter()
-                .filter(|((a, b, c, d), _)| b > a && d > c)
-                .map(move |&(span, cost)| (cost, k, span))
-        })
-        .collect();
-    all.sort_by(|a, b| a.0.total_cmp(&b.0));
-    // The worst fifth of the beads is too often wrong to teach anything; unit sets are built
-    // only for the beads used, which bounds memory on huge inputs.
-    let keep = (all.len() * 4).div_ceil(5).min(cfg.max_beads);
-    if keep < SMALL_CORPUS_BEADS {
-        cfg.top_k = cfg.top_k.min(2);
+/// The badness histogram of one document's non-null beads (see [`learn`]).
+fn cost_counts(st: &DocState) -> HashMap<u32, u64> {
+    let mut h = HashMap::new();
+    for &((a, b, c, d), cost) in &st.pass1 {
+        if b > a && d > c {
+            *h.entry(cost.to_bits()).or_default() += 1;
+        }
     }
-    let units: Vec<(Vec<u64>, Vec<u64>)> = all[..keep]
-        .iter()
-        .map(|&(_, k, span)| bead_units(states[k], span))
-        .collect();
-    let beads: Vec<(&[u64], &[u64])> = units
-        .iter()
-        .map(|(s, t)| (s.as_slice(), t.as_slice()))
-        .collect();
-    Lexicon::learn(&beads, cfg)
+    h
 }
 
-/// The last lexical round's table and its coverage rates `(p1, p0)`.
-type LastRound = (Lexicon, (f32, f32));
+/// Adds the learning beads of one document to `into`: its non-null beads the batch's cut lets
+/// teach (the batch's most trusted; see [`learn::teaches`]). Unit sets are built only for the
+/// beads used, which bounds memory on huge inputs.
+fn bead_counts(st: &DocState, cut: Option<u32>, into: &mut BeadCounts) {
+    for &(span, cost) in &st.pass1 {
+        let (a, b, c, d) = span;
+        if b > a && d > c && learn::teaches(cost, cut) {
+            let (s, t) = bead_units(st, span);
+            learn::add_bead(into, &s, &t);
+        }
+    }
+}
 
 /// Reverses a bead cost: bead `(i0, i1, j0, j1)` of the reversed problem is bead
 /// `(n - i1, n - i0, m - j1, m - j0)` of the original.
@@ -483,48 +445,153 @@ fn confidence(
     sigmoid(x) as f64
 }
 
-/// Lexical passes: learn the table from the current beads, realign, and repeat with the
-/// better beads.
-///
-/// Also returns the last round's table and coverage rates (none without a lexical pass).
-fn lexical_passes(
-    states: &mut [DocState],
+/// Aligns `src` with `tgt`.
+pub fn align(src: &[Segment], tgt: &[Segment], config: &AlignConfig) -> Alignment {
+    let mut config = config.clone();
+    config.resegment = false;
+    let docs = [(src.to_vec(), tgt.to_vec())];
+    let mut counts = Counts::new(learn::Header::for_config(&config));
+    match drive(&docs, &config, None, &mut counts, Goal::Align) {
+        Ok(Driven::Aligned(mut v)) => v.pop().map(|d| d.alignment).unwrap_or_default(),
+        _ => Alignment::default(),
+    }
+}
+
+/// Aligns many document pairs, learning the lexical table over the whole batch (documents are
+/// processed in parallel; the table is shared). Bead indices refer to the given segments:
+/// [`AlignConfig::resegment`] is ignored here (see [`align_batch_segments`]).
+pub fn align_batch(docs: &[(Vec<Segment>, Vec<Segment>)], config: &AlignConfig) -> Vec<Alignment> {
+    let mut config = config.clone();
+    config.resegment = false;
+    align_batch_segments(docs, &config)
+        .into_iter()
+        .map(|d| d.alignment)
+        .collect()
+}
+
+fn prepare_batch(
+    docs: &[(Vec<Segment>, Vec<Segment>)],
     config: &AlignConfig,
-) -> (Vec<Alignment>, Option<LastRound>) {
-    let rounds = if config.lexical_pass {
-        config.lexical_rounds.max(1)
-    } else {
-        0
+    sems: Vec<Option<SemDoc>>,
+    rep: &[HashSet<u64>; 2],
+) -> Vec<DocState> {
+    let seeds = SeedTerms::new(config);
+    docs.par_iter()
+        .zip(sems.into_par_iter())
+        .map(|((s, t), sem)| prepare(s, t, config, (&rep[0], &rep[1]), sem, &seeds))
+        .collect()
+}
+
+/// What [`drive`] is asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Goal {
+    /// The documents are one shard: return their counts of the first stage `counts` lacks.
+    Count,
+    /// Align: stages `counts` lacks are counted over these documents (the whole batch).
+    Align,
+}
+
+/// What [`drive`] gives.
+pub(crate) enum Driven {
+    /// The shard's counts of the next stage.
+    Counts(StageCounts),
+    /// The aligned documents.
+    Aligned(Vec<AlignedDoc>),
+}
+
+/// The batch's learning and alignment, stage by stage (see [`learn`]): stage 0 (texts), then
+/// per lexical round, the learning beads' counts and the coverage counts, and at last the
+/// alignment. A stage `counts` already holds (merged over a corpus) is used as it is; a stage
+/// it lacks is counted over `docs`, and with [`Goal::Count`] returned at once.
+pub(crate) fn drive(
+    docs: &[(Vec<Segment>, Vec<Segment>)],
+    config: &AlignConfig,
+    embedder: Option<&dyn SentenceEmbedder>,
+    counts: &mut Counts,
+    goal: Goal,
+) -> Result<Driven> {
+    let mut model = Model::new(counts);
+    // Hands a stage's counts back (one shard) or makes them part of the model (whole batch).
+    let step = |c: StageCounts, counts: &mut Counts, model: &mut Model| -> Option<StageCounts> {
+        if goal == Goal::Count {
+            return Some(c);
+        }
+        model.push(&c);
+        counts.stages.push(c);
+        None
     };
+    if !model.texts {
+        // Mostly the boundary statistics (jieba tagging); keeps the stage name it had.
+        let t = crate::timing::task("align.resegment.stats");
+        let c = docs
+            .par_iter()
+            .map(|(s, t)| {
+                StageCounts::Texts(Box::new(learn::count_texts(
+                    s.iter().map(|x| x.text.as_str()),
+                    t.iter().map(|x| x.text.as_str()),
+                    config,
+                )))
+            })
+            .reduce(|| StageCounts::empty(0), add_counts);
+        t.end();
+        if let Some(c) = step(c, counts, &mut model) {
+            return Ok(Driven::Counts(c));
+        }
+    }
+    let mut states = prepare_semantic(docs, config, embedder, &model.repeated)?;
+    let rounds = (counts.header.stages as usize - 1) / 3;
+    let complete = || Error::Usage("the lexicon is already complete: align with it".into());
     if rounds == 0 {
-        let out = states
+        if goal == Goal::Count {
+            return Err(complete());
+        }
+        let out: Vec<Alignment> = states
             .par_iter()
             .map(|st| finish(st, None, None, config))
             .collect();
-        return (out, None);
+        return Ok(Driven::Aligned(plain(docs, out)));
     }
     let mut out = Vec::new();
-    let mut last = None;
     for round in 0..rounds {
-        let lex = {
+        if model.rounds.len() <= round {
+            let c = states
+                .par_iter()
+                .map(|st| StageCounts::Costs(cost_counts(st)))
+                .reduce(|| StageCounts::empty(1), add_counts);
+            if let Some(c) = step(c, counts, &mut model) {
+                return Ok(Driven::Counts(c));
+            }
+        }
+        if model.rounds[round].lex.is_none() {
             let _t = crate::timing::task("align.learn");
-            let refs: Vec<&DocState> = states.iter().collect();
-            learn(&refs)
-        };
-        let counts: Vec<[(u64, u64); 2]> = states
-            .par_iter()
-            .map(|st| coverage_counts(st, &lex, config))
-            .collect();
-        let sum = |k: usize| {
-            let (c, n) = counts
-                .iter()
-                .fold((0, 0), |acc, x| (acc.0 + x[k].0, acc.1 + x[k].1));
-            (c as f32 + 1.0) / (n as f32 + 10.0)
-        };
-        let rates = (sum(0), sum(1));
+            let cut = model.rounds[round].cut;
+            let c = states
+                .par_iter()
+                .map(|st| {
+                    let mut b = BeadCounts::default();
+                    bead_counts(st, cut, &mut b);
+                    StageCounts::Beads(b)
+                })
+                .reduce(|| StageCounts::empty(2), add_counts);
+            if let Some(c) = step(c, counts, &mut model) {
+                return Ok(Driven::Counts(c));
+            }
+        }
+        let lex = model.rounds[round].lex.as_ref().ok_or_else(no_lex)?;
+        if model.rounds[round].rates.is_none() {
+            let c = states
+                .par_iter()
+                .map(|st| StageCounts::Coverage(coverage_counts(st, lex, config)))
+                .reduce(|| StageCounts::empty(3), add_counts);
+            if let Some(c) = step(c, counts, &mut model) {
+                return Ok(Driven::Counts(c));
+            }
+        }
+        let r = &model.rounds[round];
+        let (lex, rates) = (r.lex.as_ref().ok_or_else(no_lex)?, r.rates);
         out = states
             .par_iter()
-            .map(|st| finish(st, Some(&lex), Some(rates), config))
+            .map(|st| finish(st, Some(lex), rates, config))
             .collect::<Vec<Alignment>>();
         if round + 1 < rounds {
             for (st, al) in states.iter_mut().zip(&out) {
@@ -538,38 +605,45 @@ fn lexical_passes(
                     .collect();
             }
         }
-        last = Some((lex, rates));
     }
-    (out, last)
+    if goal == Goal::Count {
+        return Err(complete());
+    }
+    if !config.resegment {
+        return Ok(Driven::Aligned(plain(docs, out)));
+    }
+    let (lex, rates) = match model.rounds.last() {
+        Some(learn::Round {
+            lex: Some(lex),
+            rates: Some(rates),
+            ..
+        }) => (lex, *rates),
+        _ => return Err(Error::Internal("lexical round without rates".into())),
+    };
+    Ok(Driven::Aligned(resegment_all(
+        docs, config, &states, out, &model, lex, rates,
+    )))
 }
 
-/// Aligns `src` with `tgt`.
-pub fn align(src: &[Segment], tgt: &[Segment], config: &AlignConfig) -> Alignment {
-    let none = HashSet::new();
-    let seeds = SeedTerms::new(config);
-    let mut st = [prepare(src, tgt, config, (&none, &none), None, &seeds)];
-    lexical_passes(&mut st, config).0.pop().unwrap_or_default()
+fn no_lex() -> Error {
+    Error::Internal("lexical round without a table".into())
 }
 
-/// Aligns many document pairs, learning the lexical table over the whole batch (documents are
-/// processed in parallel; the table is shared). Bead indices refer to the given segments:
-/// [`AlignConfig::resegment`] is ignored here (see [`align_batch_segments`]).
-pub fn align_batch(docs: &[(Vec<Segment>, Vec<Segment>)], config: &AlignConfig) -> Vec<Alignment> {
-    let mut states = prepare_batch(docs, config, vec![None; docs.len()]);
-    lexical_passes(&mut states, config).0
+fn add_counts(mut a: StageCounts, b: StageCounts) -> StageCounts {
+    a.add(&b);
+    a
 }
 
-fn prepare_batch(
-    docs: &[(Vec<Segment>, Vec<Segment>)],
-    config: &AlignConfig,
-    sems: Vec<Option<SemDoc>>,
-) -> Vec<DocState> {
-    let rs = repeated_texts(docs.iter().map(|d| d.0.as_slice()), REPEAT_MIN_DOCS);
-    let rt = repeated_texts(docs.iter().map(|d| d.1.as_slice()), REPEAT_MIN_DOCS);
-    let seeds = SeedTerms::new(config);
-    docs.par_iter()
-        .zip(sems.into_par_iter())
-        .map(|((s, t), sem)| prepare(s, t, config, (&rs, &rt), sem, &seeds))
+/// The documents with their beads, segments as given.
+fn plain(docs: &[(Vec<Segment>, Vec<Segment>)], al: Vec<Alignment>) -> Vec<AlignedDoc> {
+    docs.iter()
+        .zip(al)
+        .map(|((s, t), alignment)| AlignedDoc {
+            src: s.clone(),
+            tgt: t.clone(),
+            alignment,
+            resplit: ResplitCounts::default(),
+        })
         .collect()
 }
 
@@ -580,9 +654,10 @@ fn prepare_semantic(
     docs: &[(Vec<Segment>, Vec<Segment>)],
     config: &AlignConfig,
     embedder: Option<&dyn SentenceEmbedder>,
+    rep: &[HashSet<u64>; 2],
 ) -> Result<Vec<DocState>> {
     let Some(embedder) = embedder else {
-        return Ok(prepare_batch(docs, config, vec![None; docs.len()]));
+        return Ok(prepare_batch(docs, config, vec![None; docs.len()], rep));
     };
     let texts: Vec<(Vec<&str>, Vec<&str>)> = docs
         .iter()
@@ -596,7 +671,7 @@ fn prepare_semantic(
     let t = crate::timing::stage("embed");
     let sems = semantic::embed_docs(&texts, embedder)?;
     t.end();
-    let mut states = prepare_batch(docs, config, sems.into_iter().map(Some).collect());
+    let mut states = prepare_batch(docs, config, sems.into_iter().map(Some).collect(), rep);
     if config.joined_windows {
         let _t = crate::timing::stage("embed.joined");
         add_joined_windows(&mut states, docs, config, embedder)?;
@@ -720,64 +795,99 @@ pub fn align_batch_segments(
     docs: &[(Vec<Segment>, Vec<Segment>)],
     config: &AlignConfig,
 ) -> Vec<AlignedDoc> {
-    let mut states = prepare_batch(docs, config, vec![None; docs.len()]);
-    finish_batch(docs, config, &mut states)
+    // Without an embedder nothing can fail.
+    align_batch_segments_with(docs, config, None).unwrap_or_default()
 }
 
 /// [`align_batch_segments`] with sentence vectors from `embedder` in the bead cost (the
 /// semantic scorer), or without them when `embedder` is `None` (the same result as
 /// [`align_batch_segments`]). Fails only when the embedder does.
+///
+/// The same as counting the batch's learning statistics ([`count_shard`]) over any split of
+/// the batch into shards, merging them, and aligning each shard with [`align_with_counts`].
 pub fn align_batch_segments_with(
     docs: &[(Vec<Segment>, Vec<Segment>)],
     config: &AlignConfig,
     embedder: Option<&dyn SentenceEmbedder>,
 ) -> Result<Vec<AlignedDoc>> {
-    let mut states = prepare_semantic(docs, config, embedder)?;
-    Ok(finish_batch(docs, config, &mut states))
+    let mut counts = Counts::new(learn::Header::for_config(config));
+    match drive(docs, config, embedder, &mut counts, Goal::Align)? {
+        Driven::Aligned(v) => Ok(v),
+        Driven::Counts(_) => Err(Error::Internal("alignment stopped at counting".into())),
+    }
 }
 
-fn finish_batch(
+/// One shard's counts of the next learning stage: `prior` holds the merged counts of the
+/// stages before it (none for the first stage), and the result is `prior` with the shard's
+/// counts as its last, partial, stage. Errors when `prior` is complete or its header does not
+/// match `config`.
+pub fn count_shard(
     docs: &[(Vec<Segment>, Vec<Segment>)],
     config: &AlignConfig,
-    states: &mut [DocState],
+    embedder: Option<&dyn SentenceEmbedder>,
+    prior: Option<Counts>,
+) -> Result<Counts> {
+    let header = learn::Header::for_config(config);
+    let mut counts = match prior {
+        Some(p) => {
+            learn::check_header(&p.header, &header).map_err(|e| Error::Usage(e.to_string()))?;
+            if p.partial {
+                return Err(Error::Usage(
+                    "the lexicon holds one shard's counts: merge the shards' counts first".into(),
+                ));
+            }
+            let mut p = p;
+            p.seal();
+            p
+        }
+        None => Counts::new(header),
+    };
+    match drive(docs, config, embedder, &mut counts, Goal::Count)? {
+        Driven::Counts(c) => {
+            counts.stages.push(c);
+            counts.partial = true;
+            Ok(counts)
+        }
+        Driven::Aligned(_) => Err(Error::Internal("counting aligned instead".into())),
+    }
+}
+
+/// Aligns a shard of a corpus with the corpus's complete, merged learning counts: the same
+/// beads as aligning the whole corpus at once with [`align_batch_segments_with`].
+pub fn align_with_counts(
+    docs: &[(Vec<Segment>, Vec<Segment>)],
+    config: &AlignConfig,
+    embedder: Option<&dyn SentenceEmbedder>,
+    counts: &Counts,
+) -> Result<Vec<AlignedDoc>> {
+    learn::check_header(&counts.header, &learn::Header::for_config(config))
+        .map_err(|e| Error::Usage(e.to_string()))?;
+    if !counts.is_complete() {
+        return Err(Error::Usage(format!(
+            "the lexicon is incomplete ({} of {} stages merged): run `lexicon count` with it \
+             on every shard and `lexicon merge` until it is complete",
+            counts.finished().len(),
+            counts.header.stages
+        )));
+    }
+    let mut counts = counts.clone();
+    match drive(docs, config, embedder, &mut counts, Goal::Align)? {
+        Driven::Aligned(v) => Ok(v),
+        Driven::Counts(_) => Err(Error::Internal("alignment stopped at counting".into())),
+    }
+}
+
+/// Resegments every document (see [`resplit`]) with the batch's statistics.
+fn resegment_all(
+    docs: &[(Vec<Segment>, Vec<Segment>)],
+    config: &AlignConfig,
+    states: &[DocState],
+    alignments: Vec<Alignment>,
+    model: &Model,
+    lex: &Lexicon,
+    rates: (f32, f32),
 ) -> Vec<AlignedDoc> {
-    let (alignments, last) = lexical_passes(states, config);
-    let plain = |((s, t), alignment): (&(Vec<Segment>, Vec<Segment>), Alignment)| AlignedDoc {
-        src: s.clone(),
-        tgt: t.clone(),
-        alignment,
-        resplit: ResplitCounts::default(),
-    };
-    let Some((lex, rates)) = last.filter(|_| config.resegment) else {
-        return docs.iter().zip(alignments).map(plain).collect();
-    };
-    let t = crate::timing::task("align.resegment.stats");
-    // Sentence start / end statistics of the Chinese side, over the whole batch.
-    let zh_texts = docs.iter().flat_map(|(s, t)| {
-        let side = if config.src_lang == Lang::Zh {
-            s.as_slice()
-        } else if config.tgt_lang == Lang::Zh {
-            t.as_slice()
-        } else {
-            &[]
-        };
-        side.iter().map(|seg| seg.text.as_str())
-    });
-    let stats = BoundaryStats::learn(zh_texts);
-    let lower = (
-        resplit::lowercase_words(
-            docs.iter()
-                .flat_map(|d| d.0.iter().map(|s| s.text.as_str())),
-            config.src_lang,
-        ),
-        resplit::lowercase_words(
-            docs.iter()
-                .flat_map(|d| d.1.iter().map(|s| s.text.as_str())),
-            config.tgt_lang,
-        ),
-    );
     let seeds = SeedTerms::new(config);
-    t.end();
     docs.par_iter()
         .zip(states.par_iter())
         .zip(alignments.into_par_iter())
@@ -787,12 +897,12 @@ fn finish_batch(
                 src: (s, &st.src),
                 tgt: (t, &st.tgt),
                 len: st.len,
-                lex: &lex,
+                lex,
                 rates,
                 cfg: config,
                 params: config.resplit,
-                stats: &stats,
-                lower: (&lower.0, &lower.1),
+                stats: &model.boundary,
+                lower: (&model.lower[0], &model.lower[1]),
                 seeds: &seeds,
                 store: Default::default(),
             };

@@ -4,7 +4,7 @@ use indicatif::MultiProgress;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use tmalign::align::scorer::{self, ScorerMode};
-use tmalign::align::{align_batch_segments_with, AlignConfig};
+use tmalign::align::{align_batch_segments_with, align_with_counts, AlignConfig, Segment};
 use tmalign::tm::input::{Compact, InputOptions, LoadedPair, Loader, PairJob};
 use tmalign::tm::naming::{output_stem, pair_directory, read_manifest_with};
 use tmalign::tm::ops::review::default_user;
@@ -55,6 +55,27 @@ pub struct Args {
     /// Do not write the review page `DIR/<stem>.html`.
     #[arg(long)]
     pub no_html: bool,
+    #[command(flatten)]
+    pub learn: LearnOpts,
+    /// Language tags for the TMX, e.g. `zh=zh-TW,en=en-GB` (defaults zh-CN, ru-RU, en-US).
+    #[arg(long, value_name = "LANG=TAG,...")]
+    pub locales: Option<String>,
+    /// The batch's learnt statistics (`tmalign lexicon merge`, complete): align this batch
+    /// (a shard of a corpus) with the corpus's lexicon instead of learning its own; the same
+    /// beads as aligning the whole corpus at once.
+    #[arg(long, value_name = "LEX")]
+    pub lexicon: Option<PathBuf>,
+    /// Print the CPU and wall time of each stage (ingest, segmentation, scorer, alignment
+    /// passes, resegmentation, outputs…) on stderr as JSON lines; `TMALIGN_TIMING=1` does
+    /// the same.
+    #[arg(long)]
+    pub timings: bool,
+}
+
+/// The options that decide what a batch learns and how it is aligned (shared with `tmalign
+/// lexicon count`, whose counts are only usable with the same options).
+#[derive(clap::Args, Clone)]
+pub struct LearnOpts {
     /// Inputs are already one segment a line (bead indices = line numbers); blank lines mark
     /// paragraphs and are never segments (then the lines go to `<stem>.<lang>.seg`).
     #[arg(long)]
@@ -65,9 +86,6 @@ pub struct Args {
     /// Target language (default: from the file name, else detected).
     #[arg(long, value_name = "LANG")]
     pub tgt_lang: Option<Lang>,
-    /// Language tags for the TMX, e.g. `zh=zh-TW,en=en-GB` (defaults zh-CN, ru-RU, en-US).
-    #[arg(long, value_name = "LANG=TAG,...")]
-    pub locales: Option<String>,
     /// Largest number of segments on one side of a bead (default 3; 4 with the semantic
     /// scorer, which also allows 2-3 / 3-2).
     #[arg(long, value_parser = crate::cli::count(1, 8))]
@@ -84,103 +102,39 @@ pub struct Args {
     /// Do not load a seed glossary.
     #[arg(long)]
     pub no_seed: bool,
-    /// Print the CPU and wall time of each stage (ingest, segmentation, scorer, alignment
-    /// passes, resegmentation, outputs…) on stderr as JSON lines; `TMALIGN_TIMING=1` does
-    /// the same.
-    #[arg(long)]
-    pub timings: bool,
 }
 
-/// Runs `tmalign align`. Every input is read and checked before the first output is written.
-pub fn run(args: Args) -> Result<()> {
-    let total = crate::cli::out::timings_start(args.timings);
-    let formats = crate::cli::review_formats(&args.formats, args.review_format.as_deref())?;
-    let locales = match &args.locales {
-        Some(l) => Locales::parse_overrides(l)?,
-        None => Locales::default(),
-    };
-    if args.max_bead == Some(0) {
-        return Err(Error::Usage("--max-bead must be at least 1".into()));
-    }
-    if let (Some(s), Some(t)) = (args.src_lang, args.tgt_lang) {
-        if s == t {
-            return Err(Error::Usage(format!(
-                "--src-lang and --tgt-lang are both {s}"
-            )));
-        }
-    }
+/// Loaded pairs ready for the aligner.
+pub(crate) struct Batch {
+    /// The pairs (segments moved out into `docs`).
+    pub loaded: Vec<LoadedPair>,
+    /// The segments of every pair, as the aligner takes them.
+    pub docs: Vec<(Vec<Segment>, Vec<Segment>)>,
+    /// Per pair, whether presegmented input had blank lines (see `run`).
+    pub blanks: Vec<bool>,
+    /// The batch's languages.
+    pub langs: (Lang, Lang),
+    /// Segments of each pair as read (for the size-mismatch warning).
+    pub sizes: Vec<(usize, usize)>,
+}
 
-    let jobs = collect_jobs(&args)?;
-    // Which scorer runs is settled (and a missing or unusable model refused) before any work.
-    let t = tmalign::timing::stage("scorer");
-    let selected = scorer::select(args.scorer)?;
-    t.end();
-    let t = tmalign::timing::stage("read");
-    let interactive = args.batch.is_some() && std::io::stderr().is_terminal();
-
-    // 1. read and check everything
+/// Reads and checks every pair of `jobs`.
+pub(crate) fn load_batch(jobs: &[PairJob], opts: &LearnOpts, interactive: bool) -> Result<Batch> {
     let loader = Loader::new(InputOptions {
-        presegmented: args.presegmented,
-        src_lang: args.src_lang,
-        tgt_lang: args.tgt_lang,
+        presegmented: opts.presegmented,
+        src_lang: opts.src_lang,
+        tgt_lang: opts.tgt_lang,
         ..Default::default()
     });
     let bar = tmalign::pipeline::progress_bar(interactive, jobs.len(), "reading");
     let mut loaded: Vec<LoadedPair> = Vec::with_capacity(jobs.len());
-    for job in &jobs {
+    for job in jobs {
         loaded.push(loader.load_pair(job)?);
         bar.inc(1);
     }
     bar.finish_and_clear();
-    t.end();
-    let (src_lang, tgt_lang) = common_languages(&loaded)?;
-    // Our own segmentation: the sentences go to `<stem>.<lang>.seg` beside the beads, whose
-    // indices are their line numbers (presegmented input already is that file).
-    let seg_langs = (!args.presegmented && formats.contains(&OutputFormat::Beads))
-        .then_some((src_lang, tgt_lang));
-    // the review page reviews the TMX: written with it
-    let html = !args.no_html && formats.contains(&OutputFormat::Tmx);
-    check_outputs(
-        &args.out_dir,
-        &formats,
-        seg_langs,
-        html,
-        &loaded,
-        args.min_confidence.is_some(),
-    )?;
-    for p in loaded.iter().filter(|p| p.size_mismatch) {
-        crate::cli::out::ewriteln!(
-            "tmalign: warning: {} has {} segments but {} has {}; aligning anyway, rows flagged size-mismatch",
-            p.job.src.display(),
-            p.src.len(),
-            p.job.tgt.display(),
-            p.tgt.len()
-        );
-    }
-
-    // 2. align
-    let mut config = AlignConfig::new(src_lang, tgt_lang);
-    if selected.embedder.is_some() {
-        config = config.semantic();
-    }
-    config.max_bead_side = args.max_bead.unwrap_or(config.max_bead_side);
-    // Presegmented input keeps its lines (bead indices are line numbers); our own
-    // segmentation may be corrected where the other language shows a missed boundary.
-    config.resegment = !args.presegmented;
-    let seed = if args.no_seed {
-        None
-    } else {
-        let _t = tmalign::timing::stage("seed");
-        tmalign::tm::seed::choose_seed(args.seed.as_deref(), src_lang, tgt_lang)?
-    };
-    let seed_said = tmalign::tm::seed::describe_seed(seed.as_ref(), !args.no_seed);
-    let seed_prop = seed.as_ref().map(|s| s.describe());
-    if let Some(seed) = seed {
-        config.seed_terms = seed.terms;
-    }
-    // The spinner and the embedding bar share the terminal.
-    let bars = MultiProgress::new();
-    let spinner = bars.add(tmalign::pipeline::progress_bar(interactive, 0, "aligning"));
+    let langs = common_languages(&loaded)?;
+    let sizes = loaded.iter().map(|p| (p.src.len(), p.tgt.len())).collect();
     // the segments move into the aligner's input; `loaded` keeps the rest of each pair
     let docs: Vec<_> = loaded
         .iter_mut()
@@ -193,7 +147,7 @@ pub fn run(args: Args) -> Result<()> {
     let docs: Vec<_> = docs
         .into_iter()
         .map(|(s, t)| {
-            if !args.presegmented {
+            if !opts.presegmented {
                 blanks.push(false);
                 return (s, t);
             }
@@ -202,6 +156,130 @@ pub fn run(args: Args) -> Result<()> {
             (cs.segments, ct.segments)
         })
         .collect();
+    Ok(Batch {
+        loaded,
+        docs,
+        blanks,
+        langs,
+        sizes,
+    })
+}
+
+/// The aligner settings of a batch and the seed glossary it uses (`None`: no seed).
+pub(crate) fn align_config(
+    opts: &LearnOpts,
+    (src_lang, tgt_lang): (Lang, Lang),
+    semantic: bool,
+) -> Result<(AlignConfig, Option<tmalign::tm::seed::SeedGlossary>)> {
+    let mut config = AlignConfig::new(src_lang, tgt_lang);
+    if semantic {
+        config = config.semantic();
+    }
+    config.max_bead_side = opts.max_bead.unwrap_or(config.max_bead_side);
+    // Presegmented input keeps its lines (bead indices are line numbers); our own
+    // segmentation may be corrected where the other language shows a missed boundary.
+    config.resegment = !opts.presegmented;
+    let seed = if opts.no_seed {
+        None
+    } else {
+        let _t = tmalign::timing::stage("seed");
+        tmalign::tm::seed::choose_seed(opts.seed.as_deref(), src_lang, tgt_lang)?
+    };
+    if let Some(seed) = &seed {
+        config.seed_terms = seed.terms.clone();
+    }
+    Ok((config, seed))
+}
+
+/// Checks the language options of a run.
+pub(crate) fn check_opts(opts: &LearnOpts) -> Result<()> {
+    if opts.max_bead == Some(0) {
+        return Err(Error::Usage("--max-bead must be at least 1".into()));
+    }
+    if let (Some(s), Some(t)) = (opts.src_lang, opts.tgt_lang) {
+        if s == t {
+            return Err(Error::Usage(format!(
+                "--src-lang and --tgt-lang are both {s}"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Reads a `.lex` / `.lexc` file; a damaged or foreign file is bad input.
+pub(crate) fn read_counts(path: &Path) -> Result<tmalign::align::learn::Counts> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    tmalign::align::learn::Counts::from_bytes(&bytes)
+        .map_err(|e| Error::bad_input(path, e.to_string()))
+}
+
+/// Runs `tmalign align`. Every input is read and checked before the first output is written.
+pub fn run(args: Args) -> Result<()> {
+    let total = crate::cli::out::timings_start(args.timings);
+    let formats = crate::cli::review_formats(&args.formats, args.review_format.as_deref())?;
+    let locales = match &args.locales {
+        Some(l) => Locales::parse_overrides(l)?,
+        None => Locales::default(),
+    };
+    check_opts(&args.learn)?;
+
+    let jobs = collect_jobs(&args)?;
+    // Which scorer runs is settled (and a missing or unusable model refused) before any work.
+    let t = tmalign::timing::stage("scorer");
+    let selected = scorer::select(args.learn.scorer)?;
+    t.end();
+    // A lexicon is read and checked before the documents.
+    let lexicon = match &args.lexicon {
+        Some(p) => Some((p, read_counts(p)?)),
+        None => None,
+    };
+    let t = tmalign::timing::stage("read");
+    let interactive = args.batch.is_some() && std::io::stderr().is_terminal();
+
+    // 1. read and check everything
+    let Batch {
+        loaded,
+        docs,
+        blanks,
+        langs: (src_lang, tgt_lang),
+        sizes,
+    } = load_batch(&jobs, &args.learn, interactive)?;
+    t.end();
+    // Our own segmentation: the sentences go to `<stem>.<lang>.seg` beside the beads, whose
+    // indices are their line numbers (presegmented input already is that file).
+    let seg_langs = (!args.learn.presegmented && formats.contains(&OutputFormat::Beads))
+        .then_some((src_lang, tgt_lang));
+    // the review page reviews the TMX: written with it
+    let html = !args.no_html && formats.contains(&OutputFormat::Tmx);
+    check_outputs(
+        &args.out_dir,
+        &formats,
+        seg_langs,
+        html,
+        &loaded,
+        args.min_confidence.is_some(),
+    )?;
+    for (p, n) in loaded.iter().zip(&sizes).filter(|(p, _)| p.size_mismatch) {
+        crate::cli::out::ewriteln!(
+            "tmalign: warning: {} has {} segments but {} has {}; aligning anyway, rows flagged size-mismatch",
+            p.job.src.display(),
+            n.0,
+            p.job.tgt.display(),
+            n.1
+        );
+    }
+
+    // 2. align
+    let (config, seed) = align_config(
+        &args.learn,
+        (src_lang, tgt_lang),
+        selected.embedder.is_some(),
+    )?;
+    let seed_said = tmalign::tm::seed::describe_seed(seed.as_ref(), !args.learn.no_seed);
+    let seed_prop = seed.as_ref().map(|s| s.describe());
+    // The spinner and the embedding bar share the terminal.
+    let bars = MultiProgress::new();
+    let spinner = bars.add(tmalign::pipeline::progress_bar(interactive, 0, "aligning"));
     let with_bar = selected
         .embedder
         .as_deref()
@@ -213,7 +291,16 @@ pub fn run(args: Args) -> Result<()> {
         .as_ref()
         .map(|e| e as &dyn tmalign::align::semantic::SentenceEmbedder);
     let t = tmalign::timing::stage("align");
-    let aligned = align_batch_segments_with(&docs, &config, embedder);
+    let aligned = match &lexicon {
+        Some((path, counts)) => align_with_counts(&docs, &config, embedder, counts).map_err(|e| {
+            if e.is_bad_input() {
+                Error::bad_input(path.as_path(), e.to_string())
+            } else {
+                e
+            }
+        }),
+        None => align_batch_segments_with(&docs, &config, embedder),
+    };
     t.end();
     if let Some(e) = &with_bar {
         e.bar.finish_and_clear();
@@ -362,9 +449,18 @@ fn collect_jobs(args: &Args) -> Result<Vec<PairJob>> {
             tgt: tgt.clone(),
         }]);
     };
+    batch_jobs(batch, args.allow_outside, &args.learn)
+}
+
+/// The pairs of a batch directory or manifest file.
+pub(crate) fn batch_jobs(
+    batch: &Path,
+    allow_outside: bool,
+    opts: &LearnOpts,
+) -> Result<Vec<PairJob>> {
     let jobs: Vec<PairJob> = if batch.is_dir() {
-        let src = args.src_lang.unwrap_or(Lang::Zh);
-        let tgt = match args.tgt_lang {
+        let src = opts.src_lang.unwrap_or(Lang::Zh);
+        let tgt = match opts.tgt_lang {
             Some(t) => t,
             None => guess_target(batch, src)?,
         };
@@ -381,7 +477,7 @@ fn collect_jobs(args: &Args) -> Result<Vec<PairJob>> {
             .map(|(stem, src, tgt)| PairJob { stem, src, tgt })
             .collect()
     } else if batch.is_file() {
-        read_manifest_with(batch, args.allow_outside)?
+        read_manifest_with(batch, allow_outside)?
             .into_iter()
             .map(|(stem, src, tgt)| PairJob { stem, src, tgt })
             .collect()

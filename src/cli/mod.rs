@@ -2,11 +2,12 @@
 
 use clap::{Parser, Subcommand};
 
-mod align;
+pub(crate) mod align;
 mod detect;
 mod eval;
 mod glossary;
 mod ingest;
+mod lexicon;
 mod model;
 pub(crate) mod out;
 mod qa;
@@ -48,6 +49,9 @@ enum Command {
     Segment(segment::Args),
     /// Align a document pair (or a batch) and write DIR/<stem>.tmx, .csv, .beads.
     Align(align::Args),
+    /// Work on a corpus's lexicon, learnt as map-reduce over its shards: count (one shard's
+    /// statistics), merge (sum them), info; then `align --batch SHARD --lexicon LEX`.
+    Lexicon(lexicon::Args),
     /// Score predicted bead files against gold ones (strict / lax precision, recall, F1).
     Eval(eval::Args),
     /// Work on TMX files: merge, stats, lookup, export-csv, import-csv, import-xliff.
@@ -123,6 +127,7 @@ pub fn main() -> i32 {
         Command::Segment(a) => segment::run(a),
         Command::Align(a) => align::run(a),
         Command::Eval(a) => eval::run(a),
+        Command::Lexicon(a) => lexicon::run(a),
         Command::Tm(a) => tm::run(a),
         Command::Glossary(a) => glossary::run(a),
         Command::Qa(a) => qa::run(a),

@@ -65,7 +65,7 @@ mod start;
 
 pub use candidates::{candidates, Candidate};
 pub(crate) use local::DocContext;
-pub(crate) use start::lowercase_words;
+pub(crate) use start::LowerCounts;
 
 use crate::align::{Alignment, Bead, Segment};
 use joint::best_joint_split;

@@ -12,51 +12,83 @@ use std::collections::{HashMap, HashSet};
 /// common words, `Кореи` with `коре…`.) Also, marked with [`END_MARK`], the short lower-case
 /// words that end a sentence: nouns like `гол`, `год`, never a preposition that governs what
 /// follows.
+#[cfg(test)]
 pub(crate) fn lowercase_words<'a>(
     texts: impl Iterator<Item = &'a str>,
     lang: Lang,
 ) -> HashSet<String> {
-    let mut out = HashSet::new();
-    if lang == Lang::Zh {
-        return out;
-    }
-    let stemmer = features::Stemmer::new(lang);
-    // Short lower-case words: (occurrences, sentence ends).
-    let mut short: HashMap<&str, (u32, u32)> = HashMap::new();
-    for text in texts {
-        for w in text.split(|c: char| !c.is_alphanumeric()) {
-            if w.chars().next().is_some_and(char::is_lowercase) {
-                if (2..=3).contains(&w.chars().count()) {
-                    short.entry(w).or_default().0 += 1;
+    LowerCounts::count(texts, lang).finish()
+}
+
+/// What [`lowercase_words`] counts, before its decision: sums over sentences, so the counts of
+/// shards of a corpus merge into the counts of the corpus (see [`crate::align::learn`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LowerCounts {
+    /// Lower-case word forms and marked long stems.
+    pub(crate) words: HashSet<String>,
+    /// Short lower-case words: (occurrences, sentence ends).
+    pub(crate) short: HashMap<String, (u64, u64)>,
+}
+
+impl LowerCounts {
+    /// The counts of `texts` (one sentence each) in `lang` (nothing for Chinese).
+    pub fn count<'a>(texts: impl Iterator<Item = &'a str>, lang: Lang) -> Self {
+        let mut out = LowerCounts::default();
+        if lang == Lang::Zh {
+            return out;
+        }
+        let stemmer = features::Stemmer::new(lang);
+        for text in texts {
+            for w in text.split(|c: char| !c.is_alphanumeric()) {
+                if w.chars().next().is_some_and(char::is_lowercase) {
+                    if (2..=3).contains(&w.chars().count()) {
+                        out.short.entry(w.to_owned()).or_default().0 += 1;
+                    }
+                    out.words.insert(w.to_owned());
+                    let stem = stemmer.stem(w);
+                    if stem.chars().count() >= LONG_STEM {
+                        out.words.insert(format!("{STEM_MARK}{stem}"));
+                    }
                 }
-                out.insert(w.to_owned());
-                let stem = stemmer.stem(w);
-                if stem.chars().count() >= LONG_STEM {
-                    out.insert(format!("{STEM_MARK}{stem}"));
+            }
+            let body = text
+                .trim_end()
+                .trim_end_matches(|c: char| ZH_CLOSERS.contains(&c) || matches!(c, '»' | '’'));
+            if let Some(body) = body.strip_suffix(['.', '!', '?', '…']) {
+                let last = body
+                    .rsplit(|c: char| !c.is_alphanumeric())
+                    .next()
+                    .unwrap_or("");
+                if let Some(counts) = out.short.get_mut(last) {
+                    counts.1 += 1;
                 }
             }
         }
-        let body = text
-            .trim_end()
-            .trim_end_matches(|c: char| ZH_CLOSERS.contains(&c) || matches!(c, '»' | '’'));
-        if let Some(body) = body.strip_suffix(['.', '!', '?', '…']) {
-            let last = body
-                .rsplit(|c: char| !c.is_alphanumeric())
-                .next()
-                .unwrap_or("");
-            if let Some(counts) = short.get_mut(last) {
-                counts.1 += 1;
+        out
+    }
+
+    /// Adds the counts of `other`.
+    pub fn merge(&mut self, other: &LowerCounts) {
+        self.words.extend(other.words.iter().cloned());
+        for (w, (n, e)) in &other.short {
+            let c = self.short.entry(w.clone()).or_default();
+            c.0 += n;
+            c.1 += e;
+        }
+    }
+
+    /// The set [`lowercase_words`] returns.
+    pub fn finish(&self) -> HashSet<String> {
+        let mut out = self.words.clone();
+        // A preposition may end an English sentence now and then (`…looking for.`); a noun
+        // does so a good share of the time.
+        for (w, &(n, ends)) in &self.short {
+            if ends * SHORT_END_SHARE as u64 >= n {
+                out.insert(format!("{END_MARK}{w}"));
             }
         }
+        out
     }
-    // A preposition may end an English sentence now and then (`…looking for.`); a noun does
-    // so a good share of the time.
-    for (w, (n, ends)) in short {
-        if ends * SHORT_END_SHARE >= n {
-            out.insert(format!("{END_MARK}{w}"));
-        }
-    }
-    out
 }
 
 /// A short word ends at least one in this many of its occurrences to count as a content

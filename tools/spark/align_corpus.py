@@ -1,0 +1,266 @@
+#!/usr/bin/env python3
+"""Aligns a corpus of document pairs on Apache Spark with tmalign's map-reduce batch learning.
+
+    spark-submit [--master URL] [--files /path/to/tmalign] tools/spark/align_corpus.py \
+        --tmalign /path/to/tmalign --manifest corpus.tsv --output OUT [--partitions N] \
+        [--scorer lexical] [--presegmented] [--src-lang zh --tgt-lang ru] ...
+
+The manifest has one `SOURCE<TAB>TARGET` a line: local paths (relative ones are taken from the
+manifest's folder; on a cluster they must be readable on every executor, e.g. a shared mount)
+or URIs. `file:` and `http(s):` URIs are read directly; other schemes (`hdfs:`, `s3a:`, `gs:`…)
+are copied into the executor's temporary folder with `hadoop fs -copyToLocal`, so a cluster
+with those file systems needs the Hadoop client on its executors (the usual setup).
+
+What runs where:
+
+1. the manifest is split into `--partitions` contiguous shards (`sc.parallelize`);
+2. per learning stage (1 + 2 x lexical rounds, five by default): every partition runs
+   `tmalign lexicon count SHARD [--lexicon PREVIOUS] -o part.lexc` on its own documents, the
+   counts are reduced with `tmalign lexicon merge` (a tree reduce: merging is associative and
+   commutative, so grouping and order do not matter), and the merged lexicon goes to every
+   executor with `SparkContext.addFile`;
+3. every partition runs `tmalign align --batch SHARD --lexicon corpus.lex` and hands back its
+   documents' TMX and bead files, which the driver writes to `OUT/docs/`, streamed one
+   partition at a time (`toLocalIterator`);
+4. the driver merges the TMX files, sorted by name, into `OUT/corpus.tmx` with `tmalign tm
+   merge`, and keeps the final lexicon as `OUT/corpus.lex`.
+
+The tmalign binary is shipped to the executors with `addFile` (like `--files`). Every output is
+the same whatever the number of partitions: the counts are exact sums and every document is
+aligned with the same lexicon; the TMX creation date is the driver's start time (or
+`SOURCE_DATE_EPOCH` when set) on every executor.
+"""
+
+import argparse
+import hashlib
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--tmalign", required=True, help="the tmalign binary (Linux, for the executors)")
+    p.add_argument("--manifest", required=True, help="SOURCE<TAB>TARGET a line")
+    p.add_argument("--output", required=True, help="output folder on the driver")
+    p.add_argument("--partitions", type=int, default=0, help="default: Spark's default parallelism")
+    p.add_argument("--master", default=None, help="Spark master when not run by spark-submit")
+    p.add_argument("--scorer", default="lexical", help="tmalign --scorer (default lexical)")
+    p.add_argument("--presegmented", action="store_true")
+    p.add_argument("--src-lang")
+    p.add_argument("--tgt-lang")
+    p.add_argument("--max-bead")
+    p.add_argument("--no-seed", action="store_true")
+    p.add_argument("--formats", default="tmx,beads", help="tmalign align --formats")
+    return p.parse_args(argv)
+
+
+def tool_options(args):
+    """The options every count and align run shares (the lexicon is only valid with them)."""
+    out = ["--allow-outside", "--scorer", args.scorer]
+    if args.presegmented:
+        out.append("--presegmented")
+    for flag, value in (("--src-lang", args.src_lang), ("--tgt-lang", args.tgt_lang),
+                        ("--max-bead", args.max_bead)):
+        if value:
+            out += [flag, value]
+    if args.no_seed:
+        out.append("--no-seed")
+    return out
+
+
+def read_manifest(sc, manifest):
+    """(index, source, target) rows; relative local paths resolved against the manifest."""
+    scheme = urllib.parse.urlparse(manifest).scheme
+    if scheme in ("", "file"):
+        path = urllib.parse.urlparse(manifest).path if scheme else manifest
+        with open(path, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+        base = os.path.dirname(os.path.abspath(path))
+    else:
+        lines = sc.textFile(manifest).collect()
+        base = None
+    rows = []
+    for n, line in enumerate(lines, 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) != 2:
+            sys.exit(f"{manifest}:{n}: expected SOURCE<TAB>TARGET")
+        fixed = []
+        for p in parts:
+            p = p.strip()
+            if base and not urllib.parse.urlparse(p).scheme and not os.path.isabs(p):
+                p = os.path.join(base, p)
+            fixed.append(p)
+        rows.append((len(rows), fixed[0], fixed[1]))
+    if not rows:
+        sys.exit(f"{manifest}: no document pairs")
+    return rows
+
+
+def run(cmd):
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if r.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({r.returncode}): {r.stderr.decode(errors='replace')}")
+    return r.stdout.decode()
+
+
+def fetch(uri, folder):
+    """A local path to read `uri` from: local files as they are, others copied into `folder`
+    under their own file name (in a subfolder per URI, so equal names never collide)."""
+    u = urllib.parse.urlparse(uri)
+    if u.scheme == "":
+        return uri
+    if u.scheme == "file":
+        return urllib.parse.unquote(u.path)
+    sub = os.path.join(folder, hashlib.sha256(uri.encode()).hexdigest()[:16])
+    os.makedirs(sub, exist_ok=True)
+    dest = os.path.join(sub, os.path.basename(urllib.parse.unquote(u.path)) or "file")
+    if u.scheme in ("http", "https"):
+        with urllib.request.urlopen(uri) as r, open(dest, "wb") as f:
+            shutil.copyfileobj(r, f)
+    else:
+        run(["hadoop", "fs", "-copyToLocal", uri, dest])
+    return dest
+
+
+def tool_path(name):
+    """The shipped tmalign binary, executable."""
+    from pyspark import SparkFiles
+
+    path = SparkFiles.get(name)
+    mode = os.stat(path).st_mode
+    if not mode & stat.S_IXUSR:
+        os.chmod(path, mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    return path
+
+
+def write_shard(rows, folder):
+    """The shard's manifest (absolute local paths, URIs fetched)."""
+    manifest = os.path.join(folder, "shard.tsv")
+    with open(manifest, "w", encoding="utf-8") as f:
+        for _, src, tgt in rows:
+            f.write(f"{fetch(src, folder)}\t{fetch(tgt, folder)}\n")
+    return manifest
+
+
+def main(argv):
+    args = parse_args(argv)
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.appName("tmalign align_corpus").config(
+        "spark.ui.showConsoleProgress", "false")
+    if args.master:
+        builder = builder.master(args.master)
+    spark = builder.getOrCreate()
+    sc = spark.sparkContext
+    sc.setLogLevel("ERROR")
+    epoch = os.environ.get("SOURCE_DATE_EPOCH") or str(int(time.time()))
+    env = dict(os.environ, SOURCE_DATE_EPOCH=epoch)
+    tool_name = os.path.basename(args.tmalign)
+    sc.addFile(os.path.abspath(args.tmalign))
+    opts = tool_options(args)
+
+    rows = read_manifest(sc, args.manifest)
+    parts = args.partitions or sc.defaultParallelism
+    pairs = sc.parallelize(rows, min(parts, len(rows))).cache()
+    os.makedirs(args.output, exist_ok=True)
+    work = tempfile.mkdtemp(prefix="tmalign-spark-")
+
+    def count_partition(lex_name):
+        def f(it):
+            rows = list(it)
+            if not rows:
+                return
+            tool = tool_path(tool_name)
+            with tempfile.TemporaryDirectory(prefix="tmalign-count-") as d:
+                cmd = [tool, "lexicon", "count", write_shard(rows, d), "-o", os.path.join(d, "part.lexc")]
+                if lex_name:
+                    from pyspark import SparkFiles
+
+                    cmd += ["--lexicon", SparkFiles.get(lex_name)]
+                run(cmd + opts)
+                with open(os.path.join(d, "part.lexc"), "rb") as fh:
+                    yield fh.read()
+        return f
+
+    def merge(a, b):
+        tool = tool_path(tool_name)
+        with tempfile.TemporaryDirectory(prefix="tmalign-merge-") as d:
+            pa, pb, out = (os.path.join(d, n) for n in ("a.lexc", "b.lexc", "m.lex"))
+            for p, data in ((pa, a), (pb, b)):
+                with open(p, "wb") as fh:
+                    fh.write(data)
+            run([tool, "lexicon", "merge", pa, pb, "-o", out])
+            with open(out, "rb") as fh:
+                return fh.read()
+
+    local_tool = tool_path(tool_name)
+    lex_name = None
+    stage = 0
+    while True:
+        stage += 1
+        merged = pairs.mapPartitions(count_partition(lex_name)).treeReduce(merge, depth=2)
+        # one more merge on the driver marks a single partition's counts as merged too
+        part = os.path.join(work, f"stage{stage}.part")
+        with open(part, "wb") as fh:
+            fh.write(merged)
+        lex_name = f"stage{stage}.lex"
+        lex_path = os.path.join(work, lex_name)
+        run([local_tool, "lexicon", "merge", part, "-o", lex_path])
+        sc.addFile(lex_path)
+        info = run([local_tool, "lexicon", "info", lex_path])
+        print(f"align_corpus: stage {stage}: {info.strip()}", file=sys.stderr)
+        if '"complete":true' in info:
+            break
+        if stage > 64:
+            sys.exit("align_corpus: the lexicon never became complete")
+
+    def align_partition(it):
+        rows = list(it)
+        if not rows:
+            return
+        from pyspark import SparkFiles
+
+        tool = tool_path(tool_name)
+        with tempfile.TemporaryDirectory(prefix="tmalign-align-") as d:
+            out = os.path.join(d, "out")
+            cmd = [tool, "align", "--batch", write_shard(rows, d), "--lexicon",
+                   SparkFiles.get(lex_name), "-o", out, "--formats", args.formats, "--no-html"]
+            r = subprocess.run(cmd + opts, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            if r.returncode != 0:
+                raise RuntimeError(f"tmalign align failed: {r.stderr.decode(errors='replace')}")
+            for name in sorted(os.listdir(out)):
+                with open(os.path.join(out, name), "rb") as fh:
+                    yield name, fh.read()
+
+    docs = os.path.join(args.output, "docs")
+    os.makedirs(docs, exist_ok=True)
+    tmx = []
+    for name, data in pairs.mapPartitions(align_partition).toLocalIterator():
+        with open(os.path.join(docs, name), "wb") as fh:
+            fh.write(data)
+        if name.endswith(".tmx"):
+            tmx.append(os.path.join(docs, name))
+    shutil.copyfile(lex_path, os.path.join(args.output, "corpus.lex"))
+    corpus = os.path.join(args.output, "corpus.tmx")
+    if os.path.exists(corpus):
+        os.remove(corpus)
+    if tmx:
+        subprocess.run([local_tool, "tm", "merge", *sorted(tmx), "-o", corpus], env=env,
+                       check=True, stdout=subprocess.DEVNULL)
+    shutil.rmtree(work, ignore_errors=True)
+    print(f"align_corpus: {len(rows)} pairs in {parts} partitions, {stage} learning stages -> "
+          f"{args.output}", file=sys.stderr)
+    spark.stop()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
