@@ -15,12 +15,14 @@
 //!   kept.
 //! * Footnote separators (`w:type="separator"` …) skipped.
 //! * Inline formatting ([`super::inline`]): runs' bold (`w:b`), italic (`w:i`), underline
-//!   (`w:u` other than `none`), superscript / subscript (`w:vertAlign`), hyperlinks
+//!   (`w:u` other than `none`), superscript / subscript (`w:vertAlign`), directly or through
+//!   a character style (`w:rStyle`, resolved from `word/styles.xml` with its `w:basedOn`
+//!   chain; direct formatting after it overrides it), hyperlinks
 //!   (`w:hyperlink`, `HYPERLINK` fields) become paired codes, footnote and endnote references
 //!   isolated ones.
 
 use super::archive::{resolve, Archive};
-use super::inline::{CodeKind, FormatTracker};
+use super::inline::{CodeKind, FormatChange, FormatTracker};
 use super::office::{dropped_field, OfficeText, Paragraphs};
 use super::xml::{attr, attr_local, local, XmlEvent, XmlPull};
 use crate::{Error, Result};
@@ -84,14 +86,21 @@ pub fn read(path: &Path, archive: &mut Archive) -> Result<OfficeText> {
         ));
     }
     let xml = archive.read_required(&main, "not a Word document")?;
-    let mut text = OfficeText::default();
-    let body = parse_part(path, &main, &xml, &mut text)?;
-    text.body = body.paragraphs;
     let rels = read_rels(path, archive, &rels_name(&main), &main)?;
+    let styles = match rels.iter().find(|r| r.kind == "styles") {
+        Some(rel) => match archive.read(&rel.target)? {
+            Some(xml) => char_styles(path, &rel.target, &xml)?,
+            None => CharStyles::default(),
+        },
+        None => CharStyles::default(),
+    };
+    let mut text = OfficeText::default();
+    let body = parse_part(path, &main, &xml, &styles, &mut text)?;
+    text.body = body.paragraphs;
     for (kind, sink) in [("footnotes", 0), ("endnotes", 1)] {
         for rel in rels.iter().filter(|r| r.kind == kind) {
             if let Some(xml) = archive.read(&rel.target)? {
-                let ps = parse_part(path, &rel.target, &xml, &mut text)?.paragraphs;
+                let ps = parse_part(path, &rel.target, &xml, &styles, &mut text)?.paragraphs;
                 if sink == 0 {
                     text.footnotes.extend(ps);
                 } else {
@@ -110,7 +119,7 @@ pub fn read(path: &Path, archive: &mut Archive) -> Result<OfficeText> {
         }
         seen.push(rel.target.clone());
         if let Some(xml) = archive.read(&rel.target)? {
-            let ps = parse_part(path, &rel.target, &xml, &mut text)?.paragraphs;
+            let ps = parse_part(path, &rel.target, &xml, &styles, &mut text)?.paragraphs;
             match rel.kind.as_str() {
                 "header" => text.headers.extend(ps),
                 "footer" => text.footers.extend(ps),
@@ -119,6 +128,107 @@ pub fn read(path: &Path, archive: &mut Archive) -> Result<OfficeText> {
         }
     }
     Ok(text)
+}
+
+/// The effect of run property `name` with value `val`; none for properties that are not
+/// inline codes.
+fn run_property(name: &[u8], val: Option<&str>) -> Option<FormatChange> {
+    let on = !matches!(val, Some("0" | "false" | "off" | "none"));
+    let (clears, sets): (&'static [CodeKind], _) = match name {
+        b"w:b" => (&[CodeKind::Bold], on.then_some(CodeKind::Bold)),
+        b"w:i" => (&[CodeKind::Italic], on.then_some(CodeKind::Italic)),
+        b"w:u" => (&[CodeKind::Underline], on.then_some(CodeKind::Underline)),
+        b"w:vertAlign" => (
+            &[CodeKind::Superscript, CodeKind::Subscript],
+            match val {
+                Some("superscript") => Some(CodeKind::Superscript),
+                Some("subscript") => Some(CodeKind::Subscript),
+                _ => None,
+            },
+        ),
+        _ => return None,
+    };
+    Some(FormatChange { clears, sets })
+}
+
+/// Character styles (`w:style w:type="character"` of `word/styles.xml`) by style id: the
+/// formatting a run naming it in `w:rStyle` gets (Word's built-in `Strong`, `Emphasis`,
+/// `Hyperlink`, and any style a template defines), `w:basedOn` chains resolved.
+type CharStyles = std::collections::HashMap<String, Vec<CodeKind>>;
+
+/// Longest `w:basedOn` chain followed (Word itself stops far earlier; a cycle in a hostile
+/// file ends there too).
+const MAX_STYLE_DEPTH: usize = 16;
+
+/// Reads the character styles of a styles part.
+fn char_styles(path: &Path, part: &str, xml: &[u8]) -> Result<CharStyles> {
+    // id → (based on, effects in document order)
+    let mut raw: std::collections::HashMap<String, (Option<String>, Vec<FormatChange>)> =
+        Default::default();
+    let mut p = XmlPull::new(path, part, xml);
+    let mut current: Option<(String, Option<String>, Vec<FormatChange>)> = None;
+    let mut in_run_props = false;
+    loop {
+        match p.next_event()? {
+            XmlEvent::Start(e) => match e.name().as_ref() {
+                b"w:style" => {
+                    current = (attr(&e, b"w:type").as_deref() == Some("character"))
+                        .then(|| attr(&e, b"w:styleId"))
+                        .flatten()
+                        .map(|id| (id, None, Vec::new()));
+                }
+                b"w:basedOn" => {
+                    if let Some(c) = current.as_mut() {
+                        c.1 = attr(&e, b"w:val");
+                    }
+                }
+                b"w:rPr" => in_run_props = current.is_some(),
+                name if in_run_props => {
+                    let effect = run_property(name, attr(&e, b"w:val").as_deref());
+                    if let (Some(c), Some(effect)) = (current.as_mut(), effect) {
+                        c.2.push(effect);
+                    }
+                }
+                _ => {}
+            },
+            XmlEvent::End(name) => match name.as_slice() {
+                b"w:rPr" => in_run_props = false,
+                b"w:style" => {
+                    if let Some((id, based_on, effects)) = current.take() {
+                        raw.insert(id, (based_on, effects));
+                    }
+                }
+                _ => {}
+            },
+            XmlEvent::Eof => break,
+            _ => {}
+        }
+    }
+    let mut out = CharStyles::default();
+    for id in raw.keys() {
+        let mut chain: Vec<&str> = Vec::new();
+        let mut next = Some(id.as_str());
+        while let Some(c) = next {
+            if chain.len() >= MAX_STYLE_DEPTH || chain.contains(&c) {
+                break;
+            }
+            let Some((based_on, _)) = raw.get(c) else {
+                break;
+            };
+            chain.push(c);
+            next = based_on.as_deref();
+        }
+        let mut kinds = Vec::new();
+        for c in chain.iter().rev() {
+            for effect in &raw[*c].1 {
+                effect.apply(&mut kinds);
+            }
+        }
+        if !kinds.is_empty() {
+            out.insert(id.clone(), kinds);
+        }
+    }
+    Ok(out)
 }
 
 /// What one part yields.
@@ -137,7 +247,13 @@ enum Tag {
 }
 
 /// Parses one WordprocessingML part (document, footnotes, endnotes, header, footer).
-fn parse_part(path: &Path, part: &str, xml: &[u8], stats: &mut OfficeText) -> Result<PartText> {
+fn parse_part(
+    path: &Path,
+    part: &str,
+    xml: &[u8],
+    styles: &CharStyles,
+    stats: &mut OfficeText,
+) -> Result<PartText> {
     let mut p = XmlPull::new(path, part, xml);
     let mut paras = Paragraphs::default();
     let mut section_refs = Vec::new();
@@ -187,17 +303,20 @@ fn parse_part(path: &Path, part: &str, xml: &[u8], stats: &mut OfficeText) -> Re
                         tag = Tag::Run;
                     }
                     b"w:b" | b"w:i" | b"w:u" | b"w:vertAlign" if parent == Some(Tag::RunProps) => {
-                        let val = attr(&e, b"w:val");
-                        let kind = match (name, val.as_deref()) {
-                            (b"w:vertAlign", Some("superscript")) => Some(CodeKind::Superscript),
-                            (b"w:vertAlign", Some("subscript")) => Some(CodeKind::Subscript),
-                            (b"w:vertAlign", _) => None,
-                            (_, Some("0" | "false" | "off" | "none")) => None,
-                            (b"w:b", _) => Some(CodeKind::Bold),
-                            (b"w:i", _) => Some(CodeKind::Italic),
-                            _ => Some(CodeKind::Underline),
-                        };
-                        style.extend(kind);
+                        if let Some(effect) = run_property(name, attr(&e, b"w:val").as_deref()) {
+                            effect.apply(&mut style);
+                        }
+                    }
+                    // the run's character style comes first in `w:rPr`: direct formatting
+                    // after it overrides it
+                    b"w:rStyle" if parent == Some(Tag::RunProps) => {
+                        if let Some(kinds) = attr(&e, b"w:val").and_then(|id| styles.get(&id)) {
+                            for k in kinds {
+                                if !style.contains(k) {
+                                    style.push(*k);
+                                }
+                            }
+                        }
                     }
                     b"w:footnoteReference" | b"w:endnoteReference"
                         if parent == Some(Tag::Run) && !hidden =>
@@ -333,6 +452,7 @@ mod tests {
             Path::new("t.docx"),
             "word/document.xml",
             xml.as_bytes(),
+            &CharStyles::default(),
             &mut stats,
         )
         .unwrap()
@@ -377,9 +497,95 @@ mod tests {
     fn footnote_separators_skipped() {
         let xml = r#"<w:footnotes xmlns:w="x"><w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote><w:footnote w:id="1"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> Note.</w:t></w:r></w:p></w:footnote></w:footnotes>"#;
         let mut stats = OfficeText::default();
-        let ps = parse_part(Path::new("t.docx"), "f", xml.as_bytes(), &mut stats)
-            .unwrap()
-            .paragraphs;
+        let ps = parse_part(
+            Path::new("t.docx"),
+            "f",
+            xml.as_bytes(),
+            &CharStyles::default(),
+            &mut stats,
+        )
+        .unwrap()
+        .paragraphs;
         assert_eq!(ps, [" Note."]);
+    }
+
+    /// The paragraphs of `inner` with their codes written as `[Bold]`…`[/Bold]`.
+    fn formatted(styles_xml: &str, inner: &str) -> Vec<String> {
+        use crate::ingest::inline::{marker_index, Role};
+        let styles = char_styles(
+            Path::new("t.docx"),
+            "word/styles.xml",
+            styles_xml.as_bytes(),
+        )
+        .unwrap();
+        let xml = format!(
+            r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{inner}</w:body></w:document>"#
+        );
+        let mut stats = OfficeText::default();
+        let ps = parse_part(
+            Path::new("t.docx"),
+            "word/document.xml",
+            xml.as_bytes(),
+            &styles,
+            &mut stats,
+        )
+        .unwrap()
+        .paragraphs;
+        ps.iter()
+            .map(|p| {
+                p.chars()
+                    .map(|c| match marker_index(c) {
+                        Some(i) => {
+                            let e = stats.format.events[i];
+                            match e.role {
+                                Role::Open => format!("[{:?}]", e.kind),
+                                Role::Close => format!("[/{:?}]", e.kind),
+                                Role::Isolated => format!("[{:?}/]", e.kind),
+                            }
+                        }
+                        None => c.to_string(),
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn character_styles_format_runs() {
+        let styles = r#"<w:styles xmlns:w="x">
+<w:style w:type="paragraph" w:styleId="Heading1"><w:rPr><w:b/></w:rPr></w:style>
+<w:style w:type="character" w:styleId="Strong"><w:rPr><w:b/><w:bCs/></w:rPr></w:style>
+<w:style w:type="character" w:styleId="StrongEm"><w:basedOn w:val="Strong"/><w:rPr><w:i/></w:rPr></w:style>
+<w:style w:type="character" w:styleId="Plain"><w:basedOn w:val="Strong"/><w:rPr><w:b w:val="0"/></w:rPr></w:style>
+<w:style w:type="character" w:styleId="LoopA"><w:basedOn w:val="LoopB"/><w:rPr><w:u w:val="single"/></w:rPr></w:style>
+<w:style w:type="character" w:styleId="LoopB"><w:basedOn w:val="LoopA"/><w:rPr><w:vertAlign w:val="superscript"/></w:rPr></w:style>
+</w:styles>"#;
+        let run = |style: &str, direct: &str, text: &str| {
+            format!(
+                r#"<w:r><w:rPr><w:rStyle w:val="{style}"/>{direct}</w:rPr><w:t xml:space="preserve">{text}</w:t></w:r>"#
+            )
+        };
+        let p = |runs: &[String]| format!("<w:p>{}</w:p>", runs.concat());
+        let doc = [
+            p(&[run("Strong", "", "a"), run("None", "", " b")]),
+            p(&[run("StrongEm", "", "c")]),
+            p(&[
+                run("Plain", "", "d"),
+                run("Strong", r#"<w:b w:val="0"/>"#, "e"),
+            ]),
+            p(&[run("LoopA", "", "f")]),
+            p(&[run("Heading1", "", "g")]),
+        ]
+        .concat();
+        assert_eq!(
+            formatted(styles, &doc),
+            [
+                "[Bold]a[/Bold] b",
+                "[Bold][Italic]c[/Italic][/Bold]",
+                "de",
+                "[Underline][Superscript]f[/Superscript][/Underline]",
+                "g",
+            ]
+        );
     }
 }

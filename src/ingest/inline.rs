@@ -149,6 +149,30 @@ pub fn strip_markers(s: &str) -> String {
     s.chars().filter(|c| !is_marker(*c)).collect()
 }
 
+/// What one formatting property does to the formatting in force: the kinds it clears and the
+/// kind it sets. Styles and direct formatting are lists of these applied in order, so that a
+/// later property overrides an earlier one (DOCX `<w:b w:val="0"/>` after a bold character
+/// style, ODT `fo:font-weight="normal"` in a style whose parent is bold).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FormatChange {
+    /// Kinds the property turns off (all kinds it decides about).
+    pub clears: &'static [CodeKind],
+    /// The kind it turns on, if any.
+    pub sets: Option<CodeKind>,
+}
+
+impl FormatChange {
+    /// Applies the change to the kinds in force.
+    pub fn apply(self, kinds: &mut Vec<CodeKind>) {
+        kinds.retain(|k| !self.clears.contains(k));
+        if let Some(k) = self.sets {
+            if !kinds.contains(&k) {
+                kinds.push(k);
+            }
+        }
+    }
+}
+
 /// The event table of one document and the formatting state of the paragraph being read.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct FormatTracker {

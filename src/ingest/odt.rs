@@ -21,10 +21,11 @@
 //!   variants) of the master pages in `styles.xml`.
 
 use super::archive::Archive;
-use super::inline::CodeKind;
+use super::inline::{CodeKind, FormatChange};
 use super::office::{OfficeText, Paragraphs};
 use super::xml::{attr, XmlEvent, XmlPull};
 use crate::{Error, Result};
+use std::collections::HashMap;
 use std::path::Path;
 
 /// Elements whose whole content is dropped.
@@ -85,10 +86,15 @@ pub fn read(path: &Path, archive: &mut Archive) -> Result<OfficeText> {
         }
     }
     let content = archive.read_required("content.xml", "not an OpenDocument text")?;
+    let styles = archive.read("styles.xml")?;
+    let common = match &styles {
+        Some(xml) => common_text_styles(path, xml)?,
+        None => StyleTable::default(),
+    };
     let mut text = OfficeText::default();
-    parse(path, "content.xml", &content, &mut text, false)?;
-    if let Some(styles) = archive.read("styles.xml")? {
-        parse(path, "styles.xml", &styles, &mut text, true)?;
+    parse(path, "content.xml", &content, &common, &mut text, false)?;
+    if let Some(styles) = styles {
+        parse(path, "styles.xml", &styles, &common, &mut text, true)?;
     }
     Ok(text)
 }
@@ -104,7 +110,14 @@ enum Sink {
 }
 
 /// Parses `content.xml` (the body and notes) or `styles.xml` (`styles`: headers and footers).
-fn parse(path: &Path, part: &str, xml: &[u8], out: &mut OfficeText, styles: bool) -> Result<()> {
+fn parse(
+    path: &Path,
+    part: &str,
+    xml: &[u8],
+    common: &StyleTable,
+    out: &mut OfficeText,
+    styles: bool,
+) -> Result<()> {
     let mut p = XmlPull::new(path, part, xml);
     // One collector per open stream: the body (or a header), and a note body inside it.
     let mut collectors: Vec<(Sink, Paragraphs)> = Vec::new();
@@ -112,8 +125,8 @@ fn parse(path: &Path, part: &str, xml: &[u8], out: &mut OfficeText, styles: bool
         collectors.push((Sink::Body, Paragraphs::default()));
     }
     let mut note_class: Sink = Sink::Footnote;
-    // automatic text styles → formatting; the formatting of each open span / link
-    let mut styles_map: std::collections::HashMap<String, Vec<CodeKind>> = Default::default();
+    // automatic text styles of this part; the formatting of each open span / link
+    let mut automatic = StyleTable::default();
     let mut style_name: Option<String> = None;
     let mut spans: Vec<Vec<CodeKind>> = Vec::new();
     let mut saved_spans: Vec<Vec<Vec<CodeKind>>> = Vec::new();
@@ -138,15 +151,22 @@ fn parse(path: &Path, part: &str, xml: &[u8], out: &mut OfficeText, styles: bool
                 }
                 let cur = collectors.last_mut().map(|c| &mut c.1);
                 match name {
-                    b"style:style" => style_name = attr(&e, b"style:name"),
-                    b"style:text-properties" => {
+                    b"style:style" => {
+                        style_name = attr(&e, b"style:name");
                         if let Some(n) = &style_name {
-                            styles_map.insert(n.clone(), text_kinds(&e));
+                            let parent = attr(&e, b"style:parent-style-name");
+                            automatic.insert(n.clone(), (parent, Vec::new()));
+                        }
+                    }
+                    b"style:text-properties" => {
+                        if let Some(entry) = style_name.as_ref().and_then(|n| automatic.get_mut(n))
+                        {
+                            entry.1.extend(text_changes(&e));
                         }
                     }
                     b"text:span" => spans.push(
                         attr(&e, b"text:style-name")
-                            .and_then(|n| styles_map.get(&n).cloned())
+                            .map(|n| resolve_style(&n, &automatic, common))
                             .unwrap_or_default(),
                     ),
                     b"text:a" => spans.push(vec![CodeKind::Link]),
@@ -262,39 +282,114 @@ fn parse(path: &Path, part: &str, xml: &[u8], out: &mut OfficeText, styles: bool
     Ok(())
 }
 
-/// The formatting a `style:text-properties` element gives.
-fn text_kinds(e: &quick_xml::events::BytesStart<'_>) -> Vec<CodeKind> {
+/// The formatting changes a `style:text-properties` element makes: each property it states
+/// decides its kinds (`fo:font-weight="normal"` turns off a parent style's bold).
+fn text_changes(e: &quick_xml::events::BytesStart<'_>) -> Vec<FormatChange> {
     let mut out = Vec::new();
-    if attr(e, b"fo:font-weight")
-        .is_some_and(|w| w == "bold" || w.parse::<u32>().is_ok_and(|n| n >= 600))
-    {
-        out.push(CodeKind::Bold);
+    if let Some(w) = attr(e, b"fo:font-weight") {
+        let bold = w == "bold" || w.parse::<u32>().is_ok_and(|n| n >= 600);
+        out.push(FormatChange {
+            clears: &[CodeKind::Bold],
+            sets: bold.then_some(CodeKind::Bold),
+        });
     }
-    if attr(e, b"fo:font-style").is_some_and(|s| s == "italic" || s == "oblique") {
-        out.push(CodeKind::Italic);
+    if let Some(st) = attr(e, b"fo:font-style") {
+        let italic = st == "italic" || st == "oblique";
+        out.push(FormatChange {
+            clears: &[CodeKind::Italic],
+            sets: italic.then_some(CodeKind::Italic),
+        });
     }
-    if attr(e, b"style:text-underline-style").is_some_and(|u| u != "none") {
-        out.push(CodeKind::Underline);
+    if let Some(u) = attr(e, b"style:text-underline-style") {
+        out.push(FormatChange {
+            clears: &[CodeKind::Underline],
+            sets: (u != "none").then_some(CodeKind::Underline),
+        });
     }
     if let Some(pos) = attr(e, b"style:text-position") {
         let first = pos.split_whitespace().next().unwrap_or("");
-        if first == "super"
-            || first
-                .trim_end_matches('%')
-                .parse::<f64>()
-                .is_ok_and(|v| v > 0.0)
-        {
-            out.push(CodeKind::Superscript);
-        } else if first == "sub"
-            || first
-                .trim_end_matches('%')
-                .parse::<f64>()
-                .is_ok_and(|v| v < 0.0)
-        {
-            out.push(CodeKind::Subscript);
-        }
+        let percent = first.trim_end_matches('%').parse::<f64>().ok();
+        let sets = if first == "super" || percent.is_some_and(|v| v > 0.0) {
+            Some(CodeKind::Superscript)
+        } else if first == "sub" || percent.is_some_and(|v| v < 0.0) {
+            Some(CodeKind::Subscript)
+        } else {
+            None
+        };
+        out.push(FormatChange {
+            clears: &[CodeKind::Superscript, CodeKind::Subscript],
+            sets,
+        });
     }
     out
+}
+
+/// Text styles by name: the parent style and the changes the style itself makes.
+type StyleTable = HashMap<String, (Option<String>, Vec<FormatChange>)>;
+
+/// Longest parent chain followed (a cycle in a hostile file ends there too).
+const MAX_STYLE_DEPTH: usize = 16;
+
+/// The common (named) text styles of `styles.xml`'s `office:styles`: LibreOffice's
+/// `Strong_20_Emphasis`, `Emphasis`, `Internet_20_link` and any a template defines. Spans name
+/// them directly or through an automatic style whose parent they are.
+fn common_text_styles(path: &Path, xml: &[u8]) -> Result<StyleTable> {
+    let mut p = XmlPull::new(path, "styles.xml", xml);
+    let mut table = StyleTable::default();
+    let mut depth_in_styles = 0usize;
+    let mut current: Option<String> = None;
+    loop {
+        match p.next_event()? {
+            XmlEvent::Start(e) => match e.name().as_ref() {
+                b"office:styles" => depth_in_styles += 1,
+                b"style:style" if depth_in_styles > 0 => {
+                    current = (attr(&e, b"style:family").as_deref() == Some("text"))
+                        .then(|| attr(&e, b"style:name"))
+                        .flatten();
+                    if let Some(n) = &current {
+                        table.insert(
+                            n.clone(),
+                            (attr(&e, b"style:parent-style-name"), Vec::new()),
+                        );
+                    }
+                }
+                b"style:text-properties" => {
+                    if let Some(entry) = current.as_ref().and_then(|n| table.get_mut(n)) {
+                        entry.1.extend(text_changes(&e));
+                    }
+                }
+                _ => {}
+            },
+            XmlEvent::End(name) => match name.as_slice() {
+                b"office:styles" => depth_in_styles = depth_in_styles.saturating_sub(1),
+                b"style:style" => current = None,
+                _ => {}
+            },
+            XmlEvent::Eof => return Ok(table),
+            _ => {}
+        }
+    }
+}
+
+/// The formatting of the span style `name`: an automatic style of the part, else a common
+/// style, with the parents (common styles) applied first.
+fn resolve_style(name: &str, automatic: &StyleTable, common: &StyleTable) -> Vec<CodeKind> {
+    let mut chain: Vec<&(Option<String>, Vec<FormatChange>)> = Vec::new();
+    let mut next = automatic.get(name).or_else(|| common.get(name));
+    while let Some(style) = next {
+        if chain.len() >= MAX_STYLE_DEPTH {
+            break;
+        }
+        chain.push(style);
+        next = style.0.as_deref().and_then(|parent| common.get(parent));
+    }
+    let mut kinds = Vec::new();
+    for style in chain.iter().rev() {
+        for change in &style.1 {
+            change.apply(&mut kinds);
+        }
+    }
+    kinds
 }
 
 #[cfg(test)]
@@ -310,6 +405,7 @@ mod tests {
             Path::new("t.odt"),
             "content.xml",
             xml.as_bytes(),
+            &StyleTable::default(),
             &mut out,
             false,
         )
@@ -354,11 +450,57 @@ mod tests {
             Path::new("t.odt"),
             "styles.xml",
             xml.as_bytes(),
+            &StyleTable::default(),
             &mut out,
             true,
         )
         .unwrap();
         assert_eq!(out.headers, ["Head"]);
         assert_eq!(out.footers, ["Page "]);
+    }
+
+    #[test]
+    fn named_styles_and_their_children_format_spans() {
+        use crate::ingest::inline::{marker_index, Role};
+        let styles = r#"<office:document-styles xmlns:office="o" xmlns:style="s" xmlns:fo="f"><office:styles>
+<style:style style:name="Strong_20_Emphasis" style:family="text"><style:text-properties fo:font-weight="bold"/></style:style>
+<style:style style:name="Loud" style:family="text" style:parent-style-name="Strong_20_Emphasis"><style:text-properties style:text-underline-style="solid"/></style:style>
+<style:style style:name="Loop" style:family="text" style:parent-style-name="Loop"><style:text-properties fo:font-style="italic"/></style:style>
+<style:style style:name="Heading" style:family="paragraph"><style:text-properties fo:font-weight="bold"/></style:style>
+</office:styles></office:document-styles>"#;
+        let common = common_text_styles(Path::new("t.odt"), styles.as_bytes()).unwrap();
+        let xml = r#"<office:document-content xmlns:office="o" xmlns:style="s" xmlns:fo="f" xmlns:text="t"><office:automatic-styles>
+<style:style style:name="T1" style:family="text" style:parent-style-name="Strong_20_Emphasis"><style:text-properties fo:font-weight="normal" fo:font-style="italic"/></style:style>
+</office:automatic-styles><office:body><office:text>
+<text:p><text:span text:style-name="Strong_20_Emphasis">a</text:span> <text:span text:style-name="T1">b</text:span> <text:span text:style-name="Loud">c</text:span> <text:span text:style-name="Loop">d</text:span> <text:span text:style-name="Heading">e</text:span></text:p>
+</office:text></office:body></office:document-content>"#;
+        let mut out = OfficeText::default();
+        parse(
+            Path::new("t.odt"),
+            "content.xml",
+            xml.as_bytes(),
+            &common,
+            &mut out,
+            false,
+        )
+        .unwrap();
+        let shown: String = out.body[0]
+            .chars()
+            .map(|c| match marker_index(c) {
+                Some(i) => {
+                    let e = out.format.events[i];
+                    match e.role {
+                        Role::Open => format!("[{:?}]", e.kind),
+                        Role::Close => format!("[/{:?}]", e.kind),
+                        Role::Isolated => format!("[{:?}/]", e.kind),
+                    }
+                }
+                None => c.to_string(),
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            "[Bold]a[/Bold] [Italic]b[/Italic] [Bold][Underline]c[/Underline][/Bold] [Italic]d[/Italic] e"
+        );
     }
 }
