@@ -327,9 +327,13 @@ pub fn dictionary_form(
         let sure = !cap(k) || proper(&lex.get_tag(m).string);
         (sure || form == words[k] || attested(&fold_yo(&form))).then_some(form)
     };
-    let head_form = inflect(m, &head, number, None)
-        .and_then(|f| trusted(&head, h, f))
-        .unwrap_or_else(|| words[h].to_owned());
+    // The head and the adjectives agreeing with it change together or not at all: a phrase
+    // whose head stays as written (a capitalised word the dictionary cannot vouch for) keeps
+    // its adjectives as written too, so that no mixed form such as `китайская Народной
+    // Республики` is made; the corpus's own form is at least a real one.
+    let Some(head_form) = inflect(m, &head, number, None).and_then(|f| trusted(&head, h, f)) else {
+        return Some(words.join(" "));
+    };
     // Gender of the form actually produced (a common-gender noun agrees as masculine).
     let gender = if number == "sing" {
         if has(&head_tag, "ms-f") || has(&head_tag, "Ms-f") {
@@ -345,9 +349,14 @@ pub fn dictionary_form(
     let mut out: Vec<String> = Vec::with_capacity(words.len());
     for (k, w) in words.iter().enumerate() {
         if k < h {
-            let form = adj_parse(m, w)
-                .and_then(|a| inflect(m, &a, number, gender).and_then(|f| trusted(&a, k, f)))
-                .unwrap_or_else(|| (*w).to_owned());
+            let form = match adj_parse(m, w) {
+                // an adjective that cannot be made to agree: the phrase stays as written
+                Some(a) => match inflect(m, &a, number, gender).and_then(|f| trusted(&a, k, f)) {
+                    Some(f) => f,
+                    None => return Some(words.join(" ")),
+                },
+                None => (*w).to_owned(),
+            };
             out.push(form);
         } else if k == h {
             out.push(head_form.clone());
@@ -365,6 +374,22 @@ mod tests {
     fn form(p: &str, plural: bool) -> String {
         let w: Vec<&str> = p.split(' ').collect();
         dictionary_form(&w, plural, &[], &|_| false).unwrap_or_default()
+    }
+
+    #[test]
+    fn head_and_adjectives_change_together() {
+        if !available() {
+            eprintln!("note: no morphological dictionary; skipped");
+            return;
+        }
+        // capitalised head the dictionary does not vouch for, nominative not in the corpus:
+        // nothing changes (was `китайская Народной Республики`)
+        let w = ["китайской", "народной", "республики"];
+        let got = dictionary_form(&w, false, &[false, true, true], &|_| false);
+        assert_eq!(got.as_deref(), Some("китайской народной республики"));
+        // the same phrase in common nouns agrees as a whole
+        let got = dictionary_form(&w, false, &[false, false, false], &|_| false);
+        assert_eq!(got.as_deref(), Some("китайская народная республика"));
     }
 
     #[test]
