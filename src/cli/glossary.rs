@@ -2,8 +2,9 @@
 //! [`tmalign::glossary`]).
 
 use std::path::PathBuf;
+use tmalign::glossary::extract::extract_from;
 use tmalign::glossary::write::{write_glossary_with, GlossFormat};
-use tmalign::glossary::{corpus, extract, file, ExtractOptions};
+use tmalign::glossary::{corpus, file, ExtractOptions};
 use tmalign::tm::csv::Delimiter;
 use tmalign::{output, Error};
 
@@ -74,14 +75,15 @@ pub fn run(args: Args) -> tmalign::Result<()> {
     };
     let anchors: Vec<(String, String)> =
         seed.iter().map(|s| (s.zh.clone(), s.ru.clone())).collect();
-    let units = corpus::load_inputs(&args.inputs, anchors)?;
+    // TMX files are streamed on each of the extractor's passes, not held
+    let units = corpus::open_inputs(&args.inputs, anchors)?;
     let options = ExtractOptions {
         min_freq: args.min_freq,
         top: args.top,
         seed,
         ..ExtractOptions::default()
     };
-    let entries = extract(&units, &options);
+    let entries = extract_from(&units, &options)?;
     write_glossary_with(&args.output, &entries, format, args.delimiter)?;
     let seeds = entries.iter().filter(|e| e.seed).count();
     let ext = args

@@ -10,6 +10,7 @@ use crate::pipeline::{plan_jobs, prepare};
 use crate::tm::reader::TmxReader;
 use crate::tm::unit::join_segments;
 use crate::{Error, Lang, Result};
+use std::borrow::Cow;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
@@ -38,32 +39,162 @@ pub fn for_each_tmx_pair(
     prefix_file: bool,
     mut each: impl FnMut(BiPair) -> Result<()>,
 ) -> Result<()> {
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let reader = TmxReader::new(path, BufReader::new(file))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    for unit in reader {
-        let unit = unit?;
-        let (Some(zh), Some(ru)) = (unit.variant(Lang::Zh), unit.variant(Lang::Ru)) else {
-            continue;
-        };
-        if zh.text.trim().is_empty() || ru.text.trim().is_empty() {
-            continue;
-        }
-        let id = match &unit.id {
-            Some(id) if prefix_file => format!("{name}#{id}"),
-            Some(id) => id.clone(),
-            None => format!("{name}:{}", unit.line),
-        };
-        each(BiPair {
-            id,
-            zh: zh.text.clone(),
-            ru: ru.text.clone(),
-        })?;
+    for pair in TmxPairs::open(path, prefix_file)? {
+        each(pair?)?;
     }
     Ok(())
+}
+
+/// The zh–ru units of one TMX file as an iterator, read as it goes (see [`read_tmx_pairs`]).
+pub struct TmxPairs {
+    reader: TmxReader<BufReader<std::fs::File>>,
+    name: String,
+    prefix_file: bool,
+}
+
+impl TmxPairs {
+    /// Opens `path`.
+    pub fn open(path: &Path, prefix_file: bool) -> Result<Self> {
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let reader = TmxReader::new(path, BufReader::new(file))?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        Ok(TmxPairs {
+            reader,
+            name,
+            prefix_file,
+        })
+    }
+}
+
+impl Iterator for TmxPairs {
+    type Item = Result<BiPair>;
+
+    fn next(&mut self) -> Option<Result<BiPair>> {
+        loop {
+            let unit = match self.reader.next()? {
+                Ok(u) => u,
+                Err(e) => return Some(Err(e)),
+            };
+            let (Some(zh), Some(ru)) = (unit.variant(Lang::Zh), unit.variant(Lang::Ru)) else {
+                continue;
+            };
+            if zh.text.trim().is_empty() || ru.text.trim().is_empty() {
+                continue;
+            }
+            let id = match &unit.id {
+                Some(id) if self.prefix_file => format!("{}#{id}", self.name),
+                Some(id) => id.clone(),
+                None => format!("{}:{}", self.name, unit.line),
+            };
+            return Some(Ok(BiPair {
+                id,
+                zh: zh.text.clone(),
+                ru: ru.text.clone(),
+            }));
+        }
+    }
+}
+
+/// The units the extractor reads ([`super::extract::extract_from`]), as many times as it
+/// needs and in the same order every time. A corpus of TMX files is streamed from the files on
+/// each pass ([`Corpus`]), so no pass holds every unit's text; a slice of units is its own
+/// source.
+pub trait UnitSource {
+    /// A new pass over every unit. An error (of a file, or a file that changed between two
+    /// passes) ends the pass.
+    fn units(&self) -> Result<Box<dyn Iterator<Item = Result<Cow<'_, BiPair>>> + '_>>;
+}
+
+impl UnitSource for [BiPair] {
+    fn units(&self) -> Result<Box<dyn Iterator<Item = Result<Cow<'_, BiPair>>> + '_>> {
+        Ok(Box::new(self.iter().map(|p| Ok(Cow::Borrowed(p)))))
+    }
+}
+
+impl UnitSource for Vec<BiPair> {
+    fn units(&self) -> Result<Box<dyn Iterator<Item = Result<Cow<'_, BiPair>>> + '_>> {
+        self.as_slice().units()
+    }
+}
+
+/// What `tmalign glossary` extracts from: TMX files, read again on every pass, then the units
+/// aligned from documents (held in memory: documents are aligned whole anyway).
+#[derive(Debug, Default)]
+pub struct Corpus {
+    tmx: Vec<PathBuf>,
+    prefix_file: bool,
+    /// zh–ru units of each TMX file, counted when the corpus was opened: a pass that finds
+    /// another number is refused (the file changed while it was being read).
+    tmx_units: Vec<usize>,
+    aligned: Vec<BiPair>,
+}
+
+impl Corpus {
+    /// Number of units.
+    pub fn len(&self) -> usize {
+        self.tmx_units.iter().sum::<usize>() + self.aligned.len()
+    }
+
+    /// Whether there is no unit.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl UnitSource for Corpus {
+    fn units(&self) -> Result<Box<dyn Iterator<Item = Result<Cow<'_, BiPair>>> + '_>> {
+        let prefix = self.prefix_file;
+        let tmx = self
+            .tmx
+            .iter()
+            .zip(&self.tmx_units)
+            .flat_map(move |(path, &expected)| {
+                // opened when the pass reaches the file; a unit count that differs from the
+                // first reading ends the pass with an error
+                let mut seen = 0usize;
+                let mut pairs = match TmxPairs::open(path, prefix) {
+                    Ok(p) => Some(p),
+                    Err(e) => {
+                        return Box::new(std::iter::once(Err(e))) as Box<dyn Iterator<Item = _>>
+                    }
+                };
+                let mut done = false;
+                Box::new(std::iter::from_fn(move || {
+                    if done {
+                        return None;
+                    }
+                    match pairs.as_mut().and_then(Iterator::next) {
+                        Some(Ok(p)) => {
+                            seen += 1;
+                            Some(Ok(Cow::Owned(p)))
+                        }
+                        Some(Err(e)) => {
+                            done = true;
+                            Some(Err(e))
+                        }
+                        None => {
+                            done = true;
+                            pairs = None;
+                            (seen != expected).then(|| {
+                                Err(Error::bad_input(
+                                    path,
+                                    format!(
+                                        "changed while it was being read ({expected} zh–ru units, \
+                                         then {seen})"
+                                    ),
+                                ))
+                            })
+                        }
+                    }
+                }))
+            });
+        Ok(Box::new(
+            tmx.chain(self.aligned.iter().map(|p| Ok(Cow::Borrowed(p)))),
+        ))
+    }
 }
 
 /// Aligns document pairs and bilingual documents into units (ids `STEM#N`). `seed` are the
@@ -110,6 +241,19 @@ pub fn align_documents(files: &[PathBuf], seed: Vec<(String, String)>) -> Result
 /// Loads every input: TMX files directly, everything else (files or folders of documents)
 /// aligned as one batch. An input list that yields no zh–ru unit is an error.
 pub fn load_inputs(inputs: &[PathBuf], seed: Vec<(String, String)>) -> Result<Vec<BiPair>> {
+    let corpus = open_inputs(inputs, seed)?;
+    let mut out = Vec::with_capacity(corpus.len());
+    for p in corpus.units()? {
+        out.push(p?.into_owned());
+    }
+    Ok(out)
+}
+
+/// The inputs as a [`Corpus`] that streams its TMX files: each is read once here (to count
+/// its units and find errors before the extraction starts), then once per pass of the
+/// extractor; documents are aligned as one batch. An input list that yields no zh–ru unit is
+/// an error.
+pub fn open_inputs(inputs: &[PathBuf], seed: Vec<(String, String)>) -> Result<Corpus> {
     let mut tmx = Vec::new();
     let mut docs = Vec::new();
     for input in inputs {
@@ -120,16 +264,29 @@ pub fn load_inputs(inputs: &[PathBuf], seed: Vec<(String, String)>) -> Result<Ve
             docs.push(input.clone());
         }
     }
-    let mut out = Vec::new();
-    let prefix = tmx.len() > 1;
+    let prefix_file = tmx.len() > 1;
+    let mut tmx_units = Vec::with_capacity(tmx.len());
     for path in &tmx {
-        out.extend(read_tmx_pairs(path, prefix)?);
+        let mut n = 0usize;
+        for_each_tmx_pair(path, prefix_file, |_| {
+            n += 1;
+            Ok(())
+        })?;
+        tmx_units.push(n);
     }
-    if !docs.is_empty() {
+    let aligned = if docs.is_empty() {
+        Vec::new()
+    } else {
         let files = crate::pipeline::collect_inputs(&docs)?;
-        out.extend(align_documents(&files, seed)?);
-    }
-    if out.is_empty() {
+        align_documents(&files, seed)?
+    };
+    let corpus = Corpus {
+        tmx,
+        prefix_file,
+        tmx_units,
+        aligned,
+    };
+    if corpus.is_empty() {
         let what = inputs
             .first()
             .cloned()
@@ -139,8 +296,9 @@ pub fn load_inputs(inputs: &[PathBuf], seed: Vec<(String, String)>) -> Result<Ve
             "empty corpus: no translation unit with both Chinese and Russian text",
         ));
     }
-    Ok(out)
+    Ok(corpus)
 }
+
 /// A synthetic corpus of `n` units from two line-parallel lists, for benchmarks: unit `u` is
 /// line `u mod m` alone on even passes over the lists and joined with line `(u + pass) mod m`
 /// on odd ones, so that units vary and co-occurrence counts do not merely scale.

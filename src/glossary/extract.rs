@@ -5,10 +5,12 @@
 //! printed to stderr (a diagnostic for the benchmark, `benches/glossary.rs`, and the ignored
 //! CPU-time test in `glossary::perf_harness`).
 
-use super::hash::FastMap;
+use super::corpus::UnitSource;
+use super::hash::{hash128, FastMap, FastSet};
 use super::timing::PhaseTimer;
 use super::{ru, zh, BiPair, ContextPair, ExtractOptions, GlossEntry, PartOfSpeech, SeedTerm};
 use crate::align::names;
+use crate::Result;
 use std::collections::{HashMap, HashSet};
 
 /// Largest frequency ratio between two terms for which co-occurrence is counted (Dice of
@@ -131,7 +133,7 @@ struct Counts {
     group: Vec<u32>,
 }
 
-fn count(pairs: &[BiPair], opts: &ExtractOptions) -> Counts {
+fn count(pairs: &(impl UnitSource + ?Sized), opts: &ExtractOptions) -> Result<Counts> {
     let mut zs: Side<Box<str>> = Side::default();
     let mut rs: Side<RuKey> = Side::default();
     let mut stem_ids: FastMap<String, u32> = FastMap::default();
@@ -144,19 +146,21 @@ fn count(pairs: &[BiPair], opts: &ExtractOptions) -> Counts {
     // Sentences already analysed → the first unit that has them. A TM repeats sentences
     // (boilerplate, duplicate units); a repeat is answered from that unit's occurrences, so
     // segmentation, tokenising and interning run once per distinct sentence. Ids are
-    // interned in first-seen order either way, so the result is the same.
-    let mut zh_seen: FastMap<&str, u32> = FastMap::default();
-    let mut ru_seen: FastMap<&str, u32> = FastMap::default();
+    // interned in first-seen order either way, so the result is the same. Sentences are
+    // keyed by a 128-bit hash: the units are streamed, their texts are not kept.
+    let mut zh_seen: FastMap<u128, u32> = FastMap::default();
+    let mut ru_seen: FastMap<u128, u32> = FastMap::default();
     // Per distinct Russian sentence, its capitalisation votes (stem id, capitalised?) as a
     // range of `votes`, so that a repeat votes again.
     let mut votes: Vec<(u32, bool)> = Vec::new();
     let mut vote_range: Vec<(u32, u32)> = Vec::new();
     // Units with the same Chinese and Russian sentences → the first of them.
     let mut unit_seen: FastMap<u64, u32> = FastMap::default();
-    let mut group: Vec<u32> = Vec::with_capacity(pairs.len());
-    for (u, p) in pairs.iter().enumerate() {
+    let mut group: Vec<u32> = Vec::new();
+    for (u, p) in pairs.units()?.enumerate() {
+        let p = p?;
         // Chinese
-        let zfirst = *zh_seen.entry(p.zh.as_str()).or_insert(u as u32);
+        let zfirst = *zh_seen.entry(hash128(&p.zh)).or_insert(u as u32);
         let occs = if zfirst as usize != u {
             let occs = zs.units[zfirst as usize].clone();
             for o in &occs {
@@ -189,7 +193,7 @@ fn count(pairs: &[BiPair], opts: &ExtractOptions) -> Counts {
         zs.count_last();
 
         // Russian
-        let rfirst = *ru_seen.entry(p.ru.as_str()).or_insert(u as u32);
+        let rfirst = *ru_seen.entry(hash128(&p.ru)).or_insert(u as u32);
         let occs = if rfirst as usize != u {
             let (a, b) = vote_range[rfirst as usize];
             for &(sid, up) in &votes[a as usize..b as usize] {
@@ -252,7 +256,7 @@ fn count(pairs: &[BiPair], opts: &ExtractOptions) -> Counts {
         .filter(|(_, v)| v.1 > 0)
         .map(|(id, &v)| (ru_stems[id].clone(), v))
         .collect();
-    Counts {
+    Ok(Counts {
         zh: zs,
         zh_context,
         ru: rs,
@@ -261,7 +265,7 @@ fn count(pairs: &[BiPair], opts: &ExtractOptions) -> Counts {
         caps,
         words: stem_cache,
         group,
-    }
+    })
 }
 
 /// Counts the content characters glued to a Chinese candidate occurrence (the branching
@@ -333,9 +337,20 @@ fn name_match(zh_term: &str, ru_stems: &[&str]) -> bool {
 
 /// Extracts a glossary from aligned pairs; the result is sorted by score, best first.
 pub fn extract(pairs: &[BiPair], opts: &ExtractOptions) -> Vec<GlossEntry> {
+    // a pass over a slice cannot fail
+    extract_from(pairs, opts).unwrap_or_default()
+}
+
+/// [`extract`] from any [`UnitSource`], read in several passes (counting, seed terms, surface
+/// forms, examples) instead of being held: the memory is that of the counts, the per-unit
+/// candidate occurrences and the examples, not of the texts. Errors are those of the source.
+pub fn extract_from(
+    pairs: &(impl UnitSource + ?Sized),
+    opts: &ExtractOptions,
+) -> Result<Vec<GlossEntry>> {
     let min = opts.min_freq.max(1) as u32;
     let mut timer = PhaseTimer::from_env();
-    let counts = count(pairs, opts);
+    let counts = count(pairs, opts)?;
     timer.mark("count");
     let mut keep_z = counts.zh.keep(min);
     // Branching test: a candidate nearly always glued to the same content character is a
@@ -356,7 +371,7 @@ pub fn extract(pairs: &[BiPair], opts: &ExtractOptions) -> Vec<GlossEntry> {
     let mut rl: Vec<u32> = Vec::new();
     // A repeated unit adds its multiplicity at its first occurrence (which is also the
     // earliest example), instead of being counted again.
-    let mut mult = vec![0u32; pairs.len()];
+    let mut mult = vec![0u32; counts.group.len()];
     for &g in &counts.group {
         mult[g as usize] += 1;
     }
@@ -474,7 +489,9 @@ pub fn extract(pairs: &[BiPair], opts: &ExtractOptions) -> Vec<GlossEntry> {
     let mut out: Vec<GlossEntry> = Vec::new();
 
     // Seed pairs first, so that linking does not give their terms other partners.
-    let seed_hits = seed_matches(pairs, &opts.seed);
+    let seed_hits = seed_matches(pairs, &opts.seed)?;
+    // unit (index) whose id each seed entry reports, filled in by `fetch` below
+    let mut seed_examples: Vec<u32> = Vec::new();
     for (s, hit) in opts.seed.iter().zip(&seed_hits) {
         if hit.c == 0 {
             continue;
@@ -490,7 +507,10 @@ pub fn extract(pairs: &[BiPair], opts: &ExtractOptions) -> Vec<GlossEntry> {
             ru: s.ru.clone(),
             score: assoc(hit.c, hit.fz, hit.fr) + 1.0,
             freq: hit.c as usize,
-            example: pairs[hit.example as usize].id.clone(),
+            example: {
+                seed_examples.push(hit.example);
+                String::new()
+            },
             seed: true,
             note: if s.note.is_empty() {
                 "seed".into()
@@ -576,7 +596,19 @@ pub fn extract(pairs: &[BiPair], opts: &ExtractOptions) -> Vec<GlossEntry> {
         pairs,
         &counts,
         links.iter().chain(&variant_links).map(|l| l.r),
-    );
+    )?;
+    // The units the entries cite (ids, context sentences), read in one more pass.
+    let examples = fetch(
+        pairs,
+        seed_examples
+            .iter()
+            .copied()
+            .chain(links.iter().chain(&variant_links).map(|l| l.example))
+            .collect(),
+    )?;
+    for (e, u) in out.iter_mut().zip(&seed_examples) {
+        e.example = examples.get(u).map(|p| p.id.clone()).unwrap_or_default();
+    }
     let seed_pairs: HashSet<(String, String)> = out
         .iter()
         .map(|e| (e.zh.clone(), ru::lemma_key(&e.ru)))
@@ -593,10 +625,15 @@ pub fn extract(pairs: &[BiPair], opts: &ExtractOptions) -> Vec<GlossEntry> {
         }
         let u = l.example as usize;
         let at = |occs: &[Occ], id: u32| occs.iter().find(|o| o.id == id).map(|o| o.b0 as usize);
-        let context = match (at(&counts.zh.units[u], l.z), at(&counts.ru.units[u], l.r)) {
-            (Some(zb), Some(rb)) => ContextPair {
-                zh: sentence_at(&pairs[u].zh, zb),
-                ru: sentence_at(&pairs[u].ru, rb),
+        let unit = examples.get(&l.example);
+        let context = match (
+            at(&counts.zh.units[u], l.z),
+            at(&counts.ru.units[u], l.r),
+            unit,
+        ) {
+            (Some(zb), Some(rb), Some(p)) => ContextPair {
+                zh: sentence_at(&p.zh, zb),
+                ru: sentence_at(&p.ru, rb),
             },
             _ => ContextPair::default(),
         };
@@ -611,7 +648,7 @@ pub fn extract(pairs: &[BiPair], opts: &ExtractOptions) -> Vec<GlossEntry> {
             ru: ru_term,
             score: l.score,
             freq: l.c as usize,
-            example: pairs[u].id.clone(),
+            example: unit.map(|p| p.id.clone()).unwrap_or_default(),
             pos,
             context,
             seed: false,
@@ -634,7 +671,25 @@ pub fn extract(pairs: &[BiPair], opts: &ExtractOptions) -> Vec<GlossEntry> {
         out.truncate(n);
     }
     timer.mark("output");
-    out
+    Ok(out)
+}
+
+/// The units numbered `wanted` (positions in the source), read in one pass.
+fn fetch(pairs: &(impl UnitSource + ?Sized), wanted: FastSet<u32>) -> Result<FastMap<u32, BiPair>> {
+    let mut out = FastMap::default();
+    if wanted.is_empty() {
+        return Ok(out);
+    }
+    for (u, p) in pairs.units()?.enumerate() {
+        let p = p?;
+        if wanted.contains(&(u as u32)) {
+            out.insert(u as u32, p.into_owned());
+            if out.len() == wanted.len() {
+                break;
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The sentence of `text` around byte `at`: a unit may hold several sentences, and a
@@ -686,10 +741,10 @@ struct SeedHit {
 /// Counts where each seed pair's Chinese term (as a substring) and Russian term (as a stem
 /// sequence) occur. Seeds are indexed by their first character and first stem, so the cost
 /// grows with the corpus, not with corpus × seed.
-fn seed_matches(pairs: &[BiPair], seed: &[SeedTerm]) -> Vec<SeedHit> {
+fn seed_matches(pairs: &(impl UnitSource + ?Sized), seed: &[SeedTerm]) -> Result<Vec<SeedHit>> {
     let mut hits = vec![SeedHit::default(); seed.len()];
     if seed.is_empty() {
-        return hits;
+        return Ok(hits);
     }
     let mut by_char: HashMap<char, Vec<usize>> = HashMap::new();
     let mut by_stem: HashMap<String, Vec<usize>> = HashMap::new();
@@ -708,7 +763,8 @@ fn seed_matches(pairs: &[BiPair], seed: &[SeedTerm]) -> Vec<SeedHit> {
     let mut cache = ru::StemCache::default();
     let mut zset: HashSet<usize> = HashSet::new();
     let mut rset: HashSet<usize> = HashSet::new();
-    for (u, p) in pairs.iter().enumerate() {
+    for (u, p) in pairs.units()?.enumerate() {
+        let p = p?;
         zset.clear();
         rset.clear();
         for (b, c) in p.zh.char_indices() {
@@ -747,7 +803,7 @@ fn seed_matches(pairs: &[BiPair], seed: &[SeedTerm]) -> Vec<SeedHit> {
             hits[k].fr += 1;
         }
     }
-    hits
+    Ok(hits)
 }
 
 /// How much a lowercase surface form looks like the nominative (dictionary) form: weights
@@ -796,10 +852,10 @@ fn nominative_weight(form: &str) -> f64 {
 /// lowercase form (nominative-looking and unit-initial forms weigh more), each word
 /// capitalised as it mostly is away from the start of a sentence.
 fn ru_surfaces(
-    pairs: &[BiPair],
+    pairs: &(impl UnitSource + ?Sized),
     counts: &Counts,
     wanted_ids: impl Iterator<Item = u32>,
-) -> FastMap<u32, String> {
+) -> Result<FastMap<u32, String>> {
     let mut wanted = vec![false; counts.ru.freq.len()];
     for id in wanted_ids {
         wanted[id as usize] = true;
@@ -809,7 +865,8 @@ fn ru_surfaces(
     let mut forms: FastMap<u32, FastMap<String, (u32, f64)>> = FastMap::default();
     let mut written: FastMap<u32, String> = FastMap::default();
     let mut all_caps: FastMap<(u32, usize), (u32, u32)> = FastMap::default();
-    for (p, occs) in pairs.iter().zip(&counts.ru.units) {
+    for (p, occs) in pairs.units()?.zip(&counts.ru.units) {
+        let p = p?;
         for o in occs.iter().filter(|o| wanted[o.id as usize]) {
             let Some(text) = p.ru.get(o.b0 as usize..o.b1 as usize) else {
                 continue;
@@ -841,7 +898,7 @@ fn ru_surfaces(
     }
     let attested = |w: &str| counts.words.contains(w);
     let dictionary = super::morph::available();
-    forms
+    Ok(forms
         .into_iter()
         .filter_map(|(id, f)| {
             let best = if dictionary {
@@ -863,7 +920,7 @@ fn ru_surfaces(
                 .collect();
             Some((id, recase(&best, w, &acronym, &counts.caps)))
         })
-        .collect()
+        .collect())
 }
 
 /// The dictionary form of a term from its lowercase surface forms (form → occurrences):

@@ -38,3 +38,17 @@ pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
 
 /// A `HashSet` with [`FastHasher`].
 pub type FastSet<K> = HashSet<K, BuildHasherDefault<FastHasher>>;
+
+/// A 128-bit hash of a text (two keyed SipHashes), what the extractor keeps of a sentence to
+/// recognise a repeat without keeping the sentence: two different sentences share one with
+/// probability about 2^-128 per pair.
+pub fn hash128(text: &str) -> u128 {
+    use std::hash::Hash;
+    let half = |key: u64| {
+        #[allow(deprecated)] // SipHasher: a fixed function, unlike DefaultHasher's promise
+        let mut h = std::hash::SipHasher::new_with_keys(0x676c_6f73_7361_7279 ^ key, key);
+        text.hash(&mut h);
+        h.finish()
+    };
+    (u128::from(half(1)) << 64) | u128::from(half(2))
+}
