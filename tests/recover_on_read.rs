@@ -1,7 +1,7 @@
 //! Issue #12, interrupted commits and read-only commands: a set of outputs whose commit was
 //! cut short after its journal was written is finished (rolled forward) by any later command
 //! that reads a file of that folder — `tm stats`, `tm lookup`, `tm export-csv`, `qa`, `review`,
-//! `ingest` — not only by writers; when it cannot be finished, no file of the set is read
+//! `ingest`, `glossary` — not only by writers; when it cannot be finished, no file of the set is read
 //! (exit 2, naming `tmalign recover`), and `tmalign recover DIR` finishes it.
 
 #![cfg(unix)]
@@ -151,7 +151,7 @@ impl Fixture {
 #[test]
 fn read_only_commands_roll_an_interrupted_commit_forward() {
     let f = fixture();
-    let commands: [&[&str]; 7] = [
+    let commands: [&[&str]; 8] = [
         &["tm", "stats", "al/a.tmx"],
         &[
             "tm",
@@ -165,6 +165,15 @@ fn read_only_commands_roll_an_interrupted_commit_forward() {
         &["tm", "export-csv", "al/a.tmx", "-o", "x.csv"],
         &["review", "al/a.tmx", "-o", "page.html"],
         &["ingest", "al/a.zh.seg"],
+        &[
+            "glossary",
+            "al/a.tmx",
+            "-o",
+            "g.csv",
+            "--no-seed",
+            "--min-freq",
+            "1",
+        ],
         &["recover", "al"],
     ];
     let cases = commands
@@ -200,6 +209,7 @@ fn a_set_that_cannot_be_finished_is_not_read_and_recover_finishes_it() {
         &["tm", "stats", "al/a.tmx"][..],
         &["qa", "al/a.tmx"],
         &["tm", "lookup", "--tm", "al/a.tmx", "--no-save", "会议"],
+        &["glossary", "al/a.tmx", "-o", "g.csv", "--no-seed"],
     ] {
         let o = cmd(dir, args, None);
         let err = String::from_utf8_lossy(&o.stderr);

@@ -33,7 +33,9 @@ pub fn read_tmx_pairs(path: &Path, prefix_file: bool) -> Result<Vec<BiPair>> {
 }
 
 /// [`read_tmx_pairs`] one pair at a time, as the TMX is read (bounded memory); stops at the
-/// first error, of the file or of `each`.
+/// first error, of the file or of `each`. Like every read-only command, it first finishes an
+/// interrupted commit in the file's folder, and refuses a TMX whose set could not be finished
+/// ([`crate::output::before_reading`]).
 pub fn for_each_tmx_pair(
     path: &Path,
     prefix_file: bool,
@@ -53,8 +55,9 @@ pub struct TmxPairs {
 }
 
 impl TmxPairs {
-    /// Opens `path`.
+    /// Opens `path` (after [`crate::output::before_reading`]).
     pub fn open(path: &Path, prefix_file: bool) -> Result<Self> {
+        crate::output::before_reading(path)?;
         let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
         let reader = TmxReader::new(path, BufReader::new(file))?;
         let name = path
