@@ -13,32 +13,11 @@
 mod common;
 mod office;
 
-use std::process::{Command, Stdio};
-use std::time::Instant;
+use common::rusage::measure;
+use std::process::Command;
 
 /// Largest peak resident memory allowed, in bytes.
 const LIMIT: u64 = 200 << 20;
-
-// the child is reaped by `wait4`, which also gives its resource usage
-#[allow(clippy::zombie_processes)]
-fn measure(cmd: &mut Command) -> (bool, u64, f64) {
-    let start = Instant::now();
-    let child = cmd.stdout(Stdio::null()).spawn().unwrap();
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is a valid value for wait4 to fill
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: waits for our own child, with valid pointers to the two outputs
-    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(r, pid, "wait4 failed");
-    let ok = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
-    // ru_maxrss is in kilobytes on Linux
-    (
-        ok,
-        usage.ru_maxrss as u64 * 1024,
-        start.elapsed().as_secs_f64(),
-    )
-}
 
 /// The 300-page document: 12 paragraphs of ~40 words a page.
 fn big_docx() -> (Vec<u8>, usize) {

@@ -2,6 +2,8 @@
 #![allow(dead_code)]
 
 pub mod long_words;
+#[cfg(target_os = "linux")]
+pub mod rusage;
 
 use std::ffi::OsStr;
 use std::io::Write;
