@@ -741,3 +741,44 @@ fn examples_key_terms() {
         assert!(got.iter().any(|r| *r == ru), "{zh}: want {ru}, got {got:?}");
     }
 }
+
+/// The extractor reading TMX files pass by pass (what `tmalign glossary` does) gives the
+/// entries it gives on the same units held in memory, examples and contexts included, with
+/// several files and with repeated units; a TMX that changes between two passes is refused.
+#[test]
+fn streamed_tmx_gives_the_entries_of_the_units_in_memory() {
+    use tmalign::glossary::corpus::{load_inputs, open_inputs};
+    use tmalign::glossary::extract::{extract, extract_from};
+    let d = tempfile::tempdir().unwrap();
+    let mut units = summit_units();
+    units.extend(summit_units().into_iter().take(3));
+    let a = d.path().join("a.tmx");
+    let b = d.path().join("b.tmx");
+    write_tmx(&a, &units);
+    write_tmx(&b, &summit_units()[2..]);
+    let inputs = vec![a.clone(), b];
+    let seed =
+        tmalign::glossary::file::read_glossary(&common::repo().join("glossary/zh-ru.tsv")).unwrap();
+    for seed in [Vec::new(), seed] {
+        let options = tmalign::glossary::ExtractOptions {
+            min_freq: 2,
+            seed: seed.clone(),
+            ..Default::default()
+        };
+        let corpus = open_inputs(&inputs, Vec::new()).unwrap();
+        let held = load_inputs(&inputs, Vec::new()).unwrap();
+        assert_eq!(corpus.len(), held.len());
+        let streamed = extract_from(&corpus, &options).unwrap();
+        assert!(!streamed.is_empty());
+        assert!(streamed.iter().all(|e| !e.example.is_empty()));
+        assert_eq!(streamed, extract(&held, &options));
+    }
+    // a.tmx loses a unit after the corpus was opened
+    let corpus = open_inputs(&inputs, Vec::new()).unwrap();
+    write_tmx(&a, &units[1..]);
+    let err = extract_from(&corpus, &Default::default()).unwrap_err();
+    assert!(
+        err.to_string().contains("changed while it was being read"),
+        "{err}"
+    );
+}
