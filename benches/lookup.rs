@@ -3,19 +3,23 @@
 //! Sentences are made by recombining clauses of the NTREX-128 zh / ru sentences in
 //! `../shared` (2–3 clauses each, from different sentences), or from a generated vocabulary
 //! when the shared data is absent. Printed once (not criterion-timed, because one build of a
-//! million TUs takes seconds): index build time from pairs, `.idx` size, save and load time,
-//! memory of the loaded index (its structures and the process RSS), and median / p95 latency
-//! of 1,000 queries (TM sources with one or two characters changed). Criterion then times a
-//! single `lookup` on the loaded index.
+//! million TUs takes seconds): index build time (the streaming builder `tm lookup` uses, its
+//! records spilled to an unnamed temporary file), `.idx` size, save and load time (the
+//! streaming load of `tm lookup`, [`read_index_file`]: tables and postings in memory, texts
+//! read from the file when a candidate is scored), memory of the loaded index (its
+//! structures and the process RSS), and median / p95 latency of 1,000 queries (TM sources
+//! with one or two characters changed). Criterion then times a single `lookup` on the loaded
+//! index.
 //!
 //! `TMALIGN_BENCH_TUS` changes the size (default 1000000).
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::time::Instant;
-use tmalign::tm::lookup::format::{read_index, sections, write_index};
+use tmalign::tm::lookup::format::{read_index_file, sections, write_index};
 use tmalign::tm::lookup::units::units;
-use tmalign::tm::lookup::{lookup, Index, LookupOptions};
+use tmalign::tm::lookup::{lookup, Builder, Entry, LookupOptions};
 
 // The integration tests' helpers: the shared-data lookup and the seeded generator.
 #[path = "../tests/common/mod.rs"]
@@ -129,29 +133,48 @@ fn bench(c: &mut Criterion) {
     let pairs = memory(n);
     eprintln!("generated {n} TUs in {:.2?}", t.elapsed());
 
+    let dir = tempfile::tempdir().expect("tempdir");
     let t = Instant::now();
-    let built = Index::from_pairs(&pairs, "zh", "ru");
+    let mut builder = Builder::spilling_to(tempfile::tempfile_in(dir.path()).expect("spill"));
+    for (i, (s, t)) in pairs.iter().enumerate() {
+        builder
+            .push(Entry {
+                source: s.clone(),
+                target: t.clone(),
+                id: Some((i + 1).to_string()),
+                line: i + 3,
+                prev: i.checked_sub(1).map(|p| pairs[p].0.clone()),
+            })
+            .expect("spill");
+    }
+    let built = builder.finish("zh", "ru").expect("build");
     let build = t.elapsed();
-    let mut bytes = Vec::new();
+    let path = dir.path().join("bench.tmx.idx");
     let t = Instant::now();
-    write_index(&built, &mut bytes).expect("serialise");
+    {
+        let file = std::fs::File::create(&path).expect("create idx");
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+        write_index(&built, &mut w).expect("serialise");
+        w.flush().expect("write idx");
+    }
     let serialise = t.elapsed();
     drop(built);
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("bench.tmx.idx");
-    std::fs::write(&path, &bytes).expect("write idx");
-    let size = bytes.len();
-    let parts = sections(&bytes).expect("sections");
-    drop(bytes);
+    let size = std::fs::metadata(&path).expect("idx").len() as usize;
+    let mut head = Vec::new();
+    std::fs::File::open(&path)
+        .expect("open idx")
+        .take(1 << 16)
+        .read_to_end(&mut head)
+        .expect("read idx header");
+    let parts = sections(&head).expect("sections");
 
     let rss_before = rss_kib();
     let t = Instant::now();
-    let buf = std::fs::read(&path).expect("read idx");
-    let index = read_index(buf).expect("load idx");
+    let index = read_index_file(std::fs::File::open(&path).expect("open idx")).expect("load idx");
     let load = t.elapsed();
     let rss_after = rss_kib();
     eprintln!(
-        "index: build {build:.2?} (from pairs), serialise {serialise:.2?}, size {:.1} MiB, \
+        "index: build {build:.2?} (streaming builder), serialise {serialise:.2?}, size {:.1} MiB, \
          load {load:.2?}; {} keys; structures {:.1} MiB; RSS {:?} → {:?} KiB",
         size as f64 / 1048576.0,
         index.key_count(),
