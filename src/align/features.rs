@@ -119,7 +119,9 @@ pub fn featurize(text: &str, paragraph: usize, lang: Lang) -> SegFeat {
     let mut cur = String::new();
     let mut first = true;
     for c in text.chars().chain(std::iter::once(' ')) {
-        if c.is_alphanumeric() && !is_han(c) {
+        // `is_han` first: it is a range test, and `is_alphanumeric` of a Chinese character
+        // is a table search (a tenth of featurisation's time on a Chinese side).
+        if !is_han(c) && c.is_alphanumeric() {
             cur.push(c);
         } else if !cur.is_empty() {
             words.push((std::mem::take(&mut cur), first));

@@ -399,6 +399,21 @@ fn finish_beads(b: &BeadCounts) -> Lexicon {
     Lexicon::from_counts(b.beads, &b.src, &b.tgt, &b.joint, cfg)
 }
 
+/// The table [`finish_beads`] gives for the counts of these learning beads (each a pair of
+/// sorted, deduplicated unit sets), learnt from the beads directly ([`Lexicon::learn`] gives
+/// the links counting and then linking gives). One process aligning a whole batch needs the
+/// table, not the counts: their map of every co-occurring unit pair (millions on a
+/// 10,000-segment document) was the learning step's main cost in time and memory.
+pub(crate) fn learn_from_beads(beads: &[(&[u64], &[u64])]) -> Lexicon {
+    let mut cfg = LearnConfig::default();
+    if (beads.len() as u64) < SMALL_CORPUS_BEADS {
+        cfg.top_k = cfg.top_k.min(2);
+    }
+    // The batch's cut ([`teaches`]) has chosen the beads already.
+    cfg.max_beads = usize::MAX;
+    Lexicon::learn(beads, cfg)
+}
+
 /// What the aligner uses, computed from the finished stages of [`Counts`].
 #[derive(Debug, Default)]
 pub struct Model {
@@ -931,6 +946,55 @@ mod tests {
         c.stages.push(StageCounts::Beads(b));
         c.partial = true;
         c
+    }
+
+    /// Learning from the beads directly gives the table their counts give, below and above
+    /// the small-corpus size.
+    #[test]
+    fn learning_from_beads_equals_learning_from_counts() {
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move |m: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % m
+        };
+        for n in [0usize, 3, 40, 499, 500, 1300] {
+            let data: Vec<(Vec<u64>, Vec<u64>)> = (0..n)
+                .map(|_| {
+                    let k = next(12) as usize + 1;
+                    let mut s: Vec<u64> = (0..k).map(|_| next(60)).collect();
+                    // Targets follow the sources most of the time, so real links form.
+                    let mut t: Vec<u64> = s
+                        .iter()
+                        .map(|&u| {
+                            if next(4) > 0 {
+                                1000 + u
+                            } else {
+                                1000 + next(90)
+                            }
+                        })
+                        .collect();
+                    s.sort_unstable();
+                    s.dedup();
+                    t.sort_unstable();
+                    t.dedup();
+                    (s, t)
+                })
+                .collect();
+            let mut b = BeadCounts::default();
+            for (s, t) in &data {
+                add_bead(&mut b, s, t);
+            }
+            let beads: Vec<(&[u64], &[u64])> = data.iter().map(|(s, t)| (&s[..], &t[..])).collect();
+            let direct = learn_from_beads(&beads);
+            assert_eq!(
+                direct.links_sorted(),
+                finish_beads(&b).links_sorted(),
+                "{n} beads"
+            );
+            assert!(n < 40 || !direct.is_empty());
+        }
     }
 
     #[test]

@@ -5,14 +5,18 @@
 //! bigrams on one side, word stems on the other) are linked by their Dice coefficient. Pass 2
 //! then rewards beads whose units are covered by links. Nothing is stored between runs.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::HashMap;
 
 /// Learnt links between source units and target units (both hashed, see `features`).
+///
+/// The maps use the Fx hash: their keys are FNV hashes already, and the aligner looks them up
+/// for every unit of every segment in each lexical pass.
 #[derive(Debug, Clone, Default)]
 pub struct Lexicon {
-    links: HashMap<u64, Vec<u64>>,
-    src_known: HashSet<u64>,
-    tgt_known: HashSet<u64>,
+    links: FxHashMap<u64, Vec<u64>>,
+    src_known: FxHashSet<u64>,
+    tgt_known: FxHashSet<u64>,
     /// The same units, sorted: every bead-cost index sorts its vocabulary from them, and
     /// resegmentation builds thousands of small indices.
     tgt_sorted: Vec<u64>,
@@ -54,8 +58,8 @@ impl Lexicon {
     /// tallied in one reusable counter array, then turned into Dice candidates at once.
     pub fn learn(beads: &[(&[u64], &[u64])], cfg: LearnConfig) -> Lexicon {
         let beads = &beads[..beads.len().min(cfg.max_beads)];
-        let mut cs: HashMap<u64, u32> = HashMap::new();
-        let mut ct: HashMap<u64, u32> = HashMap::new();
+        let mut cs: FxHashMap<u64, u32> = FxHashMap::default();
+        let mut ct: FxHashMap<u64, u32> = FxHashMap::default();
         for (s, t) in beads {
             for u in s.iter() {
                 *cs.entry(*u).or_default() += 1;
@@ -68,7 +72,7 @@ impl Lexicon {
         // (function words, 的, в) cannot get a useful Dice: both are left out before counting.
         let max_count = ((beads.len() as f32 * cfg.max_share) as u32).max(5);
         let keep = |c: u32| (cfg.min_joint..=max_count).contains(&c);
-        let dense = |counts: &HashMap<u64, u32>| -> (HashMap<u64, u32>, Vec<u64>) {
+        let dense = |counts: &FxHashMap<u64, u32>| -> (FxHashMap<u64, u32>, Vec<u64>) {
             let mut units: Vec<u64> = counts
                 .iter()
                 .filter(|&(_, &c)| keep(c))

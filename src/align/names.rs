@@ -303,6 +303,37 @@ struct Skeleton {
     head: String,
     /// The anchor key of a capitalised word with this skeleton.
     key: u64,
+    /// How often each letter of the skeleton alphabet occurs (see [`letter_counts`]).
+    letters: Letters,
+}
+
+/// Letter counts of a folded skeleton over the letters [`fold`] writes, or `None` when it
+/// holds another character (then no bound is taken from it).
+type Letters = Option<[u8; 13]>;
+
+/// The letter counts of a skeleton.
+fn letter_counts(text: &str) -> Letters {
+    let mut v = [0u8; 13];
+    for c in text.chars() {
+        let k = "bvgzdlmnaouei".chars().position(|x| x == c)?;
+        v[k] = v[k].saturating_add(1);
+    }
+    Some(v)
+}
+
+/// Whether two skeletons of `la` and `lb` characters with these letter counts can reach
+/// [`name_score`]'s Jaro–Winkler threshold: the Jaro similarity is at most
+/// `(M / la + M / lb + 1) / 3` with `M` the letters they share (as multisets), and the
+/// Winkler prefix bonus lifts `j` to at most `0.6 j + 0.4`, so 0.92 needs `j ≥ 0.8667`.
+/// Skips most of the pairs a block offers without reading their text (the bound is taken a
+/// little lower, at 0.86, so rounding can never drop a pair that passes).
+fn may_reach(la: usize, a: &Letters, lb: usize, b: &Letters) -> bool {
+    let (Some(a), Some(b)) = (a, b) else {
+        return true;
+    };
+    let shared: u32 = a.iter().zip(b).map(|(x, y)| (*x).min(*y) as u32).sum();
+    let m = shared as f64;
+    (m / la as f64 + m / lb as f64 + 1.0) / 3.0 >= 0.86
 }
 
 /// The name material of one document pair: skeletons interned to integer ids, the
@@ -354,6 +385,7 @@ impl NameTable {
                 self.ids.insert(text.clone(), id);
                 self.skeletons.push(Skeleton {
                     len: text.chars().count(),
+                    letters: letter_counts(&text),
                     head: text.chars().take(2).collect(),
                     key: hash_tok(K_NAME, &text),
                     text,
@@ -459,11 +491,16 @@ impl NameTable {
         let present: FxHashSet<u32> = windows.iter().flatten().copied().collect();
         // Blocks: first two letters and length. Short skeletons must match exactly; long ones
         // are compared fuzzily within their block and the neighbouring lengths.
-        let mut blocks: FxHashMap<(&str, usize), Vec<u32>> = FxHashMap::default();
+        // A block holds its skeletons' letter counts beside their ids, so most pairs are
+        // ruled out (see [`may_reach`]) without touching the skeletons themselves.
+        let mut blocks: FxHashMap<(&str, usize), Vec<(u32, Letters)>> = FxHashMap::default();
         for &w in &present {
             let sk = &self.skeletons[w as usize];
             if sk.len >= 6 {
-                blocks.entry((&sk.head, sk.len)).or_default().push(w);
+                blocks
+                    .entry((&sk.head, sk.len))
+                    .or_default()
+                    .push((w, sk.letters));
             }
         }
         let mut matched: FxHashMap<u32, Vec<u64>> = FxHashMap::default();
@@ -475,7 +512,12 @@ impl NameTable {
                 scored.push((1.0, cap));
             } else if sk.len >= 6 {
                 for len in sk.len - 1..=sk.len + 1 {
-                    for &w in blocks.get(&(sk.head.as_str(), len)).into_iter().flatten() {
+                    for &(w, ref letters) in
+                        blocks.get(&(sk.head.as_str(), len)).into_iter().flatten()
+                    {
+                        if !may_reach(sk.len, &sk.letters, len, letters) {
+                            continue;
+                        }
                         let sc = name_score(&sk.text, &self.skeletons[w as usize].text);
                         if sc > 0.0 {
                             scored.push((sc, w));
@@ -640,6 +682,48 @@ pub(crate) fn add_name_anchors_direct(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The letter bound never rules out a pair that scores: random skeletons over the fold
+    /// alphabet, many of them close variants of each other.
+    #[test]
+    fn letter_bound_keeps_every_scoring_pair() {
+        let alpha: Vec<char> = "bvgzdlmnaouei".chars().collect();
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move |m: usize| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % m as u64) as usize
+        };
+        let (mut scored, mut cut) = (0, 0);
+        for _ in 0..20_000 {
+            let la = 6 + next(5);
+            let a: Vec<char> = (0..la).map(|_| alpha[next(13)]).collect();
+            let mut b = a.clone();
+            for _ in 0..next(4) {
+                match next(3) {
+                    0 if b.len() > 4 => {
+                        b.remove(next(b.len()));
+                    }
+                    1 => b.insert(next(b.len() + 1), alpha[next(13)]),
+                    _ => {
+                        let k = next(b.len());
+                        b[k] = alpha[next(13)];
+                    }
+                }
+            }
+            let (a, b): (String, String) = (a.into_iter().collect(), b.into_iter().collect());
+            let (la, lb) = (a.chars().count(), b.chars().count());
+            let ok = may_reach(la, &letter_counts(&a), lb, &letter_counts(&b));
+            if name_score(&a, &b) > 0.0 {
+                scored += 1;
+                assert!(ok, "{a} {b}");
+            } else if !ok {
+                cut += 1;
+            }
+        }
+        assert!(scored > 100 && cut > 1000, "{scored} {cut}");
+    }
 
     #[test]
     fn palladius_syllables() {

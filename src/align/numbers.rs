@@ -5,6 +5,7 @@
 //! reduced to the values it states (scaled by 万/亿 or тыс./млн/млрд), plus month numbers of
 //! month names (`3月` ↔ `марта`), so that a bead can count shared values.
 
+use crate::lang::months::{EN_MONTHS, RU_MONTH_STEMS};
 use crate::Lang;
 
 /// A normalised numeric value: the value times 1000, rounded (keeps three decimals, exact
@@ -252,34 +253,6 @@ fn scale_word(w: &str) -> Option<f64> {
 }
 
 fn month_word(w: &str) -> Option<u32> {
-    const RU: [&str; 12] = [
-        "январ",
-        "феврал",
-        "март",
-        "апрел",
-        "ма",
-        "июн",
-        "июл",
-        "август",
-        "сентябр",
-        "октябр",
-        "ноябр",
-        "декабр",
-    ];
-    const EN: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
     // May / "ма" is ambiguous: only the exact case forms count.
     if matches!(w, "май" | "мая" | "мае" | "маем") {
         return Some(5);
@@ -287,12 +260,16 @@ fn month_word(w: &str) -> Option<u32> {
     if w == "may" {
         return None; // the modal verb is far more common
     }
-    for (n, stem) in RU.iter().enumerate() {
+    for (n, stem) in RU_MONTH_STEMS.iter().enumerate() {
         if n != 4 && w.starts_with(stem) && w.chars().count() <= stem.chars().count() + 3 {
             return Some(n as u32 + 1);
         }
     }
-    EN.iter().position(|m| *m == w).map(|n| n as u32 + 1)
+    // `w` is lower-case: compare with the capitalised names ignoring case.
+    EN_MONTHS
+        .iter()
+        .position(|m| m.eq_ignore_ascii_case(w))
+        .map(|n| n as u32 + 1)
 }
 
 fn number_word(w: &str) -> Option<f64> {

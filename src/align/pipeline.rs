@@ -186,6 +186,15 @@ fn bead_counts(st: &DocState, cut: Option<u32>, into: &mut BeadCounts) {
     }
 }
 
+/// The unit sets of the learning beads of one document (those [`bead_counts`] counts).
+fn teaching_beads(st: &DocState, cut: Option<u32>) -> Vec<(Vec<u64>, Vec<u64>)> {
+    st.pass1
+        .iter()
+        .filter(|&&((a, b, c, d), cost)| b > a && d > c && learn::teaches(cost, cut))
+        .map(|&(span, _)| bead_units(st, span))
+        .collect()
+}
+
 /// Reverses a bead cost: bead `(i0, i1, j0, j1)` of the reversed problem is bead
 /// `(n - i1, n - i0, m - j1, m - j0)` of the original.
 struct Reversed<'s, 'a> {
@@ -565,14 +574,29 @@ pub(crate) fn drive(
         if model.rounds[round].lex.is_none() {
             let _t = crate::timing::task("align.learn");
             let cut = model.rounds[round].cut;
-            let c = states
-                .par_iter()
-                .map(|st| {
-                    let mut b = BeadCounts::default();
-                    bead_counts(st, cut, &mut b);
-                    StageCounts::Beads(b)
-                })
-                .reduce(|| StageCounts::empty(2), add_counts);
+            let c = if goal == Goal::Align {
+                // The whole batch is here and its counts go nowhere else: learn the table
+                // from the beads (the same links) and keep it as the sealed stage would.
+                let beads: Vec<Vec<(Vec<u64>, Vec<u64>)>> = states
+                    .par_iter()
+                    .map(|st| teaching_beads(st, cut))
+                    .collect();
+                let beads: Vec<(&[u64], &[u64])> = beads
+                    .iter()
+                    .flatten()
+                    .map(|(s, t)| (s.as_slice(), t.as_slice()))
+                    .collect();
+                StageCounts::Links(learn::learn_from_beads(&beads).links_sorted())
+            } else {
+                states
+                    .par_iter()
+                    .map(|st| {
+                        let mut b = BeadCounts::default();
+                        bead_counts(st, cut, &mut b);
+                        StageCounts::Beads(b)
+                    })
+                    .reduce(|| StageCounts::empty(2), add_counts)
+            };
             if let Some(c) = step(c, counts, &mut model) {
                 return Ok(Driven::Counts(c));
             }

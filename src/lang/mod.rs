@@ -10,6 +10,7 @@
 //! streams.
 
 mod detector;
+pub mod months;
 mod resolve;
 mod script;
 mod split;

@@ -15,6 +15,8 @@
 //! Chinese numerals (`三点` / `3 p.m.`) and numbers one translation spells out
 //! (`cargo test --test tm_flags -- --nocapture`).
 
+use crate::lang::months::{EN_MONTHS, RU_MONTH_STEMS};
+
 /// Whether `c` may sit between digit groups when followed by exactly three digits
 /// (a space-like thousands separator).
 fn is_space_separator(c: char) -> bool {
@@ -139,22 +141,6 @@ pub fn significant_digits(number: &str) -> String {
     }
 }
 
-/// Russian month names by stem (every case form starts with one), then English ones.
-const RU_MONTHS: [&str; 12] = [
-    "январ",
-    "феврал",
-    "март",
-    "апрел",
-    "ма",
-    "июн",
-    "июл",
-    "август",
-    "сентябр",
-    "октябр",
-    "ноябр",
-    "декабр",
-];
-
 /// Russian case endings a month stem takes (`января`, `январе`, `январь`, `мая`, `май`,
 /// `марта`…); `ма` takes only `я`, `й`, `е`, `ю`.
 const RU_MONTH_ENDINGS: [&str; 10] = ["", "ь", "я", "е", "ю", "а", "у", "ём", "ем", "ом"];
@@ -175,21 +161,6 @@ const RU_MONTH_ABBREVIATIONS: [(&str, u32); 12] = [
     ("дек", 12),
 ];
 
-const EN_MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 /// The month number of a word, if it is a month name: Russian in any case (lower-case, as
 /// Russian writes them, or capitalised at a sentence start), an abbreviation followed by a
 /// dot, or an English name (capitalised: `may` is a verb).
@@ -203,7 +174,7 @@ fn month_of(word: &str, dotted: bool) -> Option<u32> {
             return Some(*n);
         }
     }
-    for (k, stem) in RU_MONTHS.iter().enumerate() {
+    for (k, stem) in RU_MONTH_STEMS.iter().enumerate() {
         let Some(ending) = lower.strip_prefix(stem) else {
             continue;
         };
