@@ -37,6 +37,10 @@ pub struct Args {
     /// Keep only the N best pairs.
     #[arg(long, value_parser = crate::cli::count(1, 1_000_000_000))]
     pub top: Option<usize>,
+    /// Drop pairs scoring below X (default 0.55: Dice 0.5 × ln 3, a pair seen twice whose
+    /// terms meet in half their units; 0 keeps every linked pair). Seed pairs are kept.
+    #[arg(long, value_name = "X", default_value_t = tmalign::glossary::DEFAULT_MIN_SCORE)]
+    pub min_score: f64,
 }
 
 /// Runs `tmalign glossary`: loads, extracts, writes atomically, prints a summary to stderr.
@@ -54,6 +58,12 @@ pub fn run(args: Args) -> tmalign::Result<()> {
             ))
         })?,
     };
+    if !args.min_score.is_finite() || args.min_score < 0.0 {
+        return Err(Error::Usage(format!(
+            "--min-score must be a number of 0 or more, not {}",
+            args.min_score
+        )));
+    }
     if args.min_freq == 0 {
         return Err(Error::Usage("--min-freq must be at least 1".into()));
     }
@@ -80,6 +90,7 @@ pub fn run(args: Args) -> tmalign::Result<()> {
     let options = ExtractOptions {
         min_freq: args.min_freq,
         top: args.top,
+        min_score: args.min_score,
         seed,
         ..ExtractOptions::default()
     };

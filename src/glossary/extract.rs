@@ -8,7 +8,10 @@
 use super::corpus::UnitSource;
 use super::hash::{hash128, FastMap, FastSet};
 use super::timing::PhaseTimer;
-use super::{ru, zh, BiPair, ContextPair, ExtractOptions, GlossEntry, PartOfSpeech, SeedTerm};
+use super::{
+    ru, zh, BiPair, ContextPair, ExtractOptions, GlossEntry, PartOfSpeech, SeedTerm, TermType,
+    TermVariant,
+};
 use crate::align::names;
 use crate::Result;
 use std::collections::{HashMap, HashSet};
@@ -297,6 +300,159 @@ fn assoc(c: u32, fz: u32, fr: u32) -> f64 {
     dice * (1.0 + c as f64).ln()
 }
 
+/// A word range `[i, j)` of one side of a unit.
+type Span = (u16, u16);
+
+/// Whether two links of one unit can both stand: their words are apart on both sides, or one
+/// link lies inside the other on both sides (a compound and the translation of its part,
+/// 上海合作组织 ↔ «Шанхайская организация сотрудничества» and 合作 ↔ «сотрудничество»). Links
+/// that share words otherwise cross: one of them took a neighbour's partner.
+fn consistent(a: (Span, Span), b: (Span, Span)) -> bool {
+    let inside = |x: Span, y: Span| y.0 <= x.0 && x.1 <= y.1;
+    let apart = |x: Span, y: Span| x.1 <= y.0 || y.1 <= x.0;
+    (apart(a.0, b.0) && apart(a.1, b.1))
+        || (inside(a.0, b.0) && inside(a.1, b.1))
+        || (inside(b.0, a.0) && inside(b.1, a.1))
+}
+
+/// Link counts of the token-level competitive linking (see [`extract`]): per unit, the pairs
+/// of `cands` present are taken name pairs first, then in `cands` order (best first); a pair is linked when an
+/// occurrence of each side is [`consistent`] with every earlier link of the unit. Returns pair
+/// key → units (with multiplicity) in which the pair was linked.
+fn unit_links(
+    counts: &Counts,
+    keep_z: &[bool],
+    keep_r: &[bool],
+    mult: &[u32],
+    cands: &[Cand],
+) -> FastMap<u64, u32> {
+    let rank: FastMap<u64, u32> = cands
+        .iter()
+        .enumerate()
+        .map(|(k, c)| (((c.z as u64) << 32) | c.r as u64, k as u32))
+        .collect();
+    let mut links: FastMap<u64, u32> = FastMap::default();
+    let mut zl: Vec<u32> = Vec::new();
+    let mut rl: Vec<u32> = Vec::new();
+    let mut present: Vec<u32> = Vec::new();
+    let mut made: Vec<(Span, Span)> = Vec::new();
+    for (u, (zo, ro)) in counts.zh.units.iter().zip(&counts.ru.units).enumerate() {
+        let m = mult[u];
+        if m == 0 {
+            continue;
+        }
+        zl.clear();
+        rl.clear();
+        zl.extend(zo.iter().map(|o| o.id).filter(|&i| keep_z[i as usize]));
+        rl.extend(ro.iter().map(|o| o.id).filter(|&i| keep_r[i as usize]));
+        zl.sort_unstable();
+        zl.dedup();
+        rl.sort_unstable();
+        rl.dedup();
+        present.clear();
+        // Only pairs within the frequency band were counted (see FREQ_RATIO in extract).
+        rl.sort_unstable_by_key(|&r| (counts.ru.freq[r as usize], r));
+        for &z in &zl {
+            let fz = counts.zh.freq[z as usize];
+            let lo = fz.div_ceil(FREQ_RATIO);
+            let hi = fz.saturating_mul(FREQ_RATIO);
+            let start = rl.partition_point(|&r| counts.ru.freq[r as usize] < lo);
+            for &r in &rl[start..] {
+                if counts.ru.freq[r as usize] > hi {
+                    break;
+                }
+                if let Some(&k) = rank.get(&(((z as u64) << 32) | r as u64)) {
+                    present.push(k);
+                }
+            }
+        }
+        if present.is_empty() {
+            continue;
+        }
+        // A transliteration match is evidence at the token level itself, independent of the
+        // counts: name pairs are linked first (王毅 ↔ «Ван И» before a long phrase that
+        // ties with it on a small corpus and spans two people's titles).
+        present.sort_unstable_by_key(|&k| (!cands[k as usize].name, k));
+        made.clear();
+        for &k in &present {
+            let c = &cands[k as usize];
+            let found = zo.iter().filter(|o| o.id == c.z).find_map(|zs| {
+                ro.iter()
+                    .filter(|o| o.id == c.r)
+                    .map(|rs| ((zs.i, zs.j), (rs.i, rs.j)))
+                    .find(|&(zs, rs)| made.iter().all(|&(lz, lr)| consistent((zs, rs), (lz, lr))))
+            });
+            if let Some(link) = found {
+                made.push(link);
+                *links.entry(((c.z as u64) << 32) | c.r as u64).or_insert(0) += m;
+            }
+        }
+    }
+    links
+}
+
+/// Whether the key `parent` holds `child` as a contiguous part and its other words contain no
+/// part that `linked` (another link's rendering) accepts.
+fn extends(parent: &RuKey, child: &RuKey, linked: &dyn Fn(&RuKey) -> bool) -> bool {
+    let len = |k: &RuKey| k.iter().take_while(|&&s| s != u32::MAX).count();
+    let (n, k) = (len(parent), len(child));
+    if k == 0 || n <= k {
+        return false;
+    }
+    let Some(p) = (0..=n - k).find(|&p| parent[p..p + k] == child[..k]) else {
+        return false;
+    };
+    for (a, b) in [(0, p), (p + k, n)] {
+        for i in a..b {
+            for j in i + 1..=b {
+                let mut key = [u32::MAX; MAX_RU];
+                key[..j - i].copy_from_slice(&parent[i..j]);
+                if linked(&key) {
+                    return false;
+                }
+            }
+        }
+    }
+    true
+}
+
+/// Whether the one-word `short` abbreviates the phrase `full`: its letters are the beginnings
+/// of two or more consecutive words of `full`, in order (`ЕС` ← «Европейский союз», `Минюст` ←
+/// «министерство юстиции»); a conjunction may be skipped.
+pub(crate) fn abbreviates(short: &str, full: &str) -> bool {
+    let s: Vec<char> = short.to_lowercase().chars().collect();
+    let words: Vec<Vec<char>> = full
+        .to_lowercase()
+        .split([' ', '-'])
+        .filter(|w| !w.is_empty())
+        .map(|w| w.chars().collect())
+        .collect();
+    if short.contains(' ') || words.len() < 2 || s.len() < 2 {
+        return false;
+    }
+    // from position `i` in `s`, word `w` onwards: all of `s` consumed by prefixes of words
+    fn go(s: &[char], words: &[Vec<char>], used: usize) -> bool {
+        if s.is_empty() {
+            return used >= 2;
+        }
+        let Some((w, rest)) = words.split_first() else {
+            return false;
+        };
+        let common = w.iter().zip(s).take_while(|(a, b)| a == b).count();
+        if (1..=common).rev().any(|n| go(&s[n..], rest, used + 1)) {
+            return true;
+        }
+        // a conjunction or preposition inside the phrase may be left out
+        w.len() <= 2 && used > 0 && go(s, rest, used)
+    }
+    for start in 0..words.len() {
+        if go(&s, &words[start..], 0) {
+            return true;
+        }
+    }
+    false
+}
+
 /// Mild prior on the length relation: a Chinese term of n characters usually takes about
 /// n/4 to n/1.5 Russian content words.
 fn length_prior(zh_chars: usize, ru_words: usize) -> f64 {
@@ -476,13 +632,35 @@ pub fn extract_from(
             name,
         });
     }
-    cands.sort_by(|a, b| {
+    let by_score = |a: &Cand, b: &Cand| {
         b.score
             .total_cmp(&a.score)
             .then(b.c.cmp(&a.c))
             .then(a.z.cmp(&b.z))
             .then(a.r.cmp(&b.r))
+    };
+    cands.sort_by(by_score);
+    timer.mark("score");
+
+    // Explaining away (Melamed's competitive linking at the token level): in each unit the
+    // pairs present are linked best first; a pair that shares words with a better link of the
+    // unit without one lying inside the other on both sides (唐纳德 ↔ «Дональд Трамп» after
+    // 特朗普 ↔ «Трамп»; 克里斯汀 ↔ «Блейси Форд» after 福特 ↔ «Форд») gets no link there. The association is then recomputed from the link counts, so a
+    // term's neighbour that always co-occurs with it no longer borrows its partner.
+    let linked = unit_links(&counts, &keep_z, &keep_r, &mult, &cands);
+    cands.retain_mut(|c| {
+        let l = linked
+            .get(&(((c.z as u64) << 32) | c.r as u64))
+            .copied()
+            .unwrap_or(0);
+        if l < min {
+            return false;
+        }
+        let (fz, fr) = (counts.zh.freq[c.z as usize], counts.ru.freq[c.r as usize]);
+        c.score *= assoc(l, fz, fr) / assoc(c.c, fz, fr);
+        true
     });
+    cands.sort_by(by_score);
 
     let mut used_z: HashSet<u32> = HashSet::new();
     let mut used_r: HashSet<u32> = HashSet::new();
@@ -532,6 +710,71 @@ pub fn extract_from(
         links.push(*c);
     }
 
+    // Full forms: a linked Russian term inside a longer candidate that names the same thing
+    // more precisely («Корея» in «Северная Корея», «насилие» in «домашнее насилие») gives way
+    // to it when the longer one is more specific to the Chinese term (P(zh | longer) >
+    // P(zh | shorter): the short form also stands for other things, the long one less so),
+    // carries most of the shorter one's co-occurrences (the full form is the form in use; «Нижняя
+    // Калифорния» in half of 加州's units is another place), and its extra words are not
+    // another linked term's rendering («Сенат США» adds США, the partner of 美国). A short
+    // form that always means the Chinese term is not extended: the extra words then come
+    // from elsewhere (a first name before a surname). The shorter one stays as a short form.
+    let mut short_forms: FastMap<u32, Vec<(u32, u32)>> = FastMap::default();
+    {
+        let at: FastMap<u32, usize> = links.iter().enumerate().map(|(k, l)| (l.z, k)).collect();
+        let linked_elsewhere =
+            |key: &RuKey| counts.ru.ids.get(key).is_some_and(|id| used_r.contains(id));
+        // link → (longer term, co-occurrences, example)
+        let mut best: FastMap<usize, (u32, u32, u32)> = FastMap::default();
+        for (&k, &(c2, ex)) in &cooc {
+            let (z, r2) = ((k >> 32) as u32, k as u32);
+            let Some(&li) = at.get(&z) else { continue };
+            let l = &links[li];
+            if r2 == l.r || c2 < min || 2 * c2 <= l.c || used_r.contains(&r2) {
+                continue;
+            }
+            let (fr, fr2) = (counts.ru.freq[l.r as usize], counts.ru.freq[r2 as usize]);
+            if (c2 as u64) * (fr as u64) <= (l.c as u64) * (fr2 as u64) {
+                continue;
+            }
+            if !extends(
+                &ru_key[r2 as usize],
+                &ru_key[l.r as usize],
+                &linked_elsewhere,
+            ) {
+                continue;
+            }
+            let better = |old: &(u32, u32, u32)| {
+                let fo = counts.ru.freq[old.0 as usize];
+                // more co-occurrences, then more specific, then the lower id (determinism)
+                (c2, (c2 as u64) * (fo as u64), std::cmp::Reverse(r2))
+                    > (
+                        old.1,
+                        (old.1 as u64) * (fr2 as u64),
+                        std::cmp::Reverse(old.0),
+                    )
+            };
+            match best.get(&li) {
+                Some(old) if !better(old) => {}
+                _ => {
+                    best.insert(li, (r2, c2, ex));
+                }
+            }
+        }
+        let mut best: Vec<(usize, (u32, u32, u32))> = best.into_iter().collect();
+        best.sort_unstable();
+        for (li, (r2, c2, ex)) in best {
+            if !used_r.insert(r2) {
+                continue;
+            }
+            let l = &mut links[li];
+            short_forms.entry(l.z).or_default().push((l.r, l.c));
+            l.r = r2;
+            l.c = c2;
+            l.example = ex;
+        }
+    }
+
     // Variants: where the linked rendering is missing, another may be supported on its own.
     let linked_r: FastMap<u32, u32> = links.iter().map(|l| (l.z, l.r)).collect();
     let mut resid: FastMap<u64, (u32, u32)> = FastMap::default();
@@ -562,9 +805,17 @@ pub fn extract_from(
             }
         }
     }
+    // A variant must also have the Chinese term as its own best partner (after the token-level
+    // linking): a phrase better explained by another Chinese word (海军 for «военно-морской
+    // флот» next to 俄罗斯) is not another name of this concept.
+    let mut best_z: FastMap<u32, u32> = FastMap::default();
+    for c in &cands {
+        best_z.entry(c.r).or_insert(c.z);
+    }
     let mut variants: Vec<Cand> = resid
         .iter()
         .filter(|(_, &(c, _))| c >= min)
+        .filter(|(&k, _)| best_z.get(&(k as u32)) == Some(&((k >> 32) as u32)))
         .filter_map(|(&k, &(c, example))| {
             let (z, r) = ((k >> 32) as u32, k as u32);
             let rz = resid_z.get(&z).copied().unwrap_or(0);
@@ -595,7 +846,11 @@ pub fn extract_from(
     let surfaces = ru_surfaces(
         pairs,
         &counts,
-        links.iter().chain(&variant_links).map(|l| l.r),
+        links
+            .iter()
+            .chain(&variant_links)
+            .map(|l| l.r)
+            .chain(short_forms.values().flatten().map(|&(r, _)| r)),
     )?;
     // The units the entries cite (ids, context sentences), read in one more pass.
     let examples = fetch(
@@ -609,15 +864,33 @@ pub fn extract_from(
     for (e, u) in out.iter_mut().zip(&seed_examples) {
         e.example = examples.get(u).map(|p| p.id.clone()).unwrap_or_default();
     }
+    // Per Chinese term, its further Russian terms: short forms and variant renderings.
+    let mut further: FastMap<u32, Vec<TermVariant>> = FastMap::default();
+    for (&z, list) in &short_forms {
+        for &(r, c) in list {
+            let term = surfaces.get(&r).cloned().unwrap_or_default();
+            further.entry(z).or_default().push(TermVariant {
+                side: super::Side::Ru,
+                term,
+                term_type: TermType::ShortForm,
+                freq: c as usize,
+            });
+        }
+    }
+    for v in &variant_links {
+        let term = surfaces.get(&v.r).cloned().unwrap_or_default();
+        further.entry(v.z).or_default().push(TermVariant {
+            side: super::Side::Ru,
+            term,
+            term_type: TermType::Variant,
+            freq: v.c as usize,
+        });
+    }
     let seed_pairs: HashSet<(String, String)> = out
         .iter()
         .map(|e| (e.zh.clone(), ru::lemma_key(&e.ru)))
         .collect();
-    for (l, variant) in links
-        .iter()
-        .map(|l| (l, false))
-        .chain(variant_links.iter().map(|l| (l, true)))
-    {
+    for l in &links {
         let ru_term = surfaces.get(&l.r).cloned().unwrap_or_default();
         let zh_term = zh_text[l.z as usize].to_owned();
         if seed_pairs.contains(&(zh_term.clone(), ru::lemma_key(&ru_term))) {
@@ -643,6 +916,18 @@ pub fn extract_from(
         } else {
             PartOfSpeech::Noun
         };
+        let variants = further
+            .remove(&l.z)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|v| !v.term.is_empty() && v.term != ru_term)
+            .map(|mut v| {
+                if abbreviates(&v.term, &ru_term) {
+                    v.term_type = TermType::Abbreviation;
+                }
+                v
+            })
+            .collect();
         out.push(GlossEntry {
             zh: zh_term,
             ru: ru_term,
@@ -652,11 +937,8 @@ pub fn extract_from(
             pos,
             context,
             seed: false,
-            note: match (variant, l.name) {
-                (true, _) => "variant".into(),
-                (false, true) => "name".into(),
-                _ => String::new(),
-            },
+            note: if l.name { "name".into() } else { String::new() },
+            variants,
             ..Default::default()
         });
     }
@@ -667,6 +949,7 @@ pub fn extract_from(
             .then(a.zh.cmp(&b.zh))
             .then(a.ru.cmp(&b.ru))
     });
+    out.retain(|e| e.seed || e.score >= opts.min_score);
     if let Some(n) = opts.top {
         out.truncate(n);
     }
@@ -1158,6 +1441,57 @@ mod tests {
             let e = g.iter().find(|e| e.zh == "峰会").expect("pair");
             assert_eq!(e.ru, "саммит");
         }
+    }
+
+    #[test]
+    fn abbreviations_are_word_beginnings() {
+        assert!(abbreviates("ЕС", "Европейский союз"));
+        assert!(abbreviates("Минюст", "министерство юстиции"));
+        assert!(abbreviates("ШОС", "Шанхайская организация сотрудничества"));
+        assert!(!abbreviates("Ким", "Ким Чен Ын"));
+        assert!(!abbreviates("Корея", "Северная Корея"));
+        assert!(!abbreviates("союз", "Европейский союз"));
+    }
+
+    #[test]
+    fn full_forms_extend_only_by_unlinked_words() {
+        let key = |v: &[u32]| {
+            let mut k = [u32::MAX; MAX_RU];
+            k[..v.len()].copy_from_slice(v);
+            k
+        };
+        let none = |_: &RuKey| false;
+        assert!(extends(&key(&[1, 2, 3]), &key(&[1]), &none));
+        assert!(!extends(&key(&[1]), &key(&[1]), &none));
+        assert!(!extends(&key(&[2, 3]), &key(&[1]), &none));
+        let three = |k: &RuKey| *k == key(&[3]);
+        assert!(!extends(&key(&[1, 2, 3]), &key(&[1]), &three));
+    }
+
+    #[test]
+    fn a_neighbour_does_not_borrow_the_partner() {
+        // 唐纳德 always stands before 特朗普; «Трамп» belongs to 特朗普, so 唐纳德 must not be
+        // paired with «Дональд Трамп» on the strength of the shared word.
+        let rows = corpus(&[
+            (
+                "唐纳德特朗普总统访问日本。",
+                "Президент Дональд Трамп посетил Японию.",
+            ),
+            ("唐纳德特朗普发表讲话。", "Дональд Трамп выступил с речью."),
+            ("唐纳德特朗普会见安倍。", "Дональд Трамп встретился с Абэ."),
+            ("特朗普说。", "Трамп сказал."),
+            ("特朗普批评了媒体。", "Трамп раскритиковал прессу."),
+            ("特朗普离开了。", "Трамп уехал."),
+        ]);
+        let g = extract(&rows, &ExtractOptions::default());
+        assert!(
+            g.iter().any(|e| e.zh == "特朗普" && e.ru == "Трамп"),
+            "{g:#?}"
+        );
+        assert!(
+            !g.iter().any(|e| e.zh == "唐纳德" && e.ru.contains("Трамп")),
+            "{g:#?}"
+        );
     }
 
     #[test]

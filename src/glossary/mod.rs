@@ -9,10 +9,18 @@
 //!    inside one longer candidate (the C-value idea: it is not a term on its own).
 //! 2. **Association** — per-pair co-occurrence counts over translation units; the score is
 //!    Dice × ln(1 + co-occurrences), mildly weighted by a length prior and boosted for
-//!    transliterated names (pinyin → Palladius, [`crate::align::names`]).
+//!    transliterated names (pinyin → Palladius, [`crate::align::names`]). Then the counts are
+//!    redone at the token level: in each unit the pairs present are linked best first, and a
+//!    pair that crosses a better link of the unit (shares words with it without one lying inside
+//!    the other on both sides) is not linked there; the score is recomputed from these link
+//!    counts, so a term does not borrow the partner of a neighbour it always stands next to.
 //! 3. **Competitive linking** — pairs are taken best first and each term keeps the first
-//!    translation it is linked to; a second rendering is admitted only when the units where the
-//!    first one is missing support it on their own ([`extract()`]'s variant pass).
+//!    translation it is linked to. A linked Russian term gives way to a longer candidate that is
+//!    more specific to the Chinese term and holds most of its co-occurrences (`Корея` →
+//!    `Северная Корея`); the shorter stays in the entry as a short form. A second rendering is
+//!    admitted, as a variant of the entry, only when the units where the first one is missing
+//!    support it on their own ([`extract()`]'s variant pass). Pairs below
+//!    [`ExtractOptions::min_score`] are dropped.
 //! 4. **Seed** — unless disabled, curated pairs (`glossary/zh-ru.tsv`) that occur in the corpus
 //!    are linked first and marked.
 //!
@@ -150,6 +158,9 @@ pub struct SeedTerm {
     pub domain: String,
 }
 
+/// The default [`ExtractOptions::min_score`].
+pub const DEFAULT_MIN_SCORE: f64 = 0.55;
+
 /// Extraction settings.
 #[derive(Debug, Clone)]
 pub struct ExtractOptions {
@@ -157,6 +168,10 @@ pub struct ExtractOptions {
     pub min_freq: usize,
     /// Keep only the best N entries.
     pub top: Option<usize>,
+    /// Drop corpus pairs scoring below this (seed pairs are kept). The default, 0.55, is the
+    /// score of a pair seen in two units whose terms occur together in half of their units
+    /// (Dice 0.5 × ln 3): below it the list is mostly chance pairs.
+    pub min_score: f64,
     /// Seed pairs to include when found (empty: none).
     pub seed: Vec<SeedTerm>,
     /// Longest Chinese candidate in words.
@@ -170,6 +185,7 @@ impl Default for ExtractOptions {
         ExtractOptions {
             min_freq: 2,
             top: None,
+            min_score: DEFAULT_MIN_SCORE,
             seed: Vec::new(),
             max_zh_words: 5,
             max_ru_words: 6,
