@@ -346,3 +346,33 @@ fn states_by_capital_or_coreference_are_not_issues() {
         .collect();
     assert_eq!(flagged, ["name", "other"], "{stdout}");
 }
+
+/// `review --domain` checks the same entries as `qa --domain`: the seed's `diplomacy` entry
+/// 会谈 is a QA hit on the page only when asked for.
+#[test]
+fn review_takes_the_domains_of_qa() {
+    let d = tempfile::tempdir().unwrap();
+    let tmx = d.path().join("tm.tmx");
+    write_tmx_ids(&tmx, &[("talks", "双方举行会谈。", "Стороны встретились.")]);
+    let page_with = |args: &[&str]| {
+        let page = d.path().join("page.html");
+        let out = run(bin()
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .arg("review")
+            .arg(&tmx)
+            .arg("-o")
+            .arg(&page)
+            .args(args));
+        assert_eq!(out.status.code(), Some(0), "{}", common::outputs(&out));
+        std::fs::read_to_string(&page).unwrap()
+    };
+    let hit = "会谈 → переговоры";
+    assert!(!page_with(&[]).contains(hit));
+    assert!(page_with(&["--domain", "diplomacy"]).contains(hit));
+    assert!(page_with(&["--domain", "all"]).contains(hit));
+    let out = run(bin()
+        .arg("review")
+        .arg(&tmx)
+        .args(["--no-qa", "--domain", "all"]));
+    assert_eq!(out.status.code(), Some(2));
+}
