@@ -252,19 +252,20 @@ fn proper(tag: &str) -> bool {
 /// name's parse when it has one (`Палу` is the place, not a form of `пал`).
 /// With `before` (the adjective before the head), parses that agree with one of its parses
 /// in case and number come first (`летучих мышей` is `мышь`, not the surname-like `мышей`).
+/// `parses`: the word's parses ([`parse`]), `before`: those of the word before it.
 fn noun_parse(
     m: &MorphAnalyzer,
-    lower: &str,
+    parses: &[Parsed],
     capitalised: bool,
-    before: Option<&str>,
+    before: Option<&[Parsed]>,
 ) -> Option<Lex> {
-    let mut nouns: Vec<Lex> = parse(m, lower)
-        .into_iter()
+    let mut nouns: Vec<Lex> = parses
+        .iter()
         .filter(|p| mpos(&p.lex.get_tag(m).string) == MPos::Noun)
-        .map(|p| p.lex)
+        .map(|p| p.lex.clone())
         .collect();
     if let Some(adj) = before {
-        let adj_tags: Vec<String> = parse(m, adj)
+        let adj_tags: Vec<String> = adj
             .iter()
             .map(|p| p.lex.get_tag(m).string.clone())
             .filter(|t| mpos(t) == MPos::Adj)
@@ -289,11 +290,11 @@ fn noun_parse(
     nouns.into_iter().next()
 }
 
-fn adj_parse(m: &MorphAnalyzer, lower: &str) -> Option<Lex> {
-    parse(m, lower)
-        .into_iter()
+fn adj_parse(m: &MorphAnalyzer, parses: &[Parsed]) -> Option<Lex> {
+    parses
+        .iter()
         .find(|p| mpos(&p.lex.get_tag(m).string) == MPos::Adj)
-        .map(|p| p.lex)
+        .map(|p| p.lex.clone())
 }
 
 /// Where the head noun of a phrase is: the first word whose most probable parse is a noun
@@ -304,18 +305,24 @@ pub fn head_index(words: &[&str]) -> Option<usize> {
     guarded(|| head_index_in(words))
 }
 
+/// The parses of each word of a phrase: the callers below look at the head word several times
+/// and parse each word once.
+fn parse_all(m: &MorphAnalyzer, words: &[&str]) -> Vec<Vec<Parsed>> {
+    words.iter().map(|w| parse(m, w)).collect()
+}
+
 fn head_index_in(words: &[&str]) -> Option<usize> {
     let m = analyzer()?;
-    let parses: Vec<Vec<MPos>> = words
+    head_of(m, &parse_all(m, words))
+}
+
+/// [`head_index`] over the words' parses.
+fn head_of(m: &MorphAnalyzer, parsed: &[Vec<Parsed>]) -> Option<usize> {
+    let parses: Vec<Vec<MPos>> = parsed
         .iter()
-        .map(|w| {
-            parse(m, w)
-                .iter()
-                .map(|p| mpos(&p.lex.get_tag(m).string))
-                .collect()
-        })
+        .map(|ps| ps.iter().map(|p| mpos(&p.lex.get_tag(m).string)).collect())
         .collect();
-    (0..words.len()).find(|&k| {
+    (0..parsed.len()).find(|&k| {
         let p = &parses[k];
         p.first() == Some(&MPos::Noun)
             && !(p.contains(&MPos::Adj)
@@ -332,9 +339,9 @@ pub fn head_plural(words: &[&str]) -> Option<bool> {
 
 fn head_plural_in(words: &[&str]) -> Option<bool> {
     let m = analyzer()?;
-    let h = head_index_in(words)?;
-    let parses = parse(m, words[h]);
-    let nouns: Vec<String> = parses
+    let parsed = parse_all(m, words);
+    let h = head_of(m, &parsed)?;
+    let nouns: Vec<String> = parsed[h]
         .iter()
         .map(|p| p.lex.get_tag(m).string.clone())
         .filter(|t| mpos(t) == MPos::Noun)
@@ -375,17 +382,18 @@ fn dictionary_form_in(
     attested: &dyn Fn(&str) -> bool,
 ) -> Option<String> {
     let m = analyzer()?;
-    let h = head_index_in(words)?;
+    let parsed = parse_all(m, words);
+    let h = head_of(m, &parsed)?;
     let cap = |k: usize| capitalised.get(k).copied().unwrap_or(false);
-    let before = h.checked_sub(1).map(|k| words[k]);
-    let mut head = noun_parse(m, words[h], cap(h), before)?;
+    let before = h.checked_sub(1).map(|k| parsed[k].as_slice());
+    let mut head = noun_parse(m, &parsed[h], cap(h), before)?;
     // A capitalised word the dictionary does not know as a name: the noun parse whose
     // nominative the corpus writes (`Корбина` → `Корбин`, not the predicted `корбина`).
     if cap(h) && !(head.is_known() && proper(&head.get_tag(m).string)) {
         let number = if plural { "plur" } else { "sing" };
-        let attested_parse = parse(m, words[h])
-            .into_iter()
-            .map(|p| p.lex)
+        let attested_parse = parsed[h]
+            .iter()
+            .map(|p| p.lex.clone())
             .filter(|l| l.is_known() && mpos(&l.get_tag(m).string) == MPos::Noun)
             .find(|l| {
                 inflect(m, l, number, None).is_some_and(|f| f != words[h] && attested(&fold_yo(&f)))
@@ -432,7 +440,7 @@ fn dictionary_form_in(
     let mut out: Vec<String> = Vec::with_capacity(words.len());
     for (k, w) in words.iter().enumerate() {
         if k < h {
-            let form = match adj_parse(m, w) {
+            let form = match adj_parse(m, &parsed[k]) {
                 // an adjective that cannot be made to agree: the phrase stays as written
                 Some(a) => match inflect(m, &a, number, gender).and_then(|f| trusted(&a, k, f)) {
                     Some(f) => f,
