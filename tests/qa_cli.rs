@@ -376,3 +376,23 @@ fn review_takes_the_domains_of_qa() {
         .args(["--no-qa", "--domain", "all"]));
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// Words on which the morphological reader panics (a hyphenated word with a one-letter part,
+/// `ве-с`): the panic is caught, nothing of it reaches stderr, the unit is still checked.
+#[test]
+fn reader_panics_stay_silent() {
+    let d = tempfile::tempdir().unwrap();
+    let tmx = d.path().join("tm.tmx");
+    write_tmx_ids(
+        &tmx,
+        &[("u", "他是大使。", "Он сказал ве-с, ш-с и дь-то послу.")],
+    );
+    let g = d.path().join("g.tsv");
+    std::fs::write(&g, "zh\tru\tnote\n大使\tпосол\t\n").unwrap();
+    let out = qa(&tmx, &g, &[]);
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "");
+}

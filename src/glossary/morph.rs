@@ -481,7 +481,8 @@ mod tests {
         }
         let m = analyzer().unwrap();
         let raw = |w: &str| guarded(|| Some(m.parse(w).len()));
-        let panicking: Vec<&str> = ["ъ", "ы", "ьй", "щъ", "ёё"]
+        // found by probing: the hyphenated ones pass the three-letter filter
+        let panicking: Vec<&str> = ["ъ", "ьй", "щъ", "ёё", "ве-с", "ш-с", "дь-то"]
             .into_iter()
             .filter(|w| raw(w).is_none())
             .collect();
