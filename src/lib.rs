@@ -29,6 +29,7 @@ pub mod ingest;
 pub mod lang;
 pub mod model;
 pub mod output;
+pub(crate) mod panic_guard;
 pub mod pipeline;
 pub mod review;
 pub mod segment;

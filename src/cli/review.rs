@@ -2,7 +2,7 @@
 //! [`tmalign::review`]).
 
 use std::path::PathBuf;
-use tmalign::review::{load_glossary, page_for_path, render};
+use tmalign::review::{load_glossary_in, page_for_path, render};
 use tmalign::{output, Result};
 
 /// Arguments of `tmalign review`.
@@ -17,6 +17,17 @@ pub struct Args {
     /// Glossary for the terminology QA hits (default: the seed glossary `glossary/zh-ru.tsv`).
     #[arg(long, value_name = "FILE")]
     pub glossary: Option<PathBuf>,
+    /// Check also the glossary entries of these domains (comma-separated, or `all`), as
+    /// `tmalign qa --domain` does: entries without a domain are always checked, state-bound
+    /// ones (`China`) in units that mention the state, others (the seed's `diplomacy`,
+    /// `numeral`) only when named here.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "DOMAINS",
+        conflicts_with = "no_qa"
+    )]
+    pub domain: Vec<String>,
     /// No terminology QA.
     #[arg(long, conflicts_with = "glossary")]
     pub no_qa: bool,
@@ -44,7 +55,7 @@ pub fn run(args: Args) -> Result<()> {
     let qa = if args.no_qa {
         None
     } else {
-        load_glossary(args.glossary.as_deref())?
+        load_glossary_in(args.glossary.as_deref(), &args.domain)?
     };
     let page = page_for_path(&args.input, &map, qa.as_ref().map(|(n, g)| (n.as_str(), g)))?;
     output::write_atomic(&output, render(&page).as_bytes())?;

@@ -2,10 +2,18 @@
 //! phrases, from the OpenCorpora dictionary (pymorphy2 format) that the `rsmorphy-dict-ru`
 //! crate bundles and `rsmorphy` reads.
 //!
-//! The dictionary is loaded once, on first use (about 0.4 s). If it cannot be found (the crate's
-//! data folder moved after the build), the glossary falls back to Snowball stems and keeps the
-//! surface forms: [`available`] says which. `TMALIGN_MORPH_DICT` names another folder of the
-//! same format.
+//! The dictionary's files (6.8 MB, gzip-compressed as the crate ships them) are embedded in the
+//! binary at build time (`build.rs` finds them through the crate), so a built `tmalign` needs
+//! neither the build machine's crate folder nor a download. `rsmorphy` reads only from a
+//! folder: on first use the files are written to a private temporary folder, read (about
+//! 0.4 s) and the folder removed. `TMALIGN_MORPH_DICT` names another folder of the same format
+//! instead. If the dictionary cannot be read (that folder lacks a file, no temporary folder can
+//! be written), one warning goes to standard error and the glossary falls back to Snowball
+//! stems and written forms: [`available`] says which.
+//!
+//! `rsmorphy` is unmaintained and panics on some inputs (its prediction asserts on short
+//! unknown words): every call into it runs under [`crate::panic_guard::catch`], so such a
+//! panic gives no analysis, prints nothing and never ends the run.
 //!
 //! The dictionary form of a phrase (see [`dictionary_form`]): the head noun (the first noun)
 //! in the nominative, singular unless asked for the plural; the adjectives and participles
@@ -17,18 +25,67 @@ use rsmorphy::prelude::*;
 use std::path::Path;
 use std::sync::OnceLock;
 
-/// The analyser, or `None` when the dictionary is not there.
+/// The files `rsmorphy` reads, embedded (see the module doc).
+macro_rules! dict_files {
+    ($($name:literal),* $(,)?) => {
+        [$(($name, include_bytes!(concat!(env!("TMALIGN_MORPH_DATA"), "/", $name)) as &[u8])),*]
+    };
+}
+const DICT_FILES: [(&str, &[u8]); 11] = dict_files!(
+    "meta.json.gz",
+    "suffixes.json.gz",
+    "gramtab-opencorpora-int.json.gz",
+    "grammemes.json.gz",
+    "paradigms.array.gz",
+    "words.dawg.gz",
+    "p_t_given_w.intdawg.gz",
+    "prediction-prefixes.dawg.gz",
+    "prediction-suffixes-0.dawg.gz",
+    "prediction-suffixes-1.dawg.gz",
+    "prediction-suffixes-2.dawg.gz",
+);
+
+/// Reads the dictionary in `dir`; why not, when it cannot.
+fn load_dir(dir: &Path) -> Result<MorphAnalyzer, String> {
+    if let Some((name, _)) = DICT_FILES.iter().find(|(n, _)| !dir.join(n).is_file()) {
+        return Err(format!("{} has no {name}", dir.display()));
+    }
+    // The reader panics on a malformed file; a damaged dictionary must not end the run.
+    crate::panic_guard::catch(|| MorphAnalyzer::from_file(dir)).map_err(|p| {
+        let why = crate::panic_guard::message(p.as_ref()).unwrap_or("unreadable");
+        format!("{}: damaged dictionary ({why})", dir.display())
+    })
+}
+
+/// Reads the dictionary: the folder `TMALIGN_MORPH_DICT` names, else the embedded files.
+fn load() -> Result<MorphAnalyzer, String> {
+    if let Some(dir) = std::env::var_os("TMALIGN_MORPH_DICT") {
+        return load_dir(Path::new(&dir)).map_err(|e| format!("TMALIGN_MORPH_DICT: {e}"));
+    }
+    let tmp = tempfile::Builder::new()
+        .prefix("tmalign-morph-")
+        .tempdir()
+        .map_err(|e| format!("cannot unpack the embedded dictionary: {e}"))?;
+    for (name, bytes) in DICT_FILES {
+        std::fs::write(tmp.path().join(name), bytes)
+            .map_err(|e| format!("cannot unpack the embedded dictionary: {e}"))?;
+    }
+    load_dir(tmp.path())
+    // the folder is removed here: the analyser holds everything in memory
+}
+
+/// The analyser, or `None` when the dictionary cannot be read (warned once).
 fn analyzer() -> Option<&'static MorphAnalyzer> {
     static M: OnceLock<Option<MorphAnalyzer>> = OnceLock::new();
-    M.get_or_init(|| {
-        let dir = std::env::var_os("TMALIGN_MORPH_DICT")
-            .map(std::path::PathBuf::from)
-            .unwrap_or_else(|| Path::new(rsmorphy::rsmorphy_dict_ru::DICT_PATH).to_path_buf());
-        if !dir.join("words.dawg.gz").is_file() || !dir.join("paradigms.array.gz").is_file() {
-            return None;
+    M.get_or_init(|| match load() {
+        Ok(m) => Some(m),
+        Err(why) => {
+            crate::warning::warn(&format!(
+                "no Russian morphological dictionary ({why}): glossary lemmas fall back to \
+                 Snowball stems and terms keep their written forms, not their dictionary forms"
+            ));
+            None
         }
-        // The reader panics on a malformed file; a damaged dictionary must not end the run.
-        std::panic::catch_unwind(|| MorphAnalyzer::from_file(&dir)).ok()
     })
     .as_ref()
 }
@@ -87,7 +144,12 @@ fn parse(m: &MorphAnalyzer, lower: &str) -> Vec<Parsed> {
     if n < 3 || !lower.chars().all(|c| matches!(c, 'а'..='я' | 'ё' | '-')) {
         return Vec::new();
     }
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| m.parse(lower))).unwrap_or_default()
+    crate::panic_guard::catch(|| m.parse(lower)).unwrap_or_default()
+}
+
+/// Runs an analysis that calls into the reader: a panic there gives no answer, silently.
+fn guarded<T>(f: impl FnOnce() -> Option<T>) -> Option<T> {
+    crate::panic_guard::catch(f).ok().flatten()
 }
 
 fn fold_yo(s: &str) -> String {
@@ -97,6 +159,10 @@ fn fold_yo(s: &str) -> String {
 /// Analyses a lowercase word (ё kept: the dictionary spells with it). `None` when the
 /// dictionary is not available or the word has no parse.
 pub fn analyse(lower: &str) -> Option<Analysis> {
+    guarded(|| analyse_in(lower))
+}
+
+fn analyse_in(lower: &str) -> Option<Analysis> {
     let m = analyzer()?;
     let parses = parse(m, lower);
     let best = parses.first()?;
@@ -186,19 +252,20 @@ fn proper(tag: &str) -> bool {
 /// name's parse when it has one (`Палу` is the place, not a form of `пал`).
 /// With `before` (the adjective before the head), parses that agree with one of its parses
 /// in case and number come first (`летучих мышей` is `мышь`, not the surname-like `мышей`).
+/// `parses`: the word's parses ([`parse`]), `before`: those of the word before it.
 fn noun_parse(
     m: &MorphAnalyzer,
-    lower: &str,
+    parses: &[Parsed],
     capitalised: bool,
-    before: Option<&str>,
+    before: Option<&[Parsed]>,
 ) -> Option<Lex> {
-    let mut nouns: Vec<Lex> = parse(m, lower)
-        .into_iter()
+    let mut nouns: Vec<Lex> = parses
+        .iter()
         .filter(|p| mpos(&p.lex.get_tag(m).string) == MPos::Noun)
-        .map(|p| p.lex)
+        .map(|p| p.lex.clone())
         .collect();
     if let Some(adj) = before {
-        let adj_tags: Vec<String> = parse(m, adj)
+        let adj_tags: Vec<String> = adj
             .iter()
             .map(|p| p.lex.get_tag(m).string.clone())
             .filter(|t| mpos(t) == MPos::Adj)
@@ -223,11 +290,11 @@ fn noun_parse(
     nouns.into_iter().next()
 }
 
-fn adj_parse(m: &MorphAnalyzer, lower: &str) -> Option<Lex> {
-    parse(m, lower)
-        .into_iter()
+fn adj_parse(m: &MorphAnalyzer, parses: &[Parsed]) -> Option<Lex> {
+    parses
+        .iter()
         .find(|p| mpos(&p.lex.get_tag(m).string) == MPos::Adj)
-        .map(|p| p.lex)
+        .map(|p| p.lex.clone())
 }
 
 /// Where the head noun of a phrase is: the first word whose most probable parse is a noun
@@ -235,17 +302,27 @@ fn adj_parse(m: &MorphAnalyzer, lower: &str) -> Option<Lex> {
 /// A word that can be an adjective and is followed by a possible noun is taken as the
 /// adjective (`летучих мышей`: `летучих` is also a substantivised noun).
 pub fn head_index(words: &[&str]) -> Option<usize> {
+    guarded(|| head_index_in(words))
+}
+
+/// The parses of each word of a phrase: the callers below look at the head word several times
+/// and parse each word once.
+fn parse_all(m: &MorphAnalyzer, words: &[&str]) -> Vec<Vec<Parsed>> {
+    words.iter().map(|w| parse(m, w)).collect()
+}
+
+fn head_index_in(words: &[&str]) -> Option<usize> {
     let m = analyzer()?;
-    let parses: Vec<Vec<MPos>> = words
+    head_of(m, &parse_all(m, words))
+}
+
+/// [`head_index`] over the words' parses.
+fn head_of(m: &MorphAnalyzer, parsed: &[Vec<Parsed>]) -> Option<usize> {
+    let parses: Vec<Vec<MPos>> = parsed
         .iter()
-        .map(|w| {
-            parse(m, w)
-                .iter()
-                .map(|p| mpos(&p.lex.get_tag(m).string))
-                .collect()
-        })
+        .map(|ps| ps.iter().map(|p| mpos(&p.lex.get_tag(m).string)).collect())
         .collect();
-    (0..words.len()).find(|&k| {
+    (0..parsed.len()).find(|&k| {
         let p = &parses[k];
         p.first() == Some(&MPos::Noun)
             && !(p.contains(&MPos::Adj)
@@ -257,10 +334,14 @@ pub fn head_index(words: &[&str]) -> Option<usize> {
 /// parse of the word is plural, `Some(false)` when every one is singular, `None` when the
 /// form is ambiguous (`отношения`: genitive singular or nominative plural) or unknown.
 pub fn head_plural(words: &[&str]) -> Option<bool> {
+    guarded(|| head_plural_in(words))
+}
+
+fn head_plural_in(words: &[&str]) -> Option<bool> {
     let m = analyzer()?;
-    let h = head_index(words)?;
-    let parses = parse(m, words[h]);
-    let nouns: Vec<String> = parses
+    let parsed = parse_all(m, words);
+    let h = head_of(m, &parsed)?;
+    let nouns: Vec<String> = parsed[h]
         .iter()
         .map(|p| p.lex.get_tag(m).string.clone())
         .filter(|t| mpos(t) == MPos::Noun)
@@ -291,18 +372,28 @@ pub fn dictionary_form(
     capitalised: &[bool],
     attested: &dyn Fn(&str) -> bool,
 ) -> Option<String> {
+    guarded(|| dictionary_form_in(words, plural, capitalised, attested))
+}
+
+fn dictionary_form_in(
+    words: &[&str],
+    plural: bool,
+    capitalised: &[bool],
+    attested: &dyn Fn(&str) -> bool,
+) -> Option<String> {
     let m = analyzer()?;
-    let h = head_index(words)?;
+    let parsed = parse_all(m, words);
+    let h = head_of(m, &parsed)?;
     let cap = |k: usize| capitalised.get(k).copied().unwrap_or(false);
-    let before = h.checked_sub(1).map(|k| words[k]);
-    let mut head = noun_parse(m, words[h], cap(h), before)?;
+    let before = h.checked_sub(1).map(|k| parsed[k].as_slice());
+    let mut head = noun_parse(m, &parsed[h], cap(h), before)?;
     // A capitalised word the dictionary does not know as a name: the noun parse whose
     // nominative the corpus writes (`Корбина` → `Корбин`, not the predicted `корбина`).
     if cap(h) && !(head.is_known() && proper(&head.get_tag(m).string)) {
         let number = if plural { "plur" } else { "sing" };
-        let attested_parse = parse(m, words[h])
-            .into_iter()
-            .map(|p| p.lex)
+        let attested_parse = parsed[h]
+            .iter()
+            .map(|p| p.lex.clone())
             .filter(|l| l.is_known() && mpos(&l.get_tag(m).string) == MPos::Noun)
             .find(|l| {
                 inflect(m, l, number, None).is_some_and(|f| f != words[h] && attested(&fold_yo(&f)))
@@ -349,7 +440,7 @@ pub fn dictionary_form(
     let mut out: Vec<String> = Vec::with_capacity(words.len());
     for (k, w) in words.iter().enumerate() {
         if k < h {
-            let form = match adj_parse(m, w) {
+            let form = match adj_parse(m, &parsed[k]) {
                 // an adjective that cannot be made to agree: the phrase stays as written
                 Some(a) => match inflect(m, &a, number, gender).and_then(|f| trusted(&a, k, f)) {
                     Some(f) => f,
@@ -370,6 +461,65 @@ pub fn dictionary_form(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn the_embedded_dictionary_loads() {
+        // no TMALIGN_MORPH_DICT in the test environment: the embedded files are read
+        if std::env::var_os("TMALIGN_MORPH_DICT").is_none() {
+            assert!(available());
+        }
+    }
+
+    /// The reader's own panics (its prediction on a short unknown word) come back as no
+    /// answer: this is what [`guarded`] and [`parse`]'s guard are there for.
+    #[test]
+    fn reader_panics_are_caught() {
+        if !available() {
+            eprintln!("note: no morphological dictionary; skipped");
+            return;
+        }
+        let m = analyzer().unwrap();
+        let raw = |w: &str| guarded(|| Some(m.parse(w).len()));
+        // found by probing: the hyphenated ones pass the three-letter filter
+        let panicking: Vec<&str> = ["ъ", "ьй", "щъ", "ёё", "ве-с", "ш-с", "дь-то"]
+            .into_iter()
+            .filter(|w| raw(w).is_none())
+            .collect();
+        assert!(
+            !panicking.is_empty(),
+            "no reader panic to guard against any more"
+        );
+        for w in panicking {
+            assert!(analyse(w).is_none());
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+        /// Arbitrary Cyrillic text (any case, ё, hyphens) never panics out of the analysis.
+        #[test]
+        fn no_panic_on_cyrillic(text in "[а-яёА-ЯЁ -]{0,24}", plural: bool) {
+            let lower = text.to_lowercase();
+            let words: Vec<&str> = lower.split(' ').filter(|w| !w.is_empty()).collect();
+            let caps: Vec<bool> = text
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .map(|w| w.chars().next().is_some_and(char::is_uppercase))
+                .collect();
+            for w in &words {
+                if let Some(a) = analyse(w) {
+                    prop_assert!(!a.lemma.is_empty());
+                }
+            }
+            let h = head_index(&words);
+            prop_assert!(h.is_none_or(|h| h < words.len()));
+            let _ = head_plural(&words);
+            if let Some(f) = dictionary_form(&words, plural, &caps, &|w| w.len() % 2 == 0) {
+                prop_assert_eq!(f.split(' ').count(), words.len());
+            }
+        }
+    }
 
     fn form(p: &str, plural: bool) -> String {
         let w: Vec<&str> = p.split(' ').collect();

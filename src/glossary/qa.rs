@@ -1,9 +1,13 @@
 //! Terminology QA: units whose Chinese side has a glossary term but whose Russian side has
 //! none of the term's accepted renderings.
 //!
-//! Russian is matched by stems, not by surface strings (`партнёрства` matches `партнёрство`,
-//! ё and е fold together, case is ignored): a rendering counts as present when its stem
-//! sequence occurs contiguously among the target's stems. A term whose every occurrence lies
+//! Russian is matched by lemmas, not by surface strings (`партнёрства` matches `партнёрство`,
+//! `послом` matches `посол`, ё and е fold together, case is ignored): a rendering counts as
+//! present when its word sequence occurs contiguously among the target's words, two words
+//! matching when the morphological dictionary gives them one lemma ([`super::morph`]; a word
+//! it does not know, or every word when it is missing, has its Snowball stem as lemma) or
+//! when their Snowball stems match (which also joins a name and its relational adjective,
+//! `Китай` / `китайского`, both renderings of 中国). A term whose every occurrence lies
 //! inside a longer glossary term is judged with that term only (中俄 inside 中俄关系, 上海
 //! inside 上海合作组织), so one problem is reported once.
 //!
@@ -19,6 +23,13 @@
 //! (`diplomacy`, `numeral`) is checked only when asked for (`qa --domain diplomacy`, or
 //! `all`): the seed's formulas and general words (双方 → Стороны, 会谈 → переговоры) are
 //! terms of official China–Russia texts, not of news at large.
+//!
+//! **Names of states.** A translator may refer to a state by its capital (metonymy: 中国 →
+//! «Пекин», 美国 → «Вашингтон») or by a common noun for it (coreference: «в стране», «для
+//! государства»), which is not another term for it. An entry whose note marks it as a state
+//! (`state`, optionally `capital 北京` naming the capital's glossary entry) is therefore also
+//! satisfied by a rendering of its capital or by «страна» / «государство»; a different
+//! name of the state (`Белоруссия` for a glossary's `Беларусь`) is still reported.
 
 use super::{ru, BiPair, SeedTerm};
 use std::collections::HashMap;
@@ -36,8 +47,16 @@ pub struct QaIssue {
     pub target: String,
 }
 
-/// A word as QA compares it: its Snowball stem and its folded (lower-case, ё → е) form.
-type Word = (String, String);
+/// A word as QA compares it.
+#[derive(Debug, Clone)]
+struct Word {
+    /// Lemma ([`ru::Token::lemma`]: by the dictionary, else the stem).
+    lemma: String,
+    /// Snowball stem.
+    stem: String,
+    /// Lower-case, ё → е.
+    folded: String,
+}
 
 /// A rendering and its word sequence.
 type Rendering = (String, Vec<Word>);
@@ -45,16 +64,24 @@ type Rendering = (String, Vec<Word>);
 fn words(text: &str) -> Vec<Word> {
     ru::tokenize(text)
         .into_iter()
-        .map(|t| (t.stem, t.folded))
+        .map(|t| Word {
+            lemma: t.lemma,
+            stem: t.stem,
+            folded: t.folded,
+        })
         .collect()
 }
 
-/// Whether two words are forms of one lemma. Snowball does not always give the forms of a
-/// word one stem (`визит` → `виз`, `визитом` → `визит`), so a stem of three or more letters
-/// that begins the other word's folded form counts too.
+/// Whether two words are forms of one lemma: the same lemma, or stems that match. Snowball
+/// does not always give the forms of a word one stem (`посол` → `посол`, `послом` → `посл`):
+/// the lemma joins those; a stem of three or more letters that begins the other word's folded
+/// form counts too (`визит` → `виз`, `визитом` → `визит`).
 fn same_lemma(a: &Word, b: &Word) -> bool {
+    if a.lemma == b.lemma {
+        return true;
+    }
     let prefix = |stem: &str, word: &str| stem.chars().count() >= 3 && word.starts_with(stem);
-    a.0 == b.0 || prefix(&a.0, &b.1) || prefix(&b.0, &a.1)
+    a.stem == b.stem || prefix(&a.stem, &b.folded) || prefix(&b.stem, &a.folded)
 }
 
 /// Words of the Chinese side that show a unit concerns a state (for state-bound entries).
@@ -131,9 +158,27 @@ enum Scope {
     Never,
 }
 
-/// A glossary prepared for checking: renderings per Chinese term, as stem sequences.
+/// Common nouns that refer back to a state (see the module doc on names of states).
+const STATE_NOUNS: &[&str] = &["страна", "государство"];
+
+/// What a note says about a state entry: whether it is a state, and its capital's Chinese
+/// name (`place; state; capital 北京`).
+fn state_note(note: &str) -> (bool, Option<&str>) {
+    let parts: Vec<&str> = note.split(';').map(str::trim).collect();
+    let capital = parts
+        .iter()
+        .find_map(|p| p.strip_prefix("capital "))
+        .map(str::trim)
+        .filter(|c| !c.is_empty());
+    (parts.contains(&"state") || capital.is_some(), capital)
+}
+
+/// A glossary prepared for checking: renderings per Chinese term, as lemma sequences.
 pub struct QaGlossary {
     terms: Vec<(String, Vec<Rendering>)>,
+    /// Per term: word sequences that also satisfy it without being its renderings (a state's
+    /// capital and the nouns that refer back to a state).
+    also: Vec<Vec<Vec<Word>>>,
     scopes: Vec<Scope>,
     by_char: HashMap<char, Vec<usize>>,
 }
@@ -186,6 +231,26 @@ impl QaGlossary {
                 terms[k].1.push((p.ru.clone(), stems));
             }
         }
+        // states: their capitals' renderings and the nouns for a state also satisfy them
+        let mut also: Vec<Vec<Vec<Word>>> = vec![Vec::new(); terms.len()];
+        for p in pairs {
+            let (state, capital) = state_note(&p.note);
+            let Some(&k) = index.get(p.zh.as_str()).filter(|_| state) else {
+                continue;
+            };
+            let mut alt: Vec<Vec<Word>> = STATE_NOUNS.iter().map(|n| words(n)).collect();
+            if let Some(c) = capital.and_then(|c| index.get(c)) {
+                alt.extend(terms[*c].1.iter().map(|(_, w)| w.clone()));
+            }
+            for a in alt {
+                let seen = also[k]
+                    .iter()
+                    .any(|x| x.iter().map(|w| &w.folded).eq(a.iter().map(|w| &w.folded)));
+                if !a.is_empty() && !seen {
+                    also[k].push(a);
+                }
+            }
+        }
         let mut by_char: HashMap<char, Vec<usize>> = HashMap::new();
         for (k, (zh, _)) in terms.iter().enumerate() {
             if let Some(c) = zh.chars().next() {
@@ -194,6 +259,7 @@ impl QaGlossary {
         }
         QaGlossary {
             terms,
+            also,
             scopes,
             by_char,
         }
@@ -257,7 +323,10 @@ impl QaGlossary {
                     .any(|&(sa, sb)| sa <= a && b <= sb && (sa, sb) != (a, b))
             });
             longer_spans.extend(spans);
-            if covered || renderings.iter().any(|(_, s)| present(s)) {
+            if covered
+                || renderings.iter().any(|(_, s)| present(s))
+                || self.also[k].iter().any(|s| present(s))
+            {
                 continue;
             }
             out.push(QaIssue {

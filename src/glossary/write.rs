@@ -316,6 +316,58 @@ pub const TBX_BASIC_RNG: &str = "https://raw.githubusercontent.com/LTAC-Global/T
 pub const TBX_BASIC_SCH: &str =
     "https://raw.githubusercontent.com/LTAC-Global/TBX-Basic_dialect/master/DCA/TBX-Basic_DCA.sch";
 
+/// The names and features that tell the two TBX forms apart; [`write_tbx_form`] writes both.
+struct TbxForm {
+    /// Schema references written as `xml-model` instructions: (href, schema language).
+    models: &'static [(&'static str, &'static str)],
+    /// The root's start tag.
+    start: &'static str,
+    /// Root element (`tbx`, `martif`).
+    root: &'static str,
+    /// Header element.
+    header: &'static str,
+    /// Entry element and the prefix of its id.
+    entry: &'static str,
+    id_prefix: &'static str,
+    /// Language section element.
+    lang: &'static str,
+    /// Term section element.
+    term: &'static str,
+    /// Whether the context goes in a `descripGrp` with its unit as `admin type="source"` and
+    /// each further term carries its frequency in a `note` (v3), or the context is a bare
+    /// `descrip` (v2).
+    grouped: bool,
+}
+
+/// TBX-Basic v3 (see [`write_tbx`]).
+const TBX_V3: TbxForm = TbxForm {
+    models: &[
+        (TBX_BASIC_RNG, "http://relaxng.org/ns/structure/1.0"),
+        (TBX_BASIC_SCH, "http://purl.oclc.org/dsdl/schematron"),
+    ],
+    start: r#"<tbx type="TBX-Basic" style="dca" xml:lang="en" xmlns="urn:iso:std:iso:30042:ed-2">"#,
+    root: "tbx",
+    header: "tbxHeader",
+    entry: "conceptEntry",
+    id_prefix: "c",
+    lang: "langSec",
+    term: "termSec",
+    grouped: true,
+};
+
+/// TBX-Basic v2 (see [`write_tbx_v2`]).
+const TBX_V2: TbxForm = TbxForm {
+    models: &[],
+    start: r#"<martif type="TBX-Basic" xml:lang="en">"#,
+    root: "martif",
+    header: "martifHeader",
+    entry: "termEntry",
+    id_prefix: "t",
+    lang: "langSet",
+    term: "tig",
+    grouped: false,
+};
+
 /// TBX-Basic v3 (ISO 30042:2019, DCA style): `<tbx type="TBX-Basic" style="dca">` in the TBX
 /// namespace with the dialect's `xml-model` schema references. One `conceptEntry` per entry:
 /// its domain as `descrip type="subjectField"`, score, frequency and example unit in a `note`;
@@ -325,96 +377,7 @@ pub const TBX_BASIC_SCH: &str =
 /// context sentence as `descripGrp/descrip type="context"` with the unit as
 /// `admin type="source"`.
 pub fn write_tbx(out: &mut dyn Write, entries: &[GlossEntry]) -> io::Result<()> {
-    let (zh, ru) = lang_tags();
-    writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
-    writeln!(
-        out,
-        r#"<?xml-model href="{TBX_BASIC_RNG}" type="application/xml" schematypens="http://relaxng.org/ns/structure/1.0"?>"#
-    )?;
-    writeln!(
-        out,
-        r#"<?xml-model href="{TBX_BASIC_SCH}" type="application/xml" schematypens="http://purl.oclc.org/dsdl/schematron"?>"#
-    )?;
-    writeln!(
-        out,
-        r#"<tbx type="TBX-Basic" style="dca" xml:lang="en" xmlns="urn:iso:std:iso:30042:ed-2">"#
-    )?;
-    writeln!(out, "  <tbxHeader>")?;
-    writeln!(out, "    <fileDesc>")?;
-    writeln!(
-        out,
-        "      <sourceDesc><p>Chinese–Russian glossary extracted by tmalign {} from aligned translation units</p></sourceDesc>",
-        escape_xml(env!("CARGO_PKG_VERSION"), false)
-    )?;
-    writeln!(out, "    </fileDesc>")?;
-    writeln!(out, "  </tbxHeader>")?;
-    writeln!(out, "  <text>")?;
-    writeln!(out, "    <body>")?;
-    for (k, e) in entries.iter().enumerate() {
-        writeln!(out, r#"      <conceptEntry id="c{}">"#, k + 1)?;
-        if !e.domain.trim().is_empty() {
-            writeln!(
-                out,
-                r#"        <descrip type="subjectField">{}</descrip>"#,
-                escape_xml(e.domain.trim(), false)
-            )?;
-        }
-        writeln!(
-            out,
-            "        <note>{}</note>",
-            escape_xml(&comment(e), false)
-        )?;
-        for (side, lang, context) in [
-            (Side::Zh, &zh, &e.context.zh),
-            (Side::Ru, &ru, &e.context.ru),
-        ] {
-            writeln!(
-                out,
-                r#"        <langSec xml:lang="{}">"#,
-                escape_xml(lang, true)
-            )?;
-            for (j, (term, t, freq)) in side_terms(e, side).into_iter().enumerate() {
-                writeln!(out, "          <termSec>")?;
-                writeln!(out, "            <term>{}</term>", escape_xml(term, false))?;
-                writeln!(
-                    out,
-                    r#"            <termNote type="partOfSpeech">{}</termNote>"#,
-                    pos_name(e.pos)
-                )?;
-                writeln!(
-                    out,
-                    r#"            <termNote type="termType">{}</termNote>"#,
-                    term_type_name(t)
-                )?;
-                if j == 0 && !context.trim().is_empty() {
-                    writeln!(out, "            <descripGrp>")?;
-                    writeln!(
-                        out,
-                        r#"              <descrip type="context">{}</descrip>"#,
-                        escape_xml(context.trim(), false)
-                    )?;
-                    if !e.example.is_empty() {
-                        writeln!(
-                            out,
-                            r#"              <admin type="source">{}</admin>"#,
-                            escape_xml(&e.example, false)
-                        )?;
-                    }
-                    writeln!(out, "            </descripGrp>")?;
-                }
-                if j > 0 {
-                    writeln!(out, "            <note>freq {freq}</note>")?;
-                }
-                writeln!(out, "          </termSec>")?;
-            }
-            writeln!(out, "        </langSec>")?;
-        }
-        writeln!(out, "      </conceptEntry>")?;
-    }
-    writeln!(out, "    </body>")?;
-    writeln!(out, "  </text>")?;
-    writeln!(out, "</tbx>")?;
-    Ok(())
+    write_tbx_form(out, entries, &TBX_V3)
 }
 
 /// TBX-Basic v2 (`<martif type="TBX-Basic">`, the TBX 2008 form OmegaT 3.6 and
@@ -422,10 +385,23 @@ pub fn write_tbx(out: &mut dyn Write, entries: &[GlossEntry]) -> io::Result<()> 
 /// a `note`, a `langSet` per language, a `tig` per term (preferred first) with `term`,
 /// `termNote partOfSpeech` / `termType` and, on the preferred term, `descrip type="context"`.
 pub fn write_tbx_v2(out: &mut dyn Write, entries: &[GlossEntry]) -> io::Result<()> {
+    write_tbx_form(out, entries, &TBX_V2)
+}
+
+/// Writes `entries` as TBX in the given form: the two forms share their structure (header,
+/// entry → language → term, the same data categories) and differ in names and in how the
+/// context is attached.
+fn write_tbx_form(out: &mut dyn Write, entries: &[GlossEntry], f: &TbxForm) -> io::Result<()> {
     let (zh, ru) = lang_tags();
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
-    writeln!(out, r#"<martif type="TBX-Basic" xml:lang="en">"#)?;
-    writeln!(out, "  <martifHeader>")?;
+    for (href, lang) in f.models {
+        writeln!(
+            out,
+            r#"<?xml-model href="{href}" type="application/xml" schematypens="{lang}"?>"#
+        )?;
+    }
+    writeln!(out, "{}", f.start)?;
+    writeln!(out, "  <{}>", f.header)?;
     writeln!(out, "    <fileDesc>")?;
     writeln!(
         out,
@@ -433,11 +409,11 @@ pub fn write_tbx_v2(out: &mut dyn Write, entries: &[GlossEntry]) -> io::Result<(
         escape_xml(env!("CARGO_PKG_VERSION"), false)
     )?;
     writeln!(out, "    </fileDesc>")?;
-    writeln!(out, "  </martifHeader>")?;
+    writeln!(out, "  </{}>", f.header)?;
     writeln!(out, "  <text>")?;
     writeln!(out, "    <body>")?;
     for (k, e) in entries.iter().enumerate() {
-        writeln!(out, r#"      <termEntry id="t{}">"#, k + 1)?;
+        writeln!(out, r#"      <{} id="{}{}">"#, f.entry, f.id_prefix, k + 1)?;
         if !e.domain.trim().is_empty() {
             writeln!(
                 out,
@@ -456,11 +432,12 @@ pub fn write_tbx_v2(out: &mut dyn Write, entries: &[GlossEntry]) -> io::Result<(
         ] {
             writeln!(
                 out,
-                r#"        <langSet xml:lang="{}">"#,
+                r#"        <{} xml:lang="{}">"#,
+                f.lang,
                 escape_xml(lang, true)
             )?;
-            for (j, (term, t, _)) in side_terms(e, side).into_iter().enumerate() {
-                writeln!(out, "          <tig>")?;
+            for (j, (term, t, freq)) in side_terms(e, side).into_iter().enumerate() {
+                writeln!(out, "          <{}>", f.term)?;
                 writeln!(out, "            <term>{}</term>", escape_xml(term, false))?;
                 writeln!(
                     out,
@@ -473,21 +450,40 @@ pub fn write_tbx_v2(out: &mut dyn Write, entries: &[GlossEntry]) -> io::Result<(
                     term_type_name(t)
                 )?;
                 if j == 0 && !context.trim().is_empty() {
-                    writeln!(
-                        out,
-                        r#"            <descrip type="context">{}</descrip>"#,
-                        escape_xml(context.trim(), false)
-                    )?;
+                    let context = escape_xml(context.trim(), false);
+                    if f.grouped {
+                        writeln!(out, "            <descripGrp>")?;
+                        writeln!(
+                            out,
+                            r#"              <descrip type="context">{context}</descrip>"#
+                        )?;
+                        if !e.example.is_empty() {
+                            writeln!(
+                                out,
+                                r#"              <admin type="source">{}</admin>"#,
+                                escape_xml(&e.example, false)
+                            )?;
+                        }
+                        writeln!(out, "            </descripGrp>")?;
+                    } else {
+                        writeln!(
+                            out,
+                            r#"            <descrip type="context">{context}</descrip>"#
+                        )?;
+                    }
                 }
-                writeln!(out, "          </tig>")?;
+                if j > 0 && f.grouped {
+                    writeln!(out, "            <note>freq {freq}</note>")?;
+                }
+                writeln!(out, "          </{}>", f.term)?;
             }
-            writeln!(out, "        </langSet>")?;
+            writeln!(out, "        </{}>", f.lang)?;
         }
-        writeln!(out, "      </termEntry>")?;
+        writeln!(out, "      </{}>", f.entry)?;
     }
     writeln!(out, "    </body>")?;
     writeln!(out, "  </text>")?;
-    writeln!(out, "</martif>")?;
+    writeln!(out, "</{}>", f.root)?;
     Ok(())
 }
 

@@ -61,32 +61,10 @@ pub fn ingest(path: &Path, bytes: &[u8]) -> Result<Document> {
     })
 }
 
-thread_local! {
-    /// Set while `pdf-extract` runs on this thread: its panics are caught and reported as bad
-    /// input, so the panic hook must not print them.
-    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// Installs (once) a panic hook that stays silent for panics of `pdf-extract` on a thread that
-/// is inside [`extract_pages`] and hands every other panic to the previous hook.
-fn install_quiet_hook() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if !QUIET.with(std::cell::Cell::get) {
-                previous(info)
-            }
-        }));
-    });
-}
-
 /// The text of each page, `pdf-extract`'s panics and errors turned into bad input.
 fn extract_pages(path: &Path, bytes: &[u8]) -> Result<Vec<String>> {
-    install_quiet_hook();
-    QUIET.with(|q| q.set(true));
-    let result = std::panic::catch_unwind(|| pdf_extract::extract_text_from_mem_by_pages(bytes));
-    QUIET.with(|q| q.set(false));
+    // its panics are caught (and not printed by the panic hook) and reported as bad input
+    let result = crate::panic_guard::catch(|| pdf_extract::extract_text_from_mem_by_pages(bytes));
     match result {
         Ok(Ok(pages)) => Ok(pages),
         Ok(Err(e)) => {
@@ -101,11 +79,8 @@ fn extract_pages(path: &Path, bytes: &[u8]) -> Result<Vec<String>> {
             Err(Error::bad_input(path, why))
         }
         Err(panic) => {
-            let what = panic
-                .downcast_ref::<String>()
-                .map(String::as_str)
-                .or_else(|| panic.downcast_ref::<&str>().copied())
-                .unwrap_or("unsupported construct");
+            let what =
+                crate::panic_guard::message(panic.as_ref()).unwrap_or("unsupported construct");
             Err(Error::bad_input(
                 path,
                 format!("cannot read the PDF (damaged or unsupported: {what})"),

@@ -452,6 +452,15 @@ fn sentences(segmenter: &dyn crate::segment::Segmenter, text: &str) -> Vec<Strin
 /// file `glossary/zh-ru.tsv` when there is one, else the copy built into the binary, as the
 /// aligner does, so that a copied binary still checks terminology).
 pub fn load_glossary(path: Option<&Path>) -> Result<Option<(String, QaGlossary)>> {
+    load_glossary_in(path, &[])
+}
+
+/// [`load_glossary`] checking also the entries of the domains in `domains`, as `qa --domain`
+/// does (see [`QaGlossary::with_domains`]).
+pub fn load_glossary_in(
+    path: Option<&Path>,
+    domains: &[String],
+) -> Result<Option<(String, QaGlossary)>> {
     let (path, terms) = match path
         .map(Path::to_path_buf)
         .or_else(crate::glossary::file::default_glossary)
@@ -471,7 +480,7 @@ pub fn load_glossary(path: Option<&Path>) -> Result<Option<(String, QaGlossary)>
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    Ok(Some((name, QaGlossary::new(&terms))))
+    Ok(Some((name, QaGlossary::with_domains(&terms, domains))))
 }
 
 #[cfg(test)]
