@@ -925,6 +925,8 @@ fn check_outputs(
     inputs: &[PathBuf],
 ) -> Result<()> {
     let mut written: BTreeMap<PathBuf, &Path> = BTreeMap::new();
+    // the inputs are looked up once, not once per output
+    let guard = crate::output::InputGuard::new(inputs)?;
     for p in prepared {
         for path in job_outputs(p, options) {
             if let Some(first) = written.insert(path.clone(), &p.src.path) {
@@ -937,7 +939,7 @@ fn check_outputs(
                     ),
                 ));
             }
-            crate::output::ensure_not_input(&path, inputs)?;
+            guard.check(&path)?;
         }
     }
     if options.formats.contains(&OutputFormat::Tmx) {
@@ -964,7 +966,7 @@ fn check_outputs(
                         ),
                     ));
                 }
-                crate::output::ensure_not_input(&path, inputs)?;
+                guard.check(&path)?;
             }
         }
     }

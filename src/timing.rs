@@ -8,7 +8,9 @@
 //! thread the work lands (the aligner's passes, resegmentation), and is measured with that
 //! thread's CPU time, summed over documents (its wall time is summed too, so on several
 //! threads it can exceed the enclosing stage's). Nothing is measured while timing is off
-//! (one atomic load per span).
+//! (one atomic load per span). A third kind, a **counter**, counts work instead of timing it
+//! (`output.file_ids`: file identity lookups), so that a test can check how work grows with
+//! the input.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
@@ -24,6 +26,9 @@ pub enum Kind {
     Stage,
     /// Measured with the thread CPU time, summed over its runs.
     Task,
+    /// Not a time: a count of work done (its `count`; times are zero), so that tests can check
+    /// how work grows with the input without timing anything.
+    Counter,
 }
 
 impl Kind {
@@ -31,6 +36,7 @@ impl Kind {
         match self {
             Kind::Stage => "stage",
             Kind::Task => "task",
+            Kind::Counter => "counter",
         }
     }
 }
@@ -114,7 +120,7 @@ impl Span {
     fn new(name: &'static str, kind: Kind) -> Span {
         let start = enabled().then(|| {
             let cpu = match kind {
-                Kind::Stage => process_cpu(),
+                Kind::Stage | Kind::Counter => process_cpu(),
                 Kind::Task => thread_cpu(),
             };
             (Instant::now(), cpu)
@@ -132,7 +138,7 @@ impl Drop for Span {
             return;
         };
         let cpu1 = match self.kind {
-            Kind::Stage => process_cpu(),
+            Kind::Stage | Kind::Counter => process_cpu(),
             Kind::Task => thread_cpu(),
         };
         let cpu = match (cpu0, cpu1) {
@@ -151,6 +157,28 @@ pub fn stage(name: &'static str) -> Span {
 /// Starts a task: once per document, measured with the calling thread's CPU time and summed.
 pub fn task(name: &'static str) -> Span {
     Span::new(name, Kind::Task)
+}
+
+/// Records `n` units of work under `name` (a [`Kind::Counter`] record; added up if recorded
+/// again). Nothing is recorded while timing is off.
+pub fn count(name: &'static str, n: u64) {
+    if !enabled() || n == 0 {
+        return;
+    }
+    let mut records = RECORDS.lock().unwrap_or_else(|e| e.into_inner());
+    match records
+        .iter_mut()
+        .find(|r| r.name == name && r.kind == Kind::Counter)
+    {
+        Some(r) => r.count += n,
+        None => records.push(Record {
+            name,
+            kind: Kind::Counter,
+            cpu: Some(0.0),
+            wall: 0.0,
+            count: n,
+        }),
+    }
 }
 
 fn add(name: &'static str, kind: Kind, cpu: Option<f64>, wall: f64) {
@@ -220,13 +248,16 @@ mod tests {
             t.end();
         }
         stage("test.stage").end();
+        count("test.counter", 5);
+        count("test.counter", 2);
         let records: Vec<Record> = take()
             .into_iter()
             .filter(|r| r.name.starts_with("test."))
             .collect();
-        assert_eq!(records.len(), 2);
+        assert_eq!(records.len(), 3);
         assert_eq!((records[0].name, records[0].count), ("test.task", 3));
         assert_eq!(records[1].kind, Kind::Stage);
+        assert_eq!((records[2].kind, records[2].count), (Kind::Counter, 7));
         for line in json_lines(&records).lines() {
             let v: serde_json::Value = serde_json::from_str(line).expect("JSON");
             assert!(v["stage"].as_str().is_some_and(|s| s.starts_with("test.")));

@@ -205,3 +205,147 @@ fn count_merge_align_gives_the_one_machine_beads_and_refuses_bad_lexicons() {
     assert_eq!(o.status.code(), Some(2));
     assert!(!dir.join("bad").exists() && !dir.join("bad.lex").exists());
 }
+
+/// Counts over `shards` (manifests in `dir`) stage by stage, merges each stage, then aligns
+/// every shard with the complete lexicon into `out`; `opts` go to every step.
+fn map_reduce(
+    dir: &Path,
+    cmd: &dyn Fn() -> std::process::Command,
+    shards: &[&str],
+    opts: &[&str],
+    out: &str,
+) {
+    let run = |args: &[&str]| {
+        let o = cmd()
+            .args(args)
+            .args(opts)
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{args:?}: {}", common::outputs(&o));
+    };
+    let mut lex: Option<String> = None;
+    for stage in 1..=7 {
+        let mut parts = Vec::new();
+        for s in shards {
+            let part = format!("{out}.{s}.{stage}.lexc");
+            let mut args = vec!["lexicon", "count", s, "-o", part.as_str()];
+            if let Some(prior) = &lex {
+                args.extend(["--lexicon", prior.as_str()]);
+            }
+            run(&args);
+            parts.push(part);
+        }
+        let merged = format!("{out}.stage{stage}.lex");
+        let mut args = vec!["lexicon", "merge"];
+        args.extend(parts.iter().rev().map(String::as_str));
+        args.extend(["-o", merged.as_str()]);
+        // `merge` takes no aligner options
+        let o = cmd().args(&args).current_dir(dir).output().unwrap();
+        assert!(o.status.success(), "{args:?}: {}", common::outputs(&o));
+        lex = Some(merged);
+    }
+    let lex = lex.unwrap();
+    for s in shards {
+        run(&[
+            "align",
+            "--batch",
+            s,
+            "--lexicon",
+            &lex,
+            "-o",
+            out,
+            "--formats",
+            "beads",
+        ]);
+    }
+}
+
+/// The semantic scorer through count / merge / align gives the one-machine beads whatever the
+/// partitioning (one shard, two, three), on three development pairs. Needs the encoder model
+/// (`tmalign model fetch`; CI installs it): missing outside CI, a note and a pass.
+#[test]
+fn semantic_scorer_gives_the_same_beads_whatever_the_partitioning() {
+    let model = tmalign_encoder::store::installed_model().is_some()
+        && tmalign::align::scorer::ENCODER_AVAILABLE;
+    if !model {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "the encoder model is required in CI (.ci/run installs it)"
+        );
+        eprintln!("note: no sentence-encoder model installed (tmalign model fetch); skipping");
+        return;
+    }
+    let Some(shared) = common::shared() else {
+        return;
+    };
+    let seg = shared.join("eval/ntrex-zhru/seg");
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let rows: Vec<String> = (0..3)
+        .map(|k| {
+            let (zh, ru) = (
+                seg.join(format!("{k:03}.zh")),
+                seg.join(format!("{k:03}.ru")),
+            );
+            format!("{}\t{}\n", zh.display(), ru.display())
+        })
+        .collect();
+    for (name, rows) in [
+        ("all.tsv", &rows[..]),
+        ("p0.tsv", &rows[..1]),
+        ("p12.tsv", &rows[1..]),
+        ("p1.tsv", &rows[1..2]),
+        ("p2.tsv", &rows[2..]),
+    ] {
+        std::fs::write(dir.join(name), rows.concat()).unwrap();
+    }
+    let cmd = || {
+        let mut c = common::bin();
+        // the installed model (bin() hides it from the other tests)
+        if let Some(d) = tmalign_encoder::store::model_dir() {
+            c.env("TMALIGN_MODEL_DIR", d);
+        }
+        c.env("SOURCE_DATE_EPOCH", common::EPOCH);
+        c
+    };
+    let opts = [
+        "--presegmented",
+        "--scorer",
+        "semantic",
+        "--no-seed",
+        "--allow-outside",
+    ];
+    let o = cmd()
+        .args([
+            "align",
+            "--batch",
+            "all.tsv",
+            "-o",
+            "one",
+            "--formats",
+            "beads",
+        ])
+        .args(opts)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", common::outputs(&o));
+    for (out, shards) in [
+        ("s1", &["all.tsv"][..]),
+        ("s2", &["p0.tsv", "p12.tsv"][..]),
+        ("s3", &["p0.tsv", "p1.tsv", "p2.tsv"][..]),
+    ] {
+        map_reduce(dir, &cmd, shards, &opts, out);
+        for k in 0..3 {
+            let name = format!("{k:03}.beads");
+            let one = std::fs::read(dir.join("one").join(&name)).unwrap();
+            assert!(!one.is_empty());
+            assert!(
+                one == std::fs::read(dir.join(out).join(&name)).unwrap(),
+                "{name}: other beads with {} shards",
+                shards.len()
+            );
+        }
+    }
+}

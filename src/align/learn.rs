@@ -163,7 +163,13 @@ impl StageCounts {
                 sum(&mut a.tgt, &b.tgt);
                 sum(&mut a.joint, &b.joint);
             }
-            (StageCounts::Costs(a), StageCounts::Costs(b)) => sum(a, b),
+            (StageCounts::Costs(a), StageCounts::Costs(b)) => {
+                sum(a, b);
+                // amortised: the head is found by sorting, so only once the map has grown
+                if a.len() > 4 * max_teaching() as usize {
+                    bound_costs(a);
+                }
+            }
             (StageCounts::Coverage(a), StageCounts::Coverage(b)) => {
                 for k in 0..2 {
                     a[k].0 += b[k].0;
@@ -305,6 +311,12 @@ impl Counts {
     /// follow the same finished stages. Associative and commutative; the result is marked
     /// merged (a lexicon usable for the next stage or for aligning).
     pub fn merge(&self, other: &Counts) -> Result<Counts, LearnError> {
+        self.clone().merge_into(other)
+    }
+
+    /// [`Counts::merge`] into these counts, without copying them: merging many files costs
+    /// their total size, not their number times the sum's.
+    pub fn merge_into(mut self, other: &Counts) -> Result<Counts, LearnError> {
         check_header(&other.header, &self.header)?;
         if self.stages.len() != other.stages.len() {
             return Err(LearnError::Stage(format!(
@@ -313,11 +325,11 @@ impl Counts {
                 other.stages.len()
             )));
         }
-        let Some((last, before)) = self.stages.split_last() else {
-            return Ok(self.clone());
-        };
         let Some((olast, obefore)) = other.stages.split_last() else {
-            return Ok(self.clone());
+            return Ok(self);
+        };
+        let Some((last, before)) = self.stages.split_last_mut() else {
+            return Ok(self);
         };
         if before != obefore {
             return Err(LearnError::Stage(
@@ -332,12 +344,9 @@ impl Counts {
                 "a finished stage cannot be merged again".into(),
             ));
         }
-        let mut out = self.clone();
-        if let Some(l) = out.stages.last_mut() {
-            l.add(olast);
-        }
-        out.partial = false;
-        Ok(out)
+        last.add(olast);
+        self.partial = false;
+        Ok(self)
     }
 
     /// Shrinks the finished stages to what later stages need, without changing the model:
@@ -388,6 +397,42 @@ fn cut_of(h: &HashMap<u32, u64>) -> Option<u32> {
 /// Whether a bead of badness `cost` teaches under `cut`.
 pub fn teaches(cost: f32, cut: Option<u32>) -> bool {
     cut.is_some_and(|c| cost.total_cmp(&f32::from_bits(c)).is_le())
+}
+
+/// Most beads that teach in one round (whatever the corpus size).
+fn max_teaching() -> u64 {
+    LearnConfig::default().max_beads as u64
+}
+
+/// Badness of the bucket that stands for every bead beyond a bounded histogram's head.
+const REST: u32 = 0x7f80_0000; // f32::INFINITY
+
+/// Bounds a badness histogram by what its cut can depend on: the cut is among the
+/// [`max_teaching`] best beads, so only the least bad entries that hold that many beads are
+/// kept exactly and every other bead is counted in one [`REST`] bucket (the total, which sets
+/// how many teach, is kept). The cut is unchanged, and bounding commutes with summing: the
+/// best beads of a sum are among the best of its parts, so any grouping of merges gives the
+/// same bounded histogram, whose size no longer grows with the corpus (a `lexicon merge` over
+/// millions of beads holds a few thousand entries).
+fn bound_costs(h: &mut HashMap<u32, u64>) {
+    let mut v: Vec<(u32, u64)> = h.iter().map(|(&b, &n)| (b, n)).collect();
+    v.sort_by(|a, b| f32::from_bits(a.0).total_cmp(&f32::from_bits(b.0)));
+    let mut seen = 0;
+    let mut end = v.len();
+    for (k, &(_, n)) in v.iter().enumerate() {
+        seen += n;
+        if seen >= max_teaching() {
+            end = k + 1;
+            break;
+        }
+    }
+    if v[end..].iter().all(|&(b, _)| b == REST) {
+        return;
+    }
+    let rest: u64 = v[end..].iter().map(|x| x.1).sum();
+    h.clear();
+    h.extend(v[..end].iter().copied());
+    *h.entry(REST).or_default() += rest;
 }
 
 /// The table of a bead stage's merged counts.
@@ -716,7 +761,9 @@ fn write_stage(w: &mut W, s: &StageCounts) {
             }
         }
         StageCounts::Costs(h) => {
-            let v = sorted(h);
+            let mut h = h.clone();
+            bound_costs(&mut h);
+            let v = sorted(&h);
             w.u64(v.len() as u64);
             for (b, n) in v {
                 w.u32(b);
@@ -1024,6 +1071,66 @@ mod tests {
         assert!(teaches(3.0, cut_of(&h)) && !teaches(3.5, cut_of(&h)));
         assert_eq!(cut_of(&HashMap::new()), None);
         assert!(!teaches(0.0, None));
+    }
+
+    /// A histogram of many more beads than ever teach is bounded to its head and a rest
+    /// bucket: same cut, same bytes whatever the grouping of the sums, and a size that does
+    /// not grow with the beads.
+    #[test]
+    fn bounded_histograms_keep_the_cut_and_merge_in_any_grouping() {
+        let part = |seed: u32, n: u32| -> StageCounts {
+            let h: HashMap<u32, u64> = (0..n)
+                .map(|k| {
+                    let x = (k.wrapping_mul(2_654_435_761).wrapping_add(seed) % 100_000) as f32;
+                    ((x / 1000.0).to_bits(), 1 + (k % 3) as u64)
+                })
+                .collect();
+            StageCounts::Costs(h)
+        };
+        let parts: Vec<StageCounts> = (0..6).map(|s| part(s * 7919, 5000)).collect();
+        let mut exact: HashMap<u32, u64> = HashMap::new();
+        for p in &parts {
+            let StageCounts::Costs(h) = p else { panic!() };
+            for (k, v) in h {
+                *exact.entry(*k).or_default() += v;
+            }
+        }
+        let sum = |order: &[usize]| {
+            let mut acc = StageCounts::empty(1);
+            for &k in order {
+                acc.add(&parts[k]);
+            }
+            acc
+        };
+        let a = sum(&[0, 1, 2, 3, 4, 5]);
+        let mut b = sum(&[5, 3]);
+        b.add(&sum(&[1, 4, 0, 2]));
+        let (StageCounts::Costs(ha), StageCounts::Costs(hb)) = (&a, &b) else {
+            panic!()
+        };
+        assert_eq!(cut_of(ha), cut_of(&exact));
+        assert_eq!(cut_of(hb), cut_of(&exact));
+        assert!(cut_of(&exact).is_some());
+        let bytes = |s: &StageCounts| {
+            let mut w = W(Vec::new());
+            write_stage(&mut w, s);
+            w.0
+        };
+        assert_eq!(bytes(&a), bytes(&b));
+        assert_eq!(bytes(&a), bytes(&StageCounts::Costs(exact.clone())));
+        let mut bounded = exact.clone();
+        bound_costs(&mut bounded);
+        assert!(
+            bounded.len() <= max_teaching() as usize + 1,
+            "{}",
+            bounded.len()
+        );
+        assert_eq!(bounded.values().sum::<u64>(), exact.values().sum::<u64>());
+        // a small histogram is left as it is
+        let small: HashMap<u32, u64> = [(1.0f32.to_bits(), 5), (2.0f32.to_bits(), 7)].into();
+        let mut s2 = small.clone();
+        bound_costs(&mut s2);
+        assert_eq!(s2, small);
     }
 
     #[test]

@@ -142,51 +142,11 @@ impl Lexicon {
             touched.clear();
         }
         drop((s_beads, t_ids, joint));
-        // Best `top_k` per unit, by Dice then by unit key (deterministic ties).
-        let best = |v: &mut [(u32, u32, f32)], key: fn(&(u32, u32, f32)) -> (u32, u64)| {
-            v.sort_by(|a, b| {
-                let (ka, kb) = (key(a), key(b));
-                ka.0.cmp(&kb.0)
-                    .then(b.2.total_cmp(&a.2))
-                    .then(ka.1.cmp(&kb.1))
-            });
-            let mut out: Vec<(u32, u32)> = Vec::new();
-            let mut k = 0;
-            while k < v.len() {
-                let g = key(&v[k]).0;
-                let mut e = k;
-                while e < v.len() && key(&v[e]).0 == g {
-                    if e - k < cfg.top_k {
-                        out.push((v[e].0, v[e].1));
-                    }
-                    e += 1;
-                }
-                k = e;
-            }
-            out.sort_unstable();
-            out
-        };
-        // The closures cannot capture the unit tables (fn pointers), so ties are broken by
-        // dense id, which sorts like the unit key (ids were given in key order).
-        let by_src = best(&mut cand, |c| (c.0, c.1 as u64));
-        let by_tgt = best(&mut cand, |c| (c.1, c.0 as u64));
-        // A link must be among the best of both of its units: mutual choice filters the
-        // frequent-unit noise Dice alone lets through.
-        let mut lex = Lexicon::default();
-        for (u, r) in by_src {
-            if by_tgt.binary_search(&(u, r)).is_ok() {
-                let (u, r) = (sunits[u as usize], tunits[r as usize]);
-                lex.links.entry(u).or_default().push(r);
-                lex.src_known.insert(u);
-                lex.tgt_known.insert(r);
-            }
-        }
-        for v in lex.links.values_mut() {
-            v.sort_unstable();
-        }
-        lex.tgt_sorted = lex.tgt_known.iter().copied().collect();
-        lex.tgt_sorted.sort_unstable();
-        lex
+        let cand = cand
+            .into_iter()
+            .map(|(u, r, dice)| (sunits[u as usize], tunits[r as usize], dice))
+            .collect();
+        Lexicon::link(cand, cfg.top_k)
     }
 
     /// Builds the table from co-occurrence counts instead of beads: `beads` learning beads,
@@ -216,10 +176,19 @@ impl Lexicon {
                 cand.push((u, r, dice));
             }
         }
-        // Best `top_k` per unit, by Dice then by the other unit's key, as in `learn`.
-        let best = |v: &mut Vec<(u64, u64, f32)>, flip: bool| -> Vec<(u64, u64)> {
+        Lexicon::link(cand, cfg.top_k)
+    }
+
+    /// Competitive linking of candidates `(source unit, target unit, Dice)`: each unit keeps
+    /// its best `top_k` partners by Dice (ties broken by the partner's key, so the result
+    /// never depends on the candidates' order), and a pair is linked when it is among the
+    /// best of both of its units: mutual choice filters the frequent-unit noise Dice alone
+    /// lets through. Shared by [`Lexicon::learn`] and [`Lexicon::from_counts`], which must
+    /// give the same links.
+    fn link(mut cand: Vec<(u64, u64, f32)>, top_k: usize) -> Lexicon {
+        let mut best = |flip: bool| -> Vec<(u64, u64)> {
             let key = |c: &(u64, u64, f32)| if flip { (c.1, c.0) } else { (c.0, c.1) };
-            v.sort_by(|a, b| {
+            cand.sort_by(|a, b| {
                 let (ka, kb) = (key(a), key(b));
                 ka.0.cmp(&kb.0)
                     .then(b.2.total_cmp(&a.2))
@@ -227,12 +196,12 @@ impl Lexicon {
             });
             let mut out = Vec::new();
             let mut k = 0;
-            while k < v.len() {
-                let g = key(&v[k]).0;
+            while k < cand.len() {
+                let g = key(&cand[k]).0;
                 let mut e = k;
-                while e < v.len() && key(&v[e]).0 == g {
-                    if e - k < cfg.top_k {
-                        out.push((v[e].0, v[e].1));
+                while e < cand.len() && key(&cand[e]).0 == g {
+                    if e - k < top_k {
+                        out.push((cand[e].0, cand[e].1));
                     }
                     e += 1;
                 }
@@ -241,8 +210,8 @@ impl Lexicon {
             out.sort_unstable();
             out
         };
-        let by_src = best(&mut cand, false);
-        let by_tgt = best(&mut cand, true);
+        let by_src = best(false);
+        let by_tgt = best(true);
         let mut lex = Lexicon::default();
         for (u, r) in by_src {
             if by_tgt.binary_search(&(u, r)).is_ok() {

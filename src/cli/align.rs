@@ -554,6 +554,8 @@ fn check_outputs(
         .iter()
         .flat_map(|p| [p.job.src.clone(), p.job.tgt.clone()])
         .collect();
+    // the inputs are looked up once, not once per output (a batch has thousands of each)
+    let guard = tmalign::output::InputGuard::new(&inputs)?;
     let mut seen = std::collections::HashSet::new();
     for p in loaded {
         if !seen.insert(p.job.stem.clone()) {
@@ -566,10 +568,10 @@ fn check_outputs(
             ));
         }
         for (_, out) in output_paths(dir, &p.job.stem, formats) {
-            tmalign::output::ensure_not_input(&out, &inputs)?;
+            guard.check(&out)?;
         }
         if split && formats.contains(&OutputFormat::Tmx) {
-            tmalign::output::ensure_not_input(&low_tmx_path(dir, &p.job.stem), &inputs)?;
+            guard.check(&low_tmx_path(dir, &p.job.stem))?;
         }
         let page = html.then(|| tmalign::review::page_path(dir, &p.job.stem));
         for out in seg_langs
@@ -578,7 +580,7 @@ fn check_outputs(
             .flatten()
             .chain(page)
         {
-            tmalign::output::ensure_not_input(&out, &inputs)?;
+            guard.check(&out)?;
         }
     }
     Ok(())

@@ -89,6 +89,8 @@ pub fn timings_start(flag: bool) -> Option<tmalign::timing::Span> {
 /// object a line (nothing when timing is off).
 pub fn timings_print(total: Option<tmalign::timing::Span>) {
     if let Some(total) = total {
+        // work counted rather than timed (see `tmalign::output::file_identity_lookups`)
+        tmalign::timing::count("output.file_ids", tmalign::output::file_identity_lookups());
         total.end();
         eprint(&tmalign::timing::json_lines(&tmalign::timing::take()));
     }

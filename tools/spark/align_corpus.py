@@ -247,7 +247,10 @@ def main(argv):
     for name, data in pairs.mapPartitions(align_partition).toLocalIterator():
         with open(os.path.join(docs, name), "wb") as fh:
             fh.write(data)
-        if name.endswith(".tmx"):
+        # a document with no translation unit (every bead a deletion or insertion) gives a
+        # TMX with an empty body, which `tm merge` cannot take (no language pair to read):
+        # it adds nothing to the merged TMX anyway
+        if name.endswith(".tmx") and b"<tu" in data:
             tmx.append(os.path.join(docs, name))
     shutil.copyfile(lex_path, os.path.join(args.output, "corpus.lex"))
     corpus = os.path.join(args.output, "corpus.tmx")

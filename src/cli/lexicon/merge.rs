@@ -30,7 +30,7 @@ pub fn run(args: Args) -> Result<()> {
                     partial: false,
                     ..c
                 }),
-                Some(m) => m.merge(&c),
+                Some(m) => m.merge_into(&c),
             }
             .map_err(|e| Error::bad_input(p, e.to_string()))?,
         );
