@@ -262,7 +262,9 @@ fn map_reduce(
 }
 
 /// The semantic scorer through count / merge / align gives the one-machine beads whatever the
-/// partitioning (one shard, two, three), on three development pairs. Needs the encoder model
+/// partitioning (one shard, two), on two development pairs: each count step embeds the shard
+/// again, so this is kept small (three pairs in three partitionings took ~15 min of a debug
+/// build on the loaded 2-core machine). Needs the encoder model
 /// (`tmalign model fetch`; CI installs it): missing outside CI, a note and a pass.
 #[test]
 fn semantic_scorer_gives_the_same_beads_whatever_the_partitioning() {
@@ -282,7 +284,10 @@ fn semantic_scorer_gives_the_same_beads_whatever_the_partitioning() {
     let seg = shared.join("eval/ntrex-zhru/seg");
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    let rows: Vec<String> = (0..3)
+    // The two shortest development pairs.
+    let pairs = [20, 3];
+    let rows: Vec<String> = pairs
+        .iter()
         .map(|k| {
             let (zh, ru) = (
                 seg.join(format!("{k:03}.zh")),
@@ -294,9 +299,7 @@ fn semantic_scorer_gives_the_same_beads_whatever_the_partitioning() {
     for (name, rows) in [
         ("all.tsv", &rows[..]),
         ("p0.tsv", &rows[..1]),
-        ("p12.tsv", &rows[1..]),
-        ("p1.tsv", &rows[1..2]),
-        ("p2.tsv", &rows[2..]),
+        ("p1.tsv", &rows[1..]),
     ] {
         std::fs::write(dir.join(name), rows.concat()).unwrap();
     }
@@ -331,13 +334,9 @@ fn semantic_scorer_gives_the_same_beads_whatever_the_partitioning() {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", common::outputs(&o));
-    for (out, shards) in [
-        ("s1", &["all.tsv"][..]),
-        ("s2", &["p0.tsv", "p12.tsv"][..]),
-        ("s3", &["p0.tsv", "p1.tsv", "p2.tsv"][..]),
-    ] {
+    for (out, shards) in [("s1", &["all.tsv"][..]), ("s2", &["p0.tsv", "p1.tsv"][..])] {
         map_reduce(dir, &cmd, shards, &opts, out);
-        for k in 0..3 {
+        for k in pairs {
             let name = format!("{k:03}.beads");
             let one = std::fs::read(dir.join("one").join(&name)).unwrap();
             assert!(!one.is_empty());
