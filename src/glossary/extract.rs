@@ -315,6 +315,41 @@ fn consistent(a: (Span, Span), b: (Span, Span)) -> bool {
         || (inside(b.0, a.0) && inside(b.1, a.1))
 }
 
+/// Calls `f` with every (Chinese, Russian) term pair of one unit that counting considers:
+/// both terms kept (`keep`), each pair once, and only pairs of compatible frequency. Pairs
+/// whose frequencies differ more than FREQ_RATIO times cannot reach a useful Dice
+/// (≤ 2/(1 + ratio)): by frequency order, each Chinese term only meets the Russian terms of
+/// its band. `zl` and `rl` are reused buffers (left holding the unit's kept ids).
+fn band_pairs(
+    counts: &Counts,
+    (zo, ro): (&[Occ], &[Occ]),
+    (keep_z, keep_r): (&[bool], &[bool]),
+    (zl, rl): (&mut Vec<u32>, &mut Vec<u32>),
+    mut f: impl FnMut(u32, u32),
+) {
+    zl.clear();
+    rl.clear();
+    zl.extend(zo.iter().map(|o| o.id).filter(|&i| keep_z[i as usize]));
+    rl.extend(ro.iter().map(|o| o.id).filter(|&i| keep_r[i as usize]));
+    zl.sort_unstable();
+    zl.dedup();
+    rl.sort_unstable();
+    rl.dedup();
+    rl.sort_unstable_by_key(|&r| (counts.ru.freq[r as usize], r));
+    for &z in zl.iter() {
+        let fz = counts.zh.freq[z as usize];
+        let lo = fz.div_ceil(FREQ_RATIO);
+        let hi = fz.saturating_mul(FREQ_RATIO);
+        let start = rl.partition_point(|&r| counts.ru.freq[r as usize] < lo);
+        for &r in &rl[start..] {
+            if counts.ru.freq[r as usize] > hi {
+                break;
+            }
+            f(z, r);
+        }
+    }
+}
+
 /// Link counts of the token-level competitive linking (see [`extract`]): per unit, the pairs
 /// of `cands` present are taken name pairs first, then in `cands` order (best first); a pair is linked when an
 /// occurrence of each side is [`consistent`] with every earlier link of the unit. Returns pair
@@ -341,31 +376,19 @@ fn unit_links(
         if m == 0 {
             continue;
         }
-        zl.clear();
-        rl.clear();
-        zl.extend(zo.iter().map(|o| o.id).filter(|&i| keep_z[i as usize]));
-        rl.extend(ro.iter().map(|o| o.id).filter(|&i| keep_r[i as usize]));
-        zl.sort_unstable();
-        zl.dedup();
-        rl.sort_unstable();
-        rl.dedup();
         present.clear();
-        // Only pairs within the frequency band were counted (see FREQ_RATIO in extract).
-        rl.sort_unstable_by_key(|&r| (counts.ru.freq[r as usize], r));
-        for &z in &zl {
-            let fz = counts.zh.freq[z as usize];
-            let lo = fz.div_ceil(FREQ_RATIO);
-            let hi = fz.saturating_mul(FREQ_RATIO);
-            let start = rl.partition_point(|&r| counts.ru.freq[r as usize] < lo);
-            for &r in &rl[start..] {
-                if counts.ru.freq[r as usize] > hi {
-                    break;
-                }
+        // Only pairs within the frequency band were counted.
+        band_pairs(
+            counts,
+            (zo, ro),
+            (keep_z, keep_r),
+            (&mut zl, &mut rl),
+            |z, r| {
                 if let Some(&k) = rank.get(&(((z as u64) << 32) | r as u64)) {
                     present.push(k);
                 }
-            }
-        }
+            },
+        );
         if present.is_empty() {
             continue;
         }
@@ -536,33 +559,18 @@ pub fn extract_from(
         if m == 0 {
             continue;
         }
-        zl.clear();
-        rl.clear();
-        zl.extend(zo.iter().map(|o| o.id).filter(|&i| keep_z[i as usize]));
-        rl.extend(ro.iter().map(|o| o.id).filter(|&i| keep_r[i as usize]));
-        zl.sort_unstable();
-        zl.dedup();
-        rl.sort_unstable();
-        rl.dedup();
-        // Pairs whose frequencies differ more than FREQ_RATIO times cannot reach a useful
-        // Dice (≤ 2/(1 + ratio)), so they are not counted: by frequency order, each Chinese
-        // term only meets the Russian terms of a compatible frequency band.
-        rl.sort_unstable_by_key(|&r| (counts.ru.freq[r as usize], r));
-        for &z in &zl {
-            let fz = counts.zh.freq[z as usize];
-            let lo = fz.div_ceil(FREQ_RATIO);
-            let hi = fz.saturating_mul(FREQ_RATIO);
-            let start = rl.partition_point(|&r| counts.ru.freq[r as usize] < lo);
-            for &r in &rl[start..] {
-                if counts.ru.freq[r as usize] > hi {
-                    break;
-                }
+        band_pairs(
+            &counts,
+            (zo, ro),
+            (&keep_z, &keep_r),
+            (&mut zl, &mut rl),
+            |z, r| {
                 let e = cooc
                     .entry(((z as u64) << 32) | r as u64)
                     .or_insert((0, u as u32));
                 e.0 += m;
-            }
-        }
+            },
+        );
     }
 
     // Reverse maps for the words of kept candidates.
