@@ -3,10 +3,10 @@
 //! Sentences are made by recombining clauses of the NTREX-128 zh / ru sentences in
 //! `../shared` (2–3 clauses each, from different sentences), or from a generated vocabulary
 //! when the shared data is absent. Printed once (not criterion-timed, because one build of a
-//! million TUs takes seconds): index build time (the streaming builder `tm lookup` uses, its
-//! records spilled to an unnamed temporary file), `.idx` size, save and load time (the
-//! streaming load of `tm lookup`, [`read_index_file`]: tables and postings in memory, texts
-//! read from the file when a candidate is scored), memory of the loaded index (its
+//! million TUs takes seconds): index build time (the bounded-memory builder `tm lookup` uses,
+//! working in unnamed temporary files), `.idx` size, save and load time (the streaming load of
+//! `tm lookup`, [`read_index_file`]: per-unit counts and a key directory in memory; key table,
+//! postings and texts read from the file as a lookup needs them), memory of the loaded index (its
 //! structures and the process RSS), and median / p95 latency of 1,000 queries (TM sources
 //! with one or two characters changed). Criterion then times a single `lookup` on the loaded
 //! index.
@@ -135,7 +135,7 @@ fn bench(c: &mut Criterion) {
 
     let dir = tempfile::tempdir().expect("tempdir");
     let t = Instant::now();
-    let mut builder = Builder::spilling_to(tempfile::tempfile_in(dir.path()).expect("spill"));
+    let mut builder = Builder::spilling_in(dir.path()).expect("spill");
     for (i, (s, t)) in pairs.iter().enumerate() {
         builder
             .push(Entry {

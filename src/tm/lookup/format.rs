@@ -10,29 +10,33 @@
 //!          postings bytes u64 · file length u64 · checksum u64 (of the four sections)
 //! text     per unit, its record: varints source len · target len · id len · line, the
 //!          context hash u64, then source, target and id (UTF-8)
-//! meta     per unit, varints: record len · content units · punctuation units · key count
-//! table    per key, varints: key − previous key · document frequency · postings byte length
+//! meta     per unit, 14 bytes: end of its record in the text u64 · content units u16 ·
+//!          punctuation units u16 · key count u16
+//! table    per key, ascending, 20 bytes: key u64 · document frequency u32 · end of its
+//!          postings u64
 //! postings per key: first unit number, then gaps, varints
 //! trailer  "XDILAMT\0" (8)
 //! ```
 //!
-//! Loading checks the magic, version, declared lengths against the file length, the trailer,
-//! the checksum, every record bound and the key order, and fails with a message (never a
-//! panic); the caller then rebuilds. Postings are bounds-checked again while they are read,
-//! records when one is read. Loading from a file ([`read_index_file`]) keeps the tables and
-//! postings in memory but not the texts: the text section is only hashed, in chunks, and a
-//! lookup reads the records it needs from the file.
+//! The unit and key tables have fixed-size entries so that a lookup reads them at offsets:
+//! the bounds of one record, one block of the key table (found through a directory of every
+//! [`BLOCK`]th key held in memory), one key's postings. Loading checks the magic, version,
+//! declared lengths against the file length, the trailer, the checksum, every record bound and
+//! the key order, reading the sections in chunks, and fails with a message (never a panic);
+//! the caller then rebuilds. What a loaded index holds is the per-unit counts (6 bytes a unit)
+//! and the directory; postings are bounds-checked again while they are read, records when one
+//! is read.
 
-use super::index::{get_varint, put_varint, Index, Stamp, Store};
+use super::index::{Index, Layout, Stamp, Store, BLOCK, META_ENTRY, TABLE_ENTRY};
 use std::io::{self, Write};
 use std::sync::Arc;
 
 /// File magic.
 pub const MAGIC: &[u8; 8] = b"TMALIDX\0";
 /// Trailer magic: a truncated file lacks it.
-const TRAILER: &[u8; 8] = b"XDILAMT\0";
+pub(crate) const TRAILER: &[u8; 8] = b"XDILAMT\0";
 /// Format version; bump whenever the layout or the tokenization that feeds keys changes.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// Content hash of a file's bytes: 64-bit words folded with a multiply-rotate step, then the
 /// length and an avalanche. Fast (several GB/s) because it runs over the whole TMX whenever
@@ -136,79 +140,55 @@ impl<R: io::Read> io::Read for HashingReader<R> {
     }
 }
 
-/// Writes `index` in the `.idx` format (the records are copied from wherever they are, in
-/// chunks).
-pub fn write_index(index: &Index, out: &mut dyn Write) -> io::Result<()> {
-    let n = index.len();
-    let text_len = index.rec.last().copied().unwrap_or(0);
-    let mut meta = Vec::with_capacity(n * 6);
-    for i in 0..n {
-        put_varint(&mut meta, index.rec[i + 1] - index.rec[i]);
-        put_varint(&mut meta, u64::from(index.content_len[i]));
-        put_varint(&mut meta, u64::from(index.punct_len[i]));
-        put_varint(&mut meta, u64::from(index.gram_count[i]));
-    }
-    let mut table = Vec::with_capacity(index.keys.len() * 6);
-    let mut prev = 0u64;
-    for (slot, &key) in index.keys.iter().enumerate() {
-        put_varint(&mut table, key - prev);
-        prev = key;
-        put_varint(&mut table, u64::from(index.df[slot]));
-        put_varint(&mut table, index.post[slot + 1] - index.post[slot]);
-    }
-    let postings = &index.postings[..];
-    let mut text_hash = ContentHasher::default();
-    index.store.for_chunks(index.text_start, text_len, |c| {
-        text_hash.update(c);
-        Ok(())
-    })?;
+/// The header of an index image (see the module documentation).
+pub(crate) fn header_bytes(
+    src_lang: &str,
+    tgt_lang: &str,
+    map_sig: &str,
+    stamp: Stamp,
+    layout: &Layout,
+) -> Vec<u8> {
     let mut header = Vec::with_capacity(128);
     header.extend_from_slice(MAGIC);
     header.extend_from_slice(&VERSION.to_le_bytes());
     header.extend_from_slice(&0u32.to_le_bytes());
-    let s = index.stamp;
-    header.extend_from_slice(&s.size.to_le_bytes());
-    header.extend_from_slice(&s.mtime_secs.to_le_bytes());
-    header.extend_from_slice(&s.mtime_nanos.to_le_bytes());
-    header.extend_from_slice(&s.hash.to_le_bytes());
-    for lang in [&index.src_lang, &index.tgt_lang, &index.map_sig] {
+    header.extend_from_slice(&stamp_bytes(&stamp));
+    for lang in [src_lang, tgt_lang, map_sig] {
         let b = &lang.as_bytes()[..lang.len().min(255)];
         header.push(b.len() as u8);
         header.extend_from_slice(b);
     }
-    let sections = [
-        n as u64,
-        index.keys.len() as u64,
-        text_len,
-        meta.len() as u64,
-        table.len() as u64,
-        postings.len() as u64,
-    ];
-    for v in sections {
+    header.extend_from_slice(&layout.units.to_le_bytes());
+    header.extend_from_slice(&layout.keys.to_le_bytes());
+    for v in layout.lens {
         header.extend_from_slice(&v.to_le_bytes());
     }
-    let total =
-        (header.len() + 16 + meta.len() + table.len() + postings.len() + 8) as u64 + text_len;
+    let total = (header.len() + 16 + TRAILER.len()) as u64 + layout.lens.iter().sum::<u64>();
     header.extend_from_slice(&total.to_le_bytes());
-    let sums = [
-        text_hash.finish(),
-        content_hash(&meta),
-        content_hash(&table),
-        content_hash(postings),
-    ];
-    header.extend_from_slice(&checksum(sums).to_le_bytes());
-    out.write_all(&header)?;
-    index
-        .store
-        .for_chunks(index.text_start, text_len, |c| out.write_all(c))?;
-    out.write_all(&meta)?;
-    out.write_all(&table)?;
-    out.write_all(postings)?;
-    out.write_all(TRAILER)
+    header.extend_from_slice(&layout.checksum.to_le_bytes());
+    header
+}
+
+/// Writes `index` in the `.idx` format: a fresh header (the index's stamp, languages and
+/// mapping), then its sections and trailer copied from wherever they are, in chunks.
+pub fn write_index(index: &Index, out: &mut dyn Write) -> io::Result<()> {
+    let l = &index.layout;
+    out.write_all(&header_bytes(
+        &index.src_lang,
+        &index.tgt_lang,
+        &index.map_sig,
+        index.stamp,
+        l,
+    ))?;
+    index.store.for_chunks(
+        l.text_start,
+        l.end() - l.text_start + TRAILER.len() as u64,
+        |c| out.write_all(c),
+    )
 }
 
 /// Checksum of the sections: their content hashes mixed in order.
-fn checksum(sums: [u64; 4]) -> u64 {
+pub(crate) fn checksum(sums: [u64; 4]) -> u64 {
     super::units::hash_keys(sums)
 }
 
@@ -348,8 +328,9 @@ pub fn read_index(buf: Vec<u8>) -> Result<Index, String> {
     load(Store::Memory(Arc::new(buf)), len)
 }
 
-/// Loads an index from an open file: tables and postings are read into memory, the texts stay
-/// in the file (hashed once, in chunks, for the checksum).
+/// Loads an index from an open file: the per-unit counts and the key directory are read into
+/// memory; the tables, postings and texts stay in the file (read once, in chunks, for the
+/// checksum) and are read at offsets by lookups.
 pub fn read_index_file(file: std::fs::File) -> Result<Index, String> {
     let len = file
         .metadata()
@@ -361,7 +342,10 @@ pub fn read_index_file(file: std::fs::File) -> Result<Index, String> {
 /// Longest possible header: fixed fields, three strings of at most 255 bytes, the counts.
 const MAX_HEADER: u64 = (STAMP_OFFSET + 28 + 3 * 256 + 8 * 8) as u64;
 
-fn load(store: Store, file_len: u64) -> Result<Index, String> {
+/// Parses and checks an index image in `store` of `file_len` bytes (see the module
+/// documentation); reads every section once, in chunks, and keeps the per-unit counts and the
+/// key directory.
+pub(crate) fn load(store: Store, file_len: u64) -> Result<Index, String> {
     let io = |e: io::Error| match e.kind() {
         io::ErrorKind::UnexpectedEof => "index file is truncated".to_string(),
         _ => format!("index unreadable ({e})"),
@@ -374,8 +358,8 @@ fn load(store: Store, file_len: u64) -> Result<Index, String> {
         buf: &head,
         pos: header.len(),
     };
-    let n = usize::try_from(c.u64()?).map_err(|_| "unit count too large")?;
-    let n_keys = usize::try_from(c.u64()?).map_err(|_| "key count too large")?;
+    let units = c.u64()?;
+    let keys = c.u64()?;
     let mut lens = [0u64; 4];
     for l in &mut lens {
         *l = c.u64()?;
@@ -387,11 +371,11 @@ fn load(store: Store, file_len: u64) -> Result<Index, String> {
         ));
     }
     let stored_sum = c.u64()?;
-    let [text_len, meta_len, table_len, post_len] = lens;
     let text_start = c.pos as u64;
     drop(head);
-    let sum = [text_len, meta_len, table_len, post_len, 8]
+    let sum = lens
         .iter()
+        .chain([&(TRAILER.len() as u64)])
         .try_fold(text_start, |a, &b| a.checked_add(b));
     if sum != Some(file_len) {
         return Err("index sections do not add up to the file length".into());
@@ -399,114 +383,112 @@ fn load(store: Store, file_len: u64) -> Result<Index, String> {
     if &store.read(file_len - 8, 8).map_err(io)?[..] != TRAILER {
         return Err("index file lacks its trailer (truncated or damaged)".into());
     }
-    // Every unit needs at least 4 meta bytes and 12 record bytes; refuse absurd counts
-    // before allocating.
-    if n as u64 > meta_len / 4 + 1
-        || n as u64 > text_len / 12 + 1
-        || n_keys as u64 > table_len / 3 + 1
+    let [text_len, meta_len, table_len, post_len] = lens;
+    if units.checked_mul(META_ENTRY as u64) != Some(meta_len)
+        || keys.checked_mul(TABLE_ENTRY as u64) != Some(table_len)
     {
         return Err("index counts do not fit its sections".into());
     }
-    let meta_start = text_start + text_len;
-    let table_start = meta_start + meta_len;
-    let post_start = table_start + table_len;
-    let too_big = |_| "index section too large".to_string();
-    let meta = store
-        .read(meta_start, usize::try_from(meta_len).map_err(too_big)?)
-        .map_err(io)?;
-    let table = store
-        .read(table_start, usize::try_from(table_len).map_err(too_big)?)
-        .map_err(io)?;
-    let postings = store
-        .read(post_start, usize::try_from(post_len).map_err(too_big)?)
-        .map_err(io)?
-        .into_owned();
-    let mut text_hash = ContentHasher::default();
-    store
-        .for_chunks(text_start, text_len, |c| {
-            text_hash.update(c);
-            Ok(())
-        })
-        .map_err(io)?;
-    let sums = [
-        text_hash.finish(),
-        content_hash(&meta),
-        content_hash(&table),
-        content_hash(&postings),
-    ];
-    if checksum(sums) != stored_sum {
-        return Err("index checksum mismatch (damaged)".into());
-    }
-    let mut pos = 0;
+    let n = usize::try_from(units).map_err(|_| "unit count too large")?;
+    let n_keys = usize::try_from(keys).map_err(|_| "key count too large")?;
+    let layout = Layout {
+        units,
+        keys,
+        text_start,
+        lens,
+        checksum: stored_sum,
+    };
+    let hash_of =
+        |start: u64, len: u64, entry: usize, f: &mut dyn FnMut(&[u8]) -> Result<(), String>| {
+            let mut h = ContentHasher::default();
+            let chunk = (entry * 4096) as u64;
+            let mut at = 0;
+            while at < len {
+                let k = (len - at).min(chunk) as usize;
+                let bytes = store.read(start + at, k).map_err(io)?;
+                h.update(&bytes);
+                f(&bytes)?;
+                at += k as u64;
+            }
+            Ok::<u64, String>(h.finish())
+        };
+    let text_sum = hash_of(text_start, text_len, 256, &mut |_| Ok(()))?;
+
     let bad_meta = || "index unit table is damaged".to_string();
-    let mut rec = Vec::with_capacity(n + 1);
     let mut content_len = Vec::with_capacity(n);
     let mut punct_len = Vec::with_capacity(n);
     let mut gram_count = Vec::with_capacity(n);
     let mut at = 0u64;
-    rec.push(at);
-    for _ in 0..n {
-        let l = get_varint(&meta, &mut pos).ok_or_else(bad_meta)?;
-        at = at
-            .checked_add(l)
-            .filter(|&e| e <= text_len && l >= 12)
-            .ok_or_else(bad_meta)?;
-        rec.push(at);
-        let mut small = [0u64; 3];
-        for v in &mut small {
-            *v = get_varint(&meta, &mut pos).ok_or_else(bad_meta)?;
+    let u16_at = |b: &[u8], i: usize| u16::from_le_bytes([b[i], b[i + 1]]);
+    let u64_at = |b: &[u8], i: usize| {
+        u64::from_le_bytes([
+            b[i],
+            b[i + 1],
+            b[i + 2],
+            b[i + 3],
+            b[i + 4],
+            b[i + 5],
+            b[i + 6],
+            b[i + 7],
+        ])
+    };
+    let meta_sum = hash_of(layout.meta_start(), meta_len, META_ENTRY, &mut |chunk| {
+        for e in chunk.chunks_exact(META_ENTRY) {
+            // every record takes at least 12 bytes (four varints and the context hash)
+            let end = u64_at(e, 0);
+            if end > text_len || end < at.saturating_add(12) {
+                return Err(bad_meta());
+            }
+            at = end;
+            content_len.push(u16_at(e, 8));
+            punct_len.push(u16_at(e, 10));
+            gram_count.push(u16_at(e, 12));
         }
-        content_len.push(u16::try_from(small[0]).map_err(|_| bad_meta())?);
-        punct_len.push(u16::try_from(small[1]).map_err(|_| bad_meta())?);
-        gram_count.push(u16::try_from(small[2]).map_err(|_| bad_meta())?);
-    }
-    if pos != meta.len() || at != text_len {
+        Ok(())
+    })?;
+    if at != text_len {
         return Err(bad_meta());
     }
-    drop(meta);
+
     let bad_table = || "index key table is damaged".to_string();
-    let mut keys = Vec::with_capacity(n_keys);
-    let mut df = Vec::with_capacity(n_keys);
-    let mut post = Vec::with_capacity(n_keys + 1);
-    let mut pos = 0;
-    let mut key = 0u64;
+    let mut dir = Vec::with_capacity(n_keys.div_ceil(BLOCK));
+    let mut slot = 0usize;
+    let mut prev_key = 0u64;
     let mut off = 0u64;
-    for slot in 0..n_keys {
-        let delta = get_varint(&table, &mut pos).ok_or_else(bad_table)?;
-        if slot > 0 && delta == 0 {
-            return Err(bad_table());
+    let table_sum = hash_of(layout.table_start(), table_len, TABLE_ENTRY, &mut |chunk| {
+        for e in chunk.chunks_exact(TABLE_ENTRY) {
+            let key = u64_at(e, 0);
+            let end = u64_at(e, 12);
+            if (slot > 0 && key <= prev_key) || end < off || end > post_len {
+                return Err(bad_table());
+            }
+            if slot % BLOCK == 0 {
+                dir.push(key);
+            }
+            prev_key = key;
+            off = end;
+            slot += 1;
         }
-        key = key.checked_add(delta).ok_or_else(bad_table)?;
-        keys.push(key);
-        let d = get_varint(&table, &mut pos).ok_or_else(bad_table)?;
-        df.push(u32::try_from(d).map_err(|_| bad_table())?);
-        post.push(off);
-        let l = get_varint(&table, &mut pos).ok_or_else(bad_table)?;
-        off = off
-            .checked_add(l)
-            .filter(|&e| e <= post_len)
-            .ok_or_else(bad_table)?;
-    }
-    post.push(off);
-    if pos != table.len() || off != post_len {
+        Ok(())
+    })?;
+    if off != post_len {
         return Err(bad_table());
     }
-    drop(table);
+    let post_sum = hash_of(layout.post_start(), post_len, 256, &mut |_| Ok(()))?;
+    if checksum([text_sum, meta_sum, table_sum, post_sum]) != stored_sum {
+        return Err("index checksum mismatch (damaged)".into());
+    }
     Ok(Index {
         src_lang: header.src_lang,
         tgt_lang: header.tgt_lang,
         map_sig: header.map_sig,
         stamp: header.stamp,
         store,
-        text_start,
-        rec,
+        layout,
         content_len,
         punct_len,
         gram_count,
-        keys,
-        df,
-        post,
-        postings,
+        dir,
     })
 }
 
@@ -548,7 +530,7 @@ mod tests {
         for i in 0..3 {
             assert_eq!(back.get(i), idx.get(i));
         }
-        assert_eq!(back.keys, idx.keys);
+        assert_eq!(back.key_count(), idx.key_count());
         let q = units("我们明天去北京");
         assert_eq!(back.candidates(&q, 0, 5), idx.candidates(&q, 0, 5));
         assert_eq!(bytes(&back), b);

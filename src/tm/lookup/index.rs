@@ -11,14 +11,19 @@
 //! numbers) are stored delta + varint encoded and used as read, without decoding them up
 //! front.
 //!
-//! The texts (source, target, id, line and context of each unit) are not held in memory: they
-//! stay in a file — the saved `.idx`, or an unnamed temporary file while it is being built —
-//! and only the units a lookup scores are read from it ([`Store`]). What is held per unit is
-//! its record's offset and three small counts (14 bytes), plus the postings. Building streams:
-//! [`Builder`] takes one unit at a time, writes its record out, and counts its keys; the
-//! postings are then filled in a second pass over the records, so that no list of every unit's
-//! keys or texts is ever held (indexes built from pairs in memory keep their records in
-//! memory).
+//! Nothing in proportion to the memory is held but three small counts a unit (6 bytes): the
+//! texts (source, target, id, line and context of each unit), the record offsets, the key table
+//! and the postings stay in a file — the saved `.idx`, or an unnamed temporary one after a build
+//! — laid out as [`super::format`] describes, and a lookup reads only what it needs: the key
+//! table blocks of its query's keys (an in-memory directory holds the first key of each block
+//! of [`BLOCK`] keys), the postings of those keys, and the records of the units it scores
+//! ([`Store`]). An index built from pairs in memory keeps that same image in memory.
+//!
+//! Building is bounded by a fixed budget whatever the TMX size: [`Builder`] takes one unit at
+//! a time and writes its record and counts out at once; its (key, unit) pairs are gathered in a
+//! buffer of [`RUN_PAIRS`] pairs which, when full, is sorted and written out as a run; the
+//! runs are merged (k-way, at most [`FAN`] at a time, in several rounds if there are more)
+//! into the key table and the postings, written out as they are produced.
 //!
 //! Retrieval counts, for every unit, how many of the query's keys it shares (rarest keys first;
 //! keys found in more than 1/128 of the units are skipped unless they are among the query's six
@@ -27,14 +32,14 @@
 //! met), and keeps the best `k` by the Dice coefficient of the key sets — these are then
 //! scored exactly by the caller.
 
+use super::format::{checksum, header_bytes, load, ContentHasher, TRAILER};
 use super::score::score_bound;
 use super::units::{hash_keys, units, Unit, UnitKind};
 use super::Entry;
 use rayon::prelude::*;
 use std::borrow::Cow;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-use std::io::{self, Write};
+use std::io::{self, Read, Seek, Write};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Where the index came from: the size, modification time and content hash of the TMX, so that
@@ -114,7 +119,8 @@ fn read_exact_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> io::Resul
 }
 
 /// A searchable translation memory: the n-gram index over the TU sources, and where each TU's
-/// record (source, target, id, line, context) is.
+/// record (source, target, id, line, context) is. See [`super::format`] for the image in
+/// `store` that the offsets below point into.
 #[derive(Debug, Clone)]
 pub struct Index {
     /// Source language code as given when building (`zh`, `ru`…), or empty.
@@ -125,29 +131,60 @@ pub struct Index {
     pub(crate) map_sig: String,
     /// Provenance of the index.
     pub(crate) stamp: Stamp,
-    /// Where the records are.
+    /// Where the image is.
     pub(crate) store: Store,
-    /// Offset of the first record in `store`.
-    pub(crate) text_start: u64,
-    /// Record `i` is `rec[i]..rec[i + 1]`, relative to `text_start` (one more entry than
-    /// units). A record: varints source length · target length · id length · line, the
-    /// context hash (u64 LE), then the three strings.
-    pub(crate) rec: Vec<u64>,
+    /// Offsets in `store` and lengths of the sections, and their checksum.
+    pub(crate) layout: Layout,
     /// Content units of each source (saturating).
     pub(crate) content_len: Vec<u16>,
     /// Punctuation units of each source (saturating).
     pub(crate) punct_len: Vec<u16>,
     /// Distinct keys of each source (saturating).
     pub(crate) gram_count: Vec<u16>,
-    /// Sorted distinct keys.
-    pub(crate) keys: Vec<u64>,
-    /// Number of units per key.
-    pub(crate) df: Vec<u32>,
-    /// Byte offsets in `postings` of each key's list; one more entry than `keys`.
-    pub(crate) post: Vec<u64>,
-    /// The postings lists, in key order.
-    pub(crate) postings: Vec<u8>,
+    /// The first key of each block of [`BLOCK`] entries of the key table.
+    pub(crate) dir: Vec<u64>,
 }
+
+/// Where the sections of an index image are (see [`super::format`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Layout {
+    /// Units.
+    pub units: u64,
+    /// Distinct keys.
+    pub keys: u64,
+    /// Offset of the text section in the store.
+    pub text_start: u64,
+    /// Lengths of the text, unit table, key table and postings sections.
+    pub lens: [u64; 4],
+    /// Checksum of the four sections.
+    pub checksum: u64,
+}
+
+impl Layout {
+    /// Offset of the unit table.
+    pub fn meta_start(&self) -> u64 {
+        self.text_start + self.lens[0]
+    }
+    /// Offset of the key table.
+    pub fn table_start(&self) -> u64 {
+        self.meta_start() + self.lens[1]
+    }
+    /// Offset of the postings.
+    pub fn post_start(&self) -> u64 {
+        self.table_start() + self.lens[2]
+    }
+    /// Offset just past the postings (where the trailer starts).
+    pub fn end(&self) -> u64 {
+        self.post_start() + self.lens[3]
+    }
+}
+
+/// Bytes of a unit table entry: record end offset u64, content, punctuation and key counts u16.
+pub(crate) const META_ENTRY: usize = 14;
+/// Bytes of a key table entry: key u64, document frequency u32, postings end offset u64.
+pub(crate) const TABLE_ENTRY: usize = 20;
+/// Key table entries per block of the in-memory directory.
+pub(crate) const BLOCK: usize = 256;
 
 /// One TU of an [`Index`], as read from its record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -194,25 +231,6 @@ pub fn grams(units: &[Unit]) -> Vec<u64> {
     out
 }
 
-/// Hasher for keys that are already 64-bit hashes: passes them through.
-#[derive(Default)]
-struct KeyHasher(u64);
-
-impl Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        // not used for u64 keys; fold anything else in anyway
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-    fn write_u64(&mut self, v: u64) {
-        self.0 = v;
-    }
-}
-
 /// Count marking a unit whose length rules it out (see [`Index::candidates`]).
 const REJECTED: u16 = u16::MAX;
 
@@ -250,11 +268,6 @@ pub(crate) fn put_varint(out: &mut Vec<u8>, mut v: u64) {
         v >>= 7;
     }
     out.push(v as u8);
-}
-
-/// Bytes of `v` as a LEB128 varint.
-fn varint_len(v: u64) -> u64 {
-    u64::from((64 - v.max(1).leading_zeros()).div_ceil(7))
 }
 
 /// Writes `v` as a LEB128 varint into `out` at `*pos`, advancing it.
@@ -328,76 +341,324 @@ fn parse_record(r: &[u8]) -> Option<StoredEntry> {
     })
 }
 
-/// The source text of a record, without copying the rest; `None` if damaged.
-fn record_source(r: &[u8]) -> Option<&str> {
-    let mut pos = 0;
-    let len = usize::try_from(get_varint(r, &mut pos)?).ok()?;
-    for _ in 0..3 {
-        get_varint(r, &mut pos)?;
-    }
-    pos += 8;
-    std::str::from_utf8(r.get(pos..pos.checked_add(len)?)?).ok()
+/// Pairs (key, unit) gathered before they are sorted and written out as a run: 16 bytes each,
+/// so the buffer is the largest part of a build's memory (32 MiB).
+pub(crate) const RUN_PAIRS: usize = 1 << 21;
+
+/// Runs merged at once (each read through a 64 KiB buffer); more runs are merged in rounds.
+pub(crate) const FAN: usize = 64;
+
+/// Where a [`Builder`] puts its sections and runs: in memory, or in unnamed temporary files of
+/// a folder (gone when closed, even after a kill).
+#[derive(Debug, Clone)]
+enum Place {
+    Memory,
+    Dir(PathBuf),
 }
 
-/// Where a [`Builder`] writes the records.
+impl Place {
+    fn spill(&self) -> io::Result<Spill> {
+        let sink = match self {
+            Place::Memory => Sink::Memory(Vec::new()),
+            Place::Dir(dir) => {
+                let file = tempfile::tempfile_in(dir).or_else(|_| tempfile::tempfile())?;
+                Sink::File(io::BufWriter::with_capacity(1 << 16, file))
+            }
+        };
+        Ok(Spill {
+            sink,
+            hash: ContentHasher::default(),
+        })
+    }
+}
+
 enum Sink {
     Memory(Vec<u8>),
     File(io::BufWriter<std::fs::File>),
 }
 
-/// Builds an [`Index`] one unit at a time (TMX order): each unit's record is written out at
-/// once, and only its counts and the number of postings bytes per key are kept; the postings
-/// are filled by a second pass over the records in [`Builder::finish`].
-pub struct Builder {
+/// Bytes written once and read back from the start (a section of the image, or a run); their
+/// content hash and length are taken on the way.
+struct Spill {
     sink: Sink,
-    text_len: u64,
-    rec: Vec<u64>,
-    content_len: Vec<u16>,
-    punct_len: Vec<u16>,
-    gram_count: Vec<u16>,
-    /// A dense number per distinct key.
-    ids: HashMap<u64, u32, BuildHasherDefault<KeyHasher>>,
-    /// Per dense key: units so far, last unit, postings bytes so far.
-    counts: Vec<u32>,
-    last: Vec<u32>,
-    bytes: Vec<u64>,
+    hash: ContentHasher,
+}
+
+impl Spill {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.hash.update(bytes);
+        match &mut self.sink {
+            Sink::Memory(v) => {
+                v.extend_from_slice(bytes);
+                Ok(())
+            }
+            Sink::File(w) => w.write_all(bytes),
+        }
+    }
+
+    fn varint(&mut self, v: u64) -> io::Result<()> {
+        let mut buf = [0u8; 10];
+        let mut pos = 0;
+        put_varint_at(&mut buf, &mut pos, v);
+        self.write(&buf[..pos])
+    }
+
+    fn len(&self) -> u64 {
+        self.hash.len()
+    }
+
+    /// The bytes written, read from the start.
+    fn into_reader(self) -> io::Result<Box<dyn io::BufRead>> {
+        match self.sink {
+            Sink::Memory(v) => Ok(Box::new(io::Cursor::new(v))),
+            Sink::File(w) => {
+                let mut f = w.into_inner().map_err(|e| e.into_error())?;
+                f.seek(io::SeekFrom::Start(0))?;
+                Ok(Box::new(io::BufReader::with_capacity(1 << 16, f)))
+            }
+        }
+    }
+
+    fn into_store(self) -> io::Result<Store> {
+        match self.sink {
+            Sink::Memory(v) => Ok(Store::Memory(Arc::new(v))),
+            Sink::File(w) => {
+                let f = w.into_inner().map_err(|e| e.into_error())?;
+                Ok(Store::File(Arc::new(f)))
+            }
+        }
+    }
+}
+
+/// Reads one byte; `None` at the end.
+fn read_byte(r: &mut dyn io::BufRead) -> io::Result<Option<u8>> {
+    let b = match r.fill_buf()?.first() {
+        Some(&b) => b,
+        None => return Ok(None),
+    };
+    r.consume(1);
+    Ok(Some(b))
+}
+
+fn damaged_run() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        "index build: damaged temporary run",
+    )
+}
+
+/// Reads a LEB128 varint from a stream.
+fn read_varint(r: &mut dyn io::BufRead) -> io::Result<u64> {
+    let mut v: u64 = 0;
+    let mut shift = 0;
+    loop {
+        let b = read_byte(r)?.ok_or_else(damaged_run)?;
+        if shift >= 64 || (shift == 63 && b > 1) {
+            return Err(damaged_run());
+        }
+        v |= u64::from(b & 0x7f) << shift;
+        if b & 0x80 == 0 {
+            return Ok(v);
+        }
+        shift += 7;
+    }
+}
+
+/// A sorted run being read: groups of one key each (key u64 LE, then the units ascending as
+/// varints — the first plus one, then the gaps, all ≥ 1 — and a 0).
+struct Run {
+    r: Box<dyn io::BufRead>,
+    key: u64,
+    last: u64,
+    first: bool,
+}
+
+impl Run {
+    fn open(spill: Spill) -> io::Result<Run> {
+        Ok(Run {
+            r: spill.into_reader()?,
+            key: 0,
+            last: 0,
+            first: true,
+        })
+    }
+
+    /// Moves to the next group; false at the end of the run.
+    fn next_key(&mut self) -> io::Result<bool> {
+        let mut k = [0u8; 8];
+        for (i, b) in k.iter_mut().enumerate() {
+            match read_byte(self.r.as_mut())? {
+                Some(x) => *b = x,
+                None if i == 0 => return Ok(false),
+                None => return Err(damaged_run()),
+            }
+        }
+        self.key = u64::from_le_bytes(k);
+        self.first = true;
+        Ok(true)
+    }
+
+    /// The next unit of the current group; `None` at its end.
+    fn next_unit(&mut self) -> io::Result<Option<u32>> {
+        let v = read_varint(self.r.as_mut())?;
+        if v == 0 {
+            return Ok(None);
+        }
+        let unit = if self.first { v - 1 } else { self.last + v };
+        self.first = false;
+        self.last = unit;
+        u32::try_from(unit).map(Some).map_err(|_| damaged_run())
+    }
+}
+
+/// Writes sorted `(key, unit)` pairs as a run (see [`Run`]).
+fn write_run(pairs: &[(u64, u32)], out: &mut Spill) -> io::Result<()> {
+    let mut k = 0;
+    while k < pairs.len() {
+        let key = pairs[k].0;
+        out.write(&key.to_le_bytes())?;
+        let mut last = None;
+        while k < pairs.len() && pairs[k].0 == key {
+            let u = pairs[k].1;
+            out.varint(match last {
+                None => u64::from(u) + 1,
+                Some(l) => u64::from(u - l),
+            })?;
+            last = Some(u);
+            k += 1;
+        }
+        out.varint(0)?;
+    }
+    Ok(())
+}
+
+/// Merges runs that hold consecutive unit ranges (run `i`'s units all come before run
+/// `i + 1`'s): keys ascending, and for each key its units from the runs in order, which is
+/// ascending. `key` is called at each new key, `unit` for each of its units.
+fn merge_runs(
+    runs: Vec<Spill>,
+    mut key: impl FnMut(u64) -> io::Result<()>,
+    mut unit: impl FnMut(u32) -> io::Result<()>,
+) -> io::Result<()> {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    let mut open = Vec::with_capacity(runs.len());
+    let mut heap = BinaryHeap::with_capacity(runs.len());
+    for (i, spill) in runs.into_iter().enumerate() {
+        let mut run = Run::open(spill)?;
+        if run.next_key()? {
+            heap.push(Reverse((run.key, i)));
+        }
+        open.push(run);
+    }
+    let mut current = None;
+    // equal keys pop in run order: the tuple compares the run number second
+    while let Some(Reverse((k, i))) = heap.pop() {
+        if current != Some(k) {
+            if current.is_some_and(|c| c > k) {
+                return Err(damaged_run());
+            }
+            key(k)?;
+            current = Some(k);
+        }
+        let run = &mut open[i];
+        while let Some(u) = run.next_unit()? {
+            unit(u)?;
+        }
+        if run.next_key()? {
+            heap.push(Reverse((run.key, i)));
+        }
+    }
+    Ok(())
+}
+
+/// Merges `runs` into one run.
+fn merge_into_run(runs: Vec<Spill>, place: &Place) -> io::Result<Spill> {
+    let out = std::cell::RefCell::new(place.spill()?);
+    let last: std::cell::Cell<Option<u32>> = std::cell::Cell::new(None);
+    let started = std::cell::Cell::new(false);
+    merge_runs(
+        runs,
+        |k| {
+            let mut o = out.borrow_mut();
+            if started.replace(true) {
+                o.varint(0)?;
+            }
+            o.write(&k.to_le_bytes())?;
+            last.set(None);
+            Ok(())
+        },
+        |u| {
+            let v = match last.replace(Some(u)) {
+                None => u64::from(u) + 1,
+                Some(l) if u > l => u64::from(u - l),
+                Some(_) => return Err(damaged_run()),
+            };
+            out.borrow_mut().varint(v)
+        },
+    )?;
+    let mut out = out.into_inner();
+    if started.get() {
+        out.varint(0)?;
+    }
+    Ok(out)
+}
+
+/// Builds an [`Index`] one unit at a time (TMX order) in bounded memory: each unit's record and
+/// unit table entry are written out at once, its (key, unit) pairs go to sorted runs, and
+/// [`Builder::finish`] merges the runs into the key table and the postings and lays the
+/// sections out as an index image.
+pub struct Builder {
+    place: Place,
+    text: Spill,
+    meta: Spill,
+    units: u32,
+    /// (key, unit) pairs of the run being gathered.
+    pairs: Vec<(u64, u32)>,
+    run_pairs: usize,
+    runs: Vec<Spill>,
     /// Units waiting for their (parallel) analysis.
     pending: Vec<Entry>,
     record: Vec<u8>,
 }
 
 impl Builder {
-    /// A builder keeping the records in memory.
+    /// A builder keeping everything in memory.
     pub fn in_memory() -> Builder {
-        Builder::with_sink(Sink::Memory(Vec::new()))
+        Builder::at(Place::Memory).expect("memory spills do no I/O")
     }
 
-    /// A builder writing the records to `spill` (an empty file open for reading and writing;
-    /// the built index reads its records from it).
-    pub fn spilling_to(spill: std::fs::File) -> Builder {
-        Builder::with_sink(Sink::File(io::BufWriter::with_capacity(1 << 20, spill)))
+    /// A builder writing its sections, its runs and the finished image to unnamed temporary
+    /// files in `dir` (or the temporary folder if `dir` takes none); the built index reads
+    /// from its image file.
+    pub fn spilling_in(dir: &Path) -> io::Result<Builder> {
+        Builder::at(Place::Dir(dir.to_path_buf()))
     }
 
-    fn with_sink(sink: Sink) -> Builder {
-        Builder {
-            sink,
-            text_len: 0,
-            rec: vec![0],
-            content_len: Vec::new(),
-            punct_len: Vec::new(),
-            gram_count: Vec::new(),
-            ids: HashMap::default(),
-            counts: Vec::new(),
-            last: Vec::new(),
-            bytes: Vec::new(),
+    fn at(place: Place) -> io::Result<Builder> {
+        Ok(Builder {
+            text: place.spill()?,
+            meta: place.spill()?,
+            place,
+            units: 0,
+            pairs: Vec::new(),
+            run_pairs: RUN_PAIRS,
+            runs: Vec::new(),
             pending: Vec::with_capacity(BATCH),
             record: Vec::new(),
-        }
+        })
+    }
+
+    /// Sets the number of pairs per run (tests: many runs and merge rounds on small inputs).
+    #[doc(hidden)]
+    pub fn with_run_pairs(mut self, n: usize) -> Builder {
+        self.run_pairs = n.max(1);
+        self
     }
 
     /// Units added so far.
     pub fn len(&self) -> usize {
-        self.content_len.len() + self.pending.len()
+        self.units as usize + self.pending.len()
     }
 
     /// Whether no unit was added.
@@ -424,36 +685,24 @@ impl Builder {
             })
             .collect();
         for (e, (a, context)) in pending.iter().zip(analysed) {
-            let unit = u32::try_from(self.content_len.len())
-                .map_err(|_| io::Error::other("more than 4 billion units"))?;
+            let unit = self.units;
+            self.units = unit
+                .checked_add(1)
+                .ok_or_else(|| io::Error::other("more than 4 billion units"))?;
             self.record.clear();
             put_record(&mut self.record, e, context);
-            match &mut self.sink {
-                Sink::Memory(v) => v.extend_from_slice(&self.record),
-                Sink::File(w) => w.write_all(&self.record)?,
-            }
-            self.text_len += self.record.len() as u64;
-            self.rec.push(self.text_len);
-            self.content_len.push(a.content);
-            self.punct_len.push(a.punct);
-            self.gram_count.push(sat16(a.grams.len()));
+            self.text.write(&self.record)?;
+            let mut m = [0u8; META_ENTRY];
+            m[..8].copy_from_slice(&self.text.len().to_le_bytes());
+            m[8..10].copy_from_slice(&a.content.to_le_bytes());
+            m[10..12].copy_from_slice(&a.punct.to_le_bytes());
+            m[12..14].copy_from_slice(&sat16(a.grams.len()).to_le_bytes());
+            self.meta.write(&m)?;
             for g in a.grams {
-                let next = self.ids.len() as u32;
-                let id = *self.ids.entry(g).or_insert(next) as usize;
-                if id == self.counts.len() {
-                    self.counts.push(0);
-                    self.last.push(0);
-                    self.bytes.push(0);
-                }
-                // the first unit of a list as is, then gaps
-                let value = if self.counts[id] == 0 {
-                    unit
-                } else {
-                    unit - self.last[id]
-                };
-                self.bytes[id] += varint_len(u64::from(value));
-                self.counts[id] += 1;
-                self.last[id] = unit;
+                self.pairs.push((g, unit));
+            }
+            if self.pairs.len() >= self.run_pairs {
+                self.spill_run()?;
             }
         }
         self.pending = pending;
@@ -461,90 +710,109 @@ impl Builder {
         Ok(())
     }
 
-    /// Finishes the index: the postings are laid out in key order and filled from a second
-    /// pass over the records.
+    fn spill_run(&mut self) -> io::Result<()> {
+        if self.pairs.is_empty() {
+            return Ok(());
+        }
+        self.pairs.sort_unstable();
+        let mut run = self.place.spill()?;
+        write_run(&self.pairs, &mut run)?;
+        self.runs.push(run);
+        self.pairs.clear();
+        Ok(())
+    }
+
+    /// Finishes the index: the runs are merged into the key table and the postings, and the
+    /// sections laid out as an index image (in memory, or in a temporary file) that the index
+    /// then reads from.
     pub fn finish(mut self, src_lang: &str, tgt_lang: &str) -> io::Result<Index> {
         self.flush_pending()?;
-        let store = match self.sink {
-            Sink::Memory(v) => Store::Memory(Arc::new(v)),
-            Sink::File(w) => {
-                let f = w.into_inner().map_err(|e| e.into_error())?;
-                Store::File(Arc::new(f))
-            }
-        };
-        let mut order: Vec<(u64, u32)> = self.ids.iter().map(|(&k, &id)| (k, id)).collect();
-        drop(self.ids);
-        order.sort_unstable();
-        // byte offset of each dense key's list, in key order
-        let mut cursor = vec![0u64; self.counts.len()];
-        let mut keys = Vec::with_capacity(order.len());
-        let mut df = Vec::with_capacity(order.len());
-        let mut post = Vec::with_capacity(order.len() + 1);
-        let mut total = 0u64;
-        for &(key, id) in &order {
-            keys.push(key);
-            df.push(self.counts[id as usize]);
-            post.push(total);
-            cursor[id as usize] = total;
-            total += self.bytes[id as usize];
-        }
-        post.push(total);
-        drop(self.bytes);
-        let ids: HashMap<u64, u32, BuildHasherDefault<KeyHasher>> = order.into_iter().collect();
-        let total = usize::try_from(total).map_err(|_| io::Error::other("index too large"))?;
-        let mut postings = vec![0u8; total];
-        let mut written = vec![0u32; self.counts.len()];
-        let mut last = self.last;
-        last.iter_mut().for_each(|l| *l = 0);
-        let n = self.content_len.len();
-        let mut start = 0;
-        while start < n {
-            let end = (start + BATCH).min(n);
-            let from = self.rec[start];
-            let chunk = store.read(from, (self.rec[end] - from) as usize)?;
-            let sources: Vec<&str> = (start..end)
-                .map(|i| {
-                    let r =
-                        &chunk[(self.rec[i] - from) as usize..(self.rec[i + 1] - from) as usize];
-                    record_source(r).unwrap_or("")
-                })
-                .collect();
-            let grams: Vec<Vec<u64>> = sources.par_iter().map(|s| grams(&units(s))).collect();
-            for (i, gs) in (start..end).zip(grams) {
-                let unit = i as u32;
-                for g in gs {
-                    let Some(&id) = ids.get(&g) else { continue };
-                    let id = id as usize;
-                    let value = if written[id] == 0 {
-                        unit
-                    } else {
-                        unit - last[id]
-                    };
-                    let mut pos = cursor[id] as usize;
-                    put_varint_at(&mut postings, &mut pos, u64::from(value));
-                    cursor[id] = pos as u64;
-                    written[id] += 1;
-                    last[id] = unit;
+        self.spill_run()?;
+        self.pairs = Vec::new();
+        let mut runs = std::mem::take(&mut self.runs);
+        while runs.len() > FAN {
+            let mut next = Vec::with_capacity(runs.len().div_ceil(FAN));
+            let mut rest = runs.into_iter();
+            loop {
+                let group: Vec<Spill> = rest.by_ref().take(FAN).collect();
+                if group.is_empty() {
+                    break;
                 }
+                next.push(merge_into_run(group, &self.place)?);
             }
-            start = end;
+            runs = next;
         }
-        Ok(Index {
-            src_lang: src_lang.to_string(),
-            tgt_lang: tgt_lang.to_string(),
-            map_sig: String::new(),
-            stamp: Stamp::default(),
-            store,
-            text_start: 0,
-            rec: self.rec,
-            content_len: self.content_len,
-            punct_len: self.punct_len,
-            gram_count: self.gram_count,
+        // the key table and the postings
+        let table = std::cell::RefCell::new(self.place.spill()?);
+        let postings = std::cell::RefCell::new(self.place.spill()?);
+        // current key, its units so far and its last unit
+        let state: std::cell::Cell<Option<(u64, u32, u32)>> = std::cell::Cell::new(None);
+        let mut keys = 0u64;
+        let end_key = |s: Option<(u64, u32, u32)>| -> io::Result<()> {
+            if let Some((k, df, _)) = s {
+                let mut e = [0u8; TABLE_ENTRY];
+                e[..8].copy_from_slice(&k.to_le_bytes());
+                e[8..12].copy_from_slice(&df.to_le_bytes());
+                e[12..20].copy_from_slice(&postings.borrow().len().to_le_bytes());
+                table.borrow_mut().write(&e)?;
+            }
+            Ok(())
+        };
+        merge_runs(
+            runs,
+            |k| {
+                end_key(state.get())?;
+                state.set(Some((k, 0, 0)));
+                keys += 1;
+                Ok(())
+            },
+            |u| {
+                let Some((k, df, last)) = state.get() else {
+                    return Err(damaged_run());
+                };
+                // the first unit of a list as is, then gaps
+                let v = if df == 0 { u } else { u.wrapping_sub(last) };
+                postings.borrow_mut().varint(u64::from(v))?;
+                state.set(Some((k, df + 1, u)));
+                Ok(())
+            },
+        )?;
+        end_key(state.get())?;
+        let (table, postings) = (table.into_inner(), postings.into_inner());
+        let layout = Layout {
+            units: u64::from(self.units),
             keys,
-            df,
-            post,
-            postings,
-        })
+            text_start: 0,
+            lens: [
+                self.text.len(),
+                self.meta.len(),
+                table.len(),
+                postings.len(),
+            ],
+            checksum: checksum([
+                self.text.hash.finish(),
+                self.meta.hash.finish(),
+                table.hash.finish(),
+                postings.hash.finish(),
+            ]),
+        };
+        let mut image = self.place.spill()?;
+        let header = header_bytes(src_lang, tgt_lang, "", Stamp::default(), &layout);
+        image.write(&header)?;
+        let mut buf = vec![0u8; 1 << 16];
+        for section in [self.text, self.meta, table, postings] {
+            let mut r = section.into_reader()?;
+            loop {
+                let n = r.read(&mut buf)?;
+                if n == 0 {
+                    break;
+                }
+                image.write(&buf[..n])?;
+            }
+        }
+        image.write(TRAILER)?;
+        let len = image.len();
+        load(image.into_store()?, len).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
     }
 }
 
@@ -594,7 +862,7 @@ impl Index {
 
     /// Number of distinct n-gram keys.
     pub fn key_count(&self) -> usize {
-        self.keys.len()
+        self.layout.keys as usize
     }
 
     /// Source language code recorded at build time.
@@ -613,34 +881,89 @@ impl Index {
         self.stamp
     }
 
-    /// Bytes held in memory by the index's structures (postings and tables, and the records
-    /// when they are in memory).
+    /// Bytes held in memory by the index (the per-unit counts and the key directory, and the
+    /// whole image when it is in memory).
     pub fn memory_bytes(&self) -> usize {
-        let records = match &self.store {
+        let image = match &self.store {
             Store::Memory(b) => b.capacity(),
             Store::File(_) => 0,
         };
-        records
-            + self.rec.capacity() * 8
+        image
             + (self.content_len.capacity() + self.punct_len.capacity() + self.gram_count.capacity())
                 * 2
-            + self.keys.capacity() * 8
-            + self.df.capacity() * 4
-            + self.post.capacity() * 8
-            + self.postings.capacity()
+            + self.dir.capacity() * 8
     }
 
-    /// The bytes of unit `i`'s record.
+    /// The bytes of unit `i`'s record (its bounds read from the unit table).
     fn record(&self, i: usize) -> Option<Cow<'_, [u8]>> {
-        let (a, b) = (*self.rec.get(i)?, *self.rec.get(i + 1)?);
+        if i >= self.len() {
+            return None;
+        }
+        let ms = self.layout.meta_start();
+        let from = i.saturating_sub(1);
+        let entries = self
+            .store
+            .read(ms + (from * META_ENTRY) as u64, (i + 1 - from) * META_ENTRY)
+            .ok()?;
+        let end_at = |k: usize| {
+            let b = &entries[k * META_ENTRY..k * META_ENTRY + 8];
+            u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
+        };
+        let (a, b) = if i == 0 {
+            (0, end_at(0))
+        } else {
+            (end_at(0), end_at(1))
+        };
         let len = usize::try_from(b.checked_sub(a)?).ok()?;
-        self.store.read(self.text_start.checked_add(a)?, len).ok()
+        self.store
+            .read(self.layout.text_start.checked_add(a)?, len)
+            .ok()
     }
 
     /// Unit `i` read from its record; `None` past the end, or if the record cannot be read
     /// (a damaged or vanished index file).
     pub fn get(&self, i: usize) -> Option<StoredEntry> {
         parse_record(&self.record(i)?)
+    }
+
+    /// The entry of `key` in the key table: its document frequency and the byte range of its
+    /// postings (relative to the postings section). Reads one block of the table.
+    fn find(&self, key: u64) -> Option<(u32, u64, u64)> {
+        let block = self.dir.partition_point(|&k| k <= key).checked_sub(1)?;
+        let first = block * BLOCK;
+        let last = (first + BLOCK).min(self.key_count());
+        let from = first.saturating_sub(1);
+        let bytes = self
+            .store
+            .read(
+                self.layout.table_start() + (from * TABLE_ENTRY) as u64,
+                (last - from) * TABLE_ENTRY,
+            )
+            .ok()?;
+        let entry = |slot: usize| -> (u64, u32, u64) {
+            let e = &bytes[(slot - from) * TABLE_ENTRY..(slot - from + 1) * TABLE_ENTRY];
+            let u64_at =
+                |b: &[u8]| u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
+            (
+                u64_at(&e[..8]),
+                u32::from_le_bytes([e[8], e[9], e[10], e[11]]),
+                u64_at(&e[12..20]),
+            )
+        };
+        let (mut lo, mut hi) = (first, last);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match entry(mid).0.cmp(&key) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => {
+                    let (_, df, end) = entry(mid);
+                    let start = if mid == 0 { 0 } else { entry(mid - 1).2 };
+                    return Some((df, start, end));
+                }
+            }
+        }
+        None
     }
 
     /// Up to `k` candidate units for a query, best first by key overlap (Dice coefficient),
@@ -656,29 +979,31 @@ impl Index {
         // The query's keys that the index knows, rarest first. Keys found in more than 1/128
         // of the units say little about which unit is meant but cost most of the decoding:
         // they are used only among the query's MIN_KEYS rarest.
-        let mut slots: Vec<usize> = q_grams
-            .iter()
-            .filter_map(|g| self.keys.binary_search(g).ok())
-            .collect();
-        slots.sort_by_key(|&s| self.df[s]);
+        let mut slots: Vec<(u32, u64, u64)> =
+            q_grams.iter().filter_map(|&g| self.find(g)).collect();
+        slots.sort_by_key(|s| s.0);
         let cap = (n / 128).max(2000);
-        let used: Vec<usize> = slots
+        let used: Vec<(u32, u64, u64)> = slots
             .iter()
             .enumerate()
-            .filter(|&(i, &s)| i < MIN_KEYS || self.df[s] as usize <= cap)
+            .filter(|&(i, s)| i < MIN_KEYS || s.0 as usize <= cap)
             .map(|(_, &s)| s)
             .collect();
         let mut counts = vec![0u16; n];
         let mut touched: Vec<u32> = Vec::new();
-        for slot in used.iter().copied() {
-            let (a, b) = (self.post[slot] as usize, self.post[slot + 1] as usize);
-            let Some(list) = self.postings.get(a..b) else {
+        let post_start = self.layout.post_start();
+        for (df, a, b) in used.iter().copied() {
+            let Some(list) = b
+                .checked_sub(a)
+                .and_then(|len| usize::try_from(len).ok())
+                .and_then(|len| self.store.read(post_start + a, len).ok())
+            else {
                 continue;
             };
             let mut pos = 0;
             let mut unit: u64 = 0;
-            for k in 0..self.df[slot] {
-                let Some(v) = get_varint(list, &mut pos) else {
+            for k in 0..df {
+                let Some(v) = get_varint(&list, &mut pos) else {
                     break;
                 };
                 unit = if k == 0 { v } else { unit.saturating_add(v) };
@@ -778,6 +1103,108 @@ mod tests {
             idx.candidates(&units("一二三四五六七八九"), 0, 10),
             vec![0, 1]
         );
+    }
+
+    /// Varied pairs: Chinese built from a small alphabet (shared bigrams, unequal frequencies)
+    /// and Russian words, some repeated.
+    fn varied_pairs(n: usize) -> Vec<(String, String)> {
+        let zh: Vec<char> = "我们明天去北京上海今天气很好会议讨论了经济合作协议"
+            .chars()
+            .collect();
+        let ru = [
+            "член",
+            "ассамблея",
+            "погода",
+            "соглашение",
+            "встреча",
+            "дружба",
+            "Москва",
+        ];
+        let mut x: u64 = 12345;
+        let mut next = move |m: usize| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % m as u64) as usize
+        };
+        (0..n)
+            .map(|_| {
+                let zl = 1 + next(12);
+                let s: String = (0..zl).map(|_| zh[next(zh.len())]).collect();
+                let t: Vec<&str> = (0..1 + next(5)).map(|_| ru[next(ru.len())]).collect();
+                (s, t.join(" "))
+            })
+            .collect()
+    }
+
+    fn image(idx: &Index) -> Vec<u8> {
+        let mut out = Vec::new();
+        super::super::format::write_index(idx, &mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn spilled_runs_and_merge_rounds_give_the_in_memory_index() {
+        let pairs = varied_pairs(3000);
+        let mem = Index::from_pairs(&pairs, "zh", "ru");
+        let d = tempfile::tempdir().unwrap();
+        // 97 pairs a run: hundreds of runs, so more than FAN and two merge rounds
+        let mut b = Builder::spilling_in(d.path()).unwrap().with_run_pairs(97);
+        for (i, (s, t)) in pairs.iter().enumerate() {
+            b.push(Entry {
+                source: s.clone(),
+                target: t.clone(),
+                id: None,
+                line: 0,
+                prev: i.checked_sub(1).map(|p| pairs[p].0.clone()),
+            })
+            .unwrap();
+        }
+        let disk = b.finish("zh", "ru").unwrap();
+        assert!(matches!(disk.store, Store::File(_)));
+        assert_eq!(image(&disk), image(&mem));
+        // and the postings are those of a direct computation
+        let mut direct: std::collections::BTreeMap<u64, Vec<u64>> = Default::default();
+        for (u, (s, _)) in pairs.iter().enumerate() {
+            for g in grams(&units(s)) {
+                direct.entry(g).or_default().push(u as u64);
+            }
+        }
+        assert_eq!(disk.key_count(), direct.len());
+        for (key, list) in &direct {
+            let (df, a, b) = disk.find(*key).unwrap();
+            assert_eq!(df as usize, list.len());
+            let bytes = disk
+                .store
+                .read(disk.layout.post_start() + a, (b - a) as usize)
+                .unwrap();
+            let (mut pos, mut unit, mut got) = (0, 0u64, Vec::new());
+            while pos < bytes.len() {
+                let v = get_varint(&bytes, &mut pos).unwrap();
+                unit = if got.is_empty() { v } else { unit + v };
+                got.push(unit);
+            }
+            assert_eq!(&got, list);
+        }
+        assert!(disk.find(0).is_none() || direct.contains_key(&0));
+        for q in ["我们明天去北京", "会议讨论了经济", "член ассамблея", "京"]
+        {
+            let q = units(q);
+            assert_eq!(disk.candidates(&q, 0, 50), mem.candidates(&q, 0, 50));
+        }
+        for i in [0, 1, 1500, 2999] {
+            assert_eq!(disk.get(i), mem.get(i));
+        }
+        assert!(disk.get(3000).is_none());
+    }
+
+    #[test]
+    fn an_empty_index_has_no_candidates() {
+        let idx = Index::from_pairs::<&str, &str>(&[], "zh", "ru");
+        assert!(idx.is_empty());
+        assert_eq!(idx.key_count(), 0);
+        assert!(idx.candidates(&units("我们"), 0, 5).is_empty());
+        assert!(idx.get(0).is_none());
     }
 
     #[test]

@@ -7,10 +7,11 @@
 //! version. A rebuilt index is saved atomically beside the TMX; when that folder is not
 //! writable the index is used without being saved and the result carries a note saying so.
 //!
-//! Nothing here holds the TMX or every unit's text: the TMX is streamed (its content hash
-//! taken on the way), each unit's record goes to an unnamed temporary file as it is read
-//! ([`Builder`]), and a loaded index reads its records from the `.idx` file when a lookup
-//! needs them. Memory is the postings and 14 bytes a unit.
+//! Nothing here holds the TMX, every unit's text or the postings: the TMX is streamed (its
+//! content hash taken on the way) into a [`Builder`], which works in unnamed temporary files
+//! within a fixed memory budget, and a loaded index reads its key table, postings and records
+//! from the `.idx` file as a lookup needs them. Memory is 6 bytes a unit, a directory of the
+//! key table and, while building, the builder's buffers.
 
 use super::format::{
     read_header, read_index_file, stamp_bytes, write_index, ContentHasher, HashingReader,
@@ -161,16 +162,14 @@ pub fn open(tmx: &Path, options: &OpenOptions) -> Result<Opened> {
     })
 }
 
-/// An unnamed temporary file for the records of an index being built: beside the index if
-/// that folder takes it, else in the temporary folder. Gone when closed, even after a kill.
-fn spill_file(idx_path: &Path) -> Result<std::fs::File> {
-    let dir = idx_path
+/// The folder for the temporary files of an index being built (unnamed, gone when closed even
+/// after a kill): beside the index, where the builder falls back to the temporary folder if
+/// this one takes none.
+fn spill_dir(idx_path: &Path) -> &Path {
+    idx_path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    tempfile::tempfile_in(dir)
-        .or_else(|_| tempfile::tempfile())
-        .map_err(|e| Error::io(std::env::temp_dir(), e))
+        .unwrap_or(Path::new("."))
 }
 
 /// Builds the index of the TMX, streaming it: returns the index, the TMX's content hash and
@@ -178,8 +177,8 @@ fn spill_file(idx_path: &Path) -> Result<std::fs::File> {
 fn build(tmx: &Path, idx_path: &Path, options: &OpenOptions) -> Result<(Index, u64, u64)> {
     let file = std::fs::File::open(tmx).map_err(|e| Error::io(tmx, e))?;
     let mut input = std::io::BufReader::with_capacity(1 << 16, HashingReader::new(file));
-    let mut builder = Builder::spilling_to(spill_file(idx_path)?);
     let spill_err = |e: std::io::Error| Error::io(std::env::temp_dir(), e);
+    let mut builder = Builder::spilling_in(spill_dir(idx_path)).map_err(spill_err)?;
     let (src, tgt) = for_each_entry(tmx, &mut input, options, |e| {
         builder.push(e).map_err(spill_err)
     })?;
