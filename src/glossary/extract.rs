@@ -7,6 +7,7 @@
 
 use super::corpus::UnitSource;
 use super::hash::{hash128, FastMap, FastSet};
+use super::occs::{self, Occ, OccLog};
 use super::timing::PhaseTimer;
 use super::{
     ru, zh, BiPair, ContextPair, ExtractOptions, GlossEntry, PartOfSpeech, SeedTerm, TermType,
@@ -20,30 +21,21 @@ use std::collections::{HashMap, HashSet};
 /// such a pair is at most 2/(1 + ratio) ≈ 0.29).
 const FREQ_RATIO: u32 = 6;
 
+/// Most bytes of the sentence caches of the counting pass (see [`count`]).
+const CACHE_BYTES: usize = 16 << 20;
+
 /// Longest Russian candidate the fixed-size key holds.
 const MAX_RU: usize = 6;
 
 /// A Russian candidate key: interned stems, padded with `u32::MAX`.
 type RuKey = [u32; MAX_RU];
 
-/// One occurrence of a candidate in a unit: its id and word range (and byte range for the
-/// surface form).
-#[derive(Debug, Clone, Copy)]
-struct Occ {
-    id: u32,
-    i: u16,
-    j: u16,
-    b0: u32,
-    b1: u32,
-}
-
-/// Interned candidates of one side with unit frequencies.
+/// Interned candidates of one side with unit frequencies (the occurrences of each unit are
+/// in the [`OccLog`]).
 #[derive(Default)]
 struct Side<K> {
     ids: FastMap<K, u32>,
     freq: Vec<u32>,
-    /// Per unit: occurrences (deduplicated by id for counting).
-    units: Vec<Vec<Occ>>,
 }
 
 impl<K: std::hash::Hash + Eq> Side<K> {
@@ -56,60 +48,74 @@ impl<K: std::hash::Hash + Eq> Side<K> {
         id
     }
 
-    /// Counts unit frequencies of the last unit added.
-    fn count_last(&mut self) {
-        let Some(occs) = self.units.last() else {
-            return;
-        };
-        let mut seen: Vec<u32> = occs.iter().map(|o| o.id).collect();
+    /// Counts unit frequencies of a unit's occurrences.
+    fn count_unit(&mut self, occs: &[Occ], seen: &mut Vec<u32>) {
+        seen.clear();
+        seen.extend(occs.iter().map(|o| o.id));
         seen.sort_unstable();
         seen.dedup();
-        for id in seen {
+        for &id in seen.iter() {
             self.freq[id as usize] += 1;
         }
     }
+}
 
-    /// Candidates to keep: frequent enough and not always nested in one longer candidate.
-    /// Nesting is judged per unit: a child whose every unit has it inside the same parent's
-    /// span is dropped.
-    fn keep(&self, min_freq: u32) -> Vec<bool> {
-        let frequent: Vec<bool> = self.freq.iter().map(|&f| f >= min_freq).collect();
-        let mut nested: FastMap<u64, u32> = FastMap::default();
-        let mut local: FastMap<(u16, u16), u32> = FastMap::default();
-        let mut pairs: Vec<u64> = Vec::new();
-        for occs in &self.units {
-            local.clear();
-            pairs.clear();
-            for o in occs.iter().filter(|o| frequent[o.id as usize]) {
-                local.insert((o.i, o.j), o.id);
-            }
-            // Parents reach up to two words left and three right, so that a child is also
-            // found inside a parent that extends it by a connector and a modifier
-            // (отношения партнёрства → отношения партнёрства и стратегического взаимодействия).
-            for o in occs.iter().filter(|o| frequent[o.id as usize]) {
-                for i in o.i.saturating_sub(2)..=o.i {
-                    for j in o.j..=o.j + 3 {
-                        if (i, j) == (o.i, o.j) {
-                            continue;
-                        }
-                        if let Some(&parent) = local.get(&(i, j)) {
-                            if parent != o.id {
-                                pairs.push(((o.id as u64) << 32) | parent as u64);
-                            }
+/// Which candidates of one side to keep: frequent enough and not always nested in one longer
+/// candidate. Nesting is judged per unit: a child whose every unit has it inside the same
+/// parent's span is dropped. Fed unit by unit ([`Nesting::add`]).
+struct Nesting {
+    frequent: Vec<bool>,
+    nested: FastMap<u64, u32>,
+    local: FastMap<(u16, u16), u32>,
+    pairs: Vec<u64>,
+}
+
+impl Nesting {
+    fn new<K>(side: &Side<K>, min_freq: u32) -> Nesting {
+        Nesting {
+            frequent: side.freq.iter().map(|&f| f >= min_freq).collect(),
+            nested: FastMap::default(),
+            local: FastMap::default(),
+            pairs: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, occs: &[Occ]) {
+        let frequent = &self.frequent;
+        self.local.clear();
+        self.pairs.clear();
+        for o in occs.iter().filter(|o| frequent[o.id as usize]) {
+            self.local.insert((o.i, o.j), o.id);
+        }
+        // Parents reach up to two words left and three right, so that a child is also
+        // found inside a parent that extends it by a connector and a modifier
+        // (отношения партнёрства → отношения партнёрства и стратегического взаимодействия).
+        for o in occs.iter().filter(|o| frequent[o.id as usize]) {
+            for i in o.i.saturating_sub(2)..=o.i {
+                for j in o.j..=o.j + 3 {
+                    if (i, j) == (o.i, o.j) {
+                        continue;
+                    }
+                    if let Some(&parent) = self.local.get(&(i, j)) {
+                        if parent != o.id {
+                            self.pairs.push(((o.id as u64) << 32) | parent as u64);
                         }
                     }
                 }
             }
-            pairs.sort_unstable();
-            pairs.dedup();
-            for &p in &pairs {
-                *nested.entry(p).or_insert(0) += 1;
-            }
         }
-        let mut keep = frequent;
-        for (p, n) in nested {
+        self.pairs.sort_unstable();
+        self.pairs.dedup();
+        for &p in &self.pairs {
+            *self.nested.entry(p).or_insert(0) += 1;
+        }
+    }
+
+    fn keep<K>(self, side: &Side<K>) -> Vec<bool> {
+        let mut keep = self.frequent;
+        for (p, n) in self.nested {
             let child = (p >> 32) as usize;
-            if n >= self.freq[child] {
+            if n >= side.freq[child] {
                 keep[child] = false;
             }
         }
@@ -132,8 +138,8 @@ struct Counts {
     /// The Russian words of the corpus (folded), to accept a predicted dictionary form only
     /// when the corpus writes it.
     words: ru::StemCache,
-    /// Per unit, the first unit with the same Chinese and Russian sentences (itself if none).
-    group: Vec<u32>,
+    /// Per unit, its candidate occurrences.
+    log: OccLog,
 }
 
 fn count(pairs: &(impl UnitSource + ?Sized), opts: &ExtractOptions) -> Result<Counts> {
@@ -146,33 +152,46 @@ fn count(pairs: &(impl UnitSource + ?Sized), opts: &ExtractOptions) -> Result<Co
     let mut zh_context: FastMap<(u32, char, bool), u32> = FastMap::default();
     let mut stem_cache = ru::StemCache::default();
     let max_ru = opts.max_ru_words.clamp(1, MAX_RU);
-    // Sentences already analysed → the first unit that has them. A TM repeats sentences
-    // (boilerplate, duplicate units); a repeat is answered from that unit's occurrences, so
-    // segmentation, tokenising and interning run once per distinct sentence. Ids are
-    // interned in first-seen order either way, so the result is the same. Sentences are
-    // keyed by a 128-bit hash: the units are streamed, their texts are not kept.
-    let mut zh_seen: FastMap<u128, u32> = FastMap::default();
-    let mut ru_seen: FastMap<u128, u32> = FastMap::default();
-    // Per distinct Russian sentence, its capitalisation votes (stem id, capitalised?) as a
-    // range of `votes`, so that a repeat votes again.
+    // Sentences analysed recently → their occurrences (encoded, in `zh_arena` / `ru_arena`).
+    // A TM repeats sentences (boilerplate, duplicate units); a repeat is answered from the
+    // cache, so segmentation, tokenising and interning run once per distinct sentence while it
+    // is cached. Ids are interned in first-seen order either way, so the result is the same
+    // whether a repeat is found or analysed again: the cache is emptied when it reaches
+    // CACHE_BYTES, which bounds it. Sentences are keyed by a 128-bit hash: the units are
+    // streamed, their texts are not kept.
+    let mut zh_seen: FastMap<u128, (u32, u32)> = FastMap::default();
+    let mut zh_arena: Vec<u8> = Vec::new();
+    // Russian: the encoded occurrences, then the capitalisation votes (stem id, capitalised?)
+    // as a range of `votes`, so that a repeat votes again.
+    let mut ru_seen: FastMap<u128, (u32, u32, u32, u32)> = FastMap::default();
+    let mut ru_arena: Vec<u8> = Vec::new();
     let mut votes: Vec<(u32, bool)> = Vec::new();
-    let mut vote_range: Vec<(u32, u32)> = Vec::new();
-    // Units with the same Chinese and Russian sentences → the first of them.
-    let mut unit_seen: FastMap<u64, u32> = FastMap::default();
-    let mut group: Vec<u32> = Vec::new();
-    for (u, p) in pairs.units()?.enumerate() {
+    let mut log = OccLog::new();
+    let (mut zocc, mut rocc) = (Vec::new(), Vec::new());
+    let mut enc: Vec<u8> = Vec::new();
+    let mut seen: Vec<u32> = Vec::new();
+    for p in pairs.units()? {
         let p = p?;
+        if zh_arena.len() + zh_seen.len() * 64 > CACHE_BYTES {
+            zh_seen.clear();
+            zh_arena.clear();
+        }
+        if ru_arena.len() + votes.len() * 8 + ru_seen.len() * 80 > CACHE_BYTES {
+            ru_seen.clear();
+            ru_arena.clear();
+            votes.clear();
+        }
         // Chinese
-        let zfirst = *zh_seen.entry(hash128(&p.zh)).or_insert(u as u32);
-        let occs = if zfirst as usize != u {
-            let occs = zs.units[zfirst as usize].clone();
-            for o in &occs {
+        let zkey = hash128(&p.zh);
+        if let Some(&(a, b)) = zh_seen.get(&zkey) {
+            occs::decode(&mut &zh_arena[a as usize..b as usize], &mut zocc)
+                .map_err(|e| crate::Error::io(std::env::temp_dir(), e))?;
+            for o in &zocc {
                 zh_context_add(&mut zh_context, &p.zh, o);
             }
-            occs
         } else {
             let words = zh::words(&p.zh);
-            let mut occs = Vec::new();
+            zocc.clear();
             for (i, j) in zh::candidates(&words, opts.max_zh_words.max(1)) {
                 let (b0, b1) = (words[i].start, words[j - 1].end);
                 let key = &p.zh[b0..b1];
@@ -188,24 +207,24 @@ fn count(pairs: &(impl UnitSource + ?Sized), opts: &ExtractOptions) -> Result<Co
                     b1: b1 as u32,
                 };
                 zh_context_add(&mut zh_context, &p.zh, &o);
-                occs.push(o);
+                zocc.push(o);
             }
-            occs
-        };
-        zs.units.push(occs);
-        zs.count_last();
+            let a = zh_arena.len() as u32;
+            occs::encode(&mut zh_arena, &zocc);
+            zh_seen.insert(zkey, (a, zh_arena.len() as u32));
+        }
+        zs.count_unit(&zocc, &mut seen);
 
         // Russian
-        let rfirst = *ru_seen.entry(hash128(&p.ru)).or_insert(u as u32);
-        let occs = if rfirst as usize != u {
-            let (a, b) = vote_range[rfirst as usize];
-            for &(sid, up) in &votes[a as usize..b as usize] {
+        let rkey = hash128(&p.ru);
+        if let Some(&(a, b, va, vb)) = ru_seen.get(&rkey) {
+            occs::decode(&mut &ru_arena[a as usize..b as usize], &mut rocc)
+                .map_err(|e| crate::Error::io(std::env::temp_dir(), e))?;
+            for &(sid, up) in &votes[va as usize..vb as usize] {
                 let v = &mut cap_votes[sid as usize];
                 v.0 += up as u32;
                 v.1 += 1;
             }
-            vote_range.push((0, 0));
-            rs.units[rfirst as usize].clone()
         } else {
             let toks = ru::tokenize_cached(&p.ru, &mut stem_cache);
             let sids: Vec<u32> = toks
@@ -221,7 +240,7 @@ fn count(pairs: &(impl UnitSource + ?Sized), opts: &ExtractOptions) -> Result<Co
                     }
                 })
                 .collect();
-            let a = votes.len() as u32;
+            let va = votes.len() as u32;
             for (k, t) in toks.iter().enumerate() {
                 if k > 0 && !t.break_before && t.pos != ru::Pos::Other {
                     let up = t.surface.chars().next().is_some_and(char::is_uppercase);
@@ -231,14 +250,13 @@ fn count(pairs: &(impl UnitSource + ?Sized), opts: &ExtractOptions) -> Result<Co
                     votes.push((sids[k], up));
                 }
             }
-            vote_range.push((a, votes.len() as u32));
-            let mut occs = Vec::new();
+            rocc.clear();
             for (i, j) in ru::noun_phrases(&toks, max_ru) {
                 let mut key = [u32::MAX; MAX_RU];
                 key[..j - i].copy_from_slice(&sids[i..j]);
                 let id = rs.intern(key);
                 let last = &toks[j - 1];
-                occs.push(Occ {
+                rocc.push(Occ {
                     id,
                     i: i as u16,
                     j: j as u16,
@@ -246,13 +264,17 @@ fn count(pairs: &(impl UnitSource + ?Sized), opts: &ExtractOptions) -> Result<Co
                     b1: (last.start + last.surface.len()) as u32,
                 });
             }
-            occs
-        };
-        rs.units.push(occs);
-        rs.count_last();
-        let key = ((zfirst as u64) << 32) | rfirst as u64;
-        group.push(*unit_seen.entry(key).or_insert(u as u32));
+            let a = ru_arena.len() as u32;
+            occs::encode(&mut ru_arena, &rocc);
+            ru_seen.insert(rkey, (a, ru_arena.len() as u32, va, votes.len() as u32));
+        }
+        rs.count_unit(&rocc, &mut seen);
+        enc.clear();
+        occs::encode(&mut enc, &zocc);
+        occs::encode(&mut enc, &rocc);
+        log.push_unit(&enc)?;
     }
+    log.finish()?;
     let caps: CapVotes = cap_votes
         .iter()
         .enumerate()
@@ -267,7 +289,7 @@ fn count(pairs: &(impl UnitSource + ?Sized), opts: &ExtractOptions) -> Result<Co
         stem_ids,
         caps,
         words: stem_cache,
-        group,
+        log,
     })
 }
 
@@ -353,14 +375,13 @@ fn band_pairs(
 /// Link counts of the token-level competitive linking (see [`extract`]): per unit, the pairs
 /// of `cands` present are taken name pairs first, then in `cands` order (best first); a pair is linked when an
 /// occurrence of each side is [`consistent`] with every earlier link of the unit. Returns pair
-/// key → units (with multiplicity) in which the pair was linked.
+/// key → units in which the pair was linked.
 fn unit_links(
     counts: &Counts,
     keep_z: &[bool],
     keep_r: &[bool],
-    mult: &[u32],
     cands: &[Cand],
-) -> FastMap<u64, u32> {
+) -> Result<FastMap<u64, u32>> {
     let rank: FastMap<u64, u32> = cands
         .iter()
         .enumerate()
@@ -371,16 +392,14 @@ fn unit_links(
     let mut rl: Vec<u32> = Vec::new();
     let mut present: Vec<u32> = Vec::new();
     let mut made: Vec<(Span, Span)> = Vec::new();
-    for (u, (zo, ro)) in counts.zh.units.iter().zip(&counts.ru.units).enumerate() {
-        let m = mult[u];
-        if m == 0 {
-            continue;
-        }
+    let (mut zo, mut ro) = (Vec::new(), Vec::new());
+    let mut log = counts.log.reader()?;
+    while log.next_into(&mut zo, &mut ro)? {
         present.clear();
         // Only pairs within the frequency band were counted.
         band_pairs(
             counts,
-            (zo, ro),
+            (&zo, &ro),
             (keep_z, keep_r),
             (&mut zl, &mut rl),
             |z, r| {
@@ -407,11 +426,11 @@ fn unit_links(
             });
             if let Some(link) = found {
                 made.push(link);
-                *links.entry(((c.z as u64) << 32) | c.r as u64).or_insert(0) += m;
+                *links.entry(((c.z as u64) << 32) | c.r as u64).or_insert(0) += 1;
             }
         }
     }
-    links
+    Ok(links)
 }
 
 /// Whether the key `parent` holds `child` as a contiguous part and its other words contain no
@@ -521,8 +540,10 @@ pub fn extract(pairs: &[BiPair], opts: &ExtractOptions) -> Vec<GlossEntry> {
 }
 
 /// [`extract`] from any [`UnitSource`], read in several passes (counting, seed terms, surface
-/// forms, examples) instead of being held: the memory is that of the counts, the per-unit
-/// candidate occurrences and the examples, not of the texts. Errors are those of the source.
+/// forms, examples) instead of being held. Each unit's candidate occurrences go to an
+/// [`OccLog`] (a temporary file once large) that the later passes stream back, so the memory is
+/// that of the counts (the vocabulary and its co-occurrences) and the examples, neither of the
+/// texts nor of the occurrences. Errors are those of the source (and of the temporary file).
 pub fn extract_from(
     pairs: &(impl UnitSource + ?Sized),
     opts: &ExtractOptions,
@@ -531,7 +552,16 @@ pub fn extract_from(
     let mut timer = PhaseTimer::from_env();
     let counts = count(pairs, opts)?;
     timer.mark("count");
-    let mut keep_z = counts.zh.keep(min);
+    let (mut keep_z, keep_r) = {
+        let (mut nz, mut nr) = (Nesting::new(&counts.zh, min), Nesting::new(&counts.ru, min));
+        let (mut zo, mut ro) = (Vec::new(), Vec::new());
+        let mut log = counts.log.reader()?;
+        while log.next_into(&mut zo, &mut ro)? {
+            nz.add(&zo);
+            nr.add(&ro);
+        }
+        (nz.keep(&counts.zh), nr.keep(&counts.ru))
+    };
     // Branching test: a candidate nearly always glued to the same content character is a
     // piece of a longer word that segmentation cut (卡瓦 of 卡瓦诺), not a term.
     for (&(id, _, _), &n) in &counts.zh_context {
@@ -540,7 +570,6 @@ pub fn extract_from(
             keep_z[id as usize] = false;
         }
     }
-    let keep_r = counts.ru.keep(min);
 
     timer.mark("keep");
     // Co-occurrence counts of kept candidates, with the first unit as the example.
@@ -548,30 +577,24 @@ pub fn extract_from(
         FastMap::with_capacity_and_hasher(1 << 16, Default::default());
     let mut zl: Vec<u32> = Vec::new();
     let mut rl: Vec<u32> = Vec::new();
-    // A repeated unit adds its multiplicity at its first occurrence (which is also the
-    // earliest example), instead of being counted again.
-    let mut mult = vec![0u32; counts.group.len()];
-    for &g in &counts.group {
-        mult[g as usize] += 1;
-    }
-    for (u, (zo, ro)) in counts.zh.units.iter().zip(&counts.ru.units).enumerate() {
-        let m = mult[u];
-        if m == 0 {
-            continue;
-        }
+    let (mut zo, mut ro) = (Vec::new(), Vec::new());
+    let mut log = counts.log.reader()?;
+    let mut u = 0u32;
+    while log.next_into(&mut zo, &mut ro)? {
         band_pairs(
             &counts,
-            (zo, ro),
+            (&zo, &ro),
             (&keep_z, &keep_r),
             (&mut zl, &mut rl),
             |z, r| {
-                let e = cooc
-                    .entry(((z as u64) << 32) | r as u64)
-                    .or_insert((0, u as u32));
-                e.0 += m;
+                // the first unit is the example
+                let e = cooc.entry(((z as u64) << 32) | r as u64).or_insert((0, u));
+                e.0 += 1;
             },
         );
+        u += 1;
     }
+    drop(log);
 
     // Reverse maps for the words of kept candidates.
     let zh_text: Vec<&str> = {
@@ -655,7 +678,7 @@ pub fn extract_from(
     // unit without one lying inside the other on both sides (唐纳德 ↔ «Дональд Трамп» after
     // 特朗普 ↔ «Трамп»; 克里斯汀 ↔ «Блейси Форд» after 福特 ↔ «Форд») gets no link there. The association is then recomputed from the link counts, so a
     // term's neighbour that always co-occurs with it no longer borrows its partner.
-    let linked = unit_links(&counts, &keep_z, &keep_r, &mult, &cands);
+    let linked = unit_links(&counts, &keep_z, &keep_r, &cands)?;
     cands.retain_mut(|c| {
         let l = linked
             .get(&(((c.z as u64) << 32) | c.r as u64))
@@ -787,11 +810,9 @@ pub fn extract_from(
     let linked_r: FastMap<u32, u32> = links.iter().map(|l| (l.z, l.r)).collect();
     let mut resid: FastMap<u64, (u32, u32)> = FastMap::default();
     let mut resid_z: FastMap<u32, u32> = FastMap::default();
-    for (u, (zo, ro)) in counts.zh.units.iter().zip(&counts.ru.units).enumerate() {
-        let m = mult[u];
-        if m == 0 {
-            continue;
-        }
+    let mut log = counts.log.reader()?;
+    let mut u = 0u32;
+    while log.next_into(&mut zo, &mut ro)? {
         zl.clear();
         rl.clear();
         zl.extend(zo.iter().map(|o| o.id).filter(|i| linked_r.contains_key(i)));
@@ -804,15 +825,17 @@ pub fn extract_from(
             if rl.binary_search(&linked_r[&z]).is_ok() {
                 continue;
             }
-            *resid_z.entry(z).or_insert(0) += m;
+            *resid_z.entry(z).or_insert(0) += 1;
             for &r in rl.iter().filter(|r| !used_r.contains(r)) {
                 resid
                     .entry(((z as u64) << 32) | r as u64)
-                    .or_insert((0, u as u32))
-                    .0 += m;
+                    .or_insert((0, u))
+                    .0 += 1;
             }
         }
+        u += 1;
     }
+    drop(log);
     // A variant must also have the Chinese term as its own best partner (after the token-level
     // linking): a phrase better explained by another Chinese word (海军 for «военно-морской
     // флот» next to 俄罗斯) is not another name of this concept.
@@ -863,6 +886,7 @@ pub fn extract_from(
     // The units the entries cite (ids, context sentences), read in one more pass.
     let examples = fetch(
         pairs,
+        &counts.log,
         seed_examples
             .iter()
             .copied()
@@ -870,7 +894,7 @@ pub fn extract_from(
             .collect(),
     )?;
     for (e, u) in out.iter_mut().zip(&seed_examples) {
-        e.example = examples.get(u).map(|p| p.id.clone()).unwrap_or_default();
+        e.example = examples.get(u).map(|p| p.0.id.clone()).unwrap_or_default();
     }
     // Per Chinese term, its further Russian terms: short forms and variant renderings.
     let mut further: FastMap<u32, Vec<TermVariant>> = FastMap::default();
@@ -904,12 +928,12 @@ pub fn extract_from(
         if seed_pairs.contains(&(zh_term.clone(), ru::lemma_key(&ru_term))) {
             continue;
         }
-        let u = l.example as usize;
         let at = |occs: &[Occ], id: u32| occs.iter().find(|o| o.id == id).map(|o| o.b0 as usize);
-        let unit = examples.get(&l.example);
+        let fetched = examples.get(&l.example);
+        let unit = fetched.map(|f| &f.0);
         let context = match (
-            at(&counts.zh.units[u], l.z),
-            at(&counts.ru.units[u], l.r),
+            fetched.and_then(|f| at(&f.1, l.z)),
+            fetched.and_then(|f| at(&f.2, l.r)),
             unit,
         ) {
             (Some(zb), Some(rb), Some(p)) => ContextPair {
@@ -965,16 +989,29 @@ pub fn extract_from(
     Ok(out)
 }
 
-/// The units numbered `wanted` (positions in the source), read in one pass.
-fn fetch(pairs: &(impl UnitSource + ?Sized), wanted: FastSet<u32>) -> Result<FastMap<u32, BiPair>> {
+/// A unit fetched by [`fetch`]: its texts and its Chinese and Russian occurrences.
+type Fetched = (BiPair, Vec<Occ>, Vec<Occ>);
+
+/// The units numbered `wanted` (positions in the source) with their occurrences, read in one
+/// pass (of the source and of the occurrence log together).
+fn fetch(
+    pairs: &(impl UnitSource + ?Sized),
+    log: &OccLog,
+    wanted: FastSet<u32>,
+) -> Result<FastMap<u32, Fetched>> {
     let mut out = FastMap::default();
     if wanted.is_empty() {
         return Ok(out);
     }
+    let mut log = log.reader()?;
+    let (mut zo, mut ro) = (Vec::new(), Vec::new());
     for (u, p) in pairs.units()?.enumerate() {
         let p = p?;
+        if !log.next_into(&mut zo, &mut ro)? {
+            break;
+        }
         if wanted.contains(&(u as u32)) {
-            out.insert(u as u32, p.into_owned());
+            out.insert(u as u32, (p.into_owned(), zo.clone(), ro.clone()));
             if out.len() == wanted.len() {
                 break;
             }
@@ -1156,8 +1193,13 @@ fn ru_surfaces(
     let mut forms: FastMap<u32, FastMap<String, (u32, f64)>> = FastMap::default();
     let mut written: FastMap<u32, String> = FastMap::default();
     let mut all_caps: FastMap<(u32, usize), (u32, u32)> = FastMap::default();
-    for (p, occs) in pairs.units()?.zip(&counts.ru.units) {
+    let (mut zo, mut occs) = (Vec::new(), Vec::new());
+    let mut log = counts.log.reader()?;
+    for p in pairs.units()? {
         let p = p?;
+        if !log.next_into(&mut zo, &mut occs)? {
+            break;
+        }
         for o in occs.iter().filter(|o| wanted[o.id as usize]) {
             let Some(text) = p.ru.get(o.b0 as usize..o.b1 as usize) else {
                 continue;

@@ -33,6 +33,7 @@ pub mod extract;
 pub mod file;
 mod hash;
 pub mod morph;
+mod occs;
 #[cfg(test)]
 mod perf_harness;
 pub mod qa;
