@@ -12,9 +12,11 @@
 //! [`lookup`] takes the best `candidates` (150) units by key overlap, scores them exactly
 //! (skipping, once `top` matches are in hand, those whose cheap multiset bound cannot beat
 //! them), and returns the best `top` at or above `min`. On a synthetic 1,000,000-TU zh→ru
-//! memory (`benches/lookup.rs`) a lookup takes ≈ 4–6 ms median, 9–12 ms p95 after the index is
-//! loaded; the index is ≈ 405 MiB on disk, 325 MiB of it the texts, which stay on disk: only
-//! the records of the units a lookup scores are read.
+//! memory (`benches/lookup.rs`) a lookup took ≈ 4–6 ms median, 9–12 ms p95 after the index was
+//! loaded, with the index format 2 (≈ 405 MiB on disk, 325 MiB of it the texts) and its
+//! postings in memory; format 3 keeps everything but 6 bytes a unit on disk, and a lookup reads
+//! the key table blocks and postings of its query's keys and the records of the units it
+//! scores (see [`index`](mod@index)); the benchmark has not been re-run since.
 //!
 //! ```
 //! use tmalign::tm::lookup::{lookup, Index, LookupOptions};
