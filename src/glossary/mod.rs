@@ -6,10 +6,14 @@
 //!    content word and end on a noun-like word ([`zh`]). Russian: 1–6-word noun phrases over
 //!    Snowball stems with a suffix-guessed part of speech ([`ru`]). Candidates below the
 //!    minimum frequency are dropped, and so is a candidate every occurrence of which sits
-//!    inside one longer candidate (the C-value idea: it is not a term on its own).
+//!    inside one longer candidate (the C-value idea: it is not a term on its own), and a
+//!    Chinese fragment that nearly always continues with the same character (a name jieba
+//!    cut; the middle dot joins a name's parts into one candidate).
 //! 2. **Association** — per-pair co-occurrence counts over translation units; the score is
 //!    Dice × ln(1 + co-occurrences), mildly weighted by a length prior and boosted for
-//!    transliterated names (pinyin → Palladius, [`crate::align::names`]). Then the counts are
+//!    transliterated names (pinyin → Palladius, [`crate::align::names`]), and weighted by the
+//!    Chinese term's termhood (its frequency here against jieba's general-language
+//!    frequencies); a Chinese name takes no Russian term opening with a common word. Then the counts are
 //!    redone at the token level: in each unit the pairs present are linked best first, and a
 //!    pair that crosses a better link of the unit (shares words with it without one lying inside
 //!    the other on both sides) is not linked there; the score is recomputed from these link

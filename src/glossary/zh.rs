@@ -17,6 +17,21 @@ pub fn jieba() -> &'static Jieba {
     J.get_or_init(Jieba::new)
 }
 
+/// jieba's dictionary frequency of `term` and the dictionary's total (the general-language
+/// prior of termhood): for a dictionary word its count, otherwise jieba's estimate from the
+/// words it cuts `term` into (at least 1). `None` when the total cannot be read.
+pub fn general_frequency(term: &str) -> Option<(f64, f64)> {
+    static TOTAL: OnceLock<Option<f64>> = OnceLock::new();
+    // The crate exposes its total count only through its `Debug` output (`total_freq`).
+    let total = *TOTAL.get_or_init(|| {
+        let d = format!("{:?}", jieba());
+        let at = d.find("total_freq: ")? + "total_freq: ".len();
+        let digits: String = d[at..].chars().take_while(char::is_ascii_digit).collect();
+        digits.parse::<f64>().ok().filter(|&t| t > 0.0)
+    });
+    Some((jieba().suggest_freq(term).max(1) as f64, total?))
+}
+
 /// A segmented word.
 #[derive(Debug, Clone, Copy)]
 pub struct Word {
@@ -41,6 +56,21 @@ pub struct Word {
     pub break_before: bool,
     /// Length in characters.
     pub chars: usize,
+    /// Whether jieba tags the word as a personal or place name (`nr`, `nrt`, `nrfg`, `ns`).
+    pub name: bool,
+}
+
+impl Word {
+    /// Whether jieba's dictionary delimits the word (`text` is its sentence): it has it, and
+    /// not as a name. A word it does not have was found by its hidden Markov model (most
+    /// transliterated names), and the dictionary's names are often pieces of longer ones
+    /// (莫利纳 of 莫利纳里), so in both cases where the word ends is a guess.
+    pub fn delimited(&self, text: &str) -> bool {
+        !self.name
+            && text
+                .get(self.start..self.end)
+                .is_some_and(|w| jieba().has_word(w))
+    }
 }
 
 /// Words that are never the edge of a term, whatever jieba's tag says.
@@ -67,10 +97,29 @@ pub fn is_content_char(c: char) -> bool {
     is_han(c) && !GLUE_CHARS.contains(c)
 }
 
+/// Whether `c` is a Chinese character that may stand inside a term (not one of the particles
+/// of [`INNER_STOP`], which never do): next to a word jieba's dictionary does not know, such a
+/// character may be the rest of a name the model cut (莫利纳 + 里 of 莫利纳里).
+pub fn is_term_char(c: char) -> bool {
+    is_han(c) && !INNER_STOP.iter().any(|s| s.chars().eq(std::iter::once(c)))
+}
+
+/// The middle dots that join the parts of a transliterated name (佐兰·扎埃夫): not a clause
+/// break, and a name part always next to one is a fragment of the name.
+pub fn is_name_joiner(c: char) -> bool {
+    matches!(c, '·' | '・' | '•' | '‧' | '･')
+}
+
 /// Tags of words that can end a term: nouns of all kinds, verbal and adjectival nouns,
 /// abbreviations, idioms used as names.
 fn noun_tag(tag: &str) -> bool {
     tag.starts_with('n') || matches!(tag, "vn" | "an" | "j" | "nz" | "l" | "eng")
+}
+
+/// Tags of personal and place names (`nr`, `nrt`, `nrfg`, `ns`); `nt` (organisations) and
+/// `nz` (other proper nouns) are whole words.
+fn name_tag(tag: &str) -> bool {
+    tag.starts_with("nr") || tag == "ns"
 }
 
 /// Tags of words that never start a term: particles, prepositions, conjunctions, pronouns,
@@ -102,11 +151,27 @@ fn stop_sets() -> &'static (FastSet<&'static str>, FastSet<&'static str>) {
 
 /// Segments a sentence into words with their term roles.
 pub fn words(text: &str) -> Vec<Word> {
-    let mut out = Vec::new();
+    let mut out: Vec<Word> = Vec::new();
     let mut brk = true;
+    // end of a middle dot that directly follows a word (a name continues after it)
+    let mut joiner_end: Option<usize> = None;
     for t in jieba().tag(text, true) {
         let all_han = !t.word.is_empty() && t.word.chars().all(is_han);
+        let after_joiner = joiner_end.take();
         if !all_han {
+            if after_joiner.is_some() {
+                // a middle dot not followed at once by a word is punctuation after all
+                brk = true;
+            }
+            // A middle dot right after a Chinese word joins the parts of a name.
+            if !brk
+                && t.word.chars().count() == 1
+                && t.word.chars().all(is_name_joiner)
+                && out.last().is_some_and(|w| w.end == t.byte_start)
+            {
+                joiner_end = Some(t.byte_end);
+                continue;
+            }
             // punctuation, digits, Latin or spaces: a clause break for term purposes
             if !t.word.trim().is_empty() || t.word.contains('\n') {
                 brk = true;
@@ -126,6 +191,7 @@ pub fn words(text: &str) -> Vec<Word> {
             single: t.word.chars().count() == 1 && !stop_edge && inner && !function_tag(t.tag),
             break_before: brk,
             chars: t.word.chars().count(),
+            name: name_tag(t.tag),
         });
         brk = false;
     }
@@ -202,6 +268,39 @@ mod tests {
         let w = words("嗯科学家");
         assert!(!w[0].can_start && !w[0].single, "{w:?}");
         assert!(cands("嗯科学家").iter().all(|x| !x.starts_with('嗯')));
+    }
+
+    #[test]
+    fn a_middle_dot_joins_a_name_and_nothing_else() {
+        let c = cands("包括总理佐兰·扎埃夫在内");
+        assert!(c.iter().any(|x| x == "佐兰·扎埃夫"), "{c:?}");
+        // a dot with a space after it, or at the end, is punctuation
+        let c = cands("总理佐兰· 扎埃夫");
+        assert!(!c.iter().any(|x| x.contains('·')), "{c:?}");
+        let c = cands("总理佐兰·");
+        assert!(!c.iter().any(|x| x.contains('·')), "{c:?}");
+        assert!(is_name_joiner('·') && !is_name_joiner('，'));
+    }
+
+    #[test]
+    fn dictionary_names_are_not_trusted_boundaries() {
+        // 莫利纳 is a name in jieba's dictionary, 最高法院 an organisation: only the latter
+        // delimits itself
+        let w = words("莫利纳里说");
+        assert!(!w[0].delimited("莫利纳里说") && w[0].name, "{w:?}");
+        let w = words("最高法院");
+        assert!(w[0].delimited("最高法院") && !w[0].name, "{w:?}");
+        assert!(is_term_char('里') && !is_term_char('的') && !is_term_char('a'));
+    }
+
+    #[test]
+    fn general_frequency_orders_everyday_words_above_names() {
+        let (hour, total) = general_frequency("小时").expect("jieba's total");
+        let (name, _) = general_frequency("卡瓦诺").unwrap();
+        assert!(
+            hour > 1000.0 * name && total > hour,
+            "{hour} {name} {total}"
+        );
     }
 
     #[test]
