@@ -180,6 +180,12 @@ pub fn featurize(text: &str, paragraph: usize, lang: Lang) -> SegFeat {
     f.latin.dedup();
     f.lex.sort_unstable();
     f.lex.dedup();
+    // A long document keeps the features of every segment: no spare capacity (a Chinese
+    // segment's units grow to twice what dedup leaves).
+    f.lex.shrink_to_fit();
+    f.latin.shrink_to_fit();
+    f.nums.shrink_to_fit();
+    f.caps.shrink_to_fit();
     f
 }
 
