@@ -12,7 +12,10 @@
 //! cannot be built, the bench says so and prints tmalign's figures only. A criterion group
 //! then times the 10k alignment in process.
 //!
-//! `cargo bench --bench vs_hunalign` (sizes: `TMALIGN_VS_SIZES=10000,20000,100000`).
+//! `cargo bench --bench vs_hunalign` (sizes: `TMALIGN_VS_SIZES=10000,20000,100000`;
+//! `TMALIGN_VS_KEEP=DIR` also writes each pair to `DIR/pN.zh` / `DIR/pN.ru` for measuring by
+//! hand; `TMALIGN_VS_NO_HUNALIGN=1` runs tmalign only, for sizes where hunalign takes minutes
+//! and gigabytes).
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -140,8 +143,14 @@ fn bench(c: &mut Criterion) {
         eprintln!("note: no temporary folder; vs_hunalign skipped");
         return;
     };
-    let hunalign = build_hunalign(&sh, &tmp.path().join("hunalign"));
-    if hunalign.is_none() {
+    let skip_hunalign = std::env::var_os("TMALIGN_VS_NO_HUNALIGN").is_some();
+    let hunalign = if skip_hunalign {
+        None
+    } else {
+        build_hunalign(&sh, &tmp.path().join("hunalign"))
+    };
+    let keep = std::env::var_os("TMALIGN_VS_KEEP").map(PathBuf::from);
+    if hunalign.is_none() && !skip_hunalign {
         eprintln!(
             "note: hunalign could not be built from {} (needs g++ and make); tmalign's figures only",
             sh.join("baselines/hunalign").display()
@@ -168,6 +177,14 @@ fn bench(c: &mut Criterion) {
             && std::fs::write(&b, t.join("\n") + "\n").is_ok();
         if !ok {
             continue;
+        }
+        if let Some(k) = &keep {
+            let kept = std::fs::create_dir_all(k).is_ok()
+                && std::fs::copy(&a, k.join(format!("p{n}.zh"))).is_ok()
+                && std::fs::copy(&b, k.join(format!("p{n}.ru"))).is_ok();
+            if !kept {
+                eprintln!("note: could not keep the {n} pair in {}", k.display());
+            }
         }
         let ours = median3(|| {
             let mut c = Command::new(bin);

@@ -277,33 +277,58 @@ pub fn run<C: BeadCost + ?Sized>(
     keep_costs: bool,
     cost: &mut C,
 ) -> Option<DpResult> {
-    let m = band.m;
     let amax = types.iter().map(|t| t.0).max().unwrap_or(1);
     // Row ring for costs (or every row when kept), backpointers for every node.
     let ring = amax + 1;
     let mut rows: Vec<Vec<f32>> = vec![Vec::new(); if keep_costs { n + 1 } else { ring }];
-    let mut bp: Vec<Vec<u8>> = Vec::with_capacity(n + 1);
+    let mut bp: Vec<Vec<u8>> = vec![Vec::new(); n + 1];
     let slot = |i: usize| if keep_costs { i } else { i % ring };
-    for i in 0..=n {
+    fill(n, band, types, 0, &mut rows, &mut bp, &slot, cost);
+    let r = backtrace(n, band, types, &rows[slot(n)], &bp)?;
+    Some(DpResult {
+        costs: if keep_costs { Some(rows) } else { None },
+        ..r
+    })
+}
+
+/// Fills rows `start..=n` of the costs (`rows`, slot `slot(i)`) and backpointers; the rows
+/// before `start` must hold the costs of this band already.
+#[allow(clippy::too_many_arguments)]
+fn fill<C: BeadCost + ?Sized, S: Fn(usize) -> usize>(
+    n: usize,
+    band: &Band,
+    types: &[(usize, usize)],
+    start: usize,
+    rows: &mut [Vec<f32>],
+    bp: &mut [Vec<u8>],
+    slot: &S,
+    cost: &mut C,
+) {
+    for i in start..=n {
         let width = band.hi[i] - band.lo[i] + 1;
         let mut row = std::mem::take(&mut rows[slot(i)]);
         row.clear();
         row.resize(width, f32::INFINITY);
-        let mut brow = vec![u8::MAX; width];
-        fill_row(
-            i,
-            band,
-            types,
-            &rows,
-            &slot,
-            &mut row,
-            Some(&mut brow),
-            cost,
-        );
+        let mut brow = std::mem::take(&mut bp[i]);
+        brow.clear();
+        brow.resize(width, u8::MAX);
+        fill_row(i, band, types, rows, slot, &mut row, Some(&mut brow), cost);
         rows[slot(i)] = row;
-        bp.push(brow);
+        bp[i] = brow;
     }
-    let total = rows[slot(n)][m - band.lo[n]];
+}
+
+/// The best path from the filled backpointers; `last` is row `n`'s costs. `None` when no
+/// path fits. `costs` is left empty.
+fn backtrace(
+    n: usize,
+    band: &Band,
+    types: &[(usize, usize)],
+    last: &[f32],
+    bp: &[Vec<u8>],
+) -> Option<DpResult> {
+    let m = band.m;
+    let total = last[m - band.lo[n]];
     if !total.is_finite() {
         return None;
     }
@@ -325,8 +350,17 @@ pub fn run<C: BeadCost + ?Sized>(
         path,
         touched_edge: touched,
         total,
-        costs: if keep_costs { Some(rows) } else { None },
+        costs: None,
     })
+}
+
+/// The first row whose range differs between two bands of the same problem (`n + 1` when
+/// none does): a row's costs depend only on the band's rows up to it, so a widened band's
+/// DP can start again from there.
+fn first_changed_row(a: &Band, b: &Band) -> usize {
+    (0..a.lo.len())
+        .find(|&i| a.lo[i] != b.lo[i] || a.hi[i] != b.hi[i])
+        .unwrap_or(a.lo.len())
 }
 
 /// Runs the DP over `band` like [`run`], but keeps only the best cost of reaching each node
@@ -384,10 +418,25 @@ pub fn run_widening<C: BeadCost + ?Sized>(
 ) -> (DpResult, Band) {
     let m = band.m;
     let mut grow = first_grow.max(1);
+    // Every row's costs are kept between retries: a retry recomputes only the rows from the
+    // first one the widening changed (on a long document, a touch near its end no longer
+    // costs a whole pass).
+    let mut rows: Vec<Vec<f32>> = vec![Vec::new(); n + 1];
+    let mut bp: Vec<Vec<u8>> = vec![Vec::new(); n + 1];
+    let mut filled: Option<Band> = None;
     loop {
         let full = band.is_full();
-        match run(n, &band, types, keep_costs, cost) {
-            Some(r) if !r.touched_edge || full || grow > max_grow => return (r, band),
+        let start = filled.as_ref().map_or(0, |f| first_changed_row(f, &band));
+        fill(n, &band, types, start, &mut rows, &mut bp, &|i| i, cost);
+        filled = Some(band.clone());
+        match backtrace(n, &band, types, &rows[n], &bp) {
+            Some(r) if !r.touched_edge || full || grow > max_grow => {
+                let r = DpResult {
+                    costs: if keep_costs { Some(rows) } else { None },
+                    ..r
+                };
+                return (r, band);
+            }
             Some(r) => band.widen_where_touched(&r.path, grow),
             None if full => {
                 // Cannot happen with 1-0 and 0-1 beads; keep going defensively.
@@ -510,6 +559,36 @@ mod tests {
         );
         assert!(band.lo.windows(2).all(|w| w[0] <= w[1]));
         assert!(band.hi.windows(2).all(|w| w[0] <= w[1]));
+    }
+
+    /// [`Offset`] with [`Wobbly`]'s structure on top, so that node costs differ everywhere.
+    struct OffsetWobbly;
+    impl BeadCost for OffsetWobbly {
+        fn cost(&mut self, i0: usize, i1: usize, j0: usize, j1: usize) -> f32 {
+            Offset.cost(i0, i1, j0, j1) + 0.01 * Wobbly.cost(i0, i1, j0, j1)
+        }
+    }
+
+    #[test]
+    fn widening_retries_equal_a_fresh_run_on_the_final_band() {
+        let types = crate::align::AlignConfig::new(crate::Lang::Zh, crate::Lang::Ru).bead_types();
+        let (n, m) = (300, 340);
+        for keep in [false, true] {
+            let start = Band::diagonal(n, m, 2);
+            let (r, band) = run_widening(n, start, 2, 4000, &types, keep, &mut OffsetWobbly);
+            let fresh = run(n, &band, &types, keep, &mut OffsetWobbly).unwrap();
+            assert_eq!(r.path, fresh.path);
+            assert_eq!(r.total.to_bits(), fresh.total.to_bits());
+            assert_eq!(r.touched_edge, fresh.touched_edge);
+            if keep {
+                let (a, b) = (r.costs.unwrap(), fresh.costs.unwrap());
+                for i in 0..=n {
+                    let x: Vec<u32> = a[i].iter().map(|c| c.to_bits()).collect();
+                    let y: Vec<u32> = b[i].iter().map(|c| c.to_bits()).collect();
+                    assert_eq!(x, y, "row {i}");
+                }
+            }
+        }
     }
 
     #[test]

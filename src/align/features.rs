@@ -5,7 +5,7 @@
 //! featurised in parallel and still share one lexicon across a batch.
 
 use super::numbers;
-use crate::lang::is_han;
+use crate::lang::{is_alphabetic_fast, is_alphanumeric_fast, is_han, to_lowercase_fast};
 use crate::Lang;
 
 /// FNV-1a over bytes with a kind tag, so equal strings of different kinds never collide.
@@ -89,7 +89,7 @@ impl Stemmer {
 /// Crude stem for languages without a Snowball stemmer here: lowercase, first five characters
 /// (inflection sits at the end).
 pub fn stem(word: &str) -> String {
-    word.to_lowercase().chars().take(5).collect()
+    to_lowercase_fast(word).chars().take(5).collect()
 }
 
 /// Features of `text` in `lang`.
@@ -121,7 +121,7 @@ pub fn featurize(text: &str, paragraph: usize, lang: Lang) -> SegFeat {
     for c in text.chars().chain(std::iter::once(' ')) {
         // `is_han` first: it is a range test, and `is_alphanumeric` of a Chinese character
         // is a table search (a tenth of featurisation's time on a Chinese side).
-        if !is_han(c) && c.is_alphanumeric() {
+        if !is_han(c) && is_alphanumeric_fast(c) {
             cur.push(c);
         } else if !cur.is_empty() {
             words.push((std::mem::take(&mut cur), first));
@@ -131,11 +131,11 @@ pub fn featurize(text: &str, paragraph: usize, lang: Lang) -> SegFeat {
     let stemmer = Stemmer::new(lang);
     for (w, initial) in &words {
         let ascii = w.chars().all(|c| c.is_ascii_alphanumeric());
-        let has_alpha = w.chars().any(|c| c.is_alphabetic());
+        let has_alpha = w.chars().any(is_alphabetic_fast);
         if !has_alpha {
             continue;
         }
-        let lower = w.to_lowercase();
+        let lower = to_lowercase_fast(w);
         // Latin tokens are anchors on a Chinese or Russian side; on an English side every word
         // is Latin, so only those that look like names/acronyms (capital or digit inside) count.
         if ascii && w.chars().count() >= 2 {
@@ -180,6 +180,12 @@ pub fn featurize(text: &str, paragraph: usize, lang: Lang) -> SegFeat {
     f.latin.dedup();
     f.lex.sort_unstable();
     f.lex.dedup();
+    // A long document keeps the features of every segment: no spare capacity (a Chinese
+    // segment's units grow to twice what dedup leaves).
+    f.lex.shrink_to_fit();
+    f.latin.shrink_to_fit();
+    f.nums.shrink_to_fit();
+    f.caps.shrink_to_fit();
     f
 }
 

@@ -20,6 +20,14 @@ pub struct Lexicon {
     /// The same units, sorted: every bead-cost index sorts its vocabulary from them, and
     /// resegmentation builds thousands of small indices.
     tgt_sorted: Vec<u64>,
+    /// Dense ids of the source units with links (see [`Lexicon::src_id`]).
+    src_ids: FxHashMap<u64, u32>,
+    /// Per source id, its translations as target ids (indices into `tgt_sorted`), in the
+    /// order of `links`: source id `k` is `trans_ids[trans_off[k]..trans_off[k + 1]]`. The
+    /// bead cost resolves a segment's units to these once, instead of hashing each unit and
+    /// searching each translation for every pair of segments it compares.
+    trans_off: Vec<u32>,
+    trans_ids: Vec<u32>,
 }
 
 /// Learning settings.
@@ -223,9 +231,50 @@ impl Lexicon {
         for v in lex.links.values_mut() {
             v.sort_unstable();
         }
-        lex.tgt_sorted = lex.tgt_known.iter().copied().collect();
-        lex.tgt_sorted.sort_unstable();
+        lex.index();
         lex
+    }
+
+    /// Builds the sorted target units and the dense translation lists from `links`.
+    fn index(&mut self) {
+        self.tgt_sorted = self.tgt_known.iter().copied().collect();
+        self.tgt_sorted.sort_unstable();
+        self.src_ids.clear();
+        self.trans_off = vec![0];
+        self.trans_ids.clear();
+        for (&u, rs) in &self.links {
+            self.src_ids.insert(u, self.trans_off.len() as u32 - 1);
+            // Every linked target unit is known, so the search cannot fail.
+            self.trans_ids.extend(
+                rs.iter()
+                    .filter_map(|r| self.tgt_sorted.binary_search(r).ok())
+                    .map(|id| id as u32),
+            );
+            self.trans_off.push(self.trans_ids.len() as u32);
+        }
+    }
+
+    /// The dense id of source unit `u`, when it has links.
+    pub fn src_id(&self, u: u64) -> Option<u32> {
+        self.src_ids.get(&u).copied()
+    }
+
+    /// The translations of source id `id` (see [`Lexicon::src_id`]) as target ids: indices
+    /// into [`Lexicon::tgt_known`]'s order.
+    pub fn translation_ids(&self, id: u32) -> &[u32] {
+        let k = id as usize;
+        &self.trans_ids[self.trans_off[k] as usize..self.trans_off[k + 1] as usize]
+    }
+
+    /// The id of target unit `r` (its index in [`Lexicon::tgt_known`]'s order), when it has
+    /// links.
+    pub fn tgt_id(&self, r: u64) -> Option<u32> {
+        self.tgt_sorted.binary_search(&r).ok().map(|k| k as u32)
+    }
+
+    /// Number of target units with links (ids are below it).
+    pub fn tgt_count(&self) -> usize {
+        self.tgt_sorted.len()
     }
 
     /// Every link (source unit, target unit), sorted.
@@ -251,8 +300,7 @@ impl Lexicon {
             v.sort_unstable();
             v.dedup();
         }
-        lex.tgt_sorted = lex.tgt_known.iter().copied().collect();
-        lex.tgt_sorted.sort_unstable();
+        lex.index();
         lex
     }
 

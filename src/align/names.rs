@@ -278,7 +278,20 @@ pub fn add_name_anchors(
     if caps.iter().all(Vec::is_empty) {
         return;
     }
-    let windows: Vec<Vec<u32>> = zh_text.iter().map(|t| table.windows(t)).collect();
+    // Only the windows the matcher can ever compare with a capitalised word are kept: a
+    // long document has a hundred windows a segment, and keeping them all was the largest
+    // allocation of a 100,000-segment alignment.
+    let mut reach = Reach::new(&table, &caps);
+    let windows: Vec<Vec<u32>> = zh_text
+        .iter()
+        .map(|t| {
+            let all = table.windows(t);
+            all.iter()
+                .copied()
+                .filter(|&w| reach.keeps(&table, w))
+                .collect()
+        })
+        .collect();
     let (zk, ok) = table.anchors(&windows, &caps);
     for (f, keys) in zh.iter_mut().zip(zk) {
         f.names.extend(keys);
@@ -289,6 +302,70 @@ pub fn add_name_anchors(
     for f in zh.iter_mut().chain(other.iter_mut()) {
         f.names.sort_unstable();
         f.names.dedup();
+    }
+}
+
+/// Which window skeletons [`NameTable::anchors`] can match with a document's capitalised
+/// skeletons: those equal to one, and those of six letters or more in the block (first two
+/// letters, length within one) of a capitalised skeleton of six letters or more whose
+/// letter counts let them reach the fuzzy threshold ([`may_reach`]). Dropping the other
+/// windows before calling it changes nothing in its result.
+struct Reach {
+    caps: FxHashSet<u32>,
+    /// Per `(first two letters, length)` of a window block the fuzzy matcher reads, the
+    /// lengths and letter counts of the capitalised skeletons that read it.
+    blocks: FxHashMap<(u64, usize), Vec<(usize, Letters)>>,
+    /// Per skeleton id: 0 not decided yet, 1 kept, 2 dropped.
+    memo: Vec<u8>,
+}
+
+/// The first two characters of a skeleton, packed (21 bits each).
+fn head_key(head: &str) -> u64 {
+    head.chars().fold(0u64, |k, c| k << 21 | c as u64)
+}
+
+impl Reach {
+    fn new(table: &NameTable, caps: &[Vec<u32>]) -> Reach {
+        let caps: FxHashSet<u32> = caps.iter().flatten().copied().collect();
+        let mut blocks: FxHashMap<(u64, usize), Vec<(usize, Letters)>> = FxHashMap::default();
+        for &c in &caps {
+            let sk = &table.skeletons[c as usize];
+            if sk.len >= 6 {
+                for len in sk.len - 1..=sk.len + 1 {
+                    blocks
+                        .entry((head_key(&sk.head), len))
+                        .or_default()
+                        .push((sk.len, sk.letters));
+                }
+            }
+        }
+        Reach {
+            caps,
+            blocks,
+            memo: Vec::new(),
+        }
+    }
+
+    /// Whether the matcher can look at window skeleton `w`.
+    fn keeps(&mut self, table: &NameTable, w: u32) -> bool {
+        let k = w as usize;
+        if self.memo.len() <= k {
+            self.memo.resize(table.skeletons.len().max(k + 1), 0);
+        }
+        if self.memo[k] == 0 {
+            let sk = &table.skeletons[k];
+            let keep = self.caps.contains(&w)
+                || (sk.len >= 6
+                    && self
+                        .blocks
+                        .get(&(head_key(&sk.head), sk.len))
+                        .is_some_and(|v| {
+                            v.iter()
+                                .any(|(cl, cs)| may_reach(*cl, cs, sk.len, &sk.letters))
+                        }));
+            self.memo[k] = if keep { 1 } else { 2 };
+        }
+        self.memo[k] == 1
     }
 }
 

@@ -6,6 +6,7 @@
 //! month names (`3月` ↔ `марта`), so that a bead can count shared values.
 
 use crate::lang::months::{EN_MONTHS, RU_MONTH_STEMS};
+use crate::lang::{is_alphabetic_fast, to_lowercase_fast};
 use crate::Lang;
 
 /// A normalised numeric value: the value times 1000, rounded (keeps three decimals, exact
@@ -332,20 +333,20 @@ fn extract_western(text: &str, lang: Lang) -> Vec<NumKey> {
                 k += 1;
             }
             let w_start = k;
-            while k < chars.len() && chars[k].is_alphabetic() {
+            while k < chars.len() && is_alphabetic_fast(chars[k]) {
                 k += 1;
             }
-            let word: String = chars[w_start..k].iter().collect::<String>().to_lowercase();
+            let word: String = to_lowercase_fast(&chars[w_start..k].iter().collect::<String>());
             let scale = scale_word(&word).filter(|_| k > w_start);
             i = push_scaled(&mut out, v, scale, i, j, k);
             continue;
         }
-        if c.is_alphabetic() {
+        if is_alphabetic_fast(c) {
             let start = i;
-            while i < chars.len() && chars[i].is_alphabetic() {
+            while i < chars.len() && is_alphabetic_fast(chars[i]) {
                 i += 1;
             }
-            let w: String = chars[start..i].iter().collect::<String>().to_lowercase();
+            let w: String = to_lowercase_fast(&chars[start..i].iter().collect::<String>());
             if let Some(m) = month_word(&w) {
                 if let Some(x) = key(m as f64) {
                     out.push(x);

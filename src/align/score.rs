@@ -196,16 +196,16 @@ impl Weights {
 /// a segment's units sort the same either way), which lets a row be computed with one table
 /// look-up per target unit.
 pub struct LexIndex {
-    /// Source: known units per segment (first 64), flattened; segment `s` is
-    /// `src_flat[src_off[s]..src_off[s + 1]]`.
-    src_flat: Vec<u64>,
+    /// Source: known units per segment (first 64) as the lexicon's source ids (see
+    /// [`Lexicon::src_id`]), flattened; segment `s` is `src_flat[src_off[s]..src_off[s + 1]]`.
+    src_flat: Vec<u32>,
     src_off: Vec<u32>,
-    /// Target: known units per segment (first 32) as vocabulary ids, sorted, flattened like
-    /// the source.
+    /// Target: known units per segment (first 32) as the lexicon's target ids, sorted,
+    /// flattened like the source.
     tgt_flat: Vec<u32>,
     tgt_off: Vec<u32>,
-    /// The lexicon's known target units, sorted; a unit's id is its index.
-    vocab: Vec<u64>,
+    /// Number of target ids (the lexicon's known target units).
+    vocab_len: usize,
     /// Per source segment, the target range `lo..hi` of its mask row.
     ranges: Vec<(u32, u32)>,
 }
@@ -224,12 +224,10 @@ impl LexIndex {
         let mut src_off = Vec::with_capacity(src.len() + 1);
         src_off.push(0);
         for f in src {
-            src_flat.extend(f.lex.iter().copied().filter(|u| lex.knows_src(*u)).take(64));
+            src_flat.extend(f.lex.iter().filter_map(|&u| lex.src_id(u)).take(64));
             src_off.push(src_flat.len() as u32);
         }
-        // Ids in unit order, so a segment's units sort the same by id as by unit.
-        let mut vocab: Vec<u64> = lex.tgt_known().collect();
-        vocab.sort_unstable();
+        // Target ids are in unit order, so a segment's units sort the same by id as by unit.
         let mut tgt_flat = Vec::new();
         let mut tgt_off = Vec::with_capacity(tgt.len() + 1);
         tgt_off.push(0);
@@ -238,13 +236,8 @@ impl LexIndex {
             units.clear();
             units.extend(f.lex.iter().copied().filter(|u| lex.knows_tgt(*u)).take(32));
             units.sort_unstable();
-            // A known unit is in the vocabulary, so the search cannot fail.
-            tgt_flat.extend(
-                units
-                    .iter()
-                    .filter_map(|u| vocab.binary_search(u).ok())
-                    .map(|id| id as u32),
-            );
+            // A known unit has an id, so the search cannot fail.
+            tgt_flat.extend(units.iter().filter_map(|&u| lex.tgt_id(u)));
             tgt_off.push(tgt_flat.len() as u32);
         }
         tgt_flat.shrink_to_fit();
@@ -262,12 +255,12 @@ impl LexIndex {
             src_off,
             tgt_flat,
             tgt_off,
-            vocab,
+            vocab_len: lex.tgt_count(),
             ranges,
         }
     }
 
-    fn src_units(&self, s: usize) -> &[u64] {
+    fn src_units(&self, s: usize) -> &[u32] {
         &self.src_flat[self.src_off[s] as usize..self.src_off[s + 1] as usize]
     }
 
@@ -285,11 +278,8 @@ impl LexIndex {
             return (0, 0);
         }
         for (bit, &u) in self.src_units(s).iter().enumerate() {
-            for r in lex.translations(u) {
-                let Ok(id) = self.vocab.binary_search(r) else {
-                    continue;
-                };
-                if let Ok(p) = tu.binary_search(&(id as u32)) {
+            for id in lex.translation_ids(u) {
+                if let Ok(p) = tu.binary_search(id) {
                     sm |= 1u64 << bit;
                     tm |= 1u32 << p;
                 }
@@ -299,7 +289,7 @@ impl LexIndex {
     }
 
     /// The masks of source row `s` against targets `lo..hi` into `out` (the same as
-    /// [`LexIndex::compute`] pair by pair). `by_id` is scratch of `vocab.len()` zeros and is
+    /// [`LexIndex::compute`] pair by pair). `by_id` is scratch of `vocab_len` zeros and is
     /// left zeroed; `touched` is scratch.
     fn compute_row(
         &self,
@@ -314,13 +304,12 @@ impl LexIndex {
         // Per target unit id, the source units (bits) it translates.
         touched.clear();
         for (bit, &u) in self.src_units(s).iter().enumerate() {
-            for r in lex.translations(u) {
-                if let Ok(id) = self.vocab.binary_search(r) {
-                    if by_id[id] == 0 {
-                        touched.push(id as u32);
-                    }
-                    by_id[id] |= 1u64 << bit;
+            for &id in lex.translation_ids(u) {
+                let id = id as usize;
+                if by_id[id] == 0 {
+                    touched.push(id as u32);
                 }
+                by_id[id] |= 1u64 << bit;
             }
         }
         if touched.is_empty() {
@@ -605,7 +594,7 @@ impl<'a> Scorer<'a> {
             buf_b: Vec::new(),
             tgt_or: Vec::new(),
             mask_rows: vec![(usize::MAX, 0, Vec::new()); MASK_RING],
-            by_id: vec![0; lex.map_or(0, |(_, idx)| idx.vocab.len())],
+            by_id: vec![0; lex.map_or(0, |(_, idx)| idx.vocab_len)],
             touched: Vec::new(),
             sinfo: seg_infos(src, |s| lex.map_or(0, |(_, idx)| idx.src_units(s).len())),
             tinfo: seg_infos(tgt, |t| lex.map_or(0, |(_, idx)| idx.tgt_units(t).len())),
@@ -1130,7 +1119,7 @@ mod tests {
         let (src, tgt) = synthetic_pair(30, 31);
         let lex = lexicon_of(&src, &tgt);
         let idx = LexIndex::build(&src, &tgt, &lex, &Band::full(30, 31), 3);
-        let mut by_id = vec![0; idx.vocab.len()];
+        let mut by_id = vec![0; idx.vocab_len];
         let (mut touched, mut row) = (Vec::new(), Vec::new());
         let mut nonzero = 0;
         for s in 0..src.len() {

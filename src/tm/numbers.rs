@@ -249,9 +249,9 @@ fn to_roman(mut n: u32) -> String {
 pub fn word_numbers(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut words = text
-        .split_inclusive(|c: char| !c.is_alphanumeric())
+        .split_inclusive(|c: char| !crate::lang::is_alphanumeric_fast(c))
         .map(|w| {
-            let word = w.trim_end_matches(|c: char| !c.is_alphanumeric());
+            let word = w.trim_end_matches(|c: char| !crate::lang::is_alphanumeric_fast(c));
             (word, w[word.len()..].starts_with('.'))
         })
         .filter(|(w, _)| !w.is_empty())
