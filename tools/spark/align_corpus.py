@@ -36,8 +36,9 @@ partition again. A task that lands on another executor just misses and aligns: t
 never depends on the cache (`--no-bead-cache` turns it off).
 
 The driver reports on stderr, per kind of tmalign run (count, merge, align, driver-side), how
-many ran, their CPU time and their largest peak resident memory (from each process's own
-`rusage`), and writes the same as JSON with `--stats FILE`.
+many ran, their CPU time and their largest peak resident memory (each process's own, measured
+with GNU time `/usr/bin/time` where installed), and writes the same as JSON with `--stats
+FILE`.
 
 The tmalign binary is shipped to the executors with `addFile` (like `--files`). Every output is
 the same whatever the number of partitions: the counts are exact sums and every document is
@@ -122,19 +123,35 @@ def read_manifest(sc, manifest):
     return rows
 
 
+GNU_TIME = "/usr/bin/time"
+
+
 def run_measured(cmd, env=None):
-    """Runs `cmd`; returns (stdout bytes, its rusage: CPU seconds, peak RSS in KiB). The
-    rusage is the process's own, from `wait4`, so concurrent tasks do not mix."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        p = subprocess.Popen(cmd, stdout=out, stderr=err, env=env)
-        _, status, ru = os.wait4(p.pid, 0)
-        p.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        if p.returncode != 0:
-            raise RuntimeError(f"{' '.join(cmd)} failed ({p.returncode}): "
-                               f"{err.read().decode(errors='replace')}")
-        return out.read(), (ru.ru_utime + ru.ru_stime, ru.ru_maxrss)
+    """Runs `cmd`; returns (stdout bytes, (CPU seconds, peak RSS in KiB)) of that process.
+
+    The peak comes from GNU time when the machine has it: the `rusage` that `wait4` gives
+    here would not do, as Linux carries the high-water mark of the forking Python worker
+    (hundreds of MB) over `exec` into the child's. Without GNU time the figure is that upper
+    bound."""
+    with tempfile.TemporaryDirectory(prefix="tmalign-run-") as d:
+        measured = os.access(GNU_TIME, os.X_OK)
+        tfile = os.path.join(d, "time")
+        full = [GNU_TIME, "-f", "%U %S %M", "-o", tfile, *cmd] if measured else cmd
+        with open(os.path.join(d, "out"), "w+b") as out, open(os.path.join(d, "err"), "w+b") as err:
+            p = subprocess.Popen(full, stdout=out, stderr=err, env=env)
+            _, status, ru = os.wait4(p.pid, 0)
+            p.returncode = os.waitstatus_to_exitcode(status)
+            out.seek(0)
+            err.seek(0)
+            if p.returncode != 0:
+                raise RuntimeError(f"{' '.join(cmd)} failed ({p.returncode}): "
+                                   f"{err.read().decode(errors='replace')}")
+            usage = (ru.ru_utime + ru.ru_stime, ru.ru_maxrss)
+            if measured:
+                with open(tfile, encoding="utf-8") as fh:
+                    u, s, m = fh.read().split()[-3:]
+                usage = (float(u) + float(s), int(m))
+            return out.read(), usage
 
 
 def run(cmd, env=None):
