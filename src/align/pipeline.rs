@@ -592,7 +592,8 @@ pub(crate) fn drive(
     let mut cached = None;
     if let Some(cache) = cache {
         let known = (0..rounds)
-            .take_while(|r| 1 + 3 * r <= counts.stages.len())
+            // round r starts after its 1 + 3r stages before
+            .take_while(|r| 3 * r < counts.stages.len())
             .count();
         for r in (0..known).rev() {
             if let Some(b) = cache.load(&BeadCache::key(docs, counts, r), docs) {
