@@ -11,8 +11,9 @@
 # core: RAYON_NUM_THREADS from spark.task.cpus). For each run it prints the load average
 # before and after, the wall time, the CPU time and the largest peak resident memory of the
 # tmalign processes by kind (count / merge / align on the executors, driver-side merges), as
-# the driver measures them (each process's own rusage), and the whole driver's CPU and peak
-# memory (GNU time, when installed: the JVM and Python workers included); then the speed-up
+# the driver measures them (each process's own, with GNU time when installed; the JVM and
+# the Python workers are not counted: GNU time around the driver would miss them too, as the
+# JVM is never waited for); then the speed-up
 # wall(local[1]) / wall(local[2]) and whether both merged TMX are identical. Run it on a quiet
 # machine: under load the wall times say nothing.
 set -euo pipefail
@@ -40,14 +41,12 @@ for c in $(seq 1 "$copies"); do
     printf '%s\t%s\n' "$work/docs/c$c-$n.zh" "$work/docs/c$c-$n.ru" >> "$work/corpus.tsv"
   done
 done
-timer=()
-[ -x /usr/bin/time ] && timer=(/usr/bin/time -f "%U %S %M" -o "$work/time")
 echo "bench: $bin, $(wc -l < "$work/corpus.tsv") pairs, $parts partitions, $(nproc) cores"
 declare -A wall
 for cores in 1 2; do
   echo "local[$cores]: load before $(cut -d' ' -f1-3 /proc/loadavg)"
   start=$(date +%s.%N)
-  SOURCE_DATE_EPOCH=1700000000 PYSPARK_PYTHON=$py "${timer[@]}" "$py" "$here/align_corpus.py" \
+  SOURCE_DATE_EPOCH=1700000000 PYSPARK_PYTHON=$py "$py" "$here/align_corpus.py" \
     --master "local[$cores]" --tmalign "$bin" --manifest "$work/corpus.tsv" \
     --output "$work/out$cores" --partitions "$parts" --presegmented --scorer lexical --no-seed \
     --stats "$work/stats$cores.json" 2> "$work/log$cores" \
@@ -66,10 +65,6 @@ for kind in ("count", "merge", "align", "driver"):
 print(f"  tmalign total : {sum(k['cpu_s'] for k in s.values()):8.1f} s CPU, peak RSS "
       f"{max(k['peak_rss_kib'] for k in s.values()) / 1024:.1f} MB (largest process)")
 EOF
-  if [ -s "$work/time" ]; then
-    read -r u s m < <(tail -1 "$work/time")
-    echo "  whole driver  : $(echo "$u + $s" | bc) s CPU (user+sys, JVM and Python included), peak RSS $((m / 1024)) MB (largest process)"
-  fi
 done
 echo "speed-up local[2] vs local[1]: $(echo "scale=2; ${wall[1]} / ${wall[2]}" | bc)x (target >= 1.7)"
 if cmp -s "$work/out1/corpus.tmx" "$work/out2/corpus.tmx"; then
