@@ -1,11 +1,12 @@
 //! The batch's learning as map-reduce (`tmalign::align::learn`): any split of a batch into
 //! shards and any order and grouping of the merges give byte-identical lexicon files, and
 //! aligning every shard with the merged lexicon gives the beads of aligning the whole batch
-//! at once.
+//! at once; the shards keep their beads in a bead cache between steps (the one-machine
+//! side does without), so the cache is shown not to change a byte either.
 
 use proptest::prelude::*;
 use tmalign::align::learn::Counts;
-use tmalign::align::{align_batch_segments_with, align_with_counts, count_shard};
+use tmalign::align::{align_batch_segments_with, align_with_counts, count_shard, BeadCache};
 use tmalign::align::{AlignConfig, AlignedDoc, Segment};
 use tmalign::Lang;
 
@@ -103,16 +104,18 @@ proptest! {
                     .collect()
             })
             .collect();
+        let dir = tempfile::tempdir().expect("temp dir");
+        let cache = BeadCache::new(dir.path());
         let mut prior: Option<Counts> = None;
         let mut one: Option<Counts> = None;
         loop {
             let parts: Vec<Counts> = shards
                 .iter()
-                .map(|s| count_shard(s, &config, None, prior.clone()).expect("counts"))
+                .map(|s| count_shard(s, &config, None, prior.clone(), Some(&cache)).expect("counts"))
                 .collect();
             let merged = merge_tree(parts, &order, &split);
             let single = {
-                let mut c = count_shard(&docs, &config, None, one.clone()).expect("counts");
+                let mut c = count_shard(&docs, &config, None, one.clone(), None).expect("counts");
                 c.partial = false;
                 c
             };
@@ -127,7 +130,7 @@ proptest! {
         let lex = prior.expect("complete lexicon");
         let mut sharded = vec![None; docs.len()];
         for (s, shard) in shards.iter().enumerate() {
-            let out = align_with_counts(shard, &config, None, &lex).expect("aligns");
+            let out = align_with_counts(shard, &config, None, &lex, Some(&cache)).expect("aligns");
             let idx: Vec<usize> = (0..docs.len()).filter(|&k| shard_of[k] == s).collect();
             for (k, d) in idx.into_iter().zip(out) {
                 sharded[k] = Some(d);
@@ -135,5 +138,7 @@ proptest! {
         }
         let sharded: Vec<AlignedDoc> = sharded.into_iter().map(|d| d.expect("aligned")).collect();
         prop_assert_eq!(beads(&sharded), beads(&whole));
+        // the shards' beads of each round were kept (two rounds: two entries a distinct shard)
+        prop_assert!(std::fs::read_dir(dir.path()).expect("cache").count() >= 2);
     }
 }

@@ -348,3 +348,157 @@ fn semantic_scorer_gives_the_same_beads_whatever_the_partitioning() {
         }
     }
 }
+
+/// The stage-by-stage path with the bead cache (`count` / `align --bead-cache`) and sealed
+/// last merges (`merge --seal`) writes the same counts files, the same complete lexicon and
+/// the same beads as the plain path; the later steps find the beads of the earlier ones (the
+/// `align.bead_cache.hits` counter of `--timings`); a damaged entry is a miss, not an error;
+/// a sealed bead stage is far smaller and is refused by another merge.
+#[test]
+fn bead_cache_and_sealed_merges_change_no_byte() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    corpus(dir);
+    let counters = |o: &std::process::Output, name: &str| -> u64 {
+        String::from_utf8_lossy(&o.stderr)
+            .lines()
+            .filter(|l| l.contains(&format!("\"{name}\"")))
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter_map(|v| v["count"].as_u64())
+            .sum()
+    };
+    let mut plain: Option<String> = None;
+    let mut cached: Option<String> = None;
+    let mut hits = 0;
+    for stage in 1..=7 {
+        for (lex, tag, extra) in [
+            (&mut plain, "p", &[][..]),
+            (
+                &mut cached,
+                "c",
+                &["--bead-cache", "cache", "--timings"][..],
+            ),
+        ] {
+            for s in ["a", "b"] {
+                let (shard, out) = (format!("{s}.tsv"), format!("{tag}.{s}.{stage}.lexc"));
+                let mut args = vec!["lexicon", "count", shard.as_str(), "-o", out.as_str()];
+                if let Some(prior) = lex.as_ref() {
+                    args.extend(["--lexicon", prior.as_str()]);
+                }
+                args.extend(extra);
+                args.extend(OPTS);
+                let o = tmalign(&args, dir);
+                assert!(o.status.success(), "{args:?}: {}", common::outputs(&o));
+                hits += counters(&o, "align.bead_cache.hits");
+            }
+            let merged = format!("{tag}.stage{stage}.lex");
+            let (a, b) = (
+                format!("{tag}.a.{stage}.lexc"),
+                format!("{tag}.b.{stage}.lexc"),
+            );
+            let mut args = vec!["lexicon", "merge", b.as_str(), a.as_str(), "-o", &merged];
+            if tag == "c" {
+                args.push("--seal");
+            }
+            let o = tmalign(&args, dir);
+            assert!(o.status.success(), "{}", common::outputs(&o));
+            *lex = Some(merged);
+        }
+        // every shard's counts are the same bytes either way
+        for s in ["a", "b"] {
+            assert_eq!(
+                std::fs::read(dir.join(format!("p.{s}.{stage}.lexc"))).unwrap(),
+                std::fs::read(dir.join(format!("c.{s}.{stage}.lexc"))).unwrap(),
+                "stage {stage}, shard {s}"
+            );
+        }
+    }
+    // rounds 0 and 1 start from cached beads at two stages each, in both shards
+    assert!(hits >= 8, "{hits} cache hits");
+    let (plain, cached) = (plain.unwrap(), cached.unwrap());
+    assert_eq!(
+        std::fs::read(dir.join(&plain)).unwrap(),
+        std::fs::read(dir.join(&cached)).unwrap(),
+        "complete lexicon"
+    );
+    let sealed = std::fs::metadata(dir.join("c.stage3.lex")).unwrap().len();
+    let unsealed = std::fs::metadata(dir.join("p.stage3.lex")).unwrap().len();
+    assert!(
+        sealed * 4 < unsealed,
+        "sealed {sealed} bytes, unsealed {unsealed}"
+    );
+    let o = tmalign(
+        &[
+            "lexicon",
+            "merge",
+            "c.stage3.lex",
+            "c.stage3.lex",
+            "-o",
+            "bad.lex",
+        ],
+        dir,
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", common::outputs(&o));
+    assert!(!dir.join("bad.lex").exists());
+
+    let align = |lex: &str, out: &str, cache: bool| -> std::process::Output {
+        let mut args = vec![
+            "align",
+            "--batch",
+            "all.tsv",
+            "--lexicon",
+            lex,
+            "-o",
+            out,
+            "--formats",
+            "beads",
+        ];
+        if cache {
+            args.extend(["--bead-cache", "cache", "--timings"]);
+        }
+        args.extend(OPTS);
+        let o = tmalign(&args, dir);
+        assert!(o.status.success(), "{args:?}: {}", common::outputs(&o));
+        o
+    };
+    align(&plain, "plain", false);
+    // all.tsv is not a shard the counts ran on: a miss, then its entries are there
+    let o = align(&cached, "miss", true);
+    assert_eq!(counters(&o, "align.bead_cache.misses"), 1);
+    let o = align(&cached, "hit", true);
+    assert_eq!(counters(&o, "align.bead_cache.hits"), 1);
+    // damaged entries are misses, and the beads are the same
+    for e in std::fs::read_dir(dir.join("cache")).unwrap().flatten() {
+        let mut b = std::fs::read(e.path()).unwrap();
+        let k = b.len() / 2;
+        b[k] ^= 0x40;
+        std::fs::write(e.path(), b).unwrap();
+    }
+    let o = align(&cached, "damaged", true);
+    assert_eq!(counters(&o, "align.bead_cache.misses"), 1);
+    for k in 0..3 {
+        let name = format!("d{k}.beads");
+        let want = std::fs::read(dir.join("plain").join(&name)).unwrap();
+        for out in ["miss", "hit", "damaged"] {
+            assert_eq!(
+                want,
+                std::fs::read(dir.join(out).join(&name)).unwrap(),
+                "{out}/{name}"
+            );
+        }
+    }
+    // the cache needs a lexicon
+    let o = tmalign(
+        &[
+            "align",
+            "--batch",
+            "all.tsv",
+            "-o",
+            "x",
+            "--bead-cache",
+            "cache",
+        ],
+        dir,
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", common::outputs(&o));
+}

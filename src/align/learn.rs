@@ -908,6 +908,25 @@ impl Counts {
         w.0
     }
 
+    /// SHA-256 of the header and of the first `k` stages as [`Counts::to_bytes`] writes
+    /// them: what the beads of a round depend on (see [`super::BeadCache`]). Callers hash
+    /// sealed stages ([`Counts::seal`]), whose bytes do not depend on how the corpus was
+    /// split or merged.
+    pub fn prefix_digest(&self, k: usize) -> [u8; 32] {
+        let mut w = W(Vec::new());
+        w.u8(lang_code(self.header.src));
+        w.u8(lang_code(self.header.tgt));
+        w.str(&self.header.version);
+        w.0.extend_from_slice(&self.header.config);
+        w.u32(self.header.stages);
+        let k = k.min(self.stages.len());
+        w.u32(k as u32);
+        for s in &self.stages[..k] {
+            write_stage(&mut w, s);
+        }
+        Sha256::digest(&w.0).into()
+    }
+
     /// Reads a file written by [`Counts::to_bytes`]; refuses anything else with a reason.
     pub fn from_bytes(b: &[u8]) -> Result<Counts, LearnError> {
         if b.len() < 8 || &b[..8] != MAGIC {
@@ -947,7 +966,9 @@ impl Counts {
         for k in 0..n {
             let s = read_stage(&mut r)?;
             let sealed = base_kind(s.kind()) != s.kind();
-            if base_kind(s.kind()) != stage_kind(k) || (sealed && k + 1 == n) {
+            // a sealed last stage only in a merged file (`lexicon merge --seal`): a shard's
+            // counts are never sealed
+            if base_kind(s.kind()) != stage_kind(k) || (sealed && k + 1 == n && partial) {
                 return Err(LearnError::Malformed(format!(
                     "stage {k} has the wrong kind"
                 )));

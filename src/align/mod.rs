@@ -23,10 +23,12 @@
 //!
 //! 6. [`learn`]: what a batch learns (boilerplate lines, the tables, their coverage rates,
 //!    the boundary statistics) as integer counts that merge over shards of a corpus
-//!    ([`count_shard`], [`align_with_counts`]): the map-reduce form of batch alignment.
+//!    ([`count_shard`], [`align_with_counts`]): the map-reduce form of batch alignment;
+//!    [`BeadCache`] lets the steps of one shard share the beads of a round.
 //!
 //! [`crate::eval`] ports the reference scorer (strict / lax P/R/F1).
 
+mod bead_cache;
 pub mod boundary;
 pub mod dp;
 pub mod features;
@@ -44,6 +46,7 @@ pub mod semantic;
 use crate::Lang;
 use std::ops::Range;
 
+pub use bead_cache::BeadCache;
 pub use pipeline::{
     align, align_batch, align_batch_segments, align_batch_segments_with, align_with_counts,
     count_shard,

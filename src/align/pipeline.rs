@@ -1,6 +1,7 @@
 //! The two-pass aligner: dictionary-free pass, translation table learnt from its confident
 //! beads, lexical pass, then confidence from forward/backward path costs.
 
+use super::bead_cache::{BeadCache, DocBeads};
 use super::dp::{self, Band, BeadCost, DpResult, Span};
 use super::features::{self, SegFeat};
 use super::learn::{self, BeadCounts, Counts, Model, StageCounts};
@@ -55,6 +56,7 @@ fn prepare(
     rep: (&HashSet<u64>, &HashSet<u64>),
     sem: Option<SemDoc>,
     seeds: &SeedTerms,
+    cached: Option<DocBeads>,
 ) -> DocState {
     let t = crate::timing::task("align.features");
     let mut fs = featurize_side(src, cfg.src_lang);
@@ -73,6 +75,16 @@ fn prepare(
     }
     seeds::add_anchors(seeds, &mut fs, src, &mut ft, tgt);
     t.end();
+    if let Some(c) = cached {
+        // the passes below gave these beads in an earlier step (see [`BeadCache`])
+        return DocState {
+            src: fs,
+            tgt: ft,
+            len: c.len,
+            pass1: c.beads,
+            sem,
+        };
+    }
     let t = crate::timing::task("align.pass0");
     let types = cfg.bead_types();
     let (n, m) = (fs.len(), ft.len());
@@ -472,7 +484,7 @@ pub fn align(src: &[Segment], tgt: &[Segment], config: &AlignConfig) -> Alignmen
     config.resegment = false;
     let docs = [(src.to_vec(), tgt.to_vec())];
     let mut counts = Counts::new(learn::Header::for_config(&config));
-    match drive(&docs, &config, None, &mut counts, Goal::Align) {
+    match drive(&docs, &config, None, &mut counts, Goal::Align, None) {
         Ok(Driven::Aligned(mut v)) => v.pop().map(|d| d.alignment).unwrap_or_default(),
         _ => Alignment::default(),
     }
@@ -490,16 +502,35 @@ pub fn align_batch(docs: &[(Vec<Segment>, Vec<Segment>)], config: &AlignConfig) 
         .collect()
 }
 
+/// Every document's [`DocState`]; with `cached` beads (one per document), the passes that
+/// gave them are not run again.
 fn prepare_batch(
     docs: &[(Vec<Segment>, Vec<Segment>)],
     config: &AlignConfig,
     sems: Vec<Option<SemDoc>>,
     rep: &[HashSet<u64>; 2],
+    cached: Option<Vec<DocBeads>>,
 ) -> Vec<DocState> {
     let seeds = SeedTerms::new(config);
+    let cached: Vec<Option<DocBeads>> = match cached {
+        Some(c) => c.into_iter().map(Some).collect(),
+        None => vec![None; docs.len()],
+    };
     docs.par_iter()
         .zip(sems.into_par_iter())
-        .map(|((s, t), sem)| prepare(s, t, config, (&rep[0], &rep[1]), sem, &seeds))
+        .zip(cached.into_par_iter())
+        .map(|(((s, t), sem), c)| prepare(s, t, config, (&rep[0], &rep[1]), sem, &seeds, c))
+        .collect()
+}
+
+/// The current beads of every document, to keep in a [`BeadCache`].
+fn doc_beads(states: &[DocState]) -> Vec<DocBeads> {
+    states
+        .iter()
+        .map(|st| DocBeads {
+            len: st.len,
+            beads: st.pass1.clone(),
+        })
         .collect()
 }
 
@@ -524,13 +555,21 @@ pub(crate) enum Driven {
 /// per lexical round, the learning beads' counts and the coverage counts, and at last the
 /// alignment. A stage `counts` already holds (merged over a corpus) is used as it is; a stage
 /// it lacks is counted over `docs`, and with [`Goal::Count`] returned at once.
+///
+/// With a `cache`, the beads each round starts from are stored there, and the furthest round
+/// whose beads are found is started from them instead of aligning the rounds before again
+/// (the stages of `counts` must then be sealed, [`Counts::seal`], as the cache's keys are
+/// taken over sealed stages). Not with an `embedder`: its joined windows are chosen from the
+/// first pass's beads.
 pub(crate) fn drive(
     docs: &[(Vec<Segment>, Vec<Segment>)],
     config: &AlignConfig,
     embedder: Option<&dyn SentenceEmbedder>,
     counts: &mut Counts,
     goal: Goal,
+    cache: Option<&BeadCache>,
 ) -> Result<Driven> {
+    let cache = cache.filter(|_| embedder.is_none());
     let mut model = Model::new(counts);
     // Hands a stage's counts back (one shard) or makes them part of the model (whole batch).
     let step = |c: StageCounts, counts: &mut Counts, model: &mut Model| -> Option<StageCounts> {
@@ -559,8 +598,37 @@ pub(crate) fn drive(
             return Ok(Driven::Counts(c));
         }
     }
-    let mut states = prepare_semantic(docs, config, embedder, &model.repeated)?;
     let rounds = (counts.header.stages as usize - 1) / 3;
+    // The furthest round whose starting beads are cached: its stages before are all known.
+    let mut start = 0;
+    let mut cached = None;
+    if let Some(cache) = cache {
+        let known = (0..rounds)
+            // round r starts after its 1 + 3r stages before
+            .take_while(|r| 3 * r < counts.stages.len())
+            .count();
+        for r in (0..known).rev() {
+            if let Some(b) = cache.load(&BeadCache::key(docs, counts, r), docs) {
+                crate::timing::count("align.bead_cache.hits", 1);
+                (start, cached) = (r, Some(b));
+                break;
+            }
+        }
+        if cached.is_none() {
+            crate::timing::count("align.bead_cache.misses", 1);
+        }
+    }
+    let fresh = cached.is_none();
+    let mut states = prepare_semantic(docs, config, embedder, &model.repeated, cached)?;
+    let keep = |states: &[DocState], counts: &Counts, round: usize| {
+        if let Some(cache) = cache {
+            // a failure to store only costs a later step the alignment
+            let _ = cache.store(&BeadCache::key(docs, counts, round), &doc_beads(states));
+        }
+    };
+    if fresh && rounds > 0 {
+        keep(&states, counts, 0);
+    }
     let complete = || Error::Usage("the lexicon is already complete: align with it".into());
     if rounds == 0 {
         if goal == Goal::Count {
@@ -573,7 +641,7 @@ pub(crate) fn drive(
         return Ok(Driven::Aligned(plain(docs, out)));
     }
     let mut out = Vec::new();
-    for round in 0..rounds {
+    for round in start..rounds {
         if model.rounds.len() <= round {
             let c = states
                 .par_iter()
@@ -640,6 +708,7 @@ pub(crate) fn drive(
                     })
                     .collect();
             }
+            keep(&states, counts, round + 1);
         }
     }
     if goal == Goal::Count {
@@ -691,9 +760,16 @@ fn prepare_semantic(
     config: &AlignConfig,
     embedder: Option<&dyn SentenceEmbedder>,
     rep: &[HashSet<u64>; 2],
+    cached: Option<Vec<DocBeads>>,
 ) -> Result<Vec<DocState>> {
     let Some(embedder) = embedder else {
-        return Ok(prepare_batch(docs, config, vec![None; docs.len()], rep));
+        return Ok(prepare_batch(
+            docs,
+            config,
+            vec![None; docs.len()],
+            rep,
+            cached,
+        ));
     };
     let texts: Vec<(Vec<&str>, Vec<&str>)> = docs
         .iter()
@@ -707,7 +783,15 @@ fn prepare_semantic(
     let t = crate::timing::stage("embed");
     let sems = semantic::embed_docs(&texts, embedder)?;
     t.end();
-    let mut states = prepare_batch(docs, config, sems.into_iter().map(Some).collect(), rep);
+    // (`drive` uses no cached beads with sentence vectors: the joined windows below are
+    // chosen from the first pass's beads)
+    let mut states = prepare_batch(
+        docs,
+        config,
+        sems.into_iter().map(Some).collect(),
+        rep,
+        None,
+    );
     if config.joined_windows {
         let _t = crate::timing::stage("embed.joined");
         add_joined_windows(&mut states, docs, config, embedder)?;
@@ -847,7 +931,7 @@ pub fn align_batch_segments_with(
     embedder: Option<&dyn SentenceEmbedder>,
 ) -> Result<Vec<AlignedDoc>> {
     let mut counts = Counts::new(learn::Header::for_config(config));
-    match drive(docs, config, embedder, &mut counts, Goal::Align)? {
+    match drive(docs, config, embedder, &mut counts, Goal::Align, None)? {
         Driven::Aligned(v) => Ok(v),
         Driven::Counts(_) => Err(Error::Internal("alignment stopped at counting".into())),
     }
@@ -857,11 +941,16 @@ pub fn align_batch_segments_with(
 /// stages before it (none for the first stage), and the result is `prior` with the shard's
 /// counts as its last, partial, stage. Errors when `prior` is complete or its header does not
 /// match `config`.
+///
+/// With a `cache`, the shard's beads of a round are aligned once and read back by the
+/// other stages of the round and by [`align_with_counts`] (see [`BeadCache`]); the counts are
+/// the same with or without it.
 pub fn count_shard(
     docs: &[(Vec<Segment>, Vec<Segment>)],
     config: &AlignConfig,
     embedder: Option<&dyn SentenceEmbedder>,
     prior: Option<Counts>,
+    cache: Option<&BeadCache>,
 ) -> Result<Counts> {
     let header = learn::Header::for_config(config);
     let mut counts = match prior {
@@ -878,7 +967,7 @@ pub fn count_shard(
         }
         None => Counts::new(header),
     };
-    match drive(docs, config, embedder, &mut counts, Goal::Count)? {
+    match drive(docs, config, embedder, &mut counts, Goal::Count, cache)? {
         Driven::Counts(c) => {
             counts.stages.push(c);
             counts.partial = true;
@@ -889,12 +978,15 @@ pub fn count_shard(
 }
 
 /// Aligns a shard of a corpus with the corpus's complete, merged learning counts: the same
-/// beads as aligning the whole corpus at once with [`align_batch_segments_with`].
+/// beads as aligning the whole corpus at once with [`align_batch_segments_with`]. With a
+/// `cache` that [`count_shard`] filled for the same shard, the rounds before the last are
+/// not aligned again (the same beads either way).
 pub fn align_with_counts(
     docs: &[(Vec<Segment>, Vec<Segment>)],
     config: &AlignConfig,
     embedder: Option<&dyn SentenceEmbedder>,
     counts: &Counts,
+    cache: Option<&BeadCache>,
 ) -> Result<Vec<AlignedDoc>> {
     learn::check_header(&counts.header, &learn::Header::for_config(config))
         .map_err(|e| Error::Usage(e.to_string()))?;
@@ -907,7 +999,11 @@ pub fn align_with_counts(
         )));
     }
     let mut counts = counts.clone();
-    match drive(docs, config, embedder, &mut counts, Goal::Align)? {
+    if cache.is_some() {
+        // the cache's keys are taken over sealed stages; sealing keeps the model
+        counts.seal();
+    }
+    match drive(docs, config, embedder, &mut counts, Goal::Align, cache)? {
         Driven::Aligned(v) => Ok(v),
         Driven::Counts(_) => Err(Error::Internal("alignment stopped at counting".into())),
     }

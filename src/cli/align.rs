@@ -65,6 +65,10 @@ pub struct Args {
     /// beads as aligning the whole corpus at once.
     #[arg(long, value_name = "LEX")]
     pub lexicon: Option<PathBuf>,
+    /// With --lexicon: the folder where `lexicon count --bead-cache` kept this shard's beads;
+    /// the rounds found there are not aligned again (the same beads either way).
+    #[arg(long, value_name = "DIR", requires = "lexicon")]
+    pub bead_cache: Option<PathBuf>,
     /// Print the CPU and wall time of each stage (ingest, segmentation, scorer, alignment
     /// passes, resegmentation, outputs…) on stderr as JSON lines; `TMALIGN_TIMING=1` does
     /// the same.
@@ -292,7 +296,17 @@ pub fn run(args: Args) -> Result<()> {
         .map(|e| e as &dyn tmalign::align::semantic::SentenceEmbedder);
     let t = tmalign::timing::stage("align");
     let aligned = match &lexicon {
-        Some((path, counts)) => align_with_counts(&docs, &config, embedder, counts).map_err(|e| {
+        Some((path, counts)) => align_with_counts(
+            &docs,
+            &config,
+            embedder,
+            counts,
+            args.bead_cache
+                .as_ref()
+                .map(tmalign::align::BeadCache::new)
+                .as_ref(),
+        )
+        .map_err(|e| {
             if e.is_bad_input() {
                 Error::bad_input(path.as_path(), e.to_string())
             } else {

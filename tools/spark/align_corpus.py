@@ -13,17 +13,32 @@ with those file systems needs the Hadoop client on its executors (the usual setu
 
 What runs where:
 
-1. the manifest is split into `--partitions` contiguous shards (`sc.parallelize`);
+1. the manifest is split into `--partitions` contiguous shards (`sc.parallelize`); every
+   tmalign run of a task uses as many threads as the task has cores (`spark.task.cpus`,
+   default 1, as `RAYON_NUM_THREADS`);
 2. per learning stage (1 + 2 x lexical rounds, five by default): every partition runs
    `tmalign lexicon count SHARD [--lexicon PREVIOUS] -o part.lexc` on its own documents, the
    counts are reduced with `tmalign lexicon merge` (a tree reduce: merging is associative and
-   commutative, so grouping and order do not matter), and the merged lexicon goes to every
-   executor with `SparkContext.addFile`;
+   commutative, so grouping and order do not matter), the driver seals the result (`lexicon
+   merge --seal`: what later stages use, kilobytes) and it goes to every executor with
+   `SparkContext.addFile`;
 3. every partition runs `tmalign align --batch SHARD --lexicon corpus.lex` and hands back its
    documents' TMX and bead files, which the driver writes to `OUT/docs/`, streamed one
    partition at a time (`toLocalIterator`);
 4. the driver merges the TMX files, sorted by name, into `OUT/corpus.tmx` with `tmalign tm
    merge`, and keeps the final lexicon as `OUT/corpus.lex`.
+
+Every `count` and `align` run of a partition is given `--bead-cache` in the executor's work
+folder of this application (`SparkFiles.getRootDirectory()`, removed by Spark when the
+application ends): the three stages of a lexical round read the same beads, so the first
+stores them and the others (and the final alignment) read them back instead of aligning the
+partition again. A task that lands on another executor just misses and aligns: the output
+never depends on the cache (`--no-bead-cache` turns it off).
+
+The driver reports on stderr, per kind of tmalign run (count, merge, align, driver-side), how
+many ran, their CPU time and their largest peak resident memory (each process's own, measured
+with GNU time `/usr/bin/time` where installed), and writes the same as JSON with `--stats
+FILE`.
 
 The tmalign binary is shipped to the executors with `addFile` (like `--files`). Every output is
 the same whatever the number of partitions: the counts are exact sums and every document is
@@ -58,6 +73,9 @@ def parse_args(argv):
     p.add_argument("--max-bead")
     p.add_argument("--no-seed", action="store_true")
     p.add_argument("--formats", default="tmx,beads", help="tmalign align --formats")
+    p.add_argument("--no-bead-cache", action="store_true",
+                   help="align every partition anew at every step (see above)")
+    p.add_argument("--stats", help="write the tmalign processes' CPU and peak memory here (JSON)")
     return p.parse_args(argv)
 
 
@@ -105,11 +123,69 @@ def read_manifest(sc, manifest):
     return rows
 
 
-def run(cmd):
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    if r.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} failed ({r.returncode}): {r.stderr.decode(errors='replace')}")
-    return r.stdout.decode()
+GNU_TIME = "/usr/bin/time"
+
+
+def run_measured(cmd, env=None):
+    """Runs `cmd`; returns (stdout bytes, (CPU seconds, peak RSS in KiB)) of that process.
+
+    The peak comes from GNU time when the machine has it: the `rusage` that `wait4` gives
+    here would not do, as Linux carries the high-water mark of the forking Python worker
+    (hundreds of MB) over `exec` into the child's. Without GNU time the figure is that upper
+    bound."""
+    with tempfile.TemporaryDirectory(prefix="tmalign-run-") as d:
+        measured = os.access(GNU_TIME, os.X_OK)
+        tfile = os.path.join(d, "time")
+        full = [GNU_TIME, "-f", "%U %S %M", "-o", tfile, *cmd] if measured else cmd
+        with open(os.path.join(d, "out"), "w+b") as out, open(os.path.join(d, "err"), "w+b") as err:
+            p = subprocess.Popen(full, stdout=out, stderr=err, env=env)
+            _, status, ru = os.wait4(p.pid, 0)
+            p.returncode = os.waitstatus_to_exitcode(status)
+            out.seek(0)
+            err.seek(0)
+            if p.returncode != 0:
+                raise RuntimeError(f"{' '.join(cmd)} failed ({p.returncode}): "
+                                   f"{err.read().decode(errors='replace')}")
+            usage = (ru.ru_utime + ru.ru_stime, ru.ru_maxrss)
+            if measured:
+                with open(tfile, encoding="utf-8") as fh:
+                    u, s, m = fh.read().split()[-3:]
+                usage = (float(u) + float(s), int(m))
+            return out.read(), usage
+
+
+def run(cmd, env=None):
+    return run_measured(cmd, env)[0].decode()
+
+
+class Stats:
+    """Per kind of tmalign run: runs, CPU seconds, largest peak RSS (KiB). Summed over the
+    tasks with a Spark accumulator (a retried task counts twice: these are measurements, not
+    output)."""
+
+    @staticmethod
+    def one(kind, usage):
+        return {kind: [1, usage[0], usage[1]]}
+
+    @staticmethod
+    def add(a, b):
+        out = {k: list(v) for k, v in a.items()}
+        for k, (n, cpu, rss) in b.items():
+            o = out.setdefault(k, [0, 0.0, 0])
+            o[0] += n
+            o[1] += cpu
+            o[2] = max(o[2], rss)
+        return out
+
+
+class StatsParam:
+    """The accumulator parameter of [`Stats`] (PySpark's `AccumulatorParam` protocol)."""
+
+    def zero(self, value):
+        return {}
+
+    def addInPlace(self, a, b):
+        return Stats.add(a, b)
 
 
 def fetch(uri, folder):
@@ -151,6 +227,15 @@ def write_shard(rows, folder):
     return manifest
 
 
+def cache_options(enabled):
+    """`--bead-cache` in this application's work folder on the executor (see above)."""
+    if not enabled:
+        return []
+    from pyspark import SparkFiles
+
+    return ["--bead-cache", os.path.join(SparkFiles.getRootDirectory(), "tmalign-bead-cache")]
+
+
 def main(argv):
     args = parse_args(argv)
     from pyspark.sql import SparkSession
@@ -167,6 +252,23 @@ def main(argv):
     tool_name = os.path.basename(args.tmalign)
     sc.addFile(os.path.abspath(args.tmalign))
     opts = tool_options(args)
+    use_cache = not args.no_bead_cache
+    # A task holds `spark.task.cpus` cores of its executor: tmalign's worker threads are held
+    # to that many, so that `local[1]` is one core and concurrent tasks do not oversubscribe.
+    threads = sc.getConf().get("spark.task.cpus") or "1"
+
+    def task_env():
+        # the executor's own environment (the driver's paths mean nothing there)
+        return dict(os.environ, SOURCE_DATE_EPOCH=epoch, RAYON_NUM_THREADS=threads)
+
+    stats = sc.accumulator({}, StatsParam())
+    local_stats = {}
+
+    def local(kind, cmd, **kw):
+        nonlocal local_stats
+        out, usage = run_measured(cmd, **kw)
+        local_stats = Stats.add(local_stats, Stats.one(kind, usage))
+        return out.decode()
 
     rows = read_manifest(sc, args.manifest)
     parts = args.partitions or sc.defaultParallelism
@@ -186,7 +288,8 @@ def main(argv):
                     from pyspark import SparkFiles
 
                     cmd += ["--lexicon", SparkFiles.get(lex_name)]
-                run(cmd + opts)
+                _, usage = run_measured(cmd + opts + cache_options(use_cache), env=task_env())
+                stats.add(Stats.one("count", usage))
                 with open(os.path.join(d, "part.lexc"), "rb") as fh:
                     yield fh.read()
         return f
@@ -198,7 +301,8 @@ def main(argv):
             for p, data in ((pa, a), (pb, b)):
                 with open(p, "wb") as fh:
                     fh.write(data)
-            run([tool, "lexicon", "merge", pa, pb, "-o", out])
+            _, usage = run_measured([tool, "lexicon", "merge", pa, pb, "-o", out], env=task_env())
+            stats.add(Stats.one("merge", usage))
             with open(out, "rb") as fh:
                 return fh.read()
 
@@ -208,15 +312,19 @@ def main(argv):
     while True:
         stage += 1
         merged = pairs.mapPartitions(count_partition(lex_name)).treeReduce(merge, depth=2)
-        # one more merge on the driver marks a single partition's counts as merged too
+        # one more merge on the driver marks a single partition's counts as merged too, and
+        # seals the stage (only what later stages use: a bead stage's table, not its tens of
+        # megabytes of pair counts), so the file every partition gets and reads is small
         part = os.path.join(work, f"stage{stage}.part")
         with open(part, "wb") as fh:
             fh.write(merged)
+        del merged
         lex_name = f"stage{stage}.lex"
         lex_path = os.path.join(work, lex_name)
-        run([local_tool, "lexicon", "merge", part, "-o", lex_path])
+        local("driver", [local_tool, "lexicon", "merge", "--seal", part, "-o", lex_path])
+        os.remove(part)
         sc.addFile(lex_path)
-        info = run([local_tool, "lexicon", "info", lex_path])
+        info = local("driver", [local_tool, "lexicon", "info", lex_path])
         print(f"align_corpus: stage {stage}: {info.strip()}", file=sys.stderr)
         if '"complete":true' in info:
             break
@@ -234,9 +342,8 @@ def main(argv):
             out = os.path.join(d, "out")
             cmd = [tool, "align", "--batch", write_shard(rows, d), "--lexicon",
                    SparkFiles.get(lex_name), "-o", out, "--formats", args.formats, "--no-html"]
-            r = subprocess.run(cmd + opts, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            if r.returncode != 0:
-                raise RuntimeError(f"tmalign align failed: {r.stderr.decode(errors='replace')}")
+            _, usage = run_measured(cmd + opts + cache_options(use_cache), env=task_env())
+            stats.add(Stats.one("align", usage))
             for name in sorted(os.listdir(out)):
                 with open(os.path.join(out, name), "rb") as fh:
                     yield name, fh.read()
@@ -257,11 +364,23 @@ def main(argv):
     if os.path.exists(corpus):
         os.remove(corpus)
     if tmx:
-        subprocess.run([local_tool, "tm", "merge", *sorted(tmx), "-o", corpus], env=env,
-                       check=True, stdout=subprocess.DEVNULL)
+        local("driver", [local_tool, "tm", "merge", *sorted(tmx), "-o", corpus], env=env)
     shutil.rmtree(work, ignore_errors=True)
     print(f"align_corpus: {len(rows)} pairs in {parts} partitions, {stage} learning stages -> "
           f"{args.output}", file=sys.stderr)
+    report = Stats.add(stats.value, local_stats)
+    for kind in ("count", "merge", "align", "driver"):
+        if kind in report:
+            n, cpu, rss = report[kind]
+            print(f"align_corpus: tmalign {kind}: {n} runs, {cpu:.1f} s CPU, "
+                  f"peak RSS {rss / 1024:.1f} MB", file=sys.stderr)
+    if args.stats:
+        import json
+
+        with open(args.stats, "w", encoding="utf-8") as fh:
+            json.dump({k: {"runs": n, "cpu_s": round(cpu, 3), "peak_rss_kib": rss}
+                       for k, (n, cpu, rss) in sorted(report.items())}, fh)
+            fh.write("\n")
     spark.stop()
 
 

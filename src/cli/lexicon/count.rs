@@ -22,12 +22,23 @@ pub struct Args {
     /// Let the manifest name files outside its own folder (absolute paths, `..`).
     #[arg(long)]
     pub allow_outside: bool,
+    /// A folder where this shard keeps the beads of each lexical round for the later steps
+    /// (`lexicon count` of the round's other stages, `align --batch --lexicon`), which then
+    /// read them instead of aligning again; the same counts either way. Entries are never
+    /// removed: use a folder that goes away with the job.
+    #[arg(long, value_name = "DIR")]
+    pub bead_cache: Option<PathBuf>,
+    /// Print the CPU and wall time of each stage on stderr as JSON lines (with the bead
+    /// cache's hits and misses); `TMALIGN_TIMING=1` does the same.
+    #[arg(long)]
+    pub timings: bool,
     #[command(flatten)]
     pub learn: LearnOpts,
 }
 
 /// Runs `tmalign lexicon count`.
 pub fn run(args: Args) -> Result<()> {
+    let total = crate::cli::out::timings_start(args.timings);
     check_opts(&args.learn)?;
     let jobs = batch_jobs(&args.shard, args.allow_outside, &args.learn)?;
     let selected = scorer::select(args.learn.scorer)?;
@@ -44,16 +55,20 @@ pub fn run(args: Args) -> Result<()> {
     tmalign::output::ensure_not_input(&args.output, &inputs)?;
     let (config, _) = align_config(&args.learn, batch.langs, selected.embedder.is_some())?;
     let path = prior.as_ref().map(|p| p.0.clone());
+    let cache = args.bead_cache.as_ref().map(tmalign::align::BeadCache::new);
+    let t = tmalign::timing::stage("count");
     let counts = tmalign::align::count_shard(
         &batch.docs,
         &config,
         selected.embedder.as_deref(),
         prior.map(|p| p.1),
+        cache.as_ref(),
     )
     .map_err(|e| match (&path, e.is_bad_input()) {
         (Some(p), true) => Error::bad_input(p, e.to_string()),
         _ => e,
     })?;
+    t.end();
     let mut set = tmalign::output::OutputSet::new();
     set.add(&args.output, &counts.to_bytes())?;
     set.commit()?;
@@ -65,5 +80,6 @@ pub fn run(args: Args) -> Result<()> {
         batch.docs.len(),
         args.output.display()
     )?;
+    crate::cli::out::timings_print(total);
     Ok(())
 }

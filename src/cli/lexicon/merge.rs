@@ -15,6 +15,13 @@ pub struct Args {
     /// The merged file to write (`corpus.lex`).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: PathBuf,
+    /// This is the stage's last merge (every shard is in): keep only what the later stages
+    /// and the aligner use (a bead stage's table instead of its pair counts, the boilerplate
+    /// lines instead of every short line), as `lexicon count` would do to it anyway. The file
+    /// is much smaller (kilobytes instead of tens of megabytes for a bead stage), so shipping
+    /// it to every shard and reading it there is cheap, but it cannot be merged again.
+    #[arg(long)]
+    pub seal: bool,
 }
 
 /// Runs `tmalign lexicon merge`.
@@ -35,7 +42,10 @@ pub fn run(args: Args) -> Result<()> {
             .map_err(|e| Error::bad_input(p, e.to_string()))?,
         );
     }
-    let merged = merged.ok_or_else(|| Error::Usage("no counts files given".into()))?;
+    let mut merged = merged.ok_or_else(|| Error::Usage("no counts files given".into()))?;
+    if args.seal {
+        merged.seal();
+    }
     let mut set = tmalign::output::OutputSet::new();
     set.add(&args.output, &merged.to_bytes())?;
     set.commit()?;
