@@ -220,6 +220,25 @@ impl BeadCost for Reversed<'_, '_> {
         self.inner
             .cost(self.n - i1, self.n - i0, self.m - j1, self.m - j0)
     }
+
+    fn cost_if_better(
+        &mut self,
+        i0: usize,
+        i1: usize,
+        j0: usize,
+        j1: usize,
+        prev: f32,
+        best: f32,
+    ) -> Option<f32> {
+        self.inner.cost_if_better(
+            self.n - i1,
+            self.n - i0,
+            self.m - j1,
+            self.m - j0,
+            prev,
+            best,
+        )
+    }
 }
 
 /// Coverage counts `(covered, known)` of the current 1-1 beads (true translations, mostly) and

@@ -862,11 +862,101 @@ impl<'a> Scorer<'a> {
 }
 
 impl BeadCost for Scorer<'_> {
-    /// The same as `cost_of(stats(..))`, term for term in the same order (so the same
-    /// number), but computing only the evidence the cost uses, from the packed segments: this
-    /// runs for every bead shape at every node of every DP pass.
     #[inline]
     fn cost(&mut self, i0: usize, i1: usize, j0: usize, j1: usize) -> f32 {
+        self.cost_gated(i0, i1, j0, j1, None)
+            .unwrap_or(f32::INFINITY)
+    }
+
+    #[inline]
+    fn cost_if_better(
+        &mut self,
+        i0: usize,
+        i1: usize,
+        j0: usize,
+        j1: usize,
+        prev: f32,
+        best: f32,
+    ) -> Option<f32> {
+        self.cost_gated(i0, i1, j0, j1, Some((prev, best)))
+    }
+}
+
+/// Slack taken off a bead cost's lower bound, per unit of the magnitude of its terms: the
+/// bound adds the terms in another order than the cost, so the two may round differently
+/// (by about 1e-7 of the magnitude per operation); the bound must never exceed the cost.
+const BOUND_SLACK: f32 = 1e-4;
+
+impl Scorer<'_> {
+    /// A lower bound of the anchor terms of one kind with `na` and `nb` anchors on the two
+    /// sides, over every number of matches the sides' counts allow: the terms are linear in
+    /// the matches, so the bound is at an end. `(bound, magnitude)`.
+    #[inline]
+    fn anchor_bound(miss: f32, matched: f32, na: usize, nb: usize, overlap: bool) -> (f32, f32) {
+        let all = miss * (na + nb) as f32;
+        if !overlap {
+            return (all, all.abs());
+        }
+        let k = na.min(nb) as f32;
+        let most = miss * (na + nb) as f32 - 2.0 * miss * k - matched * k;
+        (all.min(most), all.abs() + most.abs())
+    }
+
+    /// A lower bound of the lexical term of bead `i0..i1` × `j0..j1` from the known-unit
+    /// counts alone (every segment's units all covered, or none, whichever costs less), and
+    /// its magnitude.
+    fn lex_bound(&self, i0: usize, i1: usize, j0: usize, j1: usize) -> (f32, f32) {
+        let w = &self.w;
+        let (a, b) = (i1 - i0, j1 - j0);
+        let segs = self.sinfo[i0..i1]
+            .iter()
+            .map(|x| (x.known, b))
+            .chain(self.tinfo[j0..j1].iter().map(|x| (x.known, a)));
+        if w.lex_llr > 0.0 {
+            let mut llr = 0f32;
+            let mut mag = 0f32;
+            for (k, others) in segs {
+                let (cv, un) = self.llr[others.saturating_sub(1).min(3)];
+                let k = k as f32;
+                let hi = (cv * k).max(un * k);
+                llr += hi;
+                mag += hi.abs();
+            }
+            let t = -w.lex_llr * llr;
+            (t, t.abs() + w.lex_llr.abs() * mag)
+        } else {
+            let mut sum = 0f32;
+            let mut mag = 0f32;
+            for (k, others) in segs {
+                let k32 = k as u32;
+                let c = if w.lex >= 0.0 { k32 } else { 0 };
+                let grow = w.lex_grow * others.saturating_sub(1) as f32;
+                let v = self.seg_cov(c, k32) - grow;
+                sum += v;
+                mag += v.abs() + grow.abs();
+            }
+            let centre = w.lex_center * (a + b) as f32;
+            let t = w.lex * (centre - sum) / 2.0;
+            (t, t.abs() + w.lex.abs() * (centre.abs() + mag))
+        }
+    }
+
+    /// The bead cost (see [`BeadCost`]): the same as `cost_of(stats(..))`, term for term in
+    /// the same order (so the same number), but computing only the evidence the cost uses,
+    /// from the packed segments: this runs for every bead shape at every node of every DP
+    /// pass. With `gate = Some((prev, best))`, `None` when a lower bound of the cost from
+    /// its cheap terms (lengths, punctuation, merges, anchor counts, known-unit counts)
+    /// already shows `prev + cost >= best`: the exact anchor matches and the lexical
+    /// coverage, the dear terms, are then never computed.
+    #[inline]
+    fn cost_gated(
+        &mut self,
+        i0: usize,
+        i1: usize,
+        j0: usize,
+        j1: usize,
+        gate: Option<(f32, f32)>,
+    ) -> Option<f32> {
         let (a, b) = (i1 - i0, j1 - j0);
         let (ss, st) = (
             SideSum::of(&self.sinfo[i0..i1]),
@@ -875,6 +965,40 @@ impl BeadCost for Scorer<'_> {
         let para = if ss.breaks != st.breaks { 1.0 } else { 0.0 };
         let rep = (ss.repeated + st.repeated) as f32;
         let big = ss.big || st.big;
+        let w = self.w;
+        if let Some((prev, best)) = gate {
+            let dear = (0..3).any(|k| ss.sig[k] & st.sig[k] != 0) || self.lex.is_some();
+            if a > 0 && b > 0 && !big && self.sem.is_none() && dear && best.is_finite() {
+                let len_cost = self.len.cost_with(ss.len, st.len, self.exp_neg_mu);
+                let punct = punct_diff(ss.punct, st.punct);
+                let mut lb = w.paragraph * para
+                    + w.merge_repeated * rep
+                    + w.len * len_cost
+                    + w.punct * punct
+                    + w.merge[(a + b - 2).min(4)];
+                let mut mag = lb.abs();
+                for k in 0..3 {
+                    let (miss, matched) = if k == A_NAMES {
+                        (w.name_miss, w.name_match)
+                    } else {
+                        (w.anchor_miss, w.anchor_match)
+                    };
+                    let overlap = ss.sig[k] & st.sig[k] != 0;
+                    let (t, tm) =
+                        Self::anchor_bound(miss, matched, ss.anchors[k], st.anchors[k], overlap);
+                    lb += t;
+                    mag += tm;
+                }
+                if self.lex.is_some() {
+                    let (t, tm) = self.lex_bound(i0, i1, j0, j1);
+                    lb += t;
+                    mag += tm;
+                }
+                if prev + (lb - BOUND_SLACK * mag - 1e-3) >= best {
+                    return None;
+                }
+            }
+        }
         let mut an = [(0.0, 0.0); 3];
         for (k, slot) in an.iter_mut().enumerate() {
             *slot = if big || ss.sig[k] & st.sig[k] != 0 {
@@ -885,21 +1009,15 @@ impl BeadCost for Scorer<'_> {
         }
         let ((m1, u1), (m2, u2), (name_m, name_u)) = (an[A_NUMS], an[A_LATIN], an[A_NAMES]);
         let (anchor_m, anchor_u) = (m1 + m2, u1 + u2);
-        let w = self.w;
         let mut c = w.anchor_miss * anchor_u - w.anchor_match * anchor_m + w.name_miss * name_u
             - w.name_match * name_m
             + w.paragraph * para;
         if a == 0 || b == 0 {
-            return c + w.skip * (a + b) as f32 - (w.skip - w.skip_repeated) * rep;
+            return Some(c + w.skip * (a + b) as f32 - (w.skip - w.skip_repeated) * rep);
         }
         c += w.merge_repeated * rep;
         let len_cost = self.len.cost_with(ss.len, st.len, self.exp_neg_mu);
-        let mut punct = 0f32;
-        for k in 0..N_PUNCT {
-            let pa = (ss.punct >> (8 * k)) & 0xff;
-            let pb = (st.punct >> (8 * k)) & 0xff;
-            punct += (pa.min(3) as f32 - pb.min(3) as f32).abs();
-        }
+        let punct = punct_diff(ss.punct, st.punct);
         c += w.len * len_cost + w.punct * punct + w.merge[(a + b - 2).min(4)];
         if let Some((lex, idx)) = self.lex {
             let want_llr = w.lex_llr > 0.0;
@@ -913,8 +1031,20 @@ impl BeadCost for Scorer<'_> {
         if let Some(sem) = self.sem {
             c -= w.sem * sem.score(i0, i1, j0, j1) * (a + b) as f32 / 2.0;
         }
-        c
+        Some(c)
     }
+}
+
+/// The punctuation term of two packed side sums (see [`SegInfo::punct`]).
+#[inline]
+fn punct_diff(pa: u32, pb: u32) -> f32 {
+    let mut punct = 0f32;
+    for k in 0..N_PUNCT {
+        let x = (pa >> (8 * k)) & 0xff;
+        let y = (pb >> (8 * k)) & 0xff;
+        punct += (x.min(3) as f32 - y.min(3) as f32).abs();
+    }
+    punct
 }
 
 #[cfg(test)]
@@ -1112,6 +1242,64 @@ mod tests {
         }
         assert!(seen_lexical > 100, "{seen_lexical}");
         assert!(seen_semantic > 1000, "{seen_semantic}");
+    }
+
+    /// The gated cost skips a bead only when it cannot beat the best so far, and otherwise
+    /// gives the exact cost, whatever the weights' signs.
+    #[test]
+    fn gated_cost_skips_only_losing_beads() {
+        let (src, tgt) = synthetic_pair(40, 44);
+        let lex = lexicon_of(&src, &tgt);
+        let (n, m) = (src.len(), tgt.len());
+        let idx = LexIndex::build(&src, &tgt, &lex, &Band::diagonal(n, m, 2), 3);
+        let len = LengthModel::from_totals(&src, &tgt);
+        let odd = Weights {
+            anchor_miss: -0.7,
+            anchor_match: -1.0,
+            name_match: 3.0,
+            lex: -2.0,
+            lex_grow: 0.1,
+            ..Weights::default()
+        };
+        let llr = Weights {
+            lex_llr: 1.5,
+            ..Weights::default()
+        };
+        let types = crate::align::AlignConfig::new(crate::Lang::Zh, crate::Lang::Ru).bead_types();
+        let mut skipped = 0;
+        for (w, idx) in [
+            (Weights::default(), None),
+            (Weights::default(), Some(&idx)),
+            (odd, Some(&idx)),
+            (llr, Some(&idx)),
+        ] {
+            let mut sc = Scorer::new(&src, &tgt, len, w, idx.map(|i| (&lex, i)));
+            sc.set_coverage_rates(0.5, 0.04);
+            for i1 in 0..=n {
+                for j1 in 0..=m {
+                    for &(a, b) in &types {
+                        if a > i1 || b > j1 {
+                            continue;
+                        }
+                        let (i0, j0) = (i1 - a, j1 - b);
+                        let exact = sc.cost(i0, i1, j0, j1);
+                        for prev in [0.0f32, 17.25, -3.5] {
+                            for d in [-4.0f32, -0.5, -1e-6, 0.0, 1e-6, 0.5, 4.0, f32::INFINITY] {
+                                let best = prev + exact + d;
+                                match sc.cost_if_better(i0, i1, j0, j1, prev, best) {
+                                    Some(c) => assert_eq!(c.to_bits(), exact.to_bits()),
+                                    None => {
+                                        assert!(prev + exact >= best, "{i0} {i1} {j0} {j1}");
+                                        skipped += 1;
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(skipped > 1000, "{skipped}");
     }
 
     #[test]
