@@ -284,13 +284,7 @@ pub fn add_name_anchors(
     let mut reach = Reach::new(&table, &caps);
     let windows: Vec<Vec<u32>> = zh_text
         .iter()
-        .map(|t| {
-            let all = table.windows(t);
-            all.iter()
-                .copied()
-                .filter(|&w| reach.keeps(&table, w))
-                .collect()
-        })
+        .map(|t| reach.windows(&mut table, t))
         .collect();
     let (zk, ok) = table.anchors(&windows, &caps);
     for (f, keys) in zh.iter_mut().zip(zk) {
@@ -317,6 +311,9 @@ struct Reach {
     blocks: FxHashMap<(u64, usize), Vec<(usize, Letters)>>,
     /// Per skeleton id: 0 not decided yet, 1 kept, 2 dropped.
     memo: Vec<u8>,
+    /// Per window of Chinese characters (their code points, 21 bits each), the skeleton id
+    /// when kept, `u32::MAX` when dropped.
+    windows: FxHashMap<u128, u32>,
 }
 
 /// The first two characters of a skeleton, packed (21 bits each).
@@ -343,6 +340,7 @@ impl Reach {
             caps,
             blocks,
             memo: Vec::new(),
+            windows: FxHashMap::default(),
         }
     }
 
@@ -366,6 +364,89 @@ impl Reach {
             self.memo[k] = if keep { 1 } else { 2 };
         }
         self.memo[k] == 1
+    }
+
+    /// Whether the matcher can look at a window whose folded skeleton is `text` (not
+    /// interned): [`Reach::keeps`] from the text alone.
+    fn keeps_text(&self, table: &NameTable, text: &str) -> bool {
+        if table.ids.get(text).is_some_and(|id| self.caps.contains(id)) {
+            return true;
+        }
+        let len = text.chars().count();
+        if len < 6 {
+            return false;
+        }
+        let head: String = text.chars().take(2).collect();
+        let letters = letter_counts(text);
+        self.blocks
+            .get(&(head_key(&head), len))
+            .is_some_and(|v| v.iter().any(|(cl, cs)| may_reach(*cl, cs, len, &letters)))
+    }
+
+    /// [`NameTable::windows`] of `text` that the matcher can look at ([`Reach::keeps`]), in
+    /// the same order. A window of Chinese characters is folded once per document and
+    /// interned only when kept: most are not, and interning them all (their skeleton,
+    /// letter counts and key) was most of the name matcher's time.
+    fn windows(&mut self, table: &mut NameTable, text: &str) -> Vec<u32> {
+        let lang = table.other_lang;
+        let chars: Vec<Option<char>> = text
+            .chars()
+            .map(|c| {
+                let known = han(c)
+                    && table
+                        .roman
+                        .entry(c)
+                        .or_insert_with(|| romanize(c, lang))
+                        .is_some();
+                known.then_some(c)
+            })
+            .collect();
+        let mut out = Vec::new();
+        let mut acc = String::new();
+        for s in 0..chars.len() {
+            let mut packed = 0u128;
+            for len in 1..=4 {
+                let Some(Some(c)) = chars.get(s + len - 1) else {
+                    break;
+                };
+                packed |= (*c as u128) << (21 * (len - 1));
+                if len >= 2 {
+                    let id = match self.windows.get(&packed) {
+                        Some(&id) => id,
+                        None => {
+                            acc.clear();
+                            for c in chars[s..s + len].iter().flatten() {
+                                if let Some(Some(r)) = table.roman.get(c) {
+                                    acc.push_str(r);
+                                }
+                            }
+                            let folded = fold(&acc);
+                            let id = if self.keeps_text(table, &folded) {
+                                table.intern(folded)
+                            } else {
+                                u32::MAX
+                            };
+                            self.windows.insert(packed, id);
+                            id
+                        }
+                    };
+                    if id != u32::MAX {
+                        out.push(id);
+                    }
+                }
+            }
+        }
+        if lang != Lang::En {
+            for w in text.split(|c: char| !c.is_ascii_alphabetic()) {
+                if w.len() >= 3 && w.chars().next().is_some_and(|c| c.is_ascii_uppercase()) {
+                    let id = table.fold_id(w);
+                    if self.keeps(table, id) {
+                        out.push(id);
+                    }
+                }
+            }
+        }
+        out
     }
 }
 
