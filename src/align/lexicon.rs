@@ -196,7 +196,9 @@ impl Lexicon {
     fn link(mut cand: Vec<(u64, u64, f32)>, top_k: usize) -> Lexicon {
         let mut best = |flip: bool| -> Vec<(u64, u64)> {
             let key = |c: &(u64, u64, f32)| if flip { (c.1, c.0) } else { (c.0, c.1) };
-            cand.sort_by(|a, b| {
+            // (u, r) pairs are distinct, so no two candidates compare equal and an unstable
+            // sort (no scratch buffer) gives the stable sort's order.
+            cand.sort_unstable_by(|a, b| {
                 let (ka, kb) = (key(a), key(b));
                 ka.0.cmp(&kb.0)
                     .then(b.2.total_cmp(&a.2))

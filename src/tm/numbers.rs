@@ -168,6 +168,32 @@ fn month_of(word: &str, dotted: bool) -> Option<u32> {
     if let Some(k) = EN_MONTHS.iter().position(|m| *m == word) {
         return Some(k as u32 + 1);
     }
+    // Every Russian month stem and abbreviation starts with one of these letters: spare the
+    // other words (nearly all) the lower-casing's allocation.
+    if !word.chars().next().is_some_and(|c| {
+        matches!(
+            c,
+            'я' | 'Я'
+                | 'ф'
+                | 'Ф'
+                | 'м'
+                | 'М'
+                | 'а'
+                | 'А'
+                | 'и'
+                | 'И'
+                | 'с'
+                | 'С'
+                | 'о'
+                | 'О'
+                | 'н'
+                | 'Н'
+                | 'д'
+                | 'Д'
+        )
+    }) {
+        return None;
+    }
     let lower = word.to_lowercase();
     if dotted {
         if let Some((_, n)) = RU_MONTH_ABBREVIATIONS.iter().find(|(a, _)| *a == lower) {
