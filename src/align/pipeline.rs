@@ -401,17 +401,23 @@ fn finish(
             sc.set_coverage_rates(p1, p0);
         }
         let full = band.is_full();
-        let mut memo = CostMemo::new(&band, &types);
-        let fwd = dp::run(
-            n,
-            &band,
-            &types,
-            true,
-            &mut Recording {
-                inner: &mut sc,
-                memo: &mut memo,
-            },
-        );
+        // The memo costs 4 bytes per node and shape: kept for documents of up to about
+        // 30,000 segments, so that a long one's peak memory stays where it was.
+        let mut memo =
+            (band.cells() * types.len() <= MEMO_MAX_SLOTS).then(|| CostMemo::new(&band, &types));
+        let fwd = match memo.as_mut() {
+            Some(memo) => dp::run(
+                n,
+                &band,
+                &types,
+                true,
+                &mut Recording {
+                    inner: &mut sc,
+                    memo,
+                },
+            ),
+            None => dp::run(n, &band, &types, true, &mut sc),
+        };
         let Some(fwd) = fwd else {
             band.widen_everywhere(grow);
             grow = grow.saturating_mul(2);
@@ -431,7 +437,7 @@ fn finish(
                 inner: &mut sc,
                 n,
                 m,
-                memo: Some(&memo),
+                memo: memo.as_ref(),
             };
             dp::costs_at(n, &rband, &types, &want, &mut rev)
         };
@@ -440,6 +446,9 @@ fn finish(
         return build_alignment(&fwd, bwd.as_ref(), &band, &mut sc);
     }
 }
+
+/// Largest [`CostMemo`] (slots of 4 bytes) the confidence's passes share.
+const MEMO_MAX_SLOTS: usize = 1 << 22;
 
 /// Half-width of the backward pass's band around the forward path: the margins read nodes
 /// up to [`MARGIN_REACH`] away, and a competing path through such a node rejoins the best
