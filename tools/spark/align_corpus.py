@@ -76,6 +76,8 @@ def parse_args(argv):
     p.add_argument("--no-bead-cache", action="store_true",
                    help="align every partition anew at every step (see above)")
     p.add_argument("--stats", help="write the tmalign processes' CPU and peak memory here (JSON)")
+    p.add_argument("--timeline", help="write the driver's phases (wall and CPU seconds of the "
+                   "whole process tree) and every task's CPU and wall time here (JSON)")
     return p.parse_args(argv)
 
 
@@ -178,6 +180,66 @@ class Stats:
         return out
 
 
+def tree_cpu():
+    """CPU seconds used so far by this process and every live descendant (the JVM, its Python
+    workers, their tmalign runs), each with its reaped children's: what a stage of the run
+    costs whatever process does the work. None off Linux (no `/proc`)."""
+    try:
+        tick = os.sysconf("SC_CLK_TCK")
+        procs = {}
+        for pid in os.listdir("/proc"):
+            if not pid.isdigit():
+                continue
+            try:
+                with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+                    text = fh.read()
+            except OSError:
+                continue
+            # fields after the command, which may hold spaces: state ppid ... utime stime
+            # cutime cstime at 14-17 (1-based), i.e. 11-14 here
+            rest = text[text.rfind(")") + 2:].split()
+            procs[int(pid)] = (int(rest[1]), sum(int(x) for x in rest[11:15]))
+    except (OSError, ValueError, IndexError):
+        return None
+    kids = {}
+    for pid, (ppid, _) in procs.items():
+        kids.setdefault(ppid, []).append(pid)
+    total, todo = 0, [os.getpid()]
+    while todo:
+        pid = todo.pop()
+        total += procs.get(pid, (0, 0))[1]
+        todo += kids.get(pid, [])
+    return total / tick
+
+
+class Timeline:
+    """The driver's phases (Spark start, each learning stage's count-and-reduce job and
+    driver-side seal, the alignment, the final `tm merge`): wall seconds and the CPU seconds
+    of the whole process tree ([`tree_cpu`]) of each, for `--stats`."""
+
+    def __init__(self):
+        self.phases = []
+        self.start = self.last = time.monotonic()
+        self.last_cpu = tree_cpu()
+
+    def mark(self, name):
+        now, cpu = time.monotonic(), tree_cpu()
+        used = None if cpu is None or self.last_cpu is None else round(cpu - self.last_cpu, 3)
+        self.phases.append({"phase": name, "wall_s": round(now - self.last, 3), "cpu_s": used})
+        self.last, self.last_cpu = now, cpu
+
+
+class ListParam:
+    """An accumulator of a list (PySpark's `AccumulatorParam` protocol): per-task records."""
+
+    def zero(self, value):
+        return []
+
+    def addInPlace(self, a, b):
+        a.extend(b)
+        return a
+
+
 class StatsParam:
     """The accumulator parameter of [`Stats`] (PySpark's `AccumulatorParam` protocol)."""
 
@@ -238,6 +300,7 @@ def cache_options(enabled):
 
 def main(argv):
     args = parse_args(argv)
+    timeline = Timeline()
     from pyspark.sql import SparkSession
 
     builder = SparkSession.builder.appName("tmalign align_corpus").config(
@@ -262,7 +325,14 @@ def main(argv):
         return dict(os.environ, SOURCE_DATE_EPOCH=epoch, RAYON_NUM_THREADS=threads)
 
     stats = sc.accumulator({}, StatsParam())
+    tasks = sc.accumulator([], ListParam())
     local_stats = {}
+
+    def task_record(phase, kind, usage, wall0, py0):
+        """One task's tmalign CPU, its Python worker's own CPU and its wall time."""
+        tasks.add([{"phase": phase, "kind": kind, "cpu_s": round(usage[0], 3),
+                    "py_cpu_s": round(time.process_time() - py0, 3),
+                    "wall_s": round(time.monotonic() - wall0, 3)}])
 
     def local(kind, cmd, **kw):
         nonlocal local_stats
@@ -276,8 +346,9 @@ def main(argv):
     os.makedirs(args.output, exist_ok=True)
     work = tempfile.mkdtemp(prefix="tmalign-spark-")
 
-    def count_partition(lex_name):
+    def count_partition(lex_name, phase):
         def f(it):
+            wall0, py0 = time.monotonic(), time.process_time()
             rows = list(it)
             if not rows:
                 return
@@ -291,10 +362,13 @@ def main(argv):
                 _, usage = run_measured(cmd + opts + cache_options(use_cache), env=task_env())
                 stats.add(Stats.one("count", usage))
                 with open(os.path.join(d, "part.lexc"), "rb") as fh:
-                    yield fh.read()
+                    data = fh.read()
+            task_record(phase, "count", usage, wall0, py0)
+            yield data
         return f
 
     def merge(a, b):
+        wall0, py0 = time.monotonic(), time.process_time()
         tool = tool_path(tool_name)
         with tempfile.TemporaryDirectory(prefix="tmalign-merge-") as d:
             pa, pb, out = (os.path.join(d, n) for n in ("a.lexc", "b.lexc", "m.lex"))
@@ -304,14 +378,25 @@ def main(argv):
             _, usage = run_measured([tool, "lexicon", "merge", pa, pb, "-o", out], env=task_env())
             stats.add(Stats.one("merge", usage))
             with open(out, "rb") as fh:
-                return fh.read()
+                data = fh.read()
+        # (the stage is not known here: the driver files merges under the current one; the
+        # last merges of a tree reduce run in the driver's Python, in no task)
+        from pyspark import TaskContext
+
+        task_record(None, "merge" if TaskContext.get() else "driver merge", usage, wall0, py0)
+        return data
 
     local_tool = tool_path(tool_name)
+    timeline.mark("spark start")
     lex_name = None
     stage = 0
     while True:
         stage += 1
-        merged = pairs.mapPartitions(count_partition(lex_name)).treeReduce(merge, depth=2)
+        merged = pairs.mapPartitions(count_partition(lex_name, f"stage {stage}")).treeReduce(
+            merge, depth=2)
+        timeline.mark(f"stage {stage} count+reduce")
+        for t in tasks.value:
+            t["phase"] = t["phase"] or f"stage {stage}"
         # one more merge on the driver marks a single partition's counts as merged too, and
         # seals the stage (only what later stages use: a bead stage's table, not its tens of
         # megabytes of pair counts), so the file every partition gets and reads is small
@@ -326,12 +411,14 @@ def main(argv):
         sc.addFile(lex_path)
         info = local("driver", [local_tool, "lexicon", "info", lex_path])
         print(f"align_corpus: stage {stage}: {info.strip()}", file=sys.stderr)
+        timeline.mark(f"stage {stage} seal")
         if '"complete":true' in info:
             break
         if stage > 64:
             sys.exit("align_corpus: the lexicon never became complete")
 
     def align_partition(it):
+        wall0, py0 = time.monotonic(), time.process_time()
         rows = list(it)
         if not rows:
             return
@@ -344,6 +431,7 @@ def main(argv):
                    SparkFiles.get(lex_name), "-o", out, "--formats", args.formats, "--no-html"]
             _, usage = run_measured(cmd + opts + cache_options(use_cache), env=task_env())
             stats.add(Stats.one("align", usage))
+            task_record("align", "align", usage, wall0, py0)
             for name in sorted(os.listdir(out)):
                 with open(os.path.join(out, name), "rb") as fh:
                     yield name, fh.read()
@@ -359,6 +447,7 @@ def main(argv):
         # it adds nothing to the merged TMX anyway
         if name.endswith(".tmx") and b"<tu" in data:
             tmx.append(os.path.join(docs, name))
+    timeline.mark("align")
     shutil.copyfile(lex_path, os.path.join(args.output, "corpus.lex"))
     corpus = os.path.join(args.output, "corpus.tmx")
     if os.path.exists(corpus):
@@ -366,6 +455,7 @@ def main(argv):
     if tmx:
         local("driver", [local_tool, "tm", "merge", *sorted(tmx), "-o", corpus], env=env)
     shutil.rmtree(work, ignore_errors=True)
+    timeline.mark("tm merge")
     print(f"align_corpus: {len(rows)} pairs in {parts} partitions, {stage} learning stages -> "
           f"{args.output}", file=sys.stderr)
     report = Stats.add(stats.value, local_stats)
@@ -382,6 +472,14 @@ def main(argv):
                        for k, (n, cpu, rss) in sorted(report.items())}, fh)
             fh.write("\n")
     spark.stop()
+    timeline.mark("spark stop")
+    if args.timeline:
+        import json
+
+        with open(args.timeline, "w", encoding="utf-8") as fh:
+            json.dump({"phases": timeline.phases, "tasks": tasks.value,
+                       "total_wall_s": round(time.monotonic() - timeline.start, 3)}, fh, indent=1)
+            fh.write("\n")
 
 
 if __name__ == "__main__":
