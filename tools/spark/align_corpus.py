@@ -13,18 +13,22 @@ with those file systems needs the Hadoop client on its executors (the usual setu
 
 What runs where:
 
-1. the manifest is split into `--partitions` contiguous shards (`sc.parallelize`); every
-   tmalign run of a task uses as many threads as the task has cores (`spark.task.cpus`,
-   default 1, as `RAYON_NUM_THREADS`);
-2. per learning stage (1 + 2 x lexical rounds, five by default): every partition runs
-   `tmalign lexicon count SHARD [--lexicon PREVIOUS] -o part.lexc` on its own documents, the
-   counts are reduced with `tmalign lexicon merge` (a tree reduce: merging is associative and
-   commutative, so grouping and order do not matter), the driver seals the result (`lexicon
-   merge --seal`: what later stages use, kilobytes) and it goes to every executor with
+1. the manifest is split into `--partitions` contiguous shards (`sc.parallelize`, one shard a
+   partition); every tmalign run of a task uses as many threads as the task has cores
+   (`spark.task.cpus`, default 1, as `RAYON_NUM_THREADS`);
+2. per learning stage (1 + 2 x lexical rounds, five by default), one Spark job: as many
+   tasks as run at once (Spark's default parallelism; `coalesce`, no shuffle) each run
+   `tmalign lexicon count SHARD [--lexicon PREVIOUS] -o part.lexc` on each of their shards
+   (one process a shard: memory bounded by the shard) and merge those counts in one `tmalign
+   lexicon merge` on the executor's disk (merging is associative and commutative, so grouping
+   and order do not matter; with more than 16 task slots the merged files are merged again,
+   16 at a time); the driver merges the few results and seals them in one run (`lexicon merge
+   --seal`: what later stages use, kilobytes), which goes to every executor with
    `SparkContext.addFile`;
 3. every partition runs `tmalign align --batch SHARD --lexicon corpus.lex` and hands back its
-   documents' TMX and bead files, which the driver writes to `OUT/docs/`, streamed one
-   partition at a time (`toLocalIterator`);
+   documents' TMX and bead files, which the driver writes to `OUT/docs/`: in waves of as many
+   partitions as run at once (`runJob`), the next wave aligning while the driver writes one
+   (the driver holds at most three waves' files);
 4. the driver merges the TMX files, sorted by name, into `OUT/corpus.tmx` with `tmalign tm
    merge`, and keeps the final lexicon as `OUT/corpus.lex`.
 
@@ -38,7 +42,13 @@ never depends on the cache (`--no-bead-cache` turns it off).
 The driver reports on stderr, per kind of tmalign run (count, merge, align, driver-side), how
 many ran, their CPU time and their largest peak resident memory (each process's own, measured
 with GNU time `/usr/bin/time` where installed), and writes the same as JSON with `--stats
-FILE`.
+FILE`. `--timeline FILE` writes the wall and CPU time (of the driver's whole process tree:
+JVM, Python workers, tmalign) of each phase, and each task's CPU and wall time
+(`tools/spark/bench.sh` reads it).
+
+Started by this script rather than by spark-submit, the driver JVM runs with
+`--driver-java-options` (default: the client compiler only and the serial collector, which
+halve its CPU: it only schedules, and in local mode moves bytes).
 
 The tmalign binary is shipped to the executors with `addFile` (like `--files`). Every output is
 the same whatever the number of partitions: the counts are exact sums and every document is
