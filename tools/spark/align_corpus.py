@@ -149,7 +149,8 @@ def read_manifest(sc, manifest):
 GNU_TIME = "/usr/bin/time"
 
 # At most this many counts files go into one merge: the driver's last (sealing) merge and, on
-# a cluster with many task slots, each merge of merges (see `reduce_counts`).
+# a cluster with many task slots, each merge of merges (see `stage_counts`). The driver holds
+# that many files of a stage at once (a bead stage's are tens of megabytes).
 FAN_IN = 16
 
 
@@ -487,7 +488,7 @@ def main(argv):
         return merged
 
     local_tool = tool_path(tool_name)
-    # tasks that run at once: the count step's tasks (see `reduce_counts`)
+    # tasks that run at once: the count step's tasks (see `stage_counts`)
     groups = max(1, sc.defaultParallelism)
     timeline.mark("spark start")
     lex_name = None
