@@ -113,10 +113,10 @@ print(f"amdahl {serial:.3f} {parallel:.3f}")
 EOF
   grep -v '^amdahl' "$work/summary$cores"
 done
-echo "speed-up local[2] vs local[1], wall: $(echo "scale=2; ${wall[1]} / ${wall[2]}" | bc)x (target >= 1.7; quiet machine only)"
+echo "speed-up local[2] vs local[1], wall: $(LC_ALL=C printf %.2f "$(echo "scale=4; ${wall[1]} / ${wall[2]}" | bc)")x (target >= 1.7; quiet machine only)"
 read -r _ s p < <(grep '^amdahl' "$work/summary1")
 echo "speed-up local[2] vs local[1], expected from local[1]'s CPU (Amdahl, (S + P) / (S + P/2)," \
-  "S = $s s, P = $p s): $(echo "scale=2; ($s + $p) / ($s + $p / 2)" | bc)x"
+  "S = $s s, P = $p s): $(LC_ALL=C printf %.2f "$(echo "scale=4; ($s + $p) / ($s + $p / 2)" | bc)")x"
 same=yes
 cmp -s "$work/out1/corpus.tmx" "$work/out2/corpus.tmx" || same=no
 cmp -s "$work/out1/corpus.lex" "$work/out2/corpus.lex" || same=no
