@@ -9,9 +9,10 @@
 //! The plain `cargo test` runs four development pairs (a debug build is slow); the big tests
 //! (all 21 development pairs; the development pairs cut into small pairs and repeated under
 //! other names to 3000 pairs) are `#[ignore]`d: `.ci/run` runs the 3000-pair one with the
-//! debug binary (`cargo test --test spark_local thousands_of_pairs -- --ignored`: the driver's
-//! bead cache and sealed merges keep each run to ~6 CPU minutes); by hand, a release binary is
-//! quicker: `TMALIGN_SPARK_BIN=target/release/tmalign cargo test --test spark_local -- --ignored`.
+//! debug binary (`cargo test --test spark_local thousands_of_pairs -- --ignored`: the whole
+//! test, one-machine alignment and three driver runs, took 389 s CPU of every process, JVM and
+//! Python included, measured under load); by hand, a release binary is quicker:
+//! `TMALIGN_SPARK_BIN=target/release/tmalign cargo test --test spark_local -- --ignored`.
 
 mod common;
 

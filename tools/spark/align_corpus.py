@@ -13,18 +13,22 @@ with those file systems needs the Hadoop client on its executors (the usual setu
 
 What runs where:
 
-1. the manifest is split into `--partitions` contiguous shards (`sc.parallelize`); every
-   tmalign run of a task uses as many threads as the task has cores (`spark.task.cpus`,
-   default 1, as `RAYON_NUM_THREADS`);
-2. per learning stage (1 + 2 x lexical rounds, five by default): every partition runs
-   `tmalign lexicon count SHARD [--lexicon PREVIOUS] -o part.lexc` on its own documents, the
-   counts are reduced with `tmalign lexicon merge` (a tree reduce: merging is associative and
-   commutative, so grouping and order do not matter), the driver seals the result (`lexicon
-   merge --seal`: what later stages use, kilobytes) and it goes to every executor with
+1. the manifest is split into `--partitions` contiguous shards (`sc.parallelize`, one shard a
+   partition); every tmalign run of a task uses as many threads as the task has cores
+   (`spark.task.cpus`, default 1, as `RAYON_NUM_THREADS`);
+2. per learning stage (1 + 2 x lexical rounds, five by default), one Spark job: as many
+   tasks as run at once (Spark's default parallelism; `coalesce`, no shuffle) each run
+   `tmalign lexicon count SHARD [--lexicon PREVIOUS] -o part.lexc` on each of their shards
+   (one process a shard: memory bounded by the shard) and merge those counts in one `tmalign
+   lexicon merge` on the executor's disk (merging is associative and commutative, so grouping
+   and order do not matter; with more than 16 task slots the merged files are merged again,
+   16 at a time); the driver merges the few results and seals them in one run (`lexicon merge
+   --seal`: what later stages use, kilobytes), which goes to every executor with
    `SparkContext.addFile`;
 3. every partition runs `tmalign align --batch SHARD --lexicon corpus.lex` and hands back its
-   documents' TMX and bead files, which the driver writes to `OUT/docs/`, streamed one
-   partition at a time (`toLocalIterator`);
+   documents' TMX and bead files, which the driver writes to `OUT/docs/`: in waves of as many
+   partitions as run at once (`runJob`), the next wave aligning while the driver writes one
+   (the driver holds at most three waves' files);
 4. the driver merges the TMX files, sorted by name, into `OUT/corpus.tmx` with `tmalign tm
    merge`, and keeps the final lexicon as `OUT/corpus.lex`.
 
@@ -38,7 +42,13 @@ never depends on the cache (`--no-bead-cache` turns it off).
 The driver reports on stderr, per kind of tmalign run (count, merge, align, driver-side), how
 many ran, their CPU time and their largest peak resident memory (each process's own, measured
 with GNU time `/usr/bin/time` where installed), and writes the same as JSON with `--stats
-FILE`.
+FILE`. `--timeline FILE` writes the wall and CPU time (of the driver's whole process tree:
+JVM, Python workers, tmalign) of each phase, and each task's CPU and wall time
+(`tools/spark/bench.sh` reads it).
+
+Started by this script rather than by spark-submit, the driver JVM runs with
+`--driver-java-options` (default: the client compiler only and the serial collector, which
+halve its CPU: it only schedules, and in local mode moves bytes).
 
 The tmalign binary is shipped to the executors with `addFile` (like `--files`). Every output is
 the same whatever the number of partitions: the counts are exact sums and every document is
@@ -59,6 +69,13 @@ import urllib.parse
 import urllib.request
 
 
+# The driver JVM only schedules (in local mode it also runs the executor, which only moves
+# bytes between Python and tmalign): the client compiler alone and one GC thread halve its
+# CPU at start and per job (measured: start 10.6 s -> 5.5 s CPU; 8 small jobs 7.6 s -> 4.8 s),
+# and on few cores that CPU is taken from the tasks.
+QUICK_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+
+
 def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--tmalign", required=True, help="the tmalign binary (Linux, for the executors)")
@@ -76,6 +93,12 @@ def parse_args(argv):
     p.add_argument("--no-bead-cache", action="store_true",
                    help="align every partition anew at every step (see above)")
     p.add_argument("--stats", help="write the tmalign processes' CPU and peak memory here (JSON)")
+    p.add_argument("--driver-java-options", default=QUICK_JVM, metavar="OPTIONS",
+                   help="the driver JVM's options when this script starts it (not under "
+                   "spark-submit, nor when spark.driver.extraJavaOptions is set); default "
+                   f"'{QUICK_JVM}'; '' for the JVM's defaults")
+    p.add_argument("--timeline", help="write the driver's phases (wall and CPU seconds of the "
+                   "whole process tree) and every task's CPU and wall time here (JSON)")
     return p.parse_args(argv)
 
 
@@ -124,6 +147,11 @@ def read_manifest(sc, manifest):
 
 
 GNU_TIME = "/usr/bin/time"
+
+# At most this many counts files go into one merge: the driver's last (sealing) merge and, on
+# a cluster with many task slots, each merge of merges (see `stage_counts`). The driver holds
+# that many files of a stage at once (a bead stage's are tens of megabytes).
+FAN_IN = 16
 
 
 def run_measured(cmd, env=None):
@@ -176,6 +204,66 @@ class Stats:
             o[1] += cpu
             o[2] = max(o[2], rss)
         return out
+
+
+def tree_cpu():
+    """CPU seconds used so far by this process and every live descendant (the JVM, its Python
+    workers, their tmalign runs), each with its reaped children's: what a stage of the run
+    costs whatever process does the work. None off Linux (no `/proc`)."""
+    try:
+        tick = os.sysconf("SC_CLK_TCK")
+        procs = {}
+        for pid in os.listdir("/proc"):
+            if not pid.isdigit():
+                continue
+            try:
+                with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+                    text = fh.read()
+            except OSError:
+                continue
+            # fields after the command, which may hold spaces: state ppid ... utime stime
+            # cutime cstime at 14-17 (1-based), i.e. 11-14 here
+            rest = text[text.rfind(")") + 2:].split()
+            procs[int(pid)] = (int(rest[1]), sum(int(x) for x in rest[11:15]))
+    except (OSError, ValueError, IndexError):
+        return None
+    kids = {}
+    for pid, (ppid, _) in procs.items():
+        kids.setdefault(ppid, []).append(pid)
+    total, todo = 0, [os.getpid()]
+    while todo:
+        pid = todo.pop()
+        total += procs.get(pid, (0, 0))[1]
+        todo += kids.get(pid, [])
+    return total / tick
+
+
+class Timeline:
+    """The driver's phases (Spark start, each learning stage's count-and-reduce job and
+    driver-side seal, the alignment, the final `tm merge`): wall seconds and the CPU seconds
+    of the whole process tree ([`tree_cpu`]) of each, for `--stats`."""
+
+    def __init__(self):
+        self.phases = []
+        self.start = self.last = time.monotonic()
+        self.last_cpu = tree_cpu()
+
+    def mark(self, name):
+        now, cpu = time.monotonic(), tree_cpu()
+        used = None if cpu is None or self.last_cpu is None else round(cpu - self.last_cpu, 3)
+        self.phases.append({"phase": name, "wall_s": round(now - self.last, 3), "cpu_s": used})
+        self.last, self.last_cpu = now, cpu
+
+
+class ListParam:
+    """An accumulator of a list (PySpark's `AccumulatorParam` protocol): per-task records."""
+
+    def zero(self, value):
+        return []
+
+    def addInPlace(self, a, b):
+        a.extend(b)
+        return a
 
 
 class StatsParam:
@@ -236,16 +324,58 @@ def cache_options(enabled):
     return ["--bead-cache", os.path.join(SparkFiles.getRootDirectory(), "tmalign-bead-cache")]
 
 
+def aligned_waves(sc, rdd, align, width):
+    """The output of `align` over the partitions of `rdd`, `width` partitions (one job) at a
+    time. `toLocalIterator`, which streams one partition at a time, runs one job per partition
+    after the other: the alignment would never use more than one core; `collect` would hold the
+    whole corpus's output on the driver. A wave of as many partitions as run at once uses every
+    core and holds that many partitions' output."""
+    n = rdd.getNumPartitions()
+    for first in range(0, n, width):
+        yield sc.runJob(rdd, align, list(range(first, min(first + width, n))))
+
+
+def ahead(waves):
+    """The items of `waves`, computed one wave ahead in a thread, so that the next wave aligns
+    while the driver writes this one's files (a queue of one: at most three waves in memory)."""
+    import queue
+    import threading
+
+    q = queue.Queue(maxsize=1)
+    done = object()
+
+    def produce():
+        try:
+            for wave in waves:
+                q.put(wave)
+            q.put(done)
+        except BaseException as e:  # handed to the consumer, raised there
+            q.put(e)
+
+    threading.Thread(target=produce, daemon=True).start()
+    while True:
+        got = q.get()
+        if got is done:
+            return
+        if isinstance(got, BaseException):
+            raise got
+        yield from got
+
+
 def main(argv):
     args = parse_args(argv)
-    from pyspark.sql import SparkSession
+    timeline = Timeline()
+    from pyspark import SparkConf, SparkContext
 
-    builder = SparkSession.builder.appName("tmalign align_corpus").config(
+    # a bare SparkContext: the driver uses no DataFrame, and a SparkSession costs seconds of
+    # the driver JVM's CPU at start (measured: 5.5 s -> 3.1 s with the options below)
+    conf = SparkConf().setAppName("tmalign align_corpus").set(
         "spark.ui.showConsoleProgress", "false")
     if args.master:
-        builder = builder.master(args.master)
-    spark = builder.getOrCreate()
-    sc = spark.sparkContext
+        conf.setMaster(args.master)
+    if args.driver_java_options and not conf.contains("spark.driver.extraJavaOptions"):
+        conf.set("spark.driver.extraJavaOptions", args.driver_java_options)
+    sc = SparkContext.getOrCreate(conf)
     sc.setLogLevel("ERROR")
     epoch = os.environ.get("SOURCE_DATE_EPOCH") or str(int(time.time()))
     env = dict(os.environ, SOURCE_DATE_EPOCH=epoch)
@@ -262,7 +392,14 @@ def main(argv):
         return dict(os.environ, SOURCE_DATE_EPOCH=epoch, RAYON_NUM_THREADS=threads)
 
     stats = sc.accumulator({}, StatsParam())
+    tasks = sc.accumulator([], ListParam())
     local_stats = {}
+
+    def task_record(phase, kind, usage, wall0, py0):
+        """One task's tmalign CPU, its Python worker's own CPU and its wall time."""
+        tasks.add([{"phase": phase, "kind": kind, "cpu_s": round(usage[0], 3),
+                    "py_cpu_s": round(time.process_time() - py0, 3),
+                    "wall_s": round(time.monotonic() - wall0, 3)}])
 
     def local(kind, cmd, **kw):
         nonlocal local_stats
@@ -272,69 +409,125 @@ def main(argv):
 
     rows = read_manifest(sc, args.manifest)
     parts = args.partitions or sc.defaultParallelism
-    pairs = sc.parallelize(rows, min(parts, len(rows))).cache()
+    # one element a partition, its rows: a shard, which a task that takes several partitions
+    # (see `stage_counts`) still counts and aligns as one, so a shard's documents are always
+    # counted and aligned together (as the bead cache wants) whatever runs it
+    shards = sc.parallelize(rows, min(parts, len(rows))).glom().cache()
     os.makedirs(args.output, exist_ok=True)
     work = tempfile.mkdtemp(prefix="tmalign-spark-")
 
-    def count_partition(lex_name):
-        def f(it):
-            rows = list(it)
-            if not rows:
-                return
+    def merged_bytes(inputs, d, phase):
+        """The counts files `inputs` merged in one `lexicon merge` run (each input read once,
+        where a pairwise merge tree reads and writes the growing sums again at every level),
+        as bytes; a single file as it is (the driver's sealing merge marks it merged)."""
+        if len(inputs) > 1:
+            wall0, py0 = time.monotonic(), time.process_time()
+            out = os.path.join(d, "merged.lexc")
+            _, usage = run_measured([tool_path(tool_name), "lexicon", "merge", *inputs, "-o", out],
+                                    env=task_env())
+            stats.add(Stats.one("merge", usage))
+            task_record(phase, "merge", usage, wall0, py0)
+            inputs = [out]
+        with open(inputs[0], "rb") as fh:
+            return fh.read()
+
+    def count_shards(lex_name, phase):
+        """A task's stage: `lexicon count` of each of its shards (one run each: memory bounded
+        by a shard), then their counts merged in one run, on the executor's disk: the counts
+        files never go through Spark, only the task's merged one, to the driver."""
+        def f(shards):
             tool = tool_path(tool_name)
             with tempfile.TemporaryDirectory(prefix="tmalign-count-") as d:
-                cmd = [tool, "lexicon", "count", write_shard(rows, d), "-o", os.path.join(d, "part.lexc")]
-                if lex_name:
-                    from pyspark import SparkFiles
+                inputs = []
+                for rows in shards:
+                    if not rows:
+                        continue
+                    wall0, py0 = time.monotonic(), time.process_time()
+                    sd = os.path.join(d, str(len(inputs)))
+                    os.mkdir(sd)
+                    inputs.append(os.path.join(d, f"{len(inputs)}.lexc"))
+                    cmd = [tool, "lexicon", "count", write_shard(rows, sd), "-o", inputs[-1]]
+                    if lex_name:
+                        from pyspark import SparkFiles
 
-                    cmd += ["--lexicon", SparkFiles.get(lex_name)]
-                _, usage = run_measured(cmd + opts + cache_options(use_cache), env=task_env())
-                stats.add(Stats.one("count", usage))
-                with open(os.path.join(d, "part.lexc"), "rb") as fh:
-                    yield fh.read()
+                        cmd += ["--lexicon", SparkFiles.get(lex_name)]
+                    _, usage = run_measured(cmd + opts + cache_options(use_cache), env=task_env())
+                    stats.add(Stats.one("count", usage))
+                    task_record(phase, "count", usage, wall0, py0)
+                if inputs:
+                    yield merged_bytes(inputs, d, phase)
         return f
 
-    def merge(a, b):
-        tool = tool_path(tool_name)
-        with tempfile.TemporaryDirectory(prefix="tmalign-merge-") as d:
-            pa, pb, out = (os.path.join(d, n) for n in ("a.lexc", "b.lexc", "m.lex"))
-            for p, data in ((pa, a), (pb, b)):
-                with open(p, "wb") as fh:
-                    fh.write(data)
-            _, usage = run_measured([tool, "lexicon", "merge", pa, pb, "-o", out], env=task_env())
-            stats.add(Stats.one("merge", usage))
-            with open(out, "rb") as fh:
-                return fh.read()
+    def merge_task(phase):
+        """Merged counts files of earlier tasks merged again (in one run)."""
+        def f(it):
+            with tempfile.TemporaryDirectory(prefix="tmalign-merge-") as d:
+                inputs = []
+                # written as they come, so that only one counts file at a time is in memory
+                for data in it:
+                    inputs.append(os.path.join(d, f"{len(inputs)}.lexc"))
+                    with open(inputs[-1], "wb") as fh:
+                        fh.write(data)
+                    del data
+                if inputs:
+                    yield merged_bytes(inputs, d, phase)
+        return f
+
+    def stage_counts(lex_name, phase):
+        """The stage's counts, merged down to at most `FAN_IN` files for the driver's sealing
+        merge. Each of `groups` tasks (Spark's default parallelism: as many as run at once)
+        counts its share of the shards and merges them ([`count_shards`]; `coalesce`: no
+        shuffle, one job); on a cluster with more than `FAN_IN` task slots, groups of
+        `FAN_IN` are merged again (shuffled) until few are left."""
+        n = min(groups, shards.getNumPartitions())
+        merged = shards.coalesce(n).mapPartitions(count_shards(lex_name, phase))
+        while n > FAN_IN:
+            n = -(-n // FAN_IN)
+            merged = (merged.mapPartitionsWithIndex(lambda i, it, n=n: ((i % n, b) for b in it))
+                      .partitionBy(n).values().mapPartitions(merge_task(phase)))
+        return merged
 
     local_tool = tool_path(tool_name)
+    # tasks that run at once: the count step's tasks (see `stage_counts`)
+    groups = max(1, sc.defaultParallelism)
+    timeline.mark("spark start")
     lex_name = None
     stage = 0
     while True:
         stage += 1
-        merged = pairs.mapPartitions(count_partition(lex_name)).treeReduce(merge, depth=2)
-        # one more merge on the driver marks a single partition's counts as merged too, and
-        # seals the stage (only what later stages use: a bead stage's table, not its tens of
-        # megabytes of pair counts), so the file every partition gets and reads is small
-        part = os.path.join(work, f"stage{stage}.part")
-        with open(part, "wb") as fh:
-            fh.write(merged)
-        del merged
+        phase = f"stage {stage}"
+        # the last merge, on the driver, takes the few merged files at once (one read of each;
+        # it also marks a single partition's counts as merged) and seals the stage (only what
+        # later stages use: a bead stage's table, not its tens of megabytes of pair counts), so
+        # the file every partition gets and reads is small
+        parts_of_stage = []
+        for data in stage_counts(lex_name, phase).collect():
+            parts_of_stage.append(os.path.join(work, f"stage{stage}.{len(parts_of_stage)}.lexc"))
+            with open(parts_of_stage[-1], "wb") as fh:
+                fh.write(data)
+            del data
+        timeline.mark(f"stage {stage} count+reduce")
         lex_name = f"stage{stage}.lex"
         lex_path = os.path.join(work, lex_name)
-        local("driver", [local_tool, "lexicon", "merge", "--seal", part, "-o", lex_path])
-        os.remove(part)
+        local("driver", [local_tool, "lexicon", "merge", "--seal", *parts_of_stage, "-o", lex_path])
+        for part in parts_of_stage:
+            os.remove(part)
         sc.addFile(lex_path)
         info = local("driver", [local_tool, "lexicon", "info", lex_path])
         print(f"align_corpus: stage {stage}: {info.strip()}", file=sys.stderr)
+        timeline.mark(f"stage {stage} seal")
         if '"complete":true' in info:
             break
         if stage > 64:
             sys.exit("align_corpus: the lexicon never became complete")
 
     def align_partition(it):
-        rows = list(it)
-        if not rows:
-            return
+        for rows in it:
+            if rows:
+                yield from align_shard(rows)
+
+    def align_shard(rows):
+        wall0, py0 = time.monotonic(), time.process_time()
         from pyspark import SparkFiles
 
         tool = tool_path(tool_name)
@@ -344,6 +537,7 @@ def main(argv):
                    SparkFiles.get(lex_name), "-o", out, "--formats", args.formats, "--no-html"]
             _, usage = run_measured(cmd + opts + cache_options(use_cache), env=task_env())
             stats.add(Stats.one("align", usage))
+            task_record("align", "align", usage, wall0, py0)
             for name in sorted(os.listdir(out)):
                 with open(os.path.join(out, name), "rb") as fh:
                     yield name, fh.read()
@@ -351,7 +545,7 @@ def main(argv):
     docs = os.path.join(args.output, "docs")
     os.makedirs(docs, exist_ok=True)
     tmx = []
-    for name, data in pairs.mapPartitions(align_partition).toLocalIterator():
+    for name, data in ahead(aligned_waves(sc, shards, align_partition, groups)):
         with open(os.path.join(docs, name), "wb") as fh:
             fh.write(data)
         # a document with no translation unit (every bead a deletion or insertion) gives a
@@ -359,6 +553,7 @@ def main(argv):
         # it adds nothing to the merged TMX anyway
         if name.endswith(".tmx") and b"<tu" in data:
             tmx.append(os.path.join(docs, name))
+    timeline.mark("align")
     shutil.copyfile(lex_path, os.path.join(args.output, "corpus.lex"))
     corpus = os.path.join(args.output, "corpus.tmx")
     if os.path.exists(corpus):
@@ -366,6 +561,7 @@ def main(argv):
     if tmx:
         local("driver", [local_tool, "tm", "merge", *sorted(tmx), "-o", corpus], env=env)
     shutil.rmtree(work, ignore_errors=True)
+    timeline.mark("tm merge")
     print(f"align_corpus: {len(rows)} pairs in {parts} partitions, {stage} learning stages -> "
           f"{args.output}", file=sys.stderr)
     report = Stats.add(stats.value, local_stats)
@@ -381,7 +577,15 @@ def main(argv):
             json.dump({k: {"runs": n, "cpu_s": round(cpu, 3), "peak_rss_kib": rss}
                        for k, (n, cpu, rss) in sorted(report.items())}, fh)
             fh.write("\n")
-    spark.stop()
+    sc.stop()
+    timeline.mark("spark stop")
+    if args.timeline:
+        import json
+
+        with open(args.timeline, "w", encoding="utf-8") as fh:
+            json.dump({"phases": timeline.phases, "tasks": tasks.value,
+                       "total_wall_s": round(time.monotonic() - timeline.start, 3)}, fh, indent=1)
+            fh.write("\n")
 
 
 if __name__ == "__main__":
