@@ -1910,6 +1910,41 @@ mod tests {
     }
 
     #[test]
+    fn russian_termhood_sums_a_lemmas_forms_and_takes_the_rarest_word() {
+        // A list in which «саммит» is spread over its forms and «верховный» is common.
+        let mut buckets: Vec<&[&str]> = vec![&[]; 601];
+        buckets[300] = &["верховный"];
+        buckets[500] = &["саммит", "саммита"];
+        buckets[530] = &["саммите"];
+        buckets[600] = &["суд"];
+        let list =
+            super::super::rufreq::FreqList::parse(&super::super::rufreq::pack(&buckets)).unwrap();
+        let mut cache = ru::StemCache::default();
+        let toks = ru::tokenize_cached("Верховный суд и саммита", &mut cache);
+        let mut prior = RuPrior::new(&list, &cache);
+        if !super::super::morph::available() {
+            return;
+        }
+        let summit = prior.key_frequency("саммит");
+        let expected = 2.0 * 1e-5 + 10f64.powf(-5.3);
+        assert!((summit - expected).abs() < 1e-9, "{summit} {expected}");
+        // a word the list lacks is rarer than its floor
+        assert_eq!(prior.key_frequency("лобстер"), list.floor());
+        // a phrase is as frequent as its rarest content word
+        let ids: Vec<(u32, &str)> = toks
+            .iter()
+            .enumerate()
+            .map(|(k, t)| (k as u32, t.lemma.as_str()))
+            .collect();
+        let g = prior.term_frequency(&ids[..2]);
+        assert!((g - 1e-6).abs() < 1e-12, "{g}");
+        // the weight: as frequent as in general language → 0.8, 100 times more → 1
+        assert_eq!(termhood_weight(1.0), 0.8);
+        assert_eq!(termhood_weight(100.0), 1.0);
+        assert!((termhood_weight(10.0) - 0.9).abs() < 1e-12);
+    }
+
+    #[test]
     fn extra_words_are_outside_the_short_form() {
         let key = |v: &[u32]| {
             let mut k = [u32::MAX; MAX_RU];

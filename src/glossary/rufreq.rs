@@ -205,30 +205,32 @@ fn warn_missing(why: &str) {
     ));
 }
 
+/// A cBpack file's MessagePack (for tests): the header, then buckets of words (`buckets[k]`
+/// at `-k` centibels; words up to 255 bytes, at most 15 a bucket).
+#[cfg(test)]
+pub(crate) fn pack(buckets: &[&[&str]]) -> Vec<u8> {
+    let mut v = vec![0xdc];
+    v.extend_from_slice(&((buckets.len() + 1) as u16).to_be_bytes());
+    v.push(0x82);
+    for s in ["format", "cB", "version"] {
+        v.push(0xa0 | s.len() as u8);
+        v.extend_from_slice(s.as_bytes());
+    }
+    v.push(1);
+    for b in buckets {
+        v.push(0x90 | b.len() as u8);
+        for w in *b {
+            v.push(0xd9);
+            v.push(w.len() as u8);
+            v.extend_from_slice(w.as_bytes());
+        }
+    }
+    v
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A cBpack file's MessagePack: the header, then buckets of words.
-    pub(crate) fn pack(buckets: &[&[&str]]) -> Vec<u8> {
-        let mut v = vec![0xdc];
-        v.extend_from_slice(&((buckets.len() + 1) as u16).to_be_bytes());
-        v.push(0x82);
-        for s in ["format", "cB", "version"] {
-            v.push(0xa0 | s.len() as u8);
-            v.extend_from_slice(s.as_bytes());
-        }
-        v.push(1);
-        for b in buckets {
-            v.push(0x90 | b.len() as u8);
-            for w in *b {
-                v.push(0xd9);
-                v.push(w.len() as u8);
-                v.extend_from_slice(w.as_bytes());
-            }
-        }
-        v
-    }
 
     #[test]
     fn buckets_are_centibels_and_yo_is_folded() {
