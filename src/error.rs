@@ -73,6 +73,9 @@ pub enum Error {
     /// Installing or checking the encoder model failed (see [`crate::model::Error`]).
     #[error(transparent)]
     Model(#[from] crate::model::Error),
+    /// Installing setup-time data failed (see [`crate::data::Error`]).
+    #[error(transparent)]
+    Data(#[from] crate::data::Error),
 }
 
 impl Error {
@@ -106,6 +109,7 @@ impl Error {
             ),
             Error::Internal(_) => false,
             Error::Model(e) => e.is_bad_input(),
+            Error::Data(e) => e.is_bad_input(),
         }
     }
 }

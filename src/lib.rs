@@ -22,6 +22,7 @@
 //! only parses arguments and prints.
 
 pub mod align;
+pub mod data;
 pub mod error;
 pub mod eval;
 pub mod glossary;

@@ -3,6 +3,7 @@
 use clap::{Parser, Subcommand};
 
 pub(crate) mod align;
+mod data;
 mod detect;
 mod eval;
 mod glossary;
@@ -70,6 +71,9 @@ enum Command {
     /// Install or inspect the sentence-encoder model: fetch (install it), info (what is
     /// installed).
     Model(model::Args),
+    /// Install or inspect data fetched at setup time: fetch (the Russian word-frequency list
+    /// of the glossary's termhood prior), info.
+    Data(data::Args),
 }
 
 /// The parser of a count option: a whole number in `min..=max`, refused by clap (exit 2, the
@@ -134,6 +138,7 @@ pub fn main() -> i32 {
         Command::Review(a) => review::run(a),
         Command::Recover(a) => recover::run(a),
         Command::Model(a) => model::run(a),
+        Command::Data(a) => data::run(a),
     };
     match result {
         Ok(()) => 0,

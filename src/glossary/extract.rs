@@ -138,6 +138,9 @@ struct Counts {
     zh_guessed: Vec<u8>,
     /// Number of Chinese words in the corpus (repeats included): the termhood's denominator.
     zh_tokens: u64,
+    /// Number of Russian words in the corpus (repeats included): the Russian termhood's
+    /// denominator.
+    ru_tokens: u64,
     ru: Side<RuKey>,
     ru_stems: Vec<String>,
     stem_ids: FastMap<String, u32>,
@@ -159,6 +162,7 @@ fn count(pairs: &(impl UnitSource + ?Sized), opts: &ExtractOptions) -> Result<Co
     let mut zh_context: FastMap<(u32, char, bool), u32> = FastMap::default();
     let mut zh_guessed: Vec<u8> = Vec::new();
     let mut zh_tokens: u64 = 0;
+    let mut ru_tokens: u64 = 0;
     let mut stem_cache = ru::StemCache::default();
     let max_ru = opts.max_ru_words.clamp(1, MAX_RU);
     // Sentences analysed recently → their occurrences (encoded, in `zh_arena` / `ru_arena`).
@@ -173,7 +177,8 @@ fn count(pairs: &(impl UnitSource + ?Sized), opts: &ExtractOptions) -> Result<Co
     let mut zh_arena: Vec<u8> = Vec::new();
     // Russian: the encoded occurrences, then the capitalisation votes (stem id, capitalised?)
     // as a range of `votes`, so that a repeat votes again.
-    let mut ru_seen: FastMap<u128, (u32, u32, u32, u32)> = FastMap::default();
+    // (arena range, votes range, number of words)
+    let mut ru_seen: FastMap<u128, (u32, u32, u32, u32, u32)> = FastMap::default();
     let mut ru_arena: Vec<u8> = Vec::new();
     let mut votes: Vec<(u32, bool)> = Vec::new();
     let mut log = OccLog::new();
@@ -235,7 +240,8 @@ fn count(pairs: &(impl UnitSource + ?Sized), opts: &ExtractOptions) -> Result<Co
 
         // Russian
         let rkey = hash128(&p.ru);
-        if let Some(&(a, b, va, vb)) = ru_seen.get(&rkey) {
+        if let Some(&(a, b, va, vb, nwords)) = ru_seen.get(&rkey) {
+            ru_tokens += nwords as u64;
             occs::decode(&mut &ru_arena[a as usize..b as usize], &mut rocc)
                 .map_err(|e| crate::Error::io(std::env::temp_dir(), e))?;
             for &(sid, up) in &votes[va as usize..vb as usize] {
@@ -245,6 +251,7 @@ fn count(pairs: &(impl UnitSource + ?Sized), opts: &ExtractOptions) -> Result<Co
             }
         } else {
             let toks = ru::tokenize_cached(&p.ru, &mut stem_cache);
+            ru_tokens += toks.len() as u64;
             let sids: Vec<u32> = toks
                 .iter()
                 .map(|t| match stem_ids.get(&t.lemma) {
@@ -284,7 +291,16 @@ fn count(pairs: &(impl UnitSource + ?Sized), opts: &ExtractOptions) -> Result<Co
             }
             let a = ru_arena.len() as u32;
             occs::encode(&mut ru_arena, &rocc);
-            ru_seen.insert(rkey, (a, ru_arena.len() as u32, va, votes.len() as u32));
+            ru_seen.insert(
+                rkey,
+                (
+                    a,
+                    ru_arena.len() as u32,
+                    va,
+                    votes.len() as u32,
+                    toks.len() as u32,
+                ),
+            );
         }
         rs.count_unit(&rocc, &mut seen);
         enc.clear();
@@ -304,6 +320,7 @@ fn count(pairs: &(impl UnitSource + ?Sized), opts: &ExtractOptions) -> Result<Co
         zh_context,
         zh_guessed,
         zh_tokens,
+        ru_tokens,
         ru: rs,
         ru_stems,
         stem_ids,
@@ -623,7 +640,82 @@ fn termhood(term: &str, freq: u32, tokens: u64) -> f64 {
         return 1.0;
     }
     let ratio = (freq as f64 / tokens as f64) / (g / total);
+    termhood_weight(ratio)
+}
+
+/// The termhood weight of a term `ratio` times more frequent in the corpus than in general
+/// language: 0.8 up to a ratio of 1, 1 from 100, log-linear between.
+fn termhood_weight(ratio: f64) -> f64 {
     0.8 + 0.2 * (ratio.log10() / 2.0).clamp(0.0, 1.0)
+}
+
+/// The Russian side of termhood: general-language frequencies of the corpus's lemma keys from
+/// the installed word list ([`super::rufreq`]).
+struct RuPrior<'a> {
+    list: &'a super::rufreq::FreqList,
+    /// Lemma key → the folded forms the corpus writes it in (for keys the dictionary does not
+    /// know as lemmas: Snowball stems of names and new words).
+    corpus_forms: FastMap<&'a str, Vec<&'a str>>,
+    /// Per stem id, its general frequency (share of tokens).
+    word: FastMap<u32, f64>,
+}
+
+impl<'a> RuPrior<'a> {
+    fn new(list: &'a super::rufreq::FreqList, words: &'a ru::StemCache) -> RuPrior<'a> {
+        let mut corpus_forms: FastMap<&str, Vec<&str>> = FastMap::default();
+        for (form, key) in words.forms() {
+            corpus_forms.entry(key).or_default().push(form);
+        }
+        RuPrior {
+            list,
+            corpus_forms,
+            word: FastMap::default(),
+        }
+    }
+
+    /// General frequency of one lemma key: the sum over the forms of its dictionary lexeme
+    /// (the list holds surface forms, and a lemma's weight in the language is that of all its
+    /// forms: «саммит» alone is a third of «саммит», «саммита», «саммите»…); for a key the
+    /// dictionary does not know (a stem), the sum over the forms the corpus writes it in. A word
+    /// the list lacks is rarer than its floor.
+    fn key_frequency(&self, key: &str) -> f64 {
+        let sum = |forms: &mut dyn Iterator<Item = &str>| -> f64 {
+            forms.filter_map(|f| self.list.get(f)).sum()
+        };
+        let forms = super::morph::lexeme_forms(key);
+        let g = if forms.is_empty() {
+            self.corpus_forms
+                .get(key)
+                .map_or(0.0, |v| sum(&mut v.iter().copied()))
+        } else {
+            sum(&mut forms.iter().map(String::as_str))
+        };
+        g.max(self.list.floor())
+    }
+
+    /// General frequency of a term: that of its rarest content word (`stems`: ids and keys).
+    /// A phrase is never more frequent than its rarest word, and a term's phrase is far more
+    /// frequent than the product of its words' frequencies would say (its words go together:
+    /// that is what makes it a term), so the rarest word is the tighter estimate; it counts
+    /// «верховный суд» as common as «верховный», a conservative reading.
+    fn term_frequency(&mut self, stems: &[(u32, &str)]) -> f64 {
+        let mut g: Vec<f64> = Vec::new();
+        for &(id, key) in stems {
+            if matches!(ru::guess_pos(key), ru::Pos::And | ru::Pos::Prep) {
+                continue;
+            }
+            let f = match self.word.get(&id) {
+                Some(&f) => f,
+                None => {
+                    let f = self.key_frequency(key);
+                    self.word.insert(id, f);
+                    f
+                }
+            };
+            g.push(f);
+        }
+        g.into_iter().fold(1.0, f64::min)
+    }
 }
 
 /// The folded Palladius skeleton of a 2–4-character Chinese term (a possible name).
@@ -773,6 +865,8 @@ pub fn extract_from(
     // skeletons of short Chinese terms, folded stems and content-word counts of Russian ones.
     let mut zh_skeleton: FastMap<u32, Option<String>> = FastMap::default();
     let mut zh_termhood: FastMap<u32, f64> = FastMap::default();
+    let mut ru_termhood: FastMap<u32, f64> = FastMap::default();
+    let mut ru_prior = super::rufreq::installed().map(|l| RuPrior::new(l, &counts.words));
     let mut ru_feat: FastMap<u32, (usize, usize, String)> = FastMap::default();
     let mut cands: Vec<Cand> = Vec::new();
     for (&k, &(c, example)) in cooc.iter().filter(|(_, &(c, _))| c >= min) {
@@ -794,11 +888,35 @@ pub fn extract_from(
         if name_clash(z, r) {
             continue;
         }
-        let mut score = assoc(c, fz, fr)
-            * length_prior(zt.chars().count(), content)
-            * *zh_termhood
-                .entry(z)
-                .or_insert_with(|| termhood(zt, fz, counts.zh_tokens));
+        let wz = *zh_termhood
+            .entry(z)
+            .or_insert_with(|| termhood(zt, fz, counts.zh_tokens));
+        let weight = match ru_prior.as_mut() {
+            None => wz,
+            Some(prior) => {
+                let wr = *ru_termhood.entry(r).or_insert_with(|| {
+                    let ids: Vec<(u32, &str)> = ru_key[r as usize]
+                        .iter()
+                        .take_while(|&&s| s != u32::MAX)
+                        .map(|&s| (s, counts.ru_stems[s as usize].as_str()))
+                        .collect();
+                    let g = prior.term_frequency(&ids);
+                    if counts.ru_tokens == 0 {
+                        1.0
+                    } else {
+                        termhood_weight((fr as f64 / counts.ru_tokens as f64) / g)
+                    }
+                });
+                // The two sides name one concept, so each side's weight measures the same
+                // termhood with its own error (jieba's dictionary lacks a compound; a Russian
+                // word is frequent in another sense, «мир»): the geometric mean averages the
+                // two measurements on the log scale the weights are built on, and keeps the
+                // 0.8–1 range. The larger of the two (a pair is a term if either side is
+                // specific) would let one side's noise decide alone.
+                (wz * wr).sqrt()
+            }
+        };
+        let mut score = assoc(c, fz, fr) * length_prior(zt.chars().count(), content) * weight;
         if name {
             score *= 1.5;
         }
@@ -1789,6 +1907,41 @@ mod tests {
         // the same corpus frequency: an everyday word is expected, a name is not
         let (hour, name) = (termhood("小时", 10, 50_000), termhood("卡瓦诺", 10, 50_000));
         assert!(hour < name && name <= 1.0 && hour >= 0.8, "{hour} {name}");
+    }
+
+    #[test]
+    fn russian_termhood_sums_a_lemmas_forms_and_takes_the_rarest_word() {
+        // A list in which «саммит» is spread over its forms and «верховный» is common.
+        let mut buckets: Vec<&[&str]> = vec![&[]; 601];
+        buckets[300] = &["верховный"];
+        buckets[500] = &["саммит", "саммита"];
+        buckets[530] = &["саммите"];
+        buckets[600] = &["суд"];
+        let list =
+            super::super::rufreq::FreqList::parse(&super::super::rufreq::pack(&buckets)).unwrap();
+        let mut cache = ru::StemCache::default();
+        let toks = ru::tokenize_cached("Верховный суд и саммита", &mut cache);
+        let mut prior = RuPrior::new(&list, &cache);
+        if !super::super::morph::available() {
+            return;
+        }
+        let summit = prior.key_frequency("саммит");
+        let expected = 2.0 * 1e-5 + 10f64.powf(-5.3);
+        assert!((summit - expected).abs() < 1e-9, "{summit} {expected}");
+        // a word the list lacks is rarer than its floor
+        assert_eq!(prior.key_frequency("лобстер"), list.floor());
+        // a phrase is as frequent as its rarest content word
+        let ids: Vec<(u32, &str)> = toks
+            .iter()
+            .enumerate()
+            .map(|(k, t)| (k as u32, t.lemma.as_str()))
+            .collect();
+        let g = prior.term_frequency(&ids[..2]);
+        assert!((g - 1e-6).abs() < 1e-12, "{g}");
+        // the weight: as frequent as in general language → 0.8, 100 times more → 1
+        assert_eq!(termhood_weight(1.0), 0.8);
+        assert_eq!(termhood_weight(100.0), 1.0);
+        assert!((termhood_weight(10.0) - 0.9).abs() < 1e-12);
     }
 
     #[test]

@@ -42,6 +42,7 @@ mod occs;
 mod perf_harness;
 pub mod qa;
 pub mod ru;
+pub mod rufreq;
 mod timing;
 pub mod write;
 pub mod zh;

@@ -162,6 +162,30 @@ pub fn analyse(lower: &str) -> Option<Analysis> {
     guarded(|| analyse_in(lower))
 }
 
+/// Every form (lowercase, ё → е) of the dictionary lexeme whose normal form is `lemma`
+/// (a lemma as [`analyse`] gives it), the lemma first; empty when the dictionary does not know
+/// it as a normal form (or is not available). Where several lexemes share the normal form
+/// (`стали` of `сталь` and `стать` differ, but `вести` the verb and `весть` do not), the first
+/// parse's is taken.
+pub fn lexeme_forms(lemma: &str) -> Vec<String> {
+    guarded(|| {
+        let m = analyzer()?;
+        let parses = parse(m, lemma);
+        let p = parses
+            .iter()
+            .find(|p| p.lex.is_known() && fold_yo(&p.lex.get_normal_form(m)) == lemma)?;
+        let mut forms: Vec<String> = vec![lemma.to_owned()];
+        for l in p.lex.iter_lexeme(m) {
+            let w = fold_yo(&l.get_word());
+            if !forms.contains(&w) {
+                forms.push(w);
+            }
+        }
+        Some(forms)
+    })
+    .unwrap_or_default()
+}
+
 fn analyse_in(lower: &str) -> Option<Analysis> {
     let m = analyzer()?;
     let parses = parse(m, lower);

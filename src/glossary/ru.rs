@@ -431,6 +431,11 @@ impl StemCache {
     pub fn contains(&self, folded: &str) -> bool {
         self.0.contains_key(folded)
     }
+
+    /// Every folded word seen, with its lemma key ([`Token::lemma`]).
+    pub fn forms(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(f, (_, l, _))| (f.as_str(), l.as_str()))
+    }
 }
 
 /// The lemma and part of speech of a word: closed classes first, then the morphological

@@ -496,7 +496,7 @@ const INDEX: &str = "the Python package index";
 
 /// Runs pip (`pip`, else `pip3`, else `python3 -m pip`) with `args`; its output is kept and
 /// its last error line reported when it fails.
-fn run_pip(args: &[std::ffi::OsString]) -> Result<(), Error> {
+pub(crate) fn run_pip(args: &[std::ffi::OsString]) -> Result<(), Error> {
     let candidates: [(&str, &[&str]); 3] =
         [("pip", &[]), ("pip3", &[]), ("python3", &["-m", "pip"])];
     for (program, pre) in candidates {

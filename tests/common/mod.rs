@@ -54,6 +54,22 @@ pub fn have_tool(name: &str) -> bool {
     ok
 }
 
+/// The installed Russian word-frequency list (`tmalign data fetch`), which the glossary's
+/// termhood reads. Missing in CI is a failure (`.ci/run` fetches it); missing locally is a
+/// note, and the caller skips what needs it.
+#[allow(dead_code)]
+pub fn ru_freq_list() -> Option<PathBuf> {
+    let path = tmalign::data::list_path().filter(|p| p.is_file());
+    if path.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "the Russian word-frequency list is required in CI (`tmalign data fetch`)"
+        );
+        eprintln!("note: no Russian word-frequency list (run `tmalign data fetch`); skipping what needs it");
+    }
+    path
+}
+
 /// The fixed creation date (`SOURCE_DATE_EPOCH`) [`tmalign`] runs the binary with, so that
 /// outputs are byte-for-byte reproducible.
 pub const EPOCH: &str = "1700000000";
