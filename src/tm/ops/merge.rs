@@ -30,10 +30,11 @@
 //! lacks are added after its own (their other header attributes describe their own files and
 //! are not carried).
 //!
-//! Memory: the inputs are read three or four times, one unit at a time, and only 128-bit
-//! hashes of the texts (with dates and confidences when `--keep` ranks) are held, so memory
-//! does not grow with the texts; the one exception are the winners of `--keep` that must move
-//! to an earlier place.
+//! Memory: the inputs are read three or four times, one unit at a time, and only hashes are
+//! held: a 128-bit hash of each unit's texts and a 64-bit one of its `tuid`, in vectors sorted
+//! to find duplicates (28 bytes a unit with `--keep all`; the ranking `--keep`s hold dates and
+//! confidences too, in hash maps), so memory does not grow with the texts; the one exception
+//! are the winners of `--keep` that must move to an earlier place.
 
 use super::{normalize_text, LanguagePair};
 use crate::tm::reader::{LangMap, TmxHeader, TmxReader, TmxUnit};
@@ -503,8 +504,11 @@ pub fn merge_to_file(
     let mut first: Option<(LanguagePair, &PathBuf)> = None;
     // the inputs in the opposite direction: the same memory read the other way round
     let mut flipped = Vec::with_capacity(paths.len());
+    let mut total = 0usize;
     for path in paths {
-        let p = super::stats::first_pass(path, map)?.pair;
+        let pass = super::stats::first_pass(path, map)?;
+        total += pass.units;
+        let p = pass.pair;
         match &first {
             None => {
                 flipped.push(false);
@@ -531,39 +535,36 @@ pub fn merge_to_file(
     for path in paths {
         headers.push(super::stats::open_tmx(path)?.header().clone());
     }
-    // 2. the hashes of every unit: which are written, and where
+    // 2. the hashes of every unit: which are written, and where. Sorted vectors rather than
+    // hash sets: 16 + 8 + 4 bytes a unit at most (a hash set of the 4.4M keys of the 1 GB
+    // test would take 143 MB, 214 MB while growing).
+    if u32::try_from(total).is_err() {
+        return Err(Error::bad_input(
+            &paths[0],
+            format!("{total} units: tm merge handles at most 4,294,967,295"),
+        ));
+    }
     let ranked = keep != Keep::All;
-    let mut seen: HashSet<u128> = HashSet::new();
-    let mut kept: Vec<bool> = Vec::new();
+    // the duplicate key of each unit (`--keep all`; a unit with neither side gets a key of
+    // its own), and the hash of each unit's `tuid` (0: none)
+    let mut keys: Vec<u128> = Vec::with_capacity(if ranked { 0 } else { total });
+    let mut tuids: Vec<u64> = Vec::with_capacity(total);
     let mut candidates: Vec<(usize, Slim)> = Vec::new();
-    // the `tuid`s of the units written (as 64-bit hashes), to tell whether they may stay
-    let mut tuids: HashMap<usize, u64> = HashMap::new();
-    let mut tuid_set: HashSet<u64> = HashSet::new();
-    let mut tuids_ok = true;
-    let tuid_hash = |unit: &TmxUnit| {
-        unit.id
-            .as_deref()
-            .filter(|t| !t.trim().is_empty())
-            .map(|t| (hash128(&[t]) >> 64) as u64)
-    };
     let mut units = Units::new(paths, false);
     while let Some((_, unit)) = units.next_unit()? {
         let order = report.read;
         report.read += 1;
         let (key, source, one_sided) = unit_keys(&unit, &pair, map);
         report.one_sided += usize::from(one_sided);
+        tuids.push(
+            unit.id
+                .as_deref()
+                .filter(|t| !t.trim().is_empty())
+                .map_or(0, |t| ((hash128(&[t]) >> 64) as u64).max(1)),
+        );
         if !ranked {
-            let new = key.is_none_or(|k| seen.insert(k));
-            if new {
-                tuids_ok &= tuid_hash(&unit).is_some_and(|h| tuid_set.insert(h));
-            } else {
-                report.duplicates_removed += 1;
-            }
-            kept.push(new);
+            keys.push(key.unwrap_or_else(|| hash128(&["neither side", &order.to_string()])));
             continue;
-        }
-        if let Some(h) = tuid_hash(&unit) {
-            tuids.insert(order, h);
         }
         candidates.push((
             order,
@@ -579,26 +580,53 @@ pub fn merge_to_file(
             },
         ));
     }
-    drop(seen);
+    if report.read != total {
+        return Err(Error::bad_input(
+            &paths[0],
+            "an input changed while it was merged",
+        ));
+    }
+    // which units are written: (position, winner) under a ranking, else a flag per unit
+    let mut kept: Vec<bool> = Vec::new();
     let plan: Vec<(usize, usize)> = if ranked {
         let (unique, duplicates) = collapse(keep, candidates, |c| c.key);
         report.duplicates_removed = duplicates;
         let (survivors, collapsed) = collapse(keep, unique, |c| c.source);
         report.variants_collapsed = collapsed;
-        tuids_ok = survivors
-            .iter()
-            .all(|(_, c)| tuids.get(&c.order).is_some_and(|t| tuid_set.insert(*t)));
+        let winners: HashSet<usize> = survivors.iter().map(|(_, c)| c.order).collect();
+        let mut order = 0;
+        tuids.retain(|_| {
+            order += 1;
+            winners.contains(&(order - 1))
+        });
         survivors.iter().map(|(p, c)| (*p, c.order)).collect()
     } else {
+        // the first of each key: by key, then position
+        let mut by_key: Vec<u32> = (0..total as u32).collect();
+        by_key.sort_unstable_by_key(|&i| (keys[i as usize], i));
+        kept = vec![false; total];
+        for (j, &i) in by_key.iter().enumerate() {
+            let first = j == 0 || keys[by_key[j - 1] as usize] != keys[i as usize];
+            kept[i as usize] = first;
+            report.duplicates_removed += usize::from(!first);
+        }
+        drop((by_key, keys));
+        let mut order = 0;
+        tuids.retain(|_| {
+            order += 1;
+            kept[order - 1]
+        });
         Vec::new()
     };
-    drop((tuids, tuid_set));
+    // the written units' tuids stay when all are present and distinct
+    tuids.sort_unstable();
+    report.renumbered = tuids.first() == Some(&0) || tuids.windows(2).any(|w| w[0] == w[1]);
+    drop(tuids);
     report.written = if ranked {
         plan.len()
     } else {
         kept.iter().filter(|k| **k).count()
     };
-    report.renumbered = !tuids_ok;
     // 3. the winners that move to an earlier place, read ahead
     let moving: HashMap<usize, usize> = plan
         .iter()
