@@ -415,7 +415,12 @@ fn merged_output_validates_against_the_dtd() {
         .arg(d.path().join("m.tmx"))
         .output()
     {
-        Ok(o) => assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr)),
+        Ok(o) => {
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert!(o.status.success(), "{err}");
+            // not even a warning: OmegaT's TMX 1.1 `<tuv lang=…>` became `xml:lang`
+            assert!(!err.contains("validity"), "{err}");
+        }
         Err(_) => eprintln!("note: xmllint not installed; skipping"),
     }
 }

@@ -14,10 +14,11 @@
 //! **What is kept.** Each unit written is the input's `<tu>` element byte for byte (in UTF-8,
 //! whatever the input's encoding; see [`TmxReader::raw_unit`]): all its variants in their
 //! order, its attributes, notes and props at unit and variant level, inline markup (`bpt`,
-//! `ept`, `ph`, `it`, `hi`…), comments. Only two things a merge must change are changed:
+//! `ept`, `ph`, `it`, `hi`…), comments. Only what a merge must change is changed:
 //! * `tuid`s, when the kept units' `tuid`s are not all present and distinct (merged files
 //!   usually both start at 1): then every unit is renumbered 1, 2, 3… in output order, the
 //!   rest of its start tag kept.
+//! * The TMX 1.1 spelling `<tuv lang="…">` becomes `xml:lang` (the merged file is TMX 1.4).
 //! * A unit of an input in the opposite direction (ru→zh into a zh→ru memory; the first
 //!   input decides) is the same unit read the other way round: it is kept as it is (variants
 //!   in their order — TMX readers pick variants by language — and a `srclang` attribute on
@@ -411,6 +412,50 @@ fn turn_round(raw: &str) -> String {
     out
 }
 
+/// `raw` (a `<tu>` element) with the TMX 1.1 spelling `<tuv lang="…">` turned into TMX 1.4's
+/// `xml:lang` (the merged file says `version="1.4"`, whose DTD requires it); the rest as written.
+fn modern_lang(raw: &str) -> String {
+    if !raw.contains("<tuv") {
+        return raw.to_string();
+    }
+    let mut out = String::with_capacity(raw.len() + 8);
+    let mut done = 0;
+    let mut at = 0;
+    while let Some(i) = raw[at..].find("<tuv") {
+        let tag = at + i;
+        let Some(close) = start_tag_end(&raw[tag..]).map(|e| tag + e) else {
+            break;
+        };
+        at = close + 1;
+        let inside = &raw[tag + 4..close];
+        if !inside.starts_with(|c: char| c.is_ascii_whitespace()) {
+            continue; // (not a <tuv>: no attributes, or another name)
+        }
+        let attributes = raw_attributes(inside);
+        if attributes.iter().any(|(n, _)| *n == "xml:lang")
+            || !attributes.iter().any(|(n, _)| *n == "lang")
+        {
+            continue;
+        }
+        out.push_str(&raw[done..tag]);
+        out.push_str("<tuv");
+        for (name, value) in attributes {
+            out.push(' ');
+            out.push_str(if name == "lang" { "xml:lang" } else { name });
+            out.push('=');
+            out.push_str(value);
+        }
+        out.push_str(if inside.trim_end().ends_with('/') {
+            "/>"
+        } else {
+            ">"
+        });
+        done = close + 1;
+    }
+    out.push_str(&raw[done..]);
+    out
+}
+
 /// The attributes TMX 1.4 requires of `<header>`, in the order tmalign writes them, with the
 /// value used when the first input's header lacks one.
 const HEADER_REQUIRED: [(&str, &str); 7] = [
@@ -639,11 +684,11 @@ pub fn merge_to_file(
         let mut order = 0;
         while let Some((input, _)) = units.next_unit()? {
             if let Some(&position) = moving.get(&order) {
-                let raw = units.raw();
+                let raw = modern_lang(units.raw());
                 let raw = if flipped[input] {
-                    turn_round(raw)
+                    turn_round(&raw)
                 } else {
-                    raw.to_string()
+                    raw
                 };
                 moved.insert(position, raw);
             }
@@ -681,11 +726,11 @@ pub fn merge_to_file(
                         Ok(Some((input, _))) => {
                             order += 1;
                             if order - 1 == position {
-                                let raw = units.raw();
+                                let raw = modern_lang(units.raw());
                                 break if flipped[input] {
-                                    turn_round(raw)
+                                    turn_round(&raw)
                                 } else {
-                                    raw.to_string()
+                                    raw
                                 };
                             }
                         }
@@ -731,6 +776,17 @@ mod tests {
             raw_attributes(r#" a="1" b = '2"' "#),
             vec![("a", "\"1\""), ("b", "'2\"'")]
         );
+    }
+
+    #[test]
+    fn tmx11_lang_becomes_xml_lang() {
+        let raw = "<tu><tuv lang=\"ZH-CN\" x='1'><seg>a</seg></tuv><tuv xml:lang=\"ru\" lang=\"ru\"><seg>b</seg></tuv><tuv\n lang='en'><seg>c</seg></tuv></tu>";
+        assert_eq!(
+            modern_lang(raw),
+            "<tu><tuv xml:lang=\"ZH-CN\" x='1'><seg>a</seg></tuv><tuv xml:lang=\"ru\" lang=\"ru\"><seg>b</seg></tuv><tuv xml:lang='en'><seg>c</seg></tuv></tu>"
+        );
+        let plain = "<tu><tuv xml:lang=\"zh\"><seg>lang=\"x\"</seg></tuv></tu>";
+        assert_eq!(modern_lang(plain), plain);
     }
 
     #[test]
