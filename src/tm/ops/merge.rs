@@ -308,6 +308,32 @@ fn start_tag_end(raw: &str) -> Option<usize> {
     None
 }
 
+/// Where the next start tag `<name` (followed by a space, `>` or `/`) is in `raw` from byte
+/// `from` on, skipping comments, CDATA sections and processing instructions, whose text may
+/// look like a tag. (A literal `<` elsewhere in well-formed XML starts markup.)
+fn next_tag(raw: &str, mut from: usize, name: &str) -> Option<usize> {
+    while let Some(i) = raw.get(from..)?.find('<') {
+        let at = from + i;
+        let rest = &raw[at..];
+        let skip_to = |end: &str| rest.find(end).map(|e| at + e + end.len());
+        from = if rest.starts_with("<!--") {
+            skip_to("-->")?
+        } else if rest.starts_with("<![CDATA[") {
+            skip_to("]]>")?
+        } else if rest.starts_with("<?") {
+            skip_to("?>")?
+        } else if rest[1..].starts_with(name)
+            && rest[1 + name.len()..]
+                .starts_with(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
+        {
+            return Some(at);
+        } else {
+            at + 1
+        };
+    }
+    None
+}
+
 /// The attributes of a start tag's inside (after the element name, before `>` or `/>`), as
 /// (name, value with its quotes) exactly as written. The tag was checked by the reader.
 fn raw_attributes(inside: &str) -> Vec<(&str, &str)> {
@@ -375,15 +401,12 @@ fn turn_round(raw: &str) -> String {
         return raw.to_string();
     };
     // unit-level props come before the first variant (TMX: `(note|prop)*, tuv+`)
-    let body_end = raw[body_start..]
-        .find("<tuv")
-        .map_or(raw.len(), |i| body_start + i);
+    let body_end = next_tag(raw, body_start, "tuv").unwrap_or(raw.len());
     let mut out = String::with_capacity(raw.len());
     // `raw[..done]` is in `out`
     let mut done = 0;
     let mut at = body_start;
-    while let Some(i) = raw[at..body_end].find("<prop") {
-        let tag = at + i;
+    while let Some(tag) = next_tag(raw, at, "prop").filter(|t| *t < body_end) {
         let Some(close) = start_tag_end(&raw[tag..]).map(|e| tag + e) else {
             break;
         };
@@ -421,8 +444,7 @@ fn modern_lang(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len() + 8);
     let mut done = 0;
     let mut at = 0;
-    while let Some(i) = raw[at..].find("<tuv") {
-        let tag = at + i;
+    while let Some(tag) = next_tag(raw, at, "tuv") {
         let Some(close) = start_tag_end(&raw[tag..]).map(|e| tag + e) else {
             break;
         };
@@ -787,6 +809,9 @@ mod tests {
         );
         let plain = "<tu><tuv xml:lang=\"zh\"><seg>lang=\"x\"</seg></tuv></tu>";
         assert_eq!(modern_lang(plain), plain);
+        // what only looks like a tag stays as written
+        let hidden = "<tu><!-- <tuv lang=\"a\"> --><tuv xml:lang=\"zh\"><seg><![CDATA[<tuv lang=\"b\">]]></seg></tuv><?pi <tuv lang='c'>?></tu>";
+        assert_eq!(modern_lang(hidden), hidden);
     }
 
     #[test]
@@ -798,6 +823,10 @@ mod tests {
         );
         let plain = r#"<tu><tuv xml:lang="ru"><seg>a</seg></tuv></tu>"#;
         assert_eq!(turn_round(plain), plain);
+        let hidden = r#"<tu><!-- <prop type="x-bead">1-2</prop> --><tuv xml:lang="ru"><seg><![CDATA[<prop type="x-bead">1-2</prop>]]></seg></tuv></tu>"#;
+        assert_eq!(turn_round(hidden), hidden);
+        // (`<properties>` is no prop)
+        assert_eq!(next_tag("<a><properties/><prop>", 0, "prop"), Some(16));
     }
 
     fn tmx(dir: &Path, name: &str, srclang: &str, units: &[&str]) -> PathBuf {
