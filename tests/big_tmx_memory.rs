@@ -1,5 +1,5 @@
-//! Issue #12, bounded memory on a big translation memory: `tm stats`, `tm export-csv`, `qa`,
-//! `glossary` and `tm lookup` (building its index, then with the saved index) on a generated
+//! Issue #12, bounded memory on a big translation memory: `tm merge` (hashes only), `tm stats`,
+//! `tm export-csv`, `qa`, `glossary` and `tm lookup` (building its index, then with the saved index) on a generated
 //! ~1 GB TMX (in a temporary folder, removed afterwards) each peak at most 200 MB resident (the
 //! child's `ru_maxrss` from `wait4`). A measurement, so ignored by default; run it with the
 //! release build:
@@ -89,6 +89,7 @@ fn tm_commands_and_glossary_stream_a_1gb_tmx_in_bounded_memory() {
     let glossary = common::repo().join("glossary/zh-ru.tsv");
     let csv = d.path().join("big.csv");
     let tbx = d.path().join("big.tbx");
+    let merged = d.path().join("merged.tmx");
     let query = "今天北京天气很好，第512号。";
     let lookup: Vec<&std::ffi::OsStr> = vec![
         "tm".as_ref(),
@@ -97,7 +98,17 @@ fn tm_commands_and_glossary_stream_a_1gb_tmx_in_bounded_memory() {
         tmx.as_os_str(),
         query.as_ref(),
     ];
-    let runs: [(&str, Vec<&std::ffi::OsStr>); 6] = [
+    let runs: [(&str, Vec<&std::ffi::OsStr>); 7] = [
+        (
+            "tm merge",
+            vec![
+                "tm".as_ref(),
+                "merge".as_ref(),
+                tmx.as_os_str(),
+                "-o".as_ref(),
+                merged.as_os_str(),
+            ],
+        ),
         (
             "tm stats",
             vec!["tm".as_ref(), "stats".as_ref(), tmx.as_os_str()],

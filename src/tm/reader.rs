@@ -241,6 +241,8 @@ enum Ev {
         name: String,
         attributes: BTreeMap<String, String>,
         line: usize,
+        /// Byte position of the `<` (in the UTF-8 the parser reads).
+        pos: u64,
     },
     /// An end tag.
     End,
@@ -268,6 +270,9 @@ pub struct TmxReader<R: BufRead> {
     root_closed: bool,
     /// Where the `<tu>` being read starts (byte, line), for [`MAX_UNIT_BYTES`].
     unit_start: Option<(u64, usize)>,
+    /// Whether each unit's XML is kept ([`TmxReader::keep_raw_units`]), and the last one's.
+    keep_raw: bool,
+    raw: String,
 }
 
 impl<R: BufRead> TmxReader<R> {
@@ -291,6 +296,8 @@ impl<R: BufRead> TmxReader<R> {
             done: false,
             root_closed: false,
             unit_start: None,
+            keep_raw: false,
+            raw: String::new(),
         };
         reader.read_prolog()?;
         Ok(reader)
@@ -299,6 +306,20 @@ impl<R: BufRead> TmxReader<R> {
     /// The header (empty when the file has none).
     pub fn header(&self) -> &TmxHeader {
         &self.header
+    }
+
+    /// Keeps the XML of each unit read from now on, as [`TmxReader::raw_unit`]: what a
+    /// rewrite that must not change a unit (`tm merge`) writes back instead of the parsed
+    /// [`TmxUnit`], which reduces inline markup to text.
+    pub fn keep_raw_units(&mut self) {
+        self.keep_raw = true;
+    }
+
+    /// The XML of the last unit yielded, from `<tu` to `</tu>` exactly as in the file (in
+    /// UTF-8 whatever the file's encoding; line ends as they were), when
+    /// [`TmxReader::keep_raw_units`] was called before it was read; empty otherwise.
+    pub fn raw_unit(&self) -> &str {
+        &self.raw
     }
 
     /// The encoding the file was decoded from (`UTF-8`, `UTF-16LE`, `windows-1251`…).
@@ -408,6 +429,7 @@ impl<R: BufRead> TmxReader<R> {
                     name,
                     attributes,
                     line,
+                    pos: start,
                 }));
             }
             Event::End(_) => {
@@ -653,6 +675,7 @@ impl<R: BufRead> TmxReader<R> {
                     name,
                     attributes,
                     line,
+                    ..
                 } => match name.as_str() {
                     "prop" => {
                         let key = attributes.get("type").cloned().unwrap_or_default();
@@ -793,6 +816,26 @@ impl<R: BufRead> TmxReader<R> {
         Ok(())
     }
 
+    /// Keeps the bytes captured from `pos` (the `<` of a `<tu>` at `line`, just read whole)
+    /// as [`TmxReader::raw_unit`].
+    fn take_raw(&mut self, pos: u64, line: usize) -> Result<()> {
+        let bytes = self
+            .xml
+            .get_ref()
+            .captured_since(pos)
+            .ok_or_else(|| Error::Internal("the unit's XML was not captured".into()))?;
+        match std::str::from_utf8(bytes) {
+            Ok(text) => {
+                self.raw.push_str(text);
+                Ok(())
+            }
+            Err(_) => Err(self.error_line(
+                line,
+                "the <tu> has bytes that are not valid UTF-8 (in a comment?)",
+            )),
+        }
+    }
+
     /// Reads after `</body>`: only the end of `<tmx>` and misc may follow.
     fn read_epilog(&mut self) -> Result<()> {
         loop {
@@ -812,7 +855,13 @@ impl<R: BufRead> Iterator for TmxReader<R> {
         if self.done {
             return None;
         }
+        self.raw.clear();
         let result = loop {
+            if self.keep_raw {
+                // (between units: what is captured is the next event only)
+                let pos = self.xml.buffer_position();
+                self.xml.get_mut().restart_capture(pos);
+            }
             let event = match self.next_event() {
                 Ok(e) => e,
                 Err(e) => break Some(Err(e)),
@@ -822,7 +871,14 @@ impl<R: BufRead> Iterator for TmxReader<R> {
                     name,
                     attributes,
                     line,
-                } if name == "tu" => break Some(self.read_unit(attributes, line)),
+                    pos,
+                } if name == "tu" => {
+                    let unit = self.read_unit(attributes, line);
+                    break Some(match unit {
+                        Ok(unit) if self.keep_raw => self.take_raw(pos, line).map(|()| unit),
+                        other => other,
+                    });
+                }
                 Ev::Start { .. } => {
                     if let Err(e) = self.skip_element() {
                         break Some(Err(e));

@@ -8,7 +8,8 @@ use tmalign::Result;
 #[derive(clap::Args)]
 pub struct Args {
     /// TMX files to merge (all of one language pair; a file in the opposite direction, ru→zh
-    /// into zh→ru, is turned round, with a note).
+    /// into zh→ru, is turned round, with a note). Every unit written is kept whole: all its
+    /// variants, notes, props and inline markup; the header is the first file's.
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
     /// Output TMX (written atomically; may not be one of the inputs).
@@ -44,12 +45,17 @@ pub fn run(args: Args) -> Result<()> {
     }
     super::print_report(&report, args.json, || {
         format!(
-            "read {}, skipped (missing a side) {}, duplicates removed {}, variants collapsed {}, written {} → {}\n",
+            "read {}, lacking a side (kept) {}, duplicates removed {}, variants collapsed {}, written {}{} → {}\n",
             report.read,
-            report.skipped,
+            report.one_sided,
             report.duplicates_removed,
             report.variants_collapsed,
             report.written,
+            if report.renumbered {
+                " (tuids renumbered: they were missing or clashed)"
+            } else {
+                ""
+            },
             args.output.display()
         )
     })

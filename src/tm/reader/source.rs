@@ -186,9 +186,33 @@ pub(crate) struct LineCounter<R> {
     /// Bytes consumed since the last `<` or `>`: a longer run than
     /// [`super::MAX_UNIT_BYTES`] is refused, so that the XML parser's buffer stays bounded.
     since_markup: u64,
+    /// The bytes consumed since [`LineCounter::restart_capture`] (when capturing), and the
+    /// position of the first: what [`super::TmxReader::raw_unit`] cuts a `<tu>` from.
+    capture: Option<Vec<u8>>,
+    capture_start: u64,
 }
 
 impl<R: BufRead> LineCounter<R> {
+    /// Starts keeping the bytes from position `pos` on (see [`LineCounter::captured_since`]):
+    /// the parser may have consumed a little beyond the position it reports (the `<` after a
+    /// text), which is taken back from the recent bytes.
+    pub(crate) fn restart_capture(&mut self, pos: u64) {
+        let buf = self.capture.get_or_insert_with(Vec::new);
+        buf.clear();
+        let back = usize::try_from(self.consumed.saturating_sub(pos))
+            .unwrap_or(usize::MAX)
+            .min(self.recent.len());
+        buf.extend(self.recent.range(self.recent.len() - back..));
+        self.capture_start = self.consumed - back as u64;
+    }
+
+    /// The bytes consumed from position `pos` on, if they were captured.
+    pub(crate) fn captured_since(&self, pos: u64) -> Option<&[u8]> {
+        let buf = self.capture.as_ref()?;
+        let from = usize::try_from(pos.checked_sub(self.capture_start)?).ok()?;
+        buf.get(from..)
+    }
+
     /// 1-based line of byte `pos` (cheap: no column); see [`LineCounter::locate`].
     pub(crate) fn line_of(&mut self, pos: u64) -> usize {
         while let Some(&nl) = self.pending.front() {
@@ -212,6 +236,8 @@ impl<R: BufRead> LineCounter<R> {
             line: 1,
             line_start: 0,
             since_markup: 0,
+            capture: None,
+            capture_start: 0,
         }
     }
 
@@ -277,6 +303,9 @@ impl<R: BufRead> BufRead for LineCounter<R> {
             match buf[..amt].iter().rposition(|b| *b == b'<' || *b == b'>') {
                 Some(i) => self.since_markup = (amt - i - 1) as u64,
                 None => self.since_markup += amt as u64,
+            }
+            if let Some(capture) = self.capture.as_mut() {
+                capture.extend_from_slice(&buf[..amt]);
             }
             self.recent.extend(&buf[..amt]);
             if self.recent.len() > RECENT {

@@ -220,3 +220,33 @@ fn positions_count_characters_and_raw_line_ends() {
         "{e}"
     );
 }
+
+#[test]
+fn raw_units_are_the_file_bytes() {
+    let units = [
+        "<tu tuid=\"1\" x='a&gt;b'>\n  <note>n</note><tuv xml:lang=\"zh-CN\"><prop type=\"p\">v</prop><seg>你好<bpt i=\"1\">&lt;b&gt;</bpt>世界<ept i=\"1\"/><ph/></seg></tuv>\r\n<tuv xml:lang=\"ru-RU\"><seg><![CDATA[a<b]]> &amp; &#x4E2D;</seg></tuv><!-- c --></tu>",
+        "<tu><tuv lang=\"EN\"><seg>x</seg></tuv></tu>",
+    ];
+    let xml = format!(
+        "<?xml version=\"1.0\"?><tmx version=\"1.4\"><header srclang=\"zh-CN\"><note>h</note></header><body>\n  <!-- before -->{}\n\t{}</body></tmx>",
+        units[0], units[1]
+    );
+    let mut reader = TmxReader::new(Path::new("r.tmx"), xml.as_bytes()).unwrap();
+    assert_eq!(reader.raw_unit(), "");
+    reader.keep_raw_units();
+    for expected in units {
+        let unit = reader.next().unwrap().unwrap();
+        assert!(!unit.variants.is_empty());
+        assert_eq!(reader.raw_unit(), expected);
+    }
+    assert!(reader.next().is_none());
+    // UTF-16: the raw unit is the same XML in UTF-8
+    let le: Vec<u8> = format!("\u{FEFF}{xml}")
+        .encode_utf16()
+        .flat_map(|u| u.to_le_bytes())
+        .collect();
+    let mut reader = TmxReader::new(Path::new("r.tmx"), &le[..]).unwrap();
+    reader.keep_raw_units();
+    reader.next().unwrap().unwrap();
+    assert_eq!(reader.raw_unit(), units[0]);
+}
