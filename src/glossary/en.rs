@@ -21,9 +21,11 @@
 //! modifiers, then the head noun last.
 //!
 //! **Dictionary form** ([`dictionary_form_of`]): the head noun (the last word) in the singular,
-//! the modifiers as written; plural where the term is plural in use (a phrase whose
-//! occurrences are mostly plural, `human rights`, `trade talks`, `United States`) or the
-//! singular is never written in the corpus (`troops`).
+//! the modifiers as written, as termbases enter nouns (and as the Russian side does); plural
+//! for plural-only nouns (the lexicon gives `news`, `politics` as their own lemma), for a
+//! phrase plural in use (its plural occurrences outnumber the singular ones: `human rights`,
+//! `trade talks`, `United States`) and for a name (a head capitalised mid-sentence in most of
+//! its occurrences: the `Giants`, the `Rangers`).
 
 use super::hash::FastMap;
 use super::ru::{Pos, StemCache, Token};
@@ -554,6 +556,12 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     tokenize_cached(text, &mut StemCache::default())
 }
 
+/// Whether `chars[i]` is a capital letter that begins a word or follows a dot.
+fn initial_at(chars: &[(usize, char)], i: usize) -> bool {
+    chars[i].1.is_ascii_uppercase()
+        && (i == 0 || chars[i - 1].1 == '.' || !chars[i - 1].1.is_alphanumeric())
+}
+
 fn is_apostrophe(c: char) -> bool {
     c == '\'' || c == '’'
 }
@@ -581,11 +589,26 @@ pub fn tokenize_cached(text: &str, cache: &mut StemCache) -> Vec<Token> {
             let c = chars[e].1;
             let joins = (c == '-' || is_apostrophe(c))
                 && chars.get(e + 1).is_some_and(|&(_, n)| n.is_alphanumeric());
-            if c.is_alphanumeric() || joins {
+            // an initialism: capital letters with dots (`U.S.`, `D.C.`)
+            let dotted = c == '.'
+                && initial_at(&chars, e - 1)
+                && chars
+                    .get(e + 1)
+                    .is_some_and(|&(_, n)| n.is_ascii_uppercase());
+            if c.is_alphanumeric() || joins || dotted {
                 e += 1;
             } else {
                 break;
             }
+        }
+        // the initialism's last dot belongs to it (`U.S.`)
+        if e < chars.len()
+            && chars[e].1 == '.'
+            && e >= 2
+            && chars[e - 2].1 == '.'
+            && initial_at(&chars, e - 1)
+        {
+            e += 1;
         }
         let end = chars.get(e).map_or(text.len(), |&(b, _)| b);
         let mut word = &text[s..end];
@@ -646,12 +669,13 @@ pub fn is_plural(word: &str) -> Option<bool> {
 
 /// The dictionary form of a term from its lowercase surface forms (form → occurrences,
 /// weighted occurrences): the most frequent form, its head noun (the last word) in the
-/// singular unless the term is plural in use — a phrase whose plural occurrences outnumber the
-/// singular ones, or a word whose singular the corpus never writes (`attested` says which
-/// folded words it writes). Modifiers stay as written. `None` when there is no form.
+/// singular unless the term is plural in use (a phrase whose plural occurrences outnumber the
+/// singular ones) or the head is a name (`name` says whether a folded word is capitalised
+/// mid-sentence in most of its occurrences). Modifiers stay as written. `None` when there is
+/// no form.
 pub fn dictionary_form_of(
     forms: &FastMap<String, (u32, f64)>,
-    attested: &dyn Fn(&str) -> bool,
+    name: &dyn Fn(&str) -> bool,
 ) -> Option<String> {
     let best = forms
         .iter()
@@ -666,6 +690,9 @@ pub fn dictionary_form_of(
     let Some(singular) = lex.noun_lemma(&head).filter(|l| *l != head) else {
         return Some(best);
     };
+    if name(&head) {
+        return Some(best);
+    }
     let phrase = best.contains(' ');
     let plural_in_use = if phrase {
         let (mut pl, mut sg) = (0u32, 0u32);
@@ -678,7 +705,7 @@ pub fn dictionary_form_of(
         }
         pl > sg
     } else {
-        !attested(singular)
+        false
     };
     if plural_in_use {
         return Some(best);
@@ -731,6 +758,30 @@ mod tests {
         // numbers break phrases
         let t = tokenize("the 2019 election");
         assert!(t[1].break_before);
+    }
+
+    #[test]
+    fn dictionary_forms_singularise_the_head_unless_plural_in_use_or_a_name() {
+        if !available() {
+            return;
+        }
+        let forms = |list: &[(&str, u32)]| -> FastMap<String, (u32, f64)> {
+            list.iter()
+                .map(|&(f, n)| (f.to_owned(), (n, n as f64)))
+                .collect()
+        };
+        let none = |_: &str| false;
+        let f = dictionary_form_of(&forms(&[("officials", 5), ("official", 1)]), &none);
+        assert_eq!(f.as_deref(), Some("official"));
+        let f = dictionary_form_of(&forms(&[("trade talks", 3)]), &none);
+        assert_eq!(f.as_deref(), Some("trade talks"));
+        let f = dictionary_form_of(&forms(&[("trade wars", 1), ("trade war", 4)]), &none);
+        assert_eq!(f.as_deref(), Some("trade war"));
+        let f = dictionary_form_of(&forms(&[("news", 3)]), &none);
+        assert_eq!(f.as_deref(), Some("news"));
+        let giants = |w: &str| w == "giants";
+        let f = dictionary_form_of(&forms(&[("giants", 3)]), &giants);
+        assert_eq!(f.as_deref(), Some("giants"));
     }
 
     #[test]

@@ -740,18 +740,15 @@ impl<'a> RuPrior<'a> {
     }
 }
 
-/// Whether a transliteration skeleton and a Russian skeleton spell the same name.
-fn skeletons_match(tr: &str, ru: &str) -> bool {
-    names::similar(tr, ru) || (tr.len() >= 4 && ru.starts_with(tr))
-}
-
 /// Whether a Chinese candidate transliterates (pinyin → Palladius) to the Russian stems.
 #[cfg(test)]
 fn name_match(zh_term: &str, ru_stems: &[&str]) -> bool {
     ru_stems.len() <= 3
         && TargetLanguage::Russian
             .name_skeleton(zh_term)
-            .is_some_and(|tr| skeletons_match(&tr, &names::fold(&ru_stems.concat())))
+            .is_some_and(|tr| {
+                TargetLanguage::Russian.skeletons_match(&tr, &names::fold(&ru_stems.concat()))
+            })
 }
 
 /// Extracts a glossary from aligned pairs; the result is sorted by score, best first.
@@ -902,7 +899,7 @@ pub fn extract_from(
             .entry(z)
             .or_insert_with(|| opts.target.name_skeleton(zt))
             .clone();
-        let name = words <= 3 && zs.is_some_and(|tr| skeletons_match(&tr, &ru_skel));
+        let name = words <= 3 && zs.is_some_and(|tr| opts.target.skeletons_match(&tr, &ru_skel));
         if name_clash(z, r) {
             continue;
         }
@@ -1513,7 +1510,9 @@ fn ru_surfaces(
                     (word.chars().count() >= 2 && word.chars().all(|c| !c.is_lowercase())) as u32;
                 v.1 += 1;
             }
-            if by_term {
+            // a term inside a longer name (`Hurricane` of `Hurricane Rosa`, `Committee` of
+            // `Judiciary Committee`) is capitalised for the name's sake: no vote
+            if by_term && !inside_longer_name(&p.ru, o.b0 as usize, o.b1 as usize) {
                 let initial = sentence_start(&p.ru, o.b0 as usize);
                 for (k, word) in text.split_whitespace().enumerate() {
                     if k == 0 && initial {
@@ -1558,7 +1557,8 @@ fn ru_surfaces(
                 .collect();
             let term_up: Vec<Option<bool>> = if by_term {
                 (0..n)
-                    .map(|k| term_caps.get(&(id, k)).map(|&(up, t)| up * 2 > t))
+                    // a tie is a name: a common noun is not capitalised mid-sentence at all
+                    .map(|k| term_caps.get(&(id, k)).map(|&(up, t)| up * 2 >= t))
                     .collect()
             } else {
                 Vec::new()
@@ -1579,6 +1579,29 @@ fn sentence_start(text: &str, at: usize) -> bool {
     let before = text[..at.min(text.len())].trim_end();
     let before = before.trim_end_matches(['"', '“', '«', '\'', '‘', '(']);
     before.is_empty() || before.ends_with(['.', '!', '?', ':', '。'])
+}
+
+/// Whether the words at bytes `b0..b1` of `text` stand next to another capitalised word of
+/// the same stretch of text (no punctuation between): the term is then part of a longer name.
+/// A capitalised word before it counts only away from a sentence start.
+fn inside_longer_name(text: &str, b0: usize, b1: usize) -> bool {
+    let capital = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
+    let before = &text[..b0.min(text.len())];
+    let after = &text[b1.min(text.len())..];
+    let joined_before = before.ends_with(char::is_whitespace)
+        && before
+            .trim_end()
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric);
+    let prev_capital = joined_before && {
+        let trimmed = before.trim_end();
+        let start = trimmed.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+        capital(&trimmed[start..]) && !sentence_start(text, start)
+    };
+    let next_capital = after.starts_with(char::is_whitespace)
+        && after.split_whitespace().next().is_some_and(capital);
+    prev_capital || next_capital
 }
 
 /// What [`recase`] knows of a term's capitals.

@@ -172,6 +172,16 @@ impl TargetLanguage {
         })
     }
 
+    /// Whether a transliteration skeleton `tr` ([`TargetLanguage::name_skeleton`]) and the
+    /// skeleton of a candidate's lemma keys spell the same name: similar skeletons, or for
+    /// Russian, whose keys may be stems, a candidate that begins with the transliteration
+    /// (`Пекин` of a stem). English keys are whole words, so a name's skeleton must be the
+    /// whole candidate's (`Paris` is not `Paris Fashion`).
+    pub fn skeletons_match(self, tr: &str, candidate: &str) -> bool {
+        names::similar(tr, candidate)
+            || (self == TargetLanguage::Russian && tr.len() >= 4 && candidate.starts_with(tr))
+    }
+
     /// How much a lowercase surface form counts when the reported form is chosen: Russian
     /// weighs nominative-looking forms up ([`ru::nominative_weight`]); English forms count
     /// equally.
@@ -197,7 +207,10 @@ impl TargetLanguage {
         }
         match self {
             TargetLanguage::Russian => ru::dictionary_form_of(forms, caps, attested),
-            TargetLanguage::English => en::dictionary_form_of(forms, attested),
+            TargetLanguage::English => {
+                let name = |w: &str| caps.get(w).is_some_and(|&(up, total)| up * 2 > total);
+                en::dictionary_form_of(forms, &name)
+            }
         }
     }
 }
