@@ -75,8 +75,10 @@ impl Default for GlossLanguages {
 impl GlossLanguages {
     /// Chinese and `target` with the tags `zh_tag` and `target_tag` as the input writes them.
     pub fn new(target: Lang, zh_tag: &str, target_tag: &str) -> GlossLanguages {
-        let mut locales = Locales::default();
-        locales.zh = zh_tag.to_owned();
+        let mut locales = Locales {
+            zh: zh_tag.to_owned(),
+            ..Locales::default()
+        };
         match target {
             Lang::Ru => locales.ru = target_tag.to_owned(),
             Lang::En => locales.en = target_tag.to_owned(),
@@ -752,6 +754,26 @@ pub(crate) mod tests {
             "{s}"
         );
         assert!(s.trim_end().ends_with(",上合组织,ШОС"), "{s}");
+    }
+
+    #[test]
+    fn zh_en_files_carry_the_input_tags() {
+        let langs = GlossLanguages::new(Lang::En, "zh-CN", "en-GB");
+        let mut csv = Vec::new();
+        write_csv_in(&mut csv, &entries(), Delimiter::Comma, &langs).unwrap();
+        let csv = String::from_utf8(csv).unwrap();
+        assert!(csv.starts_with("\u{FEFF}zh-CN,en-GB,score"), "{csv}");
+        let mut tbx = Vec::new();
+        write_tbx_form(&mut tbx, &entries(), &TBX_V3, &langs).unwrap();
+        let tbx = String::from_utf8(tbx).unwrap();
+        assert!(tbx.contains(r#"<langSec xml:lang="en-GB">"#) && !tbx.contains("ru-RU"));
+        let mut tmx = Vec::new();
+        write_phrase_tmx_in(&mut tmx, &entries(), "g.tmx", &langs).unwrap();
+        let tmx = String::from_utf8(tmx).unwrap();
+        assert!(
+            tmx.contains(r#"xml:lang="en-GB""#) && !tmx.contains("ru-RU"),
+            "{tmx}"
+        );
     }
 
     #[test]
