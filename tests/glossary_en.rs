@@ -411,3 +411,13 @@ fn ntrex_zhen_precision_at_100() {
     assert!(p100 >= 0.95, "lenient P@100 = {p100:.2}");
     assert!(s100 >= 0.85, "strict P@100 = {s100:.2}");
 }
+
+#[test]
+fn qa_of_a_zh_en_tmx_does_not_take_the_zh_ru_seed() {
+    let d = tempfile::tempdir().unwrap();
+    let tmx = en_tmx(d.path());
+    let qa = run(bin().arg("qa").arg(&tmx));
+    assert_eq!(qa.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&qa.stderr);
+    assert!(err.contains("glossary/zh-en.tsv not found"), "{err}");
+}

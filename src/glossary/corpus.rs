@@ -150,6 +150,16 @@ impl Iterator for TmxPairs {
     }
 }
 
+/// The target language of a TMX (see [`TmxPairs`]), read up to its first zh–ru or zh–en
+/// unit; `None` when it has none.
+pub fn tmx_target(path: &Path) -> Result<Option<Lang>> {
+    let mut pairs = TmxPairs::open(path, false)?;
+    match pairs.next() {
+        Some(Err(e)) => Err(e),
+        _ => Ok(pairs.target().map(|(l, _, _)| l)),
+    }
+}
+
 /// The units the extractor reads ([`super::extract::extract_from`]), as many times as it
 /// needs and in the same order every time. A corpus of TMX files is streamed from the files on
 /// each pass ([`Corpus`]), so no pass holds every unit's text; a slice of units is its own
