@@ -160,7 +160,9 @@ fn count(pairs: &(impl UnitSource + ?Sized), opts: &ExtractOptions) -> Result<Co
     let mut ru_stems: Vec<String> = Vec::new();
     let target = opts.target;
     // Capitalisation votes by case-key id ([`TargetLanguage::case_key`]; turned into
-    // [`CapVotes`] at the end).
+    // [`CapVotes`] at the end). When the case key is the lemma (Russian), its id is the
+    // lemma's, and no second table is kept.
+    let by_lemma = target.cases_by_lemma();
     let mut case_ids: FastMap<String, u32> = FastMap::default();
     let mut case_keys: Vec<String> = Vec::new();
     let mut cap_votes: Vec<(u32, u32)> = Vec::new();
@@ -265,6 +267,9 @@ fn count(pairs: &(impl UnitSource + ?Sized), opts: &ExtractOptions) -> Result<Co
                         let id = ru_stems.len() as u32;
                         stem_ids.insert(t.lemma.clone(), id);
                         ru_stems.push(t.lemma.clone());
+                        if by_lemma {
+                            cap_votes.push((0, 0));
+                        }
                         id
                     }
                 })
@@ -273,15 +278,19 @@ fn count(pairs: &(impl UnitSource + ?Sized), opts: &ExtractOptions) -> Result<Co
             for (k, t) in toks.iter().enumerate() {
                 if k > 0 && !t.break_before && t.pos != ru::Pos::Other {
                     let up = t.surface.chars().next().is_some_and(char::is_uppercase);
-                    let key = target.case_key(t);
-                    let cid = match case_ids.get(key) {
-                        Some(&id) => id,
-                        None => {
-                            let id = case_keys.len() as u32;
-                            case_ids.insert(key.to_owned(), id);
-                            case_keys.push(key.to_owned());
-                            cap_votes.push((0, 0));
-                            id
+                    let cid = if by_lemma {
+                        sids[k]
+                    } else {
+                        let key = target.case_key(t);
+                        match case_ids.get(key) {
+                            Some(&id) => id,
+                            None => {
+                                let id = case_keys.len() as u32;
+                                case_ids.insert(key.to_owned(), id);
+                                case_keys.push(key.to_owned());
+                                cap_votes.push((0, 0));
+                                id
+                            }
                         }
                     };
                     let v = &mut cap_votes[cid as usize];
@@ -328,7 +337,14 @@ fn count(pairs: &(impl UnitSource + ?Sized), opts: &ExtractOptions) -> Result<Co
         .iter()
         .enumerate()
         .filter(|(_, v)| v.1 > 0)
-        .map(|(id, &v)| (case_keys[id].clone(), v))
+        .map(|(id, &v)| {
+            let key = if by_lemma {
+                &ru_stems[id]
+            } else {
+                &case_keys[id]
+            };
+            (key.clone(), v)
+        })
         .collect();
     Ok(Counts {
         zh: zs,

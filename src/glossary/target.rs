@@ -91,6 +91,11 @@ impl TargetLanguage {
         }
     }
 
+    /// Whether [`TargetLanguage::case_key`] is the lemma (Russian).
+    pub fn cases_by_lemma(self) -> bool {
+        self == TargetLanguage::Russian
+    }
+
     /// [`TargetLanguage::case_key`] of a written word.
     pub fn case_key_of(self, word: &str) -> String {
         match self {
