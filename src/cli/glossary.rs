@@ -1,17 +1,18 @@
-//! `tmalign glossary`: extracts a zh–ru term list from TMX files or document pairs (see
-//! [`tmalign::glossary`]).
+//! `tmalign glossary`: extracts a zh–ru or zh–en term list from TMX files or document pairs
+//! (see [`tmalign::glossary`]); the target language is the input's.
 
 use std::path::PathBuf;
 use tmalign::glossary::extract::extract_from;
-use tmalign::glossary::write::{write_glossary_with, GlossFormat};
-use tmalign::glossary::{corpus, file, ExtractOptions};
+use tmalign::glossary::write::{write_glossary_in, GlossFormat, GlossLanguages};
+use tmalign::glossary::{corpus, file, ExtractOptions, TargetLanguage};
 use tmalign::tm::csv::Delimiter;
 use tmalign::{output, Error};
 
 /// Arguments of `tmalign glossary`.
 #[derive(clap::Args)]
 pub struct Args {
-    /// TMX files, document pairs (`NAME.zh.txt NAME.ru.txt`) or folders of them.
+    /// TMX files, document pairs (`NAME.zh.txt NAME.ru.txt` or `NAME.en.txt`) or folders of
+    /// them. The target language (Russian or English) is theirs.
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
     /// Output file.
@@ -22,7 +23,8 @@ pub struct Args {
     /// the output's extension; `.tbx` is TBX v3).
     #[arg(long)]
     pub format: Option<String>,
-    /// Do not use the seed glossary (`glossary/zh-ru.tsv`) at all.
+    /// Do not use the seed glossary (`glossary/zh-ru.tsv`, or `glossary/zh-en.tsv` for a
+    /// zh–en corpus) at all.
     #[arg(long)]
     pub no_seed: bool,
     /// Seed glossary to use instead of `glossary/zh-ru.tsv`.
@@ -75,7 +77,7 @@ pub fn run(args: Args) -> tmalign::Result<()> {
     }
     inputs.extend(args.seed.iter().cloned());
     output::ensure_not_input(&args.output, &inputs)?;
-    let seed = if args.no_seed {
+    let mut seed = if args.no_seed {
         Vec::new()
     } else {
         match args.seed.clone().or_else(file::default_glossary) {
@@ -87,15 +89,29 @@ pub fn run(args: Args) -> tmalign::Result<()> {
         seed.iter().map(|s| (s.zh.clone(), s.ru.clone())).collect();
     // TMX files are streamed on each of the extractor's passes, not held
     let units = corpus::open_inputs(&args.inputs, anchors)?;
+    let target_lang = units.target();
+    let target = TargetLanguage::of(target_lang).ok_or_else(|| {
+        Error::Internal(format!("corpus target {target_lang:?} is not supported"))
+    })?;
+    if target != TargetLanguage::Russian && args.seed.is_none() && !args.no_seed {
+        // the default seed list is for the corpus's language pair
+        seed = match tmalign::tm::seed::find_seed_glossary(tmalign::Lang::Zh, target_lang) {
+            Some(p) => file::read_glossary(&p)?,
+            None => Vec::new(),
+        };
+    }
+    let (zh_tag, target_tag) = units.language_tags();
+    let langs = GlossLanguages::new(target_lang, zh_tag, target_tag);
     let options = ExtractOptions {
         min_freq: args.min_freq,
         top: args.top,
         min_score: args.min_score,
         seed,
+        target,
         ..ExtractOptions::default()
     };
     let entries = extract_from(&units, &options)?;
-    write_glossary_with(&args.output, &entries, format, args.delimiter)?;
+    write_glossary_in(&args.output, &entries, format, args.delimiter, &langs)?;
     let seeds = entries.iter().filter(|e| e.seed).count();
     let ext = args
         .output

@@ -71,8 +71,8 @@ enum Command {
     /// Install or inspect the sentence-encoder model: fetch (install it), info (what is
     /// installed).
     Model(model::Args),
-    /// Install or inspect data fetched at setup time: fetch (the Russian word-frequency list
-    /// of the glossary's termhood prior), info.
+    /// Install or inspect data fetched at setup time: fetch (the word-frequency lists of the
+    /// glossary's termhood prior, the English lemma table of zh–en glossaries), info.
     Data(data::Args),
 }
 

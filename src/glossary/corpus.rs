@@ -1,6 +1,11 @@
 //! Loading the extractor's input: TMX files (any tool's, through [`crate::tm::reader`]) and
-//! document pairs (`NAME.zh.txt` + `NAME.ru.txt`, or bilingual documents), which are aligned
-//! first with the library's pipeline.
+//! document pairs (`NAME.zh.txt` + `NAME.ru.txt` or `NAME.en.txt`, or bilingual documents),
+//! which are aligned first with the library's pipeline.
+//!
+//! The target language is the input's: each TMX pairs Chinese with Russian or English (the
+//! first unit that has Chinese and one of them decides; a TMX holding both in every unit is
+//! read as zh–ru), documents by their detected languages. Inputs that mix targets, and a TMX
+//! that pairs Chinese with another language only, are refused with one message.
 
 use super::BiPair;
 use crate::align::{align_batch, AlignConfig, Segment};
@@ -20,7 +25,8 @@ pub fn is_tmx(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("tmx"))
 }
 
-/// The zh–ru units of one TMX file (units lacking either language are skipped). Ids are the
+/// The zh–ru or zh–en units of one TMX file (units lacking either language are skipped; see
+/// [`TmxPairs`] for which target). Ids are the
 /// `tuid`, or `FILE:LINE` when a unit has none; with several files the file name is prefixed
 /// so ids stay unique.
 pub fn read_tmx_pairs(path: &Path, prefix_file: bool) -> Result<Vec<BiPair>> {
@@ -47,11 +53,15 @@ pub fn for_each_tmx_pair(
     Ok(())
 }
 
-/// The zh–ru units of one TMX file as an iterator, read as it goes (see [`read_tmx_pairs`]).
+/// The units of one TMX file as an iterator, read as it goes (see [`read_tmx_pairs`]): Chinese
+/// with the target language of the first unit that has Chinese and Russian or English (Russian
+/// when it has both); later units are read in that same pair.
 pub struct TmxPairs {
     reader: TmxReader<BufReader<std::fs::File>>,
     name: String,
     prefix_file: bool,
+    target: Option<(Lang, String, String)>,
+    unsupported: std::collections::BTreeSet<String>,
 }
 
 impl TmxPairs {
@@ -68,7 +78,23 @@ impl TmxPairs {
             reader,
             name,
             prefix_file,
+            target: None,
+            unsupported: Default::default(),
         })
+    }
+
+    /// The target language found so far, with the Chinese and target language tags as the TMX
+    /// writes them (`zh-CN`, `en-GB`); `None` before the first unit or when there is none.
+    pub fn target(&self) -> Option<(Lang, &str, &str)> {
+        self.target
+            .as_ref()
+            .map(|(l, z, t)| (*l, z.as_str(), t.as_str()))
+    }
+
+    /// Language tags of units that pair Chinese with a language the glossary does not support
+    /// only (no Russian or English variant).
+    pub fn unsupported(&self) -> impl Iterator<Item = &str> {
+        self.unsupported.iter().map(String::as_str)
     }
 }
 
@@ -81,11 +107,34 @@ impl Iterator for TmxPairs {
                 Ok(u) => u,
                 Err(e) => return Some(Err(e)),
             };
-            let (Some(zh), Some(ru)) = (unit.variant(Lang::Zh), unit.variant(Lang::Ru)) else {
+            let Some(zh) = unit.variant(Lang::Zh) else {
+                continue;
+            };
+            let target = match &self.target {
+                Some((l, _, _)) => *l,
+                None => match [Lang::Ru, Lang::En]
+                    .into_iter()
+                    .find(|&l| unit.variant(l).is_some_and(|v| !v.text.trim().is_empty()))
+                {
+                    Some(l) => l,
+                    None => {
+                        for v in &unit.variants {
+                            if Lang::parse(&v.lang).is_none() && !v.text.trim().is_empty() {
+                                self.unsupported.insert(v.lang.clone());
+                            }
+                        }
+                        continue;
+                    }
+                },
+            };
+            let Some(ru) = unit.variant(target) else {
                 continue;
             };
             if zh.text.trim().is_empty() || ru.text.trim().is_empty() {
                 continue;
+            }
+            if self.target.is_none() {
+                self.target = Some((target, zh.lang.clone(), ru.lang.clone()));
             }
             let id = match &unit.id {
                 Some(id) if self.prefix_file => format!("{}#{id}", self.name),
@@ -98,6 +147,16 @@ impl Iterator for TmxPairs {
                 ru: ru.text.clone(),
             }));
         }
+    }
+}
+
+/// The target language of a TMX (see [`TmxPairs`]), read up to its first zh–ru or zh–en
+/// unit; `None` when it has none.
+pub fn tmx_target(path: &Path) -> Result<Option<Lang>> {
+    let mut pairs = TmxPairs::open(path, false)?;
+    match pairs.next() {
+        Some(Err(e)) => Err(e),
+        _ => Ok(pairs.target().map(|(l, _, _)| l)),
     }
 }
 
@@ -129,10 +188,12 @@ impl UnitSource for Vec<BiPair> {
 pub struct Corpus {
     tmx: Vec<PathBuf>,
     prefix_file: bool,
-    /// zh–ru units of each TMX file, counted when the corpus was opened: a pass that finds
+    /// Units of each TMX file, counted when the corpus was opened: a pass that finds
     /// another number is refused (the file changed while it was being read).
     tmx_units: Vec<usize>,
     aligned: Vec<BiPair>,
+    target: Option<Lang>,
+    tags: (String, String),
 }
 
 impl Corpus {
@@ -144,6 +205,17 @@ impl Corpus {
     /// Whether there is no unit.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// The target language of the units (Russian for an empty corpus).
+    pub fn target(&self) -> Lang {
+        self.target.unwrap_or(Lang::Ru)
+    }
+
+    /// The Chinese and target language tags as the first TMX writes them (`zh-CN`,
+    /// `en-US`), else the TMX writer's defaults for the two languages.
+    pub fn language_tags(&self) -> (&str, &str) {
+        (&self.tags.0, &self.tags.1)
     }
 }
 
@@ -185,8 +257,8 @@ impl UnitSource for Corpus {
                                 Err(Error::bad_input(
                                     path,
                                     format!(
-                                        "changed while it was being read ({expected} zh–ru units, \
-                                         then {seen})"
+                                        "changed while it was being read ({expected} units, then \
+                                         {seen})"
                                     ),
                                 ))
                             })
@@ -203,25 +275,45 @@ impl UnitSource for Corpus {
 /// Aligns document pairs and bilingual documents into units (ids `STEM#N`). `seed` are the
 /// aligner's anchor terms (none when the seed is disabled).
 pub fn align_documents(files: &[PathBuf], seed: Vec<(String, String)>) -> Result<Vec<BiPair>> {
+    Ok(align_documents_in(files, seed)?.0)
+}
+
+/// [`align_documents`] with the target language found: zh–ru pairs when there are any, else
+/// zh–en pairs (`None`: neither).
+pub fn align_documents_in(
+    files: &[PathBuf],
+    seed: Vec<(String, String)>,
+) -> Result<(Vec<BiPair>, Option<Lang>)> {
     let (jobs, _unpaired) = plan_jobs(files, Lang::Zh);
-    let splitter = LanguageSplitter::new(&[Lang::Zh, Lang::Ru]);
     let ingest = IngestOptions::default();
     let mut prepared = Vec::new();
-    for job in &jobs {
-        let p = prepare(job, &splitter, &ingest, Lang::Zh)?;
-        if p.src.lang == Lang::Zh && p.tgt.lang == Lang::Ru {
-            prepared.push(p);
+    let mut target = None;
+    for tgt in [Lang::Ru, Lang::En] {
+        let splitter = LanguageSplitter::new(&[Lang::Zh, tgt]);
+        for job in &jobs {
+            let p = prepare(job, &splitter, &ingest, Lang::Zh)?;
+            if p.src.lang == Lang::Zh && p.tgt.lang == tgt {
+                prepared.push(p);
+            }
+        }
+        if !prepared.is_empty() {
+            target = Some(tgt);
+            break;
         }
     }
+    let Some(tgt) = target else {
+        return Ok((Vec::new(), None));
+    };
     let docs: Vec<(Vec<Segment>, Vec<Segment>)> = prepared
         .iter()
         .map(|p| (p.src.segments(), p.tgt.segments()))
         .collect();
-    let mut config = AlignConfig::new(Lang::Zh, Lang::Ru);
+    let mut config = AlignConfig::new(Lang::Zh, tgt);
     config.seed_terms = seed;
     let alignments = align_batch(&docs, &config);
     let mut out = Vec::new();
-    for ((p, (src, tgt)), a) in prepared.iter().zip(&docs).zip(&alignments) {
+    let target_lang = tgt;
+    for ((p, (src, tgt_segs)), a) in prepared.iter().zip(&docs).zip(&alignments) {
         for (k, bead) in a.beads.iter().enumerate() {
             if bead.src.is_empty() || bead.tgt.is_empty() {
                 continue;
@@ -234,11 +326,11 @@ pub fn align_documents(files: &[PathBuf], seed: Vec<(String, String)>) -> Result
             out.push(BiPair {
                 id: format!("{}#{}", p.stem, k + 1),
                 zh: join_segments(Lang::Zh, &texts(src, &bead.src)),
-                ru: join_segments(Lang::Ru, &texts(tgt, &bead.tgt)),
+                ru: join_segments(target_lang, &texts(tgt_segs, &bead.tgt)),
             });
         }
     }
-    Ok(out)
+    Ok((out, Some(target_lang)))
 }
 
 /// Loads every input: TMX files directly, everything else (files or folders of documents)
@@ -269,37 +361,96 @@ pub fn open_inputs(inputs: &[PathBuf], seed: Vec<(String, String)>) -> Result<Co
     }
     let prefix_file = tmx.len() > 1;
     let mut tmx_units = Vec::with_capacity(tmx.len());
+    // (the input, its target language) of the first input of each target
+    let mut targets: Vec<(PathBuf, Lang)> = Vec::new();
+    let mut tags: Option<(String, String)> = None;
+    let mut unsupported: Vec<(PathBuf, String)> = Vec::new();
     for path in &tmx {
         let mut n = 0usize;
-        for_each_tmx_pair(path, prefix_file, |_| {
+        let mut pairs = TmxPairs::open(path, prefix_file)?;
+        for p in pairs.by_ref() {
+            p?;
             n += 1;
-            Ok(())
-        })?;
+        }
+        if let Some((l, z, t)) = pairs.target() {
+            if !targets.iter().any(|(_, x)| *x == l) {
+                targets.push((path.clone(), l));
+            }
+            tags.get_or_insert_with(|| (z.to_owned(), t.to_owned()));
+        } else if let Some(tag) = pairs.unsupported().next() {
+            unsupported.push((path.clone(), tag.to_owned()));
+        }
         tmx_units.push(n);
     }
     let aligned = if docs.is_empty() {
         Vec::new()
     } else {
         let files = crate::pipeline::collect_inputs(&docs)?;
-        align_documents(&files, seed)?
+        let (units, lang) = align_documents_in(&files, seed)?;
+        if let Some(l) = lang {
+            if !targets.iter().any(|(_, x)| *x == l) {
+                targets.push((docs[0].clone(), l));
+            }
+        }
+        units
     };
+    if let [(a, la), (b, lb), ..] = &targets[..] {
+        return Err(Error::bad_input(
+            b,
+            format!(
+                "pairs Chinese with {} while {} pairs it with {}: one glossary has one target \
+                 language, extract each separately",
+                language_name(*lb),
+                a.display(),
+                language_name(*la)
+            ),
+        ));
+    }
+    let target = targets.first().map(|(_, l)| *l);
+    let tags = tags.unwrap_or_else(|| {
+        let l = crate::tm::tmx::Locales::default();
+        (
+            l.get(Lang::Zh).to_owned(),
+            l.get(target.unwrap_or(Lang::Ru)).to_owned(),
+        )
+    });
     let corpus = Corpus {
         tmx,
         prefix_file,
         tmx_units,
         aligned,
+        target,
+        tags,
     };
     if corpus.is_empty() {
+        if let Some((path, tag)) = unsupported.first() {
+            return Err(Error::bad_input(
+                path,
+                format!(
+                    "pairs Chinese with {tag}: the glossary's target language must be Russian \
+                     or English"
+                ),
+            ));
+        }
         let what = inputs
             .first()
             .cloned()
             .unwrap_or_else(|| PathBuf::from("."));
         return Err(Error::bad_input(
             what,
-            "empty corpus: no translation unit with both Chinese and Russian text",
+            "empty corpus: no translation unit with both Chinese and Russian or English text",
         ));
     }
     Ok(corpus)
+}
+
+/// The English name of a language, for messages.
+fn language_name(l: Lang) -> &'static str {
+    match l {
+        Lang::Zh => "Chinese",
+        Lang::Ru => "Russian",
+        Lang::En => "English",
+    }
 }
 
 /// A synthetic corpus of `n` units from two line-parallel lists, for benchmarks: unit `u` is

@@ -8,6 +8,7 @@
 use super::corpus::UnitSource;
 use super::hash::{hash128, FastMap, FastSet};
 use super::occs::{self, Occ, OccLog};
+use super::target::TargetLanguage;
 use super::timing::PhaseTimer;
 use super::{
     ru, zh, BiPair, ContextPair, ExtractOptions, GlossEntry, PartOfSpeech, SeedTerm, TermType,
@@ -157,7 +158,13 @@ fn count(pairs: &(impl UnitSource + ?Sized), opts: &ExtractOptions) -> Result<Co
     let mut rs: Side<RuKey> = Side::default();
     let mut stem_ids: FastMap<String, u32> = FastMap::default();
     let mut ru_stems: Vec<String> = Vec::new();
-    // Capitalisation votes by stem id (turned into [`CapVotes`] at the end).
+    let target = opts.target;
+    // Capitalisation votes by case-key id ([`TargetLanguage::case_key`]; turned into
+    // [`CapVotes`] at the end). When the case key is the lemma (Russian), its id is the
+    // lemma's, and no second table is kept.
+    let by_lemma = target.cases_by_lemma();
+    let mut case_ids: FastMap<String, u32> = FastMap::default();
+    let mut case_keys: Vec<String> = Vec::new();
     let mut cap_votes: Vec<(u32, u32)> = Vec::new();
     let mut zh_context: FastMap<(u32, char, bool), u32> = FastMap::default();
     let mut zh_guessed: Vec<u8> = Vec::new();
@@ -250,7 +257,7 @@ fn count(pairs: &(impl UnitSource + ?Sized), opts: &ExtractOptions) -> Result<Co
                 v.1 += 1;
             }
         } else {
-            let toks = ru::tokenize_cached(&p.ru, &mut stem_cache);
+            let toks = target.tokenize_cached(&p.ru, &mut stem_cache);
             ru_tokens += toks.len() as u64;
             let sids: Vec<u32> = toks
                 .iter()
@@ -260,7 +267,9 @@ fn count(pairs: &(impl UnitSource + ?Sized), opts: &ExtractOptions) -> Result<Co
                         let id = ru_stems.len() as u32;
                         stem_ids.insert(t.lemma.clone(), id);
                         ru_stems.push(t.lemma.clone());
-                        cap_votes.push((0, 0));
+                        if by_lemma {
+                            cap_votes.push((0, 0));
+                        }
                         id
                     }
                 })
@@ -269,14 +278,29 @@ fn count(pairs: &(impl UnitSource + ?Sized), opts: &ExtractOptions) -> Result<Co
             for (k, t) in toks.iter().enumerate() {
                 if k > 0 && !t.break_before && t.pos != ru::Pos::Other {
                     let up = t.surface.chars().next().is_some_and(char::is_uppercase);
-                    let v = &mut cap_votes[sids[k] as usize];
+                    let cid = if by_lemma {
+                        sids[k]
+                    } else {
+                        let key = target.case_key(t);
+                        match case_ids.get(key) {
+                            Some(&id) => id,
+                            None => {
+                                let id = case_keys.len() as u32;
+                                case_ids.insert(key.to_owned(), id);
+                                case_keys.push(key.to_owned());
+                                cap_votes.push((0, 0));
+                                id
+                            }
+                        }
+                    };
+                    let v = &mut cap_votes[cid as usize];
                     v.0 += up as u32;
                     v.1 += 1;
-                    votes.push((sids[k], up));
+                    votes.push((cid, up));
                 }
             }
             rocc.clear();
-            for (i, j) in ru::noun_phrases(&toks, max_ru) {
+            for (i, j) in target.noun_phrases(&toks, max_ru) {
                 let mut key = [u32::MAX; MAX_RU];
                 key[..j - i].copy_from_slice(&sids[i..j]);
                 let id = rs.intern(key);
@@ -313,7 +337,14 @@ fn count(pairs: &(impl UnitSource + ?Sized), opts: &ExtractOptions) -> Result<Co
         .iter()
         .enumerate()
         .filter(|(_, v)| v.1 > 0)
-        .map(|(id, &v)| (ru_stems[id].clone(), v))
+        .map(|(id, &v)| {
+            let key = if by_lemma {
+                &ru_stems[id]
+            } else {
+                &case_keys[id]
+            };
+            (key.clone(), v)
+        })
         .collect();
     Ok(Counts {
         zh: zs,
@@ -658,10 +689,16 @@ struct RuPrior<'a> {
     corpus_forms: FastMap<&'a str, Vec<&'a str>>,
     /// Per stem id, its general frequency (share of tokens).
     word: FastMap<u32, f64>,
+    /// The language of the list and the keys.
+    target: TargetLanguage,
 }
 
 impl<'a> RuPrior<'a> {
-    fn new(list: &'a super::rufreq::FreqList, words: &'a ru::StemCache) -> RuPrior<'a> {
+    fn new(
+        list: &'a super::rufreq::FreqList,
+        words: &'a ru::StemCache,
+        target: TargetLanguage,
+    ) -> RuPrior<'a> {
         let mut corpus_forms: FastMap<&str, Vec<&str>> = FastMap::default();
         for (form, key) in words.forms() {
             corpus_forms.entry(key).or_default().push(form);
@@ -670,6 +707,7 @@ impl<'a> RuPrior<'a> {
             list,
             corpus_forms,
             word: FastMap::default(),
+            target,
         }
     }
 
@@ -682,7 +720,7 @@ impl<'a> RuPrior<'a> {
         let sum = |forms: &mut dyn Iterator<Item = &str>| -> f64 {
             forms.filter_map(|f| self.list.get(f)).sum()
         };
-        let forms = super::morph::lexeme_forms(key);
+        let forms = self.target.lexeme_forms(key);
         let g = if forms.is_empty() {
             self.corpus_forms
                 .get(key)
@@ -701,7 +739,7 @@ impl<'a> RuPrior<'a> {
     fn term_frequency(&mut self, stems: &[(u32, &str)]) -> f64 {
         let mut g: Vec<f64> = Vec::new();
         for &(id, key) in stems {
-            if matches!(ru::guess_pos(key), ru::Pos::And | ru::Pos::Prep) {
+            if matches!(self.target.guess_pos(key), ru::Pos::And | ru::Pos::Prep) {
                 continue;
             }
             let f = match self.word.get(&id) {
@@ -718,25 +756,15 @@ impl<'a> RuPrior<'a> {
     }
 }
 
-/// The folded Palladius skeleton of a 2–4-character Chinese term (a possible name).
-fn name_skeleton(zh_term: &str) -> Option<String> {
-    let n = zh_term.chars().count();
-    (2..=4)
-        .contains(&n)
-        .then(|| names::fold(&names::chinese_name_ru(zh_term).replace(' ', "")))
-}
-
-/// Whether a transliteration skeleton and a Russian skeleton spell the same name.
-fn skeletons_match(tr: &str, ru: &str) -> bool {
-    names::similar(tr, ru) || (tr.len() >= 4 && ru.starts_with(tr))
-}
-
 /// Whether a Chinese candidate transliterates (pinyin → Palladius) to the Russian stems.
 #[cfg(test)]
 fn name_match(zh_term: &str, ru_stems: &[&str]) -> bool {
     ru_stems.len() <= 3
-        && name_skeleton(zh_term)
-            .is_some_and(|tr| skeletons_match(&tr, &names::fold(&ru_stems.concat())))
+        && TargetLanguage::Russian
+            .name_skeleton(zh_term)
+            .is_some_and(|tr| {
+                TargetLanguage::Russian.skeletons_match(&tr, &names::fold(&ru_stems.concat()))
+            })
 }
 
 /// Extracts a glossary from aligned pairs; the result is sorted by score, best first.
@@ -838,7 +866,7 @@ pub fn extract_from(
     let content_words = |r: u32| -> usize {
         stems_of(r)
             .iter()
-            .filter(|s| !matches!(ru::guess_pos(s), ru::Pos::And | ru::Pos::Prep))
+            .filter(|s| !matches!(opts.target.guess_pos(s), ru::Pos::And | ru::Pos::Prep))
             .count()
     };
 
@@ -866,7 +894,10 @@ pub fn extract_from(
     let mut zh_skeleton: FastMap<u32, Option<String>> = FastMap::default();
     let mut zh_termhood: FastMap<u32, f64> = FastMap::default();
     let mut ru_termhood: FastMap<u32, f64> = FastMap::default();
-    let mut ru_prior = super::rufreq::installed().map(|l| RuPrior::new(l, &counts.words));
+    let mut ru_prior = opts
+        .target
+        .frequency_list()
+        .map(|l| RuPrior::new(l, &counts.words, opts.target));
     let mut ru_feat: FastMap<u32, (usize, usize, String)> = FastMap::default();
     let mut cands: Vec<Cand> = Vec::new();
     for (&k, &(c, example)) in cooc.iter().filter(|(_, &(c, _))| c >= min) {
@@ -882,9 +913,9 @@ pub fn extract_from(
             .clone();
         let zs = zh_skeleton
             .entry(z)
-            .or_insert_with(|| name_skeleton(zt))
+            .or_insert_with(|| opts.target.name_skeleton(zt))
             .clone();
-        let name = words <= 3 && zs.is_some_and(|tr| skeletons_match(&tr, &ru_skel));
+        let name = words <= 3 && zs.is_some_and(|tr| opts.target.skeletons_match(&tr, &ru_skel));
         if name_clash(z, r) {
             continue;
         }
@@ -964,7 +995,7 @@ pub fn extract_from(
     let mut out: Vec<GlossEntry> = Vec::new();
 
     // Seed pairs first, so that linking does not give their terms other partners.
-    let seed_hits = seed_matches(pairs, &opts.seed)?;
+    let seed_hits = seed_matches(pairs, &opts.seed, opts.target)?;
     // unit (index) whose id each seed entry reports, filled in by `fetch` below
     let mut seed_examples: Vec<u32> = Vec::new();
     for (s, hit) in opts.seed.iter().zip(&seed_hits) {
@@ -974,7 +1005,7 @@ pub fn extract_from(
         if let Some(&z) = counts.zh.ids.get(s.zh.as_str()) {
             used_z.insert(z);
         }
-        if let Some(r) = seed_ru_key(&s.ru, &counts) {
+        if let Some(r) = seed_ru_key(&s.ru, &counts, opts.target) {
             used_r.insert(r);
         }
         out.push(GlossEntry {
@@ -1182,6 +1213,7 @@ pub fn extract_from(
     let surfaces = ru_surfaces(
         pairs,
         &counts,
+        opts.target,
         links
             .iter()
             .chain(&variant_links)
@@ -1225,12 +1257,12 @@ pub fn extract_from(
     }
     let seed_pairs: HashSet<(String, String)> = out
         .iter()
-        .map(|e| (e.zh.clone(), ru::lemma_key(&e.ru)))
+        .map(|e| (e.zh.clone(), opts.target.lemma_key(&e.ru)))
         .collect();
     for l in &links {
         let ru_term = surfaces.get(&l.r).cloned().unwrap_or_default();
         let zh_term = zh_text[l.z as usize].to_owned();
-        if seed_pairs.contains(&(zh_term.clone(), ru::lemma_key(&ru_term))) {
+        if seed_pairs.contains(&(zh_term.clone(), opts.target.lemma_key(&ru_term))) {
             continue;
         }
         let at = |occs: &[Occ], id: u32| occs.iter().find(|o| o.id == id).map(|o| o.b0 as usize);
@@ -1350,8 +1382,8 @@ fn sentence_at(text: &str, at: usize) -> String {
 }
 
 /// The Russian candidate id whose stems equal the seed term's, if the corpus has it.
-fn seed_ru_key(term: &str, counts: &Counts) -> Option<u32> {
-    let toks = ru::tokenize(term);
+fn seed_ru_key(term: &str, counts: &Counts, target: TargetLanguage) -> Option<u32> {
+    let toks = target.tokenize(term);
     if toks.is_empty() || toks.len() > MAX_RU {
         return None;
     }
@@ -1374,7 +1406,11 @@ struct SeedHit {
 /// Counts where each seed pair's Chinese term (as a substring) and Russian term (as a stem
 /// sequence) occur. Seeds are indexed by their first character and first stem, so the cost
 /// grows with the corpus, not with corpus × seed.
-fn seed_matches(pairs: &(impl UnitSource + ?Sized), seed: &[SeedTerm]) -> Result<Vec<SeedHit>> {
+fn seed_matches(
+    pairs: &(impl UnitSource + ?Sized),
+    seed: &[SeedTerm],
+    target: TargetLanguage,
+) -> Result<Vec<SeedHit>> {
     let mut hits = vec![SeedHit::default(); seed.len()];
     if seed.is_empty() {
         return Ok(hits);
@@ -1383,7 +1419,13 @@ fn seed_matches(pairs: &(impl UnitSource + ?Sized), seed: &[SeedTerm]) -> Result
     let mut by_stem: HashMap<String, Vec<usize>> = HashMap::new();
     let seed_stems: Vec<Vec<String>> = seed
         .iter()
-        .map(|s| ru::tokenize(&s.ru).into_iter().map(|t| t.lemma).collect())
+        .map(|s| {
+            target
+                .tokenize(&s.ru)
+                .into_iter()
+                .map(|t| t.lemma)
+                .collect()
+        })
         .collect();
     for (k, s) in seed.iter().enumerate() {
         if let Some(c) = s.zh.chars().next() {
@@ -1409,7 +1451,8 @@ fn seed_matches(pairs: &(impl UnitSource + ?Sized), seed: &[SeedTerm]) -> Result
                 }
             }
         }
-        let stems: Vec<String> = ru::tokenize_cached(&p.ru, &mut cache)
+        let stems: Vec<String> = target
+            .tokenize_cached(&p.ru, &mut cache)
             .into_iter()
             .map(|t| t.lemma)
             .collect();
@@ -1439,54 +1482,13 @@ fn seed_matches(pairs: &(impl UnitSource + ?Sized), seed: &[SeedTerm]) -> Result
     Ok(hits)
 }
 
-/// How much a lowercase surface form looks like the nominative (dictionary) form: weights
-/// for the tie-breaking of surface forms. Adjectives are judged by their ending, the last
-/// (head or last dependent) word by noun endings: clearly oblique endings (-ии, -ов, -ами,
-/// -ом, …) weigh little, ambiguous ones (-а, -ы, -и: genitive or plural) medium.
-fn nominative_weight(form: &str) -> f64 {
-    let words: Vec<&str> = form.split(' ').collect();
-    let mut w = 1.0;
-    if let Some(first) = words.first() {
-        if words.len() > 1 && ru::guess_pos(&ru::fold(first)) == ru::Pos::Adj {
-            let nom = ["ая", "яя", "ое", "ее", "ые", "ие", "ый", "ий", "ой"];
-            w *= if nom.iter().any(|e| first.ends_with(e)) {
-                2.0
-            } else {
-                0.7
-            };
-        }
-    }
-    // the head noun: the first noun of the phrase
-    let head = words
-        .iter()
-        .find(|x| ru::guess_pos(&ru::fold(x)) == ru::Pos::Noun)
-        .copied()
-        .unwrap_or("");
-    let oblique = [
-        "ии", "ами", "ями", "ах", "ях", "ам", "ям", "ов", "ев", "ом", "ем", "ой", "ей", "ию", "ую",
-        "у", "ю", "е",
-    ];
-    let ambiguous = ["а", "я", "ы", "и"];
-    let nominative = ["ие", "ия", "ство", "ость", "ье"];
-    if nominative.iter().any(|e| head.ends_with(e)) {
-        w *= 2.0;
-    } else if oblique.iter().any(|e| head.ends_with(e)) {
-        w *= 0.5;
-    } else if ambiguous.iter().any(|e| head.ends_with(e)) {
-        w *= 1.0;
-    } else {
-        // consonant, -ь, -й, -о: nominative (or accusative, which has the same form)
-        w *= 2.0;
-    }
-    w
-}
-
 /// The reported surface form of each Russian candidate in `wanted`: the most frequent
 /// lowercase form (nominative-looking and unit-initial forms weigh more), each word
 /// capitalised as it mostly is away from the start of a sentence.
 fn ru_surfaces(
     pairs: &(impl UnitSource + ?Sized),
     counts: &Counts,
+    target: TargetLanguage,
     wanted_ids: impl Iterator<Item = u32>,
 ) -> Result<FastMap<u32, String>> {
     let mut wanted = vec![false; counts.ru.freq.len()];
@@ -1498,6 +1500,10 @@ fn ru_surfaces(
     let mut forms: FastMap<u32, FastMap<String, (u32, f64)>> = FastMap::default();
     let mut written: FastMap<u32, String> = FastMap::default();
     let mut all_caps: FastMap<(u32, usize), (u32, u32)> = FastMap::default();
+    // capitalisation votes of the term's own words away from sentence starts (languages that
+    // case by the term, [`TargetLanguage::cases_by_term`])
+    let by_term = target.cases_by_term();
+    let mut term_caps: FastMap<(u32, usize), (u32, u32)> = FastMap::default();
     let (mut zo, mut occs) = (Vec::new(), Vec::new());
     let mut log = counts.log.reader()?;
     for p in pairs.units()? {
@@ -1520,8 +1526,21 @@ fn ru_surfaces(
                     (word.chars().count() >= 2 && word.chars().all(|c| !c.is_lowercase())) as u32;
                 v.1 += 1;
             }
+            // a term inside a longer name (`Hurricane` of `Hurricane Rosa`, `Committee` of
+            // `Judiciary Committee`) is capitalised for the name's sake: no vote
+            if by_term && !inside_longer_name(&p.ru, o.b0 as usize, o.b1 as usize) {
+                let initial = sentence_start(&p.ru, o.b0 as usize);
+                for (k, word) in text.split_whitespace().enumerate() {
+                    if k == 0 && initial {
+                        continue;
+                    }
+                    let v = term_caps.entry((o.id, k)).or_insert((0, 0));
+                    v.0 += word.chars().next().is_some_and(char::is_uppercase) as u32;
+                    v.1 += 1;
+                }
+            }
             let lower = ru::lower_spaces(text, true);
-            let mut w = nominative_weight(&lower);
+            let mut w = target.form_weight(&lower);
             if o.i == 0 {
                 w *= 1.5;
             }
@@ -1535,15 +1554,10 @@ fn ru_surfaces(
         }
     }
     let attested = |w: &str| counts.words.contains(w);
-    let dictionary = super::morph::available();
     Ok(forms
         .into_iter()
         .filter_map(|(id, f)| {
-            let best = if dictionary {
-                dictionary_form_of(&f, &counts.caps, &attested)
-            } else {
-                None
-            };
+            let best = target.dictionary_form(&f, &counts.caps, &attested);
             let best = match best {
                 Some(b) => b,
                 None => {
@@ -1553,66 +1567,82 @@ fn ru_surfaces(
                 }
             };
             let w = written.get(&id).map(String::as_str).unwrap_or("");
-            let acronym: Vec<bool> = (0..best.split(' ').count())
+            let n = best.split(' ').count();
+            let acronym: Vec<bool> = (0..n)
                 .map(|k| all_caps.get(&(id, k)).is_some_and(|&(a, t)| a * 2 > t))
                 .collect();
-            Some((id, recase(&best, w, &acronym, &counts.caps)))
+            let term_up: Vec<Option<bool>> = if by_term {
+                (0..n)
+                    // a tie is a name: a common noun is not capitalised mid-sentence at all
+                    .map(|k| term_caps.get(&(id, k)).map(|&(up, t)| up * 2 >= t))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let case = Casing {
+                target,
+                acronym: &acronym,
+                term_up: &term_up,
+                caps: &counts.caps,
+            };
+            Some((id, recase(&best, w, &case)))
         })
         .collect())
 }
 
-/// The dictionary form of a term from its lowercase surface forms (form → occurrences):
-/// the head noun goes to the plural when the occurrences whose form is plural beyond doubt
-/// outnumber the singular ones (`отношений`, `отношениях` against `отношение`: the term is
-/// plural in use), and the form most occurrences lead to wins.
-fn dictionary_form_of(
-    forms: &FastMap<String, (u32, f64)>,
-    caps: &CapVotes,
-    attested: &dyn Fn(&str) -> bool,
-) -> Option<String> {
-    let (mut pl, mut sg) = (0u32, 0u32);
-    // A single word goes into a termbase as its lemma (singular); only a phrase is entered
-    // in the number it is used in.
-    let phrase = forms.keys().any(|f| f.contains(' '));
-    for (f, &(n, _)) in forms.iter().filter(|_| phrase) {
-        let words: Vec<&str> = f.split(' ').collect();
-        match super::morph::head_plural(&words) {
-            Some(true) => pl += n,
-            Some(false) => sg += n,
-            None => {}
-        }
-    }
-    // Votes weigh nominative-looking surfaces more: where the dictionary cannot inflect a word
-    // (an unknown name), the form the corpus writes in the nominative should win.
-    let mut votes: FastMap<String, f64> = FastMap::default();
-    for (f, &(_, w)) in forms {
-        let words: Vec<&str> = f.split(' ').collect();
-        let capitalised: Vec<bool> = words
-            .iter()
-            .map(|w| {
-                caps.get(&ru::lemma(w))
-                    .is_some_and(|&(up, total)| up * 2 > total)
-            })
-            .collect();
-        let d = super::morph::dictionary_form(&words, pl > sg, &capitalised, attested)?;
-        *votes.entry(d).or_insert(0.0) += w;
-    }
-    votes
-        .into_iter()
-        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
-        .map(|(f, _)| f)
+/// Whether byte `at` of `text` starts a sentence (the start, or after `.!?:` and quotes).
+fn sentence_start(text: &str, at: usize) -> bool {
+    let before = text[..at.min(text.len())].trim_end();
+    let before = before.trim_end_matches(['"', '“', '«', '\'', '‘', '(']);
+    before.is_empty() || before.ends_with(['.', '!', '?', ':', '。'])
+}
+
+/// Whether the words at bytes `b0..b1` of `text` stand next to another capitalised word of
+/// the same stretch of text (no punctuation between): the term is then part of a longer name.
+/// A capitalised word before it counts only away from a sentence start.
+fn inside_longer_name(text: &str, b0: usize, b1: usize) -> bool {
+    let capital = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
+    let before = &text[..b0.min(text.len())];
+    let after = &text[b1.min(text.len())..];
+    let joined_before = before.ends_with(char::is_whitespace)
+        && before
+            .trim_end()
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric);
+    let prev_capital = joined_before && {
+        let trimmed = before.trim_end();
+        let start = trimmed.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+        capital(&trimmed[start..]) && !sentence_start(text, start)
+    };
+    let next_capital = after.starts_with(char::is_whitespace)
+        && after.split_whitespace().next().is_some_and(capital);
+    prev_capital || next_capital
+}
+
+/// What [`recase`] knows of a term's capitals.
+struct Casing<'a> {
+    target: TargetLanguage,
+    /// Per word: mostly written in capitals (an acronym)?
+    acronym: &'a [bool],
+    /// Per word: mostly capitalised in the term's own occurrences away from sentence starts
+    /// (`None`: no such occurrence; empty: the language cases by word, not by term).
+    term_up: &'a [Option<bool>],
+    /// The corpus's capitalisation votes by [`TargetLanguage::case_key`].
+    caps: &'a CapVotes,
 }
 
 /// Restores capitals: a word mostly capitalised mid-sentence (names, organisations) gets an
 /// initial capital, an all-caps acronym stays in capitals.
-fn recase(lower: &str, written: &str, acronym: &[bool], caps: &CapVotes) -> String {
+fn recase(lower: &str, written: &str, case: &Casing) -> String {
+    let (target, acronym, caps) = (case.target, case.acronym, case.caps);
     // Acronyms: the casing of a written occurrence.
     let written_words: Vec<&str> = written.split(' ').collect();
     lower
         .split(' ')
         .enumerate()
         .map(|(k, w)| {
-            let folded = ru::lemma(w);
+            let folded = target.case_key_of(w);
             let is_acronym = acronym.get(k).copied().unwrap_or(false);
             if is_acronym {
                 return w.to_uppercase();
@@ -1623,13 +1653,20 @@ fn recase(lower: &str, written: &str, acronym: &[bool], caps: &CapVotes) -> Stri
                 .is_some_and(char::is_uppercase);
             // A function word inside a term is there as a name when it is written with a
             // capital (`Ван И`); its votes are the conjunction's.
-            let function_word =
-                !matches!(ru::guess_pos(&ru::fold(w)), ru::Pos::Noun | ru::Pos::Adj);
+            let function_word = !matches!(
+                target.guess_pos(&target.fold(w)),
+                ru::Pos::Noun | ru::Pos::Adj
+            );
             let up = match caps.get(&folded) {
+                // as the term itself is written (English names and titles)
+                _ if case.term_up.get(k).is_some_and(Option::is_some) => {
+                    case.term_up[k] == Some(true)
+                }
                 _ if function_word && written_up && k > 0 => true,
                 Some(&(up, total)) if total > 0 => up * 2 > total,
-                // only ever sentence-initial: keep the casing as written
-                _ => written_up,
+                // only ever sentence-initial: keep the casing as written, unless the word is
+                // a common word of the language
+                _ => written_up && !target.common_word(&folded),
             };
             if !up {
                 return w.to_owned();
@@ -1921,7 +1958,7 @@ mod tests {
             super::super::rufreq::FreqList::parse(&super::super::rufreq::pack(&buckets)).unwrap();
         let mut cache = ru::StemCache::default();
         let toks = ru::tokenize_cached("Верховный суд и саммита", &mut cache);
-        let mut prior = RuPrior::new(&list, &cache);
+        let mut prior = RuPrior::new(&list, &cache, TargetLanguage::Russian);
         if !super::super::morph::available() {
             return;
         }

@@ -10,7 +10,9 @@
 //!   OmegaT's (no header, `source<TAB>target[<TAB>comment]`).
 //!
 //! A concept with several terms becomes one pair for each Chinese term with each Russian
-//! term, so that `qa` accepts any rendering of the concept (variants included).
+//! term, so that `qa` accepts any rendering of the concept (variants included). The target
+//! side is Russian or English (a zh–en glossary: `en`, `en-US` columns or `langSec`s), read
+//! into the same pairs; a file with both reads the Russian.
 //!
 //! Unlike [`crate::tm::seed::load_seed_terms`], which serves the aligner and skips what it
 //! cannot use, this reader is strict: a row with the wrong number of columns or an empty term
@@ -79,7 +81,8 @@ fn read_tsv(path: &Path, text: &str) -> Result<Vec<SeedTerm>> {
                 let langs: Vec<Option<Lang>> =
                     fields.iter().map(|f| Lang::parse(f.trim())).collect();
                 let find = |l: Lang| langs.iter().position(|c| *c == Some(l));
-                if let (Some(z), Some(r)) = (find(Lang::Zh), find(Lang::Ru)) {
+                let target = find(Lang::Ru).or_else(|| find(Lang::En));
+                if let (Some(z), Some(r)) = (find(Lang::Zh), target) {
                     let note = fields
                         .iter()
                         .position(|f| f.trim().eq_ignore_ascii_case("note"));
@@ -169,6 +172,8 @@ fn read_tbx(path: &Path, text: &str) -> Result<Vec<SeedTerm>> {
     // the entry being read: zh terms, ru terms, domain
     let mut entry: Option<(Vec<String>, Vec<String>, String)> = None;
     let mut lang: Option<Lang> = None;
+    // the entry's English terms (its target terms when it has no Russian ones)
+    let mut en_terms: Vec<String> = Vec::new();
     // what the current text goes to
     enum Into {
         None,
@@ -249,6 +254,7 @@ fn read_tbx(path: &Path, text: &str) -> Result<Vec<SeedTerm>> {
                             match lang {
                                 Some(Lang::Zh) => zh.push(t),
                                 Some(Lang::Ru) => ru.push(t),
+                                Some(Lang::En) => en_terms.push(t),
                                 _ => {}
                             }
                         }
@@ -261,8 +267,10 @@ fn read_tbx(path: &Path, text: &str) -> Result<Vec<SeedTerm>> {
                     ("langSec" | "langSet", _) => lang = None,
                     ("conceptEntry" | "termEntry", _) => {
                         if let Some((zh, ru, domain)) = entry.take() {
-                            concept_pairs(&zh, &ru, "", &domain, &mut out);
+                            let target = if ru.is_empty() { &en_terms } else { &ru };
+                            concept_pairs(&zh, target, "", &domain, &mut out);
                         }
+                        en_terms.clear();
                     }
                     _ => {}
                 }
@@ -292,7 +300,8 @@ fn read_tmx_glossary(path: &Path, text: &str) -> Result<Vec<SeedTerm>> {
     };
     let mut out = Vec::new();
     for u in &doc.units {
-        let (Some(z), Some(r)) = (u.variant(Lang::Zh), u.variant(Lang::Ru)) else {
+        let target = u.variant(Lang::Ru).or_else(|| u.variant(Lang::En));
+        let (Some(z), Some(r)) = (u.variant(Lang::Zh), target) else {
             continue;
         };
         let (z, r) = (z.text.trim(), r.text.trim());
@@ -329,11 +338,15 @@ fn read_csv(path: &Path, text: &str) -> Result<Vec<SeedTerm>> {
             .map(|(i, _)| i)
             .collect()
     };
-    let (zcols, rcols) = (cols(Lang::Zh), cols(Lang::Ru));
+    let zcols = cols(Lang::Zh);
+    let rcols = match cols(Lang::Ru) {
+        r if r.is_empty() => cols(Lang::En),
+        r => r,
+    };
     let (Some(&zi), Some(&ri)) = (zcols.first(), rcols.first()) else {
         return Err(Error::bad_input(
             path,
-            "line 1: the CSV header has no zh and ru columns",
+            "line 1: the CSV header has no zh and ru (or en) columns",
         ));
     };
     let named = |n: &str| {

@@ -33,6 +33,7 @@
 //! pairs.
 
 pub mod corpus;
+pub mod en;
 pub mod extract;
 pub mod file;
 mod hash;
@@ -43,11 +44,13 @@ mod perf_harness;
 pub mod qa;
 pub mod ru;
 pub mod rufreq;
+pub mod target;
 mod timing;
 pub mod write;
 pub mod zh;
 
 pub use extract::extract;
+pub use target::TargetLanguage;
 
 /// One aligned translation unit fed to the extractor.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,7 +59,8 @@ pub struct BiPair {
     pub id: String,
     /// Chinese text.
     pub zh: String,
-    /// Russian text.
+    /// Target-language text (Russian or English; the field keeps the name of the first
+    /// target the glossary had).
     pub ru: String,
 }
 
@@ -184,6 +188,8 @@ pub struct ExtractOptions {
     pub max_zh_words: usize,
     /// Longest Russian candidate in words.
     pub max_ru_words: usize,
+    /// The target language (the TMX's; Russian by default).
+    pub target: TargetLanguage,
 }
 
 impl Default for ExtractOptions {
@@ -195,6 +201,7 @@ impl Default for ExtractOptions {
             seed: Vec::new(),
             max_zh_words: 5,
             max_ru_words: 6,
+            target: TargetLanguage::Russian,
         }
     }
 }

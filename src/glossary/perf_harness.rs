@@ -4,10 +4,11 @@
 //! The machine the benchmark runs on is shared, so criterion's wall times vary with the load;
 //! this prints the thread's CPU time instead. The corpus is built exactly as in
 //! `benches/glossary.rs`. With `TMALIGN_GLOSS_DUMP=FILE` the full result is written there
-//! (scores as exact bit patterns), so that two builds can be compared byte for byte.
+//! (scores as exact bit patterns), so that two builds can be compared byte for byte. With
+//! `TMALIGN_BENCH_TARGET=en` the target side is NTREX's English (a zh–en corpus).
 
 use super::timing::thread_cpu;
-use super::{extract, BiPair, ExtractOptions};
+use super::{extract, BiPair, ExtractOptions, TargetLanguage};
 use std::path::{Path, PathBuf};
 
 fn shared() -> Option<PathBuf> {
@@ -19,6 +20,14 @@ fn shared() -> Option<PathBuf> {
         .find(|p| p.join("data/ntrex128").is_dir())
 }
 
+/// The target language asked for by `TMALIGN_BENCH_TARGET` (`en`; Russian otherwise).
+fn bench_target() -> TargetLanguage {
+    match std::env::var("TMALIGN_BENCH_TARGET").as_deref() {
+        Ok("en") => TargetLanguage::English,
+        _ => TargetLanguage::Russian,
+    }
+}
+
 /// `n` units from the NTREX lines, varied by repeat (the benchmark's construction).
 fn synthetic(n: usize) -> Option<Vec<BiPair>> {
     let d = shared()?.join("data/ntrex128");
@@ -28,7 +37,10 @@ fn synthetic(n: usize) -> Option<Vec<BiPair>> {
     };
     let (zh, ru) = (
         read("newstest2019-ref.zho-CN.txt")?,
-        read("newstest2019-ref.rus.txt")?,
+        read(match bench_target() {
+            TargetLanguage::English => "newstest2019-src.eng.txt",
+            TargetLanguage::Russian => "newstest2019-ref.rus.txt",
+        })?,
     );
     Some(super::corpus::synthetic_units(&zh, &ru, n))
 }
@@ -44,9 +56,10 @@ fn extract_cpu_time() {
         eprintln!("NTREX data not found (set TMALIGN_SHARED); skipped");
         return;
     };
-    // Load the jieba dictionary and the stemmer outside the measurement.
+    let target = bench_target();
+    // Load the jieba dictionary and the stemmer or lexicon outside the measurement.
     let _ = super::zh::words("上海合作组织");
-    let _ = super::ru::tokenize("организация");
+    let _ = target.tokenize("организация talks");
     // The tokenisers alone, as the extractor calls them.
     if let Some(a) = thread_cpu() {
         let words: usize = units.iter().map(|u| super::zh::words(&u.zh).len()).sum();
@@ -54,16 +67,19 @@ fn extract_cpu_time() {
         let mut cache = super::ru::StemCache::default();
         let toks: usize = units
             .iter()
-            .map(|u| super::ru::tokenize_cached(&u.ru, &mut cache).len())
+            .map(|u| target.tokenize_cached(&u.ru, &mut cache).len())
             .sum();
         let c = thread_cpu().unwrap_or(b);
         eprintln!(
-            "zh words ({words}): cpu {:.3}s; ru tokens ({toks}): cpu {:.3}s",
+            "zh words ({words}): cpu {:.3}s; target tokens ({toks}): cpu {:.3}s",
             (b - a).as_secs_f64(),
             (c - b).as_secs_f64()
         );
     }
-    let opts = ExtractOptions::default();
+    let opts = ExtractOptions {
+        target,
+        ..ExtractOptions::default()
+    };
     let t0 = thread_cpu();
     let out = extract(&units, &opts);
     let t1 = thread_cpu();

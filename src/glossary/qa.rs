@@ -1,6 +1,10 @@
 //! Terminology QA: units whose Chinese side has a glossary term but whose Russian side has
 //! none of the term's accepted renderings.
 //!
+//! The target side is Russian or English ([`QaGlossary::for_target`]; a TMX's own target
+//! language in [`check_tmx_in`]). English is matched by lemmas too (`talks` matches `talk`,
+//! case is ignored; [`super::en`]).
+//!
 //! Russian is matched by lemmas, not by surface strings (`партнёрства` matches `партнёрство`,
 //! `послом` matches `посол`, ё and е fold together, case is ignored): a rendering counts as
 //! present when its word sequence occurs contiguously among the target's words, two words
@@ -31,7 +35,7 @@
 //! satisfied by a rendering of its capital or by «страна» / «государство»; a different
 //! name of the state (`Белоруссия` for a glossary's `Беларусь`) is still reported.
 
-use super::{ru, BiPair, SeedTerm};
+use super::{BiPair, SeedTerm, TargetLanguage};
 use std::collections::HashMap;
 
 /// One QA finding.
@@ -50,7 +54,7 @@ pub struct QaIssue {
 /// A word as QA compares it.
 #[derive(Debug, Clone)]
 struct Word {
-    /// Lemma ([`ru::Token::lemma`]: by the dictionary, else the stem).
+    /// Lemma ([`super::ru::Token::lemma`]: by the dictionary, else the stem).
     lemma: String,
     /// Snowball stem.
     stem: String,
@@ -61,8 +65,9 @@ struct Word {
 /// A rendering and its word sequence.
 type Rendering = (String, Vec<Word>);
 
-fn words(text: &str) -> Vec<Word> {
-    ru::tokenize(text)
+fn words(text: &str, target: TargetLanguage) -> Vec<Word> {
+    target
+        .tokenize(text)
         .into_iter()
         .map(|t| Word {
             lemma: t.lemma,
@@ -181,6 +186,7 @@ pub struct QaGlossary {
     also: Vec<Vec<Vec<Word>>>,
     scopes: Vec<Scope>,
     by_char: HashMap<char, Vec<usize>>,
+    target: TargetLanguage,
 }
 
 impl QaGlossary {
@@ -193,6 +199,16 @@ impl QaGlossary {
     /// [`QaGlossary::new`] checking also the entries of the domains in `domains` (`all`: every
     /// entry). A term with rows in several domains is checked when any of them is.
     pub fn with_domains(pairs: &[SeedTerm], domains: &[String]) -> QaGlossary {
+        QaGlossary::for_target(pairs, domains, TargetLanguage::Russian)
+    }
+
+    /// [`QaGlossary::with_domains`] for units whose target side is in `target`.
+    pub fn for_target(
+        pairs: &[SeedTerm],
+        domains: &[String],
+        target: TargetLanguage,
+    ) -> QaGlossary {
+        let words = |text: &str| words(text, target);
         let asked = |d: &str| {
             domains
                 .iter()
@@ -262,6 +278,7 @@ impl QaGlossary {
             also,
             scopes,
             by_char,
+            target,
         }
     }
 
@@ -294,7 +311,7 @@ impl QaGlossary {
         if occ.is_empty() {
             return Vec::new();
         }
-        let target = words(&unit.ru);
+        let target = words(&unit.ru, self.target);
         let present = |seq: &[Word]| {
             seq.len() <= target.len()
                 && target
@@ -371,17 +388,27 @@ pub fn check_tmx_in(
     domains: &[String],
     mut report: impl FnMut(&QaIssue) -> crate::Result<()>,
 ) -> crate::Result<QaSummary> {
-    let g = QaGlossary::with_domains(glossary, domains);
     let mut summary = QaSummary::default();
-    super::corpus::for_each_tmx_pair(path, false, |u| {
+    // the glossary is prepared at the first unit, when the TMX's target language is known
+    let mut g: Option<QaGlossary> = None;
+    let mut pairs = super::corpus::TmxPairs::open(path, false)?;
+    while let Some(u) = pairs.next() {
+        let u = u?;
+        let g = g.get_or_insert_with(|| {
+            let target = pairs
+                .target()
+                .and_then(|(l, _, _)| TargetLanguage::of(l))
+                .unwrap_or_default();
+            QaGlossary::for_target(glossary, domains, target)
+        });
         summary.units += 1;
         let found = g.check_unit(&u);
         if !found.is_empty() {
             summary.units_with_issues += 1;
         }
         summary.issues += found.len();
-        found.iter().try_for_each(&mut report)
-    })?;
+        found.iter().try_for_each(&mut report)?;
+    }
     Ok(summary)
 }
 

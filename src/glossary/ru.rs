@@ -436,6 +436,17 @@ impl StemCache {
     pub fn forms(&self) -> impl Iterator<Item = (&str, &str)> {
         self.0.iter().map(|(f, (_, l, _))| (f.as_str(), l.as_str()))
     }
+
+    /// The cached (stem, lemma, part of speech) of a word (for the other target languages'
+    /// tokenisers, which share the cache type).
+    pub(crate) fn get(&self, key: &str) -> Option<&(String, String, Pos)> {
+        self.0.get(key)
+    }
+
+    /// Caches a word's analysis.
+    pub(crate) fn insert(&mut self, key: String, analysis: (String, String, Pos)) {
+        self.0.insert(key, analysis);
+    }
 }
 
 /// The lemma and part of speech of a word: closed classes first, then the morphological
@@ -610,6 +621,90 @@ pub fn noun_phrases(tokens: &[Token], max_words: usize) -> Vec<Span> {
         }
     }
     out
+}
+
+/// How much a lowercase surface form looks like the nominative (dictionary) form: weights
+/// for the tie-breaking of surface forms. Adjectives are judged by their ending, the last
+/// (head or last dependent) word by noun endings: clearly oblique endings (-ии, -ов, -ами,
+/// -ом, …) weigh little, ambiguous ones (-а, -ы, -и: genitive or plural) medium.
+pub fn nominative_weight(form: &str) -> f64 {
+    let words: Vec<&str> = form.split(' ').collect();
+    let mut w = 1.0;
+    if let Some(first) = words.first() {
+        if words.len() > 1 && guess_pos(&fold(first)) == Pos::Adj {
+            let nom = ["ая", "яя", "ое", "ее", "ые", "ие", "ый", "ий", "ой"];
+            w *= if nom.iter().any(|e| first.ends_with(e)) {
+                2.0
+            } else {
+                0.7
+            };
+        }
+    }
+    // the head noun: the first noun of the phrase
+    let head = words
+        .iter()
+        .find(|x| guess_pos(&fold(x)) == Pos::Noun)
+        .copied()
+        .unwrap_or("");
+    let oblique = [
+        "ии", "ами", "ями", "ах", "ях", "ам", "ям", "ов", "ев", "ом", "ем", "ой", "ей", "ию", "ую",
+        "у", "ю", "е",
+    ];
+    let ambiguous = ["а", "я", "ы", "и"];
+    let nominative = ["ие", "ия", "ство", "ость", "ье"];
+    if nominative.iter().any(|e| head.ends_with(e)) {
+        w *= 2.0;
+    } else if oblique.iter().any(|e| head.ends_with(e)) {
+        w *= 0.5;
+    } else if ambiguous.iter().any(|e| head.ends_with(e)) {
+        w *= 1.0;
+    } else {
+        // consonant, -ь, -й, -о: nominative (or accusative, which has the same form)
+        w *= 2.0;
+    }
+    w
+}
+
+/// The dictionary form of a term from its lowercase surface forms (form → occurrences):
+/// the head noun goes to the plural when the occurrences whose form is plural beyond doubt
+/// outnumber the singular ones (`отношений`, `отношениях` against `отношение`: the term is
+/// plural in use), and the form most occurrences lead to wins.
+pub fn dictionary_form_of(
+    forms: &FastMap<String, (u32, f64)>,
+    caps: &std::collections::HashMap<String, (u32, u32)>,
+    attested: &dyn Fn(&str) -> bool,
+) -> Option<String> {
+    let (mut pl, mut sg) = (0u32, 0u32);
+    // A single word goes into a termbase as its lemma (singular); only a phrase is entered
+    // in the number it is used in.
+    let phrase = forms.keys().any(|f| f.contains(' '));
+    for (f, &(n, _)) in forms.iter().filter(|_| phrase) {
+        let words: Vec<&str> = f.split(' ').collect();
+        match super::morph::head_plural(&words) {
+            Some(true) => pl += n,
+            Some(false) => sg += n,
+            None => {}
+        }
+    }
+    // Votes weigh nominative-looking surfaces more: where the dictionary cannot inflect a word
+    // (an unknown name), the form the corpus writes in the nominative should win.
+    let mut votes: FastMap<String, f64> = FastMap::default();
+    for (f, &(_, w)) in forms {
+        let words: Vec<&str> = f.split(' ').collect();
+        let capitalised: Vec<bool> = words
+            .iter()
+            .map(|w| {
+                caps.get(&lemma(w))
+                    .is_some_and(|&(up, total)| up * 2 > total)
+            })
+            .collect();
+        let d = super::morph::dictionary_form(&words, pl > sg, &capitalised, attested)?;
+        *votes.entry(d).or_insert(0.0) += w;
+    }
+    votes
+        .into_iter()
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+        .map(|(f, _)| f)
 }
 
 #[cfg(test)]

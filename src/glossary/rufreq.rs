@@ -1,5 +1,5 @@
-//! General-language frequencies of Russian words: the Russian side of the glossary's termhood
-//! prior, from the word list of the `wordfreq` Python package (code Apache-2.0, data
+//! General-language frequencies of Russian (and English) words: the target side of the
+//! glossary's termhood prior, from the word lists of the `wordfreq` Python package (code Apache-2.0, data
 //! CC BY-SA 4.0), which `tmalign data fetch` installs ([`crate::data`]); nothing of it is
 //! bundled or committed.
 //!
@@ -180,38 +180,49 @@ impl<'a> Msgpack<'a> {
     }
 }
 
-/// The installed list, read once; `None` (warned once) when it is missing or unreadable.
+/// The installed Russian list, read once; `None` (warned once) when it is missing or
+/// unreadable.
 pub fn installed() -> Option<&'static FreqList> {
     static L: OnceLock<Option<FreqList>> = OnceLock::new();
-    L.get_or_init(|| {
-        let path = match crate::data::list_path() {
-            Some(p) => p,
-            None => {
-                warn_missing("no data directory: set TMALIGN_DATA_DIR");
-                return None;
-            }
-        };
-        if !path.is_file() {
-            warn_missing(&format!(
-                "{} not installed: run `tmalign data fetch`",
-                path.display()
-            ));
-            return None;
-        }
-        match FreqList::read(&path) {
-            Ok(l) => Some(l),
-            Err(e) => {
-                warn_missing(&format!("{e}; run `tmalign data fetch --force`"));
-                None
-            }
-        }
-    })
-    .as_ref()
+    L.get_or_init(|| load(&crate::data::RU_FREQ, "Russian"))
+        .as_ref()
 }
 
-fn warn_missing(why: &str) {
+/// The installed English list (wordfreq's `large_en`, the same format), read once; `None`
+/// (warned once) when it is missing or unreadable.
+pub fn installed_en() -> Option<&'static FreqList> {
+    static L: OnceLock<Option<FreqList>> = OnceLock::new();
+    L.get_or_init(|| load(&crate::data::EN_FREQ, "English"))
+        .as_ref()
+}
+
+fn load(f: &crate::data::DataFile, language: &str) -> Option<FreqList> {
+    let path = match crate::data::file_path(f) {
+        Some(p) => p,
+        None => {
+            warn_missing(language, "no data directory: set TMALIGN_DATA_DIR");
+            return None;
+        }
+    };
+    if !path.is_file() {
+        warn_missing(
+            language,
+            &format!("{} not installed: run `tmalign data fetch`", path.display()),
+        );
+        return None;
+    }
+    match FreqList::read(&path) {
+        Ok(l) => Some(l),
+        Err(e) => {
+            warn_missing(language, &format!("{e}; run `tmalign data fetch --force`"));
+            None
+        }
+    }
+}
+
+fn warn_missing(language: &str, why: &str) {
     crate::warning::warn(&format!(
-        "no Russian word-frequency list ({why}): the glossary's termhood weighs the Chinese \
+        "no {language} word-frequency list ({why}): the glossary's termhood weighs the Chinese \
          side only"
     ));
 }

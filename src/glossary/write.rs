@@ -52,6 +52,50 @@ impl GlossFormat {
     }
 }
 
+/// The languages of a glossary file: the target language and the tags written for the two
+/// sides (the input TMX's, e.g. `zh-CN` and `en-GB`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GlossLanguages {
+    /// The target language.
+    pub target: Lang,
+    /// The language tags.
+    pub locales: Locales,
+}
+
+impl Default for GlossLanguages {
+    /// zh–ru with the TMX writer's tags (`zh-CN`, `ru-RU`).
+    fn default() -> Self {
+        GlossLanguages {
+            target: Lang::Ru,
+            locales: Locales::default(),
+        }
+    }
+}
+
+impl GlossLanguages {
+    /// Chinese and `target` with the tags `zh_tag` and `target_tag` as the input writes them.
+    pub fn new(target: Lang, zh_tag: &str, target_tag: &str) -> GlossLanguages {
+        let mut locales = Locales {
+            zh: zh_tag.to_owned(),
+            ..Locales::default()
+        };
+        match target {
+            Lang::Ru => locales.ru = target_tag.to_owned(),
+            Lang::En => locales.en = target_tag.to_owned(),
+            Lang::Zh => {}
+        }
+        GlossLanguages { target, locales }
+    }
+
+    /// The tags written for the Chinese and the target side.
+    fn tags(&self) -> (String, String) {
+        (
+            self.locales.get(Lang::Zh).to_owned(),
+            self.locales.get(self.target).to_owned(),
+        )
+    }
+}
+
 /// Writes `entries` to `path` in `format`, atomically.
 pub fn write_glossary(path: &Path, entries: &[GlossEntry], format: GlossFormat) -> Result<()> {
     write_glossary_with(path, entries, format, Delimiter::Comma)
@@ -64,31 +108,40 @@ pub fn write_glossary_with(
     format: GlossFormat,
     delimiter: Delimiter,
 ) -> Result<()> {
+    write_glossary_in(path, entries, format, delimiter, &GlossLanguages::default())
+}
+
+/// [`write_glossary_with`] in the languages `langs` (zh–ru or zh–en, with their tags).
+pub fn write_glossary_in(
+    path: &Path,
+    entries: &[GlossEntry],
+    format: GlossFormat,
+    delimiter: Delimiter,
+    langs: &GlossLanguages,
+) -> Result<()> {
     match format {
         GlossFormat::Csv => {
-            output::write_atomic_with(path, |w| write_csv_with(w, entries, delimiter))
+            output::write_atomic_with(path, |w| write_csv_in(w, entries, delimiter, langs))
         }
         GlossFormat::Tsv => output::write_atomic_with(path, |w| write_omegat(w, entries)),
-        GlossFormat::Tbx => output::write_atomic_with(path, |w| write_tbx(w, entries)),
-        GlossFormat::TbxV2 => output::write_atomic_with(path, |w| write_tbx_v2(w, entries)),
+        GlossFormat::Tbx => {
+            output::write_atomic_with(path, |w| write_tbx_form(w, entries, &TBX_V3, langs))
+        }
+        GlossFormat::TbxV2 => {
+            output::write_atomic_with(path, |w| write_tbx_form(w, entries, &TBX_V2, langs))
+        }
         GlossFormat::Tmx => {
             let name = path
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            output::write_atomic_with(path, |w| write_phrase_tmx(w, entries, &name))
+            output::write_atomic_with(path, |w| write_phrase_tmx_in(w, entries, &name, langs))
         }
     }
     .map_err(|e| match e {
         Error::Io { .. } | Error::BadInput { .. } => e,
         other => Error::Internal(other.to_string()),
     })
-}
-
-/// The language tags written for zh and ru: the TMX writer's (`zh-CN`, `ru-RU`).
-fn lang_tags() -> (String, String) {
-    let l = Locales::default();
-    (l.get(Lang::Zh).to_owned(), l.get(Lang::Ru).to_owned())
 }
 
 /// TBX `partOfSpeech` value (TBX-Basic picklist).
@@ -194,8 +247,8 @@ pub fn comment(e: &GlossEntry) -> String {
 /// The CSV header: the terms under their language tags (what memoQ and Trados' Glossary
 /// Converter map to term fields), then the entry fields, then one more column under the
 /// language tag for each further term (synonyms in repeated language columns).
-fn csv_header(zh_extra: usize, ru_extra: usize) -> Vec<String> {
-    let (zh, ru) = lang_tags();
+fn csv_header(zh_extra: usize, ru_extra: usize, langs: &GlossLanguages) -> Vec<String> {
+    let (zh, ru) = langs.tags();
     let mut h: Vec<String> = vec![
         zh.clone(),
         ru.clone(),
@@ -229,6 +282,16 @@ pub fn write_csv_with(
     entries: &[GlossEntry],
     delimiter: Delimiter,
 ) -> io::Result<()> {
+    write_csv_in(out, entries, delimiter, &GlossLanguages::default())
+}
+
+/// [`write_csv_with`] in the languages `langs` (the header's tags).
+pub fn write_csv_in(
+    out: &mut dyn Write,
+    entries: &[GlossEntry],
+    delimiter: Delimiter,
+    langs: &GlossLanguages,
+) -> io::Result<()> {
     out.write_all("\u{FEFF}".as_bytes())?;
     let extra = |side| {
         entries
@@ -242,7 +305,7 @@ pub fn write_csv_with(
         .delimiter(delimiter.byte())
         .from_writer(out);
     let err = |e: ::csv::Error| io::Error::other(e.to_string());
-    w.write_record(csv_header(zx, rx)).map_err(err)?;
+    w.write_record(csv_header(zx, rx, langs)).map_err(err)?;
     for e in entries {
         let p = |s: &str| protect_cell(s).into_owned();
         let mut row: Vec<String> = vec![
@@ -377,7 +440,7 @@ const TBX_V2: TbxForm = TbxForm {
 /// context sentence as `descripGrp/descrip type="context"` with the unit as
 /// `admin type="source"`.
 pub fn write_tbx(out: &mut dyn Write, entries: &[GlossEntry]) -> io::Result<()> {
-    write_tbx_form(out, entries, &TBX_V3)
+    write_tbx_form(out, entries, &TBX_V3, &GlossLanguages::default())
 }
 
 /// TBX-Basic v2 (`<martif type="TBX-Basic">`, the TBX 2008 form OmegaT 3.6 and
@@ -385,14 +448,19 @@ pub fn write_tbx(out: &mut dyn Write, entries: &[GlossEntry]) -> io::Result<()> 
 /// a `note`, a `langSet` per language, a `tig` per term (preferred first) with `term`,
 /// `termNote partOfSpeech` / `termType` and, on the preferred term, `descrip type="context"`.
 pub fn write_tbx_v2(out: &mut dyn Write, entries: &[GlossEntry]) -> io::Result<()> {
-    write_tbx_form(out, entries, &TBX_V2)
+    write_tbx_form(out, entries, &TBX_V2, &GlossLanguages::default())
 }
 
 /// Writes `entries` as TBX in the given form: the two forms share their structure (header,
 /// entry → language → term, the same data categories) and differ in names and in how the
 /// context is attached.
-fn write_tbx_form(out: &mut dyn Write, entries: &[GlossEntry], f: &TbxForm) -> io::Result<()> {
-    let (zh, ru) = lang_tags();
+fn write_tbx_form(
+    out: &mut dyn Write,
+    entries: &[GlossEntry],
+    f: &TbxForm,
+    langs: &GlossLanguages,
+) -> io::Result<()> {
+    let (zh, ru) = langs.tags();
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     for (href, lang) in f.models {
         writeln!(
@@ -497,7 +565,17 @@ pub fn write_phrase_tmx(
     entries: &[GlossEntry],
     file_name: &str,
 ) -> io::Result<()> {
-    let (zh, ru) = lang_tags();
+    write_phrase_tmx_in(out, entries, file_name, &GlossLanguages::default())
+}
+
+/// [`write_phrase_tmx`] in the languages `langs`.
+pub fn write_phrase_tmx_in(
+    out: &mut dyn Write,
+    entries: &[GlossEntry],
+    file_name: &str,
+    langs: &GlossLanguages,
+) -> io::Result<()> {
+    let (zh, ru) = langs.tags();
     let mut records = Vec::new();
     for (k, e) in entries.iter().enumerate() {
         for (z, r, t) in term_pairs(e) {
@@ -534,7 +612,8 @@ pub fn write_phrase_tmx(
             });
         }
     }
-    let mut options = TmxOptions::new(Lang::Zh, Lang::Ru, file_name);
+    let mut options = TmxOptions::new(Lang::Zh, langs.target, file_name);
+    options.locales = langs.locales.clone();
     options.segtype = "phrase";
     write_tmx_records(out, &records, &options).map(|_| ())
 }
@@ -675,6 +754,26 @@ pub(crate) mod tests {
             "{s}"
         );
         assert!(s.trim_end().ends_with(",上合组织,ШОС"), "{s}");
+    }
+
+    #[test]
+    fn zh_en_files_carry_the_input_tags() {
+        let langs = GlossLanguages::new(Lang::En, "zh-CN", "en-GB");
+        let mut csv = Vec::new();
+        write_csv_in(&mut csv, &entries(), Delimiter::Comma, &langs).unwrap();
+        let csv = String::from_utf8(csv).unwrap();
+        assert!(csv.starts_with("\u{FEFF}zh-CN,en-GB,score"), "{csv}");
+        let mut tbx = Vec::new();
+        write_tbx_form(&mut tbx, &entries(), &TBX_V3, &langs).unwrap();
+        let tbx = String::from_utf8(tbx).unwrap();
+        assert!(tbx.contains(r#"<langSec xml:lang="en-GB">"#) && !tbx.contains("ru-RU"));
+        let mut tmx = Vec::new();
+        write_phrase_tmx_in(&mut tmx, &entries(), "g.tmx", &langs).unwrap();
+        let tmx = String::from_utf8(tmx).unwrap();
+        assert!(
+            tmx.contains(r#"xml:lang="en-GB""#) && !tmx.contains("ru-RU"),
+            "{tmx}"
+        );
     }
 
     #[test]

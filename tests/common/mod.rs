@@ -189,13 +189,18 @@ pub fn write_tmx(path: &Path, units: &[(&str, &str)]) {
 /// library's own escaper. Hand-written rather than through the TMX writer, so that readers
 /// are tested on input tmalign did not produce.
 pub fn write_tmx_ids(path: &Path, units: &[(&str, &str, &str)]) {
+    write_tmx_ids_in(path, units, "ru-RU")
+}
+
+/// [`write_tmx_ids`] with the target language tag `target` (`en-GB`, …).
+pub fn write_tmx_ids_in(path: &Path, units: &[(&str, &str, &str)], target: &str) {
     let esc = |t: &str| tmalign::tm::tmx::escape_xml(t, false);
     let mut s = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\">\n<header creationtool=\"test\" creationtoolversion=\"1\" segtype=\"sentence\" o-tmf=\"test\" adminlang=\"en\" srclang=\"zh-CN\" datatype=\"plaintext\"/>\n<body>\n",
     );
     for (id, z, r) in units {
         s.push_str(&format!(
-            "<tu tuid=\"{id}\"><tuv xml:lang=\"zh-CN\"><seg>{}</seg></tuv><tuv xml:lang=\"ru-RU\"><seg>{}</seg></tuv></tu>\n",
+            "<tu tuid=\"{id}\"><tuv xml:lang=\"zh-CN\"><seg>{}</seg></tuv><tuv xml:lang=\"{target}\"><seg>{}</seg></tuv></tu>\n",
             esc(z),
             esc(r)
         ));
