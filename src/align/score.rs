@@ -457,6 +457,10 @@ struct SideSum {
     breaks: bool,
     /// Some segment has `u8::MAX` or more anchors of a kind (count them exactly).
     big: bool,
+    /// Sum of the segments' smoothed coverage ([`seg_coverage`]) were all their known
+    /// units covered, and were none: the bounds of the side's lexical terms.
+    cov_all: f32,
+    cov_none: f32,
 }
 
 impl SideSum {
@@ -474,6 +478,9 @@ impl SideSum {
                 s.sig[kind] |= x.sig[kind];
                 s.big |= x.anchors[kind] == u8::MAX;
             }
+            let k = x.known as u32;
+            s.cov_all += seg_coverage(k, k);
+            s.cov_none += seg_coverage(0, k);
         }
         s.ln1 = ln_1p(s.len);
         s.punct = cap_punct(punct);
@@ -974,40 +981,48 @@ impl Scorer<'_> {
     /// A lower bound of the lexical term of bead `i0..i1` × `j0..j1` from the known-unit
     /// counts alone (every segment's units all covered, or none, whichever costs less), and
     /// its magnitude.
-    fn lex_bound(&self, i0: usize, i1: usize, j0: usize, j1: usize) -> (f32, f32) {
+    fn lex_bound(
+        &self,
+        i0: usize,
+        i1: usize,
+        j0: usize,
+        j1: usize,
+        ss: &SideSum,
+        st: &SideSum,
+    ) -> (f32, f32) {
         let w = &self.w;
         let (a, b) = (i1 - i0, j1 - j0);
+        if w.lex_llr <= 0.0 {
+            // The sides' best (or, with a negative weight, worst) coverage sums, kept with
+            // their side sums; the grow terms are the same for every segment of a side.
+            let (ps, pt) = if w.lex >= 0.0 {
+                (ss.cov_all, st.cov_all)
+            } else {
+                (ss.cov_none, st.cov_none)
+            };
+            let gs = w.lex_grow * b.saturating_sub(1) as f32;
+            let gt = w.lex_grow * a.saturating_sub(1) as f32;
+            let sum = ps + pt - a as f32 * gs - b as f32 * gt;
+            let mag = ps + pt + 2.0 * (a as f32 * gs.abs() + b as f32 * gt.abs());
+            let centre = w.lex_center * (a + b) as f32;
+            let t = w.lex * (centre - sum) / 2.0;
+            return (t, t.abs() + w.lex.abs() * (centre.abs() + mag));
+        }
         let segs = self.sinfo[i0..i1]
             .iter()
             .map(|x| (x.known, b))
             .chain(self.tinfo[j0..j1].iter().map(|x| (x.known, a)));
-        if w.lex_llr > 0.0 {
-            let mut llr = 0f32;
-            let mut mag = 0f32;
-            for (k, others) in segs {
-                let (cv, un) = self.llr[others.saturating_sub(1).min(3)];
-                let k = k as f32;
-                let hi = (cv * k).max(un * k);
-                llr += hi;
-                mag += hi.abs();
-            }
-            let t = -w.lex_llr * llr;
-            (t, t.abs() + w.lex_llr.abs() * mag)
-        } else {
-            let mut sum = 0f32;
-            let mut mag = 0f32;
-            for (k, others) in segs {
-                let k32 = k as u32;
-                let c = if w.lex >= 0.0 { k32 } else { 0 };
-                let grow = w.lex_grow * others.saturating_sub(1) as f32;
-                let v = self.seg_cov(c, k32) - grow;
-                sum += v;
-                mag += v.abs() + grow.abs();
-            }
-            let centre = w.lex_center * (a + b) as f32;
-            let t = w.lex * (centre - sum) / 2.0;
-            (t, t.abs() + w.lex.abs() * (centre.abs() + mag))
+        let mut llr = 0f32;
+        let mut mag = 0f32;
+        for (k, others) in segs {
+            let (cv, un) = self.llr[others.saturating_sub(1).min(3)];
+            let k = k as f32;
+            let hi = (cv * k).max(un * k);
+            llr += hi;
+            mag += hi.abs();
         }
+        let t = -w.lex_llr * llr;
+        (t, t.abs() + w.lex_llr.abs() * mag)
     }
 
     /// The length term of a bead with these two sides (both non-empty): the same number as
@@ -1042,23 +1057,23 @@ impl Scorer<'_> {
         let para = if ss.breaks != st.breaks { 1.0 } else { 0.0 };
         let rep = (ss.repeated + st.repeated) as f32;
         let big = ss.big || st.big;
-        let w = self.w;
+        // The weights are read in place: copying them was a tenth of this function's work.
         if let Some((prev, best)) = gate {
             let dear = (0..3).any(|k| ss.sig[k] & st.sig[k] != 0) || self.lex.is_some();
             if a > 0 && b > 0 && !big && self.sem.is_none() && dear && best.is_finite() {
                 let len_cost = self.side_len_cost(&ss, &st);
                 let punct = punct_diff(ss.punct, st.punct);
-                let mut lb = w.paragraph * para
-                    + w.merge_repeated * rep
-                    + w.len * len_cost
-                    + w.punct * punct
-                    + w.merge[(a + b - 2).min(4)];
+                let mut lb = self.w.paragraph * para
+                    + self.w.merge_repeated * rep
+                    + self.w.len * len_cost
+                    + self.w.punct * punct
+                    + self.w.merge[(a + b - 2).min(4)];
                 let mut mag = lb.abs();
                 for k in 0..3 {
                     let (miss, matched) = if k == A_NAMES {
-                        (w.name_miss, w.name_match)
+                        (self.w.name_miss, self.w.name_match)
                     } else {
-                        (w.anchor_miss, w.anchor_match)
+                        (self.w.anchor_miss, self.w.anchor_match)
                     };
                     let overlap = ss.sig[k] & st.sig[k] != 0;
                     let (t, tm) = Self::anchor_bound(
@@ -1072,7 +1087,7 @@ impl Scorer<'_> {
                     mag += tm;
                 }
                 if self.lex.is_some() {
-                    let (t, tm) = self.lex_bound(i0, i1, j0, j1);
+                    let (t, tm) = self.lex_bound(i0, i1, j0, j1, &ss, &st);
                     lb += t;
                     mag += tm;
                 }
@@ -1091,27 +1106,30 @@ impl Scorer<'_> {
         }
         let ((m1, u1), (m2, u2), (name_m, name_u)) = (an[A_NUMS], an[A_LATIN], an[A_NAMES]);
         let (anchor_m, anchor_u) = (m1 + m2, u1 + u2);
-        let mut c = w.anchor_miss * anchor_u - w.anchor_match * anchor_m + w.name_miss * name_u
-            - w.name_match * name_m
-            + w.paragraph * para;
+        let mut c = self.w.anchor_miss * anchor_u - self.w.anchor_match * anchor_m
+            + self.w.name_miss * name_u
+            - self.w.name_match * name_m
+            + self.w.paragraph * para;
         if a == 0 || b == 0 {
-            return Some(c + w.skip * (a + b) as f32 - (w.skip - w.skip_repeated) * rep);
+            return Some(
+                c + self.w.skip * (a + b) as f32 - (self.w.skip - self.w.skip_repeated) * rep,
+            );
         }
-        c += w.merge_repeated * rep;
+        c += self.w.merge_repeated * rep;
         let len_cost = self.side_len_cost(&ss, &st);
         let punct = punct_diff(ss.punct, st.punct);
-        c += w.len * len_cost + w.punct * punct + w.merge[(a + b - 2).min(4)];
+        c += self.w.len * len_cost + self.w.punct * punct + self.w.merge[(a + b - 2).min(4)];
         if let Some((lex, idx)) = self.lex {
-            let want_llr = w.lex_llr > 0.0;
+            let want_llr = self.w.lex_llr > 0.0;
             let l = self.lex_terms(lex, idx, (i0, i1, j0, j1), want_llr);
             if want_llr {
-                c -= w.lex_llr * l.llr;
+                c -= self.w.lex_llr * l.llr;
             } else {
-                c += w.lex * (w.lex_center * (a + b) as f32 - l.seg_sum) / 2.0;
+                c += self.w.lex * (self.w.lex_center * (a + b) as f32 - l.seg_sum) / 2.0;
             }
         }
         if let Some(sem) = self.sem {
-            c -= w.sem * sem.score(i0, i1, j0, j1) * (a + b) as f32 / 2.0;
+            c -= self.w.sem * sem.score(i0, i1, j0, j1) * (a + b) as f32 / 2.0;
         }
         Some(c)
     }
