@@ -7,7 +7,7 @@
 //! with Jaro–Winkler similarity. A match is never required: it only adds evidence.
 
 use super::features::{han, hash_tok, SegFeat};
-use crate::lang::to_lowercase_fast;
+use crate::lang::lower_simple;
 use crate::Lang;
 use pinyin::ToPinyin;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -170,16 +170,28 @@ pub fn chinese_name_ru(name: &str) -> String {
 /// letters collapsed, the Chinese `-фу` / `-fu` rendering of `-ов` / `-ov` cut.
 pub fn fold(word: &str) -> String {
     // Runs for every distinct window of Chinese characters a document holds (over a
-    // hundred thousand in a long one): no allocation but the result, and the fast
-    // lower-casing (the same characters as `str::to_lowercase`).
-    let lower = to_lowercase_fast(word);
+    // hundred thousand in a long one): no allocation but the result, and characters
+    // lowered one by one when they are ASCII or basic Cyrillic (the same characters as
+    // `str::to_lowercase`, which the others take).
+    if word.chars().all(|c| lower_simple(c).is_some()) {
+        fold_lower(word.chars().filter_map(lower_simple))
+    } else {
+        fold_lower(word.to_lowercase().chars())
+    }
+}
+
+/// [`fold`] of a lower-cased word.
+fn fold_lower(lower: impl Iterator<Item = char> + Clone) -> String {
     // Scottish/Irish "Mc" is written "Мак" in Russian.
-    let (prefix, rest) = match lower.strip_prefix("mc") {
-        Some(rest) => ("mac", rest),
-        None => ("", lower.as_str()),
+    let mut head = lower.clone();
+    let mc = head.next() == Some('m') && head.next() == Some('c');
+    let (prefix, rest) = if mc {
+        ("mac", lower.skip(2))
+    } else {
+        ("", lower.skip(0))
     };
-    let mut out = String::with_capacity(lower.len());
-    let mut chars = prefix.chars().chain(rest.chars()).peekable();
+    let mut out = String::with_capacity(16);
+    let mut chars = prefix.chars().chain(rest).peekable();
     // The last letter written (all are ASCII): doubled letters collapse.
     let mut last = 0u8;
     while let Some(c) = chars.next() {
