@@ -185,11 +185,8 @@ fn fold_lower(lower: impl Iterator<Item = char> + Clone) -> String {
     // Scottish/Irish "Mc" is written "Мак" in Russian.
     let mut head = lower.clone();
     let mc = head.next() == Some('m') && head.next() == Some('c');
-    let (prefix, rest) = if mc {
-        ("mac", lower.skip(2))
-    } else {
-        ("", lower.skip(0))
-    };
+    let (prefix, skip) = if mc { ("mac", 2) } else { ("", 0) };
+    let rest = lower.skip(skip);
     let mut out = String::with_capacity(16);
     let mut chars = prefix.chars().chain(rest).peekable();
     // The last letter written (all are ASCII): doubled letters collapse.
