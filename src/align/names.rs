@@ -7,6 +7,7 @@
 //! with Jaro–Winkler similarity. A match is never required: it only adds evidence.
 
 use super::features::{han, hash_tok, SegFeat};
+use crate::lang::lower_simple;
 use crate::Lang;
 use pinyin::ToPinyin;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -168,67 +169,80 @@ pub fn chinese_name_ru(name: &str) -> String {
 /// transliterations compare well: voicing and sibilants merged, soft signs dropped, doubled
 /// letters collapsed, the Chinese `-фу` / `-fu` rendering of `-ов` / `-ov` cut.
 pub fn fold(word: &str) -> String {
-    let mut out = String::new();
-    let mut lower = word.to_lowercase();
-    // Scottish/Irish "Mc" is written "Мак" in Russian.
-    if let Some(rest) = lower.strip_prefix("mc") {
-        lower = format!("mac{rest}");
+    // Runs for every distinct window of Chinese characters a document holds (over a
+    // hundred thousand in a long one): no allocation but the result, and characters
+    // lowered one by one when they are ASCII or basic Cyrillic (the same characters as
+    // `str::to_lowercase`, which the others take).
+    if word.chars().all(|c| lower_simple(c).is_some()) {
+        fold_lower(word.chars().filter_map(lower_simple))
+    } else {
+        fold_lower(word.to_lowercase().chars())
     }
-    let chars: Vec<char> = lower.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        let next = chars.get(i + 1).copied();
-        let m: &str = match c {
+}
+
+/// [`fold`] of a lower-cased word.
+fn fold_lower(lower: impl Iterator<Item = char> + Clone) -> String {
+    // Scottish/Irish "Mc" is written "Мак" in Russian.
+    let mut head = lower.clone();
+    let mc = head.next() == Some('m') && head.next() == Some('c');
+    let (prefix, skip) = if mc { ("mac", 2) } else { ("", 0) };
+    let rest = lower.skip(skip);
+    let mut out = String::with_capacity(16);
+    let mut chars = prefix.chars().chain(rest).peekable();
+    // The last letter written (all are ASCII): doubled letters collapse.
+    let mut last = 0u8;
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
+        let m: u8 = match c {
             'p' if next == Some('h') => {
-                i += 1;
-                "v"
+                chars.next();
+                b'v'
             }
-            'б' | 'п' | 'b' | 'p' => "b",
-            'в' | 'ф' | 'v' | 'f' | 'w' => "v",
-            'г' | 'к' | 'х' | 'g' | 'k' | 'q' => "g",
+            'б' | 'п' | 'b' | 'p' => b'b',
+            'в' | 'ф' | 'v' | 'f' | 'w' => b'v',
+            'г' | 'к' | 'х' | 'g' | 'k' | 'q' => b'g',
             'c' if next == Some('h') => {
-                i += 1;
-                "z"
+                chars.next();
+                b'z'
             }
             's' if next == Some('h') => {
-                i += 1;
-                "z"
+                chars.next();
+                b'z'
             }
             'z' if next == Some('h') => {
-                i += 1;
-                "z"
+                chars.next();
+                b'z'
             }
             // Latin c is /k/ before back vowels and consonants, /s/ before e, i, y.
-            'c' if next.is_some_and(|n| matches!(n, 'e' | 'i' | 'y')) => "z",
-            'c' => "g",
+            'c' if next.is_some_and(|n| matches!(n, 'e' | 'i' | 'y')) => b'z',
+            'c' => b'g',
             't' if next == Some('h') => {
-                i += 1;
-                "d"
+                chars.next();
+                b'd'
             }
             'e' if next == Some('w') => {
-                i += 1;
-                "u"
+                chars.next();
+                b'u'
             }
-            'h' => "g",
-            'x' => "z",
-            'д' | 'т' | 'd' | 't' => "d",
-            'ж' | 'з' | 'с' | 'ц' | 'ч' | 'ш' | 'щ' | 'j' | 's' | 'z' => "z",
-            'л' | 'р' | 'l' | 'r' => "l",
-            'м' | 'm' => "m",
-            'н' | 'n' => "n",
-            'а' | 'a' | 'я' => "a",
-            'о' | 'o' | 'ё' => "o",
-            'у' | 'u' | 'ю' => "u",
-            'е' | 'э' | 'e' => "e",
-            'и' | 'ы' | 'й' | 'i' | 'y' => "i",
-            'ь' | 'ъ' | '-' | '\'' => "",
-            _ => "",
+            'h' => b'g',
+            'x' => b'z',
+            'д' | 'т' | 'd' | 't' => b'd',
+            'ж' | 'з' | 'с' | 'ц' | 'ч' | 'ш' | 'щ' | 'j' | 's' | 'z' => b'z',
+            'л' | 'р' | 'l' | 'r' => b'l',
+            'м' | 'm' => b'm',
+            'н' | 'n' => b'n',
+            'а' | 'a' | 'я' => b'a',
+            'о' | 'o' | 'ё' => b'o',
+            'у' | 'u' | 'ю' => b'u',
+            'е' | 'э' | 'e' => b'e',
+            'и' | 'ы' | 'й' | 'i' | 'y' => b'i',
+            'ь' | 'ъ' | '-' | '\'' => 0,
+            _ => 0,
         };
-        if !m.is_empty() && !out.ends_with(m) {
-            out.push_str(m);
+        if m != 0 && m != last {
+            out.push(m as char);
+            last = m;
         }
-        i += 1;
     }
     if out.ends_with("vu") {
         out.pop();
@@ -839,6 +853,87 @@ pub(crate) fn add_name_anchors_direct(
 
 #[cfg(test)]
 mod tests {
+
+    /// [`fold`] as it was written first (allocating, `str::to_lowercase`): the reference.
+    fn fold_reference(word: &str) -> String {
+        let mut out = String::new();
+        let mut lower = word.to_lowercase();
+        if let Some(rest) = lower.strip_prefix("mc") {
+            lower = format!("mac{rest}");
+        }
+        let chars: Vec<char> = lower.chars().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            let next = chars.get(i + 1).copied();
+            let m: &str = match c {
+                'p' | 'c' | 's' | 'z' | 't' if next == Some('h') => {
+                    i += 1;
+                    match c {
+                        'p' => "v",
+                        't' => "d",
+                        _ => "z",
+                    }
+                }
+                'б' | 'п' | 'b' | 'p' => "b",
+                'в' | 'ф' | 'v' | 'f' | 'w' => "v",
+                'г' | 'к' | 'х' | 'g' | 'k' | 'q' => "g",
+                'c' if next.is_some_and(|n| matches!(n, 'e' | 'i' | 'y')) => "z",
+                'c' => "g",
+                'e' if next == Some('w') => {
+                    i += 1;
+                    "u"
+                }
+                'h' => "g",
+                'x' => "z",
+                'д' | 'т' | 'd' | 't' => "d",
+                'ж' | 'з' | 'с' | 'ц' | 'ч' | 'ш' | 'щ' | 'j' | 's' | 'z' => "z",
+                'л' | 'р' | 'l' | 'r' => "l",
+                'м' | 'm' => "m",
+                'н' | 'n' => "n",
+                'а' | 'a' | 'я' => "a",
+                'о' | 'o' | 'ё' => "o",
+                'у' | 'u' | 'ю' => "u",
+                'е' | 'э' | 'e' => "e",
+                'и' | 'ы' | 'й' | 'i' | 'y' => "i",
+                _ => "",
+            };
+            if !m.is_empty() && !out.ends_with(m) {
+                out.push_str(m);
+            }
+            i += 1;
+        }
+        if out.ends_with("vu") {
+            out.pop();
+        }
+        out
+    }
+
+    proptest::proptest! {
+        /// The allocation-free [`fold`] gives the reference's skeleton for any word over
+        /// the letters it reads (both cases, Latin and Cyrillic, digraphs, `Mc`) and others.
+        #[test]
+        fn fold_equals_reference(w in "(Mc|mc|MC)?[a-zA-ZА-Яа-яЁё'\\-ÄéΣς0-9 ]{0,14}") {
+            proptest::prop_assert_eq!(fold(&w), fold_reference(&w));
+        }
+    }
+
+    #[test]
+    fn fold_equals_reference_on_romanised_windows() {
+        for lang in [Lang::Ru, Lang::En] {
+            let text = "习近平普京扎耶夫麦卡锡泽连斯基特朗普赫鲁晓夫彼得堡契诃夫";
+            let chars: Vec<char> = text.chars().collect();
+            for s in 0..chars.len() {
+                for len in 1..=4.min(chars.len() - s) {
+                    let acc: String = chars[s..s + len]
+                        .iter()
+                        .filter_map(|&c| romanize(c, lang))
+                        .collect();
+                    assert_eq!(fold(&acc), fold_reference(&acc), "{acc}");
+                }
+            }
+        }
+    }
     use super::*;
 
     /// The letter bound never rules out a pair that scores: random skeletons over the fold

@@ -57,7 +57,13 @@ impl LengthModel {
     /// [`LengthModel::cost`] with `exp(-mu)` given (the DP asks for millions of beads).
     #[inline]
     fn cost_with(&self, ls: f32, lt: f32, exp_neg_mu: f32) -> f32 {
-        let d = log_ratio(ls, lt) - self.mu;
+        self.cost_of_sides(ls, lt, log_ratio(ls, lt), exp_neg_mu)
+    }
+
+    /// [`LengthModel::cost_with`] with the log ratio given (the sides' [`ln_1p`] difference).
+    #[inline]
+    fn cost_of_sides(&self, ls: f32, lt: f32, ratio: f32, exp_neg_mu: f32) -> f32 {
+        let d = ratio - self.mu;
         let var = self.sigma * self.sigma + 1.5 / (ls + lt * exp_neg_mu + 2.0);
         (d * d / (2.0 * var)).min(30.0)
     }
@@ -79,17 +85,23 @@ fn ln_table() -> &'static [f32] {
     T.get_or_init(|| (0..LN_TABLE).map(|k| (k as f32 + 1.0).ln()).collect())
 }
 
-/// `ln((lt + 1) / (ls + 1))`: from the table when both lengths are small integers (bead
-/// lengths are character counts, so nearly always), which spares the DP a logarithm per bead.
+/// `ln(len + 1)`: from the table when `len` is a small integer (bead lengths are character
+/// counts, so nearly always), which spares the DP a logarithm per bead. The table holds the
+/// same `f32` logarithm, so the result does not depend on which way it is taken.
+#[inline]
+fn ln_1p(len: f32) -> f32 {
+    let k = len as usize;
+    if k < LN_TABLE && k as f32 == len {
+        ln_table()[k]
+    } else {
+        (len + 1.0).ln()
+    }
+}
+
+/// `ln((lt + 1) / (ls + 1))`, as the difference of the two sides' [`ln_1p`].
 #[inline]
 fn log_ratio(ls: f32, lt: f32) -> f32 {
-    let t = ln_table();
-    let (a, b) = (ls as usize, lt as usize);
-    if a < LN_TABLE && b < LN_TABLE && a as f32 == ls && b as f32 == lt {
-        t[b] - t[a]
-    } else {
-        (lt + 1.0).ln() - (ls + 1.0).ln()
-    }
+    ln_1p(lt) - ln_1p(ls)
 }
 
 /// Weights of the cost terms (global, not per document).
@@ -431,43 +443,99 @@ struct SegInfo {
 }
 
 /// One side of a bead summed in one pass over its packed segments.
+#[derive(Debug, Clone, Copy, Default)]
 struct SideSum {
+    sig: [u64; 3],
+    anchors: [u32; 3],
     len: f32,
-    punct: u32,
+    /// `ln(len + 1)`: the length term's logarithm of this side (see [`log_ratio`]).
+    ln1: f32,
     repeated: u32,
+    /// Punctuation counts by class, each capped at 3, two bits each (the cost caps them).
+    punct: u8,
     /// A segment after the first starts a new paragraph.
     breaks: bool,
-    anchors: [usize; 3],
-    sig: [u64; 3],
     /// Some segment has `u8::MAX` or more anchors of a kind (count them exactly).
     big: bool,
+    /// Sum of the segments' smoothed coverage ([`seg_coverage`]) were all their known
+    /// units covered, and were none: the bounds of the side's lexical terms.
+    cov_all: f32,
+    cov_none: f32,
 }
 
 impl SideSum {
     #[inline]
     fn of(v: &[SegInfo]) -> SideSum {
-        let mut s = SideSum {
-            len: 0.0,
-            punct: 0,
-            repeated: 0,
-            breaks: false,
-            anchors: [0; 3],
-            sig: [0; 3],
-            big: false,
-        };
+        let mut s = SideSum::default();
+        let mut punct = 0u32;
         for (k, x) in v.iter().enumerate() {
             s.len += x.len;
-            s.punct += x.punct;
+            punct += x.punct;
             s.repeated += (x.flags & F_REPEATED != 0) as u32;
             s.breaks |= k > 0 && x.flags & F_PARA_BREAK != 0;
             for kind in 0..3 {
-                s.anchors[kind] += x.anchors[kind] as usize;
+                s.anchors[kind] += x.anchors[kind] as u32;
                 s.sig[kind] |= x.sig[kind];
                 s.big |= x.anchors[kind] == u8::MAX;
             }
+            let k = x.known as u32;
+            s.cov_all += seg_coverage(k, k);
+            s.cov_none += seg_coverage(0, k);
         }
+        s.ln1 = ln_1p(s.len);
+        s.punct = cap_punct(punct);
         s
     }
+}
+
+/// Longest run of segments whose [`SideSum`] a [`SideTable`] keeps: the default bead shapes
+/// have at most three segments a side.
+const SIDE_RUNS: usize = 3;
+
+/// The [`SideSum`] of every run of one to [`SIDE_RUNS`] consecutive segments of one side,
+/// by the run's end: the DP asks for each of them at every node of its band, for several
+/// bead shapes (a source run once per node and shape, a target run in every row the node's
+/// column crosses), so summing them once per scorer spares most of the cost's work.
+struct SideTable {
+    /// Run `i0..i1` (`1 <= i1 - i0 <= SIDE_RUNS`) at `i1 * SIDE_RUNS + (i1 - i0 - 1)`.
+    runs: Vec<SideSum>,
+}
+
+impl SideTable {
+    fn new(info: &[SegInfo]) -> SideTable {
+        let mut runs = vec![SideSum::default(); (info.len() + 1) * SIDE_RUNS];
+        for end in 1..=info.len() {
+            for count in 1..=SIDE_RUNS.min(end) {
+                runs[end * SIDE_RUNS + count - 1] = SideSum::of(&info[end - count..end]);
+            }
+        }
+        SideTable { runs }
+    }
+
+    /// The sum of segments `i0..i1` (from the table when the run is short enough).
+    #[inline(always)]
+    fn get(&self, info: &[SegInfo], i0: usize, i1: usize) -> SideSum {
+        match i1 - i0 {
+            0 => SideSum::default(),
+            c if c <= SIDE_RUNS => self.runs[i1 * SIDE_RUNS + c - 1],
+            _ => Self::long_run(&info[i0..i1]),
+        }
+    }
+
+    /// A run longer than the table keeps (only with `max_bead_side` above [`SIDE_RUNS`]).
+    #[cold]
+    #[inline(never)]
+    fn long_run(info: &[SegInfo]) -> SideSum {
+        SideSum::of(info)
+    }
+}
+
+/// Caps each of the four punctuation byte counts of a packed sum at 3, two bits each.
+#[inline]
+fn cap_punct(p: u32) -> u8 {
+    (0..N_PUNCT).fold(0u8, |acc, k| {
+        acc | (((p >> (8 * k)) & 0xff).min(3) as u8) << (2 * k)
+    })
 }
 
 fn seg_infos(v: &[SegFeat], known: impl Fn(usize) -> usize) -> Vec<SegInfo> {
@@ -533,6 +601,9 @@ pub struct Scorer<'a> {
     /// Packed source and target segments.
     sinfo: Vec<SegInfo>,
     tinfo: Vec<SegInfo>,
+    /// Side sums of short runs of source and target segments.
+    stab: SideTable,
+    ttab: SideTable,
     /// `seg_coverage(c, k)` at `k * (MAX_KNOWN + 1) + c`.
     cov_table: Vec<f32>,
     /// `exp(-len.mu)`.
@@ -582,6 +653,9 @@ impl<'a> Scorer<'a> {
         w: Weights,
         lex: Option<(&'a Lexicon, &'a LexIndex)>,
     ) -> Self {
+        let sinfo = seg_infos(src, |s| lex.map_or(0, |(_, idx)| idx.src_units(s).len()));
+        let tinfo = seg_infos(tgt, |t| lex.map_or(0, |(_, idx)| idx.tgt_units(t).len()));
+        let (stab, ttab) = (SideTable::new(&sinfo), SideTable::new(&tinfo));
         Scorer {
             src,
             tgt,
@@ -596,8 +670,10 @@ impl<'a> Scorer<'a> {
             mask_rows: vec![(usize::MAX, 0, Vec::new()); MASK_RING],
             by_id: vec![0; lex.map_or(0, |(_, idx)| idx.vocab_len)],
             touched: Vec::new(),
-            sinfo: seg_infos(src, |s| lex.map_or(0, |(_, idx)| idx.src_units(s).len())),
-            tinfo: seg_infos(tgt, |t| lex.map_or(0, |(_, idx)| idx.tgt_units(t).len())),
+            sinfo,
+            tinfo,
+            stab,
+            ttab,
             cov_table: (0..=MAX_KNOWN as u32)
                 .flat_map(|k| (0..=MAX_KNOWN as u32).map(move |c| seg_coverage(c, k)))
                 .collect(),
@@ -905,40 +981,56 @@ impl Scorer<'_> {
     /// A lower bound of the lexical term of bead `i0..i1` × `j0..j1` from the known-unit
     /// counts alone (every segment's units all covered, or none, whichever costs less), and
     /// its magnitude.
-    fn lex_bound(&self, i0: usize, i1: usize, j0: usize, j1: usize) -> (f32, f32) {
+    fn lex_bound(
+        &self,
+        i0: usize,
+        i1: usize,
+        j0: usize,
+        j1: usize,
+        ss: &SideSum,
+        st: &SideSum,
+    ) -> (f32, f32) {
         let w = &self.w;
         let (a, b) = (i1 - i0, j1 - j0);
+        if w.lex_llr <= 0.0 {
+            // The sides' best (or, with a negative weight, worst) coverage sums, kept with
+            // their side sums; the grow terms are the same for every segment of a side.
+            let (ps, pt) = if w.lex >= 0.0 {
+                (ss.cov_all, st.cov_all)
+            } else {
+                (ss.cov_none, st.cov_none)
+            };
+            let gs = w.lex_grow * b.saturating_sub(1) as f32;
+            let gt = w.lex_grow * a.saturating_sub(1) as f32;
+            let sum = ps + pt - a as f32 * gs - b as f32 * gt;
+            let mag = ps + pt + 2.0 * (a as f32 * gs.abs() + b as f32 * gt.abs());
+            let centre = w.lex_center * (a + b) as f32;
+            let t = w.lex * (centre - sum) / 2.0;
+            return (t, t.abs() + w.lex.abs() * (centre.abs() + mag));
+        }
         let segs = self.sinfo[i0..i1]
             .iter()
             .map(|x| (x.known, b))
             .chain(self.tinfo[j0..j1].iter().map(|x| (x.known, a)));
-        if w.lex_llr > 0.0 {
-            let mut llr = 0f32;
-            let mut mag = 0f32;
-            for (k, others) in segs {
-                let (cv, un) = self.llr[others.saturating_sub(1).min(3)];
-                let k = k as f32;
-                let hi = (cv * k).max(un * k);
-                llr += hi;
-                mag += hi.abs();
-            }
-            let t = -w.lex_llr * llr;
-            (t, t.abs() + w.lex_llr.abs() * mag)
-        } else {
-            let mut sum = 0f32;
-            let mut mag = 0f32;
-            for (k, others) in segs {
-                let k32 = k as u32;
-                let c = if w.lex >= 0.0 { k32 } else { 0 };
-                let grow = w.lex_grow * others.saturating_sub(1) as f32;
-                let v = self.seg_cov(c, k32) - grow;
-                sum += v;
-                mag += v.abs() + grow.abs();
-            }
-            let centre = w.lex_center * (a + b) as f32;
-            let t = w.lex * (centre - sum) / 2.0;
-            (t, t.abs() + w.lex.abs() * (centre.abs() + mag))
+        let mut llr = 0f32;
+        let mut mag = 0f32;
+        for (k, others) in segs {
+            let (cv, un) = self.llr[others.saturating_sub(1).min(3)];
+            let k = k as f32;
+            let hi = (cv * k).max(un * k);
+            llr += hi;
+            mag += hi.abs();
         }
+        let t = -w.lex_llr * llr;
+        (t, t.abs() + w.lex_llr.abs() * mag)
+    }
+
+    /// The length term of a bead with these two sides (both non-empty): the same number as
+    /// [`LengthModel::cost`] of their lengths, from the sides' logarithms.
+    #[inline]
+    fn side_len_cost(&self, ss: &SideSum, st: &SideSum) -> f32 {
+        self.len
+            .cost_of_sides(ss.len, st.len, st.ln1 - ss.ln1, self.exp_neg_mu)
     }
 
     /// The bead cost (see [`BeadCost`]): the same as `cost_of(stats(..))`, term for term in
@@ -959,38 +1051,43 @@ impl Scorer<'_> {
     ) -> Option<f32> {
         let (a, b) = (i1 - i0, j1 - j0);
         let (ss, st) = (
-            SideSum::of(&self.sinfo[i0..i1]),
-            SideSum::of(&self.tinfo[j0..j1]),
+            self.stab.get(&self.sinfo, i0, i1),
+            self.ttab.get(&self.tinfo, j0, j1),
         );
         let para = if ss.breaks != st.breaks { 1.0 } else { 0.0 };
         let rep = (ss.repeated + st.repeated) as f32;
         let big = ss.big || st.big;
-        let w = self.w;
+        // The weights are read in place: copying them was a tenth of this function's work.
         if let Some((prev, best)) = gate {
             let dear = (0..3).any(|k| ss.sig[k] & st.sig[k] != 0) || self.lex.is_some();
             if a > 0 && b > 0 && !big && self.sem.is_none() && dear && best.is_finite() {
-                let len_cost = self.len.cost_with(ss.len, st.len, self.exp_neg_mu);
+                let len_cost = self.side_len_cost(&ss, &st);
                 let punct = punct_diff(ss.punct, st.punct);
-                let mut lb = w.paragraph * para
-                    + w.merge_repeated * rep
-                    + w.len * len_cost
-                    + w.punct * punct
-                    + w.merge[(a + b - 2).min(4)];
+                let mut lb = self.w.paragraph * para
+                    + self.w.merge_repeated * rep
+                    + self.w.len * len_cost
+                    + self.w.punct * punct
+                    + self.w.merge[(a + b - 2).min(4)];
                 let mut mag = lb.abs();
                 for k in 0..3 {
                     let (miss, matched) = if k == A_NAMES {
-                        (w.name_miss, w.name_match)
+                        (self.w.name_miss, self.w.name_match)
                     } else {
-                        (w.anchor_miss, w.anchor_match)
+                        (self.w.anchor_miss, self.w.anchor_match)
                     };
                     let overlap = ss.sig[k] & st.sig[k] != 0;
-                    let (t, tm) =
-                        Self::anchor_bound(miss, matched, ss.anchors[k], st.anchors[k], overlap);
+                    let (t, tm) = Self::anchor_bound(
+                        miss,
+                        matched,
+                        ss.anchors[k] as usize,
+                        st.anchors[k] as usize,
+                        overlap,
+                    );
                     lb += t;
                     mag += tm;
                 }
                 if self.lex.is_some() {
-                    let (t, tm) = self.lex_bound(i0, i1, j0, j1);
+                    let (t, tm) = self.lex_bound(i0, i1, j0, j1, &ss, &st);
                     lb += t;
                     mag += tm;
                 }
@@ -1009,42 +1106,46 @@ impl Scorer<'_> {
         }
         let ((m1, u1), (m2, u2), (name_m, name_u)) = (an[A_NUMS], an[A_LATIN], an[A_NAMES]);
         let (anchor_m, anchor_u) = (m1 + m2, u1 + u2);
-        let mut c = w.anchor_miss * anchor_u - w.anchor_match * anchor_m + w.name_miss * name_u
-            - w.name_match * name_m
-            + w.paragraph * para;
+        let mut c = self.w.anchor_miss * anchor_u - self.w.anchor_match * anchor_m
+            + self.w.name_miss * name_u
+            - self.w.name_match * name_m
+            + self.w.paragraph * para;
         if a == 0 || b == 0 {
-            return Some(c + w.skip * (a + b) as f32 - (w.skip - w.skip_repeated) * rep);
+            return Some(
+                c + self.w.skip * (a + b) as f32 - (self.w.skip - self.w.skip_repeated) * rep,
+            );
         }
-        c += w.merge_repeated * rep;
-        let len_cost = self.len.cost_with(ss.len, st.len, self.exp_neg_mu);
+        c += self.w.merge_repeated * rep;
+        let len_cost = self.side_len_cost(&ss, &st);
         let punct = punct_diff(ss.punct, st.punct);
-        c += w.len * len_cost + w.punct * punct + w.merge[(a + b - 2).min(4)];
+        c += self.w.len * len_cost + self.w.punct * punct + self.w.merge[(a + b - 2).min(4)];
         if let Some((lex, idx)) = self.lex {
-            let want_llr = w.lex_llr > 0.0;
+            let want_llr = self.w.lex_llr > 0.0;
             let l = self.lex_terms(lex, idx, (i0, i1, j0, j1), want_llr);
             if want_llr {
-                c -= w.lex_llr * l.llr;
+                c -= self.w.lex_llr * l.llr;
             } else {
-                c += w.lex * (w.lex_center * (a + b) as f32 - l.seg_sum) / 2.0;
+                c += self.w.lex * (self.w.lex_center * (a + b) as f32 - l.seg_sum) / 2.0;
             }
         }
         if let Some(sem) = self.sem {
-            c -= w.sem * sem.score(i0, i1, j0, j1) * (a + b) as f32 / 2.0;
+            c -= self.w.sem * sem.score(i0, i1, j0, j1) * (a + b) as f32 / 2.0;
         }
         Some(c)
     }
 }
 
-/// The punctuation term of two packed side sums (see [`SegInfo::punct`]).
+/// The punctuation term of two side sums (see [`SideSum::punct`]).
 #[inline]
-fn punct_diff(pa: u32, pb: u32) -> f32 {
-    let mut punct = 0f32;
+fn punct_diff(pa: u8, pb: u8) -> f32 {
+    // Small integers: their sum is exact in any order, as the `f32` sum it replaces was.
+    let mut punct = 0u32;
     for k in 0..N_PUNCT {
-        let x = (pa >> (8 * k)) & 0xff;
-        let y = (pb >> (8 * k)) & 0xff;
-        punct += (x.min(3) as f32 - y.min(3) as f32).abs();
+        let x = (pa >> (2 * k)) & 3;
+        let y = (pb >> (2 * k)) & 3;
+        punct += x.abs_diff(y) as u32;
     }
-    punct
+    punct as f32
 }
 
 #[cfg(test)]

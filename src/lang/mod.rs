@@ -56,19 +56,25 @@ pub fn is_alphanumeric_fast(c: char) -> bool {
     }
 }
 
+/// The lower case of an ASCII or basic Cyrillic character, `None` for any other (whose
+/// lower case [`str::to_lowercase`] must give, with its context rules).
+#[inline]
+pub fn lower_simple(c: char) -> Option<char> {
+    match c as u32 {
+        0x41..=0x5A | 0x0410..=0x042F => char::from_u32(c as u32 + 0x20),
+        0x0401 => Some('ё'),
+        _ if c.is_ascii() || basic_cyrillic(c) => Some(c),
+        _ => None,
+    }
+}
+
 /// [`str::to_lowercase`], with ASCII and basic Cyrillic lowered directly; any other
 /// non-ASCII character takes the full conversion (which knows context rules such as the
 /// Greek final sigma).
 pub fn to_lowercase_fast(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        let l = match c as u32 {
-            0x41..=0x5A | 0x0410..=0x042F => char::from_u32(c as u32 + 0x20),
-            0x0401 => Some('ё'),
-            _ if c.is_ascii() || basic_cyrillic(c) => Some(c),
-            _ => None,
-        };
-        match l {
+        match lower_simple(c) {
             Some(l) => out.push(l),
             None => return s.to_lowercase(),
         }
