@@ -21,8 +21,13 @@
 //!
 //! An entry is small: per document the length model (two floats) and its beads (20 bytes
 //! each).
+//!
+//! The folder also keeps the shard's segment features (a `.feats` entry, see
+//! [`super::feature_cache`]), keyed by the documents and the first stage only: every step
+//! after the first needs them, and computing them cost more than the rest of a step.
 
 use super::dp::Span;
+use super::feature_cache::{self, DocFeats};
 use super::learn::Counts;
 use super::score::LengthModel;
 use super::Segment;
@@ -72,25 +77,74 @@ impl BeadCache {
         h.update(VERSION.to_le_bytes());
         h.update((round as u64).to_le_bytes());
         h.update(counts.prefix_digest(1 + 3 * round));
-        h.update((docs.len() as u64).to_le_bytes());
-        for (s, t) in docs {
-            for side in [s, t] {
-                h.update((side.len() as u64).to_le_bytes());
-                for seg in side {
-                    h.update((seg.text.len() as u64).to_le_bytes());
-                    h.update(seg.text.as_bytes());
-                    h.update((seg.paragraph as u64).to_le_bytes());
-                }
-            }
-        }
+        hash_docs(&mut h, docs);
+        h.finalize().into()
+    }
+
+    /// The key of the shard's segment features (see [`feature_cache`]): `counts` holds at
+    /// least the first stage (the batch's repeated lines), sealed.
+    pub(crate) fn features_key(docs: &[(Vec<Segment>, Vec<Segment>)], counts: &Counts) -> [u8; 32] {
+        let mut h = Sha256::new();
+        h.update(feature_cache::MAGIC);
+        h.update(feature_cache::VERSION.to_le_bytes());
+        h.update(counts.prefix_digest(1));
+        hash_docs(&mut h, docs);
         h.finalize().into()
     }
 
     fn path(&self, key: &[u8; 32]) -> PathBuf {
-        let name: String = key.iter().map(|b| format!("{b:02x}")).collect();
-        self.dir.join(format!("{name}.beads"))
+        self.named(key, "beads")
     }
 
+    fn named(&self, key: &[u8; 32], ext: &str) -> PathBuf {
+        let name: String = key.iter().map(|b| format!("{b:02x}")).collect();
+        self.dir.join(format!("{name}.{ext}"))
+    }
+
+    /// The segment features of `key` for `docs`, or `None` (a miss).
+    pub(crate) fn load_features(
+        &self,
+        key: &[u8; 32],
+        docs: &[(Vec<Segment>, Vec<Segment>)],
+    ) -> Option<Vec<DocFeats>> {
+        let bytes = std::fs::read(self.named(key, "feats")).ok()?;
+        feature_cache::decode(&bytes, key, docs)
+    }
+
+    /// Stores the segment features of `key` (a failure only means a later miss).
+    pub(crate) fn store_features(&self, key: &[u8; 32], docs: &[DocFeats]) -> std::io::Result<()> {
+        self.write(&self.named(key, "feats"), &feature_cache::encode(key, docs))
+    }
+
+    /// Writes `bytes` to `path` through a temporary file renamed into place.
+    fn write(&self, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+        use std::io::Write;
+        std::fs::create_dir_all(&self.dir)?;
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".entry-")
+            .tempfile_in(&self.dir)?;
+        tmp.write_all(bytes)?;
+        tmp.persist(path).map_err(|e| e.error)?;
+        Ok(())
+    }
+}
+
+/// Every segment's text and paragraph of `docs`, into a key.
+fn hash_docs(h: &mut Sha256, docs: &[(Vec<Segment>, Vec<Segment>)]) {
+    h.update((docs.len() as u64).to_le_bytes());
+    for (s, t) in docs {
+        for side in [s, t] {
+            h.update((side.len() as u64).to_le_bytes());
+            for seg in side {
+                h.update((seg.text.len() as u64).to_le_bytes());
+                h.update(seg.text.as_bytes());
+                h.update((seg.paragraph as u64).to_le_bytes());
+            }
+        }
+    }
+}
+
+impl BeadCache {
     /// The entry of `key` for `docs`, or `None` (a miss) when there is none or it cannot be
     /// used.
     pub(crate) fn load(
@@ -105,14 +159,7 @@ impl BeadCache {
     /// Stores the entry of `key`. A failure (read-only or full disk) only means a later miss,
     /// so it is returned for the caller to ignore or report.
     pub(crate) fn store(&self, key: &[u8; 32], docs: &[DocBeads]) -> std::io::Result<()> {
-        use std::io::Write;
-        std::fs::create_dir_all(&self.dir)?;
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".beads-")
-            .tempfile_in(&self.dir)?;
-        tmp.write_all(&encode(key, docs))?;
-        tmp.persist(self.path(key)).map_err(|e| e.error)?;
-        Ok(())
+        self.write(&self.path(key), &encode(key, docs))
     }
 }
 

@@ -162,11 +162,11 @@ impl Lexicon {
     /// (source unit, target unit) pair. Gives the links [`Lexicon::learn`] gives on the same
     /// beads (without its `max_beads` cut): counts are what map-reduce learning can sum over
     /// shards, in any order and grouping (see [`super::learn`]).
-    pub fn from_counts(
+    pub fn from_counts<S: std::hash::BuildHasher>(
         beads: u64,
-        src: &HashMap<u64, u64>,
-        tgt: &HashMap<u64, u64>,
-        joint: &HashMap<(u64, u64), u64>,
+        src: &HashMap<u64, u64, S>,
+        tgt: &HashMap<u64, u64, S>,
+        joint: &HashMap<(u64, u64), u64, S>,
         cfg: LearnConfig,
     ) -> Lexicon {
         let max_count = ((beads as f32 * cfg.max_share) as u64).max(5);

@@ -31,6 +31,7 @@
 mod bead_cache;
 pub mod boundary;
 pub mod dp;
+mod feature_cache;
 pub mod features;
 pub mod learn;
 pub mod lexicon;

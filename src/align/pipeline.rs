@@ -3,6 +3,7 @@
 
 use super::bead_cache::{BeadCache, DocBeads};
 use super::dp::{self, Band, BeadCost, DpResult, Span};
+use super::feature_cache::DocFeats;
 use super::features::{self, SegFeat};
 use super::learn::{self, BeadCounts, Counts, Model, StageCounts};
 use super::lexicon::Lexicon;
@@ -49,15 +50,15 @@ fn mark_repeated(f: &mut [SegFeat], segs: &[Segment], batch: &HashSet<u64>, lang
     }
 }
 
-fn prepare(
+/// The features of one document's segments, with the batch's repeated lines marked and the
+/// anchors both sides share.
+fn doc_features(
     src: &[Segment],
     tgt: &[Segment],
     cfg: &AlignConfig,
     rep: (&HashSet<u64>, &HashSet<u64>),
-    sem: Option<SemDoc>,
     seeds: &SeedTerms,
-    cached: Option<DocBeads>,
-) -> DocState {
+) -> DocFeats {
     let t = crate::timing::task("align.features");
     let mut fs = featurize_side(src, cfg.src_lang);
     let mut ft = featurize_side(tgt, cfg.tgt_lang);
@@ -75,6 +76,24 @@ fn prepare(
     }
     seeds::add_anchors(seeds, &mut fs, src, &mut ft, tgt);
     t.end();
+    (fs, ft)
+}
+
+fn prepare(
+    src: &[Segment],
+    tgt: &[Segment],
+    cfg: &AlignConfig,
+    rep: (&HashSet<u64>, &HashSet<u64>),
+    sem: Option<SemDoc>,
+    seeds: &SeedTerms,
+    cached: (Option<DocFeats>, Option<DocBeads>),
+) -> DocState {
+    let (fs, ft) = match cached.0 {
+        // computed by an earlier step (see [`BeadCache`])
+        Some(f) => f,
+        None => doc_features(src, tgt, cfg, rep, seeds),
+    };
+    let cached = cached.1;
     if let Some(c) = cached {
         // the passes below gave these beads in an earlier step (see [`BeadCache`])
         return DocState {
@@ -642,25 +661,36 @@ pub fn align_batch(docs: &[(Vec<Segment>, Vec<Segment>)], config: &AlignConfig) 
         .collect()
 }
 
-/// Every document's [`DocState`]; with `cached` beads (one per document), the passes that
-/// gave them are not run again.
+/// Every document's [`DocState`]; with `cached` features or beads (one per document), what
+/// gave them is not run again.
 fn prepare_batch(
     docs: &[(Vec<Segment>, Vec<Segment>)],
     config: &AlignConfig,
     sems: Vec<Option<SemDoc>>,
     rep: &[HashSet<u64>; 2],
-    cached: Option<Vec<DocBeads>>,
+    cached: Cached,
 ) -> Vec<DocState> {
     let seeds = SeedTerms::new(config);
-    let cached: Vec<Option<DocBeads>> = match cached {
+    let feats: Vec<Option<DocFeats>> = match cached.feats {
+        Some(c) => c.into_iter().map(Some).collect(),
+        None => vec![None; docs.len()],
+    };
+    let beads: Vec<Option<DocBeads>> = match cached.beads {
         Some(c) => c.into_iter().map(Some).collect(),
         None => vec![None; docs.len()],
     };
     docs.par_iter()
         .zip(sems.into_par_iter())
-        .zip(cached.into_par_iter())
+        .zip(feats.into_par_iter().zip(beads.into_par_iter()))
         .map(|(((s, t), sem), c)| prepare(s, t, config, (&rep[0], &rep[1]), sem, &seeds, c))
         .collect()
+}
+
+/// What an earlier step left in the [`BeadCache`] for this shard, one per document.
+#[derive(Default)]
+struct Cached {
+    feats: Option<Vec<DocFeats>>,
+    beads: Option<Vec<DocBeads>>,
 }
 
 /// The current beads of every document, to keep in a [`BeadCache`].
@@ -759,7 +789,37 @@ pub(crate) fn drive(
         }
     }
     let fresh = cached.is_none();
+    // the features depend on the first stage only: cached once for every later step
+    let feats_key = cache.map(|_| BeadCache::features_key(docs, counts));
+    let feats = match (cache, &feats_key) {
+        (Some(cache), Some(key)) => {
+            let f = cache.load_features(key, docs);
+            crate::timing::count(
+                if f.is_some() {
+                    "align.feature_cache.hits"
+                } else {
+                    "align.feature_cache.misses"
+                },
+                1,
+            );
+            f
+        }
+        _ => None,
+    };
+    let feats_fresh = feats.is_none();
+    let cached = Cached {
+        feats,
+        beads: cached,
+    };
     let mut states = prepare_semantic(docs, config, embedder, &model.repeated, cached)?;
+    if let (Some(cache), Some(key), true) = (cache, &feats_key, feats_fresh) {
+        let feats: Vec<DocFeats> = states
+            .iter()
+            .map(|st| (st.src.clone(), st.tgt.clone()))
+            .collect();
+        // a failure to store only costs a later step the features
+        let _ = cache.store_features(key, &feats);
+    }
     let keep = |states: &[DocState], counts: &Counts, round: usize| {
         if let Some(cache) = cache {
             // a failure to store only costs a later step the alignment
@@ -808,14 +868,20 @@ pub(crate) fn drive(
                     .collect();
                 StageCounts::Links(learn::learn_from_beads(&beads).links_sorted())
             } else {
-                states
+                // folded into one map per rayon job, not one per document added up pairwise:
+                // the pairwise sums re-inserted every pair count at every level of the
+                // reduction (three fifths of this stage's time)
+                // (one job per worker thread: no reduction at all on a Spark task's one thread)
+                let per_job = states.len().div_ceil(rayon::current_num_threads()).max(1);
+                let b = states
                     .par_iter()
-                    .map(|st| {
-                        let mut b = BeadCounts::default();
+                    .with_min_len(per_job)
+                    .fold(BeadCounts::default, |mut b, st| {
                         bead_counts(st, cut, &mut b);
-                        StageCounts::Beads(b)
+                        b
                     })
-                    .reduce(|| StageCounts::empty(2), add_counts)
+                    .reduce(BeadCounts::default, BeadCounts::sum);
+                StageCounts::Beads(b)
             };
             if let Some(c) = step(c, counts, &mut model) {
                 return Ok(Driven::Counts(c));
@@ -900,7 +966,7 @@ fn prepare_semantic(
     config: &AlignConfig,
     embedder: Option<&dyn SentenceEmbedder>,
     rep: &[HashSet<u64>; 2],
-    cached: Option<Vec<DocBeads>>,
+    cached: Cached,
 ) -> Result<Vec<DocState>> {
     let Some(embedder) = embedder else {
         return Ok(prepare_batch(
@@ -930,7 +996,7 @@ fn prepare_semantic(
         config,
         sems.into_iter().map(Some).collect(),
         rep,
-        None,
+        Cached::default(),
     );
     if config.joined_windows {
         let _t = crate::timing::stage("embed.joined");

@@ -29,8 +29,13 @@ What runs where:
    documents' TMX and bead files, which the driver writes to `OUT/docs/`: in waves of as many
    partitions as run at once (`runJob`), the next wave aligning while the driver writes one
    (the driver holds at most three waves' files);
-4. the driver merges the TMX files, sorted by name, into `OUT/corpus.tmx` with `tmalign tm
-   merge`, and keeps the final lexicon as `OUT/corpus.lex`.
+4. each alignment task also merges its shard's TMX files, in manifest order, with `tmalign tm
+   merge` (its part of the merged TMX, which goes to the driver with the files), and the
+   driver merges those parts, in manifest order, into `OUT/corpus.tmx`: the same file as all
+   documents merged at once in manifest order (the first occurrence of a unit is kept and the
+   units are renumbered in order, `--renumber`, so the grouping does not matter), whatever the
+   partitioning, from a few files instead of one per document; the driver keeps the final
+   lexicon as `OUT/corpus.lex`.
 
 Every `count` and `align` run of a partition is given `--bead-cache` in the executor's work
 folder of this application (`SparkFiles.getRootDirectory()`, removed by Spark when the
@@ -39,7 +44,8 @@ stores them and the others (and the final alignment) read them back instead of a
 partition again. A task that lands on another executor just misses and aligns: the output
 never depends on the cache (`--no-bead-cache` turns it off).
 
-The driver reports on stderr, per kind of tmalign run (count, merge, align, driver-side), how
+The driver reports on stderr, per kind of tmalign run (count, merge, align, tmx: the tasks'
+`tm merge`, driver-side), how
 many ran, their CPU time and their largest peak resident memory (each process's own, measured
 with GNU time `/usr/bin/time` where installed), and writes the same as JSON with `--stats
 FILE`. `--timeline FILE` writes the wall and CPU time (of the driver's whole process tree:
@@ -59,6 +65,7 @@ aligned with the same lexicon; the TMX creation date is the driver's start time 
 import argparse
 import hashlib
 import os
+import pickle
 import shutil
 import stat
 import subprocess
@@ -67,6 +74,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+import zlib
 
 
 # The driver JVM only schedules (in local mode it also runs the executor, which only moves
@@ -315,6 +323,29 @@ def write_shard(rows, folder):
     return manifest
 
 
+# `tmalign`'s output names (src/tm/naming.rs): the source file name without a format suffix,
+# then without a language suffix that names a language tmalign knows.
+FORMAT_SUFFIXES = {"txt", "md", "markdown", "html", "htm", "tmx", "text", "xhtml", "docx", "odt",
+                   "pdf"}
+LANG_CODES = {"zh", "zho", "chi", "cmn", "ru", "rus", "en", "eng"}
+
+
+def output_stem(path):
+    """The stem `tmalign align` names a document's outputs with (see `naming::output_stem`)."""
+    name = os.path.basename(path) or "output"
+    head, dot, ext = name.rpartition(".")
+    if dot and head and ext.lower() in FORMAT_SUFFIXES:
+        name = head
+    head, dot, tag = name.rpartition(".")
+    if dot and head:
+        primary, *rest = tag.replace("_", "-").split("-")
+        ascii_alpha = primary.isascii() and primary.isalpha()
+        if (2 <= len(primary) <= 3 and ascii_alpha and primary.lower() in LANG_CODES
+                and all(2 <= len(x) <= 4 and x.isascii() and x.isalnum() for x in rest)):
+            name = head
+    return name or "output"
+
+
 def cache_options(enabled):
     """`--bead-cache` in this application's work folder on the executor (see above)."""
     if not enabled:
@@ -533,39 +564,80 @@ def main(argv):
         tool = tool_path(tool_name)
         with tempfile.TemporaryDirectory(prefix="tmalign-align-") as d:
             out = os.path.join(d, "out")
-            cmd = [tool, "align", "--batch", write_shard(rows, d), "--lexicon",
+            shard = write_shard(rows, d)
+            cmd = [tool, "align", "--batch", shard, "--lexicon",
                    SparkFiles.get(lex_name), "-o", out, "--formats", args.formats, "--no-html"]
             _, usage = run_measured(cmd + opts + cache_options(use_cache), env=task_env())
             stats.add(Stats.one("align", usage))
             task_record("align", "align", usage, wall0, py0)
+            with_units = set()
+            files = []
             for name in sorted(os.listdir(out)):
                 with open(os.path.join(out, name), "rb") as fh:
-                    yield name, fh.read()
+                    files.append((name, fh.read()))
+                # a document with no translation unit (every bead a deletion or insertion)
+                # gives a TMX with an empty body, which `tm merge` cannot take (no language
+                # pair to read): it adds nothing to the merged TMX anyway
+                if name.endswith(".tmx") and b"<tu" in files[-1][1]:
+                    with_units.add(name)
+            # the shard's files as one compressed record: a few MB instead of tens of MB (TMX
+            # is verbose) through the JVM to the driver, compressed here, where the cores are
+            wall1, py1 = time.monotonic(), time.process_time()
+            yield "docs", rows[0][0], zlib.compress(pickle.dumps(files, protocol=4), 1)
+            del files
+            tasks.add([{"phase": "align", "kind": "pack", "cpu_s": 0.0,
+                        "py_cpu_s": round(time.process_time() - py1, 3),
+                        "wall_s": round(time.monotonic() - wall1, 3)}])
+            # The shard's part of the merged TMX, its documents in manifest order: merging
+            # (first occurrence kept, units renumbered in order) gives the same file merged
+            # again in partition order (`--renumber`) as all documents merged at once in
+            # manifest order,
+            # whatever the partitioning, and the driver merges a few files instead of one
+            # per document.
+            with open(shard, encoding="utf-8") as fh:
+                stems = [output_stem(line.split("\t")[0]) for line in fh.read().splitlines()]
+            order = [f"{stem}.tmx" for stem in stems if f"{stem}.tmx" in with_units]
+            if set(order) != with_units:
+                raise RuntimeError(f"align_corpus: cannot tell the documents of {sorted(with_units)}"
+                                   f" by their sources {stems}")
+            if order:
+                wall0, py0 = time.monotonic(), time.process_time()
+                part = os.path.join(d, "part.tmx")
+                _, usage = run_measured([tool, "tm", "merge", *(os.path.join(out, n) for n in order),
+                                         "-o", part], env=task_env())
+                stats.add(Stats.one("tmx", usage))
+                task_record("align", "tmx", usage, wall0, py0)
+                with open(part, "rb") as fh:
+                    yield "part", rows[0][0], fh.read()
 
     docs = os.path.join(args.output, "docs")
     os.makedirs(docs, exist_ok=True)
-    tmx = []
-    for name, data in ahead(aligned_waves(sc, shards, align_partition, groups)):
-        with open(os.path.join(docs, name), "wb") as fh:
-            fh.write(data)
-        # a document with no translation unit (every bead a deletion or insertion) gives a
-        # TMX with an empty body, which `tm merge` cannot take (no language pair to read):
-        # it adds nothing to the merged TMX anyway
-        if name.endswith(".tmx") and b"<tu" in data:
-            tmx.append(os.path.join(docs, name))
+    parts_tmx = []
+    for kind, key, data in ahead(aligned_waves(sc, shards, align_partition, groups)):
+        if kind == "part":
+            # a shard's merged TMX, by the manifest index of its first document
+            parts_tmx.append((key, os.path.join(work, f"part-{key:012}.tmx")))
+            with open(parts_tmx[-1][1], "wb") as fh:
+                fh.write(data)
+            continue
+        for name, body in pickle.loads(zlib.decompress(data)):
+            with open(os.path.join(docs, name), "wb") as fh:
+                fh.write(body)
     timeline.mark("align")
     shutil.copyfile(lex_path, os.path.join(args.output, "corpus.lex"))
     corpus = os.path.join(args.output, "corpus.tmx")
     if os.path.exists(corpus):
         os.remove(corpus)
-    if tmx:
-        local("driver", [local_tool, "tm", "merge", *sorted(tmx), "-o", corpus], env=env)
+    if parts_tmx:
+        # renumbered whatever the parts' numbers: a part's survivors may have gaps
+        local("driver", [local_tool, "tm", "merge", "--renumber",
+                         *(p for _, p in sorted(parts_tmx)), "-o", corpus], env=env)
     shutil.rmtree(work, ignore_errors=True)
     timeline.mark("tm merge")
     print(f"align_corpus: {len(rows)} pairs in {parts} partitions, {stage} learning stages -> "
           f"{args.output}", file=sys.stderr)
     report = Stats.add(stats.value, local_stats)
-    for kind in ("count", "merge", "align", "driver"):
+    for kind in ("count", "merge", "align", "tmx", "driver"):
         if kind in report:
             n, cpu, rss = report[kind]
             print(f"align_corpus: tmalign {kind}: {n} runs, {cpu:.1f} s CPU, "

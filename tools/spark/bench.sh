@@ -102,7 +102,7 @@ for p in t["phases"]:
     parallel += task_cpu
     print(f"  {p['phase']:22} {p['wall_s']:7.1f} s wall {p['cpu_s']:7.1f} s CPU"
           + (f" ({task_cpu:.1f} s in {len(tasks)} task runs)" if tasks else ""))
-for kind in ("count", "merge", "align", "driver"):
+for kind in ("count", "merge", "align", "tmx", "driver"):
     if kind in s:
         k = s[kind]
         print(f"  tmalign {kind:6}: {k['runs']:3} runs, {k['cpu_s']:8.1f} s CPU, "

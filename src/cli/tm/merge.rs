@@ -26,6 +26,11 @@ pub struct Args {
     /// Language tag mapping, e.g. `zh-TW=none,x-chs=zh`.
     #[arg(long, value_name = "TAG=LANG,...")]
     pub lang_map: Option<String>,
+    /// Renumber the units 1, 2, 3… in output order even when their tuids are all present and
+    /// distinct (they are renumbered anyway when some are missing or clash): merging merged
+    /// files with it gives the same file as merging all their inputs at once.
+    #[arg(long)]
+    pub renumber: bool,
     /// Print the counts as JSON.
     #[arg(long)]
     pub json: bool,
@@ -36,6 +41,7 @@ pub fn run(args: Args) -> Result<()> {
     let options = MergeOptions {
         keep: args.keep,
         lang_map: super::lang_map(args.lang_map.as_deref())?,
+        renumber: args.renumber,
     };
     let report = merge_to_file(&args.inputs, &args.output, &options)?;
     for file in &report.flipped {
@@ -51,7 +57,9 @@ pub fn run(args: Args) -> Result<()> {
             report.duplicates_removed,
             report.variants_collapsed,
             report.written,
-            if report.renumbered {
+            if report.renumbered && args.renumber {
+                " (tuids renumbered)"
+            } else if report.renumbered {
                 " (tuids renumbered: they were missing or clashed)"
             } else {
                 ""

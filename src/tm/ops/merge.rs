@@ -81,6 +81,11 @@ pub struct MergeOptions {
     pub keep: Keep,
     /// Language tag mapping.
     pub lang_map: LangMap,
+    /// Renumber the units 1, 2, 3… in output order even when their `tuid`s are all present
+    /// and distinct: what makes merging merged files give the same file as merging their
+    /// inputs at once (a merged file's `tuid`s are positions, and the survivors of a second
+    /// merge may have gaps that a single merge would have closed).
+    pub renumber: bool,
 }
 
 /// What the merge did.
@@ -687,7 +692,8 @@ pub fn merge_to_file(
     };
     // the written units' tuids stay when all are present and distinct
     tuids.sort_unstable();
-    report.renumbered = tuids.first() == Some(&0) || tuids.windows(2).any(|w| w[0] == w[1]);
+    report.renumbered =
+        options.renumber || tuids.first() == Some(&0) || tuids.windows(2).any(|w| w[0] == w[1]);
     drop(tuids);
     report.written = if ranked {
         plan.len()
@@ -937,6 +943,17 @@ mod tests {
                 r#"<tu tuid="2"><tuv xml:lang="zh-CN"><seg>你好</seg></tuv></tu>"#,
             ]
         );
+        // asked to renumber: 1, 2 in output order
+        let options = MergeOptions {
+            keep: Keep::Latest,
+            renumber: true,
+            ..MergeOptions::default()
+        };
+        let report = merge_to_file(&[dir.path().join("a.tmx"), b.clone()], &out, &options).unwrap();
+        assert!(report.renumbered);
+        let units = units_of(&out);
+        assert!(units[0].starts_with(r#"<tu tuid="1" "#), "{}", units[0]);
+        assert!(units[1].starts_with(r#"<tu tuid="2">"#), "{}", units[1]);
         // the same under highest-confidence (no confidence: the first stays)
         let options = MergeOptions {
             keep: Keep::HighestConfidence,
