@@ -2,9 +2,10 @@
 
 mod common;
 
+use common::term_tools::{omegat_glossary_pairs, translate_toolkit_tbx_pairs};
 use common::{bin, data, read_csv, ru_freq_list, run, s, shared, write_tmx};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 /// A small summit corpus: every term occurs at least twice.
 fn summit_units() -> Vec<(&'static str, &'static str)> {
@@ -146,17 +147,6 @@ fn tmx_output_is_phrase_tmx_and_reads_back() {
 
 /// Whether an external tool is there; outside CI a missing tool skips the check with a note,
 /// under CI (env CI=true, `.ci/run` installs the tools) it fails.
-fn have_tool(ok: bool, what: &str) -> bool {
-    if !ok {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{what} is required in CI (.ci/run installs it)"
-        );
-        eprintln!("note: {what} not installed; check skipped");
-    }
-    ok
-}
-
 /// The structure TBX-Basic v3 (DCA style) requires, checked by hand because no package ships
 /// the dialect's RELAX NG / Schematron files (the README says so): root `tbx` in the TBX
 /// namespace with `type="TBX-Basic"` and `style="dca"` and both `xml-model` schema
@@ -391,69 +381,6 @@ fn tbx_v3_has_the_tbx_basic_structure_and_qa_reads_it() {
     assert!(String::from_utf8_lossy(&qa.stderr).contains("0 terminology issues"));
 }
 
-/// OmegaT's own glossary readers (`GlossaryReaderTBX`, `GlossaryReaderTSV` from the Debian
-/// package's OmegaT.jar) run on a file: the (source, target) pairs it imports.
-fn omegat_reads(file: &Path, work: &Path) -> Option<Vec<(String, String)>> {
-    let jar = Path::new("/usr/share/omegat/OmegaT.jar");
-    let java = Command::new("java").arg("-version").output().is_ok();
-    if !have_tool(
-        jar.exists() && java,
-        "OmegaT (Debian package omegat) with java",
-    ) {
-        return None;
-    }
-    let src = work.join("OmegatGlossary.java");
-    std::fs::write(
-        &src,
-        r#"import java.io.File;
-import java.util.List;
-import org.omegat.core.Core;
-import org.omegat.core.data.ProjectProperties;
-import org.omegat.core.data.RealProject;
-import org.omegat.gui.glossary.GlossaryEntry;
-import org.omegat.gui.glossary.GlossaryReaderTBX;
-import org.omegat.gui.glossary.GlossaryReaderTSV;
-
-public class OmegatGlossary {
-    public static void main(String[] a) throws Exception {
-        File f = new File(a[0]);
-        ProjectProperties props = new ProjectProperties(new File(a[1]));
-        props.setSourceLanguage("zh-CN");
-        props.setTargetLanguage("ru-RU");
-        Core.setProject(new RealProject(props));
-        List<GlossaryEntry> l = a[0].endsWith(".tbx")
-            ? GlossaryReaderTBX.read(f, false) : GlossaryReaderTSV.read(f, false);
-        for (GlossaryEntry e : l)
-            for (String t : e.getLocTerms(false)) System.out.println("PAIR\t" + e.getSrcText() + "\t" + t);
-    }
-}
-"#,
-    )
-    .unwrap();
-    let out = Command::new("java")
-        .arg("-cp")
-        .arg(jar)
-        .arg(&src)
-        .arg(file)
-        .arg(work)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "OmegaT could not read {}: {}",
-        file.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Some(
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .filter_map(|l| l.strip_prefix("PAIR\t"))
-            .filter_map(|l| l.split_once('\t'))
-            .map(|(a, b)| (a.to_owned(), b.to_owned()))
-            .collect(),
-    )
-}
-
 #[test]
 fn omegat_imports_the_tbx_v2_and_the_txt_glossary() {
     let d = tempfile::tempdir().unwrap();
@@ -466,7 +393,7 @@ fn omegat_imports_the_tbx_v2_and_the_txt_glossary() {
         let out_path = d.path().join(name);
         let out = glossary(&tmx, &["--no-seed", "--format", format], &out_path);
         assert_eq!(out.status.code(), Some(0));
-        let Some(pairs) = omegat_reads(&out_path, d.path()) else {
+        let Some(pairs) = omegat_glossary_pairs(&out_path, "ru-RU", d.path()) else {
             return;
         };
         assert!(pairs.contains(&want), "{name}: {pairs:?}");
@@ -505,38 +432,15 @@ fn tbx_v2_is_read_back_by_translate_toolkit() {
             Err(e) => panic!("TBX not well-formed: {e}"),
         }
     }
-    // translate-toolkit reads it back (it knows TBX v2 only: its tbxfile's root is martif)
-    let have = Command::new("python3")
-        .args(["-c", "import translate.storage.tbx"])
-        .status()
-        .map(|s| s.success())
-        .unwrap_or(false);
-    if !have_tool(have, "translate-toolkit (pip install translate-toolkit)") {
+    // translate-toolkit reads it back
+    let Some(pairs) = translate_toolkit_tbx_pairs(&out_path) else {
         return;
-    }
-    let script = r#"
-import sys
-from translate.storage import tbx
-store = tbx.tbxfile.parsefile(sys.argv[1])
-for u in store.units:
-    print(u.source + "\t" + u.target)
-"#;
-    let out = Command::new("python3")
-        .args(["-c", script])
-        .arg(&out_path)
-        .output()
-        .unwrap();
+    };
     assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let printed = String::from_utf8(out.stdout).unwrap();
-    assert!(
-        printed
-            .lines()
-            .any(|l| l == "上海合作组织\tШанхайская организация сотрудничества"),
-        "{printed}"
+        pairs
+            .iter()
+            .any(|(zh, ru)| zh == "上海合作组织" && ru == "Шанхайская организация сотрудничества"),
+        "{pairs:?}"
     );
     // and qa reads it
     let qa = run(bin().arg("qa").arg(&tmx).arg("--glossary").arg(&out_path));

@@ -694,19 +694,11 @@ pub fn dictionary_form_of(
         return Some(best);
     }
     let phrase = best.contains(' ');
-    let plural_in_use = if phrase {
-        let (mut pl, mut sg) = (0u32, 0u32);
-        for (f, &(n, _)) in forms {
-            match lex.noun_lemma(&head_of(f)).map(|l| l != head_of(f)) {
-                Some(true) => pl += n,
-                Some(false) => sg += n,
-                None => {}
-            }
-        }
-        pl > sg
-    } else {
-        false
-    };
+    let plural_in_use = phrase
+        && super::forms::plural_in_use(forms, |f| {
+            let head = head_of(f);
+            lex.noun_lemma(&head).map(|l| l != head)
+        });
     if plural_in_use {
         return Some(best);
     }

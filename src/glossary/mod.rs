@@ -36,6 +36,7 @@ pub mod corpus;
 pub mod en;
 pub mod extract;
 pub mod file;
+mod forms;
 mod hash;
 pub mod morph;
 mod occs;

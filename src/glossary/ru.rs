@@ -674,18 +674,13 @@ pub fn dictionary_form_of(
     caps: &std::collections::HashMap<String, (u32, u32)>,
     attested: &dyn Fn(&str) -> bool,
 ) -> Option<String> {
-    let (mut pl, mut sg) = (0u32, 0u32);
     // A single word goes into a termbase as its lemma (singular); only a phrase is entered
     // in the number it is used in.
     let phrase = forms.keys().any(|f| f.contains(' '));
-    for (f, &(n, _)) in forms.iter().filter(|_| phrase) {
-        let words: Vec<&str> = f.split(' ').collect();
-        match super::morph::head_plural(&words) {
-            Some(true) => pl += n,
-            Some(false) => sg += n,
-            None => {}
-        }
-    }
+    let plural = phrase
+        && super::forms::plural_in_use(forms, |f| {
+            super::morph::head_plural(&f.split(' ').collect::<Vec<_>>())
+        });
     // Votes weigh nominative-looking surfaces more: where the dictionary cannot inflect a word
     // (an unknown name), the form the corpus writes in the nominative should win.
     let mut votes: FastMap<String, f64> = FastMap::default();
@@ -698,7 +693,7 @@ pub fn dictionary_form_of(
                     .is_some_and(|&(up, total)| up * 2 > total)
             })
             .collect();
-        let d = super::morph::dictionary_form(&words, pl > sg, &capitalised, attested)?;
+        let d = super::morph::dictionary_form(&words, plural, &capitalised, attested)?;
         *votes.entry(d).or_insert(0.0) += w;
     }
     votes

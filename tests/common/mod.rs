@@ -4,6 +4,7 @@
 pub mod long_words;
 #[cfg(target_os = "linux")]
 pub mod rusage;
+pub mod term_tools;
 
 use std::ffi::OsStr;
 use std::io::Write;
