@@ -205,22 +205,16 @@ pub trait BeadCost {
     /// Cost of aligning source segments `i0..i1` with target segments `j0..j1`.
     fn cost(&mut self, i0: usize, i1: usize, j0: usize, j1: usize) -> f32;
 
-    /// The cost of a bead that a path arriving with cost `prev` may take to beat `best`, the
+    /// The cost of `bead` (`(i0, i1, j0, j1)`, as for [`BeadCost::cost`]) that a path
+    /// arriving with cost `prev` may take to beat `best`, the
     /// best cost found so far for the bead's end node; `None` only when `prev + cost >= best`
     /// is certain, so a DP that skips those beads keeps the same best paths, costs and ties
     /// (the first of equal candidates wins). Lets a cost skip its dear terms when a cheap
     /// bound already loses; the default computes the cost.
     #[inline]
-    fn cost_if_better(
-        &mut self,
-        i0: usize,
-        i1: usize,
-        j0: usize,
-        j1: usize,
-        prev: f32,
-        best: f32,
-    ) -> Option<f32> {
+    fn cost_if_better(&mut self, bead: Span, prev: f32, best: f32) -> Option<f32> {
         let _ = (prev, best);
+        let (i0, i1, j0, j1) = bead;
         Some(self.cost(i0, i1, j0, j1))
     }
 }
@@ -274,7 +268,7 @@ fn fill_row<C: BeadCost + ?Sized, S: Fn(usize) -> usize>(
             if !prev.is_finite() {
                 continue;
             }
-            let Some(bead) = cost.cost_if_better(pi, i, pj, j, prev, best) else {
+            let Some(bead) = cost.cost_if_better((pi, i, pj, j), prev, best) else {
                 continue;
             };
             let c = prev + bead;

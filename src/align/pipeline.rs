@@ -258,19 +258,12 @@ impl BeadCost for Reversed<'_, '_> {
         }
     }
 
-    fn cost_if_better(
-        &mut self,
-        i0: usize,
-        i1: usize,
-        j0: usize,
-        j1: usize,
-        prev: f32,
-        best: f32,
-    ) -> Option<f32> {
+    fn cost_if_better(&mut self, bead: Span, prev: f32, best: f32) -> Option<f32> {
+        let (i0, i1, j0, j1) = bead;
         let (i0, i1, j0, j1) = (self.n - i1, self.n - i0, self.m - j1, self.m - j0);
         match self.memo(i0, i1, j0, j1) {
             Some(v) => Some(v),
-            None => self.inner.cost_if_better(i0, i1, j0, j1, prev, best),
+            None => self.inner.cost_if_better((i0, i1, j0, j1), prev, best),
         }
     }
 }
@@ -345,17 +338,9 @@ impl BeadCost for Recording<'_, '_> {
         v
     }
 
-    fn cost_if_better(
-        &mut self,
-        i0: usize,
-        i1: usize,
-        j0: usize,
-        j1: usize,
-        prev: f32,
-        best: f32,
-    ) -> Option<f32> {
-        let v = self.inner.cost_if_better(i0, i1, j0, j1, prev, best)?;
-        self.memo.keep((i0, i1, j0, j1), v);
+    fn cost_if_better(&mut self, bead: Span, prev: f32, best: f32) -> Option<f32> {
+        let v = self.inner.cost_if_better(bead, prev, best)?;
+        self.memo.keep(bead, v);
         Some(v)
     }
 }

@@ -86,10 +86,7 @@ fn completion_dawg<V: DawgValue>(name: &str, gz: &[u8]) -> Result<CompletionDawg
 /// `label` naming where they come from in messages. The small files go through
 /// `rsmorphy`'s own reader (from a private temporary folder: it reads only from a folder), the
 /// large DAWGs are decompressed here and put in its place, giving the same analyser.
-fn read_dictionary(
-    label: &str,
-    files: &[(&str, Cow<'_, [u8]>)],
-) -> Result<MorphAnalyzer, String> {
+fn read_dictionary(label: &str, files: &[(&str, Cow<'_, [u8]>)]) -> Result<MorphAnalyzer, String> {
     let tmp = tempfile::Builder::new()
         .prefix("tmalign-morph-")
         .tempdir()
@@ -116,7 +113,11 @@ fn read_dictionary(
                 dict.prediction_suffixes_dawgs.len()
             ));
         }
-        for (slot, name) in dict.prediction_suffixes_dawgs.iter_mut().zip(PREDICTION_SUFFIXES) {
+        for (slot, name) in dict
+            .prediction_suffixes_dawgs
+            .iter_mut()
+            .zip(PREDICTION_SUFFIXES)
+        {
             *slot = completion_dawg(name, large(name))?;
         }
         Ok(MorphAnalyzer::new(dict))
