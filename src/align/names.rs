@@ -330,9 +330,9 @@ struct Reach {
     windows: FxHashMap<u128, u32>,
 }
 
-/// The first two characters of a skeleton, packed (21 bits each).
-fn head_key(head: &str) -> u64 {
-    head.chars().fold(0u64, |k, c| k << 21 | c as u64)
+/// The first two characters of a skeleton (or of its head), packed (21 bits each).
+fn head_key(text: &str) -> u64 {
+    text.chars().take(2).fold(0u64, |k, c| k << 21 | c as u64)
 }
 
 impl Reach {
@@ -390,11 +390,14 @@ impl Reach {
         if len < 6 {
             return false;
         }
-        let head: String = text.chars().take(2).collect();
+        // Most windows have no block: the letter counts are taken only for those that do.
+        let Some(block) = self.blocks.get(&(head_key(text), len)) else {
+            return false;
+        };
         let letters = letter_counts(text);
-        self.blocks
-            .get(&(head_key(&head), len))
-            .is_some_and(|v| v.iter().any(|(cl, cs)| may_reach(*cl, cs, len, &letters)))
+        block
+            .iter()
+            .any(|(cl, cs)| may_reach(*cl, cs, len, &letters))
     }
 
     /// [`NameTable::windows`] of `text` that the matcher can look at ([`Reach::keeps`]), in
