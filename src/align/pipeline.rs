@@ -33,8 +33,9 @@ struct DocState {
 const MAX_BAND: usize = 4000;
 
 fn featurize_side(segs: &[Segment], lang: Lang) -> Vec<SegFeat> {
+    let mut stems = features::StemKeys::new(lang);
     segs.iter()
-        .map(|s| features::featurize(&s.text, s.paragraph, lang))
+        .map(|s| features::featurize_with(&s.text, s.paragraph, lang, &mut stems))
         .collect()
 }
 
