@@ -750,6 +750,41 @@ mod tests {
         }
     }
 
+    /// A run that reads every bead cost from a [`CostMemo`] (filled by an earlier run, then
+    /// carried into a wider band) finds what a run computing them finds.
+    #[test]
+    fn memoised_costs_give_the_same_run() {
+        let types = crate::align::AlignConfig::new(crate::Lang::Zh, crate::Lang::Ru).bead_types();
+        let (n, m) = (120, 131);
+        let band = Band::diagonal(n, m, 6);
+        let mut memo = CostMemo::new(&band, &types);
+        let plain = run(n, &band, &types, true, None, &mut OffsetWobbly).unwrap();
+        let first = run(n, &band, &types, true, Some(&mut memo), &mut OffsetWobbly).unwrap();
+        let again = run(n, &band, &types, true, Some(&mut memo), &mut OffsetWobbly).unwrap();
+        let mut wide = band.clone();
+        wide.widen_everywhere(5);
+        let mut carried = memo.widened(&wide, &types);
+        let fresh = run(n, &wide, &types, true, None, &mut OffsetWobbly).unwrap();
+        let read = run(
+            n,
+            &wide,
+            &types,
+            true,
+            Some(&mut carried),
+            &mut OffsetWobbly,
+        )
+        .unwrap();
+        for (a, b) in [(&plain, &first), (&plain, &again), (&fresh, &read)] {
+            assert_eq!(a.path, b.path);
+            assert_eq!(a.total.to_bits(), b.total.to_bits());
+            assert_eq!(a.costs, b.costs);
+        }
+        // the carried memo holds the narrower band's costs at the same beads
+        let bead = (40, 41, 44, 45);
+        assert!(memo.get(bead).is_some());
+        assert_eq!(memo.get(bead), carried.get(bead));
+    }
+
     #[test]
     fn length_band_follows_lengths() {
         // Source segments of length 1 then 3; target all 2: the centre lags then catches up.
