@@ -6,7 +6,7 @@
 //! binary at build time (`build.rs` finds them through the crate), so a built `tmalign` needs
 //! neither the build machine's crate folder nor a download. `rsmorphy` reads only from a
 //! folder: on first use the small files are written to a private temporary folder and read,
-//! the large DAWGs are decompressed in memory (see [`read_dictionary`]; about 0.05 s in
+//! the large DAWGs are decompressed in memory (see [`read_dictionary`]; about 0.1 s in
 //! all), and the folder removed. `TMALIGN_MORPH_DICT` names another folder of the same format
 //! instead. If the dictionary cannot be read (that folder lacks a file, no temporary folder can
 //! be written), one warning goes to standard error and the glossary falls back to Snowball
