@@ -575,6 +575,50 @@ mod tests {
         }
     }
 
+    /// The analyser read with the large DAWGs decompressed here parses as the one
+    /// `rsmorphy` reads itself from the same files: same parses, lemmas, tags and scores,
+    /// for dictionary words and predicted ones.
+    #[test]
+    fn fast_read_equals_the_readers_own() {
+        if !available() {
+            eprintln!("note: no morphological dictionary; skipped");
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        for (name, bytes) in DICT_FILES {
+            std::fs::write(dir.path().join(name), bytes).unwrap();
+        }
+        let slow = MorphAnalyzer::from_file(dir.path());
+        let fast = analyzer().unwrap();
+        let show = |m: &MorphAnalyzer, w: &str| -> Vec<String> {
+            parse(m, w)
+                .iter()
+                .map(|p| {
+                    let tag = &p.lex.get_tag(m).string;
+                    format!("{} {tag} {:?}", p.lex.get_normal_form(m), p.score)
+                })
+                .collect()
+        };
+        let words = [
+            "послом",
+            "стали",
+            "партнерства",
+            "взаимодействия",
+            "москве",
+            "глокая",
+            "куздра",
+            "бокренка",
+            "сотрудничеству",
+            "переговорах",
+            "ёжиком",
+        ];
+        for w in words {
+            let want = show(&slow, w);
+            assert!(!want.is_empty(), "{w}");
+            assert_eq!(show(fast, w), want, "{w}");
+        }
+    }
+
     /// The reader's own panics (its prediction on a short unknown word) come back as no
     /// answer: this is what [`guarded`] and [`parse`]'s guard are there for.
     #[test]
