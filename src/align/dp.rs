@@ -205,23 +205,104 @@ pub trait BeadCost {
     /// Cost of aligning source segments `i0..i1` with target segments `j0..j1`.
     fn cost(&mut self, i0: usize, i1: usize, j0: usize, j1: usize) -> f32;
 
-    /// The cost of a bead that a path arriving with cost `prev` may take to beat `best`, the
+    /// The cost of `bead` (`(i0, i1, j0, j1)`, as for [`BeadCost::cost`]) that a path
+    /// arriving with cost `prev` may take to beat `best`, the
     /// best cost found so far for the bead's end node; `None` only when `prev + cost >= best`
     /// is certain, so a DP that skips those beads keeps the same best paths, costs and ties
     /// (the first of equal candidates wins). Lets a cost skip its dear terms when a cheap
     /// bound already loses; the default computes the cost.
     #[inline]
-    fn cost_if_better(
-        &mut self,
-        i0: usize,
-        i1: usize,
-        j0: usize,
-        j1: usize,
-        prev: f32,
-        best: f32,
-    ) -> Option<f32> {
+    fn cost_if_better(&mut self, bead: Span, prev: f32, best: f32) -> Option<f32> {
         let _ = (prev, best);
+        let (i0, i1, j0, j1) = bead;
         Some(self.cost(i0, i1, j0, j1))
+    }
+}
+
+/// Largest [`CostMemo`] kept (slots of 4 bytes, 16 MB): the first pass's band fits for
+/// documents of up to about 12,000 segments, the later passes' for about 30,000; a longer
+/// document computes its costs again rather than grow its peak memory.
+pub const MEMO_MAX_SLOTS: usize = 1 << 22;
+
+/// The bead costs DP passes computed, by end node (inside a band) and shape; `NaN` for those
+/// not computed (outside a path's reach, or skipped by [`BeadCost::cost_if_better`]). A
+/// bead's cost is a pure function of the bead, so a later pass over the same problem (a
+/// widening retry, the backward pass) may read them instead of computing them again.
+pub struct CostMemo {
+    /// Band rows: lowest and highest node per row and the first slot of each row.
+    lo: Vec<usize>,
+    hi: Vec<usize>,
+    off: Vec<usize>,
+    /// Shape index by `(source count, target count)`, `u8::MAX` for shapes not used.
+    shape: [[u8; 5]; 5],
+    shapes: usize,
+    costs: Vec<f32>,
+}
+
+impl CostMemo {
+    /// An empty memo for the bead shapes `types` ending in `band`.
+    pub fn new(band: &Band, types: &[(usize, usize)]) -> CostMemo {
+        let mut shape = [[u8::MAX; 5]; 5];
+        for (t, &(a, b)) in types.iter().enumerate() {
+            if a < 5 && b < 5 {
+                shape[a][b] = t as u8;
+            }
+        }
+        let mut off = Vec::with_capacity(band.lo.len() + 1);
+        let mut total = 0;
+        for (l, h) in band.lo.iter().zip(&band.hi) {
+            off.push(total);
+            total += (h - l + 1) * types.len();
+        }
+        CostMemo {
+            lo: band.lo.clone(),
+            hi: band.hi.clone(),
+            off,
+            shape,
+            shapes: types.len(),
+            costs: vec![f32::NAN; total],
+        }
+    }
+
+    /// A memo for `band` (a widening of this memo's band: every row's range holds the old
+    /// one's) holding the costs this one holds.
+    fn widened(&self, band: &Band, types: &[(usize, usize)]) -> CostMemo {
+        let mut memo = CostMemo::new(band, types);
+        for i in 0..self.lo.len().min(memo.lo.len()) {
+            let (lo, hi) = (self.lo[i].max(memo.lo[i]), self.hi[i].min(memo.hi[i]));
+            if lo > hi {
+                continue;
+            }
+            let len = (hi - lo + 1) * self.shapes;
+            let from = self.off[i] + (lo - self.lo[i]) * self.shapes;
+            let to = memo.off[i] + (lo - memo.lo[i]) * memo.shapes;
+            memo.costs[to..to + len].copy_from_slice(&self.costs[from..from + len]);
+        }
+        memo
+    }
+
+    /// The slot of the bead of shape `a`-`b` ending at node `(i1, j1)`.
+    #[inline]
+    fn slot(&self, i1: usize, j1: usize, a: usize, b: usize) -> Option<usize> {
+        let t = *self.shape.get(a)?.get(b)?;
+        if t == u8::MAX || i1 >= self.lo.len() || j1 < self.lo[i1] || j1 > self.hi[i1] {
+            return None;
+        }
+        Some(self.off[i1] + (j1 - self.lo[i1]) * self.shapes + t as usize)
+    }
+
+    /// The kept cost of `bead`, if any.
+    #[inline]
+    pub fn get(&self, (i0, i1, j0, j1): Span) -> Option<f32> {
+        let v = self.costs[self.slot(i1, j1, i1 - i0, j1 - j0)?];
+        (!v.is_nan()).then_some(v)
+    }
+
+    /// The slots of row `i` (node by node, shape by shape within a node).
+    #[inline]
+    fn row_mut(&mut self, i: usize) -> &mut [f32] {
+        let len = (self.hi[i] - self.lo[i] + 1) * self.shapes;
+        &mut self.costs[self.off[i]..self.off[i] + len]
     }
 }
 
@@ -239,6 +320,8 @@ pub struct DpResult {
 
 /// Fills row `i` of the DP: best cost of reaching each node of the row (and, when asked, the
 /// bead type that reaches it). `rows` holds the earlier rows, `slot` maps a row to its place.
+/// `memo`, the row's slots of a [`CostMemo`] of this band, gives the bead costs it holds and
+/// keeps those computed.
 #[allow(clippy::too_many_arguments)]
 fn fill_row<C: BeadCost + ?Sized, S: Fn(usize) -> usize>(
     i: usize,
@@ -248,6 +331,7 @@ fn fill_row<C: BeadCost + ?Sized, S: Fn(usize) -> usize>(
     slot: &S,
     row: &mut [f32],
     mut brow: Option<&mut [u8]>,
+    mut memo: Option<&mut [f32]>,
     cost: &mut C,
 ) {
     let (lo, hi) = (band.lo[i], band.hi[i]);
@@ -274,7 +358,20 @@ fn fill_row<C: BeadCost + ?Sized, S: Fn(usize) -> usize>(
             if !prev.is_finite() {
                 continue;
             }
-            let Some(bead) = cost.cost_if_better(pi, i, pj, j, prev, best) else {
+            let bead = match memo.as_deref_mut() {
+                Some(memo) => {
+                    let slot = &mut memo[(j - lo) * types.len() + t];
+                    if slot.is_nan() {
+                        let v = cost.cost_if_better((pi, i, pj, j), prev, best);
+                        *slot = v.unwrap_or(f32::NAN);
+                        v
+                    } else {
+                        Some(*slot)
+                    }
+                }
+                None => cost.cost_if_better((pi, i, pj, j), prev, best),
+            };
+            let Some(bead) = bead else {
                 continue;
             };
             let c = prev + bead;
@@ -291,12 +388,14 @@ fn fill_row<C: BeadCost + ?Sized, S: Fn(usize) -> usize>(
 }
 
 /// Runs the DP over `band` with bead shapes `types` (each `(a, b)`: `a` source and `b` target
-/// segments). Returns `None` when no path fits in the band.
+/// segments), reading and keeping bead costs in `memo` (made for this band) when given.
+/// Returns `None` when no path fits in the band.
 pub fn run<C: BeadCost + ?Sized>(
     n: usize,
     band: &Band,
     types: &[(usize, usize)],
     keep_costs: bool,
+    memo: Option<&mut CostMemo>,
     cost: &mut C,
 ) -> Option<DpResult> {
     let amax = types.iter().map(|t| t.0).max().unwrap_or(1);
@@ -305,7 +404,7 @@ pub fn run<C: BeadCost + ?Sized>(
     let mut rows: Vec<Vec<f32>> = vec![Vec::new(); if keep_costs { n + 1 } else { ring }];
     let mut bp: Vec<Vec<u8>> = vec![Vec::new(); n + 1];
     let slot = |i: usize| if keep_costs { i } else { i % ring };
-    fill(n, band, types, 0, &mut rows, &mut bp, &slot, cost);
+    fill(n, band, types, 0, &mut rows, &mut bp, &slot, memo, cost);
     let r = backtrace(n, band, types, &rows[slot(n)], &bp)?;
     Some(DpResult {
         costs: if keep_costs { Some(rows) } else { None },
@@ -314,7 +413,8 @@ pub fn run<C: BeadCost + ?Sized>(
 }
 
 /// Fills rows `start..=n` of the costs (`rows`, slot `slot(i)`) and backpointers; the rows
-/// before `start` must hold the costs of this band already.
+/// before `start` must hold the costs of this band already. `memo`, made for this band,
+/// gives and keeps bead costs.
 #[allow(clippy::too_many_arguments)]
 fn fill<C: BeadCost + ?Sized, S: Fn(usize) -> usize>(
     n: usize,
@@ -324,6 +424,7 @@ fn fill<C: BeadCost + ?Sized, S: Fn(usize) -> usize>(
     rows: &mut [Vec<f32>],
     bp: &mut [Vec<u8>],
     slot: &S,
+    mut memo: Option<&mut CostMemo>,
     cost: &mut C,
 ) {
     for i in start..=n {
@@ -334,7 +435,18 @@ fn fill<C: BeadCost + ?Sized, S: Fn(usize) -> usize>(
         let mut brow = std::mem::take(&mut bp[i]);
         brow.clear();
         brow.resize(width, u8::MAX);
-        fill_row(i, band, types, rows, slot, &mut row, Some(&mut brow), cost);
+        let memo_row = memo.as_deref_mut().map(|m| m.row_mut(i));
+        fill_row(
+            i,
+            band,
+            types,
+            rows,
+            slot,
+            &mut row,
+            Some(&mut brow),
+            memo_row,
+            cost,
+        );
         rows[slot(i)] = row;
         bp[i] = brow;
     }
@@ -407,7 +519,7 @@ pub fn costs_at<C: BeadCost + ?Sized>(
         let mut row = std::mem::take(&mut rows[slot(i)]);
         row.clear();
         row.resize(width, f32::INFINITY);
-        fill_row(i, band, types, &rows, &slot, &mut row, None, cost);
+        fill_row(i, band, types, &rows, &slot, &mut row, None, None, cost);
         while k < want.len() && want[k].0 as usize <= i {
             let (wi, wj) = (want[k].0 as usize, want[k].1 as usize);
             if wi == i && band.contains(i, wj) {
@@ -446,10 +558,25 @@ pub fn run_widening<C: BeadCost + ?Sized>(
     let mut rows: Vec<Vec<f32>> = vec![Vec::new(); n + 1];
     let mut bp: Vec<Vec<u8>> = vec![Vec::new(); n + 1];
     let mut filled: Option<Band> = None;
+    // The bead costs computed so far, when they fit: a retry recomputes the rows after the
+    // first changed one, but most of their beads were in the band before.
+    let fits = |b: &Band| b.cells() * types.len() <= MEMO_MAX_SLOTS;
+    let mut memo = fits(&band).then(|| CostMemo::new(&band, types));
     loop {
         let full = band.is_full();
         let start = filled.as_ref().map_or(0, |f| first_changed_row(f, &band));
-        fill(n, &band, types, start, &mut rows, &mut bp, &|i| i, cost);
+        let kept = memo.as_mut();
+        fill(
+            n,
+            &band,
+            types,
+            start,
+            &mut rows,
+            &mut bp,
+            &|i| i,
+            kept,
+            cost,
+        );
         filled = Some(band.clone());
         match backtrace(n, &band, types, &rows[n], &bp) {
             Some(r) if !r.touched_edge || full || grow > max_grow => {
@@ -459,7 +586,12 @@ pub fn run_widening<C: BeadCost + ?Sized>(
                 };
                 return (r, band);
             }
-            Some(r) => band.widen_where_touched(&r.path, grow),
+            Some(r) => {
+                band.widen_where_touched(&r.path, grow);
+                memo = memo
+                    .filter(|_| fits(&band))
+                    .map(|m| m.widened(&band, types));
+            }
             None if full => {
                 // Cannot happen with 1-0 and 0-1 beads; keep going defensively.
                 let path = trivial_path(n, m);
@@ -473,7 +605,12 @@ pub fn run_widening<C: BeadCost + ?Sized>(
                     band,
                 );
             }
-            None => band.widen_everywhere(grow),
+            None => {
+                band.widen_everywhere(grow);
+                memo = memo
+                    .filter(|_| fits(&band))
+                    .map(|m| m.widened(&band, types));
+            }
         }
         grow = grow.saturating_mul(2);
     }
@@ -532,7 +669,7 @@ mod tests {
     fn costs_at_equals_kept_rows() {
         let types = crate::align::AlignConfig::new(crate::Lang::Zh, crate::Lang::Ru).bead_types();
         let band = Band::diagonal(30, 26, 4);
-        let kept = run(30, &band, &types, true, &mut Wobbly).unwrap();
+        let kept = run(30, &band, &types, true, None, &mut Wobbly).unwrap();
         let rows = kept.costs.unwrap();
         let want: Vec<(u32, u32)> = (0..=30u32)
             .flat_map(|i| (0..=26u32).map(move |j| (i, j)))
@@ -566,7 +703,7 @@ mod tests {
     fn widening_follows_a_drifting_path() {
         let types = [(1, 1), (1, 0), (0, 1), (1, 2), (2, 1)];
         let (n, m) = (200, 230);
-        let best = run(n, &Band::full(n, m), &types, false, &mut Offset).unwrap();
+        let best = run(n, &Band::full(n, m), &types, false, None, &mut Offset).unwrap();
         assert_eq!(best.total, 30.0);
         let start = Band::diagonal(n, m, 3);
         let (r, band) = run_widening(n, start.clone(), 3, 4000, &types, false, &mut Offset);
@@ -598,7 +735,7 @@ mod tests {
         for keep in [false, true] {
             let start = Band::diagonal(n, m, 2);
             let (r, band) = run_widening(n, start, 2, 4000, &types, keep, &mut OffsetWobbly);
-            let fresh = run(n, &band, &types, keep, &mut OffsetWobbly).unwrap();
+            let fresh = run(n, &band, &types, keep, None, &mut OffsetWobbly).unwrap();
             assert_eq!(r.path, fresh.path);
             assert_eq!(r.total.to_bits(), fresh.total.to_bits());
             assert_eq!(r.touched_edge, fresh.touched_edge);
@@ -611,6 +748,41 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A run that reads every bead cost from a [`CostMemo`] (filled by an earlier run, then
+    /// carried into a wider band) finds what a run computing them finds.
+    #[test]
+    fn memoised_costs_give_the_same_run() {
+        let types = crate::align::AlignConfig::new(crate::Lang::Zh, crate::Lang::Ru).bead_types();
+        let (n, m) = (120, 131);
+        let band = Band::diagonal(n, m, 6);
+        let mut memo = CostMemo::new(&band, &types);
+        let plain = run(n, &band, &types, true, None, &mut OffsetWobbly).unwrap();
+        let first = run(n, &band, &types, true, Some(&mut memo), &mut OffsetWobbly).unwrap();
+        let again = run(n, &band, &types, true, Some(&mut memo), &mut OffsetWobbly).unwrap();
+        let mut wide = band.clone();
+        wide.widen_everywhere(5);
+        let mut carried = memo.widened(&wide, &types);
+        let fresh = run(n, &wide, &types, true, None, &mut OffsetWobbly).unwrap();
+        let read = run(
+            n,
+            &wide,
+            &types,
+            true,
+            Some(&mut carried),
+            &mut OffsetWobbly,
+        )
+        .unwrap();
+        for (a, b) in [(&plain, &first), (&plain, &again), (&fresh, &read)] {
+            assert_eq!(a.path, b.path);
+            assert_eq!(a.total.to_bits(), b.total.to_bits());
+            assert_eq!(a.costs, b.costs);
+        }
+        // the carried memo holds the narrower band's costs at the same beads
+        let bead = (40, 41, 44, 45);
+        assert!(memo.get(bead).is_some());
+        assert_eq!(memo.get(bead), carried.get(bead));
     }
 
     #[test]
@@ -630,7 +802,7 @@ mod tests {
     #[test]
     fn diagonal_path_found() {
         let types = [(1, 1), (1, 0), (0, 1), (1, 2), (2, 1)];
-        let r = run(5, &Band::full(5, 6), &types, false, &mut Diag).unwrap();
+        let r = run(5, &Band::full(5, 6), &types, false, None, &mut Diag).unwrap();
         assert_eq!(r.total, 3.0);
     }
 }

@@ -7,6 +7,7 @@
 use super::numbers;
 use crate::lang::{is_alphabetic_fast, is_alphanumeric_fast, is_han, to_lowercase_fast};
 use crate::Lang;
+use rustc_hash::FxHashMap;
 
 /// FNV-1a over bytes with a kind tag, so equal strings of different kinds never collide.
 pub fn hash_tok(kind: u8, s: &str) -> u64 {
@@ -92,8 +93,41 @@ pub fn stem(word: &str) -> String {
     to_lowercase_fast(word).chars().take(5).collect()
 }
 
+/// The lexical unit keys of stems (`hash_tok(K_STEM, stem)`) by lower-cased word form, for
+/// the segments of one side: a document repeats its word forms, and stemming them afresh
+/// each time was a fifth of a Russian side's featurisation.
+pub struct StemKeys {
+    stemmer: Stemmer,
+    keys: FxHashMap<String, u64>,
+}
+
+impl StemKeys {
+    /// An empty cache for words of `lang`.
+    pub fn new(lang: Lang) -> Self {
+        StemKeys {
+            stemmer: Stemmer::new(lang),
+            keys: FxHashMap::default(),
+        }
+    }
+
+    /// The stem key of `lower` (already lower-cased).
+    fn key(&mut self, lower: &str) -> u64 {
+        if let Some(&k) = self.keys.get(lower) {
+            return k;
+        }
+        let k = hash_tok(K_STEM, &self.stemmer.stem(lower));
+        self.keys.insert(lower.to_owned(), k);
+        k
+    }
+}
+
 /// Features of `text` in `lang`.
 pub fn featurize(text: &str, paragraph: usize, lang: Lang) -> SegFeat {
+    featurize_with(text, paragraph, lang, &mut StemKeys::new(lang))
+}
+
+/// [`featurize`] with the stems of earlier segments of the same side (`stems` of `lang`).
+pub fn featurize_with(text: &str, paragraph: usize, lang: Lang, stems: &mut StemKeys) -> SegFeat {
     let mut f = SegFeat {
         paragraph,
         len: text.chars().filter(|c| !c.is_whitespace()).count() as f32,
@@ -128,7 +162,6 @@ pub fn featurize(text: &str, paragraph: usize, lang: Lang) -> SegFeat {
             first = false;
         }
     }
-    let stemmer = Stemmer::new(lang);
     for (w, initial) in &words {
         let ascii = w.chars().all(|c| c.is_ascii_alphanumeric());
         let has_alpha = w.chars().any(is_alphabetic_fast);
@@ -149,7 +182,7 @@ pub fn featurize(text: &str, paragraph: usize, lang: Lang) -> SegFeat {
             }
         }
         if lang != Lang::Zh && w.chars().count() >= 3 {
-            f.lex.push(hash_tok(K_STEM, &stemmer.stem(&lower)));
+            f.lex.push(stems.key(&lower));
         }
         if lang != Lang::Zh
             && w.chars().count() >= 3
@@ -227,6 +260,25 @@ mod tests {
         assert_eq!(r.nums, z.nums);
         assert!(r.caps.contains(&"ассамблеи".to_string()));
         assert_eq!(r.len, 27.0);
+    }
+
+    /// A side's shared stem cache gives every segment the features it has alone.
+    #[test]
+    fn shared_stems_change_nothing() {
+        let texts = [
+            "Члены Ассамблеи MWP в 2017 году?",
+            "Члены ассамблеи собрались; члены комиссии тоже.",
+            "Ассамблея приняла резолюцию 2017 года",
+        ];
+        let mut stems = StemKeys::new(Lang::Ru);
+        for t in texts {
+            let (a, b) = (
+                featurize(t, 0, Lang::Ru),
+                featurize_with(t, 0, Lang::Ru, &mut stems),
+            );
+            assert_eq!(a.lex, b.lex, "{t}");
+            assert_eq!((a.latin, a.nums, a.caps), (b.latin, b.nums, b.caps), "{t}");
+        }
     }
 
     #[test]

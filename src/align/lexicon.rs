@@ -196,26 +196,23 @@ impl Lexicon {
     fn link(mut cand: Vec<(u64, u64, f32)>, top_k: usize) -> Lexicon {
         let mut best = |flip: bool| -> Vec<(u64, u64)> {
             let key = |c: &(u64, u64, f32)| if flip { (c.1, c.0) } else { (c.0, c.1) };
-            // (u, r) pairs are distinct, so no two candidates compare equal and an unstable
-            // sort (no scratch buffer) gives the stable sort's order.
-            cand.sort_unstable_by(|a, b| {
-                let (ka, kb) = (key(a), key(b));
-                ka.0.cmp(&kb.0)
-                    .then(b.2.total_cmp(&a.2))
-                    .then(ka.1.cmp(&kb.1))
-            });
+            if top_k == 0 {
+                return Vec::new();
+            }
+            // Grouped by unit (the order inside a group does not matter), then each group's
+            // best `top_k` selected, not sorted: most of a large group is dropped, and
+            // `Lexicon::learn` gives its candidates grouped by source unit already.
+            cand.sort_unstable_by_key(|c| key(c).0);
             let mut out = Vec::new();
-            let mut k = 0;
-            while k < cand.len() {
-                let g = key(&cand[k]).0;
-                let mut e = k;
-                while e < cand.len() && key(&cand[e]).0 == g {
-                    if e - k < top_k {
-                        out.push((cand[e].0, cand[e].1));
-                    }
-                    e += 1;
+            for group in cand.chunk_by_mut(|a, b| key(a).0 == key(b).0) {
+                if group.len() > top_k {
+                    // (u, r) pairs are distinct, so no two candidates of a group compare
+                    // equal: the selected set is the sorted order's first `top_k`.
+                    group.select_nth_unstable_by(top_k - 1, |a, b| {
+                        b.2.total_cmp(&a.2).then(key(a).1.cmp(&key(b).1))
+                    });
                 }
-                k = e;
+                out.extend(group.iter().take(top_k).map(|c| (c.0, c.1)));
             }
             out.sort_unstable();
             out

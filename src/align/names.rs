@@ -330,9 +330,9 @@ struct Reach {
     windows: FxHashMap<u128, u32>,
 }
 
-/// The first two characters of a skeleton, packed (21 bits each).
-fn head_key(head: &str) -> u64 {
-    head.chars().fold(0u64, |k, c| k << 21 | c as u64)
+/// The first two characters of a skeleton (or of its head), packed (21 bits each).
+fn head_key(text: &str) -> u64 {
+    text.chars().take(2).fold(0u64, |k, c| k << 21 | c as u64)
 }
 
 impl Reach {
@@ -390,11 +390,14 @@ impl Reach {
         if len < 6 {
             return false;
         }
-        let head: String = text.chars().take(2).collect();
+        // Most windows have no block: the letter counts are taken only for those that do.
+        let Some(block) = self.blocks.get(&(head_key(text), len)) else {
+            return false;
+        };
         let letters = letter_counts(text);
-        self.blocks
-            .get(&(head_key(&head), len))
-            .is_some_and(|v| v.iter().any(|(cl, cs)| may_reach(*cl, cs, len, &letters)))
+        block
+            .iter()
+            .any(|(cl, cs)| may_reach(*cl, cs, len, &letters))
     }
 
     /// [`NameTable::windows`] of `text` that the matcher can look at ([`Reach::keeps`]), in
@@ -403,53 +406,28 @@ impl Reach {
     /// letter counts and key) was most of the name matcher's time.
     fn windows(&mut self, table: &mut NameTable, text: &str) -> Vec<u32> {
         let lang = table.other_lang;
-        let chars: Vec<Option<char>> = text
-            .chars()
-            .map(|c| {
-                let known = han(c)
-                    && table
-                        .roman
-                        .entry(c)
-                        .or_insert_with(|| romanize(c, lang))
-                        .is_some();
-                known.then_some(c)
-            })
-            .collect();
+        let chars = romanising_chars(text, &mut table.roman, lang);
         let mut out = Vec::new();
         let mut acc = String::new();
-        for s in 0..chars.len() {
-            let mut packed = 0u128;
-            for len in 1..=4 {
-                let Some(Some(c)) = chars.get(s + len - 1) else {
-                    break;
-                };
-                packed |= (*c as u128) << (21 * (len - 1));
-                if len >= 2 {
-                    let id = match self.windows.get(&packed) {
-                        Some(&id) => id,
-                        None => {
-                            acc.clear();
-                            for c in chars[s..s + len].iter().flatten() {
-                                if let Some(Some(r)) = table.roman.get(c) {
-                                    acc.push_str(r);
-                                }
-                            }
-                            let folded = fold(&acc);
-                            let id = if self.keeps_text(table, &folded) {
-                                table.intern(folded)
-                            } else {
-                                u32::MAX
-                            };
-                            self.windows.insert(packed, id);
-                            id
-                        }
+        han_windows(&chars, |packed, window| {
+            let id = match self.windows.get(&packed) {
+                Some(&id) => id,
+                None => {
+                    romanise_window(window, &table.roman, &mut acc);
+                    let folded = fold(&acc);
+                    let id = if self.keeps_text(table, &folded) {
+                        table.intern(folded)
+                    } else {
+                        u32::MAX
                     };
-                    if id != u32::MAX {
-                        out.push(id);
-                    }
+                    self.windows.insert(packed, id);
+                    id
                 }
+            };
+            if id != u32::MAX {
+                out.push(id);
             }
-        }
+        });
         if lang != Lang::En {
             for w in text.split(|c: char| !c.is_ascii_alphabetic()) {
                 if w.len() >= 3 && w.chars().next().is_some_and(|c| c.is_ascii_uppercase()) {
@@ -461,6 +439,57 @@ impl Reach {
             }
         }
         out
+    }
+}
+
+/// The characters of `text` that romanise into `lang`'s script (their romanisation cached in
+/// `roman`), `None` for the others: those end a window of [`han_windows`].
+fn romanising_chars(
+    text: &str,
+    roman: &mut FxHashMap<char, Option<String>>,
+    lang: Lang,
+) -> Vec<Option<char>> {
+    text.chars()
+        .map(|c| {
+            let known = han(c)
+                && roman
+                    .entry(c)
+                    .or_insert_with(|| romanize(c, lang))
+                    .is_some();
+            known.then_some(c)
+        })
+        .collect()
+}
+
+/// Calls `each` with every window of two to four consecutive romanising characters of
+/// `chars` ([`romanising_chars`]), by start then length, with the window's packed key (21
+/// bits a character, unique per window text) and its characters.
+fn han_windows(chars: &[Option<char>], mut each: impl FnMut(u128, &[Option<char>])) {
+    for s in 0..chars.len() {
+        let mut packed = 0u128;
+        for len in 1..=4 {
+            let Some(Some(c)) = chars.get(s + len - 1) else {
+                break;
+            };
+            packed |= (*c as u128) << (21 * (len - 1));
+            if len >= 2 {
+                each(packed, &chars[s..s + len]);
+            }
+        }
+    }
+}
+
+/// The romanisation of a window's characters, concatenated into `acc` (cleared first).
+fn romanise_window(
+    window: &[Option<char>],
+    roman: &FxHashMap<char, Option<String>>,
+    acc: &mut String,
+) {
+    acc.clear();
+    for c in window.iter().flatten() {
+        if let Some(Some(r)) = roman.get(c) {
+            acc.push_str(r);
+        }
     }
 }
 
@@ -585,45 +614,21 @@ impl NameTable {
     /// the skeleton. With repeats.
     pub(crate) fn windows(&mut self, text: &str) -> Vec<u32> {
         let lang = self.other_lang;
-        // The characters that romanise (others end a window).
-        let chars: Vec<Option<char>> = text
-            .chars()
-            .map(|c| {
-                let known = han(c)
-                    && self
-                        .roman
-                        .entry(c)
-                        .or_insert_with(|| romanize(c, lang))
-                        .is_some();
-                known.then_some(c)
-            })
-            .collect();
+        let chars = romanising_chars(text, &mut self.roman, lang);
         let mut out = Vec::new();
-        for s in 0..chars.len() {
-            let mut packed = 0u128;
-            for len in 1..=4 {
-                let Some(Some(c)) = chars.get(s + len - 1) else {
-                    break;
-                };
-                packed |= (*c as u128) << (21 * (len - 1));
-                if len >= 2 {
-                    let id = match self.window_ids.get(&packed) {
-                        Some(&id) => id,
-                        None => {
-                            let acc: String = chars[s..s + len]
-                                .iter()
-                                .flatten()
-                                .filter_map(|c| self.roman.get(c).cloned().flatten())
-                                .collect();
-                            let id = self.intern(fold(&acc));
-                            self.window_ids.insert(packed, id);
-                            id
-                        }
-                    };
-                    out.push(id);
+        let mut acc = String::new();
+        han_windows(&chars, |packed, window| {
+            let id = match self.window_ids.get(&packed) {
+                Some(&id) => id,
+                None => {
+                    romanise_window(window, &self.roman, &mut acc);
+                    let id = self.intern(fold(&acc));
+                    self.window_ids.insert(packed, id);
+                    id
                 }
-            }
-        }
+            };
+            out.push(id);
+        });
         if lang != Lang::En {
             for w in text.split(|c: char| !c.is_ascii_alphabetic()) {
                 if w.len() >= 3 && w.chars().next().is_some_and(|c| c.is_ascii_uppercase()) {

@@ -2,7 +2,7 @@
 //! beads, lexical pass, then confidence from forward/backward path costs.
 
 use super::bead_cache::{BeadCache, DocBeads};
-use super::dp::{self, Band, BeadCost, DpResult, Span};
+use super::dp::{self, Band, BeadCost, CostMemo, DpResult, Span, MEMO_MAX_SLOTS};
 use super::feature_cache::DocFeats;
 use super::features::{self, SegFeat};
 use super::learn::{self, BeadCounts, Counts, Model, StageCounts};
@@ -33,8 +33,9 @@ struct DocState {
 const MAX_BAND: usize = 4000;
 
 fn featurize_side(segs: &[Segment], lang: Lang) -> Vec<SegFeat> {
+    let mut stems = features::StemKeys::new(lang);
     segs.iter()
-        .map(|s| features::featurize(&s.text, s.paragraph, lang))
+        .map(|s| features::featurize_with(&s.text, s.paragraph, lang, &mut stems))
         .collect()
 }
 
@@ -242,10 +243,7 @@ impl Reversed<'_, '_> {
     /// The forward pass's cost of the original bead `i0..i1` × `j0..j1`, when it has one.
     #[inline]
     fn memo(&self, i0: usize, i1: usize, j0: usize, j1: usize) -> Option<f32> {
-        let memo = self.memo?;
-        let k = memo.slot(i1, j1, i1 - i0, j1 - j0)?;
-        let v = memo.costs[k];
-        (!v.is_nan()).then_some(v)
+        self.memo?.get((i0, i1, j0, j1))
     }
 }
 
@@ -258,105 +256,13 @@ impl BeadCost for Reversed<'_, '_> {
         }
     }
 
-    fn cost_if_better(
-        &mut self,
-        i0: usize,
-        i1: usize,
-        j0: usize,
-        j1: usize,
-        prev: f32,
-        best: f32,
-    ) -> Option<f32> {
+    fn cost_if_better(&mut self, bead: Span, prev: f32, best: f32) -> Option<f32> {
+        let (i0, i1, j0, j1) = bead;
         let (i0, i1, j0, j1) = (self.n - i1, self.n - i0, self.m - j1, self.m - j0);
         match self.memo(i0, i1, j0, j1) {
             Some(v) => Some(v),
-            None => self.inner.cost_if_better(i0, i1, j0, j1, prev, best),
+            None => self.inner.cost_if_better((i0, i1, j0, j1), prev, best),
         }
-    }
-}
-
-/// The bead costs one DP pass computed, by end node (inside its band) and shape; `NaN` for
-/// those it did not compute (outside a path's reach, or skipped by
-/// [`BeadCost::cost_if_better`]). A bead's cost is a pure function of the bead, so a later
-/// pass over the same problem may read them instead of computing them again.
-struct CostMemo {
-    /// Band rows: lowest node per row and the first slot of each row.
-    lo: Vec<usize>,
-    hi: Vec<usize>,
-    off: Vec<usize>,
-    /// Shape index by `(source count, target count)`, `u8::MAX` for shapes not used.
-    shape: [[u8; 5]; 5],
-    shapes: usize,
-    costs: Vec<f32>,
-}
-
-impl CostMemo {
-    fn new(band: &Band, types: &[(usize, usize)]) -> CostMemo {
-        let mut shape = [[u8::MAX; 5]; 5];
-        for (t, &(a, b)) in types.iter().enumerate() {
-            if a < 5 && b < 5 {
-                shape[a][b] = t as u8;
-            }
-        }
-        let mut off = Vec::with_capacity(band.lo.len() + 1);
-        let mut total = 0;
-        for (l, h) in band.lo.iter().zip(&band.hi) {
-            off.push(total);
-            total += (h - l + 1) * types.len();
-        }
-        CostMemo {
-            lo: band.lo.clone(),
-            hi: band.hi.clone(),
-            off,
-            shape,
-            shapes: types.len(),
-            costs: vec![f32::NAN; total],
-        }
-    }
-
-    /// The slot of the bead of shape `a`-`b` ending at node `(i1, j1)`.
-    #[inline]
-    fn slot(&self, i1: usize, j1: usize, a: usize, b: usize) -> Option<usize> {
-        let t = *self.shape.get(a)?.get(b)?;
-        if t == u8::MAX || i1 >= self.lo.len() || j1 < self.lo[i1] || j1 > self.hi[i1] {
-            return None;
-        }
-        Some(self.off[i1] + (j1 - self.lo[i1]) * self.shapes + t as usize)
-    }
-
-    #[inline]
-    fn keep(&mut self, (i0, i1, j0, j1): Span, v: f32) {
-        if let Some(k) = self.slot(i1, j1, i1 - i0, j1 - j0) {
-            self.costs[k] = v;
-        }
-    }
-}
-
-/// A scorer that keeps the costs it computes in a [`CostMemo`].
-struct Recording<'s, 'a> {
-    inner: &'s mut Scorer<'a>,
-    memo: &'s mut CostMemo,
-}
-
-impl BeadCost for Recording<'_, '_> {
-    fn cost(&mut self, i0: usize, i1: usize, j0: usize, j1: usize) -> f32 {
-        let v = self.inner.cost(i0, i1, j0, j1);
-        self.memo.keep((i0, i1, j0, j1), v);
-        v
-    }
-
-    fn cost_if_better(
-        &mut self,
-        i0: usize,
-        i1: usize,
-        j0: usize,
-        j1: usize,
-        prev: f32,
-        best: f32,
-    ) -> Option<f32> {
-        let v = self.inner.cost_if_better(i0, i1, j0, j1, prev, best)?;
-        self.memo.keep((i0, i1, j0, j1), v);
-        Some(v)
     }
 }
 
@@ -424,19 +330,7 @@ fn finish(
         // 30,000 segments, so that a long one's peak memory stays where it was.
         let mut memo =
             (band.cells() * types.len() <= MEMO_MAX_SLOTS).then(|| CostMemo::new(&band, &types));
-        let fwd = match memo.as_mut() {
-            Some(memo) => dp::run(
-                n,
-                &band,
-                &types,
-                true,
-                &mut Recording {
-                    inner: &mut sc,
-                    memo,
-                },
-            ),
-            None => dp::run(n, &band, &types, true, &mut sc),
-        };
+        let fwd = dp::run(n, &band, &types, true, memo.as_mut(), &mut sc);
         let Some(fwd) = fwd else {
             band.widen_everywhere(grow);
             grow = grow.saturating_mul(2);
@@ -465,9 +359,6 @@ fn finish(
         return build_alignment(&fwd, bwd.as_ref(), &band, &mut sc);
     }
 }
-
-/// Largest [`CostMemo`] (slots of 4 bytes) the confidence's passes share.
-const MEMO_MAX_SLOTS: usize = 1 << 22;
 
 /// Half-width of the backward pass's band around the forward path: the margins read nodes
 /// up to [`MARGIN_REACH`] away, and a competing path through such a node rejoins the best

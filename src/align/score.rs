@@ -1,6 +1,6 @@
 //! The bead cost: length model, anchors, punctuation, paragraphs and lexical coverage.
 
-use super::dp::{Band, BeadCost};
+use super::dp::{Band, BeadCost, Span};
 use super::features::{SegFeat, N_PUNCT};
 use super::lexicon::Lexicon;
 use super::semantic::SemDoc;
@@ -945,15 +945,8 @@ impl BeadCost for Scorer<'_> {
     }
 
     #[inline]
-    fn cost_if_better(
-        &mut self,
-        i0: usize,
-        i1: usize,
-        j0: usize,
-        j1: usize,
-        prev: f32,
-        best: f32,
-    ) -> Option<f32> {
+    fn cost_if_better(&mut self, bead: Span, prev: f32, best: f32) -> Option<f32> {
+        let (i0, i1, j0, j1) = bead;
         self.cost_gated(i0, i1, j0, j1, Some((prev, best)))
     }
 }
@@ -1387,7 +1380,7 @@ mod tests {
                         for prev in [0.0f32, 17.25, -3.5] {
                             for d in [-4.0f32, -0.5, -1e-6, 0.0, 1e-6, 0.5, 4.0, f32::INFINITY] {
                                 let best = prev + exact + d;
-                                match sc.cost_if_better(i0, i1, j0, j1, prev, best) {
+                                match sc.cost_if_better((i0, i1, j0, j1), prev, best) {
                                     Some(c) => assert_eq!(c.to_bits(), exact.to_bits()),
                                     None => {
                                         assert!(prev + exact >= best, "{i0} {i1} {j0} {j1}");

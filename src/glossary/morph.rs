@@ -5,8 +5,9 @@
 //! The dictionary's files (6.8 MB, gzip-compressed as the crate ships them) are embedded in the
 //! binary at build time (`build.rs` finds them through the crate), so a built `tmalign` needs
 //! neither the build machine's crate folder nor a download. `rsmorphy` reads only from a
-//! folder: on first use the files are written to a private temporary folder, read (about
-//! 0.4 s) and the folder removed. `TMALIGN_MORPH_DICT` names another folder of the same format
+//! folder: on first use the small files are written to a private temporary folder and read,
+//! the large DAWGs are decompressed in memory (see [`read_dictionary`]; about 0.1 s in
+//! all), and the folder removed. `TMALIGN_MORPH_DICT` names another folder of the same format
 //! instead. If the dictionary cannot be read (that folder lacks a file, no temporary folder can
 //! be written), one warning goes to standard error and the glossary falls back to Snowball
 //! stems and written forms: [`available`] says which.
@@ -21,7 +22,11 @@
 //! (genitive dependents, `и`-coordinated nouns, prepositional phrases) as written, because only
 //! the head of a Russian term inflects.
 
+use rsmorphy::dawg::{CompletionDawg, DawgValue};
+use rsmorphy::opencorpora::Dictionary;
 use rsmorphy::prelude::*;
+use std::borrow::Cow;
+use std::io::{Read, Write};
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -45,16 +50,99 @@ const DICT_FILES: [(&str, &[u8]); 11] = dict_files!(
     "prediction-suffixes-2.dawg.gz",
 );
 
+/// The large DAWG files, which this module decompresses itself (see [`read_dictionary`]):
+/// `rsmorphy` reads them a `u32` (the guides a byte) at a time straight through a gzip
+/// decoder, and those millions of tiny inflate calls were ~0.35 s of every `tmalign run`.
+const WORDS: &str = "words.dawg.gz";
+const P_T_GIVEN_W: &str = "p_t_given_w.intdawg.gz";
+const PREDICTION_SUFFIXES: [&str; 3] = [
+    "prediction-suffixes-0.dawg.gz",
+    "prediction-suffixes-1.dawg.gz",
+    "prediction-suffixes-2.dawg.gz",
+];
+
+fn is_large_dawg(name: &str) -> bool {
+    name == WORDS || name == P_T_GIVEN_W || PREDICTION_SUFFIXES.contains(&name)
+}
+
+/// A gzip file holding an empty completion DAWG (no units, no guide): what the reader is given
+/// in place of a large DAWG that [`read_dictionary`] then reads itself.
+fn empty_dawg_gz() -> std::io::Result<Vec<u8>> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    e.write_all(&[0u8; 8])?;
+    e.finish()
+}
+
+/// Decompresses a whole gzip file in one go and reads the DAWG from memory.
+fn completion_dawg<V: DawgValue>(name: &str, gz: &[u8]) -> Result<CompletionDawg<V>, String> {
+    let mut raw = Vec::new();
+    flate2::read::GzDecoder::new(gz)
+        .read_to_end(&mut raw)
+        .map_err(|e| format!("{name}: {e}"))?;
+    Ok(CompletionDawg::from_reader(&mut raw.as_slice()))
+}
+
+/// Reads the dictionary from its files (name, gzip bytes; all of [`DICT_FILES`]'s names),
+/// `label` naming where they come from in messages. The small files go through
+/// `rsmorphy`'s own reader (from a private temporary folder: it reads only from a folder), the
+/// large DAWGs are decompressed here and put in its place, giving the same analyser.
+fn read_dictionary(label: &str, files: &[(&str, Cow<'_, [u8]>)]) -> Result<MorphAnalyzer, String> {
+    let tmp = tempfile::Builder::new()
+        .prefix("tmalign-morph-")
+        .tempdir()
+        .map_err(|e| format!("cannot unpack the dictionary: {e}"))?;
+    let empty = empty_dawg_gz().map_err(|e| format!("cannot unpack the dictionary: {e}"))?;
+    for (name, bytes) in files {
+        let bytes: &[u8] = if is_large_dawg(name) { &empty } else { bytes };
+        std::fs::write(tmp.path().join(name), bytes)
+            .map_err(|e| format!("cannot unpack the dictionary: {e}"))?;
+    }
+    let large = |name: &str| -> &[u8] {
+        let found = files.iter().find(|(n, _)| *n == name);
+        found.map_or(&[], |(_, b)| b.as_ref())
+    };
+    // The reader panics on a malformed file; a damaged dictionary must not end the run.
+    let read = crate::panic_guard::catch(|| -> Result<MorphAnalyzer, String> {
+        let mut dict = Dictionary::from_file(tmp.path());
+        dict.words = completion_dawg(WORDS, large(WORDS))?;
+        dict.p_t_given_w = completion_dawg(P_T_GIVEN_W, large(P_T_GIVEN_W))?;
+        if dict.prediction_suffixes_dawgs.len() != PREDICTION_SUFFIXES.len() {
+            return Err(format!(
+                "{} prediction-suffix files expected, the metadata says {}",
+                PREDICTION_SUFFIXES.len(),
+                dict.prediction_suffixes_dawgs.len()
+            ));
+        }
+        for (slot, name) in dict
+            .prediction_suffixes_dawgs
+            .iter_mut()
+            .zip(PREDICTION_SUFFIXES)
+        {
+            *slot = completion_dawg(name, large(name))?;
+        }
+        Ok(MorphAnalyzer::new(dict))
+    });
+    // the folder is removed when `tmp` drops: the analyser holds everything in memory
+    read.unwrap_or_else(|p| {
+        let why = crate::panic_guard::message(p.as_ref()).unwrap_or("unreadable");
+        Err(format!("{label}: damaged dictionary ({why})"))
+    })
+}
+
 /// Reads the dictionary in `dir`; why not, when it cannot.
 fn load_dir(dir: &Path) -> Result<MorphAnalyzer, String> {
-    if let Some((name, _)) = DICT_FILES.iter().find(|(n, _)| !dir.join(n).is_file()) {
-        return Err(format!("{} has no {name}", dir.display()));
-    }
-    // The reader panics on a malformed file; a damaged dictionary must not end the run.
-    crate::panic_guard::catch(|| MorphAnalyzer::from_file(dir)).map_err(|p| {
-        let why = crate::panic_guard::message(p.as_ref()).unwrap_or("unreadable");
-        format!("{}: damaged dictionary ({why})", dir.display())
-    })
+    let files = DICT_FILES
+        .iter()
+        .map(|&(name, _)| {
+            let path = dir.join(name);
+            if !path.is_file() {
+                return Err(format!("{} has no {name}", dir.display()));
+            }
+            let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            Ok((name, Cow::Owned(bytes)))
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    read_dictionary(&dir.display().to_string(), &files)
 }
 
 /// Reads the dictionary: the folder `TMALIGN_MORPH_DICT` names, else the embedded files.
@@ -62,16 +150,8 @@ fn load() -> Result<MorphAnalyzer, String> {
     if let Some(dir) = std::env::var_os("TMALIGN_MORPH_DICT") {
         return load_dir(Path::new(&dir)).map_err(|e| format!("TMALIGN_MORPH_DICT: {e}"));
     }
-    let tmp = tempfile::Builder::new()
-        .prefix("tmalign-morph-")
-        .tempdir()
-        .map_err(|e| format!("cannot unpack the embedded dictionary: {e}"))?;
-    for (name, bytes) in DICT_FILES {
-        std::fs::write(tmp.path().join(name), bytes)
-            .map_err(|e| format!("cannot unpack the embedded dictionary: {e}"))?;
-    }
-    load_dir(tmp.path())
-    // the folder is removed here: the analyser holds everything in memory
+    let files = DICT_FILES.map(|(name, bytes)| (name, Cow::Borrowed(bytes)));
+    read_dictionary("embedded dictionary", &files)
 }
 
 /// The analyser, or `None` when the dictionary cannot be read (warned once).
@@ -492,6 +572,50 @@ mod tests {
         // no TMALIGN_MORPH_DICT in the test environment: the embedded files are read
         if std::env::var_os("TMALIGN_MORPH_DICT").is_none() {
             assert!(available());
+        }
+    }
+
+    /// The analyser read with the large DAWGs decompressed here parses as the one
+    /// `rsmorphy` reads itself from the same files: same parses, lemmas, tags and scores,
+    /// for dictionary words and predicted ones.
+    #[test]
+    fn fast_read_equals_the_readers_own() {
+        if !available() {
+            eprintln!("note: no morphological dictionary; skipped");
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        for (name, bytes) in DICT_FILES {
+            std::fs::write(dir.path().join(name), bytes).unwrap();
+        }
+        let slow = MorphAnalyzer::from_file(dir.path());
+        let fast = analyzer().unwrap();
+        let show = |m: &MorphAnalyzer, w: &str| -> Vec<String> {
+            parse(m, w)
+                .iter()
+                .map(|p| {
+                    let tag = &p.lex.get_tag(m).string;
+                    format!("{} {tag} {:?}", p.lex.get_normal_form(m), p.score)
+                })
+                .collect()
+        };
+        let words = [
+            "послом",
+            "стали",
+            "партнерства",
+            "взаимодействия",
+            "москве",
+            "глокая",
+            "куздра",
+            "бокренка",
+            "сотрудничеству",
+            "переговорах",
+            "ёжиком",
+        ];
+        for w in words {
+            let want = show(&slow, w);
+            assert!(!want.is_empty(), "{w}");
+            assert_eq!(show(fast, w), want, "{w}");
         }
     }
 
