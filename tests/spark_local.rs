@@ -139,7 +139,11 @@ fn driver(
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, ["corpus.lex", "corpus.tmx", "docs"], "{parts} partitions");
+    assert_eq!(
+        names,
+        ["corpus.lex", "corpus.tmx", "docs"],
+        "{parts} partitions"
+    );
     let docs = out.join("docs");
     let tmx = std::fs::read(out.join("corpus.tmx")).expect("merged TMX");
     (files(&docs, ".beads"), files(&docs, ".tmx"), tmx)

@@ -112,7 +112,13 @@ mod tests {
         let mut body = 3u64.to_le_bytes().to_vec();
         body.extend_from_slice(&[0; 16]);
         let b = entry(b"TMATESTS", 1, &[0; 32], 0, &body);
-        assert_eq!(open_entry(&b, b"TMATESTS", 1, &[0; 32], 0).unwrap().len(8), None);
-        assert_eq!(open_entry(&b, b"TMATESTS", 1, &[0; 32], 0).unwrap().len(4), Some(3));
+        assert_eq!(
+            open_entry(&b, b"TMATESTS", 1, &[0; 32], 0).unwrap().len(8),
+            None
+        );
+        assert_eq!(
+            open_entry(&b, b"TMATESTS", 1, &[0; 32], 0).unwrap().len(4),
+            Some(3)
+        );
     }
 }

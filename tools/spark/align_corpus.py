@@ -69,6 +69,7 @@ aligned with the same lexicon; the TMX creation date is the driver's start time 
 """
 
 import argparse
+import errno
 import hashlib
 import os
 import pickle
@@ -422,6 +423,20 @@ def output_stem(path):
     return name or "output"
 
 
+def place(src, dst):
+    """Moves file `src` to `dst` whole: a rename, or where `dst` is on another file system
+    (OUT/docs a link elsewhere), a copy under a temporary name beside `dst`, then a rename."""
+    try:
+        os.replace(src, dst)
+    except OSError as e:
+        if e.errno != errno.EXDEV:
+            raise
+        tmp = f"{dst}.{os.getpid()}.tmp"
+        shutil.copyfile(src, tmp)
+        os.replace(tmp, dst)
+        os.remove(src)
+
+
 def cache_options(enabled):
     """`--bead-cache` in this application's work folder on the executor (see above)."""
     if not enabled:
@@ -734,14 +749,14 @@ def main(argv):
                 wall1, py1 = time.monotonic(), time.process_time()
                 for name in os.listdir(out):
                     # a retried task writes the same bytes: replacing is harmless
-                    os.replace(os.path.join(out, name), os.path.join(docs, name))
+                    place(os.path.join(out, name), os.path.join(docs, name))
                 tasks.add([{"phase": "align", "kind": "place", "cpu_s": 0.0,
                             "py_cpu_s": round(time.process_time() - py1, 3),
                             "wall_s": round(time.monotonic() - wall1, 3)}])
                 part = os.path.join(d, "part.tmx")
                 if shard_tmx(docs, order, part):
                     key = rows[0][0]
-                    os.replace(part, os.path.join(staging, f"part-{key:012}.tmx"))
+                    place(part, os.path.join(staging, f"part-{key:012}.tmx"))
                     yield key
             finally:
                 shutil.rmtree(d, ignore_errors=True)
