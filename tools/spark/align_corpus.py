@@ -165,7 +165,20 @@ def class_archive(folder):
     except OSError:
         return [], None
     # written under a name of this run's own, renamed when whole: concurrent first runs each
-    # write their own, and a run that dies leaves no half archive under the final name
+    # write their own, and a run that dies leaves no half archive under the final name (its
+    # file is removed here by a later run, once its process is gone)
+    for name in os.listdir(folder):
+        parts = name.rsplit(".", 2)
+        if len(parts) == 3 and parts[2] == "tmp" and parts[1].isdigit():
+            try:
+                os.kill(int(parts[1]), 0)
+            except ProcessLookupError:
+                try:
+                    os.remove(os.path.join(folder, name))
+                except OSError:
+                    pass
+            except OSError:
+                pass  # alive, another user's
     pending = f"{path}.{os.getpid()}.tmp"
     return quiet + [f"-XX:ArchiveClassesAtExit={pending}"], (pending, path)
 
