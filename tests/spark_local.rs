@@ -92,8 +92,16 @@ fn one_machine(manifest: &Path, out: &Path) -> BTreeMap<String, Vec<u8>> {
     files(out, ".beads")
 }
 
-/// The driver with `parts` partitions: (bead files, per-document TMX, merged TMX).
-fn driver(manifest: &Path, out: &Path, parts: usize) -> (Files, Files, Vec<u8>) {
+/// The driver with `parts` partitions, the documents' files written by `writer` (`auto`: the
+/// executors in local mode; `driver`: through Spark, as on a cluster), the JVM's class archive
+/// in `archive`: (bead files, per-document TMX, merged TMX).
+fn driver(
+    manifest: &Path,
+    out: &Path,
+    parts: usize,
+    writer: &str,
+    archive: &Path,
+) -> (Files, Files, Vec<u8>) {
     let script = common::repo().join("tools/spark/align_corpus.py");
     let o = Command::new(python())
         .arg(&script)
@@ -113,6 +121,9 @@ fn driver(manifest: &Path, out: &Path, parts: usize) -> (Files, Files, Vec<u8>) 
             "lexical",
         ])
         .arg("--no-seed")
+        .args(["--output-writer", writer])
+        .arg("--class-archive")
+        .arg(archive)
         .env("SOURCE_DATE_EPOCH", common::EPOCH)
         .env("PYSPARK_PYTHON", python())
         .output()
@@ -122,19 +133,34 @@ fn driver(manifest: &Path, out: &Path, parts: usize) -> (Files, Files, Vec<u8>) 
         "driver, {parts} partitions: {}",
         common::outputs(&o)
     );
+    // nothing but the outputs: no staging folder of the executors left behind
+    let mut names: Vec<String> = std::fs::read_dir(out)
+        .expect("output folder")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["corpus.lex", "corpus.tmx", "docs"],
+        "{parts} partitions"
+    );
     let docs = out.join("docs");
     let tmx = std::fs::read(out.join("corpus.tmx")).expect("merged TMX");
     (files(&docs, ".beads"), files(&docs, ".tmx"), tmx)
 }
 
-/// Runs one-machine alignment and the driver at 1, 2 and 7 partitions on `manifest`.
+/// Runs one-machine alignment and the driver at 1, 2 and 7 partitions on `manifest`: the
+/// executors write the documents' files at 1 and 2, the driver at 7; the first run makes the
+/// driver JVM's class archive, the others use it.
 fn check(manifest: &Path, dir: &Path) {
     let one = one_machine(manifest, &dir.join("one"));
     let one_tmx = files(&dir.join("one"), ".tmx");
     assert!(!one.is_empty());
     let mut merged: Option<Vec<u8>> = None;
-    for parts in [1, 2, 7] {
-        let (beads, tmx, corpus) = driver(manifest, &dir.join(format!("p{parts}")), parts);
+    let archive = dir.join("jvm-archive");
+    for (parts, writer) in [(1, "auto"), (2, "executors"), (7, "driver")] {
+        let out = dir.join(format!("p{parts}"));
+        let (beads, tmx, corpus) = driver(manifest, &out, parts, writer, &archive);
         assert_eq!(beads.len(), one.len(), "{parts} partitions");
         for (name, b) in &one {
             assert!(
@@ -149,6 +175,13 @@ fn check(manifest: &Path, dir: &Path) {
         match &merged {
             None => merged = Some(corpus),
             Some(m) => assert!(*m == corpus, "merged TMX differs with {parts} partitions"),
+        }
+    }
+    // a class archive is written under a name of its own and renamed when whole
+    if let Ok(entries) = std::fs::read_dir(&archive) {
+        for e in entries {
+            let name = e.expect("entry").file_name().to_string_lossy().into_owned();
+            assert!(name.ends_with(".jsa"), "left in the archive folder: {name}");
         }
     }
 }

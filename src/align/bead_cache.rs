@@ -26,6 +26,7 @@
 //! [`super::feature_cache`]), keyed by the documents and the first stage only: every step
 //! after the first needs them, and computing them cost more than the rest of a step.
 
+use super::cache_entry::open_entry;
 use super::dp::Span;
 use super::feature_cache::{self, DocFeats};
 use super::learn::Counts;
@@ -192,36 +193,12 @@ fn decode(
     key: &[u8; 32],
     docs: &[(Vec<Segment>, Vec<Segment>)],
 ) -> Option<Vec<DocBeads>> {
-    if b.len() < 8 + 4 + 32 + 8 + 32 || &b[..8] != MAGIC {
-        return None;
-    }
-    let (body, sum) = b.split_at(b.len() - 32);
-    if Sha256::digest(body).as_slice() != sum {
-        return None;
-    }
-    let mut at: usize = 8;
-    let mut take = |n: usize| -> Option<&[u8]> {
-        let s = body.get(at..at.checked_add(n)?)?;
-        at += n;
-        Some(s)
-    };
-    let u32_of = |s: &[u8]| u32::from_le_bytes([s[0], s[1], s[2], s[3]]);
-    let u64_of = |s: &[u8]| {
-        let mut a = [0u8; 8];
-        a.copy_from_slice(s);
-        u64::from_le_bytes(a)
-    };
-    if u32_of(take(4)?) != VERSION || take(32)? != key {
-        return None;
-    }
-    if u64_of(take(8)?) != docs.len() as u64 {
-        return None;
-    }
+    let mut r = open_entry(b, MAGIC, VERSION, key, docs.len())?;
     let mut out = Vec::with_capacity(docs.len());
     for (s, t) in docs {
-        let mu = f32::from_bits(u32_of(take(4)?));
-        let sigma = f32::from_bits(u32_of(take(4)?));
-        let n = usize::try_from(u64_of(take(8)?)).ok()?;
+        let mu = f32::from_bits(r.u32()?);
+        let sigma = f32::from_bits(r.u32()?);
+        let n = usize::try_from(r.u64()?).ok()?;
         // every bead holds a segment at least, so a document has no more than its segments
         if n > s.len() + t.len() {
             return None;
@@ -230,9 +207,10 @@ fn decode(
         // the beads must tile the document, as an alignment path does
         let (mut i, mut j) = (0usize, 0usize);
         for _ in 0..n {
-            let x = take(20)?;
-            let v: Vec<usize> = (0..4).map(|k| u32_of(&x[4 * k..]) as usize).collect();
-            let cost = f32::from_bits(u32_of(&x[16..]));
+            let v: Vec<usize> = (0..4)
+                .map(|_| r.u32().map(|x| x as usize))
+                .collect::<Option<_>>()?;
+            let cost = f32::from_bits(r.u32()?);
             if v[0] != i || v[2] != j || v[1] < v[0] || v[3] < v[2] {
                 return None;
             }
@@ -247,7 +225,7 @@ fn decode(
             beads,
         });
     }
-    (at == body.len()).then_some(out)
+    r.is_done().then_some(out)
 }
 
 #[cfg(test)]

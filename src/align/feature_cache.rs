@@ -9,6 +9,7 @@
 //! them back, like the beads. The entry is checked as strictly as a bead entry: a missing,
 //! cut, corrupt or foreign entry is a miss and the features are computed again.
 
+use super::cache_entry::open_entry;
 use super::features::{SegFeat, N_PUNCT};
 use super::Segment;
 use sha2::{Digest, Sha256};
@@ -70,35 +71,6 @@ pub(crate) fn encode(key: &[u8; 32], docs: &[DocFeats]) -> Vec<u8> {
     w.0
 }
 
-/// A reader over an entry's body that fails (`None`) past its end.
-struct R<'a> {
-    b: &'a [u8],
-    at: usize,
-}
-
-impl<'a> R<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let s = self.b.get(self.at..self.at.checked_add(n)?)?;
-        self.at += n;
-        Some(s)
-    }
-    fn u32(&mut self) -> Option<u32> {
-        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
-    }
-    fn u64(&mut self) -> Option<u64> {
-        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
-    }
-    /// A length that the rest of the entry can hold at `unit` bytes an item.
-    fn len(&mut self, unit: usize) -> Option<usize> {
-        let n = usize::try_from(self.u64()?).ok()?;
-        (n.checked_mul(unit)? <= self.b.len() - self.at).then_some(n)
-    }
-    fn hashes(&mut self) -> Option<Vec<u64>> {
-        let n = self.len(8)?;
-        (0..n).map(|_| self.u64()).collect()
-    }
-}
-
 /// Reads an entry; `None` unless it is whole, for `key`, and has as many segments as `docs`
 /// on every side of every document.
 pub(crate) fn decode(
@@ -106,17 +78,7 @@ pub(crate) fn decode(
     key: &[u8; 32],
     docs: &[(Vec<Segment>, Vec<Segment>)],
 ) -> Option<Vec<DocFeats>> {
-    if b.len() < 8 + 4 + 32 + 8 + 32 || &b[..8] != MAGIC {
-        return None;
-    }
-    let (body, sum) = b.split_at(b.len() - 32);
-    if Sha256::digest(body).as_slice() != sum {
-        return None;
-    }
-    let mut r = R { b: body, at: 8 };
-    if r.u32()? != VERSION || r.take(32)? != key || r.u64()? != docs.len() as u64 {
-        return None;
-    }
+    let mut r = open_entry(b, MAGIC, VERSION, key, docs.len())?;
     let mut out = Vec::with_capacity(docs.len());
     for (s, t) in docs {
         let mut sides = [Vec::new(), Vec::new()];
@@ -160,7 +122,7 @@ pub(crate) fn decode(
         let [fs, ft] = sides;
         out.push((fs, ft));
     }
-    (r.at == body.len()).then_some(out)
+    r.is_done().then_some(out)
 }
 
 #[cfg(test)]

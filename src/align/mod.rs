@@ -30,6 +30,7 @@
 
 mod bead_cache;
 pub mod boundary;
+mod cache_entry;
 pub mod dp;
 mod feature_cache;
 pub mod features;

@@ -25,17 +25,21 @@ What runs where:
    16 at a time); the driver merges the few results and seals them in one run (`lexicon merge
    --seal`: what later stages use, kilobytes), which goes to every executor with
    `SparkContext.addFile`;
-3. every partition runs `tmalign align --batch SHARD --lexicon corpus.lex` and hands back its
-   documents' TMX and bead files, which the driver writes to `OUT/docs/`: in waves of as many
-   partitions as run at once (`runJob`), the next wave aligning while the driver writes one
-   (the driver holds at most three waves' files);
+3. every partition runs `tmalign align --batch SHARD --lexicon corpus.lex`; its documents' TMX
+   and bead files go into `OUT/docs/` (`--output-writer`): by default in local mode the task
+   moves them there itself (renames from a staging folder inside OUT: the driver does no work
+   a document, one job for the whole alignment); otherwise (a cluster, where OUT is the
+   driver's) the task hands them back as one compressed record and the driver writes them, in
+   waves of as many partitions as run at once (`runJob`), the next wave aligning while the
+   driver writes one (the driver holds at most three waves' files); `--output-writer
+   executors` on a cluster whose executors all see OUT at the same path (a shared mount);
 4. each alignment task also merges its shard's TMX files, in manifest order, with `tmalign tm
-   merge` (its part of the merged TMX, which goes to the driver with the files), and the
-   driver merges those parts, in manifest order, into `OUT/corpus.tmx`: the same file as all
-   documents merged at once in manifest order (the first occurrence of a unit is kept and the
-   units are renumbered in order, `--renumber`, so the grouping does not matter), whatever the
-   partitioning, from a few files instead of one per document; the driver keeps the final
-   lexicon as `OUT/corpus.lex`.
+   merge` (its part of the merged TMX), and the driver merges those parts, in manifest order,
+   into `OUT/corpus.tmx`: the same file as all documents merged at once in manifest order
+   (the first occurrence of a unit is kept and the units are renumbered in order,
+   `--renumber`, so the grouping does not matter), whatever the partitioning, from a few
+   files instead of one per document; the driver keeps the final lexicon as
+   `OUT/corpus.lex`.
 
 Every `count` and `align` run of a partition is given `--bead-cache` in the executor's work
 folder of this application (`SparkFiles.getRootDirectory()`, removed by Spark when the
@@ -54,7 +58,9 @@ JVM, Python workers, tmalign) of each phase, and each task's CPU and wall time
 
 Started by this script rather than by spark-submit, the driver JVM runs with
 `--driver-java-options` (default: the client compiler only and the serial collector, which
-halve its CPU: it only schedules, and in local mode moves bytes).
+halve its CPU: it only schedules, and in local mode moves bytes) and a class archive
+(`--class-archive`, see `class_archive`: Spark's classes mapped ready-loaded, made by the
+first run on a machine), which more than halves its start and first job.
 
 The tmalign binary is shipped to the executors with `addFile` (like `--files`). Every output is
 the same whatever the number of partitions: the counts are exact sums and every document is
@@ -63,6 +69,7 @@ aligned with the same lexicon; the TMX creation date is the driver's start time 
 """
 
 import argparse
+import errno
 import hashlib
 import os
 import pickle
@@ -105,9 +112,92 @@ def parse_args(argv):
                    help="the driver JVM's options when this script starts it (not under "
                    "spark-submit, nor when spark.driver.extraJavaOptions is set); default "
                    f"'{QUICK_JVM}'; '' for the JVM's defaults")
+    p.add_argument("--class-archive", default=default_class_archive_dir(), metavar="DIR",
+                   help="where the driver JVM's class archive is kept when this script starts "
+                   "the JVM (see above; default: %(default)s); 'none' for no archive")
+    p.add_argument("--output-writer", choices=("auto", "executors", "driver"), default="auto",
+                   help="who writes the per-document files into --output: the executors "
+                   "(the folder must be the same path on every executor: local mode, or a "
+                   "shared mount), or the driver, which gets them through Spark; auto: the "
+                   "executors in local mode, the driver otherwise")
     p.add_argument("--timeline", help="write the driver's phases (wall and CPU seconds of the "
                    "whole process tree) and every task's CPU and wall time here (JSON)")
     return p.parse_args(argv)
+
+
+def default_class_archive_dir():
+    """`$XDG_CACHE_HOME/tmalign/spark` (`~/.cache/tmalign/spark` by default)."""
+    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(cache, "tmalign", "spark")
+
+
+def class_archive(folder):
+    """The driver JVM's options for its class archive in `folder` (HotSpot's application class
+    data sharing, JEP 350), and, when the archive is yet to be made, (file being written, its
+    final name) for [`finish_class_archive`].
+
+    Loading and verifying Spark's classes is most of the driver JVM's start and of its first
+    job (measured, with `QUICK_JVM`: start 3.6 s -> 1.4 s CPU, first job 1.2 s -> 0.6 s); the
+    archive maps them ready-made. The first run on a machine writes it when its JVM exits
+    (that run's start costs more, ~3 s CPU once); the archive is named after what it depends
+    on (Spark's version and files, the Java runtime), so another installation makes its own.
+    A JVM that cannot use an archive (another build, another class path) runs without it:
+    the outputs never depend on it."""
+    import pyspark
+
+    java_home = os.environ.get("JAVA_HOME")
+    java = shutil.which("java", path=os.path.join(java_home, "bin") if java_home else None)
+    if not java:
+        return [], None
+    java = os.path.realpath(java)
+    st = os.stat(java)
+    key = "\0".join([pyspark.__version__, os.path.dirname(os.path.abspath(pyspark.__file__)),
+                     os.environ.get("SPARK_HOME", ""), java, str(st.st_size),
+                     str(st.st_mtime_ns), QUICK_JVM])
+    path = os.path.join(folder, f"spark-{pyspark.__version__}-"
+                        f"{hashlib.sha256(key.encode()).hexdigest()[:16]}.jsa")
+    # quiet: an archive that does not fit is ignored, and the JVM would say so on stderr
+    quiet = ["-XX:+IgnoreUnrecognizedVMOptions", "-Xlog:cds=off,cds+dynamic=off"]
+    if os.path.exists(path):
+        return quiet + [f"-XX:SharedArchiveFile={path}"], None
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError:
+        return [], None
+    # written under a name of this run's own, renamed when whole: concurrent first runs each
+    # write their own, and a run that dies leaves no half archive under the final name (its
+    # file is removed here by a later run, once its process is gone)
+    for name in os.listdir(folder):
+        parts = name.rsplit(".", 2)
+        if len(parts) == 3 and parts[2] == "tmp" and parts[1].isdigit():
+            try:
+                os.kill(int(parts[1]), 0)
+            except ProcessLookupError:
+                try:
+                    os.remove(os.path.join(folder, name))
+                except OSError:
+                    pass
+            except OSError:
+                pass  # alive, another user's
+    pending = f"{path}.{os.getpid()}.tmp"
+    return quiet + [f"-XX:ArchiveClassesAtExit={pending}"], (pending, path)
+
+
+def finish_class_archive(sc, pending):
+    """Ends the driver JVM (which writes the archive as it exits) and names the archive."""
+    proc = getattr(getattr(sc, "_gateway", None), "proc", None)
+    if proc is None:
+        return
+    try:
+        proc.stdin.close()  # Spark's gateway exits when its standard input closes
+        proc.wait(timeout=300)
+        if proc.returncode == 0 and os.path.getsize(pending[0]) > 0:
+            os.replace(*pending)
+    except (OSError, subprocess.TimeoutExpired):
+        pass
+    finally:
+        if os.path.exists(pending[0]):
+            os.remove(pending[0])
 
 
 def tool_options(args):
@@ -346,6 +436,20 @@ def output_stem(path):
     return name or "output"
 
 
+def place(src, dst):
+    """Moves file `src` to `dst` whole: a rename, or where `dst` is on another file system
+    (OUT/docs a link elsewhere), a copy under a temporary name beside `dst`, then a rename."""
+    try:
+        os.replace(src, dst)
+    except OSError as e:
+        if e.errno != errno.EXDEV:
+            raise
+        tmp = f"{dst}.{os.getpid()}.tmp"
+        shutil.copyfile(src, tmp)
+        os.replace(tmp, dst)
+        os.remove(src)
+
+
 def cache_options(enabled):
     """`--bead-cache` in this application's work folder on the executor (see above)."""
     if not enabled:
@@ -404,8 +508,17 @@ def main(argv):
         "spark.ui.showConsoleProgress", "false")
     if args.master:
         conf.setMaster(args.master)
-    if args.driver_java_options and not conf.contains("spark.driver.extraJavaOptions"):
-        conf.set("spark.driver.extraJavaOptions", args.driver_java_options)
+    pending_archive = None
+    # not under spark-submit (whose JVM is already running), nor over the user's own options
+    own_jvm = not conf.contains("spark.driver.extraJavaOptions") and not (
+        "PYSPARK_GATEWAY_PORT" in os.environ)
+    if own_jvm:
+        jvm_options = args.driver_java_options.split()
+        if args.class_archive != "none":
+            archive_options, pending_archive = class_archive(args.class_archive)
+            jvm_options += archive_options
+        if jvm_options:
+            conf.set("spark.driver.extraJavaOptions", " ".join(jvm_options))
     sc = SparkContext.getOrCreate(conf)
     sc.setLogLevel("ERROR")
     epoch = os.environ.get("SOURCE_DATE_EPOCH") or str(int(time.time()))
@@ -552,80 +665,136 @@ def main(argv):
         if stage > 64:
             sys.exit("align_corpus: the lexicon never became complete")
 
-    def align_partition(it):
-        for rows in it:
-            if rows:
-                yield from align_shard(rows)
+    out_dir = os.path.abspath(args.output)
+    docs = os.path.join(out_dir, "docs")
+    os.makedirs(docs, exist_ok=True)
+    writer = args.output_writer
+    if writer == "auto":
+        writer = "executors" if sc.master.startswith("local") else "driver"
 
-    def align_shard(rows):
+    def align_shard(rows, d):
+        """`tmalign align --batch` of a shard into `d/out`: (that folder, the names of its
+        documents' TMX files that hold translation units, in manifest order)."""
         wall0, py0 = time.monotonic(), time.process_time()
         from pyspark import SparkFiles
 
         tool = tool_path(tool_name)
-        with tempfile.TemporaryDirectory(prefix="tmalign-align-") as d:
-            out = os.path.join(d, "out")
-            shard = write_shard(rows, d)
-            cmd = [tool, "align", "--batch", shard, "--lexicon",
-                   SparkFiles.get(lex_name), "-o", out, "--formats", args.formats, "--no-html"]
-            _, usage = run_measured(cmd + opts + cache_options(use_cache), env=task_env())
-            stats.add(Stats.one("align", usage))
-            task_record("align", "align", usage, wall0, py0)
-            with_units = set()
-            files = []
-            for name in sorted(os.listdir(out)):
+        out = os.path.join(d, "out")
+        shard = write_shard(rows, d)
+        cmd = [tool, "align", "--batch", shard, "--lexicon",
+               SparkFiles.get(lex_name), "-o", out, "--formats", args.formats, "--no-html"]
+        _, usage = run_measured(cmd + opts + cache_options(use_cache), env=task_env())
+        stats.add(Stats.one("align", usage))
+        task_record("align", "align", usage, wall0, py0)
+        # a document with no translation unit (every bead a deletion or insertion) gives a
+        # TMX with an empty body, which `tm merge` cannot take (no language pair to read): it
+        # adds nothing to the merged TMX anyway
+        with_units = set()
+        for name in os.listdir(out):
+            if name.endswith(".tmx"):
                 with open(os.path.join(out, name), "rb") as fh:
-                    files.append((name, fh.read()))
-                # a document with no translation unit (every bead a deletion or insertion)
-                # gives a TMX with an empty body, which `tm merge` cannot take (no language
-                # pair to read): it adds nothing to the merged TMX anyway
-                if name.endswith(".tmx") and b"<tu" in files[-1][1]:
-                    with_units.add(name)
-            # the shard's files as one compressed record: a few MB instead of tens of MB (TMX
-            # is verbose) through the JVM to the driver, compressed here, where the cores are
-            wall1, py1 = time.monotonic(), time.process_time()
-            yield "docs", rows[0][0], zlib.compress(pickle.dumps(files, protocol=4), 1)
-            del files
-            tasks.add([{"phase": "align", "kind": "pack", "cpu_s": 0.0,
-                        "py_cpu_s": round(time.process_time() - py1, 3),
-                        "wall_s": round(time.monotonic() - wall1, 3)}])
-            # The shard's part of the merged TMX, its documents in manifest order: merging
-            # (first occurrence kept, units renumbered in order) gives the same file merged
-            # again in partition order (`--renumber`) as all documents merged at once in
-            # manifest order,
-            # whatever the partitioning, and the driver merges a few files instead of one
-            # per document.
-            with open(shard, encoding="utf-8") as fh:
-                stems = [output_stem(line.split("\t")[0]) for line in fh.read().splitlines()]
-            order = [f"{stem}.tmx" for stem in stems if f"{stem}.tmx" in with_units]
-            if set(order) != with_units:
-                raise RuntimeError(f"align_corpus: cannot tell the documents of {sorted(with_units)}"
-                                   f" by their sources {stems}")
-            if order:
-                wall0, py0 = time.monotonic(), time.process_time()
-                part = os.path.join(d, "part.tmx")
-                _, usage = run_measured([tool, "tm", "merge", *(os.path.join(out, n) for n in order),
-                                         "-o", part], env=task_env())
-                stats.add(Stats.one("tmx", usage))
-                task_record("align", "tmx", usage, wall0, py0)
-                with open(part, "rb") as fh:
-                    yield "part", rows[0][0], fh.read()
+                    if b"<tu" in fh.read():
+                        with_units.add(name)
+        with open(shard, encoding="utf-8") as fh:
+            stems = [output_stem(line.split("\t")[0]) for line in fh.read().splitlines()]
+        order = [f"{stem}.tmx" for stem in stems if f"{stem}.tmx" in with_units]
+        if set(order) != with_units:
+            raise RuntimeError(f"align_corpus: cannot tell the documents of {sorted(with_units)}"
+                               f" by their sources {stems}")
+        return out, order
 
-    docs = os.path.join(args.output, "docs")
-    os.makedirs(docs, exist_ok=True)
+    def shard_tmx(out, order, part):
+        """The shard's part of the merged TMX, its documents in manifest order, as `part`
+        (False when no document has a unit): merging (first occurrence kept, units
+        renumbered in order) gives the same file merged again in partition order
+        (`--renumber`) as all documents merged at once in manifest order, whatever the
+        partitioning, and the driver merges a few files instead of one per document."""
+        if not order:
+            return False
+        wall0, py0 = time.monotonic(), time.process_time()
+        _, usage = run_measured([tool_path(tool_name), "tm", "merge",
+                                 *(os.path.join(out, n) for n in order), "-o", part],
+                                env=task_env())
+        stats.add(Stats.one("tmx", usage))
+        task_record("align", "tmx", usage, wall0, py0)
+        return True
+
+    def align_to_driver(it):
+        """A partition's documents' files and its part of the merged TMX, as records for the
+        driver to write (`--output-writer driver`)."""
+        for rows in it:
+            if not rows:
+                continue
+            with tempfile.TemporaryDirectory(prefix="tmalign-align-") as d:
+                out, order = align_shard(rows, d)
+                wall1, py1 = time.monotonic(), time.process_time()
+                files = []
+                for name in sorted(os.listdir(out)):
+                    with open(os.path.join(out, name), "rb") as fh:
+                        files.append((name, fh.read()))
+                # the shard's files as one compressed record: a few MB instead of tens of MB
+                # (TMX is verbose) through the JVM to the driver, compressed here, where the
+                # cores are
+                yield "docs", rows[0][0], zlib.compress(pickle.dumps(files, protocol=4), 1)
+                del files
+                tasks.add([{"phase": "align", "kind": "pack", "cpu_s": 0.0,
+                            "py_cpu_s": round(time.process_time() - py1, 3),
+                            "wall_s": round(time.monotonic() - wall1, 3)}])
+                part = os.path.join(d, "part.tmx")
+                if shard_tmx(out, order, part):
+                    with open(part, "rb") as fh:
+                        yield "part", rows[0][0], fh.read()
+
+    # `--output-writer executors`: each task moves its documents' files into OUT/docs and its
+    # part of the merged TMX into this folder of OUT (same file system: renames, no copy)
+    staging = os.path.join(out_dir, ".align-corpus-staging")
+
+    def align_in_place(it):
+        """A partition's documents' files moved into OUT/docs, its part of the merged TMX
+        into `staging`, by the task itself: nothing goes through Spark but the part's key, so
+        the driver does no work a document (`--output-writer executors`)."""
+        for rows in it:
+            if not rows:
+                continue
+            d = tempfile.mkdtemp(prefix="task-", dir=staging)
+            try:
+                out, order = align_shard(rows, d)
+                wall1, py1 = time.monotonic(), time.process_time()
+                for name in os.listdir(out):
+                    # a retried task writes the same bytes: replacing is harmless
+                    place(os.path.join(out, name), os.path.join(docs, name))
+                tasks.add([{"phase": "align", "kind": "place", "cpu_s": 0.0,
+                            "py_cpu_s": round(time.process_time() - py1, 3),
+                            "wall_s": round(time.monotonic() - wall1, 3)}])
+                part = os.path.join(d, "part.tmx")
+                if shard_tmx(docs, order, part):
+                    key = rows[0][0]
+                    place(part, os.path.join(staging, f"part-{key:012}.tmx"))
+                    yield key
+            finally:
+                shutil.rmtree(d, ignore_errors=True)
+
     parts_tmx = []
-    for kind, key, data in ahead(aligned_waves(sc, shards, align_partition, groups)):
-        if kind == "part":
-            # a shard's merged TMX, by the manifest index of its first document
-            parts_tmx.append((key, os.path.join(work, f"part-{key:012}.tmx")))
-            with open(parts_tmx[-1][1], "wb") as fh:
-                fh.write(data)
-            continue
-        for name, body in pickle.loads(zlib.decompress(data)):
-            with open(os.path.join(docs, name), "wb") as fh:
-                fh.write(body)
+    if writer == "executors":
+        shutil.rmtree(staging, ignore_errors=True)
+        os.makedirs(staging)
+        # one job: the tasks' results are a number each
+        for key in shards.mapPartitions(align_in_place).collect():
+            parts_tmx.append((key, os.path.join(staging, f"part-{key:012}.tmx")))
+    else:
+        for kind, key, data in ahead(aligned_waves(sc, shards, align_to_driver, groups)):
+            if kind == "part":
+                # a shard's merged TMX, by the manifest index of its first document
+                parts_tmx.append((key, os.path.join(work, f"part-{key:012}.tmx")))
+                with open(parts_tmx[-1][1], "wb") as fh:
+                    fh.write(data)
+                continue
+            for name, body in pickle.loads(zlib.decompress(data)):
+                with open(os.path.join(docs, name), "wb") as fh:
+                    fh.write(body)
     timeline.mark("align")
-    shutil.copyfile(lex_path, os.path.join(args.output, "corpus.lex"))
-    corpus = os.path.join(args.output, "corpus.tmx")
+    shutil.copyfile(lex_path, os.path.join(out_dir, "corpus.lex"))
+    corpus = os.path.join(out_dir, "corpus.tmx")
     if os.path.exists(corpus):
         os.remove(corpus)
     if parts_tmx:
@@ -633,6 +802,7 @@ def main(argv):
         local("driver", [local_tool, "tm", "merge", "--renumber",
                          *(p for _, p in sorted(parts_tmx)), "-o", corpus], env=env)
     shutil.rmtree(work, ignore_errors=True)
+    shutil.rmtree(staging, ignore_errors=True)
     timeline.mark("tm merge")
     print(f"align_corpus: {len(rows)} pairs in {parts} partitions, {stage} learning stages -> "
           f"{args.output}", file=sys.stderr)
@@ -658,6 +828,8 @@ def main(argv):
             json.dump({"phases": timeline.phases, "tasks": tasks.value,
                        "total_wall_s": round(time.monotonic() - timeline.start, 3)}, fh, indent=1)
             fh.write("\n")
+    if pending_archive:
+        finish_class_archive(sc, pending_archive)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,9 @@
 # timeline (`align_corpus.py --timeline`): per phase (Spark start, each learning stage's count
 # job and its sealing merge on the driver, the alignment, the final `tm merge`) the wall time
 # and the CPU time of the whole process tree (JVM, Python, tmalign), and the CPU of the tasks
-# (tmalign and its Python worker), the part that more cores share. Then the speed-up
+# (tmalign and its Python worker), the part that more cores share, and in how many steps (a
+# task's tmalign runs and, around the alignment, its handing over of the files: an alignment
+# task has three, `align`, `place` or `pack`, and its `tm merge`). Then the speed-up
 # wall(local[1]) / wall(local[2]) (meaningful on a quiet machine only), the speed-up Amdahl's
 # law expects from the local[1] run's CPU times (whole-tree CPU outside the tasks counted as
 # serial, the tasks' CPU shared by two cores: what a quiet machine should show, give or take
@@ -74,6 +76,13 @@ with open(f"{work}/corpus.tsv", "w", encoding="utf-8") as m:
         m.write(f"{stem}.zh\t{stem}.ru\n")
 EOF
 echo "bench: $bin, $(wc -l < "$work/corpus.tsv") pairs ($kind), $parts partitions, $(nproc) cores"
+# a warm-up run on the first 21 pairs, not measured: the driver JVM's class archive (see
+# align_corpus.py) is made on a machine's first run, which costs that run ~3 s of CPU once;
+# it also brings Spark's and tmalign's files into the page cache for both measured runs
+head -n 21 "$work/corpus.tsv" > "$work/warm.tsv"
+PYSPARK_PYTHON=$py "$py" "$here/align_corpus.py" --master "local[1]" --tmalign "$bin" \
+  --manifest "$work/warm.tsv" --output "$work/warm" --partitions 1 --presegmented \
+  --scorer lexical --no-seed 2> "$work/logwarm" || { cat "$work/logwarm" >&2; exit 1; }
 declare -A wall
 for cores in 1 2; do
   echo "local[$cores]: load before $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -101,7 +110,7 @@ for p in t["phases"]:
     serial += max(p["cpu_s"] - task_cpu, 0.0)
     parallel += task_cpu
     print(f"  {p['phase']:22} {p['wall_s']:7.1f} s wall {p['cpu_s']:7.1f} s CPU"
-          + (f" ({task_cpu:.1f} s in {len(tasks)} task runs)" if tasks else ""))
+          + (f" ({task_cpu:.1f} s in {len(tasks)} steps of tasks)" if tasks else ""))
 for kind in ("count", "merge", "align", "tmx", "driver"):
     if kind in s:
         k = s[kind]
