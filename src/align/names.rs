@@ -429,17 +429,22 @@ impl Reach {
             }
         });
         if lang != Lang::En {
-            for w in text.split(|c: char| !c.is_ascii_alphabetic()) {
-                if w.len() >= 3 && w.chars().next().is_some_and(|c| c.is_ascii_uppercase()) {
-                    let id = table.fold_id(w);
-                    if self.keeps(table, id) {
-                        out.push(id);
-                    }
+            for w in latin_names(text) {
+                let id = table.fold_id(w);
+                if self.keeps(table, id) {
+                    out.push(id);
                 }
             }
         }
         out
     }
+}
+
+/// The Latin-script names inside a Chinese segment: capitalised ASCII words of three letters
+/// or more (McCarthy, NATO), which the other side writes in its own script.
+fn latin_names(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| w.len() >= 3 && w.chars().next().is_some_and(|c| c.is_ascii_uppercase()))
 }
 
 /// The characters of `text` that romanise into `lang`'s script (their romanisation cached in
@@ -630,10 +635,8 @@ impl NameTable {
             out.push(id);
         });
         if lang != Lang::En {
-            for w in text.split(|c: char| !c.is_ascii_alphabetic()) {
-                if w.len() >= 3 && w.chars().next().is_some_and(|c| c.is_ascii_uppercase()) {
-                    out.push(self.fold_id(w));
-                }
+            for w in latin_names(text) {
+                out.push(self.fold_id(w));
             }
         }
         out

@@ -71,20 +71,7 @@ public class OmegatGlossary {
         .arg(target)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "OmegaT could not read {}: {}",
-        file.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Some(
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .filter_map(|l| l.strip_prefix("PAIR\t"))
-            .filter_map(|l| l.split_once('\t'))
-            .map(|(a, b)| (a.to_owned(), b.to_owned()))
-            .collect(),
-    )
+    Some(printed_pairs(&out, "OmegaT", file, "PAIR\t"))
 }
 
 /// The pairs translate-toolkit's TBX store reads from `file` (it knows TBX v2 only: its root is
@@ -110,17 +97,27 @@ for u in store.units:
         .arg(file)
         .output()
         .unwrap();
+    Some(printed_pairs(&out, "translate-toolkit", file, ""))
+}
+
+/// The (source, target) pairs `tool` printed reading `file`, a line each: `prefix`, source,
+/// tab, target (other lines are the tool's own). Panics, with its stderr, when it failed.
+fn printed_pairs(
+    out: &std::process::Output,
+    tool: &str,
+    file: &Path,
+    prefix: &str,
+) -> Vec<(String, String)> {
     assert!(
         out.status.success(),
-        "translate-toolkit could not read {}: {}",
+        "{tool} could not read {}: {}",
         file.display(),
         String::from_utf8_lossy(&out.stderr)
     );
-    Some(
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .filter_map(|l| l.split_once('\t'))
-            .map(|(a, b)| (a.to_owned(), b.to_owned()))
-            .collect(),
-    )
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.strip_prefix(prefix))
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(a, b)| (a.to_owned(), b.to_owned()))
+        .collect()
 }
