@@ -5,18 +5,35 @@
 //! featurised in parallel and still share one lexicon across a batch.
 
 use super::numbers;
-use crate::lang::{is_alphabetic_fast, is_alphanumeric_fast, is_han, to_lowercase_fast};
+use crate::lang::{
+    is_alphabetic_fast, is_alphanumeric_fast, is_han, to_lowercase_fast, to_lowercase_into,
+};
 use crate::Lang;
 use rustc_hash::FxHashMap;
 
 /// FNV-1a over bytes with a kind tag, so equal strings of different kinds never collide.
 pub fn hash_tok(kind: u8, s: &str) -> u64 {
+    hash_bytes(kind, s.as_bytes())
+}
+
+/// [`hash_tok`] of the UTF-8 bytes of a string.
+fn hash_bytes(kind: u8, bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ kind as u64;
-    for b in s.bytes() {
+    for &b in bytes {
         h ^= b as u64;
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
     h
+}
+
+/// [`hash_tok`] of the text of the characters `chars` (one or two Chinese characters).
+fn hash_chars(kind: u8, chars: &[char]) -> u64 {
+    let mut buf = [0u8; 16];
+    let mut n = 0;
+    for c in chars {
+        n += c.encode_utf8(&mut buf[n..]).len();
+    }
+    hash_bytes(kind, &buf[..n])
 }
 
 /// Kinds of tokens (hash tags).
@@ -126,87 +143,68 @@ pub fn featurize(text: &str, paragraph: usize, lang: Lang) -> SegFeat {
     featurize_with(text, paragraph, lang, &mut StemKeys::new(lang))
 }
 
+/// The class of a punctuation mark counted in [`SegFeat::punct`].
+fn punct_class(c: char) -> Option<usize> {
+    Some(match c {
+        '?' | '？' => 0,
+        '!' | '！' => 1,
+        '“' | '«' | '《' | '「' | '『' | '„' | '"' => 2,
+        '(' | '（' | '[' | '【' => 3,
+        _ => return None,
+    })
+}
+
 /// [`featurize`] with the stems of earlier segments of the same side (`stems` of `lang`).
 pub fn featurize_with(text: &str, paragraph: usize, lang: Lang, stems: &mut StemKeys) -> SegFeat {
     let mut f = SegFeat {
         paragraph,
-        len: text.chars().filter(|c| !c.is_whitespace()).count() as f32,
         ..SegFeat::default()
     };
+    let mut num = String::new();
     f.nums = numbers::extract(text, lang)
         .into_iter()
-        .map(|k| hash_tok(K_NUM, &k.to_string()))
+        .map(|k| {
+            use std::fmt::Write;
+            num.clear();
+            let _ = write!(num, "{k}");
+            hash_tok(K_NUM, &num)
+        })
         .collect();
     f.nums.sort_unstable();
-    for c in text.chars() {
-        let k = match c {
-            '?' | '？' => 0,
-            '!' | '！' => 1,
-            '“' | '«' | '《' | '「' | '『' | '„' | '"' => 2,
-            '(' | '（' | '[' | '【' => 3,
-            _ => continue,
-        };
-        f.punct[k] = f.punct[k].saturating_add(1);
-    }
-    // Words: maximal runs of alphanumerics that are not Chinese characters.
-    let mut words: Vec<(String, bool)> = Vec::new(); // (word, sentence-initial)
-    let mut cur = String::new();
+    // One scan for the length, the punctuation and the words (maximal runs of alphanumerics
+    // that are not Chinese characters), with one buffer for every word and its lower case.
+    let mut len = 0usize;
+    let (mut word, mut lower) = (String::new(), String::new());
     let mut first = true;
     for c in text.chars().chain(std::iter::once(' ')) {
         // `is_han` first: it is a range test, and `is_alphanumeric` of a Chinese character
         // is a table search (a tenth of featurisation's time on a Chinese side).
         if !is_han(c) && is_alphanumeric_fast(c) {
-            cur.push(c);
-        } else if !cur.is_empty() {
-            words.push((std::mem::take(&mut cur), first));
+            word.push(c);
+        } else if !word.is_empty() {
+            add_word(&mut f, &word, first, lang, stems, &mut lower);
+            word.clear();
             first = false;
         }
+        if let Some(k) = punct_class(c) {
+            f.punct[k] = f.punct[k].saturating_add(1);
+        }
+        len += usize::from(!c.is_whitespace());
     }
-    for (w, initial) in &words {
-        let ascii = w.chars().all(|c| c.is_ascii_alphanumeric());
-        let has_alpha = w.chars().any(is_alphabetic_fast);
-        if !has_alpha {
-            continue;
-        }
-        let lower = to_lowercase_fast(w);
-        // Latin tokens are anchors on a Chinese or Russian side; on an English side every word
-        // is Latin, so only those that look like names/acronyms (capital or digit inside) count.
-        if ascii && w.chars().count() >= 2 {
-            let marked = lang != Lang::En
-                || w.chars()
-                    .skip(1)
-                    .any(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
-                || (!initial && w.chars().next().is_some_and(|c| c.is_ascii_uppercase()));
-            if marked {
-                f.latin.push(hash_tok(K_LATIN, &lower));
-            }
-        }
-        if lang != Lang::Zh && w.chars().count() >= 3 {
-            f.lex.push(stems.key(&lower));
-        }
-        if lang != Lang::Zh
-            && w.chars().count() >= 3
-            && w.chars().next().is_some_and(char::is_uppercase)
-        {
-            f.caps.push(lower);
-        }
-    }
+    f.len = len as f32;
     if lang == Lang::Zh {
-        let hz: Vec<char> = text.chars().collect();
-        let mut buf = String::new();
-        for (n, &c) in hz.iter().enumerate() {
+        // units: each Chinese character, and each pair of adjacent ones
+        let mut prev: Option<char> = None;
+        for c in text.chars() {
             if !is_han(c) {
+                prev = None;
                 continue;
             }
-            buf.clear();
-            buf.push(c);
-            f.lex.push(hash_tok(K_ZH, &buf));
-            if let Some(&d) = hz.get(n + 1) {
-                if is_han(d) {
-                    buf.push(d);
-                    f.lex.push(hash_tok(K_ZH, &buf));
-                }
+            f.lex.push(hash_chars(K_ZH, &[c]));
+            if let Some(p) = prev {
+                f.lex.push(hash_chars(K_ZH, &[p, c]));
             }
+            prev = Some(c);
         }
     }
     f.latin.sort_unstable();
@@ -220,6 +218,43 @@ pub fn featurize_with(text: &str, paragraph: usize, lang: Lang, stems: &mut Stem
     f.nums.shrink_to_fit();
     f.caps.shrink_to_fit();
     f
+}
+
+/// Adds the features of one word `w` of a segment (`initial`: its first word): a Latin
+/// token, a stem, a capitalised word. `lower` is scratch space.
+fn add_word(
+    f: &mut SegFeat,
+    w: &str,
+    initial: bool,
+    lang: Lang,
+    stems: &mut StemKeys,
+    lower: &mut String,
+) {
+    let has_alpha = w.chars().any(is_alphabetic_fast);
+    if !has_alpha {
+        return;
+    }
+    let ascii = w.bytes().all(|b| b.is_ascii_alphanumeric());
+    let count = w.chars().count();
+    to_lowercase_into(w, lower);
+    // Latin tokens are anchors on a Chinese or Russian side; on an English side every word
+    // is Latin, so only those that look like names/acronyms (capital or digit inside) count.
+    if ascii && count >= 2 {
+        let marked = lang != Lang::En
+            || w.bytes()
+                .skip(1)
+                .any(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+            || (!initial && w.as_bytes()[0].is_ascii_uppercase());
+        if marked {
+            f.latin.push(hash_tok(K_LATIN, lower));
+        }
+    }
+    if lang != Lang::Zh && count >= 3 {
+        f.lex.push(stems.key(lower));
+        if w.chars().next().is_some_and(char::is_uppercase) {
+            f.caps.push(lower.clone());
+        }
+    }
 }
 
 /// Keeps in each segment only the anchors (numbers, Latin tokens) that also occur somewhere on

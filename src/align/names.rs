@@ -169,76 +169,87 @@ pub fn chinese_name_ru(name: &str) -> String {
 /// transliterations compare well: voicing and sibilants merged, soft signs dropped, doubled
 /// letters collapsed, the Chinese `-фу` / `-fu` rendering of `-ов` / `-ov` cut.
 pub fn fold(word: &str) -> String {
-    // Runs for every distinct window of Chinese characters a document holds (over a
-    // hundred thousand in a long one): no allocation but the result, and characters
-    // lowered one by one when they are ASCII or basic Cyrillic (the same characters as
-    // `str::to_lowercase`, which the others take).
-    if word.chars().all(|c| lower_simple(c).is_some()) {
-        fold_lower(word.chars().filter_map(lower_simple))
-    } else {
-        fold_lower(word.to_lowercase().chars())
-    }
+    let mut out = String::with_capacity(16);
+    let mut lower = Vec::with_capacity(word.len());
+    fold_into(word.chars(), &mut lower, &mut out);
+    out
 }
 
-/// [`fold`] of a lower-cased word.
-fn fold_lower(lower: impl Iterator<Item = char> + Clone) -> String {
+/// [`fold`] of the characters `word`, written to `out` (cleared first); `lower` is scratch
+/// space. Runs for every distinct window of Chinese characters a document holds (over a
+/// hundred thousand in a long one), so it reuses the caller's buffers: most windows are
+/// dropped right after folding and need no string of their own.
+fn fold_into(word: impl Iterator<Item = char> + Clone, lower: &mut Vec<char>, out: &mut String) {
+    lower.clear();
+    out.clear();
+    // Characters lowered one by one when they are ASCII or basic Cyrillic (the same
+    // characters as `str::to_lowercase`, which the others take: it knows context rules).
+    for c in word.clone() {
+        match lower_simple(c) {
+            Some(l) => lower.push(l),
+            None => {
+                lower.clear();
+                let s: String = word.collect();
+                lower.extend(s.to_lowercase().chars());
+                break;
+            }
+        }
+    }
     // Scottish/Irish "Mc" is written "Мак" in Russian.
-    let mut head = lower.clone();
-    let mc = head.next() == Some('m') && head.next() == Some('c');
-    let (prefix, skip) = if mc { ("mac", 2) } else { ("", 0) };
-    let rest = lower.skip(skip);
-    let mut out = String::with_capacity(16);
-    let mut chars = prefix.chars().chain(rest).peekable();
+    if lower.starts_with(&['m', 'c']) {
+        lower.insert(1, 'a');
+    }
+    fold_lower(lower, out);
+}
+
+/// The skeleton letter of each Latin letter `a`–`z` without its context (see [`fold_lower`]).
+const LATIN_FOLD: &[u8; 26] = b"abgdevggizglmnobglzduvvziz";
+/// The skeleton letter of each Cyrillic letter `а`–`я` (0 for the signs, which are dropped).
+const CYRILLIC_FOLD: [u8; 32] = [
+    b'a', b'b', b'v', b'g', b'd', b'e', b'z', b'z', b'i', b'i', b'g', b'l', b'm', b'n', b'o', b'b',
+    b'l', b'z', b'd', b'u', b'v', b'g', b'z', b'z', b'z', b'z', 0, b'i', 0, b'e', b'u', b'a',
+];
+
+/// [`fold`] of a lower-cased word (`Mc` already made `Mac`), appended to `out`: voicing and
+/// sibilants merged, Latin digraphs read as one sound, signs dropped, doubled letters
+/// collapsed, a final `-vu` (the Chinese rendering of `-ов`) cut.
+fn fold_lower(lower: &[char], out: &mut String) {
     // The last letter written (all are ASCII): doubled letters collapse.
     let mut last = 0u8;
-    while let Some(c) = chars.next() {
-        let next = chars.peek().copied();
-        let m: u8 = match c {
-            'p' if next == Some('h') => {
-                chars.next();
-                b'v'
-            }
-            'б' | 'п' | 'b' | 'p' => b'b',
-            'в' | 'ф' | 'v' | 'f' | 'w' => b'v',
-            'г' | 'к' | 'х' | 'g' | 'k' | 'q' => b'g',
-            'c' if next == Some('h') => {
-                chars.next();
-                b'z'
-            }
-            's' if next == Some('h') => {
-                chars.next();
-                b'z'
-            }
-            'z' if next == Some('h') => {
-                chars.next();
-                b'z'
-            }
-            // Latin c is /k/ before back vowels and consonants, /s/ before e, i, y.
-            'c' if next.is_some_and(|n| matches!(n, 'e' | 'i' | 'y')) => b'z',
-            'c' => b'g',
-            't' if next == Some('h') => {
-                chars.next();
-                b'd'
-            }
-            'e' if next == Some('w') => {
-                chars.next();
-                b'u'
-            }
-            'h' => b'g',
-            'x' => b'z',
-            'д' | 'т' | 'd' | 't' => b'd',
-            'ж' | 'з' | 'с' | 'ц' | 'ч' | 'ш' | 'щ' | 'j' | 's' | 'z' => b'z',
-            'л' | 'р' | 'l' | 'r' => b'l',
-            'м' | 'm' => b'm',
-            'н' | 'n' => b'n',
-            'а' | 'a' | 'я' => b'a',
-            'о' | 'o' | 'ё' => b'o',
-            'у' | 'u' | 'ю' => b'u',
-            'е' | 'э' | 'e' => b'e',
-            'и' | 'ы' | 'й' | 'i' | 'y' => b'i',
-            'ь' | 'ъ' | '-' | '\'' => 0,
+    let mut i = 0;
+    while i < lower.len() {
+        let c = lower[i];
+        let next = lower.get(i + 1).copied();
+        i += 1;
+        let mut m = match c {
+            'a'..='z' => LATIN_FOLD[c as usize - 'a' as usize],
+            'а'..='я' => CYRILLIC_FOLD[c as usize - 'а' as usize],
+            'ё' => b'o',
             _ => 0,
         };
+        if c.is_ascii() {
+            match (c, next) {
+                ('p', Some('h')) => {
+                    i += 1;
+                    m = b'v';
+                }
+                ('c' | 's' | 'z', Some('h')) => {
+                    i += 1;
+                    m = b'z';
+                }
+                // Latin c is /k/ before back vowels and consonants, /s/ before e, i, y.
+                ('c', Some('e' | 'i' | 'y')) => m = b'z',
+                ('t', Some('h')) => {
+                    i += 1;
+                    m = b'd';
+                }
+                ('e', Some('w')) => {
+                    i += 1;
+                    m = b'u';
+                }
+                _ => {}
+            }
+        }
         if m != 0 && m != last {
             out.push(m as char);
             last = m;
@@ -247,7 +258,6 @@ fn fold_lower(lower: impl Iterator<Item = char> + Clone) -> String {
     if out.ends_with("vu") {
         out.pop();
     }
-    out
 }
 
 /// Whether two folded skeletons plausibly spell the same name.
@@ -328,6 +338,11 @@ struct Reach {
     /// Per window of Chinese characters (their code points, 21 bits each), the skeleton id
     /// when kept, `u32::MAX` when dropped.
     windows: FxHashMap<u128, u32>,
+    /// Scratch space of [`Reach::windows`]: a window's romanisation, its lower case, its
+    /// skeleton.
+    acc: String,
+    lower: Vec<char>,
+    folded: String,
 }
 
 /// The first two characters of a skeleton (or of its head), packed (21 bits each).
@@ -355,6 +370,9 @@ impl Reach {
             blocks,
             memo: Vec::new(),
             windows: FxHashMap::default(),
+            acc: String::new(),
+            lower: Vec::new(),
+            folded: String::new(),
         }
     }
 
@@ -382,16 +400,22 @@ impl Reach {
 
     /// Whether the matcher can look at a window whose folded skeleton is `text` (not
     /// interned): [`Reach::keeps`] from the text alone.
-    fn keeps_text(&self, table: &NameTable, text: &str) -> bool {
-        if table.ids.get(text).is_some_and(|id| self.caps.contains(id)) {
+    fn keeps_text(
+        caps: &FxHashSet<u32>,
+        blocks: &FxHashMap<(u64, usize), Vec<(usize, Letters)>>,
+        table: &NameTable,
+        text: &str,
+    ) -> bool {
+        if table.ids.get(text).is_some_and(|id| caps.contains(id)) {
             return true;
         }
-        let len = text.chars().count();
+        // a skeleton is ASCII: its length in bytes is its length in characters
+        let len = text.len();
         if len < 6 {
             return false;
         }
         // Most windows have no block: the letter counts are taken only for those that do.
-        let Some(block) = self.blocks.get(&(head_key(text), len)) else {
+        let Some(block) = blocks.get(&(head_key(text), len)) else {
             return false;
         };
         let letters = letter_counts(text);
@@ -408,15 +432,15 @@ impl Reach {
         let lang = table.other_lang;
         let chars = romanising_chars(text, &mut table.roman, lang);
         let mut out = Vec::new();
-        let mut acc = String::new();
+        let (acc, lower, folded) = (&mut self.acc, &mut self.lower, &mut self.folded);
         han_windows(&chars, |packed, window| {
             let id = match self.windows.get(&packed) {
                 Some(&id) => id,
                 None => {
-                    romanise_window(window, &table.roman, &mut acc);
-                    let folded = fold(&acc);
-                    let id = if self.keeps_text(table, &folded) {
-                        table.intern(folded)
+                    romanise_window(window, &table.roman, acc);
+                    fold_into(acc.chars(), lower, folded);
+                    let id = if Self::keeps_text(&self.caps, &self.blocks, table, folded) {
+                        table.intern(folded.clone())
                     } else {
                         u32::MAX
                     };

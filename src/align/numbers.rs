@@ -6,7 +6,7 @@
 //! month names (`3月` ↔ `марта`), so that a bead can count shared values.
 
 use crate::lang::months::{EN_MONTHS, RU_MONTH_STEMS};
-use crate::lang::{is_alphabetic_fast, to_lowercase_fast};
+use crate::lang::{chars_to_lowercase_into, is_alphabetic_fast};
 use crate::Lang;
 
 /// A normalised numeric value: the value times 1000, rounded (keeps three decimals, exact
@@ -311,6 +311,8 @@ fn extract_western(text: &str, lang: Lang) -> Vec<NumKey> {
     };
     let mut out = Vec::new();
     let mut last_word_num: Option<f64> = None;
+    // one buffer for every word's lower case
+    let mut word = String::new();
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
@@ -336,7 +338,7 @@ fn extract_western(text: &str, lang: Lang) -> Vec<NumKey> {
             while k < chars.len() && is_alphabetic_fast(chars[k]) {
                 k += 1;
             }
-            let word: String = to_lowercase_fast(&chars[w_start..k].iter().collect::<String>());
+            chars_to_lowercase_into(&chars[w_start..k], &mut word);
             let scale = scale_word(&word).filter(|_| k > w_start);
             i = push_scaled(&mut out, v, scale, i, j, k);
             continue;
@@ -346,12 +348,13 @@ fn extract_western(text: &str, lang: Lang) -> Vec<NumKey> {
             while i < chars.len() && is_alphabetic_fast(chars[i]) {
                 i += 1;
             }
-            let w: String = to_lowercase_fast(&chars[start..i].iter().collect::<String>());
-            if let Some(m) = month_word(&w) {
+            chars_to_lowercase_into(&chars[start..i], &mut word);
+            let w = word.as_str();
+            if let Some(m) = month_word(w) {
                 if let Some(x) = key(m as f64) {
                     out.push(x);
                 }
-            } else if let Some(v) = number_word(&w) {
+            } else if let Some(v) = number_word(w) {
                 // "сорока восьми" / "forty-eight": a unit right after a ten adds to it.
                 let prev_ten =
                     last_word_num.filter(|p| *p >= 20.0 && *p < 100.0 && p % 10.0 == 0.0);

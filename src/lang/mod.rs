@@ -33,11 +33,13 @@ fn basic_cyrillic(c: char) -> bool {
 }
 
 /// [`char::is_alphabetic`], with ASCII and basic Cyrillic letters decided by a range test (the Unicode table search was a tenth of featurising a Russian side).
+/// Chinese characters (CJK unified ideographs and extension A) are decided by a range test
+/// too: every one of them is a letter, and a Chinese text is mostly them.
 #[inline]
 pub fn is_alphabetic_fast(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphabetic()
-    } else if basic_cyrillic(c) {
+    } else if basic_cyrillic(c) || unified_ideograph(c) {
         true
     } else {
         c.is_alphabetic()
@@ -49,11 +51,18 @@ pub fn is_alphabetic_fast(c: char) -> bool {
 pub fn is_alphanumeric_fast(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphanumeric()
-    } else if basic_cyrillic(c) {
+    } else if basic_cyrillic(c) || unified_ideograph(c) {
         true
     } else {
         c.is_alphanumeric()
     }
+}
+
+/// Whether `c` is a CJK unified ideograph of the basic block or extension A, all assigned
+/// and alphabetic (unlike the compatibility block, which has holes).
+#[inline]
+fn unified_ideograph(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF)
 }
 
 /// The lower case of an ASCII or basic Cyrillic character, `None` for any other (whose
@@ -73,13 +82,41 @@ pub fn lower_simple(c: char) -> Option<char> {
 /// Greek final sigma).
 pub fn to_lowercase_fast(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    to_lowercase_into(s, &mut out);
+    out
+}
+
+/// [`to_lowercase_fast`] written to `out` (cleared first), so that a caller lowering every
+/// word of a text reuses one buffer.
+pub fn to_lowercase_into(s: &str, out: &mut String) {
+    out.clear();
     for c in s.chars() {
         match lower_simple(c) {
             Some(l) => out.push(l),
-            None => return s.to_lowercase(),
+            None => {
+                out.clear();
+                out.push_str(&s.to_lowercase());
+                return;
+            }
         }
     }
-    out
+}
+
+/// [`to_lowercase_fast`] of the text the characters `chars` spell, written to `out` (cleared
+/// first).
+pub fn chars_to_lowercase_into(chars: &[char], out: &mut String) {
+    out.clear();
+    for &c in chars {
+        match lower_simple(c) {
+            Some(l) => out.push(l),
+            None => {
+                out.clear();
+                let s: String = chars.iter().collect();
+                out.push_str(&s.to_lowercase());
+                return;
+            }
+        }
+    }
 }
 
 /// The language a text's script says it is in: Han → zh, Cyrillic → ru, Latin → en, when one
@@ -325,8 +362,8 @@ mod tests {
     fn fast_letter_tests_agree_with_unicode() {
         let ranges = [
             (0u32, 0x3000u32),
-            (0x3400, 0x3500),
-            (0x4E00, 0x5000),
+            (0x3300, 0x4E00),
+            (0x4E00, 0xA100),
             (0xF900, 0xFB00),
         ];
         for (a, b) in ranges {

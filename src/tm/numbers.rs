@@ -194,7 +194,7 @@ fn month_of(word: &str, dotted: bool) -> Option<u32> {
     }) {
         return None;
     }
-    let lower = word.to_lowercase();
+    let lower = crate::lang::to_lowercase_fast(word);
     if dotted {
         if let Some((_, n)) = RU_MONTH_ABBREVIATIONS.iter().find(|(a, _)| *a == lower) {
             return Some(*n);

@@ -209,9 +209,26 @@ pub fn is_length_outlier(ls: f64, lt: f64, ratio: f64, factor: f64) -> bool {
 
 /// Visible characters: whitespace does not count towards a length.
 pub fn visible_len(s: &str) -> usize {
-    s.chars()
-        .filter(|c| !c.is_whitespace() && super::tags::Tag::from_char(*c).is_none())
-        .count()
+    // Counted on the bytes (every output pair and segment is measured): a character is its
+    // leading byte, and only the leading bytes of whitespace and tag characters need the
+    // character decoded (U+0085, U+00A0: 0xC2; U+1680: 0xE1; U+2000–U+205F: 0xE2; U+3000:
+    // 0xE3; tags, U+100000 and up: 0xF4).
+    let bytes = s.as_bytes();
+    let mut n = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            // continuation bytes and ASCII whitespace (as `char::is_whitespace` has it)
+            0x80..=0xBF | b' ' | 0x09..=0x0D => {}
+            0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xF4 => {
+                let c = s[i..].chars().next().unwrap_or(' ');
+                if !c.is_whitespace() && super::tags::Tag::from_char(c).is_none() {
+                    n += 1;
+                }
+            }
+            _ => n += 1,
+        }
+    }
+    n
 }
 
 /// Builds the output pairs of an alignment, one per bead in document order (1-0 / 0-1 beads
@@ -288,6 +305,24 @@ pub fn build_pairs(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte-wise count agrees with counting the characters that are neither whitespace
+    /// nor tags, for every character.
+    #[test]
+    fn visible_len_counts_every_character_as_the_definition_does() {
+        let reference = |s: &str| {
+            s.chars()
+                .filter(|c| !c.is_whitespace() && crate::tm::tags::Tag::from_char(*c).is_none())
+                .count()
+        };
+        let mut text = String::new();
+        for c in (0..0x11_0000).filter_map(char::from_u32) {
+            let one = c.to_string();
+            assert_eq!(visible_len(&one), reference(&one), "U+{:04X}", c as u32);
+            text.push(c);
+        }
+        assert_eq!(visible_len(&text), reference(&text));
+    }
 
     fn bead(s: std::ops::Range<usize>, t: std::ops::Range<usize>, c: f64) -> Bead {
         Bead {
