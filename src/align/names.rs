@@ -7,7 +7,7 @@
 //! with Jaro–Winkler similarity. A match is never required: it only adds evidence.
 
 use super::features::{han, hash_tok, SegFeat};
-use crate::lang::lower_simple;
+use crate::lang::{lower_simple, to_lowercase_fast};
 use crate::Lang;
 use pinyin::ToPinyin;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -338,9 +338,8 @@ struct Reach {
     /// Per window of Chinese characters (their code points, 21 bits each), the skeleton id
     /// when kept, `u32::MAX` when dropped.
     windows: FxHashMap<u128, u32>,
-    /// Scratch space of [`Reach::windows`]: a window's romanisation, its lower case, its
+    /// Scratch space of [`Reach::windows`]: a window's romanisation (lower-cased), its
     /// skeleton.
-    acc: String,
     lower: Vec<char>,
     folded: String,
 }
@@ -370,7 +369,6 @@ impl Reach {
             blocks,
             memo: Vec::new(),
             windows: FxHashMap::default(),
-            acc: String::new(),
             lower: Vec::new(),
             folded: String::new(),
         }
@@ -432,13 +430,14 @@ impl Reach {
         let lang = table.other_lang;
         let chars = romanising_chars(text, &mut table.roman, lang);
         let mut out = Vec::new();
-        let (acc, lower, folded) = (&mut self.acc, &mut self.lower, &mut self.folded);
+        let (lower, folded) = (&mut self.lower, &mut self.folded);
         han_windows(&chars, |packed, window| {
             let id = match self.windows.get(&packed) {
                 Some(&id) => id,
                 None => {
-                    romanise_window(window, &table.roman, acc);
-                    fold_into(acc.chars(), lower, folded);
+                    romanise_window(window, &table.roman, lower);
+                    folded.clear();
+                    fold_lower(lower, folded);
                     let id = if Self::keeps_text(&self.caps, &self.blocks, table, folded) {
                         table.intern(folded.clone())
                     } else {
@@ -473,31 +472,44 @@ fn latin_names(text: &str) -> impl Iterator<Item = &str> {
 
 /// The characters of `text` that romanise into `lang`'s script (their romanisation cached in
 /// `roman`), `None` for the others: those end a window of [`han_windows`].
-fn romanising_chars(
-    text: &str,
-    roman: &mut FxHashMap<char, Option<String>>,
-    lang: Lang,
-) -> Vec<Option<char>> {
+fn romanising_chars(text: &str, roman: &mut Romanised, lang: Lang) -> Vec<Option<(char, u32)>> {
     text.chars()
         .map(|c| {
-            let known = han(c)
-                && roman
-                    .entry(c)
-                    .or_insert_with(|| romanize(c, lang))
-                    .is_some();
-            known.then_some(c)
+            if !han(c) {
+                return None;
+            }
+            let id = *roman.ids.entry(c).or_insert_with(|| {
+                let r = romanize(c, lang)?;
+                let id = roman.lower.len() as u32;
+                roman.lower.push(to_lowercase_fast(&r).chars().collect());
+                Some(id)
+            });
+            id.map(|id| (c, id))
         })
         .collect()
+}
+
+/// The romanisation of each Chinese character met (pinyin, or Palladius for Russian),
+/// lower-cased and kept as characters: windows of characters are folded from it
+/// ([`fold_lower`]) without decoding or lowering their text again.
+#[derive(Debug, Clone, Default)]
+struct Romanised {
+    /// Per character, its romanisation's index in `lower` (`None`: not romanised).
+    ids: FxHashMap<char, Option<u32>>,
+    lower: Vec<Vec<char>>,
 }
 
 /// Calls `each` with every window of two to four consecutive romanising characters of
 /// `chars` ([`romanising_chars`]), by start then length, with the window's packed key (21
 /// bits a character, unique per window text) and its characters.
-fn han_windows(chars: &[Option<char>], mut each: impl FnMut(u128, &[Option<char>])) {
+fn han_windows(
+    chars: &[Option<(char, u32)>],
+    mut each: impl FnMut(u128, &[Option<(char, u32)>]),
+) {
     for s in 0..chars.len() {
         let mut packed = 0u128;
         for len in 1..=4 {
-            let Some(Some(c)) = chars.get(s + len - 1) else {
+            let Some(Some((c, _))) = chars.get(s + len - 1) else {
                 break;
             };
             packed |= (*c as u128) << (21 * (len - 1));
@@ -508,17 +520,15 @@ fn han_windows(chars: &[Option<char>], mut each: impl FnMut(u128, &[Option<char>
     }
 }
 
-/// The romanisation of a window's characters, concatenated into `acc` (cleared first).
-fn romanise_window(
-    window: &[Option<char>],
-    roman: &FxHashMap<char, Option<String>>,
-    acc: &mut String,
-) {
-    acc.clear();
-    for c in window.iter().flatten() {
-        if let Some(Some(r)) = roman.get(c) {
-            acc.push_str(r);
-        }
+/// The lower-cased romanisation of a window's characters, concatenated into `lower`
+/// (cleared first), `Mc` made `Mac` as [`fold`] does.
+fn romanise_window(window: &[Option<(char, u32)>], roman: &Romanised, lower: &mut Vec<char>) {
+    lower.clear();
+    for (_, id) in window.iter().flatten() {
+        lower.extend_from_slice(&roman.lower[*id as usize]);
+    }
+    if lower.starts_with(&['m', 'c']) {
+        lower.insert(1, 'a');
     }
 }
 
@@ -544,12 +554,29 @@ type Letters = Option<[u8; 13]>;
 /// The letter counts of a skeleton.
 fn letter_counts(text: &str) -> Letters {
     let mut v = [0u8; 13];
-    for c in text.chars() {
-        let k = "bvgzdlmnaouei".chars().position(|x| x == c)?;
-        v[k] = v[k].saturating_add(1);
+    for b in text.bytes() {
+        let k = SKELETON_LETTER_INDEX[b as usize];
+        if k == u8::MAX {
+            return None;
+        }
+        v[k as usize] = v[k as usize].saturating_add(1);
     }
     Some(v)
 }
+
+/// The letters [`fold`] writes, in the order of [`Letters`].
+const SKELETON_LETTERS: &[u8; 13] = b"bvgzdlmnaouei";
+
+/// Per byte, its index in [`SKELETON_LETTERS`] (`u8::MAX`: not a skeleton letter).
+const SKELETON_LETTER_INDEX: [u8; 256] = {
+    let mut t = [u8::MAX; 256];
+    let mut k = 0;
+    while k < SKELETON_LETTERS.len() {
+        t[SKELETON_LETTERS[k] as usize] = k as u8;
+        k += 1;
+    }
+    t
+};
 
 /// Whether two skeletons of `la` and `lb` characters with these letter counts can reach
 /// [`name_score`]'s Jaro–Winkler threshold: the Jaro similarity is at most
@@ -580,7 +607,7 @@ pub(crate) struct NameTable {
     folded: FxHashMap<String, u32>,
     /// Skeleton id of a window of Chinese characters (their code points, 21 bits each).
     window_ids: FxHashMap<u128, u32>,
-    roman: FxHashMap<char, Option<String>>,
+    roman: Romanised,
 }
 
 impl NameTable {
@@ -592,7 +619,7 @@ impl NameTable {
             ids: FxHashMap::default(),
             folded: FxHashMap::default(),
             window_ids: FxHashMap::default(),
-            roman: FxHashMap::default(),
+            roman: Romanised::default(),
         }
     }
 
@@ -645,13 +672,15 @@ impl NameTable {
         let lang = self.other_lang;
         let chars = romanising_chars(text, &mut self.roman, lang);
         let mut out = Vec::new();
-        let mut acc = String::new();
+        let (mut lower, mut folded) = (Vec::new(), String::new());
         han_windows(&chars, |packed, window| {
             let id = match self.window_ids.get(&packed) {
                 Some(&id) => id,
                 None => {
-                    romanise_window(window, &self.roman, &mut acc);
-                    let id = self.intern(fold(&acc));
+                    romanise_window(window, &self.roman, &mut lower);
+                    folded.clear();
+                    fold_lower(&lower, &mut folded);
+                    let id = self.intern(folded.clone());
                     self.window_ids.insert(packed, id);
                     id
                 }

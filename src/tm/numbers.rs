@@ -273,22 +273,27 @@ fn to_roman(mut n: u32) -> String {
 /// by a lower-case Cyrillic word (`XXI века`, `II съезд`: their value; alone, `I` and `DC`
 /// are more often a pronoun or a name).
 pub fn word_numbers(text: &str) -> Vec<String> {
+    // Words are maximal runs of letters and digits, each with whether a dot follows it.
+    let mut words: Vec<(&str, bool)> = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        if crate::lang::is_alphanumeric_fast(c) {
+            start.get_or_insert(i);
+        } else if let Some(s) = start.take() {
+            words.push((&text[s..i], c == '.'));
+        }
+    }
+    if let Some(s) = start {
+        words.push((&text[s..], false));
+    }
     let mut out = Vec::new();
-    let mut words = text
-        .split_inclusive(|c: char| !crate::lang::is_alphanumeric_fast(c))
-        .map(|w| {
-            let word = w.trim_end_matches(|c: char| !crate::lang::is_alphanumeric_fast(c));
-            (word, w[word.len()..].starts_with('.'))
-        })
-        .filter(|(w, _)| !w.is_empty())
-        .peekable();
-    while let Some((word, dotted)) = words.next() {
+    for (k, &(word, dotted)) in words.iter().enumerate() {
         if let Some(m) = month_of(word, dotted) {
             out.push(m.to_string());
             continue;
         }
         if let Some(v) = roman_value(word) {
-            let next_russian = words.peek().is_some_and(|(w, _)| {
+            let next_russian = words.get(k + 1).is_some_and(|(w, _)| {
                 w.chars()
                     .next()
                     .is_some_and(|c| matches!(c, 'а'..='я' | 'ё'))
