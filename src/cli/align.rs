@@ -338,6 +338,8 @@ pub fn run(args: Args) -> Result<()> {
     for ((pair, alignment), (src, tgt)) in loaded.iter().zip(&alignments).zip(&docs) {
         let mut options = BuildOptions::new(src_lang, tgt_lang);
         options.size_mismatch = pair.size_mismatch;
+        // beads files show no flag
+        options.text_flags = html || formats.iter().any(|f| *f != OutputFormat::Beads);
         let mut pairs = build_pairs(alignment, src, tgt, &options)?;
         // inline tags of office documents
         if !pair.src_inline.1.is_empty() || !pair.tgt_inline.1.is_empty() {

@@ -90,15 +90,28 @@ pub fn to_lowercase_fast(s: &str) -> String {
 /// word of a text reuses one buffer.
 pub fn to_lowercase_into(s: &str, out: &mut String) {
     out.clear();
-    for c in s.chars() {
-        match lower_simple(c) {
-            Some(l) => out.push(l),
-            None => {
-                out.clear();
-                out.push_str(&s.to_lowercase());
-                return;
+    // On the bytes: ASCII is one byte and basic Cyrillic two (lead 0xD0 or 0xD1), decoded
+    // here without the general decoder.
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let x = b[i];
+        if x < 0x80 {
+            out.push(x.to_ascii_lowercase() as char);
+            i += 1;
+            continue;
+        }
+        if let (0xD0 | 0xD1, Some(&y)) = (x, b.get(i + 1)) {
+            let c = char::from_u32((u32::from(x) & 0x1F) << 6 | (u32::from(y) & 0x3F));
+            if let Some(l) = c.and_then(lower_simple) {
+                out.push(l);
+                i += 2;
+                continue;
             }
         }
+        out.clear();
+        out.push_str(&s.to_lowercase());
+        return;
     }
 }
 

@@ -40,6 +40,12 @@ fn half_width(c: char) -> char {
 
 /// The Arabic numbers of `text`, normalised (`"1 000,50"` → `"1000.5"`), in text order.
 pub fn numbers(text: &str) -> Vec<String> {
+    // Most texts of a pair hold no digit at all: spare them the character copy.
+    if !text.bytes().any(|b| b.is_ascii_digit())
+        && !text.contains(|c| matches!(c, '\u{FF10}'..='\u{FF19}'))
+    {
+        return Vec::new();
+    }
     let chars: Vec<char> = text.chars().map(half_width).collect();
     let mut out = Vec::new();
     let mut i = 0;
@@ -193,6 +199,20 @@ fn month_of(word: &str, dotted: bool) -> Option<u32> {
         )
     }) {
         return None;
+    }
+    // Nor do most of the rest begin as a month does: the first two letters decide, lowered
+    // one by one (when both are ASCII or basic Cyrillic), before the word is.
+    let mut head = word.chars().map(crate::lang::lower_simple);
+    if let (Some(Some(a)), Some(Some(b))) = (head.next(), head.next()) {
+        let starts = |s: &str| {
+            let mut c = s.chars();
+            c.next() == Some(a) && c.next() == Some(b)
+        };
+        if !RU_MONTH_STEMS.iter().any(|s| starts(s))
+            && !RU_MONTH_ABBREVIATIONS.iter().any(|(s, _)| starts(s))
+        {
+            return None;
+        }
     }
     let lower = crate::lang::to_lowercase_fast(word);
     if dotted {

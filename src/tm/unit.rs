@@ -151,6 +151,10 @@ pub struct BuildOptions {
     pub length_outlier_factor: f64,
     /// Put [`Flag::SizeMismatch`] on every pair (see [`is_size_mismatch`]).
     pub size_mismatch: bool,
+    /// Judge the pairs' texts for [`Flag::NumberMismatch`] and [`Flag::LengthOutlier`]:
+    /// most of the building's time, and no output but the TMX, CSV and review files shows
+    /// them (a run writing only beads files leaves them out).
+    pub text_flags: bool,
 }
 
 impl BuildOptions {
@@ -162,6 +166,7 @@ impl BuildOptions {
             low_confidence: 0.5,
             length_outlier_factor: 2.5,
             size_mismatch: false,
+            text_flags: true,
         }
     }
 }
@@ -240,8 +245,15 @@ pub fn build_pairs(
     options: &BuildOptions,
 ) -> Result<Vec<AlignedPair>> {
     check_coverage(alignment, src.len(), tgt.len())?;
-    let total_src: usize = src.iter().map(|s| visible_len(&s.text)).sum();
-    let total_tgt: usize = tgt.iter().map(|s| visible_len(&s.text)).sum();
+    let text_flags = options.text_flags;
+    let total = |segs: &[Segment]| -> usize {
+        if text_flags {
+            segs.iter().map(|s| visible_len(&s.text)).sum()
+        } else {
+            0
+        }
+    };
+    let (total_src, total_tgt) = (total(src), total(tgt));
     // The document's own ratio is the yardstick, so no per-language-pair constant is needed.
     let doc_ratio = if total_src > 0 && total_tgt > 0 {
         Some(total_tgt as f64 / total_src as f64)
@@ -269,11 +281,12 @@ pub fn build_pairs(
             if source.trim().is_empty() || target.trim().is_empty() {
                 flags.push(Flag::Empty);
             }
-            if !numbers_match(&source, &target) {
+            if text_flags && !numbers_match(&source, &target) {
                 flags.push(Flag::NumberMismatch);
             }
-            let (ls, lt) = (visible_len(&source) as f64, visible_len(&target) as f64);
+            // (no ratio without `text_flags`)
             if let Some(ratio) = doc_ratio {
+                let (ls, lt) = (visible_len(&source) as f64, visible_len(&target) as f64);
                 if is_length_outlier(ls, lt, ratio, options.length_outlier_factor) {
                     flags.push(Flag::LengthOutlier);
                 }
@@ -400,5 +413,30 @@ mod tests {
         assert!(is_size_mismatch(10, 40));
         assert!(!is_size_mismatch(10, 14));
         assert!(!is_size_mismatch(1, 3));
+    }
+
+    /// Without `text_flags` the pairs are the same but for the two flags that read the texts.
+    #[test]
+    fn text_flags_off_leaves_out_only_number_and_length_flags() {
+        let src = Segment::from_lines(&["第二句有3个人。", "一二三四五六七八九十", "多余的。"]);
+        let tgt = Segment::from_lines(&["Второе: 4 человека.", &"x".repeat(200)]);
+        let al = Alignment {
+            beads: vec![
+                bead(0..1, 0..1, 0.3),
+                bead(1..2, 1..2, 0.9),
+                bead(2..3, 2..2, 0.0),
+            ],
+        };
+        let mut options = BuildOptions::new(Lang::Zh, Lang::Ru);
+        let full = build_pairs(&al, &src, &tgt, &options).unwrap();
+        assert!(full[0].flags.contains(&Flag::NumberMismatch));
+        assert!(full.iter().any(|p| p.flags.contains(&Flag::LengthOutlier)));
+        options.text_flags = false;
+        let light = build_pairs(&al, &src, &tgt, &options).unwrap();
+        for (mut f, l) in full.into_iter().zip(light) {
+            f.flags
+                .retain(|x| !matches!(x, Flag::NumberMismatch | Flag::LengthOutlier));
+            assert_eq!(f, l);
+        }
     }
 }
