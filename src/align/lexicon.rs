@@ -150,11 +150,7 @@ impl Lexicon {
             touched.clear();
         }
         drop((s_beads, t_ids, joint));
-        let cand = cand
-            .into_iter()
-            .map(|(u, r, dice)| (sunits[u as usize], tunits[r as usize], dice))
-            .collect();
-        Lexicon::link(cand, cfg.top_k)
+        Lexicon::link_dense(cand, &sunits, &tunits, cfg.top_k)
     }
 
     /// Builds the table from co-occurrence counts instead of beads: `beads` learning beads,
@@ -219,13 +215,79 @@ impl Lexicon {
         };
         let by_src = best(false);
         let by_tgt = best(true);
-        let mut lex = Lexicon::default();
-        for (u, r) in by_src {
-            if by_tgt.binary_search(&(u, r)).is_ok() {
-                lex.links.entry(u).or_default().push(r);
-                lex.src_known.insert(u);
-                lex.tgt_known.insert(r);
+        Lexicon::mutual(
+            by_src
+                .into_iter()
+                .filter(|p| by_tgt.binary_search(p).is_ok()),
+        )
+    }
+
+    /// [`Lexicon::link`] of candidates `(source id, target id, Dice)` given by dense ids
+    /// (`sunits[id]`, `tunits[id]` their units, both sorted, so ids compare as their units
+    /// do) and grouped by source id, as [`Lexicon::learn`] makes them: the groups by target
+    /// are made by counting rather than by sorting every candidate twice (most of this
+    /// step's time on a long document).
+    fn link_dense(
+        mut cand: Vec<(u32, u32, f32)>,
+        sunits: &[u64],
+        tunits: &[u64],
+        top_k: usize,
+    ) -> Lexicon {
+        if top_k == 0 {
+            return Lexicon::mutual(std::iter::empty());
+        }
+        // A group's best `top_k` by Dice, ties broken by the partner (see [`Lexicon::link`]).
+        let select = |group: &mut [(u32, u32, f32)], partner: fn(&(u32, u32, f32)) -> u32| {
+            if group.len() > top_k {
+                group.select_nth_unstable_by(top_k - 1, |a, b| {
+                    b.2.total_cmp(&a.2).then(partner(a).cmp(&partner(b)))
+                });
             }
+        };
+        let mut by_src: Vec<(u32, u32)> = Vec::new();
+        for group in cand.chunk_by_mut(|a, b| a.0 == b.0) {
+            select(group, |c| c.1);
+            by_src.extend(group.iter().take(top_k).map(|c| (c.0, c.1)));
+        }
+        by_src.sort_unstable();
+        // by target: a counting sort on the target id
+        let mut start = vec![0usize; tunits.len() + 1];
+        for c in &cand {
+            start[c.1 as usize + 1] += 1;
+        }
+        for k in 1..start.len() {
+            start[k] += start[k - 1];
+        }
+        let mut fill = start.clone();
+        let mut by_r = vec![(0u32, 0u32, 0f32); cand.len()];
+        for &c in &cand {
+            by_r[fill[c.1 as usize]] = c;
+            fill[c.1 as usize] += 1;
+        }
+        drop((cand, fill));
+        let mut by_tgt: Vec<(u32, u32)> = Vec::new();
+        for r in 0..tunits.len() {
+            let group = &mut by_r[start[r]..start[r + 1]];
+            select(group, |c| c.0);
+            by_tgt.extend(group.iter().take(top_k).map(|c| (c.0, c.1)));
+        }
+        by_tgt.sort_unstable();
+        Lexicon::mutual(
+            by_src
+                .into_iter()
+                .filter(|p| by_tgt.binary_search(p).is_ok())
+                .map(|(u, r)| (sunits[u as usize], tunits[r as usize])),
+        )
+    }
+
+    /// The table of the mutually chosen pairs `(source unit, target unit)`, given in sorted
+    /// order.
+    fn mutual(pairs: impl Iterator<Item = (u64, u64)>) -> Lexicon {
+        let mut lex = Lexicon::default();
+        for (u, r) in pairs {
+            lex.links.entry(u).or_default().push(r);
+            lex.src_known.insert(u);
+            lex.tgt_known.insert(r);
         }
         for v in lex.links.values_mut() {
             v.sort_unstable();
