@@ -6,7 +6,7 @@
 //! month names (`3月` ↔ `марта`), so that a bead can count shared values.
 
 use crate::lang::months::{EN_MONTHS, RU_MONTH_STEMS};
-use crate::lang::{chars_to_lowercase_into, is_alphabetic_fast};
+use crate::lang::{chars_to_lowercase_into, is_alphabetic_fast, lower_simple};
 use crate::Lang;
 
 /// A normalised numeric value: the value times 1000, rounded (keeps three decimals, exact
@@ -273,33 +273,122 @@ fn month_word(w: &str) -> Option<u32> {
         .map(|n| n as u32 + 1)
 }
 
+/// Number words and their values (ordinals count as their number).
+const NUMBER_WORDS: &[(&str, f64)] = &[
+    ("два", 2.0),
+    ("две", 2.0),
+    ("двух", 2.0),
+    ("двум", 2.0),
+    ("двумя", 2.0),
+    ("второй", 2.0),
+    ("второго", 2.0),
+    ("второе", 2.0),
+    ("вторая", 2.0),
+    ("two", 2.0),
+    ("second", 2.0),
+    ("три", 3.0),
+    ("трех", 3.0),
+    ("трёх", 3.0),
+    ("трем", 3.0),
+    ("тремя", 3.0),
+    ("третий", 3.0),
+    ("третьего", 3.0),
+    ("третья", 3.0),
+    ("three", 3.0),
+    ("third", 3.0),
+    ("четыре", 4.0),
+    ("четырех", 4.0),
+    ("четырёх", 4.0),
+    ("четвертый", 4.0),
+    ("четвёртый", 4.0),
+    ("four", 4.0),
+    ("fourth", 4.0),
+    ("пять", 5.0),
+    ("пяти", 5.0),
+    ("пятый", 5.0),
+    ("five", 5.0),
+    ("fifth", 5.0),
+    ("шесть", 6.0),
+    ("шести", 6.0),
+    ("шестой", 6.0),
+    ("six", 6.0),
+    ("sixth", 6.0),
+    ("семь", 7.0),
+    ("семи", 7.0),
+    ("седьмой", 7.0),
+    ("seven", 7.0),
+    ("seventh", 7.0),
+    ("восемь", 8.0),
+    ("восьми", 8.0),
+    ("восьмой", 8.0),
+    ("eight", 8.0),
+    ("eighth", 8.0),
+    ("девять", 9.0),
+    ("девяти", 9.0),
+    ("девятый", 9.0),
+    ("nine", 9.0),
+    ("ninth", 9.0),
+    ("десять", 10.0),
+    ("десяти", 10.0),
+    ("десятый", 10.0),
+    ("ten", 10.0),
+    ("tenth", 10.0),
+    ("двадцать", 20.0),
+    ("двадцати", 20.0),
+    ("twenty", 20.0),
+    ("тридцать", 30.0),
+    ("тридцати", 30.0),
+    ("thirty", 30.0),
+    ("сорок", 40.0),
+    ("сорока", 40.0),
+    ("forty", 40.0),
+    ("пятьдесят", 50.0),
+    ("пятидесяти", 50.0),
+    ("fifty", 50.0),
+    ("шестьдесят", 60.0),
+    ("шестидесяти", 60.0),
+    ("sixty", 60.0),
+    ("семьдесят", 70.0),
+    ("семидесяти", 70.0),
+    ("seventy", 70.0),
+    ("восемьдесят", 80.0),
+    ("восьмидесяти", 80.0),
+    ("eighty", 80.0),
+    ("девяносто", 90.0),
+    ("девяноста", 90.0),
+    ("ninety", 90.0),
+    ("сто", 100.0),
+    ("hundred", 100.0),
+    ("половина", 0.5),
+    ("половину", 0.5),
+    ("half", 0.5),
+];
+
 fn number_word(w: &str) -> Option<f64> {
-    Some(match w {
-        "два" | "две" | "двух" | "двум" | "двумя" | "второй" | "второго" | "второе" | "вторая"
-        | "two" | "second" => 2.0,
-        "три" | "трех" | "трёх" | "трем" | "тремя" | "третий" | "третьего" | "третья" | "three"
-        | "third" => 3.0,
-        "четыре" | "четырех" | "четырёх" | "четвертый" | "четвёртый" | "four" | "fourth" => {
-            4.0
-        }
-        "пять" | "пяти" | "пятый" | "five" | "fifth" => 5.0,
-        "шесть" | "шести" | "шестой" | "six" | "sixth" => 6.0,
-        "семь" | "семи" | "седьмой" | "seven" | "seventh" => 7.0,
-        "восемь" | "восьми" | "восьмой" | "eight" | "eighth" => 8.0,
-        "девять" | "девяти" | "девятый" | "nine" | "ninth" => 9.0,
-        "десять" | "десяти" | "десятый" | "ten" | "tenth" => 10.0,
-        "двадцать" | "двадцати" | "twenty" => 20.0,
-        "тридцать" | "тридцати" | "thirty" => 30.0,
-        "сорок" | "сорока" | "forty" => 40.0,
-        "пятьдесят" | "пятидесяти" | "fifty" => 50.0,
-        "шестьдесят" | "шестидесяти" | "sixty" => 60.0,
-        "семьдесят" | "семидесяти" | "seventy" => 70.0,
-        "восемьдесят" | "восьмидесяти" | "eighty" => 80.0,
-        "девяносто" | "девяноста" | "ninety" => 90.0,
-        "сто" | "hundred" => 100.0,
-        "половина" | "половину" | "half" => 0.5,
-        _ => return None,
-    })
+    NUMBER_WORDS.iter().find(|(n, _)| *n == w).map(|(_, v)| *v)
+}
+
+/// Whether a word whose first two letters, lower-cased, are `head` may be a month or a
+/// number word ([`month_word`], [`number_word`]): most words of a text are neither, and
+/// this spares them the lower-casing.
+fn may_be_month_or_number(head: (char, char)) -> bool {
+    static HEADS: std::sync::OnceLock<rustc_hash::FxHashSet<(char, char)>> =
+        std::sync::OnceLock::new();
+    HEADS
+        .get_or_init(|| {
+            let lower_en = EN_MONTHS.iter().map(|m| m.to_lowercase());
+            RU_MONTH_STEMS
+                .iter()
+                .map(|s| s.to_string())
+                .chain(lower_en)
+                .chain(NUMBER_WORDS.iter().map(|(w, _)| w.to_string()))
+                .filter_map(|w| {
+                    let mut c = w.chars();
+                    Some((c.next()?, c.next()?))
+                })
+                .collect()
+        })
+        .contains(&head)
 }
 
 fn extract_western(text: &str, lang: Lang) -> Vec<NumKey> {
@@ -347,6 +436,19 @@ fn extract_western(text: &str, lang: Lang) -> Vec<NumKey> {
             let start = i;
             while i < chars.len() && is_alphabetic_fast(chars[i]) {
                 i += 1;
+            }
+            // Every month and number word has two letters or more: a word that does not
+            // begin as one does is neither.
+            let neither = match &chars[start..i] {
+                [a, b, ..] => matches!(
+                    (lower_simple(*a), lower_simple(*b)),
+                    (Some(a), Some(b)) if !may_be_month_or_number((a, b))
+                ),
+                _ => true,
+            };
+            if neither {
+                last_word_num = None;
+                continue;
             }
             chars_to_lowercase_into(&chars[start..i], &mut word);
             let w = word.as_str();
