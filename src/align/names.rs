@@ -502,10 +502,7 @@ struct Romanised {
 /// Calls `each` with every window of two to four consecutive romanising characters of
 /// `chars` ([`romanising_chars`]), by start then length, with the window's packed key (21
 /// bits a character, unique per window text) and its characters.
-fn han_windows(
-    chars: &[Option<(char, u32)>],
-    mut each: impl FnMut(u128, &[Option<(char, u32)>]),
-) {
+fn han_windows(chars: &[Option<(char, u32)>], mut each: impl FnMut(u128, &[Option<(char, u32)>])) {
     for s in 0..chars.len() {
         let mut packed = 0u128;
         for len in 1..=4 {
