@@ -608,6 +608,10 @@ pub struct Scorer<'a> {
     cov_table: Vec<f32>,
     /// `exp(-len.mu)`.
     exp_neg_mu: f32,
+    /// The cost of leaving each source (target) segment unaligned: a 1-0 (0-1) bead's cost
+    /// depends on that one segment only, and the DP asks for it at every node of its band.
+    skip_src: Vec<f32>,
+    skip_tgt: Vec<f32>,
 }
 
 /// Common elements of two multisets (each sorted in place first).
@@ -656,7 +660,7 @@ impl<'a> Scorer<'a> {
         let sinfo = seg_infos(src, |s| lex.map_or(0, |(_, idx)| idx.src_units(s).len()));
         let tinfo = seg_infos(tgt, |t| lex.map_or(0, |(_, idx)| idx.tgt_units(t).len()));
         let (stab, ttab) = (SideTable::new(&sinfo), SideTable::new(&tinfo));
-        Scorer {
+        let mut sc = Scorer {
             src,
             tgt,
             len,
@@ -678,7 +682,22 @@ impl<'a> Scorer<'a> {
                 .flat_map(|k| (0..=MAX_KNOWN as u32).map(move |c| seg_coverage(c, k)))
                 .collect(),
             exp_neg_mu: (-len.mu).exp(),
-        }
+            skip_src: Vec::new(),
+            skip_tgt: Vec::new(),
+        };
+        // (the cost of a bead with one side empty reads neither the lexicon's coverage nor
+        // the sentence vectors, so these hold whatever is set later)
+        let skip = |sc: &mut Scorer, i0, i1, j0, j1| {
+            sc.cost_computed(i0, i1, j0, j1, None)
+                .unwrap_or(f32::INFINITY)
+        };
+        sc.skip_src = (0..src.len())
+            .map(|i| skip(&mut sc, i, i + 1, 0, 0))
+            .collect();
+        sc.skip_tgt = (0..tgt.len())
+            .map(|j| skip(&mut sc, 0, 0, j, j + 1))
+            .collect();
+        sc
     }
 
     /// Adds the semantic evidence of `sem` to the cost.
@@ -695,38 +714,70 @@ impl<'a> Scorer<'a> {
     }
 
     /// Makes sure the ring holds source row `s` and returns its slot.
+    #[inline(always)]
     fn mask_row(&mut self, lex: &Lexicon, idx: &LexIndex, s: usize) -> usize {
         let k = s % MASK_RING;
         if self.mask_rows[k].0 != s {
-            let (lo, hi) = idx.ranges[s];
-            let row = &mut self.mask_rows[k];
-            row.0 = s;
-            row.1 = lo as usize;
-            idx.compute_row(
-                s,
-                (lo as usize, hi as usize),
-                lex,
-                &mut self.by_id,
-                &mut self.touched,
-                &mut row.2,
-            );
+            self.fill_mask_row(lex, idx, s, k);
         }
         k
     }
 
+    /// Computes source row `s` into ring slot `k` (once per row and pass).
+    #[cold]
+    #[inline(never)]
+    fn fill_mask_row(&mut self, lex: &Lexicon, idx: &LexIndex, s: usize, k: usize) {
+        let (lo, hi) = idx.ranges[s];
+        let row = &mut self.mask_rows[k];
+        row.0 = s;
+        row.1 = lo as usize;
+        idx.compute_row(
+            s,
+            (lo as usize, hi as usize),
+            lex,
+            &mut self.by_id,
+            &mut self.touched,
+            &mut row.2,
+        );
+    }
+
     /// The lexical terms of bead `i0..i1` × `j0..j1` (`want_llr`: also the log-likelihood
     /// ratio, which the cost only needs when it is weighted).
+    #[inline]
     fn lex_terms(
+        &mut self,
+        lex: &Lexicon,
+        idx: &LexIndex,
+        bead: (usize, usize, usize, usize),
+        want_llr: bool,
+    ) -> LexTerms {
+        let (j0, j1) = (bead.2, bead.3);
+        if j1 - j0 <= SIDE_RUNS {
+            // The usual bead: the target sides' masks on the stack, not in the scratch vector.
+            let mut tgt_or = [0u32; SIDE_RUNS];
+            self.lex_terms_into(lex, idx, bead, want_llr, &mut tgt_or[..j1 - j0])
+        } else {
+            let mut tgt_or = std::mem::take(&mut self.tgt_or);
+            tgt_or.clear();
+            tgt_or.resize(j1 - j0, 0);
+            let out = self.lex_terms_into(lex, idx, bead, want_llr, &mut tgt_or);
+            self.tgt_or = tgt_or;
+            out
+        }
+    }
+
+    /// [`Scorer::lex_terms`] with `tgt_or`, zeros, one per target segment of the bead, as
+    /// scratch for the target segments' masks.
+    #[inline(always)]
+    fn lex_terms_into(
         &mut self,
         lex: &Lexicon,
         idx: &LexIndex,
         (i0, i1, j0, j1): (usize, usize, usize, usize),
         want_llr: bool,
+        tgt_or: &mut [u32],
     ) -> LexTerms {
         let mut out = LexTerms::default();
-        let mut tgt_or = std::mem::take(&mut self.tgt_or);
-        tgt_or.clear();
-        tgt_or.resize(j1 - j0, 0);
         // Source segments first, then target segments: the sums keep that order.
         for s in i0..i1 {
             let slot = self.mask_row(lex, idx, s);
@@ -755,7 +806,7 @@ impl<'a> Scorer<'a> {
                 want_llr,
             );
         }
-        for (t, &m) in (j0..j1).zip(&tgt_or) {
+        for (t, &m) in (j0..j1).zip(tgt_or.iter()) {
             self.add_segment(
                 &mut out,
                 self.tinfo[t].known,
@@ -764,7 +815,6 @@ impl<'a> Scorer<'a> {
                 want_llr,
             );
         }
-        self.tgt_or = tgt_or;
         out
     }
 
@@ -946,6 +996,11 @@ impl BeadCost for Scorer<'_> {
 
     #[inline]
     fn cost_if_better(&mut self, bead: Span, prev: f32, best: f32) -> Option<f32> {
+        self.cost_or_bound(bead, prev, best).ok()
+    }
+
+    #[inline]
+    fn cost_or_bound(&mut self, bead: Span, prev: f32, best: f32) -> Result<f32, f32> {
         let (i0, i1, j0, j1) = bead;
         self.cost_gated(i0, i1, j0, j1, Some((prev, best)))
     }
@@ -1041,7 +1096,24 @@ impl Scorer<'_> {
         j0: usize,
         j1: usize,
         gate: Option<(f32, f32)>,
-    ) -> Option<f32> {
+    ) -> Result<f32, f32> {
+        match (i1 - i0, j1 - j0) {
+            (1, 0) => Ok(self.skip_src[i0]),
+            (0, 1) => Ok(self.skip_tgt[j0]),
+            _ => self.cost_computed(i0, i1, j0, j1, gate),
+        }
+    }
+
+    /// [`Scorer::cost_gated`] computed, not read from the skip tables.
+    #[inline]
+    fn cost_computed(
+        &mut self,
+        i0: usize,
+        i1: usize,
+        j0: usize,
+        j1: usize,
+        gate: Option<(f32, f32)>,
+    ) -> Result<f32, f32> {
         let (a, b) = (i1 - i0, j1 - j0);
         let (ss, st) = (
             self.stab.get(&self.sinfo, i0, i1),
@@ -1052,16 +1124,14 @@ impl Scorer<'_> {
         let big = ss.big || st.big;
         // The weights are read in place: copying them was a tenth of this function's work.
         if let Some((prev, best)) = gate {
-            let dear = (0..3).any(|k| ss.sig[k] & st.sig[k] != 0) || self.lex.is_some();
-            if a > 0 && b > 0 && !big && self.sem.is_none() && dear && best.is_finite() {
-                let len_cost = self.side_len_cost(&ss, &st);
+            if a > 0 && b > 0 && !big && self.sem.is_none() && best.is_finite() {
                 let punct = punct_diff(ss.punct, st.punct);
                 let mut lb = self.w.paragraph * para
                     + self.w.merge_repeated * rep
-                    + self.w.len * len_cost
                     + self.w.punct * punct
                     + self.w.merge[(a + b - 2).min(4)];
                 let mut mag = lb.abs();
+                let mut dear = false;
                 for k in 0..3 {
                     let (miss, matched) = if k == A_NAMES {
                         (self.w.name_miss, self.w.name_match)
@@ -1069,6 +1139,7 @@ impl Scorer<'_> {
                         (self.w.anchor_miss, self.w.anchor_match)
                     };
                     let overlap = ss.sig[k] & st.sig[k] != 0;
+                    dear |= overlap;
                     let (t, tm) = Self::anchor_bound(
                         miss,
                         matched,
@@ -1080,12 +1151,25 @@ impl Scorer<'_> {
                     mag += tm;
                 }
                 if self.lex.is_some() {
+                    dear = true;
                     let (t, tm) = self.lex_bound(i0, i1, j0, j1, &ss, &st);
                     lb += t;
                     mag += tm;
                 }
-                if prev + (lb - BOUND_SLACK * mag - 1e-3) >= best {
-                    return None;
+                // The length term is never negative: a bead losing without it is skipped
+                // before its two divisions.
+                let bound = lb - BOUND_SLACK * mag - 1e-3;
+                if self.w.len >= 0.0 && prev + bound >= best {
+                    return Err(bound);
+                }
+                if dear {
+                    let len = self.w.len * self.side_len_cost(&ss, &st);
+                    lb += len;
+                    mag += len.abs();
+                    let bound = lb - BOUND_SLACK * mag - 1e-3;
+                    if prev + bound >= best {
+                        return Err(bound);
+                    }
                 }
             }
         }
@@ -1104,8 +1188,8 @@ impl Scorer<'_> {
             - self.w.name_match * name_m
             + self.w.paragraph * para;
         if a == 0 || b == 0 {
-            return Some(
-                c + self.w.skip * (a + b) as f32 - (self.w.skip - self.w.skip_repeated) * rep,
+            return Ok(
+                c + self.w.skip * (a + b) as f32 - (self.w.skip - self.w.skip_repeated) * rep
             );
         }
         c += self.w.merge_repeated * rep;
@@ -1124,7 +1208,7 @@ impl Scorer<'_> {
         if let Some(sem) = self.sem {
             c -= self.w.sem * sem.score(i0, i1, j0, j1) * (a + b) as f32 / 2.0;
         }
-        Some(c)
+        Ok(c)
     }
 }
 
