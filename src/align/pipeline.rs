@@ -436,10 +436,26 @@ fn build_alignment(
     let n = band.lo.len() - 1;
     let m = band.m;
     let f = fwd.costs.as_ref();
+    // Where each reversed row's nodes start in `want` (sorted by row): a look-up scans the
+    // few nodes of one row instead of searching the whole list.
+    let starts: Vec<u32> = bwd.map_or_else(Vec::new, |(want, _)| {
+        let mut starts = vec![0u32; n + 2];
+        for &(ri, _) in want {
+            starts[ri as usize + 1] += 1;
+        }
+        for r in 1..starts.len() {
+            starts[r] += starts[r - 1];
+        }
+        starts
+    });
     let b = bwd.map(|(want, v)| {
+        let starts = &starts;
         move |ri: usize, rj: usize| -> f32 {
-            want.binary_search(&(ri as u32, rj as u32))
-                .map_or(f32::INFINITY, |k| v[k])
+            let (a, z) = (starts[ri] as usize, starts[ri + 1] as usize);
+            want[a..z]
+                .iter()
+                .position(|&(_, c)| c as usize == rj)
+                .map_or(f32::INFINITY, |k| v[a + k])
         }
     });
     let total = fwd.total;
