@@ -612,6 +612,33 @@ pub struct Scorer<'a> {
     /// depends on that one segment only, and the DP asks for it at every node of its band.
     skip_src: Vec<f32>,
     skip_tgt: Vec<f32>,
+    /// The lexical bound's terms that depend on the bead's shape only, by `(a, b)`.
+    lex_shape: [[LexShape; 5]; 5],
+}
+
+/// What the lexical term's bound ([`Scorer::lex_bound`]) of an `a`-`b` bead needs besides
+/// the sides' coverage sums `p`: the term is `lex * (centre_grow - p) / 2`.
+#[derive(Debug, Clone, Copy, Default)]
+struct LexShape {
+    /// `lex_center * (a + b)` plus the chance-coverage allowance of the bead's segments.
+    centre_grow: f32,
+    /// `|lex_center * (a + b)|`.
+    centre_abs: f32,
+    /// The allowance's magnitude, twice (for the rounding slack).
+    grow_abs: f32,
+}
+
+impl LexShape {
+    fn new(w: &Weights, a: usize, b: usize) -> LexShape {
+        let gs = w.lex_grow * b.saturating_sub(1) as f32;
+        let gt = w.lex_grow * a.saturating_sub(1) as f32;
+        let centre = w.lex_center * (a + b) as f32;
+        LexShape {
+            centre_grow: centre + a as f32 * gs + b as f32 * gt,
+            centre_abs: centre.abs(),
+            grow_abs: 2.0 * (a as f32 * gs.abs() + b as f32 * gt.abs()),
+        }
+    }
 }
 
 /// Common elements of two multisets (each sorted in place first).
@@ -684,6 +711,7 @@ impl<'a> Scorer<'a> {
             exp_neg_mu: (-len.mu).exp(),
             skip_src: Vec::new(),
             skip_tgt: Vec::new(),
+            lex_shape: std::array::from_fn(|a| std::array::from_fn(|b| LexShape::new(&w, a, b))),
         };
         // (the cost of a bead with one side empty reads neither the lexicon's coverage nor
         // the sentence vectors, so these hold whatever is set later)
@@ -1029,33 +1057,35 @@ impl Scorer<'_> {
     /// A lower bound of the lexical term of bead `i0..i1` × `j0..j1` from the known-unit
     /// counts alone (every segment's units all covered, or none, whichever costs less), and
     /// its magnitude.
-    fn lex_bound(
-        &self,
-        i0: usize,
-        i1: usize,
-        j0: usize,
-        j1: usize,
-        ss: &SideSum,
-        st: &SideSum,
-    ) -> (f32, f32) {
+    #[inline]
+    fn lex_bound(&self, bead: Span, ss: &SideSum, st: &SideSum) -> (f32, f32) {
         let w = &self.w;
-        let (a, b) = (i1 - i0, j1 - j0);
+        let (a, b) = (bead.1 - bead.0, bead.3 - bead.2);
         if w.lex_llr <= 0.0 {
             // The sides' best (or, with a negative weight, worst) coverage sums, kept with
-            // their side sums; the grow terms are the same for every segment of a side.
+            // their side sums; the rest depends on the bead's shape only.
             let (ps, pt) = if w.lex >= 0.0 {
                 (ss.cov_all, st.cov_all)
             } else {
                 (ss.cov_none, st.cov_none)
             };
-            let gs = w.lex_grow * b.saturating_sub(1) as f32;
-            let gt = w.lex_grow * a.saturating_sub(1) as f32;
-            let sum = ps + pt - a as f32 * gs - b as f32 * gt;
-            let mag = ps + pt + 2.0 * (a as f32 * gs.abs() + b as f32 * gt.abs());
-            let centre = w.lex_center * (a + b) as f32;
-            let t = w.lex * (centre - sum) / 2.0;
-            return (t, t.abs() + w.lex.abs() * (centre.abs() + mag));
+            let k = match self.lex_shape.get(a).and_then(|r| r.get(b)) {
+                Some(k) => *k,
+                None => LexShape::new(w, a, b),
+            };
+            let p = ps + pt;
+            let t = w.lex * (k.centre_grow - p) / 2.0;
+            return (t, t.abs() + w.lex.abs() * (k.centre_abs + p + k.grow_abs));
         }
+        self.llr_bound(bead)
+    }
+
+    /// [`Scorer::lex_bound`] with the coverage log-likelihood ratio weighted.
+    #[cold]
+    #[inline(never)]
+    fn llr_bound(&self, (i0, i1, j0, j1): Span) -> (f32, f32) {
+        let w = &self.w;
+        let (a, b) = (i1 - i0, j1 - j0);
         let segs = self.sinfo[i0..i1]
             .iter()
             .map(|x| (x.known, b))
@@ -1122,10 +1152,17 @@ impl Scorer<'_> {
         let para = if ss.breaks != st.breaks { 1.0 } else { 0.0 };
         let rep = (ss.repeated + st.repeated) as f32;
         let big = ss.big || st.big;
+        let both = a > 0 && b > 0;
+        // Terms the gate's bound and the cost share, each computed once.
+        let punct = if both {
+            punct_diff(ss.punct, st.punct)
+        } else {
+            0.0
+        };
+        let mut len_cost = None;
         // The weights are read in place: copying them was a tenth of this function's work.
         if let Some((prev, best)) = gate {
-            if a > 0 && b > 0 && !big && self.sem.is_none() && best.is_finite() {
-                let punct = punct_diff(ss.punct, st.punct);
+            if both && !big && self.sem.is_none() && best.is_finite() {
                 let mut lb = self.w.paragraph * para
                     + self.w.merge_repeated * rep
                     + self.w.punct * punct
@@ -1152,7 +1189,7 @@ impl Scorer<'_> {
                 }
                 if self.lex.is_some() {
                     dear = true;
-                    let (t, tm) = self.lex_bound(i0, i1, j0, j1, &ss, &st);
+                    let (t, tm) = self.lex_bound((i0, i1, j0, j1), &ss, &st);
                     lb += t;
                     mag += tm;
                 }
@@ -1163,7 +1200,9 @@ impl Scorer<'_> {
                     return Err(bound);
                 }
                 if dear {
-                    let len = self.w.len * self.side_len_cost(&ss, &st);
+                    let lc = self.side_len_cost(&ss, &st);
+                    len_cost = Some(lc);
+                    let len = self.w.len * lc;
                     lb += len;
                     mag += len.abs();
                     let bound = lb - BOUND_SLACK * mag - 1e-3;
@@ -1187,14 +1226,13 @@ impl Scorer<'_> {
             + self.w.name_miss * name_u
             - self.w.name_match * name_m
             + self.w.paragraph * para;
-        if a == 0 || b == 0 {
+        if !both {
             return Ok(
-                c + self.w.skip * (a + b) as f32 - (self.w.skip - self.w.skip_repeated) * rep
+                c + self.w.skip * (a + b) as f32 - (self.w.skip - self.w.skip_repeated) * rep,
             );
         }
         c += self.w.merge_repeated * rep;
-        let len_cost = self.side_len_cost(&ss, &st);
-        let punct = punct_diff(ss.punct, st.punct);
+        let len_cost = len_cost.unwrap_or_else(|| self.side_len_cost(&ss, &st));
         c += self.w.len * len_cost + self.w.punct * punct + self.w.merge[(a + b - 2).min(4)];
         if let Some((lex, idx)) = self.lex {
             let want_llr = self.w.lex_llr > 0.0;
