@@ -257,8 +257,8 @@ pub struct CostMemo {
     shape: [[u8; 5]; 5],
     shapes: usize,
     costs: Vec<f32>,
-    /// Per slot, whether `costs` holds a lower bound rather than the cost.
-    bounds: Vec<bool>,
+    /// Per slot, one bit: whether `costs` holds a lower bound rather than the cost.
+    bounds: Vec<u64>,
 }
 
 impl CostMemo {
@@ -283,7 +283,7 @@ impl CostMemo {
             shape,
             shapes: types.len(),
             costs: vec![f32::NAN; total],
-            bounds: vec![false; total],
+            bounds: vec![0; total.div_ceil(64)],
         }
     }
 
@@ -300,7 +300,11 @@ impl CostMemo {
             let from = self.off[i] + (lo - self.lo[i]) * self.shapes;
             let to = memo.off[i] + (lo - memo.lo[i]) * memo.shapes;
             memo.costs[to..to + len].copy_from_slice(&self.costs[from..from + len]);
-            memo.bounds[to..to + len].copy_from_slice(&self.bounds[from..from + len]);
+            for k in 0..len {
+                if bit(&self.bounds, from + k) {
+                    set_bit(&mut memo.bounds, to + k, true);
+                }
+            }
         }
         memo
     }
@@ -331,7 +335,7 @@ impl CostMemo {
         let v = self.costs[k];
         if v.is_nan() {
             None
-        } else if self.bounds[k] {
+        } else if bit(&self.bounds, k) {
             Some(Kept::Bound(v))
         } else {
             Some(Kept::Cost(v))
@@ -342,18 +346,38 @@ impl CostMemo {
     #[inline]
     fn row_mut(&mut self, i: usize) -> MemoRow<'_> {
         let len = (self.hi[i] - self.lo[i] + 1) * self.shapes;
-        let r = self.off[i]..self.off[i] + len;
+        let first = self.off[i];
         MemoRow {
-            costs: &mut self.costs[r.clone()],
-            bounds: &mut self.bounds[r],
+            costs: &mut self.costs[first..first + len],
+            bounds: &mut self.bounds,
+            first,
         }
     }
 }
 
-/// One row's slots of a [`CostMemo`].
+/// Bit `k` of a bit set.
+#[inline]
+fn bit(set: &[u64], k: usize) -> bool {
+    set[k / 64] >> (k % 64) & 1 != 0
+}
+
+/// Sets bit `k` of a bit set to `v`.
+#[inline]
+fn set_bit(set: &mut [u64], k: usize, v: bool) {
+    let m = 1u64 << (k % 64);
+    if v {
+        set[k / 64] |= m;
+    } else {
+        set[k / 64] &= !m;
+    }
+}
+
+/// One row's slots of a [`CostMemo`]: its costs, and the memo's bound bits from the row's
+/// first slot, `first`.
 struct MemoRow<'m> {
     costs: &'m mut [f32],
-    bounds: &'m mut [bool],
+    bounds: &'m mut [u64],
+    first: usize,
 }
 
 impl MemoRow<'_> {
@@ -371,7 +395,7 @@ impl MemoRow<'_> {
     ) -> Option<f32> {
         let v = self.costs[k];
         if !v.is_nan() {
-            if !self.bounds[k] {
+            if !bit(self.bounds, self.first + k) {
                 return Some(v);
             }
             if prev + v >= best {
@@ -381,14 +405,14 @@ impl MemoRow<'_> {
         match cost.cost_or_bound(bead, prev, best) {
             Ok(c) => {
                 self.costs[k] = c;
-                self.bounds[k] = false;
+                set_bit(self.bounds, self.first + k, false);
                 Some(c)
             }
             Err(b) => {
                 // a bound of -inf tells nothing: leave the slot empty
                 if b > f32::NEG_INFINITY {
                     self.costs[k] = b;
-                    self.bounds[k] = true;
+                    set_bit(self.bounds, self.first + k, true);
                 }
                 None
             }

@@ -1228,7 +1228,7 @@ impl Scorer<'_> {
             + self.w.paragraph * para;
         if !both {
             return Ok(
-                c + self.w.skip * (a + b) as f32 - (self.w.skip - self.w.skip_repeated) * rep,
+                c + self.w.skip * (a + b) as f32 - (self.w.skip - self.w.skip_repeated) * rep
             );
         }
         c += self.w.merge_repeated * rep;
