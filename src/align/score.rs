@@ -1518,6 +1518,50 @@ mod tests {
         assert!(skipped > 1000, "{skipped}");
     }
 
+    /// A DP run reading a memo that holds the costs and the bounds of skipped beads of an
+    /// earlier run finds what a run computing every cost finds, with the default weights and
+    /// with odd ones.
+    #[test]
+    fn memo_bounds_keep_the_runs() {
+        use super::super::dp::{self, CostMemo, Kept};
+        let (src, tgt) = synthetic_pair(60, 66);
+        let lex = lexicon_of(&src, &tgt);
+        let (n, m) = (src.len(), tgt.len());
+        let band = Band::diagonal(n, m, 6);
+        let idx = LexIndex::build(&src, &tgt, &lex, &band, 3);
+        let len = LengthModel::from_totals(&src, &tgt);
+        let types = crate::align::AlignConfig::new(crate::Lang::Zh, crate::Lang::Ru).bead_types();
+        let odd = Weights {
+            anchor_miss: -0.7,
+            lex_grow: 0.1,
+            ..Weights::default()
+        };
+        for w in [Weights::default(), odd] {
+            let mut sc = Scorer::new(&src, &tgt, len, w, Some((&lex, &idx)));
+            let plain = dp::run(n, &band, &types, true, None, &mut sc).unwrap();
+            let mut memo = CostMemo::new(&band, &types);
+            let first = dp::run(n, &band, &types, true, Some(&mut memo), &mut sc).unwrap();
+            let mut bounds = 0;
+            for i in 0..=n {
+                for j in band.lo[i]..=band.hi[i] {
+                    for &(a, b) in &types {
+                        if a <= i && b <= j {
+                            let bead = (i - a, i, j - b, j);
+                            bounds += matches!(memo.kept(bead), Some(Kept::Bound(_))) as usize;
+                        }
+                    }
+                }
+            }
+            assert!(bounds > 0);
+            let again = dp::run(n, &band, &types, true, Some(&mut memo), &mut sc).unwrap();
+            for r in [&first, &again] {
+                assert_eq!(r.path, plain.path);
+                assert_eq!(r.total.to_bits(), plain.total.to_bits());
+                assert_eq!(r.costs, plain.costs);
+            }
+        }
+    }
+
     #[test]
     fn mask_rows_equal_pairwise_masks() {
         let (src, tgt) = synthetic_pair(30, 31);
