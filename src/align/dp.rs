@@ -217,6 +217,25 @@ pub trait BeadCost {
         let (i0, i1, j0, j1) = bead;
         Some(self.cost(i0, i1, j0, j1))
     }
+
+    /// [`BeadCost::cost_if_better`], with the lower bound that showed a skipped bead loses:
+    /// `Err(bound)` with `prev + bound >= best`, where any later query of the same bead whose
+    /// `prev' + bound >= best'` may be skipped as well (so a [`CostMemo`] keeps the bound and
+    /// another pass need not compute the bead again). The default gives `-inf` (no bound).
+    #[inline]
+    fn cost_or_bound(&mut self, bead: Span, prev: f32, best: f32) -> Result<f32, f32> {
+        self.cost_if_better(bead, prev, best)
+            .ok_or(f32::NEG_INFINITY)
+    }
+}
+
+/// What a [`CostMemo`] holds of one bead.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Kept {
+    /// Its cost.
+    Cost(f32),
+    /// A lower bound that once showed it cannot win (see [`BeadCost::cost_or_bound`]).
+    Bound(f32),
 }
 
 /// Largest [`CostMemo`] kept (slots of 4 bytes, 16 MB): the first pass's band fits for
@@ -224,10 +243,11 @@ pub trait BeadCost {
 /// document computes its costs again rather than grow its peak memory.
 pub const MEMO_MAX_SLOTS: usize = 1 << 22;
 
-/// The bead costs DP passes computed, by end node (inside a band) and shape; `NaN` for those
-/// not computed (outside a path's reach, or skipped by [`BeadCost::cost_if_better`]). A
-/// bead's cost is a pure function of the bead, so a later pass over the same problem (a
-/// widening retry, the backward pass) may read them instead of computing them again.
+/// The bead costs DP passes computed, by end node (inside a band) and shape; for a bead
+/// skipped by [`BeadCost::cost_or_bound`], the lower bound that showed it loses; `NaN` for
+/// those not computed (outside a path's reach). A bead's cost is a pure function of the bead,
+/// so a later pass over the same problem (a widening retry, the backward pass) may read them
+/// instead of computing them again, and skip a bead whose bound loses there too.
 pub struct CostMemo {
     /// Band rows: lowest and highest node per row and the first slot of each row.
     lo: Vec<usize>,
@@ -237,6 +257,8 @@ pub struct CostMemo {
     shape: [[u8; 5]; 5],
     shapes: usize,
     costs: Vec<f32>,
+    /// Per slot, one bit: whether `costs` holds a lower bound rather than the cost.
+    bounds: Vec<u64>,
 }
 
 impl CostMemo {
@@ -261,6 +283,7 @@ impl CostMemo {
             shape,
             shapes: types.len(),
             costs: vec![f32::NAN; total],
+            bounds: vec![0; total.div_ceil(64)],
         }
     }
 
@@ -277,6 +300,11 @@ impl CostMemo {
             let from = self.off[i] + (lo - self.lo[i]) * self.shapes;
             let to = memo.off[i] + (lo - memo.lo[i]) * memo.shapes;
             memo.costs[to..to + len].copy_from_slice(&self.costs[from..from + len]);
+            for k in 0..len {
+                if bit(&self.bounds, from + k) {
+                    set_bit(&mut memo.bounds, to + k, true);
+                }
+            }
         }
         memo
     }
@@ -293,16 +321,102 @@ impl CostMemo {
 
     /// The kept cost of `bead`, if any.
     #[inline]
-    pub fn get(&self, (i0, i1, j0, j1): Span) -> Option<f32> {
-        let v = self.costs[self.slot(i1, j1, i1 - i0, j1 - j0)?];
-        (!v.is_nan()).then_some(v)
+    pub fn get(&self, bead: Span) -> Option<f32> {
+        match self.kept(bead)? {
+            Kept::Cost(v) => Some(v),
+            Kept::Bound(_) => None,
+        }
+    }
+
+    /// What is kept of `bead`, if anything.
+    #[inline]
+    pub fn kept(&self, (i0, i1, j0, j1): Span) -> Option<Kept> {
+        let k = self.slot(i1, j1, i1 - i0, j1 - j0)?;
+        let v = self.costs[k];
+        if v.is_nan() {
+            None
+        } else if bit(&self.bounds, k) {
+            Some(Kept::Bound(v))
+        } else {
+            Some(Kept::Cost(v))
+        }
     }
 
     /// The slots of row `i` (node by node, shape by shape within a node).
     #[inline]
-    fn row_mut(&mut self, i: usize) -> &mut [f32] {
+    fn row_mut(&mut self, i: usize) -> MemoRow<'_> {
         let len = (self.hi[i] - self.lo[i] + 1) * self.shapes;
-        &mut self.costs[self.off[i]..self.off[i] + len]
+        let first = self.off[i];
+        MemoRow {
+            costs: &mut self.costs[first..first + len],
+            bounds: &mut self.bounds,
+            first,
+        }
+    }
+}
+
+/// Bit `k` of a bit set.
+#[inline]
+fn bit(set: &[u64], k: usize) -> bool {
+    set[k / 64] >> (k % 64) & 1 != 0
+}
+
+/// Sets bit `k` of a bit set to `v`.
+#[inline]
+fn set_bit(set: &mut [u64], k: usize, v: bool) {
+    let m = 1u64 << (k % 64);
+    if v {
+        set[k / 64] |= m;
+    } else {
+        set[k / 64] &= !m;
+    }
+}
+
+/// One row's slots of a [`CostMemo`]: its costs, and the memo's bound bits from the row's
+/// first slot, `first`.
+struct MemoRow<'m> {
+    costs: &'m mut [f32],
+    bounds: &'m mut [u64],
+    first: usize,
+}
+
+impl MemoRow<'_> {
+    /// The cost of the bead in slot `k` that a path arriving with `prev` may take to beat
+    /// `best` (as [`BeadCost::cost_if_better`]): from the slot when it holds the cost or a
+    /// bound that already loses, else from `cost`, and kept.
+    #[inline]
+    fn cost<C: BeadCost + ?Sized>(
+        &mut self,
+        k: usize,
+        bead: Span,
+        prev: f32,
+        best: f32,
+        cost: &mut C,
+    ) -> Option<f32> {
+        let v = self.costs[k];
+        if !v.is_nan() {
+            if !bit(self.bounds, self.first + k) {
+                return Some(v);
+            }
+            if prev + v >= best {
+                return None;
+            }
+        }
+        match cost.cost_or_bound(bead, prev, best) {
+            Ok(c) => {
+                self.costs[k] = c;
+                set_bit(self.bounds, self.first + k, false);
+                Some(c)
+            }
+            Err(b) => {
+                // a bound of -inf tells nothing: leave the slot empty
+                if b > f32::NEG_INFINITY {
+                    self.costs[k] = b;
+                    set_bit(self.bounds, self.first + k, true);
+                }
+                None
+            }
+        }
     }
 }
 
@@ -331,7 +445,7 @@ fn fill_row<C: BeadCost + ?Sized, S: Fn(usize) -> usize>(
     slot: &S,
     row: &mut [f32],
     mut brow: Option<&mut [u8]>,
-    mut memo: Option<&mut [f32]>,
+    mut memo: Option<MemoRow<'_>>,
     cost: &mut C,
 ) {
     let (lo, hi) = (band.lo[i], band.hi[i]);
@@ -358,16 +472,9 @@ fn fill_row<C: BeadCost + ?Sized, S: Fn(usize) -> usize>(
             if !prev.is_finite() {
                 continue;
             }
-            let bead = match memo.as_deref_mut() {
+            let bead = match memo.as_mut() {
                 Some(memo) => {
-                    let slot = &mut memo[(j - lo) * types.len() + t];
-                    if slot.is_nan() {
-                        let v = cost.cost_if_better((pi, i, pj, j), prev, best);
-                        *slot = v.unwrap_or(f32::NAN);
-                        v
-                    } else {
-                        Some(*slot)
-                    }
+                    memo.cost((j - lo) * types.len() + t, (pi, i, pj, j), prev, best, cost)
                 }
                 None => cost.cost_if_better((pi, i, pj, j), prev, best),
             };

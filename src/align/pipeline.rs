@@ -2,7 +2,7 @@
 //! beads, lexical pass, then confidence from forward/backward path costs.
 
 use super::bead_cache::{BeadCache, DocBeads};
-use super::dp::{self, Band, BeadCost, CostMemo, DpResult, Span, MEMO_MAX_SLOTS};
+use super::dp::{self, Band, BeadCost, CostMemo, DpResult, Kept, Span, MEMO_MAX_SLOTS};
 use super::feature_cache::DocFeats;
 use super::features::{self, SegFeat};
 use super::learn::{self, BeadCounts, Counts, Model, StageCounts};
@@ -257,11 +257,17 @@ impl BeadCost for Reversed<'_, '_> {
     }
 
     fn cost_if_better(&mut self, bead: Span, prev: f32, best: f32) -> Option<f32> {
+        self.cost_or_bound(bead, prev, best).ok()
+    }
+
+    fn cost_or_bound(&mut self, bead: Span, prev: f32, best: f32) -> Result<f32, f32> {
         let (i0, i1, j0, j1) = bead;
-        let (i0, i1, j0, j1) = (self.n - i1, self.n - i0, self.m - j1, self.m - j0);
-        match self.memo(i0, i1, j0, j1) {
-            Some(v) => Some(v),
-            None => self.inner.cost_if_better((i0, i1, j0, j1), prev, best),
+        let bead = (self.n - i1, self.n - i0, self.m - j1, self.m - j0);
+        // The forward pass's cost, or its bound when that shows the bead loses here too.
+        match self.memo.and_then(|m| m.kept(bead)) {
+            Some(Kept::Cost(v)) => Ok(v),
+            Some(Kept::Bound(b)) if prev + b >= best => Err(b),
+            _ => self.inner.cost_or_bound(bead, prev, best),
         }
     }
 }
@@ -430,10 +436,26 @@ fn build_alignment(
     let n = band.lo.len() - 1;
     let m = band.m;
     let f = fwd.costs.as_ref();
+    // Where each reversed row's nodes start in `want` (sorted by row): a look-up scans the
+    // few nodes of one row instead of searching the whole list.
+    let starts: Vec<u32> = bwd.map_or_else(Vec::new, |(want, _)| {
+        let mut starts = vec![0u32; n + 2];
+        for &(ri, _) in want {
+            starts[ri as usize + 1] += 1;
+        }
+        for r in 1..starts.len() {
+            starts[r] += starts[r - 1];
+        }
+        starts
+    });
     let b = bwd.map(|(want, v)| {
+        let starts = &starts;
         move |ri: usize, rj: usize| -> f32 {
-            want.binary_search(&(ri as u32, rj as u32))
-                .map_or(f32::INFINITY, |k| v[k])
+            let (a, z) = (starts[ri] as usize, starts[ri + 1] as usize);
+            want[a..z]
+                .iter()
+                .position(|&(_, c)| c as usize == rj)
+                .map_or(f32::INFINITY, |k| v[a + k])
         }
     });
     let total = fwd.total;

@@ -608,6 +608,37 @@ pub struct Scorer<'a> {
     cov_table: Vec<f32>,
     /// `exp(-len.mu)`.
     exp_neg_mu: f32,
+    /// The cost of leaving each source (target) segment unaligned: a 1-0 (0-1) bead's cost
+    /// depends on that one segment only, and the DP asks for it at every node of its band.
+    skip_src: Vec<f32>,
+    skip_tgt: Vec<f32>,
+    /// The lexical bound's terms that depend on the bead's shape only, by `(a, b)`.
+    lex_shape: [[LexShape; 5]; 5],
+}
+
+/// What the lexical term's bound ([`Scorer::lex_bound`]) of an `a`-`b` bead needs besides
+/// the sides' coverage sums `p`: the term is `lex * (centre_grow - p) / 2`.
+#[derive(Debug, Clone, Copy, Default)]
+struct LexShape {
+    /// `lex_center * (a + b)` plus the chance-coverage allowance of the bead's segments.
+    centre_grow: f32,
+    /// `|lex_center * (a + b)|`.
+    centre_abs: f32,
+    /// The allowance's magnitude, twice (for the rounding slack).
+    grow_abs: f32,
+}
+
+impl LexShape {
+    fn new(w: &Weights, a: usize, b: usize) -> LexShape {
+        let gs = w.lex_grow * b.saturating_sub(1) as f32;
+        let gt = w.lex_grow * a.saturating_sub(1) as f32;
+        let centre = w.lex_center * (a + b) as f32;
+        LexShape {
+            centre_grow: centre + a as f32 * gs + b as f32 * gt,
+            centre_abs: centre.abs(),
+            grow_abs: 2.0 * (a as f32 * gs.abs() + b as f32 * gt.abs()),
+        }
+    }
 }
 
 /// Common elements of two multisets (each sorted in place first).
@@ -656,7 +687,7 @@ impl<'a> Scorer<'a> {
         let sinfo = seg_infos(src, |s| lex.map_or(0, |(_, idx)| idx.src_units(s).len()));
         let tinfo = seg_infos(tgt, |t| lex.map_or(0, |(_, idx)| idx.tgt_units(t).len()));
         let (stab, ttab) = (SideTable::new(&sinfo), SideTable::new(&tinfo));
-        Scorer {
+        let mut sc = Scorer {
             src,
             tgt,
             len,
@@ -678,7 +709,23 @@ impl<'a> Scorer<'a> {
                 .flat_map(|k| (0..=MAX_KNOWN as u32).map(move |c| seg_coverage(c, k)))
                 .collect(),
             exp_neg_mu: (-len.mu).exp(),
-        }
+            skip_src: Vec::new(),
+            skip_tgt: Vec::new(),
+            lex_shape: std::array::from_fn(|a| std::array::from_fn(|b| LexShape::new(&w, a, b))),
+        };
+        // (the cost of a bead with one side empty reads neither the lexicon's coverage nor
+        // the sentence vectors, so these hold whatever is set later)
+        let skip = |sc: &mut Scorer, i0, i1, j0, j1| {
+            sc.cost_computed(i0, i1, j0, j1, None)
+                .unwrap_or(f32::INFINITY)
+        };
+        sc.skip_src = (0..src.len())
+            .map(|i| skip(&mut sc, i, i + 1, 0, 0))
+            .collect();
+        sc.skip_tgt = (0..tgt.len())
+            .map(|j| skip(&mut sc, 0, 0, j, j + 1))
+            .collect();
+        sc
     }
 
     /// Adds the semantic evidence of `sem` to the cost.
@@ -695,38 +742,70 @@ impl<'a> Scorer<'a> {
     }
 
     /// Makes sure the ring holds source row `s` and returns its slot.
+    #[inline(always)]
     fn mask_row(&mut self, lex: &Lexicon, idx: &LexIndex, s: usize) -> usize {
         let k = s % MASK_RING;
         if self.mask_rows[k].0 != s {
-            let (lo, hi) = idx.ranges[s];
-            let row = &mut self.mask_rows[k];
-            row.0 = s;
-            row.1 = lo as usize;
-            idx.compute_row(
-                s,
-                (lo as usize, hi as usize),
-                lex,
-                &mut self.by_id,
-                &mut self.touched,
-                &mut row.2,
-            );
+            self.fill_mask_row(lex, idx, s, k);
         }
         k
     }
 
+    /// Computes source row `s` into ring slot `k` (once per row and pass).
+    #[cold]
+    #[inline(never)]
+    fn fill_mask_row(&mut self, lex: &Lexicon, idx: &LexIndex, s: usize, k: usize) {
+        let (lo, hi) = idx.ranges[s];
+        let row = &mut self.mask_rows[k];
+        row.0 = s;
+        row.1 = lo as usize;
+        idx.compute_row(
+            s,
+            (lo as usize, hi as usize),
+            lex,
+            &mut self.by_id,
+            &mut self.touched,
+            &mut row.2,
+        );
+    }
+
     /// The lexical terms of bead `i0..i1` × `j0..j1` (`want_llr`: also the log-likelihood
     /// ratio, which the cost only needs when it is weighted).
+    #[inline]
     fn lex_terms(
+        &mut self,
+        lex: &Lexicon,
+        idx: &LexIndex,
+        bead: (usize, usize, usize, usize),
+        want_llr: bool,
+    ) -> LexTerms {
+        let (j0, j1) = (bead.2, bead.3);
+        if j1 - j0 <= SIDE_RUNS {
+            // The usual bead: the target sides' masks on the stack, not in the scratch vector.
+            let mut tgt_or = [0u32; SIDE_RUNS];
+            self.lex_terms_into(lex, idx, bead, want_llr, &mut tgt_or[..j1 - j0])
+        } else {
+            let mut tgt_or = std::mem::take(&mut self.tgt_or);
+            tgt_or.clear();
+            tgt_or.resize(j1 - j0, 0);
+            let out = self.lex_terms_into(lex, idx, bead, want_llr, &mut tgt_or);
+            self.tgt_or = tgt_or;
+            out
+        }
+    }
+
+    /// [`Scorer::lex_terms`] with `tgt_or`, zeros, one per target segment of the bead, as
+    /// scratch for the target segments' masks.
+    #[inline(always)]
+    fn lex_terms_into(
         &mut self,
         lex: &Lexicon,
         idx: &LexIndex,
         (i0, i1, j0, j1): (usize, usize, usize, usize),
         want_llr: bool,
+        tgt_or: &mut [u32],
     ) -> LexTerms {
         let mut out = LexTerms::default();
-        let mut tgt_or = std::mem::take(&mut self.tgt_or);
-        tgt_or.clear();
-        tgt_or.resize(j1 - j0, 0);
         // Source segments first, then target segments: the sums keep that order.
         for s in i0..i1 {
             let slot = self.mask_row(lex, idx, s);
@@ -755,7 +834,7 @@ impl<'a> Scorer<'a> {
                 want_llr,
             );
         }
-        for (t, &m) in (j0..j1).zip(&tgt_or) {
+        for (t, &m) in (j0..j1).zip(tgt_or.iter()) {
             self.add_segment(
                 &mut out,
                 self.tinfo[t].known,
@@ -764,7 +843,6 @@ impl<'a> Scorer<'a> {
                 want_llr,
             );
         }
-        self.tgt_or = tgt_or;
         out
     }
 
@@ -946,6 +1024,11 @@ impl BeadCost for Scorer<'_> {
 
     #[inline]
     fn cost_if_better(&mut self, bead: Span, prev: f32, best: f32) -> Option<f32> {
+        self.cost_or_bound(bead, prev, best).ok()
+    }
+
+    #[inline]
+    fn cost_or_bound(&mut self, bead: Span, prev: f32, best: f32) -> Result<f32, f32> {
         let (i0, i1, j0, j1) = bead;
         self.cost_gated(i0, i1, j0, j1, Some((prev, best)))
     }
@@ -974,33 +1057,35 @@ impl Scorer<'_> {
     /// A lower bound of the lexical term of bead `i0..i1` × `j0..j1` from the known-unit
     /// counts alone (every segment's units all covered, or none, whichever costs less), and
     /// its magnitude.
-    fn lex_bound(
-        &self,
-        i0: usize,
-        i1: usize,
-        j0: usize,
-        j1: usize,
-        ss: &SideSum,
-        st: &SideSum,
-    ) -> (f32, f32) {
+    #[inline]
+    fn lex_bound(&self, bead: Span, ss: &SideSum, st: &SideSum) -> (f32, f32) {
         let w = &self.w;
-        let (a, b) = (i1 - i0, j1 - j0);
+        let (a, b) = (bead.1 - bead.0, bead.3 - bead.2);
         if w.lex_llr <= 0.0 {
             // The sides' best (or, with a negative weight, worst) coverage sums, kept with
-            // their side sums; the grow terms are the same for every segment of a side.
+            // their side sums; the rest depends on the bead's shape only.
             let (ps, pt) = if w.lex >= 0.0 {
                 (ss.cov_all, st.cov_all)
             } else {
                 (ss.cov_none, st.cov_none)
             };
-            let gs = w.lex_grow * b.saturating_sub(1) as f32;
-            let gt = w.lex_grow * a.saturating_sub(1) as f32;
-            let sum = ps + pt - a as f32 * gs - b as f32 * gt;
-            let mag = ps + pt + 2.0 * (a as f32 * gs.abs() + b as f32 * gt.abs());
-            let centre = w.lex_center * (a + b) as f32;
-            let t = w.lex * (centre - sum) / 2.0;
-            return (t, t.abs() + w.lex.abs() * (centre.abs() + mag));
+            let k = match self.lex_shape.get(a).and_then(|r| r.get(b)) {
+                Some(k) => *k,
+                None => LexShape::new(w, a, b),
+            };
+            let p = ps + pt;
+            let t = w.lex * (k.centre_grow - p) / 2.0;
+            return (t, t.abs() + w.lex.abs() * (k.centre_abs + p + k.grow_abs));
         }
+        self.llr_bound(bead)
+    }
+
+    /// [`Scorer::lex_bound`] with the coverage log-likelihood ratio weighted.
+    #[cold]
+    #[inline(never)]
+    fn llr_bound(&self, (i0, i1, j0, j1): Span) -> (f32, f32) {
+        let w = &self.w;
+        let (a, b) = (i1 - i0, j1 - j0);
         let segs = self.sinfo[i0..i1]
             .iter()
             .map(|x| (x.known, b))
@@ -1041,7 +1126,24 @@ impl Scorer<'_> {
         j0: usize,
         j1: usize,
         gate: Option<(f32, f32)>,
-    ) -> Option<f32> {
+    ) -> Result<f32, f32> {
+        match (i1 - i0, j1 - j0) {
+            (1, 0) => Ok(self.skip_src[i0]),
+            (0, 1) => Ok(self.skip_tgt[j0]),
+            _ => self.cost_computed(i0, i1, j0, j1, gate),
+        }
+    }
+
+    /// [`Scorer::cost_gated`] computed, not read from the skip tables.
+    #[inline]
+    fn cost_computed(
+        &mut self,
+        i0: usize,
+        i1: usize,
+        j0: usize,
+        j1: usize,
+        gate: Option<(f32, f32)>,
+    ) -> Result<f32, f32> {
         let (a, b) = (i1 - i0, j1 - j0);
         let (ss, st) = (
             self.stab.get(&self.sinfo, i0, i1),
@@ -1050,18 +1152,23 @@ impl Scorer<'_> {
         let para = if ss.breaks != st.breaks { 1.0 } else { 0.0 };
         let rep = (ss.repeated + st.repeated) as f32;
         let big = ss.big || st.big;
+        let both = a > 0 && b > 0;
+        // Terms the gate's bound and the cost share, each computed once.
+        let punct = if both {
+            punct_diff(ss.punct, st.punct)
+        } else {
+            0.0
+        };
+        let mut len_cost = None;
         // The weights are read in place: copying them was a tenth of this function's work.
         if let Some((prev, best)) = gate {
-            let dear = (0..3).any(|k| ss.sig[k] & st.sig[k] != 0) || self.lex.is_some();
-            if a > 0 && b > 0 && !big && self.sem.is_none() && dear && best.is_finite() {
-                let len_cost = self.side_len_cost(&ss, &st);
-                let punct = punct_diff(ss.punct, st.punct);
+            if both && !big && self.sem.is_none() && best.is_finite() {
                 let mut lb = self.w.paragraph * para
                     + self.w.merge_repeated * rep
-                    + self.w.len * len_cost
                     + self.w.punct * punct
                     + self.w.merge[(a + b - 2).min(4)];
                 let mut mag = lb.abs();
+                let mut dear = false;
                 for k in 0..3 {
                     let (miss, matched) = if k == A_NAMES {
                         (self.w.name_miss, self.w.name_match)
@@ -1069,6 +1176,7 @@ impl Scorer<'_> {
                         (self.w.anchor_miss, self.w.anchor_match)
                     };
                     let overlap = ss.sig[k] & st.sig[k] != 0;
+                    dear |= overlap;
                     let (t, tm) = Self::anchor_bound(
                         miss,
                         matched,
@@ -1080,12 +1188,27 @@ impl Scorer<'_> {
                     mag += tm;
                 }
                 if self.lex.is_some() {
-                    let (t, tm) = self.lex_bound(i0, i1, j0, j1, &ss, &st);
+                    dear = true;
+                    let (t, tm) = self.lex_bound((i0, i1, j0, j1), &ss, &st);
                     lb += t;
                     mag += tm;
                 }
-                if prev + (lb - BOUND_SLACK * mag - 1e-3) >= best {
-                    return None;
+                // The length term is never negative: a bead losing without it is skipped
+                // before its two divisions.
+                let bound = lb - BOUND_SLACK * mag - 1e-3;
+                if self.w.len >= 0.0 && prev + bound >= best {
+                    return Err(bound);
+                }
+                if dear {
+                    let lc = self.side_len_cost(&ss, &st);
+                    len_cost = Some(lc);
+                    let len = self.w.len * lc;
+                    lb += len;
+                    mag += len.abs();
+                    let bound = lb - BOUND_SLACK * mag - 1e-3;
+                    if prev + bound >= best {
+                        return Err(bound);
+                    }
                 }
             }
         }
@@ -1103,14 +1226,13 @@ impl Scorer<'_> {
             + self.w.name_miss * name_u
             - self.w.name_match * name_m
             + self.w.paragraph * para;
-        if a == 0 || b == 0 {
-            return Some(
-                c + self.w.skip * (a + b) as f32 - (self.w.skip - self.w.skip_repeated) * rep,
+        if !both {
+            return Ok(
+                c + self.w.skip * (a + b) as f32 - (self.w.skip - self.w.skip_repeated) * rep
             );
         }
         c += self.w.merge_repeated * rep;
-        let len_cost = self.side_len_cost(&ss, &st);
-        let punct = punct_diff(ss.punct, st.punct);
+        let len_cost = len_cost.unwrap_or_else(|| self.side_len_cost(&ss, &st));
         c += self.w.len * len_cost + self.w.punct * punct + self.w.merge[(a + b - 2).min(4)];
         if let Some((lex, idx)) = self.lex {
             let want_llr = self.w.lex_llr > 0.0;
@@ -1124,7 +1246,7 @@ impl Scorer<'_> {
         if let Some(sem) = self.sem {
             c -= self.w.sem * sem.score(i0, i1, j0, j1) * (a + b) as f32 / 2.0;
         }
-        Some(c)
+        Ok(c)
     }
 }
 
@@ -1394,6 +1516,50 @@ mod tests {
             }
         }
         assert!(skipped > 1000, "{skipped}");
+    }
+
+    /// A DP run reading a memo that holds the costs and the bounds of skipped beads of an
+    /// earlier run finds what a run computing every cost finds, with the default weights and
+    /// with odd ones.
+    #[test]
+    fn memo_bounds_keep_the_runs() {
+        use super::super::dp::{self, CostMemo, Kept};
+        let (src, tgt) = synthetic_pair(60, 66);
+        let lex = lexicon_of(&src, &tgt);
+        let (n, m) = (src.len(), tgt.len());
+        let band = Band::diagonal(n, m, 6);
+        let idx = LexIndex::build(&src, &tgt, &lex, &band, 3);
+        let len = LengthModel::from_totals(&src, &tgt);
+        let types = crate::align::AlignConfig::new(crate::Lang::Zh, crate::Lang::Ru).bead_types();
+        let odd = Weights {
+            anchor_miss: -0.7,
+            lex_grow: 0.1,
+            ..Weights::default()
+        };
+        for w in [Weights::default(), odd] {
+            let mut sc = Scorer::new(&src, &tgt, len, w, Some((&lex, &idx)));
+            let plain = dp::run(n, &band, &types, true, None, &mut sc).unwrap();
+            let mut memo = CostMemo::new(&band, &types);
+            let first = dp::run(n, &band, &types, true, Some(&mut memo), &mut sc).unwrap();
+            let mut bounds = 0;
+            for i in 0..=n {
+                for j in band.lo[i]..=band.hi[i] {
+                    for &(a, b) in &types {
+                        if a <= i && b <= j {
+                            let bead = (i - a, i, j - b, j);
+                            bounds += matches!(memo.kept(bead), Some(Kept::Bound(_))) as usize;
+                        }
+                    }
+                }
+            }
+            assert!(bounds > 0);
+            let again = dp::run(n, &band, &types, true, Some(&mut memo), &mut sc).unwrap();
+            for r in [&first, &again] {
+                assert_eq!(r.path, plain.path);
+                assert_eq!(r.total.to_bits(), plain.total.to_bits());
+                assert_eq!(r.costs, plain.costs);
+            }
+        }
     }
 
     #[test]
