@@ -238,6 +238,20 @@ pub enum Kept {
     Bound(f32),
 }
 
+impl Kept {
+    /// What this settles for a path arriving with `prev` that must beat `best`, as
+    /// [`BeadCost::cost_or_bound`] would answer: the cost, or the bound when it loses here
+    /// too; `None` when the bead must be computed.
+    #[inline]
+    pub fn settles(self, prev: f32, best: f32) -> Option<Result<f32, f32>> {
+        match self {
+            Kept::Cost(v) => Some(Ok(v)),
+            Kept::Bound(b) if prev + b >= best => Some(Err(b)),
+            Kept::Bound(_) => None,
+        }
+    }
+}
+
 /// Largest [`CostMemo`] kept (slots of 4 bytes, 16 MB): the first pass's band fits for
 /// documents of up to about 12,000 segments, the later passes' for about 30,000; a longer
 /// document computes its costs again rather than grow its peak memory.
@@ -332,14 +346,7 @@ impl CostMemo {
     #[inline]
     pub fn kept(&self, (i0, i1, j0, j1): Span) -> Option<Kept> {
         let k = self.slot(i1, j1, i1 - i0, j1 - j0)?;
-        let v = self.costs[k];
-        if v.is_nan() {
-            None
-        } else if bit(&self.bounds, k) {
-            Some(Kept::Bound(v))
-        } else {
-            Some(Kept::Cost(v))
-        }
+        kept_in(&self.costs, &self.bounds, k, k)
     }
 
     /// The slots of row `i` (node by node, shape by shape within a node).
@@ -352,6 +359,19 @@ impl CostMemo {
             bounds: &mut self.bounds,
             first,
         }
+    }
+}
+
+/// What slot `k` of `costs` keeps, its bound bit being bit `bit_k` of `bounds`.
+#[inline]
+fn kept_in(costs: &[f32], bounds: &[u64], k: usize, bit_k: usize) -> Option<Kept> {
+    let v = costs[k];
+    if v.is_nan() {
+        None
+    } else if bit(bounds, bit_k) {
+        Some(Kept::Bound(v))
+    } else {
+        Some(Kept::Cost(v))
     }
 }
 
@@ -393,14 +413,9 @@ impl MemoRow<'_> {
         best: f32,
         cost: &mut C,
     ) -> Option<f32> {
-        let v = self.costs[k];
-        if !v.is_nan() {
-            if !bit(self.bounds, self.first + k) {
-                return Some(v);
-            }
-            if prev + v >= best {
-                return None;
-            }
+        let kept = kept_in(self.costs, self.bounds, k, self.first + k);
+        if let Some(settled) = kept.and_then(|kept| kept.settles(prev, best)) {
+            return settled.ok();
         }
         match cost.cost_or_bound(bead, prev, best) {
             Ok(c) => {

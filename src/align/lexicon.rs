@@ -187,39 +187,28 @@ impl Lexicon {
     /// its best `top_k` partners by Dice (ties broken by the partner's key, so the result
     /// never depends on the candidates' order), and a pair is linked when it is among the
     /// best of both of its units: mutual choice filters the frequent-unit noise Dice alone
-    /// lets through. Shared by [`Lexicon::learn`] and [`Lexicon::from_counts`], which must
-    /// give the same links.
-    fn link(mut cand: Vec<(u64, u64, f32)>, top_k: usize) -> Lexicon {
-        let mut best = |flip: bool| -> Vec<(u64, u64)> {
-            let key = |c: &(u64, u64, f32)| if flip { (c.1, c.0) } else { (c.0, c.1) };
-            if top_k == 0 {
-                return Vec::new();
-            }
-            // Grouped by unit (the order inside a group does not matter), then each group's
-            // best `top_k` selected, not sorted: most of a large group is dropped, and
-            // `Lexicon::learn` gives its candidates grouped by source unit already.
-            cand.sort_unstable_by_key(|c| key(c).0);
-            let mut out = Vec::new();
-            for group in cand.chunk_by_mut(|a, b| key(a).0 == key(b).0) {
-                if group.len() > top_k {
-                    // (u, r) pairs are distinct, so no two candidates of a group compare
-                    // equal: the selected set is the sorted order's first `top_k`.
-                    group.select_nth_unstable_by(top_k - 1, |a, b| {
-                        b.2.total_cmp(&a.2).then(key(a).1.cmp(&key(b).1))
-                    });
-                }
-                out.extend(group.iter().take(top_k).map(|c| (c.0, c.1)));
-            }
-            out.sort_unstable();
-            out
+    /// lets through. [`Lexicon::from_counts`] links through this; [`Lexicon::learn`], which
+    /// has dense ids already, calls [`Lexicon::link_dense`], the one implementation of both,
+    /// so the two give the same links.
+    fn link(cand: Vec<(u64, u64, f32)>, top_k: usize) -> Lexicon {
+        // Dense ids in unit order (so ids compare as their units do), candidates grouped by
+        // source id: what [`Lexicon::link_dense`] links.
+        let units = |side: fn(&(u64, u64, f32)) -> u64| {
+            let mut v: Vec<u64> = cand.iter().map(side).collect();
+            v.sort_unstable();
+            v.dedup();
+            v
         };
-        let by_src = best(false);
-        let by_tgt = best(true);
-        Lexicon::mutual(
-            by_src
-                .into_iter()
-                .filter(|p| by_tgt.binary_search(p).is_ok()),
-        )
+        let (sunits, tunits) = (units(|c| c.0), units(|c| c.1));
+        // (every candidate's unit is in its list: the position is its id)
+        let id = |units: &[u64], u: u64| units.partition_point(|&x| x < u) as u32;
+        let mut dense: Vec<(u32, u32, f32)> = cand
+            .iter()
+            .map(|&(u, r, dice)| (id(&sunits, u), id(&tunits, r), dice))
+            .collect();
+        drop(cand);
+        dense.sort_unstable_by_key(|c| c.0);
+        Lexicon::link_dense(dense, &sunits, &tunits, top_k)
     }
 
     /// [`Lexicon::link`] of candidates `(source id, target id, Dice)` given by dense ids

@@ -2,7 +2,7 @@
 //! beads, lexical pass, then confidence from forward/backward path costs.
 
 use super::bead_cache::{BeadCache, DocBeads};
-use super::dp::{self, Band, BeadCost, CostMemo, DpResult, Kept, Span, MEMO_MAX_SLOTS};
+use super::dp::{self, Band, BeadCost, CostMemo, DpResult, Span, MEMO_MAX_SLOTS};
 use super::feature_cache::DocFeats;
 use super::features::{self, SegFeat};
 use super::learn::{self, BeadCounts, Counts, Model, StageCounts};
@@ -264,10 +264,10 @@ impl BeadCost for Reversed<'_, '_> {
         let (i0, i1, j0, j1) = bead;
         let bead = (self.n - i1, self.n - i0, self.m - j1, self.m - j0);
         // The forward pass's cost, or its bound when that shows the bead loses here too.
-        match self.memo.and_then(|m| m.kept(bead)) {
-            Some(Kept::Cost(v)) => Ok(v),
-            Some(Kept::Bound(b)) if prev + b >= best => Err(b),
-            _ => self.inner.cost_or_bound(bead, prev, best),
+        let kept = self.memo.and_then(|m| m.kept(bead));
+        match kept.and_then(|kept| kept.settles(prev, best)) {
+            Some(settled) => settled,
+            None => self.inner.cost_or_bound(bead, prev, best),
         }
     }
 }

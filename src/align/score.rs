@@ -714,16 +714,13 @@ impl<'a> Scorer<'a> {
             lex_shape: std::array::from_fn(|a| std::array::from_fn(|b| LexShape::new(&w, a, b))),
         };
         // (the cost of a bead with one side empty reads neither the lexicon's coverage nor
-        // the sentence vectors, so these hold whatever is set later)
-        let skip = |sc: &mut Scorer, i0, i1, j0, j1| {
-            sc.cost_computed(i0, i1, j0, j1, None)
-                .unwrap_or(f32::INFINITY)
-        };
+        // the sentence vectors, so these stay right whatever of those is set later)
+        let skip = |sc: &mut Scorer, bead| sc.cost_computed(bead, None).unwrap_or(f32::INFINITY);
         sc.skip_src = (0..src.len())
-            .map(|i| skip(&mut sc, i, i + 1, 0, 0))
+            .map(|i| skip(&mut sc, (i, i + 1, 0, 0)))
             .collect();
         sc.skip_tgt = (0..tgt.len())
-            .map(|j| skip(&mut sc, 0, 0, j, j + 1))
+            .map(|j| skip(&mut sc, (0, 0, j, j + 1)))
             .collect();
         sc
     }
@@ -1018,7 +1015,7 @@ impl<'a> Scorer<'a> {
 impl BeadCost for Scorer<'_> {
     #[inline]
     fn cost(&mut self, i0: usize, i1: usize, j0: usize, j1: usize) -> f32 {
-        self.cost_gated(i0, i1, j0, j1, None)
+        self.cost_gated((i0, i1, j0, j1), None)
             .unwrap_or(f32::INFINITY)
     }
 
@@ -1029,8 +1026,7 @@ impl BeadCost for Scorer<'_> {
 
     #[inline]
     fn cost_or_bound(&mut self, bead: Span, prev: f32, best: f32) -> Result<f32, f32> {
-        let (i0, i1, j0, j1) = bead;
-        self.cost_gated(i0, i1, j0, j1, Some((prev, best)))
+        self.cost_gated(bead, Some((prev, best)))
     }
 }
 
@@ -1038,6 +1034,13 @@ impl BeadCost for Scorer<'_> {
 /// bound adds the terms in another order than the cost, so the two may round differently
 /// (by about 1e-7 of the magnitude per operation); the bound must never exceed the cost.
 const BOUND_SLACK: f32 = 1e-4;
+
+/// The bound `lb` of terms whose magnitudes add up to `mag`, lowered by the rounding slack so
+/// that it stays below the exact cost summed in another order.
+#[inline]
+fn slack_bound(lb: f32, mag: f32) -> f32 {
+    lb - BOUND_SLACK * mag - 1e-3
+}
 
 impl Scorer<'_> {
     /// A lower bound of the anchor terms of one kind with `na` and `nb` anchors on the two
@@ -1114,36 +1117,24 @@ impl Scorer<'_> {
     /// The bead cost (see [`BeadCost`]): the same as `cost_of(stats(..))`, term for term in
     /// the same order (so the same number), but computing only the evidence the cost uses,
     /// from the packed segments: this runs for every bead shape at every node of every DP
-    /// pass. With `gate = Some((prev, best))`, `None` when a lower bound of the cost from
-    /// its cheap terms (lengths, punctuation, merges, anchor counts, known-unit counts)
+    /// pass. With `gate = Some((prev, best))`, `Err(bound)` when a lower bound of the cost
+    /// from its cheap terms (lengths, punctuation, merges, anchor counts, known-unit counts)
     /// already shows `prev + cost >= best`: the exact anchor matches and the lexical
     /// coverage, the dear terms, are then never computed.
     #[inline]
-    fn cost_gated(
-        &mut self,
-        i0: usize,
-        i1: usize,
-        j0: usize,
-        j1: usize,
-        gate: Option<(f32, f32)>,
-    ) -> Result<f32, f32> {
+    fn cost_gated(&mut self, bead: Span, gate: Option<(f32, f32)>) -> Result<f32, f32> {
+        let (i0, i1, j0, j1) = bead;
         match (i1 - i0, j1 - j0) {
             (1, 0) => Ok(self.skip_src[i0]),
             (0, 1) => Ok(self.skip_tgt[j0]),
-            _ => self.cost_computed(i0, i1, j0, j1, gate),
+            _ => self.cost_computed(bead, gate),
         }
     }
 
     /// [`Scorer::cost_gated`] computed, not read from the skip tables.
     #[inline]
-    fn cost_computed(
-        &mut self,
-        i0: usize,
-        i1: usize,
-        j0: usize,
-        j1: usize,
-        gate: Option<(f32, f32)>,
-    ) -> Result<f32, f32> {
+    fn cost_computed(&mut self, bead: Span, gate: Option<(f32, f32)>) -> Result<f32, f32> {
+        let (i0, i1, j0, j1) = bead;
         let (a, b) = (i1 - i0, j1 - j0);
         let (ss, st) = (
             self.stab.get(&self.sinfo, i0, i1),
@@ -1189,13 +1180,13 @@ impl Scorer<'_> {
                 }
                 if self.lex.is_some() {
                     dear = true;
-                    let (t, tm) = self.lex_bound((i0, i1, j0, j1), &ss, &st);
+                    let (t, tm) = self.lex_bound(bead, &ss, &st);
                     lb += t;
                     mag += tm;
                 }
                 // The length term is never negative: a bead losing without it is skipped
                 // before its two divisions.
-                let bound = lb - BOUND_SLACK * mag - 1e-3;
+                let bound = slack_bound(lb, mag);
                 if self.w.len >= 0.0 && prev + bound >= best {
                     return Err(bound);
                 }
@@ -1205,7 +1196,7 @@ impl Scorer<'_> {
                     let len = self.w.len * lc;
                     lb += len;
                     mag += len.abs();
-                    let bound = lb - BOUND_SLACK * mag - 1e-3;
+                    let bound = slack_bound(lb, mag);
                     if prev + bound >= best {
                         return Err(bound);
                     }
