@@ -599,6 +599,10 @@ pub fn run(options: &RunOptions) -> Result<RunReport> {
     t.end();
     let t = crate::timing::stage("prepare");
     let files = collect_inputs(&options.inputs)?;
+    // the review pages' glossary loads while the documents are read and aligned
+    let qa = options
+        .review_page
+        .then(crate::review::PendingGlossary::start);
     let (jobs, mut unpaired) = plan_jobs(&files, options.src_lang);
     let splitter = LanguageSplitter::new(&options.languages);
     let mut prepared = Vec::with_capacity(jobs.len());
@@ -788,9 +792,9 @@ pub fn run(options: &RunOptions) -> Result<RunReport> {
     // a failure (or a kill) never leaves a new `.seg` beside an old `.tmx`.
     let _t = crate::timing::stage("outputs");
     let mut set = crate::output::OutputSet::new();
-    let qa = match options.review_page {
-        true => crate::review::load_glossary(None)?,
-        false => None,
+    let qa = match qa {
+        Some(pending) => pending.wait()?,
+        None => None,
     };
     let date = tm::tmx::creation_date();
     let mut staged: Vec<(Vec<tm::AlignedPair>, TmxOptions)> = Vec::with_capacity(prepared.len());

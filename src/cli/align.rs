@@ -263,6 +263,8 @@ pub fn run(args: Args) -> Result<()> {
         &loaded,
         args.min_confidence.is_some(),
     )?;
+    // the review pages' glossary loads while the documents align
+    let qa = html.then(tmalign::review::PendingGlossary::start);
     for (p, n) in loaded.iter().zip(&sizes).filter(|(p, _)| p.size_mismatch) {
         crate::cli::out::ewriteln!(
             "tmalign: warning: {} has {} segments but {} has {}; aligning anyway, rows flagged size-mismatch",
@@ -354,10 +356,9 @@ pub fn run(args: Args) -> Result<()> {
     // 4. write
     let date = creation_date();
     let user = args.user.clone().unwrap_or_else(default_user);
-    let qa = if html {
-        tmalign::review::load_glossary(None)?
-    } else {
-        None
+    let qa = match qa {
+        Some(pending) => pending.wait()?,
+        None => None,
     };
     let bar = tmalign::pipeline::progress_bar(interactive, loaded.len(), "writing");
     // every pair's files are staged, then all put in place together
