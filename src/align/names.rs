@@ -478,13 +478,7 @@ fn romanising_chars(text: &str, roman: &mut Romanised, lang: Lang) -> Vec<Option
             if !han(c) {
                 return None;
             }
-            let id = *roman.ids.entry(c).or_insert_with(|| {
-                let r = romanize(c, lang)?;
-                let id = roman.lower.len() as u32;
-                roman.lower.push(to_lowercase_fast(&r).chars().collect());
-                Some(id)
-            });
-            id.map(|id| (c, id))
+            roman.id(c, lang).map(|id| (c, id))
         })
         .collect()
 }
@@ -494,9 +488,45 @@ fn romanising_chars(text: &str, roman: &mut Romanised, lang: Lang) -> Vec<Option
 /// ([`fold_lower`]) without decoding or lowering their text again.
 #[derive(Debug, Clone, Default)]
 struct Romanised {
-    /// Per character, its romanisation's index in `lower` (`None`: not romanised).
-    ids: FxHashMap<char, Option<u32>>,
+    /// Per character of the basic multilingual plane from U+3400 (where the Chinese blocks
+    /// start), its romanisation's index in `lower`, [`Romanised::NONE`] when it has none,
+    /// [`Romanised::UNSEEN`] before it is met: a document's every character is looked up,
+    /// and indexing beat hashing them. Allocated at the first character.
+    by_code: Vec<u32>,
+    /// The same for the characters beyond that plane (extension B).
+    beyond: FxHashMap<char, u32>,
     lower: Vec<Vec<char>>,
+}
+
+impl Romanised {
+    const UNSEEN: u32 = u32::MAX;
+    const NONE: u32 = u32::MAX - 1;
+    /// The first code point of [`Romanised::by_code`].
+    const FIRST: u32 = 0x3400;
+
+    /// The index in `lower` of the romanisation of Chinese character `c`, romanised at its
+    /// first meeting.
+    fn id(&mut self, c: char, lang: Lang) -> Option<u32> {
+        let slot = match (c as u32).checked_sub(Self::FIRST) {
+            Some(k) if (c as u32) < 0x1_0000 => {
+                if self.by_code.is_empty() {
+                    self.by_code = vec![Self::UNSEEN; (0x1_0000 - Self::FIRST) as usize];
+                }
+                &mut self.by_code[k as usize]
+            }
+            _ => self.beyond.entry(c).or_insert(Self::UNSEEN),
+        };
+        if *slot == Self::UNSEEN {
+            *slot = match romanize(c, lang) {
+                Some(r) => {
+                    self.lower.push(to_lowercase_fast(&r).chars().collect());
+                    self.lower.len() as u32 - 1
+                }
+                None => Self::NONE,
+            };
+        }
+        (*slot != Self::NONE).then_some(*slot)
+    }
 }
 
 /// Calls `each` with every window of two to four consecutive romanising characters of
