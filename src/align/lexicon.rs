@@ -225,21 +225,27 @@ impl Lexicon {
         if top_k == 0 {
             return Lexicon::mutual(std::iter::empty());
         }
-        // A group's best `top_k` by Dice, ties broken by the partner (see [`Lexicon::link`]).
-        let select = |group: &mut [(u32, u32, f32)], partner: fn(&(u32, u32, f32)) -> u32| {
+        // A group's best `top_k` by Dice, ties broken by the partner (see [`Lexicon::link`]),
+        // moved to its front.
+        fn select<T>(group: &mut [T], top_k: usize, dice: fn(&T) -> f32, partner: fn(&T) -> u32) {
             if group.len() > top_k {
                 group.select_nth_unstable_by(top_k - 1, |a, b| {
-                    b.2.total_cmp(&a.2).then(partner(a).cmp(&partner(b)))
+                    dice(b)
+                        .total_cmp(&dice(a))
+                        .then(partner(a).cmp(&partner(b)))
                 });
             }
-        };
-        let mut by_src: Vec<(u32, u32)> = Vec::new();
-        for group in cand.chunk_by_mut(|a, b| a.0 == b.0) {
-            select(group, |c| c.1);
-            by_src.extend(group.iter().take(top_k).map(|c| (c.0, c.1)));
         }
-        by_src.sort_unstable();
-        // by target: a counting sort on the target id
+        // Each source group's best, marked by position in `cand`.
+        let mut chosen_by_src = vec![false; cand.len()];
+        let mut at = 0;
+        for group in cand.chunk_by_mut(|a, b| a.0 == b.0) {
+            select(group, top_k, |c| c.2, |c| c.1);
+            let kept = group.len().min(top_k);
+            chosen_by_src[at..at + kept].fill(true);
+            at += group.len();
+        }
+        // Groups by target: a counting sort of the positions on the target id.
         let mut start = vec![0usize; tunits.len() + 1];
         for c in &cand {
             start[c.1 as usize + 1] += 1;
@@ -248,23 +254,29 @@ impl Lexicon {
             start[k] += start[k - 1];
         }
         let mut fill = start.clone();
-        let mut by_r = vec![(0u32, 0u32, 0f32); cand.len()];
-        for &c in &cand {
-            by_r[fill[c.1 as usize]] = c;
-            fill[c.1 as usize] += 1;
+        let mut by_r = vec![(0u32, 0u32, 0f32, 0u32); cand.len()];
+        for (pos, &(u, r, dice)) in cand.iter().enumerate() {
+            by_r[fill[r as usize]] = (u, r, dice, pos as u32);
+            fill[r as usize] += 1;
         }
         drop((cand, fill));
-        let mut by_tgt: Vec<(u32, u32)> = Vec::new();
+        // A pair is linked when its target's group chooses it too.
+        let mut mutual: Vec<(u32, u32)> = Vec::new();
         for r in 0..tunits.len() {
             let group = &mut by_r[start[r]..start[r + 1]];
-            select(group, |c| c.0);
-            by_tgt.extend(group.iter().take(top_k).map(|c| (c.0, c.1)));
+            select(group, top_k, |c| c.2, |c| c.0);
+            mutual.extend(
+                group
+                    .iter()
+                    .take(top_k)
+                    .filter(|c| chosen_by_src[c.3 as usize])
+                    .map(|c| (c.0, c.1)),
+            );
         }
-        by_tgt.sort_unstable();
+        mutual.sort_unstable();
         Lexicon::mutual(
-            by_src
+            mutual
                 .into_iter()
-                .filter(|p| by_tgt.binary_search(p).is_ok())
                 .map(|(u, r)| (sunits[u as usize], tunits[r as usize])),
         )
     }
