@@ -335,9 +335,9 @@ struct Reach {
     blocks: FxHashMap<(u64, usize), Vec<(usize, Letters)>>,
     /// Per skeleton id: 0 not decided yet, 1 kept, 2 dropped.
     memo: Vec<u8>,
-    /// Per window of Chinese characters (their code points, 21 bits each), the skeleton id
+    /// Per window of Chinese characters (its key, see [`han_windows`]), the skeleton id
     /// when kept, `u32::MAX` when dropped.
-    windows: FxHashMap<u128, u32>,
+    windows: FxHashMap<u64, u32>,
     /// Scratch space of [`Reach::windows`]: a window's romanisation (lower-cased), its
     /// skeleton.
     lower: Vec<char>,
@@ -518,28 +518,35 @@ impl Romanised {
         };
         if *slot == Self::UNSEEN {
             *slot = match romanize(c, lang) {
-                Some(r) => {
+                // (a window's key packs 16 bits an id: see [`han_windows`]; there are fewer
+                // romanising characters than that, `romanising_characters_fit_a_window_key`)
+                Some(r) if self.lower.len() < WINDOW_KEY_IDS => {
                     self.lower.push(to_lowercase_fast(&r).chars().collect());
                     self.lower.len() as u32 - 1
                 }
-                None => Self::NONE,
+                _ => Self::NONE,
             };
         }
         (*slot != Self::NONE).then_some(*slot)
     }
 }
 
+/// Romanisation ids a window key holds: 16 bits a character, 0 for none.
+const WINDOW_KEY_IDS: usize = u16::MAX as usize;
+
 /// Calls `each` with every window of two to four consecutive romanising characters of
-/// `chars` ([`romanising_chars`]), by start then length, with the window's packed key (21
-/// bits a character, unique per window text) and its characters.
-fn han_windows(chars: &[Option<(char, u32)>], mut each: impl FnMut(u128, &[Option<(char, u32)>])) {
+/// `chars` ([`romanising_chars`]), by start then length, with the window's packed key (each
+/// character's romanisation id plus one, 16 bits each: unique per window text, and half the
+/// size of a key of code points, which kept the window tables out of the cache) and its
+/// characters.
+fn han_windows(chars: &[Option<(char, u32)>], mut each: impl FnMut(u64, &[Option<(char, u32)>])) {
     for s in 0..chars.len() {
-        let mut packed = 0u128;
+        let mut packed = 0u64;
         for len in 1..=4 {
-            let Some(Some((c, _))) = chars.get(s + len - 1) else {
+            let Some(Some((_, id))) = chars.get(s + len - 1) else {
                 break;
             };
-            packed |= (*c as u128) << (21 * (len - 1));
+            packed |= (*id as u64 + 1) << (16 * (len - 1));
             if len >= 2 {
                 each(packed, &chars[s..s + len]);
             }
@@ -632,8 +639,8 @@ pub(crate) struct NameTable {
     ids: FxHashMap<String, u32>,
     /// Skeleton id of a word (the text before folding).
     folded: FxHashMap<String, u32>,
-    /// Skeleton id of a window of Chinese characters (their code points, 21 bits each).
-    window_ids: FxHashMap<u128, u32>,
+    /// Skeleton id of a window of Chinese characters (its key, see [`han_windows`]).
+    window_ids: FxHashMap<u64, u32>,
     roman: Romanised,
 }
 
@@ -941,6 +948,17 @@ pub(crate) fn add_name_anchors_direct(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn romanising_characters_fit_a_window_key() {
+        // every character the romanisation table knows gets its own id below the key's limit
+        let known = (0..=0x2_FFFFu32)
+            .filter_map(char::from_u32)
+            .filter(|&c| han(c) && pinyin_of(c).is_some())
+            .count();
+        assert!(known > 20_000, "{known}");
+        assert!(known < super::WINDOW_KEY_IDS, "{known}");
+    }
 
     /// [`fold`] as it was written first (allocating, `str::to_lowercase`): the reference.
     fn fold_reference(word: &str) -> String {
