@@ -290,37 +290,61 @@ impl CostMemo {
             off.push(total);
             total += (h - l + 1) * types.len();
         }
+        let (costs, bounds) = spare_buffers(total);
         CostMemo {
             lo: band.lo.clone(),
             hi: band.hi.clone(),
             off,
             shape,
             shapes: types.len(),
-            costs: vec![f32::NAN; total],
-            bounds: vec![0; total.div_ceil(64)],
+            costs,
+            bounds,
         }
     }
 
-    /// A memo for `band` (a widening of this memo's band: every row's range holds the old
-    /// one's) holding the costs this one holds.
-    fn widened(&self, band: &Band, types: &[(usize, usize)]) -> CostMemo {
-        let mut memo = CostMemo::new(band, types);
-        for i in 0..self.lo.len().min(memo.lo.len()) {
-            let (lo, hi) = (self.lo[i].max(memo.lo[i]), self.hi[i].min(memo.hi[i]));
-            if lo > hi {
-                continue;
+    /// Carries this memo over to `band`, a widening of its band, in place: the costs it
+    /// holds stay, the new nodes' slots are empty. Growing the one buffer rather than
+    /// copying into a new one spares the pages of a second memo. Returns false, leaving the
+    /// memo as it was, when `band` does not hold every node of the memo's band.
+    fn widen(&mut self, band: &Band) -> bool {
+        let rows = self.lo.len();
+        if band.lo.len() != rows
+            || (0..rows).any(|i| band.lo[i] > self.lo[i] || band.hi[i] < self.hi[i])
+        {
+            return false;
+        }
+        let shapes = self.shapes;
+        let mut off = Vec::with_capacity(rows);
+        let mut total = 0;
+        for (l, h) in band.lo.iter().zip(&band.hi) {
+            off.push(total);
+            total += (h - l + 1) * shapes;
+        }
+        self.costs.resize(total, f32::NAN);
+        self.bounds.resize(total.div_ceil(64), 0);
+        // Every row is at least as wide as before, so each row's new place starts at or after
+        // its old one and ends before the next row's: moved from the last row back, no row
+        // overwrites one not yet moved.
+        for i in (0..rows).rev() {
+            let len = (self.hi[i] - self.lo[i] + 1) * shapes;
+            let from = self.off[i];
+            let start = off[i];
+            let end = start + (band.hi[i] - band.lo[i] + 1) * shapes;
+            let to = start + (self.lo[i] - band.lo[i]) * shapes;
+            self.costs.copy_within(from..from + len, to);
+            for k in (0..len).rev() {
+                let b = bit(&self.bounds, from + k);
+                set_bit(&mut self.bounds, to + k, b);
             }
-            let len = (hi - lo + 1) * self.shapes;
-            let from = self.off[i] + (lo - self.lo[i]) * self.shapes;
-            let to = memo.off[i] + (lo - memo.lo[i]) * memo.shapes;
-            memo.costs[to..to + len].copy_from_slice(&self.costs[from..from + len]);
-            for k in 0..len {
-                if bit(&self.bounds, from + k) {
-                    set_bit(&mut memo.bounds, to + k, true);
-                }
+            for k in (start..to).chain(to + len..end) {
+                self.costs[k] = f32::NAN;
+                set_bit(&mut self.bounds, k, false);
             }
         }
-        memo
+        self.lo.clone_from(&band.lo);
+        self.hi.clone_from(&band.hi);
+        self.off = off;
+        true
     }
 
     /// The slot of the bead of shape `a`-`b` ending at node `(i1, j1)`.
@@ -360,6 +384,48 @@ impl CostMemo {
             first,
         }
     }
+}
+
+impl Drop for CostMemo {
+    /// Hands the buffers to the next memo made on this thread (see [`spare_buffers`]).
+    fn drop(&mut self) {
+        let buffers = (
+            std::mem::take(&mut self.costs),
+            std::mem::take(&mut self.bounds),
+        );
+        SPARE_MEMOS.with(|spare| {
+            let mut spare = spare.borrow_mut();
+            if spare.len() < SPARE_MEMOS_KEPT {
+                spare.push(buffers);
+            }
+        });
+    }
+}
+
+/// Buffers of memos dropped on a thread, at most two (a widening holds the old memo and the
+/// new one at once): every DP run (each widening retry, each pass, each lexical round) makes
+/// a memo of up to [`MEMO_MAX_SLOTS`] slots, and a fresh one of that size is fresh pages from
+/// the system, whose faults took a tenth of a 10,000-segment alignment's time.
+const SPARE_MEMOS_KEPT: usize = 2;
+
+thread_local! {
+    static SPARE_MEMOS: std::cell::RefCell<Vec<(Vec<f32>, Vec<u64>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A memo's buffers for `slots` slots, all empty (`NaN` costs, no bound bits): a spare pair
+/// of this thread's when there is one (the largest), else new ones.
+fn spare_buffers(slots: usize) -> (Vec<f32>, Vec<u64>) {
+    let (mut costs, mut bounds) = SPARE_MEMOS.with(|spare| {
+        let mut spare = spare.borrow_mut();
+        let largest = (0..spare.len()).max_by_key(|&k| spare[k].0.capacity());
+        largest.map(|k| spare.swap_remove(k)).unwrap_or_default()
+    });
+    costs.clear();
+    costs.resize(slots, f32::NAN);
+    bounds.clear();
+    bounds.resize(slots.div_ceil(64), 0);
+    (costs, bounds)
 }
 
 /// What slot `k` of `costs` keeps, its bound bit being bit `bit_k` of `bounds`.
@@ -710,9 +776,7 @@ pub fn run_widening<C: BeadCost + ?Sized>(
             }
             Some(r) => {
                 band.widen_where_touched(&r.path, grow);
-                memo = memo
-                    .filter(|_| fits(&band))
-                    .map(|m| m.widened(&band, types));
+                memo = memo.and_then(|mut m| (fits(&band) && m.widen(&band)).then_some(m));
             }
             None if full => {
                 // Cannot happen with 1-0 and 0-1 beads; keep going defensively.
@@ -729,9 +793,7 @@ pub fn run_widening<C: BeadCost + ?Sized>(
             }
             None => {
                 band.widen_everywhere(grow);
-                memo = memo
-                    .filter(|_| fits(&band))
-                    .map(|m| m.widened(&band, types));
+                memo = memo.and_then(|mut m| (fits(&band) && m.widen(&band)).then_some(m));
             }
         }
         grow = grow.saturating_mul(2);
@@ -885,7 +947,13 @@ mod tests {
         let again = run(n, &band, &types, true, Some(&mut memo), &mut OffsetWobbly).unwrap();
         let mut wide = band.clone();
         wide.widen_everywhere(5);
-        let mut carried = memo.widened(&wide, &types);
+        // the narrower band's costs are carried to the same beads
+        let bead = (40, 41, 44, 45);
+        let kept = memo.get(bead);
+        assert!(kept.is_some());
+        let mut carried = memo;
+        assert!(carried.widen(&wide));
+        assert_eq!(carried.get(bead), kept);
         let fresh = run(n, &wide, &types, true, None, &mut OffsetWobbly).unwrap();
         let read = run(
             n,
@@ -901,10 +969,62 @@ mod tests {
             assert_eq!(a.total.to_bits(), b.total.to_bits());
             assert_eq!(a.costs, b.costs);
         }
-        // the carried memo holds the narrower band's costs at the same beads
-        let bead = (40, 41, 44, 45);
-        assert!(memo.get(bead).is_some());
-        assert_eq!(memo.get(bead), carried.get(bead));
+    }
+
+    /// Widening a memo in place keeps what it holds of every bead (costs and bounds) and
+    /// leaves the new nodes' slots empty, however unevenly the band grows.
+    #[test]
+    fn widening_a_memo_keeps_its_beads() {
+        let types = crate::align::AlignConfig::new(crate::Lang::Zh, crate::Lang::Ru).bead_types();
+        let (n, m) = (90, 97);
+        let band = Band::diagonal(n, m, 3);
+        let mut memo = CostMemo::new(&band, &types);
+        let beads = |b: &Band| -> Vec<Span> {
+            let mut v = Vec::new();
+            for i in 0..=n {
+                for j in b.lo[i]..=b.hi[i] {
+                    for &(a, c) in &types {
+                        if a <= i && c <= j {
+                            v.push((i - a, i, j - c, j));
+                        }
+                    }
+                }
+            }
+            v
+        };
+        // Every third slot a cost, every fifth a bound, the rest empty.
+        for (k, &bead) in beads(&band).iter().enumerate() {
+            let (i0, i1, j0, j1) = bead;
+            let slot = memo.slot(i1, j1, i1 - i0, j1 - j0).unwrap();
+            if k % 3 == 0 {
+                memo.costs[slot] = k as f32;
+            } else if k % 5 == 0 {
+                memo.costs[slot] = -(k as f32);
+                set_bit(&mut memo.bounds, slot, true);
+            }
+        }
+        let before: Vec<(Span, Option<Kept>)> =
+            beads(&band).into_iter().map(|b| (b, memo.kept(b))).collect();
+        let mut wide = band.clone();
+        // Paths along the lower edge in some rows, the upper one in another.
+        let along = |e: &[usize], r: std::ops::Range<usize>| -> Vec<Span> {
+            r.map(|i| (i, i + 1, e[i], e[i + 1])).collect()
+        };
+        wide.widen_where_touched(&along(&band.lo, 20..40), 4);
+        wide.widen_where_touched(&along(&band.hi, 60..61), 9);
+        assert!(wide.cells() > band.cells());
+        assert!(memo.widen(&wide));
+        for &(b, k) in &before {
+            assert_eq!(memo.kept(b), k, "{b:?}");
+        }
+        let old: std::collections::HashSet<Span> = before.iter().map(|x| x.0).collect();
+        for b in beads(&wide) {
+            if !old.contains(&b) {
+                assert_eq!(memo.kept(b), None, "{b:?}");
+            }
+        }
+        // A band that does not hold the memo's is refused.
+        assert!(!memo.widen(&band));
     }
 
     #[test]
