@@ -752,9 +752,7 @@ impl<'a> Scorer<'a> {
     /// Slots of the mask ring for `idx`: a row each when they all fit [`MASK_ROWS_KEPT_MAX`].
     fn mask_ring(idx: Option<&LexIndex>) -> usize {
         match idx {
-            Some(idx) if idx.row_entries() <= MASK_ROWS_KEPT_MAX => {
-                idx.ranges.len().max(MASK_RING)
-            }
+            Some(idx) if idx.row_entries() <= MASK_ROWS_KEPT_MAX => idx.ranges.len().max(MASK_RING),
             _ => MASK_RING,
         }
     }
@@ -1267,17 +1265,36 @@ impl Scorer<'_> {
     }
 }
 
-/// The punctuation term of two side sums (see [`SideSum::punct`]).
+/// The punctuation term of two side sums (see [`SideSum::punct`]): two classes per look-up
+/// of [`PUNCT_DIFF_HALF`] (the DP asks for it at every bead).
 #[inline]
 fn punct_diff(pa: u8, pb: u8) -> f32 {
-    // Small integers: their sum is exact in any order, as the `f32` sum it replaces was.
-    let mut punct = 0u32;
-    for k in 0..N_PUNCT {
-        let x = (pa >> (2 * k)) & 3;
-        let y = (pb >> (2 * k)) & 3;
-        punct += x.abs_diff(y) as u32;
+    const _: () = assert!(N_PUNCT == 4, "four 2-bit classes in a byte");
+    let low = PUNCT_DIFF_HALF[((pa & 15) << 4 | (pb & 15)) as usize];
+    let high = PUNCT_DIFF_HALF[((pa >> 4) << 4 | (pb >> 4)) as usize];
+    (low + high) as f32
+}
+
+/// Per two half-bytes `x << 4 | y` of packed punctuation sums (two classes of two bits
+/// each), the summed class differences.
+static PUNCT_DIFF_HALF: [u8; 256] = punct_diff_half_table();
+
+const fn punct_diff_half_table() -> [u8; 256] {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let (x, y) = ((i >> 4) as u8, (i & 15) as u8);
+        let mut d = 0;
+        let mut k = 0;
+        while k < 2 {
+            let (a, b) = ((x >> (2 * k)) & 3, (y >> (2 * k)) & 3);
+            d += if a > b { a - b } else { b - a };
+            k += 1;
+        }
+        t[i] = d;
+        i += 1;
     }
-    punct as f32
+    t
 }
 
 #[cfg(test)]
@@ -1596,6 +1613,19 @@ mod tests {
             assert!(by_id.iter().all(|&b| b == 0));
         }
         assert!(nonzero > 20, "{nonzero}");
+    }
+
+    /// The punctuation term from the table is the sum of the four class differences.
+    #[test]
+    fn punct_diff_sums_class_differences() {
+        for pa in 0..=255u8 {
+            for pb in 0..=255u8 {
+                let want: u32 = (0..N_PUNCT)
+                    .map(|k| ((pa >> (2 * k)) & 3).abs_diff((pb >> (2 * k)) & 3) as u32)
+                    .sum();
+                assert_eq!(punct_diff(pa, pb), want as f32, "{pa:08b} {pb:08b}");
+            }
+        }
     }
 
     #[test]
