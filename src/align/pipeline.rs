@@ -1197,13 +1197,26 @@ mod tests {
     fn margin_nodes_are_sorted_and_unique() {
         let (n, m) = (50, 57);
         // A path of every shape, with skips at both ends.
-        let shapes = [(1, 1), (0, 1), (1, 2), (2, 1), (1, 0), (2, 2), (1, 3), (3, 1)];
+        let shapes = [
+            (1, 1),
+            (0, 1),
+            (1, 2),
+            (2, 1),
+            (1, 0),
+            (2, 2),
+            (1, 3),
+            (3, 1),
+        ];
         let (mut i, mut j, mut k) = (0, 0, 0);
         let mut path = Vec::new();
         while i < n || j < m {
             let (a, b) = shapes[k % shapes.len()];
             let (a, b) = (a.min(n - i), b.min(m - j));
-            let (a, b) = if a + b == 0 { (0, 1.min(m - j)) } else { (a, b) };
+            let (a, b) = if a + b == 0 {
+                (0, 1.min(m - j))
+            } else {
+                (a, b)
+            };
             let (a, b) = if a + b == 0 { (1, 0) } else { (a, b) };
             path.push((i, i + a, j, j + b));
             (i, j, k) = (i + a, j + b, k + 1);
