@@ -332,14 +332,11 @@ impl CostMemo {
             let end = start + (band.hi[i] - band.lo[i] + 1) * shapes;
             let to = start + (self.lo[i] - band.lo[i]) * shapes;
             self.costs.copy_within(from..from + len, to);
-            for k in (0..len).rev() {
-                let b = bit(&self.bounds, from + k);
-                set_bit(&mut self.bounds, to + k, b);
-            }
-            for k in (start..to).chain(to + len..end) {
-                self.costs[k] = f32::NAN;
-                set_bit(&mut self.bounds, k, false);
-            }
+            move_bits(&mut self.bounds, from, to, len);
+            self.costs[start..to].fill(f32::NAN);
+            self.costs[to + len..end].fill(f32::NAN);
+            clear_bits(&mut self.bounds, start, to);
+            clear_bits(&mut self.bounds, to + len, end);
         }
         self.lo.clone_from(&band.lo);
         self.hi.clone_from(&band.hi);
@@ -458,6 +455,64 @@ fn set_bit(set: &mut [u64], k: usize, v: bool) {
     }
 }
 
+/// `count` (at most 64) bits of a bit set from bit `pos`, as the low bits of a word.
+#[inline]
+fn get_bits(set: &[u64], pos: usize, count: usize) -> u64 {
+    let (w, s) = (pos / 64, pos % 64);
+    let mut v = set[w] >> s;
+    if s > 0 && s + count > 64 {
+        v |= set[w + 1] << (64 - s);
+    }
+    v & low_mask(count)
+}
+
+/// Writes the low `count` (at most 64) bits of `v` to a bit set from bit `pos`.
+#[inline]
+fn put_bits(set: &mut [u64], pos: usize, count: usize, v: u64) {
+    let (w, s) = (pos / 64, pos % 64);
+    let mask = low_mask(count);
+    set[w] = (set[w] & !(mask << s)) | ((v & mask) << s);
+    if s > 0 && s + count > 64 {
+        // the bits that did not fit in word `w`
+        let done = 64 - s;
+        set[w + 1] = (set[w + 1] & !(mask >> done)) | ((v & mask) >> done);
+    }
+}
+
+/// A word of `count` (at most 64) low bits set.
+#[inline]
+fn low_mask(count: usize) -> u64 {
+    if count >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << count) - 1
+    }
+}
+
+/// Moves bits `from..from + len` of a bit set to `to..to + len`, `to >= from` (the ranges
+/// may overlap), a word at a time from the last.
+fn move_bits(set: &mut [u64], from: usize, to: usize, len: usize) {
+    debug_assert!(to >= from);
+    let mut left = len;
+    while left > 0 {
+        let count = left.min(64);
+        left -= count;
+        // every bit still to read lies below `from + left <= to + left`
+        let v = get_bits(set, from + left, count);
+        put_bits(set, to + left, count, v);
+    }
+}
+
+/// Clears bits `start..end` of a bit set.
+fn clear_bits(set: &mut [u64], start: usize, end: usize) {
+    let mut pos = start;
+    while pos < end {
+        let count = (end - pos).min(64);
+        put_bits(set, pos, count, 0);
+        pos += count;
+    }
+}
+
 /// One row's slots of a [`CostMemo`]: its costs, and the memo's bound bits from the row's
 /// first slot, `first`.
 struct MemoRow<'m> {
@@ -469,8 +524,9 @@ struct MemoRow<'m> {
 impl MemoRow<'_> {
     /// The cost of the bead in slot `k` that a path arriving with `prev` may take to beat
     /// `best` (as [`BeadCost::cost_if_better`]): from the slot when it holds the cost or a
-    /// bound that already loses, else from `cost`, and kept.
-    #[inline]
+    /// bound that already loses, else from `cost`, and kept. (Always inlined: the DP asks at
+    /// every bead.)
+    #[inline(always)]
     fn cost<C: BeadCost + ?Sized>(
         &mut self,
         k: usize,
@@ -587,11 +643,12 @@ pub fn run<C: BeadCost + ?Sized>(
     cost: &mut C,
 ) -> Option<DpResult> {
     let amax = types.iter().map(|t| t.0).max().unwrap_or(1);
-    // Row ring for costs (or every row when kept), backpointers for every node.
-    let ring = amax + 1;
+    // Row ring for costs (or every row when kept), backpointers for every node. A power of
+    // two, so that a row's slot is a mask, not a division (the DP asks for it per bead).
+    let ring = (amax + 1).next_power_of_two();
     let mut rows: Vec<Vec<f32>> = vec![Vec::new(); if keep_costs { n + 1 } else { ring }];
     let mut bp: Vec<Vec<u8>> = vec![Vec::new(); n + 1];
-    let slot = |i: usize| if keep_costs { i } else { i % ring };
+    let slot = |i: usize| if keep_costs { i } else { i & (ring - 1) };
     fill(n, band, types, 0, &mut rows, &mut bp, &slot, memo, cost);
     let r = backtrace(n, band, types, &rows[slot(n)], &bp)?;
     Some(DpResult {
@@ -697,9 +754,10 @@ pub fn costs_at<C: BeadCost + ?Sized>(
     cost: &mut C,
 ) -> Option<Vec<f32>> {
     let m = band.m;
-    let ring = types.iter().map(|t| t.0).max().unwrap_or(1) + 1;
+    // (a power of two, as in [`run`])
+    let ring = (types.iter().map(|t| t.0).max().unwrap_or(1) + 1).next_power_of_two();
     let mut rows: Vec<Vec<f32>> = vec![Vec::new(); ring];
-    let slot = |i: usize| i % ring;
+    let slot = |i: usize| i & (ring - 1);
     let mut out = vec![f32::INFINITY; want.len()];
     let mut k = 0;
     for i in 0..=n {
@@ -971,6 +1029,40 @@ mod tests {
         }
     }
 
+    /// Moving and clearing bit ranges a word at a time does what doing it bit by bit does,
+    /// at every alignment and overlap.
+    #[test]
+    fn bit_ranges_move_as_bits() {
+        let mut x: u64 = 0x0123_4567_89ab_cdef;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for _ in 0..3000 {
+            let set: Vec<u64> = (0..6).map(|_| next()).collect();
+            let bits = set.len() * 64;
+            let from = (next() % 200) as usize;
+            let to = from + (next() % 100) as usize;
+            let len = (next() % (bits - to) as u64) as usize;
+            let mut want = set.clone();
+            for k in (0..len).rev() {
+                let b = bit(&want, from + k);
+                set_bit(&mut want, to + k, b);
+            }
+            let mut got = set.clone();
+            move_bits(&mut got, from, to, len);
+            assert_eq!(got, want, "{from} {to} {len}");
+            let (a, b) = (from.min(to + len / 2), to + len);
+            for k in a..b {
+                set_bit(&mut want, k, false);
+            }
+            clear_bits(&mut got, a, b);
+            assert_eq!(got, want, "clear {a} {b}");
+        }
+    }
+
     /// Widening a memo in place keeps what it holds of every bead (costs and bounds) and
     /// leaves the new nodes' slots empty, however unevenly the band grows.
     #[test]
@@ -1003,8 +1095,10 @@ mod tests {
                 set_bit(&mut memo.bounds, slot, true);
             }
         }
-        let before: Vec<(Span, Option<Kept>)> =
-            beads(&band).into_iter().map(|b| (b, memo.kept(b))).collect();
+        let before: Vec<(Span, Option<Kept>)> = beads(&band)
+            .into_iter()
+            .map(|b| (b, memo.kept(b)))
+            .collect();
         let mut wide = band.clone();
         // Paths along the lower edge in some rows, the upper one in another.
         let along = |e: &[usize], r: std::ops::Range<usize>| -> Vec<Span> {
@@ -1025,6 +1119,59 @@ mod tests {
         }
         // A band that does not hold the memo's is refused.
         assert!(!memo.widen(&band));
+    }
+
+    /// The DP's node costs and path equal a plain reading of the recurrence (every shape
+    /// in order, the first of equal candidates winning), with shapes reaching further back
+    /// than the default ones.
+    #[test]
+    fn rows_equal_the_plain_recurrence() {
+        let mut types =
+            crate::align::AlignConfig::new(crate::Lang::Zh, crate::Lang::Ru).bead_types();
+        types.extend([(5, 1), (9, 3), (1, 7)]);
+        let (n, m) = (70, 64);
+        for band in [Band::diagonal(n, m, 5), Band::full(n, m)] {
+            let r = run(n, &band, &types, true, None, &mut OffsetWobbly).unwrap();
+            let rows = r.costs.unwrap();
+            let mut want: Vec<Vec<f32>> = Vec::new();
+            for i in 0..=n {
+                let mut row = Vec::new();
+                for j in band.lo[i]..=band.hi[i] {
+                    let mut best = if i == 0 && j == 0 { 0.0 } else { f32::INFINITY };
+                    for &(a, b) in &types {
+                        if (i, j) == (0, 0) || a > i || b > j || !band.contains(i - a, j - b) {
+                            continue;
+                        }
+                        let (pi, pj) = (i - a, j - b);
+                        let prev = if a == 0 {
+                            row[pj - band.lo[i]]
+                        } else {
+                            want[pi][pj - band.lo[pi]]
+                        };
+                        let c: f32 = prev + OffsetWobbly.cost(pi, i, pj, j);
+                        if c < best {
+                            best = c;
+                        }
+                    }
+                    row.push(best);
+                }
+                want.push(row);
+            }
+            for i in 0..=n {
+                let x: Vec<u32> = rows[i].iter().map(|c| c.to_bits()).collect();
+                let y: Vec<u32> = want[i].iter().map(|c| c.to_bits()).collect();
+                assert_eq!(x, y, "row {i}");
+            }
+            // The ring of rows (sixteen here) reads the same costs.
+            let nodes: Vec<(u32, u32)> = (0..=n)
+                .flat_map(|i| (band.lo[i]..=band.hi[i]).map(move |j| (i as u32, j as u32)))
+                .collect();
+            let got = costs_at(n, &band, &types, &nodes, &mut OffsetWobbly).unwrap();
+            for (&(i, j), c) in nodes.iter().zip(got) {
+                let (i, j) = (i as usize, j as usize);
+                assert_eq!(c.to_bits(), want[i][j - band.lo[i]].to_bits(), "{i} {j}");
+            }
+        }
     }
 
     #[test]
