@@ -399,11 +399,12 @@ impl Drop for CostMemo {
     }
 }
 
-/// Buffers of memos dropped on a thread, at most two (a widening holds the old memo and the
-/// new one at once): every DP run (each widening retry, each pass, each lexical round) makes
-/// a memo of up to [`MEMO_MAX_SLOTS`] slots, and a fresh one of that size is fresh pages from
-/// the system, whose faults took a tenth of a 10,000-segment alignment's time.
-const SPARE_MEMOS_KEPT: usize = 2;
+/// Buffers of memos dropped on a thread, at most one pair (a run holds one memo at a time,
+/// widened in place): every DP run (each pass, each lexical round) makes a memo of up to
+/// [`MEMO_MAX_SLOTS`] slots, and a fresh one of that size is fresh pages from the system,
+/// whose faults took a tenth of a 10,000-segment alignment's time. The pair stays with the
+/// thread (at most 16.5 MB) for its next alignment.
+const SPARE_MEMOS_KEPT: usize = 1;
 
 thread_local! {
     static SPARE_MEMOS: std::cell::RefCell<Vec<(Vec<f32>, Vec<u64>)>> =
