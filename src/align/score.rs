@@ -1288,7 +1288,7 @@ const fn punct_diff_half_table() -> [u8; 256] {
         let mut k = 0;
         while k < 2 {
             let (a, b) = ((x >> (2 * k)) & 3, (y >> (2 * k)) & 3);
-            d += if a > b { a - b } else { b - a };
+            d += a.abs_diff(b);
             k += 1;
         }
         t[i] = d;
