@@ -382,36 +382,34 @@ const MARGIN_REACH: usize = 3;
 /// [`MARGIN_REACH`] along a row or a column.
 fn margin_nodes(path: &[Span], n: usize, m: usize) -> Vec<(u32, u32)> {
     // Written straight in reversed `u32` coordinates: on a 100,000-segment document the list
-    // holds over a million nodes before deduplication.
-    let mut v: Vec<(u32, u32)> = Vec::with_capacity((path.len() + 1) * 4 * MARGIN_REACH);
-    let mut push = |i: usize, j: usize| v.push(((n - i) as u32, (m - j) as u32));
-    push_node_neighbours(&mut push, (0, 0), n, m);
-    for &(_, i, _, j) in path {
-        push_node_neighbours(&mut push, (i, j), n, m);
-    }
-    // Sorted by row first (counting), then within each row's dozen nodes: sorting the whole
-    // list took a percent of a 10,000-segment alignment.
-    let mut starts = vec![0usize; n + 2];
-    for &(ri, _) in &v {
-        starts[ri as usize + 1] += 1;
+    // holds over a million nodes before deduplication. Sorted by row first (counted, then
+    // placed: one list, no copy), then within each row's dozen nodes: sorting the whole list
+    // took a percent of a 10,000-segment alignment.
+    let nodes = || std::iter::once((0, 0)).chain(path.iter().map(|&(_, i, _, j)| (i, j)));
+    let mut starts = vec![0u32; n + 2];
+    for node in nodes() {
+        push_node_neighbours(&mut |i, _| starts[n - i + 1] += 1, node, n, m);
     }
     for r in 1..starts.len() {
         starts[r] += starts[r - 1];
     }
-    let mut sorted = vec![(0u32, 0u32); v.len()];
+    let mut v = vec![(0u32, 0u32); starts[n + 1] as usize];
     let mut next = starts.clone();
-    for &node in &v {
-        let r = node.0 as usize;
-        sorted[next[r]] = node;
-        next[r] += 1;
+    for node in nodes() {
+        let mut place = |i: usize, j: usize| {
+            let r = n - i;
+            v[next[r] as usize] = (r as u32, (m - j) as u32);
+            next[r] += 1;
+        };
+        push_node_neighbours(&mut place, node, n, m);
     }
-    drop(v);
+    drop(next);
     for r in 0..=n {
-        sorted[starts[r]..starts[r + 1]].sort_unstable();
+        v[starts[r] as usize..starts[r + 1] as usize].sort_unstable();
     }
-    sorted.dedup();
-    sorted.shrink_to_fit();
-    sorted
+    v.dedup();
+    v.shrink_to_fit();
+    v
 }
 
 /// Calls `push` with the neighbours of node `(i, j)` within [`MARGIN_REACH`] along its row
