@@ -290,37 +290,58 @@ impl CostMemo {
             off.push(total);
             total += (h - l + 1) * types.len();
         }
+        let (costs, bounds) = spare_buffers(total);
         CostMemo {
             lo: band.lo.clone(),
             hi: band.hi.clone(),
             off,
             shape,
             shapes: types.len(),
-            costs: vec![f32::NAN; total],
-            bounds: vec![0; total.div_ceil(64)],
+            costs,
+            bounds,
         }
     }
 
-    /// A memo for `band` (a widening of this memo's band: every row's range holds the old
-    /// one's) holding the costs this one holds.
-    fn widened(&self, band: &Band, types: &[(usize, usize)]) -> CostMemo {
-        let mut memo = CostMemo::new(band, types);
-        for i in 0..self.lo.len().min(memo.lo.len()) {
-            let (lo, hi) = (self.lo[i].max(memo.lo[i]), self.hi[i].min(memo.hi[i]));
-            if lo > hi {
-                continue;
-            }
-            let len = (hi - lo + 1) * self.shapes;
-            let from = self.off[i] + (lo - self.lo[i]) * self.shapes;
-            let to = memo.off[i] + (lo - memo.lo[i]) * memo.shapes;
-            memo.costs[to..to + len].copy_from_slice(&self.costs[from..from + len]);
-            for k in 0..len {
-                if bit(&self.bounds, from + k) {
-                    set_bit(&mut memo.bounds, to + k, true);
-                }
-            }
+    /// Carries this memo over to `band`, a widening of its band, in place: the costs it
+    /// holds stay, the new nodes' slots are empty. Growing the one buffer rather than
+    /// copying into a new one spares the pages of a second memo. Returns false, leaving the
+    /// memo as it was, when `band` does not hold every node of the memo's band.
+    fn widen(&mut self, band: &Band) -> bool {
+        let rows = self.lo.len();
+        if band.lo.len() != rows
+            || (0..rows).any(|i| band.lo[i] > self.lo[i] || band.hi[i] < self.hi[i])
+        {
+            return false;
         }
-        memo
+        let shapes = self.shapes;
+        let mut off = Vec::with_capacity(rows);
+        let mut total = 0;
+        for (l, h) in band.lo.iter().zip(&band.hi) {
+            off.push(total);
+            total += (h - l + 1) * shapes;
+        }
+        self.costs.resize(total, f32::NAN);
+        self.bounds.resize(total.div_ceil(64), 0);
+        // Every row is at least as wide as before, so each row's new place starts at or after
+        // its old one and ends before the next row's: moved from the last row back, no row
+        // overwrites one not yet moved.
+        for i in (0..rows).rev() {
+            let len = (self.hi[i] - self.lo[i] + 1) * shapes;
+            let from = self.off[i];
+            let start = off[i];
+            let end = start + (band.hi[i] - band.lo[i] + 1) * shapes;
+            let to = start + (self.lo[i] - band.lo[i]) * shapes;
+            self.costs.copy_within(from..from + len, to);
+            move_bits(&mut self.bounds, from, to, len);
+            self.costs[start..to].fill(f32::NAN);
+            self.costs[to + len..end].fill(f32::NAN);
+            clear_bits(&mut self.bounds, start, to);
+            clear_bits(&mut self.bounds, to + len, end);
+        }
+        self.lo.clone_from(&band.lo);
+        self.hi.clone_from(&band.hi);
+        self.off = off;
+        true
     }
 
     /// The slot of the bead of shape `a`-`b` ending at node `(i1, j1)`.
@@ -362,6 +383,49 @@ impl CostMemo {
     }
 }
 
+impl Drop for CostMemo {
+    /// Hands the buffers to the next memo made on this thread (see [`spare_buffers`]).
+    fn drop(&mut self) {
+        let buffers = (
+            std::mem::take(&mut self.costs),
+            std::mem::take(&mut self.bounds),
+        );
+        SPARE_MEMOS.with(|spare| {
+            let mut spare = spare.borrow_mut();
+            if spare.len() < SPARE_MEMOS_KEPT {
+                spare.push(buffers);
+            }
+        });
+    }
+}
+
+/// Buffers of memos dropped on a thread, at most one pair (a run holds one memo at a time,
+/// widened in place): every DP run (each pass, each lexical round) makes a memo of up to
+/// [`MEMO_MAX_SLOTS`] slots, and a fresh one of that size is fresh pages from the system,
+/// whose faults took a tenth of a 10,000-segment alignment's time. The pair stays with the
+/// thread (at most 16.5 MB) for its next alignment.
+const SPARE_MEMOS_KEPT: usize = 1;
+
+thread_local! {
+    static SPARE_MEMOS: std::cell::RefCell<Vec<(Vec<f32>, Vec<u64>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A memo's buffers for `slots` slots, all empty (`NaN` costs, no bound bits): a spare pair
+/// of this thread's when there is one (the largest), else new ones.
+fn spare_buffers(slots: usize) -> (Vec<f32>, Vec<u64>) {
+    let (mut costs, mut bounds) = SPARE_MEMOS.with(|spare| {
+        let mut spare = spare.borrow_mut();
+        let largest = (0..spare.len()).max_by_key(|&k| spare[k].0.capacity());
+        largest.map(|k| spare.swap_remove(k)).unwrap_or_default()
+    });
+    costs.clear();
+    costs.resize(slots, f32::NAN);
+    bounds.clear();
+    bounds.resize(slots.div_ceil(64), 0);
+    (costs, bounds)
+}
+
 /// What slot `k` of `costs` keeps, its bound bit being bit `bit_k` of `bounds`.
 #[inline]
 fn kept_in(costs: &[f32], bounds: &[u64], k: usize, bit_k: usize) -> Option<Kept> {
@@ -392,6 +456,64 @@ fn set_bit(set: &mut [u64], k: usize, v: bool) {
     }
 }
 
+/// `count` (at most 64) bits of a bit set from bit `pos`, as the low bits of a word.
+#[inline]
+fn get_bits(set: &[u64], pos: usize, count: usize) -> u64 {
+    let (w, s) = (pos / 64, pos % 64);
+    let mut v = set[w] >> s;
+    if s > 0 && s + count > 64 {
+        v |= set[w + 1] << (64 - s);
+    }
+    v & low_mask(count)
+}
+
+/// Writes the low `count` (at most 64) bits of `v` to a bit set from bit `pos`.
+#[inline]
+fn put_bits(set: &mut [u64], pos: usize, count: usize, v: u64) {
+    let (w, s) = (pos / 64, pos % 64);
+    let mask = low_mask(count);
+    set[w] = (set[w] & !(mask << s)) | ((v & mask) << s);
+    if s > 0 && s + count > 64 {
+        // the bits that did not fit in word `w`
+        let done = 64 - s;
+        set[w + 1] = (set[w + 1] & !(mask >> done)) | ((v & mask) >> done);
+    }
+}
+
+/// A word of `count` (at most 64) low bits set.
+#[inline]
+fn low_mask(count: usize) -> u64 {
+    if count >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << count) - 1
+    }
+}
+
+/// Moves bits `from..from + len` of a bit set to `to..to + len`, `to >= from` (the ranges
+/// may overlap), a word at a time from the last.
+fn move_bits(set: &mut [u64], from: usize, to: usize, len: usize) {
+    debug_assert!(to >= from);
+    let mut left = len;
+    while left > 0 {
+        let count = left.min(64);
+        left -= count;
+        // every bit still to read lies below `from + left <= to + left`
+        let v = get_bits(set, from + left, count);
+        put_bits(set, to + left, count, v);
+    }
+}
+
+/// Clears bits `start..end` of a bit set.
+fn clear_bits(set: &mut [u64], start: usize, end: usize) {
+    let mut pos = start;
+    while pos < end {
+        let count = (end - pos).min(64);
+        put_bits(set, pos, count, 0);
+        pos += count;
+    }
+}
+
 /// One row's slots of a [`CostMemo`]: its costs, and the memo's bound bits from the row's
 /// first slot, `first`.
 struct MemoRow<'m> {
@@ -403,8 +525,9 @@ struct MemoRow<'m> {
 impl MemoRow<'_> {
     /// The cost of the bead in slot `k` that a path arriving with `prev` may take to beat
     /// `best` (as [`BeadCost::cost_if_better`]): from the slot when it holds the cost or a
-    /// bound that already loses, else from `cost`, and kept.
-    #[inline]
+    /// bound that already loses, else from `cost`, and kept. (Always inlined: the DP asks at
+    /// every bead.)
+    #[inline(always)]
     fn cost<C: BeadCost + ?Sized>(
         &mut self,
         k: usize,
@@ -521,11 +644,12 @@ pub fn run<C: BeadCost + ?Sized>(
     cost: &mut C,
 ) -> Option<DpResult> {
     let amax = types.iter().map(|t| t.0).max().unwrap_or(1);
-    // Row ring for costs (or every row when kept), backpointers for every node.
-    let ring = amax + 1;
+    // Row ring for costs (or every row when kept), backpointers for every node. A power of
+    // two, so that a row's slot is a mask, not a division (the DP asks for it per bead).
+    let ring = (amax + 1).next_power_of_two();
     let mut rows: Vec<Vec<f32>> = vec![Vec::new(); if keep_costs { n + 1 } else { ring }];
     let mut bp: Vec<Vec<u8>> = vec![Vec::new(); n + 1];
-    let slot = |i: usize| if keep_costs { i } else { i % ring };
+    let slot = |i: usize| if keep_costs { i } else { i & (ring - 1) };
     fill(n, band, types, 0, &mut rows, &mut bp, &slot, memo, cost);
     let r = backtrace(n, band, types, &rows[slot(n)], &bp)?;
     Some(DpResult {
@@ -631,9 +755,10 @@ pub fn costs_at<C: BeadCost + ?Sized>(
     cost: &mut C,
 ) -> Option<Vec<f32>> {
     let m = band.m;
-    let ring = types.iter().map(|t| t.0).max().unwrap_or(1) + 1;
+    // (a power of two, as in [`run`])
+    let ring = (types.iter().map(|t| t.0).max().unwrap_or(1) + 1).next_power_of_two();
     let mut rows: Vec<Vec<f32>> = vec![Vec::new(); ring];
-    let slot = |i: usize| i % ring;
+    let slot = |i: usize| i & (ring - 1);
     let mut out = vec![f32::INFINITY; want.len()];
     let mut k = 0;
     for i in 0..=n {
@@ -710,9 +835,7 @@ pub fn run_widening<C: BeadCost + ?Sized>(
             }
             Some(r) => {
                 band.widen_where_touched(&r.path, grow);
-                memo = memo
-                    .filter(|_| fits(&band))
-                    .map(|m| m.widened(&band, types));
+                memo = memo.and_then(|mut m| (fits(&band) && m.widen(&band)).then_some(m));
             }
             None if full => {
                 // Cannot happen with 1-0 and 0-1 beads; keep going defensively.
@@ -729,9 +852,7 @@ pub fn run_widening<C: BeadCost + ?Sized>(
             }
             None => {
                 band.widen_everywhere(grow);
-                memo = memo
-                    .filter(|_| fits(&band))
-                    .map(|m| m.widened(&band, types));
+                memo = memo.and_then(|mut m| (fits(&band) && m.widen(&band)).then_some(m));
             }
         }
         grow = grow.saturating_mul(2);
@@ -885,7 +1006,13 @@ mod tests {
         let again = run(n, &band, &types, true, Some(&mut memo), &mut OffsetWobbly).unwrap();
         let mut wide = band.clone();
         wide.widen_everywhere(5);
-        let mut carried = memo.widened(&wide, &types);
+        // the narrower band's costs are carried to the same beads
+        let bead = (40, 41, 44, 45);
+        let kept = memo.get(bead);
+        assert!(kept.is_some());
+        let mut carried = memo;
+        assert!(carried.widen(&wide));
+        assert_eq!(carried.get(bead), kept);
         let fresh = run(n, &wide, &types, true, None, &mut OffsetWobbly).unwrap();
         let read = run(
             n,
@@ -901,10 +1028,151 @@ mod tests {
             assert_eq!(a.total.to_bits(), b.total.to_bits());
             assert_eq!(a.costs, b.costs);
         }
-        // the carried memo holds the narrower band's costs at the same beads
-        let bead = (40, 41, 44, 45);
-        assert!(memo.get(bead).is_some());
-        assert_eq!(memo.get(bead), carried.get(bead));
+    }
+
+    /// Moving and clearing bit ranges a word at a time does what doing it bit by bit does,
+    /// at every alignment and overlap.
+    #[test]
+    fn bit_ranges_move_as_bits() {
+        let mut x: u64 = 0x0123_4567_89ab_cdef;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for _ in 0..3000 {
+            let set: Vec<u64> = (0..6).map(|_| next()).collect();
+            let bits = set.len() * 64;
+            let from = (next() % 200) as usize;
+            let to = from + (next() % 100) as usize;
+            let len = (next() % (bits - to) as u64) as usize;
+            let mut want = set.clone();
+            for k in (0..len).rev() {
+                let b = bit(&want, from + k);
+                set_bit(&mut want, to + k, b);
+            }
+            let mut got = set.clone();
+            move_bits(&mut got, from, to, len);
+            assert_eq!(got, want, "{from} {to} {len}");
+            let (a, b) = (from.min(to + len / 2), to + len);
+            for k in a..b {
+                set_bit(&mut want, k, false);
+            }
+            clear_bits(&mut got, a, b);
+            assert_eq!(got, want, "clear {a} {b}");
+        }
+    }
+
+    /// Widening a memo in place keeps what it holds of every bead (costs and bounds) and
+    /// leaves the new nodes' slots empty, however unevenly the band grows.
+    #[test]
+    fn widening_a_memo_keeps_its_beads() {
+        let types = crate::align::AlignConfig::new(crate::Lang::Zh, crate::Lang::Ru).bead_types();
+        let (n, m) = (90, 97);
+        let band = Band::diagonal(n, m, 3);
+        let mut memo = CostMemo::new(&band, &types);
+        let beads = |b: &Band| -> Vec<Span> {
+            let mut v = Vec::new();
+            for i in 0..=n {
+                for j in b.lo[i]..=b.hi[i] {
+                    for &(a, c) in &types {
+                        if a <= i && c <= j {
+                            v.push((i - a, i, j - c, j));
+                        }
+                    }
+                }
+            }
+            v
+        };
+        // Every third slot a cost, every fifth a bound, the rest empty.
+        for (k, &bead) in beads(&band).iter().enumerate() {
+            let (i0, i1, j0, j1) = bead;
+            let slot = memo.slot(i1, j1, i1 - i0, j1 - j0).unwrap();
+            if k % 3 == 0 {
+                memo.costs[slot] = k as f32;
+            } else if k % 5 == 0 {
+                memo.costs[slot] = -(k as f32);
+                set_bit(&mut memo.bounds, slot, true);
+            }
+        }
+        let before: Vec<(Span, Option<Kept>)> = beads(&band)
+            .into_iter()
+            .map(|b| (b, memo.kept(b)))
+            .collect();
+        let mut wide = band.clone();
+        // Paths along the lower edge in some rows, the upper one in another.
+        let along = |e: &[usize], r: std::ops::Range<usize>| -> Vec<Span> {
+            r.map(|i| (i, i + 1, e[i], e[i + 1])).collect()
+        };
+        wide.widen_where_touched(&along(&band.lo, 20..40), 4);
+        wide.widen_where_touched(&along(&band.hi, 60..61), 9);
+        assert!(wide.cells() > band.cells());
+        assert!(memo.widen(&wide));
+        for &(b, k) in &before {
+            assert_eq!(memo.kept(b), k, "{b:?}");
+        }
+        let old: std::collections::HashSet<Span> = before.iter().map(|x| x.0).collect();
+        for b in beads(&wide) {
+            if !old.contains(&b) {
+                assert_eq!(memo.kept(b), None, "{b:?}");
+            }
+        }
+        // A band that does not hold the memo's is refused.
+        assert!(!memo.widen(&band));
+    }
+
+    /// The DP's node costs and path equal a plain reading of the recurrence (every shape
+    /// in order, the first of equal candidates winning), with shapes reaching further back
+    /// than the default ones.
+    #[test]
+    fn rows_equal_the_plain_recurrence() {
+        let mut types =
+            crate::align::AlignConfig::new(crate::Lang::Zh, crate::Lang::Ru).bead_types();
+        types.extend([(5, 1), (9, 3), (1, 7)]);
+        let (n, m) = (70, 64);
+        for band in [Band::diagonal(n, m, 5), Band::full(n, m)] {
+            let r = run(n, &band, &types, true, None, &mut OffsetWobbly).unwrap();
+            let rows = r.costs.unwrap();
+            let mut want: Vec<Vec<f32>> = Vec::new();
+            for i in 0..=n {
+                let mut row = Vec::new();
+                for j in band.lo[i]..=band.hi[i] {
+                    let mut best = if i == 0 && j == 0 { 0.0 } else { f32::INFINITY };
+                    for &(a, b) in &types {
+                        if (i, j) == (0, 0) || a > i || b > j || !band.contains(i - a, j - b) {
+                            continue;
+                        }
+                        let (pi, pj) = (i - a, j - b);
+                        let prev = if a == 0 {
+                            row[pj - band.lo[i]]
+                        } else {
+                            want[pi][pj - band.lo[pi]]
+                        };
+                        let c: f32 = prev + OffsetWobbly.cost(pi, i, pj, j);
+                        if c < best {
+                            best = c;
+                        }
+                    }
+                    row.push(best);
+                }
+                want.push(row);
+            }
+            for i in 0..=n {
+                let x: Vec<u32> = rows[i].iter().map(|c| c.to_bits()).collect();
+                let y: Vec<u32> = want[i].iter().map(|c| c.to_bits()).collect();
+                assert_eq!(x, y, "row {i}");
+            }
+            // The ring of rows (sixteen here) reads the same costs.
+            let nodes: Vec<(u32, u32)> = (0..=n)
+                .flat_map(|i| (band.lo[i]..=band.hi[i]).map(move |j| (i as u32, j as u32)))
+                .collect();
+            let got = costs_at(n, &band, &types, &nodes, &mut OffsetWobbly).unwrap();
+            for (&(i, j), c) in nodes.iter().zip(got) {
+                let (i, j) = (i as usize, j as usize);
+                assert_eq!(c.to_bits(), want[i][j - band.lo[i]].to_bits(), "{i} {j}");
+            }
+        }
     }
 
     #[test]

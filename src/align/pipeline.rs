@@ -382,14 +382,31 @@ const MARGIN_REACH: usize = 3;
 /// [`MARGIN_REACH`] along a row or a column.
 fn margin_nodes(path: &[Span], n: usize, m: usize) -> Vec<(u32, u32)> {
     // Written straight in reversed `u32` coordinates: on a 100,000-segment document the list
-    // holds over a million nodes before deduplication.
-    let mut v: Vec<(u32, u32)> = Vec::with_capacity((path.len() + 1) * 4 * MARGIN_REACH);
-    let mut push = |i: usize, j: usize| v.push(((n - i) as u32, (m - j) as u32));
-    push_node_neighbours(&mut push, (0, 0), n, m);
-    for &(_, i, _, j) in path {
-        push_node_neighbours(&mut push, (i, j), n, m);
+    // holds over a million nodes before deduplication. Sorted by row first (counted, then
+    // placed: one list, no copy), then within each row's dozen nodes: sorting the whole list
+    // took a percent of a 10,000-segment alignment.
+    let nodes = || std::iter::once((0, 0)).chain(path.iter().map(|&(_, i, _, j)| (i, j)));
+    let mut starts = vec![0u32; n + 2];
+    for node in nodes() {
+        push_node_neighbours(&mut |i, _| starts[n - i + 1] += 1, node, n, m);
     }
-    v.sort_unstable();
+    for r in 1..starts.len() {
+        starts[r] += starts[r - 1];
+    }
+    let mut v = vec![(0u32, 0u32); starts[n + 1] as usize];
+    let mut next = starts.clone();
+    for node in nodes() {
+        let mut place = |i: usize, j: usize| {
+            let r = n - i;
+            v[next[r] as usize] = (r as u32, (m - j) as u32);
+            next[r] += 1;
+        };
+        push_node_neighbours(&mut place, node, n, m);
+    }
+    drop(next);
+    for r in 0..=n {
+        v[starts[r] as usize..starts[r + 1] as usize].sort_unstable();
+    }
     v.dedup();
     v.shrink_to_fit();
     v
@@ -1171,6 +1188,47 @@ fn resegment_all(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The margin nodes, sorted by rows then within rows, are the whole list sorted and
+    /// deduplicated.
+    #[test]
+    fn margin_nodes_are_sorted_and_unique() {
+        let (n, m) = (50, 57);
+        // A path of every shape, with skips at both ends.
+        let shapes = [
+            (1, 1),
+            (0, 1),
+            (1, 2),
+            (2, 1),
+            (1, 0),
+            (2, 2),
+            (1, 3),
+            (3, 1),
+        ];
+        let (mut i, mut j, mut k) = (0, 0, 0);
+        let mut path = Vec::new();
+        while i < n || j < m {
+            let (a, b) = shapes[k % shapes.len()];
+            let (a, b) = (a.min(n - i), b.min(m - j));
+            let (a, b) = if a + b == 0 {
+                (0, 1.min(m - j))
+            } else {
+                (a, b)
+            };
+            let (a, b) = if a + b == 0 { (1, 0) } else { (a, b) };
+            path.push((i, i + a, j, j + b));
+            (i, j, k) = (i + a, j + b, k + 1);
+        }
+        let mut want = Vec::new();
+        let mut push = |i: usize, j: usize| want.push(((n - i) as u32, (m - j) as u32));
+        push_node_neighbours(&mut push, (0, 0), n, m);
+        for &(_, i, _, j) in &path {
+            push_node_neighbours(&mut push, (i, j), n, m);
+        }
+        want.sort_unstable();
+        want.dedup();
+        assert_eq!(margin_nodes(&path, n, m), want);
+    }
 
     /// One pair on its own has no cross-document repetition, yet the credit lines on either
     /// side must stay unaligned rather than be merged into a neighbouring bead.

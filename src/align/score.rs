@@ -272,6 +272,11 @@ impl LexIndex {
         }
     }
 
+    /// Entries of all the mask rows together.
+    fn row_entries(&self) -> usize {
+        self.ranges.iter().map(|&(lo, hi)| (hi - lo) as usize).sum()
+    }
+
     fn src_units(&self, s: usize) -> &[u32] {
         &self.src_flat[self.src_off[s] as usize..self.src_off[s + 1] as usize]
     }
@@ -331,11 +336,10 @@ impl LexIndex {
         out.extend((lo..hi).map(|t| {
             let (mut sm, mut tm) = (0u64, 0u32);
             for (p, &id) in self.tgt_units(t).iter().enumerate() {
+                // Without a branch: whether a unit is covered is as good as random.
                 let b = by_id[id as usize];
-                if b != 0 {
-                    sm |= b;
-                    tm |= 1u32 << p;
-                }
+                sm |= b;
+                tm |= u32::from(b != 0) << p;
             }
             (sm, tm)
         }));
@@ -358,6 +362,12 @@ impl LexIndex {
 /// source rows back, so eight leave room for any bead shape the DP uses in practice; a row
 /// evicted too early is only recomputed, never wrong.
 const MASK_RING: usize = 8;
+
+/// Largest total of mask-row entries (16 bytes each, 16 MB) for which a scorer keeps every
+/// source row's masks rather than a ring: the forward pass, the backward pass (which reads
+/// the rows in reverse) and the beads' evidence each went through every row, so a ring
+/// computed each row three times. A longer document keeps the ring and its flat memory.
+const MASK_ROWS_KEPT_MAX: usize = 1 << 20;
 
 /// Coverage masks of one source row: `(source segment, first target, masks)`.
 type MaskRow = (usize, usize, Vec<(u64, u32)>);
@@ -592,7 +602,8 @@ pub struct Scorer<'a> {
     buf_b: Vec<u64>,
     /// Per target segment of a bead, the OR of its target masks (scratch).
     tgt_or: Vec<u32>,
-    /// Ring of recently used mask rows, slot `s % MASK_RING` (see [`LexIndex`]).
+    /// Mask rows (see [`LexIndex`]): slot `s`, one per source row, when they fit
+    /// [`MASK_ROWS_KEPT_MAX`]; else a ring of [`MASK_RING`], slot `s % MASK_RING`.
     mask_rows: Vec<MaskRow>,
     /// Scratch for [`LexIndex::compute_row`]: one word per target vocabulary id (bounded by
     /// the lexicon, not by the document), always zero between rows.
@@ -698,7 +709,7 @@ impl<'a> Scorer<'a> {
             buf_a: Vec::new(),
             buf_b: Vec::new(),
             tgt_or: Vec::new(),
-            mask_rows: vec![(usize::MAX, 0, Vec::new()); MASK_RING],
+            mask_rows: vec![(usize::MAX, 0, Vec::new()); Self::mask_ring(lex.map(|l| l.1))],
             by_id: vec![0; lex.map_or(0, |(_, idx)| idx.vocab_len)],
             touched: Vec::new(),
             sinfo,
@@ -738,10 +749,23 @@ impl<'a> Scorer<'a> {
             .unwrap_or_else(|| seg_coverage(covered, known))
     }
 
+    /// Slots of the mask ring for `idx`: a row each when they all fit [`MASK_ROWS_KEPT_MAX`].
+    fn mask_ring(idx: Option<&LexIndex>) -> usize {
+        match idx {
+            Some(idx) if idx.row_entries() <= MASK_ROWS_KEPT_MAX => idx.ranges.len().max(MASK_RING),
+            _ => MASK_RING,
+        }
+    }
+
     /// Makes sure the ring holds source row `s` and returns its slot.
     #[inline(always)]
     fn mask_row(&mut self, lex: &Lexicon, idx: &LexIndex, s: usize) -> usize {
-        let k = s % MASK_RING;
+        // (a slot per row, or the fixed ring: no division either way)
+        let k = if self.mask_rows.len() > s {
+            s
+        } else {
+            s % MASK_RING
+        };
         if self.mask_rows[k].0 != s {
             self.fill_mask_row(lex, idx, s, k);
         }
@@ -1241,17 +1265,36 @@ impl Scorer<'_> {
     }
 }
 
-/// The punctuation term of two side sums (see [`SideSum::punct`]).
+/// The punctuation term of two side sums (see [`SideSum::punct`]): two classes per look-up
+/// of [`PUNCT_DIFF_HALF`] (the DP asks for it at every bead).
 #[inline]
 fn punct_diff(pa: u8, pb: u8) -> f32 {
-    // Small integers: their sum is exact in any order, as the `f32` sum it replaces was.
-    let mut punct = 0u32;
-    for k in 0..N_PUNCT {
-        let x = (pa >> (2 * k)) & 3;
-        let y = (pb >> (2 * k)) & 3;
-        punct += x.abs_diff(y) as u32;
+    const _: () = assert!(N_PUNCT == 4, "four 2-bit classes in a byte");
+    let low = PUNCT_DIFF_HALF[((pa & 15) << 4 | (pb & 15)) as usize];
+    let high = PUNCT_DIFF_HALF[((pa >> 4) << 4 | (pb >> 4)) as usize];
+    (low + high) as f32
+}
+
+/// Per two half-bytes `x << 4 | y` of packed punctuation sums (two classes of two bits
+/// each), the summed class differences.
+static PUNCT_DIFF_HALF: [u8; 256] = punct_diff_half_table();
+
+const fn punct_diff_half_table() -> [u8; 256] {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let (x, y) = ((i >> 4) as u8, (i & 15) as u8);
+        let mut d = 0;
+        let mut k = 0;
+        while k < 2 {
+            let (a, b) = ((x >> (2 * k)) & 3, (y >> (2 * k)) & 3);
+            d += a.abs_diff(b);
+            k += 1;
+        }
+        t[i] = d;
+        i += 1;
     }
-    punct as f32
+    t
 }
 
 #[cfg(test)]
@@ -1570,6 +1613,19 @@ mod tests {
             assert!(by_id.iter().all(|&b| b == 0));
         }
         assert!(nonzero > 20, "{nonzero}");
+    }
+
+    /// The punctuation term from the table is the sum of the four class differences.
+    #[test]
+    fn punct_diff_sums_class_differences() {
+        for pa in 0..=255u8 {
+            for pb in 0..=255u8 {
+                let want: u32 = (0..N_PUNCT)
+                    .map(|k| ((pa >> (2 * k)) & 3).abs_diff((pb >> (2 * k)) & 3) as u32)
+                    .sum();
+                assert_eq!(punct_diff(pa, pb), want as f32, "{pa:08b} {pb:08b}");
+            }
+        }
     }
 
     #[test]
