@@ -274,7 +274,10 @@ impl BeadCost for Reversed<'_, '_> {
 
 /// Coverage counts `(covered, known)` of the current 1-1 beads (true translations, mostly) and
 /// of pairs a few segments off the path (unrelated, mostly).
-fn coverage_counts(st: &DocState, lex: &Lexicon, cfg: &AlignConfig) -> [(u64, u64); 2] {
+///
+/// Also gives the index it built, for [`finish`] to point at its band: its units are what
+/// finish looks up again otherwise.
+fn coverage_counts(st: &DocState, lex: &Lexicon, cfg: &AlignConfig) -> ([(u64, u64); 2], LexIndex) {
     let (n, m) = (st.src.len(), st.tgt.len());
     let idx = LexIndex::build(
         &st.src,
@@ -298,14 +301,18 @@ fn coverage_counts(st: &DocState, lex: &Lexicon, cfg: &AlignConfig) -> [(u64, u6
             out[1].1 += kn as u64;
         }
     }
-    out
+    (out, idx)
 }
 
+///
+/// `idx`: the index of `lex` over this document when one was built already
+/// ([`coverage_counts`]), for any band.
 fn finish(
     st: &DocState,
     lex: Option<&Lexicon>,
     rates: Option<(f32, f32)>,
     cfg: &AlignConfig,
+    idx: Option<LexIndex>,
 ) -> Alignment {
     let (n, m) = (st.src.len(), st.tgt.len());
     if n == 0 && m == 0 {
@@ -319,9 +326,15 @@ fn finish(
     };
     let mut band = Band::around_path(n, m, &nodes, cfg.path_band);
     let mut grow = cfg.path_band.max(1);
+    let side = cfg.max_bead_side.max(1);
+    let mut idx = match idx {
+        Some(i) if lex.is_some() => Some(i),
+        _ => lex.map(|l| LexIndex::build(&st.src, &st.tgt, l, &band, side)),
+    };
     loop {
-        let idx =
-            lex.map(|l| LexIndex::build(&st.src, &st.tgt, l, &band, cfg.max_bead_side.max(1)));
+        if let Some(i) = idx.as_mut() {
+            i.set_band(&band, side);
+        }
         let lexpair = match (lex, idx.as_ref()) {
             (Some(l), Some(i)) => Some((l, i)),
             _ => None,
@@ -766,7 +779,7 @@ pub(crate) fn drive(
         }
         let out: Vec<Alignment> = states
             .par_iter()
-            .map(|st| finish(st, None, None, config))
+            .map(|st| finish(st, None, None, config, None))
             .collect();
         return Ok(Driven::Aligned(plain(docs, out)));
     }
@@ -818,20 +831,29 @@ pub(crate) fn drive(
             }
         }
         let lex = model.rounds[round].lex.as_ref().ok_or_else(no_lex)?;
+        // the coverage stage's indexes of the lexicon's units, which the round reuses
+        let mut indexes: Vec<Option<LexIndex>> = Vec::new();
         if model.rounds[round].rates.is_none() {
-            let c = states
+            let (c, idx): (Vec<[(u64, u64); 2]>, Vec<LexIndex>) = states
                 .par_iter()
-                .map(|st| StageCounts::Coverage(coverage_counts(st, lex, config)))
-                .reduce(|| StageCounts::empty(3), add_counts);
+                .map(|st| coverage_counts(st, lex, config))
+                .unzip();
+            let c = c
+                .into_iter()
+                .map(StageCounts::Coverage)
+                .fold(StageCounts::empty(3), add_counts);
             if let Some(c) = step(c, counts, &mut model) {
                 return Ok(Driven::Counts(c));
             }
+            indexes = idx.into_iter().map(Some).collect();
         }
+        indexes.resize_with(states.len(), || None);
         let r = &model.rounds[round];
         let (lex, rates) = (r.lex.as_ref().ok_or_else(no_lex)?, r.rates);
         out = states
             .par_iter()
-            .map(|st| finish(st, Some(lex), rates, config))
+            .zip(indexes)
+            .map(|(st, idx)| finish(st, Some(lex), rates, config, idx))
             .collect::<Vec<Alignment>>();
         if round + 1 < rounds {
             for (st, al) in states.iter_mut().zip(&out) {

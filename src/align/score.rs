@@ -254,22 +254,31 @@ impl LexIndex {
         }
         tgt_flat.shrink_to_fit();
         src_flat.shrink_to_fit();
-        let n = src.len();
-        let ranges = (0..n)
-            .map(|s| {
-                let lo = band.lo[s + 1].saturating_sub(max_side);
-                let hi = band.hi[(s + max_side).min(n)].min(tgt.len());
-                (lo as u32, hi.max(lo) as u32)
-            })
-            .collect();
-        LexIndex {
+        let mut idx = LexIndex {
             src_flat,
             src_off,
             tgt_flat,
             tgt_off,
             vocab_len: lex.tgt_count(),
-            ranges,
-        }
+            ranges: Vec::new(),
+        };
+        idx.set_band(band, max_side);
+        idx
+    }
+
+    /// Points the mask rows at `band` (`max_side` as in [`LexIndex::build`]), keeping the
+    /// units: the index [`LexIndex::build`] gives for `band`, without looking every unit up
+    /// in the lexicon again.
+    pub fn set_band(&mut self, band: &Band, max_side: usize) {
+        let n = self.src_off.len() - 1;
+        let m = self.tgt_off.len() - 1;
+        self.ranges = (0..n)
+            .map(|s| {
+                let lo = band.lo[s + 1].saturating_sub(max_side);
+                let hi = band.hi[(s + max_side).min(n)].min(m);
+                (lo as u32, hi.max(lo) as u32)
+            })
+            .collect();
     }
 
     /// Entries of all the mask rows together.
@@ -1428,6 +1437,37 @@ mod tests {
         assert!(merged_gap > plain.cost(5, 7, 5, 7) - split(&mut plain));
         // Skips carry no semantic term.
         assert_eq!(sc.cost(5, 6, 5, 5), plain.cost(5, 6, 5, 5));
+    }
+
+    #[test]
+    fn an_index_pointed_at_a_band_is_the_index_built_for_it() {
+        let (src, tgt) = synthetic_pair(40, 44);
+        let lex = lexicon_of(&src, &tgt);
+        let (n, m) = (src.len(), tgt.len());
+        let (first, then) = (Band::diagonal(n, m, 0), Band::diagonal(n, m, 5));
+        let mut moved = LexIndex::build(&src, &tgt, &lex, &first, 3);
+        assert_ne!(
+            moved.ranges,
+            LexIndex::build(&src, &tgt, &lex, &then, 3).ranges
+        );
+        moved.set_band(&then, 3);
+        let built = LexIndex::build(&src, &tgt, &lex, &then, 3);
+        assert_eq!(moved.ranges, built.ranges);
+        assert_eq!(
+            (
+                &moved.src_flat,
+                &moved.src_off,
+                &moved.tgt_flat,
+                &moved.tgt_off
+            ),
+            (
+                &built.src_flat,
+                &built.src_off,
+                &built.tgt_flat,
+                &built.tgt_off
+            )
+        );
+        assert_eq!(moved.vocab_len, built.vocab_len);
     }
 
     #[test]
