@@ -31,6 +31,7 @@
 mod bead_cache;
 pub mod boundary;
 mod cache_entry;
+pub mod coarse;
 pub mod dp;
 mod feature_cache;
 pub mod features;
