@@ -8,8 +8,9 @@
 //!    and name anchors ([`names`]: pinyin → Palladius, fuzzy skeleton matching).
 //! 2. Pass 0/1 ([`dp`], [`score`]): banded DP over beads 1-1, 1-0, 0-1, 1-2, 2-1, 2-2, 1-3, 3-1
 //!    with a length model calibrated per pair (log-ratio, robust median/MAD refit), anchors,
-//!    punctuation and paragraph crossings; the band follows the diagonal, then the pass-0 path,
-//!    and widens where the path hugs its edge.
+//!    punctuation and paragraph crossings. Pass 0 finds where the path lies, coarse to fine
+//!    ([`coarse`]: blocks of segments, then segments, with a cheap cost); pass 1 realigns with
+//!    the full cost in a band around it. Every band widens where its path hugs its edge.
 //! 3. [`lexicon`]: Dice links between units that co-occur in the trusted beads (over the whole
 //!    batch in [`align_batch`]); the lexical passes reward per-segment coverage by links, twice
 //!    (the second round learns from the first's beads).
@@ -31,6 +32,7 @@
 mod bead_cache;
 pub mod boundary;
 mod cache_entry;
+pub mod coarse;
 pub mod dp;
 mod feature_cache;
 pub mod features;

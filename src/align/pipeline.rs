@@ -2,6 +2,7 @@
 //! beads, lexical pass, then confidence from forward/backward path costs.
 
 use super::bead_cache::{BeadCache, DocBeads};
+use super::coarse;
 use super::dp::{self, Band, BeadCost, CostMemo, DpResult, Span, MEMO_MAX_SLOTS};
 use super::feature_cache::DocFeats;
 use super::features::{self, SegFeat};
@@ -110,24 +111,27 @@ fn prepare(
     let (n, m) = (fs.len(), ft.len());
     let mut len = LengthModel::from_totals(&fs, &ft);
     let w = cfg.weights;
-    // Pass 0: around the diagonal, widening where the path hugs the band's edge.
-    let (r0, _) = {
-        let mut sc = Scorer::new(&fs, &ft, len, w, None).with_semantic(sem.as_ref());
-        dp::run_widening(
-            n,
-            Band::along_lengths(&cumulative(&fs), &cumulative(&ft), cfg.band),
-            cfg.band,
-            MAX_BAND,
-            &types,
-            false,
-            &mut sc,
-        )
+    // Pass 0: where the path lies. Without sentence vectors, the coarse pass (blocks, then
+    // segments, with a cheap cost; see [`coarse`]); with them, the full scorer around the
+    // length diagonal (the encoder's time dwarfs the DP's there, and the vectors are the
+    // strongest evidence of where the path lies). Both widen where the path hugs the edge.
+    let r0_path = match sem {
+        None => coarse::path(&fs, &ft, len, w, cfg.band, MAX_BAND),
+        Some(_) => {
+            let mut sc = Scorer::new(&fs, &ft, len, w, None).with_semantic(sem.as_ref());
+            let band =
+                Band::along_lengths(&coarse::cumulative(&fs), &coarse::cumulative(&ft), cfg.band);
+            dp::run_widening(n, band, cfg.band, MAX_BAND, &types, false, &mut sc)
+                .0
+                .path
+        }
     };
     t.end();
     let t = crate::timing::task("align.pass1");
-    // Recalibrate the length model on the 1-1 beads and realign in a band around that path.
-    len = len.refit(&one_to_one_lengths(&fs, &ft, &r0.path));
-    let nodes = dp::path_nodes(&r0.path);
+    // Recalibrate the length model on the 1-1 beads and realign with the full scorer in a
+    // band around that path.
+    len = len.refit(&one_to_one_lengths(&fs, &ft, &r0_path));
+    let nodes = dp::path_nodes(&r0_path);
     let mut sc = Scorer::new(&fs, &ft, len, w, None).with_semantic(sem.as_ref());
     let (r1, _) = dp::run_widening(
         n,
@@ -138,9 +142,9 @@ fn prepare(
         false,
         &mut sc,
     );
-    len = len.refit(&one_to_one_lengths(&fs, &ft, &r1.path));
-    let pass1 = r1
-        .path
+    let r1_path = r1.path;
+    len = len.refit(&one_to_one_lengths(&fs, &ft, &r1_path));
+    let pass1 = r1_path
         .iter()
         .map(|&(a, b, c, d)| {
             // Cost per segment, so long beads are not always "unconfident".
@@ -156,18 +160,6 @@ fn prepare(
         pass1,
         sem,
     }
-}
-
-/// Cumulative segment lengths, `len + 1` entries from 0.
-fn cumulative(f: &[SegFeat]) -> Vec<f64> {
-    let mut v = Vec::with_capacity(f.len() + 1);
-    v.push(0.0);
-    let mut t = 0.0;
-    for x in f {
-        t += x.len as f64 + 1.0;
-        v.push(t);
-    }
-    v
 }
 
 fn one_to_one_lengths(fs: &[SegFeat], ft: &[SegFeat], path: &[Span]) -> Vec<(f32, f32)> {
