@@ -12,7 +12,7 @@
 
 use super::dp::{self, Band, Span};
 use super::features::{SegFeat, N_PUNCT};
-use super::score::{LengthModel, Weights};
+use super::score::{count_common_sorted, LengthModel, Weights};
 
 /// Segments per block at the first level: the blocks' DP has `BLOCK²` times fewer nodes, and
 /// a projected block path lies within about a block of the segments' path.
@@ -144,23 +144,6 @@ impl RunKeys {
     }
 }
 
-/// Common elements of two sorted multisets.
-fn count_common_sorted(a: &[u64], b: &[u64]) -> u32 {
-    let (mut x, mut y, mut c) = (0, 0, 0);
-    while x < a.len() && y < b.len() {
-        match a[x].cmp(&b[y]) {
-            std::cmp::Ordering::Less => x += 1,
-            std::cmp::Ordering::Greater => y += 1,
-            std::cmp::Ordering::Equal => {
-                c += 1;
-                x += 1;
-                y += 1;
-            }
-        }
-    }
-    c
-}
-
 /// The coarse bead cost: the full scorer's terms (lengths, anchors, punctuation, paragraphs,
 /// boilerplate, merges, skips) for beads of up to [`RUNS`] segments a side.
 pub struct CoarseCost {
@@ -243,7 +226,7 @@ impl CoarseCost {
         count_common_sorted(
             self.src_keys.get(run_index(i0, i1), k),
             self.tgt_keys.get(run_index(j0, j1), k),
-        )
+        ) as u32
     }
 
     /// The cost of a bead with both sides non-empty (up to [`RUNS`] segments each), or
@@ -432,9 +415,9 @@ fn run_band(
         }
         filled = Some(band.clone());
         let full = band.is_full();
-        match backtrace(&band, &rows[n], &bp) {
-            Some((path, touched)) if !touched || full || grow > max_grow => return path,
-            Some((path, _)) => band.widen_where_touched(&path, grow),
+        match dp::backtrace(n, &band, &COARSE_TYPES, &rows[n], &bp) {
+            Some(r) if !r.touched_edge || full || grow > max_grow => return r.path,
+            Some(r) => band.widen_where_touched(&r.path, grow),
             // (unreachable with 1-0 and 0-1 beads in a gapless band)
             None if full => return dp::trivial_path(n, m),
             None => band.widen_everywhere(grow),
@@ -548,29 +531,6 @@ fn take(best: &mut f32, arg: &mut u8, c: f32, t: u8) {
         *best = c;
         *arg = t;
     }
-}
-
-/// The best path from the filled rows, and whether it runs along the band's edge (as `dp`
-/// judges it); `None` when no path fits.
-fn backtrace(band: &Band, last: &[f32], bp: &[Vec<u8>]) -> Option<(Vec<Span>, bool)> {
-    let (n, m) = (band.lo.len() - 1, band.m);
-    if !last[m - band.lo[n]].is_finite() {
-        return None;
-    }
-    let mut path = Vec::new();
-    let mut touched = false;
-    let (mut i, mut j) = (n, m);
-    while i > 0 || j > 0 {
-        if (j == band.lo[i] && j > 0 && i > 0 && band.lo[i] > 0) || (j == band.hi[i] && j < m) {
-            touched = true;
-        }
-        let (a, b) = *COARSE_TYPES.get(bp[i][j - band.lo[i]] as usize)?;
-        path.push((i - a, i, j - b, j));
-        i -= a;
-        j -= b;
-    }
-    path.reverse();
-    Some((path, touched))
 }
 
 #[cfg(test)]

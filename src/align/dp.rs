@@ -700,7 +700,7 @@ fn fill<C: BeadCost + ?Sized, S: Fn(usize) -> usize>(
 
 /// The best path from the filled backpointers; `last` is row `n`'s costs. `None` when no
 /// path fits. `costs` is left empty.
-fn backtrace(
+pub(super) fn backtrace(
     n: usize,
     band: &Band,
     types: &[(usize, usize)],

@@ -669,7 +669,7 @@ fn count_common(a: &mut [u64], b: &mut [u64]) -> usize {
 }
 
 /// Common elements of two sorted multisets.
-fn count_common_sorted(a: &[u64], b: &[u64]) -> usize {
+pub(super) fn count_common_sorted(a: &[u64], b: &[u64]) -> usize {
     let (mut i, mut j, mut c) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
