@@ -507,7 +507,8 @@ fn fill_row(
         ];
         // (the first two shapes are the unaligned ones, taken above)
         for &(t, (p, plo, phi), (a, b)) in &beads[..shapes - 2] {
-            if j < b {
+            // (a bead longer than the prefix on either side does not fit)
+            if i < a || j < b {
                 continue;
             }
             let prev = at(p, plo, phi, j - b);
