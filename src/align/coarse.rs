@@ -18,6 +18,13 @@ use super::score::{count_common_sorted, LengthModel, Weights};
 /// a projected block path lies within about a block of the segments' path.
 pub const BLOCK: usize = 4;
 
+/// Half-width of pass 1's band around this pass's path: the full scorer's path lies within a
+/// segment or two of it (with exact anchor matches in the cost), and pass 1 widens its band
+/// where its path touches the edge all the same. A band of 2 instead of the later passes' 4
+/// changed no bead on any evaluation set (both dev sets batch and one pair at a time, fresh
+/// `make_eval.py` sets long and short, 10k and 20k concatenations).
+pub const PASS1_BAND: usize = 2;
+
 /// Bead shapes of the coarse pass: the aligner's default ones (`AlignConfig::bead_types`), in
 /// its order. With fewer (no 1-3, 3-1, 2-2) the path stays as close, but its 1-1 beads, on
 /// which pass 1's length model is refitted, differ more from the full scorer's.

@@ -133,9 +133,13 @@ fn prepare(
     len = len.refit(&one_to_one_lengths(&fs, &ft, &r0_path));
     let nodes = dp::path_nodes(&r0_path);
     let mut sc = Scorer::new(&fs, &ft, len, w, None).with_semantic(sem.as_ref());
+    let pass1_band = match sem {
+        None => coarse::PASS1_BAND.min(cfg.path_band),
+        Some(_) => cfg.path_band,
+    };
     let (r1, _) = dp::run_widening(
         n,
-        Band::around_path(n, m, &nodes, cfg.path_band),
+        Band::around_path(n, m, &nodes, pass1_band),
         cfg.path_band,
         MAX_BAND,
         &types,
