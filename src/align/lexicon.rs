@@ -99,18 +99,23 @@ impl Lexicon {
         let scount: Vec<u32> = sunits.iter().map(|u| cs[u]).collect();
         let tcount: Vec<u32> = tunits.iter().map(|u| ct[u]).collect();
         drop((cs, ct));
-        // Kept target ids per bead (CSR) and, per source id, the beads holding it (CSR).
+        // Kept target ids per bead (CSR), each bead's sorted by the target's count, and, per
+        // source id, the beads holding it (CSR).
         let mut t_off: Vec<u32> = Vec::with_capacity(beads.len() + 1);
         let mut t_ids: Vec<u32> = Vec::new();
         let mut s_len = vec![0u32; sunits.len() + 1];
         t_off.push(0);
         for (s, t) in beads {
+            let from = t_ids.len();
             t_ids.extend(t.iter().filter_map(|r| tid.get(r).copied()));
+            t_ids[from..].sort_unstable_by_key(|&r| tcount[r as usize]);
             t_off.push(t_ids.len() as u32);
             for u in s.iter().filter_map(|u| sid.get(u)) {
                 s_len[*u as usize + 1] += 1;
             }
         }
+        // The targets' counts in the same order, for the searches below.
+        let t_counts: Vec<u32> = t_ids.iter().map(|&r| tcount[r as usize]).collect();
         for k in 1..s_len.len() {
             s_len[k] += s_len[k - 1];
         }
@@ -128,10 +133,31 @@ impl Lexicon {
         let mut cand: Vec<(u32, u32, f32)> = Vec::new();
         let mut joint = vec![0u32; tunits.len()];
         let mut touched: Vec<u32> = Vec::new();
+        let dice = |c: u32, cs: u32, ct: u32| 2.0 * c as f32 / (cs + ct) as f32;
         for u in 0..sunits.len() {
+            // A pair shares at most as many beads as its rarer unit is in, so a target whose
+            // count puts Dice below the floor even then is never counted: the frequent
+            // targets of a rare unit and the rare targets of a frequent one, most pairs.
+            let Some((lo, hi)) = dice_reach(scount[u], |ct| {
+                dice(scount[u].min(ct), scount[u], ct) >= cfg.min_dice
+            }) else {
+                continue;
+            };
             for &b in &s_beads[s_off[u] as usize..s_off[u + 1] as usize] {
                 let b = b as usize;
-                for &r in &t_ids[t_off[b] as usize..t_off[b + 1] as usize] {
+                let (from, to) = (t_off[b] as usize, t_off[b + 1] as usize);
+                // Searched only when an end of the bead's counts is out of range: for most
+                // units one end is always in (a rare unit's floor, a frequent one's ceiling).
+                let counts = &t_counts[from..to];
+                let first = match counts.first() {
+                    Some(&c) if c < lo => from + counts.partition_point(|&c| c < lo),
+                    _ => from,
+                };
+                let last = match counts.last() {
+                    Some(&c) if c > hi => from + counts.partition_point(|&c| c <= hi),
+                    _ => to,
+                };
+                for &r in &t_ids[first..last] {
                     if joint[r as usize] == 0 {
                         touched.push(r);
                     }
@@ -141,7 +167,7 @@ impl Lexicon {
             for &r in &touched {
                 let c = std::mem::take(&mut joint[r as usize]);
                 if c >= cfg.min_joint {
-                    let dice = 2.0 * c as f32 / (scount[u] + tcount[r as usize]) as f32;
+                    let dice = dice(c, scount[u], tcount[r as usize]);
                     if dice >= cfg.min_dice {
                         cand.push((u as u32, r, dice));
                     }
@@ -149,7 +175,7 @@ impl Lexicon {
             }
             touched.clear();
         }
-        drop((s_beads, t_ids, joint));
+        drop((s_beads, t_ids, t_counts, joint));
         Lexicon::link_dense(cand, &sunits, &tunits, cfg.top_k)
     }
 
@@ -397,6 +423,37 @@ impl Lexicon {
     }
 }
 
+/// The counts `lo..=hi` a target may have to pass `reaches` with a source unit of count `cs`:
+/// `reaches(ct)` must hold on one interval of counts, rising up to `cs` and falling after it
+/// (the best Dice a pair can reach, `2 min(cs, ct) / (cs + ct)`, does: it is computed in
+/// `f32`, whose rounding keeps the order of exact quotients). `None` when no count passes.
+fn dice_reach(cs: u32, reaches: impl Fn(u32) -> bool) -> Option<(u32, u32)> {
+    if cs == 0 || !reaches(cs) {
+        return None;
+    }
+    // the smallest count in 1..=cs that passes, and the largest in cs..=u32::MAX / 2
+    let (mut a, mut b) = (1u32, cs);
+    while a < b {
+        let mid = a + (b - a) / 2;
+        if reaches(mid) {
+            b = mid;
+        } else {
+            a = mid + 1;
+        }
+    }
+    let lo = a;
+    let (mut a, mut b) = (cs, u32::MAX / 2);
+    while a < b {
+        let mid = a + (b - a).div_ceil(2);
+        if reaches(mid) {
+            a = mid;
+        } else {
+            b = mid - 1;
+        }
+    }
+    Some((lo, a))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -452,5 +509,69 @@ mod tests {
             assert_eq!(a.translations(u), b.translations(u), "{u}");
         }
         assert_eq!(a.tgt_sorted, b.tgt_sorted);
+    }
+    /// The counts [`dice_reach`] gives are exactly those that pass, for any source count.
+    #[test]
+    fn dice_reach_is_the_passing_interval() {
+        for min_dice in [0.0f32, 0.1, 0.3, 0.5, 0.9, 1.0] {
+            for cs in 0..200u32 {
+                let reaches =
+                    |ct: u32| 2.0 * cs.min(ct) as f32 / (cs + ct) as f32 >= min_dice && cs > 0;
+                let passing: Vec<u32> = (1..2000).filter(|&ct| reaches(ct)).collect();
+                match dice_reach(cs, reaches) {
+                    None => assert!(passing.is_empty(), "{cs} {min_dice}"),
+                    Some((lo, hi)) => {
+                        let want: Vec<u32> = (lo..=hi.min(1999)).collect();
+                        assert_eq!(passing, want, "{cs} {min_dice}");
+                    }
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Learning from beads, with its pruning of pairs that cannot reach the Dice floor,
+        /// links what counting every co-occurring pair and then linking links, on skewed
+        /// (Zipf-like) vocabularies where frequent and rare units meet.
+        #[test]
+        fn pruned_learning_links_what_full_counts_link(
+            raw in proptest::collection::vec(
+                (proptest::collection::vec(0u64..400, 1..12), proptest::collection::vec(0u64..400, 1..12)),
+                1..120,
+            ),
+            min_dice in 0.05f32..0.9,
+            top_k in 1usize..4,
+        ) {
+            // squaring skews the draws toward small ids: a few units are in many beads
+            let skew = |v: &Vec<u64>, base: u64| {
+                let mut v: Vec<u64> = v.iter().map(|&x| base + x * x / 400).collect();
+                v.sort_unstable();
+                v.dedup();
+                v
+            };
+            let data: Vec<(Vec<u64>, Vec<u64>)> =
+                raw.iter().map(|(s, t)| (skew(s, 0), skew(t, 10_000))).collect();
+            let beads: Vec<(&[u64], &[u64])> =
+                data.iter().map(|(a, b)| (a.as_slice(), b.as_slice())).collect();
+            let (mut cs, mut ct, mut joint) = (HashMap::new(), HashMap::new(), HashMap::new());
+            for (s, t) in &data {
+                for &u in s {
+                    *cs.entry(u).or_default() += 1;
+                    for &r in t {
+                        *joint.entry((u, r)).or_default() += 1;
+                    }
+                }
+                for &r in t {
+                    *ct.entry(r).or_default() += 1;
+                }
+            }
+            let cfg = LearnConfig { min_dice, top_k, ..LearnConfig::default() };
+            let a = Lexicon::learn(&beads, cfg);
+            let b = Lexicon::from_counts(data.len() as u64, &cs, &ct, &joint, cfg);
+            for u in 0..400 {
+                proptest::prop_assert_eq!(a.translations(u), b.translations(u));
+            }
+            proptest::prop_assert_eq!(&a.tgt_sorted, &b.tgt_sorted);
+        }
     }
 }
