@@ -66,52 +66,38 @@ impl Lexicon {
     /// tallied in one reusable counter array, then turned into Dice candidates at once.
     pub fn learn(beads: &[(&[u64], &[u64])], cfg: LearnConfig) -> Lexicon {
         let beads = &beads[..beads.len().min(cfg.max_beads)];
-        let mut cs: FxHashMap<u64, u32> = FxHashMap::default();
-        let mut ct: FxHashMap<u64, u32> = FxHashMap::default();
-        for (s, t) in beads {
-            for u in s.iter() {
-                *cs.entry(*u).or_default() += 1;
-            }
-            for r in t.iter() {
-                *ct.entry(*r).or_default() += 1;
-            }
-        }
+        // Each unit hashed once per occurrence: numbered in order of appearance, every bead's
+        // units kept as those numbers, and the numbers of the kept units mapped to dense ids
+        // in unit order by a table.
+        let src = SideUnits::number(beads.iter().map(|b| b.0));
+        let tgt = SideUnits::number(beads.iter().map(|b| b.1));
         // Units seen fewer than min_joint times can never reach it, and units in most beads
         // (function words, 的, в) cannot get a useful Dice: both are left out before counting.
         let max_count = ((beads.len() as f32 * cfg.max_share) as u32).max(5);
         let keep = |c: u32| (cfg.min_joint..=max_count).contains(&c);
-        let dense = |counts: &FxHashMap<u64, u32>| -> (FxHashMap<u64, u32>, Vec<u64>) {
-            let mut units: Vec<u64> = counts
-                .iter()
-                .filter(|&(_, &c)| keep(c))
-                .map(|(&u, _)| u)
-                .collect();
-            units.sort_unstable();
-            let ids = units
-                .iter()
-                .enumerate()
-                .map(|(k, &u)| (u, k as u32))
-                .collect();
-            (ids, units)
-        };
-        let (sid, sunits) = dense(&cs);
-        let (tid, tunits) = dense(&ct);
-        let scount: Vec<u32> = sunits.iter().map(|u| cs[u]).collect();
-        let tcount: Vec<u32> = tunits.iter().map(|u| ct[u]).collect();
-        drop((cs, ct));
+        let (sid, sunits, scount) = src.dense(keep);
+        let (tid, tunits, tcount) = tgt.dense(keep);
         // Kept target ids per bead (CSR), each bead's sorted by the target's count, and, per
         // source id, the beads holding it (CSR).
         let mut t_off: Vec<u32> = Vec::with_capacity(beads.len() + 1);
         let mut t_ids: Vec<u32> = Vec::new();
         let mut s_len = vec![0u32; sunits.len() + 1];
         t_off.push(0);
-        for (s, t) in beads {
+        for b in 0..beads.len() {
             let from = t_ids.len();
-            t_ids.extend(t.iter().filter_map(|r| tid.get(r).copied()));
+            t_ids.extend(
+                tgt.of_bead(b)
+                    .iter()
+                    .map(|&p| tid[p as usize])
+                    .filter(|&r| r != u32::MAX),
+            );
             t_ids[from..].sort_unstable_by_key(|&r| tcount[r as usize]);
             t_off.push(t_ids.len() as u32);
-            for u in s.iter().filter_map(|u| sid.get(u)) {
-                s_len[*u as usize + 1] += 1;
+            for &p in src.of_bead(b) {
+                let u = sid[p as usize];
+                if u != u32::MAX {
+                    s_len[u as usize + 1] += 1;
+                }
             }
         }
         // The targets' counts in the same order, for the searches below.
@@ -122,13 +108,16 @@ impl Lexicon {
         let s_off = s_len;
         let mut fill = s_off.clone();
         let mut s_beads = vec![0u32; s_off[sunits.len()] as usize];
-        for (b, (s, _)) in beads.iter().enumerate() {
-            for u in s.iter().filter_map(|u| sid.get(u)) {
-                s_beads[fill[*u as usize] as usize] = b as u32;
-                fill[*u as usize] += 1;
+        for b in 0..beads.len() {
+            for &p in src.of_bead(b) {
+                let u = sid[p as usize];
+                if u != u32::MAX {
+                    s_beads[fill[u as usize] as usize] = b as u32;
+                    fill[u as usize] += 1;
+                }
             }
         }
-        drop((fill, sid, tid));
+        drop((fill, sid, tid, src, tgt));
         // Candidates `(source id, target id, dice)`: only pairs that can become links.
         let mut cand: Vec<(u32, u32, f32)> = Vec::new();
         let mut joint = vec![0u32; tunits.len()];
@@ -420,6 +409,63 @@ impl Lexicon {
     /// Whether there are no links.
     pub fn is_empty(&self) -> bool {
         self.links.is_empty()
+    }
+}
+
+/// One side's units of a list of beads, numbered in order of first appearance: the numbers
+/// of every bead's units (CSR), and per number its unit and how many beads hold it.
+struct SideUnits {
+    occ: Vec<u32>,
+    off: Vec<u32>,
+    units: Vec<u64>,
+    counts: Vec<u32>,
+}
+
+impl SideUnits {
+    /// Numbers the units of `beads` (each a set: a unit at most once per bead).
+    fn number<'a>(beads: impl Iterator<Item = &'a [u64]>) -> SideUnits {
+        let mut ids: FxHashMap<u64, u32> = FxHashMap::default();
+        let mut s = SideUnits {
+            occ: Vec::new(),
+            off: vec![0],
+            units: Vec::new(),
+            counts: Vec::new(),
+        };
+        for bead in beads {
+            for &u in bead {
+                let next = s.units.len() as u32;
+                let p = *ids.entry(u).or_insert(next);
+                if p == next {
+                    s.units.push(u);
+                    s.counts.push(0);
+                }
+                s.counts[p as usize] += 1;
+                s.occ.push(p);
+            }
+            s.off.push(s.occ.len() as u32);
+        }
+        s
+    }
+
+    /// The numbers of bead `b`'s units.
+    fn of_bead(&self, b: usize) -> &[u32] {
+        &self.occ[self.off[b] as usize..self.off[b + 1] as usize]
+    }
+
+    /// Dense ids of the units whose count passes `keep`, in unit order: per number its id
+    /// (`u32::MAX` when left out), and per id its unit and count.
+    fn dense(&self, keep: impl Fn(u32) -> bool) -> (Vec<u32>, Vec<u64>, Vec<u32>) {
+        let mut kept: Vec<u32> = (0..self.units.len() as u32)
+            .filter(|&p| keep(self.counts[p as usize]))
+            .collect();
+        kept.sort_unstable_by_key(|&p| self.units[p as usize]);
+        let mut id = vec![u32::MAX; self.units.len()];
+        for (k, &p) in kept.iter().enumerate() {
+            id[p as usize] = k as u32;
+        }
+        let units = kept.iter().map(|&p| self.units[p as usize]).collect();
+        let counts = kept.iter().map(|&p| self.counts[p as usize]).collect();
+        (id, units, counts)
     }
 }
 

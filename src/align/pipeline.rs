@@ -16,6 +16,7 @@ use super::semantic::{self, SemDoc, SentenceEmbedder, Which};
 use super::{AlignConfig, AlignedDoc, Alignment, Bead, Segment};
 use crate::{Error, Lang, Result};
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 /// One document pair after pass 1.
@@ -173,21 +174,22 @@ fn one_to_one_lengths(fs: &[SegFeat], ft: &[SegFeat], path: &[Span]) -> Vec<(f32
         .collect()
 }
 
-/// Unit sets of one bead (for lexicon learning).
-fn bead_units(st: &DocState, (a, b, c, d): Span) -> (Vec<u64>, Vec<u64>) {
-    let mut s: Vec<u64> = st.src[a..b]
-        .iter()
-        .flat_map(|f| f.lex.iter().copied())
-        .collect();
-    let mut t: Vec<u64> = st.tgt[c..d]
-        .iter()
-        .flat_map(|f| f.lex.iter().copied())
-        .collect();
-    s.sort_unstable();
-    s.dedup();
-    t.sort_unstable();
-    t.dedup();
-    (s, t)
+/// Unit sets of one bead (for lexicon learning). A side of one segment lends that segment's
+/// units, already a sorted set: most learning beads are 1-1, and copying and sorting their
+/// units again was most of this function's time.
+fn bead_units(st: &DocState, (a, b, c, d): Span) -> (Cow<'_, [u64]>, Cow<'_, [u64]>) {
+    fn side(feats: &[SegFeat]) -> Cow<'_, [u64]> {
+        match feats {
+            [one] => Cow::Borrowed(&one.lex),
+            _ => {
+                let mut v: Vec<u64> = feats.iter().flat_map(|f| f.lex.iter().copied()).collect();
+                v.sort_unstable();
+                v.dedup();
+                Cow::Owned(v)
+            }
+        }
+    }
+    (side(&st.src[a..b]), side(&st.tgt[c..d]))
 }
 
 /// The badness histogram of one document's non-null beads (see [`learn`]).
@@ -215,7 +217,7 @@ fn bead_counts(st: &DocState, cut: Option<u32>, into: &mut BeadCounts) {
 }
 
 /// The unit sets of the learning beads of one document (those [`bead_counts`] counts).
-fn teaching_beads(st: &DocState, cut: Option<u32>) -> Vec<(Vec<u64>, Vec<u64>)> {
+fn teaching_beads(st: &DocState, cut: Option<u32>) -> Vec<(Cow<'_, [u64]>, Cow<'_, [u64]>)> {
     st.pass1
         .iter()
         .filter(|&&((a, b, c, d), cost)| b > a && d > c && learn::teaches(cost, cut))
@@ -796,15 +798,12 @@ pub(crate) fn drive(
             let c = if goal == Goal::Align {
                 // The whole batch is here and its counts go nowhere else: learn the table
                 // from the beads (the same links) and keep it as the sealed stage would.
-                let beads: Vec<Vec<(Vec<u64>, Vec<u64>)>> = states
+                let beads: Vec<Vec<_>> = states
                     .par_iter()
                     .map(|st| teaching_beads(st, cut))
                     .collect();
-                let beads: Vec<(&[u64], &[u64])> = beads
-                    .iter()
-                    .flatten()
-                    .map(|(s, t)| (s.as_slice(), t.as_slice()))
-                    .collect();
+                let beads: Vec<(&[u64], &[u64])> =
+                    beads.iter().flatten().map(|(s, t)| (&**s, &**t)).collect();
                 StageCounts::Links(learn::learn_from_beads(&beads).links_sorted())
             } else {
                 // folded into one map per rayon job, not one per document added up pairwise:
