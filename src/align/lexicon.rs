@@ -228,9 +228,10 @@ impl Lexicon {
 
     /// [`Lexicon::link`] of candidates `(source id, target id, Dice)` given by dense ids
     /// (`sunits[id]`, `tunits[id]` their units, both sorted, so ids compare as their units
-    /// do) and grouped by source id, as [`Lexicon::learn`] makes them: the groups by target
-    /// are made by counting rather than by sorting every candidate twice (most of this
-    /// step's time on a long document).
+    /// do) and grouped by source id, as [`Lexicon::learn`] makes them. Each target's best
+    /// `top_k` are kept as the candidates stream past, in a small array per target: no
+    /// second grouping of the candidates by target (sorting or counting them all was most
+    /// of this step's time on a long document).
     fn link_dense(
         mut cand: Vec<(u32, u32, f32)>,
         sunits: &[u64],
@@ -240,54 +241,45 @@ impl Lexicon {
         if top_k == 0 {
             return Lexicon::mutual(std::iter::empty());
         }
-        // A group's best `top_k` by Dice, ties broken by the partner (see [`Lexicon::link`]),
-        // moved to its front.
-        fn select<T>(group: &mut [T], top_k: usize, dice: fn(&T) -> f32, partner: fn(&T) -> u32) {
-            if group.len() > top_k {
-                group.select_nth_unstable_by(top_k - 1, |a, b| {
-                    dice(b)
-                        .total_cmp(&dice(a))
-                        .then(partner(a).cmp(&partner(b)))
-                });
+        // `a` before `b` in a unit's ranking of its partners: by Dice, ties broken by the
+        // partner (see [`Lexicon::link`]).
+        fn ahead(a: (f32, u32), b: (f32, u32)) -> bool {
+            b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).is_lt()
+        }
+        // Per target, its best `top_k` (Dice, source) so far, best first; the filler is
+        // behind every candidate.
+        const NONE: (f32, u32) = (f32::NEG_INFINITY, u32::MAX);
+        let mut best = vec![NONE; tunits.len() * top_k];
+        for &(u, r, dice) in &cand {
+            let slots = &mut best[r as usize * top_k..(r as usize + 1) * top_k];
+            let c = (dice, u);
+            if ahead(c, slots[top_k - 1]) {
+                let at = slots.iter().position(|&s| ahead(c, s)).unwrap_or(top_k - 1);
+                slots.copy_within(at..top_k - 1, at + 1);
+                slots[at] = c;
             }
         }
-        // Each source group's best, marked by position in `cand`.
-        let mut chosen_by_src = vec![false; cand.len()];
-        let mut at = 0;
-        for group in cand.chunk_by_mut(|a, b| a.0 == b.0) {
-            select(group, top_k, |c| c.2, |c| c.1);
-            let kept = group.len().min(top_k);
-            chosen_by_src[at..at + kept].fill(true);
-            at += group.len();
-        }
-        // Groups by target: a counting sort of the positions on the target id.
-        let mut start = vec![0usize; tunits.len() + 1];
-        for c in &cand {
-            start[c.1 as usize + 1] += 1;
-        }
-        for k in 1..start.len() {
-            start[k] += start[k - 1];
-        }
-        let mut fill = start.clone();
-        let mut by_r = vec![(0u32, 0u32, 0f32, 0u32); cand.len()];
-        for (pos, &(u, r, dice)) in cand.iter().enumerate() {
-            by_r[fill[r as usize]] = (u, r, dice, pos as u32);
-            fill[r as usize] += 1;
-        }
-        drop((cand, fill));
-        // A pair is linked when its target's group chooses it too.
+        // A pair is linked when it is among the best of its source and of its target.
         let mut mutual: Vec<(u32, u32)> = Vec::new();
-        for r in 0..tunits.len() {
-            let group = &mut by_r[start[r]..start[r + 1]];
-            select(group, top_k, |c| c.2, |c| c.0);
+        for group in cand.chunk_by_mut(|a, b| a.0 == b.0) {
+            if group.len() > top_k {
+                group.select_nth_unstable_by(top_k - 1, |a, b| {
+                    b.2.total_cmp(&a.2).then(a.1.cmp(&b.1))
+                });
+            }
+            let kept = group.len().min(top_k);
             mutual.extend(
-                group
+                group[..kept]
                     .iter()
-                    .take(top_k)
-                    .filter(|c| chosen_by_src[c.3 as usize])
-                    .map(|c| (c.0, c.1)),
+                    .filter(|&&(u, r, _)| {
+                        best[r as usize * top_k..(r as usize + 1) * top_k]
+                            .iter()
+                            .any(|s| s.1 == u)
+                    })
+                    .map(|&(u, r, _)| (u, r)),
             );
         }
+        drop((cand, best));
         mutual.sort_unstable();
         Lexicon::mutual(
             mutual
@@ -618,6 +610,41 @@ mod tests {
                 proptest::prop_assert_eq!(a.translations(u), b.translations(u));
             }
             proptest::prop_assert_eq!(&a.tgt_sorted, &b.tgt_sorted);
+        }
+    }
+    proptest::proptest! {
+        /// Linking keeps exactly the pairs among the best `top_k` of both their units (by
+        /// Dice, ties by the partner), as sorting each unit's candidates would find them;
+        /// Dice values are drawn from a few so that ties are common.
+        #[test]
+        fn linking_is_mutual_best_choice(
+            pairs in proptest::collection::btree_map((0u32..30, 0u32..30), 0u8..6, 0..200),
+            top_k in 1usize..4,
+        ) {
+            let cand: Vec<(u32, u32, f32)> = pairs
+                .iter()
+                .map(|(&(u, r), &d)| (u, r, 0.3 + 0.1 * d as f32))
+                .collect();
+            let units: Vec<u64> = (0..30).collect();
+            let tunits: Vec<u64> = (100..130).collect();
+            let lex = Lexicon::link_dense(cand.clone(), &units, &tunits, top_k);
+            let best = |mut v: Vec<(f32, u32)>| -> Vec<u32> {
+                v.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+                v.into_iter().take(top_k).map(|x| x.1).collect()
+            };
+            for u in 0..30u32 {
+                let of_u = best(cand.iter().filter(|c| c.0 == u).map(|c| (c.2, c.1)).collect());
+                let mut want: Vec<u64> = of_u
+                    .into_iter()
+                    .filter(|&r| {
+                        best(cand.iter().filter(|c| c.1 == r).map(|c| (c.2, c.0)).collect())
+                            .contains(&u)
+                    })
+                    .map(|r| tunits[r as usize])
+                    .collect();
+                want.sort_unstable();
+                proptest::prop_assert_eq!(lex.translations(u as u64), want.as_slice());
+            }
         }
     }
 }
