@@ -342,6 +342,8 @@ struct Reach {
     /// skeleton.
     lower: Vec<char>,
     folded: String,
+    /// Scratch space of [`Reach::windows`]: a segment's [`romanising_chars`].
+    chars: Vec<Option<(char, u32)>>,
 }
 
 /// The first two characters of a skeleton (or of its head), packed (21 bits each).
@@ -358,7 +360,7 @@ impl Reach {
             if sk.len >= 6 {
                 for len in sk.len - 1..=sk.len + 1 {
                     blocks
-                        .entry((head_key(&sk.head), len))
+                        .entry((sk.head, len))
                         .or_default()
                         .push((sk.len, sk.letters));
                 }
@@ -371,6 +373,7 @@ impl Reach {
             windows: FxHashMap::default(),
             lower: Vec::new(),
             folded: String::new(),
+            chars: Vec::new(),
         }
     }
 
@@ -384,13 +387,10 @@ impl Reach {
             let sk = &table.skeletons[k];
             let keep = self.caps.contains(&w)
                 || (sk.len >= 6
-                    && self
-                        .blocks
-                        .get(&(head_key(&sk.head), sk.len))
-                        .is_some_and(|v| {
-                            v.iter()
-                                .any(|(cl, cs)| may_reach(*cl, cs, sk.len, &sk.letters))
-                        }));
+                    && self.blocks.get(&(sk.head, sk.len)).is_some_and(|v| {
+                        v.iter()
+                            .any(|(cl, cs)| may_reach(*cl, cs, sk.len, &sk.letters))
+                    }));
             self.memo[k] = if keep { 1 } else { 2 };
         }
         self.memo[k] == 1
@@ -428,7 +428,8 @@ impl Reach {
     /// letter counts and key) was most of the name matcher's time.
     fn windows(&mut self, table: &mut NameTable, text: &str) -> Vec<u32> {
         let lang = table.other_lang;
-        let chars = romanising_chars(text, &mut table.roman, lang);
+        let mut chars = std::mem::take(&mut self.chars);
+        romanising_chars_into(text, &mut table.roman, lang, &mut chars);
         let mut out = Vec::new();
         let (lower, folded) = (&mut self.lower, &mut self.folded);
         han_windows(&chars, |packed, window| {
@@ -451,6 +452,7 @@ impl Reach {
                 out.push(id);
             }
         });
+        self.chars = chars;
         if lang != Lang::En {
             for w in latin_names(text) {
                 let id = table.fold_id(w);
@@ -473,14 +475,26 @@ fn latin_names(text: &str) -> impl Iterator<Item = &str> {
 /// The characters of `text` that romanise into `lang`'s script (their romanisation cached in
 /// `roman`), `None` for the others: those end a window of [`han_windows`].
 fn romanising_chars(text: &str, roman: &mut Romanised, lang: Lang) -> Vec<Option<(char, u32)>> {
-    text.chars()
-        .map(|c| {
-            if !han(c) {
-                return None;
-            }
-            roman.id(c, lang).map(|id| (c, id))
-        })
-        .collect()
+    let mut out = Vec::new();
+    romanising_chars_into(text, roman, lang, &mut out);
+    out
+}
+
+/// [`romanising_chars`] written to `out` (cleared first): the name matcher reuses one
+/// buffer for every segment of a document.
+fn romanising_chars_into(
+    text: &str,
+    roman: &mut Romanised,
+    lang: Lang,
+    out: &mut Vec<Option<(char, u32)>>,
+) {
+    out.clear();
+    out.extend(text.chars().map(|c| {
+        if !han(c) {
+            return None;
+        }
+        roman.id(c, lang).map(|id| (c, id))
+    }));
 }
 
 /// The romanisation of each Chinese character met (pinyin, or Palladius for Russian),
@@ -573,8 +587,8 @@ struct Skeleton {
     text: String,
     /// Length in characters.
     len: usize,
-    /// First two characters (the fuzzy matcher's block).
-    head: String,
+    /// First two characters (the fuzzy matcher's block), packed by [`head_key`].
+    head: u64,
     /// The anchor key of a capitalised word with this skeleton.
     key: u64,
     /// How often each letter of the skeleton alphabet occurs (see [`letter_counts`]).
@@ -677,7 +691,7 @@ impl NameTable {
                 self.skeletons.push(Skeleton {
                     len: text.chars().count(),
                     letters: letter_counts(&text),
-                    head: text.chars().take(2).collect(),
+                    head: head_key(&text),
                     key: hash_tok(K_NAME, &text),
                     text,
                 });
@@ -760,12 +774,12 @@ impl NameTable {
         // are compared fuzzily within their block and the neighbouring lengths.
         // A block holds its skeletons' letter counts beside their ids, so most pairs are
         // ruled out (see [`may_reach`]) without touching the skeletons themselves.
-        let mut blocks: FxHashMap<(&str, usize), Vec<(u32, Letters)>> = FxHashMap::default();
+        let mut blocks: FxHashMap<(u64, usize), Vec<(u32, Letters)>> = FxHashMap::default();
         for &w in &present {
             let sk = &self.skeletons[w as usize];
             if sk.len >= 6 {
                 blocks
-                    .entry((&sk.head, sk.len))
+                    .entry((sk.head, sk.len))
                     .or_default()
                     .push((w, sk.letters));
             }
@@ -779,9 +793,7 @@ impl NameTable {
                 scored.push((1.0, cap));
             } else if sk.len >= 6 {
                 for len in sk.len - 1..=sk.len + 1 {
-                    for &(w, ref letters) in
-                        blocks.get(&(sk.head.as_str(), len)).into_iter().flatten()
-                    {
+                    for &(w, ref letters) in blocks.get(&(sk.head, len)).into_iter().flatten() {
                         if !may_reach(sk.len, &sk.letters, len, letters) {
                             continue;
                         }
