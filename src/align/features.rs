@@ -128,8 +128,7 @@ pub struct StemKeys {
 /// list and segment (a tenth of featurisation's time went to the allocator).
 #[derive(Default)]
 struct Scratch {
-    /// The current word and its lower case.
-    word: String,
+    /// The current word's lower case.
     lower: String,
     /// Lexical units and Latin tokens before sorting and deduplication.
     lex: Vec<u64>,
@@ -211,21 +210,23 @@ pub fn featurize_with(text: &str, paragraph: usize, lang: Lang, stems: &mut Stem
     // Chinese character, and each pair of adjacent ones.
     let zh = lang == Lang::Zh;
     let mut len = 0usize;
-    let mut word = std::mem::take(&mut s.word);
-    word.clear();
+    // where the current word starts (a word is a slice of `text`: no copy of its letters)
+    let mut word_start: Option<usize> = None;
     let mut first = true;
     // the key state after the previous character when it is Chinese
     let mut prev_unit: Option<u64> = None;
-    for c in text.chars().chain(std::iter::once(' ')) {
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
         // `is_han` first: it is a range test, and `is_alphanumeric` of a Chinese character
         // is a table search (a tenth of featurisation's time on a Chinese side). A Chinese
         // character ends a word and counts in the length; it is no punctuation.
         // (a range test of its own first: most characters of an alphabetic text are below
         // every Chinese block)
         if c >= '\u{3400}' && is_han(c) {
-            if !word.is_empty() {
-                add_word(&mut f.caps, &mut s, &word, first, lang, stems);
-                word.clear();
+            if let Some(start) = word_start.take() {
+                add_word(&mut f.caps, &mut s, &text[start..i], first, lang, stems);
                 first = false;
             }
             if zh {
@@ -243,10 +244,13 @@ pub fn featurize_with(text: &str, paragraph: usize, lang: Lang, stems: &mut Stem
         }
         prev_unit = None;
         if is_alphanumeric_fast(c) {
-            word.push(c);
-        } else if !word.is_empty() {
-            add_word(&mut f.caps, &mut s, &word, first, lang, stems);
-            word.clear();
+            // (an alphanumeric character is neither whitespace nor counted punctuation)
+            word_start.get_or_insert(i);
+            len += 1;
+            continue;
+        }
+        if let Some(start) = word_start.take() {
+            add_word(&mut f.caps, &mut s, &text[start..i], first, lang, stems);
             first = false;
         }
         if let Some(k) = punct_class(c) {
@@ -255,7 +259,6 @@ pub fn featurize_with(text: &str, paragraph: usize, lang: Lang, stems: &mut Stem
         len += usize::from(!c.is_whitespace());
     }
     f.len = len as f32;
-    s.word = word;
     s.latin.sort_unstable();
     s.latin.dedup();
     s.lex.sort_unstable();
