@@ -214,6 +214,15 @@ const CYRILLIC_FOLD: [u8; 32] = [
 /// sibilants merged, Latin digraphs read as one sound, signs dropped, doubled letters
 /// collapsed, a final `-vu` (the Chinese rendering of `-ов`) cut.
 fn fold_lower(lower: &[char], out: &mut String) {
+    fold_letters(lower, out);
+    if out.ends_with("vu") {
+        out.pop();
+    }
+}
+
+/// [`fold_lower`] without the cut of a final `-vu`: the skeleton of a piece of a word, which
+/// [`join_folds`] joins to others.
+fn fold_letters(lower: &[char], out: &mut String) {
     // The last letter written (all are ASCII): doubled letters collapse.
     let mut last = 0u8;
     let mut i = 0;
@@ -255,9 +264,88 @@ fn fold_lower(lower: &[char], out: &mut String) {
             last = m;
         }
     }
+}
+
+/// Whether Latin letters `a` then `b` are read as one sound by [`fold_lower`] (`ph`, `ch`,
+/// `sh`, `zh`, `th`, `ew`, and `c` before `e`, `i`, `y`): a window whose characters'
+/// romanisations meet on such a pair is folded whole rather than joined.
+fn digraph(a: char, b: char) -> bool {
+    matches!(
+        (a, b),
+        ('p' | 'c' | 's' | 'z' | 't', 'h') | ('c', 'e' | 'i' | 'y') | ('e', 'w')
+    )
+}
+
+/// The skeleton of one character's romanisation alone, kept to join the skeletons of the
+/// windows it starts or continues ([`join_folds`]) instead of folding each window's text
+/// again: a character is folded once per document, a window is a few bytes copied.
+#[derive(Debug, Clone, Copy, Default)]
+struct PieceFold {
+    /// [`fold_letters`] of the piece, `n` of them.
+    letters: [u8; 8],
+    n: u8,
+    /// The first and last characters of the piece (lower-cased): where it meets the pieces
+    /// beside it.
+    first: char,
+    last: char,
+    /// The piece can be joined: its skeleton fits `letters` and it is not empty.
+    joinable: bool,
+    /// The piece may begin a `Mc` (an `m` alone or before a `c`), which [`fold`] reads as
+    /// `Mac` at the start of a word: it is not joined at a window's start.
+    mc: bool,
+}
+
+impl PieceFold {
+    /// The fold of a lower-cased piece.
+    fn new(lower: &[char]) -> PieceFold {
+        let mut out = String::new();
+        fold_letters(lower, &mut out);
+        let mut f = PieceFold {
+            first: lower.first().copied().unwrap_or('\0'),
+            last: lower.last().copied().unwrap_or('\0'),
+            joinable: !lower.is_empty() && out.len() <= 8,
+            mc: lower.first() == Some(&'m') && matches!(lower.get(1), None | Some('c')),
+            ..PieceFold::default()
+        };
+        if f.joinable {
+            f.letters[..out.len()].copy_from_slice(out.as_bytes());
+            f.n = out.len() as u8;
+        }
+        f
+    }
+}
+
+/// [`fold_lower`] of the concatenated pieces, joined from their folds (written to `out`,
+/// cleared first), or `false` when a piece cannot be joined and the text must be folded whole.
+///
+/// Joining gives the whole fold because every rule of [`fold_letters`] reads at most the
+/// next character: a piece folds alone as within the text unless its last character and the
+/// next piece's first make a [`digraph`]; the doubled-letter rule compares a piece's first
+/// letter with the last letter written before it, and the `-vu` cut and the `Mc` rule only
+/// look at the ends of the whole text.
+fn join_folds<'a>(pieces: impl Iterator<Item = &'a PieceFold>, out: &mut String) -> bool {
+    out.clear();
+    let mut last_letter = 0u8;
+    let mut prev: Option<char> = None;
+    for p in pieces {
+        if !p.joinable || (prev.is_none() && p.mc) || prev.is_some_and(|a| digraph(a, p.first)) {
+            return false;
+        }
+        let letters = &p.letters[..p.n as usize];
+        let skip = usize::from(letters.first() == Some(&last_letter));
+        // (letter by letter: a copy of the slice through `str::from_utf8` cost more)
+        for &b in &letters[skip..] {
+            out.push(b as char);
+        }
+        if let Some(&l) = letters.last() {
+            last_letter = l;
+        }
+        prev = Some(p.last);
+    }
     if out.ends_with("vu") {
         out.pop();
     }
+    true
 }
 
 /// Whether two folded skeletons plausibly spell the same name.
@@ -436,9 +524,7 @@ impl Reach {
             let id = match self.windows.get(&packed) {
                 Some(&id) => id,
                 None => {
-                    romanise_window(window, &table.roman, lower);
-                    folded.clear();
-                    fold_lower(lower, folded);
+                    fold_window(window, &table.roman, lower, folded);
                     let id = if Self::keeps_text(&self.caps, &self.blocks, table, folded) {
                         table.intern(folded.clone())
                     } else {
@@ -510,6 +596,8 @@ struct Romanised {
     /// The same for the characters beyond that plane (extension B).
     beyond: FxHashMap<char, u32>,
     lower: Vec<Vec<char>>,
+    /// The fold of each romanisation of `lower`, by the same index.
+    folds: Vec<PieceFold>,
 }
 
 impl Romanised {
@@ -535,7 +623,9 @@ impl Romanised {
                 // (a window's key packs 16 bits an id: see [`han_windows`]; there are fewer
                 // romanising characters than that, `romanising_characters_fit_a_window_key`)
                 Some(r) if self.lower.len() < WINDOW_KEY_IDS => {
-                    self.lower.push(to_lowercase_fast(&r).chars().collect());
+                    let lower: Vec<char> = to_lowercase_fast(&r).chars().collect();
+                    self.folds.push(PieceFold::new(&lower));
+                    self.lower.push(lower);
                     self.lower.len() as u32 - 1
                 }
                 _ => Self::NONE,
@@ -565,6 +655,26 @@ fn han_windows(chars: &[Option<(char, u32)>], mut each: impl FnMut(u64, &[Option
                 each(packed, &chars[s..s + len]);
             }
         }
+    }
+}
+
+/// The skeleton of a window of characters (written to `folded`): joined from its
+/// characters' folds ([`join_folds`]) or, when they cannot be joined, folded from its
+/// romanisation (`lower` scratch space).
+fn fold_window(
+    window: &[Option<(char, u32)>],
+    roman: &Romanised,
+    lower: &mut Vec<char>,
+    folded: &mut String,
+) {
+    let pieces = window
+        .iter()
+        .flatten()
+        .map(|(_, id)| &roman.folds[*id as usize]);
+    if !join_folds(pieces, folded) {
+        romanise_window(window, roman, lower);
+        folded.clear();
+        fold_lower(lower, folded);
     }
 }
 
@@ -725,9 +835,7 @@ impl NameTable {
             let id = match self.window_ids.get(&packed) {
                 Some(&id) => id,
                 None => {
-                    romanise_window(window, &self.roman, &mut lower);
-                    folded.clear();
-                    fold_lower(&lower, &mut folded);
+                    fold_window(window, &self.roman, &mut lower, &mut folded);
                     let id = self.intern(folded.clone());
                     self.window_ids.insert(packed, id);
                     id
@@ -1053,6 +1161,59 @@ mod tests {
         }
     }
     use super::*;
+
+    /// [`join_folds`] of pieces, checked against [`fold_lower`] of their concatenation;
+    /// whether they were joined.
+    fn joins_as_whole(pieces: &[&str]) -> bool {
+        let lower: Vec<Vec<char>> = pieces
+            .iter()
+            .map(|p| to_lowercase_fast(p).chars().collect())
+            .collect();
+        let folds: Vec<PieceFold> = lower.iter().map(|l| PieceFold::new(l)).collect();
+        let mut joined = String::new();
+        if !join_folds(folds.iter(), &mut joined) {
+            return false;
+        }
+        let mut whole = String::new();
+        fold_lower(&lower.concat(), &mut whole);
+        assert_eq!(joined, whole, "{pieces:?}");
+        true
+    }
+
+    proptest::proptest! {
+        /// Joined folds equal the fold of the whole text, for pieces over the letters the
+        /// fold reads (digraphs, doubled letters, `-vu`, `Mc`, signs, other characters).
+        #[test]
+        fn joined_folds_equal_the_whole_fold(
+            pieces in proptest::collection::vec("(m|mc|Mc|h|w|e|vu|v|u)?[a-zA-ZА-Яа-яЁёьъü'0-9]{0,5}", 1..9)
+        ) {
+            let pieces: Vec<&str> = pieces.iter().map(String::as_str).collect();
+            joins_as_whole(&pieces);
+        }
+    }
+
+    /// Windows of real romanisations are joined (not folded whole) nearly always, and
+    /// always as their whole fold.
+    #[test]
+    fn romanised_windows_join_as_whole() {
+        let text = "习近平普京扎耶夫麦卡锡泽连斯基特朗普赫鲁晓夫彼得堡契诃夫德维和平呣擦的威";
+        let chars: Vec<char> = text.chars().collect();
+        for lang in [Lang::Ru, Lang::En] {
+            let (mut joined, mut total) = (0, 0);
+            for s in 0..chars.len() {
+                for len in 1..=4.min(chars.len() - s) {
+                    let rom: Vec<String> = chars[s..s + len]
+                        .iter()
+                        .filter_map(|&c| romanize(c, lang))
+                        .collect();
+                    let rom: Vec<&str> = rom.iter().map(String::as_str).collect();
+                    total += 1;
+                    joined += usize::from(joins_as_whole(&rom));
+                }
+            }
+            assert!(joined * 10 > total * 9, "{lang:?} {joined}/{total}");
+        }
+    }
 
     /// The letter bound never rules out a pair that scores: random skeletons over the fold
     /// alphabet, many of them close variants of each other.
