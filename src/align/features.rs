@@ -26,7 +26,9 @@ fn hash_bytes(kind: u8, bytes: &[u8]) -> u64 {
     h
 }
 
-/// [`hash_tok`] of the text of the characters `chars` (one or two Chinese characters).
+/// [`hash_tok`] of the text of the characters `chars` (one or two Chinese characters): the
+/// keys [`featurize_with`] gives Chinese units by [`fnv_extend`].
+#[cfg(test)]
 fn hash_chars(kind: u8, chars: &[char]) -> u64 {
     let mut buf = [0u8; 16];
     let mut n = 0;
@@ -112,10 +114,28 @@ pub fn stem(word: &str) -> String {
 
 /// The lexical unit keys of stems (`hash_tok(K_STEM, stem)`) by lower-cased word form, for
 /// the segments of one side: a document repeats its word forms, and stemming them afresh
-/// each time was a fifth of a Russian side's featurisation.
+/// each time was a fifth of a Russian side's featurisation. Also holds the scratch buffers
+/// [`featurize_with`] reuses from one segment of the side to the next.
 pub struct StemKeys {
     stemmer: Stemmer,
+    /// By word form as written.
     keys: FxHashMap<String, u64>,
+    scratch: Scratch,
+}
+
+/// Buffers [`featurize_with`] fills for each segment and copies out of at its end: a feature
+/// list grown in place by pushes, then shrunk to its length, cost a reallocation or two per
+/// list and segment (a tenth of featurisation's time went to the allocator).
+#[derive(Default)]
+struct Scratch {
+    /// The current word's lower case.
+    lower: String,
+    /// Lexical units and Latin tokens before sorting and deduplication.
+    lex: Vec<u64>,
+    latin: Vec<u64>,
+    /// The segment's number keys, and its characters as [`numbers::extract_into`] reads them.
+    nums: Vec<numbers::NumKey>,
+    chars: Vec<char>,
 }
 
 impl StemKeys {
@@ -124,16 +144,19 @@ impl StemKeys {
         StemKeys {
             stemmer: Stemmer::new(lang),
             keys: FxHashMap::default(),
+            scratch: Scratch::default(),
         }
     }
 
-    /// The stem key of `lower` (already lower-cased).
-    fn key(&mut self, lower: &str) -> u64 {
-        if let Some(&k) = self.keys.get(lower) {
+    /// The stem key of word `w` (as written: most words need no lower case then, and a
+    /// form is looked up before it is lowered), `lower` scratch space.
+    fn key(&mut self, w: &str, lower: &mut String) -> u64 {
+        if let Some(&k) = self.keys.get(w) {
             return k;
         }
+        to_lowercase_into(w, lower);
         let k = hash_tok(K_STEM, &self.stemmer.stem(lower));
-        self.keys.insert(lower.to_owned(), k);
+        self.keys.insert(w.to_owned(), k);
         k
     }
 }
@@ -154,36 +177,80 @@ fn punct_class(c: char) -> Option<usize> {
     })
 }
 
+/// The token key of a number key: [`hash_tok`] of its decimal text.
+fn number_token(k: numbers::NumKey) -> u64 {
+    hash_tok(K_NUM, itoa::Buffer::new().format(k))
+}
+
+/// FNV-1a state after `bytes`, from state `h` ([`hash_bytes`] is this from its seed): the
+/// key of a pair of Chinese characters continues the key of its first character.
+fn fnv_extend(mut h: u64, bytes: &[u8]) -> u64 {
+    for &b in bytes {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
 /// [`featurize`] with the stems of earlier segments of the same side (`stems` of `lang`).
 pub fn featurize_with(text: &str, paragraph: usize, lang: Lang, stems: &mut StemKeys) -> SegFeat {
     let mut f = SegFeat {
         paragraph,
         ..SegFeat::default()
     };
-    let mut num = String::new();
-    f.nums = numbers::extract(text, lang)
-        .into_iter()
-        .map(|k| {
-            use std::fmt::Write;
-            num.clear();
-            let _ = write!(num, "{k}");
-            hash_tok(K_NUM, &num)
-        })
-        .collect();
+    // (taken out of `stems` for the segment, so that the stem cache can be borrowed beside it)
+    let mut s = std::mem::take(&mut stems.scratch);
+    numbers::extract_into(text, lang, &mut s.chars, &mut s.nums);
+    f.nums = s.nums.iter().map(|&k| number_token(k)).collect();
     f.nums.sort_unstable();
-    // One scan for the length, the punctuation and the words (maximal runs of alphanumerics
-    // that are not Chinese characters), with one buffer for every word and its lower case.
+    s.lex.clear();
+    s.latin.clear();
+    // One scan for the length, the punctuation, the words (maximal runs of alphanumerics
+    // that are not Chinese characters) and, on a Chinese side, the lexical units: each
+    // Chinese character, and each pair of adjacent ones.
+    let zh = lang == Lang::Zh;
     let mut len = 0usize;
-    let (mut word, mut lower) = (String::new(), String::new());
+    // where the current word starts (a word is a slice of `text`: no copy of its letters)
+    let mut word_start: Option<usize> = None;
     let mut first = true;
-    for c in text.chars().chain(std::iter::once(' ')) {
+    // the key state after the previous character when it is Chinese
+    let mut prev_unit: Option<u64> = None;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
         // `is_han` first: it is a range test, and `is_alphanumeric` of a Chinese character
-        // is a table search (a tenth of featurisation's time on a Chinese side).
-        if !is_han(c) && is_alphanumeric_fast(c) {
-            word.push(c);
-        } else if !word.is_empty() {
-            add_word(&mut f, &word, first, lang, stems, &mut lower);
-            word.clear();
+        // is a table search (a tenth of featurisation's time on a Chinese side). A Chinese
+        // character ends a word and counts in the length; it is no punctuation.
+        // (a range test of its own first: most characters of an alphabetic text are below
+        // every Chinese block)
+        if c >= '\u{3400}' && is_han(c) {
+            if let Some(start) = word_start.take() {
+                add_word(&mut f.caps, &mut s, &text[start..i], first, lang, stems);
+                first = false;
+            }
+            if zh {
+                let mut buf = [0u8; 4];
+                let bytes = c.encode_utf8(&mut buf).as_bytes();
+                let unit = fnv_extend(hash_bytes(K_ZH, &[]), bytes);
+                s.lex.push(unit);
+                if let Some(p) = prev_unit {
+                    s.lex.push(fnv_extend(p, bytes));
+                }
+                prev_unit = Some(unit);
+            }
+            len += 1;
+            continue;
+        }
+        prev_unit = None;
+        if is_alphanumeric_fast(c) {
+            // (an alphanumeric character is neither whitespace nor counted punctuation)
+            word_start.get_or_insert(i);
+            len += 1;
+            continue;
+        }
+        if let Some(start) = word_start.take() {
+            add_word(&mut f.caps, &mut s, &text[start..i], first, lang, stems);
             first = false;
         }
         if let Some(k) = punct_class(c) {
@@ -192,43 +259,27 @@ pub fn featurize_with(text: &str, paragraph: usize, lang: Lang, stems: &mut Stem
         len += usize::from(!c.is_whitespace());
     }
     f.len = len as f32;
-    if lang == Lang::Zh {
-        // units: each Chinese character, and each pair of adjacent ones
-        let mut prev: Option<char> = None;
-        for c in text.chars() {
-            if !is_han(c) {
-                prev = None;
-                continue;
-            }
-            f.lex.push(hash_chars(K_ZH, &[c]));
-            if let Some(p) = prev {
-                f.lex.push(hash_chars(K_ZH, &[p, c]));
-            }
-            prev = Some(c);
-        }
-    }
-    f.latin.sort_unstable();
-    f.latin.dedup();
-    f.lex.sort_unstable();
-    f.lex.dedup();
-    // A long document keeps the features of every segment: no spare capacity (a Chinese
-    // segment's units grow to twice what dedup leaves).
-    f.lex.shrink_to_fit();
-    f.latin.shrink_to_fit();
-    f.nums.shrink_to_fit();
+    s.latin.sort_unstable();
+    s.latin.dedup();
+    s.lex.sort_unstable();
+    s.lex.dedup();
+    // A long document keeps the features of every segment: no spare capacity.
+    f.lex = s.lex.to_vec();
+    f.latin = s.latin.to_vec();
     f.caps.shrink_to_fit();
+    stems.scratch = s;
     f
 }
 
 /// Adds the features of one word `w` of a segment (`initial`: its first word): a Latin
-/// token, a stem, a capitalised word. `lower` is scratch space.
+/// token, a stem (to `s`), a capitalised word (to `caps`).
 fn add_word(
-    f: &mut SegFeat,
+    caps: &mut Vec<String>,
+    s: &mut Scratch,
     w: &str,
     initial: bool,
     lang: Lang,
     stems: &mut StemKeys,
-    lower: &mut String,
 ) {
     let has_alpha = w.chars().any(is_alphabetic_fast);
     if !has_alpha {
@@ -236,7 +287,7 @@ fn add_word(
     }
     let ascii = w.bytes().all(|b| b.is_ascii_alphanumeric());
     let count = w.chars().count();
-    to_lowercase_into(w, lower);
+    let lower = &mut s.lower;
     // Latin tokens are anchors on a Chinese or Russian side; on an English side every word
     // is Latin, so only those that look like names/acronyms (capital or digit inside) count.
     if ascii && count >= 2 {
@@ -246,13 +297,15 @@ fn add_word(
                 .any(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
             || (!initial && w.as_bytes()[0].is_ascii_uppercase());
         if marked {
-            f.latin.push(hash_tok(K_LATIN, lower));
+            to_lowercase_into(w, lower);
+            s.latin.push(hash_tok(K_LATIN, lower));
         }
     }
     if lang != Lang::Zh && count >= 3 {
-        f.lex.push(stems.key(lower));
+        s.lex.push(stems.key(w, lower));
         if w.chars().next().is_some_and(char::is_uppercase) {
-            f.caps.push(lower.clone());
+            to_lowercase_into(w, lower);
+            caps.push(lower.clone());
         }
     }
 }
@@ -313,6 +366,48 @@ mod tests {
             );
             assert_eq!(a.lex, b.lex, "{t}");
             assert_eq!((a.latin, a.nums, a.caps), (b.latin, b.nums, b.caps), "{t}");
+        }
+    }
+
+    /// The units of a Chinese segment are its characters and adjacent pairs, keyed by
+    /// [`hash_chars`], and reusing one side's buffers changes no feature.
+    #[test]
+    fn chinese_units_and_reused_buffers() {
+        let texts = [
+            "有人提议应将 AM 的头衔改为MWP（2017年）？",
+            "",
+            "习近平𠀀会见 了",
+            "三千五百万",
+        ];
+        let mut side = StemKeys::new(Lang::Zh);
+        for t in texts {
+            let chars: Vec<char> = t.chars().collect();
+            let mut units = Vec::new();
+            for (k, &c) in chars.iter().enumerate() {
+                if han(c) {
+                    units.push(hash_chars(K_ZH, &[c]));
+                    if k > 0 && han(chars[k - 1]) {
+                        units.push(hash_chars(K_ZH, &[chars[k - 1], c]));
+                    }
+                }
+            }
+            units.sort_unstable();
+            units.dedup();
+            let (a, b) = (
+                featurize(t, 0, Lang::Zh),
+                featurize_with(t, 0, Lang::Zh, &mut side),
+            );
+            assert_eq!(a.lex, units, "{t}");
+            assert_eq!(b.lex, units, "{t}");
+            assert_eq!((a.latin, a.nums, a.len), (b.latin, b.nums, b.len), "{t}");
+        }
+    }
+
+    /// A number's token is the hash of its decimal text.
+    #[test]
+    fn number_tokens_hash_the_decimal_text() {
+        for k in [0, 7, 1000, 2_017_000, 9_000_000_000_000_000] {
+            assert_eq!(number_token(k), hash_tok(K_NUM, &k.to_string()));
         }
     }
 

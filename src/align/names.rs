@@ -214,6 +214,15 @@ const CYRILLIC_FOLD: [u8; 32] = [
 /// sibilants merged, Latin digraphs read as one sound, signs dropped, doubled letters
 /// collapsed, a final `-vu` (the Chinese rendering of `-ов`) cut.
 fn fold_lower(lower: &[char], out: &mut String) {
+    fold_letters(lower, out);
+    if out.ends_with("vu") {
+        out.pop();
+    }
+}
+
+/// [`fold_lower`] without the cut of a final `-vu`: the skeleton of a piece of a word, which
+/// [`join_folds`] joins to others.
+fn fold_letters(lower: &[char], out: &mut String) {
     // The last letter written (all are ASCII): doubled letters collapse.
     let mut last = 0u8;
     let mut i = 0;
@@ -255,9 +264,88 @@ fn fold_lower(lower: &[char], out: &mut String) {
             last = m;
         }
     }
+}
+
+/// Whether Latin letters `a` then `b` are read as one sound by [`fold_lower`] (`ph`, `ch`,
+/// `sh`, `zh`, `th`, `ew`, and `c` before `e`, `i`, `y`): a window whose characters'
+/// romanisations meet on such a pair is folded whole rather than joined.
+fn digraph(a: char, b: char) -> bool {
+    matches!(
+        (a, b),
+        ('p' | 'c' | 's' | 'z' | 't', 'h') | ('c', 'e' | 'i' | 'y') | ('e', 'w')
+    )
+}
+
+/// The skeleton of one character's romanisation alone, kept to join the skeletons of the
+/// windows it starts or continues ([`join_folds`]) instead of folding each window's text
+/// again: a character is folded once per document, a window is a few bytes copied.
+#[derive(Debug, Clone, Copy, Default)]
+struct PieceFold {
+    /// [`fold_letters`] of the piece, `n` of them.
+    letters: [u8; 8],
+    n: u8,
+    /// The first and last characters of the piece (lower-cased): where it meets the pieces
+    /// beside it.
+    first: char,
+    last: char,
+    /// The piece can be joined: its skeleton fits `letters` and it is not empty.
+    joinable: bool,
+    /// The piece may begin a `Mc` (an `m` alone or before a `c`), which [`fold`] reads as
+    /// `Mac` at the start of a word: it is not joined at a window's start.
+    mc: bool,
+}
+
+impl PieceFold {
+    /// The fold of a lower-cased piece.
+    fn new(lower: &[char]) -> PieceFold {
+        let mut out = String::new();
+        fold_letters(lower, &mut out);
+        let mut f = PieceFold {
+            first: lower.first().copied().unwrap_or('\0'),
+            last: lower.last().copied().unwrap_or('\0'),
+            joinable: !lower.is_empty() && out.len() <= 8,
+            mc: lower.first() == Some(&'m') && matches!(lower.get(1), None | Some('c')),
+            ..PieceFold::default()
+        };
+        if f.joinable {
+            f.letters[..out.len()].copy_from_slice(out.as_bytes());
+            f.n = out.len() as u8;
+        }
+        f
+    }
+}
+
+/// [`fold_lower`] of the concatenated pieces, joined from their folds (written to `out`,
+/// cleared first), or `false` when a piece cannot be joined and the text must be folded whole.
+///
+/// Joining gives the whole fold because every rule of [`fold_letters`] reads at most the
+/// next character: a piece folds alone as within the text unless its last character and the
+/// next piece's first make a [`digraph`]; the doubled-letter rule compares a piece's first
+/// letter with the last letter written before it, and the `-vu` cut and the `Mc` rule only
+/// look at the ends of the whole text.
+fn join_folds<'a>(pieces: impl Iterator<Item = &'a PieceFold>, out: &mut String) -> bool {
+    out.clear();
+    let mut last_letter = 0u8;
+    let mut prev: Option<char> = None;
+    for p in pieces {
+        if !p.joinable || (prev.is_none() && p.mc) || prev.is_some_and(|a| digraph(a, p.first)) {
+            return false;
+        }
+        let letters = &p.letters[..p.n as usize];
+        let skip = usize::from(letters.first() == Some(&last_letter));
+        // (letter by letter: a copy of the slice through `str::from_utf8` cost more)
+        for &b in &letters[skip..] {
+            out.push(b as char);
+        }
+        if let Some(&l) = letters.last() {
+            last_letter = l;
+        }
+        prev = Some(p.last);
+    }
     if out.ends_with("vu") {
         out.pop();
     }
+    true
 }
 
 /// Whether two folded skeletons plausibly spell the same name.
@@ -342,6 +430,8 @@ struct Reach {
     /// skeleton.
     lower: Vec<char>,
     folded: String,
+    /// Scratch space of [`Reach::windows`]: a segment's [`romanising_chars`].
+    chars: Vec<Option<(char, u32)>>,
 }
 
 /// The first two characters of a skeleton (or of its head), packed (21 bits each).
@@ -358,7 +448,7 @@ impl Reach {
             if sk.len >= 6 {
                 for len in sk.len - 1..=sk.len + 1 {
                     blocks
-                        .entry((head_key(&sk.head), len))
+                        .entry((sk.head, len))
                         .or_default()
                         .push((sk.len, sk.letters));
                 }
@@ -371,6 +461,7 @@ impl Reach {
             windows: FxHashMap::default(),
             lower: Vec::new(),
             folded: String::new(),
+            chars: Vec::new(),
         }
     }
 
@@ -384,13 +475,10 @@ impl Reach {
             let sk = &table.skeletons[k];
             let keep = self.caps.contains(&w)
                 || (sk.len >= 6
-                    && self
-                        .blocks
-                        .get(&(head_key(&sk.head), sk.len))
-                        .is_some_and(|v| {
-                            v.iter()
-                                .any(|(cl, cs)| may_reach(*cl, cs, sk.len, &sk.letters))
-                        }));
+                    && self.blocks.get(&(sk.head, sk.len)).is_some_and(|v| {
+                        v.iter()
+                            .any(|(cl, cs)| may_reach(*cl, cs, sk.len, &sk.letters))
+                    }));
             self.memo[k] = if keep { 1 } else { 2 };
         }
         self.memo[k] == 1
@@ -428,16 +516,15 @@ impl Reach {
     /// letter counts and key) was most of the name matcher's time.
     fn windows(&mut self, table: &mut NameTable, text: &str) -> Vec<u32> {
         let lang = table.other_lang;
-        let chars = romanising_chars(text, &mut table.roman, lang);
+        let mut chars = std::mem::take(&mut self.chars);
+        romanising_chars_into(text, &mut table.roman, lang, &mut chars);
         let mut out = Vec::new();
         let (lower, folded) = (&mut self.lower, &mut self.folded);
         han_windows(&chars, |packed, window| {
             let id = match self.windows.get(&packed) {
                 Some(&id) => id,
                 None => {
-                    romanise_window(window, &table.roman, lower);
-                    folded.clear();
-                    fold_lower(lower, folded);
+                    fold_window(window, &table.roman, lower, folded);
                     let id = if Self::keeps_text(&self.caps, &self.blocks, table, folded) {
                         table.intern(folded.clone())
                     } else {
@@ -451,6 +538,7 @@ impl Reach {
                 out.push(id);
             }
         });
+        self.chars = chars;
         if lang != Lang::En {
             for w in latin_names(text) {
                 let id = table.fold_id(w);
@@ -473,14 +561,26 @@ fn latin_names(text: &str) -> impl Iterator<Item = &str> {
 /// The characters of `text` that romanise into `lang`'s script (their romanisation cached in
 /// `roman`), `None` for the others: those end a window of [`han_windows`].
 fn romanising_chars(text: &str, roman: &mut Romanised, lang: Lang) -> Vec<Option<(char, u32)>> {
-    text.chars()
-        .map(|c| {
-            if !han(c) {
-                return None;
-            }
-            roman.id(c, lang).map(|id| (c, id))
-        })
-        .collect()
+    let mut out = Vec::new();
+    romanising_chars_into(text, roman, lang, &mut out);
+    out
+}
+
+/// [`romanising_chars`] written to `out` (cleared first): the name matcher reuses one
+/// buffer for every segment of a document.
+fn romanising_chars_into(
+    text: &str,
+    roman: &mut Romanised,
+    lang: Lang,
+    out: &mut Vec<Option<(char, u32)>>,
+) {
+    out.clear();
+    out.extend(text.chars().map(|c| {
+        if !han(c) {
+            return None;
+        }
+        roman.id(c, lang).map(|id| (c, id))
+    }));
 }
 
 /// The romanisation of each Chinese character met (pinyin, or Palladius for Russian),
@@ -496,6 +596,8 @@ struct Romanised {
     /// The same for the characters beyond that plane (extension B).
     beyond: FxHashMap<char, u32>,
     lower: Vec<Vec<char>>,
+    /// The fold of each romanisation of `lower`, by the same index.
+    folds: Vec<PieceFold>,
 }
 
 impl Romanised {
@@ -521,7 +623,9 @@ impl Romanised {
                 // (a window's key packs 16 bits an id: see [`han_windows`]; there are fewer
                 // romanising characters than that, `romanising_characters_fit_a_window_key`)
                 Some(r) if self.lower.len() < WINDOW_KEY_IDS => {
-                    self.lower.push(to_lowercase_fast(&r).chars().collect());
+                    let lower: Vec<char> = to_lowercase_fast(&r).chars().collect();
+                    self.folds.push(PieceFold::new(&lower));
+                    self.lower.push(lower);
                     self.lower.len() as u32 - 1
                 }
                 _ => Self::NONE,
@@ -554,6 +658,26 @@ fn han_windows(chars: &[Option<(char, u32)>], mut each: impl FnMut(u64, &[Option
     }
 }
 
+/// The skeleton of a window of characters (written to `folded`): joined from its
+/// characters' folds ([`join_folds`]) or, when they cannot be joined, folded from its
+/// romanisation (`lower` scratch space).
+fn fold_window(
+    window: &[Option<(char, u32)>],
+    roman: &Romanised,
+    lower: &mut Vec<char>,
+    folded: &mut String,
+) {
+    let pieces = window
+        .iter()
+        .flatten()
+        .map(|(_, id)| &roman.folds[*id as usize]);
+    if !join_folds(pieces, folded) {
+        romanise_window(window, roman, lower);
+        folded.clear();
+        fold_lower(lower, folded);
+    }
+}
+
 /// The lower-cased romanisation of a window's characters, concatenated into `lower`
 /// (cleared first), `Mc` made `Mac` as [`fold`] does.
 fn romanise_window(window: &[Option<(char, u32)>], roman: &Romanised, lower: &mut Vec<char>) {
@@ -573,8 +697,8 @@ struct Skeleton {
     text: String,
     /// Length in characters.
     len: usize,
-    /// First two characters (the fuzzy matcher's block).
-    head: String,
+    /// First two characters (the fuzzy matcher's block), packed by [`head_key`].
+    head: u64,
     /// The anchor key of a capitalised word with this skeleton.
     key: u64,
     /// How often each letter of the skeleton alphabet occurs (see [`letter_counts`]).
@@ -677,7 +801,7 @@ impl NameTable {
                 self.skeletons.push(Skeleton {
                     len: text.chars().count(),
                     letters: letter_counts(&text),
-                    head: text.chars().take(2).collect(),
+                    head: head_key(&text),
                     key: hash_tok(K_NAME, &text),
                     text,
                 });
@@ -711,9 +835,7 @@ impl NameTable {
             let id = match self.window_ids.get(&packed) {
                 Some(&id) => id,
                 None => {
-                    romanise_window(window, &self.roman, &mut lower);
-                    folded.clear();
-                    fold_lower(&lower, &mut folded);
+                    fold_window(window, &self.roman, &mut lower, &mut folded);
                     let id = self.intern(folded.clone());
                     self.window_ids.insert(packed, id);
                     id
@@ -760,12 +882,12 @@ impl NameTable {
         // are compared fuzzily within their block and the neighbouring lengths.
         // A block holds its skeletons' letter counts beside their ids, so most pairs are
         // ruled out (see [`may_reach`]) without touching the skeletons themselves.
-        let mut blocks: FxHashMap<(&str, usize), Vec<(u32, Letters)>> = FxHashMap::default();
+        let mut blocks: FxHashMap<(u64, usize), Vec<(u32, Letters)>> = FxHashMap::default();
         for &w in &present {
             let sk = &self.skeletons[w as usize];
             if sk.len >= 6 {
                 blocks
-                    .entry((&sk.head, sk.len))
+                    .entry((sk.head, sk.len))
                     .or_default()
                     .push((w, sk.letters));
             }
@@ -779,9 +901,7 @@ impl NameTable {
                 scored.push((1.0, cap));
             } else if sk.len >= 6 {
                 for len in sk.len - 1..=sk.len + 1 {
-                    for &(w, ref letters) in
-                        blocks.get(&(sk.head.as_str(), len)).into_iter().flatten()
-                    {
+                    for &(w, ref letters) in blocks.get(&(sk.head, len)).into_iter().flatten() {
                         if !may_reach(sk.len, &sk.letters, len, letters) {
                             continue;
                         }
@@ -1041,6 +1161,59 @@ mod tests {
         }
     }
     use super::*;
+
+    /// [`join_folds`] of pieces, checked against [`fold_lower`] of their concatenation;
+    /// whether they were joined.
+    fn joins_as_whole(pieces: &[&str]) -> bool {
+        let lower: Vec<Vec<char>> = pieces
+            .iter()
+            .map(|p| to_lowercase_fast(p).chars().collect())
+            .collect();
+        let folds: Vec<PieceFold> = lower.iter().map(|l| PieceFold::new(l)).collect();
+        let mut joined = String::new();
+        if !join_folds(folds.iter(), &mut joined) {
+            return false;
+        }
+        let mut whole = String::new();
+        fold_lower(&lower.concat(), &mut whole);
+        assert_eq!(joined, whole, "{pieces:?}");
+        true
+    }
+
+    proptest::proptest! {
+        /// Joined folds equal the fold of the whole text, for pieces over the letters the
+        /// fold reads (digraphs, doubled letters, `-vu`, `Mc`, signs, other characters).
+        #[test]
+        fn joined_folds_equal_the_whole_fold(
+            pieces in proptest::collection::vec("(m|mc|Mc|h|w|e|vu|v|u)?[a-zA-ZА-Яа-яЁёьъü'0-9]{0,5}", 1..9)
+        ) {
+            let pieces: Vec<&str> = pieces.iter().map(String::as_str).collect();
+            joins_as_whole(&pieces);
+        }
+    }
+
+    /// Windows of real romanisations are joined (not folded whole) nearly always, and
+    /// always as their whole fold.
+    #[test]
+    fn romanised_windows_join_as_whole() {
+        let text = "习近平普京扎耶夫麦卡锡泽连斯基特朗普赫鲁晓夫彼得堡契诃夫德维和平呣擦的威";
+        let chars: Vec<char> = text.chars().collect();
+        for lang in [Lang::Ru, Lang::En] {
+            let (mut joined, mut total) = (0, 0);
+            for s in 0..chars.len() {
+                for len in 1..=4.min(chars.len() - s) {
+                    let rom: Vec<String> = chars[s..s + len]
+                        .iter()
+                        .filter_map(|&c| romanize(c, lang))
+                        .collect();
+                    let rom: Vec<&str> = rom.iter().map(String::as_str).collect();
+                    total += 1;
+                    joined += usize::from(joins_as_whole(&rom));
+                }
+            }
+            assert!(joined * 10 > total * 9, "{lang:?} {joined}/{total}");
+        }
+    }
 
     /// The letter bound never rules out a pair that scores: random skeletons over the fold
     /// alphabet, many of them close variants of each other.

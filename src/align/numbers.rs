@@ -22,9 +22,32 @@ fn key(v: f64) -> Option<NumKey> {
 
 /// The numbers `text` states, as keys, in order of appearance (duplicates kept).
 pub fn extract(text: &str, lang: Lang) -> Vec<NumKey> {
+    let mut out = Vec::new();
+    extract_into(text, lang, &mut Vec::new(), &mut out);
+    out
+}
+
+/// [`extract`] written to `out` (cleared first), with `chars` as scratch space: a caller
+/// featurising every segment of a document reuses both.
+pub fn extract_into(text: &str, lang: Lang, chars: &mut Vec<char>, out: &mut Vec<NumKey>) {
+    out.clear();
+    chars.clear();
     match lang {
-        Lang::Zh => extract_zh(text),
-        _ => extract_western(text, lang),
+        Lang::Zh => {
+            // Every number of a Chinese text has a digit or a numeral character; most
+            // segments have neither, and are spared the copy of their characters.
+            if text
+                .chars()
+                .any(|c| fold_fullwidth(c).is_ascii_digit() || is_zh_numeral(c))
+            {
+                chars.extend(text.chars().map(fold_fullwidth));
+                extract_zh(chars, out);
+            }
+        }
+        _ => {
+            chars.extend(text.chars().map(fold_fullwidth));
+            extract_western(chars, lang, out);
+        }
     }
 }
 
@@ -115,15 +138,13 @@ fn is_zh_numeral(c: char) -> bool {
     zh_digit(c).is_some() || zh_small_unit(c).is_some() || zh_big_unit(c).is_some()
 }
 
-fn extract_zh(text: &str) -> Vec<NumKey> {
-    let chars: Vec<char> = text.chars().map(fold_fullwidth).collect();
-    let mut out = Vec::new();
+fn extract_zh(chars: &[char], out: &mut Vec<NumKey>) {
     let mut percent = false;
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
         if c.is_ascii_digit() {
-            let (v, mut j) = scan_arabic(&chars, i, ',', '.');
+            let (v, mut j) = scan_arabic(chars, i, ',', '.');
             // A multiplier right after: 3.5亿, 350万, 1.2万亿, 5千.
             let mut mult = 1f64;
             while j < chars.len() && chars[j] == ' ' {
@@ -140,7 +161,7 @@ fn extract_zh(text: &str) -> Vec<NumKey> {
                 }
                 k += 1;
             }
-            i = push_scaled(&mut out, v, (k > j).then_some(mult), i, j, k);
+            i = push_scaled(out, v, (k > j).then_some(mult), i, j, k);
             continue;
         }
         if c == '百' && chars.get(i + 1) == Some(&'分') && chars.get(i + 2) == Some(&'之') {
@@ -180,7 +201,6 @@ fn extract_zh(text: &str) -> Vec<NumKey> {
         }
         i += 1;
     }
-    out
 }
 
 /// Scans an Arabic number at `i`: digits, thousands groups (`group` separator or spaces
@@ -365,7 +385,21 @@ const NUMBER_WORDS: &[(&str, f64)] = &[
 ];
 
 fn number_word(w: &str) -> Option<f64> {
-    NUMBER_WORDS.iter().find(|(n, _)| *n == w).map(|(_, v)| *v)
+    // (a table look-up rather than a scan of the list: every word that begins like a
+    // number or month word asks)
+    static WORDS: std::sync::OnceLock<rustc_hash::FxHashMap<&'static str, f64>> =
+        std::sync::OnceLock::new();
+    WORDS
+        .get_or_init(|| {
+            let mut m = rustc_hash::FxHashMap::default();
+            for &(n, v) in NUMBER_WORDS {
+                // the first entry of a word wins, as in a scan of the list
+                m.entry(n).or_insert(v);
+            }
+            m
+        })
+        .get(w)
+        .copied()
 }
 
 /// Whether a word whose first two letters, lower-cased, are `head` may be a month or a
@@ -391,14 +425,12 @@ fn may_be_month_or_number(head: (char, char)) -> bool {
         .contains(&head)
 }
 
-fn extract_western(text: &str, lang: Lang) -> Vec<NumKey> {
-    let chars: Vec<char> = text.chars().map(fold_fullwidth).collect();
+fn extract_western(chars: &[char], lang: Lang, out: &mut Vec<NumKey>) {
     let (group, dec) = if lang == Lang::Ru {
         (' ', ',')
     } else {
         (',', '.')
     };
-    let mut out = Vec::new();
     let mut last_word_num: Option<f64> = None;
     // one buffer for every word's lower case
     let mut word = String::new();
@@ -407,13 +439,13 @@ fn extract_western(text: &str, lang: Lang) -> Vec<NumKey> {
         let c = chars[i];
         if c.is_ascii_digit() {
             // "3.5" in Russian text is still a decimal; "1.000" a rare grouping we ignore.
-            let (mut v, mut j) = scan_arabic(&chars, i, group, dec);
+            let (mut v, mut j) = scan_arabic(chars, i, group, dec);
             if lang == Lang::Ru
                 && j + 1 < chars.len()
                 && chars[j] == '.'
                 && chars[j + 1].is_ascii_digit()
             {
-                let (f, k) = scan_arabic(&chars, j + 1, '\u{0}', '\u{0}');
+                let (f, k) = scan_arabic(chars, j + 1, '\u{0}', '\u{0}');
                 let digits = k - (j + 1);
                 v += f / 10f64.powi(digits as i32);
                 j = k;
@@ -429,7 +461,7 @@ fn extract_western(text: &str, lang: Lang) -> Vec<NumKey> {
             }
             chars_to_lowercase_into(&chars[w_start..k], &mut word);
             let scale = scale_word(&word).filter(|_| k > w_start);
-            i = push_scaled(&mut out, v, scale, i, j, k);
+            i = push_scaled(out, v, scale, i, j, k);
             continue;
         }
         if is_alphabetic_fast(c) {
@@ -479,7 +511,6 @@ fn extract_western(text: &str, lang: Lang) -> Vec<NumKey> {
         }
         i += 1;
     }
-    out
 }
 
 /// Records a number found at `i` whose digits end at `j`: scaled when a scale word or
