@@ -55,66 +55,85 @@ fn run_index(i0: usize, i1: usize) -> usize {
     RUNS * i1 + (i1 - i0 - 1)
 }
 
-/// Anchors of each kind of segments `v`, counted exactly (a [`SideSum`] caps each
-/// segment's count; see `SideSum::big`).
-#[cold]
-#[inline(never)]
-fn exact_anchors(v: &[SegFeat]) -> [u32; 3] {
-    let mut n = [0u32; 3];
-    for f in v {
-        for (k, l) in [&f.nums, &f.latin, &f.names].into_iter().enumerate() {
-            n[k] += l.len() as u32;
+/// The anchor keys of one side by kind, segment after segment in one flat list per kind:
+/// the keys of kind `k` of segments `i0..i1` are one slice, with no copy per run.
+struct SideKeys {
+    keys: [Vec<u64>; 3],
+    /// Segment `i`'s keys of kind `k` start at `start[k][i]` (`len + 1` entries).
+    start: [Vec<u32>; 3],
+}
+
+impl SideKeys {
+    fn new(v: &[SegFeat]) -> SideKeys {
+        fn lists(f: &SegFeat) -> [&Vec<u64>; 3] {
+            [&f.nums, &f.latin, &f.names]
         }
+        let mut total = [0; 3];
+        for f in v {
+            for (t, l) in total.iter_mut().zip(lists(f)) {
+                *t += l.len();
+            }
+        }
+        let mut keys: [Vec<u64>; 3] = total.map(Vec::with_capacity);
+        let mut start: [Vec<u32>; 3] = std::array::from_fn(|_| Vec::with_capacity(v.len() + 1));
+        for f in v {
+            for (k, l) in lists(f).into_iter().enumerate() {
+                start[k].push(keys[k].len() as u32);
+                keys[k].extend_from_slice(l);
+            }
+        }
+        for k in 0..3 {
+            start[k].push(keys[k].len() as u32);
+        }
+        SideKeys { keys, start }
     }
-    n
+
+    /// The keys of kind `kind` of segments `i0..i1`.
+    #[inline]
+    fn get(&self, kind: usize, i0: usize, i1: usize) -> &[u64] {
+        let s = &self.start[kind];
+        &self.keys[kind][s[i0] as usize..s[i1] as usize]
+    }
+
+    /// Anchors of each kind of segments `i0..i1`, counted exactly (a [`SideSum`] caps each
+    /// segment's count; see `SideSum::big`).
+    #[cold]
+    #[inline(never)]
+    fn counts(&self, i0: usize, i1: usize) -> [u32; 3] {
+        std::array::from_fn(|k| self.start[k][i1] - self.start[k][i0])
+    }
 }
 
-/// The anchor keys of kind `kind` of one segment.
+/// Keys that `a` and `b` share, as multisets: each key of `a` takes the first equal key of
+/// `b` not taken yet (the greedy matching is a largest one). Beads carry a few anchors at
+/// most, so this scans the lists instead of sorting copies; more than 64 keys in `b` are
+/// sorted and merged.
 #[inline]
-fn keys(f: &SegFeat, kind: usize) -> &[u64] {
-    match kind {
-        0 => &f.nums,
-        1 => &f.latin,
-        _ => &f.names,
+fn common_keys(a: &[u64], b: &[u64]) -> u32 {
+    if b.len() > 64 {
+        return common_keys_sorted(a, b);
     }
-}
-
-/// Keys of kind `kind` that segments `a` and `b` share, as multisets: each key of `a` takes
-/// the first equal key of `b` not taken yet (the greedy matching is a largest one). Beads
-/// carry a few anchors at most, so this scans the lists in place instead of sorting copies;
-/// more than 64 keys on `b`'s side are sorted and merged.
-#[inline]
-fn common_keys(a: &[SegFeat], b: &[SegFeat], kind: usize) -> u32 {
-    if b.iter().map(|f| keys(f, kind).len()).sum::<usize>() > 64 {
-        return common_keys_sorted(a, b, kind);
-    }
-    // bit `p`: the `p`-th key of `b` (in order) is taken
+    // bit `p`: `b[p]` is taken
     let mut taken = 0u64;
     let mut c = 0;
-    for f in a {
-        for &key in keys(f, kind) {
-            let mut p = 0;
-            'find: for g in b {
-                for &other in keys(g, kind) {
-                    if other == key && taken & (1 << p) == 0 {
-                        taken |= 1 << p;
-                        c += 1;
-                        break 'find;
-                    }
-                    p += 1;
-                }
+    for &key in a {
+        for (p, &other) in b.iter().enumerate() {
+            if other == key && taken & (1 << p) == 0 {
+                taken |= 1 << p;
+                c += 1;
+                break;
             }
         }
     }
     c
 }
 
-/// [`common_keys`] by sorting both sides' keys.
+/// [`common_keys`] by sorting both lists.
 #[cold]
 #[inline(never)]
-fn common_keys_sorted(a: &[SegFeat], b: &[SegFeat], kind: usize) -> u32 {
-    let sorted = |v: &[SegFeat]| {
-        let mut k: Vec<u64> = v.iter().flat_map(|f| keys(f, kind)).copied().collect();
+fn common_keys_sorted(a: &[u64], b: &[u64]) -> u32 {
+    let sorted = |v: &[u64]| {
+        let mut k = v.to_vec();
         k.sort_unstable();
         k
     };
@@ -125,9 +144,9 @@ fn common_keys_sorted(a: &[SegFeat], b: &[SegFeat], kind: usize) -> u32 {
 /// boilerplate, merges, skips) for beads of up to [`RUNS`] segments a side, read from the
 /// sides' [`SideTables`].
 pub struct CoarseCost<'a> {
-    /// The segments, for exact anchor matches when the signatures overlap.
-    fs: &'a [SegFeat],
-    ft: &'a [SegFeat],
+    /// The sides' anchor keys, for exact matches when the signatures overlap.
+    src_keys: SideKeys,
+    tgt_keys: SideKeys,
     src: &'a SideTables,
     tgt: &'a SideTables,
     /// The most the anchor terms of a bead can take off its cost, by its source (target)
@@ -162,12 +181,13 @@ impl<'a> CoarseCost<'a> {
         .iter()
         .all(|&x| x >= 0.0);
         // per kind, the anchor term is at least `-(miss + match) * min(na, nb)`
-        let reward = |v: &[SegFeat], side: &SideTables| -> Vec<f32> {
-            let mut r = vec![f32::INFINITY; RUNS * (v.len() + 1)];
+        let reward = |keys: &SideKeys, side: &SideTables| -> Vec<f32> {
+            let n = side.len();
+            let mut r = vec![f32::INFINITY; RUNS * (n + 1)];
             if nonneg {
-                for end in 1..=v.len() {
+                for end in 1..=n {
                     for count in 1..=RUNS.min(end) {
-                        let a = Self::counts(v, side, end - count, end);
+                        let a = Self::counts(keys, side, end - count, end);
                         r[run_index(end - count, end)] = (w.anchor_miss + w.anchor_match)
                             * (a[0] + a[1]) as f32
                             + (w.name_miss + w.name_match) * a[2] as f32;
@@ -176,13 +196,14 @@ impl<'a> CoarseCost<'a> {
             }
             r
         };
+        let (src_keys, tgt_keys) = (SideKeys::new(fs), SideKeys::new(ft));
         CoarseCost {
-            fs,
-            ft,
             src: sides.0,
             tgt: sides.1,
-            src_reward: reward(fs, sides.0),
-            tgt_reward: reward(ft, sides.1),
+            src_reward: reward(&src_keys, sides.0),
+            tgt_reward: reward(&tgt_keys, sides.1),
+            src_keys,
+            tgt_keys,
             len,
             exp_neg_mu: (-len.mu).exp(),
             w,
@@ -191,18 +212,18 @@ impl<'a> CoarseCost<'a> {
 
     /// The anchor counts of segments `i0..i1` (`1 <= i1 - i0 <= RUNS`) by kind.
     #[inline]
-    fn counts(v: &[SegFeat], side: &SideTables, i0: usize, i1: usize) -> [u32; 3] {
+    fn counts(keys: &SideKeys, side: &SideTables, i0: usize, i1: usize) -> [u32; 3] {
         match side.short_run(i0, i1) {
             Some(r) if !r.big => r.anchors,
-            _ => exact_anchors(&v[i0..i1]),
+            _ => keys.counts(i0, i1),
         }
     }
 
     #[inline]
-    fn skip(&self, r: &SideSum, v: &[SegFeat], i: usize) -> f32 {
+    fn skip(&self, r: &SideSum, keys: &SideKeys, i: usize) -> f32 {
         let w = &self.w;
         let anchors = if r.big {
-            exact_anchors(&v[i..i + 1])
+            keys.counts(i, i + 1)
         } else {
             r.anchors
         };
@@ -229,10 +250,7 @@ impl<'a> CoarseCost<'a> {
         let (i0, i1, j0, j1) = bead;
         let (a, b) = (i1 - i0, j1 - j0);
         let (sa, ta) = if s.big || t.big {
-            (
-                exact_anchors(&self.fs[i0..i1]),
-                exact_anchors(&self.ft[j0..j1]),
-            )
+            (self.src_keys.counts(i0, i1), self.tgt_keys.counts(j0, j1))
         } else {
             (s.anchors, t.anchors)
         };
@@ -270,7 +288,8 @@ impl<'a> CoarseCost<'a> {
             for (k, &o) in overlap.iter().enumerate() {
                 if o {
                     let (miss, matched) = self.anchor_weights(k);
-                    let common = common_keys(&self.fs[i0..i1], &self.ft[j0..j1], k);
+                    let common =
+                        common_keys(self.src_keys.get(k, i0, i1), self.tgt_keys.get(k, j0, j1));
                     c -= (2.0 * miss + matched) * common as f32;
                 }
             }
@@ -323,8 +342,8 @@ impl<'a> CoarseCost<'a> {
     /// segment left unaligned; `INFINITY` for other shapes).
     pub fn cost(&self, (i0, i1, j0, j1): Span) -> f32 {
         match (i1 - i0, j1 - j0) {
-            (1, 0) => self.skip(self.src.one(i0), self.fs, i0),
-            (0, 1) => self.skip(self.tgt.one(j0), self.ft, j0),
+            (1, 0) => self.skip(self.src.one(i0), &self.src_keys, i0),
+            (0, 1) => self.skip(self.tgt.one(j0), &self.tgt_keys, j0),
             _ => self.both((i0, i1, j0, j1), 0.0, f32::INFINITY),
         }
     }
@@ -688,7 +707,7 @@ mod tests {
         for round in 0..500 {
             // (some rounds past the 64 keys the scan takes, so the sorting fallback runs)
             let most = if round % 10 == 0 { 40 } else { 5 };
-            let mut side = |next: &mut dyn FnMut(u64) -> u64| -> Vec<SegFeat> {
+            let side = |next: &mut dyn FnMut(u64) -> u64| -> Vec<SegFeat> {
                 (0..1 + next(3))
                     .map(|_| {
                         let keys: Vec<u64> = (0..next(most)).map(|_| next(6)).collect();
@@ -697,11 +716,12 @@ mod tests {
                     .collect()
             };
             let (a, b) = (side(&mut next), side(&mut next));
-            assert_eq!(common_keys(&a, &b, 0), common_keys_sorted(&a, &b, 0));
-            assert_eq!(common_keys(&b, &a, 0), common_keys_sorted(&a, &b, 0));
+            let (ka, kb) = (SideKeys::new(&a), SideKeys::new(&b));
+            let (a, b) = (ka.get(0, 0, a.len()), kb.get(0, 0, b.len()));
+            assert_eq!(common_keys(a, b), common_keys_sorted(a, b));
+            assert_eq!(common_keys(b, a), common_keys_sorted(a, b));
         }
-        let (a, b) = (seg(&[1, 1, 2, 3]), seg(&[1, 2, 2, 4]));
-        assert_eq!(common_keys(&[a], &[b], 0), 2);
+        assert_eq!(common_keys(&[1, 1, 2, 3], &[1, 2, 2, 4]), 2);
     }
 
     #[test]
