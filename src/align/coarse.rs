@@ -534,6 +534,16 @@ fn fill_row(
             f32::INFINITY
         }
     };
+    // The bead shapes with both sides non-empty: type, the row they come from, (a, b).
+    let beads = [
+        (0u8, (p1, lo1, hi1), (1, 1)),
+        (3, (p1, lo1, hi1), (1, 2)),
+        (4, (p2, lo2, hi2), (2, 1)),
+        (5, (p1, lo1, hi1), (1, 3)),
+        (6, (p3, lo3, hi3), (3, 1)),
+        (7, (p2, lo2, hi2), (2, 2)),
+    ];
+    let beads = &beads[..shapes - 2];
     for j in lo..=hi {
         if i == 0 && j == 0 {
             row[0] = 0.0;
@@ -554,14 +564,6 @@ fn fill_row(
                 take(&mut best, &mut arg, left + skip_tgt[j - 1], 2);
             }
         }
-        let beads = [
-            (0u8, (p1, lo1, hi1), (1, 1)),
-            (3, (p1, lo1, hi1), (1, 2)),
-            (4, (p2, lo2, hi2), (2, 1)),
-            (5, (p1, lo1, hi1), (1, 3)),
-            (6, (p3, lo3, hi3), (3, 1)),
-            (7, (p2, lo2, hi2), (2, 2)),
-        ];
         // The target runs ending at column `j`, by length.
         let trun: [Option<(&SideSum, f32)>; RUNS + 1] = std::array::from_fn(|b| {
             if b >= 1 && j >= b {
@@ -571,7 +573,7 @@ fn fill_row(
             }
         });
         // (the first two shapes are the unaligned ones, taken above)
-        for &(t, (p, plo, phi), (a, b)) in &beads[..shapes - 2] {
+        for &(t, (p, plo, phi), (a, b)) in beads {
             // (a bead longer than the prefix on either side does not fit)
             let (Some((ss, sr)), Some((ts, tr))) = (srun[a], trun[b]) else {
                 continue;
