@@ -298,7 +298,7 @@ impl<'a> CoarseCost<'a> {
     }
 
     /// A lower bound of the cost of bead `i0..i1` × `j0..j1` (both sides non-empty) from its
-    /// shape and anchor counts alone.
+    /// shape and anchor counts alone (see [`CoarseCost::bound`]).
     #[cfg(test)]
     fn quick_bound(&self, (i0, i1, j0, j1): Span) -> f32 {
         let reward = (
@@ -308,15 +308,16 @@ impl<'a> CoarseCost<'a> {
         self.bound((i1 - i0, j1 - j0), reward)
     }
 
-    /// [`CoarseCost::quick_bound`] of an `a`-`b` bead whose source and target runs have
-    /// these anchor rewards.
+    /// A lower bound of the cost of an `a`-`b` bead (both sides non-empty) whose source and
+    /// target runs have these anchor rewards: its merge term less the smaller of the
+    /// two rewards (the most its anchor matches can take off).
     #[inline(always)]
     fn bound(&self, (a, b): (usize, usize), (sr, tr): (f32, f32)) -> f32 {
         self.w.merge[(a + b - 2).min(4)] - sr.min(tr)
     }
 
-    /// The side sum and anchor reward of source run `i0..i1` (both `None`-free only when
-    /// the run is one to [`RUNS`] segments long).
+    /// The side sum and anchor reward of source run `i0..i1` (`None` unless the run is one
+    /// to [`RUNS`] segments long).
     #[inline(always)]
     fn src_run(&self, i0: usize, i1: usize) -> Option<(&SideSum, f32)> {
         let s = self.src.short_run(i0, i1)?;
