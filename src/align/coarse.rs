@@ -605,19 +605,23 @@ fn take(best: &mut f32, arg: &mut u8, c: f32, t: u8) {
 mod tests {
     use super::*;
 
+    /// A deterministic pseudo-random generator: each call gives a number below `k`.
+    fn xorshift(mut x: u64) -> impl FnMut(u64) -> u64 {
+        move |k| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % k
+        }
+    }
+
     /// A pair built from a known bead sequence: source lengths pseudo-random, each target
     /// side three times its source side's length, split as the bead says, a quarter of the
     /// beads with a number on both sides; `extra` one-sided
     /// target segments (a passage the source lacks) after bead 50. Returns the features and
     /// the gold path.
     fn pair(n_beads: usize, extra: usize) -> (Vec<SegFeat>, Vec<SegFeat>, Vec<Span>) {
-        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = move |k: u64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % k
-        };
+        let mut next = xorshift(0x9E37_79B9_7F4A_7C15);
         let seg = |len: f32| SegFeat {
             len,
             ..SegFeat::default()
@@ -700,13 +704,7 @@ mod tests {
             nums: nums.to_vec(),
             ..SegFeat::default()
         };
-        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = move |k: u64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % k
-        };
+        let mut next = xorshift(0x2545_f491_4f6c_dd1d);
         for round in 0..500 {
             // (some rounds past the 64 keys the scan takes, so the sorting fallback runs)
             let most = if round % 10 == 0 { 40 } else { 5 };
