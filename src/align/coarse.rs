@@ -11,8 +11,10 @@
 //! Each level widens its band only where its path runs along the edge, as [`dp`] does.
 
 use super::dp::{self, Band, Span};
-use super::features::{SegFeat, N_PUNCT};
-use super::score::{count_common_sorted, LengthModel, Weights};
+use super::features::SegFeat;
+use super::score::{
+    count_common_sorted, punct_diff, LengthModel, SideSum, SideTables, Weights, SIDE_RUNS,
+};
 
 /// Segments per block at the first level: the blocks' DP has `BLOCK²` times fewer nodes, and
 /// a projected block path lies within about a block of the segments' path.
@@ -44,124 +46,112 @@ pub const COARSE_TYPES: [(usize, usize); 8] = [
 /// has them all, follows such a stretch within its band or widens it).
 const BLOCK_SHAPES: usize = 5;
 
-/// What the coarse cost reads of one run of one to [`RUNS`] segments of a side, packed.
-#[derive(Debug, Clone, Copy, Default)]
-struct Run {
-    /// Anchor signatures (numbers, Latin tokens, names): one bit per key.
-    sig: [u64; 3],
-    /// Anchor counts by kind.
-    anchors: [u32; 3],
-    len: f32,
-    /// `ln(len + 1)`.
-    ln1: f32,
-    /// Punctuation counts by class, each capped at 3.
-    punct: [u8; N_PUNCT],
-    repeated: u8,
-    /// A segment after the first starts another paragraph.
-    breaks: bool,
-}
-
-fn sig_bit(key: u64) -> u64 {
-    1u64 << (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58)
-}
-
-impl Run {
-    fn of(segs: &[SegFeat]) -> Run {
-        let mut r = Run::default();
-        for (k, f) in segs.iter().enumerate() {
-            let lists = [&f.nums, &f.latin, &f.names];
-            for (kind, l) in lists.iter().enumerate() {
-                r.sig[kind] |= l.iter().fold(0, |s, &key| s | sig_bit(key));
-                r.anchors[kind] += l.len() as u32;
-            }
-            r.len += f.len;
-            for (p, &q) in r.punct.iter_mut().zip(&f.punct) {
-                *p += q.min(3);
-            }
-            r.repeated += f.repeated as u8;
-            r.breaks |= k > 0 && f.paragraph != segs[k - 1].paragraph;
-        }
-        r.ln1 = (r.len + 1.0).ln();
-        r.punct = r.punct.map(|p| p.min(3));
-        r
-    }
-}
-
 /// Longest run of segments a bead side of [`COARSE_TYPES`] has.
-const RUNS: usize = 3;
+const RUNS: usize = SIDE_RUNS;
 
-/// The index of run `i0..i1` (`1 <= i1 - i0 <= RUNS`) in [`runs`] and [`RunKeys`].
+/// The index of run `i0..i1` (`1 <= i1 - i0 <= RUNS`) in the anchor bounds of [`CoarseCost`].
 #[inline]
 fn run_index(i0: usize, i1: usize) -> usize {
     RUNS * i1 + (i1 - i0 - 1)
 }
 
-/// Runs of one to [`RUNS`] segments of one side, at [`run_index`].
-fn runs(v: &[SegFeat]) -> Vec<Run> {
-    let mut r = vec![Run::default(); RUNS * (v.len() + 1)];
-    for end in 1..=v.len() {
-        for count in 1..=RUNS.min(end) {
-            r[run_index(end - count, end)] = Run::of(&v[end - count..end]);
-        }
-    }
-    r
+/// The anchor keys of one side by kind, segment after segment in one flat list per kind:
+/// the keys of kind `k` of segments `i0..i1` are one slice, with no copy per run.
+struct SideKeys {
+    keys: [Vec<u64>; 3],
+    /// Segment `i`'s keys of kind `k` start at `start[k][i]` (`len + 1` entries).
+    start: [Vec<u32>; 3],
 }
 
-/// The anchor keys of every run of [`runs`], sorted, by kind, in one flat list: run `r`'s
-/// keys of kind `k` are `flat[start[3 * r + k]..start[3 * r + k + 1]]`.
-struct RunKeys {
-    flat: Vec<u64>,
-    start: Vec<u32>,
-}
-
-impl RunKeys {
-    fn new(v: &[SegFeat]) -> RunKeys {
-        let mut keys = RunKeys {
-            flat: Vec::new(),
-            start: Vec::with_capacity(3 * RUNS * (v.len() + 1) + 1),
-        };
-        fn list(f: &SegFeat, kind: usize) -> &[u64] {
-            match kind {
-                0 => &f.nums,
-                1 => &f.latin,
-                _ => &f.names,
+impl SideKeys {
+    fn new(v: &[SegFeat]) -> SideKeys {
+        fn lists(f: &SegFeat) -> [&Vec<u64>; 3] {
+            [&f.nums, &f.latin, &f.names]
+        }
+        let mut total = [0; 3];
+        for f in v {
+            for (t, l) in total.iter_mut().zip(lists(f)) {
+                *t += l.len();
             }
         }
-        for r in 0..RUNS * (v.len() + 1) {
-            let (end, count) = (r / RUNS, r % RUNS + 1);
-            for k in 0..3 {
-                keys.start.push(keys.flat.len() as u32);
-                if end >= count {
-                    let from = keys.flat.len();
-                    for f in &v[end - count..end] {
-                        keys.flat.extend(list(f, k));
-                    }
-                    keys.flat[from..].sort_unstable();
-                }
+        let mut keys: [Vec<u64>; 3] = total.map(Vec::with_capacity);
+        let mut start: [Vec<u32>; 3] = std::array::from_fn(|_| Vec::with_capacity(v.len() + 1));
+        for f in v {
+            for (k, l) in lists(f).into_iter().enumerate() {
+                start[k].push(keys[k].len() as u32);
+                keys[k].extend_from_slice(l);
             }
         }
-        keys.start.push(keys.flat.len() as u32);
-        keys
+        for k in 0..3 {
+            start[k].push(keys[k].len() as u32);
+        }
+        SideKeys { keys, start }
     }
 
+    /// The keys of kind `kind` of segments `i0..i1`.
     #[inline]
-    fn get(&self, run: usize, kind: usize) -> &[u64] {
-        let at = 3 * run + kind;
-        &self.flat[self.start[at] as usize..self.start[at + 1] as usize]
+    fn get(&self, kind: usize, i0: usize, i1: usize) -> &[u64] {
+        let s = &self.start[kind];
+        &self.keys[kind][s[i0] as usize..s[i1] as usize]
     }
+
+    /// Anchors of each kind of segments `i0..i1`, counted exactly (a [`SideSum`] caps each
+    /// segment's count; see `SideSum::big`).
+    #[cold]
+    #[inline(never)]
+    fn counts(&self, i0: usize, i1: usize) -> [u32; 3] {
+        std::array::from_fn(|k| self.start[k][i1] - self.start[k][i0])
+    }
+}
+
+/// Keys that `a` and `b` share, as multisets: each key of `a` takes the first equal key of
+/// `b` not taken yet (the greedy matching is a largest one). Beads carry a few anchors at
+/// most, so this scans the lists instead of sorting copies; more than 64 keys in `b` are
+/// sorted and merged.
+#[inline]
+fn common_keys(a: &[u64], b: &[u64]) -> u32 {
+    if b.len() > 64 {
+        return common_keys_sorted(a, b);
+    }
+    // bit `p`: `b[p]` is taken
+    let mut taken = 0u64;
+    let mut c = 0;
+    for &key in a {
+        for (p, &other) in b.iter().enumerate() {
+            if other == key && taken & (1 << p) == 0 {
+                taken |= 1 << p;
+                c += 1;
+                break;
+            }
+        }
+    }
+    c
+}
+
+/// [`common_keys`] by sorting both lists.
+#[cold]
+#[inline(never)]
+fn common_keys_sorted(a: &[u64], b: &[u64]) -> u32 {
+    let sorted = |v: &[u64]| {
+        let mut k = v.to_vec();
+        k.sort_unstable();
+        k
+    };
+    count_common_sorted(&sorted(a), &sorted(b)) as u32
 }
 
 /// The coarse bead cost: the full scorer's terms (lengths, anchors, punctuation, paragraphs,
-/// boilerplate, merges, skips) for beads of up to [`RUNS`] segments a side.
-pub struct CoarseCost {
-    /// Anchor keys of the runs, for exact matches when the signatures overlap.
-    src_keys: RunKeys,
-    tgt_keys: RunKeys,
-    src: Vec<Run>,
-    tgt: Vec<Run>,
+/// boilerplate, merges, skips) for beads of up to [`RUNS`] segments a side, read from the
+/// sides' [`SideTables`].
+pub struct CoarseCost<'a> {
+    /// The sides' anchor keys, for exact matches when the signatures overlap.
+    src_keys: SideKeys,
+    tgt_keys: SideKeys,
+    src: &'a SideTables,
+    tgt: &'a SideTables,
     /// The most the anchor terms of a bead can take off its cost, by its source (target)
-    /// run: with the other terms never negative, `merge - reward` bounds the cost from below
-    /// without reading the runs (`-INFINITY` when some weight is negative).
+    /// run at [`run_index`]: with the other terms never negative, `merge - reward` bounds the
+    /// cost from below without reading the runs (`INFINITY` when some weight is negative).
     src_reward: Vec<f32>,
     tgt_reward: Vec<f32>,
     len: LengthModel,
@@ -169,10 +159,15 @@ pub struct CoarseCost {
     w: Weights,
 }
 
-impl CoarseCost {
-    /// The coarse cost of one pair.
-    pub fn new(fs: &[SegFeat], ft: &[SegFeat], len: LengthModel, w: Weights) -> Self {
-        let (src, tgt) = (runs(fs), runs(ft));
+impl<'a> CoarseCost<'a> {
+    /// The coarse cost of one pair: `sides` are the tables of `fs` and `ft`.
+    pub fn new(
+        fs: &'a [SegFeat],
+        ft: &'a [SegFeat],
+        sides: (&'a SideTables, &'a SideTables),
+        len: LengthModel,
+        w: Weights,
+    ) -> Self {
         let nonneg = [
             w.len,
             w.punct,
@@ -186,66 +181,78 @@ impl CoarseCost {
         .iter()
         .all(|&x| x >= 0.0);
         // per kind, the anchor term is at least `-(miss + match) * min(na, nb)`
-        let reward = |v: &[Run]| -> Vec<f32> {
-            v.iter()
-                .map(|r| {
-                    if !nonneg {
-                        return f32::INFINITY;
+        let reward = |keys: &SideKeys, side: &SideTables| -> Vec<f32> {
+            let n = side.len();
+            let mut r = vec![f32::INFINITY; RUNS * (n + 1)];
+            if nonneg {
+                for end in 1..=n {
+                    for count in 1..=RUNS.min(end) {
+                        let a = Self::counts(keys, side, end - count, end);
+                        r[run_index(end - count, end)] = (w.anchor_miss + w.anchor_match)
+                            * (a[0] + a[1]) as f32
+                            + (w.name_miss + w.name_match) * a[2] as f32;
                     }
-                    (w.anchor_miss + w.anchor_match) * (r.anchors[0] + r.anchors[1]) as f32
-                        + (w.name_miss + w.name_match) * r.anchors[2] as f32
-                })
-                .collect()
+                }
+            }
+            r
         };
+        let (src_keys, tgt_keys) = (SideKeys::new(fs), SideKeys::new(ft));
         CoarseCost {
-            src_keys: RunKeys::new(fs),
-            tgt_keys: RunKeys::new(ft),
-            src_reward: reward(&src),
-            tgt_reward: reward(&tgt),
-            src,
-            tgt,
+            src: sides.0,
+            tgt: sides.1,
+            src_reward: reward(&src_keys, sides.0),
+            tgt_reward: reward(&tgt_keys, sides.1),
+            src_keys,
+            tgt_keys,
             len,
             exp_neg_mu: (-len.mu).exp(),
             w,
         }
     }
 
+    /// The anchor counts of segments `i0..i1` (`1 <= i1 - i0 <= RUNS`) by kind.
     #[inline]
-    fn run(v: &[Run], i0: usize, i1: usize) -> Option<&Run> {
-        match i1 - i0 {
-            1..=RUNS => Some(&v[run_index(i0, i1)]),
-            _ => None,
+    fn counts(keys: &SideKeys, side: &SideTables, i0: usize, i1: usize) -> [u32; 3] {
+        match side.short_run(i0, i1) {
+            Some(r) if !r.big => r.anchors,
+            _ => keys.counts(i0, i1),
         }
     }
 
     #[inline]
-    fn skip(&self, r: &Run) -> f32 {
+    fn skip(&self, r: &SideSum, keys: &SideKeys, i: usize) -> f32 {
         let w = &self.w;
-        w.anchor_miss * (r.anchors[0] + r.anchors[1]) as f32
-            + w.name_miss * r.anchors[2] as f32
-            + w.skip
+        let anchors = if r.big {
+            keys.counts(i, i + 1)
+        } else {
+            r.anchors
+        };
+        w.anchor_miss * (anchors[0] + anchors[1]) as f32 + w.name_miss * anchors[2] as f32 + w.skip
             - (w.skip - w.skip_repeated) * r.repeated as f32
-    }
-
-    /// Anchors of kind `k` that source `i0..i1` and target `j0..j1` share (as multisets).
-    #[inline]
-    fn common(&self, (i0, i1, j0, j1): Span, k: usize) -> u32 {
-        count_common_sorted(
-            self.src_keys.get(run_index(i0, i1), k),
-            self.tgt_keys.get(run_index(j0, j1), k),
-        ) as u32
     }
 
     /// The cost of a bead with both sides non-empty (up to [`RUNS`] segments each), or
     /// `INFINITY` as soon as a lower bound shows that `prev` plus it cannot beat `best`: the
     /// length term's divisions and the exact anchor matches are then never computed.
     #[inline]
-    fn both(&mut self, bead: Span, prev: f32, best: f32) -> f32 {
+    fn both(&self, bead: Span, prev: f32, best: f32) -> f32 {
+        let (i0, i1, j0, j1) = bead;
+        match (self.src.short_run(i0, i1), self.tgt.short_run(j0, j1)) {
+            (Some(s), Some(t)) => self.both_sums(bead, (s, t), prev, best),
+            _ => f32::INFINITY,
+        }
+    }
+
+    /// [`CoarseCost::both`] with the bead's side sums `(s, t)` given (the DP reads each
+    /// source side once per row).
+    #[inline(always)]
+    fn both_sums(&self, bead: Span, (s, t): (&SideSum, &SideSum), prev: f32, best: f32) -> f32 {
         let (i0, i1, j0, j1) = bead;
         let (a, b) = (i1 - i0, j1 - j0);
-        let (Some(s), Some(t)) = (Self::run(&self.src, i0, i1), Self::run(&self.tgt, j0, j1))
-        else {
-            return f32::INFINITY;
+        let (sa, ta) = if s.big || t.big {
+            (self.src_keys.counts(i0, i1), self.tgt_keys.counts(j0, j1))
+        } else {
+            (s.anchors, t.anchors)
         };
         let w = &self.w;
         let mut c =
@@ -253,17 +260,14 @@ impl CoarseCost {
         if s.breaks != t.breaks {
             c += w.paragraph;
         }
-        let punct: u32 = (0..N_PUNCT)
-            .map(|k| s.punct[k].abs_diff(t.punct[k]) as u32)
-            .sum();
-        c += w.punct * punct as f32;
+        c += w.punct * punct_diff(s.punct, t.punct);
         // Anchors as if none matched; `most` is what the most matches the counts allow
         // would take off, for the bound.
         let mut overlap = [false; 3];
         let mut most = 0.0;
         for (k, o) in overlap.iter_mut().enumerate() {
             let (miss, matched) = self.anchor_weights(k);
-            let (na, nb) = (s.anchors[k], t.anchors[k]);
+            let (na, nb) = (sa[k], ta[k]);
             c += miss * (na + nb) as f32;
             *o = s.sig[k] & t.sig[k] != 0;
             if *o {
@@ -273,9 +277,10 @@ impl CoarseCost {
         if prev + c - most >= best {
             return f32::INFINITY;
         }
-        let d = t.ln1 - s.ln1 - self.len.mu;
-        let var = self.len.sigma * self.len.sigma + 1.5 / (s.len + t.len * self.exp_neg_mu + 2.0);
-        c += w.len * (d * d / (2.0 * var)).min(30.0);
+        c += w.len
+            * self
+                .len
+                .cost_of_sides(s.len, t.len, t.ln1 - s.ln1, self.exp_neg_mu);
         if most > 0.0 {
             if prev + c - most >= best {
                 return f32::INFINITY;
@@ -283,7 +288,9 @@ impl CoarseCost {
             for (k, &o) in overlap.iter().enumerate() {
                 if o {
                     let (miss, matched) = self.anchor_weights(k);
-                    c -= (2.0 * miss + matched) * self.common(bead, k) as f32;
+                    let common =
+                        common_keys(self.src_keys.get(k, i0, i1), self.tgt_keys.get(k, j0, j1));
+                    c -= (2.0 * miss + matched) * common as f32;
                 }
             }
         }
@@ -291,12 +298,37 @@ impl CoarseCost {
     }
 
     /// A lower bound of the cost of bead `i0..i1` × `j0..j1` (both sides non-empty) from its
-    /// shape and anchor counts alone.
-    #[inline]
+    /// shape and anchor counts alone (see [`CoarseCost::bound`]).
+    #[cfg(test)]
     fn quick_bound(&self, (i0, i1, j0, j1): Span) -> f32 {
-        let (a, b) = (i1 - i0, j1 - j0);
-        let reward = self.src_reward[run_index(i0, i1)].min(self.tgt_reward[run_index(j0, j1)]);
-        self.w.merge[(a + b - 2).min(4)] - reward
+        let reward = (
+            self.src_reward[run_index(i0, i1)],
+            self.tgt_reward[run_index(j0, j1)],
+        );
+        self.bound((i1 - i0, j1 - j0), reward)
+    }
+
+    /// A lower bound of the cost of an `a`-`b` bead (both sides non-empty) whose source and
+    /// target runs have these anchor rewards: its merge term less the smaller of the
+    /// two rewards (the most its anchor matches can take off).
+    #[inline(always)]
+    fn bound(&self, (a, b): (usize, usize), (sr, tr): (f32, f32)) -> f32 {
+        self.w.merge[(a + b - 2).min(4)] - sr.min(tr)
+    }
+
+    /// The side sum and anchor reward of source run `i0..i1` (`None` unless the run is one
+    /// to [`RUNS`] segments long).
+    #[inline(always)]
+    fn src_run(&self, i0: usize, i1: usize) -> Option<(&SideSum, f32)> {
+        let s = self.src.short_run(i0, i1)?;
+        Some((s, self.src_reward[run_index(i0, i1)]))
+    }
+
+    /// [`CoarseCost::src_run`] of the target side.
+    #[inline(always)]
+    fn tgt_run(&self, j0: usize, j1: usize) -> Option<(&SideSum, f32)> {
+        let t = self.tgt.short_run(j0, j1)?;
+        Some((t, self.tgt_reward[run_index(j0, j1)]))
     }
 
     fn anchor_weights(&self, kind: usize) -> (f32, f32) {
@@ -309,10 +341,10 @@ impl CoarseCost {
 
     /// The coarse cost of bead `i0..i1` × `j0..j1` (up to [`RUNS`] segments a side, or a single
     /// segment left unaligned; `INFINITY` for other shapes).
-    pub fn cost(&mut self, (i0, i1, j0, j1): Span) -> f32 {
+    pub fn cost(&self, (i0, i1, j0, j1): Span) -> f32 {
         match (i1 - i0, j1 - j0) {
-            (1, 0) => self.skip(&self.src[run_index(i0, i1)]),
-            (0, 1) => self.skip(&self.tgt[run_index(j0, j1)]),
+            (1, 0) => self.skip(self.src.one(i0), &self.src_keys, i0),
+            (0, 1) => self.skip(self.tgt.one(j0), &self.tgt_keys, j0),
             _ => self.both((i0, i1, j0, j1), 0.0, f32::INFINITY),
         }
     }
@@ -359,9 +391,11 @@ pub(super) fn cumulative(f: &[SegFeat]) -> Vec<f64> {
 /// [`BLOCK`] segments in a band of half-width `band_w / BLOCK` blocks around the length
 /// diagonal, then over segments in a band of [`BLOCK`] around that path projected onto
 /// segments; each widened where its path runs along its edge (at most by `max_grow`).
+/// `sides` are the tables of `fs` and `ft` ([`SideTables::new`]).
 pub fn path(
     fs: &[SegFeat],
     ft: &[SegFeat],
+    sides: (&SideTables, &SideTables),
     len: LengthModel,
     w: Weights,
     band_w: usize,
@@ -373,9 +407,10 @@ pub fn path(
     let band = if n.min(m) >= 8 * k {
         let (bs, bt) = (blocks(fs, k), blocks(ft, k));
         let bw = band_w.div_ceil(k);
+        let bsides = (SideTables::new(&bs), SideTables::new(&bt));
         let bpath = run_band(
-            &bs,
-            &bt,
+            (&bs, &bt),
+            (&bsides.0, &bsides.1),
             len,
             w,
             Band::along_lengths(&cumulative(&bs), &cumulative(&bt), bw),
@@ -390,15 +425,23 @@ pub fn path(
     } else {
         Band::along_lengths(&cumulative(fs), &cumulative(ft), band_w)
     };
-    run_band(fs, ft, len, w, band, (k, max_grow), COARSE_TYPES.len())
+    run_band(
+        (fs, ft),
+        sides,
+        len,
+        w,
+        band,
+        (k, max_grow),
+        COARSE_TYPES.len(),
+    )
 }
 
 /// The coarse cost's best path in `band`, widened where the path runs along its edge (as
 /// [`dp::run_widening`] does: by `first_grow`, doubling, up to `max_grow`), with the
 /// [`COARSE_TYPES`] unrolled in one loop and no cost memo.
 fn run_band(
-    fs: &[SegFeat],
-    ft: &[SegFeat],
+    (fs, ft): (&[SegFeat], &[SegFeat]),
+    sides: (&SideTables, &SideTables),
     len: LengthModel,
     w: Weights,
     mut band: Band,
@@ -406,7 +449,7 @@ fn run_band(
     shapes: usize,
 ) -> Vec<Span> {
     let (n, m) = (fs.len(), ft.len());
-    let mut cost = CoarseCost::new(fs, ft, len, w);
+    let cost = CoarseCost::new(fs, ft, sides, len, w);
     let skip_src: Vec<f32> = (0..n).map(|i| cost.cost((i, i + 1, 0, 0))).collect();
     let skip_tgt: Vec<f32> = (0..m).map(|j| cost.cost((0, 0, j, j + 1))).collect();
     let mut rows: Vec<Vec<f32>> = vec![Vec::new(); n + 1];
@@ -417,7 +460,7 @@ fn run_band(
         let start = filled.as_ref().map_or(0, |f| first_changed_row(f, &band));
         for i in start..=n {
             fill_row(
-                i, &band, &mut rows, &mut bp, &skip_src, &skip_tgt, &mut cost, shapes,
+                i, &band, &mut rows, &mut bp, &skip_src, &skip_tgt, &cost, shapes,
             );
         }
         filled = Some(band.clone());
@@ -450,7 +493,7 @@ fn fill_row(
     bp: &mut [Vec<u8>],
     skip_src: &[f32],
     skip_tgt: &[f32],
-    cost: &mut CoarseCost,
+    cost: &CoarseCost<'_>,
     shapes: usize,
 ) {
     let (lo, hi) = (band.lo[i], band.hi[i]);
@@ -477,6 +520,14 @@ fn fill_row(
     } else {
         (none, 1, 0)
     };
+    // The source runs ending at row `i`, by length (the same for every node of the row).
+    let srun: [Option<(&SideSum, f32)>; RUNS + 1] = std::array::from_fn(|a| {
+        if a >= 1 && i >= a {
+            cost.src_run(i - a, i)
+        } else {
+            None
+        }
+    });
     let at = |p: &[f32], plo: usize, phi: usize, j: usize| {
         if j >= plo && j <= phi {
             p[j - plo]
@@ -484,6 +535,16 @@ fn fill_row(
             f32::INFINITY
         }
     };
+    // The bead shapes with both sides non-empty: type, the row they come from, (a, b).
+    let beads = [
+        (0u8, (p1, lo1, hi1), (1, 1)),
+        (3, (p1, lo1, hi1), (1, 2)),
+        (4, (p2, lo2, hi2), (2, 1)),
+        (5, (p1, lo1, hi1), (1, 3)),
+        (6, (p3, lo3, hi3), (3, 1)),
+        (7, (p2, lo2, hi2), (2, 2)),
+    ];
+    let beads = &beads[..shapes - 2];
     for j in lo..=hi {
         if i == 0 && j == 0 {
             row[0] = 0.0;
@@ -504,24 +565,23 @@ fn fill_row(
                 take(&mut best, &mut arg, left + skip_tgt[j - 1], 2);
             }
         }
-        let beads = [
-            (0u8, (p1, lo1, hi1), (1, 1)),
-            (3, (p1, lo1, hi1), (1, 2)),
-            (4, (p2, lo2, hi2), (2, 1)),
-            (5, (p1, lo1, hi1), (1, 3)),
-            (6, (p3, lo3, hi3), (3, 1)),
-            (7, (p2, lo2, hi2), (2, 2)),
-        ];
-        // (the first two shapes are the unaligned ones, taken above)
-        for &(t, (p, plo, phi), (a, b)) in &beads[..shapes - 2] {
-            // (a bead longer than the prefix on either side does not fit)
-            if i < a || j < b {
-                continue;
+        // The target runs ending at column `j`, by length.
+        let trun: [Option<(&SideSum, f32)>; RUNS + 1] = std::array::from_fn(|b| {
+            if b >= 1 && j >= b {
+                cost.tgt_run(j - b, j)
+            } else {
+                None
             }
+        });
+        // (the first two shapes are the unaligned ones, taken above)
+        for &(t, (p, plo, phi), (a, b)) in beads {
+            // (a bead longer than the prefix on either side does not fit)
+            let (Some((ss, sr)), Some((ts, tr))) = (srun[a], trun[b]) else {
+                continue;
+            };
             let prev = at(p, plo, phi, j - b);
-            let bead = (i - a, i, j - b, j);
-            if prev.is_finite() && prev + cost.quick_bound(bead) < best {
-                let c = cost.both(bead, prev, best);
+            if prev.is_finite() && prev + cost.bound((a, b), (sr, tr)) < best {
+                let c = cost.both_sums((i - a, i, j - b, j), (ss, ts), prev, best);
                 take(&mut best, &mut arg, prev + c, t);
             }
         }
@@ -545,19 +605,23 @@ fn take(best: &mut f32, arg: &mut u8, c: f32, t: u8) {
 mod tests {
     use super::*;
 
+    /// A deterministic pseudo-random generator: each call gives a number below `k`.
+    fn xorshift(mut x: u64) -> impl FnMut(u64) -> u64 {
+        move |k| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % k
+        }
+    }
+
     /// A pair built from a known bead sequence: source lengths pseudo-random, each target
     /// side three times its source side's length, split as the bead says, a quarter of the
     /// beads with a number on both sides; `extra` one-sided
     /// target segments (a passage the source lacks) after bead 50. Returns the features and
     /// the gold path.
     fn pair(n_beads: usize, extra: usize) -> (Vec<SegFeat>, Vec<SegFeat>, Vec<Span>) {
-        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = move |k: u64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % k
-        };
+        let mut next = xorshift(0x9E37_79B9_7F4A_7C15);
         let seg = |len: f32| SegFeat {
             len,
             ..SegFeat::default()
@@ -596,10 +660,17 @@ mod tests {
         LengthModel::from_totals(fs, ft)
     }
 
+    /// The coarse path with the aligner's default band and weights.
+    fn default_path(fs: &[SegFeat], ft: &[SegFeat]) -> Vec<Span> {
+        let sides = (SideTables::new(fs), SideTables::new(ft));
+        let w = Weights::default();
+        path(fs, ft, (&sides.0, &sides.1), model(fs, ft), w, 20, 4000)
+    }
+
     #[test]
     fn finds_a_known_path() {
         let (fs, ft, gold) = pair(400, 0);
-        let got = path(&fs, &ft, model(&fs, &ft), Weights::default(), 20, 4000);
+        let got = default_path(&fs, &ft);
         let right = got.iter().filter(|b| gold.contains(b)).count();
         assert!(
             right * 100 >= gold.len() * 95,
@@ -614,7 +685,7 @@ mod tests {
         // more than the first band's half-width.
         let (fs, ft, gold) = pair(400, 60);
         let (n, m) = (fs.len(), ft.len());
-        let got = path(&fs, &ft, model(&fs, &ft), Weights::default(), 20, 4000);
+        let got = default_path(&fs, &ft);
         let band = Band::around_path(n, m, &dp::path_nodes(&got), 4);
         // Where the passage starts, random target lengths may pair with source segments by
         // chance (no length model can tell); everywhere else the band holds the gold path.
@@ -628,9 +699,65 @@ mod tests {
     }
 
     #[test]
+    fn common_keys_counts_shared_keys_as_multisets() {
+        let seg = |nums: &[u64]| SegFeat {
+            nums: nums.to_vec(),
+            ..SegFeat::default()
+        };
+        let mut next = xorshift(0x2545_f491_4f6c_dd1d);
+        for round in 0..500 {
+            // (some rounds past the 64 keys the scan takes, so the sorting fallback runs)
+            let most = if round % 10 == 0 { 40 } else { 5 };
+            let side = |next: &mut dyn FnMut(u64) -> u64| -> Vec<SegFeat> {
+                (0..1 + next(3))
+                    .map(|_| {
+                        let keys: Vec<u64> = (0..next(most)).map(|_| next(6)).collect();
+                        seg(&keys)
+                    })
+                    .collect()
+            };
+            let (a, b) = (side(&mut next), side(&mut next));
+            let (ka, kb) = (SideKeys::new(&a), SideKeys::new(&b));
+            let (a, b) = (ka.get(0, 0, a.len()), kb.get(0, 0, b.len()));
+            assert_eq!(common_keys(a, b), common_keys_sorted(a, b));
+            assert_eq!(common_keys(b, a), common_keys_sorted(a, b));
+        }
+        assert_eq!(common_keys(&[1, 1, 2, 3], &[1, 2, 2, 4]), 2);
+    }
+
+    #[test]
+    fn counts_anchors_past_a_side_sums_cap() {
+        // 300 numbers in one segment: its side sum caps the count, the cost must not
+        let many = SegFeat {
+            len: 900.0,
+            nums: (0..300).collect(),
+            ..SegFeat::default()
+        };
+        let one = SegFeat {
+            len: 30.0,
+            ..SegFeat::default()
+        };
+        let (fs, ft) = (vec![many.clone(), one.clone()], vec![many, one]);
+        let sides = (SideTables::new(&fs), SideTables::new(&ft));
+        let w = Weights::default();
+        let c = CoarseCost::new(&fs, &ft, (&sides.0, &sides.1), model(&fs, &ft), w);
+        assert_eq!(c.cost((0, 1, 0, 0)), 300.0 * w.anchor_miss + w.skip);
+        // all 300 match: the anchor terms are `-300 * match`
+        let matched = c.cost((0, 1, 0, 1)) - c.cost((1, 2, 1, 2));
+        assert!((matched + 300.0 * w.anchor_match).abs() < 1e-2 * (1.0 + 300.0 * w.anchor_match));
+    }
+
+    #[test]
     fn bound_never_exceeds_the_cost() {
         let (fs, ft, _) = pair(100, 0);
-        let mut c = CoarseCost::new(&fs, &ft, model(&fs, &ft), Weights::default());
+        let sides = (SideTables::new(&fs), SideTables::new(&ft));
+        let c = CoarseCost::new(
+            &fs,
+            &ft,
+            (&sides.0, &sides.1),
+            model(&fs, &ft),
+            Weights::default(),
+        );
         for i in 3..fs.len() {
             for j in 3..ft.len().min(i + 10) {
                 for &(a, b) in &COARSE_TYPES[..] {

@@ -10,7 +10,7 @@ use super::learn::{self, BeadCounts, Counts, Model, StageCounts};
 use super::lexicon::Lexicon;
 use super::names;
 use super::resplit::{self, DocContext, ResplitCounts};
-use super::score::{BeadStats, LengthModel, LexIndex, Scorer};
+use super::score::{BeadStats, LengthModel, LexIndex, Scorer, SideTables};
 use super::seeds::{self, SeedTerms};
 use super::semantic::{self, SemDoc, SentenceEmbedder, Which};
 use super::{AlignConfig, AlignedDoc, Alignment, Bead, Segment};
@@ -116,10 +116,13 @@ fn prepare(
     // segments, with a cheap cost; see [`coarse`]); with them, the full scorer around the
     // length diagonal (the encoder's time dwarfs the DP's there, and the vectors are the
     // strongest evidence of where the path lies). Both widen where the path hugs the edge.
+    // (the side tables without a lexicon: pass 0 and pass 1 read the same ones)
+    let sides = (SideTables::new(&fs), SideTables::new(&ft));
     let r0_path = match sem {
-        None => coarse::path(&fs, &ft, len, w, cfg.band, MAX_BAND),
+        None => coarse::path(&fs, &ft, (&sides.0, &sides.1), len, w, cfg.band, MAX_BAND),
         Some(_) => {
-            let mut sc = Scorer::new(&fs, &ft, len, w, None).with_semantic(sem.as_ref());
+            let mut sc =
+                Scorer::over_sides(&fs, &ft, len, w, sides.clone()).with_semantic(sem.as_ref());
             let band =
                 Band::along_lengths(&coarse::cumulative(&fs), &coarse::cumulative(&ft), cfg.band);
             dp::run_widening(n, band, cfg.band, MAX_BAND, &types, false, &mut sc)
@@ -133,7 +136,7 @@ fn prepare(
     // band around that path.
     len = len.refit(&one_to_one_lengths(&fs, &ft, &r0_path));
     let nodes = dp::path_nodes(&r0_path);
-    let mut sc = Scorer::new(&fs, &ft, len, w, None).with_semantic(sem.as_ref());
+    let mut sc = Scorer::over_sides(&fs, &ft, len, w, sides).with_semantic(sem.as_ref());
     let pass1_band = match sem {
         None => coarse::PASS1_BAND.min(cfg.path_band),
         Some(_) => cfg.path_band,

@@ -62,7 +62,7 @@ impl LengthModel {
 
     /// [`LengthModel::cost_with`] with the log ratio given (the sides' [`ln_1p`] difference).
     #[inline]
-    fn cost_of_sides(&self, ls: f32, lt: f32, ratio: f32, exp_neg_mu: f32) -> f32 {
+    pub(super) fn cost_of_sides(&self, ls: f32, lt: f32, ratio: f32, exp_neg_mu: f32) -> f32 {
         let d = ratio - self.mu;
         let var = self.sigma * self.sigma + 1.5 / (ls + lt * exp_neg_mu + 2.0);
         (d * d / (2.0 * var)).min(30.0)
@@ -461,21 +461,26 @@ struct SegInfo {
     known: u8,
 }
 
-/// One side of a bead summed in one pass over its packed segments.
+/// One side of a bead summed in one pass over its packed segments (what the bead costs of
+/// this module and of the coarse pass read of a side).
 #[derive(Debug, Clone, Copy, Default)]
-struct SideSum {
-    sig: [u64; 3],
-    anchors: [u32; 3],
-    len: f32,
+pub(super) struct SideSum {
+    /// Anchor signatures by kind (numbers, Latin tokens, names): one bit per key, so sides
+    /// whose signatures share no bit share no key.
+    pub(super) sig: [u64; 3],
+    /// Anchors by kind, each segment's count capped at `u8::MAX` (see `big`).
+    pub(super) anchors: [u32; 3],
+    pub(super) len: f32,
     /// `ln(len + 1)`: the length term's logarithm of this side (see [`log_ratio`]).
-    ln1: f32,
-    repeated: u32,
+    pub(super) ln1: f32,
+    /// Boilerplate segments.
+    pub(super) repeated: u32,
     /// Punctuation counts by class, each capped at 3, two bits each (the cost caps them).
-    punct: u8,
+    pub(super) punct: u8,
     /// A segment after the first starts a new paragraph.
-    breaks: bool,
+    pub(super) breaks: bool,
     /// Some segment has `u8::MAX` or more anchors of a kind (count them exactly).
-    big: bool,
+    pub(super) big: bool,
     /// Sum of the segments' smoothed coverage ([`seg_coverage`]) were all their known
     /// units covered, and were none: the bounds of the side's lexical terms.
     cov_all: f32,
@@ -509,12 +514,13 @@ impl SideSum {
 
 /// Longest run of segments whose [`SideSum`] a [`SideTable`] keeps: the default bead shapes
 /// have at most three segments a side.
-const SIDE_RUNS: usize = 3;
+pub(super) const SIDE_RUNS: usize = 3;
 
 /// The [`SideSum`] of every run of one to [`SIDE_RUNS`] consecutive segments of one side,
 /// by the run's end: the DP asks for each of them at every node of its band, for several
 /// bead shapes (a source run once per node and shape, a target run in every row the node's
 /// column crosses), so summing them once per scorer spares most of the cost's work.
+#[derive(Clone)]
 struct SideTable {
     /// Run `i0..i1` (`1 <= i1 - i0 <= SIDE_RUNS`) at `i1 * SIDE_RUNS + (i1 - i0 - 1)`.
     runs: Vec<SideSum>,
@@ -546,6 +552,45 @@ impl SideTable {
     #[inline(never)]
     fn long_run(info: &[SegInfo]) -> SideSum {
         SideSum::of(info)
+    }
+}
+
+/// One side of a pair packed for the bead costs: its segments and the [`SideSum`] of every
+/// run of one to [`SIDE_RUNS`] of them. Built once without lexical counts for the coarse
+/// pass and the full scorer of pass 1 (see [`Scorer::over_sides`]).
+#[derive(Clone)]
+pub struct SideTables {
+    info: Vec<SegInfo>,
+    table: SideTable,
+}
+
+impl SideTables {
+    /// The tables of one side's segments, without lexical counts (no lexicon yet).
+    pub fn new(v: &[SegFeat]) -> SideTables {
+        let info = seg_infos(v, |_| 0);
+        let table = SideTable::new(&info);
+        SideTables { info, table }
+    }
+
+    /// The sum of segments `i0..i1` when `1 <= i1 - i0 <= SIDE_RUNS` (`i1` at most the
+    /// side's length).
+    #[inline(always)]
+    pub(super) fn short_run(&self, i0: usize, i1: usize) -> Option<&SideSum> {
+        match i1 - i0 {
+            c @ 1..=SIDE_RUNS => Some(&self.table.runs[i1 * SIDE_RUNS + c - 1]),
+            _ => None,
+        }
+    }
+
+    /// The sum of segment `i` alone.
+    #[inline]
+    pub(super) fn one(&self, i: usize) -> &SideSum {
+        &self.table.runs[(i + 1) * SIDE_RUNS]
+    }
+
+    /// Segments of the side.
+    pub(super) fn len(&self) -> usize {
+        self.info.len()
     }
 }
 
@@ -704,9 +749,37 @@ impl<'a> Scorer<'a> {
         w: Weights,
         lex: Option<(&'a Lexicon, &'a LexIndex)>,
     ) -> Self {
+        let side = |info: Vec<SegInfo>| SideTables {
+            table: SideTable::new(&info),
+            info,
+        };
         let sinfo = seg_infos(src, |s| lex.map_or(0, |(_, idx)| idx.src_units(s).len()));
         let tinfo = seg_infos(tgt, |t| lex.map_or(0, |(_, idx)| idx.tgt_units(t).len()));
-        let (stab, ttab) = (SideTable::new(&sinfo), SideTable::new(&tinfo));
+        Self::with_sides(src, tgt, len, w, lex, (side(sinfo), side(tinfo)))
+    }
+
+    /// A scorer without a lexicon over side tables already built from `src` and `tgt`
+    /// ([`SideTables::new`]; the coarse pass reads the same ones).
+    pub fn over_sides(
+        src: &'a [SegFeat],
+        tgt: &'a [SegFeat],
+        len: LengthModel,
+        w: Weights,
+        sides: (SideTables, SideTables),
+    ) -> Self {
+        debug_assert!(sides.0.len() == src.len() && sides.1.len() == tgt.len());
+        Self::with_sides(src, tgt, len, w, None, sides)
+    }
+
+    fn with_sides(
+        src: &'a [SegFeat],
+        tgt: &'a [SegFeat],
+        len: LengthModel,
+        w: Weights,
+        lex: Option<(&'a Lexicon, &'a LexIndex)>,
+        (s, t): (SideTables, SideTables),
+    ) -> Self {
+        let (sinfo, stab, tinfo, ttab) = (s.info, s.table, t.info, t.table);
         let mut sc = Scorer {
             src,
             tgt,
@@ -1294,7 +1367,7 @@ impl Scorer<'_> {
 /// The punctuation term of two side sums (see [`SideSum::punct`]): two classes per look-up
 /// of [`PUNCT_DIFF_HALF`] (the DP asks for it at every bead).
 #[inline]
-fn punct_diff(pa: u8, pb: u8) -> f32 {
+pub(super) fn punct_diff(pa: u8, pb: u8) -> f32 {
     const _: () = assert!(N_PUNCT == 4, "four 2-bit classes in a byte");
     let low = PUNCT_DIFF_HALF[((pa & 15) << 4 | (pb & 15)) as usize];
     let high = PUNCT_DIFF_HALF[((pa >> 4) << 4 | (pb >> 4)) as usize];
