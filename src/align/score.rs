@@ -1000,23 +1000,6 @@ impl<'a> Scorer<'a> {
             ([a], [b]) if get(a).is_sorted() && get(b).is_sorted() => {
                 count_common_sorted(get(a), get(b))
             }
-            // A few anchors a side (nearly every bead): each source anchor takes the first
-            // equal target anchor not taken yet, which counts the common multiset as sorting
-            // and merging would, without copying or sorting.
-            _ if nb <= 64 && na * nb <= 256 => {
-                let mut taken = 0u64;
-                let mut c = 0;
-                for x in src.iter().flat_map(get) {
-                    for (k, y) in tgt.iter().flat_map(get).enumerate() {
-                        if x == y && taken & (1 << k) == 0 {
-                            taken |= 1 << k;
-                            c += 1;
-                            break;
-                        }
-                    }
-                }
-                c
-            }
             _ => {
                 self.buf_a.clear();
                 self.buf_b.clear();
