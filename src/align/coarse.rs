@@ -13,7 +13,7 @@
 use super::dp::{self, Band, Span};
 use super::features::SegFeat;
 use super::score::{
-    count_common_sorted, punct_diff, LengthModel, SideSum, SideTables, Weights, SIDE_RUNS,
+    common_keys, punct_diff, LengthModel, SideKeys, SideSum, SideTables, Weights, SIDE_RUNS,
 };
 
 /// Segments per block at the first level: the blocks' DP has `BLOCK²` times fewer nodes, and
@@ -53,91 +53,6 @@ const RUNS: usize = SIDE_RUNS;
 #[inline]
 fn run_index(i0: usize, i1: usize) -> usize {
     RUNS * i1 + (i1 - i0 - 1)
-}
-
-/// The anchor keys of one side by kind, segment after segment in one flat list per kind:
-/// the keys of kind `k` of segments `i0..i1` are one slice, with no copy per run.
-struct SideKeys {
-    keys: [Vec<u64>; 3],
-    /// Segment `i`'s keys of kind `k` start at `start[k][i]` (`len + 1` entries).
-    start: [Vec<u32>; 3],
-}
-
-impl SideKeys {
-    fn new(v: &[SegFeat]) -> SideKeys {
-        fn lists(f: &SegFeat) -> [&Vec<u64>; 3] {
-            [&f.nums, &f.latin, &f.names]
-        }
-        let mut total = [0; 3];
-        for f in v {
-            for (t, l) in total.iter_mut().zip(lists(f)) {
-                *t += l.len();
-            }
-        }
-        let mut keys: [Vec<u64>; 3] = total.map(Vec::with_capacity);
-        let mut start: [Vec<u32>; 3] = std::array::from_fn(|_| Vec::with_capacity(v.len() + 1));
-        for f in v {
-            for (k, l) in lists(f).into_iter().enumerate() {
-                start[k].push(keys[k].len() as u32);
-                keys[k].extend_from_slice(l);
-            }
-        }
-        for k in 0..3 {
-            start[k].push(keys[k].len() as u32);
-        }
-        SideKeys { keys, start }
-    }
-
-    /// The keys of kind `kind` of segments `i0..i1`.
-    #[inline]
-    fn get(&self, kind: usize, i0: usize, i1: usize) -> &[u64] {
-        let s = &self.start[kind];
-        &self.keys[kind][s[i0] as usize..s[i1] as usize]
-    }
-
-    /// Anchors of each kind of segments `i0..i1`, counted exactly (a [`SideSum`] caps each
-    /// segment's count; see `SideSum::big`).
-    #[cold]
-    #[inline(never)]
-    fn counts(&self, i0: usize, i1: usize) -> [u32; 3] {
-        std::array::from_fn(|k| self.start[k][i1] - self.start[k][i0])
-    }
-}
-
-/// Keys that `a` and `b` share, as multisets: each key of `a` takes the first equal key of
-/// `b` not taken yet (the greedy matching is a largest one). Beads carry a few anchors at
-/// most, so this scans the lists instead of sorting copies; more than 64 keys in `b` are
-/// sorted and merged.
-#[inline]
-fn common_keys(a: &[u64], b: &[u64]) -> u32 {
-    if b.len() > 64 {
-        return common_keys_sorted(a, b);
-    }
-    // bit `p`: `b[p]` is taken
-    let mut taken = 0u64;
-    let mut c = 0;
-    for &key in a {
-        for (p, &other) in b.iter().enumerate() {
-            if other == key && taken & (1 << p) == 0 {
-                taken |= 1 << p;
-                c += 1;
-                break;
-            }
-        }
-    }
-    c
-}
-
-/// [`common_keys`] by sorting both lists.
-#[cold]
-#[inline(never)]
-fn common_keys_sorted(a: &[u64], b: &[u64]) -> u32 {
-    let sorted = |v: &[u64]| {
-        let mut k = v.to_vec();
-        k.sort_unstable();
-        k
-    };
-    count_common_sorted(&sorted(a), &sorted(b)) as u32
 }
 
 /// The coarse bead cost: the full scorer's terms (lengths, anchors, punctuation, paragraphs,
@@ -604,6 +519,7 @@ fn take(best: &mut f32, arg: &mut u8, c: f32, t: u8) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::align::score::common_keys_sorted;
 
     /// A deterministic pseudo-random generator: each call gives a number below `k`.
     fn xorshift(mut x: u64) -> impl FnMut(u64) -> u64 {

@@ -652,8 +652,9 @@ pub struct Scorer<'a> {
     /// Per covered / per uncovered unit log-likelihood ratio, by the number of segments on
     /// the other side of the bead (index 0 = one segment): chance coverage grows with them.
     llr: [(f32, f32); 4],
-    buf_a: Vec<u64>,
-    buf_b: Vec<u64>,
+    /// Each side's anchor keys, run by run (see [`Scorer::anchors`]).
+    src_keys: SideKeys,
+    tgt_keys: SideKeys,
     /// Per target segment of a bead, the OR of its target masks (scratch).
     tgt_or: Vec<u32>,
     /// Mask rows (see [`LexIndex`]): slot `s`, one per source row, when they fit
@@ -706,11 +707,89 @@ impl LexShape {
     }
 }
 
-/// Common elements of two multisets (each sorted in place first).
-fn count_common(a: &mut [u64], b: &mut [u64]) -> usize {
-    a.sort_unstable();
-    b.sort_unstable();
-    count_common_sorted(a, b)
+/// The anchor keys of one side by kind, segment after segment in one flat list per kind:
+/// the keys of kind `k` of segments `i0..i1` are one slice, with no copy per run.
+pub(super) struct SideKeys {
+    keys: [Vec<u64>; 3],
+    /// Segment `i`'s keys of kind `k` start at `start[k][i]` (`len + 1` entries).
+    start: [Vec<u32>; 3],
+}
+
+impl SideKeys {
+    pub(super) fn new(v: &[SegFeat]) -> SideKeys {
+        fn lists(f: &SegFeat) -> [&Vec<u64>; 3] {
+            [&f.nums, &f.latin, &f.names]
+        }
+        let mut total = [0; 3];
+        for f in v {
+            for (t, l) in total.iter_mut().zip(lists(f)) {
+                *t += l.len();
+            }
+        }
+        let mut keys: [Vec<u64>; 3] = total.map(Vec::with_capacity);
+        let mut start: [Vec<u32>; 3] = std::array::from_fn(|_| Vec::with_capacity(v.len() + 1));
+        for f in v {
+            for (k, l) in lists(f).into_iter().enumerate() {
+                start[k].push(keys[k].len() as u32);
+                keys[k].extend_from_slice(l);
+            }
+        }
+        for k in 0..3 {
+            start[k].push(keys[k].len() as u32);
+        }
+        SideKeys { keys, start }
+    }
+
+    /// The keys of kind `kind` of segments `i0..i1`.
+    #[inline]
+    pub(super) fn get(&self, kind: usize, i0: usize, i1: usize) -> &[u64] {
+        let s = &self.start[kind];
+        &self.keys[kind][s[i0] as usize..s[i1] as usize]
+    }
+
+    /// Anchors of each kind of segments `i0..i1`, counted exactly (a [`SideSum`] caps each
+    /// segment's count; see `SideSum::big`).
+    #[cold]
+    #[inline(never)]
+    pub(super) fn counts(&self, i0: usize, i1: usize) -> [u32; 3] {
+        std::array::from_fn(|k| self.start[k][i1] - self.start[k][i0])
+    }
+}
+
+/// Keys that `a` and `b` share, as multisets: each key of `a` takes the first equal key of
+/// `b` not taken yet (the greedy matching is a largest one). Beads carry a few anchors at
+/// most, so this scans the lists instead of sorting copies; more than 64 keys in `b` are
+/// sorted and merged.
+#[inline]
+pub(super) fn common_keys(a: &[u64], b: &[u64]) -> u32 {
+    if b.len() > 64 {
+        return common_keys_sorted(a, b);
+    }
+    // bit `p`: `b[p]` is taken
+    let mut taken = 0u64;
+    let mut c = 0;
+    for &key in a {
+        for (p, &other) in b.iter().enumerate() {
+            if other == key && taken & (1 << p) == 0 {
+                taken |= 1 << p;
+                c += 1;
+                break;
+            }
+        }
+    }
+    c
+}
+
+/// [`common_keys`] by sorting both lists.
+#[cold]
+#[inline(never)]
+pub(super) fn common_keys_sorted(a: &[u64], b: &[u64]) -> u32 {
+    let sorted = |v: &[u64]| {
+        let mut k = v.to_vec();
+        k.sort_unstable();
+        k
+    };
+    count_common_sorted(&sorted(a), &sorted(b)) as u32
 }
 
 /// Common elements of two sorted multisets.
@@ -788,8 +867,8 @@ impl<'a> Scorer<'a> {
             lex,
             sem: None,
             llr: Self::llr_table(0.4, 0.05),
-            buf_a: Vec::new(),
-            buf_b: Vec::new(),
+            src_keys: SideKeys::new(src),
+            tgt_keys: SideKeys::new(tgt),
             tgt_or: Vec::new(),
             mask_rows: vec![(usize::MAX, 0, Vec::new()); Self::mask_ring(lex.map(|l| l.1))],
             by_id: vec![0; lex.map_or(0, |(_, idx)| idx.vocab_len)],
@@ -986,33 +1065,19 @@ impl<'a> Scorer<'a> {
         t
     }
 
-    /// `(matched, unmatched)` anchors of one kind between the bead's two sides.
+    /// `(matched, unmatched)` anchors of one kind between the bead's two sides: each side's
+    /// keys of the run are one slice of its flat list ([`SideKeys`]), counted in place.
     fn anchors(&mut self, i0: usize, i1: usize, j0: usize, j1: usize, kind: usize) -> (f32, f32) {
-        let get = |f| anchor_list(f, kind);
-        let (src, tgt) = (&self.src[i0..i1], &self.tgt[j0..j1]);
-        let na: usize = src.iter().map(|f| get(f).len()).sum();
-        let nb: usize = tgt.iter().map(|f| get(f).len()).sum();
-        if na == 0 || nb == 0 {
+        let (a, b) = (
+            self.src_keys.get(kind, i0, i1),
+            self.tgt_keys.get(kind, j0, j1),
+        );
+        if a.is_empty() || b.is_empty() {
             // Nothing can match (most beads: anchors are rare).
-            return (0.0, (na + nb) as f32);
+            return (0.0, (a.len() + b.len()) as f32);
         }
-        let c = match (src, tgt) {
-            ([a], [b]) if get(a).is_sorted() && get(b).is_sorted() => {
-                count_common_sorted(get(a), get(b))
-            }
-            _ => {
-                self.buf_a.clear();
-                self.buf_b.clear();
-                for f in src {
-                    self.buf_a.extend(get(f));
-                }
-                for f in tgt {
-                    self.buf_b.extend(get(f));
-                }
-                count_common(&mut self.buf_a, &mut self.buf_b)
-            }
-        };
-        (c as f32, (na + nb - 2 * c) as f32)
+        let c = common_keys(a, b) as usize;
+        (c as f32, (a.len() + b.len() - 2 * c) as f32)
     }
 
     /// Punctuation count difference of a bead with segments on both sides.
