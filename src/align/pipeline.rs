@@ -177,10 +177,13 @@ fn one_to_one_lengths(fs: &[SegFeat], ft: &[SegFeat], path: &[Span]) -> Vec<(f32
         .collect()
 }
 
+/// The unit sets of one bead's two sides, borrowed when a side is one segment.
+type BeadUnits<'a> = (Cow<'a, [u64]>, Cow<'a, [u64]>);
+
 /// Unit sets of one bead (for lexicon learning). A side of one segment lends that segment's
 /// units, already a sorted set: most learning beads are 1-1, and copying and sorting their
 /// units again was most of this function's time.
-fn bead_units(st: &DocState, (a, b, c, d): Span) -> (Cow<'_, [u64]>, Cow<'_, [u64]>) {
+fn bead_units(st: &DocState, (a, b, c, d): Span) -> BeadUnits<'_> {
     fn side(feats: &[SegFeat]) -> Cow<'_, [u64]> {
         match feats {
             [one] => Cow::Borrowed(&one.lex),
@@ -220,7 +223,7 @@ fn bead_counts(st: &DocState, cut: Option<u32>, into: &mut BeadCounts) {
 }
 
 /// The unit sets of the learning beads of one document (those [`bead_counts`] counts).
-fn teaching_beads(st: &DocState, cut: Option<u32>) -> Vec<(Cow<'_, [u64]>, Cow<'_, [u64]>)> {
+fn teaching_beads(st: &DocState, cut: Option<u32>) -> Vec<BeadUnits<'_>> {
     st.pass1
         .iter()
         .filter(|&&((a, b, c, d), cost)| b > a && d > c && learn::teaches(cost, cut))
