@@ -296,16 +296,18 @@ fn coverage_counts(
         cfg.max_bead_side.max(1),
     );
     let mut out = [(0u64, 0u64); 2];
+    // (scratch of [`LexIndex::pair_counts_in`])
+    let mut pos = vec![0u8; lex.tgt_count()];
     for &((a, b, c, d), _) in &st.pass1 {
         if b - a != 1 || d - c != 1 {
             continue;
         }
-        let (cv, kn) = idx.pair_counts(a, c, lex);
+        let (cv, kn) = idx.pair_counts_in(a, c, lex, &mut pos);
         out[0].0 += cv as u64;
         out[0].1 += kn as u64;
         let off = c + 7;
         if off < m {
-            let (cv, kn) = idx.pair_counts(a, off, lex);
+            let (cv, kn) = idx.pair_counts_in(a, off, lex, &mut pos);
             out[1].0 += cv as u64;
             out[1].1 += kn as u64;
         }

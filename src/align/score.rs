@@ -392,6 +392,35 @@ impl LexIndex {
         }
     }
 
+    /// [`LexIndex::pair_counts`] with a table in place of the searches: `pos` is scratch of
+    /// `vocab_len` zeros (left zeroed) that marks the target's units by position, so each
+    /// translation of a source unit costs one look-up. (A segment's units are distinct, so
+    /// a unit has one position, as in the search.)
+    pub fn pair_counts_in(&self, s: usize, t: usize, lex: &Lexicon, pos: &mut [u8]) -> (u32, u32) {
+        let (su, tu) = (self.src_units(s), self.tgt_units(t));
+        let known = (su.len() + tu.len()) as u32;
+        for (p, &id) in tu.iter().enumerate() {
+            // (at most 32 target units: positions fit a byte, 0 meaning "not a unit here")
+            pos[id as usize] = p as u8 + 1;
+        }
+        let (mut sm, mut tm) = (0u64, 0u32);
+        if !tu.is_empty() {
+            for (bit, &u) in su.iter().enumerate() {
+                for &id in lex.translation_ids(u) {
+                    let p = pos[id as usize];
+                    if p != 0 {
+                        sm |= 1u64 << bit;
+                        tm |= 1u32 << (p - 1);
+                    }
+                }
+            }
+        }
+        for &id in tu {
+            pos[id as usize] = 0;
+        }
+        (sm.count_ones() + tm.count_ones(), known)
+    }
+
     /// `(covered, known)` units of both segments of the pair `(s, t)`, both sides added.
     pub fn pair_counts(&self, s: usize, t: usize, lex: &Lexicon) -> (u32, u32) {
         let (a, b) = self.compute(s, t, lex);
@@ -1695,6 +1724,24 @@ mod tests {
             );
             assert_eq!(a.vocab_len, b.vocab_len);
         }
+    }
+
+    #[test]
+    fn pair_counts_by_table_equal_pair_counts_by_search() {
+        let (src, tgt) = synthetic_pair(50, 47);
+        let lex = lexicon_of(&src, &tgt);
+        let idx = LexIndex::build(&src, &tgt, &lex, &Band::full(50, 47), 3);
+        let mut pos = vec![0u8; lex.tgt_count()];
+        let mut covered = 0;
+        for s in 0..50 {
+            for t in 0..47 {
+                let c = idx.pair_counts(s, t, &lex);
+                assert_eq!(idx.pair_counts_in(s, t, &lex, &mut pos), c, "{s} {t}");
+                covered += c.0;
+            }
+        }
+        assert!(covered > 0);
+        assert!(pos.iter().all(|&p| p == 0));
     }
 
     #[test]
