@@ -251,7 +251,12 @@ impl LexIndex {
         max_side: usize,
     ) -> LexIndex {
         let src_id = |u: u64| keys.src.may_contain(u).then(|| lex.src_id(u)).flatten();
-        let tgt_id = |u: u64| keys.tgt.may_contain(u).then(|| lex.tgt_id(u)).flatten();
+        let tgt_id = |u: u64| {
+            keys.tgt
+                .may_contain(u)
+                .then(|| keys.tgt_ids.get(&u).copied())
+                .flatten()
+        };
         Self::build_by(src, tgt, lex.tgt_count(), (src_id, tgt_id), band, max_side)
     }
 
@@ -469,12 +474,12 @@ impl UnitFilter {
 }
 
 /// Look-ups of one lexicon's units made once for indexing many documents with it
-/// ([`LexIndex::build_with`]): which units it may know, so that most unknown units cost
-/// neither a hash probe nor a search. (A map of the target ids by unit would spare the
-/// known ones their search, but held a few more megabytes at the peak of a long document.)
+/// ([`LexIndex::build_with`]): which units it may know, and the target units' ids by hash
+/// (instead of a membership test and a binary search each).
 pub struct LexKeys {
     src: UnitFilter,
     tgt: UnitFilter,
+    tgt_ids: rustc_hash::FxHashMap<u64, u32>,
 }
 
 impl LexKeys {
@@ -484,6 +489,7 @@ impl LexKeys {
         LexKeys {
             src: UnitFilter::new(lex.src_linked(), n_src),
             tgt: UnitFilter::new(lex.tgt_known(), lex.tgt_count()),
+            tgt_ids: lex.tgt_known().zip(0u32..).collect(),
         }
     }
 }
