@@ -378,6 +378,11 @@ impl Lexicon {
         self.links.get(&u).map(Vec::as_slice).unwrap_or(&[])
     }
 
+    /// Every source unit that has a dense id (see [`Lexicon::src_id`]), in no order.
+    pub fn src_linked(&self) -> impl Iterator<Item = u64> + '_ {
+        self.src_ids.keys().copied()
+    }
+
     /// Whether a source unit has links.
     pub fn knows_src(&self, u: u64) -> bool {
         self.src_known.contains(&u)

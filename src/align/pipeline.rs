@@ -10,7 +10,7 @@ use super::learn::{self, BeadCounts, Counts, Model, StageCounts};
 use super::lexicon::Lexicon;
 use super::names;
 use super::resplit::{self, DocContext, ResplitCounts};
-use super::score::{BeadStats, LengthModel, LexIndex, Scorer, SideTables};
+use super::score::{BeadStats, LengthModel, LexIndex, LexKeys, Scorer, SideTables};
 use super::seeds::{self, SeedTerms};
 use super::semantic::{self, SemDoc, SentenceEmbedder, Which};
 use super::{AlignConfig, AlignedDoc, Alignment, Bead, Segment};
@@ -281,26 +281,36 @@ impl BeadCost for Reversed<'_, '_> {
 ///
 /// Also gives the index it built, for [`finish`] to point at its band: its units are what
 /// finish looks up again otherwise.
-fn coverage_counts(st: &DocState, lex: &Lexicon, cfg: &AlignConfig) -> ([(u64, u64); 2], LexIndex) {
+///
+/// `keys`: the look-ups of `lex`, made once for every document of the round.
+fn coverage_counts(
+    st: &DocState,
+    lex: &Lexicon,
+    keys: &LexKeys,
+    cfg: &AlignConfig,
+) -> ([(u64, u64); 2], LexIndex) {
     let (n, m) = (st.src.len(), st.tgt.len());
-    let idx = LexIndex::build(
+    let idx = LexIndex::build_with(
         &st.src,
         &st.tgt,
         lex,
+        keys,
         &Band::diagonal(n, m, 0),
         cfg.max_bead_side.max(1),
     );
     let mut out = [(0u64, 0u64); 2];
+    // (scratch of [`LexIndex::pair_counts_in`])
+    let mut pos = vec![0u8; lex.tgt_count()];
     for &((a, b, c, d), _) in &st.pass1 {
         if b - a != 1 || d - c != 1 {
             continue;
         }
-        let (cv, kn) = idx.pair_counts(a, c, lex);
+        let (cv, kn) = idx.pair_counts_in(a, c, lex, &mut pos);
         out[0].0 += cv as u64;
         out[0].1 += kn as u64;
         let off = c + 7;
         if off < m {
-            let (cv, kn) = idx.pair_counts(a, off, lex);
+            let (cv, kn) = idx.pair_counts_in(a, off, lex, &mut pos);
             out[1].0 += cv as u64;
             out[1].1 += kn as u64;
         }
@@ -835,9 +845,10 @@ pub(crate) fn drive(
         // the coverage stage's indexes of the lexicon's units, which the round reuses
         let mut indexes: Vec<Option<LexIndex>> = Vec::new();
         if model.rounds[round].rates.is_none() {
+            let keys = LexKeys::new(lex);
             let (c, idx): (Vec<[(u64, u64); 2]>, Vec<LexIndex>) = states
                 .par_iter()
-                .map(|st| coverage_counts(st, lex, config))
+                .map(|st| coverage_counts(st, lex, &keys, config))
                 .unzip();
             let c = c
                 .into_iter()

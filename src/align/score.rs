@@ -232,24 +232,59 @@ impl LexIndex {
         band: &Band,
         max_side: usize,
     ) -> LexIndex {
+        // Target ids are in unit order, so a segment's units sort the same by id as by unit
+        // (and a known unit has an id, so the search cannot fail).
+        let tgt_id = |u: u64| lex.knows_tgt(u).then(|| lex.tgt_id(u)).flatten();
+        let ids = (|u| lex.src_id(u), tgt_id);
+        Self::build_by(src, tgt, lex.tgt_count(), ids, band, max_side)
+    }
+
+    /// [`LexIndex::build`] with the look-ups of `keys` (made once for `lex`), which skip
+    /// most units the lexicon does not know without hashing them: the same index, for
+    /// indexing many segments with one lexicon.
+    pub fn build_with(
+        src: &[SegFeat],
+        tgt: &[SegFeat],
+        lex: &Lexicon,
+        keys: &LexKeys,
+        band: &Band,
+        max_side: usize,
+    ) -> LexIndex {
+        let src_id = |u: u64| keys.src.may_contain(u).then(|| lex.src_id(u)).flatten();
+        let tgt_id = |u: u64| {
+            keys.tgt
+                .may_contain(u)
+                .then(|| keys.tgt_ids.get(&u).copied())
+                .flatten()
+        };
+        Self::build_by(src, tgt, lex.tgt_count(), (src_id, tgt_id), band, max_side)
+    }
+
+    /// The index with source and target ids given by `ids` (`None` for a unit the lexicon
+    /// does not know).
+    fn build_by(
+        src: &[SegFeat],
+        tgt: &[SegFeat],
+        vocab_len: usize,
+        (src_id, tgt_id): (impl Fn(u64) -> Option<u32>, impl Fn(u64) -> Option<u32>),
+        band: &Band,
+        max_side: usize,
+    ) -> LexIndex {
         let mut src_flat = Vec::new();
         let mut src_off = Vec::with_capacity(src.len() + 1);
         src_off.push(0);
         for f in src {
-            src_flat.extend(f.lex.iter().filter_map(|&u| lex.src_id(u)).take(64));
+            src_flat.extend(f.lex.iter().filter_map(|&u| src_id(u)).take(64));
             src_off.push(src_flat.len() as u32);
         }
-        // Target ids are in unit order, so a segment's units sort the same by id as by unit.
+        // The first 32 known units of each segment, sorted (by id, which is unit order).
         let mut tgt_flat = Vec::new();
         let mut tgt_off = Vec::with_capacity(tgt.len() + 1);
         tgt_off.push(0);
-        let mut units = Vec::with_capacity(32);
         for f in tgt {
-            units.clear();
-            units.extend(f.lex.iter().copied().filter(|u| lex.knows_tgt(*u)).take(32));
-            units.sort_unstable();
-            // A known unit has an id, so the search cannot fail.
-            tgt_flat.extend(units.iter().filter_map(|&u| lex.tgt_id(u)));
+            let start = tgt_flat.len();
+            tgt_flat.extend(f.lex.iter().filter_map(|&u| tgt_id(u)).take(32));
+            tgt_flat[start..].sort_unstable();
             tgt_off.push(tgt_flat.len() as u32);
         }
         tgt_flat.shrink_to_fit();
@@ -259,7 +294,7 @@ impl LexIndex {
             src_off,
             tgt_flat,
             tgt_off,
-            vocab_len: lex.tgt_count(),
+            vocab_len,
             ranges: Vec::new(),
         };
         idx.set_band(band, max_side);
@@ -357,6 +392,35 @@ impl LexIndex {
         }
     }
 
+    /// [`LexIndex::pair_counts`] with a table in place of the searches: `pos` is scratch of
+    /// `vocab_len` zeros (left zeroed) that marks the target's units by position, so each
+    /// translation of a source unit costs one look-up. (A segment's units are distinct, so
+    /// a unit has one position, as in the search.)
+    pub fn pair_counts_in(&self, s: usize, t: usize, lex: &Lexicon, pos: &mut [u8]) -> (u32, u32) {
+        let (su, tu) = (self.src_units(s), self.tgt_units(t));
+        let known = (su.len() + tu.len()) as u32;
+        for (p, &id) in tu.iter().enumerate() {
+            // (at most 32 target units: positions fit a byte, 0 meaning "not a unit here")
+            pos[id as usize] = p as u8 + 1;
+        }
+        let (mut sm, mut tm) = (0u64, 0u32);
+        if !tu.is_empty() {
+            for (bit, &u) in su.iter().enumerate() {
+                for &id in lex.translation_ids(u) {
+                    let p = pos[id as usize];
+                    if p != 0 {
+                        sm |= 1u64 << bit;
+                        tm |= 1u32 << (p - 1);
+                    }
+                }
+            }
+        }
+        for &id in tu {
+            pos[id as usize] = 0;
+        }
+        (sm.count_ones() + tm.count_ones(), known)
+    }
+
     /// `(covered, known)` units of both segments of the pair `(s, t)`, both sides added.
     pub fn pair_counts(&self, s: usize, t: usize, lex: &Lexicon) -> (u32, u32) {
         let (a, b) = self.compute(s, t, lex);
@@ -364,6 +428,69 @@ impl LexIndex {
             a.count_ones() + b.count_ones(),
             (self.src_units(s).len() + self.tgt_units(t).len()) as u32,
         )
+    }
+}
+
+/// A set of units that may answer "yes" wrongly but never "no" wrongly: one bit per unit
+/// (by its key's top bits after a multiplicative mix), 16 to 32 bits per member. Most units
+/// of a segment are unknown to the lexicon, and testing a bit in a table of a few hundred
+/// kilobytes is cheaper than probing a hash map several times that size.
+pub struct UnitFilter {
+    bits: Vec<u64>,
+    /// `64 - log2(bit count)`.
+    shift: u32,
+}
+
+impl UnitFilter {
+    /// The filter of `units` (`count` of them, for sizing).
+    pub fn new(units: impl Iterator<Item = u64>, count: usize) -> UnitFilter {
+        let nbits = count
+            .saturating_mul(16)
+            .next_power_of_two()
+            .clamp(1 << 12, 1 << 28);
+        let shift = 64 - nbits.trailing_zeros();
+        let mut f = UnitFilter {
+            bits: vec![0; nbits / 64],
+            shift,
+        };
+        for u in units {
+            let b = f.bit(u);
+            f.bits[b / 64] |= 1 << (b % 64);
+        }
+        f
+    }
+
+    #[inline]
+    fn bit(&self, u: u64) -> usize {
+        (u.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+    }
+
+    /// False when `u` is surely not a member.
+    #[inline]
+    pub fn may_contain(&self, u: u64) -> bool {
+        let b = self.bit(u);
+        self.bits[b / 64] >> (b % 64) & 1 != 0
+    }
+}
+
+/// Look-ups of one lexicon's units made once for indexing many documents with it
+/// ([`LexIndex::build_with`]): which units it may know, and the target units' ids by hash
+/// (instead of a membership test and a binary search each).
+pub struct LexKeys {
+    src: UnitFilter,
+    tgt: UnitFilter,
+    tgt_ids: rustc_hash::FxHashMap<u64, u32>,
+}
+
+impl LexKeys {
+    /// The look-ups of `lex`.
+    pub fn new(lex: &Lexicon) -> LexKeys {
+        let n_src = lex.src_linked().count();
+        LexKeys {
+            src: UnitFilter::new(lex.src_linked(), n_src),
+            tgt: UnitFilter::new(lex.tgt_known(), lex.tgt_count()),
+            tgt_ids: lex.tgt_known().zip(0u32..).collect(),
+        }
     }
 }
 
@@ -1606,6 +1733,63 @@ mod tests {
             )
         );
         assert_eq!(moved.vocab_len, built.vocab_len);
+    }
+
+    #[test]
+    fn a_unit_filter_never_misses_a_member() {
+        let members: Vec<u64> = (0..5000u64)
+            .map(|k| k.wrapping_mul(0x1000_0000_01b3) ^ k)
+            .collect();
+        let f = UnitFilter::new(members.iter().copied(), members.len());
+        assert!(members.iter().all(|&u| f.may_contain(u)));
+        // Sized at 16 to 32 bits a member, it lets few others through.
+        let others = (1u64 << 50..(1u64 << 50) + 20_000)
+            .filter(|&u| f.may_contain(u))
+            .count();
+        assert!(others < 20_000 / 10, "{others}");
+        // An empty filter rejects everything.
+        let empty = UnitFilter::new(std::iter::empty(), 0);
+        assert!(!members.iter().any(|&u| empty.may_contain(u)));
+    }
+
+    #[test]
+    fn an_index_built_with_keys_is_the_index_built_without() {
+        for (n, m) in [(40, 44), (1, 3), (0, 5), (60, 30)] {
+            let (src, tgt) = synthetic_pair(n, m);
+            let lex = lexicon_of(&src, &tgt);
+            let keys = LexKeys::new(&lex);
+            let band = Band::diagonal(n, m, 4);
+            let (a, b) = (
+                LexIndex::build(&src, &tgt, &lex, &band, 3),
+                LexIndex::build_with(&src, &tgt, &lex, &keys, &band, 3),
+            );
+            if n >= 40 {
+                assert!(!a.src_flat.is_empty() && !a.tgt_flat.is_empty());
+            }
+            assert_eq!(
+                (&a.src_flat, &a.src_off, &a.tgt_flat, &a.tgt_off, &a.ranges),
+                (&b.src_flat, &b.src_off, &b.tgt_flat, &b.tgt_off, &b.ranges)
+            );
+            assert_eq!(a.vocab_len, b.vocab_len);
+        }
+    }
+
+    #[test]
+    fn pair_counts_by_table_equal_pair_counts_by_search() {
+        let (src, tgt) = synthetic_pair(50, 47);
+        let lex = lexicon_of(&src, &tgt);
+        let idx = LexIndex::build(&src, &tgt, &lex, &Band::full(50, 47), 3);
+        let mut pos = vec![0u8; lex.tgt_count()];
+        let mut covered = 0;
+        for s in 0..50 {
+            for t in 0..47 {
+                let c = idx.pair_counts(s, t, &lex);
+                assert_eq!(idx.pair_counts_in(s, t, &lex, &mut pos), c, "{s} {t}");
+                covered += c.0;
+            }
+        }
+        assert!(covered > 0);
+        assert!(pos.iter().all(|&p| p == 0));
     }
 
     #[test]
