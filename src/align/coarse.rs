@@ -59,9 +59,7 @@ fn run_index(i0: usize, i1: usize) -> usize {
 /// boilerplate, merges, skips) for beads of up to [`RUNS`] segments a side, read from the
 /// sides' [`SideTables`].
 pub struct CoarseCost<'a> {
-    /// The sides' anchor keys, for exact matches when the signatures overlap.
-    src_keys: SideKeys,
-    tgt_keys: SideKeys,
+    /// The sides' tables; their anchor keys give exact matches when signatures overlap.
     src: &'a SideTables,
     tgt: &'a SideTables,
     /// The most the anchor terms of a bead can take off its cost, by its source (target)
@@ -75,14 +73,9 @@ pub struct CoarseCost<'a> {
 }
 
 impl<'a> CoarseCost<'a> {
-    /// The coarse cost of one pair: `sides` are the tables of `fs` and `ft`.
-    pub fn new(
-        fs: &'a [SegFeat],
-        ft: &'a [SegFeat],
-        sides: (&'a SideTables, &'a SideTables),
-        len: LengthModel,
-        w: Weights,
-    ) -> Self {
+    /// The coarse cost of one pair: `sides` are the tables of its two sides
+    /// ([`SideTables::new`]).
+    pub fn new(sides: (&'a SideTables, &'a SideTables), len: LengthModel, w: Weights) -> Self {
         let nonneg = [
             w.len,
             w.punct,
@@ -111,14 +104,11 @@ impl<'a> CoarseCost<'a> {
             }
             r
         };
-        let (src_keys, tgt_keys) = (SideKeys::new(fs), SideKeys::new(ft));
         CoarseCost {
             src: sides.0,
             tgt: sides.1,
-            src_reward: reward(&src_keys, sides.0),
-            tgt_reward: reward(&tgt_keys, sides.1),
-            src_keys,
-            tgt_keys,
+            src_reward: reward(sides.0.keys(), sides.0),
+            tgt_reward: reward(sides.1.keys(), sides.1),
             len,
             exp_neg_mu: (-len.mu).exp(),
             w,
@@ -165,7 +155,10 @@ impl<'a> CoarseCost<'a> {
         let (i0, i1, j0, j1) = bead;
         let (a, b) = (i1 - i0, j1 - j0);
         let (sa, ta) = if s.big || t.big {
-            (self.src_keys.counts(i0, i1), self.tgt_keys.counts(j0, j1))
+            (
+                self.src.keys().counts(i0, i1),
+                self.tgt.keys().counts(j0, j1),
+            )
         } else {
             (s.anchors, t.anchors)
         };
@@ -203,8 +196,10 @@ impl<'a> CoarseCost<'a> {
             for (k, &o) in overlap.iter().enumerate() {
                 if o {
                     let (miss, matched) = self.anchor_weights(k);
-                    let common =
-                        common_keys(self.src_keys.get(k, i0, i1), self.tgt_keys.get(k, j0, j1));
+                    let common = common_keys(
+                        self.src.keys().get(k, i0, i1),
+                        self.tgt.keys().get(k, j0, j1),
+                    );
                     c -= (2.0 * miss + matched) * common as f32;
                 }
             }
@@ -258,8 +253,8 @@ impl<'a> CoarseCost<'a> {
     /// segment left unaligned; `INFINITY` for other shapes).
     pub fn cost(&self, (i0, i1, j0, j1): Span) -> f32 {
         match (i1 - i0, j1 - j0) {
-            (1, 0) => self.skip(self.src.one(i0), &self.src_keys, i0),
-            (0, 1) => self.skip(self.tgt.one(j0), &self.tgt_keys, j0),
+            (1, 0) => self.skip(self.src.one(i0), self.src.keys(), i0),
+            (0, 1) => self.skip(self.tgt.one(j0), self.tgt.keys(), j0),
             _ => self.both((i0, i1, j0, j1), 0.0, f32::INFINITY),
         }
     }
@@ -364,7 +359,7 @@ fn run_band(
     shapes: usize,
 ) -> Vec<Span> {
     let (n, m) = (fs.len(), ft.len());
-    let cost = CoarseCost::new(fs, ft, sides, len, w);
+    let cost = CoarseCost::new(sides, len, w);
     let skip_src: Vec<f32> = (0..n).map(|i| cost.cost((i, i + 1, 0, 0))).collect();
     let skip_tgt: Vec<f32> = (0..m).map(|j| cost.cost((0, 0, j, j + 1))).collect();
     let mut rows: Vec<Vec<f32>> = vec![Vec::new(); n + 1];
@@ -656,7 +651,7 @@ mod tests {
         let (fs, ft) = (vec![many.clone(), one.clone()], vec![many, one]);
         let sides = (SideTables::new(&fs), SideTables::new(&ft));
         let w = Weights::default();
-        let c = CoarseCost::new(&fs, &ft, (&sides.0, &sides.1), model(&fs, &ft), w);
+        let c = CoarseCost::new((&sides.0, &sides.1), model(&fs, &ft), w);
         assert_eq!(c.cost((0, 1, 0, 0)), 300.0 * w.anchor_miss + w.skip);
         // all 300 match: the anchor terms are `-300 * match`
         let matched = c.cost((0, 1, 0, 1)) - c.cost((1, 2, 1, 2));
@@ -667,13 +662,7 @@ mod tests {
     fn bound_never_exceeds_the_cost() {
         let (fs, ft, _) = pair(100, 0);
         let sides = (SideTables::new(&fs), SideTables::new(&ft));
-        let c = CoarseCost::new(
-            &fs,
-            &ft,
-            (&sides.0, &sides.1),
-            model(&fs, &ft),
-            Weights::default(),
-        );
+        let c = CoarseCost::new((&sides.0, &sides.1), model(&fs, &ft), Weights::default());
         for i in 3..fs.len() {
             for j in 3..ft.len().min(i + 10) {
                 for &(a, b) in &COARSE_TYPES[..] {

@@ -689,6 +689,7 @@ impl SideTable {
 pub struct SideTables {
     info: Vec<SegInfo>,
     table: SideTable,
+    keys: SideKeys,
 }
 
 impl SideTables {
@@ -696,7 +697,17 @@ impl SideTables {
     pub fn new(v: &[SegFeat]) -> SideTables {
         let info = seg_infos(v, |_| 0);
         let table = SideTable::new(&info);
-        SideTables { info, table }
+        SideTables {
+            info,
+            table,
+            keys: SideKeys::new(v),
+        }
+    }
+
+    /// The side's anchor keys, run by run.
+    #[inline]
+    pub(super) fn keys(&self) -> &SideKeys {
+        &self.keys
     }
 
     /// The sum of segments `i0..i1` when `1 <= i1 - i0 <= SIDE_RUNS` (`i1` at most the
@@ -836,6 +847,7 @@ impl LexShape {
 
 /// The anchor keys of one side by kind, segment after segment in one flat list per kind:
 /// the keys of kind `k` of segments `i0..i1` are one slice, with no copy per run.
+#[derive(Clone)]
 pub(super) struct SideKeys {
     keys: [Vec<u64>; 3],
     /// Segment `i`'s keys of kind `k` start at `start[k][i]` (`len + 1` entries).
@@ -955,13 +967,14 @@ impl<'a> Scorer<'a> {
         w: Weights,
         lex: Option<(&'a Lexicon, &'a LexIndex)>,
     ) -> Self {
-        let side = |info: Vec<SegInfo>| SideTables {
+        let side = |info: Vec<SegInfo>, v: &[SegFeat]| SideTables {
             table: SideTable::new(&info),
             info,
+            keys: SideKeys::new(v),
         };
         let sinfo = seg_infos(src, |s| lex.map_or(0, |(_, idx)| idx.src_units(s).len()));
         let tinfo = seg_infos(tgt, |t| lex.map_or(0, |(_, idx)| idx.tgt_units(t).len()));
-        Self::with_sides(src, tgt, len, w, lex, (side(sinfo), side(tinfo)))
+        Self::with_sides(src, tgt, len, w, lex, (side(sinfo, src), side(tinfo, tgt)))
     }
 
     /// A scorer without a lexicon over side tables already built from `src` and `tgt`
@@ -985,7 +998,8 @@ impl<'a> Scorer<'a> {
         lex: Option<(&'a Lexicon, &'a LexIndex)>,
         (s, t): (SideTables, SideTables),
     ) -> Self {
-        let (sinfo, stab, tinfo, ttab) = (s.info, s.table, t.info, t.table);
+        let (sinfo, stab, src_keys, tinfo, ttab, tgt_keys) =
+            (s.info, s.table, s.keys, t.info, t.table, t.keys);
         let mut sc = Scorer {
             src,
             tgt,
@@ -994,8 +1008,8 @@ impl<'a> Scorer<'a> {
             lex,
             sem: None,
             llr: Self::llr_table(0.4, 0.05),
-            src_keys: SideKeys::new(src),
-            tgt_keys: SideKeys::new(tgt),
+            src_keys,
+            tgt_keys,
             tgt_or: Vec::new(),
             mask_rows: vec![(usize::MAX, 0, Vec::new()); Self::mask_ring(lex.map(|l| l.1))],
             by_id: vec![0; lex.map_or(0, |(_, idx)| idx.vocab_len)],
