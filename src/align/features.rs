@@ -18,12 +18,7 @@ pub fn hash_tok(kind: u8, s: &str) -> u64 {
 
 /// [`hash_tok`] of the UTF-8 bytes of a string.
 fn hash_bytes(kind: u8, bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ kind as u64;
-    for &b in bytes {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
+    fnv_extend(0xcbf2_9ce4_8422_2325 ^ kind as u64, bytes)
 }
 
 /// [`hash_tok`] of the text of the characters `chars` (one or two Chinese characters): the
