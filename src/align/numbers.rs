@@ -45,40 +45,8 @@ pub fn extract_into(text: &str, lang: Lang, chars: &mut Vec<char>, out: &mut Vec
             }
         }
         _ => {
-            push_folded_chars(text, chars);
+            chars.extend(text.chars().map(fold_fullwidth));
             extract_western(chars, lang, out);
-        }
-    }
-}
-
-/// Pushes the characters of `text`, fullwidth forms folded ([`fold_fullwidth`]), to `chars`:
-/// ASCII and basic Cyrillic (lead byte 0xD0 or 0xD1, never fullwidth) decoded here, the rest
-/// by the general decoder (the copy of an alphabetic side's segments was a third of its
-/// number extraction).
-fn push_folded_chars(text: &str, chars: &mut Vec<char>) {
-    chars.reserve(text.len());
-    let b = text.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        let x = b[i];
-        if x < 0x80 {
-            chars.push(char::from(x));
-            i += 1;
-            continue;
-        }
-        if let (0xD0 | 0xD1, Some(&y)) = (x, b.get(i + 1)) {
-            if let Some(c) = char::from_u32((u32::from(x) & 0x1F) << 6 | (u32::from(y) & 0x3F)) {
-                chars.push(c);
-                i += 2;
-                continue;
-            }
-        }
-        match text.get(i..).and_then(|rest| rest.chars().next()) {
-            Some(c) => {
-                chars.push(fold_fullwidth(c));
-                i += c.len_utf8();
-            }
-            None => break,
         }
     }
 }
@@ -617,18 +585,5 @@ mod tests {
         );
         assert_eq!(vals("1,200 people, two", Lang::En), vec![1200.0, 2.0]);
         assert!(vals("you may go", Lang::En).is_empty());
-    }
-
-    proptest::proptest! {
-        /// The characters pushed are the text's, folded.
-        #[test]
-        fn folded_chars_are_the_texts(text in "[a-zA-Z0-9 ,.а-яА-ЯёЁѠѣ０-９．，％ǅΣ中—\u{a0}]{0,40}") {
-            let mut got = vec!['x'];
-            push_folded_chars(&text, &mut got);
-            let want: Vec<char> = std::iter::once('x')
-                .chain(text.chars().map(fold_fullwidth))
-                .collect();
-            proptest::prop_assert_eq!(got, want);
-        }
     }
 }
