@@ -87,13 +87,22 @@ pub fn bin() -> Command {
     cmd
 }
 
-/// An empty model directory shared by the tests of this process.
+/// An empty model directory shared by the tests. One fixed name for every test process: a
+/// name per process left one empty folder in the temporary directory per test binary and run.
 pub fn no_model_dir() -> &'static Path {
     static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     DIR.get_or_init(|| {
-        let d = std::env::temp_dir().join(format!("tmalign-test-no-model-{}", std::process::id()));
-        std::fs::create_dir_all(&d).expect("create an empty model dir");
-        d
+        let shared = std::env::temp_dir().join("tmalign-test-no-model");
+        std::fs::create_dir_all(&shared).expect("create an empty model dir");
+        let empty = std::fs::read_dir(&shared).is_ok_and(|mut d| d.next().is_none());
+        if empty {
+            return shared;
+        }
+        // Something was put there: this process gets a folder of its own, which must be empty.
+        let own =
+            std::env::temp_dir().join(format!("tmalign-test-no-model-{}", std::process::id()));
+        std::fs::create_dir_all(&own).expect("create an empty model dir");
+        own
     })
 }
 
