@@ -99,6 +99,15 @@ impl Stemmer {
             None => stem(lower),
         }
     }
+
+    /// The lexical unit key of the stem of `lower` (already lower-cased):
+    /// `hash_tok(K_STEM, &self.stem(lower))` without an owned copy of a Snowball stem.
+    fn stem_key(&self, lower: &str) -> u64 {
+        match &self.0 {
+            Some(sm) => hash_tok(K_STEM, &sm.stem(lower)),
+            None => hash_tok(K_STEM, &stem(lower)),
+        }
+    }
 }
 
 /// Crude stem for languages without a Snowball stemmer here: lowercase, first five characters
@@ -131,6 +140,8 @@ struct Scratch {
     /// The segment's number keys, and its characters as [`numbers::extract_into`] reads them.
     nums: Vec<numbers::NumKey>,
     chars: Vec<char>,
+    /// The segment's capitalised words, moved out into a list of their number at its end.
+    caps: Vec<String>,
 }
 
 impl StemKeys {
@@ -150,7 +161,7 @@ impl StemKeys {
             return k;
         }
         to_lowercase_into(w, lower);
-        let k = hash_tok(K_STEM, &self.stemmer.stem(lower));
+        let k = self.stemmer.stem_key(lower);
         self.keys.insert(w.to_owned(), k);
         k
     }
@@ -200,6 +211,7 @@ pub fn featurize_with(text: &str, paragraph: usize, lang: Lang, stems: &mut Stem
     f.nums.sort_unstable();
     s.lex.clear();
     s.latin.clear();
+    s.caps.clear();
     // One scan for the length, the punctuation, the words (maximal runs of alphanumerics
     // that are not Chinese characters) and, on a Chinese side, the lexical units: each
     // Chinese character, and each pair of adjacent ones.
@@ -221,7 +233,7 @@ pub fn featurize_with(text: &str, paragraph: usize, lang: Lang, stems: &mut Stem
         // every Chinese block)
         if c >= '\u{3400}' && is_han(c) {
             if let Some(start) = word_start.take() {
-                add_word(&mut f.caps, &mut s, &text[start..i], first, lang, stems);
+                add_word(&mut s, &text[start..i], first, lang, stems);
                 first = false;
             }
             if zh {
@@ -245,7 +257,7 @@ pub fn featurize_with(text: &str, paragraph: usize, lang: Lang, stems: &mut Stem
             continue;
         }
         if let Some(start) = word_start.take() {
-            add_word(&mut f.caps, &mut s, &text[start..i], first, lang, stems);
+            add_word(&mut s, &text[start..i], first, lang, stems);
             first = false;
         }
         if let Some(k) = punct_class(c) {
@@ -261,21 +273,14 @@ pub fn featurize_with(text: &str, paragraph: usize, lang: Lang, stems: &mut Stem
     // A long document keeps the features of every segment: no spare capacity.
     f.lex = s.lex.to_vec();
     f.latin = s.latin.to_vec();
-    f.caps.shrink_to_fit();
+    f.caps = s.caps.drain(..).collect();
     stems.scratch = s;
     f
 }
 
-/// Adds the features of one word `w` of a segment (`initial`: its first word): a Latin
-/// token, a stem (to `s`), a capitalised word (to `caps`).
-fn add_word(
-    caps: &mut Vec<String>,
-    s: &mut Scratch,
-    w: &str,
-    initial: bool,
-    lang: Lang,
-    stems: &mut StemKeys,
-) {
+/// Adds the features of one word `w` of a segment (`initial`: its first word) to `s`: a
+/// Latin token, a stem, a capitalised word.
+fn add_word(s: &mut Scratch, w: &str, initial: bool, lang: Lang, stems: &mut StemKeys) {
     let has_alpha = w.chars().any(is_alphabetic_fast);
     if !has_alpha {
         return;
@@ -300,7 +305,7 @@ fn add_word(
         s.lex.push(stems.key(w, lower));
         if w.chars().next().is_some_and(char::is_uppercase) {
             to_lowercase_into(w, lower);
-            caps.push(lower.clone());
+            s.caps.push(lower.clone());
         }
     }
 }
@@ -395,6 +400,21 @@ mod tests {
             assert_eq!(a.lex, units, "{t}");
             assert_eq!(b.lex, units, "{t}");
             assert_eq!((a.latin, a.nums, a.len), (b.latin, b.nums, b.len), "{t}");
+        }
+    }
+
+    /// A stem's key is the hash of the stem, with or without a Snowball stemmer.
+    #[test]
+    fn stem_keys_hash_the_stem() {
+        for (lang, words) in [
+            (Lang::Ru, ["ассамблеи", "члены", "года"]),
+            (Lang::En, ["assemblies", "members", "year"]),
+            (Lang::Zh, ["abcdefg", "ab", "членами"]),
+        ] {
+            let st = Stemmer::new(lang);
+            for w in words {
+                assert_eq!(st.stem_key(w), hash_tok(K_STEM, &st.stem(w)), "{w}");
+            }
         }
     }
 
