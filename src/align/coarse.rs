@@ -266,9 +266,17 @@ impl<'a> CoarseCost<'a> {
 fn blocks(v: &[SegFeat], k: usize) -> Vec<SegFeat> {
     v.chunks(k)
         .map(|c| {
+            // (each anchor list sized once: extended segment by segment, it grew by
+            // reallocations, and most lists are empty)
+            let joined = |of: fn(&SegFeat) -> &Vec<u64>| -> Vec<u64> {
+                Vec::with_capacity(c.iter().map(|f| of(f).len()).sum())
+            };
             let mut b = SegFeat {
                 paragraph: c[0].paragraph,
                 repeated: c.iter().all(|f| f.repeated),
+                nums: joined(|f| &f.nums),
+                latin: joined(|f| &f.latin),
+                names: joined(|f| &f.names),
                 ..SegFeat::default()
             };
             for f in c {

@@ -870,7 +870,10 @@ impl SideKeys {
         for f in v {
             for (k, l) in lists(f).into_iter().enumerate() {
                 start[k].push(keys[k].len() as u32);
-                keys[k].extend_from_slice(l);
+                // (most segments have no anchors of a kind: no copy call for an empty list)
+                if !l.is_empty() {
+                    keys[k].extend_from_slice(l);
+                }
             }
         }
         for k in 0..3 {
