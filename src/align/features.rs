@@ -9,7 +9,8 @@ use crate::lang::{
     is_alphabetic_fast, is_alphanumeric_fast, is_han, to_lowercase_fast, to_lowercase_into,
 };
 use crate::Lang;
-use rustc_hash::FxHashMap;
+use rustc_hash::FxBuildHasher;
+use std::hash::BuildHasher;
 
 /// FNV-1a over bytes with a kind tag, so equal strings of different kinds never collide.
 pub fn hash_tok(kind: u8, s: &str) -> u64 {
@@ -122,9 +123,20 @@ pub fn stem(word: &str) -> String {
 /// [`featurize_with`] reuses from one segment of the side to the next.
 pub struct StemKeys {
     stemmer: Stemmer,
-    /// By word form as written.
-    keys: FxHashMap<String, u64>,
+    /// The word forms seen (as written), one after another: one growing string rather than
+    /// a string per form (tens of thousands on a long side, each allocated and freed).
+    forms: String,
+    /// The stem key of each form in `forms`, found by the form's hash and text.
+    keys: hashbrown::HashTable<FormKey>,
     scratch: Scratch,
+}
+
+/// One word form of [`StemKeys`]: its hash, its place in `forms`, its stem key.
+struct FormKey {
+    hash: u64,
+    start: usize,
+    len: usize,
+    key: u64,
 }
 
 /// Buffers [`featurize_with`] fills for each segment and copies out of at its end: a feature
@@ -149,7 +161,8 @@ impl StemKeys {
     pub fn new(lang: Lang) -> Self {
         StemKeys {
             stemmer: Stemmer::new(lang),
-            keys: FxHashMap::default(),
+            forms: String::new(),
+            keys: hashbrown::HashTable::new(),
             scratch: Scratch::default(),
         }
     }
@@ -157,13 +170,26 @@ impl StemKeys {
     /// The stem key of word `w` (as written: most words need no lower case then, and a
     /// form is looked up before it is lowered), `lower` scratch space.
     fn key(&mut self, w: &str, lower: &mut String) -> u64 {
-        if let Some(&k) = self.keys.get(w) {
-            return k;
+        let hash = FxBuildHasher.hash_one(w);
+        let forms = &self.forms;
+        if let Some(f) = self
+            .keys
+            .find(hash, |f| &forms[f.start..f.start + f.len] == w)
+        {
+            return f.key;
         }
         to_lowercase_into(w, lower);
-        let k = self.stemmer.stem_key(lower);
-        self.keys.insert(w.to_owned(), k);
-        k
+        let key = self.stemmer.stem_key(lower);
+        let start = self.forms.len();
+        self.forms.push_str(w);
+        let form = FormKey {
+            hash,
+            start,
+            len: w.len(),
+            key,
+        };
+        self.keys.insert_unique(hash, form, |f| f.hash);
+        key
     }
 }
 
@@ -416,6 +442,27 @@ mod tests {
                 assert_eq!(st.stem_key(w), hash_tok(K_STEM, &st.stem(w)), "{w}");
             }
         }
+    }
+
+    /// The side's cache of word forms gives each form, new or seen before, the key its
+    /// stem has, however many forms it holds (forms that are prefixes of one another too).
+    #[test]
+    fn stem_cache_gives_each_form_its_stems_key() {
+        let mut stems = StemKeys::new(Lang::Ru);
+        let words: Vec<String> = (0..3000)
+            .map(|k| {
+                let base = ["Член", "член", "Ассамблея", "ассамбле", "год", "Годы"][k % 6];
+                format!("{base}{}", "аоыи".chars().nth(k / 6 % 4).unwrap()).repeat(1 + k / 24 % 3)
+            })
+            .collect();
+        let mut lower = String::new();
+        for pass in 0..2 {
+            for w in &words {
+                let want = stems.stemmer.stem_key(&w.to_lowercase());
+                assert_eq!(stems.key(w, &mut lower), want, "{w} {pass}");
+            }
+        }
+        assert!(stems.keys.len() < words.len());
     }
 
     /// A number's token is the hash of its decimal text.
