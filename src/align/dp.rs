@@ -620,8 +620,8 @@ impl<T: Copy> BandRows<T> {
         self.start.len().saturating_sub(1)
     }
 
-    /// The rows before row `i` (all in one slice, row `r` from [`BandRows::row_start`]`(r)`)
-    /// and row `i` itself, writable.
+    /// Where each row starts, the rows before row `i` (one slice: row `r` at
+    /// `start[r]..start[r + 1]` of it) and row `i` itself, writable.
     #[inline]
     pub(super) fn split_at_row(&mut self, i: usize) -> (&[usize], &[T], &mut [T]) {
         let (a, b) = (self.start[i], self.start[i + 1]);
