@@ -10,7 +10,7 @@
 //! the full scorer then realigns in a narrow band around it (pass 1, `pipeline::prepare`).
 //! Each level widens its band only where its path runs along the edge, as [`dp`] does.
 
-use super::dp::{self, Band, Span};
+use super::dp::{self, Band, BandRows, Span};
 use super::features::SegFeat;
 use super::score::{
     common_keys, punct_diff, LengthModel, SideKeys, SideSum, SideTables, Weights, SIDE_RUNS,
@@ -266,9 +266,17 @@ impl<'a> CoarseCost<'a> {
 fn blocks(v: &[SegFeat], k: usize) -> Vec<SegFeat> {
     v.chunks(k)
         .map(|c| {
+            // (each anchor list sized once: extended segment by segment, it grew by
+            // reallocations, and most lists are empty)
+            let joined = |of: fn(&SegFeat) -> &Vec<u64>| -> Vec<u64> {
+                Vec::with_capacity(c.iter().map(|f| of(f).len()).sum())
+            };
             let mut b = SegFeat {
                 paragraph: c[0].paragraph,
                 repeated: c.iter().all(|f| f.repeated),
+                nums: joined(|f| &f.nums),
+                latin: joined(|f| &f.latin),
+                names: joined(|f| &f.names),
                 ..SegFeat::default()
             };
             for f in c {
@@ -362,12 +370,16 @@ fn run_band(
     let cost = CoarseCost::new(sides, len, w);
     let skip_src: Vec<f32> = (0..n).map(|i| cost.cost((i, i + 1, 0, 0))).collect();
     let skip_tgt: Vec<f32> = (0..m).map(|j| cost.cost((0, 0, j, j + 1))).collect();
-    let mut rows: Vec<Vec<f32>> = vec![Vec::new(); n + 1];
-    let mut bp: Vec<Vec<u8>> = vec![Vec::new(); n + 1];
+    // (one buffer each for every row's costs and backpointers, laid out again for each
+    // widening: the rows before the first changed one keep their place and values)
+    let mut rows = BandRows::default();
+    let mut bp = BandRows::default();
     let mut grow = first_grow.max(1);
     let mut filled: Option<Band> = None;
     loop {
         let start = filled.as_ref().map_or(0, |f| first_changed_row(f, &band));
+        rows.relayout(&band, start, f32::INFINITY);
+        bp.relayout(&band, start, u8::MAX);
         for i in start..=n {
             fill_row(
                 i, &band, &mut rows, &mut bp, &skip_src, &skip_tgt, &cost, shapes,
@@ -399,37 +411,31 @@ fn first_changed_row(a: &Band, b: &Band) -> usize {
 fn fill_row(
     i: usize,
     band: &Band,
-    rows: &mut [Vec<f32>],
-    bp: &mut [Vec<u8>],
+    rows: &mut BandRows<f32>,
+    bp: &mut BandRows<u8>,
     skip_src: &[f32],
     skip_tgt: &[f32],
     cost: &CoarseCost<'_>,
     shapes: usize,
 ) {
     let (lo, hi) = (band.lo[i], band.hi[i]);
-    let mut row = std::mem::take(&mut rows[i]);
-    row.clear();
-    row.resize(hi - lo + 1, f32::INFINITY);
-    let mut brow = std::mem::take(&mut bp[i]);
-    brow.clear();
-    brow.resize(hi - lo + 1, u8::MAX);
-    // The two rows before, with their ranges (empty before row 0).
+    // (every node of the row is written below; the layout filled it with INFINITY and the
+    // backpointers with u8::MAX, which node (0, 0) keeps)
+    let (starts, done, row) = rows.split_at_row(i);
+    let brow = bp.row_mut(i);
+    // The three rows before, with their ranges (empty before row 0).
     let none: &[f32] = &[];
-    let (p1, lo1, hi1) = if i >= 1 {
-        (&rows[i - 1][..], band.lo[i - 1], band.hi[i - 1])
-    } else {
-        (none, 1, 0)
+    let before = |k: usize| {
+        if i >= k {
+            let r = i - k;
+            (&done[starts[r]..starts[r + 1]], band.lo[r], band.hi[r])
+        } else {
+            (none, 1, 0)
+        }
     };
-    let (p2, lo2, hi2) = if i >= 2 {
-        (&rows[i - 2][..], band.lo[i - 2], band.hi[i - 2])
-    } else {
-        (none, 1, 0)
-    };
-    let (p3, lo3, hi3) = if i >= 3 {
-        (&rows[i - 3][..], band.lo[i - 3], band.hi[i - 3])
-    } else {
-        (none, 1, 0)
-    };
+    let (p1, lo1, hi1) = before(1);
+    let (p2, lo2, hi2) = before(2);
+    let (p3, lo3, hi3) = before(3);
     // The source runs ending at row `i`, by length (the same for every node of the row).
     let srun: [Option<(&SideSum, f32)>; RUNS + 1] = std::array::from_fn(|a| {
         if a >= 1 && i >= a {
@@ -498,8 +504,6 @@ fn fill_row(
         row[j - lo] = best;
         brow[j - lo] = arg;
     }
-    rows[i] = row;
-    bp[i] = brow;
 }
 
 /// Keeps bead type `t` reaching a node at cost `c` if it beats the best so far.

@@ -567,20 +567,96 @@ pub struct DpResult {
     /// Cost of the best path.
     pub total: f32,
     /// Best cost of reaching each node, row by row (only when asked for).
-    pub costs: Option<Vec<Vec<f32>>>,
+    pub costs: Option<BandRows<f32>>,
+}
+
+/// One value per node of a [`Band`], row by row in one buffer: row `i` (nodes
+/// `lo[i]..=hi[i]`) at `start[i]..start[i + 1]`; `rows[i][j - lo[i]]` is node `(i, j)`.
+///
+/// A DP run keeps its costs and backpointers in two of these rather than in a vector per
+/// row: one allocation per run instead of one per row and run (on a 10,000-segment document,
+/// some 100,000 small allocations and as many frees, a percent or two of its time).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BandRows<T> {
+    /// Where each row starts in `data`, and where the last one ends (`rows + 1` entries).
+    start: Vec<usize>,
+    data: Vec<T>,
+}
+
+impl<T: Copy> BandRows<T> {
+    /// Rows for `band`, every node holding `fill`.
+    pub fn new(band: &Band, fill: T) -> Self {
+        let mut rows = BandRows {
+            start: Vec::with_capacity(band.lo.len() + 1),
+            data: Vec::new(),
+        };
+        rows.relayout(band, 0, fill);
+        rows
+    }
+
+    /// Lays the rows out for `band`, keeping the values of the rows before `keep` (whose
+    /// ranges in `band` must be those they were laid out for, as [`first_changed_row`] finds
+    /// them): the rows from `keep` on hold `fill`. Rows before an unchanged row start where
+    /// they started, so the kept ones stay in place and the buffer only grows or shrinks
+    /// at its end.
+    pub(super) fn relayout(&mut self, band: &Band, keep: usize, fill: T) {
+        let rows = band.lo.len();
+        let keep = keep.min(rows).min(self.start.len().saturating_sub(1));
+        self.start.truncate(keep + 1);
+        if self.start.is_empty() {
+            self.start.push(0);
+        }
+        let mut at = self.start[keep];
+        self.data.truncate(at);
+        for i in keep..rows {
+            at += band.hi[i] - band.lo[i] + 1;
+            self.start.push(at);
+        }
+        self.data.resize(at, fill);
+    }
+
+    /// Number of rows.
+    pub fn rows(&self) -> usize {
+        self.start.len().saturating_sub(1)
+    }
+
+    /// Where each row starts, the rows before row `i` (one slice: row `r` at
+    /// `start[r]..start[r + 1]` of it) and row `i` itself, writable.
+    #[inline]
+    pub(super) fn split_at_row(&mut self, i: usize) -> (&[usize], &[T], &mut [T]) {
+        let (a, b) = (self.start[i], self.start[i + 1]);
+        let (done, rest) = self.data.split_at_mut(a);
+        (&self.start, done, &mut rest[..b - a])
+    }
+
+    /// Row `i`, writable.
+    #[inline]
+    pub(super) fn row_mut(&mut self, i: usize) -> &mut [T] {
+        let (a, b) = (self.start[i], self.start[i + 1]);
+        &mut self.data[a..b]
+    }
+}
+
+impl<T> std::ops::Index<usize> for BandRows<T> {
+    type Output = [T];
+
+    /// Row `i`: the values of nodes `lo[i]..=hi[i]`.
+    #[inline]
+    fn index(&self, i: usize) -> &[T] {
+        &self.data[self.start[i]..self.start[i + 1]]
+    }
 }
 
 /// Fills row `i` of the DP: best cost of reaching each node of the row (and, when asked, the
-/// bead type that reaches it). `rows` holds the earlier rows, `slot` maps a row to its place.
-/// `memo`, the row's slots of a [`CostMemo`] of this band, gives the bead costs it holds and
-/// keeps those computed.
+/// bead type that reaches it). `earlier(pi, pj)` is the best cost of reaching node
+/// `(pi, pj)` of an earlier row (inside the band). `memo`, the row's slots of a [`CostMemo`]
+/// of this band, gives the bead costs it holds and keeps those computed.
 #[allow(clippy::too_many_arguments)]
-fn fill_row<C: BeadCost + ?Sized, S: Fn(usize) -> usize>(
+fn fill_row<C: BeadCost + ?Sized, E: Fn(usize, usize) -> f32>(
     i: usize,
     band: &Band,
     types: &[(usize, usize)],
-    rows: &[Vec<f32>],
-    slot: &S,
+    earlier: &E,
     row: &mut [f32],
     mut brow: Option<&mut [u8]>,
     mut memo: Option<MemoRow<'_>>,
@@ -605,7 +681,7 @@ fn fill_row<C: BeadCost + ?Sized, S: Fn(usize) -> usize>(
             let prev = if a == 0 {
                 row[pj - lo]
             } else {
-                rows[slot(pi)][pj - band.lo[pi]]
+                earlier(pi, pj)
             };
             if !prev.is_finite() {
                 continue;
@@ -640,61 +716,99 @@ pub fn run<C: BeadCost + ?Sized>(
     band: &Band,
     types: &[(usize, usize)],
     keep_costs: bool,
-    memo: Option<&mut CostMemo>,
+    mut memo: Option<&mut CostMemo>,
     cost: &mut C,
 ) -> Option<DpResult> {
-    let amax = types.iter().map(|t| t.0).max().unwrap_or(1);
-    // Row ring for costs (or every row when kept), backpointers for every node. A power of
-    // two, so that a row's slot is a mask, not a division (the DP asks for it per bead).
-    let ring = (amax + 1).next_power_of_two();
-    let mut rows: Vec<Vec<f32>> = vec![Vec::new(); if keep_costs { n + 1 } else { ring }];
-    let mut bp: Vec<Vec<u8>> = vec![Vec::new(); n + 1];
-    let slot = |i: usize| if keep_costs { i } else { i & (ring - 1) };
-    fill(n, band, types, 0, &mut rows, &mut bp, &slot, memo, cost);
-    let r = backtrace(n, band, types, &rows[slot(n)], &bp)?;
-    Some(DpResult {
-        costs: if keep_costs { Some(rows) } else { None },
-        ..r
-    })
+    // Backpointers for every node; costs for every node when kept, else in a ring of rows.
+    let mut bp = BandRows::new(band, u8::MAX);
+    if keep_costs {
+        let mut rows = BandRows::new(band, f32::INFINITY);
+        fill(n, band, types, 0, &mut rows, &mut bp, memo, cost);
+        let r = backtrace(n, band, types, &rows[n], &bp)?;
+        return Some(DpResult {
+            costs: Some(rows),
+            ..r
+        });
+    }
+    let mut ring = Ring::new(types);
+    for i in 0..=n {
+        let memo_row = memo.as_deref_mut().map(|m| m.row_mut(i));
+        ring.fill_row(i, band, types, Some(bp.row_mut(i)), memo_row, cost);
+    }
+    backtrace(n, band, types, ring.row(n), &bp)
 }
 
-/// Fills rows `start..=n` of the costs (`rows`, slot `slot(i)`) and backpointers; the rows
-/// before `start` must hold the costs of this band already. `memo`, made for this band,
+/// The last few rows of a DP's costs, for a run that keeps no others: as many as the
+/// longest bead reaches back, rounded up to a power of two, so that a row's slot is a mask,
+/// not a division (the DP asks for it per bead).
+struct Ring {
+    rows: Vec<Vec<f32>>,
+    mask: usize,
+}
+
+impl Ring {
+    fn new(types: &[(usize, usize)]) -> Ring {
+        let amax = types.iter().map(|t| t.0).max().unwrap_or(1);
+        let len = (amax + 1).next_power_of_two();
+        Ring {
+            rows: vec![Vec::new(); len],
+            mask: len - 1,
+        }
+    }
+
+    /// The costs of row `i` (one of the last rows filled).
+    fn row(&self, i: usize) -> &[f32] {
+        &self.rows[i & self.mask]
+    }
+
+    /// Fills row `i` (see [`fill_row`]) in the slot of the row it replaces.
+    fn fill_row<C: BeadCost + ?Sized>(
+        &mut self,
+        i: usize,
+        band: &Band,
+        types: &[(usize, usize)],
+        brow: Option<&mut [u8]>,
+        memo: Option<MemoRow<'_>>,
+        cost: &mut C,
+    ) {
+        let mut row = std::mem::take(&mut self.rows[i & self.mask]);
+        row.clear();
+        row.resize(band.hi[i] - band.lo[i] + 1, f32::INFINITY);
+        let (rows, mask) = (&self.rows, self.mask);
+        let earlier = |pi: usize, pj: usize| rows[pi & mask][pj - band.lo[pi]];
+        fill_row(i, band, types, &earlier, &mut row, brow, memo, cost);
+        self.rows[i & mask] = row;
+    }
+}
+
+/// Fills rows `start..=n` of the costs (`rows`) and backpointers, laid out for `band`; the
+/// rows before `start` must hold the costs of this band already. `memo`, made for this band,
 /// gives and keeps bead costs.
 #[allow(clippy::too_many_arguments)]
-fn fill<C: BeadCost + ?Sized, S: Fn(usize) -> usize>(
+fn fill<C: BeadCost + ?Sized>(
     n: usize,
     band: &Band,
     types: &[(usize, usize)],
     start: usize,
-    rows: &mut [Vec<f32>],
-    bp: &mut [Vec<u8>],
-    slot: &S,
+    rows: &mut BandRows<f32>,
+    bp: &mut BandRows<u8>,
     mut memo: Option<&mut CostMemo>,
     cost: &mut C,
 ) {
     for i in start..=n {
-        let width = band.hi[i] - band.lo[i] + 1;
-        let mut row = std::mem::take(&mut rows[slot(i)]);
-        row.clear();
-        row.resize(width, f32::INFINITY);
-        let mut brow = std::mem::take(&mut bp[i]);
-        brow.clear();
-        brow.resize(width, u8::MAX);
+        let (starts, done, row) = rows.split_at_row(i);
+        let earlier = |pi: usize, pj: usize| done[starts[pi] + (pj - band.lo[pi])];
         let memo_row = memo.as_deref_mut().map(|m| m.row_mut(i));
         fill_row(
             i,
             band,
             types,
-            rows,
-            slot,
-            &mut row,
-            Some(&mut brow),
+            &earlier,
+            row,
+            Some(bp.row_mut(i)),
             memo_row,
             cost,
         );
-        rows[slot(i)] = row;
-        bp[i] = brow;
     }
 }
 
@@ -705,7 +819,7 @@ pub(super) fn backtrace(
     band: &Band,
     types: &[(usize, usize)],
     last: &[f32],
-    bp: &[Vec<u8>],
+    bp: &BandRows<u8>,
 ) -> Option<DpResult> {
     let m = band.m;
     let total = last[m - band.lo[n]];
@@ -755,18 +869,12 @@ pub fn costs_at<C: BeadCost + ?Sized>(
     cost: &mut C,
 ) -> Option<Vec<f32>> {
     let m = band.m;
-    // (a power of two, as in [`run`])
-    let ring = (types.iter().map(|t| t.0).max().unwrap_or(1) + 1).next_power_of_two();
-    let mut rows: Vec<Vec<f32>> = vec![Vec::new(); ring];
-    let slot = |i: usize| i & (ring - 1);
+    let mut ring = Ring::new(types);
     let mut out = vec![f32::INFINITY; want.len()];
     let mut k = 0;
     for i in 0..=n {
-        let width = band.hi[i] - band.lo[i] + 1;
-        let mut row = std::mem::take(&mut rows[slot(i)]);
-        row.clear();
-        row.resize(width, f32::INFINITY);
-        fill_row(i, band, types, &rows, &slot, &mut row, None, None, cost);
+        ring.fill_row(i, band, types, None, None, cost);
+        let row = ring.row(i);
         while k < want.len() && want[k].0 as usize <= i {
             let (wi, wj) = (want[k].0 as usize, want[k].1 as usize);
             if wi == i && band.contains(i, wj) {
@@ -774,9 +882,8 @@ pub fn costs_at<C: BeadCost + ?Sized>(
             }
             k += 1;
         }
-        rows[slot(i)] = row;
     }
-    let total = rows[slot(n)][m - band.lo[n]];
+    let total = ring.row(n)[m - band.lo[n]];
     total.is_finite().then_some(out)
 }
 
@@ -802,8 +909,8 @@ pub fn run_widening<C: BeadCost + ?Sized>(
     // Every row's costs are kept between retries: a retry recomputes only the rows from the
     // first one the widening changed (on a long document, a touch near its end no longer
     // costs a whole pass).
-    let mut rows: Vec<Vec<f32>> = vec![Vec::new(); n + 1];
-    let mut bp: Vec<Vec<u8>> = vec![Vec::new(); n + 1];
+    let mut rows = BandRows::default();
+    let mut bp = BandRows::default();
     let mut filled: Option<Band> = None;
     // The bead costs computed so far, when they fit: a retry recomputes the rows after the
     // first changed one, but most of their beads were in the band before.
@@ -812,7 +919,8 @@ pub fn run_widening<C: BeadCost + ?Sized>(
     loop {
         let full = band.is_full();
         let start = filled.as_ref().map_or(0, |f| first_changed_row(f, &band));
-        let kept = memo.as_mut();
+        rows.relayout(&band, start, f32::INFINITY);
+        bp.relayout(&band, start, u8::MAX);
         fill(
             n,
             &band,
@@ -820,8 +928,7 @@ pub fn run_widening<C: BeadCost + ?Sized>(
             start,
             &mut rows,
             &mut bp,
-            &|i| i,
-            kept,
+            memo.as_mut(),
             cost,
         );
         filled = Some(band.clone());
@@ -1173,6 +1280,75 @@ mod tests {
                 assert_eq!(c.to_bits(), want[i][j - band.lo[i]].to_bits(), "{i} {j}");
             }
         }
+    }
+
+    /// Rows in one buffer hold what a vector per row holds, node by node; the rows before a
+    /// row read from [`BandRows::split_at_row`] are the earlier rows; and laying the rows out
+    /// again for a band changed from some row on keeps the rows before it, whether the band
+    /// grew or shrank.
+    #[test]
+    fn band_rows_match_a_vector_per_row() {
+        let (n, m) = (40, 37);
+        let band = Band::diagonal(n, m, 3);
+        let node = |i: usize, j: usize| (i * 100 + j) as i32;
+        let mut flat = BandRows::new(&band, -1);
+        let mut per_row: Vec<Vec<i32>> = (0..=n)
+            .map(|i| vec![-1; band.hi[i] - band.lo[i] + 1])
+            .collect();
+        for i in 0..=n {
+            for j in band.lo[i]..=band.hi[i] {
+                flat.row_mut(i)[j - band.lo[i]] = node(i, j);
+                per_row[i][j - band.lo[i]] = node(i, j);
+            }
+        }
+        assert_eq!(flat.rows(), n + 1);
+        for i in 0..=n {
+            assert_eq!(&flat[i], &per_row[i][..], "row {i}");
+        }
+        for i in [0, 1, 20, n] {
+            let (starts, done, row) = flat.split_at_row(i);
+            assert_eq!(row, &per_row[i][..]);
+            for r in 0..i {
+                assert_eq!(&done[starts[r]..starts[r + 1]], &per_row[r][..], "{i} {r}");
+            }
+        }
+        // Widened along the lower edge from row 30: rows before the first changed one keep
+        // their values, the others hold the fill, each as wide as the new band's row.
+        let mut wide = band.clone();
+        let along: Vec<Span> = (30..36)
+            .map(|i| (i, i + 1, band.lo[i], band.lo[i + 1]))
+            .collect();
+        wide.widen_where_touched(&along, 5);
+        let keep = first_changed_row(&band, &wide);
+        assert!(keep > 0 && keep <= n, "{keep}");
+        for (to, from) in [(&wide, &band), (&band, &wide)] {
+            flat.relayout(to, keep, -2);
+            assert_eq!(flat.rows(), n + 1);
+            for i in 0..=n {
+                if i < keep {
+                    assert_eq!(&flat[i], &per_row[i][..], "row {i}");
+                    assert_eq!((to.lo[i], to.hi[i]), (from.lo[i], from.hi[i]));
+                } else {
+                    assert_eq!(flat[i].len(), to.hi[i] - to.lo[i] + 1, "row {i}");
+                    assert!(flat[i].iter().all(|&v| v == -2), "row {i}");
+                }
+            }
+            // (as the DP fills them again)
+            for i in keep..=n {
+                for j in to.lo[i]..=to.hi[i] {
+                    flat.row_mut(i)[j - to.lo[i]] = node(i, j);
+                }
+            }
+        }
+        // back on the first band, the same as rows laid out for it at once
+        let mut fresh = BandRows::new(&band, 0);
+        for i in 0..=n {
+            for j in band.lo[i]..=band.hi[i] {
+                fresh.row_mut(i)[j - band.lo[i]] = node(i, j);
+            }
+        }
+        assert_eq!(flat, fresh);
+        assert_eq!(flat.data.len(), band.cells());
     }
 
     #[test]

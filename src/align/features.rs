@@ -9,7 +9,8 @@ use crate::lang::{
     is_alphabetic_fast, is_alphanumeric_fast, is_han, to_lowercase_fast, to_lowercase_into,
 };
 use crate::Lang;
-use rustc_hash::FxHashMap;
+use rustc_hash::FxBuildHasher;
+use std::hash::BuildHasher;
 
 /// FNV-1a over bytes with a kind tag, so equal strings of different kinds never collide.
 pub fn hash_tok(kind: u8, s: &str) -> u64 {
@@ -99,6 +100,15 @@ impl Stemmer {
             None => stem(lower),
         }
     }
+
+    /// The lexical unit key of the stem of `lower` (already lower-cased):
+    /// `hash_tok(K_STEM, &self.stem(lower))` without an owned copy of a Snowball stem.
+    fn stem_key(&self, lower: &str) -> u64 {
+        match &self.0 {
+            Some(sm) => hash_tok(K_STEM, &sm.stem(lower)),
+            None => hash_tok(K_STEM, &stem(lower)),
+        }
+    }
 }
 
 /// Crude stem for languages without a Snowball stemmer here: lowercase, first five characters
@@ -113,9 +123,20 @@ pub fn stem(word: &str) -> String {
 /// [`featurize_with`] reuses from one segment of the side to the next.
 pub struct StemKeys {
     stemmer: Stemmer,
-    /// By word form as written.
-    keys: FxHashMap<String, u64>,
+    /// The word forms seen (as written), one after another: one growing string rather than
+    /// a string per form (tens of thousands on a long side, each allocated and freed).
+    forms: String,
+    /// The stem key of each form in `forms`, found by the form's hash and text.
+    keys: hashbrown::HashTable<FormKey>,
     scratch: Scratch,
+}
+
+/// One word form of [`StemKeys`]: its hash, its place in `forms`, its stem key.
+struct FormKey {
+    hash: u64,
+    start: usize,
+    len: usize,
+    key: u64,
 }
 
 /// Buffers [`featurize_with`] fills for each segment and copies out of at its end: a feature
@@ -131,6 +152,8 @@ struct Scratch {
     /// The segment's number keys, and its characters as [`numbers::extract_into`] reads them.
     nums: Vec<numbers::NumKey>,
     chars: Vec<char>,
+    /// The segment's capitalised words, moved out into a list of their number at its end.
+    caps: Vec<String>,
 }
 
 impl StemKeys {
@@ -138,7 +161,8 @@ impl StemKeys {
     pub fn new(lang: Lang) -> Self {
         StemKeys {
             stemmer: Stemmer::new(lang),
-            keys: FxHashMap::default(),
+            forms: String::new(),
+            keys: hashbrown::HashTable::new(),
             scratch: Scratch::default(),
         }
     }
@@ -146,13 +170,26 @@ impl StemKeys {
     /// The stem key of word `w` (as written: most words need no lower case then, and a
     /// form is looked up before it is lowered), `lower` scratch space.
     fn key(&mut self, w: &str, lower: &mut String) -> u64 {
-        if let Some(&k) = self.keys.get(w) {
-            return k;
+        let hash = FxBuildHasher.hash_one(w);
+        let forms = &self.forms;
+        if let Some(f) = self
+            .keys
+            .find(hash, |f| &forms[f.start..f.start + f.len] == w)
+        {
+            return f.key;
         }
         to_lowercase_into(w, lower);
-        let k = hash_tok(K_STEM, &self.stemmer.stem(lower));
-        self.keys.insert(w.to_owned(), k);
-        k
+        let key = self.stemmer.stem_key(lower);
+        let start = self.forms.len();
+        self.forms.push_str(w);
+        let form = FormKey {
+            hash,
+            start,
+            len: w.len(),
+            key,
+        };
+        self.keys.insert_unique(hash, form, |f| f.hash);
+        key
     }
 }
 
@@ -200,6 +237,7 @@ pub fn featurize_with(text: &str, paragraph: usize, lang: Lang, stems: &mut Stem
     f.nums.sort_unstable();
     s.lex.clear();
     s.latin.clear();
+    s.caps.clear();
     // One scan for the length, the punctuation, the words (maximal runs of alphanumerics
     // that are not Chinese characters) and, on a Chinese side, the lexical units: each
     // Chinese character, and each pair of adjacent ones.
@@ -221,7 +259,7 @@ pub fn featurize_with(text: &str, paragraph: usize, lang: Lang, stems: &mut Stem
         // every Chinese block)
         if c >= '\u{3400}' && is_han(c) {
             if let Some(start) = word_start.take() {
-                add_word(&mut f.caps, &mut s, &text[start..i], first, lang, stems);
+                add_word(&mut s, &text[start..i], first, lang, stems);
                 first = false;
             }
             if zh {
@@ -245,7 +283,7 @@ pub fn featurize_with(text: &str, paragraph: usize, lang: Lang, stems: &mut Stem
             continue;
         }
         if let Some(start) = word_start.take() {
-            add_word(&mut f.caps, &mut s, &text[start..i], first, lang, stems);
+            add_word(&mut s, &text[start..i], first, lang, stems);
             first = false;
         }
         if let Some(k) = punct_class(c) {
@@ -261,21 +299,14 @@ pub fn featurize_with(text: &str, paragraph: usize, lang: Lang, stems: &mut Stem
     // A long document keeps the features of every segment: no spare capacity.
     f.lex = s.lex.to_vec();
     f.latin = s.latin.to_vec();
-    f.caps.shrink_to_fit();
+    f.caps = s.caps.drain(..).collect();
     stems.scratch = s;
     f
 }
 
-/// Adds the features of one word `w` of a segment (`initial`: its first word): a Latin
-/// token, a stem (to `s`), a capitalised word (to `caps`).
-fn add_word(
-    caps: &mut Vec<String>,
-    s: &mut Scratch,
-    w: &str,
-    initial: bool,
-    lang: Lang,
-    stems: &mut StemKeys,
-) {
+/// Adds the features of one word `w` of a segment (`initial`: its first word) to `s`: a
+/// Latin token, a stem, a capitalised word.
+fn add_word(s: &mut Scratch, w: &str, initial: bool, lang: Lang, stems: &mut StemKeys) {
     let has_alpha = w.chars().any(is_alphabetic_fast);
     if !has_alpha {
         return;
@@ -300,7 +331,7 @@ fn add_word(
         s.lex.push(stems.key(w, lower));
         if w.chars().next().is_some_and(char::is_uppercase) {
             to_lowercase_into(w, lower);
-            caps.push(lower.clone());
+            s.caps.push(lower.clone());
         }
     }
 }
@@ -396,6 +427,42 @@ mod tests {
             assert_eq!(b.lex, units, "{t}");
             assert_eq!((a.latin, a.nums, a.len), (b.latin, b.nums, b.len), "{t}");
         }
+    }
+
+    /// A stem's key is the hash of the stem, with or without a Snowball stemmer.
+    #[test]
+    fn stem_keys_hash_the_stem() {
+        for (lang, words) in [
+            (Lang::Ru, ["ассамблеи", "члены", "года"]),
+            (Lang::En, ["assemblies", "members", "year"]),
+            (Lang::Zh, ["abcdefg", "ab", "членами"]),
+        ] {
+            let st = Stemmer::new(lang);
+            for w in words {
+                assert_eq!(st.stem_key(w), hash_tok(K_STEM, &st.stem(w)), "{w}");
+            }
+        }
+    }
+
+    /// The side's cache of word forms gives each form, new or seen before, the key its
+    /// stem has, however many forms it holds (forms that are prefixes of one another too).
+    #[test]
+    fn stem_cache_gives_each_form_its_stems_key() {
+        let mut stems = StemKeys::new(Lang::Ru);
+        let words: Vec<String> = (0..3000)
+            .map(|k| {
+                let base = ["Член", "член", "Ассамблея", "ассамбле", "год", "Годы"][k % 6];
+                format!("{base}{}", "аоыи".chars().nth(k / 6 % 4).unwrap()).repeat(1 + k / 24 % 3)
+            })
+            .collect();
+        let mut lower = String::new();
+        for pass in 0..2 {
+            for w in &words {
+                let want = stems.stemmer.stem_key(&w.to_lowercase());
+                assert_eq!(stems.key(w, &mut lower), want, "{w} {pass}");
+            }
+        }
+        assert!(stems.keys.len() < words.len());
     }
 
     /// A number's token is the hash of its decimal text.

@@ -349,9 +349,9 @@ impl LexIndex {
         (sm, tm)
     }
 
-    /// The masks of source row `s` against targets `lo..hi` into `out` (the same as
-    /// [`LexIndex::compute`] pair by pair). `by_id` is scratch of `vocab_len` zeros and is
-    /// left zeroed; `touched` is scratch.
+    /// The masks of source row `s` against targets `lo..hi` into `out` (`hi - lo` entries;
+    /// the same as [`LexIndex::compute`] pair by pair). `by_id` is scratch of `vocab_len`
+    /// zeros and is left zeroed; `touched` is scratch.
     fn compute_row(
         &self,
         s: usize,
@@ -359,9 +359,9 @@ impl LexIndex {
         lex: &Lexicon,
         by_id: &mut [u64],
         touched: &mut Vec<u32>,
-        out: &mut Vec<(u64, u32)>,
+        out: &mut [(u64, u32)],
     ) {
-        out.clear();
+        debug_assert_eq!(out.len(), hi - lo);
         // Per target unit id, the source units (bits) it translates.
         touched.clear();
         for (bit, &u) in self.src_units(s).iter().enumerate() {
@@ -374,10 +374,10 @@ impl LexIndex {
             }
         }
         if touched.is_empty() {
-            out.resize(hi - lo, (0, 0));
+            out.fill((0, 0));
             return;
         }
-        out.extend((lo..hi).map(|t| {
+        for (o, t) in out.iter_mut().zip(lo..hi) {
             let (mut sm, mut tm) = (0u64, 0u32);
             for (p, &id) in self.tgt_units(t).iter().enumerate() {
                 // Without a branch: whether a unit is covered is as good as random.
@@ -385,8 +385,8 @@ impl LexIndex {
                 sm |= b;
                 tm |= u32::from(b != 0) << p;
             }
-            (sm, tm)
-        }));
+            *o = (sm, tm);
+        }
         for &id in touched.iter() {
             by_id[id as usize] = 0;
         }
@@ -505,8 +505,9 @@ const MASK_RING: usize = 8;
 /// computed each row three times. A longer document keeps the ring and its flat memory.
 const MASK_ROWS_KEPT_MAX: usize = 1 << 20;
 
-/// Coverage masks of one source row: `(source segment, first target, masks)`.
-type MaskRow = (usize, usize, Vec<(u64, u32)>);
+/// Where a scorer keeps the coverage masks of one source row: `(source segment, first
+/// target, start, len)`, its masks at `start..start + len` of the scorer's `mask_data`.
+type MaskRow = (usize, usize, usize, usize);
 
 /// Per-bead evidence, shared by the cost and the confidence estimate.
 #[derive(Debug, Clone, Copy, Default)]
@@ -798,6 +799,10 @@ pub struct Scorer<'a> {
     /// Mask rows (see [`LexIndex`]): slot `s`, one per source row, when they fit
     /// [`MASK_ROWS_KEPT_MAX`]; else a ring of [`MASK_RING`], slot `s % MASK_RING`.
     mask_rows: Vec<MaskRow>,
+    /// The masks of every slot, in one buffer (a slot's place is fixed: laid out from the
+    /// index's row ranges, or as wide as the widest row in a ring), rather than a vector per
+    /// row made and freed by every scorer.
+    mask_data: Vec<(u64, u32)>,
     /// Scratch for [`LexIndex::compute_row`]: one word per target vocabulary id (bounded by
     /// the lexicon, not by the document), always zero between rows.
     by_id: Vec<u64>,
@@ -870,7 +875,10 @@ impl SideKeys {
         for f in v {
             for (k, l) in lists(f).into_iter().enumerate() {
                 start[k].push(keys[k].len() as u32);
-                keys[k].extend_from_slice(l);
+                // (most segments have no anchors of a kind: no copy call for an empty list)
+                if !l.is_empty() {
+                    keys[k].extend_from_slice(l);
+                }
             }
         }
         for k in 0..3 {
@@ -1011,7 +1019,8 @@ impl<'a> Scorer<'a> {
             src_keys,
             tgt_keys,
             tgt_or: Vec::new(),
-            mask_rows: vec![(usize::MAX, 0, Vec::new()); Self::mask_ring(lex.map(|l| l.1))],
+            mask_rows: Vec::new(),
+            mask_data: Vec::new(),
             by_id: vec![0; lex.map_or(0, |(_, idx)| idx.vocab_len)],
             touched: Vec::new(),
             sinfo,
@@ -1026,6 +1035,7 @@ impl<'a> Scorer<'a> {
             skip_tgt: Vec::new(),
             lex_shape: std::array::from_fn(|a| std::array::from_fn(|b| LexShape::new(&w, a, b))),
         };
+        sc.lay_out_mask_rows(lex.map(|l| l.1));
         // (the cost of a bead with one side empty reads neither the lexicon's coverage nor
         // the sentence vectors, so these stay right whatever of those is set later)
         let skip = |sc: &mut Scorer, bead| sc.cost_computed(bead, None).unwrap_or(f32::INFINITY);
@@ -1059,6 +1069,32 @@ impl<'a> Scorer<'a> {
         }
     }
 
+    /// The slots of the mask rows for `idx` ([`Scorer::mask_ring`] of them) and their places
+    /// in one buffer: each row's own range when every row is kept, the widest row's in a
+    /// ring.
+    fn lay_out_mask_rows(&mut self, idx: Option<&LexIndex>) {
+        self.lay_out_mask_slots(idx, Self::mask_ring(idx));
+    }
+
+    /// [`Scorer::lay_out_mask_rows`] with `slots` slots: a row each, or a ring of
+    /// [`MASK_RING`].
+    fn lay_out_mask_slots(&mut self, idx: Option<&LexIndex>, slots: usize) {
+        let widths = idx.map_or(&[][..], |idx| &idx.ranges[..]);
+        let width = |s: usize| widths.get(s).map_or(0, |&(lo, hi)| (hi - lo) as usize);
+        let widest = (0..widths.len()).map(width).max().unwrap_or(0);
+        self.mask_rows = Vec::with_capacity(slots);
+        let mut at = 0;
+        for k in 0..slots {
+            self.mask_rows.push((usize::MAX, 0, at, 0));
+            at += if slots > MASK_RING || widths.len() <= MASK_RING {
+                width(k)
+            } else {
+                widest
+            };
+        }
+        self.mask_data = vec![(0, 0); at];
+    }
+
     /// Makes sure the ring holds source row `s` and returns its slot.
     #[inline(always)]
     fn mask_row(&mut self, lex: &Lexicon, idx: &LexIndex, s: usize) -> usize {
@@ -1078,17 +1114,17 @@ impl<'a> Scorer<'a> {
     #[cold]
     #[inline(never)]
     fn fill_mask_row(&mut self, lex: &Lexicon, idx: &LexIndex, s: usize, k: usize) {
-        let (lo, hi) = idx.ranges[s];
+        let (lo, hi) = (idx.ranges[s].0 as usize, idx.ranges[s].1 as usize);
         let row = &mut self.mask_rows[k];
-        row.0 = s;
-        row.1 = lo as usize;
+        (row.0, row.1, row.3) = (s, lo, hi - lo);
+        let start = row.2;
         idx.compute_row(
             s,
-            (lo as usize, hi as usize),
+            (lo, hi),
             lex,
             &mut self.by_id,
             &mut self.touched,
-            &mut row.2,
+            &mut self.mask_data[start..start + (hi - lo)],
         );
     }
 
@@ -1132,7 +1168,8 @@ impl<'a> Scorer<'a> {
         // Source segments first, then target segments: the sums keep that order.
         for s in i0..i1 {
             let slot = self.mask_row(lex, idx, s);
-            let (_, first, ref masks) = self.mask_rows[slot];
+            let (_, first, start, len) = self.mask_rows[slot];
+            let masks = &self.mask_data[start..start + len];
             let mut m = 0u64;
             match masks.get(j0.wrapping_sub(first)..j1.wrapping_sub(first)) {
                 Some(row) if j0 >= first => {
@@ -1972,13 +2009,52 @@ mod tests {
         }
     }
 
+    /// A scorer whose mask rows are a ring (as on a long document) gives every bead the
+    /// cost one that keeps every row gives, the rows asked for in any order.
+    #[test]
+    fn ring_of_mask_rows_gives_the_kept_costs() {
+        let (src, tgt) = synthetic_pair(40, 44);
+        let lex = lexicon_of(&src, &tgt);
+        let (n, m) = (src.len(), tgt.len());
+        let idx = LexIndex::build(&src, &tgt, &lex, &Band::diagonal(n, m, 6), 3);
+        let len = LengthModel::from_totals(&src, &tgt);
+        let w = Weights::default();
+        let mut kept = Scorer::new(&src, &tgt, len, w, Some((&lex, &idx)));
+        let mut ring = Scorer::new(&src, &tgt, len, w, Some((&lex, &idx)));
+        assert_eq!(kept.mask_rows.len(), n);
+        ring.lay_out_mask_slots(Some(&idx), MASK_RING);
+        let types = crate::align::AlignConfig::new(crate::Lang::Zh, crate::Lang::Ru).bead_types();
+        let mut beads = Vec::new();
+        for i1 in 0..=n {
+            for j1 in 0..=m {
+                for &(a, b) in &types {
+                    if a <= i1 && b <= j1 {
+                        beads.push((i1 - a, i1, j1 - b, j1));
+                    }
+                }
+            }
+        }
+        let mut lexical = 0;
+        for order in [false, true] {
+            if order {
+                beads.reverse();
+            }
+            for &(i0, i1, j0, j1) in &beads {
+                let want = kept.cost(i0, i1, j0, j1);
+                assert_eq!(ring.cost(i0, i1, j0, j1).to_bits(), want.to_bits());
+                lexical += usize::from(kept.stats(i0, i1, j0, j1).lex_cov > 0.0);
+            }
+        }
+        assert!(lexical > 100, "{lexical}");
+    }
+
     #[test]
     fn mask_rows_equal_pairwise_masks() {
         let (src, tgt) = synthetic_pair(30, 31);
         let lex = lexicon_of(&src, &tgt);
         let idx = LexIndex::build(&src, &tgt, &lex, &Band::full(30, 31), 3);
         let mut by_id = vec![0; idx.vocab_len];
-        let (mut touched, mut row) = (Vec::new(), Vec::new());
+        let (mut touched, mut row) = (Vec::new(), vec![(0, 0); tgt.len()]);
         let mut nonzero = 0;
         for s in 0..src.len() {
             idx.compute_row(s, (0, tgt.len()), &lex, &mut by_id, &mut touched, &mut row);

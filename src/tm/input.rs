@@ -107,11 +107,18 @@ pub struct Compact {
 impl Compact {
     /// The non-blank `lines` (one segment each) with blank lines as paragraph marks.
     pub fn of_lines(lines: &[Segment]) -> Compact {
-        let mut segments = Vec::new();
-        let mut at = Vec::new();
+        Compact::of_owned_lines(lines.to_vec())
+    }
+
+    /// [`Compact::of_lines`] taking the lines: their texts move into the segments (a long
+    /// document's lines are not copied once more).
+    pub fn of_owned_lines(lines: Vec<Segment>) -> Compact {
+        let n_lines = lines.len();
+        let mut segments = Vec::with_capacity(n_lines);
+        let mut at = Vec::with_capacity(n_lines);
         let mut paragraph = 0;
         let mut blank_before = false;
-        for (k, line) in lines.iter().enumerate() {
+        for (k, line) in lines.into_iter().enumerate() {
             if line.text.trim().is_empty() {
                 blank_before = true;
                 continue;
@@ -121,7 +128,7 @@ impl Compact {
             }
             blank_before = false;
             segments.push(Segment {
-                text: line.text.clone(),
+                text: line.text,
                 paragraph,
             });
             at.push(k);
@@ -129,7 +136,7 @@ impl Compact {
         Compact {
             segments,
             lines: at,
-            n_lines: lines.len(),
+            n_lines,
         }
     }
 }
@@ -194,7 +201,11 @@ impl Loader {
     /// Turns the raw units of a side into segments.
     fn segments(&self, path: &Path, lang: Lang, units: Vec<String>) -> Result<Vec<Segment>> {
         let segs = if self.options.presegmented {
-            Segment::from_lines(&units)
+            // (the lines move into the segments: no copy of a long document's text)
+            units
+                .into_iter()
+                .map(|text| Segment { text, paragraph: 0 })
+                .collect()
         } else {
             let seg = self.segmenters[Self::lang_index(lang)].get_or_init(|| segmenter_for(lang));
             Segment::from_paragraphs(&segment_paragraphs(seg.as_ref(), &units))
@@ -279,6 +290,7 @@ mod tests {
             .collect();
         assert_eq!(texts, vec![("一", 0), ("二", 0), ("三", 1)]);
         assert_eq!(c.lines, vec![1, 2, 5]);
+        assert_eq!(Compact::of_owned_lines(lines), c);
     }
 
     #[test]
