@@ -555,7 +555,14 @@ impl Reach {
 /// The Latin-script names inside a Chinese segment: capitalised ASCII words of three letters
 /// or more (McCarthy, NATO), which the other side writes in its own script.
 fn latin_names(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !c.is_ascii_alphabetic())
+    // Most Chinese segments hold no capital letter: a scan of their bytes spares decoding them.
+    let words = if text.bytes().any(|b| b.is_ascii_uppercase()) {
+        text
+    } else {
+        ""
+    };
+    words
+        .split(|c: char| !c.is_ascii_alphabetic())
         .filter(|w| w.len() >= 3 && w.chars().next().is_some_and(|c| c.is_ascii_uppercase()))
 }
 
@@ -609,7 +616,27 @@ impl Romanised {
 
     /// The index in `lower` of the romanisation of Chinese character `c`, romanised at its
     /// first meeting.
+    #[inline]
     fn id(&mut self, c: char, lang: Lang) -> Option<u32> {
+        let code = c as u32;
+        let id = match code.checked_sub(Self::FIRST) {
+            Some(k) if code < 0x1_0000 && !self.by_code.is_empty() => self.by_code[k as usize],
+            _ => Self::UNSEEN,
+        };
+        let id = if id == Self::UNSEEN {
+            self.meet(c, lang)
+        } else {
+            id
+        };
+        (id != Self::NONE).then_some(id)
+    }
+
+    /// [`Romanised::id`] of a character met for the first time (or beyond the basic
+    /// multilingual plane): its romanisation and fold, or [`Romanised::NONE`]. Out of line:
+    /// a document's characters are nearly all met before.
+    #[cold]
+    #[inline(never)]
+    fn meet(&mut self, c: char, lang: Lang) -> u32 {
         let slot = match (c as u32).checked_sub(Self::FIRST) {
             Some(k) if (c as u32) < 0x1_0000 => {
                 if self.by_code.is_empty() {
@@ -632,7 +659,7 @@ impl Romanised {
                 _ => Self::NONE,
             };
         }
-        (*slot != Self::NONE).then_some(*slot)
+        *slot
     }
 }
 
