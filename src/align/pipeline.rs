@@ -69,6 +69,7 @@ fn doc_features(
     mark_repeated(&mut ft, tgt, rep.1, cfg.tgt_lang);
     features::filter_shared_anchors(&mut fs, &mut ft);
     if cfg.names {
+        let tn = crate::timing::task("align.names");
         let st: Vec<&str> = src.iter().map(|s| s.text.as_str()).collect();
         let tt: Vec<&str> = tgt.iter().map(|s| s.text.as_str()).collect();
         match (cfg.src_lang, cfg.tgt_lang) {
@@ -76,6 +77,7 @@ fn doc_features(
             (l, Lang::Zh) if l != Lang::Zh => names::add_name_anchors(&mut ft, &tt, &mut fs, l),
             _ => {}
         }
+        tn.end();
     }
     seeds::add_anchors(seeds, &mut fs, src, &mut ft, tgt);
     t.end();
