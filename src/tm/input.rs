@@ -78,7 +78,9 @@ pub fn read_lines(path: &Path) -> Result<Vec<String>> {
     if bytes.contains(&0) {
         return Err(Error::bad_input(path, "looks like a binary file, not text"));
     }
-    let text = std::str::from_utf8(&bytes).map_err(|_| {
+    // (simdutf8: the same check as `std::str::from_utf8`, several times faster on Chinese and
+    // Cyrillic text; ~1 % of a 10,000-segment alignment went to validating its two files)
+    let text = simdutf8::basic::from_utf8(&bytes).map_err(|_| {
         Error::bad_input(path, "not valid UTF-8 (presegmented input must be UTF-8)")
     })?;
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
