@@ -665,13 +665,25 @@ impl SideTable {
         SideTable { runs }
     }
 
-    /// The sum of segments `i0..i1` (from the table when the run is short enough).
+    /// The kept sum of segments `i0..i1`, by reference; `None` for a run longer than the
+    /// table keeps. The bead cost reads its two sides in place: copying the two sums out of
+    /// the table was a tenth of its work.
     #[inline(always)]
-    fn get(&self, info: &[SegInfo], i0: usize, i1: usize) -> SideSum {
+    fn kept(&self, i0: usize, i1: usize) -> Option<&SideSum> {
+        if i0 == i1 {
+            // (slot 0 is never filled: the empty run's sum, all zero)
+            Some(&self.runs[0])
+        } else {
+            self.short_run(i0, i1)
+        }
+    }
+
+    /// The sum of segments `i0..i1` when `1 <= i1 - i0 <= SIDE_RUNS`.
+    #[inline(always)]
+    fn short_run(&self, i0: usize, i1: usize) -> Option<&SideSum> {
         match i1 - i0 {
-            0 => SideSum::default(),
-            c if c <= SIDE_RUNS => self.runs[i1 * SIDE_RUNS + c - 1],
-            _ => Self::long_run(&info[i0..i1]),
+            c @ 1..=SIDE_RUNS => Some(&self.runs[i1 * SIDE_RUNS + c - 1]),
+            _ => None,
         }
     }
 
@@ -715,10 +727,7 @@ impl SideTables {
     /// side's length).
     #[inline(always)]
     pub(super) fn short_run(&self, i0: usize, i1: usize) -> Option<&SideSum> {
-        match i1 - i0 {
-            c @ 1..=SIDE_RUNS => Some(&self.table.runs[i1 * SIDE_RUNS + c - 1]),
-            _ => None,
-        }
+        self.table.short_run(i0, i1)
     }
 
     /// The sum of segment `i` alone.
@@ -1245,7 +1254,7 @@ impl<'a> Scorer<'a> {
 
     /// `(matched, unmatched)` anchors of one kind between the bead's two sides: each side's
     /// keys of the run are one slice of its flat list ([`SideKeys`]), counted in place.
-    fn anchors(&mut self, i0: usize, i1: usize, j0: usize, j1: usize, kind: usize) -> (f32, f32) {
+    fn anchors(&self, i0: usize, i1: usize, j0: usize, j1: usize, kind: usize) -> (f32, f32) {
         let (a, b) = (
             self.src_keys.get(kind, i0, i1),
             self.tgt_keys.get(kind, j0, j1),
@@ -1485,10 +1494,21 @@ impl Scorer<'_> {
     fn cost_computed(&mut self, bead: Span, gate: Option<(f32, f32)>) -> Result<f32, f32> {
         let (i0, i1, j0, j1) = bead;
         let (a, b) = (i1 - i0, j1 - j0);
-        let (ss, st) = (
-            self.stab.get(&self.sinfo, i0, i1),
-            self.ttab.get(&self.tinfo, j0, j1),
-        );
+        let (long_s, long_t);
+        let ss = match self.stab.kept(i0, i1) {
+            Some(sum) => sum,
+            None => {
+                long_s = SideTable::long_run(&self.sinfo[i0..i1]);
+                &long_s
+            }
+        };
+        let st = match self.ttab.kept(j0, j1) {
+            Some(sum) => sum,
+            None => {
+                long_t = SideTable::long_run(&self.tinfo[j0..j1]);
+                &long_t
+            }
+        };
         let para = if ss.breaks != st.breaks { 1.0 } else { 0.0 };
         let rep = (ss.repeated + st.repeated) as f32;
         let big = ss.big || st.big;
