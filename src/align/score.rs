@@ -1549,7 +1549,7 @@ impl Scorer<'_> {
                 }
                 if self.lex.is_some() {
                     dear = true;
-                    let (t, tm) = self.lex_bound(bead, &ss, &st);
+                    let (t, tm) = self.lex_bound(bead, ss, st);
                     lb += t;
                     mag += tm;
                 }
@@ -1560,7 +1560,7 @@ impl Scorer<'_> {
                     return Err(bound);
                 }
                 if dear {
-                    let lc = self.side_len_cost(&ss, &st);
+                    let lc = self.side_len_cost(ss, st);
                     len_cost = Some(lc);
                     let len = self.w.len * lc;
                     lb += len;
@@ -1592,7 +1592,7 @@ impl Scorer<'_> {
             );
         }
         c += self.w.merge_repeated * rep;
-        let len_cost = len_cost.unwrap_or_else(|| self.side_len_cost(&ss, &st));
+        let len_cost = len_cost.unwrap_or_else(|| self.side_len_cost(ss, st));
         c += self.w.len * len_cost + self.w.punct * punct + self.w.merge[(a + b - 2).min(4)];
         if let Some((lex, idx)) = self.lex {
             let want_llr = self.w.lex_llr > 0.0;
