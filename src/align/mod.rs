@@ -77,6 +77,15 @@ impl Segment {
             .collect()
     }
 
+    /// [`Segment::from_lines`] taking the lines: their texts move into the segments (a long
+    /// document's lines are not copied).
+    pub fn from_owned_lines(lines: Vec<String>) -> Vec<Segment> {
+        lines
+            .into_iter()
+            .map(|text| Segment { text, paragraph: 0 })
+            .collect()
+    }
+
     /// Segments from paragraphs of sentences.
     pub fn from_paragraphs(paragraphs: &[Vec<String>]) -> Vec<Segment> {
         paragraphs

@@ -203,11 +203,7 @@ impl Loader {
     /// Turns the raw units of a side into segments.
     fn segments(&self, path: &Path, lang: Lang, units: Vec<String>) -> Result<Vec<Segment>> {
         let segs = if self.options.presegmented {
-            // (the lines move into the segments: no copy of a long document's text)
-            units
-                .into_iter()
-                .map(|text| Segment { text, paragraph: 0 })
-                .collect()
+            Segment::from_owned_lines(units)
         } else {
             let seg = self.segmenters[Self::lang_index(lang)].get_or_init(|| segmenter_for(lang));
             Segment::from_paragraphs(&segment_paragraphs(seg.as_ref(), &units))
