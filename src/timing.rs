@@ -11,13 +11,26 @@
 //! (one atomic load per span). A third kind, a **counter**, counts work instead of timing it
 //! (`output.file_ids`: file identity lookups), so that a test can check how work grows with
 //! the input.
+//!
+//! A task may hand parts of its work to other threads (the chunks of one long document's
+//! featurisation, say): each part is a [`share`] of the task, whose thread CPU time is added
+//! to the task's record (its wall time and runs are not: the task's own span has those). A
+//! share that runs on the thread where its task is open records nothing, since the task's
+//! span counts that thread's time already.
 
+use std::cell::RefCell;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 static ENABLED: AtomicBool = AtomicBool::new(false);
 static RECORDS: Mutex<Vec<Record>> = Mutex::new(Vec::new());
+
+thread_local! {
+    /// The tasks open on this thread (while timing is on), innermost last: a [`share`] of one
+    /// of them is not measured again here.
+    static OPEN_TASKS: RefCell<Vec<&'static str>> = const { RefCell::new(Vec::new()) };
+}
 
 /// Kind of a timed span (see the module documentation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,11 +121,14 @@ fn thread_cpu() -> Option<Duration> {
     }
 }
 
-/// A running span: recorded when ended (or dropped).
+/// A running span: recorded when ended (or dropped). A task's span (and a measured share's)
+/// is open on its thread until then.
 #[must_use = "a span is recorded when it ends"]
 pub struct Span {
     name: &'static str,
     kind: Kind,
+    /// A part of a task run on another thread ([`share`]): adds CPU time only.
+    share: bool,
     start: Option<(Instant, Option<Duration>)>,
 }
 
@@ -121,11 +137,19 @@ impl Span {
         let start = enabled().then(|| {
             let cpu = match kind {
                 Kind::Stage | Kind::Counter => process_cpu(),
-                Kind::Task => thread_cpu(),
+                Kind::Task => {
+                    OPEN_TASKS.with(|open| open.borrow_mut().push(name));
+                    thread_cpu()
+                }
             };
             (Instant::now(), cpu)
         });
-        Span { name, kind, start }
+        Span {
+            name,
+            kind,
+            share: false,
+            start,
+        }
     }
 
     /// Ends the span now.
@@ -145,7 +169,19 @@ impl Drop for Span {
             (Some(a), Some(b)) => Some(b.saturating_sub(a).as_secs_f64()),
             _ => None,
         };
-        add(self.name, self.kind, cpu, wall0.elapsed().as_secs_f64());
+        if self.kind == Kind::Task {
+            OPEN_TASKS.with(|open| {
+                let mut open = open.borrow_mut();
+                if let Some(k) = open.iter().rposition(|&n| n == self.name) {
+                    open.remove(k);
+                }
+            });
+        }
+        if self.share {
+            add_share(self.name, cpu);
+        } else {
+            add(self.name, self.kind, cpu, wall0.elapsed().as_secs_f64());
+        }
     }
 }
 
@@ -157,6 +193,30 @@ pub fn stage(name: &'static str) -> Span {
 /// Starts a task: once per document, measured with the calling thread's CPU time and summed.
 pub fn task(name: &'static str) -> Span {
     Span::new(name, Kind::Task)
+}
+
+/// Starts a share of task `name`: a part of its work that a thread pool may run on another
+/// thread (see the module documentation). Its thread CPU time is added to the task's record
+/// when it runs on a thread where the task is not open, and nothing is recorded when it runs
+/// on the task's own thread.
+pub fn share(name: &'static str) -> Span {
+    // (a share measured here is open on this thread too: a share within it is not measured
+    // again)
+    let elsewhere = enabled()
+        && OPEN_TASKS.with(|open| {
+            let mut open = open.borrow_mut();
+            let here = open.contains(&name);
+            if !here {
+                open.push(name);
+            }
+            !here
+        });
+    Span {
+        name,
+        kind: Kind::Task,
+        share: true,
+        start: elsewhere.then(|| (Instant::now(), thread_cpu())),
+    }
 }
 
 /// Records `n` units of work under `name` (a [`Kind::Counter`] record; added up if recorded
@@ -205,6 +265,30 @@ fn add(name: &'static str, kind: Kind, cpu: Option<f64>, wall: f64) {
     }
 }
 
+/// Adds a share's CPU time to its task's record (made, with no runs, if the task has not
+/// ended yet).
+fn add_share(name: &'static str, cpu: Option<f64>) {
+    let mut records = RECORDS.lock().unwrap_or_else(|e| e.into_inner());
+    match records
+        .iter_mut()
+        .find(|r| r.name == name && r.kind == Kind::Task)
+    {
+        Some(r) => {
+            r.cpu = match (r.cpu, cpu) {
+                (Some(a), Some(b)) => Some(a + b),
+                _ => None,
+            }
+        }
+        None => records.push(Record {
+            name,
+            kind: Kind::Task,
+            cpu,
+            wall: 0.0,
+            count: 0,
+        }),
+    }
+}
+
 /// The records so far, in the order their names were first seen, and clears them.
 pub fn take() -> Vec<Record> {
     std::mem::take(&mut *RECORDS.lock().unwrap_or_else(|e| e.into_inner()))
@@ -248,16 +332,50 @@ mod tests {
             t.end();
         }
         stage("test.stage").end();
+        // A share on the task's own thread adds nothing (the task's span counts that time); on
+        // another thread it adds that thread's CPU time, and no run.
+        let busy = || {
+            (0..200_000u64)
+                .map(|i| std::hint::black_box(i * i))
+                .sum::<u64>()
+        };
+        let t = task("test.shared");
+        let s = share("test.shared");
+        assert!(
+            s.start.is_none(),
+            "a share on its task's thread is not measured"
+        );
+        assert!(busy() > 0);
+        s.end();
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                let s = share("test.shared");
+                assert!(s.start.is_some(), "a share on another thread is measured");
+                let inner = share("test.shared");
+                assert!(
+                    inner.start.is_none(),
+                    "a share within a measured one is not"
+                );
+                inner.end();
+                assert!(busy() > 0);
+                s.end();
+            });
+        });
+        t.end();
         count("test.counter", 5);
         count("test.counter", 2);
         let records: Vec<Record> = take()
             .into_iter()
             .filter(|r| r.name.starts_with("test."))
             .collect();
-        assert_eq!(records.len(), 3);
+        assert_eq!(records.len(), 4);
         assert_eq!((records[0].name, records[0].count), ("test.task", 3));
         assert_eq!(records[1].kind, Kind::Stage);
-        assert_eq!((records[2].kind, records[2].count), (Kind::Counter, 7));
+        // the other thread's share ended first: its record holds its CPU time and no run,
+        // then the task's own run joined it
+        assert_eq!((records[2].name, records[2].count), ("test.shared", 1));
+        assert!(records[2].cpu.is_some_and(|c| c > 0.0));
+        assert_eq!((records[3].kind, records[3].count), (Kind::Counter, 7));
         for line in json_lines(&records).lines() {
             let v: serde_json::Value = serde_json::from_str(line).expect("JSON");
             assert!(v["stage"].as_str().is_some_and(|s| s.starts_with("test.")));
