@@ -4,6 +4,8 @@
 //! nodes inside a [`Band`] (for each `i`, a range of `j`, both ends non-decreasing in `i`) are
 //! visited, so time and memory grow with `n × band width`, not `n × m`.
 
+use rayon::prelude::*;
+
 /// For each source prefix length `i` in `0..=n`, the allowed target prefix lengths
 /// `lo[i]..=hi[i]`; both non-decreasing, `lo[0] = 0`, `hi[n] = m`.
 #[derive(Debug, Clone)]
@@ -257,6 +259,10 @@ impl Kept {
 /// document computes its costs again rather than grow its peak memory.
 pub const MEMO_MAX_SLOTS: usize = 1 << 22;
 
+/// Fewest rows in a chunk of [`CostMemo::fill_on_pool`]: a chunk starts with a scorer of its
+/// own.
+const MIN_FILL_ROWS: usize = 512;
+
 /// The bead costs DP passes computed, by end node (inside a band) and shape; for a bead
 /// skipped by [`BeadCost::cost_or_bound`], the lower bound that showed it loses; `NaN` for
 /// those not computed (outside a path's reach). A bead's cost is a pure function of the bead,
@@ -342,6 +348,58 @@ impl CostMemo {
         self.hi.clone_from(&band.hi);
         self.off = off;
         true
+    }
+
+    /// Computes the cost of every bead a DP run over the memo's band can ask for (those
+    /// whose both ends are nodes of the band) with costs from `make` (one per chunk of rows),
+    /// the chunks on the thread pool, each a share of timing task `task`.
+    ///
+    /// A bead's cost is a pure function of the bead, so a run reading them here takes the
+    /// path, costs and ties it takes computing them itself. It would have skipped some beads
+    /// by their lower bounds ([`BeadCost::cost_or_bound`]); computing those anyway is the
+    /// price of sharing the costs out (a tenth more cost work on a lexical pass), and the
+    /// run that follows on one thread is left with the recurrence alone.
+    pub fn fill_on_pool<C: BeadCost>(
+        &mut self,
+        types: &[(usize, usize)],
+        task: &'static str,
+        make: impl Fn() -> C + Sync,
+    ) {
+        debug_assert_eq!(types.len(), self.shapes);
+        let rows = self.lo.len();
+        let size = rows
+            .div_ceil(2 * rayon::current_num_threads())
+            .max(MIN_FILL_ROWS);
+        // each chunk's slots: rows `r0..r1`, one slice of the buffer starting at slot `first`
+        let mut parts = Vec::new();
+        let mut rest: &mut [f32] = &mut self.costs;
+        let mut first = 0;
+        for r0 in (0..rows).step_by(size) {
+            let r1 = (r0 + size).min(rows);
+            let end = self.off.get(r1).copied().unwrap_or(first + rest.len());
+            let (head, tail) = std::mem::take(&mut rest).split_at_mut(end - first);
+            parts.push((r0..r1, head, first));
+            rest = tail;
+            first = end;
+        }
+        let (lo, hi, off) = (&self.lo, &self.hi, &self.off);
+        let inside = |i: usize, j: usize| j >= lo[i] && j <= hi[i];
+        parts.into_par_iter().for_each(|(chunk, slots, first)| {
+            let _share = crate::timing::share(task);
+            let mut cost = make();
+            for i in chunk {
+                let row = off[i] - first;
+                for j in lo[i]..=hi[i] {
+                    let node = row + (j - lo[i]) * types.len();
+                    for (t, &(a, b)) in types.iter().enumerate() {
+                        if a > i || b > j || (a == 0 && b == 0) || !inside(i - a, j - b) {
+                            continue;
+                        }
+                        slots[node + t] = cost.cost(i - a, i, j - b, j);
+                    }
+                }
+            }
+        });
     }
 
     /// The slot of the bead of shape `a`-`b` ending at node `(i1, j1)`.
@@ -1004,6 +1062,61 @@ mod tests {
         assert_eq!(b.reversed().reversed().lo, b.lo);
         let p = Band::around_path(3, 3, &[(0, 0), (1, 1), (2, 2), (3, 3)], 0);
         assert_eq!(p.cells(), 4);
+    }
+
+    /// [`Wobbly`] with a lower bound that lets the DP skip beads, as the scorer's gate does
+    /// (`cost - 0.3`, given only when it shows the bead loses).
+    struct GatedWobbly;
+    impl BeadCost for GatedWobbly {
+        fn cost(&mut self, i0: usize, i1: usize, j0: usize, j1: usize) -> f32 {
+            Wobbly.cost(i0, i1, j0, j1) + ((i0 * 13 + j1 * 5) % 11) as f32 * 0.0731
+        }
+
+        fn cost_or_bound(&mut self, bead: Span, prev: f32, best: f32) -> Result<f32, f32> {
+            let c = self.cost(bead.0, bead.1, bead.2, bead.3);
+            let bound = c - 0.3;
+            if prev + bound >= best {
+                Err(bound)
+            } else {
+                Ok(c)
+            }
+        }
+    }
+
+    /// Costs filled on a pool before the run give the path, costs and ties the run gives
+    /// computing (and skipping) them itself.
+    #[test]
+    fn costs_filled_on_a_pool_change_no_result() {
+        let types = crate::align::AlignConfig::new(crate::Lang::Zh, crate::Lang::Ru).bead_types();
+        let (n, m) = (3_000, 2_981);
+        let band = Band::diagonal(n, m, 6);
+        let mut alone = CostMemo::new(&band, &types);
+        let one = run(n, &band, &types, true, Some(&mut alone), &mut GatedWobbly).unwrap();
+        for threads in [1, 2, 3] {
+            let mut filled = CostMemo::new(&band, &types);
+            crate::align::split::test_pool(threads)
+                .install(|| filled.fill_on_pool(&types, "test.fill", || GatedWobbly));
+            // every bead starting and ending in the band holds its cost
+            for i in 0..=n {
+                for j in band.lo[i]..=band.hi[i] {
+                    for &(a, b) in &types {
+                        if a <= i && b <= j && band.contains(i - a, j - b) && a + b > 0 {
+                            let bead = (i - a, i, j - b, j);
+                            let want = GatedWobbly.cost(bead.0, bead.1, bead.2, bead.3);
+                            assert_eq!(filled.kept(bead), Some(Kept::Cost(want)), "{bead:?}");
+                        }
+                    }
+                }
+            }
+            let many = run(n, &band, &types, true, Some(&mut filled), &mut GatedWobbly).unwrap();
+            assert_eq!(one.path, many.path, "{threads} threads");
+            assert_eq!(one.total.to_bits(), many.total.to_bits());
+            let (a, b) = (one.costs.as_ref().unwrap(), many.costs.as_ref().unwrap());
+            for i in 0..=n {
+                let bits = |r: &[f32]| r.iter().map(|c| c.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(&a[i]), bits(&b[i]), "row {i}");
+            }
+        }
     }
 
     /// A cost with some structure, so that node costs differ.

@@ -475,14 +475,16 @@ fn finish_beads(b: &BeadCounts) -> Lexicon {
 /// the links counting and then linking gives). One process aligning a whole batch needs the
 /// table, not the counts: their map of every co-occurring unit pair (millions on a
 /// 10,000-segment document) was the learning step's main cost in time and memory.
-pub(crate) fn learn_from_beads(beads: &[(&[u64], &[u64])]) -> Lexicon {
+///
+/// `split`: the counting is shared over the thread pool (the same table).
+pub(crate) fn learn_from_beads(beads: &[(&[u64], &[u64])], split: bool) -> Lexicon {
     let mut cfg = LearnConfig::default();
     if (beads.len() as u64) < SMALL_CORPUS_BEADS {
         cfg.top_k = cfg.top_k.min(2);
     }
     // The batch's cut ([`teaches`]) has chosen the beads already.
     cfg.max_beads = usize::MAX;
-    Lexicon::learn(beads, cfg)
+    Lexicon::learn_shared(beads, cfg, split)
 }
 
 /// What the aligner uses, computed from the finished stages of [`Counts`].
@@ -1081,13 +1083,50 @@ mod tests {
                 add_bead(&mut b, s, t);
             }
             let beads: Vec<(&[u64], &[u64])> = data.iter().map(|(s, t)| (&s[..], &t[..])).collect();
-            let direct = learn_from_beads(&beads);
+            let direct = learn_from_beads(&beads, false);
             assert_eq!(
                 direct.links_sorted(),
                 finish_beads(&b).links_sorted(),
                 "{n} beads"
             );
             assert!(n < 40 || !direct.is_empty());
+        }
+    }
+
+    /// The counting shared over threads learns the table one thread learns, on a vocabulary
+    /// large enough to be cut into chunks.
+    #[test]
+    fn learning_shared_over_threads_equals_learning_on_one() {
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move |m: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % m
+        };
+        let data: Vec<(Vec<u64>, Vec<u64>)> = (0..20_000)
+            .map(|_| {
+                let mut s: Vec<u64> = (0..next(10) + 2).map(|_| next(6_000)).collect();
+                let mut t: Vec<u64> = s
+                    .iter()
+                    .map(|&u| 100_000 + if next(5) > 0 { u } else { next(6_000) })
+                    .collect();
+                s.sort_unstable();
+                s.dedup();
+                t.sort_unstable();
+                t.dedup();
+                (s, t)
+            })
+            .collect();
+        let beads: Vec<(&[u64], &[u64])> = data.iter().map(|(s, t)| (&s[..], &t[..])).collect();
+        let one = learn_from_beads(&beads, false).links_sorted();
+        assert!(one.len() > 3_000, "{} links", one.len());
+        for threads in [2, 3] {
+            let pool = crate::align::split::test_pool(threads);
+            let shared = pool
+                .install(|| learn_from_beads(&beads, true))
+                .links_sorted();
+            assert!(one == shared, "{threads} threads: another table");
         }
     }
 

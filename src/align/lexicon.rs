@@ -65,6 +65,16 @@ impl Lexicon {
     /// unit, the beads holding it, and the joint counts of that unit with every target unit are
     /// tallied in one reusable counter array, then turned into Dice candidates at once.
     pub fn learn(beads: &[(&[u64], &[u64])], cfg: LearnConfig) -> Lexicon {
+        Self::learn_shared(beads, cfg, false)
+    }
+
+    /// [`Lexicon::learn`], with the candidate counting shared over the thread pool when
+    /// `split` is on (the same table either way).
+    pub(crate) fn learn_shared(
+        beads: &[(&[u64], &[u64])],
+        cfg: LearnConfig,
+        split: bool,
+    ) -> Lexicon {
         let beads = &beads[..beads.len().min(cfg.max_beads)];
         // Each unit hashed once per occurrence: numbered in order of appearance, every bead's
         // units kept as those numbers, and the numbers of the kept units mapped to dense ids
@@ -118,54 +128,92 @@ impl Lexicon {
             }
         }
         drop((fill, sid, tid, src, tgt));
-        // Candidates `(source id, target id, dice)`: only pairs that can become links.
-        let mut cand: Vec<(u32, u32, f32)> = Vec::new();
-        let mut joint = vec![0u32; tunits.len()];
-        let mut touched: Vec<u32> = Vec::new();
-        let dice = |c: u32, cs: u32, ct: u32| 2.0 * c as f32 / (cs + ct) as f32;
-        for u in 0..sunits.len() {
-            // A pair shares at most as many beads as its rarer unit is in, so a target whose
-            // count puts Dice below the floor even then is never counted: the frequent
-            // targets of a rare unit and the rare targets of a frequent one, most pairs.
-            let Some((lo, hi)) = dice_reach(scount[u], |ct| {
-                dice(scount[u].min(ct), scount[u], ct) >= cfg.min_dice
-            }) else {
-                continue;
-            };
-            for &b in &s_beads[s_off[u] as usize..s_off[u + 1] as usize] {
-                let b = b as usize;
-                let (from, to) = (t_off[b] as usize, t_off[b + 1] as usize);
-                // Searched only when an end of the bead's counts is out of range: for most
-                // units one end is always in (a rare unit's floor, a frequent one's ceiling).
-                let counts = &t_counts[from..to];
-                let first = match counts.first() {
-                    Some(&c) if c < lo => from + counts.partition_point(|&c| c < lo),
-                    _ => from,
-                };
-                let last = match counts.last() {
-                    Some(&c) if c > hi => from + counts.partition_point(|&c| c <= hi),
-                    _ => to,
-                };
-                for &r in &t_ids[first..last] {
-                    if joint[r as usize] == 0 {
-                        touched.push(r);
-                    }
-                    joint[r as usize] += 1;
-                }
+        // Candidates `(source id, target id, dice)`: only pairs that can become links. Each
+        // source unit's are counted on their own, so ranges of source units may be counted
+        // on several threads and their lists put back in order: the same list.
+        let candidates = |units: std::ops::Range<usize>| {
+            let mut cand: Vec<(u32, u32, f32)> = Vec::new();
+            let mut joint = vec![0u32; tunits.len()];
+            let mut touched: Vec<u32> = Vec::new();
+            for u in units {
+                Self::count_candidates(
+                    u,
+                    (&s_beads, &s_off),
+                    (&t_ids, &t_off, &t_counts),
+                    (&scount, &tcount),
+                    &cfg,
+                    (&mut joint, &mut touched),
+                    &mut cand,
+                );
             }
-            for &r in &touched {
-                let c = std::mem::take(&mut joint[r as usize]);
-                if c >= cfg.min_joint {
-                    let dice = dice(c, scount[u], tcount[r as usize]);
-                    if dice >= cfg.min_dice {
-                        cand.push((u as u32, r, dice));
-                    }
-                }
-            }
-            touched.clear();
-        }
-        drop((s_beads, t_ids, t_counts, joint));
+            cand
+        };
+        let cand = super::split::map_ranges(
+            sunits.len(),
+            split,
+            super::split::MIN_CHUNK,
+            "align.learn",
+            candidates,
+        );
+        drop((s_beads, t_ids, t_counts));
         Lexicon::link_dense(cand, &sunits, &tunits, cfg.top_k)
+    }
+
+    /// Adds the candidate links of source unit `u` to `cand`: the targets that share enough
+    /// of its beads (`s_beads` from `s_off[u]`: the beads holding it; `t_ids` from
+    /// `t_off[b]`: bead `b`'s kept targets, by count, whose counts `t_counts` holds in the
+    /// same order) for a Dice of at least the floor. `joint` (zeros) and `touched` (empty)
+    /// are scratch, left as they came.
+    #[inline]
+    fn count_candidates(
+        u: usize,
+        (s_beads, s_off): (&[u32], &[u32]),
+        (t_ids, t_off, t_counts): (&[u32], &[u32], &[u32]),
+        (scount, tcount): (&[u32], &[u32]),
+        cfg: &LearnConfig,
+        (joint, touched): (&mut [u32], &mut Vec<u32>),
+        cand: &mut Vec<(u32, u32, f32)>,
+    ) {
+        let dice = |c: u32, cs: u32, ct: u32| 2.0 * c as f32 / (cs + ct) as f32;
+        // A pair shares at most as many beads as its rarer unit is in, so a target whose
+        // count puts Dice below the floor even then is never counted: the frequent
+        // targets of a rare unit and the rare targets of a frequent one, most pairs.
+        let Some((lo, hi)) = dice_reach(scount[u], |ct| {
+            dice(scount[u].min(ct), scount[u], ct) >= cfg.min_dice
+        }) else {
+            return;
+        };
+        for &b in &s_beads[s_off[u] as usize..s_off[u + 1] as usize] {
+            let b = b as usize;
+            let (from, to) = (t_off[b] as usize, t_off[b + 1] as usize);
+            // Searched only when an end of the bead's counts is out of range: for most
+            // units one end is always in (a rare unit's floor, a frequent one's ceiling).
+            let counts = &t_counts[from..to];
+            let first = match counts.first() {
+                Some(&c) if c < lo => from + counts.partition_point(|&c| c < lo),
+                _ => from,
+            };
+            let last = match counts.last() {
+                Some(&c) if c > hi => from + counts.partition_point(|&c| c <= hi),
+                _ => to,
+            };
+            for &r in &t_ids[first..last] {
+                if joint[r as usize] == 0 {
+                    touched.push(r);
+                }
+                joint[r as usize] += 1;
+            }
+        }
+        for &r in touched.iter() {
+            let c = std::mem::take(&mut joint[r as usize]);
+            if c >= cfg.min_joint {
+                let dice = dice(c, scount[u], tcount[r as usize]);
+                if dice >= cfg.min_dice {
+                    cand.push((u as u32, r, dice));
+                }
+            }
+        }
+        touched.clear();
     }
 
     /// Builds the table from co-occurrence counts instead of beads: `beads` learning beads,

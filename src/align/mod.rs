@@ -46,6 +46,7 @@ pub mod score;
 pub mod scorer;
 mod seeds;
 pub mod semantic;
+mod split;
 
 use crate::Lang;
 use std::ops::Range;

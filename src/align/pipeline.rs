@@ -13,6 +13,7 @@ use super::resplit::{self, DocContext, ResplitCounts};
 use super::score::{BeadStats, LengthModel, LexIndex, LexKeys, Scorer, SideTables};
 use super::seeds::{self, SeedTerms};
 use super::semantic::{self, SemDoc, SentenceEmbedder, Which};
+use super::split;
 use super::{AlignConfig, AlignedDoc, Alignment, Bead, Segment};
 use crate::{Error, Lang, Result};
 use rayon::prelude::*;
@@ -29,16 +30,22 @@ struct DocState {
     pass1: Vec<(Span, f32)>,
     /// Sentence vectors (semantic scorer only).
     sem: Option<SemDoc>,
+    /// Whether this document's own work is shared over the pool ([`split::within`]).
+    split: bool,
 }
 
 /// Largest single widening step of a band before giving up widening (memory bound).
 const MAX_BAND: usize = 4000;
 
-fn featurize_side(segs: &[Segment], lang: Lang) -> Vec<SegFeat> {
-    let mut stems = features::StemKeys::new(lang);
-    segs.iter()
-        .map(|s| features::featurize_with(&s.text, s.paragraph, lang, &mut stems))
-        .collect()
+/// The features of one side's segments; with `split`, in chunks on the pool (each with its
+/// own stem cache: a cache holds keys that do not depend on it, so the features are the same).
+fn featurize_side(segs: &[Segment], lang: Lang, split: bool) -> Vec<SegFeat> {
+    split::map_chunks(segs, split, split::MIN_CHUNK, "align.features", |segs| {
+        let mut stems = features::StemKeys::new(lang);
+        segs.iter()
+            .map(|s| features::featurize_with(&s.text, s.paragraph, lang, &mut stems))
+            .collect()
+    })
 }
 
 /// Marks boilerplate: texts repeated across [`learn::REPEAT_MIN_DOCS`] or more documents of the batch
@@ -54,17 +61,21 @@ fn mark_repeated(f: &mut [SegFeat], segs: &[Segment], batch: &HashSet<u64>, lang
 }
 
 /// The features of one document's segments, with the batch's repeated lines marked and the
-/// anchors both sides share.
-fn doc_features(
-    src: &[Segment],
-    tgt: &[Segment],
-    cfg: &AlignConfig,
-    rep: (&HashSet<u64>, &HashSet<u64>),
-    seeds: &SeedTerms,
-) -> DocFeats {
+/// anchors both sides share; with `split`, the two sides at once, each in chunks.
+fn doc_features(src: &[Segment], tgt: &[Segment], batch: &BatchInputs) -> DocFeats {
+    let BatchInputs {
+        cfg,
+        rep,
+        seeds,
+        split,
+    } = *batch;
     let t = crate::timing::task("align.features");
-    let mut fs = featurize_side(src, cfg.src_lang);
-    let mut ft = featurize_side(tgt, cfg.tgt_lang);
+    let (mut fs, mut ft) = split::join(
+        split,
+        "align.features",
+        || featurize_side(src, cfg.src_lang, split),
+        || featurize_side(tgt, cfg.tgt_lang, split),
+    );
     mark_repeated(&mut fs, src, rep.0, cfg.src_lang);
     mark_repeated(&mut ft, tgt, rep.1, cfg.tgt_lang);
     features::filter_shared_anchors(&mut fs, &mut ft);
@@ -84,19 +95,29 @@ fn doc_features(
     (fs, ft)
 }
 
+/// What every document of a batch is prepared with.
+#[derive(Clone, Copy)]
+struct BatchInputs<'a> {
+    cfg: &'a AlignConfig,
+    /// Each side's repeated lines (boilerplate) over the batch.
+    rep: (&'a HashSet<u64>, &'a HashSet<u64>),
+    seeds: &'a SeedTerms,
+    /// Whether a document's own work is shared over the pool ([`split::within`]).
+    split: bool,
+}
+
 fn prepare(
     src: &[Segment],
     tgt: &[Segment],
-    cfg: &AlignConfig,
-    rep: (&HashSet<u64>, &HashSet<u64>),
+    batch: &BatchInputs,
     sem: Option<SemDoc>,
-    seeds: &SeedTerms,
     cached: (Option<DocFeats>, Option<DocBeads>),
 ) -> DocState {
+    let cfg = batch.cfg;
     let (fs, ft) = match cached.0 {
         // computed by an earlier step (see [`BeadCache`])
         Some(f) => f,
-        None => doc_features(src, tgt, cfg, rep, seeds),
+        None => doc_features(src, tgt, batch),
     };
     let cached = cached.1;
     if let Some(c) = cached {
@@ -107,6 +128,7 @@ fn prepare(
             len: c.len,
             pass1: c.beads,
             sem,
+            split: batch.split,
         };
     }
     let t = crate::timing::task("align.pass0");
@@ -169,6 +191,7 @@ fn prepare(
         len,
         pass1,
         sem,
+        split: batch.split,
     }
 }
 
@@ -365,6 +388,11 @@ fn finish(
         // 30,000 segments, so that a long one's peak memory stays where it was.
         let mut memo =
             (band.cells() * types.len() <= MEMO_MAX_SLOTS).then(|| CostMemo::new(&band, &types));
+        // One document alone: its bead costs are computed on every thread first (the same
+        // costs), and the passes below read them.
+        if let Some(memo) = memo.as_mut().filter(|_| st.split && n >= split::MIN_CHUNK) {
+            memo.fill_on_pool(&types, "align.lexical", || sc.fork());
+        }
         let fwd = dp::run(n, &band, &types, true, memo.as_mut(), &mut sc);
         let Some(fwd) = fwd else {
             band.widen_everywhere(grow);
@@ -630,6 +658,12 @@ fn prepare_batch(
     cached: Cached,
 ) -> Vec<DocState> {
     let seeds = SeedTerms::new(config);
+    let batch = BatchInputs {
+        cfg: config,
+        rep: (&rep[0], &rep[1]),
+        seeds: &seeds,
+        split: split::within(docs.len()),
+    };
     let feats: Vec<Option<DocFeats>> = match cached.feats {
         Some(c) => c.into_iter().map(Some).collect(),
         None => vec![None; docs.len()],
@@ -641,7 +675,7 @@ fn prepare_batch(
     docs.par_iter()
         .zip(sems.into_par_iter())
         .zip(feats.into_par_iter().zip(beads.into_par_iter()))
-        .map(|(((s, t), sem), c)| prepare(s, t, config, (&rep[0], &rep[1]), sem, &seeds, c))
+        .map(|(((s, t), sem), c)| prepare(s, t, &batch, sem, c))
         .collect()
 }
 
@@ -822,7 +856,9 @@ pub(crate) fn drive(
                     .collect();
                 let beads: Vec<(&[u64], &[u64])> =
                     beads.iter().flatten().map(|(s, t)| (&**s, &**t)).collect();
-                StageCounts::Links(learn::learn_from_beads(&beads).links_sorted())
+                // (nothing else runs meanwhile: the counting may take every thread)
+                let split = rayon::current_num_threads() > 1;
+                StageCounts::Links(learn::learn_from_beads(&beads, split).links_sorted())
             } else {
                 // folded into one map per rayon job, not one per document added up pairwise:
                 // the pairwise sums re-inserted every pair count at every level of the
@@ -1224,6 +1260,82 @@ fn resegment_all(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A side featurised in chunks on a pool (a stem cache each) has the features of the
+    /// side featurised on one thread.
+    #[test]
+    fn a_side_featurised_in_chunks_has_the_same_features() {
+        let ru = [
+            "Председатель",
+            "Си",
+            "Цзиньпин",
+            "встретился",
+            "с",
+            "президентом",
+            "России",
+            "Путиным",
+            "в",
+            "Москве",
+            "2023",
+            "года",
+            "обсудили",
+            "торговлю",
+            "на",
+            "15,3",
+            "млрд",
+            "долларов",
+            "BRICS",
+            "партнёрства",
+            "стратегического",
+            "взаимодействия",
+        ];
+        let zh = [
+            "习近平",
+            "主席",
+            "同",
+            "俄罗斯",
+            "总统",
+            "普京",
+            "会晤",
+            "2023年",
+            "贸易额",
+            "达到",
+            "153亿",
+            "美元",
+            "金砖",
+            "BRICS",
+            "全面",
+            "战略",
+            "协作",
+            "伙伴关系",
+        ];
+        let mut x = 0x1234_5678_9ABC_DEF1u64;
+        let mut next = move |m: usize| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % m as u64) as usize
+        };
+        for (lang, words, sep, end) in
+            [(Lang::Ru, &ru[..], " ", "."), (Lang::Zh, &zh[..], "", "。")]
+        {
+            let lines: Vec<String> = (0..5_000)
+                .map(|_| {
+                    let w: Vec<&str> = (0..next(12) + 3)
+                        .map(|_| words[next(words.len())])
+                        .collect();
+                    w.join(sep) + end
+                })
+                .collect();
+            let segs = Segment::from_lines(&lines);
+            let one = featurize_side(&segs, lang, false);
+            let many = split::test_pool(2).install(|| featurize_side(&segs, lang, true));
+            assert_eq!(one.len(), many.len());
+            for (k, (a, b)) in one.iter().zip(&many).enumerate() {
+                assert_eq!(format!("{a:?}"), format!("{b:?}"), "{lang:?} segment {k}");
+            }
+        }
+    }
 
     /// The margin nodes, sorted by rows then within rows, are the whole list sorted and
     /// deduplicated.

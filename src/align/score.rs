@@ -1057,6 +1057,40 @@ impl<'a> Scorer<'a> {
         sc
     }
 
+    /// A scorer giving the same costs as this one, with scratch space of its own: for
+    /// another thread to compute costs of the same pair, row after row. Its tables are copies
+    /// (cheaper than building them again); its mask rows are a ring of [`MASK_RING`] rows
+    /// (a bead reaches a few rows back), not a slot per row: a fork's rows are its chunk's.
+    pub fn fork(&self) -> Self {
+        let mut sc = Scorer {
+            src: self.src,
+            tgt: self.tgt,
+            len: self.len,
+            w: self.w,
+            lex: self.lex,
+            sem: self.sem,
+            llr: self.llr,
+            src_keys: self.src_keys.clone(),
+            tgt_keys: self.tgt_keys.clone(),
+            tgt_or: Vec::new(),
+            mask_rows: Vec::new(),
+            mask_data: Vec::new(),
+            by_id: vec![0; self.by_id.len()],
+            touched: Vec::new(),
+            sinfo: self.sinfo.clone(),
+            tinfo: self.tinfo.clone(),
+            stab: self.stab.clone(),
+            ttab: self.ttab.clone(),
+            cov_table: self.cov_table.clone(),
+            exp_neg_mu: self.exp_neg_mu,
+            skip_src: self.skip_src.clone(),
+            skip_tgt: self.skip_tgt.clone(),
+            lex_shape: self.lex_shape,
+        };
+        sc.lay_out_mask_slots(self.lex.map(|l| l.1), MASK_RING);
+        sc
+    }
+
     /// Adds the semantic evidence of `sem` to the cost.
     pub fn with_semantic(mut self, sem: Option<&'a SemDoc>) -> Self {
         self.sem = sem;
