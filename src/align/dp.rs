@@ -259,9 +259,20 @@ impl Kept {
 /// document computes its costs again rather than grow its peak memory.
 pub const MEMO_MAX_SLOTS: usize = 1 << 22;
 
-/// Fewest rows in a chunk of [`CostMemo::fill_on_pool`]: a chunk starts with a scorer of its
-/// own.
+/// Rows in a block of [`CostMemo::fill_on_pool`]: small enough that the threads finish
+/// together, large enough that taking one is rare (a fork's ring of mask rows computes a
+/// few rows again at each block's start).
+const FILL_BLOCK_ROWS: usize = 256;
+
+/// Fewest rows a band needs for each cost [`CostMemo::fill_on_pool`] works with: a fork of a
+/// scorer copies its tables.
 const MIN_FILL_ROWS: usize = 512;
+
+/// How many costs [`CostMemo::fill_on_pool`] is worth running with over a band of `rows`
+/// rows on `threads` threads: one a thread, each with at least [`MIN_FILL_ROWS`] rows.
+pub fn fill_workers(rows: usize, threads: usize) -> usize {
+    threads.min(rows / MIN_FILL_ROWS).max(1)
+}
 
 /// The bead costs DP passes computed, by end node (inside a band) and shape; for a bead
 /// skipped by [`BeadCost::cost_or_bound`], the lower bound that showed it loses; `NaN` for
@@ -351,55 +362,74 @@ impl CostMemo {
     }
 
     /// Computes the cost of every bead a DP run over the memo's band can ask for (those
-    /// whose both ends are nodes of the band) with costs from `make` (one per chunk of rows),
-    /// the chunks on the thread pool, each a share of timing task `task`.
+    /// whose both ends are nodes of the band), with `here` and each of `others` on the
+    /// thread pool (a share of timing task `task` each), all taking blocks of
+    /// [`FILL_BLOCK_ROWS`] rows one after another until none is left: a cost that is slower
+    /// in some part of the band does not leave the other threads waiting.
     ///
     /// A bead's cost is a pure function of the bead, so a run reading them here takes the
     /// path, costs and ties it takes computing them itself. It would have skipped some beads
     /// by their lower bounds ([`BeadCost::cost_or_bound`]); computing those anyway is the
     /// price of sharing the costs out (a tenth more cost work on a lexical pass), and the
     /// run that follows on one thread is left with the recurrence alone.
-    pub fn fill_on_pool<C: BeadCost>(
+    pub fn fill_on_pool<C: BeadCost + Send>(
         &mut self,
         types: &[(usize, usize)],
         task: &'static str,
-        make: impl Fn() -> C + Sync,
+        here: &mut C,
+        others: &mut [C],
     ) {
         debug_assert_eq!(types.len(), self.shapes);
         let rows = self.lo.len();
-        let size = rows
-            .div_ceil(2 * rayon::current_num_threads())
-            .max(MIN_FILL_ROWS);
-        // each chunk's slots: rows `r0..r1`, one slice of the buffer starting at slot `first`
-        let mut parts = Vec::new();
+        // each block's slots: rows `r0..r1`, one slice of the buffer starting at slot `first`
+        let mut blocks = Vec::with_capacity(rows.div_ceil(FILL_BLOCK_ROWS));
         let mut rest: &mut [f32] = &mut self.costs;
         let mut first = 0;
-        for r0 in (0..rows).step_by(size) {
-            let r1 = (r0 + size).min(rows);
+        for r0 in (0..rows).step_by(FILL_BLOCK_ROWS) {
+            let r1 = (r0 + FILL_BLOCK_ROWS).min(rows);
             let end = self.off.get(r1).copied().unwrap_or(first + rest.len());
             let (head, tail) = std::mem::take(&mut rest).split_at_mut(end - first);
-            parts.push((r0..r1, head, first));
+            blocks.push((r0..r1, head, first));
             rest = tail;
             first = end;
         }
+        let blocks = std::sync::Mutex::new(blocks.into_iter());
         let (lo, hi, off) = (&self.lo, &self.hi, &self.off);
-        let inside = |i: usize, j: usize| j >= lo[i] && j <= hi[i];
-        parts.into_par_iter().for_each(|(chunk, slots, first)| {
-            let _share = crate::timing::share(task);
-            let mut cost = make();
-            for i in chunk {
-                let row = off[i] - first;
-                for j in lo[i]..=hi[i] {
-                    let node = row + (j - lo[i]) * types.len();
-                    for (t, &(a, b)) in types.iter().enumerate() {
-                        if a > i || b > j || (a == 0 && b == 0) || !inside(i - a, j - b) {
-                            continue;
+        let work = |cost: &mut C| {
+            let inside = |i: usize, j: usize| j >= lo[i] && j <= hi[i];
+            loop {
+                // (a poisoned lock: another worker panicked; its panic is the one reported)
+                let Some((chunk, slots, first)) = blocks.lock().ok().and_then(|mut b| b.next())
+                else {
+                    return;
+                };
+                for i in chunk {
+                    let row = off[i] - first;
+                    for j in lo[i]..=hi[i] {
+                        let node = row + (j - lo[i]) * types.len();
+                        for (t, &(a, b)) in types.iter().enumerate() {
+                            if a > i || b > j || (a == 0 && b == 0) || !inside(i - a, j - b) {
+                                continue;
+                            }
+                            slots[node + t] = cost.cost(i - a, i, j - b, j);
                         }
-                        slots[node + t] = cost.cost(i - a, i, j - b, j);
                     }
                 }
             }
-        });
+        };
+        rayon::join(
+            || {
+                // (this closure too may run on a thread of the pool other than the caller's)
+                let _share = crate::timing::share(task);
+                work(here)
+            },
+            || {
+                others.par_iter_mut().for_each(|cost| {
+                    let _share = crate::timing::share(task);
+                    work(cost);
+                })
+            },
+        );
     }
 
     /// The slot of the bead of shape `a`-`b` ending at node `(i1, j1)`.
@@ -1094,8 +1124,10 @@ mod tests {
         let one = run(n, &band, &types, true, Some(&mut alone), &mut GatedWobbly).unwrap();
         for threads in [1, 2, 3] {
             let mut filled = CostMemo::new(&band, &types);
-            crate::align::split::test_pool(threads)
-                .install(|| filled.fill_on_pool(&types, "test.fill", || GatedWobbly));
+            let mut others: Vec<GatedWobbly> = (1..threads).map(|_| GatedWobbly).collect();
+            crate::align::split::test_pool(threads).install(|| {
+                filled.fill_on_pool(&types, "test.fill", &mut GatedWobbly, &mut others)
+            });
             // every bead starting and ending in the band holds its cost
             for i in 0..=n {
                 for j in band.lo[i]..=band.hi[i] {

@@ -389,9 +389,12 @@ fn finish(
         let mut memo =
             (band.cells() * types.len() <= MEMO_MAX_SLOTS).then(|| CostMemo::new(&band, &types));
         // One document alone: its bead costs are computed on every thread first (the same
-        // costs), and the passes below read them.
+        // costs), and the passes below read them. One worker computes with this scorer (the
+        // mask rows it fills serve the beads' evidence later), each other with a fork.
         if let Some(memo) = memo.as_mut().filter(|_| st.split && n >= split::MIN_CHUNK) {
-            memo.fill_on_pool(&types, "align.lexical", || sc.fork());
+            let workers = dp::fill_workers(n + 1, rayon::current_num_threads());
+            let mut forks: Vec<Scorer> = (1..workers).map(|_| sc.fork()).collect();
+            memo.fill_on_pool(&types, "align.lexical", &mut sc, &mut forks);
         }
         let fwd = dp::run(n, &band, &types, true, memo.as_mut(), &mut sc);
         let Some(fwd) = fwd else {

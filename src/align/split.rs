@@ -72,8 +72,9 @@ pub(crate) fn map_chunks<I: Sync, T: Send>(
     map_ranges(items.len(), split, min, task, |r| f(&items[r]))
 }
 
-/// Runs `a` and `b`, at the same time when `split` is on (`b` then a share of timing task
-/// `task`, as it may run on another thread).
+/// Runs `a` and `b`, at the same time when `split` is on, each then a share of timing task
+/// `task`: either may run on another thread than the caller's (both do when the caller is
+/// not one of the pool's threads).
 pub(crate) fn join<A: Send, B: Send>(
     split: bool,
     task: &'static str,
@@ -83,10 +84,16 @@ pub(crate) fn join<A: Send, B: Send>(
     if !split {
         return (a(), b());
     }
-    rayon::join(a, || {
-        let _share = crate::timing::share(task);
-        b()
-    })
+    rayon::join(
+        || {
+            let _share = crate::timing::share(task);
+            a()
+        },
+        || {
+            let _share = crate::timing::share(task);
+            b()
+        },
+    )
 }
 
 /// A pool of `threads` threads, for tests that compare a split run with a one-thread one.
