@@ -40,12 +40,21 @@ const MAX_BAND: usize = 4000;
 /// The features of one side's segments; with `split`, in chunks on the pool (each with its
 /// own stem cache: a cache holds keys that do not depend on it, so the features are the same).
 fn featurize_side(segs: &[Segment], lang: Lang, split: bool) -> Vec<SegFeat> {
-    split::map_chunks(segs, split, split::MIN_CHUNK, "align.features", |segs| {
-        let mut stems = features::StemKeys::new(lang);
-        segs.iter()
-            .map(|s| features::featurize_with(&s.text, s.paragraph, lang, &mut stems))
-            .collect()
-    })
+    let mut out = vec![SegFeat::default(); segs.len()];
+    split::fill_chunks(
+        segs,
+        &mut out,
+        split,
+        split::MIN_CHUNK,
+        "align.features",
+        |segs, out| {
+            let mut stems = features::StemKeys::new(lang);
+            for (f, s) in out.iter_mut().zip(segs) {
+                *f = features::featurize_with(&s.text, s.paragraph, lang, &mut stems);
+            }
+        },
+    );
+    out
 }
 
 /// Marks boilerplate: texts repeated across [`learn::REPEAT_MIN_DOCS`] or more documents of the batch
