@@ -519,16 +519,7 @@ fn take(best: &mut f32, arg: &mut u8, c: f32, t: u8) {
 mod tests {
     use super::*;
     use crate::align::score::common_keys_sorted;
-
-    /// A deterministic pseudo-random generator: each call gives a number below `k`.
-    fn xorshift(mut x: u64) -> impl FnMut(u64) -> u64 {
-        move |k| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % k
-        }
-    }
+    use crate::align::xorshift;
 
     /// A pair built from a known bead sequence: source lengths pseudo-random, each target
     /// side three times its source side's length, split as the bead says, a quarter of the

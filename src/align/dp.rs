@@ -1286,13 +1286,8 @@ mod tests {
     /// at every alignment and overlap.
     #[test]
     fn bit_ranges_move_as_bits() {
-        let mut x: u64 = 0x0123_4567_89ab_cdef;
-        let mut next = move || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut rng = crate::align::xorshift(0x0123_4567_89ab_cdef);
+        let mut next = move || rng(u64::MAX);
         for _ in 0..3000 {
             let set: Vec<u64> = (0..6).map(|_| next()).collect();
             let bits = set.len() * 64;

@@ -1048,13 +1048,7 @@ mod tests {
     /// the small-corpus size.
     #[test]
     fn learning_from_beads_equals_learning_from_counts() {
-        let mut x = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = move |m: u64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % m
-        };
+        let mut next = crate::align::xorshift(0x2545_F491_4F6C_DD1D);
         for n in [0usize, 3, 40, 499, 500, 1300] {
             let data: Vec<(Vec<u64>, Vec<u64>)> = (0..n)
                 .map(|_| {
@@ -1097,13 +1091,7 @@ mod tests {
     /// large enough to be cut into chunks.
     #[test]
     fn learning_shared_over_threads_equals_learning_on_one() {
-        let mut x = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = move |m: u64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % m
-        };
+        let mut next = crate::align::xorshift(0x9E37_79B9_7F4A_7C15);
         let data: Vec<(Vec<u64>, Vec<u64>)> = (0..20_000)
             .map(|_| {
                 let mut s: Vec<u64> = (0..next(10) + 2).map(|_| next(6_000)).collect();

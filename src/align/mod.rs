@@ -48,6 +48,18 @@ mod seeds;
 pub mod semantic;
 mod split;
 
+/// A deterministic pseudo-random generator for tests (xorshift): each call gives a number
+/// below `k`.
+#[cfg(test)]
+pub(crate) fn xorshift(mut x: u64) -> impl FnMut(u64) -> u64 {
+    move |k| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x % k
+    }
+}
+
 use crate::Lang;
 use std::ops::Range;
 

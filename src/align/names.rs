@@ -1285,13 +1285,8 @@ mod tests {
     #[test]
     fn letter_bound_keeps_every_scoring_pair() {
         let alpha: Vec<char> = "bvgzdlmnaouei".chars().collect();
-        let mut x = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = move |m: usize| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x % m as u64) as usize
-        };
+        let mut rng = crate::align::xorshift(0x9E37_79B9_7F4A_7C15);
+        let mut next = move |m: usize| rng(m as u64) as usize;
         let (mut scored, mut cut) = (0, 0);
         for _ in 0..20_000 {
             let la = 6 + next(5);

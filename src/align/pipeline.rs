@@ -1321,13 +1321,8 @@ mod tests {
             "协作",
             "伙伴关系",
         ];
-        let mut x = 0x1234_5678_9ABC_DEF1u64;
-        let mut next = move |m: usize| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x % m as u64) as usize
-        };
+        let mut rng = crate::align::xorshift(0x1234_5678_9ABC_DEF1);
+        let mut next = move |m: usize| rng(m as u64) as usize;
         for (lang, words, sep, end) in
             [(Lang::Ru, &ru[..], " ", "."), (Lang::Zh, &zh[..], "", "。")]
         {

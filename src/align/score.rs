@@ -1698,13 +1698,7 @@ mod tests {
     /// the source side and `c + 2^40` on the target side), anchors, punctuation, paragraphs,
     /// boilerplate.
     fn synthetic_pair(n: usize, m: usize) -> (Vec<SegFeat>, Vec<SegFeat>) {
-        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = move |k: u64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % k
-        };
+        let mut next = crate::align::xorshift(0x2545_f491_4f6c_dd1d);
         let seg = |next: &mut dyn FnMut(u64) -> u64, s: usize, concepts: &[u64], base: u64| {
             let mut lex: Vec<u64> = concepts.iter().map(|c| base + c).collect();
             lex.extend((0..next(4)).map(|_| base + 1000 + next(300)));
@@ -1763,13 +1757,8 @@ mod tests {
     /// Sentence vectors for a synthetic pair: target `j` is close to source `j`.
     fn synthetic_vectors(n: usize, m: usize) -> SemDoc {
         let dim = 32;
-        let mut x: u64 = 0x9e37_79b9;
-        let mut rnd = move || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x % 2000) as f32 / 1000.0 - 1.0
-        };
+        let mut rng = crate::align::xorshift(0x9e37_79b9);
+        let mut rnd = move || rng(2000) as f32 / 1000.0 - 1.0;
         let base: Vec<Vec<f32>> = (0..n.max(m))
             .map(|_| (0..dim).map(|_| rnd()).collect())
             .collect();

@@ -660,13 +660,8 @@ mod tests {
     fn calibration_places_translations_and_unrelated_pairs() {
         // Target j is source j's vector plus noise; other pairs are nearly orthogonal.
         let dim = 64;
-        let mut x: u64 = 7;
-        let mut rnd = move || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x % 1000) as f32 / 500.0 - 1.0
-        };
+        let mut rng = crate::align::xorshift(7);
+        let mut rnd = move || rng(1000) as f32 / 500.0 - 1.0;
         let src: Vec<Vec<f32>> = (0..40)
             .map(|_| unit(&(0..dim).map(|_| rnd()).collect::<Vec<_>>()))
             .collect();
