@@ -1044,34 +1044,47 @@ mod tests {
         c
     }
 
+    /// `n` random learning beads (sorted, deduplicated unit sets): each of `len.1` plus a
+    /// number below `len.0` source units below `vocab`; each target unit is `base` plus its
+    /// source unit, except one in `noise` that is `base` plus a number below `noise_vocab`
+    /// (targets follow the sources most of the time, so real links form).
+    fn random_beads(
+        next: &mut impl FnMut(u64) -> u64,
+        n: usize,
+        len: (u64, u64),
+        vocab: u64,
+        (base, noise, noise_vocab): (u64, u64, u64),
+    ) -> Vec<(Vec<u64>, Vec<u64>)> {
+        (0..n)
+            .map(|_| {
+                let k = next(len.0) + len.1;
+                let mut s: Vec<u64> = (0..k).map(|_| next(vocab)).collect();
+                let mut t: Vec<u64> = s
+                    .iter()
+                    .map(|&u| {
+                        base + if next(noise) > 0 {
+                            u
+                        } else {
+                            next(noise_vocab)
+                        }
+                    })
+                    .collect();
+                s.sort_unstable();
+                s.dedup();
+                t.sort_unstable();
+                t.dedup();
+                (s, t)
+            })
+            .collect()
+    }
+
     /// Learning from the beads directly gives the table their counts give, below and above
     /// the small-corpus size.
     #[test]
     fn learning_from_beads_equals_learning_from_counts() {
         let mut next = crate::align::xorshift(0x2545_F491_4F6C_DD1D);
         for n in [0usize, 3, 40, 499, 500, 1300] {
-            let data: Vec<(Vec<u64>, Vec<u64>)> = (0..n)
-                .map(|_| {
-                    let k = next(12) as usize + 1;
-                    let mut s: Vec<u64> = (0..k).map(|_| next(60)).collect();
-                    // Targets follow the sources most of the time, so real links form.
-                    let mut t: Vec<u64> = s
-                        .iter()
-                        .map(|&u| {
-                            if next(4) > 0 {
-                                1000 + u
-                            } else {
-                                1000 + next(90)
-                            }
-                        })
-                        .collect();
-                    s.sort_unstable();
-                    s.dedup();
-                    t.sort_unstable();
-                    t.dedup();
-                    (s, t)
-                })
-                .collect();
+            let data = random_beads(&mut next, n, (12, 1), 60, (1000, 4, 90));
             let mut b = BeadCounts::default();
             for (s, t) in &data {
                 add_bead(&mut b, s, t);
@@ -1092,20 +1105,7 @@ mod tests {
     #[test]
     fn learning_shared_over_threads_equals_learning_on_one() {
         let mut next = crate::align::xorshift(0x9E37_79B9_7F4A_7C15);
-        let data: Vec<(Vec<u64>, Vec<u64>)> = (0..20_000)
-            .map(|_| {
-                let mut s: Vec<u64> = (0..next(10) + 2).map(|_| next(6_000)).collect();
-                let mut t: Vec<u64> = s
-                    .iter()
-                    .map(|&u| 100_000 + if next(5) > 0 { u } else { next(6_000) })
-                    .collect();
-                s.sort_unstable();
-                s.dedup();
-                t.sort_unstable();
-                t.dedup();
-                (s, t)
-            })
-            .collect();
+        let data = random_beads(&mut next, 20_000, (10, 2), 6_000, (100_000, 5, 6_000));
         let beads: Vec<(&[u64], &[u64])> = data.iter().map(|(s, t)| (&s[..], &t[..])).collect();
         let one = learn_from_beads(&beads, false).links_sorted();
         assert!(one.len() > 3_000, "{} links", one.len());

@@ -400,8 +400,9 @@ fn finish(
         // One document alone: its bead costs are computed on every thread first (the same
         // costs), and the passes below read them. One worker computes with this scorer (the
         // mask rows it fills serve the beads' evidence later), each other with a fork.
-        if let Some(memo) = memo.as_mut().filter(|_| st.split && n >= split::MIN_CHUNK) {
-            let workers = dp::fill_workers(n + 1, rayon::current_num_threads());
+        // (one worker would only compute the beads the DP skips: no fill then)
+        let workers = dp::fill_workers(n + 1, rayon::current_num_threads());
+        if let Some(memo) = memo.as_mut().filter(|_| st.split && workers > 1) {
             let mut forks: Vec<Scorer> = (1..workers).map(|_| sc.fork()).collect();
             memo.fill_on_pool(&types, "align.lexical", &mut sc, &mut forks);
         }

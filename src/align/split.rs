@@ -28,11 +28,15 @@ pub(crate) fn within(docs: usize) -> bool {
     docs == 1 && rayon::current_num_threads() > 1
 }
 
-/// The ranges of chunks of `0..len` of at least `min` items, about two per thread.
+/// The length of the chunks of `0..len`: at least `min` items, about two chunks per thread.
+fn chunk_size(len: usize, min: usize) -> usize {
+    len.div_ceil(2 * rayon::current_num_threads())
+        .max(min.max(1))
+}
+
+/// The ranges of chunks of `0..len` ([`chunk_size`] items each, the last one shorter).
 fn chunks(len: usize, min: usize) -> Vec<Range<usize>> {
-    let size = len
-        .div_ceil(2 * rayon::current_num_threads())
-        .max(min.max(1));
+    let size = chunk_size(len, min);
     (0..len.div_ceil(size))
         .map(|k| k * size..((k + 1) * size).min(len))
         .collect()
@@ -78,7 +82,7 @@ pub(crate) fn fill_chunks<I: Sync, T: Send>(
     if !split || items.len() < 2 * min.max(1) {
         return f(items, out);
     }
-    let size = chunks(items.len(), min).first().map_or(1, |r| r.len());
+    let size = chunk_size(items.len(), min);
     items
         .par_chunks(size)
         .zip(out.par_chunks_mut(size))
